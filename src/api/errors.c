@@ -1,0 +1,27 @@
+/* JSON responses and errors for the API. */
+#include "api/errors.h"
+#include "http/request.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+int api_json(struct request *req, int status, json_t *value)
+{
+        char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
+        json_decref(value);
+        buf_reset(&req->resp.body);
+        if (text) {
+                buf_puts(&req->resp.body, text);
+                buf_putc(&req->resp.body, '\n');
+                free(text);
+        }
+        return resp_typed(req, status, "application/json");
+}
+
+void api_error_render(struct request *req)
+{
+        int status = req->resp.status ? req->resp.status : 500;
+        const char *msg = req->resp.error_message ? req->resp.error_message : "";
+        api_json(req, status,
+                 json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg));
+}

@@ -1,0 +1,320 @@
+/* Request dispatch: route, parameters, viewer, role, CSRF, handler, error rendering. */
+#include "app.h"
+#include "api/errors.h"
+#include "core/arena.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/token.h"
+#include "db/db.h"
+#include "http/html.h"
+#include "http/params.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "model/session.h"
+#include "web/errors.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static pthread_key_t thread_db_key;
+static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
+
+static void thread_db_close(void *db)
+{
+        db_close(db);
+}
+
+static void thread_db_key_make(void)
+{
+        pthread_key_create(&thread_db_key, thread_db_close);
+}
+
+struct db *app_thread_db(struct app *app)
+{
+        pthread_once(&thread_db_once, thread_db_key_make);
+        struct db *db = pthread_getspecific(thread_db_key);
+        if (!db) {
+                if (db_open(app->db_path, &db) != DB_OK)
+                        return NULL;
+                pthread_setspecific(thread_db_key, db);
+        }
+        return db;
+}
+
+int app_init(struct app *app, const struct config *config)
+{
+        memset(app, 0, sizeof(*app));
+        app->config = *config;
+        app->db_path = config_db_path(config);
+        app->assets = static_files_load(config->static_dir);
+        if (!app->assets) {
+                free(app->db_path);
+                return -1;
+        }
+        app->guards.login_by_handle = throttle_new(
+            KD_LOGIN_FREE_FAILS_PER_HANDLE, KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
+        app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
+                                               KD_LOGIN_FAIL_WINDOW_S);
+        app->guards.signup_by_ip = rate_limit_new(KD_SIGNUPS_PER_IP_PER_HOUR, 3600);
+        return 0;
+}
+
+void app_cleanup(struct app *app)
+{
+        throttle_free(app->guards.login_by_handle);
+        throttle_free(app->guards.login_by_ip);
+        rate_limit_free(app->guards.signup_by_ip);
+        static_files_free(app->assets);
+        free(app->db_path);
+}
+
+/* ---------------------------------------------------------------- request fields */
+
+struct query_ctx {
+        struct request *req;
+        int error;
+};
+
+static enum MHD_Result collect_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         size_t key_size, const char *value, size_t value_size)
+{
+        (void)kind;
+        struct query_ctx *q = cls;
+        int rc = form_add(q->req->arena, &q->req->raw, key, key_size, value ? value : "",
+                          value ? value_size : 0);
+        if (rc != FORM_OK) {
+                q->error = rc;
+                return MHD_NO;
+        }
+        return MHD_YES;
+}
+
+static bool content_type_is(const char *ct, const char *type)
+{
+        size_t n = strlen(type);
+        return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Fills req->raw from the query string and a form body. Returns 0 or an HTTP status. */
+static int read_fields(struct request *req)
+{
+        struct query_ctx q = {req, 0};
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query_arg, &q);
+        if (q.error)
+                return req_fail(req, 400, form_error_message(q.error));
+        if (req->body.len == 0)
+                return 0;
+        int rc = FORM_OK;
+        if (content_type_is(req->content_type, "application/x-www-form-urlencoded"))
+                rc = form_parse_urlencoded(req->arena, req->body.data, req->body.len, &req->raw);
+        else if (content_type_is(req->content_type, "multipart/form-data"))
+                rc = form_parse_multipart(req->arena, req->content_type, req->body.data,
+                                          req->body.len, &req->raw);
+        else if (!content_type_is(req->content_type, "application/json"))
+                return req_fail(req, 415,
+                                "Send forms as application/x-www-form-urlencoded or "
+                                "multipart/form-data, and API calls as application/json.");
+        if (rc != FORM_OK)
+                return req_fail(req, 400, form_error_message(rc));
+        return 0;
+}
+
+/* ---------------------------------------------------------------- viewer and CSRF */
+
+#define SESSION_COOKIE "kd_session"
+#define GUEST_CSRF_COOKIE "kd_csrf"
+
+static void load_viewer(struct app *app, struct request *req)
+{
+        const char *token = req_cookie(req, SESSION_COOKIE);
+        struct session s;
+        if (token && session_lookup(req->db, req->arena, token, &s) == SESSION_OK) {
+                req->viewer.id = s.member_id;
+                req->viewer.handle = s.handle;
+                req->viewer.display_name = s.display_name;
+                req->viewer.role = s.role;
+                req->viewer.session_token = token;
+                req->csrf_token = s.csrf_token;
+                return;
+        }
+        if (token) /* stale or forged: drop it so the browser stops sending it */
+                resp_cookie(req, SESSION_COOKIE, "", -1, app->config.secure_cookies);
+        /* Guests carry their CSRF token in a cookie of its own (double submit): a page from
+         * another site can neither read it nor set it. */
+        const char *guest = req_cookie(req, GUEST_CSRF_COOKIE);
+        if (token_well_formed(guest)) {
+                req->csrf_token = guest;
+        } else {
+                char *fresh = arena_alloc(req->arena, TOKEN_CHARS + 1);
+                token_new(fresh);
+                req->csrf_token = fresh;
+                req->csrf_fresh = true;
+        }
+}
+
+static bool csrf_ok(struct request *req)
+{
+        const struct form_field *f = form_find(&req->raw, "_csrf");
+        const char *given = f ? f->value : req_header(req, "X-CSRF-Token");
+        return token_equal(req->csrf_token, given);
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+static bool wants_json(struct request *req)
+{
+        if (req->match.route)
+                return req->match.route->json;
+        if (strncmp(req->path, "/api/", 5) == 0)
+                return true;
+        const char *accept = req_header(req, "Accept");
+        return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+}
+
+void app_render_error(void *ctx, struct request *req)
+{
+        (void)ctx;
+        if (!req->locale)
+                req->locale = i18n_default();
+        buf_reset(&req->resp.body);
+        if (wants_json(req))
+                api_error_render(req);
+        else
+                web_error_render(req);
+}
+
+static int run(struct app *app, struct request *req)
+{
+        int rc = router_match(app_routes, app_routes_count, req->method, req->path, &req->match);
+        if (rc == ROUTER_NOT_FOUND)
+                return req_fail(req, 404, "There is no page at this address.");
+        if (rc == ROUTER_WRONG_METHOD) {
+                char allow[96];
+                http_methods_format(req->match.allowed, allow, sizeof(allow));
+                resp_header(req, "Allow", allow);
+                return req_fail(req, 405, "This address does not accept that method.");
+        }
+        const struct route *route = req->match.route;
+
+        req->db = app_thread_db(app);
+        if (!req->db)
+                return req_fail(req, 503, "The database is not available. Try again shortly.");
+        int status = read_fields(req);
+        if (status)
+                return status;
+        const char *problem = NULL;
+        if (params_validate(req->arena, route->params, &req->raw, &req->params, &problem) < 0)
+                return req_fail(req, 400, problem);
+
+        if (!route->anonymous)
+                load_viewer(app, req);
+        if (!role_allows(req->viewer.role, route->need)) {
+                if (req_signed_in(req))
+                        return req_fail(req, 403, "Your account may not do this.");
+                if (route->json || req->method != HTTP_GET)
+                        return req_fail(req, 401, "Please log in first.");
+                /* Send guests to log in, then back here. */
+                struct buf to = BUF_INIT;
+                buf_puts(&to, "/login?next=");
+                html_url_arg(&to, req->path);
+                status = resp_redirect(req, to.data);
+                buf_free(&to);
+                return status;
+        }
+        if (route->changes_state && !csrf_ok(req))
+                return req_fail(req, 403,
+                                "The form's security token is missing or out of date. Go back, "
+                                "reload the page and try again.");
+        return route->handler(req);
+}
+
+static bool has_header(const struct request *req, const char *name)
+{
+        for (int i = 0; i < req->resp.nheaders; i++)
+                if (strcasecmp(req->resp.header_names[i], name) == 0)
+                        return true;
+        return false;
+}
+
+void app_dispatch(void *ctx, struct request *req)
+{
+        struct app *app = ctx;
+        req->config = &app->config;
+        req->assets = app->assets;
+        req->guards = &app->guards;
+        req->locale = i18n_negotiate(req_header(req, "Accept-Language"));
+        run(app, req);
+        if (req->resp.error_message)
+                app_render_error(app, req);
+        if (req->csrf_fresh && req->csrf_used)
+                resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0,
+                            app->config.secure_cookies);
+        if (!has_header(req, "Cache-Control"))
+                resp_header(req, "Cache-Control", "private, no-cache");
+        if (!has_header(req, "Vary"))
+                resp_header(req, "Vary", "Cookie, Accept-Language");
+}
+
+/* ---------------------------------------------------------------- serving */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        stop_requested = 1;
+}
+
+int app_serve(struct app *app)
+{
+        struct http_server_options opts = {
+            .listen = app->config.listen,
+            .threads = app->config.threads,
+            .body_limit = KD_MAX_BODY_BYTES,
+            .dispatch = app_dispatch,
+            .render_error = app_render_error,
+            .ctx = app,
+        };
+        log_set_access(app->config.access_log);
+        struct http_server *srv = http_server_start(&opts);
+        if (!srv)
+                return 1;
+        char host[128];
+        snprintf(host, sizeof(host), "%s", app->config.listen);
+        char *colon = strrchr(host, ':');
+        if (colon)
+                *colon = '\0';
+        /* Tests read this line to learn the port when they asked for port 0. */
+        printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
+        fflush(stdout);
+
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        int64_t last_purge = 0;
+        while (!stop_requested) {
+                sleep(1);
+                int64_t now = time_now();
+                if (now - last_purge >= 3600) {
+                        struct db *db = app_thread_db(app);
+                        if (db)
+                                session_purge_expired(db);
+                        last_purge = now;
+                }
+        }
+        log_info("stopping");
+        http_server_stop(srv);
+        return 0;
+}

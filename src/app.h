@@ -1,0 +1,41 @@
+/* The application: configuration, shared state, the route table and the request dispatcher
+ * that runs the checks every route declares (role, CSRF, parameters) before its handler. */
+#ifndef KD_APP_H
+#define KD_APP_H
+
+#include "core/config.h"
+#include "http/router.h"
+#include "http/throttle.h"
+
+#include <stddef.h>
+
+struct db;
+struct static_files;
+struct request;
+
+struct app {
+        struct config config;
+        char *db_path;
+        struct static_files *assets;
+        struct guards guards;
+};
+
+/* The route table (routes.c). */
+extern const struct route app_routes[];
+extern const size_t app_routes_count;
+
+/* Prepares shared state for serving: loads static files and makes the limiters. Returns 0, or
+ * -1 after logging. */
+int app_init(struct app *app, const struct config *config);
+void app_cleanup(struct app *app);
+/* Runs the HTTP server until SIGINT/SIGTERM. Returns a process exit code. */
+int app_serve(struct app *app);
+/* The calling thread's database connection, opened on first use and closed when the thread
+ * ends; NULL when the database cannot be opened. */
+struct db *app_thread_db(struct app *app);
+
+/* The dispatcher and error renderer, exposed for the server. */
+void app_dispatch(void *ctx, struct request *req);
+void app_render_error(void *ctx, struct request *req);
+
+#endif

@@ -1,0 +1,112 @@
+/* Run-time configuration from defaults and KINDRED_* environment variables. */
+#include "core/config.h"
+#include "core/alloc.h"
+#include "core/limits.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void config_defaults(struct config *c)
+{
+        c->data_dir = "data";
+        c->listen = "127.0.0.1:8080";
+        c->static_dir = "static";
+        c->site_name = "Kindred";
+        c->base_url = NULL;
+        c->threads = 0;
+        c->secure_cookies = false;
+        c->guests_can_read = true;
+        c->access_log = true;
+        c->session_days = KD_SESSION_DAYS_DEFAULT;
+}
+
+int config_parse_bool(const char *s, bool *out)
+{
+        static const char *yes[] = {"1", "true", "yes", "on"};
+        static const char *no[] = {"0", "false", "no", "off"};
+        for (size_t i = 0; i < 4; i++) {
+                if (strcasecmp(s, yes[i]) == 0) {
+                        *out = true;
+                        return 0;
+                }
+                if (strcasecmp(s, no[i]) == 0) {
+                        *out = false;
+                        return 0;
+                }
+        }
+        return -1;
+}
+
+int config_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+        if (!s || *s < '0' || *s > '9')
+                return -1;
+        errno = 0;
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+        if (errno || *end || v < min || v > max)
+                return -1;
+        *out = v;
+        return 0;
+}
+
+static int env_bool(const char *name, bool *out)
+{
+        const char *v = getenv(name);
+        if (!v || !*v)
+                return 0;
+        if (config_parse_bool(v, out) < 0) {
+                fprintf(stderr, "kindred: %s must be true or false, not \"%s\"\n", name, v);
+                return -1;
+        }
+        return 0;
+}
+
+static int env_uint(const char *name, unsigned long min, unsigned long max, unsigned *out)
+{
+        const char *v = getenv(name);
+        unsigned long n;
+        if (!v || !*v)
+                return 0;
+        if (config_parse_uint(v, min, max, &n) < 0) {
+                fprintf(stderr, "kindred: %s must be a whole number from %lu to %lu, not \"%s\"\n",
+                        name, min, max, v);
+                return -1;
+        }
+        *out = (unsigned)n;
+        return 0;
+}
+
+static void env_str(const char *name, const char **out)
+{
+        const char *v = getenv(name);
+        if (v && *v)
+                *out = v;
+}
+
+int config_from_env(struct config *c)
+{
+        env_str("KINDRED_DATA", &c->data_dir);
+        env_str("KINDRED_LISTEN", &c->listen);
+        env_str("KINDRED_STATIC", &c->static_dir);
+        env_str("KINDRED_SITE_NAME", &c->site_name);
+        env_str("KINDRED_BASE_URL", &c->base_url);
+        if (env_uint("KINDRED_THREADS", 0, 256, &c->threads) < 0 ||
+            env_uint("KINDRED_SESSION_DAYS", 1, 365, &c->session_days) < 0 ||
+            env_bool("KINDRED_SECURE_COOKIES", &c->secure_cookies) < 0 ||
+            env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
+            env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0)
+                return -1;
+        return 0;
+}
+
+char *config_db_path(const struct config *c)
+{
+        size_t n = strlen(c->data_dir) + sizeof("/kindred.db");
+        char *p = xmalloc(n);
+        snprintf(p, n, "%s/kindred.db", c->data_dir);
+        return p;
+}

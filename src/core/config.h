@@ -1,0 +1,33 @@
+/* Run-time configuration: defaults, then environment variables, then command-line flags. */
+#ifndef KD_CONFIG_H
+#define KD_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config {
+        const char *data_dir;   /* KINDRED_DATA: folder with kindred.db and uploads */
+        const char *listen;     /* KINDRED_LISTEN: host:port, [v6]:port; port 0 picks a free one */
+        const char *static_dir; /* KINDRED_STATIC: CSS, JS, icons */
+        const char *site_name;  /* KINDRED_SITE_NAME */
+        const char *base_url;   /* KINDRED_BASE_URL: public URL for links in feeds and mail */
+        unsigned threads;       /* KINDRED_THREADS: worker threads, 0 = one per core */
+        bool secure_cookies;    /* KINDRED_SECURE_COOKIES: mark cookies Secure (behind TLS) */
+        bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
+        bool access_log;        /* KINDRED_ACCESS_LOG */
+        unsigned session_days;  /* KINDRED_SESSION_DAYS */
+};
+
+/* Fills c with the built-in defaults. */
+void config_defaults(struct config *c);
+/* Overrides c from KINDRED_* environment variables. Returns 0, or -1 after printing which
+ * variable is malformed. */
+int config_from_env(struct config *c);
+/* Parses a boolean word (1/0, true/false, yes/no, on/off). Returns 0 or -1. */
+int config_parse_bool(const char *s, bool *out);
+/* Parses a decimal unsigned integer in [min, max] with no trailing junk. Returns 0 or -1. */
+int config_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* Resolves the database path inside the data folder; returns a heap string the caller frees. */
+char *config_db_path(const struct config *c);
+
+#endif

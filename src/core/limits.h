@@ -1,0 +1,41 @@
+/* Every size and rate limit in one place (STYLE.md habit 5); docs/configuration.md lists them. */
+#ifndef KD_LIMITS_H
+#define KD_LIMITS_H
+
+/* HTTP request shape */
+#define KD_MAX_URI_BYTES        2048           /* request path plus query string; longer: 414 */
+#define KD_MAX_HEADER_BYTES     (32 * 1024)    /* all request headers together; libmicrohttpd answers 431 */
+#define KD_MAX_BODY_BYTES       (1024 * 1024)  /* request body of a form or JSON call; larger: 413 */
+#define KD_MAX_FIELDS           64             /* form fields plus query arguments; more: 400 */
+#define KD_MAX_FIELD_NAME_BYTES 64             /* a field's name; longer: 400 */
+#define KD_MAX_FIELD_BYTES      (64 * 1024)    /* default bound of a declared text field; longer: 400 */
+#define KD_MAX_ROUTE_PARAMS     4              /* :name segments in one route pattern */
+#define KD_MAX_PATH_SEGMENTS    16             /* path segments matched by the router */
+
+/* Connections */
+#define KD_CONNECTION_TIMEOUT_S 30   /* idle keep-alive or slow client: closed after this */
+#define KD_PER_IP_CONNECTIONS   64   /* concurrent connections from one address */
+#define KD_CONNECTION_MEMORY    (64 * 1024) /* libmicrohttpd pool per connection (headers live here) */
+
+/* Accounts */
+#define KD_HANDLE_MIN_CHARS     2
+#define KD_HANDLE_MAX_CHARS     30
+#define KD_DISPLAY_NAME_MAX     80   /* code points */
+#define KD_HEADLINE_MAX         120  /* code points */
+#define KD_BIO_MAX              2000 /* code points */
+#define KD_EMAIL_MAX_BYTES      254
+#define KD_PASSWORD_MIN_CHARS   10
+#define KD_PASSWORD_MAX_BYTES   1024
+#define KD_SESSION_DAYS_DEFAULT 30
+
+/* Login throttling: failures before lockouts start, and the longest lockout */
+#define KD_LOGIN_FREE_FAILS_PER_HANDLE 5
+#define KD_LOGIN_FREE_FAILS_PER_IP     20
+#define KD_LOGIN_MAX_LOCKOUT_S         (15 * 60)
+#define KD_LOGIN_FAIL_WINDOW_S         (60 * 60) /* failures older than this are forgotten */
+#define KD_THROTTLE_SLOTS              4096      /* tracked keys; the oldest are evicted */
+
+/* Sign-ups per address, to slow down account farming */
+#define KD_SIGNUPS_PER_IP_PER_HOUR 10
+
+#endif

@@ -1,0 +1,17 @@
+/* Clocks and time formatting. */
+#ifndef KD_TIMEUTIL_H
+#define KD_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seconds since the Unix epoch (wall clock). */
+int64_t time_now(void);
+/* Microseconds from a monotonic clock, for durations. */
+uint64_t time_mono_us(void);
+/* Writes t as "2026-11-25T19:56:00Z" into out (at least 21 bytes). */
+void time_iso8601(int64_t t, char *out, size_t size);
+/* Writes an HTTP date ("Wed, 25 Nov 2026 19:56:00 GMT") into out (at least 30 bytes). */
+void time_http_date(int64_t t, char *out, size_t size);
+
+#endif

@@ -1,0 +1,77 @@
+/* Storage interface: prepared statements with bound parameters, transactions, migrations.
+ *
+ * Everything above db/ talks to storage only through this header. SQL is written with numbered
+ * placeholders (?1, ?2, ...) so that a PostgreSQL backend can map them to $1, $2 without
+ * touching callers; no SQL is ever assembled from user input. A struct db is one connection and
+ * belongs to one thread at a time. */
+#ifndef KD_DB_H
+#define KD_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_result {
+        DB_OK = 0,
+        DB_ROW = 1,         /* db_step: a row is ready */
+        DB_DONE = 2,        /* db_step: no more rows */
+        DB_ERROR = -1,      /* anything unexpected (logged) */
+        DB_CONSTRAINT = -2, /* a UNIQUE, CHECK or FOREIGN KEY constraint refused the write */
+        DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
+};
+
+/* Opens (creating if needed) the database at path with WAL, foreign keys and a busy timeout.
+ * Returns DB_OK and a connection the caller closes with db_close(), or DB_ERROR. */
+int db_open(const char *path, struct db **out);
+void db_close(struct db *db);
+/* Message of the last error on this connection (static or owned by the connection). */
+const char *db_errmsg(struct db *db);
+
+/* Returns a ready statement for sql, reused from the connection's cache when possible, or NULL
+ * on error (logged). sql should be a string literal: it is the cache key. Every non-NULL
+ * result must be handed back with db_finish(). */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+/* Resets the statement, clears its bindings and returns it to the cache. NULL is allowed. */
+void db_finish(struct db_stmt *st);
+
+/* Bind a value to placeholder ?idx (1-based). A NULL string binds SQL NULL. Text is copied. */
+void db_bind_text(struct db_stmt *st, int idx, const char *s);
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len);
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);
+void db_bind_null(struct db_stmt *st, int idx);
+void db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len);
+
+/* Runs the statement one step: DB_ROW, DB_DONE, or a negative enum db_result. */
+int db_step(struct db_stmt *st);
+/* Column getters for the current row (0-based). Text is "" for NULL and stays valid until the
+ * next step or finish. */
+int64_t db_col_int(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col);
+size_t db_col_bytes(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col);
+bool db_col_is_null(struct db_stmt *st, int col);
+
+/* Number of rows changed by the last finished INSERT/UPDATE/DELETE. */
+int64_t db_changes(struct db *db);
+
+/* Transactions. db_begin takes the write lock at once, so a transaction never fails halfway
+ * for a lock it could have waited for. Each returns DB_OK or a negative enum db_result. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* Runs a script of several statements without parameters (migrations). */
+int db_exec_script(struct db *db, const char *sql);
+
+/* Applies the embedded migrations not yet recorded in schema_migrations, each in its own
+ * transaction. Sets *applied to the number applied (may be NULL). Returns DB_OK or an error. */
+int db_migrate(struct db *db, int *applied);
+/* Highest migration version recorded (after db_migrate has run once), negative on error. */
+int db_schema_version(struct db *db);
+/* Highest migration version this binary knows. */
+int db_schema_latest(void);
+
+#endif

@@ -1,0 +1,268 @@
+/* SQLite backend of db.h: WAL, foreign keys, busy timeout, a statement cache per connection. */
+#include "db/db.h"
+#include "core/alloc.h"
+#include "core/log.h"
+
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STMT_CACHE_SLOTS = 256, BUSY_TIMEOUT_MS = 5000 };
+
+struct db_stmt {
+        struct db *db;
+        sqlite3_stmt *st;
+        const char *sql; /* cache key: the caller's literal */
+        bool cached;
+        bool in_use;
+};
+
+struct db {
+        sqlite3 *conn;
+        struct db_stmt *cache[STMT_CACHE_SLOTS];
+};
+
+static int map_rc(struct db *db, int rc)
+{
+        switch (rc & 0xff) {
+        case SQLITE_OK:
+                return DB_OK;
+        case SQLITE_ROW:
+                return DB_ROW;
+        case SQLITE_DONE:
+                return DB_DONE;
+        case SQLITE_CONSTRAINT:
+                return DB_CONSTRAINT;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                log_warn("db: busy: %s", sqlite3_errmsg(db->conn));
+                return DB_BUSY;
+        default:
+                log_error("db: %s", sqlite3_errmsg(db->conn));
+                return DB_ERROR;
+        }
+}
+
+int db_open(const char *path, struct db **out)
+{
+        struct db *db = xcalloc(1, sizeof(*db));
+        int rc = sqlite3_open_v2(path, &db->conn,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 NULL);
+        if (rc != SQLITE_OK) {
+                log_error("db: cannot open %s: %s", path,
+                          db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+                goto fail;
+        }
+        sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
+        sqlite3_extended_result_codes(db->conn, 1);
+        /* synchronous=FULL: a write acknowledged to a member survives a power cut. */
+        if (db_exec_script(db, "PRAGMA journal_mode=WAL;"
+                               "PRAGMA synchronous=FULL;"
+                               "PRAGMA foreign_keys=ON;"
+                               "PRAGMA temp_store=MEMORY;") != DB_OK)
+                goto fail;
+        *out = db;
+        return DB_OK;
+fail:
+        db_close(db);
+        *out = NULL;
+        return DB_ERROR;
+}
+
+void db_close(struct db *db)
+{
+        if (!db)
+                return;
+        for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
+                if (db->cache[i]) {
+                        sqlite3_finalize(db->cache[i]->st);
+                        free(db->cache[i]);
+                }
+        }
+        sqlite3_close(db->conn);
+        free(db);
+}
+
+const char *db_errmsg(struct db *db)
+{
+        return sqlite3_errmsg(db->conn);
+}
+
+static size_t cache_slot(const char *sql)
+{
+        uintptr_t h = (uintptr_t)sql;
+        h ^= h >> 17;
+        h *= 0x9E3779B97F4A7C15ull;
+        return (size_t)(h >> 40) % STMT_CACHE_SLOTS;
+}
+
+static struct db_stmt *prepare_fresh(struct db *db, const char *sql, bool persistent)
+{
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v3(db->conn, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
+                                    &st, NULL);
+        if (rc != SQLITE_OK) {
+                log_error("db: prepare failed: %s: %s", sqlite3_errmsg(db->conn), sql);
+                sqlite3_finalize(st);
+                return NULL;
+        }
+        struct db_stmt *s = xcalloc(1, sizeof(*s));
+        s->db = db;
+        s->st = st;
+        s->sql = sql;
+        return s;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql)
+{
+        size_t slot = cache_slot(sql);
+        for (size_t probe = 0; probe < 8; probe++) {
+                size_t i = (slot + probe) % STMT_CACHE_SLOTS;
+                struct db_stmt *s = db->cache[i];
+                if (!s) {
+                        s = prepare_fresh(db, sql, true);
+                        if (!s)
+                                return NULL;
+                        s->cached = true;
+                        s->in_use = true;
+                        db->cache[i] = s;
+                        return s;
+                }
+                if (s->sql == sql) {
+                        if (s->in_use)
+                                break; /* nested use of the same query: take a private copy */
+                        s->in_use = true;
+                        return s;
+                }
+        }
+        return prepare_fresh(db, sql, false);
+}
+
+void db_finish(struct db_stmt *s)
+{
+        if (!s)
+                return;
+        if (!s->cached) {
+                sqlite3_finalize(s->st);
+                free(s);
+                return;
+        }
+        sqlite3_reset(s->st);
+        sqlite3_clear_bindings(s->st);
+        s->in_use = false;
+}
+
+void db_bind_textn(struct db_stmt *s, int idx, const char *v, size_t len)
+{
+        if (!v) {
+                sqlite3_bind_null(s->st, idx);
+                return;
+        }
+        int rc = sqlite3_bind_text64(s->st, idx, v, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        assert(rc == SQLITE_OK);
+        (void)rc;
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+        db_bind_textn(s, idx, v, v ? strlen(v) : 0);
+}
+
+void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+        int rc = sqlite3_bind_int64(s->st, idx, v);
+        assert(rc == SQLITE_OK);
+        (void)rc;
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+        sqlite3_bind_null(s->st, idx);
+}
+
+void db_bind_blob(struct db_stmt *s, int idx, const void *data, size_t len)
+{
+        int rc = sqlite3_bind_blob64(s->st, idx, data, len, SQLITE_TRANSIENT);
+        assert(rc == SQLITE_OK);
+        (void)rc;
+}
+
+int db_step(struct db_stmt *s)
+{
+        return map_rc(s->db, sqlite3_step(s->st));
+}
+
+int64_t db_col_int(struct db_stmt *s, int col)
+{
+        return sqlite3_column_int64(s->st, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+        const unsigned char *t = sqlite3_column_text(s->st, col);
+        return t ? (const char *)t : "";
+}
+
+size_t db_col_bytes(struct db_stmt *s, int col)
+{
+        return (size_t)sqlite3_column_bytes(s->st, col);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col)
+{
+        return sqlite3_column_blob(s->st, col);
+}
+
+bool db_col_is_null(struct db_stmt *s, int col)
+{
+        return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+
+int64_t db_changes(struct db *db)
+{
+        return sqlite3_changes64(db->conn);
+}
+
+int db_exec_script(struct db *db, const char *sql)
+{
+        char *err = NULL;
+        int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+                log_error("db: %s", err ? err : sqlite3_errmsg(db->conn));
+                sqlite3_free(err);
+                return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT
+                       : (rc & 0xff) == SQLITE_BUSY     ? DB_BUSY
+                                                        : DB_ERROR;
+        }
+        return DB_OK;
+}
+
+static int exec_cached(struct db *db, const char *sql)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        if (!s)
+                return DB_ERROR;
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_DONE ? DB_OK : rc;
+}
+
+int db_begin(struct db *db)
+{
+        return exec_cached(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+        return exec_cached(db, "COMMIT");
+}
+
+int db_rollback(struct db *db)
+{
+        if (sqlite3_get_autocommit(db->conn))
+                return DB_OK; /* nothing open: an error already rolled it back */
+        return exec_cached(db, "ROLLBACK");
+}

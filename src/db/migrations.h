@@ -1,0 +1,16 @@
+/* The migrations compiled into the binary (generated from src/db/migrations/NNN_name.sql). */
+#ifndef KD_MIGRATIONS_H
+#define KD_MIGRATIONS_H
+
+#include <stddef.h>
+
+struct db_migration {
+        int version;      /* NNN from the file name */
+        const char *name; /* file name without .sql */
+        const char *sql;
+};
+
+extern const struct db_migration db_migrations[]; /* ascending by version */
+extern const size_t db_migrations_count;
+
+#endif

@@ -1,0 +1,127 @@
+/* Request accessors and response builders. */
+#include "http/request.h"
+#include "core/arena.h"
+#include "http/cookie.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *req_header(struct request *req, const char *name)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct request *req, const char *name)
+{
+        const char *h = req_header(req, "Cookie");
+        return h ? cookie_get(req->arena, h, name) : NULL;
+}
+
+const char *req_param(const struct request *req, const char *name)
+{
+        const struct form_field *f = form_find(&req->params, name);
+        return f ? f->value : "";
+}
+
+bool req_has_param(const struct request *req, const char *name)
+{
+        return form_find(&req->params, name) != NULL;
+}
+
+int64_t req_param_int(const struct request *req, const char *name, int64_t def)
+{
+        const struct form_field *f = form_find(&req->params, name);
+        if (!f || f->len == 0)
+                return def;
+        /* params.c has already checked the digits and the bounds */
+        return strtoll(f->value, NULL, 10);
+}
+
+bool req_param_bool(const struct request *req, const char *name)
+{
+        const struct form_field *f = form_find(&req->params, name);
+        return f && (strcmp(f->value, "1") == 0 || strcmp(f->value, "on") == 0 ||
+                     strcmp(f->value, "true") == 0);
+}
+
+const struct form_field *req_param_file(const struct request *req, const char *name)
+{
+        const struct form_field *f = form_find(&req->params, name);
+        return f && f->filename ? f : NULL;
+}
+
+const char *req_path_param(struct request *req, const char *name)
+{
+        const struct route_match *m = &req->match;
+        size_t nlen = strlen(name);
+        for (size_t i = 0; i < m->nparams; i++) {
+                size_t l = strcspn(m->names[i], "/");
+                if (l == nlen && memcmp(m->names[i], name, nlen) == 0)
+                        return arena_strndup(req->arena, m->values[i], m->lens[i]);
+        }
+        return NULL;
+}
+
+bool req_signed_in(const struct request *req)
+{
+        return req->viewer.id != 0;
+}
+
+const char *req_csrf(struct request *req)
+{
+        req->csrf_used = true;
+        return req->csrf_token ? req->csrf_token : "";
+}
+
+void resp_header(struct request *req, const char *name, const char *value)
+{
+        struct response *r = &req->resp;
+        if (r->nheaders >= RESP_MAX_HEADERS)
+                abort(); /* a programming error: raise RESP_MAX_HEADERS */
+        r->header_names[r->nheaders] = name;
+        r->header_values[r->nheaders] = arena_strdup(req->arena, value);
+        r->nheaders++;
+}
+
+int resp_html(struct request *req, int status)
+{
+        req->resp.status = status;
+        req->resp.content_type = "text/html; charset=utf-8";
+        return status;
+}
+
+int resp_typed(struct request *req, int status, const char *content_type)
+{
+        req->resp.status = status;
+        req->resp.content_type = content_type;
+        return status;
+}
+
+int resp_redirect(struct request *req, const char *location)
+{
+        /* Only local paths: "//evil.example" and "/\evil" would leave the site. */
+        if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
+                location = "/";
+        buf_reset(&req->resp.body);
+        resp_header(req, "Location", location);
+        req->resp.status = 303;
+        req->resp.content_type = "text/plain; charset=utf-8";
+        return 303;
+}
+
+int req_fail(struct request *req, int status, const char *message)
+{
+        req->resp.status = status;
+        req->resp.error_message = arena_strdup(req->arena, message);
+        return status;
+}
+
+void resp_cookie(struct request *req, const char *name, const char *value, long max_age,
+                 bool secure)
+{
+        struct buf b = BUF_INIT;
+        cookie_format(&b, name, value, max_age, secure);
+        resp_header(req, "Set-Cookie", b.data);
+        buf_free(&b);
+}

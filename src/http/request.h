@@ -1,0 +1,112 @@
+/* One HTTP request in flight and the response being built for it.
+ *
+ * The server creates a struct request on the first libmicrohttpd call for a connection's request,
+ * collects the body, and hands it to the application's dispatcher on the last call. Everything
+ * hanging off it lives in req->arena, freed when the request completes. */
+#ifndef KD_REQUEST_H
+#define KD_REQUEST_H
+
+#include "core/buf.h"
+#include "core/role.h"
+#include "http/form.h"
+#include "http/router.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct config;
+struct db;
+struct guards;
+struct static_files;
+struct locale;
+struct MHD_Connection;
+
+enum { RESP_MAX_HEADERS = 16 };
+
+struct response {
+        int status;               /* 0 until a handler or the dispatcher sets it */
+        struct buf body;          /* handed to libmicrohttpd without a copy */
+        const char *content_type; /* static or arena string */
+        const char *header_names[RESP_MAX_HEADERS];
+        const char *header_values[RESP_MAX_HEADERS];
+        int nheaders;
+        const char *error_message; /* set by req_fail(); rendered by the dispatcher */
+};
+
+/* Who is asking: filled from the session cookie by the dispatcher. */
+struct viewer {
+        int64_t id; /* 0 for a guest */
+        const char *handle;
+        const char *display_name;
+        enum role role; /* ROLE_NONE for a guest */
+        const char *session_token; /* raw cookie value, for logout */
+};
+
+struct request {
+        struct arena *arena;
+        struct MHD_Connection *conn;
+        void *app; /* the application's context, for its dispatcher and handlers */
+        enum http_method method;
+        const char *method_name;
+        const char *path; /* decoded path, without the query string */
+        const char *content_type;
+        struct buf body;
+        size_t body_limit;
+        bool body_too_large;
+        char client_ip[48];
+        uint64_t start_us;
+
+        struct form raw;    /* every field of the query string and body, unvalidated */
+        struct form params; /* declared fields only, validated (handlers read these) */
+        struct route_match match;
+
+        struct viewer viewer;
+        const char *csrf_token; /* the token forms must carry back; read it with req_csrf() */
+        bool csrf_fresh;        /* a new guest token: its cookie is set if a form used it */
+        bool csrf_used;
+        const struct locale *locale;
+        struct db *db; /* this worker thread's connection */
+        const struct config *config;
+        const struct static_files *assets;
+        struct guards *guards; /* throttles and rate limits shared by all requests */
+
+        struct response resp;
+};
+
+/* Request accessors. Strings returned live as long as the request. */
+const char *req_header(struct request *req, const char *name); /* NULL when absent */
+const char *req_cookie(struct request *req, const char *name); /* NULL when absent */
+/* A declared, validated parameter's value; "" when it was not sent. */
+const char *req_param(const struct request *req, const char *name);
+bool req_has_param(const struct request *req, const char *name);
+/* A declared PARAM_INT parameter (already bounds-checked), or def when it was not sent. */
+int64_t req_param_int(const struct request *req, const char *name, int64_t def);
+/* A declared PARAM_BOOL parameter; false when not sent. */
+bool req_param_bool(const struct request *req, const char *name);
+/* A declared PARAM_FILE part, or NULL. */
+const struct form_field *req_param_file(const struct request *req, const char *name);
+/* The value of path parameter :name (copied, NUL-terminated), or NULL. */
+const char *req_path_param(struct request *req, const char *name);
+bool req_signed_in(const struct request *req);
+/* The CSRF token for forms and scripts on this response (marks it used, so a guest's new
+ * token is sent in a cookie). */
+const char *req_csrf(struct request *req);
+
+/* Response builders. Each returns the status so handlers can `return resp_...(...)`. */
+void resp_header(struct request *req, const char *name, const char *value);
+/* Sets an HTML page; the caller has written req->resp.body. */
+int resp_html(struct request *req, int status);
+/* Sends text of the given type (static string) with body already in req->resp.body. */
+int resp_typed(struct request *req, int status, const char *content_type);
+/* 303 See Other to a local path (must start with "/"; anything else goes to "/"). */
+int resp_redirect(struct request *req, const char *location);
+/* Marks the request failed with status and a human message; the dispatcher renders it as an
+ * HTML page or JSON error. message is copied. */
+int req_fail(struct request *req, int status, const char *message);
+/* Sets a cookie. max_age < 0 deletes it. HttpOnly and SameSite=Lax always; Secure when the
+ * site is configured for TLS (secure=true). */
+void resp_cookie(struct request *req, const char *name, const char *value, long max_age,
+                 bool secure);
+
+#endif

@@ -1,0 +1,301 @@
+/* libmicrohttpd glue: the three-phase handler (set up state, take the body, respond), the
+ * response with security headers, the access log, and the per-request arena's lifetime. */
+#include "http/server.h"
+#include "core/alloc.h"
+#include "core/arena.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "http/request.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct http_server {
+        struct MHD_Daemon *daemon;
+        struct http_server_options opts;
+        uint16_t port;
+};
+
+/* Sent on every response. No inline script or style anywhere: the pages load /static files. */
+static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+                          "data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+                          "base-uri 'none'; frame-ancestors 'none'";
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        snprintf(out, size, "unknown");
+        if (!ci || !ci->client_addr)
+                return;
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                          (socklen_t)size);
+        else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+                          (socklen_t)size);
+}
+
+static void add_security_headers(struct MHD_Response *r)
+{
+        MHD_add_response_header(r, "Content-Security-Policy", CSP);
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+        MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+        MHD_add_response_header(r, "Permissions-Policy",
+                                "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+}
+
+static enum MHD_Result send_response(struct request *req)
+{
+        struct response *rs = &req->resp;
+        if (rs->status == 0)
+                rs->status = 500;
+        size_t len = 0;
+        char *body = buf_detach(&rs->body, &len);
+        struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+        if (!r) {
+                free(body);
+                return MHD_NO;
+        }
+        add_security_headers(r);
+        if (rs->content_type)
+                MHD_add_response_header(r, "Content-Type", rs->content_type);
+        for (int i = 0; i < rs->nheaders; i++)
+                MHD_add_response_header(r, rs->header_names[i], rs->header_values[i]);
+        enum MHD_Result ok = MHD_queue_response(req->conn, (unsigned)rs->status, r);
+        MHD_destroy_response(r);
+        /* The body's length is what the access log reports. */
+        req->resp.body.len = len;
+        return ok;
+}
+
+/* Answers a request the server refuses before the dispatcher sees it (too large, bad path). */
+static enum MHD_Result refuse(struct http_server *s, struct request *req, int status,
+                              const char *message)
+{
+        buf_reset(&req->resp.body);
+        if (s->opts.render_error) {
+                req_fail(req, status, message);
+                s->opts.render_error(s->opts.ctx, req);
+                return send_response(req);
+        }
+        buf_printf(&req->resp.body,
+                   "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>%d</title>"
+                   "<h1>%d</h1><p>%s</p></html>\n",
+                   status, status, message);
+        req->resp.status = status;
+        req->resp.content_type = "text/html; charset=utf-8";
+        const char *accept = req_header(req, "Accept");
+        if ((accept && strstr(accept, "application/json")) ||
+            strncmp(req->path, "/api/", 5) == 0) {
+                buf_reset(&req->resp.body);
+                buf_printf(&req->resp.body, "{\"error\":{\"status\":%d,\"message\":\"%s\"}}\n",
+                           status, message); /* message is one of our fixed literals */
+                req->resp.content_type = "application/json";
+        }
+        return send_response(req);
+}
+
+static struct request *request_new(struct http_server *s, struct MHD_Connection *conn,
+                                   const char *url, const char *method)
+{
+        struct arena *a = arena_new();
+        struct request *req = arena_zalloc(a, sizeof(*req));
+        req->arena = a;
+        req->conn = conn;
+        req->app = s->opts.ctx;
+        req->start_us = time_mono_us();
+        req->method_name = arena_strdup(a, method);
+        req->method = http_method_parse(method);
+        req->path = arena_strdup(a, url);
+        req->body_limit = s->opts.body_limit;
+        req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+        client_address(conn, req->client_ip, sizeof(req->client_ip));
+        return req;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+        (void)version;
+        struct http_server *s = cls;
+        struct request *req = *con_cls;
+
+        /* Phase 1: set up state only. Answering now would make libmicrohttpd close the
+         * connection (DESIGN.md's measured pitfall), so ordinary requests answer later. */
+        if (!req) {
+                req = request_new(s, conn, url, method);
+                *con_cls = req;
+                const char *cl =
+                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+                if (cl) {
+                        char *end;
+                        errno = 0;
+                        unsigned long long n = strtoull(cl, &end, 10);
+                        if (errno || *end || n > req->body_limit) {
+                                req->body_too_large = true;
+                                return refuse(s, req, 413, "The request body is too large.");
+                        }
+                }
+                return MHD_YES;
+        }
+
+        /* Phase 2: collect the body, bounded. */
+        if (*upload_data_size) {
+                if (!req->body_too_large) {
+                        if (req->body.len + *upload_data_size > req->body_limit) {
+                                req->body_too_large = true;
+                                buf_free(&req->body);
+                                *upload_data_size = 0;
+                                return refuse(s, req, 413, "The request body is too large.");
+                        }
+                        buf_append(&req->body, upload_data, *upload_data_size);
+                }
+                *upload_data_size = 0;
+                return MHD_YES;
+        }
+        if (req->body_too_large)
+                return MHD_YES; /* already answered */
+
+        /* Phase 3: respond. */
+        if (strlen(req->path) > KD_MAX_URI_BYTES)
+                return refuse(s, req, 414, "The address is too long.");
+        if (!utf8_valid(req->path, strlen(req->path)) ||
+            utf8_has_controls(req->path, strlen(req->path)))
+                return refuse(s, req, 400, "The address is not valid UTF-8.");
+        if (!req->method)
+                return refuse(s, req, 501, "This method is not supported.");
+        s->opts.dispatch(s->opts.ctx, req);
+        return send_response(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+        (void)conn;
+        (void)toe;
+        struct http_server *s = cls;
+        struct request *req = *con_cls;
+        if (!req)
+                return;
+        if (req->resp.status && log_access_enabled()) {
+                uint64_t us = time_mono_us() - req->start_us;
+                log_info("access %s %s %s %d %zuB %lluus%s", req->client_ip, req->method_name,
+                         req->path, req->resp.status, req->resp.body.len,
+                         (unsigned long long)us,
+                         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+        }
+        if (s->opts.finish)
+                s->opts.finish(s->opts.ctx, req);
+        buf_free(&req->body);
+        buf_free(&req->resp.body);
+        arena_free(req->arena);
+        *con_cls = NULL;
+}
+
+/* Parses "host:port" or "[v6]:port" into a socket address. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+        char host[128];
+        const char *colon;
+        memset(ss, 0, sizeof(*ss));
+        if (spec[0] == '[') {
+                const char *close = strchr(spec, ']');
+                if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof(host))
+                        return -1;
+                memcpy(host, spec + 1, (size_t)(close - spec - 1));
+                host[close - spec - 1] = '\0';
+                colon = close + 1;
+        } else {
+                colon = strrchr(spec, ':');
+                if (!colon || (size_t)(colon - spec) >= sizeof(host))
+                        return -1;
+                memcpy(host, spec, (size_t)(colon - spec));
+                host[colon - spec] = '\0';
+        }
+        char *end;
+        errno = 0;
+        long port = strtol(colon + 1, &end, 10);
+        if (errno || *end || colon[1] == '\0' || port < 0 || port > 65535)
+                return -1;
+        struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+        if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+                v4->sin_family = AF_INET;
+                v4->sin_port = htons((uint16_t)port);
+                *len = sizeof(*v4);
+                return 0;
+        }
+        if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+                v6->sin6_family = AF_INET6;
+                v6->sin6_port = htons((uint16_t)port);
+                *len = sizeof(*v6);
+                return 0;
+        }
+        return -1;
+}
+
+struct http_server *http_server_start(const struct http_server_options *opts)
+{
+        struct sockaddr_storage ss;
+        socklen_t sslen;
+        if (parse_listen(opts->listen, &ss, &sslen) < 0) {
+                log_error("server: cannot understand listen address \"%s\" (want host:port)",
+                          opts->listen);
+                return NULL;
+        }
+        struct http_server *s = xcalloc(1, sizeof(*s));
+        s->opts = *opts;
+        unsigned threads = opts->threads;
+        if (threads == 0) {
+                long n = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = n > 0 ? (unsigned)n : 2;
+        }
+        unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+        if (ss.ss_family == AF_INET6)
+                flags |= MHD_USE_IPv6;
+        s->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)KD_CONNECTION_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned)KD_PER_IP_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)KD_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        if (!s->daemon) {
+                log_error("server: cannot listen on %s (in use, or not an address of this "
+                          "machine?)",
+                          opts->listen);
+                free(s);
+                return NULL;
+        }
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+        s->port = di ? di->port : 0;
+        return s;
+}
+
+uint16_t http_server_port(const struct http_server *s)
+{
+        return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+        if (!s)
+                return;
+        MHD_stop_daemon(s->daemon);
+        free(s);
+}

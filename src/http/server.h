@@ -1,0 +1,36 @@
+/* The HTTP server: libmicrohttpd with epoll and a thread pool, driving a dispatcher. */
+#ifndef KD_SERVER_H
+#define KD_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct request;
+struct http_server;
+
+/* Called once per request after the body is read; fills req->resp. */
+typedef void (*http_dispatch_fn)(void *ctx, struct request *req);
+/* Called when the server ends a request (after the response is sent or the client left). */
+typedef void (*http_finish_fn)(void *ctx, struct request *req);
+
+struct http_server_options {
+        const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free port */
+        unsigned threads;    /* worker threads; 0 = one per core */
+        size_t body_limit;   /* largest request body accepted */
+        http_dispatch_fn dispatch;
+        http_finish_fn finish; /* may be NULL */
+        /* Renders req->resp.error_message for requests refused before dispatch (413, 414, bad
+         * path); may be NULL for a plain page. */
+        http_dispatch_fn render_error;
+        void *ctx;
+};
+
+/* Starts listening and serving. Returns the server (stop it with http_server_stop) or NULL
+ * after logging why. */
+struct http_server *http_server_start(const struct http_server_options *opts);
+/* The port actually bound (useful with port 0). */
+uint16_t http_server_port(const struct http_server *s);
+/* Stops accepting, finishes in-flight requests, frees the server. */
+void http_server_stop(struct http_server *s);
+
+#endif

@@ -1,0 +1,38 @@
+/* Failure throttling with growing lockouts (login attempts, and later any abuse-prone action).
+ *
+ * Each key (such as "handle:ada" or "ip:127.0.0.1") counts failures inside a window. The first
+ * `free_fails` failures cost nothing; each one after locks the key for a doubling time (2 s, 4 s,
+ * 8 s ... up to max_lockout_s). While locked, throttle_check() says how long to wait. */
+#ifndef KD_THROTTLE_H
+#define KD_THROTTLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct throttle;
+
+/* Returns a new table; the caller owns it (throttle_free). */
+struct throttle *throttle_new(unsigned free_fails, unsigned max_lockout_s, unsigned window_s);
+void throttle_free(struct throttle *t);
+/* 0 when key may try now, else the seconds to wait (for Retry-After). Thread-safe. */
+unsigned throttle_check(struct throttle *t, const char *key, int64_t now);
+/* Records a failure for key at now. Thread-safe. */
+void throttle_fail(struct throttle *t, const char *key, int64_t now);
+/* Forgets key (after a success). Thread-safe. */
+void throttle_reset(struct throttle *t, const char *key);
+
+/* Fixed-window counter: at most `limit` events per key per window. */
+struct rate_limit;
+struct rate_limit *rate_limit_new(unsigned limit, unsigned window_s);
+void rate_limit_free(struct rate_limit *r);
+/* Counts one event for key. Returns 0 when allowed, else seconds until the window reopens. */
+unsigned rate_limit_hit(struct rate_limit *r, const char *key, int64_t now);
+
+/* The site's shared limiters, owned by the application. */
+struct guards {
+        struct throttle *login_by_handle;
+        struct throttle *login_by_ip;
+        struct rate_limit *signup_by_ip;
+};
+
+#endif

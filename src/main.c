@@ -1,0 +1,423 @@
+/* The kindred command line: serve, init, migrate, member, render help. */
+#include "app.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "model/demo.h"
+#include "model/member.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef KINDRED_VERSION
+#define KINDRED_VERSION "0.0.0"
+#endif
+
+static const char USAGE[] =
+    "Usage: kindred [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "A community-first publishing server.\n"
+    "\n"
+    "Commands:\n"
+    "  serve                 serve the site over HTTP (migrates the database first)\n"
+    "  init [--demo]         create the data folder and database; --demo adds demo members\n"
+    "  migrate               apply pending database migrations\n"
+    "  member add HANDLE     create a member (--email, --name, --role, --headline)\n"
+    "  member list           list members\n"
+    "  member set-role HANDLE ROLE   make a member reader, author, moderator or admin\n"
+    "  member disable HANDLE         block a member from logging in (ends their sessions)\n"
+    "  member enable HANDLE          undo disable\n"
+    "\n"
+    "Options (each has an environment variable; flags win):\n"
+    "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
+    "  -l, --listen ADDR     host:port to serve on (port 0: any)    KINDRED_LISTEN [127.0.0.1:8080]\n"
+    "      --static DIR      folder of CSS/JS/icons                 KINDRED_STATIC [static]\n"
+    "      --threads N       worker threads, 0 = one per core       KINDRED_THREADS [0]\n"
+    "      --site-name TEXT  the site's name                        KINDRED_SITE_NAME [Kindred]\n"
+    "      --secure-cookies  mark cookies Secure (serve behind TLS) KINDRED_SECURE_COOKIES\n"
+    "      --no-access-log   do not log each request                KINDRED_ACCESS_LOG=false\n"
+    "  -h, --help            show help (also: kindred COMMAND --help)\n"
+    "  -V, --version         print the version\n"
+    "\n"
+    "See docs/configuration.md for every setting and limit.\n";
+
+static const char USAGE_SERVE[] =
+    "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
+    "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
+    "\n"
+    "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
+    "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
+
+static const char USAGE_INIT[] =
+    "Usage: kindred init [--data DIR] [--demo]\n"
+    "\n"
+    "Creates the data folder and its database and applies migrations. With --demo, adds demo\n"
+    "members (password \"" DEMO_PASSWORD "\") when the site has none. Safe to run again.\n";
+
+static const char USAGE_MIGRATE[] = "Usage: kindred migrate [--data DIR]\n"
+                                    "\n"
+                                    "Applies the migrations this kindred knows and the database "
+                                    "has not yet had.\nRunning it again does nothing.\n";
+
+static const char USAGE_MEMBER[] =
+    "Usage:\n"
+    "  kindred member add HANDLE --email EMAIL [--name NAME] [--role ROLE] [--headline TEXT]\n"
+    "  kindred member list\n"
+    "  kindred member set-role HANDLE ROLE\n"
+    "  kindred member disable HANDLE\n"
+    "  kindred member enable HANDLE\n"
+    "\n"
+    "ROLE is reader, author, moderator or admin. The first admin is made with\n"
+    "  kindred member add alice --email alice@example.org --role admin\n"
+    "member add reads the password from KINDRED_PASSWORD, or else from the first line of\n"
+    "standard input (it prompts when that is a terminal).\n";
+
+struct cli {
+        struct config config;
+        bool demo;
+        const char *email, *name, *role, *headline;
+};
+
+enum { OPT_STATIC = 256, OPT_THREADS, OPT_SITE, OPT_SECURE, OPT_NO_ACCESS, OPT_DEMO, OPT_EMAIL,
+       OPT_NAME, OPT_ROLE, OPT_HEADLINE };
+
+/* Parses options anywhere on the command line. Returns the index of the first operand in the
+ * permuted argv, -1 on a bad option (message printed), or -2 when help was shown. */
+static int parse_options(int argc, char **argv, struct cli *cli, const char *help)
+{
+        static const struct option opts[] = {
+            {"data", required_argument, NULL, 'd'},
+            {"listen", required_argument, NULL, 'l'},
+            {"static", required_argument, NULL, OPT_STATIC},
+            {"threads", required_argument, NULL, OPT_THREADS},
+            {"site-name", required_argument, NULL, OPT_SITE},
+            {"secure-cookies", no_argument, NULL, OPT_SECURE},
+            {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
+            {"demo", no_argument, NULL, OPT_DEMO},
+            {"email", required_argument, NULL, OPT_EMAIL},
+            {"name", required_argument, NULL, OPT_NAME},
+            {"role", required_argument, NULL, OPT_ROLE},
+            {"headline", required_argument, NULL, OPT_HEADLINE},
+            {"help", no_argument, NULL, 'h'},
+            {"version", no_argument, NULL, 'V'},
+            {NULL, 0, NULL, 0},
+        };
+        optind = 1;
+        int c;
+        unsigned long n;
+        while ((c = getopt_long(argc, argv, "d:l:hV", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        cli->config.data_dir = optarg;
+                        break;
+                case 'l':
+                        cli->config.listen = optarg;
+                        break;
+                case OPT_STATIC:
+                        cli->config.static_dir = optarg;
+                        break;
+                case OPT_THREADS:
+                        if (config_parse_uint(optarg, 0, 256, &n) < 0) {
+                                fprintf(stderr, "kindred: --threads wants 0 to 256\n");
+                                return -1;
+                        }
+                        cli->config.threads = (unsigned)n;
+                        break;
+                case OPT_SITE:
+                        cli->config.site_name = optarg;
+                        break;
+                case OPT_SECURE:
+                        cli->config.secure_cookies = true;
+                        break;
+                case OPT_NO_ACCESS:
+                        cli->config.access_log = false;
+                        break;
+                case OPT_DEMO:
+                        cli->demo = true;
+                        break;
+                case OPT_EMAIL:
+                        cli->email = optarg;
+                        break;
+                case OPT_NAME:
+                        cli->name = optarg;
+                        break;
+                case OPT_ROLE:
+                        cli->role = optarg;
+                        break;
+                case OPT_HEADLINE:
+                        cli->headline = optarg;
+                        break;
+                case 'h':
+                        fputs(help, stdout);
+                        return -2;
+                case 'V':
+                        printf("kindred %s\n", KINDRED_VERSION);
+                        return -2;
+                default:
+                        fprintf(stderr, "Try 'kindred --help'.\n");
+                        return -1;
+                }
+        }
+        return optind;
+}
+
+/* Opens the database, creating the data folder if needed, and applies migrations. */
+static struct db *open_migrated(const struct config *c)
+{
+        if (mkdir(c->data_dir, 0750) != 0 && errno != EEXIST) {
+                fprintf(stderr, "kindred: cannot create data folder %s: %s\n", c->data_dir,
+                        strerror(errno));
+                return NULL;
+        }
+        char *path = config_db_path(c);
+        struct db *db = NULL;
+        if (db_open(path, &db) != DB_OK) {
+                fprintf(stderr, "kindred: cannot open database %s\n", path);
+                free(path);
+                return NULL;
+        }
+        free(path);
+        int applied = 0;
+        if (db_migrate(db, &applied) != DB_OK) {
+                fprintf(stderr, "kindred: migration failed\n");
+                db_close(db);
+                return NULL;
+        }
+        return db;
+}
+
+static int cmd_serve(struct cli *cli)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        db_close(db);
+        struct app app;
+        if (app_init(&app, &cli->config) < 0)
+                return 1;
+        int rc = app_serve(&app);
+        app_cleanup(&app);
+        return rc;
+}
+
+static int cmd_init(struct cli *cli)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        int rc = 0;
+        printf("Database ready at %s/kindred.db (schema %d)\n", cli->config.data_dir,
+               db_schema_version(db));
+        if (cli->demo) {
+                int added = demo_seed(db);
+                if (added < 0) {
+                        fprintf(stderr, "kindred: could not add demo content\n");
+                        rc = 1;
+                } else if (added > 0) {
+                        printf("Added %d demo members; each logs in with password \"%s\"\n"
+                               "(admin: admin, authors: mira, tomas, moderator: june, readers: "
+                               "sam, liwei, ana)\n",
+                               added, DEMO_PASSWORD);
+                } else {
+                        printf("The site already has members; no demo content added.\n");
+                }
+        }
+        db_close(db);
+        return rc;
+}
+
+static int cmd_migrate(struct cli *cli)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        printf("Schema is at version %d\n", db_schema_version(db));
+        db_close(db);
+        return 0;
+}
+
+/* Reads the new member's password from KINDRED_PASSWORD or standard input. */
+static char *read_password(void)
+{
+        const char *env = getenv("KINDRED_PASSWORD");
+        if (env && *env)
+                return strdup(env);
+        if (isatty(STDIN_FILENO)) {
+                fprintf(stderr, "Password (at least 10 characters): ");
+                fflush(stderr);
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n <= 0) {
+                free(line);
+                return NULL;
+        }
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+                line[--n] = '\0';
+        return line;
+}
+
+static const char *member_error(int rc)
+{
+        switch (rc) {
+        case MEMBER_HANDLE_TAKEN:
+                return "that handle is taken";
+        case MEMBER_EMAIL_TAKEN:
+                return "that email is in use";
+        case MEMBER_NOT_FOUND:
+                return "no member has that handle";
+        default:
+                return "the database failed";
+        }
+}
+
+static void print_member(const struct member *m, void *ctx)
+{
+        (void)ctx;
+        printf("%-20s %-10s %-9s %s\n", m->handle, role_name(m->role),
+               m->disabled ? "disabled" : "active", m->display_name);
+}
+
+static int cmd_member(struct cli *cli, int argc, char **argv)
+{
+        if (argc < 1) {
+                fputs(USAGE_MEMBER, stderr);
+                return 2;
+        }
+        const char *sub = argv[0];
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        int rc = 1;
+        struct arena *a = arena_new();
+        if (strcmp(sub, "add") == 0 && argc == 2) {
+                enum role role = cli->role ? role_parse(cli->role) : ROLE_READER;
+                if (role == ROLE_NONE) {
+                        fprintf(stderr, "kindred: unknown role \"%s\"\n", cli->role);
+                        goto cleanup;
+                }
+                if (!cli->email) {
+                        fprintf(stderr, "kindred: member add needs --email\n");
+                        goto cleanup;
+                }
+                char *password = read_password();
+                if (!password) {
+                        fprintf(stderr, "kindred: no password given\n");
+                        goto cleanup;
+                }
+                struct member_input in = {argv[1], cli->name ? cli->name : argv[1],
+                                          cli->headline ? cli->headline : "", "", cli->email,
+                                          password};
+                struct member_problem p = {0};
+                int64_t id;
+                int mrc = member_create(db, &in, role, &id, &p);
+                sodium_memzero(password, strlen(password));
+                free(password);
+                if (mrc == MEMBER_INVALID)
+                        fprintf(stderr, "kindred: %s: %s\n", p.field, p.message);
+                else if (mrc != MEMBER_OK)
+                        fprintf(stderr, "kindred: %s\n", member_error(mrc));
+                else {
+                        printf("Added @%s as %s\n", argv[1], role_name(role));
+                        rc = 0;
+                }
+        } else if (strcmp(sub, "list") == 0 && argc == 1) {
+                rc = member_each(db, a, print_member, NULL) == MEMBER_OK ? 0 : 1;
+        } else if (strcmp(sub, "set-role") == 0 && argc == 3) {
+                enum role role = role_parse(argv[2]);
+                if (role == ROLE_NONE) {
+                        fprintf(stderr, "kindred: unknown role \"%s\"\n", argv[2]);
+                        goto cleanup;
+                }
+                int mrc = member_set_role(db, argv[1], role);
+                if (mrc != MEMBER_OK)
+                        fprintf(stderr, "kindred: %s\n", member_error(mrc));
+                else {
+                        printf("@%s is now %s\n", argv[1], role_name(role));
+                        rc = 0;
+                }
+        } else if ((strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) && argc == 2) {
+                bool disable = strcmp(sub, "disable") == 0;
+                int mrc = member_set_disabled(db, argv[1], disable);
+                if (mrc != MEMBER_OK)
+                        fprintf(stderr, "kindred: %s\n", member_error(mrc));
+                else {
+                        printf("@%s is %s\n", argv[1], disable ? "disabled" : "enabled");
+                        rc = 0;
+                }
+        } else {
+                fputs(USAGE_MEMBER, stderr);
+                rc = 2;
+        }
+cleanup:
+        arena_free(a);
+        db_close(db);
+        return rc;
+}
+
+int main(int argc, char **argv)
+{
+        if (sodium_init() < 0) {
+                fprintf(stderr, "kindred: libsodium failed to start\n");
+                return 1;
+        }
+        struct cli cli = {0};
+        config_defaults(&cli.config);
+        if (config_from_env(&cli.config) < 0)
+                return 2;
+
+        /* The command is the first word that is not an option. */
+        int cmd_at = 1;
+        while (cmd_at < argc && argv[cmd_at][0] == '-')
+                cmd_at++;
+        const char *cmd = cmd_at < argc ? argv[cmd_at] : NULL;
+        const char *help = USAGE;
+        if (cmd && strcmp(cmd, "serve") == 0)
+                help = USAGE_SERVE;
+        else if (cmd && strcmp(cmd, "init") == 0)
+                help = USAGE_INIT;
+        else if (cmd && strcmp(cmd, "migrate") == 0)
+                help = USAGE_MIGRATE;
+        else if (cmd && strcmp(cmd, "member") == 0)
+                help = USAGE_MEMBER;
+
+        int first = parse_options(argc, argv, &cli, help);
+        if (first == -2)
+                return 0;
+        if (first < 0)
+                return 2;
+        /* getopt_long has moved the operands to the end, command first */
+        int nargs = argc - first;
+        char **args = argv + first;
+        if (nargs == 0) {
+                fputs(USAGE, stderr);
+                return 2;
+        }
+        if (strcmp(args[0], "help") == 0) {
+                fputs(USAGE, stdout);
+                return 0;
+        }
+        if (strcmp(args[0], "version") == 0) {
+                printf("kindred %s\n", KINDRED_VERSION);
+                return 0;
+        }
+        if (strcmp(args[0], "serve") == 0 && nargs == 1)
+                return cmd_serve(&cli);
+        if (strcmp(args[0], "init") == 0 && nargs == 1)
+                return cmd_init(&cli);
+        if (strcmp(args[0], "migrate") == 0 && nargs == 1)
+                return cmd_migrate(&cli);
+        if (strcmp(args[0], "member") == 0)
+                return cmd_member(&cli, nargs - 1, args + 1);
+        fprintf(stderr, "kindred: unknown command or arguments: %s\nTry 'kindred --help'.\n",
+                args[0]);
+        return 2;
+}

@@ -1,0 +1,56 @@
+/* Demo content: a small cast of members with different roles, written for Kindred. */
+#include "model/demo.h"
+#include "db/db.h"
+#include "model/member.h"
+
+struct demo_member {
+        const char *handle, *name, *headline, *bio, *email;
+        enum role role;
+};
+
+static const struct demo_member cast[] = {
+    {"admin", "Site Admin", "Keeps the lights on", "", "admin@kindred.test", ROLE_ADMIN},
+    {"mira", "Mira Okafor", "Writes about how small teams learn in public",
+     "Former field engineer. I write a weekly letter on the habits that make small teams get "
+     "better together, one season at a time.",
+     "mira@kindred.test", ROLE_AUTHOR},
+    {"tomas", "Tomás Lindqvist", "Urban gardener, reluctant statistician",
+     "I grow vegetables on a fourth-floor balcony and count everything that happens there.",
+     "tomas@kindred.test", ROLE_AUTHOR},
+    {"june", "June Park", "Community moderator and night-shift nurse",
+     "I keep the conversation kind. Ask me about sleep schedules.", "june@kindred.test",
+     ROLE_MODERATOR},
+    {"sam", "Sam Reyes", "Product designer in Lisbon", "", "sam@kindred.test", ROLE_READER},
+    {"liwei", "李伟", "在上海做数据工程，业余写诗", "", "liwei@kindred.test", ROLE_READER},
+    {"ana", "Ana Beatriz Costa", "Teacher, tries every idea in class the next morning", "",
+     "ana@kindred.test", ROLE_READER},
+};
+
+int demo_seed(struct db *db)
+{
+        int64_t existing = member_count(db);
+        if (existing < 0)
+                return DB_ERROR;
+        if (existing > 0)
+                return 0;
+        if (db_begin(db) != DB_OK)
+                return DB_ERROR;
+        int added = 0;
+        for (size_t i = 0; i < sizeof(cast) / sizeof(cast[0]); i++) {
+                const struct demo_member *d = &cast[i];
+                struct member_input in = {d->handle, d->name,  d->headline,
+                                          d->bio,    d->email, DEMO_PASSWORD};
+                struct member_problem p = {0};
+                int64_t id;
+                if (member_create(db, &in, d->role, &id, &p) != MEMBER_OK) {
+                        db_rollback(db);
+                        return DB_ERROR;
+                }
+                added++;
+        }
+        if (db_commit(db) != DB_OK) {
+                db_rollback(db);
+                return DB_ERROR;
+        }
+        return added;
+}

@@ -1,0 +1,367 @@
+/* Account pages: sign up, log in (throttled), log out, profile and password settings. */
+#include "web/account.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/throttle.h"
+#include "model/member.h"
+#include "model/session.h"
+#include "web/layout.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A local path to return to after logging in; anything else becomes "/". */
+static const char *safe_next(const char *next)
+{
+        if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+                return "/";
+        return next;
+}
+
+static int start_session(struct request *req, int64_t member_id, const char *next)
+{
+        char token[SESSION_TOKEN_CHARS + 1];
+        if (session_create(req->db, member_id, req->config->session_days, token) != SESSION_OK)
+                return req_fail(req, 503, "Could not start a session. Try again shortly.");
+        resp_cookie(req, WEB_SESSION_COOKIE, token, (long)req->config->session_days * 86400,
+                    req->config->secure_cookies);
+        return resp_redirect(req, safe_next(next));
+}
+
+static void notice(struct request *req, const char *cls, const char *text)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<p class=\"notice ");
+        html_attr(b, cls);
+        html_lit(b, "\" role=\"");
+        html_attr(b, strcmp(cls, "error") == 0 ? "alert" : "status");
+        html_lit(b, "\">");
+        html_text(b, text);
+        html_lit(b, "</p>\n");
+}
+
+/* The translated problem for field, or NULL when the problem is elsewhere (or none). */
+static const char *field_error(struct request *req, const struct member_problem *p,
+                               const char *field)
+{
+        if (!p || !p->field || strcmp(p->field, field) != 0)
+                return NULL;
+        return _(p->message);
+}
+
+/* ---------------------------------------------------------------- sign up */
+
+static int signup_page(struct request *req, int status, const struct member_input *in,
+                       const struct member_problem *p, const char *form_error)
+{
+        struct buf *b = &req->resp.body;
+        buf_reset(b);
+        page_begin(req, _("Join"));
+        html_lit(b, "<section class=\"form-page\">\n<h1>");
+        html_text(b, _("Join the community"));
+        html_lit(b, "</h1>\n<p class=\"lede\">");
+        html_text(b, _("Members react, comment, answer prompts and talk with each other."));
+        html_lit(b, "</p>\n");
+        if (form_error)
+                notice(req, "error", form_error);
+        html_lit(b, "<form method=\"post\" action=\"/signup\" class=\"stack\">\n");
+        form_csrf(req);
+        form_input(req, _("Handle"), "handle", "text", in ? in->handle : NULL, "username",
+                   KD_HANDLE_MAX_CHARS, field_error(req, p, "handle"));
+        html_lit(b, "<p class=\"hint\">");
+        html_text(b, _("2 to 30 letters, digits or underscores, starting with a letter. Your "
+                       "page will be at /@handle."));
+        html_lit(b, "</p>\n");
+        form_input(req, _("Display name"), "display_name", "text", in ? in->display_name : NULL,
+                   "name", KD_DISPLAY_NAME_MAX, field_error(req, p, "display_name"));
+        form_input(req, _("Headline (one line about you)"), "headline", "text",
+                   in ? in->headline : NULL, "off", KD_HEADLINE_MAX,
+                   field_error(req, p, "headline"));
+        form_input(req, _("Email"), "email", "email", in ? in->email : NULL, "email", 0,
+                   field_error(req, p, "email"));
+        form_input(req, _("Password (at least 10 characters)"), "password", "password", NULL,
+                   "new-password", 0, field_error(req, p, "password"));
+        html_lit(b, "<button type=\"submit\">");
+        html_text(b, _("Create account"));
+        html_lit(b, "</button>\n</form>\n<p>");
+        html_text(b, _("Already a member?"));
+        html_lit(b, " <a href=\"/login\">");
+        html_text(b, _("Log in"));
+        html_lit(b, "</a></p>\n</section>\n");
+        return page_end(req, status);
+}
+
+int web_signup_form(struct request *req)
+{
+        if (req_signed_in(req))
+                return resp_redirect(req, "/");
+        return signup_page(req, 200, NULL, NULL, NULL);
+}
+
+int web_signup(struct request *req)
+{
+        struct member_input in = {
+            .handle = req_param(req, "handle"),
+            .display_name = req_param(req, "display_name"),
+            .headline = req_param(req, "headline"),
+            .email = req_param(req, "email"),
+            .password = req_param(req, "password"),
+        };
+        struct member_problem p = {0};
+        if (member_validate_signup(&in, &p) != MEMBER_OK)
+                return signup_page(req, 422, &in, &p, _("Please check the highlighted field."));
+        char key[80];
+        snprintf(key, sizeof(key), "signup:%s", req->client_ip);
+        unsigned wait = rate_limit_hit(req->guards->signup_by_ip, key, time_now());
+        if (wait) {
+                char secs[16];
+                snprintf(secs, sizeof(secs), "%u", wait);
+                resp_header(req, "Retry-After", secs);
+                return req_fail(req, 429,
+                                "Too many accounts were created from this address. Try again "
+                                "later.");
+        }
+        int64_t id = 0;
+        int rc = member_create(req->db, &in, ROLE_READER, &id, &p);
+        switch (rc) {
+        case MEMBER_OK:
+                return start_session(req, id, "/");
+        case MEMBER_HANDLE_TAKEN:
+                p.field = "handle";
+                p.message = "That handle is taken. Try another.";
+                return signup_page(req, 409, &in, &p, _("That handle is taken. Try another."));
+        case MEMBER_EMAIL_TAKEN:
+                p.field = "email";
+                p.message = "An account with this email exists. Log in instead?";
+                return signup_page(req, 409, &in, &p,
+                                   _("An account with this email exists. Log in instead?"));
+        case MEMBER_INVALID:
+                return signup_page(req, 422, &in, &p, _("Please check the highlighted field."));
+        default:
+                return req_fail(req, 503, "Could not create the account. Try again shortly.");
+        }
+}
+
+/* ---------------------------------------------------------------- log in / out */
+
+static int login_page(struct request *req, int status, const char *login, const char *error)
+{
+        struct buf *b = &req->resp.body;
+        buf_reset(b);
+        page_begin(req, _("Log in"));
+        html_lit(b, "<section class=\"form-page\">\n<h1>");
+        html_text(b, _("Log in"));
+        html_lit(b, "</h1>\n");
+        if (error)
+                notice(req, "error", error);
+        html_lit(b, "<form method=\"post\" action=\"/login\" class=\"stack\">\n");
+        form_csrf(req);
+        html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
+        html_attr(b, safe_next(req_param(req, "next")));
+        html_lit(b, "\">\n");
+        form_input(req, _("Handle or email"), "login", "text", login, "username", 0, NULL);
+        form_input(req, _("Password"), "password", "password", NULL, "current-password", 0, NULL);
+        html_lit(b, "<button type=\"submit\">");
+        html_text(b, _("Log in"));
+        html_lit(b, "</button>\n</form>\n<p>");
+        html_text(b, _("New here?"));
+        html_lit(b, " <a href=\"/signup\">");
+        html_text(b, _("Join the community"));
+        html_lit(b, "</a></p>\n</section>\n");
+        return page_end(req, status);
+}
+
+int web_login_form(struct request *req)
+{
+        if (req_signed_in(req))
+                return resp_redirect(req, safe_next(req_param(req, "next")));
+        return login_page(req, 200, NULL, NULL);
+}
+
+static unsigned longest_wait(struct request *req, const char *handle_key, const char *ip_key,
+                             int64_t now)
+{
+        unsigned a = throttle_check(req->guards->login_by_handle, handle_key, now);
+        unsigned b = throttle_check(req->guards->login_by_ip, ip_key, now);
+        return a > b ? a : b;
+}
+
+int web_login(struct request *req)
+{
+        const char *login = req_param(req, "login");
+        const char *password = req_param(req, "password");
+        char handle_key[96], ip_key[80];
+        size_t i = 0;
+        for (; login[i] && i < 64; i++)
+                handle_key[i] = (char)tolower((unsigned char)login[i]);
+        handle_key[i] = '\0';
+        snprintf(ip_key, sizeof(ip_key), "ip:%s", req->client_ip);
+        int64_t now = time_now();
+
+        unsigned wait = longest_wait(req, handle_key, ip_key, now);
+        if (wait) {
+                char secs[16];
+                snprintf(secs, sizeof(secs), "%u", wait);
+                resp_header(req, "Retry-After", secs);
+                char msg[160];
+                snprintf(msg, sizeof(msg), _n("Too many failed attempts. Try again in %u second.",
+                                              "Too many failed attempts. Try again in %u seconds.",
+                                              wait),
+                         wait);
+                return login_page(req, 429, login, msg);
+        }
+        if (!*login || !*password)
+                return login_page(req, 422, login, _("Please give your handle or email and your "
+                                                      "password."));
+        struct member m;
+        int rc = member_authenticate(req->db, req->arena, login, password, &m);
+        if (rc == MEMBER_OK) {
+                throttle_reset(req->guards->login_by_handle, handle_key);
+                return start_session(req, m.id, req_param(req, "next"));
+        }
+        if (rc == MEMBER_DB_ERROR)
+                return req_fail(req, 503, "Could not check the password. Try again shortly.");
+        throttle_fail(req->guards->login_by_handle, handle_key, now);
+        throttle_fail(req->guards->login_by_ip, ip_key, now);
+        if (rc == MEMBER_DISABLED)
+                return login_page(req, 403, login, _("This account is disabled."));
+        return login_page(req, 422, login, _("That handle or password is not right."));
+}
+
+int web_logout(struct request *req)
+{
+        if (req->viewer.session_token &&
+            session_delete(req->db, req->viewer.session_token) != SESSION_OK)
+                return req_fail(req, 503, "Could not log out. Try again shortly.");
+        resp_cookie(req, WEB_SESSION_COOKIE, "", -1, req->config->secure_cookies);
+        return resp_redirect(req, "/");
+}
+
+/* ---------------------------------------------------------------- settings */
+
+static int settings_page(struct request *req, int status, const struct member_input *in,
+                         const struct member_problem *p, const char *message, bool is_error)
+{
+        struct buf *b = &req->resp.body;
+        buf_reset(b);
+        struct member me;
+        if (member_get(req->db, req->arena, req->viewer.id, &me) != MEMBER_OK)
+                return req_fail(req, 503, "Could not load your account.");
+        struct member_input cur = {me.handle, me.display_name, me.headline, me.bio, me.email, NULL};
+        if (!in)
+                in = &cur;
+        page_begin(req, _("Settings"));
+        html_lit(b, "<section class=\"form-page\">\n<h1>");
+        html_text(b, _("Settings"));
+        html_lit(b, "</h1>\n");
+        if (message)
+                notice(req, is_error ? "error" : "ok", message);
+        html_lit(b, "<h2>");
+        html_text(b, _("Profile"));
+        html_lit(b, "</h2>\n<p class=\"hint\">");
+        html_text(b, _("Your handle"));
+        html_lit(b, ": <strong>@");
+        html_text(b, me.handle);
+        html_lit(b, "</strong></p>\n<form method=\"post\" action=\"/settings/profile\" "
+                    "class=\"stack\">\n");
+        form_csrf(req);
+        form_input(req, _("Display name"), "display_name", "text", in->display_name, "name",
+                   KD_DISPLAY_NAME_MAX,
+                   field_error(req, p, "display_name"));
+        form_input(req, _("Headline (one line about you)"), "headline", "text", in->headline,
+                   "off", KD_HEADLINE_MAX, field_error(req, p, "headline"));
+        html_lit(b, "<div class=\"field\">\n<label for=\"f-bio\">");
+        html_text(b, _("About you"));
+        html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\" maxlength=\"2000\">");
+        html_text(b, in->bio);
+        html_lit(b, "</textarea>\n");
+        if (field_error(req, p, "bio")) {
+                html_lit(b, "<p class=\"field-error\">");
+                html_text(b, field_error(req, p, "bio"));
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</div>\n");
+        form_input(req, _("Email"), "email", "email", in->email, "email", 0,
+                   field_error(req, p, "email"));
+        html_lit(b, "<button type=\"submit\">");
+        html_text(b, _("Save profile"));
+        html_lit(b, "</button>\n</form>\n<h2>");
+        html_text(b, _("Password"));
+        html_lit(b, "</h2>\n<form method=\"post\" action=\"/settings/password\" class=\"stack\">\n");
+        form_csrf(req);
+        form_input(req, _("Current password"), "current_password", "password", NULL,
+                   "current-password", 0,
+                   field_error(req, p, "current_password"));
+        form_input(req, _("New password (at least 10 characters)"), "new_password", "password",
+                   NULL, "new-password", 0,
+                   field_error(req, p, "new_password"));
+        html_lit(b, "<button type=\"submit\">");
+        html_text(b, _("Change password"));
+        html_lit(b, "</button>\n</form>\n</section>\n");
+        return page_end(req, status);
+}
+
+int web_settings(struct request *req)
+{
+        const char *saved = req_param(req, "saved");
+        const char *msg = NULL;
+        if (strcmp(saved, "profile") == 0)
+                msg = _("Your profile is saved.");
+        else if (strcmp(saved, "password") == 0)
+                msg = _("Your password is changed. Other sessions were logged out.");
+        return settings_page(req, 200, NULL, NULL, msg, false);
+}
+
+int web_settings_profile(struct request *req)
+{
+        struct member_input in = {
+            .display_name = req_param(req, "display_name"),
+            .headline = req_param(req, "headline"),
+            .bio = req_param(req, "bio"),
+            .email = req_param(req, "email"),
+        };
+        struct member_problem p = {0};
+        int rc = member_update_profile(req->db, req->viewer.id, &in, &p);
+        if (rc == MEMBER_OK)
+                return resp_redirect(req, "/settings?saved=profile");
+        if (rc == MEMBER_EMAIL_TAKEN) {
+                p.field = "email";
+                p.message = "Another account uses this email.";
+                return settings_page(req, 409, &in, &p, _("Another account uses this email."),
+                                     true);
+        }
+        if (rc == MEMBER_INVALID)
+                return settings_page(req, 422, &in, &p, _("Please check the highlighted field."),
+                                     true);
+        return req_fail(req, 503, "Could not save the profile. Try again shortly.");
+}
+
+int web_settings_password(struct request *req)
+{
+        struct member_problem p = {0};
+        int rc = member_change_password(req->db, req->viewer.id, req_param(req, "current_password"),
+                                        req_param(req, "new_password"), &p);
+        if (rc == MEMBER_OK) {
+                /* A changed password ends every other session: the usual reason to change it
+                 * is that someone else may know it. */
+                session_delete_others(req->db, req->viewer.id, req->viewer.session_token);
+                return resp_redirect(req, "/settings?saved=password");
+        }
+        if (rc == MEMBER_WRONG_PASSWORD) {
+                p.field = "current_password";
+                p.message = "The current password is not right.";
+                return settings_page(req, 422, NULL, &p, _("The current password is not right."),
+                                     true);
+        }
+        if (rc == MEMBER_INVALID)
+                return settings_page(req, 422, NULL, &p, _(p.message), true);
+        return req_fail(req, 503, "Could not change the password. Try again shortly.");
+}

@@ -1,0 +1,55 @@
+/* The HTML error page for 4xx and 5xx answers. */
+#include "web/errors.h"
+#include "core/i18n.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "web/layout.h"
+
+static const char *status_title(struct request *req, int status)
+{
+        switch (status) {
+        case 400:
+                return _("That request could not be read");
+        case 401:
+                return _("Please log in");
+        case 403:
+                return _("Not allowed");
+        case 404:
+                return _("Page not found");
+        case 405:
+                return _("Method not allowed");
+        case 409:
+                return _("Already taken");
+        case 413:
+                return _("Too large");
+        case 414:
+                return _("Address too long");
+        case 415:
+                return _("Unsupported form encoding");
+        case 429:
+                return _("Too many attempts");
+        case 503:
+                return _("Temporarily unavailable");
+        default:
+                return status >= 500 ? _("Something went wrong") : _("Request refused");
+        }
+}
+
+void web_error_render(struct request *req)
+{
+        int status = req->resp.status ? req->resp.status : 500;
+        const char *title = status_title(req, status);
+        struct buf *b = &req->resp.body;
+        buf_reset(b);
+        page_begin(req, title);
+        html_lit(b, "<section class=\"error-page\">\n<p class=\"status\">");
+        html_int(b, status);
+        html_lit(b, "</p>\n<h1>");
+        html_text(b, title);
+        html_lit(b, "</h1>\n<p>");
+        html_text(b, _(req->resp.error_message ? req->resp.error_message : ""));
+        html_lit(b, "</p>\n<p><a href=\"/\">");
+        html_text(b, _("Go to the home page"));
+        html_lit(b, "</a></p>\n</section>\n");
+        page_end(req, status);
+}

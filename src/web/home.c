@@ -1,0 +1,77 @@
+/* The home page: what this community is, and who has joined lately. */
+#include "web/home.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "db/db.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "model/member.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+
+enum { HOME_NEWEST_MEMBERS = 12 };
+
+int web_home(struct request *req)
+{
+        struct buf *b = &req->resp.body;
+        page_begin(req, NULL);
+        html_lit(b, "<section class=\"hero\">\n<h1>");
+        html_text(b, req->config->site_name);
+        html_lit(b, "</h1>\n<p class=\"lede\">");
+        html_text(b, _("Newsletters in seasons, written by people, read by a community that "
+                       "talks back — and to each other."));
+        html_lit(b, "</p>\n");
+        if (!req_signed_in(req)) {
+                html_lit(b, "<p><a class=\"button\" href=\"/signup\">");
+                html_text(b, _("Join the community"));
+                html_lit(b, "</a> <a href=\"/login\">");
+                html_text(b, _("Log in"));
+                html_lit(b, "</a></p>\n");
+        } else {
+                char hello[160];
+                snprintf(hello, sizeof(hello), _("Welcome back, %s."), req->viewer.display_name);
+                html_lit(b, "<p>");
+                html_text(b, hello);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</section>\n");
+
+        struct db_stmt *s = db_prepare(req->db, "SELECT handle, display_name, headline, created_at"
+                                                " FROM member WHERE disabled = 0"
+                                                " ORDER BY created_at DESC, id DESC LIMIT ?1");
+        if (!s)
+                return req_fail(req, 503, "The database is not available.");
+        db_bind_int(s, 1, HOME_NEWEST_MEMBERS);
+        int64_t total = member_count(req->db);
+        html_lit(b, "<section class=\"members\" aria-labelledby=\"newest\">\n<h2 id=\"newest\">");
+        html_text(b, _("New in the community"));
+        html_lit(b, "</h2>\n<p class=\"hint\">");
+        char count[96];
+        snprintf(count, sizeof(count), _n("%lld member so far", "%lld members so far",
+                                          (unsigned long)(total > 0 ? total : 0)),
+                 (long long)(total > 0 ? total : 0));
+        html_text(b, count);
+        html_lit(b, "</p>\n<ul class=\"member-list\">\n");
+        while (db_step(s) == DB_ROW) {
+                html_lit(b, "<li><a href=\"/@");
+                html_url_arg(b, db_col_text(s, 0));
+                html_lit(b, "\">");
+                html_text(b, db_col_text(s, 1));
+                html_lit(b, "</a>");
+                if (*db_col_text(s, 2)) {
+                        html_lit(b, " <span class=\"headline\">");
+                        html_text(b, db_col_text(s, 2));
+                        html_lit(b, "</span>");
+                }
+                html_lit(b, " <span class=\"meta\">");
+                html_text(b, _("joined"));
+                html_lit(b, " ");
+                html_time(req, db_col_int(s, 3));
+                html_lit(b, "</span></li>\n");
+        }
+        db_finish(s);
+        html_lit(b, "</ul>\n</section>\n");
+        return page_end(req, 200);
+}

@@ -1,0 +1,183 @@
+/* The base layout: head, site header with member menu, main landmark, footer. */
+#include "web/layout.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/static_files.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Links a static file with its content hash, so browsers may cache it for a year. */
+static void asset_url(struct request *req, const char *path)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "/static/");
+        html_attr(b, path);
+        const struct static_file *f = static_files_find(req->assets, path);
+        if (f) {
+                html_lit(b, "?v=");
+                /* the ETag without its quotes */
+                buf_append(b, f->etag + 1, 16);
+        }
+}
+
+void page_begin(struct request *req, const char *title)
+{
+        struct buf *b = &req->resp.body;
+        const char *site = req->config->site_name;
+        html_lit(b, "<!doctype html>\n<html lang=\"");
+        html_attr(b, i18n_tag(req->locale));
+        html_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<title>");
+        if (title) {
+                html_text(b, title);
+                html_lit(b, " · ");
+        }
+        html_text(b, site);
+        html_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+        asset_url(req, "kindred.css");
+        html_lit(b, "\">\n<link rel=\"icon\" href=\"");
+        asset_url(req, "favicon.svg");
+        html_lit(b, "\" type=\"image/svg+xml\">\n</head>\n<body>\n<a class=\"skip-link\" "
+                    "href=\"#main\">");
+        html_text(b, _("Skip to content"));
+        html_lit(b, "</a>\n<header class=\"site-header\">\n<a class=\"brand\" href=\"/\">");
+        html_text(b, site);
+        html_lit(b, "</a>\n<nav class=\"member-menu\" aria-label=\"");
+        html_attr(b, _("Member menu"));
+        html_lit(b, "\">\n<ul>\n");
+        if (req_signed_in(req)) {
+                html_lit(b, "<li><a href=\"/@");
+                html_url_arg(b, req->viewer.handle);
+                html_lit(b, "\">");
+                html_text(b, req->viewer.display_name);
+                html_lit(b, "</a></li>\n");
+                if (req->viewer.role == ROLE_ADMIN) {
+                        html_lit(b, "<li><a href=\"/admin/members\">");
+                        html_text(b, _("Members"));
+                        html_lit(b, "</a></li>\n");
+                }
+                html_lit(b, "<li><a href=\"/settings\">");
+                html_text(b, _("Settings"));
+                html_lit(b, "</a></li>\n<li><form method=\"post\" action=\"/logout\">");
+                form_csrf(req);
+                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
+                html_text(b, _("Log out"));
+                html_lit(b, "</button></form></li>\n");
+        } else {
+                html_lit(b, "<li><a href=\"/login\">");
+                html_text(b, _("Log in"));
+                html_lit(b, "</a></li>\n<li><a class=\"button\" href=\"/signup\">");
+                html_text(b, _("Join"));
+                html_lit(b, "</a></li>\n");
+        }
+        html_lit(b, "</ul>\n</nav>\n</header>\n<main id=\"main\">\n");
+}
+
+int page_end(struct request *req, int status)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "</main>\n<footer class=\"site-footer\">\n<p>");
+        html_text(b, req->config->site_name);
+        html_lit(b, " · ");
+        html_text(b, _("Written by people. No trackers, no third-party scripts."));
+        html_lit(b, "</p>\n</footer>\n</body>\n</html>\n");
+        return resp_html(req, status);
+}
+
+void form_csrf(struct request *req)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+        html_attr(b, req_csrf(req));
+        html_lit(b, "\">");
+}
+
+void form_input(struct request *req, const char *label, const char *name, const char *type,
+                const char *value, const char *autocomplete, int maxlength, const char *error)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<div class=\"field\">\n<label for=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\">");
+        html_text(b, label);
+        html_lit(b, "</label>\n<input id=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\" type=\"");
+        html_attr(b, type);
+        html_lit(b, "\"");
+        if (value && strcmp(type, "password") != 0) {
+                html_lit(b, " value=\"");
+                html_attr(b, value);
+                html_lit(b, "\"");
+        }
+        if (autocomplete) {
+                html_lit(b, " autocomplete=\"");
+                html_attr(b, autocomplete);
+                html_lit(b, "\"");
+        }
+        if (maxlength > 0) {
+                html_lit(b, " maxlength=\"");
+                html_int(b, maxlength);
+                html_lit(b, "\"");
+        }
+        if (error) {
+                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+                html_attr(b, name);
+                html_lit(b, "\"");
+        }
+        html_lit(b, ">\n");
+        if (error) {
+                html_lit(b, "<p class=\"field-error\" id=\"e-");
+                html_attr(b, name);
+                html_lit(b, "\">");
+                html_text(b, error);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</div>\n");
+}
+
+void html_time(struct request *req, int64_t t)
+{
+        struct buf *b = &req->resp.body;
+        char iso[32];
+        time_iso8601(t, iso, sizeof(iso));
+        int64_t ago = time_now() - t;
+        html_lit(b, "<time datetime=\"");
+        html_attr(b, iso);
+        html_lit(b, "\" title=\"");
+        html_attr(b, iso);
+        html_lit(b, "\">");
+        char text[96];
+        if (ago < 60) {
+                html_text(b, _("just now"));
+        } else {
+                static const struct {
+                        int64_t secs;
+                        const char *one, *many;
+                } units[] = {
+                    {365 * 86400, N_("%lld year ago"), N_("%lld years ago")},
+                    {30 * 86400, N_("%lld month ago"), N_("%lld months ago")},
+                    {7 * 86400, N_("%lld week ago"), N_("%lld weeks ago")},
+                    {86400, N_("%lld day ago"), N_("%lld days ago")},
+                    {3600, N_("%lld hour ago"), N_("%lld hours ago")},
+                    {60, N_("%lld minute ago"), N_("%lld minutes ago")},
+                };
+                for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+                        if (ago >= units[i].secs) {
+                                long long n = ago / units[i].secs;
+                                snprintf(text, sizeof(text),
+                                         _n(units[i].one, units[i].many, (unsigned long)n), n);
+                                html_text(b, text);
+                                break;
+                        }
+                }
+        }
+        html_lit(b, "</time>");
+}

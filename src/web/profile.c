@@ -1,0 +1,49 @@
+/* A member's public profile: name, headline, bio, role, when they joined. */
+#include "web/profile.h"
+#include "core/i18n.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "model/member.h"
+#include "web/layout.h"
+
+int web_profile(struct request *req)
+{
+        struct member m;
+        int rc = member_find_handle(req->db, req->arena, req_path_param(req, "handle"), &m);
+        if (rc == MEMBER_NOT_FOUND || (rc == MEMBER_OK && m.disabled))
+                return req_fail(req, 404, "There is no member with that handle.");
+        if (rc != MEMBER_OK)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf *b = &req->resp.body;
+        page_begin(req, m.display_name);
+        html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");
+        html_text(b, m.display_name);
+        html_lit(b, "</h1>\n<p class=\"handle\">@");
+        html_text(b, m.handle);
+        if (m.role == ROLE_AUTHOR || m.role == ROLE_ADMIN) {
+                html_lit(b, " <span class=\"badge\">");
+                html_text(b, m.role == ROLE_AUTHOR ? _("Author") : _("Admin"));
+                html_lit(b, "</span>");
+        } else if (m.role == ROLE_MODERATOR) {
+                html_lit(b, " <span class=\"badge\">");
+                html_text(b, _("Moderator"));
+                html_lit(b, "</span>");
+        }
+        html_lit(b, "</p>\n");
+        if (*m.headline) {
+                html_lit(b, "<p class=\"headline p-job-title\">");
+                html_text(b, m.headline);
+                html_lit(b, "</p>\n");
+        }
+        if (*m.bio) {
+                html_lit(b, "<div class=\"bio p-note\"><p>");
+                html_text(b, m.bio);
+                html_lit(b, "</p></div>\n");
+        }
+        html_lit(b, "<p class=\"meta\">");
+        html_text(b, _("Member since"));
+        html_lit(b, " ");
+        html_time(req, m.created_at);
+        html_lit(b, "</p>\n</article>\n");
+        return page_end(req, 200);
+}
