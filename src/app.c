@@ -64,7 +64,7 @@ int app_init(struct app *app, const struct config *config)
             KD_LOGIN_FREE_FAILS_PER_HANDLE, KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
         app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
                                                KD_LOGIN_FAIL_WINDOW_S);
-        app->guards.signup_by_ip = rate_limit_new(KD_SIGNUPS_PER_IP_PER_HOUR, 3600);
+        app->guards.signup_by_ip = rate_limit_new(config->signups_per_hour, 3600);
         return 0;
 }
 
@@ -180,11 +180,19 @@ static bool wants_json(struct request *req)
         return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
+/* What every page needs from the application, before anything can be rendered. */
+static void attach(struct app *app, struct request *req)
+{
+        req->config = &app->config;
+        req->assets = app->assets;
+        req->guards = &app->guards;
+        req->locale = i18n_negotiate(req_header(req, "Accept-Language"));
+}
+
 void app_render_error(void *ctx, struct request *req)
 {
-        (void)ctx;
-        if (!req->locale)
-                req->locale = i18n_default();
+        if (!req->config)
+                attach(ctx, req);
         buf_reset(&req->resp.body);
         if (wants_json(req))
                 api_error_render(req);
@@ -248,10 +256,7 @@ static bool has_header(const struct request *req, const char *name)
 void app_dispatch(void *ctx, struct request *req)
 {
         struct app *app = ctx;
-        req->config = &app->config;
-        req->assets = app->assets;
-        req->guards = &app->guards;
-        req->locale = i18n_negotiate(req_header(req, "Accept-Language"));
+        attach(app, req);
         run(app, req);
         if (req->resp.error_message)
                 app_render_error(app, req);
@@ -316,5 +321,9 @@ int app_serve(struct app *app)
         }
         log_info("stopping");
         http_server_stop(srv);
+        /* The main thread's connection (used for housekeeping) is not closed by a thread exit. */
+        pthread_once(&thread_db_once, thread_db_key_make);
+        db_close(pthread_getspecific(thread_db_key));
+        pthread_setspecific(thread_db_key, NULL);
         return 0;
 }

@@ -21,6 +21,7 @@ void config_defaults(struct config *c)
         c->guests_can_read = true;
         c->access_log = true;
         c->session_days = KD_SESSION_DAYS_DEFAULT;
+        c->signups_per_hour = KD_SIGNUPS_PER_IP_PER_HOUR;
 }
 
 int config_parse_bool(const char *s, bool *out)
@@ -96,6 +97,7 @@ int config_from_env(struct config *c)
         env_str("KINDRED_BASE_URL", &c->base_url);
         if (env_uint("KINDRED_THREADS", 0, 256, &c->threads) < 0 ||
             env_uint("KINDRED_SESSION_DAYS", 1, 365, &c->session_days) < 0 ||
+            env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||
             env_bool("KINDRED_SECURE_COOKIES", &c->secure_cookies) < 0 ||
             env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0)

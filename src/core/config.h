@@ -16,6 +16,7 @@ struct config {
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
         bool access_log;        /* KINDRED_ACCESS_LOG */
         unsigned session_days;  /* KINDRED_SESSION_DAYS */
+        unsigned signups_per_hour; /* KINDRED_SIGNUPS_PER_HOUR: new accounts per address */
 };
 
 /* Fills c with the built-in defaults. */

@@ -6,6 +6,7 @@
 #define KD_MAX_URI_BYTES        2048           /* request path plus query string; longer: 414 */
 #define KD_MAX_HEADER_BYTES     (32 * 1024)    /* all request headers together; libmicrohttpd answers 431 */
 #define KD_MAX_BODY_BYTES       (1024 * 1024)  /* request body of a form or JSON call; larger: 413 */
+#define KD_MAX_DISCARD_BYTES    (16 * 1024 * 1024) /* over-large chunked body read before dropping */
 #define KD_MAX_FIELDS           64             /* form fields plus query arguments; more: 400 */
 #define KD_MAX_FIELD_NAME_BYTES 64             /* a field's name; longer: 400 */
 #define KD_MAX_FIELD_BYTES      (64 * 1024)    /* default bound of a declared text field; longer: 400 */
@@ -35,7 +36,7 @@
 #define KD_LOGIN_FAIL_WINDOW_S         (60 * 60) /* failures older than this are forgotten */
 #define KD_THROTTLE_SLOTS              4096      /* tracked keys; the oldest are evicted */
 
-/* Sign-ups per address, to slow down account farming */
+/* Sign-ups per address per hour by default (KINDRED_SIGNUPS_PER_HOUR), against account farming */
 #define KD_SIGNUPS_PER_IP_PER_HOUR 10
 
 #endif

@@ -54,6 +54,7 @@ struct request {
         struct buf body;
         size_t body_limit;
         bool body_too_large;
+        size_t discarded; /* bytes of an over-large body read and dropped */
         char client_ip[48];
         uint64_t start_us;
 

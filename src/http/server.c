@@ -147,6 +147,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                         errno = 0;
                         unsigned long long n = strtoull(cl, &end, 10);
                         if (errno || *end || n > req->body_limit) {
+                                /* Declared too large: answer before the body is sent. */
                                 req->body_too_large = true;
                                 return refuse(s, req, 413, "The request body is too large.");
                         }
@@ -154,22 +155,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 return MHD_YES;
         }
 
-        /* Phase 2: collect the body, bounded. */
+        /* Phase 2: collect the body, bounded. libmicrohttpd cannot answer in the middle of an
+         * upload, so a chunked body that grows too large is read and thrown away, then refused;
+         * past KD_MAX_DISCARD_BYTES the connection is dropped. */
         if (*upload_data_size) {
-                if (!req->body_too_large) {
-                        if (req->body.len + *upload_data_size > req->body_limit) {
-                                req->body_too_large = true;
-                                buf_free(&req->body);
-                                *upload_data_size = 0;
-                                return refuse(s, req, 413, "The request body is too large.");
-                        }
+                if (!req->body_too_large &&
+                    req->body.len + *upload_data_size > req->body_limit) {
+                        req->body_too_large = true;
+                        req->discarded = req->body.len;
+                        buf_free(&req->body);
+                }
+                if (req->body_too_large) {
+                        req->discarded += *upload_data_size;
+                        if (req->discarded > KD_MAX_DISCARD_BYTES)
+                                return MHD_NO;
+                } else {
                         buf_append(&req->body, upload_data, *upload_data_size);
                 }
                 *upload_data_size = 0;
                 return MHD_YES;
         }
+        if (req->body_too_large && req->resp.status)
+                return MHD_YES; /* answered in phase 1 */
         if (req->body_too_large)
-                return MHD_YES; /* already answered */
+                return refuse(s, req, 413, "The request body is too large.");
 
         /* Phase 3: respond. */
         if (strlen(req->path) > KD_MAX_URI_BYTES)

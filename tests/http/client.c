@@ -1,1 +1,397 @@
+/* Test client: starts the kindred binary, speaks HTTP/1.1 over loopback sockets. */
+#include "client.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *kindred_bin(void)
+{
+        const char *b = getenv("KINDRED_BIN");
+        return b ? b : "./build/kindred";
+}
+
+static void child_env(struct kd_server *s, const char *const *extra)
+{
+        setenv("KINDRED_DATA", s->data_dir, 1);
+        setenv("KINDRED_LISTEN", "127.0.0.1:0", 1);
+        setenv("KINDRED_THREADS", "2", 1);
+        for (; extra && *extra; extra++) {
+                char name[64];
+                const char *eq = strchr(*extra, '=');
+                if (!eq || (size_t)(eq - *extra) >= sizeof(name))
+                        continue;
+                memcpy(name, *extra, (size_t)(eq - *extra));
+                name[eq - *extra] = '\0';
+                setenv(name, eq + 1, 1);
+        }
+}
+
+int kd_start(struct kd_server *s, const char *const *extra_env)
+{
+        int kd_cli(struct kd_server * s, const char *stdin_text, const char *const *args);
+        memset(s, 0, sizeof(*s));
+        snprintf(s->data_dir, sizeof(s->data_dir), "/tmp/kindred-test-XXXXXX");
+        if (!mkdtemp(s->data_dir))
+                return -1;
+        snprintf(s->log_path, sizeof(s->log_path), "%s/server.log", s->data_dir);
+        /* The demo cast (mira, tomas, june ... with the demo password) is part of every test site */
+        const char *init[] = {"init", "--demo", NULL};
+        if (kd_cli(s, NULL, init) != 0)
+                return -1;
+        int out[2];
+        if (pipe(out) < 0)
+                return -1;
+        s->pid = fork();
+        if (s->pid < 0)
+                return -1;
+        if (s->pid == 0) {
+                child_env(s, extra_env);
+                int log = open(s->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                dup2(out[1], 1);
+                dup2(log, 2);
+                close(out[0]);
+                execl(kindred_bin(), "kindred", "serve", (char *)NULL);
+                _exit(127);
+        }
+        close(out[1]);
+        /* Wait for "Kindred is serving at http://127.0.0.1:PORT/" */
+        char line[256];
+        size_t n = 0;
+        struct pollfd p = {out[0], POLLIN, 0};
+        while (n + 1 < sizeof(line)) {
+                if (poll(&p, 1, 15000) <= 0)
+                        break;
+                ssize_t r = read(out[0], line + n, 1);
+                if (r <= 0)
+                        break;
+                if (line[n] == '\n')
+                        break;
+                n++;
+        }
+        line[n] = '\0';
+        close(out[0]);
+        const char *at = strstr(line, "127.0.0.1:");
+        if (!at) {
+                fprintf(stderr, "server did not start; its log is %s\n", s->log_path);
+                kill(s->pid, SIGKILL);
+                waitpid(s->pid, NULL, 0);
+                return -1;
+        }
+        s->port = atoi(at + 10);
+        return s->port > 0 ? 0 : -1;
+}
+
+int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args)
+{
+        int in[2];
+        if (pipe(in) < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid == 0) {
+                child_env(s, NULL);
+                dup2(in[0], 0);
+                close(in[1]);
+                int devnull = open("/dev/null", O_WRONLY);
+                dup2(devnull, 1);
+                const char *argv[16] = {"kindred"};
+                int i = 1;
+                for (; args[i - 1] && i < 15; i++)
+                        argv[i] = args[i - 1];
+                argv[i] = NULL;
+                execv(kindred_bin(), (char *const *)argv);
+                _exit(127);
+        }
+        close(in[0]);
+        if (stdin_text && write(in[1], stdin_text, strlen(stdin_text)) < 0)
+                perror("write");
+        close(in[1]);
+        int status;
+        waitpid(pid, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int kd_stop(struct kd_server *s)
+{
+        if (s->pid <= 0)
+                return -1;
+        kill(s->pid, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 200; i++) {
+                pid_t r = waitpid(s->pid, &status, WNOHANG);
+                if (r == s->pid) {
+                        s->pid = 0;
+                        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                }
+                struct timespec ts = {0, 50 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+        }
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, &status, 0);
+        s->pid = 0;
+        return -1;
+}
+
+bool kd_log_contains(struct kd_server *s, const char *needle)
+{
+        FILE *f = fopen(s->log_path, "r");
+        if (!f)
+                return false;
+        char line[4096];
+        bool found = false;
+        while (!found && fgets(line, sizeof(line), f))
+                found = strstr(line, needle) != NULL;
+        fclose(f);
+        return found;
+}
+
+int conn_open(struct http_conn *c, int port)
+{
+        c->fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (c->fd < 0)
+                return -1;
+        struct sockaddr_in a = {0};
+        a.sin_family = AF_INET;
+        a.sin_port = htons((uint16_t)port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        struct timeval tv = {10, 0};
+        setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+                close(c->fd);
+                return -1;
+        }
+        return 0;
+}
+
+bool conn_answered(struct http_conn *c)
+{
+        struct pollfd p = {c->fd, POLLIN, 0};
+        return poll(&p, 1, 0) > 0;
+}
+
+void conn_close(struct http_conn *c)
+{
+        if (c->fd >= 0)
+                close(c->fd);
+        c->fd = -1;
+}
+
+int conn_send(struct http_conn *c, const char *data, size_t len)
+{
+        while (len) {
+                ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
+                if (n <= 0)
+                        return -1;
+                data += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+void resp_free(struct http_resp *r)
+{
+        free(r->head);
+        free(r->body);
+        memset(r, 0, sizeof(*r));
+}
+
+bool resp_header_get(const struct http_resp *r, const char *name, char *out, size_t size)
+{
+        size_t nlen = strlen(name);
+        const char *p = r->head ? strstr(r->head, "\r\n") : NULL;
+        while (p && p[2]) {
+                p += 2;
+                if (strncasecmp(p, name, nlen) == 0 && p[nlen] == ':') {
+                        const char *v = p + nlen + 1;
+                        while (*v == ' ')
+                                v++;
+                        size_t l = strcspn(v, "\r\n");
+                        if (l >= size)
+                                l = size - 1;
+                        memcpy(out, v, l);
+                        out[l] = '\0';
+                        return true;
+                }
+                p = strstr(p, "\r\n");
+        }
+        return false;
+}
+
+int conn_read(struct http_conn *c, struct http_resp *r, bool head_request)
+{
+        memset(r, 0, sizeof(*r));
+        size_t cap = 65536, len = 0;
+        char *buf = malloc(cap);
+        char *end = NULL;
+        while (!end) {
+                if (len + 1 >= cap)
+                        buf = realloc(buf, cap *= 2);
+                ssize_t n = recv(c->fd, buf + len, cap - len - 1, 0);
+                if (n <= 0) {
+                        free(buf);
+                        return -1;
+                }
+                len += (size_t)n;
+                buf[len] = '\0';
+                end = strstr(buf, "\r\n\r\n");
+        }
+        size_t head_len = (size_t)(end - buf) + 2;
+        r->head = strndup(buf, head_len);
+        r->status = atoi(buf + 9);
+        char cl[32];
+        long want = -1;
+        if (resp_header_get(r, "Content-Length", cl, sizeof(cl)))
+                want = atol(cl);
+        if (head_request || r->status == 304 || r->status == 204)
+                want = 0;
+        size_t body_start = head_len + 2;
+        size_t have = len - body_start;
+        while (want < 0 || have < (size_t)want) {
+                if (len + 1 >= cap)
+                        buf = realloc(buf, cap *= 2);
+                ssize_t n = recv(c->fd, buf + len, cap - len - 1, 0);
+                if (n <= 0) {
+                        if (want < 0)
+                                break;
+                        free(buf);
+                        resp_free(r);
+                        return -1;
+                }
+                len += (size_t)n;
+                have += (size_t)n;
+        }
+        size_t take = want >= 0 ? (size_t)want : have;
+        r->body = malloc(take + 1);
+        memcpy(r->body, buf + body_start, take);
+        r->body[take] = '\0';
+        r->body_len = take;
+        free(buf);
+        return 0;
+}
+
+int http_do(int port, const char *method, const char *path, const char *headers,
+            const char *content_type, const char *body, size_t body_len, struct http_resp *r)
+{
+        struct http_conn c;
+        if (conn_open(&c, port) < 0)
+                return -1;
+        size_t cap = 8192 + strlen(path) + (headers ? strlen(headers) : 0);
+        char *req = malloc(cap);
+        int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s",
+                         method, path, headers ? headers : "");
+        if (body) {
+                n += snprintf(req + n, cap - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                              content_type, body_len);
+        }
+        n += snprintf(req + n, cap - (size_t)n, "\r\n");
+        int rc = conn_send(&c, req, (size_t)n);
+        free(req);
+        /* Send the body in pieces and stop early if the server has already answered (as it
+         * does for a body that is too large), like curl does. */
+        for (size_t off = 0; rc == 0 && body && off < body_len; off += 65536) {
+                if (conn_answered(&c))
+                        break;
+                size_t piece = body_len - off < 65536 ? body_len - off : 65536;
+                if (conn_send(&c, body + off, piece) < 0)
+                        break; /* the server may have stopped reading; its answer may be there */
+        }
+        if (rc == 0)
+                rc = conn_read(&c, r, strcmp(method, "HEAD") == 0);
+        conn_close(&c);
+        return rc;
+}
+
+void jar_update(struct jar *j, const struct http_resp *r)
+{
+        const char *p = r->head;
+        while ((p = strcasestr(p, "\r\nSet-Cookie:"))) {
+                p += 13;
+                while (*p == ' ')
+                        p++;
+                size_t nl = strcspn(p, "=");
+                const char *v = p + nl + 1;
+                size_t vl = strcspn(v, ";\r\n");
+                bool deleted = strstr(v, "Max-Age=0") && strstr(v, "Max-Age=0") < strstr(v, "\r\n");
+                char name[32];
+                snprintf(name, sizeof(name), "%.*s", (int)nl, p);
+                int i = 0;
+                for (; i < j->n; i++)
+                        if (strcmp(j->names[i], name) == 0)
+                                break;
+                if (deleted) {
+                        if (i < j->n) {
+                                j->n--;
+                                memmove(&j->names[i], &j->names[i + 1], (size_t)(j->n - i) * 32);
+                                memmove(&j->values[i], &j->values[i + 1], (size_t)(j->n - i) * 128);
+                        }
+                        continue;
+                }
+                if (i == j->n) {
+                        if (j->n == 8)
+                                continue;
+                        j->n++;
+                }
+                snprintf(j->names[i], 32, "%s", name);
+                snprintf(j->values[i], 128, "%.*s", (int)vl, v);
+        }
+}
+
+void jar_header(const struct jar *j, char *out, size_t size)
+{
+        out[0] = '\0';
+        if (!j->n)
+                return;
+        size_t used = (size_t)snprintf(out, size, "Cookie: ");
+        for (int i = 0; i < j->n; i++)
+                used += (size_t)snprintf(out + used, size - used, "%s%s=%s", i ? "; " : "",
+                                         j->names[i], j->values[i]);
+        snprintf(out + used, size - used, "\r\n");
+}
+
+const char *jar_get(const struct jar *j, const char *name)
+{
+        for (int i = 0; i < j->n; i++)
+                if (strcmp(j->names[i], name) == 0)
+                        return j->values[i];
+        return NULL;
+}
+
+bool find_csrf(const char *body, char *out, size_t size)
+{
+        const char *p = body ? strstr(body, "name=\"_csrf\" value=\"") : NULL;
+        if (!p)
+                return false;
+        p += strlen("name=\"_csrf\" value=\"");
+        size_t l = strcspn(p, "\"");
+        if (l >= size)
+                return false;
+        memcpy(out, p, l);
+        out[l] = '\0';
+        return true;
+}
+
+void form_append(char *body, size_t size, const char *name, const char *value)
+{
+        size_t used = strlen(body);
+        used += (size_t)snprintf(body + used, size - used, "%s%s=", used ? "&" : "", name);
+        for (const unsigned char *v = (const unsigned char *)value; *v && used + 4 < size; v++) {
+                if (isalnum(*v) || *v == '-' || *v == '_' || *v == '.')
+                        body[used++] = (char)*v;
+                else
+                        used += (size_t)snprintf(body + used, size - used, "%%%02X", *v);
+        }
+        body[used] = '\0';
+}
