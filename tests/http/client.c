@@ -160,6 +160,8 @@ bool kd_log_contains(struct kd_server *s, const char *needle)
 
 int conn_open(struct http_conn *c, int port)
 {
+        c->pending = NULL;
+        c->pending_len = 0;
         c->fd = socket(AF_INET, SOCK_STREAM, 0);
         if (c->fd < 0)
                 return -1;
@@ -187,6 +189,9 @@ void conn_close(struct http_conn *c)
         if (c->fd >= 0)
                 close(c->fd);
         c->fd = -1;
+        free(c->pending);
+        c->pending = NULL;
+        c->pending_len = 0;
 }
 
 int conn_send(struct http_conn *c, const char *data, size_t len)
@@ -233,9 +238,18 @@ bool resp_header_get(const struct http_resp *r, const char *name, char *out, siz
 int conn_read(struct http_conn *c, struct http_resp *r, bool head_request)
 {
         memset(r, 0, sizeof(*r));
-        size_t cap = 65536, len = 0;
+        size_t cap = 65536 + c->pending_len, len = 0;
         char *buf = malloc(cap);
         char *end = NULL;
+        if (c->pending_len) {
+                memcpy(buf, c->pending, c->pending_len);
+                len = c->pending_len;
+                buf[len] = '\0';
+                end = strstr(buf, "\r\n\r\n");
+                free(c->pending);
+                c->pending = NULL;
+                c->pending_len = 0;
+        }
         while (!end) {
                 if (len + 1 >= cap)
                         buf = realloc(buf, cap *= 2);
@@ -278,6 +292,11 @@ int conn_read(struct http_conn *c, struct http_resp *r, bool head_request)
         memcpy(r->body, buf + body_start, take);
         r->body[take] = '\0';
         r->body_len = take;
+        if (have > take) {
+                c->pending_len = have - take;
+                c->pending = malloc(c->pending_len);
+                memcpy(c->pending, buf + body_start + take, c->pending_len);
+        }
         free(buf);
         return 0;
 }

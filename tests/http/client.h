@@ -34,6 +34,8 @@ struct http_resp {
 /* One connection that may carry several requests (keep-alive). */
 struct http_conn {
         int fd;
+        char *pending; /* bytes read past the last response (pipelining) */
+        size_t pending_len;
 };
 
 int conn_open(struct http_conn *c, int port);
