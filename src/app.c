@@ -60,8 +60,8 @@ int app_init(struct app *app, const struct config *config)
                 free(app->db_path);
                 return -1;
         }
-        app->guards.login_by_handle = throttle_new(
-            KD_LOGIN_FREE_FAILS_PER_HANDLE, KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
+        app->guards.login_by_handle = throttle_new(KD_LOGIN_FREE_FAILS_PER_HANDLE,
+                                                   KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
         app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
                                                KD_LOGIN_FAIL_WINDOW_S);
         app->guards.signup_by_ip = rate_limit_new(config->signups_per_hour, 3600);
@@ -101,7 +101,8 @@ static enum MHD_Result collect_query_arg(void *cls, enum MHD_ValueKind kind, con
 static bool content_type_is(const char *ct, const char *type)
 {
         size_t n = strlen(type);
-        return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+        return ct && strncasecmp(ct, type, n) == 0 &&
+               (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 /* Fills req->raw from the query string and a form body. Returns 0 or an HTTP status. */
@@ -130,7 +131,7 @@ static int read_fields(struct request *req)
 
 /* ---------------------------------------------------------------- viewer and CSRF */
 
-#define SESSION_COOKIE "kd_session"
+#define SESSION_COOKIE    "kd_session"
 #define GUEST_CSRF_COOKIE "kd_csrf"
 
 static void load_viewer(struct app *app, struct request *req)
@@ -261,8 +262,7 @@ void app_dispatch(void *ctx, struct request *req)
         if (req->resp.error_message)
                 app_render_error(app, req);
         if (req->csrf_fresh && req->csrf_used)
-                resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0,
-                            app->config.secure_cookies);
+                resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0, app->config.secure_cookies);
         if (!has_header(req, "Cache-Control"))
                 resp_header(req, "Cache-Control", "private, no-cache");
         if (!has_header(req, "Vary"))

@@ -37,7 +37,8 @@ static const char USAGE[] =
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
-    "  -l, --listen ADDR     host:port to serve on (port 0: any)    KINDRED_LISTEN [127.0.0.1:8080]\n"
+    "  -l, --listen ADDR     host:port to serve on (port 0: any)    KINDRED_LISTEN "
+    "[127.0.0.1:8080]\n"
     "      --static DIR      folder of CSS/JS/icons                 KINDRED_STATIC [static]\n"
     "      --threads N       worker threads, 0 = one per core       KINDRED_THREADS [0]\n"
     "      --site-name TEXT  the site's name                        KINDRED_SITE_NAME [Kindred]\n"
@@ -85,8 +86,18 @@ struct cli {
         const char *email, *name, *role, *headline;
 };
 
-enum { OPT_STATIC = 256, OPT_THREADS, OPT_SITE, OPT_SECURE, OPT_NO_ACCESS, OPT_DEMO, OPT_EMAIL,
-       OPT_NAME, OPT_ROLE, OPT_HEADLINE };
+enum {
+        OPT_STATIC = 256,
+        OPT_THREADS,
+        OPT_SITE,
+        OPT_SECURE,
+        OPT_NO_ACCESS,
+        OPT_DEMO,
+        OPT_EMAIL,
+        OPT_NAME,
+        OPT_ROLE,
+        OPT_HEADLINE
+};
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
  * permuted argv, -1 on a bad option (message printed), or -2 when help was shown. */
@@ -313,8 +324,11 @@ static int cmd_member(struct cli *cli, int argc, char **argv)
                         fprintf(stderr, "kindred: no password given\n");
                         goto cleanup;
                 }
-                struct member_input in = {argv[1], cli->name ? cli->name : argv[1],
-                                          cli->headline ? cli->headline : "", "", cli->email,
+                struct member_input in = {argv[1],
+                                          cli->name ? cli->name : argv[1],
+                                          cli->headline ? cli->headline : "",
+                                          "",
+                                          cli->email,
                                           password};
                 struct member_problem p = {0};
                 int64_t id;

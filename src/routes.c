@@ -10,25 +10,43 @@
 #include "web/home.h"
 #include "web/profile.h"
 
-#define TEXT(name, max) {name, PARAM_TEXT, max, 0, 0}
-#define SECRET(name)    {name, PARAM_SECRET, KD_PASSWORD_MAX_BYTES, 0, 0}
-#define END             {NULL, 0, 0, 0, 0}
+#define TEXT(name, max)                                                                            \
+        {                                                                                          \
+                name, PARAM_TEXT, max, 0, 0                                                        \
+        }
+#define SECRET(name)                                                                               \
+        {                                                                                          \
+                name, PARAM_SECRET, KD_PASSWORD_MAX_BYTES, 0, 0                                    \
+        }
+#define END                                                                                        \
+        {                                                                                          \
+                NULL, 0, 0, 0, 0                                                                   \
+        }
 
 static const struct param_spec signup_params[] = {
-    TEXT("handle", 64),       TEXT("display_name", 400), TEXT("headline", 600),
-    TEXT("email", KD_EMAIL_MAX_BYTES), SECRET("password"), END,
+    TEXT("handle", 64),    TEXT("display_name", 400),
+    TEXT("headline", 600), TEXT("email", KD_EMAIL_MAX_BYTES),
+    SECRET("password"),    END,
 };
 static const struct param_spec login_params[] = {
-    TEXT("login", KD_EMAIL_MAX_BYTES), SECRET("password"), TEXT("next", KD_MAX_URI_BYTES), END,
+    TEXT("login", KD_EMAIL_MAX_BYTES),
+    SECRET("password"),
+    TEXT("next", KD_MAX_URI_BYTES),
+    END,
 };
 static const struct param_spec next_params[] = {TEXT("next", KD_MAX_URI_BYTES), END};
 static const struct param_spec settings_params[] = {TEXT("saved", 16), END};
 static const struct param_spec profile_params[] = {
-    TEXT("display_name", 400), TEXT("headline", 600), TEXT("bio", 10000),
-    TEXT("email", KD_EMAIL_MAX_BYTES), END,
+    TEXT("display_name", 400),
+    TEXT("headline", 600),
+    TEXT("bio", 10000),
+    TEXT("email", KD_EMAIL_MAX_BYTES),
+    END,
 };
 static const struct param_spec password_params[] = {
-    SECRET("current_password"), SECRET("new_password"), END,
+    SECRET("current_password"),
+    SECRET("new_password"),
+    END,
 };
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
 

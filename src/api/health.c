@@ -12,17 +12,17 @@ int api_healthz(struct request *req)
         if (version < 0)
                 return req_fail(req, 503, "The database does not answer.");
         if (version != db_schema_latest())
-                return req_fail(req, 503, "The database schema is not up to date; run "
-                                          "kindred migrate.");
+                return req_fail(req, 503,
+                                "The database schema is not up to date; run "
+                                "kindred migrate.");
         return api_json(req, 200, json_pack("{s:s,s:i}", "status", "ok", "schema", version));
 }
 
 int api_me(struct request *req)
 {
         if (!req_signed_in(req))
-                return api_json(req, 200,
-                                json_pack("{s:b,s:s}", "signed_in", 0, "csrf_token",
-                                          req_csrf(req)));
+                return api_json(
+                    req, 200, json_pack("{s:b,s:s}", "signed_in", 0, "csrf_token", req_csrf(req)));
         return api_json(req, 200,
                         json_pack("{s:b,s:I,s:s,s:s,s:s,s:s}", "signed_in", 1, "id",
                                   (json_int_t)req->viewer.id, "handle", req->viewer.handle,

@@ -11,7 +11,10 @@ struct buf {
         size_t cap;
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+        {                                                                                          \
+                NULL, 0, 0                                                                         \
+        }
 
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);

@@ -22,7 +22,7 @@ const char *i18n_get(const struct locale *l, const char *msgid);
 const char *i18n_nget(const struct locale *l, const char *singular, const char *plural,
                       unsigned long n);
 
-#define _(msgid)                 i18n_get(req->locale, msgid)
+#define _(msgid)                i18n_get(req->locale, msgid)
 #define _n(singular, plural, n) i18n_nget(req->locale, singular, plural, n)
 /* Marks a string for extraction without translating it here. */
 #define N_(msgid) msgid

@@ -3,20 +3,22 @@
 #define KD_LIMITS_H
 
 /* HTTP request shape */
-#define KD_MAX_URI_BYTES        2048           /* request path plus query string; longer: 414 */
-#define KD_MAX_HEADER_BYTES     (32 * 1024)    /* all request headers together; libmicrohttpd answers 431 */
-#define KD_MAX_BODY_BYTES       (1024 * 1024)  /* request body of a form or JSON call; larger: 413 */
+#define KD_MAX_URI_BYTES 2048 /* request path plus query string; longer: 414 */
+#define KD_MAX_HEADER_BYTES                                                                        \
+        (32 * 1024) /* all request headers together; libmicrohttpd answers 431 */
+#define KD_MAX_BODY_BYTES       (1024 * 1024) /* request body of a form or JSON call; larger: 413 */
 #define KD_MAX_DISCARD_BYTES    (16 * 1024 * 1024) /* over-large chunked body read before dropping */
-#define KD_MAX_FIELDS           64             /* form fields plus query arguments; more: 400 */
-#define KD_MAX_FIELD_NAME_BYTES 64             /* a field's name; longer: 400 */
-#define KD_MAX_FIELD_BYTES      (64 * 1024)    /* default bound of a declared text field; longer: 400 */
-#define KD_MAX_ROUTE_PARAMS     4              /* :name segments in one route pattern */
-#define KD_MAX_PATH_SEGMENTS    16             /* path segments matched by the router */
+#define KD_MAX_FIELDS           64                 /* form fields plus query arguments; more: 400 */
+#define KD_MAX_FIELD_NAME_BYTES 64                 /* a field's name; longer: 400 */
+#define KD_MAX_FIELD_BYTES      (64 * 1024) /* default bound of a declared text field; longer: 400 */
+#define KD_MAX_ROUTE_PARAMS     4           /* :name segments in one route pattern */
+#define KD_MAX_PATH_SEGMENTS    16          /* path segments matched by the router */
 
 /* Connections */
-#define KD_CONNECTION_TIMEOUT_S 30   /* idle keep-alive or slow client: closed after this */
-#define KD_PER_IP_CONNECTIONS   64   /* concurrent connections from one address */
-#define KD_CONNECTION_MEMORY    (64 * 1024) /* libmicrohttpd pool per connection (headers live here) */
+#define KD_CONNECTION_TIMEOUT_S 30          /* idle keep-alive or slow client: closed after this */
+#define KD_PER_IP_CONNECTIONS   64          /* concurrent connections from one address */
+#define KD_CONNECTION_MEMORY    (64 * 1024) /* libmicrohttpd pool per connection (headers live here) \
+                                             */
 
 /* Accounts */
 #define KD_HANDLE_MIN_CHARS     2

@@ -48,9 +48,9 @@ static int map_rc(struct db *db, int rc)
 int db_open(const char *path, struct db **out)
 {
         struct db *db = xcalloc(1, sizeof(*db));
-        int rc = sqlite3_open_v2(path, &db->conn,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 NULL);
+        int rc =
+            sqlite3_open_v2(path, &db->conn,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc != SQLITE_OK) {
                 log_error("db: cannot open %s: %s", path,
                           db->conn ? sqlite3_errmsg(db->conn) : "out of memory");

@@ -19,7 +19,8 @@ static int ensure_schema_table(struct db *db)
 
 int db_schema_version(struct db *db)
 {
-        struct db_stmt *s = db_prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+        struct db_stmt *s =
+            db_prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
         if (!s)
                 return DB_ERROR;
         int v = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : DB_ERROR;

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-int form_add(struct arena *a, struct form *f, const char *name, size_t name_len,
-             const char *value, size_t value_len)
+int form_add(struct arena *a, struct form *f, const char *name, size_t name_len, const char *value,
+             size_t value_len)
 {
         if (f->count >= KD_MAX_FIELDS)
                 return FORM_ETOO_MANY;

@@ -24,15 +24,15 @@ struct form {
 
 enum form_error {
         FORM_OK = 0,
-        FORM_EMALFORMED = -1,    /* bad percent escape, broken multipart framing */
-        FORM_ETOO_MANY = -2,     /* more than KD_MAX_FIELDS fields */
+        FORM_EMALFORMED = -1,     /* bad percent escape, broken multipart framing */
+        FORM_ETOO_MANY = -2,      /* more than KD_MAX_FIELDS fields */
         FORM_ENAME_TOO_LONG = -3, /* a name longer than KD_MAX_FIELD_NAME_BYTES */
-        FORM_EBAD_BOUNDARY = -4, /* multipart without a usable boundary parameter */
+        FORM_EBAD_BOUNDARY = -4,  /* multipart without a usable boundary parameter */
 };
 
 /* Adds one field (copied). Returns FORM_OK, FORM_ETOO_MANY or FORM_ENAME_TOO_LONG. */
-int form_add(struct arena *a, struct form *f, const char *name, size_t name_len,
-             const char *value, size_t value_len);
+int form_add(struct arena *a, struct form *f, const char *name, size_t name_len, const char *value,
+             size_t value_len);
 /* Parses "a=1&b=x+y%21" into f. Returns FORM_OK or a negative enum form_error. */
 int form_parse_urlencoded(struct arena *a, const char *body, size_t len, struct form *f);
 /* Parses a multipart/form-data body; content_type is the request's Content-Type header, which

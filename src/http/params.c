@@ -53,14 +53,14 @@ int params_validate(struct arena *a, const struct param_spec *specs, const struc
                 size_t max = s->max_bytes ? s->max_bytes : KD_MAX_FIELD_BYTES;
                 if (s->type == PARAM_FILE) {
                         if (f->len > max) {
-                                *message = arena_printf(a, "The file “%s” is larger than %zu bytes.",
-                                                        s->name, max);
+                                *message = arena_printf(
+                                    a, "The file “%s” is larger than %zu bytes.", s->name, max);
                                 return -1;
                         }
                 } else {
                         if (f->filename) {
-                                *message = arena_printf(a, "The field “%s” must not be a file.",
-                                                        s->name);
+                                *message =
+                                    arena_printf(a, "The field “%s” must not be a file.", s->name);
                                 return -1;
                         }
                         if (utf8_has_controls(f->value, f->len)) {
@@ -76,16 +76,18 @@ int params_validate(struct arena *a, const struct param_spec *specs, const struc
                         }
                 }
                 if (s->type == PARAM_INT && f->len && check_int(f->value, s->min, s->max) < 0) {
-                        *message = arena_printf(a,
-                                                "The field “%s” must be a whole number from %" PRId64
-                                                " to %" PRId64 ".",
-                                                s->name, s->min, s->max);
+                        *message =
+                            arena_printf(a,
+                                         "The field “%s” must be a whole number from %" PRId64
+                                         " to %" PRId64 ".",
+                                         s->name, s->min, s->max);
                         return -1;
                 }
                 if (s->type == PARAM_BOOL && f->len && strcmp(f->value, "1") != 0 &&
                     strcmp(f->value, "0") != 0 && strcmp(f->value, "on") != 0 &&
                     strcmp(f->value, "true") != 0 && strcmp(f->value, "false") != 0) {
-                        *message = arena_printf(a, "The field “%s” must be true or false.", s->name);
+                        *message =
+                            arena_printf(a, "The field “%s” must be true or false.", s->name);
                         return -1;
                 }
                 if (form_find(out, s->name))

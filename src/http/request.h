@@ -39,7 +39,7 @@ struct viewer {
         int64_t id; /* 0 for a guest */
         const char *handle;
         const char *display_name;
-        enum role role; /* ROLE_NONE for a guest */
+        enum role role;            /* ROLE_NONE for a guest */
         const char *session_token; /* raw cookie value, for logout */
 };
 

@@ -9,8 +9,8 @@ enum http_method http_method_parse(const char *name)
         static const struct {
                 const char *name;
                 enum http_method m;
-        } methods[] = {{"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-                       {"PUT", HTTP_PUT},       {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+        } methods[] = {{"GET", HTTP_GET},        {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
+                       {"PUT", HTTP_PUT},        {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE},
                        {"OPTIONS", HTTP_OPTIONS}};
         for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
                 if (strcmp(name, methods[i].name) == 0)

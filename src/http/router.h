@@ -47,9 +47,9 @@ struct route {
         unsigned methods; /* HTTP_GET | HTTP_POST ...; HEAD is implied by GET */
         const char *pattern;
         route_handler handler;
-        enum role need;     /* ROLE_NONE: anyone */
-        bool changes_state; /* CSRF token required */
-        bool json;          /* answers JSON, including its errors */
+        enum role need;                  /* ROLE_NONE: anyone */
+        bool changes_state;              /* CSRF token required */
+        bool json;                       /* answers JSON, including its errors */
         const struct param_spec *params; /* terminated by {NULL}; may be NULL for none */
         bool anonymous; /* never reads the session (static assets): cheaper, and cacheable */
 };

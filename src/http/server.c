@@ -64,7 +64,8 @@ static enum MHD_Result send_response(struct request *req)
                 rs->status = 500;
         size_t len = 0;
         char *body = buf_detach(&rs->body, &len);
-        struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer_with_free_callback(len, body, free);
         if (!r) {
                 free(body);
                 return MHD_NO;
@@ -98,8 +99,7 @@ static enum MHD_Result refuse(struct http_server *s, struct request *req, int st
         req->resp.status = status;
         req->resp.content_type = "text/html; charset=utf-8";
         const char *accept = req_header(req, "Accept");
-        if ((accept && strstr(accept, "application/json")) ||
-            strncmp(req->path, "/api/", 5) == 0) {
+        if ((accept && strstr(accept, "application/json")) || strncmp(req->path, "/api/", 5) == 0) {
                 buf_reset(&req->resp.body);
                 buf_printf(&req->resp.body, "{\"error\":{\"status\":%d,\"message\":\"%s\"}}\n",
                            status, message); /* message is one of our fixed literals */
@@ -127,9 +127,8 @@ static struct request *request_new(struct http_server *s, struct MHD_Connection 
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
         (void)version;
         struct http_server *s = cls;
@@ -159,8 +158,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * upload, so a chunked body that grows too large is read and thrown away, then refused;
          * past KD_MAX_DISCARD_BYTES the connection is dropped. */
         if (*upload_data_size) {
-                if (!req->body_too_large &&
-                    req->body.len + *upload_data_size > req->body_limit) {
+                if (!req->body_too_large && req->body.len + *upload_data_size > req->body_limit) {
                         req->body_too_large = true;
                         req->discarded = req->body.len;
                         buf_free(&req->body);
@@ -204,8 +202,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         if (req->resp.status && log_access_enabled()) {
                 uint64_t us = time_mono_us() - req->start_us;
                 log_info("access %s %s %s %d %zuB %lluus%s", req->client_ip, req->method_name,
-                         req->path, req->resp.status, req->resp.body.len,
-                         (unsigned long long)us,
+                         req->path, req->resp.status, req->resp.body.len, (unsigned long long)us,
                          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
         }
         if (s->opts.finish)

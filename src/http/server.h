@@ -14,9 +14,9 @@ typedef void (*http_dispatch_fn)(void *ctx, struct request *req);
 typedef void (*http_finish_fn)(void *ctx, struct request *req);
 
 struct http_server_options {
-        const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free port */
-        unsigned threads;    /* worker threads; 0 = one per core */
-        size_t body_limit;   /* largest request body accepted */
+        const char *listen; /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free port */
+        unsigned threads;   /* worker threads; 0 = one per core */
+        size_t body_limit;  /* largest request body accepted */
         http_dispatch_fn dispatch;
         http_finish_fn finish; /* may be NULL */
         /* Renders req->resp.error_message for requests refused before dispatch (413, 414, bad

@@ -120,8 +120,8 @@ int member_validate_signup(const struct member_input *in, struct member_problem 
 
 int member_hash_password(const char *password, char *out)
 {
-        if (crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPSLIMIT,
-                                  PWHASH_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        if (crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPSLIMIT, PWHASH_MEMLIMIT,
+                                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
                 log_error("member: password hashing ran out of memory");
                 return -1;
         }
@@ -185,8 +185,7 @@ int member_create(struct db *db, const struct member_input *in, enum role role, 
         return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
 }
 
-#define MEMBER_COLUMNS                                                                             \
-        "id, handle, display_name, headline, bio, email, role, disabled, created_at"
+#define MEMBER_COLUMNS "id, handle, display_name, headline, bio, email, role, disabled, created_at"
 
 static void read_member(struct db_stmt *s, struct arena *a, struct member *m)
 {
@@ -379,7 +378,8 @@ int member_set_disabled(struct db *db, const char *handle, bool disabled)
         char key[KD_HANDLE_MAX_CHARS + 2];
         lower_copy(key, handle, sizeof(key));
         struct db_stmt *s = db_prepare(
-            db, "DELETE FROM session WHERE member_id = (SELECT id FROM member WHERE handle_key = ?1)");
+            db,
+            "DELETE FROM session WHERE member_id = (SELECT id FROM member WHERE handle_key = ?1)");
         if (!s)
                 return MEMBER_DB_ERROR;
         db_bind_text(s, 1, key);

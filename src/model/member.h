@@ -37,7 +37,7 @@ struct member_input {
 
 enum member_result {
         MEMBER_OK = 0,
-        MEMBER_INVALID = -1,      /* a field breaks a rule; *field and *problem say which */
+        MEMBER_INVALID = -1, /* a field breaks a rule; *field and *problem say which */
         MEMBER_HANDLE_TAKEN = -2,
         MEMBER_EMAIL_TAKEN = -3,
         MEMBER_NOT_FOUND = -4,

@@ -212,15 +212,16 @@ int web_login(struct request *req)
                 snprintf(secs, sizeof(secs), "%u", wait);
                 resp_header(req, "Retry-After", secs);
                 char msg[160];
-                snprintf(msg, sizeof(msg), _n("Too many failed attempts. Try again in %u second.",
-                                              "Too many failed attempts. Try again in %u seconds.",
-                                              wait),
+                snprintf(msg, sizeof(msg),
+                         _n("Too many failed attempts. Try again in %u second.",
+                            "Too many failed attempts. Try again in %u seconds.", wait),
                          wait);
                 return login_page(req, 429, login, msg);
         }
         if (!*login || !*password)
-                return login_page(req, 422, login, _("Please give your handle or email and your "
-                                                      "password."));
+                return login_page(req, 422, login,
+                                  _("Please give your handle or email and your "
+                                    "password."));
         struct member m;
         int rc = member_authenticate(req->db, req->arena, login, password, &m);
         if (rc == MEMBER_OK) {
@@ -274,10 +275,9 @@ static int settings_page(struct request *req, int status, const struct member_in
                     "class=\"stack\">\n");
         form_csrf(req);
         form_input(req, _("Display name"), "display_name", "text", in->display_name, "name",
-                   KD_DISPLAY_NAME_MAX,
-                   field_error(req, p, "display_name"));
-        form_input(req, _("Headline (one line about you)"), "headline", "text", in->headline,
-                   "off", KD_HEADLINE_MAX, field_error(req, p, "headline"));
+                   KD_DISPLAY_NAME_MAX, field_error(req, p, "display_name"));
+        form_input(req, _("Headline (one line about you)"), "headline", "text", in->headline, "off",
+                   KD_HEADLINE_MAX, field_error(req, p, "headline"));
         html_lit(b, "<div class=\"field\">\n<label for=\"f-bio\">");
         html_text(b, _("About you"));
         html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\" maxlength=\"2000\">");
@@ -295,14 +295,13 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_text(b, _("Save profile"));
         html_lit(b, "</button>\n</form>\n<h2>");
         html_text(b, _("Password"));
-        html_lit(b, "</h2>\n<form method=\"post\" action=\"/settings/password\" class=\"stack\">\n");
+        html_lit(b,
+                 "</h2>\n<form method=\"post\" action=\"/settings/password\" class=\"stack\">\n");
         form_csrf(req);
         form_input(req, _("Current password"), "current_password", "password", NULL,
-                   "current-password", 0,
-                   field_error(req, p, "current_password"));
+                   "current-password", 0, field_error(req, p, "current_password"));
         form_input(req, _("New password (at least 10 characters)"), "new_password", "password",
-                   NULL, "new-password", 0,
-                   field_error(req, p, "new_password"));
+                   NULL, "new-password", 0, field_error(req, p, "new_password"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Change password"));
         html_lit(b, "</button>\n</form>\n</section>\n");

@@ -4,12 +4,12 @@
 
 struct request;
 
-int web_signup_form(struct request *req);     /* GET /signup */
-int web_signup(struct request *req);          /* POST /signup */
-int web_login_form(struct request *req);      /* GET /login */
-int web_login(struct request *req);           /* POST /login */
-int web_logout(struct request *req);          /* POST /logout */
-int web_settings(struct request *req);        /* GET /settings */
+int web_signup_form(struct request *req);       /* GET /signup */
+int web_signup(struct request *req);            /* POST /signup */
+int web_login_form(struct request *req);        /* GET /login */
+int web_login(struct request *req);             /* POST /login */
+int web_logout(struct request *req);            /* POST /logout */
+int web_settings(struct request *req);          /* GET /settings */
 int web_settings_profile(struct request *req);  /* POST /settings/profile */
 int web_settings_password(struct request *req); /* POST /settings/password */
 

@@ -49,9 +49,10 @@ int web_home(struct request *req)
         html_text(b, _("New in the community"));
         html_lit(b, "</h2>\n<p class=\"hint\">");
         char count[96];
-        snprintf(count, sizeof(count), _n("%lld member so far", "%lld members so far",
-                                          (unsigned long)(total > 0 ? total : 0)),
-                 (long long)(total > 0 ? total : 0));
+        snprintf(
+            count, sizeof(count),
+            _n("%lld member so far", "%lld members so far", (unsigned long)(total > 0 ? total : 0)),
+            (long long)(total > 0 ? total : 0));
         html_text(b, count);
         html_lit(b, "</p>\n<ul class=\"member-list\">\n");
         while (db_step(s) == DB_ROW) {

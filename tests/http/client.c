@@ -48,7 +48,8 @@ int kd_start(struct kd_server *s, const char *const *extra_env)
         if (!mkdtemp(s->data_dir))
                 return -1;
         snprintf(s->log_path, sizeof(s->log_path), "%s/server.log", s->data_dir);
-        /* The demo cast (mira, tomas, june ... with the demo password) is part of every test site */
+        /* The demo cast (mira, tomas, june ... with the demo password) is part of every test site
+         */
         const char *init[] = {"init", "--demo", NULL};
         if (kd_cli(s, NULL, init) != 0)
                 return -1;
@@ -312,8 +313,9 @@ int http_do(int port, const char *method, const char *path, const char *headers,
         int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s",
                          method, path, headers ? headers : "");
         if (body) {
-                n += snprintf(req + n, cap - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-                              content_type, body_len);
+                n +=
+                    snprintf(req + n, cap - (size_t)n,
+                             "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type, body_len);
         }
         n += snprintf(req + n, cap - (size_t)n, "\r\n");
         int rc = conn_send(&c, req, (size_t)n);

@@ -217,8 +217,8 @@ static void test_signup_login_settings_logout(void **state)
 
         /* Old password fails, new one works, by handle or by email. */
         assert_int_equal(login_on(srv.port, &j, "ada_l", "correct horse battery", NULL), 422);
-        assert_int_equal(login_on(srv.port, &j, "ADA@example.org", "an even longer passphrase", NULL),
-                         303);
+        assert_int_equal(
+            login_on(srv.port, &j, "ADA@example.org", "an even longer passphrase", NULL), 303);
         get("/settings", &j, &r);
         assert_int_equal(r.status, 200);
         resp_free(&r);
@@ -377,9 +377,8 @@ static void test_wrong_method_405(void **state)
         assert_true(resp_header_get(&r, "Allow", allow, sizeof(allow)));
         assert_string_equal(allow, "GET, HEAD, POST");
         resp_free(&r);
-        assert_int_equal(http_do(srv.port, "POST", "/healthz", NULL, "application/json", "{}", 2,
-                                 &r),
-                         0);
+        assert_int_equal(
+            http_do(srv.port, "POST", "/healthz", NULL, "application/json", "{}", 2, &r), 0);
         assert_int_equal(r.status, 405);
         assert_true(resp_header_get(&r, "Allow", allow, sizeof(allow)));
         assert_string_equal(allow, "GET, HEAD");
@@ -439,8 +438,10 @@ static void test_invalid_utf8_and_long_fields_400(void **state)
         char csrf[64];
         csrf_from(srv.port, "/signup", &j, csrf, sizeof(csrf));
         char body[1024];
-        snprintf(body, sizeof(body), "_csrf=%s&handle=bob&display_name=Bob%%FF%%FE&email=b%%40e.org"
-                 "&password=long+enough+pw", csrf);
+        snprintf(body, sizeof(body),
+                 "_csrf=%s&handle=bob&display_name=Bob%%FF%%FE&email=b%%40e.org"
+                 "&password=long+enough+pw",
+                 csrf);
         struct http_resp r;
         post_form(srv.port, "/signup", &j, body, &r);
         assert_int_equal(r.status, 400);
@@ -528,7 +529,8 @@ static void test_head_has_no_body(void **state)
         (void)state;
         struct http_conn c;
         assert_int_equal(conn_open(&c, srv.port), 0);
-        const char *req = "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        const char *req =
+            "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
         assert_int_equal(conn_send(&c, req, strlen(req)), 0);
         struct http_resp r;
         assert_int_equal(conn_read(&c, &r, true), 0);
@@ -559,7 +561,8 @@ static void test_static_etag_and_cache(void **state)
         resp_free(&r);
         char hdr[128];
         snprintf(hdr, sizeof(hdr), "If-None-Match: %s\r\n", etag);
-        assert_int_equal(http_do(srv.port, "GET", "/static/kindred.css", hdr, NULL, NULL, 0, &r), 0);
+        assert_int_equal(http_do(srv.port, "GET", "/static/kindred.css", hdr, NULL, NULL, 0, &r),
+                         0);
         assert_int_equal(r.status, 304);
         assert_int_equal(r.body_len, 0);
         resp_free(&r);
@@ -595,8 +598,8 @@ static void test_roles_and_login_redirect(void **state)
         assert_int_equal(r.status, 403);
         resp_free(&r);
         /* An admin made with the CLI gets in, and lands on `next` after logging in. */
-        const char *args[] = {"member", "add", "boss", "--email", "boss@example.org", "--role",
-                              "admin", NULL};
+        const char *args[] = {"member",           "add",    "boss",  "--email",
+                              "boss@example.org", "--role", "admin", NULL};
         assert_int_equal(kd_cli(&srv, "a strong admin pass\n", args), 0);
         struct jar admin = {0};
         char csrf[64], body[1024] = "";
