@@ -2,6 +2,7 @@
 #include "core/arena.h"
 #include "core/alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+        if (size > SIZE_MAX / 2) {
+                /* No request can need this much; treat it as exhaustion (STYLE.md habit 8). */
+                fprintf(stderr, "kindred: arena request of %zu bytes\n", size);
+                abort();
+        }
         size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
         struct arena_block *b = a->head;
         if (!b || b->size - b->used < size) {

@@ -15,10 +15,11 @@
 #define KD_MAX_PATH_SEGMENTS    16          /* path segments matched by the router */
 
 /* Connections */
-#define KD_CONNECTION_TIMEOUT_S 30          /* idle keep-alive or slow client: closed after this */
-#define KD_PER_IP_CONNECTIONS   64          /* concurrent connections from one address */
-#define KD_CONNECTION_MEMORY    (64 * 1024) /* libmicrohttpd pool per connection (headers live here) \
-                                             */
+#define KD_CONNECTION_TIMEOUT_S 30 /* idle keep-alive or slow client: closed after this */
+#define KD_PER_IP_CONNECTIONS   64 /* concurrent connections from one address */
+#define KD_CONNECTION_MEMORY                                                                       \
+        (64 * 1024) /* libmicrohttpd pool per connection (headers live here)                       \
+                     */
 
 /* Accounts */
 #define KD_HANDLE_MIN_CHARS     2

@@ -59,6 +59,10 @@ bool utf8_has_controls(const char *str, size_t len)
                 unsigned char c = (unsigned char)str[i];
                 if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
                         return true;
+                /* C1 controls U+0080..U+009F are encoded C2 80..C2 9F */
+                if (c == 0xC2 && i + 1 < len && (unsigned char)str[i + 1] >= 0x80 &&
+                    (unsigned char)str[i + 1] <= 0x9F)
+                        return true;
         }
         return false;
 }

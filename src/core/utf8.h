@@ -10,7 +10,8 @@
 bool utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t utf8_count(const char *s, size_t len);
-/* True when s has a control character other than tab, newline or carriage return. */
+/* True when s has a control character (C0, DEL or C1) other than tab, newline or carriage
+ * return. */
 bool utf8_has_controls(const char *s, size_t len);
 
 #endif

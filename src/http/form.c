@@ -14,6 +14,8 @@ int form_add(struct arena *a, struct form *f, const char *name, size_t name_len,
                 return FORM_ETOO_MANY;
         if (name_len > KD_MAX_FIELD_NAME_BYTES)
                 return FORM_ENAME_TOO_LONG;
+        if (memchr(name, '\0', name_len))
+                return FORM_EMALFORMED; /* "title%00x" must not pass for "title" */
         if (f->count == f->cap) {
                 size_t cap = f->cap ? f->cap * 2 : 8;
                 struct form_field *nf = arena_alloc(a, cap * sizeof(*nf));
@@ -110,30 +112,48 @@ static char *header_param(struct arena *a, const char *h, size_t hlen, const cha
 {
         size_t plen = strlen(param);
         size_t i = 0;
-        while (i < hlen) {
-                /* skip to the next ';' separated item */
-                while (i < hlen && h[i] != ';')
-                        i++;
-                if (i >= hlen)
-                        break;
+        /* skip the first item (the type, such as form-data) */
+        while (i < hlen && h[i] != ';')
                 i++;
+        while (i < hlen) {
+                i++; /* past ';' */
                 while (i < hlen && (h[i] == ' ' || h[i] == '\t'))
                         i++;
-                if (hlen - i > plen && strncasecmp(h + i, param, plen) == 0 && h[i + plen] == '=') {
-                        i += plen + 1;
-                        if (i < hlen && h[i] == '"') {
-                                size_t start = ++i;
-                                while (i < hlen && h[i] != '"')
+                size_t name_start = i;
+                while (i < hlen && h[i] != '=' && h[i] != ';')
+                        i++;
+                size_t name_len = i - name_start;
+                if (i >= hlen || h[i] == ';')
+                        continue; /* a parameter without a value */
+                i++;              /* past '=' */
+                const char *value;
+                size_t value_len;
+                if (i < hlen && h[i] == '"') {
+                        /* a quoted string may hold ';' and '\"' */
+                        size_t start = ++i;
+                        while (i < hlen && h[i] != '"') {
+                                if (h[i] == '\\' && i + 1 < hlen)
                                         i++;
-                                if (i >= hlen)
-                                        return NULL;
-                                return arena_strndup(a, h + start, i - start);
+                                i++;
                         }
+                        if (i >= hlen)
+                                return NULL; /* unterminated quote */
+                        value = h + start;
+                        value_len = i - start;
+                        i++; /* past the closing quote */
+                        while (i < hlen && h[i] != ';')
+                                i++;
+                } else {
                         size_t start = i;
                         while (i < hlen && h[i] != ';' && h[i] != ' ' && h[i] != '\t')
                                 i++;
-                        return arena_strndup(a, h + start, i - start);
+                        value = h + start;
+                        value_len = i - start;
+                        while (i < hlen && h[i] != ';')
+                                i++;
                 }
+                if (name_len == plen && strncasecmp(h + name_start, param, plen) == 0)
+                        return arena_strndup(a, value, value_len);
         }
         return NULL;
 }

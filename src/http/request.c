@@ -56,8 +56,7 @@ const char *req_path_param(struct request *req, const char *name)
         const struct route_match *m = &req->match;
         size_t nlen = strlen(name);
         for (size_t i = 0; i < m->nparams; i++) {
-                size_t l = strcspn(m->names[i], "/");
-                if (l == nlen && memcmp(m->names[i], name, nlen) == 0)
+                if (m->name_lens[i] == nlen && memcmp(m->names[i], name, nlen) == 0)
                         return arena_strndup(req->arena, m->values[i], m->lens[i]);
         }
         return NULL;

@@ -50,6 +50,7 @@ static bool pattern_match(const char *pat, const char *path, struct route_match 
                         if (m->nparams >= KD_MAX_ROUTE_PARAMS || path[0] == '\0')
                                 return false;
                         m->names[m->nparams] = pat + 1;
+                        m->name_lens[m->nparams] = strcspn(pat + 1, "/");
                         m->values[m->nparams] = path;
                         m->lens[m->nparams] = strlen(path);
                         m->nparams++;
@@ -62,6 +63,7 @@ static bool pattern_match(const char *pat, const char *path, struct route_match 
                             m->nparams >= KD_MAX_ROUTE_PARAMS)
                                 return false;
                         m->names[m->nparams] = colon + 1;
+                        m->name_lens[m->nparams] = plen - prefix - 1;
                         m->values[m->nparams] = path + prefix;
                         m->lens[m->nparams] = slen - prefix;
                         m->nparams++;

@@ -57,7 +57,8 @@ struct route {
 struct route_match {
         const struct route *route;
         size_t nparams;
-        const char *names[KD_MAX_ROUTE_PARAMS];
+        const char *names[KD_MAX_ROUTE_PARAMS]; /* point into the pattern, not NUL-terminated */
+        size_t name_lens[KD_MAX_ROUTE_PARAMS];
         const char *values[KD_MAX_ROUTE_PARAMS]; /* pointers into the path copy */
         size_t lens[KD_MAX_ROUTE_PARAMS];
         unsigned allowed; /* methods allowed on the matched path (for 405's Allow) */

@@ -1,1 +1,415 @@
-int main(void){return 0;}
+/* Unit tests for db/: a real SQLite file, migrations, bound parameters, constraints,
+ * transactions and the statement cache. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "db/migrations.h"
+#include "tmpdb.h"
+
+#include <string.h>
+
+static int setup_db(void **state)
+{
+        struct tmpdb *t = calloc(1, sizeof(*t));
+        if (!t || tmpdb_open(t) != 0)
+                return -1;
+        int applied = -1;
+        if (db_migrate(t->db, &applied) != DB_OK || applied <= 0)
+                return -1;
+        *state = t;
+        return 0;
+}
+
+static int teardown_db(void **state)
+{
+        struct tmpdb *t = *state;
+        tmpdb_remove(t);
+        free(t);
+        return 0;
+}
+
+static struct db *db_of(void **state)
+{
+        return ((struct tmpdb *)*state)->db;
+}
+
+/* Runs one statement with up to two text parameters (NULL: not bound); returns db_step's
+ * result. */
+static int run(struct db *db, const char *sql, const char *p1, const char *p2)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        assert_non_null(s);
+        if (p1)
+                db_bind_text(s, 1, p1);
+        if (p2)
+                db_bind_text(s, 2, p2);
+        int rc = db_step(s);
+        db_finish(s);
+        return rc;
+}
+
+static int64_t count_settings(struct db *db)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM setting");
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        int64_t n = db_col_int(s, 0);
+        db_finish(s);
+        return n;
+}
+
+/* Inserts a member row directly (the model is tested in test_member). */
+static int insert_member(struct db *db, const char *handle_key, const char *email_key)
+{
+        struct db_stmt *s = db_prepare(
+            db, "INSERT INTO member(handle, handle_key, display_name, email, email_key,"
+                " password_hash, created_at, updated_at) VALUES (?1, ?1, 'N', ?2, ?2, 'x', 1, 1)");
+        assert_non_null(s);
+        db_bind_text(s, 1, handle_key);
+        db_bind_text(s, 2, email_key);
+        int rc = db_step(s);
+        db_finish(s);
+        return rc;
+}
+
+static void test_migrate(void **state)
+{
+        (void)state;
+        struct tmpdb t;
+        assert_int_equal(tmpdb_open(&t), 0);
+        assert_true(db_schema_latest() >= 1);
+        assert_int_equal(db_schema_latest(), db_migrations[db_migrations_count - 1].version);
+
+        int applied = -1;
+        assert_int_equal(db_migrate(t.db, &applied), DB_OK);
+        assert_true(applied > 0);
+        assert_int_equal(applied, (int)db_migrations_count);
+        assert_int_equal(db_schema_version(t.db), db_schema_latest());
+
+        /* Running again applies nothing and changes nothing. */
+        applied = -1;
+        assert_int_equal(db_migrate(t.db, &applied), DB_OK);
+        assert_int_equal(applied, 0);
+        assert_int_equal(db_schema_version(t.db), db_schema_latest());
+        assert_int_equal(db_migrate(t.db, NULL), DB_OK);
+
+        /* The schema is really there. */
+        struct db_stmt *s =
+            db_prepare(t.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                             " ('member', 'session', 'setting', 'schema_migrations')");
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 4);
+        db_finish(s);
+
+        /* Reopening the file finds the schema recorded. */
+        db_close(t.db);
+        assert_int_equal(db_open(t.path, &t.db), DB_OK);
+        assert_int_equal(db_schema_version(t.db), db_schema_latest());
+        applied = -1;
+        assert_int_equal(db_migrate(t.db, &applied), DB_OK);
+        assert_int_equal(applied, 0);
+        tmpdb_remove(&t);
+}
+
+static void test_migrate_refuses_newer_schema(void **state)
+{
+        struct db *db = db_of(state);
+        struct db_stmt *s = db_prepare(
+            db,
+            "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?1, 'future', 0)");
+        assert_non_null(s);
+        db_bind_int(s, 1, db_schema_latest() + 1);
+        assert_int_equal(db_step(s), DB_DONE);
+        db_finish(s);
+        int applied = -1;
+        assert_true(db_migrate(db, &applied) < 0);
+}
+
+static void test_open_failure(void **state)
+{
+        (void)state;
+        struct db *db = (struct db *)0x1;
+        assert_int_equal(db_open("/nonexistent-kd-dir/sub/x.db", &db), DB_ERROR);
+        assert_null(db);
+}
+
+static void test_bound_text_round_trip(void **state)
+{
+        struct db *db = db_of(state);
+        const char *key = "it's \"quoted\"; DROP TABLE member; --";
+        const char *value = "Gr\xC3\xBC\xC3\x9F"
+                            "e \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x98\x80 '\"\\%_";
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", key, value),
+                         DB_DONE);
+        assert_int_equal(db_changes(db), 1);
+
+        struct db_stmt *s =
+            db_prepare(db, "SELECT value, length(value) FROM setting WHERE key = ?1");
+        assert_non_null(s);
+        db_bind_text(s, 1, key);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_string_equal(db_col_text(s, 0), value);
+        assert_int_equal(db_col_bytes(s, 0), strlen(value));
+        assert_int_equal(db_col_int(s, 1), 16); /* characters, as SQLite counts them */
+        assert_int_equal(db_step(s), DB_DONE);
+        db_finish(s);
+
+        /* The would-be injection was data: the member table is still there. */
+        assert_int_equal(run(db, "SELECT count(*) FROM member", NULL, NULL), DB_ROW);
+        /* A classic tautology matches nothing. */
+        assert_int_equal(run(db, "SELECT 1 FROM setting WHERE key = ?1", "' OR '1'='1", NULL),
+                         DB_DONE);
+}
+
+static void test_bind_kinds(void **state)
+{
+        struct db *db = db_of(state);
+        struct db_stmt *s = db_prepare(db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6");
+        assert_non_null(s);
+        db_bind_int(s, 1, INT64_MAX);
+        db_bind_int(s, 2, INT64_MIN);
+        db_bind_textn(s, 3, "abcdef", 3);
+        static const unsigned char blob[] = {'a', 0, 'b', 0xFF};
+        db_bind_blob(s, 4, blob, sizeof(blob));
+        db_bind_null(s, 5);
+        db_bind_text(s, 6, NULL);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_true(db_col_int(s, 0) == INT64_MAX);
+        assert_true(db_col_int(s, 1) == INT64_MIN);
+        assert_string_equal(db_col_text(s, 2), "abc");
+        assert_int_equal(db_col_bytes(s, 3), sizeof(blob));
+        assert_memory_equal(db_col_blob(s, 3), blob, sizeof(blob));
+        assert_false(db_col_is_null(s, 0));
+        assert_true(db_col_is_null(s, 4));
+        assert_true(db_col_is_null(s, 5));
+        /* NULL text reads as "". */
+        assert_non_null(db_col_text(s, 4));
+        assert_string_equal(db_col_text(s, 4), "");
+        assert_string_equal(db_col_text(s, 5), "");
+        db_finish(s);
+}
+
+static void test_constraints(void **state)
+{
+        struct db *db = db_of(state);
+        assert_int_equal(insert_member(db, "ada", "ada@example.org"), DB_DONE);
+        /* UNIQUE handle_key */
+        assert_int_equal(insert_member(db, "ada", "other@example.org"), DB_CONSTRAINT);
+        /* UNIQUE email_key */
+        assert_int_equal(insert_member(db, "grace", "ada@example.org"), DB_CONSTRAINT);
+        /* The cached statement works again after a failure. */
+        assert_int_equal(insert_member(db, "grace", "grace@example.org"), DB_DONE);
+        /* CHECK */
+        assert_int_equal(
+            run(db, "UPDATE member SET role = ?1 WHERE handle_key = 'ada'", "emperor", NULL),
+            DB_CONSTRAINT);
+        /* FOREIGN KEY (foreign_keys=ON) */
+        assert_int_equal(run(db,
+                             "INSERT INTO session(token_hash, member_id, csrf_token, created_at,"
+                             " expires_at, last_seen_at) VALUES (?1, 999, 'c', 0, 0, 0)",
+                             "h", NULL),
+                         DB_CONSTRAINT);
+        /* NOT NULL */
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, NULL)", "k", NULL),
+                         DB_CONSTRAINT);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "k", "v"),
+                         DB_DONE);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "k", "w"),
+                         DB_CONSTRAINT);
+}
+
+static void test_transactions(void **state)
+{
+        struct db *db = db_of(state);
+        /* Rollback leaves nothing. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
+                         DB_DONE);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "2"),
+                         DB_DONE);
+        assert_int_equal(count_settings(db), 2); /* visible inside the transaction */
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_settings(db), 0);
+
+        /* Commit keeps everything. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_settings(db), 1);
+
+        /* A failed statement inside a transaction; rollback undoes the earlier one too. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "2"),
+                         DB_DONE);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "dup"),
+                         DB_CONSTRAINT);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_settings(db), 1);
+
+        /* Rollback with nothing open is harmless; commit with nothing open is an error. */
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_true(db_commit(db) < 0);
+        /* A transaction cannot be nested. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_true(db_begin(db) < 0);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_settings(db), 1);
+}
+
+static void test_changes(void **state)
+{
+        struct db *db = db_of(state);
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1");
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "1");
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "c", "2");
+        assert_int_equal(run(db, "UPDATE setting SET value = ?2 WHERE value = ?1", "1", "x"),
+                         DB_DONE);
+        assert_int_equal(db_changes(db), 2);
+        assert_int_equal(run(db, "DELETE FROM setting WHERE key = ?1", "none", NULL), DB_DONE);
+        assert_int_equal(db_changes(db), 0);
+}
+
+static const char *const select_plus_one = "SELECT ?1 + 1";
+
+static void test_cache_sequential(void **state)
+{
+        struct db *db = db_of(state);
+        for (int64_t i = 0; i < 5; i++) {
+                struct db_stmt *s = db_prepare(db, select_plus_one);
+                assert_non_null(s);
+                db_bind_int(s, 1, i * 10);
+                assert_int_equal(db_step(s), DB_ROW);
+                assert_int_equal(db_col_int(s, 0), i * 10 + 1);
+                assert_int_equal(db_step(s), DB_DONE);
+                db_finish(s);
+        }
+        /* db_finish clears the bindings: an unbound ?1 is NULL again. */
+        struct db_stmt *s = db_prepare(db, select_plus_one);
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_true(db_col_is_null(s, 0));
+        db_finish(s);
+        /* Finishing a statement that stopped halfway resets it. */
+        s = db_prepare(db, "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY 1");
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        db_finish(s);
+        s = db_prepare(db, "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY 1");
+        assert_non_null(s);
+        db_finish(s);
+        db_finish(NULL); /* allowed */
+}
+
+static const char *const list_settings = "SELECT key, value FROM setting ORDER BY key";
+
+static void test_cache_nested_same_literal(void **state)
+{
+        struct db *db = db_of(state);
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1");
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "2");
+        run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "c", "3");
+
+        struct db_stmt *outer = db_prepare(db, list_settings);
+        assert_non_null(outer);
+        assert_int_equal(db_step(outer), DB_ROW);
+        assert_string_equal(db_col_text(outer, 0), "a");
+
+        /* The same query again while the first is mid-way: a separate statement. */
+        struct db_stmt *inner = db_prepare(db, list_settings);
+        assert_non_null(inner);
+        assert_ptr_not_equal(inner, outer);
+        const char *want[] = {"a", "b", "c"};
+        for (int i = 0; i < 3; i++) {
+                assert_int_equal(db_step(inner), DB_ROW);
+                assert_string_equal(db_col_text(inner, 0), want[i]);
+        }
+        assert_int_equal(db_step(inner), DB_DONE);
+
+        /* The outer one was not disturbed. */
+        assert_int_equal(db_step(outer), DB_ROW);
+        assert_string_equal(db_col_text(outer, 0), "b");
+        db_finish(inner);
+        assert_int_equal(db_step(outer), DB_ROW);
+        assert_string_equal(db_col_text(outer, 0), "c");
+        assert_int_equal(db_step(outer), DB_DONE);
+        db_finish(outer);
+
+        /* Both handed back; the query still works, twice. */
+        for (int k = 0; k < 2; k++) {
+                struct db_stmt *s = db_prepare(db, list_settings);
+                assert_non_null(s);
+                assert_int_equal(db_step(s), DB_ROW);
+                assert_string_equal(db_col_text(s, 1), "1");
+                db_finish(s);
+        }
+}
+
+static void test_many_statements(void **state)
+{
+        /* More distinct queries, all active at once, than the cache probes: the extra ones get
+         * private statements and still work. The SQL texts outlive the connection, as the
+         * cache (keyed by the text's address) requires. */
+        (void)state;
+        enum { N = 300 };
+        static char sql[N][32];
+        struct db_stmt *st[N];
+        struct tmpdb t;
+        assert_int_equal(tmpdb_open(&t), 0);
+        for (int i = 0; i < N; i++) {
+                snprintf(sql[i], sizeof(sql[i]), "SELECT %d", i);
+                st[i] = db_prepare(t.db, sql[i]);
+                assert_non_null(st[i]);
+        }
+        for (int i = 0; i < N; i++) {
+                assert_int_equal(db_step(st[i]), DB_ROW);
+                assert_int_equal(db_col_int(st[i], 0), i);
+                db_finish(st[i]);
+        }
+        /* And again, now that some of them sit in the cache. */
+        for (int i = 0; i < N; i++) {
+                struct db_stmt *s = db_prepare(t.db, sql[i]);
+                assert_non_null(s);
+                assert_int_equal(db_step(s), DB_ROW);
+                assert_int_equal(db_col_int(s, 0), i);
+                db_finish(s);
+        }
+        tmpdb_remove(&t);
+}
+
+static void test_bad_sql(void **state)
+{
+        struct db *db = db_of(state);
+        assert_null(db_prepare(db, "SELEKT nonsense"));
+        assert_null(db_prepare(db, "SELECT * FROM no_such_table"));
+        assert_int_equal(db_exec_script(db, "CREATE TABLE t(x); SELEKT;"), DB_ERROR);
+        assert_non_null(db_errmsg(db));
+        /* The connection is still fine. */
+        assert_int_equal(run(db, "SELECT 1", NULL, NULL), DB_ROW);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup_db, teardown_db)
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_migrate),
+            cmocka_unit_test(test_open_failure),
+            T(test_migrate_refuses_newer_schema),
+            T(test_bound_text_round_trip),
+            T(test_bind_kinds),
+            T(test_constraints),
+            T(test_transactions),
+            T(test_changes),
+            T(test_cache_sequential),
+            T(test_cache_nested_same_literal),
+            cmocka_unit_test(test_many_statements),
+            T(test_bad_sql),
+        };
+#undef T
+        return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}

@@ -68,8 +68,8 @@ static void test_text_n_respects_length(void **state)
         buf_reset(&b);
         /* Bytes after an embedded NUL are still written when len covers them. */
         html_text_n(&b, "a\0<", 3);
-        assert_int_equal(b.len, 5);
-        assert_memory_equal(b.data, "a\0&lt;", 6);
+        assert_int_equal(b.len, 6);
+        assert_memory_equal(b.data, "a\0&lt;", 7);
         buf_free(&b);
 }
 
@@ -91,8 +91,7 @@ static void test_attr(void **state)
 {
         (void)state;
         /* Breaking out of a double-quoted attribute is impossible ... */
-        expect_writer(html_attr, "\" onmouseover=\"alert(1)",
-                      "&quot; onmouseover=&quot;alert(1)");
+        expect_writer(html_attr, "\" onmouseover=\"alert(1)", "&quot; onmouseover=&quot;alert(1)");
         /* ... and of a single-quoted one. */
         expect_writer(html_attr, "' onfocus='x", "&#39; onfocus=&#39;x");
         expect_writer(html_attr, "a&b<c>d", "a&amp;b&lt;c&gt;d");

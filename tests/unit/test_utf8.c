@@ -8,8 +8,8 @@
 #include "core/utf8.h"
 
 /* Length of a string literal without its terminating NUL, so literals may hold NUL bytes. */
-#define VALID(lit) utf8_valid((lit), sizeof(lit) - 1)
-#define COUNT(lit) utf8_count((lit), sizeof(lit) - 1)
+#define VALID(lit)    utf8_valid((lit), sizeof(lit) - 1)
+#define COUNT(lit)    utf8_count((lit), sizeof(lit) - 1)
 #define CONTROLS(lit) utf8_has_controls((lit), sizeof(lit) - 1)
 
 static void test_valid_ascii(void **state)
@@ -24,12 +24,13 @@ static void test_valid_ascii(void **state)
 static void test_valid_multibyte(void **state)
 {
         (void)state;
-        assert_true(VALID("caf\xC3\xA9"));                  /* café */
-        assert_true(VALID("\xC3\x85ngstr\xC3\xB6m"));       /* Ångström */
-        assert_true(VALID("\xE4\xB8\xAD\xE6\x96\x87"));     /* 中文 */
-        assert_true(VALID("\xE2\x82\xAC"));                 /* € */
-        assert_true(VALID("\xF0\x9F\x98\x80"));             /* 😀 */
-        assert_true(VALID("a\xF0\x9F\x91\x8D" "b"));        /* 👍 between ASCII */
+        assert_true(VALID("caf\xC3\xA9"));              /* café */
+        assert_true(VALID("\xC3\x85ngstr\xC3\xB6m"));   /* Ångström */
+        assert_true(VALID("\xE4\xB8\xAD\xE6\x96\x87")); /* 中文 */
+        assert_true(VALID("\xE2\x82\xAC"));             /* € */
+        assert_true(VALID("\xF0\x9F\x98\x80"));         /* 😀 */
+        assert_true(VALID("a\xF0\x9F\x91\x8D"
+                          "b")); /* 👍 between ASCII */
 }
 
 static void test_valid_boundaries(void **state)
@@ -90,9 +91,12 @@ static void test_truncated(void **state)
         assert_false(VALID("\xF0\x9F"));
         assert_false(VALID("\xF0"));
         /* A multi-byte sequence cut short by an ASCII byte in the middle. */
-        assert_false(VALID("\xC3" "a"));
-        assert_false(VALID("\xE4\xB8" "a"));
-        assert_false(VALID("\xF0\x9F\x98" "a"));
+        assert_false(VALID("\xC3"
+                           "a"));
+        assert_false(VALID("\xE4\xB8"
+                           "a"));
+        assert_false(VALID("\xF0\x9F\x98"
+                           "a"));
         /* The length is respected: a valid sequence cut by len is invalid ... */
         assert_false(utf8_valid("\xC3\xA9", 1));
         assert_false(utf8_valid("\xF0\x9F\x98\x80", 3));
@@ -107,7 +111,7 @@ static void test_stray_continuation(void **state)
         assert_false(VALID("\x80"));
         assert_false(VALID("\xBF"));
         assert_false(VALID("a\x80z"));
-        assert_false(VALID("\xC3\xA9\xA9"));     /* one continuation too many */
+        assert_false(VALID("\xC3\xA9\xA9")); /* one continuation too many */
         assert_false(VALID("\xF0\x9F\x98\x80\x80"));
         assert_false(VALID("\xC3\x28"));         /* lead byte, then no continuation */
         assert_false(VALID("\xE4\xB8\x28"));     /* third byte not a continuation */
@@ -143,7 +147,8 @@ static void test_controls(void **state)
         assert_false(CONTROLS("tab\there\nnew line\r\nwindows"));
         assert_false(CONTROLS("caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80"));
         assert_true(CONTROLS("\x01"));
-        assert_true(CONTROLS("a\x1F" "b"));
+        assert_true(CONTROLS("a\x1F"
+                             "b"));
         assert_true(CONTROLS("\x1B[2J"));  /* terminal escape */
         assert_true(CONTROLS("bell\x07")); /* BEL */
         assert_true(CONTROLS("\x0B"));     /* vertical tab */
@@ -162,26 +167,21 @@ static void test_c1_controls(void **state)
         (void)state;
         assert_true(CONTROLS("\xC2\x80"));         /* U+0080 */
         assert_true(CONTROLS("line\xC2\x85next")); /* U+0085 NEL */
-        assert_true(CONTROLS("\xC2\x9B" "31m"));   /* U+009B CSI */
-        assert_true(CONTROLS("\xC2\x9F"));         /* U+009F */
-        assert_false(CONTROLS("\xC2\xA0"));        /* U+00A0 no-break space is not one */
+        assert_true(CONTROLS("\xC2\x9B"
+                             "31m"));       /* U+009B CSI */
+        assert_true(CONTROLS("\xC2\x9F"));  /* U+009F */
+        assert_false(CONTROLS("\xC2\xA0")); /* U+00A0 no-break space is not one */
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_valid_ascii),
-            cmocka_unit_test(test_valid_multibyte),
-            cmocka_unit_test(test_valid_boundaries),
-            cmocka_unit_test(test_overlong),
-            cmocka_unit_test(test_surrogates),
-            cmocka_unit_test(test_above_max),
-            cmocka_unit_test(test_truncated),
-            cmocka_unit_test(test_stray_continuation),
-            cmocka_unit_test(test_nul_is_invalid),
-            cmocka_unit_test(test_count),
-            cmocka_unit_test(test_controls),
-            cmocka_unit_test(test_c1_controls),
+            cmocka_unit_test(test_valid_ascii),      cmocka_unit_test(test_valid_multibyte),
+            cmocka_unit_test(test_valid_boundaries), cmocka_unit_test(test_overlong),
+            cmocka_unit_test(test_surrogates),       cmocka_unit_test(test_above_max),
+            cmocka_unit_test(test_truncated),        cmocka_unit_test(test_stray_continuation),
+            cmocka_unit_test(test_nul_is_invalid),   cmocka_unit_test(test_count),
+            cmocka_unit_test(test_controls),         cmocka_unit_test(test_c1_controls),
         };
         return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }
