@@ -229,7 +229,7 @@ static int run(struct app *app, struct request *req)
         if (!role_allows(req->viewer.role, route->need)) {
                 if (req_signed_in(req))
                         return req_fail(req, 403, "Your account may not do this.");
-                if (route->json || req->method != HTTP_GET)
+                if (route->json || (req->method != HTTP_GET && req->method != HTTP_HEAD))
                         return req_fail(req, 401, "Please log in first.");
                 /* Send guests to log in, then back here. */
                 struct buf to = BUF_INIT;
