@@ -1,9 +1,12 @@
-/* The kindred command line: serve, init, migrate, member, render help. */
+/* The kindred command line: serve, init, migrate, member, render, help. */
 #include "app.h"
+#include "core/alloc.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "markdown/markdown.h"
 #include "model/demo.h"
 #include "model/member.h"
 
@@ -34,6 +37,7 @@ static const char USAGE[] =
     "  member set-role HANDLE ROLE   make a member reader, author, moderator or admin\n"
     "  member disable HANDLE         block a member from logging in (ends their sessions)\n"
     "  member enable HANDLE          undo disable\n"
+    "  render [--member] FILE        print the HTML of a Markdown file\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -80,9 +84,18 @@ static const char USAGE_MEMBER[] =
     "member add reads the password from KINDRED_PASSWORD, or else from the first line of\n"
     "standard input (it prompts when that is a terminal).\n";
 
+static const char USAGE_RENDER[] =
+    "Usage: kindred render [--member] FILE\n"
+    "\n"
+    "Renders the Markdown in FILE (\"-\": standard input) as an article would be and prints\n"
+    "the HTML. --member renders it as a comment: no images, no headings, nofollow links.\n"
+    "Exits 1 with the reason on standard error when the text is refused (over 1 MiB, not\n"
+    "UTF-8, an image without alt text).\n";
+
 struct cli {
         struct config config;
         bool demo;
+        bool member_mode;
         const char *email, *name, *role, *headline;
 };
 
@@ -96,7 +109,8 @@ enum {
         OPT_EMAIL,
         OPT_NAME,
         OPT_ROLE,
-        OPT_HEADLINE
+        OPT_HEADLINE,
+        OPT_MEMBER
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -116,6 +130,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"name", required_argument, NULL, OPT_NAME},
             {"role", required_argument, NULL, OPT_ROLE},
             {"headline", required_argument, NULL, OPT_HEADLINE},
+            {"member", no_argument, NULL, OPT_MEMBER},
             {"help", no_argument, NULL, 'h'},
             {"version", no_argument, NULL, 'V'},
             {NULL, 0, NULL, 0},
@@ -164,6 +179,9 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case OPT_HEADLINE:
                         cli->headline = optarg;
+                        break;
+                case OPT_MEMBER:
+                        cli->member_mode = true;
                         break;
                 case 'h':
                         fputs(help, stdout);
@@ -377,6 +395,40 @@ cleanup:
         return rc;
 }
 
+/* Prints the HTML of the Markdown file at path ("-": standard input). Returns the exit status. */
+static int cmd_render(struct cli *cli, const char *path)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+        if (!f) {
+                fprintf(stderr, "kindred: cannot open %s: %s\n", path, strerror(errno));
+                return 1;
+        }
+        /* One byte past the limit is enough for mdr_render to refuse the text. */
+        size_t cap = KD_MAX_MARKDOWN_BYTES + 1;
+        char *text = xmalloc(cap);
+        size_t len = fread(text, 1, cap, f);
+        bool read_failed = ferror(f);
+        if (f != stdin)
+                fclose(f);
+        int rc = 1;
+        struct mdr_result r = {0};
+        if (read_failed) {
+                fprintf(stderr, "kindred: cannot read %s\n", path);
+                goto cleanup;
+        }
+        if (mdr_render(text, len, cli->member_mode ? MDR_MEMBER : MDR_ARTICLE, &r) < 0) {
+                fprintf(stderr, "kindred: %s\n", r.error_message);
+                goto cleanup;
+        }
+        if (r.html.len)
+                fwrite(r.html.data, 1, r.html.len, stdout);
+        rc = fflush(stdout) == 0 ? 0 : 1;
+cleanup:
+        mdr_result_free(&r);
+        free(text);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         if (sodium_init() < 0) {
@@ -402,6 +454,8 @@ int main(int argc, char **argv)
                 help = USAGE_MIGRATE;
         else if (cmd && strcmp(cmd, "member") == 0)
                 help = USAGE_MEMBER;
+        else if (cmd && strcmp(cmd, "render") == 0)
+                help = USAGE_RENDER;
 
         int first = parse_options(argc, argv, &cli, help);
         if (first == -2)
@@ -431,6 +485,13 @@ int main(int argc, char **argv)
                 return cmd_migrate(&cli);
         if (strcmp(args[0], "member") == 0)
                 return cmd_member(&cli, nargs - 1, args + 1);
+        if (strcmp(args[0], "render") == 0) {
+                if (nargs != 2) {
+                        fputs(USAGE_RENDER, stderr);
+                        return 2;
+                }
+                return cmd_render(&cli, args[1]);
+        }
         fprintf(stderr, "kindred: unknown command or arguments: %s\nTry 'kindred --help'.\n",
                 args[0]);
         return 2;

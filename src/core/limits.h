@@ -39,6 +39,9 @@
 #define KD_LOGIN_FAIL_WINDOW_S         (60 * 60) /* failures older than this are forgotten */
 #define KD_THROTTLE_SLOTS              4096      /* tracked keys; the oldest are evicted */
 
+/* Markdown source of one article or comment; longer: error */
+#define KD_MAX_MARKDOWN_BYTES (1024 * 1024)
+
 /* Sign-ups per address per hour by default (KINDRED_SIGNUPS_PER_HOUR), against account farming */
 #define KD_SIGNUPS_PER_IP_PER_HOUR 10
 

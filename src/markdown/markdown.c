@@ -1,0 +1,800 @@
+/* Kindred's Markdown renderer: md4c callbacks that write escaped HTML and plain text. */
+#include "markdown/markdown.h"
+
+#include "core/alloc.h"
+#include "core/limits.h"
+#include "core/utf8.h"
+#include "http/html.h"
+
+#include <md4c.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define WORDS_PER_MINUTE 230
+
+/* ---- Heading ids: a set of used slugs, each with the next "-N" suffix to try --------------- */
+
+struct slug_entry {
+        char *key; /* NULL: free slot */
+        unsigned next_suffix;
+};
+
+struct slug_set {
+        struct slug_entry *slots;
+        size_t cap; /* power of two */
+        size_t used;
+};
+
+static uint64_t slug_hash(const char *s)
+{
+        uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        return h;
+}
+
+/* Returns the slot holding key, or the free slot where it would go. */
+static struct slug_entry *slug_find(struct slug_set *set, const char *key)
+{
+        size_t i = (size_t)slug_hash(key) & (set->cap - 1);
+        while (set->slots[i].key && strcmp(set->slots[i].key, key) != 0)
+                i = (i + 1) & (set->cap - 1);
+        return &set->slots[i];
+}
+
+static void slug_grow(struct slug_set *set)
+{
+        struct slug_set bigger = {xcalloc(set->cap ? set->cap * 2 : 64, sizeof(struct slug_entry)),
+                                  set->cap ? set->cap * 2 : 64, set->used};
+        for (size_t i = 0; i < set->cap; i++)
+                if (set->slots[i].key)
+                        *slug_find(&bigger, set->slots[i].key) = set->slots[i];
+        free(set->slots);
+        *set = bigger;
+}
+
+/* Adds key (copied); returns its entry. */
+static struct slug_entry *slug_add(struct slug_set *set, const char *key)
+{
+        if ((set->used + 1) * 2 > set->cap)
+                slug_grow(set);
+        struct slug_entry *e = slug_find(set, key);
+        if (!e->key) {
+                e->key = xstrdup(key);
+                e->next_suffix = 2;
+                set->used++;
+        }
+        return e;
+}
+
+static bool slug_has(struct slug_set *set, const char *key)
+{
+        return set->cap && slug_find(set, key)->key != NULL;
+}
+
+static void slug_set_free(struct slug_set *set)
+{
+        for (size_t i = 0; i < set->cap; i++)
+                free(set->slots[i].key);
+        free(set->slots);
+        memset(set, 0, sizeof(*set));
+}
+
+/* Writes into id the slug of heading text: ASCII letters lower-cased, digits and non-ASCII bytes
+ * kept, runs of anything else one '-', no dash at either end; "section" when nothing is left. */
+static void slug_of(struct buf *id, const char *text, size_t len)
+{
+        buf_reset(id);
+        bool dash = false;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)text[i];
+                bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+                if (c >= 'A' && c <= 'Z') {
+                        c = (unsigned char)(c - 'A' + 'a');
+                        keep = true;
+                }
+                if (!keep) {
+                        dash = true;
+                        continue;
+                }
+                if (dash && id->len > 0)
+                        buf_putc(id, '-');
+                dash = false;
+                buf_putc(id, (char)c);
+        }
+        if (id->len == 0)
+                buf_puts(id, "section");
+}
+
+/* ---- Renderer state ------------------------------------------------------------------------- */
+
+struct renderer {
+        enum mdr_mode mode;
+        const char *doc;
+        size_t doc_len;
+        const char *last_pos; /* latest input position seen, for error line numbers */
+        struct mdr_result *out;
+        struct buf *html; /* where HTML goes: out->html, or heading_html inside a heading */
+        int text_break;   /* separator owed to out->text before more text: 0, 1 ' ', 2 "\n\n" */
+        bool in_heading;  /* MDR_ARTICLE heading being collected */
+        unsigned heading_level;
+        struct buf heading_html;
+        struct buf heading_text;
+        struct buf scratch; /* decoded attribute values */
+        struct buf slug;
+        struct slug_set slugs;
+        unsigned image_depth; /* >0: inside an image; text is its alt text, no markup */
+        struct buf alt;
+        /* One flag per open link: whether an <a> was written (a refused URL writes none). Links
+         * do not nest in CommonMark, but this grows on the heap so nothing can overflow. */
+        unsigned char *links;
+        size_t links_len, links_cap;
+};
+
+/* Starts block markup on a fresh line, like the CommonMark reference renderer. */
+static void block_start(struct renderer *r)
+{
+        if (r->html->len > 0 && r->html->data[r->html->len - 1] != '\n')
+                buf_putc(r->html, '\n');
+}
+
+/* Asks for a separator in the plain text before the next text (the stronger request wins). */
+static void text_break(struct renderer *r, int strength)
+{
+        if (strength > r->text_break)
+                r->text_break = strength;
+}
+
+/* Appends document text to the plain text (and to the heading's text for its id). */
+static void put_text(struct renderer *r, const char *s, size_t n)
+{
+        if (n == 0)
+                return;
+        struct buf *t = &r->out->text;
+        if (r->text_break && t->len > 0) {
+                while (t->len > 0 && (t->data[t->len - 1] == ' ' || t->data[t->len - 1] == '\n'))
+                        t->data[--t->len] = '\0';
+                if (t->len > 0)
+                        buf_puts(t, r->text_break == 2 ? "\n\n" : " ");
+        }
+        r->text_break = 0;
+        buf_append(t, s, n);
+        if (r->image_depth)
+                buf_append(&r->alt, s, n);
+        if (r->in_heading)
+                buf_append(&r->heading_text, s, n);
+}
+
+/* True when p points into the input (md4c hands out pointers into the input or into its own
+ * buffers); compared as integers since pointers into different objects cannot be ordered. */
+static bool in_doc(const struct renderer *r, const char *p)
+{
+        uintptr_t at = (uintptr_t)p, start = (uintptr_t)r->doc;
+        return at >= start && at - start < r->doc_len;
+}
+
+static void note_position(struct renderer *r, const char *p)
+{
+        if (in_doc(r, p))
+                r->last_pos = p;
+}
+
+static int fail(struct renderer *r, const char *message)
+{
+        r->out->error = 1;
+        r->out->error_message = message;
+        return -1;
+}
+
+/* ---- Entities and attributes ---------------------------------------------------------------- */
+
+static void put_utf8(struct buf *b, uint32_t cp)
+{
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                cp = 0xFFFD;
+        char u[4];
+        size_t n;
+        if (cp < 0x80) {
+                u[0] = (char)cp;
+                n = 1;
+        } else if (cp < 0x800) {
+                u[0] = (char)(0xC0 | (cp >> 6));
+                u[1] = (char)(0x80 | (cp & 0x3F));
+                n = 2;
+        } else if (cp < 0x10000) {
+                u[0] = (char)(0xE0 | (cp >> 12));
+                u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[2] = (char)(0x80 | (cp & 0x3F));
+                n = 3;
+        } else {
+                u[0] = (char)(0xF0 | (cp >> 18));
+                u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[3] = (char)(0x80 | (cp & 0x3F));
+                n = 4;
+        }
+        buf_append(b, u, n);
+}
+
+/* The named entities people actually type; any other name is kept as literal text (md4c leaves
+ * entity decoding to the renderer and the full HTML5 table is 2,000 names). */
+static const struct {
+        const char *name;
+        uint32_t cp;
+} named_entities[] = {
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"copy", 0xA9},     {"reg", 0xAE},     {"trade", 0x2122}, {"mdash", 0x2014},
+    {"ndash", 0x2013}, {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"euro", 0x20AC},  {"pound", 0xA3},
+    {"times", 0xD7},   {"divide", 0xF7},   {"deg", 0xB0},     {"middot", 0xB7},  {"sect", 0xA7},
+    {"para", 0xB6},    {"shy", 0xAD},      {"larr", 0x2190},  {"rarr", 0x2192},  {"uarr", 0x2191},
+    {"darr", 0x2193},  {"hearts", 0x2665},
+};
+
+/* Appends the decoded form of entity e[0..n) ("&name;", "&#NNN;" or "&#xHHH;") to b. */
+static void decode_entity(struct buf *b, const char *e, size_t n)
+{
+        if (n >= 4 && e[1] == '#') {
+                uint32_t cp = 0;
+                bool hex = e[2] == 'x' || e[2] == 'X';
+                for (size_t i = hex ? 3 : 2; i + 1 < n; i++) {
+                        char c = e[i];
+                        uint32_t d = c >= '0' && c <= '9'   ? (uint32_t)(c - '0')
+                                     : c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10)
+                                                            : (uint32_t)(c - 'A' + 10);
+                        cp = cp * (hex ? 16 : 10) + d;
+                        if (cp > 0x10FFFF)
+                                cp = 0x110000; /* stays invalid, cannot wrap */
+                }
+                put_utf8(b, cp);
+                return;
+        }
+        if (n >= 3) {
+                for (size_t i = 0; i < sizeof(named_entities) / sizeof(named_entities[0]); i++) {
+                        const char *name = named_entities[i].name;
+                        if (strlen(name) == n - 2 && memcmp(name, e + 1, n - 2) == 0) {
+                                put_utf8(b, named_entities[i].cp);
+                                return;
+                        }
+                }
+        }
+        buf_append(b, e, n);
+}
+
+/* Decodes attribute a (entities resolved) into r->scratch; returns the NUL-terminated value. */
+static const char *attr_value(struct renderer *r, const MD_ATTRIBUTE *a)
+{
+        buf_reset(&r->scratch);
+        note_position(r, a->text);
+        for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
+                MD_OFFSET from = a->substr_offsets[i], to = a->substr_offsets[i + 1];
+                const char *s = a->text + from;
+                if (a->substr_types[i] == MD_TEXT_ENTITY)
+                        decode_entity(&r->scratch, s, to - from);
+                else if (a->substr_types[i] == MD_TEXT_NULLCHAR)
+                        put_utf8(&r->scratch, 0xFFFD);
+                else
+                        buf_append(&r->scratch, s, to - from);
+        }
+        return r->scratch.data ? r->scratch.data : "";
+}
+
+/* True when url may become a link: relative, or http, https or mailto in any case. Whitespace
+ * and control characters anywhere refuse it: browsers drop them, so "java\tscript:" would
+ * otherwise slip past the scheme check. */
+static bool url_allowed(const char *url, bool *absolute_http)
+{
+        *absolute_http = false;
+        for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+                if (*p <= 0x20 || *p == 0x7F)
+                        return false;
+        size_t n = strcspn(url, ":/?#");
+        if (url[n] != ':') {
+                *absolute_http = url[0] == '/' && url[1] == '/';
+                return true;
+        }
+        if ((n == 4 && strncasecmp(url, "http", 4) == 0) ||
+            (n == 5 && strncasecmp(url, "https", 5) == 0)) {
+                *absolute_http = true;
+                return true;
+        }
+        return n == 6 && strncasecmp(url, "mailto", 6) == 0;
+}
+
+/* ---- md4c callbacks ------------------------------------------------------------------------- */
+
+static const char *align_class(MD_ALIGN a)
+{
+        switch (a) {
+        case MD_ALIGN_LEFT:
+                return "align-left";
+        case MD_ALIGN_CENTER:
+                return "align-center";
+        case MD_ALIGN_RIGHT:
+                return "align-right";
+        default:
+                return NULL;
+        }
+}
+
+static void open_cell(struct renderer *r, bool head, const MD_BLOCK_TD_DETAIL *d)
+{
+        block_start(r);
+        const char *cls = align_class(d->align);
+        if (head)
+                html_lit(r->html, "<th");
+        else
+                html_lit(r->html, "<td");
+        if (cls) {
+                html_lit(r->html, " class=\"");
+                html_attr(r->html, cls);
+                html_lit(r->html, "\"");
+        }
+        html_lit(r->html, ">");
+        text_break(r, 1);
+}
+
+static void open_code_block(struct renderer *r, const MD_BLOCK_CODE_DETAIL *d)
+{
+        block_start(r);
+        html_lit(r->html, "<pre><code");
+        /* The language is the info string's first word; only [A-Za-z0-9_+-] survive. */
+        struct buf lang = BUF_INIT;
+        for (MD_SIZE i = 0; d->lang.text && i < d->lang.size; i++) {
+                char c = d->lang.text[i];
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '-')
+                        buf_putc(&lang, c);
+        }
+        if (lang.len) {
+                html_lit(r->html, " class=\"language-");
+                html_attr(r->html, lang.data);
+                html_lit(r->html, "\"");
+        }
+        buf_free(&lang);
+        html_lit(r->html, ">");
+}
+
+static int enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+        struct renderer *r = userdata;
+        switch (type) {
+        case MD_BLOCK_DOC:
+                break;
+        case MD_BLOCK_QUOTE:
+                block_start(r);
+                html_lit(r->html, "<blockquote>\n");
+                break;
+        case MD_BLOCK_UL:
+                block_start(r);
+                html_lit(r->html, "<ul>\n");
+                break;
+        case MD_BLOCK_OL: {
+                const MD_BLOCK_OL_DETAIL *d = detail;
+                block_start(r);
+                if (d->start == 1) {
+                        html_lit(r->html, "<ol>\n");
+                } else {
+                        html_lit(r->html, "<ol start=\"");
+                        html_int(r->html, d->start);
+                        html_lit(r->html, "\">\n");
+                }
+                break;
+        }
+        case MD_BLOCK_LI: {
+                const MD_BLOCK_LI_DETAIL *d = detail;
+                block_start(r);
+                if (d->is_task) {
+                        html_lit(r->html, "<li class=\"task-list-item\"><input type=\"checkbox\" "
+                                          "class=\"task-list-item-checkbox\" disabled");
+                        if (d->task_mark == 'x' || d->task_mark == 'X')
+                                html_lit(r->html, " checked");
+                        html_lit(r->html, "> ");
+                } else {
+                        html_lit(r->html, "<li>");
+                }
+                text_break(r, 2);
+                break;
+        }
+        case MD_BLOCK_HR:
+                block_start(r);
+                html_lit(r->html, "<hr>\n");
+                text_break(r, 2);
+                break;
+        case MD_BLOCK_H: {
+                const MD_BLOCK_H_DETAIL *d = detail;
+                block_start(r);
+                text_break(r, 2);
+                if (r->mode == MDR_MEMBER) {
+                        html_lit(r->html, "<p><strong>");
+                        break;
+                }
+                /* The id comes from the heading's text, so the content is collected first. */
+                r->in_heading = true;
+                r->heading_level = d->level;
+                buf_reset(&r->heading_html);
+                buf_reset(&r->heading_text);
+                r->html = &r->heading_html;
+                break;
+        }
+        case MD_BLOCK_CODE:
+                open_code_block(r, detail);
+                text_break(r, 2);
+                break;
+        case MD_BLOCK_HTML: /* not produced with MD_FLAG_NOHTML; its text would be escaped */
+        case MD_BLOCK_P:
+                block_start(r);
+                html_lit(r->html, "<p>");
+                text_break(r, 2);
+                break;
+        case MD_BLOCK_TABLE:
+                block_start(r);
+                html_lit(r->html, "<table>\n");
+                text_break(r, 2);
+                break;
+        case MD_BLOCK_THEAD:
+                html_lit(r->html, "<thead>\n");
+                break;
+        case MD_BLOCK_TBODY:
+                html_lit(r->html, "<tbody>\n");
+                break;
+        case MD_BLOCK_TR:
+                block_start(r);
+                html_lit(r->html, "<tr>\n");
+                text_break(r, 2);
+                break;
+        case MD_BLOCK_TH:
+        case MD_BLOCK_TD:
+                open_cell(r, type == MD_BLOCK_TH, detail);
+                break;
+        }
+        return 0;
+}
+
+/* Writes the collected heading with its unique id. */
+static void close_heading(struct renderer *r)
+{
+        r->html = &r->out->html;
+        r->in_heading = false;
+        slug_of(&r->slug, r->heading_text.data ? r->heading_text.data : "", r->heading_text.len);
+        struct buf id = BUF_INIT;
+        buf_puts(&id, r->slug.data);
+        if (slug_has(&r->slugs, id.data)) {
+                struct slug_entry *base = slug_find(&r->slugs, r->slug.data);
+                unsigned n = base->next_suffix;
+                do {
+                        buf_reset(&id);
+                        buf_printf(&id, "%s-%u", r->slug.data, n++);
+                } while (slug_has(&r->slugs, id.data));
+                /* slug_add may move entries, so base is updated before it */
+                base->next_suffix = n;
+        }
+        slug_add(&r->slugs, id.data);
+        char level = (char)('0' + r->heading_level);
+        html_lit(r->html, "<h");
+        buf_putc(r->html, level);
+        html_lit(r->html, " id=\"");
+        html_attr(r->html, id.data);
+        html_lit(r->html, "\">");
+        if (r->heading_html.len)
+                buf_append(r->html, r->heading_html.data, r->heading_html.len);
+        html_lit(r->html, "</h");
+        buf_putc(r->html, level);
+        html_lit(r->html, ">\n");
+        buf_free(&id);
+}
+
+static int leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+        struct renderer *r = userdata;
+        (void)detail;
+        switch (type) {
+        case MD_BLOCK_DOC:
+                break;
+        case MD_BLOCK_QUOTE:
+                block_start(r);
+                html_lit(r->html, "</blockquote>\n");
+                break;
+        case MD_BLOCK_UL:
+                block_start(r);
+                html_lit(r->html, "</ul>\n");
+                break;
+        case MD_BLOCK_OL:
+                block_start(r);
+                html_lit(r->html, "</ol>\n");
+                break;
+        case MD_BLOCK_LI:
+                html_lit(r->html, "</li>\n");
+                break;
+        case MD_BLOCK_HR:
+                break;
+        case MD_BLOCK_H:
+                if (r->mode == MDR_MEMBER)
+                        html_lit(r->html, "</strong></p>\n");
+                else
+                        close_heading(r);
+                break;
+        case MD_BLOCK_CODE:
+                html_lit(r->html, "</code></pre>\n");
+                break;
+        case MD_BLOCK_HTML:
+        case MD_BLOCK_P:
+                html_lit(r->html, "</p>\n");
+                break;
+        case MD_BLOCK_TABLE:
+                html_lit(r->html, "</table>\n");
+                break;
+        case MD_BLOCK_THEAD:
+                html_lit(r->html, "</thead>\n");
+                break;
+        case MD_BLOCK_TBODY:
+                html_lit(r->html, "</tbody>\n");
+                break;
+        case MD_BLOCK_TR:
+                html_lit(r->html, "</tr>\n");
+                break;
+        case MD_BLOCK_TH:
+                html_lit(r->html, "</th>\n");
+                break;
+        case MD_BLOCK_TD:
+                html_lit(r->html, "</td>\n");
+                break;
+        }
+        return 0;
+}
+
+static void open_link(struct renderer *r, const MD_SPAN_A_DETAIL *d)
+{
+        bool absolute = false;
+        const char *href = attr_value(r, &d->href);
+        bool ok = url_allowed(href, &absolute);
+        if (r->links_len == r->links_cap) {
+                r->links_cap = r->links_cap ? r->links_cap * 2 : 8;
+                r->links = xrealloc(r->links, r->links_cap);
+        }
+        r->links[r->links_len++] = ok;
+        if (!ok)
+                return; /* the link text is shown without a link */
+        html_lit(r->html, "<a href=\"");
+        html_attr(r->html, href);
+        html_lit(r->html, "\"");
+        const char *title = attr_value(r, &d->title);
+        if (*title) {
+                html_lit(r->html, " title=\"");
+                html_attr(r->html, title);
+                html_lit(r->html, "\"");
+        }
+        if (r->mode == MDR_MEMBER)
+                html_lit(r->html, " rel=\"nofollow ugc noopener\"");
+        else if (absolute)
+                html_lit(r->html, " rel=\"noopener\"");
+        html_lit(r->html, ">");
+}
+
+static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+        struct renderer *r = userdata;
+        if (r->image_depth) {
+                /* Inside alt text only text counts; nested images add to the depth. */
+                if (type == MD_SPAN_IMG)
+                        r->image_depth++;
+                return 0;
+        }
+        switch (type) {
+        case MD_SPAN_EM:
+                html_lit(r->html, "<em>");
+                break;
+        case MD_SPAN_STRONG:
+                html_lit(r->html, "<strong>");
+                break;
+        case MD_SPAN_A:
+                open_link(r, detail);
+                break;
+        case MD_SPAN_IMG:
+                r->image_depth = 1;
+                buf_reset(&r->alt);
+                break;
+        case MD_SPAN_CODE:
+                html_lit(r->html, "<code>");
+                break;
+        case MD_SPAN_DEL:
+                html_lit(r->html, "<del>");
+                break;
+        default: /* extensions that are not enabled */
+                break;
+        }
+        return 0;
+}
+
+/* Counts the lines up to p (or to the latest position seen when p is not in the input). */
+static unsigned line_of(const struct renderer *r, const char *p)
+{
+        if (!in_doc(r, p))
+                p = r->last_pos ? r->last_pos : r->doc;
+        unsigned line = 1;
+        for (const char *q = r->doc; q < p; q++)
+                if (*q == '\n')
+                        line++;
+        return line;
+}
+
+static int close_image(struct renderer *r, const MD_SPAN_IMG_DETAIL *d)
+{
+        const char *alt = r->alt.data ? r->alt.data : "";
+        if (r->mode == MDR_MEMBER) {
+                html_text_n(r->html, alt, r->alt.len); /* comments show the alt text only */
+                return 0;
+        }
+        bool blank = true;
+        for (size_t i = 0; i < r->alt.len; i++)
+                if (alt[i] != ' ' && alt[i] != '\t' && alt[i] != '\n')
+                        blank = false;
+        if (blank) {
+                /* The message lives in the caller's result, so it outlives this call. */
+                snprintf(r->out->error_buf, sizeof(r->out->error_buf),
+                         "An image needs alt text (line %u)", line_of(r, d->src.text));
+                return fail(r, r->out->error_buf);
+        }
+        bool absolute;
+        const char *src = attr_value(r, &d->src);
+        if (!url_allowed(src, &absolute)) {
+                html_text_n(r->html, alt, r->alt.len);
+                return 0;
+        }
+        html_lit(r->html, "<img src=\"");
+        html_attr(r->html, src);
+        html_lit(r->html, "\" alt=\"");
+        html_attr(r->html, alt);
+        html_lit(r->html, "\"");
+        const char *title = attr_value(r, &d->title);
+        if (*title) {
+                html_lit(r->html, " title=\"");
+                html_attr(r->html, title);
+                html_lit(r->html, "\"");
+        }
+        html_lit(r->html, " loading=\"lazy\">");
+        return 0;
+}
+
+static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+        struct renderer *r = userdata;
+        if (r->image_depth) {
+                if (type != MD_SPAN_IMG || --r->image_depth > 0)
+                        return 0;
+                return close_image(r, detail);
+        }
+        switch (type) {
+        case MD_SPAN_EM:
+                html_lit(r->html, "</em>");
+                break;
+        case MD_SPAN_STRONG:
+                html_lit(r->html, "</strong>");
+                break;
+        case MD_SPAN_A:
+                if (r->links_len > 0 && r->links[--r->links_len])
+                        html_lit(r->html, "</a>");
+                break;
+        case MD_SPAN_CODE:
+                html_lit(r->html, "</code>");
+                break;
+        case MD_SPAN_DEL:
+                html_lit(r->html, "</del>");
+                break;
+        default:
+                break;
+        }
+        return 0;
+}
+
+static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *userdata)
+{
+        struct renderer *r = userdata;
+        note_position(r, s);
+        struct buf decoded = BUF_INIT;
+        switch (type) {
+        case MD_TEXT_NULLCHAR:
+                put_utf8(&decoded, 0xFFFD);
+                break;
+        case MD_TEXT_BR:
+                if (!r->image_depth)
+                        html_lit(r->html, "<br>\n");
+                put_text(r, "\n", 1);
+                return 0;
+        case MD_TEXT_SOFTBR:
+                if (!r->image_depth)
+                        html_lit(r->html, "\n");
+                put_text(r, " ", 1);
+                return 0;
+        case MD_TEXT_ENTITY:
+                decode_entity(&decoded, s, size);
+                break;
+        default: /* normal, code, and raw HTML (escaped like any text) */
+                buf_append(&decoded, s, size);
+                break;
+        }
+        if (decoded.len) {
+                if (!r->image_depth)
+                        html_text_n(r->html, decoded.data, decoded.len);
+                put_text(r, decoded.data, decoded.len);
+        }
+        buf_free(&decoded);
+        return 0;
+}
+
+/* ---- Entry points --------------------------------------------------------------------------- */
+
+static unsigned count_words(const char *s, size_t len)
+{
+        unsigned words = 0;
+        bool in_word = false;
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+                if (!space && !in_word)
+                        words++;
+                in_word = !space;
+        }
+        return words;
+}
+
+int mdr_render(const char *src, size_t len, enum mdr_mode mode, struct mdr_result *out)
+{
+        memset(out, 0, sizeof(*out));
+        if (len > KD_MAX_MARKDOWN_BYTES) {
+                out->error = 1;
+                out->error_message = "The text is longer than 1 MiB.";
+                return -1;
+        }
+        if (!utf8_valid(src, len)) {
+                out->error = 1;
+                out->error_message = "The text is not valid UTF-8.";
+                return -1;
+        }
+        struct renderer r = {.mode = mode, .doc = src, .doc_len = len, .out = out};
+        r.html = &out->html;
+        MD_PARSER parser = {
+            .abi_version = 0,
+            .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS |
+                     MD_FLAG_TASKLISTS | MD_FLAG_NOHTML,
+            .enter_block = enter_block,
+            .leave_block = leave_block,
+            .enter_span = enter_span,
+            .leave_span = leave_span,
+            .text = on_text,
+        };
+        int rc = md_parse(len ? src : "", (MD_SIZE)len, &parser, &r);
+        if (rc != 0 && !out->error) {
+                out->error = 1;
+                out->error_message = "The text could not be read.";
+        }
+        buf_free(&r.heading_html);
+        buf_free(&r.heading_text);
+        buf_free(&r.scratch);
+        buf_free(&r.slug);
+        buf_free(&r.alt);
+        slug_set_free(&r.slugs);
+        free(r.links);
+        if (out->error) {
+                buf_free(&out->html);
+                buf_free(&out->text);
+                return -1;
+        }
+        struct buf *t = &out->text;
+        while (t->len > 0 && (t->data[t->len - 1] == ' ' || t->data[t->len - 1] == '\n'))
+                t->data[--t->len] = '\0';
+        out->words = count_words(t->data, t->len);
+        out->reading_minutes = (out->words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE;
+        return 0;
+}
+
+void mdr_result_free(struct mdr_result *r)
+{
+        buf_free(&r->html);
+        buf_free(&r->text);
+        memset(r, 0, sizeof(*r));
+}
