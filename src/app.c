@@ -285,6 +285,7 @@ int app_serve(struct app *app)
             .listen = app->config.listen,
             .threads = app->config.threads,
             .body_limit = KD_MAX_BODY_BYTES,
+            .trust_forwarded_for = app->config.trust_proxy,
             .dispatch = app_dispatch,
             .render_error = app_render_error,
             .ctx = app,

@@ -48,6 +48,7 @@ static const char USAGE[] =
     "      --site-name TEXT  the site's name                        KINDRED_SITE_NAME [Kindred]\n"
     "      --secure-cookies  mark cookies Secure (serve behind TLS) KINDRED_SECURE_COOKIES\n"
     "      --no-access-log   do not log each request                KINDRED_ACCESS_LOG=false\n"
+    "      --trust-proxy     client address from X-Forwarded-For    KINDRED_TRUST_PROXY\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -56,6 +57,7 @@ static const char USAGE[] =
 static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
+    "                     [--trust-proxy]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -110,7 +112,8 @@ enum {
         OPT_NAME,
         OPT_ROLE,
         OPT_HEADLINE,
-        OPT_MEMBER
+        OPT_MEMBER,
+        OPT_TRUST_PROXY
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -125,6 +128,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"site-name", required_argument, NULL, OPT_SITE},
             {"secure-cookies", no_argument, NULL, OPT_SECURE},
             {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
+            {"trust-proxy", no_argument, NULL, OPT_TRUST_PROXY},
             {"demo", no_argument, NULL, OPT_DEMO},
             {"email", required_argument, NULL, OPT_EMAIL},
             {"name", required_argument, NULL, OPT_NAME},
@@ -164,6 +168,9 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case OPT_NO_ACCESS:
                         cli->config.access_log = false;
+                        break;
+                case OPT_TRUST_PROXY:
+                        cli->config.trust_proxy = true;
                         break;
                 case OPT_DEMO:
                         cli->demo = true;

@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
         c->secure_cookies = false;
         c->guests_can_read = true;
         c->access_log = true;
+        c->trust_proxy = false;
         c->session_days = KD_SESSION_DAYS_DEFAULT;
         c->signups_per_hour = KD_SIGNUPS_PER_IP_PER_HOUR;
 }
@@ -100,7 +101,8 @@ int config_from_env(struct config *c)
             env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||
             env_bool("KINDRED_SECURE_COOKIES", &c->secure_cookies) < 0 ||
             env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
-            env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0)
+            env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
+            env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0)
                 return -1;
         return 0;
 }

@@ -46,6 +46,28 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
                           (socklen_t)size);
 }
 
+/* Replaces out with the last address in an X-Forwarded-For header when it is a valid IPv4 or
+ * IPv6 address; otherwise out (the socket's peer) stays. */
+static void forwarded_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+        const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (!h)
+                return;
+        const char *last = strrchr(h, ',');
+        last = last ? last + 1 : h;
+        while (*last == ' ' || *last == '\t')
+                last++;
+        char candidate[INET6_ADDRSTRLEN];
+        size_t n = strcspn(last, " \t");
+        if (n == 0 || n >= sizeof(candidate))
+                return;
+        memcpy(candidate, last, n);
+        candidate[n] = '\0';
+        unsigned char bin[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, candidate, bin) == 1 || inet_pton(AF_INET6, candidate, bin) == 1)
+                snprintf(out, size, "%s", candidate);
+}
+
 static void add_security_headers(struct MHD_Response *r)
 {
         MHD_add_response_header(r, "Content-Security-Policy", CSP);
@@ -123,6 +145,8 @@ static struct request *request_new(struct http_server *s, struct MHD_Connection 
         req->body_limit = s->opts.body_limit;
         req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         client_address(conn, req->client_ip, sizeof(req->client_ip));
+        if (s->opts.trust_forwarded_for)
+                forwarded_address(conn, req->client_ip, sizeof(req->client_ip));
         return req;
 }
 

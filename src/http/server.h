@@ -2,6 +2,7 @@
 #ifndef KD_SERVER_H
 #define KD_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,9 @@ struct http_server_options {
         const char *listen; /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free port */
         unsigned threads;   /* worker threads; 0 = one per core */
         size_t body_limit;  /* largest request body accepted */
+        /* Behind a reverse proxy: take the client's address from the last entry of
+         * X-Forwarded-For (the one our proxy appended), so limits apply per real client. */
+        bool trust_forwarded_for;
         http_dispatch_fn dispatch;
         http_finish_fn finish; /* may be NULL */
         /* Renders req->resp.error_message for requests refused before dispatch (413, 414, bad

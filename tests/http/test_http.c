@@ -734,6 +734,56 @@ static void test_signup_rate_limit_429(void **state)
         srv = keep;
 }
 
+/* Signs up from the address in X-Forwarded-For; returns the status. */
+static int signup_via_proxy(int port, const char *handle, const char *forwarded_for)
+{
+        struct jar j = {0};
+        char csrf[64], body[1024] = "", headers[1200], cookie[1024];
+        csrf_from(port, "/signup", &j, csrf, sizeof(csrf));
+        form_append(body, sizeof(body), "_csrf", csrf);
+        form_append(body, sizeof(body), "handle", handle);
+        form_append(body, sizeof(body), "display_name", handle);
+        char email[96];
+        snprintf(email, sizeof(email), "%s@example.org", handle);
+        form_append(body, sizeof(body), "email", email);
+        form_append(body, sizeof(body), "password", "correct horse battery");
+        jar_header(&j, cookie, sizeof(cookie));
+        snprintf(headers, sizeof(headers), "%sX-Forwarded-For: %s\r\n", cookie, forwarded_for);
+        struct http_resp r;
+        assert_int_equal(http_do(port, "POST", "/signup", headers,
+                                 "application/x-www-form-urlencoded", body, strlen(body), &r),
+                         0);
+        int status = r.status;
+        resp_free(&r);
+        return status;
+}
+
+/* Behind a proxy, limits apply per forwarded client; without trust, the header is ignored. */
+static void test_trusted_proxy_addresses(void **state)
+{
+        (void)state;
+        struct kd_server t;
+        const char *env[] = {"KINDRED_SIGNUPS_PER_HOUR=1", "KINDRED_TRUST_PROXY=true", NULL};
+        assert_int_equal(kd_start(&t, env), 0);
+        assert_int_equal(signup_via_proxy(t.port, "via_a", "198.51.100.7, 203.0.113.1"), 303);
+        assert_int_equal(signup_via_proxy(t.port, "via_b", "203.0.113.2"), 303);
+        assert_int_equal(signup_via_proxy(t.port, "via_c", "203.0.113.1"), 429);
+        /* a malformed entry falls back to the socket's address, which has not signed up yet */
+        assert_int_equal(signup_via_proxy(t.port, "via_d", "not-an-address"), 303);
+        assert_true(kd_log_contains(&t, "access 203.0.113.2 POST /signup 303"));
+        struct kd_server keep = srv;
+        srv = t;
+        assert_int_equal(stop(NULL), 0);
+
+        const char *untrusting[] = {"KINDRED_SIGNUPS_PER_HOUR=1", NULL};
+        assert_int_equal(kd_start(&t, untrusting), 0);
+        assert_int_equal(signup_via_proxy(t.port, "via_e", "203.0.113.3"), 303);
+        assert_int_equal(signup_via_proxy(t.port, "via_f", "203.0.113.4"), 429);
+        srv = t;
+        assert_int_equal(stop(NULL), 0);
+        srv = keep;
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -759,6 +809,7 @@ int main(void)
             cmocka_unit_test(test_api_me),
             cmocka_unit_test(test_login_throttle_429),
             cmocka_unit_test(test_signup_rate_limit_429),
+            cmocka_unit_test(test_trusted_proxy_addresses),
         };
         return cmocka_run_group_tests_name("http", tests, start, stop);
 }
