@@ -279,12 +279,24 @@ static void on_signal(int sig)
         stop_requested = 1;
 }
 
+/* Routes that take uploads declare a larger body; everything else gets the default. */
+static size_t body_limit_for(void *ctx, const char *method, const char *path)
+{
+        (void)ctx;
+        struct route_match m;
+        if (router_match(app_routes, app_routes_count, http_method_parse(method), path, &m) !=
+            ROUTER_FOUND)
+                return 0;
+        return m.route->max_body;
+}
+
 int app_serve(struct app *app)
 {
         struct http_server_options opts = {
             .listen = app->config.listen,
             .threads = app->config.threads,
             .body_limit = KD_MAX_BODY_BYTES,
+            .body_limit_for = body_limit_for,
             .trust_forwarded_for = app->config.trust_proxy,
             .dispatch = app_dispatch,
             .render_error = app_render_error,

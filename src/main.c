@@ -9,6 +9,7 @@
 #include "markdown/markdown.h"
 #include "model/demo.h"
 #include "model/member.h"
+#include "model/transfer.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -252,15 +253,20 @@ static int cmd_init(struct cli *cli)
         printf("Database ready at %s/kindred.db (schema %d)\n", cli->config.data_dir,
                db_schema_version(db));
         if (cli->demo) {
-                int added = demo_seed(db);
+                struct import_report report = {0};
+                int added = demo_seed(db, cli->config.data_dir, &report);
                 if (added < 0) {
-                        fprintf(stderr, "kindred: could not add demo content\n");
+                        fprintf(stderr, "kindred: could not add demo content%s%s\n",
+                                *report.error ? ": " : "", report.error);
                         rc = 1;
                 } else if (added > 0) {
-                        printf("Added %d demo members; each logs in with password \"%s\"\n"
+                        printf("Added %d demo members, %d newsletters, %d seasons and %d "
+                               "episodes.\n",
+                               added, report.newsletters, report.seasons, report.episodes);
+                        printf("Each demo member logs in with password \"%s\"\n"
                                "(admin: admin, authors: mira, tomas, moderator: june, readers: "
                                "sam, liwei, ana)\n",
-                               added, DEMO_PASSWORD);
+                               DEMO_PASSWORD);
                 } else {
                         printf("The site already has members; no demo content added.\n");
                 }

@@ -4,11 +4,18 @@
 #include "app.h"
 #include "api/health.h"
 #include "core/limits.h"
+
 #include "web/account.h"
 #include "web/admin.h"
 #include "web/assets.h"
+#include "web/editor.h"
+#include "web/feeds.h"
 #include "web/home.h"
+#include "web/media.h"
 #include "web/profile.h"
+#include "web/publication.h"
+
+#include <stdint.h>
 
 #define TEXT(name, max)                                                                            \
         {                                                                                          \
@@ -17,6 +24,18 @@
 #define SECRET(name)                                                                               \
         {                                                                                          \
                 name, PARAM_SECRET, KD_PASSWORD_MAX_BYTES, 0, 0                                    \
+        }
+#define INT(name, lo, hi)                                                                          \
+        {                                                                                          \
+                name, PARAM_INT, 0, lo, hi                                                         \
+        }
+#define BOOL(name)                                                                                 \
+        {                                                                                          \
+                name, PARAM_BOOL, 0, 0, 0                                                          \
+        }
+#define FILE_PART(name, max)                                                                       \
+        {                                                                                          \
+                name, PARAM_FILE, max, 0, 0                                                        \
         }
 #define END                                                                                        \
         {                                                                                          \
@@ -49,10 +68,54 @@ static const struct param_spec password_params[] = {
     END,
 };
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
+static const struct param_spec home_params[] = {INT("before", 1, INT64_MAX), END};
+static const struct param_spec follow_params[] = {BOOL("follow"), END};
+static const struct param_spec newsletter_params[] = {
+    TEXT("slug", 4 * KD_SLUG_MAX_BYTES),
+    TEXT("title", 4 * KD_TITLE_MAX),
+    TEXT("description", 4 * KD_DESCRIPTION_MAX),
+    TEXT("coauthors", 1024),
+    END,
+};
+static const struct param_spec season_params[] = {
+    INT("number", 1, KD_MAX_SEASONS),
+    TEXT("title", 4 * KD_TITLE_MAX),
+    TEXT("description", 4 * KD_DESCRIPTION_MAX),
+    TEXT("cadence", 16),
+    INT("weekday", 0, 6),
+    INT("every_days", 1, 365),
+    TEXT("status", 16),
+    TEXT("returns", 32),
+    END,
+};
+static const struct param_spec episode_params[] = {
+    INT("season", 1, KD_MAX_SEASONS),
+    INT("number", 0, KD_MAX_EPISODE_NUMBER),
+    TEXT("title", 4 * KD_TITLE_MAX),
+    TEXT("subtitle", 4 * KD_SUBTITLE_MAX),
+    TEXT("slug", 4 * KD_SLUG_MAX_BYTES),
+    TEXT("body", KD_MAX_MARKDOWN_BYTES),
+    FILE_PART("cover", KD_MAX_IMAGE_BYTES),
+    INT("cover_image", 0, INT64_MAX),
+    BOOL("remove_cover"),
+    TEXT("cover_alt", 4 * KD_ALT_MAX),
+    TEXT("cover_credit", 4 * KD_CREDIT_MAX),
+    TEXT("ai", 16),
+    TEXT("teaser", 4 * KD_TEASER_MAX),
+    TEXT("publish_at", 32),
+    TEXT("action", 16),
+    END,
+};
 
-/* methods, pattern, handler, who, changes state, JSON, parameters, anonymous */
+/* methods, pattern, handler, who, changes state, JSON, parameters, anonymous, largest body.
+ * The first matching pattern wins, so literal segments come before ":name" ones. */
 const struct route app_routes[] = {
-    {HTTP_GET, "/", web_home, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/", web_home, ROLE_NONE, false, false, home_params},
+    {HTTP_GET, "/feed.atom", web_feed_atom, ROLE_NONE, false, false, NULL, true},
+    {HTTP_GET, "/feed.json", web_feed_json, ROLE_NONE, false, false, NULL, true},
+    {HTTP_GET, "/sitemap.xml", web_sitemap, ROLE_NONE, false, false, NULL, true},
+    {HTTP_GET, "/robots.txt", web_robots, ROLE_NONE, false, false, NULL, true},
+    {HTTP_GET, "/media/*name", web_media, ROLE_NONE, false, false, NULL, true},
     {HTTP_GET, "/healthz", api_healthz, ROLE_NONE, false, true, NULL},
     {HTTP_GET, "/static/*path", web_static, ROLE_NONE, false, false, static_params, true},
     {HTTP_GET, "/signup", web_signup_form, ROLE_NONE, false, false, NULL},
@@ -66,6 +129,36 @@ const struct route app_routes[] = {
     {HTTP_POST, "/settings/password", web_settings_password, ROLE_READER, true, false,
      password_params},
     {HTTP_GET, "/@:handle", web_profile, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/:newsletter", web_newsletter, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/:newsletter/feed.atom", web_newsletter_feed_atom, ROLE_NONE, false, false, NULL,
+     true},
+    {HTTP_GET, "/n/:newsletter/feed.json", web_newsletter_feed_json, ROLE_NONE, false, false, NULL,
+     true},
+    {HTTP_POST, "/n/:newsletter/follow", web_follow, ROLE_READER, true, false, follow_params},
+    {HTTP_GET, "/n/:newsletter/season/:number", web_season, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/:newsletter/:episode", web_episode, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_GET, "/write/newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_POST, "/write/newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
+     newsletter_params},
+    {HTTP_GET, "/write/n/:newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_POST, "/write/n/:newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
+     newsletter_params},
+    {HTTP_GET, "/write/n/:newsletter/season", web_write_season_form, ROLE_AUTHOR, false, false,
+     NULL},
+    {HTTP_POST, "/write/n/:newsletter/season", web_write_season, ROLE_AUTHOR, true, false,
+     season_params},
+    {HTTP_GET, "/write/n/:newsletter/season/:number", web_write_season_form, ROLE_AUTHOR, false,
+     false, NULL},
+    {HTTP_POST, "/write/n/:newsletter/season/:number", web_write_season, ROLE_AUTHOR, true, false,
+     season_params},
+    {HTTP_GET, "/write/n/:newsletter/episode", web_write_episode_form, ROLE_AUTHOR, false, false,
+     NULL},
+    {HTTP_POST, "/write/n/:newsletter/episode", web_write_episode, ROLE_AUTHOR, true, false,
+     episode_params, false, KD_MAX_UPLOAD_BODY_BYTES},
+    {HTTP_GET, "/write/episode/:id", web_write_episode_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_POST, "/write/episode/:id", web_write_episode, ROLE_AUTHOR, true, false, episode_params,
+     false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
     {HTTP_GET, "/api/v1/me", api_me, ROLE_NONE, false, true, NULL},
 };

@@ -45,4 +45,27 @@
 /* Sign-ups per address per hour by default (KINDRED_SIGNUPS_PER_HOUR), against account farming */
 #define KD_SIGNUPS_PER_IP_PER_HOUR 10
 
+/* Images (covers): bytes of one upload, pixels a side, total pixels */
+#define KD_MAX_IMAGE_BYTES  (8 * 1024 * 1024)
+#define KD_MAX_IMAGE_SIDE   10000
+#define KD_MAX_IMAGE_PIXELS (40 * 1000 * 1000)
+/* A request body carrying an image upload (the image plus the rest of the form) */
+#define KD_MAX_UPLOAD_BODY_BYTES (KD_MAX_IMAGE_BYTES + 2 * 1024 * 1024)
+
+/* Publishing */
+#define KD_SLUG_MAX_BYTES        60   /* newsletter and episode slugs: a-z, 0-9, hyphens */
+#define KD_TITLE_MAX             140  /* code points: newsletter, season and episode titles */
+#define KD_SUBTITLE_MAX          240  /* code points */
+#define KD_DESCRIPTION_MAX       4000 /* code points: newsletter and season descriptions */
+#define KD_ALT_MAX               400  /* code points: cover alt text */
+#define KD_CREDIT_MAX            200  /* code points: cover credit line */
+#define KD_TEASER_MAX            280  /* code points: "next episode" teaser */
+#define KD_EXCERPT_CHARS         220  /* code points kept for an episode's excerpt */
+#define KD_COAUTHORS_MAX         8    /* co-authors of one newsletter */
+#define KD_LIST_EPISODES         20   /* episodes on the home page and in feeds */
+#define KD_MAX_SEASONS           999
+#define KD_MAX_EPISODE_NUMBER    9999
+#define KD_MAX_IMPORT_FILE_BYTES (2 * 1024 * 1024) /* one Markdown file of an import */
+#define KD_MAX_IMPORT_FILES      10000
+
 #endif

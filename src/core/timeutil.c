@@ -1,6 +1,7 @@
 /* Clocks and time formatting. */
 #include "core/timeutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -37,4 +38,56 @@ void time_http_date(int64_t t, char *out, size_t size)
         strftime(tail, sizeof(tail), "%Y %H:%M:%S", &tm);
         snprintf(out, size, "%s, %02d %s %s GMT", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
                  tail);
+}
+
+/* Reads exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+                char c = (*p)[i];
+                if (c < '0' || c > '9')
+                        return -1;
+                v = v * 10 + (c - '0');
+        }
+        *p += n;
+        *out = v;
+        return 0;
+}
+
+int time_parse_iso8601(const char *s, int64_t *out)
+{
+        int y, mo, d, h = 0, mi = 0, sec = 0;
+        const char *p = s;
+        if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+            digits(&p, 2, &d))
+                return -1;
+        if (*p == 'T' || *p == ' ') {
+                p++;
+                if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+                        return -1;
+                if (*p == ':') {
+                        p++;
+                        if (digits(&p, 2, &sec))
+                                return -1;
+                }
+        }
+        if (*p == 'Z')
+                p++;
+        if (*p)
+                return -1;
+        static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] ||
+            (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 60)
+                return -1;
+        struct tm tm = {0};
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = sec;
+        *out = (int64_t)timegm(&tm);
+        return 0;
 }

@@ -14,4 +14,9 @@ void time_iso8601(int64_t t, char *out, size_t size);
 /* Writes an HTTP date ("Wed, 25 Nov 2026 19:56:00 GMT") into out (at least 30 bytes). */
 void time_http_date(int64_t t, char *out, size_t size);
 
+/* Reads "2026-12-01", "2026-12-01T08:00", "2026-12-01T08:00:00" or the same with "Z" (UTC; a
+ * space may stand for the T) into *out. Returns 0, or -1 for anything else or an impossible
+ * date. */
+int time_parse_iso8601(const char *s, int64_t *out);
+
 #endif

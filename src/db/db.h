@@ -58,7 +58,9 @@ bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_changes(struct db *db);
 
 /* Transactions. db_begin takes the write lock at once, so a transaction never fails halfway
- * for a lock it could have waited for. Each returns DB_OK or a negative enum db_result. */
+ * for a lock it could have waited for. Calls nest: inside a transaction, db_begin opens a
+ * savepoint that db_commit releases and db_rollback undoes, leaving the outer transaction open.
+ * Each returns DB_OK or a negative enum db_result. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

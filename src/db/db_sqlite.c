@@ -22,6 +22,7 @@ struct db_stmt {
 struct db {
         sqlite3 *conn;
         struct db_stmt *cache[STMT_CACHE_SLOTS];
+        int depth; /* open db_begin() levels; inner levels are savepoints */
 };
 
 static int map_rc(struct db *db, int rc)
@@ -250,19 +251,41 @@ static int exec_cached(struct db *db, const char *sql)
         return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
+ * atomic can run inside a larger transaction (an import) and still roll back only its part. */
 int db_begin(struct db *db)
 {
-        return exec_cached(db, "BEGIN IMMEDIATE");
+        if (db->depth > 0 && sqlite3_get_autocommit(db->conn))
+                db->depth = 0; /* an error already ended the outer transaction */
+        int rc = exec_cached(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+        if (rc == DB_OK)
+                db->depth++;
+        return rc;
 }
 
 int db_commit(struct db *db)
 {
-        return exec_cached(db, "COMMIT");
+        if (db->depth <= 0)
+                return DB_ERROR;
+        int rc = exec_cached(db, db->depth > 1 ? "RELEASE nested" : "COMMIT");
+        if (rc == DB_OK)
+                db->depth--;
+        return rc;
 }
 
 int db_rollback(struct db *db)
 {
-        if (sqlite3_get_autocommit(db->conn))
-                return DB_OK; /* nothing open: an error already rolled it back */
+        if (db->depth <= 0 || sqlite3_get_autocommit(db->conn)) {
+                db->depth = 0; /* nothing open: an error already rolled it back */
+                return DB_OK;
+        }
+        if (db->depth > 1) {
+                int rc = exec_cached(db, "ROLLBACK TO nested");
+                if (rc == DB_OK)
+                        rc = exec_cached(db, "RELEASE nested");
+                db->depth--;
+                return rc;
+        }
+        db->depth = 0;
         return exec_cached(db, "ROLLBACK");
 }

@@ -95,3 +95,9 @@ void html_href(struct buf *b, const char *url)
         }
         html_attr(b, url);
 }
+
+void html_rendered(struct buf *b, const char *html)
+{
+        if (html)
+                buf_puts(b, html);
+}

@@ -26,6 +26,10 @@ void html_int(struct buf *b, int64_t v);
  * pass (attribute-escaped); anything else (javascript:, data:, ...) becomes "#". */
 void html_href(struct buf *b, const char *url);
 
+/* Writes HTML that Kindred's Markdown renderer produced (stored when content was saved). The
+ * renderer escapes everything it copies from the source, so its output is safe as it is; no
+ * other runtime string may be written this way. */
+void html_rendered(struct buf *b, const char *html);
 /* JSON string contents for a <script type="application/json"> block are not needed: pages carry
  * data in data-* attributes written with html_attr(). */
 

@@ -51,7 +51,8 @@ struct route {
         bool changes_state;              /* CSRF token required */
         bool json;                       /* answers JSON, including its errors */
         const struct param_spec *params; /* terminated by {NULL}; may be NULL for none */
-        bool anonymous; /* never reads the session (static assets): cheaper, and cacheable */
+        bool anonymous;  /* never reads the session (static assets): cheaper, and cacheable */
+        size_t max_body; /* largest body accepted (uploads); 0 means KD_MAX_BODY_BYTES */
 };
 
 struct route_match {

@@ -143,6 +143,11 @@ static struct request *request_new(struct http_server *s, struct MHD_Connection 
         req->method = http_method_parse(method);
         req->path = arena_strdup(a, url);
         req->body_limit = s->opts.body_limit;
+        if (s->opts.body_limit_for) {
+                size_t limit = s->opts.body_limit_for(s->opts.ctx, method, url);
+                if (limit)
+                        req->body_limit = limit;
+        }
         req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         client_address(conn, req->client_ip, sizeof(req->client_ip));
         if (s->opts.trust_forwarded_for)

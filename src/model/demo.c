@@ -1,7 +1,15 @@
-/* Demo content: a small cast of members with different roles, written for Kindred. */
+/* Demo content: a small cast of members with different roles, and two newsletters written for
+ * Kindred (demo/content, embedded at build time). */
 #include "model/demo.h"
 #include "db/db.h"
+#include "core/buf.h"
+#include "core/alloc.h"
+#include "model/demo_files.h"
 #include "model/member.h"
+#include "model/transfer.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 struct demo_member {
         const char *handle, *name, *headline, *bio, *email;
@@ -26,7 +34,37 @@ static const struct demo_member cast[] = {
      "ana@kindred.test", ROLE_READER},
 };
 
-int demo_seed(struct db *db)
+static int read_embedded(void *ctx, const char *name, struct buf *out)
+{
+        (void)ctx;
+        for (size_t i = 0; i < demo_files_count; i++) {
+                if (strcmp(demo_files[i].name, name) == 0) {
+                        buf_append(out, demo_files[i].data, demo_files[i].len);
+                        return 0;
+                }
+        }
+        return -1;
+}
+
+/* Imports the embedded Markdown files (already sorted by name), inside the caller's
+ * transaction. */
+static int import_content(struct db *db, const char *data_dir, struct import_report *report)
+{
+        struct import_file *files = xmalloc((demo_files_count + 1) * sizeof(*files));
+        size_t n = 0;
+        for (size_t i = 0; i < demo_files_count; i++) {
+                size_t len = strlen(demo_files[i].name);
+                if (len > 3 && strcmp(demo_files[i].name + len - 3, ".md") == 0)
+                        files[n++] = (struct import_file){demo_files[i].name,
+                                                          (const char *)demo_files[i].data,
+                                                          demo_files[i].len};
+        }
+        int rc = import_markdown_files(db, data_dir, files, n, read_embedded, NULL, 1, report);
+        free(files);
+        return rc;
+}
+
+int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 {
         int64_t existing = member_count(db);
         if (existing < 0)
@@ -47,6 +85,10 @@ int demo_seed(struct db *db)
                         return DB_ERROR;
                 }
                 added++;
+        }
+        if (import_content(db, data_dir, report) != 0) {
+                db_rollback(db);
+                return DB_ERROR;
         }
         if (db_commit(db) != DB_OK) {
                 db_rollback(db);

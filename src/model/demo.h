@@ -7,8 +7,13 @@ struct db;
 /* The password every demo account gets; printed by `kindred init --demo`. */
 #define DEMO_PASSWORD "kindred-demo"
 
-/* Adds the demo members when the site has no members yet. Returns the number added (0 when the
- * site already had members) or a negative error. Runs in one transaction: all or nothing. */
-int demo_seed(struct db *db);
+struct import_report;
+
+/* Adds the demo members, then the demo newsletters (imported from the embedded demo/content
+ * with dates moved by whole weeks so the newest episode is from the past week), when the site
+ * has no members yet. Covers are stored under data_dir. Returns the number of members added (0
+ * when the site already had members) or a negative error, with report->error saying why when
+ * the content failed. Runs in one transaction: all or nothing. */
+int demo_seed(struct db *db, const char *data_dir, struct import_report *report);
 
 #endif

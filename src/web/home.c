@@ -1,4 +1,5 @@
-/* The home page: what this community is, and who has joined lately. */
+/* The home page: the latest episodes across newsletters, the newsletters, and who has joined
+ * lately. */
 #include "web/home.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -6,7 +7,12 @@
 #include "db/db.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "model/episode.h"
 #include "model/member.h"
+#include "model/newsletter.h"
+#include "web/cards.h"
 #include "web/layout.h"
 
 #include <stdio.h>
@@ -37,6 +43,55 @@ int web_home(struct request *req)
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</section>\n");
+
+        int64_t before = req_param_int(req, "before", 0);
+        struct episode *eps;
+        int n =
+            episode_list_latest(req->db, req->arena, time_now(), before, KD_LIST_EPISODES, &eps);
+        if (n < 0)
+                return req_fail(req, 503, "The database is not available.");
+        html_lit(b,
+                 "<section class=\"latest\" aria-labelledby=\"latest-h\">\n<h2 id=\"latest-h\">");
+        html_text(b, _("Latest episodes"));
+        html_lit(b, "</h2>\n");
+        if (n == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, before ? _("No older episodes.") : _("Nothing published yet."));
+                html_lit(b, "</p>\n");
+        }
+        for (int i = 0; i < n; i++)
+                card_episode(req, &eps[i],
+                             CARD_NEWSLETTER | CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+        if (n == KD_LIST_EPISODES) {
+                html_lit(b, "<p><a rel=\"next\" href=\"/?before=");
+                html_int(b, eps[n - 1].publish_at);
+                html_lit(b, "\">");
+                html_text(b, _("Older episodes"));
+                html_lit(b, "</a></p>\n");
+        }
+        html_lit(b, "</section>\n");
+
+        struct newsletter *ns;
+        int nn = newsletter_list(req->db, req->arena, &ns);
+        if (nn > 0) {
+                html_lit(
+                    b,
+                    "<section class=\"newsletters\" aria-labelledby=\"nl-h\">\n<h2 id=\"nl-h\">");
+                html_text(b, _("Newsletters"));
+                html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
+                for (int i = 0; i < nn; i++) {
+                        html_lit(b, "<li><a href=\"/n/");
+                        html_url_arg(b, ns[i].slug);
+                        html_lit(b, "\">");
+                        html_text(b, ns[i].title);
+                        html_lit(b, "</a> <span class=\"meta\">");
+                        html_text(b, _("by"));
+                        html_lit(b, " ");
+                        html_text(b, ns[i].owner_name);
+                        html_lit(b, "</span></li>\n");
+                }
+                html_lit(b, "</ul>\n</section>\n");
+        }
 
         struct db_stmt *s = db_prepare(req->db, "SELECT handle, display_name, headline, created_at"
                                                 " FROM member WHERE disabled = 0"

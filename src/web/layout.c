@@ -1,5 +1,6 @@
 /* The base layout: head, site header with member menu, main landmark, footer. */
 #include "web/layout.h"
+#include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
@@ -24,10 +25,60 @@ static void asset_url(struct request *req, const char *path)
         }
 }
 
+const char *site_base_url(struct request *req)
+{
+        const char *base = req->config->base_url;
+        if (!base || !*base)
+                return arena_printf(req->arena, "http://%s", req->config->listen);
+        size_t n = strlen(base);
+        while (n > 0 && base[n - 1] == '/')
+                n--;
+        return arena_strndup(req->arena, base, n);
+}
+
+/* <meta property|name="key" content="value"> */
+static void meta_tag(struct buf *b, const char *attr, const char *key, const char *value)
+{
+        if (!value || !*value)
+                return;
+        html_lit(b, "<meta ");
+        html_attr(b, attr);
+        html_lit(b, "=\"");
+        html_attr(b, key);
+        html_lit(b, "\" content=\"");
+        html_attr(b, value);
+        html_lit(b, "\">\n");
+}
+
+static void feed_link(struct buf *b, const char *type, const char *base, const char *path,
+                      const char *title)
+{
+        if (!path)
+                return;
+        html_lit(b, "<link rel=\"alternate\" type=\"");
+        html_attr(b, type);
+        html_lit(b, "\" href=\"");
+        html_attr(b, base);
+        html_attr(b, path);
+        html_lit(b, "\" title=\"");
+        html_attr(b, title);
+        html_lit(b, "\">\n");
+}
+
 void page_begin(struct request *req, const char *title)
+{
+        struct page_meta meta = {.title = title};
+        page_begin_meta(req, &meta);
+}
+
+void page_begin_meta(struct request *req, const struct page_meta *meta)
 {
         struct buf *b = &req->resp.body;
         const char *site = req->config->site_name;
+        const char *title = meta->title;
+        const char *base = site_base_url(req);
+        const char *canonical =
+            arena_printf(req->arena, "%s%s", base, meta->canonical ? meta->canonical : req->path);
         html_lit(b, "<!doctype html>\n<html lang=\"");
         html_attr(b, i18n_tag(req->locale));
         html_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -38,7 +89,42 @@ void page_begin(struct request *req, const char *title)
                 html_lit(b, " · ");
         }
         html_text(b, site);
-        html_lit(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+        html_lit(b, "</title>\n<link rel=\"canonical\" href=\"");
+        html_attr(b, canonical);
+        html_lit(b, "\">\n");
+        if (meta->noindex)
+                html_lit(b, "<meta name=\"robots\" content=\"noindex\">\n");
+        meta_tag(b, "name", "description", meta->description);
+        meta_tag(b, "property", "og:site_name", site);
+        meta_tag(b, "property", "og:type", meta->type ? meta->type : "website");
+        meta_tag(b, "property", "og:title", title ? title : site);
+        meta_tag(b, "property", "og:url", canonical);
+        meta_tag(b, "property", "og:description", meta->description);
+        if (meta->image) {
+                const char *img = arena_printf(req->arena, "%s%s", base, meta->image);
+                meta_tag(b, "property", "og:image", img);
+                meta_tag(b, "property", "og:image:alt", meta->image_alt);
+                meta_tag(b, "name", "twitter:card", "summary_large_image");
+                meta_tag(b, "name", "twitter:image", img);
+                meta_tag(b, "name", "twitter:image:alt", meta->image_alt);
+        } else {
+                meta_tag(b, "name", "twitter:card", "summary");
+        }
+        meta_tag(b, "name", "twitter:title", title ? title : site);
+        meta_tag(b, "name", "twitter:description", meta->description);
+        if (meta->published > 0) {
+                char iso[32];
+                time_iso8601(meta->published, iso, sizeof(iso));
+                meta_tag(b, "property", "article:published_time", iso);
+        }
+        meta_tag(b, "property", "article:author", meta->author);
+        const char *feed_title = meta->feed_title ? meta->feed_title : site;
+        feed_link(b, "application/atom+xml", base, meta->feed_atom ? meta->feed_atom : "/feed.atom",
+                  meta->feed_atom ? feed_title : site);
+        feed_link(b, "application/feed+json", base,
+                  meta->feed_json ? meta->feed_json : "/feed.json",
+                  meta->feed_json ? feed_title : site);
+        html_lit(b, "<link rel=\"stylesheet\" href=\"");
         asset_url(req, "kindred.css");
         html_lit(b, "\">\n<link rel=\"icon\" href=\"");
         asset_url(req, "favicon.svg");
@@ -59,6 +145,11 @@ void page_begin(struct request *req, const char *title)
                 if (req->viewer.role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/admin/members\">");
                         html_text(b, _("Members"));
+                        html_lit(b, "</a></li>\n");
+                }
+                if (req->viewer.role == ROLE_AUTHOR || req->viewer.role == ROLE_ADMIN) {
+                        html_lit(b, "<li><a href=\"/write\">");
+                        html_text(b, _("Write"));
                         html_lit(b, "</a></li>\n");
                 }
                 html_lit(b, "<li><a href=\"/settings\">");
@@ -141,6 +232,102 @@ void form_input(struct request *req, const char *label, const char *name, const 
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</div>\n");
+}
+
+/* The label, and the error's id reference, shared by the field helpers. */
+static void field_open(struct buf *b, const char *label, const char *name)
+{
+        html_lit(b, "<div class=\"field\">\n<label for=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\">");
+        html_text(b, label);
+        html_lit(b, "</label>\n");
+}
+
+static void field_error_attrs(struct buf *b, const char *name, const char *error, const char *hint)
+{
+        if (error) {
+                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+                html_attr(b, name);
+                html_lit(b, "\"");
+        } else if (hint) {
+                html_lit(b, " aria-describedby=\"h-");
+                html_attr(b, name);
+                html_lit(b, "\"");
+        }
+}
+
+static void field_close(struct buf *b, const char *name, const char *error, const char *hint)
+{
+        if (hint) {
+                html_lit(b, "<p class=\"hint\" id=\"h-");
+                html_attr(b, name);
+                html_lit(b, "\">");
+                html_text(b, hint);
+                html_lit(b, "</p>\n");
+        }
+        if (error) {
+                html_lit(b, "<p class=\"field-error\" id=\"e-");
+                html_attr(b, name);
+                html_lit(b, "\">");
+                html_text(b, error);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</div>\n");
+}
+
+void form_textarea(struct request *req, const char *label, const char *name, const char *value,
+                   int rows, int maxlength, const char *hint, const char *error)
+{
+        struct buf *b = &req->resp.body;
+        field_open(b, label, name);
+        html_lit(b, "<textarea id=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\" rows=\"");
+        html_int(b, rows);
+        html_lit(b, "\"");
+        if (maxlength > 0) {
+                html_lit(b, " maxlength=\"");
+                html_int(b, maxlength);
+                html_lit(b, "\"");
+        }
+        field_error_attrs(b, name, error, hint);
+        html_lit(b, ">");
+        /* A newline right after <textarea> is dropped by parsers; write one so a value that
+         * starts with a newline keeps it. */
+        html_lit(b, "\n");
+        html_text(b, value);
+        html_lit(b, "</textarea>\n");
+        field_close(b, name, error, hint);
+}
+
+void form_select(struct request *req, const char *label, const char *name,
+                 const struct form_option *options, int count, const char *selected,
+                 const char *error)
+{
+        struct buf *b = &req->resp.body;
+        field_open(b, label, name);
+        html_lit(b, "<select id=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\"");
+        field_error_attrs(b, name, error, NULL);
+        html_lit(b, ">\n");
+        for (int i = 0; i < count; i++) {
+                html_lit(b, "<option value=\"");
+                html_attr(b, options[i].value);
+                html_lit(b, "\"");
+                if (selected && strcmp(selected, options[i].value) == 0)
+                        html_lit(b, " selected");
+                html_lit(b, ">");
+                html_text(b, options[i].label);
+                html_lit(b, "</option>\n");
+        }
+        html_lit(b, "</select>\n");
+        field_close(b, name, error, NULL);
 }
 
 void html_time(struct request *req, int64_t t)

@@ -2,13 +2,35 @@
 #ifndef KD_LAYOUT_H
 #define KD_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct request;
 
-/* Writes the document head, the site header with the member menu, and opens <main>. title is
- * text (escaped here); NULL shows the site name alone. */
+/* What a page tells browsers, search engines and link previews about itself. Everything is
+ * optional except title. Paths are site-relative ("/n/x"); they are made absolute here. */
+struct page_meta {
+        const char *title;       /* NULL: the site name alone */
+        const char *description; /* plain text for description/og:description */
+        const char *canonical;   /* path; NULL: this request's path */
+        const char *image;       /* path of a preview image (a cover) */
+        const char *image_alt;
+        const char *type;       /* og:type: "article" or NULL for "website" */
+        int64_t published;      /* article:published_time when > 0 */
+        const char *author;     /* article author's display name */
+        const char *feed_atom;  /* path of a related Atom feed, linked as alternate */
+        const char *feed_json;  /* path of a related JSON Feed */
+        const char *feed_title; /* title of those feeds */
+        bool noindex;           /* drafts and private pages: keep out of search engines */
+};
+
+/* Writes the document head with meta, the site header with the member menu, and opens <main>. */
+void page_begin_meta(struct request *req, const struct page_meta *meta);
+/* page_begin_meta with a title (text, escaped; NULL shows the site name alone) and defaults. */
 void page_begin(struct request *req, const char *title);
+/* The site's public address without a trailing slash: --base-url, else http://<listen>. Arena
+ * string. */
+const char *site_base_url(struct request *req);
 /* Closes <main>, writes the footer and ends the document. Sets the response to HTML with
  * status and returns it. */
 int page_end(struct request *req, int status);
@@ -19,6 +41,20 @@ void form_csrf(struct request *req);
  * error message to show under it (NULL for none). */
 void form_input(struct request *req, const char *label, const char *name, const char *type,
                 const char *value, const char *autocomplete, int maxlength, const char *error);
+/* A labelled textarea; hint (translated, may be NULL) is shown under the label. */
+void form_textarea(struct request *req, const char *label, const char *name, const char *value,
+                   int rows, int maxlength, const char *hint, const char *error);
+
+/* One choice of a select: value as sent, label (translated) as shown. */
+struct form_option {
+        const char *value;
+        const char *label;
+};
+/* A labelled select with the option whose value equals selected chosen. */
+void form_select(struct request *req, const char *label, const char *name,
+                 const struct form_option *options, int count, const char *selected,
+                 const char *error);
+
 /* A relative time such as "3 days ago" inside <time> with the exact UTC time as its title. */
 void html_time(struct request *req, int64_t t);
 

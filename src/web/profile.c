@@ -1,10 +1,17 @@
-/* A member's public profile: name, headline, bio, role, when they joined. */
+/* A member's public profile: name, headline, bio, role, when they joined; for authors, their
+ * newsletters and episodes. */
 #include "web/profile.h"
 #include "core/i18n.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "core/timeutil.h"
+#include "model/episode.h"
 #include "model/member.h"
+#include "model/newsletter.h"
+#include "web/cards.h"
 #include "web/layout.h"
+
+enum { PROFILE_EPISODES = 30 };
 
 int web_profile(struct request *req)
 {
@@ -45,5 +52,38 @@ int web_profile(struct request *req)
         html_lit(b, " ");
         html_time(req, m.created_at);
         html_lit(b, "</p>\n</article>\n");
+
+        struct newsletter *ns;
+        int nn = newsletter_list_by_author(req->db, req->arena, m.id, &ns);
+        if (nn > 0) {
+                html_lit(b, "<section aria-labelledby=\"nl-h\"><h2 id=\"nl-h\">");
+                html_text(b, _("Newsletters"));
+                html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
+                for (int i = 0; i < nn; i++) {
+                        html_lit(b, "<li><a href=\"/n/");
+                        html_url_arg(b, ns[i].slug);
+                        html_lit(b, "\">");
+                        html_text(b, ns[i].title);
+                        html_lit(b, "</a>");
+                        if (ns[i].owner_id != m.id) {
+                                html_lit(b, " <span class=\"meta\">");
+                                html_text(b, _("co-author"));
+                                html_lit(b, "</span>");
+                        }
+                        html_lit(b, "</li>\n");
+                }
+                html_lit(b, "</ul>\n</section>\n");
+        }
+        struct episode *eps;
+        int ne =
+            episode_list_author(req->db, req->arena, m.id, 0, time_now(), PROFILE_EPISODES, &eps);
+        if (ne > 0) {
+                html_lit(b, "<section aria-labelledby=\"ep-h\"><h2 id=\"ep-h\">");
+                html_text(b, _("Episodes"));
+                html_lit(b, "</h2>\n");
+                for (int i = 0; i < ne; i++)
+                        card_episode(req, &eps[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
+                html_lit(b, "</section>\n");
+        }
         return page_end(req, 200);
 }

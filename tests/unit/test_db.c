@@ -255,11 +255,31 @@ static void test_transactions(void **state)
         /* Rollback with nothing open is harmless; commit with nothing open is an error. */
         assert_int_equal(db_rollback(db), DB_OK);
         assert_true(db_commit(db) < 0);
-        /* A transaction cannot be nested. */
+        /* Nested: an inner rollback undoes only the inner part; the outer commit keeps the
+         * rest. */
         assert_int_equal(db_begin(db), DB_OK);
-        assert_true(db_begin(db) < 0);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "outer", "1"),
+                         DB_DONE);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "inner", "1"),
+                         DB_DONE);
         assert_int_equal(db_rollback(db), DB_OK);
-        assert_int_equal(count_settings(db), 1);
+        assert_int_equal(count_settings(db), 2);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "kept", "1"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_settings(db), 3);
+        /* An outer rollback undoes a committed inner level too. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "gone", "1"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_settings(db), 3);
+        assert_true(db_commit(db) < 0);
 }
 
 static void test_changes(void **state)

@@ -1,0 +1,16 @@
+/* Slugs: the readable, stable names in newsletter and episode URLs. */
+#ifndef KD_SLUG_H
+#define KD_SLUG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s is 1..KD_SLUG_MAX_BYTES of a-z, 0-9 and single hyphens, neither first nor last. */
+bool slug_valid(const char *s);
+
+/* Writes a slug made from title into out (size >= 2): ASCII letters lower-cased, digits kept,
+ * every other run of characters one hyphen, cut at a hyphen to fit KD_SLUG_MAX_BYTES. A title
+ * with no ASCII letters or digits gives "untitled". */
+void slug_from_title(const char *title, char *out, size_t size);
+
+#endif

@@ -1,0 +1,38 @@
+/* What model validation reports back to a form: which field, and why. */
+#ifndef KD_PROBLEM_H
+#define KD_PROBLEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The publishing model's results. */
+enum pub_result {
+        PUB_OK = 0,
+        PUB_INVALID = -1,   /* a field breaks a rule; the problem says which */
+        PUB_TAKEN = -2,     /* a unique name (slug, season or episode number) is in use */
+        PUB_NOT_FOUND = -3, /* what was referred to does not exist */
+        PUB_DB_ERROR = -4,
+};
+
+/* field: the form field's name; message: an English msgid the page translates. */
+struct field_problem {
+        const char *field;
+        const char *message; /* a static msgid, or detail when the message names a line */
+        char detail[160];
+};
+
+/* Fills p and returns PUB_INVALID (so callers can `return field_problem_set(...)`). */
+static inline int field_problem_set(struct field_problem *p, const char *field, const char *message)
+{
+        if (p) {
+                p->field = field;
+                p->message = message;
+        }
+        return PUB_INVALID;
+}
+
+/* Checks a required or optional single-line text against a limit in code points. Returns
+ * NULL when fine, else a msgid. */
+const char *text_problem(const char *s, bool required, size_t max_chars);
+
+#endif

@@ -1,0 +1,209 @@
+/* Episode cards, labels and dates shared by the publishing pages. */
+#include "web/cards.h"
+#include "core/i18n.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "model/episode.h"
+#include "model/season.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+#include <time.h>
+
+void episode_path(struct buf *b, const struct episode *e)
+{
+        html_lit(b, "/n/");
+        html_url_arg(b, e->newsletter_slug);
+        html_lit(b, "/");
+        html_url_arg(b, e->slug);
+}
+
+void season_episode_label(struct request *req, int season, int episode)
+{
+        char text[96];
+        snprintf(text, sizeof(text), _("Season %d · Episode %d"), season, episode);
+        html_text(&req->resp.body, text);
+}
+
+void card_episode(struct request *req, const struct episode *e, unsigned flags)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<article class=\"card\">\n");
+        if ((flags & CARD_COVER) && e->cover_url) {
+                html_lit(b, "<a class=\"card-cover\" tabindex=\"-1\" aria-hidden=\"true\" href=\"");
+                episode_path(b, e);
+                html_lit(b, "\"><img src=\"");
+                html_attr(b, e->cover_url);
+                html_lit(b, "\" alt=\"\" loading=\"lazy\" width=\"240\" height=\"126\"></a>\n");
+        }
+        html_lit(b, "<div class=\"card-body\">\n<p class=\"label\">");
+        if (flags & CARD_NEWSLETTER) {
+                html_lit(b, "<a href=\"/n/");
+                html_url_arg(b, e->newsletter_slug);
+                html_lit(b, "\">");
+                html_text(b, e->newsletter_title);
+                html_lit(b, "</a> · ");
+        }
+        season_episode_label(req, e->season_number, e->number);
+        html_lit(b, "</p>\n<h3><a href=\"");
+        episode_path(b, e);
+        html_lit(b, "\">");
+        html_text(b, e->title);
+        html_lit(b, "</a></h3>\n");
+        if (*e->subtitle) {
+                html_lit(b, "<p class=\"subtitle\">");
+                html_text(b, e->subtitle);
+                html_lit(b, "</p>\n");
+        }
+        if ((flags & CARD_EXCERPT) && *e->excerpt) {
+                html_lit(b, "<p class=\"excerpt\">");
+                html_text(b, e->excerpt);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "<p class=\"meta\">");
+        if (flags & CARD_AUTHOR) {
+                html_lit(b, "<a href=\"/@");
+                html_url_arg(b, e->author_handle);
+                html_lit(b, "\">");
+                html_text(b, e->author_name);
+                html_lit(b, "</a> · ");
+        }
+        if (e->status == EPISODE_DRAFT) {
+                html_lit(b, "<span class=\"badge\">");
+                html_text(b, _("Draft"));
+                html_lit(b, "</span>");
+        } else if (e->publish_at > time_now()) {
+                html_lit(b, "<span class=\"badge\">");
+                html_text(b, _("Scheduled"));
+                html_lit(b, "</span> ");
+                html_date(req, e->publish_at);
+        } else {
+                html_time(req, e->publish_at);
+        }
+        char text[96];
+        html_lit(b, " · ");
+        snprintf(text, sizeof(text),
+                 _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
+                 e->reading_minutes);
+        html_text(b, text);
+        html_lit(b, " · <a href=\"");
+        episode_path(b, e);
+        html_lit(b, "#comments\">");
+        snprintf(text, sizeof(text),
+                 _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+                 e->comment_count);
+        html_text(b, text);
+        html_lit(b, "</a></p>\n</div>\n</article>\n");
+}
+
+void cadence_words(struct request *req, const struct season *s)
+{
+        static const char *const every_day_of_week[7] = {
+            N_("every Sunday"),   N_("every Monday"), N_("every Tuesday"),  N_("every Wednesday"),
+            N_("every Thursday"), N_("every Friday"), N_("every Saturday"),
+        };
+        struct buf *b = &req->resp.body;
+        if (s->cadence == CADENCE_WEEKLY && s->cadence_n >= 0 && s->cadence_n < 7) {
+                html_text(b, _(every_day_of_week[s->cadence_n]));
+        } else if (s->cadence == CADENCE_DAYS && s->cadence_n > 0) {
+                char text[64];
+                snprintf(text, sizeof(text),
+                         _n("every day", "every %d days", (unsigned long)s->cadence_n),
+                         s->cadence_n);
+                html_text(b, text);
+        } else {
+                html_text(b, _("no fixed schedule"));
+        }
+}
+
+void html_date(struct request *req, int64_t t)
+{
+        static const char *const days[7] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
+                                            N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                                            N_("Saturday")};
+        static const char *const months[12] = {N_("January"), N_("February"), N_("March"),
+                                               N_("April"),   N_("May"),      N_("June"),
+                                               N_("July"),    N_("August"),   N_("September"),
+                                               N_("October"), N_("November"), N_("December")};
+        struct buf *b = &req->resp.body;
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        char iso[32], text[128];
+        time_iso8601(t, iso, sizeof(iso));
+        /* TRANSLATORS: weekday, day of month, month name, year */
+        snprintf(text, sizeof(text), _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
+                 _(months[tm.tm_mon]), tm.tm_year + 1900);
+        html_lit(b, "<time datetime=\"");
+        html_attr(b, iso);
+        html_lit(b, "\" title=\"");
+        html_attr(b, iso);
+        html_lit(b, "\">");
+        html_text(b, text);
+        html_lit(b, "</time>");
+}
+
+void season_status_line(struct request *req, const struct season *s)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<p class=\"season-status\">");
+        switch (s->status) {
+        case SEASON_AIRING: {
+                html_lit(b, "<span class=\"badge live\">");
+                html_text(b, _("Airing"));
+                html_lit(b, "</span> ");
+                html_text(b, _("New episodes"));
+                html_lit(b, " ");
+                cadence_words(req, s);
+                html_lit(b, ".");
+                int64_t next = season_next_episode_at(req->db, s, time_now());
+                if (next > 0) {
+                        html_lit(b, " ");
+                        html_text(b, _("Next episode:"));
+                        html_lit(b, " ");
+                        html_date(req, next);
+                        html_lit(b, ".");
+                }
+                break;
+        }
+        case SEASON_ON_BREAK:
+                html_lit(b, "<span class=\"badge\">");
+                html_text(b, _("On a break"));
+                html_lit(b, "</span> ");
+                if (s->returns_at > 0) {
+                        html_text(b, _("Back on"));
+                        html_lit(b, " ");
+                        html_date(req, s->returns_at);
+                        html_lit(b, ".");
+                } else {
+                        html_text(b, _("The author will announce the return here."));
+                }
+                break;
+        case SEASON_FINISHED: {
+                char text[96];
+                html_lit(b, "<span class=\"badge\">");
+                html_text(b, _("Finished"));
+                html_lit(b, "</span> ");
+                snprintf(text, sizeof(text),
+                         _n("%d episode, published", "%d episodes, published",
+                            (unsigned long)s->episodes),
+                         s->episodes);
+                html_text(b, text);
+                html_lit(b, " ");
+                cadence_words(req, s);
+                html_lit(b, ".");
+                break;
+        }
+        default:
+                html_lit(b, "<span class=\"badge\">");
+                html_text(b, _("Coming soon"));
+                html_lit(b, "</span> ");
+                html_text(b, _("Planned to air"));
+                html_lit(b, " ");
+                cadence_words(req, s);
+                html_lit(b, ".");
+                break;
+        }
+        html_lit(b, "</p>\n");
+}

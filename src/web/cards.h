@@ -1,0 +1,40 @@
+/* Pieces of publishing pages shared by several of them: episode cards and links, season labels,
+ * cadence and dates in words. */
+#ifndef KD_CARDS_H
+#define KD_CARDS_H
+
+#include <stdint.h>
+
+struct buf;
+struct episode;
+struct request;
+struct season;
+
+/* Writes the path of an episode ("/n/<newsletter>/<episode>"), URL-escaped. */
+void episode_path(struct buf *b, const struct episode *e);
+
+enum card_flags {
+        CARD_NEWSLETTER = 1 << 0, /* name the newsletter (lists across newsletters) */
+        CARD_COVER = 1 << 1,      /* show the cover as a thumbnail */
+        CARD_EXCERPT = 1 << 2,    /* show the excerpt */
+        CARD_AUTHOR = 1 << 3,     /* show the author */
+};
+
+/* An episode as a list item: label, title link, subtitle or excerpt, byline, time, reading time
+ * and comment count. */
+void card_episode(struct request *req, const struct episode *e, unsigned flags);
+
+/* "Season 2 · Episode 3" */
+void season_episode_label(struct request *req, int season, int episode);
+
+/* "every Tuesday", "every 14 days", "no fixed schedule" */
+void cadence_words(struct request *req, const struct season *s);
+
+/* Where a season stands: airing with its cadence and the next date, on a break until a date,
+ * finished, or starting soon. */
+void season_status_line(struct request *req, const struct season *s);
+
+/* A calendar date ("Tuesday, 1 December 2026") in <time>, with the exact UTC time as title. */
+void html_date(struct request *req, int64_t t);
+
+#endif

@@ -1,0 +1,801 @@
+/* The authors' editor: every form is plain HTML, so it works without JavaScript. A rejected
+ * form comes back with what was typed and the problem next to its field (422); nothing is saved
+ * until everything is valid. */
+#include "web/editor.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "markdown/markdown.h"
+#include "model/episode.h"
+#include "model/image.h"
+#include "model/newsletter.h"
+#include "model/season.h"
+#include "web/cards.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { DASHBOARD_EPISODES = 100 };
+
+/* The problem's message for field name, translated, or NULL. */
+static const char *error_for(struct request *req, const struct field_problem *p, const char *name)
+{
+        if (!p || !p->field || strcmp(p->field, name) != 0)
+                return NULL;
+        return _(p->message);
+}
+
+static void form_summary(struct request *req, const struct field_problem *p)
+{
+        struct buf *b = &req->resp.body;
+        if (!p || !p->field)
+                return;
+        html_lit(b, "<p class=\"form-error\" role=\"alert\">");
+        html_text(b, _("Nothing was saved. Please check the highlighted field."));
+        html_lit(b, "</p>\n");
+}
+
+/* Loads the newsletter in the path and checks the viewer may write in it. */
+static int writable_newsletter(struct request *req, struct newsletter *n)
+{
+        int rc = newsletter_find_slug(req->db, req->arena, req_path_param(req, "newsletter"), n);
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, "There is no newsletter at this address.");
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        if (!newsletter_can_write(req->db, n->id, req->viewer.id, req->viewer.role))
+                return req_fail(req, 403, "Only this newsletter's authors may edit it.");
+        return 0;
+}
+
+/* ------------------------------------------------------------------ dashboard */
+
+int web_write_dashboard(struct request *req)
+{
+        struct newsletter *ns;
+        int nn =
+            newsletter_list_writable(req->db, req->arena, req->viewer.id, req->viewer.role, &ns);
+        struct episode *eps;
+        int ne = episode_list_writable(req->db, req->arena, req->viewer.id, req->viewer.role,
+                                       DASHBOARD_EPISODES, &eps);
+        if (nn < 0 || ne < 0)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Write"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, _("Write"));
+        html_lit(b, "</h1>\n<p><a class=\"button\" href=\"/write/newsletter\">");
+        html_text(b, _("New newsletter"));
+        html_lit(b, "</a></p>\n<section aria-labelledby=\"nl-h\"><h2 id=\"nl-h\">");
+        html_text(b, _("Your newsletters"));
+        html_lit(b, "</h2>\n");
+        if (nn == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("You do not write in any newsletter yet. Start one."));
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "<ul class=\"plain-list\">\n");
+        for (int i = 0; i < nn; i++) {
+                html_lit(b, "<li><a href=\"/n/");
+                html_url_arg(b, ns[i].slug);
+                html_lit(b, "\">");
+                html_text(b, ns[i].title);
+                html_lit(b, "</a> · <a href=\"/write/n/");
+                html_url_arg(b, ns[i].slug);
+                html_lit(b, "/episode\">");
+                html_text(b, _("New episode"));
+                html_lit(b, "</a> · <a href=\"/write/n/");
+                html_url_arg(b, ns[i].slug);
+                html_lit(b, "\">");
+                html_text(b, _("Settings and seasons"));
+                html_lit(b, "</a></li>\n");
+        }
+        html_lit(b, "</ul>\n</section>\n<section aria-labelledby=\"ep-h\"><h2 id=\"ep-h\">");
+        html_text(b, _("Episodes"));
+        html_lit(b, "</h2>\n");
+        if (ne == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("No episodes yet."));
+                html_lit(b, "</p>\n");
+        } else {
+                html_lit(b, "<table class=\"episodes\">\n<thead><tr><th scope=\"col\">");
+                html_text(b, _("Episode"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("Newsletter"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("Status"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("Last edit"));
+                html_lit(b, "</th></tr></thead>\n<tbody>\n");
+                int64_t now = time_now();
+                for (int i = 0; i < ne; i++) {
+                        const struct episode *e = &eps[i];
+                        html_lit(b, "<tr><td><a href=\"/write/episode/");
+                        html_int(b, e->id);
+                        html_lit(b, "\">");
+                        html_text(b, e->title);
+                        html_lit(b, "</a> <span class=\"meta\">");
+                        season_episode_label(req, e->season_number, e->number);
+                        html_lit(b, "</span></td><td>");
+                        html_text(b, e->newsletter_title);
+                        html_lit(b, "</td><td>");
+                        if (e->status == EPISODE_DRAFT) {
+                                html_text(b, _("Draft"));
+                        } else if (e->publish_at > now) {
+                                html_text(b, _("Scheduled for"));
+                                html_lit(b, " ");
+                                html_date(req, e->publish_at);
+                        } else {
+                                html_text(b, _("Published"));
+                                html_lit(b, " ");
+                                html_time(req, e->publish_at);
+                        }
+                        html_lit(b, "</td><td>");
+                        html_time(req, e->updated_at);
+                        html_lit(b, "</td></tr>\n");
+                }
+                html_lit(b, "</tbody>\n</table>\n");
+        }
+        html_lit(b, "</section>\n");
+        return page_end(req, 200);
+}
+
+/* ------------------------------------------------------------------ newsletter */
+
+static int newsletter_page(struct request *req, int status, const struct newsletter *existing,
+                           const struct newsletter_input *v, const struct field_problem *p)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {
+            .title = existing ? existing->title : _("New newsletter"),
+            .noindex = true,
+        };
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, existing ? _("Newsletter settings") : _("New newsletter"));
+        html_lit(b, "</h1>\n");
+        form_summary(req, p);
+        html_lit(b, "<form method=\"post\" class=\"editor\" action=\"");
+        if (existing) {
+                html_lit(b, "/write/n/");
+                html_url_arg(b, existing->slug);
+        } else {
+                html_lit(b, "/write/newsletter");
+        }
+        html_lit(b, "\">\n");
+        form_csrf(req);
+        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(req, p, "title"));
+        if (!existing)
+                form_input(req, _("Address (slug, optional: made from the title)"), "slug", "text",
+                           v->slug, NULL, KD_SLUG_MAX_BYTES, error_for(req, p, "slug"));
+        form_textarea(req, _("Description"), "description", v->description, 5, KD_DESCRIPTION_MAX,
+                      _("Markdown. Shown on the newsletter's page and in "
+                        "its feeds."),
+                      error_for(req, p, "description"));
+        form_input(req, _("Co-authors (handles, separated by commas)"), "coauthors", "text",
+                   v->coauthors, NULL, 0, error_for(req, p, "coauthors"));
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, existing ? _("Save") : _("Create newsletter"));
+        html_lit(b, "</button></p>\n</form>\n");
+        if (existing) {
+                struct season *ss;
+                int ns = season_list(req->db, req->arena, existing->id, time_now(), &ss);
+                html_lit(b, "<section aria-labelledby=\"seasons-h\"><h2 id=\"seasons-h\">");
+                html_text(b, _("Seasons"));
+                html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
+                for (int i = 0; i < ns; i++) {
+                        char text[64];
+                        snprintf(text, sizeof(text), _("Season %d"), ss[i].number);
+                        html_lit(b, "<li><a href=\"/write/n/");
+                        html_url_arg(b, existing->slug);
+                        html_lit(b, "/season/");
+                        html_int(b, ss[i].number);
+                        html_lit(b, "\">");
+                        html_text(b, text);
+                        html_lit(b, ": ");
+                        html_text(b, ss[i].title);
+                        html_lit(b, "</a></li>\n");
+                }
+                html_lit(b, "</ul>\n<p><a class=\"button secondary\" href=\"/write/n/");
+                html_url_arg(b, existing->slug);
+                html_lit(b, "/season\">");
+                html_text(b, _("Add a season"));
+                html_lit(b, "</a> <a class=\"button secondary\" href=\"/write/n/");
+                html_url_arg(b, existing->slug);
+                html_lit(b, "/episode\">");
+                html_text(b, _("New episode"));
+                html_lit(b, "</a></p>\n</section>\n");
+        }
+        return page_end(req, status);
+}
+
+int web_write_newsletter_form(struct request *req)
+{
+        if (!req_path_param(req, "newsletter")) {
+                struct newsletter_input v = {"", "", "", ""};
+                return newsletter_page(req, 200, NULL, &v, NULL);
+        }
+        struct newsletter n;
+        if (writable_newsletter(req, &n))
+                return req->resp.status;
+        struct newsletter_input v = {n.slug, n.title, n.description,
+                                     newsletter_coauthors(req->db, req->arena, n.id)};
+        return newsletter_page(req, 200, &n, &v, NULL);
+}
+
+int web_write_newsletter(struct request *req)
+{
+        struct newsletter_input v = {req_param(req, "slug"), req_param(req, "title"),
+                                     req_param(req, "description"), req_param(req, "coauthors")};
+        struct field_problem p = {0};
+        if (!req_path_param(req, "newsletter")) {
+                int64_t id;
+                int rc = newsletter_create(req->db, &v, req->viewer.id, &id, &p);
+                if (rc == PUB_INVALID || rc == PUB_TAKEN)
+                        return newsletter_page(req, 422, NULL, &v, &p);
+                if (rc != PUB_OK)
+                        return req_fail(req, 503, "The database is not available.");
+                struct newsletter n;
+                if (newsletter_get(req->db, req->arena, id, &n) != PUB_OK)
+                        return req_fail(req, 503, "The database is not available.");
+                /* A new newsletter needs a season before its first episode. */
+                return resp_redirect(req, arena_printf(req->arena, "/write/n/%s/season", n.slug));
+        }
+        struct newsletter n;
+        if (writable_newsletter(req, &n))
+                return req->resp.status;
+        /* Only the owner (or an admin) decides who co-writes. */
+        if (n.owner_id != req->viewer.id && req->viewer.role != ROLE_ADMIN)
+                v.coauthors = NULL;
+        int rc = newsletter_update(req->db, n.id, &v, &p);
+        if (rc == PUB_INVALID) {
+                if (!v.coauthors)
+                        v.coauthors = newsletter_coauthors(req->db, req->arena, n.id);
+                return newsletter_page(req, 422, &n, &v, &p);
+        }
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
+}
+
+/* ------------------------------------------------------------------ season */
+
+struct season_values {
+        const char *number, *title, *description, *cadence, *weekday, *every_days, *status,
+            *returns;
+};
+
+static int season_page(struct request *req, int status, const struct newsletter *n,
+                       const struct season *existing, const struct season_values *v,
+                       const struct field_problem *p)
+{
+        struct buf *b = &req->resp.body;
+        char heading[200];
+        if (existing)
+                snprintf(heading, sizeof(heading), _("Season %d: %s"), existing->number,
+                         existing->title);
+        else
+                snprintf(heading, sizeof(heading), "%s", _("New season"));
+        struct page_meta meta = {.title = heading, .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<nav class=\"breadcrumbs\"><a href=\"/write/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "\">");
+        html_text(b, n->title);
+        html_lit(b, "</a></nav>\n<h1>");
+        html_text(b, heading);
+        html_lit(b, "</h1>\n");
+        form_summary(req, p);
+        html_lit(b, "<form method=\"post\" class=\"editor\" action=\"/write/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "/season");
+        if (existing) {
+                html_lit(b, "/");
+                html_int(b, existing->number);
+        }
+        html_lit(b, "\">\n");
+        form_csrf(req);
+        form_input(req, _("Number"), "number", "number", v->number, NULL, 3,
+                   error_for(req, p, "number"));
+        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(req, p, "title"));
+        form_textarea(req, _("Description"), "description", v->description, 4, KD_DESCRIPTION_MAX,
+                      _("Markdown. What this season is about."), error_for(req, p, "description"));
+        const struct form_option cadences[] = {
+            {"weekly", _("Weekly")},
+            {"days", _("Every few days")},
+            {"irregular", _("No fixed schedule")},
+        };
+        form_select(req, _("Cadence"), "cadence", cadences, 3, v->cadence,
+                    error_for(req, p, "cadence"));
+        const struct form_option weekdays[] = {
+            {"0", _("Sunday")},   {"1", _("Monday")}, {"2", _("Tuesday")},  {"3", _("Wednesday")},
+            {"4", _("Thursday")}, {"5", _("Friday")}, {"6", _("Saturday")},
+        };
+        form_select(req, _("Day of the week (weekly)"), "weekday", weekdays, 7, v->weekday,
+                    error_for(req, p, "weekday"));
+        form_input(req, _("Every how many days (every few days)"), "every_days", "number",
+                   v->every_days, NULL, 3, error_for(req, p, "every_days"));
+        const struct form_option statuses[] = {
+            {"planned", _("Planned")},
+            {"airing", _("Airing")},
+            {"on-break", _("On a break")},
+            {"finished", _("Finished")},
+        };
+        form_select(req, _("Status"), "status", statuses, 4, v->status,
+                    error_for(req, p, "status"));
+        form_input(req, _("Back on (during a break, optional)"), "returns", "date", v->returns,
+                   NULL, 0, error_for(req, p, "returns"));
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Save season"));
+        html_lit(b, "</button></p>\n</form>\n");
+        return page_end(req, status);
+}
+
+/* The season in the path (edit) or NULL (new). Fails the request when absent. */
+static int path_season(struct request *req, const struct newsletter *n, struct season *s,
+                       bool *exists)
+{
+        const char *num = req_path_param(req, "number");
+        *exists = num != NULL;
+        if (!num)
+                return 0;
+        char *end;
+        long number = strtol(num, &end, 10);
+        if (*end || number < 1 || number > KD_MAX_SEASONS ||
+            season_find(req->db, req->arena, n->id, (int)number, time_now(), s) != PUB_OK)
+                return req_fail(req, 404, "There is no such season.");
+        return 0;
+}
+
+static char *date_only(struct request *req, int64_t t)
+{
+        if (t <= 0)
+                return "";
+        char iso[32];
+        time_iso8601(t, iso, sizeof(iso));
+        return arena_strndup(req->arena, iso, 10);
+}
+
+int web_write_season_form(struct request *req)
+{
+        struct newsletter n;
+        if (writable_newsletter(req, &n))
+                return req->resp.status;
+        struct season s;
+        bool exists;
+        if (path_season(req, &n, &s, &exists))
+                return req->resp.status;
+        struct season_values v;
+        if (exists) {
+                v = (struct season_values){
+                    arena_printf(req->arena, "%d", s.number),
+                    s.title,
+                    s.description,
+                    s.cadence == CADENCE_WEEKLY ? "weekly"
+                    : s.cadence == CADENCE_DAYS ? "days"
+                                                : "irregular",
+                    arena_printf(req->arena, "%d", s.cadence == CADENCE_WEEKLY ? s.cadence_n : 2),
+                    s.cadence == CADENCE_DAYS ? arena_printf(req->arena, "%d", s.cadence_n) : "",
+                    season_status_name(s.status),
+                    date_only(req, s.returns_at),
+                };
+        } else {
+                struct season *ss;
+                int count = season_list(req->db, req->arena, n.id, time_now(), &ss);
+                int next = count > 0 ? ss[count - 1].number + 1 : 1;
+                v = (struct season_values){
+                    arena_printf(req->arena, "%d", next), "", "", "weekly", "2", "", "planned", ""};
+        }
+        return season_page(req, 200, &n, exists ? &s : NULL, &v, NULL);
+}
+
+int web_write_season(struct request *req)
+{
+        struct newsletter n;
+        if (writable_newsletter(req, &n))
+                return req->resp.status;
+        struct season s;
+        bool exists;
+        if (path_season(req, &n, &s, &exists))
+                return req->resp.status;
+        struct season_values v = {
+            req_param(req, "number"),  req_param(req, "title"),   req_param(req, "description"),
+            req_param(req, "cadence"), req_param(req, "weekday"), req_param(req, "every_days"),
+            req_param(req, "status"),  req_param(req, "returns"),
+        };
+        struct field_problem p = {0};
+        struct season_input in = {
+            .number = (int)req_param_int(req, "number", 0),
+            .title = v.title,
+            .description = v.description,
+        };
+        if (strcmp(v.cadence, "weekly") == 0) {
+                in.cadence = CADENCE_WEEKLY;
+                in.cadence_n = (int)req_param_int(req, "weekday", -1);
+        } else if (strcmp(v.cadence, "days") == 0) {
+                in.cadence = CADENCE_DAYS;
+                in.cadence_n = (int)req_param_int(req, "every_days", 0);
+        } else {
+                in.cadence = CADENCE_IRREGULAR;
+        }
+        enum season_status st;
+        if (season_status_parse(v.status, &st) != 0) {
+                field_problem_set(&p, "status", "Choose a status.");
+                return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
+        }
+        in.status = st;
+        if (*v.returns && time_parse_iso8601(v.returns, &in.returns_at) != 0) {
+                field_problem_set(&p, "returns", "Write the date as YYYY-MM-DD.");
+                return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
+        }
+        int64_t id;
+        int rc = season_save(req->db, n.id, exists ? s.id : 0, &in, &id, &p);
+        if (rc == PUB_INVALID || rc == PUB_TAKEN)
+                return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return resp_redirect(req, arena_printf(req->arena, "/n/%s/season/%d", n.slug, in.number));
+}
+
+/* ------------------------------------------------------------------ episode */
+
+struct episode_values {
+        const char *season, *number, *title, *subtitle, *slug, *body, *cover_alt, *cover_credit,
+            *ai, *teaser, *publish_at;
+        int64_t cover_image; /* 0: none */
+        const char *status;  /* "draft", "scheduled", "published": the stored one, for the label */
+};
+
+/* "2026-12-01T08:00" for a datetime-local input (UTC), or "" for none. */
+static char *datetime_local(struct request *req, int64_t t)
+{
+        if (t <= 0)
+                return "";
+        char iso[32];
+        time_iso8601(t, iso, sizeof(iso));
+        return arena_strndup(req->arena, iso, 16);
+}
+
+static int episode_page(struct request *req, int status, const struct newsletter *n,
+                        const struct episode *existing, const struct episode_values *v,
+                        const struct field_problem *p, const struct mdr_result *preview)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {
+            .title = existing ? existing->title : _("New episode"),
+            .noindex = true,
+        };
+        page_begin_meta(req, &meta);
+        html_lit(b, "<nav class=\"breadcrumbs\"><a href=\"/write\">");
+        html_text(b, _("Write"));
+        html_lit(b, "</a> › <a href=\"/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "\">");
+        html_text(b, n->title);
+        html_lit(b, "</a></nav>\n<h1>");
+        html_text(b, existing ? _("Edit episode") : _("New episode"));
+        html_lit(b, "</h1>\n");
+        if (existing) {
+                html_lit(b, "<p class=\"meta\">");
+                html_text(b, _("Status:"));
+                html_lit(b, " ");
+                if (existing->status == EPISODE_DRAFT)
+                        html_text(b, _("Draft"));
+                else if (existing->publish_at > time_now()) {
+                        html_text(b, _("Scheduled for"));
+                        html_lit(b, " ");
+                        html_date(req, existing->publish_at);
+                } else
+                        html_text(b, _("Published"));
+                html_lit(b, " · <a href=\"");
+                episode_path(b, existing);
+                html_lit(b, "\">");
+                html_text(b, _("View"));
+                html_lit(b, "</a></p>\n");
+        }
+        form_summary(req, p);
+        if (preview) {
+                html_lit(b, "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 "
+                            "id=\"preview-h\">");
+                html_text(b, _("Preview"));
+                html_lit(b, "</h2>\n<article class=\"episode\"><h1>");
+                html_text(b, v->title);
+                html_lit(b, "</h1>\n");
+                if (*v->subtitle) {
+                        html_lit(b, "<p class=\"subtitle\">");
+                        html_text(b, v->subtitle);
+                        html_lit(b, "</p>\n");
+                }
+                html_lit(b, "<div class=\"body\">");
+                html_rendered(b, preview->html.data);
+                html_lit(b, "</div></article>\n<p class=\"meta\">");
+                char text[96];
+                snprintf(text, sizeof(text), _n("%u word", "%u words", preview->words),
+                         preview->words);
+                html_text(b, text);
+                html_lit(b, " · ");
+                snprintf(text, sizeof(text),
+                         _n("%u min read", "%u min read", preview->reading_minutes),
+                         preview->reading_minutes);
+                html_text(b, text);
+                html_lit(b, "</p>\n</section>\n");
+        }
+        html_lit(b, "<form method=\"post\" class=\"editor\" enctype=\"multipart/form-data\" "
+                    "action=\"");
+        if (existing) {
+                html_lit(b, "/write/episode/");
+                html_int(b, existing->id);
+        } else {
+                html_lit(b, "/write/n/");
+                html_url_arg(b, n->slug);
+                html_lit(b, "/episode");
+        }
+        html_lit(b, "\">\n");
+        form_csrf(req);
+        struct season *ss;
+        int ns = season_list(req->db, req->arena, n->id, time_now(), &ss);
+        struct form_option *opts =
+            arena_alloc(req->arena, (size_t)(ns > 0 ? ns : 1) * sizeof(*opts));
+        for (int i = 0; i < ns; i++) {
+                opts[i].value = arena_printf(req->arena, "%d", ss[i].number);
+                opts[i].label =
+                    arena_printf(req->arena, _("Season %d: %s"), ss[i].number, ss[i].title);
+        }
+        if (ns > 0) {
+                form_select(req, _("Season"), "season", opts, ns, v->season,
+                            error_for(req, p, "season"));
+        } else {
+                html_lit(b, "<p class=\"field-error\">");
+                html_text(b, _("This newsletter has no season yet."));
+                html_lit(b, " <a href=\"/write/n/");
+                html_url_arg(b, n->slug);
+                html_lit(b, "/season\">");
+                html_text(b, _("Add a season"));
+                html_lit(b, "</a></p>\n");
+        }
+        form_input(req, _("Episode number (empty: the next one)"), "number", "number", v->number,
+                   NULL, 4, error_for(req, p, "number"));
+        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(req, p, "title"));
+        form_input(req, _("Subtitle"), "subtitle", "text", v->subtitle, NULL, KD_SUBTITLE_MAX,
+                   error_for(req, p, "subtitle"));
+        form_input(req, _("Address (slug, optional: made from the title)"), "slug", "text", v->slug,
+                   NULL, KD_SLUG_MAX_BYTES, error_for(req, p, "slug"));
+        form_textarea(req, _("Text"), "body", v->body, 24, 0,
+                      _("Markdown: ## headings, **bold**, *italic*, [links](https://…), > "
+                        "quotes, lists, tables. HTML is shown as text."),
+                      error_for(req, p, "body"));
+        html_lit(b, "<fieldset class=\"cover-fields\"><legend>");
+        html_text(b, _("Cover image"));
+        html_lit(b, "</legend>\n");
+        if (v->cover_image > 0) {
+                const char *url = image_url(req->db, req->arena, v->cover_image);
+                if (url) {
+                        html_lit(b, "<img class=\"cover-preview\" src=\"");
+                        html_attr(b, url);
+                        html_lit(b, "\" alt=\"");
+                        html_attr(b, v->cover_alt);
+                        html_lit(b, "\">\n<input type=\"hidden\" name=\"cover_image\" value=\"");
+                        html_int(b, v->cover_image);
+                        html_lit(b, "\">\n<div class=\"field checkbox\"><input type=\"checkbox\" "
+                                    "id=\"f-remove_cover\" name=\"remove_cover\" value=\"1\"> "
+                                    "<label for=\"f-remove_cover\">");
+                        html_text(b, _("Remove the cover"));
+                        html_lit(b, "</label></div>\n");
+                }
+        }
+        html_lit(b, "<div class=\"field\"><label for=\"f-cover\">");
+        html_text(b, v->cover_image > 0 ? _("Replace with a new image") : _("Upload an image"));
+        html_lit(b, "</label>\n<input id=\"f-cover\" name=\"cover\" type=\"file\" "
+                    "accept=\"image/png,image/jpeg,image/webp,image/gif\"");
+        const char *cover_error = error_for(req, p, "cover");
+        if (cover_error)
+                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"e-cover\"");
+        html_lit(b, ">\n<p class=\"hint\">");
+        html_text(b, _("PNG, JPEG, WebP or GIF; up to 8 MB and 40 megapixels."));
+        html_lit(b, "</p>\n");
+        if (cover_error) {
+                html_lit(b, "<p class=\"field-error\" id=\"e-cover\">");
+                html_text(b, cover_error);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</div>\n");
+        form_textarea(req, _("Alt text (required with a cover)"), "cover_alt", v->cover_alt, 2,
+                      KD_ALT_MAX, _("What the image shows, for readers who cannot see it."),
+                      error_for(req, p, "cover_alt"));
+        form_input(req, _("Credit (optional, e.g. \"Photo: Ana Costa\")"), "cover_credit", "text",
+                   v->cover_credit, NULL, KD_CREDIT_MAX, error_for(req, p, "cover_credit"));
+        html_lit(b, "</fieldset>\n");
+        const struct form_option ai[] = {
+            {"none", _("No AI was used")},
+            {"assisted", _("AI assisted (research, editing, data)")},
+            {"generated", _("Largely generated with AI")},
+        };
+        form_select(req, _("AI disclosure (shown to readers)"), "ai", ai, 3, v->ai,
+                    error_for(req, p, "ai"));
+        form_input(req, _("Next episode teaser (optional)"), "teaser", "text", v->teaser, NULL,
+                   KD_TEASER_MAX, error_for(req, p, "teaser"));
+        form_input(req, _("Publish at (UTC; empty: now; a future time schedules it)"), "publish_at",
+                   "datetime-local", v->publish_at, NULL, 0, error_for(req, p, "publish_at"));
+        html_lit(b, "<p class=\"hint\">");
+        html_text(b, _("Format: 2026-12-01T08:00"));
+        html_lit(b, "</p>\n<p class=\"actions\"><button type=\"submit\" name=\"action\" "
+                    "value=\"preview\" class=\"secondary\">");
+        html_text(b, _("Preview"));
+        html_lit(b, "</button> <button type=\"submit\" name=\"action\" value=\"draft\" "
+                    "class=\"secondary\">");
+        html_text(b, _("Save as draft"));
+        html_lit(b, "</button> <button type=\"submit\" name=\"action\" value=\"publish\">");
+        html_text(b, _("Publish or schedule"));
+        html_lit(b, "</button></p>\n</form>\n");
+        return page_end(req, status);
+}
+
+/* The episode in the path (edit), checked writable; exists=false for a new one. */
+static int path_episode(struct request *req, struct newsletter *n, struct episode *e, bool *exists)
+{
+        const char *id = req_path_param(req, "id");
+        *exists = id != NULL;
+        if (!id)
+                return writable_newsletter(req, n);
+        char *end;
+        long long v = strtoll(id, &end, 10);
+        if (*end || v <= 0 || episode_get(req->db, req->arena, v, e) != PUB_OK)
+                return req_fail(req, 404, "There is no episode at this address.");
+        /* Someone who may not write here must not learn that a draft exists. */
+        if (!newsletter_can_write(req->db, e->newsletter_id, req->viewer.id, req->viewer.role))
+                return episode_is_live(e, time_now())
+                           ? req_fail(req, 403, "Only this newsletter's authors may edit it.")
+                           : req_fail(req, 404, "There is no episode at this address.");
+        if (newsletter_get(req->db, req->arena, e->newsletter_id, n) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return 0;
+}
+
+int web_write_episode_form(struct request *req)
+{
+        struct newsletter n;
+        struct episode e;
+        bool exists;
+        if (path_episode(req, &n, &e, &exists))
+                return req->resp.status;
+        struct episode_values v;
+        if (exists) {
+                v = (struct episode_values){
+                    .season = arena_printf(req->arena, "%d", e.season_number),
+                    .number = arena_printf(req->arena, "%d", e.number),
+                    .title = e.title,
+                    .subtitle = e.subtitle,
+                    .slug = e.slug,
+                    .body = e.body,
+                    .cover_alt = e.cover_alt,
+                    .cover_credit = e.cover_credit,
+                    .ai = ai_disclosure_name(e.ai),
+                    .teaser = e.teaser,
+                    .publish_at =
+                        e.status == EPISODE_DRAFT ? "" : datetime_local(req, e.publish_at),
+                    .cover_image = e.cover_image_id,
+                };
+        } else {
+                struct season *ss;
+                int ns = season_list(req->db, req->arena, n.id, time_now(), &ss);
+                v = (struct episode_values){
+                    .season = ns > 0 ? arena_printf(req->arena, "%d", ss[ns - 1].number) : "",
+                    .number = "",
+                    .title = "",
+                    .subtitle = "",
+                    .slug = "",
+                    .body = "",
+                    .cover_alt = "",
+                    .cover_credit = "",
+                    .ai = "none",
+                    .teaser = "",
+                    .publish_at = "",
+                };
+        }
+        return episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, NULL);
+}
+
+int web_write_episode(struct request *req)
+{
+        struct newsletter n;
+        struct episode e;
+        bool exists;
+        if (path_episode(req, &n, &e, &exists))
+                return req->resp.status;
+        struct episode_values v = {
+            .season = req_param(req, "season"),
+            .number = req_param(req, "number"),
+            .title = req_param(req, "title"),
+            .subtitle = req_param(req, "subtitle"),
+            .slug = req_param(req, "slug"),
+            .body = req_param(req, "body"),
+            .cover_alt = req_param(req, "cover_alt"),
+            .cover_credit = req_param(req, "cover_credit"),
+            .ai = req_param(req, "ai"),
+            .teaser = req_param(req, "teaser"),
+            .publish_at = req_param(req, "publish_at"),
+            .cover_image = req_param_int(req, "cover_image", 0),
+        };
+        struct field_problem p = {0};
+        /* The cover: a new upload wins, then "remove", then the one already chosen. */
+        const struct form_field *upload = req_param_file(req, "cover");
+        if (upload && upload->len > 0) {
+                int64_t image_id;
+                int rc = image_store(req->db, req->config->data_dir, upload->value, upload->len,
+                                     req->viewer.id, &image_id);
+                if (rc != IMAGE_OK) {
+                        field_problem_set(&p, "cover", image_problem(rc));
+                        return episode_page(
+                            req, rc == IMAGE_IO_ERROR || rc == IMAGE_DB_ERROR ? 503 : 422, &n,
+                            exists ? &e : NULL, &v, &p, NULL);
+                }
+                v.cover_image = image_id;
+        } else if (req_param_bool(req, "remove_cover")) {
+                v.cover_image = 0;
+        } else if (v.cover_image > 0 && !image_url(req->db, req->arena, v.cover_image)) {
+                v.cover_image = 0;
+        }
+        const char *action = req_param(req, "action");
+        if (strcmp(action, "preview") == 0) {
+                struct mdr_result r;
+                if (mdr_render(v.body, strlen(v.body), MDR_ARTICLE, &r) != 0) {
+                        snprintf(p.detail, sizeof(p.detail), "%s", r.error_message);
+                        field_problem_set(&p, "body", p.detail);
+                        mdr_result_free(&r);
+                        return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+                }
+                int status = episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, &r);
+                mdr_result_free(&r);
+                return status;
+        }
+        struct episode_input in = {
+            .newsletter_id = n.id,
+            .season_number = (int)req_param_int(req, "season", 0),
+            .number = (int)req_param_int(req, "number", 0),
+            .author_id = exists ? e.author_id : req->viewer.id,
+            .slug = v.slug,
+            .title = v.title,
+            .subtitle = v.subtitle,
+            .body = v.body,
+            .cover_image_id = v.cover_image,
+            .cover_alt = v.cover_alt,
+            .cover_credit = v.cover_credit,
+            .status = strcmp(action, "draft") == 0 ? EPISODE_DRAFT : EPISODE_PUBLISHED,
+            .teaser = v.teaser,
+        };
+        enum ai_disclosure ai = AI_NONE;
+        if (ai_disclosure_parse(v.ai, &ai) != 0) {
+                field_problem_set(&p, "ai", "Choose how AI was used.");
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        }
+        in.ai = ai;
+        if (*v.publish_at && time_parse_iso8601(v.publish_at, &in.publish_at) != 0) {
+                field_problem_set(&p, "publish_at", "Write the time as 2026-12-01T08:00 (UTC).");
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        }
+        int64_t id;
+        int rc = episode_save(req->db, exists ? e.id : 0, &in, &id, &p);
+        if (rc == PUB_INVALID || rc == PUB_TAKEN)
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        struct episode saved;
+        if (episode_get(req->db, req->arena, id, &saved) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf to = BUF_INIT;
+        episode_path(&to, &saved);
+        rc = resp_redirect(req, arena_strndup(req->arena, to.data, to.len));
+        buf_free(&to);
+        return rc;
+}

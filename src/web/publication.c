@@ -1,0 +1,491 @@
+/* Reading pages: newsletter, season and episode, and the Follow button. */
+#include "web/publication.h"
+#include "core/arena.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "model/episode.h"
+#include "model/newsletter.h"
+#include "model/season.h"
+#include "web/cards.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MORE_FROM_AUTHOR = 3, NEWSLETTER_SEASON_EPISODES = 50 };
+
+/* Loads the newsletter named in the path, or fails the request with 404. */
+static int load_newsletter(struct request *req, struct newsletter *n)
+{
+        int rc = newsletter_find_slug(req->db, req->arena, req_path_param(req, "newsletter"), n);
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, "There is no newsletter at this address.");
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return 0;
+}
+
+static bool viewer_can_write(struct request *req, int64_t newsletter_id)
+{
+        return req_signed_in(req) &&
+               newsletter_can_write(req->db, newsletter_id, req->viewer.id, req->viewer.role);
+}
+
+static void follow_form(struct request *req, const struct newsletter *n)
+{
+        struct buf *b = &req->resp.body;
+        if (!req_signed_in(req)) {
+                html_lit(b, "<p><a class=\"button\" href=\"/login?next=/n/");
+                html_url_arg(b, n->slug);
+                html_lit(b, "\">");
+                html_text(b, _("Log in to follow"));
+                html_lit(b, "</a></p>\n");
+                return;
+        }
+        bool following = newsletter_is_following(req->db, req->viewer.id, n->id);
+        html_lit(b, "<form method=\"post\" class=\"follow\" action=\"/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "/follow\">");
+        form_csrf(req);
+        if (following) {
+                html_lit(b, "<input type=\"hidden\" name=\"follow\" value=\"0\">"
+                            "<button type=\"submit\" class=\"secondary\" aria-pressed=\"true\">");
+                html_text(b, _("Following"));
+        } else {
+                html_lit(b, "<input type=\"hidden\" name=\"follow\" value=\"1\">"
+                            "<button type=\"submit\" aria-pressed=\"false\">");
+                html_text(b, _("Follow"));
+        }
+        html_lit(b, "</button></form>\n");
+}
+
+static void feed_links(struct request *req, const struct newsletter *n)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<p class=\"feeds\">");
+        html_text(b, _("Subscribe in a feed reader:"));
+        html_lit(b, " <a href=\"/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "/feed.atom\">Atom</a> · <a href=\"/n/");
+        html_url_arg(b, n->slug);
+        html_lit(b, "/feed.json\">JSON Feed</a></p>\n");
+}
+
+static void author_link(struct buf *b, const char *handle, const char *name)
+{
+        html_lit(b, "<a href=\"/@");
+        html_url_arg(b, handle);
+        html_lit(b, "\">");
+        html_text(b, name);
+        html_lit(b, "</a>");
+}
+
+/* ------------------------------------------------------------------ newsletter */
+
+int web_newsletter(struct request *req)
+{
+        struct newsletter n;
+        if (load_newsletter(req, &n))
+                return req->resp.status;
+        int64_t now = time_now();
+        struct season *seasons;
+        int nseasons = season_list(req->db, req->arena, n.id, now, &seasons);
+        if (nseasons < 0)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf *b = &req->resp.body;
+        const char *feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", n.slug);
+        const char *feed_json = arena_printf(req->arena, "/n/%s/feed.json", n.slug);
+        struct page_meta meta = {
+            .title = n.title,
+            .description = n.description,
+            .canonical = arena_printf(req->arena, "/n/%s", n.slug),
+            .feed_atom = feed_atom,
+            .feed_json = feed_json,
+            .feed_title = n.title,
+        };
+        page_begin_meta(req, &meta);
+        html_lit(b, "<header class=\"newsletter-head\">\n<p class=\"label\">");
+        html_text(b, _("Newsletter"));
+        html_lit(b, "</p>\n<h1>");
+        html_text(b, n.title);
+        html_lit(b, "</h1>\n<p class=\"meta\">");
+        html_text(b, _("By"));
+        html_lit(b, " ");
+        author_link(b, n.owner_handle, n.owner_name);
+        const char *co = newsletter_coauthors(req->db, req->arena, n.id);
+        if (*co) {
+                html_lit(b, " ");
+                html_text(b, _("with"));
+                html_lit(b, " ");
+                /* co-author handles, each linked */
+                char *list = arena_strdup(req->arena, co), *save = NULL;
+                bool first = true;
+                for (char *h = strtok_r(list, ", ", &save); h; h = strtok_r(NULL, ", ", &save)) {
+                        if (!first)
+                                html_lit(b, ", ");
+                        first = false;
+                        html_lit(b, "<a href=\"/@");
+                        html_url_arg(b, h);
+                        html_lit(b, "\">@");
+                        html_text(b, h);
+                        html_lit(b, "</a>");
+                }
+        }
+        int64_t followers = newsletter_follower_count(req->db, n.id);
+        char text[96];
+        snprintf(text, sizeof(text),
+                 _n("%lld follower", "%lld followers", (unsigned long)followers),
+                 (long long)(followers > 0 ? followers : 0));
+        html_lit(b, " · ");
+        html_text(b, text);
+        html_lit(b, "</p>\n<div class=\"description\">");
+        html_rendered(b, n.description_html);
+        html_lit(b, "</div>\n<div class=\"actions\">");
+        follow_form(req, &n);
+        if (viewer_can_write(req, n.id)) {
+                html_lit(b, "<p><a class=\"button secondary\" href=\"/write/n/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "\">");
+                html_text(b, _("Edit newsletter"));
+                html_lit(b, "</a> <a class=\"button secondary\" href=\"/write/n/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "/episode\">");
+                html_text(b, _("New episode"));
+                html_lit(b, "</a></p>");
+        }
+        html_lit(b, "</div>\n");
+        feed_links(req, &n);
+        html_lit(b, "</header>\n");
+
+        if (nseasons == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("No seasons yet."));
+                html_lit(b, "</p>\n");
+        }
+        /* Newest season first: that is what a returning reader came for. */
+        for (int i = nseasons - 1; i >= 0; i--) {
+                struct season *s = &seasons[i];
+                html_lit(b, "<section class=\"season\" aria-labelledby=\"season-");
+                html_int(b, s->number);
+                html_lit(b, "\">\n<h2 id=\"season-");
+                html_int(b, s->number);
+                html_lit(b, "\"><a href=\"/n/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "/season/");
+                html_int(b, s->number);
+                html_lit(b, "\">");
+                snprintf(text, sizeof(text), _("Season %d"), s->number);
+                html_text(b, text);
+                html_lit(b, ": ");
+                html_text(b, s->title);
+                html_lit(b, "</a></h2>\n");
+                season_status_line(req, s);
+                html_lit(b, "<div class=\"description\">");
+                html_rendered(b, s->description_html);
+                html_lit(b, "</div>\n");
+                struct episode *eps;
+                int neps = episode_list_season(req->db, req->arena, s->id, now, &eps);
+                if (neps > 0) {
+                        html_lit(b, "<ol class=\"episode-list\">\n");
+                        for (int k = 0; k < neps && k < NEWSLETTER_SEASON_EPISODES; k++) {
+                                html_lit(b, "<li value=\"");
+                                html_int(b, eps[k].number);
+                                html_lit(b, "\"><a href=\"");
+                                episode_path(b, &eps[k]);
+                                html_lit(b, "\">");
+                                html_text(b, eps[k].title);
+                                html_lit(b, "</a> <span class=\"meta\">");
+                                html_time(req, eps[k].publish_at);
+                                html_lit(b, "</span></li>\n");
+                        }
+                        html_lit(b, "</ol>\n");
+                }
+                html_lit(b, "</section>\n");
+        }
+        return page_end(req, 200);
+}
+
+/* ------------------------------------------------------------------ season */
+
+int web_season(struct request *req)
+{
+        struct newsletter n;
+        if (load_newsletter(req, &n))
+                return req->resp.status;
+        char *end;
+        const char *num = req_path_param(req, "number");
+        long number = strtol(num, &end, 10);
+        if (*end || number < 1 || number > KD_MAX_SEASONS)
+                return req_fail(req, 404, "There is no such season.");
+        int64_t now = time_now();
+        struct season s;
+        int rc = season_find(req->db, req->arena, n.id, (int)number, now, &s);
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, "There is no such season.");
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        struct episode *eps;
+        int neps = episode_list_season(req->db, req->arena, s.id, now, &eps);
+        if (neps < 0)
+                return req_fail(req, 503, "The database is not available.");
+        char title[256];
+        snprintf(title, sizeof(title), _("Season %d: %s"), s.number, s.title);
+        struct page_meta meta = {
+            .title = title,
+            .description = s.description,
+            .feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", n.slug),
+            .feed_json = arena_printf(req->arena, "/n/%s/feed.json", n.slug),
+            .feed_title = n.title,
+        };
+        page_begin_meta(req, &meta);
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<nav class=\"breadcrumbs\" aria-label=\"");
+        html_attr(b, _("Breadcrumbs"));
+        html_lit(b, "\"><a href=\"/n/");
+        html_url_arg(b, n.slug);
+        html_lit(b, "\">");
+        html_text(b, n.title);
+        html_lit(b, "</a></nav>\n<h1>");
+        html_text(b, title);
+        html_lit(b, "</h1>\n");
+        season_status_line(req, &s);
+        html_lit(b, "<div class=\"description\">");
+        html_rendered(b, s.description_html);
+        html_lit(b, "</div>\n");
+        if (viewer_can_write(req, n.id)) {
+                html_lit(b, "<p><a class=\"button secondary\" href=\"/write/n/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "/season/");
+                html_int(b, s.number);
+                html_lit(b, "\">");
+                html_text(b, _("Edit season"));
+                html_lit(b, "</a></p>\n");
+        }
+        if (neps == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("No episodes yet."));
+                html_lit(b, "</p>\n");
+        }
+        for (int i = 0; i < neps; i++)
+                card_episode(req, &eps[i], CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+        return page_end(req, 200);
+}
+
+/* ------------------------------------------------------------------ episode */
+
+static void ai_disclosure_note(struct request *req, enum ai_disclosure ai)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<p class=\"ai-disclosure\">");
+        switch (ai) {
+        case AI_ASSISTED:
+                html_text(b, _("AI disclosure: the author used AI tools to assist with this "
+                               "episode; the writing and the judgement are theirs."));
+                break;
+        case AI_GENERATED:
+                html_text(b, _("AI disclosure: this episode was largely generated with AI and "
+                               "edited by the author."));
+                break;
+        default:
+                html_text(b, _("AI disclosure: written without AI assistance."));
+                break;
+        }
+        html_lit(b, "</p>\n");
+}
+
+static void neighbour_link(struct request *req, const struct episode *e, const char *rel,
+                           const char *label)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<a rel=\"");
+        html_attr(b, rel);
+        html_lit(b, "\" href=\"");
+        episode_path(b, e);
+        html_lit(b, "\"><span class=\"label\">");
+        html_text(b, label);
+        html_lit(b, "</span> ");
+        html_text(b, e->title);
+        html_lit(b, "</a>");
+}
+
+int web_episode(struct request *req)
+{
+        struct episode e;
+        int rc = episode_find(req->db, req->arena, req_path_param(req, "newsletter"),
+                              req_path_param(req, "episode"), &e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        int64_t now = time_now();
+        /* Drafts and scheduled episodes do not exist for readers: 404, not 403. */
+        if (rc == PUB_NOT_FOUND ||
+            !episode_viewable(req->db, &e, req->viewer.id, req->viewer.role, now))
+                return req_fail(req, 404, "There is no episode at this address.");
+        bool live = episode_is_live(&e, now);
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {
+            .title = e.title,
+            .description = *e.subtitle ? e.subtitle : e.excerpt,
+            .image = e.cover_url,
+            .image_alt = e.cover_alt,
+            .type = "article",
+            .published = live ? e.publish_at : 0,
+            .author = e.author_name,
+            .feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", e.newsletter_slug),
+            .feed_json = arena_printf(req->arena, "/n/%s/feed.json", e.newsletter_slug),
+            .feed_title = e.newsletter_title,
+            .noindex = !live,
+        };
+        page_begin_meta(req, &meta);
+        if (!live) {
+                html_lit(b, "<p class=\"notice\" role=\"status\">");
+                if (e.status == EPISODE_DRAFT) {
+                        html_text(b, _("Draft: only the newsletter's authors and admins can see "
+                                       "this page."));
+                } else {
+                        html_text(b, _("Scheduled: readers will see this episode on"));
+                        html_lit(b, " ");
+                        html_date(req, e.publish_at);
+                        html_lit(b, ".");
+                }
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "<article class=\"episode h-entry\">\n<header>\n<p class=\"label\"><a "
+                    "href=\"/n/");
+        html_url_arg(b, e.newsletter_slug);
+        html_lit(b, "\">");
+        html_text(b, e.newsletter_title);
+        html_lit(b, "</a> · <a href=\"/n/");
+        html_url_arg(b, e.newsletter_slug);
+        html_lit(b, "/season/");
+        html_int(b, e.season_number);
+        html_lit(b, "\">");
+        season_episode_label(req, e.season_number, e.number);
+        html_lit(b, "</a></p>\n<h1 class=\"p-name\">");
+        html_text(b, e.title);
+        html_lit(b, "</h1>\n");
+        if (*e.subtitle) {
+                html_lit(b, "<p class=\"subtitle p-summary\">");
+                html_text(b, e.subtitle);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "<div class=\"byline\">\n<p class=\"author p-author h-card\">");
+        author_link(b, e.author_handle, e.author_name);
+        if (*e.author_headline) {
+                html_lit(b, " <span class=\"headline\">");
+                html_text(b, e.author_headline);
+                html_lit(b, "</span>");
+        }
+        html_lit(b, "</p>\n<p class=\"meta\">");
+        if (live)
+                html_time(req, e.publish_at);
+        else
+                html_date(req, e.publish_at);
+        char text[96];
+        html_lit(b, " · ");
+        snprintf(text, sizeof(text),
+                 _n("%d min read", "%d min read", (unsigned long)e.reading_minutes),
+                 e.reading_minutes);
+        html_text(b, text);
+        if (live && e.updated_at > e.publish_at + 3600) {
+                html_lit(b, " · ");
+                html_text(b, _("updated"));
+                html_lit(b, " ");
+                html_time(req, e.updated_at);
+        }
+        html_lit(b, "</p>\n</div>\n</header>\n");
+        if (e.cover_url) {
+                html_lit(b, "<figure class=\"cover\">\n<img src=\"");
+                html_attr(b, e.cover_url);
+                html_lit(b, "\" alt=\"");
+                html_attr(b, e.cover_alt);
+                html_lit(b, "\" width=\"");
+                html_int(b, e.cover_width);
+                html_lit(b, "\" height=\"");
+                html_int(b, e.cover_height);
+                html_lit(b, "\">\n");
+                if (*e.cover_credit) {
+                        html_lit(b, "<figcaption>");
+                        html_text(b, e.cover_credit);
+                        html_lit(b, "</figcaption>\n");
+                }
+                html_lit(b, "</figure>\n");
+        }
+        html_lit(b, "<div class=\"body e-content\">\n");
+        html_rendered(b, e.body_html);
+        html_lit(b, "</div>\n");
+        ai_disclosure_note(req, e.ai);
+        if (*e.teaser) {
+                html_lit(b, "<aside class=\"teaser\" aria-label=\"");
+                html_attr(b, _("Next episode"));
+                html_lit(b, "\"><p class=\"label\">");
+                html_text(b, _("Next episode"));
+                html_lit(b, "</p><p>");
+                html_text(b, e.teaser);
+                html_lit(b, "</p></aside>\n");
+        }
+        if (viewer_can_write(req, e.newsletter_id)) {
+                html_lit(b, "<p><a class=\"button secondary\" href=\"/write/episode/");
+                html_int(b, e.id);
+                html_lit(b, "\">");
+                html_text(b, _("Edit episode"));
+                html_lit(b, "</a></p>\n");
+        }
+        html_lit(b, "</article>\n");
+
+        struct episode *prev = NULL, *next = NULL;
+        if (live)
+                episode_neighbours(req->db, req->arena, &e, now, &prev, &next);
+        if (prev || next) {
+                html_lit(b, "<nav class=\"episode-nav\" aria-label=\"");
+                html_attr(b, _("More episodes"));
+                html_lit(b, "\">\n");
+                if (prev)
+                        neighbour_link(req, prev, "prev", _("Previous"));
+                if (next)
+                        neighbour_link(req, next, "next", _("Next"));
+                html_lit(b, "</nav>\n");
+        }
+
+        html_lit(b, "<section id=\"comments\" class=\"comments\" aria-labelledby=\"comments-h\">"
+                    "<h2 id=\"comments-h\">");
+        snprintf(text, sizeof(text),
+                 _n("%d comment", "%d comments", (unsigned long)e.comment_count), e.comment_count);
+        html_text(b, text);
+        html_lit(b, "</h2></section>\n");
+
+        struct episode *more;
+        int nmore = episode_list_author(req->db, req->arena, e.author_id, e.id, now,
+                                        MORE_FROM_AUTHOR, &more);
+        if (nmore > 0) {
+                html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
+                            "id=\"more-h\">");
+                html_text(b, _("More from this author"));
+                html_lit(b, "</h2>\n");
+                for (int i = 0; i < nmore; i++)
+                        card_episode(req, &more[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
+                html_lit(b, "<p><a href=\"/@");
+                html_url_arg(b, e.author_handle);
+                html_lit(b, "\">");
+                snprintf(text, sizeof(text), _("All episodes by %s"), e.author_name);
+                html_text(b, text);
+                html_lit(b, "</a></p>\n</section>\n");
+        }
+        return page_end(req, 200);
+}
+
+/* ------------------------------------------------------------------ follow */
+
+int web_follow(struct request *req)
+{
+        struct newsletter n;
+        if (load_newsletter(req, &n))
+                return req->resp.status;
+        bool on = req_param_bool(req, "follow");
+        if (newsletter_set_following(req->db, req->viewer.id, n.id, on) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
+}
