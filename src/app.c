@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "model/episode.h"
 #include "model/session.h"
 #include "web/errors.h"
 
@@ -325,6 +326,13 @@ int app_serve(struct app *app)
         while (!stop_requested) {
                 sleep(1);
                 int64_t now = time_now();
+                /* Readers see a scheduled episode at its time whatever this does; this only
+                 * keeps the stored status honest for the editor and exports. */
+                if (now % 5 == 0) {
+                        struct db *db = app_thread_db(app);
+                        if (db)
+                                episode_publish_due(db, now);
+                }
                 if (now - last_purge >= 3600) {
                         struct db *db = app_thread_db(app);
                         if (db)

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -39,6 +40,9 @@ static const char USAGE[] =
     "  member disable HANDLE         block a member from logging in (ends their sessions)\n"
     "  member enable HANDLE          undo disable\n"
     "  render [--member] FILE        print the HTML of a Markdown file\n"
+    "  import markdown DIR   import newsletters, seasons and episodes from Markdown files\n"
+    "  import json FILE      load an export into an empty site\n"
+    "  export FILE           write the whole site as JSON (\"-\": standard output)\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -94,6 +98,24 @@ static const char USAGE_RENDER[] =
     "the HTML. --member renders it as a comment: no images, no headings, nofollow links.\n"
     "Exits 1 with the reason on standard error when the text is refused (over 1 MiB, not\n"
     "UTF-8, an image without alt text).\n";
+
+static const char USAGE_IMPORT[] =
+    "Usage:\n"
+    "  kindred import markdown DIR\n"
+    "  kindred import json FILE\n"
+    "\n"
+    "import markdown reads every *.md file of DIR in name order. Each starts with front matter\n"
+    "between two \"---\" lines saying what it is (kind: newsletter, season or episode) and\n"
+    "where it belongs; the rest is its description or text. Covers are read relative to DIR.\n"
+    "See docs/import-export.md. import json loads the output of kindred export into a site\n"
+    "with no members yet (kindred init without --demo). Either way the import is all or\n"
+    "nothing: a bad file is reported with its name and line, and nothing is kept.\n";
+static const char USAGE_EXPORT[] =
+    "Usage: kindred export FILE\n"
+    "\n"
+    "Writes the whole site as JSON to FILE (\"-\": standard output): members with their password\n"
+    "hashes (keep the file private), newsletters, co-authors, seasons, episodes, cover images\n"
+    "and follows. kindred import json FILE into an empty site gives the same site back.\n";
 
 struct cli {
         struct config config;
@@ -442,6 +464,80 @@ cleanup:
         return rc;
 }
 
+static int cmd_import(struct cli *cli, const char *kind, const char *path)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        struct import_report r = {0};
+        int rc;
+        if (strcmp(kind, "markdown") == 0) {
+                rc = import_markdown_dir(db, cli->config.data_dir, path, &r);
+        } else {
+                struct buf text = BUF_INIT;
+                FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+                if (!f) {
+                        fprintf(stderr, "kindred: cannot open %s: %s\n", path, strerror(errno));
+                        db_close(db);
+                        return 1;
+                }
+                char chunk[65536];
+                size_t n;
+                while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                        buf_append(&text, chunk, n);
+                if (f != stdin)
+                        fclose(f);
+                rc =
+                    import_json(db, cli->config.data_dir, text.data ? text.data : "", text.len, &r);
+                buf_free(&text);
+        }
+        db_close(db);
+        if (rc != 0) {
+                fprintf(stderr, "kindred: nothing was imported: %s\n", r.error);
+                return 1;
+        }
+        printf("Imported %d members, %d newsletters, %d seasons, %d episodes and %d images.\n",
+               r.members, r.newsletters, r.seasons, r.episodes, r.images);
+        return 0;
+}
+
+static int cmd_export(struct cli *cli, const char *path)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        struct buf out = BUF_INIT;
+        char error[256];
+        int rc = export_json(db, cli->config.data_dir, &out, error, sizeof(error));
+        db_close(db);
+        if (rc != 0) {
+                fprintf(stderr, "kindred: export failed: %s\n", error);
+                buf_free(&out);
+                return 1;
+        }
+        bool to_stdout = strcmp(path, "-") == 0;
+        /* Write next to the target and rename, so a failed export never leaves half a file. */
+        char tmp[4096];
+        snprintf(tmp, sizeof(tmp), "%s.partial", path);
+        FILE *f = to_stdout ? stdout : fopen(tmp, "wb");
+        if (!f) {
+                fprintf(stderr, "kindred: cannot write %s: %s\n", tmp, strerror(errno));
+                buf_free(&out);
+                return 1;
+        }
+        bool ok = fwrite(out.data, 1, out.len, f) == out.len;
+        ok = (to_stdout ? fflush(f) : fclose(f)) == 0 && ok;
+        if (!to_stdout && ok && rename(tmp, path) != 0)
+                ok = false;
+        if (!ok) {
+                fprintf(stderr, "kindred: cannot write %s\n", path);
+                if (!to_stdout)
+                        unlink(tmp);
+        }
+        buf_free(&out);
+        return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
         if (sodium_init() < 0) {
@@ -469,6 +565,10 @@ int main(int argc, char **argv)
                 help = USAGE_MEMBER;
         else if (cmd && strcmp(cmd, "render") == 0)
                 help = USAGE_RENDER;
+        else if (cmd && strcmp(cmd, "import") == 0)
+                help = USAGE_IMPORT;
+        else if (cmd && strcmp(cmd, "export") == 0)
+                help = USAGE_EXPORT;
 
         int first = parse_options(argc, argv, &cli, help);
         if (first == -2)
@@ -504,6 +604,21 @@ int main(int argc, char **argv)
                         return 2;
                 }
                 return cmd_render(&cli, args[1]);
+        }
+        if (strcmp(args[0], "import") == 0) {
+                if (nargs != 3 ||
+                    (strcmp(args[1], "markdown") != 0 && strcmp(args[1], "json") != 0)) {
+                        fputs(USAGE_IMPORT, stderr);
+                        return 2;
+                }
+                return cmd_import(&cli, args[1], args[2]);
+        }
+        if (strcmp(args[0], "export") == 0) {
+                if (nargs != 2) {
+                        fputs(USAGE_EXPORT, stderr);
+                        return 2;
+                }
+                return cmd_export(&cli, args[1]);
         }
         fprintf(stderr, "kindred: unknown command or arguments: %s\nTry 'kindred --help'.\n",
                 args[0]);

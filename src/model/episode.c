@@ -10,6 +10,7 @@
 #include "model/newsletter.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const status_names[] = {"draft", "scheduled", "published"};
@@ -604,4 +605,40 @@ int episode_set_times(struct db *db, int64_t id, int64_t created_at, int64_t upd
         int rc = db_step(s);
         db_finish(s);
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+int episode_refresh_rendering(struct db *db, int64_t id)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT body FROM episode WHERE id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, id);
+        int step = db_step(s);
+        char *body = step == DB_ROW ? strdup(db_col_text(s, 0)) : NULL;
+        db_finish(s);
+        if (step != DB_ROW)
+                return step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
+        struct mdr_result r;
+        int rc = PUB_INVALID;
+        if (mdr_render(body, strlen(body), MDR_ARTICLE, &r) == 0) {
+                struct arena *a = arena_new();
+                char *excerpt = make_excerpt(a, r.text.data ? r.text.data : "", r.text.len);
+                s = db_prepare(db, "UPDATE episode SET body_html = ?2, body_text = ?3, excerpt = "
+                                   "?4, words = ?5, reading_minutes = ?6 WHERE id = ?1");
+                rc = PUB_DB_ERROR;
+                if (s) {
+                        db_bind_int(s, 1, id);
+                        db_bind_textn(s, 2, r.html.data ? r.html.data : "", r.html.len);
+                        db_bind_textn(s, 3, r.text.data ? r.text.data : "", r.text.len);
+                        db_bind_text(s, 4, excerpt);
+                        db_bind_int(s, 5, r.words);
+                        db_bind_int(s, 6, r.reading_minutes ? r.reading_minutes : 1);
+                        rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+                        db_finish(s);
+                }
+                arena_free(a);
+        }
+        mdr_result_free(&r);
+        free(body);
+        return rc;
 }

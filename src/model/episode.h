@@ -125,6 +125,11 @@ int episode_each_live(struct db *db, int64_t now, int limit,
  * PUB_DB_ERROR. */
 int episode_set_times(struct db *db, int64_t id, int64_t created_at, int64_t updated_at);
 
+/* Renders episode id's Markdown again and stores the HTML, plain text, excerpt, word count and
+ * reading time (after an import, or when the renderer changed). Returns PUB_OK, PUB_NOT_FOUND,
+ * PUB_INVALID (the Markdown no longer renders) or PUB_DB_ERROR. */
+int episode_refresh_rendering(struct db *db, int64_t id);
+
 /* Marks scheduled episodes whose time has come as published (bookkeeping: visibility never
  * waits for this). Returns the number changed or a negative enum pub_result. */
 int episode_publish_due(struct db *db, int64_t now);

@@ -199,21 +199,19 @@ fail:
         return -1;
 }
 
-int image_store(struct db *db, const char *data_dir, const void *data, size_t len,
-                int64_t uploader_id, int64_t *id)
+int image_save_file(const char *data_dir, const void *data, size_t len, struct image_info *info,
+                    char *hex)
 {
-        struct image_info info;
-        int rc = image_sniff(data, len, &info);
+        int rc = image_sniff(data, len, info);
         if (rc != IMAGE_OK)
                 return rc;
         unsigned char digest[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(digest, data, len);
-        char hex[crypto_hash_sha256_BYTES * 2 + 1];
-        sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+        sodium_bin2hex(hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof(digest));
 
         char dir[4096], path[4096];
         if ((size_t)snprintf(dir, sizeof(dir), "%s/media", data_dir) >= sizeof(dir) ||
-            (size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hex, info.ext) >= sizeof(path))
+            (size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hex, info->ext) >= sizeof(path))
                 return IMAGE_IO_ERROR;
         if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
                 log_error("cannot create %s: %s", dir, strerror(errno));
@@ -226,6 +224,17 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
                         return IMAGE_IO_ERROR;
                 }
         }
+        return IMAGE_OK;
+}
+
+int image_store(struct db *db, const char *data_dir, const void *data, size_t len,
+                int64_t uploader_id, int64_t *id)
+{
+        struct image_info info;
+        char hex[crypto_hash_sha256_BYTES * 2 + 1];
+        int rc = image_save_file(data_dir, data, len, &info, hex);
+        if (rc != IMAGE_OK)
+                return rc;
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO image (sha256, mime, width, height, bytes, uploader_id, created_at) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "

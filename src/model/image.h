@@ -33,6 +33,12 @@ int image_sniff(const void *data, size_t len, struct image_info *out);
 /* A msgid explaining a negative image_result to the person who uploaded. */
 const char *image_problem(int result);
 
+/* Checks data with image_sniff and writes it to <data_dir>/media/<sha256>.<ext> (atomically;
+ * nothing is written when that file is already there), without recording it. Fills *info and
+ * sha256_hex (65 bytes). Returns IMAGE_OK or a negative enum image_result. */
+int image_save_file(const char *data_dir, const void *data, size_t len, struct image_info *info,
+                    char *sha256_hex);
+
 /* Checks data with image_sniff, writes it to <data_dir>/media/<sha256>.<ext> (atomically, once:
  * the same bytes uploaded twice are one image) and records it. Sets *id. Returns IMAGE_OK or a
  * negative enum image_result. */

@@ -1,0 +1,484 @@
+/* JSON export and import of a whole site. The export is deterministic (rows by id, keys in a
+ * fixed order), so export → import into an empty site → export gives the same bytes. Derived
+ * columns (rendered HTML, plain text, excerpts, counts) are not exported: the import renders
+ * them again with this version's renderer. */
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "db/db.h"
+#include "markdown/markdown.h"
+#include "model/episode.h"
+#include "model/image.h"
+#include "model/transfer.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXPORT_FORMAT = 1 };
+
+/* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n') or
+ * text ('t'). */
+struct column {
+        const char *name;
+        char type;
+};
+
+/* One exported table: the SELECT (columns in the order of cols, ordered by key) and the
+ * INSERT that puts a row back (?1..?N in the same order). */
+struct table {
+        const char *name;
+        const char *select;
+        const char *insert;
+        const struct column *cols;
+};
+
+static const struct column member_cols[] = {
+    {"id", 'i'},       {"handle", 't'},     {"display_name", 't'},  {"headline", 't'},
+    {"bio", 't'},      {"email", 't'},      {"password_hash", 't'}, {"role", 't'},
+    {"disabled", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'},    {NULL, 0}};
+static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}, {NULL, 0}};
+static const struct column newsletter_cols[] = {
+    {"id", 'i'},       {"slug", 't'},       {"title", 't'},      {"description", 't'},
+    {"owner_id", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'}, {NULL, 0}};
+static const struct column coauthor_cols[] = {
+    {"newsletter_id", 'i'}, {"member_id", 'i'}, {NULL, 0}};
+static const struct column season_cols[] = {
+    {"id", 'i'},          {"newsletter_id", 'i'}, {"number", 'i'},     {"title", 't'},
+    {"description", 't'}, {"cadence", 't'},       {"cadence_n", 'i'},  {"status", 't'},
+    {"returns_at", 'n'},  {"created_at", 'i'},    {"updated_at", 'i'}, {NULL, 0}};
+static const struct column episode_cols[] = {{"id", 'i'},
+                                             {"newsletter_id", 'i'},
+                                             {"season_id", 'i'},
+                                             {"number", 'i'},
+                                             {"author_id", 'i'},
+                                             {"slug", 't'},
+                                             {"title", 't'},
+                                             {"subtitle", 't'},
+                                             {"body", 't'},
+                                             {"cover_image_id", 'n'},
+                                             {"cover_alt", 't'},
+                                             {"cover_credit", 't'},
+                                             {"status", 't'},
+                                             {"publish_at", 'i'},
+                                             {"ai_disclosure", 't'},
+                                             {"teaser", 't'},
+                                             {"created_at", 'i'},
+                                             {"updated_at", 'i'},
+                                             {NULL, 0}};
+static const struct column follow_cols[] = {
+    {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+
+/* In dependency order: a row only refers to rows of tables before it. Images come separately
+ * (their bytes live in files). */
+static const struct table tables[] = {
+    {"members",
+     "SELECT id, handle, display_name, headline, bio, email, password_hash, role, disabled, "
+     "created_at, updated_at FROM member ORDER BY id",
+     "INSERT INTO member (id, handle, handle_key, display_name, headline, bio, email, email_key, "
+     "password_hash, role, disabled, created_at, updated_at) VALUES (?1, ?2, lower(?2), ?3, ?4, "
+     "?5, ?6, lower(?6), ?7, ?8, ?9, ?10, ?11)",
+     member_cols},
+    {"settings", "SELECT key, value FROM setting ORDER BY key",
+     "INSERT INTO setting (key, value) VALUES (?1, ?2)", setting_cols},
+    {"newsletters",
+     "SELECT id, slug, title, description, owner_id, created_at, updated_at FROM newsletter "
+     "ORDER BY id",
+     "INSERT INTO newsletter (id, slug, title, description, owner_id, created_at, updated_at) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     newsletter_cols},
+    {"coauthors",
+     "SELECT newsletter_id, member_id FROM newsletter_author ORDER BY newsletter_id, member_id",
+     "INSERT INTO newsletter_author (newsletter_id, member_id) VALUES (?1, ?2)", coauthor_cols},
+    {"seasons",
+     "SELECT id, newsletter_id, number, title, description, cadence, cadence_n, status, "
+     "returns_at, created_at, updated_at FROM season ORDER BY id",
+     "INSERT INTO season (id, newsletter_id, number, title, description, cadence, cadence_n, "
+     "status, returns_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11)",
+     season_cols},
+    {"episodes",
+     "SELECT id, newsletter_id, season_id, number, author_id, slug, title, subtitle, body, "
+     "cover_image_id, cover_alt, cover_credit, status, publish_at, ai_disclosure, teaser, "
+     "created_at, updated_at FROM episode ORDER BY id",
+     "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, title, "
+     "subtitle, body, cover_image_id, cover_alt, cover_credit, status, publish_at, "
+     "ai_disclosure, teaser, created_at, updated_at, body_html, body_text) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '', '')",
+     episode_cols},
+    {"follows",
+     "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
+     "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+};
+
+static int say(char *error, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int say(char *error, size_t size, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(error, size, fmt, ap);
+        va_end(ap);
+        return -1;
+}
+
+static json_t *export_rows(struct db *db, const struct table *t)
+{
+        struct db_stmt *s = db_prepare(db, t->select);
+        if (!s)
+                return NULL;
+        json_t *rows = json_array();
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                json_t *row = json_object();
+                for (int c = 0; t->cols[c].name; c++) {
+                        json_t *v;
+                        if (t->cols[c].type == 't')
+                                v = json_string(db_col_text(s, c));
+                        else if (t->cols[c].type == 'n' && db_col_is_null(s, c))
+                                v = json_null();
+                        else
+                                v = json_integer(db_col_int(s, c));
+                        json_object_set_new(row, t->cols[c].name, v);
+                }
+                json_array_append_new(rows, row);
+        }
+        db_finish(s);
+        if (rc != DB_DONE) {
+                json_decref(rows);
+                return NULL;
+        }
+        return rows;
+}
+
+static json_t *export_images(struct db *db, const char *data_dir, char *error, size_t size)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT id, sha256, mime, uploader_id, created_at FROM "
+                                           "image ORDER BY id");
+        if (!s)
+                return NULL;
+        json_t *rows = json_array();
+        int rc;
+        struct buf bytes = BUF_INIT;
+        while ((rc = db_step(s)) == DB_ROW) {
+                const char *sha = db_col_text(s, 1), *mime = db_col_text(s, 2);
+                const char *ext = strchr(mime, '/') ? strchr(mime, '/') + 1 : "";
+                if (strcmp(ext, "jpeg") == 0)
+                        ext = "jpg";
+                char path[4096];
+                snprintf(path, sizeof(path), "%s/media/%s.%s", data_dir, sha, ext);
+                buf_reset(&bytes);
+                FILE *f = fopen(path, "rb");
+                if (!f) {
+                        say(error, size, "image file %s is missing", path);
+                        rc = DB_ERROR;
+                        break;
+                }
+                char chunk[65536];
+                size_t n;
+                while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                        buf_append(&bytes, chunk, n);
+                fclose(f);
+                size_t b64len =
+                    sodium_base64_ENCODED_LEN(bytes.len, sodium_base64_VARIANT_ORIGINAL);
+                char *b64 = malloc(b64len);
+                sodium_bin2base64(b64, b64len,
+                                  (const unsigned char *)(bytes.data ? bytes.data : ""), bytes.len,
+                                  sodium_base64_VARIANT_ORIGINAL);
+                json_t *row = json_object();
+                json_object_set_new(row, "id", json_integer(db_col_int(s, 0)));
+                json_object_set_new(row, "sha256", json_string(sha));
+                json_object_set_new(row, "uploader_id",
+                                    db_col_is_null(s, 3) ? json_null()
+                                                         : json_integer(db_col_int(s, 3)));
+                json_object_set_new(row, "created_at", json_integer(db_col_int(s, 4)));
+                json_object_set_new(row, "data", json_string(b64));
+                free(b64);
+                json_array_append_new(rows, row);
+        }
+        buf_free(&bytes);
+        db_finish(s);
+        if (rc != DB_DONE) {
+                json_decref(rows);
+                return NULL;
+        }
+        return rows;
+}
+
+int export_json(struct db *db, const char *data_dir, struct buf *out, char *error, size_t size)
+{
+        *error = '\0';
+        json_t *root = json_object();
+        json_object_set_new(root, "kindred_export", json_integer(EXPORT_FORMAT));
+        json_object_set_new(root, "schema", json_integer(db_schema_version(db)));
+        int rc = 0;
+        /* One read transaction, so the export is a consistent snapshot. */
+        if (db_begin(db) != DB_OK) {
+                json_decref(root);
+                return say(error, size, "the database is busy");
+        }
+        for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]) && rc == 0; i++) {
+                json_t *rows = export_rows(db, &tables[i]);
+                if (!rows) {
+                        rc = say(error, size, "cannot read %s", tables[i].name);
+                        break;
+                }
+                json_object_set_new(root, tables[i].name, rows);
+                if (strcmp(tables[i].name, "coauthors") == 0) {
+                        /* images before the seasons and episodes that use them */
+                        json_t *images = export_images(db, data_dir, error, size);
+                        if (!images)
+                                rc = *error ? -1 : say(error, size, "cannot read images");
+                        else
+                                json_object_set_new(root, "images", images);
+                }
+        }
+        db_rollback(db);
+        if (rc == 0) {
+                char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+                if (!text) {
+                        rc = say(error, size, "out of memory writing JSON");
+                } else {
+                        buf_puts(out, text);
+                        buf_putc(out, '\n');
+                        free(text);
+                }
+        }
+        json_decref(root);
+        return rc;
+}
+
+/* ------------------------------------------------------------------ import */
+
+static int fail(struct import_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(struct import_report *r, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->error, sizeof(r->error), fmt, ap);
+        va_end(ap);
+        return -1;
+}
+
+static int import_rows(struct db *db, const struct table *t, json_t *rows, struct import_report *r)
+{
+        if (!json_is_array(rows))
+                return fail(r, "\"%s\" must be a list", t->name);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row)
+        {
+                if (!json_is_object(row))
+                        return fail(r, "%s[%zu] must be an object", t->name, i);
+                struct db_stmt *s = db_prepare(db, t->insert);
+                if (!s)
+                        return fail(r, "cannot write %s", t->name);
+                for (int c = 0; t->cols[c].name; c++) {
+                        json_t *v = json_object_get(row, t->cols[c].name);
+                        if (t->cols[c].type == 't' && json_is_string(v)) {
+                                db_bind_textn(s, c + 1, json_string_value(v),
+                                              json_string_length(v));
+                        } else if (t->cols[c].type != 't' && json_is_integer(v)) {
+                                db_bind_int(s, c + 1, json_integer_value(v));
+                        } else if (t->cols[c].type == 'n' && json_is_null(v)) {
+                                db_bind_null(s, c + 1);
+                        } else {
+                                db_finish(s);
+                                return fail(r, "%s[%zu].%s is missing or of the wrong type",
+                                            t->name, i, t->cols[c].name);
+                        }
+                }
+                int rc = db_step(s);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return fail(r, "%s[%zu] was refused by the database (%s)", t->name, i,
+                                    rc == DB_CONSTRAINT ? "a duplicate or a broken reference"
+                                                        : db_errmsg(db));
+        }
+        return 0;
+}
+
+static int import_images(struct db *db, const char *data_dir, json_t *rows, struct import_report *r)
+{
+        if (!json_is_array(rows))
+                return fail(r, "\"images\" must be a list");
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row)
+        {
+                json_t *id = json_object_get(row, "id"), *data = json_object_get(row, "data");
+                json_t *sha = json_object_get(row, "sha256"),
+                       *up = json_object_get(row, "uploader_id");
+                json_t *created = json_object_get(row, "created_at");
+                if (!json_is_integer(id) || !json_is_string(data) || !json_is_string(sha) ||
+                    !json_is_integer(created) || !(json_is_null(up) || json_is_integer(up)))
+                        return fail(r, "images[%zu] is missing a field", i);
+                size_t cap = json_string_length(data) / 4 * 3 + 3;
+                unsigned char *bytes = malloc(cap ? cap : 1);
+                size_t len = 0;
+                if (sodium_base642bin(bytes, cap, json_string_value(data), json_string_length(data),
+                                      NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+                        free(bytes);
+                        return fail(r, "images[%zu].data is not base64", i);
+                }
+                struct image_info info;
+                char hex[65];
+                int rc = image_save_file(data_dir, bytes, len, &info, hex);
+                free(bytes);
+                if (rc != IMAGE_OK)
+                        return fail(r, "images[%zu]: %s", i, image_problem(rc));
+                if (strcmp(hex, json_string_value(sha)) != 0)
+                        return fail(r, "images[%zu]: the data does not match its sha256", i);
+                struct db_stmt *s = db_prepare(
+                    db, "INSERT INTO image (id, sha256, mime, width, height, bytes, uploader_id, "
+                        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                if (!s)
+                        return fail(r, "cannot write images");
+                db_bind_int(s, 1, json_integer_value(id));
+                db_bind_text(s, 2, hex);
+                db_bind_text(s, 3, info.mime);
+                db_bind_int(s, 4, info.width);
+                db_bind_int(s, 5, info.height);
+                db_bind_int(s, 6, (int64_t)len);
+                if (json_is_integer(up))
+                        db_bind_int(s, 7, json_integer_value(up));
+                else
+                        db_bind_null(s, 7);
+                db_bind_int(s, 8, json_integer_value(created));
+                rc = db_step(s);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return fail(r, "images[%zu] was refused by the database", i);
+                r->images++;
+        }
+        return 0;
+}
+
+/* Renders the Markdown descriptions and episode bodies the export left out. */
+static int render_derived(struct db *db, struct import_report *r)
+{
+        static const char *const selects[] = {"SELECT id, description FROM newsletter",
+                                              "SELECT id, description FROM season"};
+        static const char *const updates[] = {
+            "UPDATE newsletter SET description_html = ?2 WHERE id = ?1",
+            "UPDATE season SET description_html = ?2 WHERE id = ?1"};
+        for (int k = 0; k < 2; k++) {
+                struct db_stmt *s = db_prepare(db, selects[k]);
+                if (!s)
+                        return fail(r, "cannot read descriptions");
+                while (db_step(s) == DB_ROW) {
+                        const char *md = db_col_text(s, 1);
+                        struct mdr_result out;
+                        mdr_render(md, strlen(md), MDR_ARTICLE, &out);
+                        struct db_stmt *u = db_prepare(db, updates[k]);
+                        int rc = DB_ERROR;
+                        if (u) {
+                                db_bind_int(u, 1, db_col_int(s, 0));
+                                db_bind_textn(u, 2, out.html.data ? out.html.data : "",
+                                              out.html.len);
+                                rc = db_step(u);
+                                db_finish(u);
+                        }
+                        mdr_result_free(&out);
+                        if (rc != DB_DONE) {
+                                db_finish(s);
+                                return fail(r, "cannot store a rendered description");
+                        }
+                }
+                db_finish(s);
+        }
+        struct db_stmt *s = db_prepare(db, "SELECT id FROM episode ORDER BY id");
+        if (!s)
+                return fail(r, "cannot read episodes");
+        struct buf ids = BUF_INIT;
+        while (db_step(s) == DB_ROW) {
+                int64_t id = db_col_int(s, 0);
+                buf_append(&ids, &id, sizeof(id));
+        }
+        db_finish(s);
+        int rc = 0;
+        for (size_t i = 0; i + sizeof(int64_t) <= ids.len && rc == 0; i += sizeof(int64_t)) {
+                int64_t id;
+                memcpy(&id, ids.data + i, sizeof(id));
+                if (episode_refresh_rendering(db, id) != PUB_OK)
+                        rc = fail(r, "episode %lld does not render", (long long)id);
+                else
+                        r->episodes++;
+        }
+        buf_free(&ids);
+        return rc;
+}
+
+static int64_t count_rows(struct db *db, const char *sql)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        if (!s)
+                return -1;
+        int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+        db_finish(s);
+        return n;
+}
+
+int import_json(struct db *db, const char *data_dir, const char *text, size_t len,
+                struct import_report *r)
+{
+        memset(r, 0, sizeof(*r));
+        json_error_t jerr;
+        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!root)
+                return fail(r, "line %d: %s", jerr.line, jerr.text);
+        int rc = 0;
+        json_t *format = json_object_get(root, "kindred_export");
+        if (!json_is_integer(format) || json_integer_value(format) != EXPORT_FORMAT) {
+                rc = fail(r, "this is not a Kindred export (format %d)", EXPORT_FORMAT);
+                goto done;
+        }
+        json_t *schema = json_object_get(root, "schema");
+        if (!json_is_integer(schema) || json_integer_value(schema) > db_schema_latest()) {
+                rc = fail(r, "the export comes from a newer Kindred (schema %lld)",
+                          (long long)json_integer_value(schema));
+                goto done;
+        }
+        if (db_begin(db) != DB_OK) {
+                rc = fail(r, "the database is busy");
+                goto done;
+        }
+        if (count_rows(db, "SELECT (SELECT count(*) FROM member) + (SELECT count(*) FROM "
+                           "newsletter)") != 0) {
+                rc = fail(r, "the site is not empty: import into a new data folder "
+                             "(kindred init without --demo)");
+                goto rollback;
+        }
+        for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]) && rc == 0; i++) {
+                json_t *rows = json_object_get(root, tables[i].name);
+                rc = import_rows(db, &tables[i], rows ? rows : json_array(), r);
+                if (rows == NULL)
+                        rc = fail(r, "\"%s\" is missing", tables[i].name);
+                if (rc == 0 && strcmp(tables[i].name, "coauthors") == 0) {
+                        json_t *images = json_object_get(root, "images");
+                        rc = images ? import_images(db, data_dir, images, r)
+                                    : fail(r, "\"images\" is missing");
+                }
+        }
+        if (rc == 0)
+                rc = render_derived(db, r);
+        if (rc == 0) {
+                r->members = (int)count_rows(db, "SELECT count(*) FROM member");
+                r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");
+                r->seasons = (int)count_rows(db, "SELECT count(*) FROM season");
+                if (db_commit(db) != DB_OK)
+                        rc = fail(r, "the database could not save the import");
+        }
+rollback:
+        if (rc != 0) {
+                db_rollback(db);
+                r->members = r->newsletters = r->seasons = r->episodes = r->images = 0;
+        }
+done:
+        json_decref(root);
+        return rc;
+}
