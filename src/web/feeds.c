@@ -109,7 +109,12 @@ static int render_atom(struct request *req, const struct feed *f)
                 html_attr(b, e->newsletter_title);
                 html_lit(b, "\"/>\n<summary type=\"text\">");
                 html_text(b, *e->subtitle ? e->subtitle : e->excerpt);
-                html_lit(b, "</summary>\n<content type=\"html\" xml:base=\"");
+                html_lit(b, "</summary>\n");
+                if (!req->config->guests_can_read) { /* members-only site: summaries only */
+                        html_lit(b, "</entry>\n");
+                        continue;
+                }
+                html_lit(b, "<content type=\"html\" xml:base=\"");
                 html_attr(b, url);
                 html_lit(b, "\">");
                 const char *body = episode_body_html(req->db, req->arena, e->id);
@@ -160,8 +165,13 @@ static int render_json(struct request *req, const struct feed *f, const char *at
                 json_object_set_new(it, "id", json_string(url));
                 json_object_set_new(it, "url", json_string(url));
                 json_object_set_new(it, "title", json_string(e->title));
-                const char *body = episode_body_html(req->db, req->arena, e->id);
-                json_object_set_new(it, "content_html", json_string(body ? body : ""));
+                if (req->config->guests_can_read) {
+                        const char *body = episode_body_html(req->db, req->arena, e->id);
+                        json_object_set_new(it, "content_html", json_string(body ? body : ""));
+                } else { /* members-only site: JSON Feed needs content, so the summary */
+                        json_object_set_new(it, "content_text",
+                                            json_string(*e->subtitle ? e->subtitle : e->excerpt));
+                }
                 json_object_set_new(it, "summary",
                                     json_string(*e->subtitle ? e->subtitle : e->excerpt));
                 if (e->cover_url)

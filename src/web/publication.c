@@ -1,6 +1,7 @@
 /* Reading pages: newsletter, season and episode, and the Follow button. */
 #include "web/publication.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -325,6 +326,14 @@ int web_episode(struct request *req)
             !episode_viewable(req->db, &e, req->viewer.id, req->viewer.role, now))
                 return req_fail(req, 404, "There is no episode at this address.");
         bool live = episode_is_live(&e, now);
+        if (!req_signed_in(req) && !req->config->guests_can_read) {
+                struct buf to = BUF_INIT;
+                buf_puts(&to, "/login?next=");
+                html_url_arg(&to, req->path);
+                int status = resp_redirect(req, to.data);
+                buf_free(&to);
+                return status;
+        }
         struct buf *b = &req->resp.body;
         struct page_meta meta = {
             .title = e.title,
