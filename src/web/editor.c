@@ -775,7 +775,7 @@ int web_write_episode(struct request *req)
             .teaser = v.teaser,
         };
         enum ai_disclosure ai = AI_NONE;
-        if (ai_disclosure_parse(v.ai, &ai) != 0) {
+        if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {
                 field_problem_set(&p, "ai", "Choose how AI was used.");
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
