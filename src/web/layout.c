@@ -342,7 +342,11 @@ void html_time(struct request *req, int64_t t)
         html_attr(b, iso);
         html_lit(b, "\">");
         char text[96];
-        if (ago < 60) {
+        if (ago < -60) { /* a future time (a schedule): the day itself says more */
+                char day[16];
+                snprintf(day, sizeof(day), "%.10s", iso);
+                html_text(b, day);
+        } else if (ago < 60) {
                 html_text(b, _("just now"));
         } else {
                 static const struct {

@@ -416,3 +416,176 @@ void form_append(char *body, size_t size, const char *name, const char *value)
         }
         body[used] = '\0';
 }
+
+/* ---------------------------------------------------------------- multipart bodies */
+
+static void mp_append(struct multipart *m, const void *data, size_t len)
+{
+        if (m->len + len + 1 > m->cap) {
+                size_t cap = m->cap ? m->cap : 4096;
+                while (m->len + len + 1 > cap)
+                        cap *= 2;
+                m->data = realloc(m->data, cap);
+                m->cap = cap;
+        }
+        memcpy(m->data + m->len, data, len);
+        m->len += len;
+        m->data[m->len] = '\0';
+}
+
+static void mp_puts(struct multipart *m, const char *s)
+{
+        mp_append(m, s, strlen(s));
+}
+
+void mp_init(struct multipart *m)
+{
+        memset(m, 0, sizeof(*m));
+        static unsigned counter;
+        snprintf(m->boundary, sizeof(m->boundary), "----KindredTestBoundary%ld%u", (long)getpid(),
+                 ++counter);
+}
+
+void mp_field(struct multipart *m, const char *name, const char *value)
+{
+        mp_puts(m, "--");
+        mp_puts(m, m->boundary);
+        mp_puts(m, "\r\nContent-Disposition: form-data; name=\"");
+        mp_puts(m, name);
+        mp_puts(m, "\"\r\n\r\n");
+        mp_puts(m, value);
+        mp_puts(m, "\r\n");
+}
+
+void mp_file(struct multipart *m, const char *name, const char *filename, const char *content_type,
+             const void *data, size_t len)
+{
+        mp_puts(m, "--");
+        mp_puts(m, m->boundary);
+        mp_puts(m, "\r\nContent-Disposition: form-data; name=\"");
+        mp_puts(m, name);
+        mp_puts(m, "\"; filename=\"");
+        mp_puts(m, filename);
+        mp_puts(m, "\"\r\nContent-Type: ");
+        mp_puts(m, content_type);
+        mp_puts(m, "\r\n\r\n");
+        mp_append(m, data, len);
+        mp_puts(m, "\r\n");
+}
+
+void mp_finish(struct multipart *m, char *content_type, size_t size)
+{
+        mp_puts(m, "--");
+        mp_puts(m, m->boundary);
+        mp_puts(m, "--\r\n");
+        snprintf(content_type, size, "multipart/form-data; boundary=%s", m->boundary);
+}
+
+void mp_free(struct multipart *m)
+{
+        free(m->data);
+        memset(m, 0, sizeof(*m));
+}
+
+/* ---------------------------------------------------------------- logging in */
+
+int kd_login(int port, struct jar *j, const char *login, const char *password)
+{
+        struct http_resp r;
+        char cookie[1024], csrf[128], body[1024] = "";
+        jar_header(j, cookie, sizeof(cookie));
+        if (http_do(port, "GET", "/login", cookie, NULL, NULL, 0, &r) < 0)
+                return -1;
+        jar_update(j, &r);
+        bool found = find_csrf(r.body, csrf, sizeof(csrf));
+        resp_free(&r);
+        if (!found)
+                return -1;
+        form_append(body, sizeof(body), "_csrf", csrf);
+        form_append(body, sizeof(body), "login", login);
+        form_append(body, sizeof(body), "password", password);
+        jar_header(j, cookie, sizeof(cookie));
+        if (http_do(port, "POST", "/login", cookie, "application/x-www-form-urlencoded", body,
+                    strlen(body), &r) < 0)
+                return -1;
+        jar_update(j, &r);
+        int status = r.status;
+        resp_free(&r);
+        return status;
+}
+
+/* ---------------------------------------------------------------- reading forms */
+
+/* Copies s[0..len) into out, decoding the character references html.c writes. */
+static void html_unescape(const char *s, size_t len, char *out, size_t size)
+{
+        static const struct {
+                const char *ref;
+                char c;
+        } refs[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+        size_t o = 0;
+        for (size_t i = 0; i < len && o + 1 < size;) {
+                bool done = false;
+                for (size_t k = 0; s[i] == '&' && k < sizeof(refs) / sizeof(refs[0]); k++) {
+                        size_t rl = strlen(refs[k].ref);
+                        if (i + rl <= len && memcmp(s + i, refs[k].ref, rl) == 0) {
+                                out[o++] = refs[k].c;
+                                i += rl;
+                                done = true;
+                                break;
+                        }
+                }
+                if (!done)
+                        out[o++] = s[i++];
+        }
+        out[o] = '\0';
+}
+
+bool html_form_value(const char *html, const char *name, char *out, size_t size)
+{
+        char needle[128];
+        out[0] = '\0';
+        if (!html)
+                return false;
+        /* <textarea ... name="X" ...>\nVALUE</textarea> */
+        snprintf(needle, sizeof(needle), "name=\"%s\"", name);
+        for (const char *p = strstr(html, needle); p; p = strstr(p + 1, needle)) {
+                const char *tag = p;
+                while (tag > html && *tag != '<')
+                        tag--;
+                const char *end = strchr(p, '>');
+                if (!end)
+                        return false;
+                if (strncmp(tag, "<textarea", 9) == 0) {
+                        const char *v = end + 1;
+                        if (*v == '\n')
+                                v++;
+                        const char *close = strstr(v, "</textarea>");
+                        if (!close)
+                                return false;
+                        html_unescape(v, (size_t)(close - v), out, size);
+                        return true;
+                }
+                if (strncmp(tag, "<select", 7) == 0) {
+                        const char *close = strstr(end, "</select>");
+                        const char *sel = strstr(end, " selected>");
+                        if (!close || !sel || sel > close)
+                                return true; /* nothing selected: "" */
+                        const char *opt = sel;
+                        while (opt > end && strncmp(opt, "<option value=\"", 15) != 0)
+                                opt--;
+                        opt += 15;
+                        html_unescape(opt, strcspn(opt, "\""), out, size);
+                        return true;
+                }
+                if (strncmp(tag, "<input", 6) == 0) {
+                        const char *v = strstr(tag, " value=\"");
+                        if (v && v < end) {
+                                v += 8;
+                                html_unescape(v, strcspn(v, "\""), out, size);
+                        }
+                        return true;
+                }
+        }
+        return false;
+}

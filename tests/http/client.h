@@ -73,4 +73,29 @@ bool find_csrf(const char *body, char *out, size_t size);
 /* Appends name=value to a urlencoded body, percent-encoding value. */
 void form_append(char *body, size_t size, const char *name, const char *value);
 
+/* A multipart/form-data body, built in memory. */
+struct multipart {
+        char *data;
+        size_t len, cap;
+        char boundary[64];
+};
+void mp_init(struct multipart *m);
+/* Appends a text field. */
+void mp_field(struct multipart *m, const char *name, const char *value);
+/* Appends a file part with its file name and content type. */
+void mp_file(struct multipart *m, const char *name, const char *filename, const char *content_type,
+             const void *data, size_t len);
+/* Closes the body; writes "multipart/form-data; boundary=..." into content_type. */
+void mp_finish(struct multipart *m, char *content_type, size_t size);
+void mp_free(struct multipart *m);
+
+/* Logs in through the real form (GET /login for the token, then POST); the jar keeps the
+ * session. Returns the POST's status (303 on success) or -1. */
+int kd_login(int port, struct jar *j, const char *login, const char *password);
+
+/* The current value of a form control in an HTML page: an <input name="..." value="...">, a
+ * <textarea name="...">, or the selected <option> of a <select name="...">, with HTML
+ * character references decoded. False when there is no such control. */
+bool html_form_value(const char *html, const char *name, char *out, size_t size);
+
 #endif
