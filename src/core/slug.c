@@ -2,6 +2,7 @@
 #include "core/slug.h"
 #include "core/limits.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool slug_char(char c)
@@ -28,26 +29,33 @@ bool slug_valid(const char *s)
 void slug_from_title(const char *title, char *out, size_t size)
 {
         size_t max = size - 1 < KD_SLUG_MAX_BYTES ? size - 1 : KD_SLUG_MAX_BYTES;
-        size_t n = 0;
-        bool pending_hyphen = false;
-        for (const char *p = title; *p && n < max; p++) {
+        size_t n = 0, last_hyphen = 0;            /* where the last whole word ended */
+        bool pending_hyphen = false, cut = false; /* a word that does not fit is dropped whole */
+        for (const char *p = title; *p && !cut; p++) {
                 char c = *p;
                 if (c >= 'A' && c <= 'Z')
                         c = (char)(c - 'A' + 'a');
                 if (slug_char(c)) {
-                        if (pending_hyphen && n > 0 && n + 1 < max)
+                        size_t need = (pending_hyphen && n > 0 ? 1 : 0) + 1;
+                        if (n + need > max) {
+                                /* Mid-word: back to the last whole word. Between words: done. */
+                                if (!pending_hyphen && last_hyphen > 0)
+                                        n = last_hyphen;
+                                cut = true;
+                                break;
+                        }
+                        if (pending_hyphen && n > 0) {
+                                last_hyphen = n;
                                 out[n++] = '-';
+                        }
                         pending_hyphen = false;
                         out[n++] = c;
                 } else if (c != '\'') { /* "Mira's" reads better as "miras" than "mira-s" */
                         pending_hyphen = true;
                 }
         }
-        while (n > 0 && out[n - 1] == '-')
-                n--;
         if (n == 0) {
-                strncpy(out, "untitled", size - 1);
-                out[size - 1] = '\0';
+                snprintf(out, size, "%s", "untitled");
                 return;
         }
         out[n] = '\0';

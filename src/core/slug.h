@@ -9,8 +9,10 @@
 bool slug_valid(const char *s);
 
 /* Writes a slug made from title into out (size >= 2): ASCII letters lower-cased, digits kept,
- * every other run of characters one hyphen, cut at a hyphen to fit KD_SLUG_MAX_BYTES. A title
- * with no ASCII letters or digits gives "untitled". */
+ * apostrophes dropped ("Year's" gives "years"), every other run of characters one hyphen. When
+ * the slug would pass KD_SLUG_MAX_BYTES (or size - 1), it ends at the last whole word (a single
+ * over-long word is cut). A title with no ASCII letters or digits gives "untitled" (cut to
+ * fit size). */
 void slug_from_title(const char *title, char *out, size_t size);
 
 #endif

@@ -80,8 +80,12 @@ static char *make_excerpt(struct arena *a, const char *text, size_t len)
                 i = last_space;
         char *out = arena_alloc(a, i + 4);
         size_t n = 0;
-        for (size_t k = 0; k < i; k++) /* paragraphs become spaces */
-                out[n++] = text[k] == '\n' ? ' ' : text[k];
+        for (size_t k = 0; k < i; k++) { /* paragraph breaks become one space */
+                char c = text[k] == '\n' ? ' ' : text[k];
+                if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+                        continue;
+                out[n++] = c;
+        }
         while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ',' || out[n - 1] == ';' ||
                          (cut && (out[n - 1] == '.' || out[n - 1] == ':'))))
                 n--;
@@ -134,13 +138,15 @@ static int validate(const struct episode_input *in, struct field_problem *p)
         return PUB_OK;
 }
 
-/* Looks up the season's id, and the next free number when none was given. */
+/* Looks up the season's id, and the number: the one given; else, for an edit that stays in its
+ * season, the episode's own; else the next free one in the season. */
 static int resolve_season(struct db *db, const struct episode_input *in, int64_t id,
                           int64_t *season_id, int *number, struct field_problem *p)
 {
         struct db_stmt *s = db_prepare(
             db, "SELECT s.id, coalesce((SELECT max(number) FROM episode WHERE season_id = s.id AND "
-                "id <> ?3), 0) + 1 FROM season s WHERE s.newsletter_id = ?1 AND s.number = ?2");
+                "id <> ?3), 0) + 1, (SELECT number FROM episode WHERE id = ?3 AND season_id = "
+                "s.id) FROM season s WHERE s.newsletter_id = ?1 AND s.number = ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, in->newsletter_id);
@@ -149,7 +155,12 @@ static int resolve_season(struct db *db, const struct episode_input *in, int64_t
         int rc = db_step(s);
         if (rc == DB_ROW) {
                 *season_id = db_col_int(s, 0);
-                *number = in->number ? in->number : (int)db_col_int(s, 1);
+                if (in->number)
+                        *number = in->number;
+                else if (!db_col_is_null(s, 2))
+                        *number = (int)db_col_int(s, 2);
+                else
+                        *number = (int)db_col_int(s, 1);
         }
         db_finish(s);
         if (rc == DB_DONE)
@@ -157,28 +168,51 @@ static int resolve_season(struct db *db, const struct episode_input *in, int64_t
         return rc == DB_ROW ? PUB_OK : PUB_DB_ERROR;
 }
 
-/* Which unique rule an insert or update broke: the slug or the number. */
-static int taken(struct db *db, const struct episode_input *in, const char *slug, int64_t id,
-                 struct field_problem *p)
+/* Which unique rule an insert or update broke: the slug or the number. PUB_DB_ERROR when it was
+ * neither (some other constraint failed). */
+static int taken(struct db *db, const struct episode_input *in, const char *slug, int64_t season_id,
+                 int number, int64_t id, struct field_problem *p)
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT 1 FROM episode WHERE newsletter_id = ?1 AND slug = ?2 AND id <> ?3");
+            db, "SELECT (SELECT count(*) FROM episode WHERE newsletter_id = ?1 AND slug = ?2 AND "
+                "id <> ?3), (SELECT count(*) FROM episode WHERE season_id = ?4 AND number = ?5 "
+                "AND id <> ?3)");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, in->newsletter_id);
         db_bind_text(s, 2, slug);
         db_bind_int(s, 3, id);
-        bool slug_taken = db_step(s) == DB_ROW;
+        db_bind_int(s, 4, season_id);
+        db_bind_int(s, 5, number);
+        bool slug_taken = false, number_taken = false;
+        if (db_step(s) == DB_ROW) {
+                slug_taken = db_col_int(s, 0) > 0;
+                number_taken = db_col_int(s, 1) > 0;
+        }
         db_finish(s);
         if (slug_taken)
                 field_problem_set(p, "slug",
                                   "Another episode of this newsletter already uses "
                                   "this address.");
-        else
+        else if (number_taken)
                 field_problem_set(p, "number",
                                   "This season already has an episode with that "
                                   "number.");
+        else
+                return PUB_DB_ERROR;
         return PUB_TAKEN;
+}
+
+/* True when image id exists. */
+static bool image_exists(struct db *db, int64_t id)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT 1 FROM image WHERE id = ?1");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, id);
+        bool yes = db_step(s) == DB_ROW;
+        db_finish(s);
+        return yes;
 }
 
 int episode_save(struct db *db, int64_t id, const struct episode_input *in, int64_t *out_id,
@@ -187,6 +221,10 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         int rc = validate(in, p);
         if (rc != PUB_OK)
                 return rc;
+        if (in->cover_image_id > 0 && !image_exists(db, in->cover_image_id))
+                return field_problem_set(p, "cover",
+                                         "That cover image no longer exists; upload "
+                                         "it again.");
         struct mdr_result r;
         if (mdr_render(in->body, strlen(in->body), MDR_ARTICLE, &r) != 0) {
                 int rc2 = PUB_INVALID;
@@ -299,7 +337,7 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         }
         db_finish(s);
         if (step == DB_CONSTRAINT)
-                rc = taken(db, in, slug, id, p);
+                rc = taken(db, in, slug, season_id, number, id, p);
         else if (step != DB_DONE)
                 rc = PUB_DB_ERROR;
 cleanup:
@@ -501,6 +539,10 @@ int episode_list_author(struct db *db, struct arena *a, int64_t author_id, int64
 int episode_list_writable(struct db *db, struct arena *a, int64_t member_id, enum role role,
                           int limit, struct episode **out)
 {
+        if (role != ROLE_AUTHOR && role != ROLE_ADMIN) { /* a demoted author writes nowhere */
+                *out = arena_alloc(a, sizeof(**out));
+                return 0;
+        }
         struct db_stmt *s = db_prepare(
             db, EPISODE_CARD "WHERE ?3 OR n.owner_id = ?1 OR e.newsletter_id IN (SELECT "
                              "newsletter_id FROM newsletter_author WHERE member_id = ?1) ORDER BY "

@@ -50,7 +50,7 @@ struct episode {
 struct episode_input {
         int64_t newsletter_id;
         int season_number; /* must exist in the newsletter */
-        int number;        /* 0: the next free number in the season */
+        int number;        /* 0: unchanged on an edit in the same season, else the next free one */
         int64_t author_id;
         const char *slug; /* "" or NULL: made from the title */
         const char *title, *subtitle, *body;

@@ -298,6 +298,10 @@ int newsletter_list_writable(struct db *db, struct arena *a, int64_t member_id, 
 {
         if (role == ROLE_ADMIN)
                 return newsletter_list(db, a, out);
+        if (role != ROLE_AUTHOR) { /* a demoted author writes nowhere */
+                *out = arena_alloc(a, sizeof(**out));
+                return 0;
+        }
         return newsletter_list_by_author(db, a, member_id, out);
 }
 

@@ -38,7 +38,7 @@ int newsletter_create(struct db *db, const struct newsletter_input *in, int64_t 
                       int64_t *id, struct field_problem *p);
 
 /* Updates title, description and (when in->coauthors is not NULL) the co-authors. Returns
- * PUB_OK, PUB_INVALID or PUB_DB_ERROR. */
+ * PUB_OK, PUB_INVALID, PUB_NOT_FOUND (no such newsletter) or PUB_DB_ERROR. */
 int newsletter_update(struct db *db, int64_t id, const struct newsletter_input *in,
                       struct field_problem *p);
 

@@ -50,8 +50,8 @@ const char *season_status_name(enum season_status s);
 int season_status_parse(const char *name, enum season_status *s);
 
 /* Creates a season in newsletter_id, or updates season id (id > 0; its number may change).
- * Sets *out_id. Returns PUB_OK, PUB_INVALID, PUB_TAKEN (number in use; p names "number") or
- * PUB_DB_ERROR. */
+ * Sets *out_id. Returns PUB_OK, PUB_INVALID, PUB_TAKEN (number in use; p names "number"),
+ * PUB_NOT_FOUND (id is not a season of newsletter_id) or PUB_DB_ERROR. */
 int season_save(struct db *db, int64_t newsletter_id, int64_t id, const struct season_input *in,
                 int64_t *out_id, struct field_problem *p);
 
