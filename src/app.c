@@ -312,6 +312,19 @@ int app_serve(struct app *app)
         char *colon = strrchr(host, ':');
         if (colon)
                 *colon = '\0';
+        /* Without a configured public URL, links in pages and feeds use the address actually
+         * bound (port 0 becomes the real port; a wildcard host becomes localhost). Set before
+         * the line below, which is when clients learn the port. */
+        if (!app->config.base_url || !*app->config.base_url) {
+                bool wildcard = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0 ||
+                                strcmp(host, "") == 0;
+                snprintf(app->public_url, sizeof(app->public_url), "http://%s:%u",
+                         wildcard ? "localhost" : host, (unsigned)http_server_port(srv));
+                app->config.base_url = app->public_url;
+                if (wildcard)
+                        log_warn("no KINDRED_BASE_URL: links in feeds and pages will say %s",
+                                 app->public_url);
+        }
         /* Tests read this line to learn the port when they asked for port 0. */
         printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
         fflush(stdout);

@@ -18,6 +18,7 @@ struct app {
         char *db_path;
         struct static_files *assets;
         struct guards guards;
+        char public_url[256]; /* config.base_url points here when it was not configured */
 };
 
 /* The route table (routes.c). */

@@ -95,7 +95,7 @@ static const struct param_spec episode_params[] = {
     TEXT("subtitle", 4 * KD_SUBTITLE_MAX),
     TEXT("slug", 4 * KD_SLUG_MAX_BYTES),
     TEXT("body", KD_MAX_MARKDOWN_BYTES),
-    FILE_PART("cover", KD_MAX_IMAGE_BYTES),
+    FILE_PART("cover", KD_MAX_UPLOAD_BODY_BYTES), /* the editor explains an over-large image */
     INT("cover_image", 0, INT64_MAX),
     BOOL("remove_cover"),
     TEXT("cover_alt", 4 * KD_ALT_MAX),

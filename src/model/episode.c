@@ -256,21 +256,36 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                 rc = PUB_DB_ERROR;
                 goto done;
         }
-        if (id > 0 && in->publish_at <= 0) {
-                /* An edit keeps the original publish time unless a new one was given. */
-                struct db_stmt *s = db_prepare(db, "SELECT publish_at, status FROM episode WHERE "
-                                                   "id = ?1");
+        if (id > 0) {
+                struct db_stmt *s = db_prepare(db, "SELECT publish_at, status, slug FROM episode "
+                                                   "WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                         goto cleanup;
                 }
                 db_bind_int(s, 1, id);
-                if (db_step(s) == DB_ROW && strcmp(db_col_text(s, 1), "draft") != 0 &&
-                    status != EPISODE_DRAFT) {
-                        publish_at = db_col_int(s, 0);
-                        status = publish_at > now ? EPISODE_SCHEDULED : EPISODE_PUBLISHED;
+                if (db_step(s) == DB_ROW) {
+                        int64_t was_at = db_col_int(s, 0);
+                        bool was_draft = strcmp(db_col_text(s, 1), "draft") == 0;
+                        bool was_live = !was_draft && was_at <= now;
+                        const char *old_slug = db_col_text(s, 2);
+                        /* An edit keeps the address unless a new one is asked for, and once
+                         * readers have seen it (links, feed ids) it never changes. */
+                        if (!in->slug || !*in->slug)
+                                snprintf(slug, sizeof(slug), "%s", old_slug);
+                        else if (was_live && strcmp(slug, old_slug) != 0)
+                                rc = field_problem_set(p, "slug",
+                                                       "A published episode keeps its address; "
+                                                       "links and feed readers depend on it.");
+                        /* An edit keeps the original publish time unless a new one is given. */
+                        if (in->publish_at <= 0 && !was_draft && status != EPISODE_DRAFT) {
+                                publish_at = was_at;
+                                status = publish_at > now ? EPISODE_SCHEDULED : EPISODE_PUBLISHED;
+                        }
                 }
                 db_finish(s);
+                if (rc != PUB_OK)
+                        goto cleanup;
         }
         if (publish_at <= 0)
                 publish_at = now;

@@ -52,7 +52,8 @@ struct episode_input {
         int season_number; /* must exist in the newsletter */
         int number;        /* 0: unchanged on an edit in the same season, else the next free one */
         int64_t author_id;
-        const char *slug; /* "" or NULL: made from the title */
+        const char *slug; /* "" or NULL: made from the title (new) or kept (edit); a live
+                             episode's slug cannot change */
         const char *title, *subtitle, *body;
         int64_t cover_image_id; /* 0 for none */
         const char *cover_alt, *cover_credit;

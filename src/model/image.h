@@ -3,6 +3,7 @@
 #ifndef KD_IMAGE_H
 #define KD_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,11 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
 
 /* The public path of image id ("/media/<sha256>.<ext>", arena string), or NULL when unknown. */
 const char *image_url(struct db *db, struct arena *a, int64_t id);
+
+/* True when member_id (with role) may use image id as a cover: they uploaded it, it is a cover
+ * in a newsletter they may write in, or they are an admin. Others' unpublished uploads stay
+ * theirs. */
+bool image_usable_by(struct db *db, int64_t id, int64_t member_id, int role_is_admin);
 
 /* Width and height of image id; returns IMAGE_OK or IMAGE_DB_ERROR when unknown. */
 int image_size(struct db *db, int64_t id, uint32_t *width, uint32_t *height);

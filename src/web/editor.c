@@ -743,10 +743,19 @@ int web_write_episode(struct request *req)
                 v.cover_image = image_id;
         } else if (req_param_bool(req, "remove_cover")) {
                 v.cover_image = 0;
-        } else if (v.cover_image > 0 && !image_url(req->db, req->arena, v.cover_image)) {
+        } else if (v.cover_image > 0 && !(exists && v.cover_image == e.cover_image_id) &&
+                   !image_usable_by(req->db, v.cover_image, req->viewer.id,
+                                    req->viewer.role == ROLE_ADMIN)) {
+                /* Only the episode's own cover, or one this author may use, can be carried
+                 * over in the hidden field. */
                 v.cover_image = 0;
         }
         const char *action = req_param(req, "action");
+        if (strcmp(action, "preview") != 0 && strcmp(action, "draft") != 0 &&
+            strcmp(action, "publish") != 0) {
+                field_problem_set(&p, "action", "Choose Preview, Save as draft or Publish.");
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        }
         if (strcmp(action, "preview") == 0) {
                 struct mdr_result r;
                 if (mdr_render(v.body, strlen(v.body), MDR_ARTICLE, &r) != 0) {

@@ -19,7 +19,18 @@ int web_media(struct request *req)
         const char *type = image_stored_name_type(name);
         if (!type)
                 return req_fail(req, 404, "There is no such image.");
-        /* The name is the SHA-256 of the bytes: a perfect strong validator. */
+        const char *path = arena_printf(req->arena, "%s/media/%s", req->config->data_dir, name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return req_fail(req, 404, "There is no such image.");
+        struct stat st;
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+            st.st_size > KD_MAX_IMAGE_BYTES) {
+                close(fd);
+                return req_fail(req, 404, "There is no such image.");
+        }
+        /* The name is the SHA-256 of the bytes: a perfect strong validator, and the bytes at
+         * this address can never change. Only said once the file is known to exist. */
         char etag[72];
         etag[0] = '"';
         memcpy(etag + 1, name, 64);
@@ -29,16 +40,9 @@ int web_media(struct request *req)
         resp_header(req, "ETag", arena_strdup(req->arena, etag));
         resp_header(req, "Vary", "Accept-Encoding");
         const char *inm = req_header(req, "If-None-Match");
-        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0))
-                return resp_typed(req, 304, NULL);
-        const char *path = arena_printf(req->arena, "%s/media/%s", req->config->data_dir, name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return req_fail(req, 404, "There is no such image.");
-        struct stat st;
-        if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size > KD_MAX_IMAGE_BYTES) {
+        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
                 close(fd);
-                return req_fail(req, 404, "There is no such image.");
+                return resp_typed(req, 304, NULL);
         }
         struct buf *b = &req->resp.body;
         buf_reset(b);

@@ -1239,17 +1239,35 @@ static void test_episode_taken(void **state)
         struct episode e = get_episode(DB, ARENA, s2e1);
         assert_int_equal(e.season_number, 2);
         assert_int_equal(e.number, 1);
-        /* renaming onto a taken slug too */
+        /* a published episode keeps its address: no renaming at all */
         in = ep(&w, 2, "Season two opener", TUE_0312_0800);
         in.slug = "retro";
         memset(&p, 0, sizeof(p));
-        assert_int_equal(episode_save(DB, s2e1, &in, &id, &p), PUB_TAKEN);
+        assert_int_equal(episode_save(DB, s2e1, &in, &id, &p), PUB_INVALID);
         assert_string_equal(p.field, "slug");
+        assert_non_null(strstr(p.message, "keeps its address"));
         e = get_episode(DB, ARENA, s2e1);
         assert_string_equal(e.slug, "season-two-opener");
+        /* a draft may be renamed, but not onto a taken slug; an empty slug keeps its own */
+        in = ep(&w, 2, "A draft", TUE_0312_0800);
+        in.status = EPISODE_DRAFT;
+        int64_t draft = save_ok(DB, &in);
+        in.slug = "retro";
+        memset(&p, 0, sizeof(p));
+        assert_int_equal(episode_save(DB, draft, &in, &id, &p), PUB_TAKEN);
+        assert_string_equal(p.field, "slug");
+        in.slug = "";
+        in.title = "A draft with a new title";
+        assert_int_equal(episode_save(DB, draft, &in, &id, &p), PUB_OK);
+        e = get_episode(DB, ARENA, draft);
+        assert_string_equal(e.slug, "a-draft");
+        in.slug = "renamed-draft";
+        assert_int_equal(episode_save(DB, draft, &in, &id, &p), PUB_OK);
+        e = get_episode(DB, ARENA, draft);
+        assert_string_equal(e.slug, "renamed-draft");
         e = get_episode(DB, ARENA, e1);
         assert_string_equal(e.slug, "retro");
-        assert_int_equal(count_episodes(DB), 3);
+        assert_int_equal(count_episodes(DB), 4);
 }
 
 static void test_episode_status_normalised(void **state)
