@@ -70,17 +70,20 @@ static const struct param_spec password_params[] = {
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
 static const struct param_spec home_params[] = {INT("before", 1, INT64_MAX), END};
 static const struct param_spec follow_params[] = {BOOL("follow"), END};
+/* Text fields are bounded in bytes at 8 bytes per allowed character: generous enough that any
+ * text within the model's limit (counted in characters) reaches the form, which explains a
+ * limit better than a bare 400 does. */
 static const struct param_spec newsletter_params[] = {
     TEXT("slug", 4 * KD_SLUG_MAX_BYTES),
-    TEXT("title", 4 * KD_TITLE_MAX),
-    TEXT("description", 4 * KD_DESCRIPTION_MAX),
+    TEXT("title", 8 * KD_TITLE_MAX),
+    TEXT("description", 8 * KD_DESCRIPTION_MAX),
     TEXT("coauthors", 1024),
     END,
 };
 static const struct param_spec season_params[] = {
     INT("number", 1, KD_MAX_SEASONS),
-    TEXT("title", 4 * KD_TITLE_MAX),
-    TEXT("description", 4 * KD_DESCRIPTION_MAX),
+    TEXT("title", 8 * KD_TITLE_MAX),
+    TEXT("description", 8 * KD_DESCRIPTION_MAX),
     TEXT("cadence", 16),
     INT("weekday", 0, 6),
     INT("every_days", 1, 365),
@@ -91,17 +94,17 @@ static const struct param_spec season_params[] = {
 static const struct param_spec episode_params[] = {
     INT("season", 1, KD_MAX_SEASONS),
     INT("number", 0, KD_MAX_EPISODE_NUMBER),
-    TEXT("title", 4 * KD_TITLE_MAX),
-    TEXT("subtitle", 4 * KD_SUBTITLE_MAX),
+    TEXT("title", 8 * KD_TITLE_MAX),
+    TEXT("subtitle", 8 * KD_SUBTITLE_MAX),
     TEXT("slug", 4 * KD_SLUG_MAX_BYTES),
     TEXT("body", KD_MAX_MARKDOWN_BYTES),
     FILE_PART("cover", KD_MAX_UPLOAD_BODY_BYTES), /* the editor explains an over-large image */
     INT("cover_image", 0, INT64_MAX),
     BOOL("remove_cover"),
-    TEXT("cover_alt", 4 * KD_ALT_MAX),
-    TEXT("cover_credit", 4 * KD_CREDIT_MAX),
+    TEXT("cover_alt", 8 * KD_ALT_MAX),
+    TEXT("cover_credit", 8 * KD_CREDIT_MAX),
     TEXT("ai", 16),
-    TEXT("teaser", 4 * KD_TEASER_MAX),
+    TEXT("teaser", 8 * KD_TEASER_MAX),
     TEXT("publish_at", 32),
     TEXT("action", 16),
     END,
