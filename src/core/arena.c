@@ -116,3 +116,15 @@ size_t arena_used(const struct arena *a)
 {
         return a->total;
 }
+
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+        if (arr && n < *cap)
+                return arr;
+        size_t bigger = *cap ? 2 * *cap : 8;
+        void *fresh = arena_alloc(a, bigger * elem);
+        if (arr && n)
+                memcpy(fresh, arr, n * elem);
+        *cap = bigger;
+        return fresh;
+}

@@ -21,6 +21,11 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Makes room for one more element in an arena array of *n elements of size elem (capacity
+ * *cap, 0 to start with arr NULL): returns the array, moved to a doubled block when full. The
+ * caller stores element *n and increments *n. */
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t elem);
+
 /* Total bytes handed out so far (for tests and diagnostics). */
 size_t arena_used(const struct arena *a);
 

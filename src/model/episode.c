@@ -477,16 +477,11 @@ int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out)
 
 static int collect(struct db_stmt *s, struct arena *a, struct episode **out)
 {
-        size_t cap = 8, n = 0;
-        struct episode *arr = arena_alloc(a, cap * sizeof(*arr));
+        size_t cap = 0, n = 0;
+        struct episode *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
-                if (n == cap) {
-                        struct episode *bigger = arena_alloc(a, 2 * cap * sizeof(*arr));
-                        memcpy(bigger, arr, n * sizeof(*arr));
-                        arr = bigger;
-                        cap *= 2;
-                }
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
                 read_episode(s, a, &arr[n++], false);
         }
         db_finish(s);

@@ -268,16 +268,11 @@ int newsletter_get(struct db *db, struct arena *a, int64_t id, struct newsletter
 /* Collects every row of s into an arena array. */
 static int collect(struct db_stmt *s, struct arena *a, struct newsletter **out)
 {
-        size_t cap = 8, n = 0;
-        struct newsletter *arr = arena_alloc(a, cap * sizeof(*arr));
+        size_t cap = 0, n = 0;
+        struct newsletter *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
-                if (n == cap) {
-                        struct newsletter *bigger = arena_alloc(a, 2 * cap * sizeof(*arr));
-                        memcpy(bigger, arr, n * sizeof(*arr));
-                        arr = bigger;
-                        cap *= 2;
-                }
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
                 read_newsletter(s, a, &arr[n++]);
         }
         db_finish(s);

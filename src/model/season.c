@@ -262,16 +262,11 @@ int season_list(struct db *db, struct arena *a, int64_t newsletter_id, int64_t n
                 return PUB_DB_ERROR;
         db_bind_int(st, 1, newsletter_id);
         db_bind_int(st, 9, now);
-        size_t cap = 4, n = 0;
-        struct season *arr = arena_alloc(a, cap * sizeof(*arr));
+        size_t cap = 0, n = 0;
+        struct season *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(st)) == DB_ROW) {
-                if (n == cap) {
-                        struct season *bigger = arena_alloc(a, 2 * cap * sizeof(*arr));
-                        memcpy(bigger, arr, n * sizeof(*arr));
-                        arr = bigger;
-                        cap *= 2;
-                }
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
                 read_season(st, a, &arr[n++]);
         }
         db_finish(st);
