@@ -17,6 +17,7 @@
 #include "model/session.h"
 #include "web/errors.h"
 
+#include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -66,6 +67,12 @@ int app_init(struct app *app, const struct config *config)
         app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
                                                KD_LOGIN_FAIL_WINDOW_S);
         app->guards.signup_by_ip = rate_limit_new(config->signups_per_hour, 3600);
+        app->guards.comment_by_member_minute =
+            rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.comment_by_member_hour = rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.reaction_by_member = rate_limit_new(KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
         return 0;
 }
 
@@ -74,6 +81,11 @@ void app_cleanup(struct app *app)
         throttle_free(app->guards.login_by_handle);
         throttle_free(app->guards.login_by_ip);
         rate_limit_free(app->guards.signup_by_ip);
+        rate_limit_free(app->guards.comment_by_member_minute);
+        rate_limit_free(app->guards.comment_by_member_hour);
+        rate_limit_free(app->guards.reaction_by_member);
+        rate_limit_free(app->guards.report_by_member);
+        rate_limit_free(app->guards.writes_by_ip);
         static_files_free(app->assets);
         free(app->db_path);
 }
@@ -107,6 +119,70 @@ static bool content_type_is(const char *ct, const char *type)
 }
 
 /* Fills req->raw from the query string and a form body. Returns 0 or an HTTP status. */
+/* Adds a JSON value as a field: strings as they are, integers and booleans as text; objects one
+ * level deep become "outer_inner" fields ({"quote": {"exact": ...}} is quote_exact). Returns
+ * FORM_OK, a form error, or FORM_EMALFORMED for anything else (arrays, nesting, null). */
+static int json_field(struct request *req, const char *name, json_t *v, int depth)
+{
+        char text[32];
+        const char *value = NULL;
+        size_t len = 0;
+        if (json_is_string(v)) {
+                value = json_string_value(v);
+                len = json_string_length(v);
+        } else if (json_is_integer(v)) {
+                len =
+                    (size_t)snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
+                value = text;
+        } else if (json_is_boolean(v)) {
+                value = json_is_true(v) ? "1" : "0";
+                len = 1;
+        } else if (json_is_object(v) && depth == 0) {
+                const char *key;
+                json_t *inner;
+                json_object_foreach(v, key, inner)
+                {
+                        char joined[KD_MAX_FIELD_NAME_BYTES + 1];
+                        if ((size_t)snprintf(joined, sizeof(joined), "%s_%s", name, key) >=
+                            sizeof(joined))
+                                return FORM_ENAME_TOO_LONG;
+                        int rc = json_field(req, joined, inner, 1);
+                        if (rc != FORM_OK)
+                                return rc;
+                }
+                return FORM_OK;
+        } else {
+                return FORM_EMALFORMED;
+        }
+        return form_add(req->arena, &req->raw, name, strlen(name), value, len);
+}
+
+/* An API call's JSON object becomes fields, so declared parameters check it like a form. */
+static int read_json(struct request *req)
+{
+        json_error_t err;
+        json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &err);
+        if (!root || !json_is_object(root)) {
+                json_decref(root);
+                return req_fail(req, 400, "The body is not a JSON object.");
+        }
+        const char *key;
+        json_t *v;
+        int rc = FORM_OK;
+        json_object_foreach(root, key, v)
+        {
+                rc = json_field(req, key, v, 0);
+                if (rc != FORM_OK)
+                        break;
+        }
+        json_decref(root);
+        if (rc == FORM_EMALFORMED)
+                return req_fail(req, 400,
+                                "JSON fields must be strings, numbers, booleans or one "
+                                "level of objects.");
+        return rc == FORM_OK ? 0 : req_fail(req, 400, form_error_message(rc));
+}
+
 static int read_fields(struct request *req)
 {
         struct query_ctx q = {req, 0};
@@ -121,7 +197,9 @@ static int read_fields(struct request *req)
         else if (content_type_is(req->content_type, "multipart/form-data"))
                 rc = form_parse_multipart(req->arena, req->content_type, req->body.data,
                                           req->body.len, &req->raw);
-        else if (!content_type_is(req->content_type, "application/json"))
+        else if (content_type_is(req->content_type, "application/json"))
+                return read_json(req);
+        else
                 return req_fail(req, 415,
                                 "Send forms as application/x-www-form-urlencoded or "
                                 "multipart/form-data, and API calls as application/json.");

@@ -2,16 +2,19 @@
  * (CSRF-checked), and the parameters it accepts. The dispatcher enforces all of it before a
  * handler runs; nothing is checked twice in handlers. */
 #include "app.h"
+#include "api/conversation.h"
 #include "api/health.h"
 #include "core/limits.h"
 
 #include "web/account.h"
 #include "web/admin.h"
 #include "web/assets.h"
+#include "web/comments.h"
 #include "web/editor.h"
 #include "web/feeds.h"
 #include "web/home.h"
 #include "web/media.h"
+#include "web/notifications.h"
 #include "web/profile.h"
 #include "web/publication.h"
 
@@ -70,6 +73,25 @@ static const struct param_spec password_params[] = {
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
 static const struct param_spec home_params[] = {INT("before", 1, INT64_MAX), END};
 static const struct param_spec follow_params[] = {BOOL("follow"), END};
+static const struct param_spec comment_params[] = {
+    TEXT("body", 8 * KD_COMMENT_MAX_CHARS),
+    INT("parent", 0, INT64_MAX),
+    INT("parent_id", 0, INT64_MAX),
+    TEXT("quote_exact", 8 * KD_QUOTE_MAX_CHARS),
+    TEXT("quote_prefix", 1024),
+    TEXT("quote_suffix", 1024),
+    END,
+};
+static const struct param_spec comment_body_params[] = {TEXT("body", 8 * KD_COMMENT_MAX_CHARS),
+                                                        END};
+static const struct param_spec hide_params[] = {BOOL("hidden"), END};
+static const struct param_spec react_params[] = {
+    TEXT("target", 16), INT("id", 1, INT64_MAX),        TEXT("react", 32),
+    TEXT("kind", 16),   TEXT("next", KD_MAX_URI_BYTES), END,
+};
+static const struct param_spec who_params[] = {TEXT("target", 16), INT("id", 1, INT64_MAX), END};
+static const struct param_spec read_params[] = {INT("id", 0, INT64_MAX), END};
+
 /* Text fields are bounded in bytes at 8 bytes per allowed character: generous enough that any
  * text within the model's limit (counted in characters) reaches the form, which explains a
  * limit better than a bare 400 does. */
@@ -140,6 +162,20 @@ const struct route app_routes[] = {
     {HTTP_POST, "/n/:newsletter/follow", web_follow, ROLE_READER, true, false, follow_params},
     {HTTP_GET, "/n/:newsletter/season/:number", web_season, ROLE_NONE, false, false, NULL},
     {HTTP_GET, "/n/:newsletter/:episode", web_episode, ROLE_NONE, false, false, NULL},
+    {HTTP_POST, "/n/:newsletter/:episode/comments", web_comment_post, ROLE_READER, true, false,
+     comment_params},
+    {HTTP_GET, "/n/:newsletter/:episode/comments/:id", web_comment_thread, ROLE_NONE, false, false,
+     NULL},
+    {HTTP_GET, "/comments/:id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/comments/:id/edit", web_comment_edit, ROLE_READER, true, false,
+     comment_body_params},
+    {HTTP_POST, "/comments/:id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
+    {HTTP_POST, "/comments/:id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
+    {HTTP_POST, "/react", web_react, ROLE_READER, true, false, react_params},
+    {HTTP_GET, "/reactions", web_reactions_who, ROLE_NONE, false, false, who_params},
+    {HTTP_GET, "/notifications", web_notifications, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/notifications/read", web_notifications_read, ROLE_READER, true, false,
+     read_params},
     {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, NULL},
     {HTTP_GET, "/write/newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
     {HTTP_POST, "/write/newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
@@ -164,5 +200,10 @@ const struct route app_routes[] = {
      false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
     {HTTP_GET, "/api/v1/me", api_me, ROLE_NONE, false, true, NULL},
+    {HTTP_GET, "/api/v1/episodes/:id/comments", api_comments, ROLE_NONE, false, true, NULL},
+    {HTTP_POST, "/api/v1/episodes/:id/comments", api_comment_post, ROLE_READER, true, true,
+     comment_params},
+    {HTTP_POST, "/api/v1/reactions", api_reaction_add, ROLE_READER, true, true, react_params},
+    {HTTP_DELETE, "/api/v1/reactions", api_reaction_remove, ROLE_READER, true, true, react_params},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

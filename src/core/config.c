@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
         c->threads = 0;
         c->secure_cookies = false;
         c->guests_can_read = true;
+        c->guests_read_comments = true;
         c->access_log = true;
         c->trust_proxy = false;
         c->session_days = KD_SESSION_DAYS_DEFAULT;
@@ -101,6 +102,7 @@ int config_from_env(struct config *c)
             env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||
             env_bool("KINDRED_SECURE_COOKIES", &c->secure_cookies) < 0 ||
             env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
+            env_bool("KINDRED_GUESTS_READ_COMMENTS", &c->guests_read_comments) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
             env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0)
                 return -1;

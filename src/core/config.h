@@ -14,9 +14,10 @@ struct config {
         unsigned threads;       /* KINDRED_THREADS: worker threads, 0 = one per core */
         bool secure_cookies;    /* KINDRED_SECURE_COOKIES: mark cookies Secure (behind TLS) */
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
-        bool access_log;        /* KINDRED_ACCESS_LOG */
-        bool trust_proxy;       /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
-        unsigned session_days;  /* KINDRED_SESSION_DAYS */
+        bool guests_read_comments; /* KINDRED_GUESTS_READ_COMMENTS: guests see the conversation */
+        bool access_log;           /* KINDRED_ACCESS_LOG */
+        bool trust_proxy;          /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
+        unsigned session_days;     /* KINDRED_SESSION_DAYS */
         unsigned signups_per_hour; /* KINDRED_SIGNUPS_PER_HOUR: new accounts per address */
 };
 

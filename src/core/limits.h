@@ -68,4 +68,17 @@
 #define KD_MAX_IMPORT_FILE_BYTES (2 * 1024 * 1024) /* one Markdown file of an import */
 #define KD_MAX_IMPORT_FILES      10000
 
+/* Conversation */
+#define KD_COMMENT_MAX_CHARS   5000 /* code points of one comment's Markdown */
+#define KD_QUOTE_MAX_CHARS     600  /* code points of a quoted passage */
+#define KD_QUOTE_CONTEXT_CHARS 32   /* prefix/suffix kept around a quote, each side */
+#define KD_THREAD_SHOWN_DEPTH  5 /* reply levels shown on a page; deeper: "continue this thread" */
+#define KD_REPORT_NOTE_MAX     500 /* code points of a report's note */
+/* Writes per member and per address (fixed windows); more: 429 with Retry-After */
+#define KD_COMMENTS_PER_MEMBER_PER_MINUTE  6
+#define KD_COMMENTS_PER_MEMBER_PER_HOUR    60
+#define KD_REACTIONS_PER_MEMBER_PER_MINUTE 60
+#define KD_REPORTS_PER_MEMBER_PER_HOUR     20
+#define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
+
 #endif

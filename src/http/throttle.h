@@ -33,6 +33,12 @@ struct guards {
         struct throttle *login_by_handle;
         struct throttle *login_by_ip;
         struct rate_limit *signup_by_ip;
+        /* writes of the conversation (limits.h names each) */
+        struct rate_limit *comment_by_member_minute;
+        struct rate_limit *comment_by_member_hour;
+        struct rate_limit *reaction_by_member;
+        struct rate_limit *report_by_member;
+        struct rate_limit *writes_by_ip;
 };
 
 #endif

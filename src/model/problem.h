@@ -12,6 +12,7 @@ enum pub_result {
         PUB_TAKEN = -2,     /* a unique name (slug, season or episode number) is in use */
         PUB_NOT_FOUND = -3, /* what was referred to does not exist */
         PUB_DB_ERROR = -4,
+        PUB_FORBIDDEN = -5, /* it exists, but this member may not do that to it */
 };
 
 /* field: the form field's name; message: an English msgid the page translates. */

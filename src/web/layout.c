@@ -7,6 +7,7 @@
 #include "http/html.h"
 #include "http/request.h"
 #include "http/static_files.h"
+#include "model/notification.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,23 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                         html_text(b, _("Members"));
                         html_lit(b, "</a></li>\n");
                 }
+                int64_t unread = notification_unread_count(req->db, req->viewer.id);
+                html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");
+                html_text(b, _("Notifications"));
+                if (unread > 0) {
+                        char label[64];
+                        snprintf(label, sizeof(label),
+                                 _n("%lld unread", "%lld unread", (unsigned long)unread),
+                                 (long long)unread);
+                        html_lit(b, " <span class=\"unread-count\" title=\"");
+                        html_attr(b, label);
+                        html_lit(b, "\">");
+                        html_int(b, unread);
+                        html_lit(b, "</span><span class=\"visually-hidden\"> (");
+                        html_text(b, label);
+                        html_lit(b, ")</span>");
+                }
+                html_lit(b, "</a></li>\n");
                 if (req->viewer.role == ROLE_AUTHOR || req->viewer.role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/write\">");
                         html_text(b, _("Write"));

@@ -11,6 +11,7 @@
 #include "model/newsletter.h"
 #include "model/season.h"
 #include "web/cards.h"
+#include "web/comments.h"
 #include "web/layout.h"
 
 #include <stdio.h>
@@ -427,6 +428,8 @@ int web_episode(struct request *req)
         html_rendered(b, e.body_html);
         html_lit(b, "</div>\n");
         ai_disclosure_note(req, e.ai);
+        if (live)
+                episode_reactions(req, &e);
         if (*e.teaser) {
                 html_lit(b, "<aside class=\"teaser\" aria-label=\"");
                 html_attr(b, _("Next episode"));
@@ -459,12 +462,8 @@ int web_episode(struct request *req)
                 html_lit(b, "</nav>\n");
         }
 
-        html_lit(b, "<section id=\"comments\" class=\"comments\" aria-labelledby=\"comments-h\">"
-                    "<h2 id=\"comments-h\">");
-        snprintf(text, sizeof(text),
-                 _n("%d comment", "%d comments", (unsigned long)e.comment_count), e.comment_count);
-        html_text(b, text);
-        html_lit(b, "</h2></section>\n");
+        if (live)
+                comments_section(req, &e);
 
         struct episode *more;
         int nmore = episode_list_author(req->db, req->arena, e.author_id, e.id, now,

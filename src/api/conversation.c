@@ -1,0 +1,228 @@
+/* JSON API for comments and reactions: the same model calls and rules as the pages. */
+#include "api/conversation.h"
+#include "api/errors.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/throttle.h"
+#include "model/comment.h"
+#include "model/episode.h"
+#include "model/notification.h"
+#include "model/reaction.h"
+#include "http/write_guard.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *iso_time(int64_t t)
+{
+        char iso[32];
+        time_iso8601(t, iso, sizeof(iso));
+        return json_string(iso);
+}
+
+static json_t *reactions_json(const struct reaction_summary *sum)
+{
+        json_t *counts = json_object(), *mine = json_array();
+        for (int k = 0; k < REACT_KINDS; k++) {
+                json_object_set_new(counts, reaction_kind_name((enum reaction_kind)k),
+                                    json_integer(sum ? sum->counts[k] : 0));
+                if (sum && (sum->mine & (1u << k)))
+                        json_array_append_new(
+                            mine, json_string(reaction_kind_name((enum reaction_kind)k)));
+        }
+        return json_pack("{s:o,s:o}", "counts", counts, "mine", mine);
+}
+
+static const char *episode_url(struct request *req, const struct episode *e)
+{
+        struct buf b = BUF_INIT;
+        buf_puts(&b, "/n/");
+        html_url_arg(&b, e->newsletter_slug);
+        buf_puts(&b, "/");
+        html_url_arg(&b, e->slug);
+        char *s = arena_strndup(req->arena, b.data, b.len);
+        buf_free(&b);
+        return s;
+}
+
+static json_t *comment_json(struct request *req, const struct episode *e, const struct comment *c,
+                            const struct reaction_summary *sum)
+{
+        static const char *const states[] = {"visible", "deleted", "hidden"};
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(c->id));
+        json_object_set_new(o, "parent_id",
+                            c->parent_id ? json_integer(c->parent_id) : json_null());
+        json_object_set_new(o, "state", json_string(states[c->state]));
+        json_object_set_new(o, "url",
+                            json_string(arena_printf(req->arena, "%s#c-%lld", episode_url(req, e),
+                                                     (long long)c->id)));
+        if (c->state == COMMENT_VISIBLE) {
+                json_object_set_new(o, "author",
+                                    json_pack("{s:s,s:s,s:s}", "handle", c->author_handle, "name",
+                                              c->author_name, "headline", c->author_headline));
+                json_object_set_new(o, "body", json_string(c->body));
+                json_object_set_new(o, "body_html", json_string(c->body_html));
+                json_object_set_new(o, "created_at", iso_time(c->created_at));
+                json_object_set_new(o, "edited_at",
+                                    c->edited_at ? iso_time(c->edited_at) : json_null());
+                if (c->quote_exact) {
+                        struct buf frag = BUF_INIT;
+                        buf_puts(&frag, episode_url(req, e));
+                        comment_text_fragment(&frag, c->quote_exact, c->quote_prefix,
+                                              c->quote_suffix);
+                        json_object_set_new(o, "quote",
+                                            json_pack("{s:s,s:s,s:s,s:s,s:s}", "type",
+                                                      "TextQuoteSelector", "exact", c->quote_exact,
+                                                      "prefix", c->quote_prefix, "suffix",
+                                                      c->quote_suffix, "link", frag.data));
+                        buf_free(&frag);
+                } else {
+                        json_object_set_new(o, "quote", json_null());
+                }
+                json_object_set_new(o, "reactions", reactions_json(sum));
+        }
+        json_object_set_new(o, "replies", json_array());
+        return o;
+}
+
+/* The episode in the path, if the viewer may see it and its conversation. */
+static int path_episode(struct request *req, struct episode *e)
+{
+        char *end;
+        long long id = strtoll(req_path_param(req, "id"), &end, 10);
+        if (*end || id <= 0)
+                return req_fail(req, 404, "There is no such episode.");
+        int rc = episode_get(req->db, req->arena, id, e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK ||
+            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+                return req_fail(req, 404, "There is no such episode.");
+        if (!req_signed_in(req) && !req->config->guests_read_comments)
+                return req_fail(req, 401, "Log in to read the conversation.");
+        return 0;
+}
+
+static const struct reaction_summary *find_sum(const struct reaction_summary *s, int n, int64_t id)
+{
+        for (int i = 0; i < n; i++) /* sorted by id; the lists are short */
+                if (s[i].target_id == id)
+                        return &s[i];
+        return NULL;
+}
+
+int api_comments(struct request *req)
+{
+        struct episode e;
+        if (path_episode(req, &e))
+                return req->resp.status;
+        struct comment *cs;
+        struct reaction_summary *sums;
+        int n = comment_list_episode(req->db, req->arena, e.id, &cs);
+        int ns = reaction_comment_summaries(req->db, req->arena, e.id, req->viewer.id, &sums);
+        if (n < 0 || ns < 0)
+                return req_fail(req, 503, "The database is not available.");
+        int *parent;
+        bool *live;
+        comment_thread_index(req->arena, cs, n, false, &parent, &live);
+        json_t **nodes = arena_zalloc(req->arena, (size_t)(n + 1) * sizeof(*nodes));
+        json_t *top = json_array();
+        for (int i = 0; i < n; i++) {
+                if (!live[i])
+                        continue;
+                struct comment shown = cs[i];
+                if (shown.state == COMMENT_HIDDEN) /* to the API, hidden reads as gone */
+                        shown.body = shown.body_html = "";
+                nodes[i] = comment_json(req, &e, &shown, find_sum(sums, ns, cs[i].id));
+                json_t *into = parent[i] >= 0 && nodes[parent[i]]
+                                   ? json_object_get(nodes[parent[i]], "replies")
+                                   : top;
+                json_array_append_new(into, nodes[i]);
+        }
+        return api_json(req, 200,
+                        json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "count",
+                                  e.comment_count, "comments", top));
+}
+
+int api_comment_post(struct request *req)
+{
+        struct episode e;
+        if (path_episode(req, &e))
+                return req->resp.status;
+        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
+                                             req->guards->comment_by_member_hour, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
+        struct comment_input in = {
+            .episode_id = e.id,
+            .parent_id = req_param_int(req, "parent_id", 0),
+            .author_id = req->viewer.id,
+            .body = req_param(req, "body"),
+            .quote_exact = req_param(req, "quote_exact"),
+            .quote_prefix = req_param(req, "quote_prefix"),
+            .quote_suffix = req_param(req, "quote_suffix"),
+        };
+        struct field_problem p = {0};
+        int64_t id;
+        int rc = comment_create(req->db, &in, &id, &p);
+        if (rc == PUB_INVALID)
+                return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p.field, p.message));
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        notify_comment(req->db, id);
+        struct comment c;
+        if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return api_json(req, 201, comment_json(req, &e, &c, NULL));
+}
+
+static int reaction_change(struct request *req, bool on)
+{
+        enum reaction_target target;
+        enum reaction_kind kind;
+        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
+                return req_fail(req, 422, "target: use \"episode\" or \"comment\".");
+        if (reaction_kind_parse(req_param(req, "kind"), &kind) != 0)
+                return req_fail(req, 422,
+                                "kind: use like, insightful, agree, love, celebrate or "
+                                "curious.");
+        int64_t id = req_param_int(req, "id", 0);
+        int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
+                                         time_now());
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK)
+                return req_fail(req, 404, "There is no such item to react to.");
+        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
+        bool changed = false;
+        if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        if (on && changed)
+                notify_reaction(req->db, req->viewer.id, target, id);
+        struct reaction_summary sum;
+        if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        json_t *body = reactions_json(&sum);
+        json_object_set_new(body, "target", json_string(reaction_target_name(target)));
+        json_object_set_new(body, "id", json_integer(id));
+        json_object_set_new(body, "changed", json_boolean(changed));
+        return api_json(req, 200, body);
+}
+
+int api_reaction_add(struct request *req)
+{
+        return reaction_change(req, true);
+}
+
+int api_reaction_remove(struct request *req)
+{
+        return reaction_change(req, false);
+}

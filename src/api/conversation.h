@@ -1,0 +1,13 @@
+/* JSON API for the conversation: an episode's comments (threaded), posting a comment or reply,
+ * adding and removing reactions. Browser sessions send the session cookie and X-CSRF-Token. */
+#ifndef KD_API_CONVERSATION_H
+#define KD_API_CONVERSATION_H
+
+struct request;
+
+int api_comments(struct request *req);        /* GET /api/v1/episodes/:id/comments */
+int api_comment_post(struct request *req);    /* POST /api/v1/episodes/:id/comments */
+int api_reaction_add(struct request *req);    /* POST /api/v1/reactions */
+int api_reaction_remove(struct request *req); /* DELETE /api/v1/reactions */
+
+#endif

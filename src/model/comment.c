@@ -1,0 +1,599 @@
+/* Comments: validation, quotes, threads, edits, deletion, hiding, and the exact count. */
+#include "model/comment.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "db/db.h"
+#include "markdown/markdown.h"
+#include "model/newsletter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ quotes */
+
+static bool is_space(unsigned char c)
+{
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* U+00A0 (no-break space) counts as whitespace too: browsers put it in selections. */
+static size_t nbsp_at(const char *s, size_t i, size_t len)
+{
+        return i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0 ? 2
+                                                                                             : 0;
+}
+
+/* Copies s with each whitespace run as one space and no outer whitespace; when map is given,
+ * map[k] is the byte offset in s of normalised byte k. Returns the normalised length. */
+static size_t normalise(const char *s, size_t len, char *out, size_t *map)
+{
+        size_t n = 0;
+        bool pending = false;
+        for (size_t i = 0; i < len;) {
+                size_t nb = nbsp_at(s, i, len);
+                if (nb || is_space((unsigned char)s[i])) {
+                        pending = n > 0;
+                        i += nb ? nb : 1;
+                        continue;
+                }
+                if (pending) {
+                        if (map)
+                                map[n] = i;
+                        out[n++] = ' ';
+                        pending = false;
+                }
+                if (map)
+                        map[n] = i;
+                out[n++] = s[i++];
+        }
+        out[n] = '\0';
+        return n;
+}
+
+static char *normalised_copy(struct arena *a, const char *s)
+{
+        size_t len = s ? strlen(s) : 0;
+        char *out = arena_alloc(a, len + 1);
+        normalise(s ? s : "", len, out, NULL);
+        return out;
+}
+
+/* Up to max code points of s[from..to), taken from its end (tail) or start. */
+static char *context(struct arena *a, const char *s, size_t from, size_t to, size_t max, bool tail)
+{
+        size_t i = tail ? to : from, chars = 0;
+        if (tail) {
+                while (i > from && chars < max) {
+                        i--;
+                        while (i > from && ((unsigned char)s[i] & 0xC0) == 0x80)
+                                i--;
+                        chars++;
+                }
+                while (i < to && s[i] == ' ')
+                        i++;
+                return arena_strndup(a, s + i, to - i);
+        }
+        while (i < to && chars < max) {
+                i++;
+                while (i < to && ((unsigned char)s[i] & 0xC0) == 0x80)
+                        i++;
+                chars++;
+        }
+        size_t end = i;
+        while (end > from && s[end - 1] == ' ')
+                end--;
+        return arena_strndup(a, s + from, end - from);
+}
+
+int comment_quote_find(struct arena *a, const char *text, const char *exact, const char *prefix,
+                       const char *suffix, int64_t *start, const char **norm_exact,
+                       const char **norm_prefix, const char **norm_suffix, struct field_problem *p)
+{
+        size_t elen = exact ? strlen(exact) : 0;
+        if (elen == 0 || !utf8_valid(exact, elen))
+                return field_problem_set(p, "quote", "Paste or select the passage you quote.");
+        if (utf8_count(exact, elen) > KD_QUOTE_MAX_CHARS)
+                return field_problem_set(p, "quote",
+                                         "Quote a shorter passage: 600 characters at "
+                                         "most.");
+        const char *ex = normalised_copy(a, exact);
+        const char *pre = normalised_copy(a, prefix);
+        const char *suf = normalised_copy(a, suffix);
+        size_t exn = strlen(ex), pren = strlen(pre), sufn = strlen(suf);
+        if (exn == 0)
+                return field_problem_set(p, "quote", "Paste or select the passage you quote.");
+        size_t tlen = strlen(text);
+        char *norm = arena_alloc(a, tlen + 1);
+        size_t *map = arena_alloc(a, (tlen + 1) * sizeof(*map));
+        size_t nlen = normalise(text, tlen, norm, map);
+        const char *found = NULL;
+        for (const char *hit = strstr(norm, ex); hit; hit = strstr(hit + 1, ex)) {
+                size_t at = (size_t)(hit - norm), end = at + exn;
+                /* the context may sit across the space that joins it to the quote */
+                size_t before = at > 0 && norm[at - 1] == ' ' ? at - 1 : at;
+                size_t after = end < nlen && norm[end] == ' ' ? end + 1 : end;
+                bool pre_ok = pren == 0 ||
+                              (before >= pren && memcmp(norm + before - pren, pre, pren) == 0) ||
+                              (at >= pren && memcmp(norm + at - pren, pre, pren) == 0);
+                bool suf_ok = sufn == 0 ||
+                              (nlen - after >= sufn && memcmp(norm + after, suf, sufn) == 0) ||
+                              (nlen - end >= sufn && memcmp(norm + end, suf, sufn) == 0);
+                if (pre_ok && suf_ok) {
+                        found = hit;
+                        break;
+                }
+        }
+        if (!found) {
+                if (strstr(norm, ex))
+                        return field_problem_set(p, "quote",
+                                                 "That passage is in the episode, but not with "
+                                                 "the words around it that were sent. Select it "
+                                                 "again.");
+                return field_problem_set(p, "quote",
+                                         "That passage is not in this episode. Quote "
+                                         "its words exactly.");
+        }
+        size_t at = (size_t)(found - norm);
+        *start = (int64_t)map[at];
+        *norm_exact = ex;
+        *norm_prefix = context(a, norm, 0, at, KD_QUOTE_CONTEXT_CHARS, true);
+        *norm_suffix = context(a, norm, at + exn, nlen, KD_QUOTE_CONTEXT_CHARS, false);
+        return PUB_OK;
+}
+
+/* Percent-encodes s for a text fragment: unreserved characters stay, except '-' (the
+ * fragment's own separator, with ',' and '&'). */
+static void fragment_part(struct buf *out, const char *s)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+                if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                    (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '~') {
+                        buf_putc(out, (char)*c);
+                } else {
+                        buf_putc(out, '%');
+                        buf_putc(out, hex[*c >> 4]);
+                        buf_putc(out, hex[*c & 15]);
+                }
+        }
+}
+
+void comment_text_fragment(struct buf *out, const char *exact, const char *prefix,
+                           const char *suffix)
+{
+        buf_puts(out, "#:~:text=");
+        if (prefix && *prefix) {
+                fragment_part(out, prefix);
+                buf_puts(out, "-,");
+        }
+        fragment_part(out, exact);
+        if (suffix && *suffix) {
+                buf_puts(out, ",-");
+                fragment_part(out, suffix);
+        }
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static int refresh_count(struct db *db, int64_t episode_id)
+{
+        struct db_stmt *s = db_prepare(db, "UPDATE episode SET comment_count = (SELECT count(*) "
+                                           "FROM comment WHERE episode_id = ?1 AND state = "
+                                           "'visible') WHERE id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+/* Checks a comment's Markdown and renders it (member mode) into html. */
+static int render_body(const char *body, struct mdr_result *r, struct field_problem *p)
+{
+        const char *why = text_problem(body, true, KD_COMMENT_MAX_CHARS);
+        if (why) {
+                memset(r, 0, sizeof(*r));
+                return field_problem_set(p, "body",
+                                         strcmp(why, "This is too long.") == 0
+                                             ? "A comment can be up to 5,000 characters."
+                                         : strcmp(why, "Please fill this in.") == 0
+                                             ? "Write something first."
+                                             : why);
+        }
+        if (mdr_render(body, strlen(body), MDR_MEMBER, r) != 0) {
+                if (p) {
+                        snprintf(p->detail, sizeof(p->detail), "%s", r->error_message);
+                        return field_problem_set(p, "body", p->detail);
+                }
+                return PUB_INVALID;
+        }
+        return PUB_OK;
+}
+
+int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
+                   struct field_problem *p)
+{
+        struct mdr_result r;
+        int rc = render_body(in->body, &r, p);
+        if (rc != PUB_OK) {
+                mdr_result_free(&r);
+                return rc;
+        }
+        struct arena *a = arena_new();
+        int64_t root = 0, depth = 0, quote_start = 0;
+        const char *exact = NULL, *prefix = "", *suffix = "";
+        if (db_begin(db) != DB_OK) {
+                rc = PUB_DB_ERROR;
+                goto done;
+        }
+        struct db_stmt *s = db_prepare(db, "SELECT body_text FROM episode WHERE id = ?1");
+        if (!s) {
+                rc = PUB_DB_ERROR;
+                goto cleanup;
+        }
+        db_bind_int(s, 1, in->episode_id);
+        int step = db_step(s);
+        char *text = step == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : NULL;
+        db_finish(s);
+        if (!text) {
+                rc = step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
+                goto cleanup;
+        }
+        if (in->quote_exact && *in->quote_exact) {
+                rc =
+                    comment_quote_find(a, text, in->quote_exact, in->quote_prefix, in->quote_suffix,
+                                       &quote_start, &exact, &prefix, &suffix, p);
+                if (rc != PUB_OK)
+                        goto cleanup;
+        }
+        if (in->parent_id) {
+                s = db_prepare(db, "SELECT root_id, depth, state FROM comment WHERE id = ?1 AND "
+                                   "episode_id = ?2");
+                if (!s) {
+                        rc = PUB_DB_ERROR;
+                        goto cleanup;
+                }
+                db_bind_int(s, 1, in->parent_id);
+                db_bind_int(s, 2, in->episode_id);
+                step = db_step(s);
+                bool open = false;
+                if (step == DB_ROW) {
+                        root = db_col_int(s, 0);
+                        depth = db_col_int(s, 1) + 1;
+                        open = strcmp(db_col_text(s, 2), "visible") == 0;
+                }
+                db_finish(s);
+                if (step != DB_ROW || !open) {
+                        rc = field_problem_set(p, "parent",
+                                               step == DB_ROW ? "That comment is no longer open "
+                                                                "for replies."
+                                                              : "There is no such comment to "
+                                                                "reply to.");
+                        goto cleanup;
+                }
+        }
+        int64_t now = time_now();
+        s = db_prepare(db, "INSERT INTO comment (episode_id, parent_id, root_id, depth, author_id, "
+                           "body, body_html, quote_exact, quote_prefix, quote_suffix, quote_start, "
+                           "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                           "?10, ?11, ?12, ?12) RETURNING id");
+        if (!s) {
+                rc = PUB_DB_ERROR;
+                goto cleanup;
+        }
+        db_bind_int(s, 1, in->episode_id);
+        if (in->parent_id)
+                db_bind_int(s, 2, in->parent_id);
+        else
+                db_bind_null(s, 2);
+        db_bind_int(s, 3, root);
+        db_bind_int(s, 4, depth);
+        db_bind_int(s, 5, in->author_id);
+        db_bind_text(s, 6, in->body);
+        db_bind_textn(s, 7, r.html.data ? r.html.data : "", r.html.len);
+        db_bind_text(s, 8, exact);
+        db_bind_text(s, 9, prefix);
+        db_bind_text(s, 10, suffix);
+        if (exact)
+                db_bind_int(s, 11, quote_start);
+        else
+                db_bind_null(s, 11);
+        db_bind_int(s, 12, now);
+        step = db_step(s);
+        if (step == DB_ROW) {
+                *id = db_col_int(s, 0);
+                step = db_step(s);
+        }
+        db_finish(s);
+        if (step != DB_DONE) {
+                rc = PUB_DB_ERROR;
+                goto cleanup;
+        }
+        if (!in->parent_id) { /* a new thread is its own root */
+                s = db_prepare(db, "UPDATE comment SET root_id = id WHERE id = ?1");
+                if (!s) {
+                        rc = PUB_DB_ERROR;
+                        goto cleanup;
+                }
+                db_bind_int(s, 1, *id);
+                rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+                db_finish(s);
+                if (rc != PUB_OK)
+                        goto cleanup;
+        }
+        rc = refresh_count(db, in->episode_id);
+cleanup:
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(db);
+done:
+        mdr_result_free(&r);
+        arena_free(a);
+        return rc;
+}
+
+/* Reads who wrote comment id and its state; PUB_NOT_FOUND when absent. */
+static int owner_and_state(struct db *db, int64_t id, int64_t *author, int64_t *episode,
+                           enum comment_state *state)
+{
+        struct db_stmt *s =
+            db_prepare(db, "SELECT author_id, episode_id, state FROM comment WHERE id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, id);
+        int step = db_step(s);
+        if (step == DB_ROW) {
+                *author = db_col_int(s, 0);
+                *episode = db_col_int(s, 1);
+                const char *st = db_col_text(s, 2);
+                *state = strcmp(st, "deleted") == 0  ? COMMENT_DELETED
+                         : strcmp(st, "hidden") == 0 ? COMMENT_HIDDEN
+                                                     : COMMENT_VISIBLE;
+        }
+        db_finish(s);
+        return step == DB_ROW ? PUB_OK : step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
+}
+
+int comment_edit(struct db *db, int64_t id, int64_t editor_id, const char *body,
+                 struct field_problem *p)
+{
+        int64_t author, episode;
+        enum comment_state state;
+        int rc = owner_and_state(db, id, &author, &episode, &state);
+        if (rc != PUB_OK)
+                return rc;
+        if (state != COMMENT_VISIBLE)
+                return PUB_NOT_FOUND;
+        if (author != editor_id)
+                return PUB_FORBIDDEN;
+        struct mdr_result r;
+        rc = render_body(body, &r, p);
+        if (rc == PUB_OK) {
+                struct db_stmt *s = db_prepare(
+                    db, "UPDATE comment SET body = ?2, body_html = ?3, edited_at = ?4, updated_at "
+                        "= ?4 WHERE id = ?1 AND state = 'visible'");
+                rc = PUB_DB_ERROR;
+                if (s) {
+                        db_bind_int(s, 1, id);
+                        db_bind_text(s, 2, body);
+                        db_bind_textn(s, 3, r.html.data ? r.html.data : "", r.html.len);
+                        db_bind_int(s, 4, time_now());
+                        rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+                        db_finish(s);
+                }
+        }
+        mdr_result_free(&r);
+        return rc;
+}
+
+/* Sets a comment's state and refreshes the episode's count, in one transaction. */
+static int set_state(struct db *db, int64_t id, int64_t episode, const char *state,
+                     int64_t moderator_id, bool clear_text)
+{
+        if (db_begin(db) != DB_OK)
+                return PUB_DB_ERROR;
+        struct db_stmt *s =
+            clear_text
+                ? db_prepare(db, "UPDATE comment SET state = ?2, body = '', body_html = '', "
+                                 "quote_exact = NULL, quote_prefix = '', quote_suffix = '', "
+                                 "quote_start = NULL, updated_at = ?3 WHERE id = ?1")
+                : db_prepare(db, "UPDATE comment SET state = ?2, moderated_by = ?4, updated_at = "
+                                 "?3 WHERE id = ?1");
+        int rc = PUB_DB_ERROR;
+        if (s) {
+                db_bind_int(s, 1, id);
+                db_bind_text(s, 2, state);
+                db_bind_int(s, 3, time_now());
+                if (!clear_text)
+                        db_bind_int(s, 4, moderator_id);
+                rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+                db_finish(s);
+        }
+        if (rc == PUB_OK)
+                rc = refresh_count(db, episode);
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(db);
+        return rc;
+}
+
+int comment_delete(struct db *db, int64_t id, int64_t member_id)
+{
+        int64_t author, episode;
+        enum comment_state state;
+        int rc = owner_and_state(db, id, &author, &episode, &state);
+        if (rc != PUB_OK)
+                return rc;
+        if (state == COMMENT_DELETED)
+                return PUB_NOT_FOUND;
+        if (author != member_id)
+                return PUB_FORBIDDEN;
+        return set_state(db, id, episode, "deleted", 0, true);
+}
+
+bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, enum role role)
+{
+        if (role == ROLE_MODERATOR || role == ROLE_ADMIN)
+                return true;
+        struct db_stmt *s = db_prepare(db, "SELECT newsletter_id FROM episode WHERE id = ?1");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, episode_id);
+        int64_t nl = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        return nl && newsletter_can_write(db, nl, member_id, role);
+}
+
+int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden)
+{
+        int64_t author, episode;
+        enum comment_state state;
+        int rc = owner_and_state(db, id, &author, &episode, &state);
+        if (rc != PUB_OK)
+                return rc;
+        if (state == COMMENT_DELETED)
+                return PUB_NOT_FOUND;
+        return set_state(db, id, episode, hidden ? "hidden" : "visible", moderator_id, false);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+#define COMMENT_COLUMNS                                                                            \
+        "SELECT c.id, c.episode_id, coalesce(c.parent_id, 0), c.root_id, c.depth, c.author_id, "   \
+        "m.handle, m.display_name, m.headline, c.body, c.body_html, c.quote_exact, "               \
+        "c.quote_prefix, c.quote_suffix, coalesce(c.quote_start, 0), c.state, c.created_at, "      \
+        "c.updated_at, coalesce(c.edited_at, 0) FROM comment c JOIN member m ON m.id = "           \
+        "c.author_id "
+
+static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
+{
+        c->id = db_col_int(s, 0);
+        c->episode_id = db_col_int(s, 1);
+        c->parent_id = db_col_int(s, 2);
+        c->root_id = db_col_int(s, 3);
+        c->depth = (int)db_col_int(s, 4);
+        c->author_id = db_col_int(s, 5);
+        c->author_handle = arena_strdup(a, db_col_text(s, 6));
+        c->author_name = arena_strdup(a, db_col_text(s, 7));
+        c->author_headline = arena_strdup(a, db_col_text(s, 8));
+        c->body = arena_strdup(a, db_col_text(s, 9));
+        c->body_html = arena_strdup(a, db_col_text(s, 10));
+        c->quote_exact = db_col_is_null(s, 11) ? NULL : arena_strdup(a, db_col_text(s, 11));
+        c->quote_prefix = arena_strdup(a, db_col_text(s, 12));
+        c->quote_suffix = arena_strdup(a, db_col_text(s, 13));
+        c->quote_start = db_col_int(s, 14);
+        const char *st = db_col_text(s, 15);
+        c->state = strcmp(st, "deleted") == 0  ? COMMENT_DELETED
+                   : strcmp(st, "hidden") == 0 ? COMMENT_HIDDEN
+                                               : COMMENT_VISIBLE;
+        c->created_at = db_col_int(s, 16);
+        c->updated_at = db_col_int(s, 17);
+        c->edited_at = db_col_int(s, 18);
+}
+
+int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out)
+{
+        struct db_stmt *s = db_prepare(db, COMMENT_COLUMNS "WHERE c.id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, id);
+        int rc = db_step(s);
+        if (rc == DB_ROW)
+                read_comment(s, a, out);
+        db_finish(s);
+        return rc == DB_ROW ? PUB_OK : rc == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
+}
+
+int comment_list_episode(struct db *db, struct arena *a, int64_t episode_id, struct comment **out)
+{
+        struct db_stmt *s =
+            db_prepare(db, COMMENT_COLUMNS "WHERE c.episode_id = ?1 ORDER BY c.root_id, c.id");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        size_t cap = 0, n = 0;
+        struct comment *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                read_comment(s, a, &arr[n++]);
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int comment_passages(struct db *db, struct arena *a, int64_t episode_id, int limit,
+                     struct passage **out)
+{
+        struct db_stmt *s = db_prepare(
+            db, "SELECT quote_start, quote_exact, min(quote_prefix), min(quote_suffix), count(*), "
+                "min(id) FROM comment WHERE episode_id = ?1 AND quote_exact IS NOT NULL AND state "
+                "= 'visible' GROUP BY quote_start, quote_exact ORDER BY count(*) DESC, "
+                "quote_start LIMIT ?2");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, limit);
+        size_t cap = 0, n = 0;
+        struct passage *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                struct passage *q = &arr[n++];
+                q->start = db_col_int(s, 0);
+                q->exact = arena_strdup(a, db_col_text(s, 1));
+                q->prefix = arena_strdup(a, db_col_text(s, 2));
+                q->suffix = arena_strdup(a, db_col_text(s, 3));
+                q->comments = (int)db_col_int(s, 4);
+                q->first_comment_id = db_col_int(s, 5);
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+struct id_index {
+        int64_t id;
+        int index;
+};
+
+static int by_id(const void *x, const void *y)
+{
+        int64_t a = ((const struct id_index *)x)->id, b = ((const struct id_index *)y)->id;
+        return a < b ? -1 : a > b;
+}
+
+void comment_thread_index(struct arena *a, const struct comment *cs, int n, bool show_hidden,
+                          int **parent_out, bool **live_out)
+{
+        int *parent = arena_alloc(a, (size_t)(n + 1) * sizeof(int));
+        bool *live = arena_zalloc(a, (size_t)(n + 1) * sizeof(bool));
+        struct id_index *ix = arena_alloc(a, (size_t)(n + 1) * sizeof(*ix));
+        for (int i = 0; i < n; i++)
+                ix[i] = (struct id_index){cs[i].id, i};
+        qsort(ix, (size_t)n, sizeof(*ix), by_id);
+        for (int i = 0; i < n; i++) {
+                struct id_index key = {cs[i].parent_id, 0}, *p = NULL;
+                if (cs[i].parent_id)
+                        p = bsearch(&key, ix, (size_t)n, sizeof(*ix), by_id);
+                parent[i] = p ? p->index : -1;
+        }
+        /* Replies come after their parents, so one backward pass carries "live" upward. */
+        for (int i = n - 1; i >= 0; i--) {
+                if (cs[i].state == COMMENT_VISIBLE ||
+                    (show_hidden && cs[i].state == COMMENT_HIDDEN))
+                        live[i] = true;
+                if (live[i] && parent[i] >= 0)
+                        live[parent[i]] = true;
+        }
+        *parent_out = parent;
+        *live_out = live;
+}

@@ -1,0 +1,114 @@
+/* Comments: threaded replies on an episode, each optionally quoting a passage of it.
+ *
+ * Replies nest to any depth in storage. A member edits and deletes their own; a deleted comment
+ * keeps its place (without its text) so replies keep their context. Moderators, admins and the
+ * episode's authors hide and restore. The episode's comment_count is the exact number of
+ * visible comments, kept in the same transaction as every change.
+ *
+ * A quote is a W3C Web Annotation TextQuoteSelector: the exact passage with a little text before
+ * (prefix) and after (suffix), checked against the episode's plain text. Whitespace runs count
+ * as one space, so a passage selected across lines or paragraphs in a browser still matches. */
+#ifndef KD_COMMENT_H
+#define KD_COMMENT_H
+
+#include "core/role.h"
+#include "model/problem.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+
+enum comment_state { COMMENT_VISIBLE, COMMENT_DELETED, COMMENT_HIDDEN };
+
+struct comment {
+        int64_t id, episode_id, parent_id, root_id; /* parent_id 0 for a top-level comment */
+        int depth;                                  /* 0 for top-level */
+        int64_t author_id;
+        const char *author_handle, *author_name, *author_headline;
+        const char *body, *body_html; /* "" unless visible (or loaded for moderation) */
+        const char *quote_exact;      /* NULL when the comment quotes nothing */
+        const char *quote_prefix, *quote_suffix;
+        int64_t quote_start;
+        enum comment_state state;
+        int64_t created_at, updated_at, edited_at; /* edited_at 0 when never edited */
+};
+
+struct comment_input {
+        int64_t episode_id;
+        int64_t parent_id; /* 0 for a new thread */
+        int64_t author_id;
+        const char *body;
+        const char *quote_exact; /* NULL or "" for none */
+        const char *quote_prefix, *quote_suffix;
+};
+
+/* Finds a quote in an episode's plain text. exact, prefix and suffix are compared with
+ * whitespace runs as single spaces and outer whitespace trimmed; when exact occurs several
+ * times, prefix and suffix (when given) pick the occurrence, else the first is taken. Sets
+ * *start to the byte offset in text where it begins, and writes the normalised exact text and a
+ * context of up to KD_QUOTE_CONTEXT_CHARS on each side (arena strings, for storage and the
+ * text-fragment link). Returns PUB_OK or PUB_INVALID with p naming "quote". */
+int comment_quote_find(struct arena *a, const char *text, const char *exact, const char *prefix,
+                       const char *suffix, int64_t *start, const char **norm_exact,
+                       const char **norm_prefix, const char **norm_suffix, struct field_problem *p);
+
+/* Checks and stores a new comment or reply (the episode must exist; the caller checks that the
+ * author may see it). Sets *id. Returns PUB_OK, PUB_INVALID (p: "body", "quote" or "parent"),
+ * PUB_NOT_FOUND (no such episode) or PUB_DB_ERROR. */
+int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
+                   struct field_problem *p);
+
+/* Replaces the text of comment id, written by editor_id. Returns PUB_OK, PUB_INVALID,
+ * PUB_NOT_FOUND (also for a deleted or hidden comment), PUB_FORBIDDEN (someone else's) or
+ * PUB_DB_ERROR. */
+int comment_edit(struct db *db, int64_t id, int64_t editor_id, const char *body,
+                 struct field_problem *p);
+
+/* Deletes comment id for its author: its text goes; the row stays while replies need it.
+ * Returns PUB_OK, PUB_NOT_FOUND, PUB_FORBIDDEN or PUB_DB_ERROR. */
+int comment_delete(struct db *db, int64_t id, int64_t member_id);
+
+/* True when member (id, role) may hide or restore comments on episode_id: moderators, admins,
+ * and the episode newsletter's owner and co-authors. */
+bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, enum role role);
+
+/* Hides (hidden=true) or restores comment id on behalf of moderator_id. Returns PUB_OK,
+ * PUB_NOT_FOUND (or deleted) or PUB_DB_ERROR. The caller checks comment_can_moderate. */
+int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden);
+
+/* Loads one comment. Returns PUB_OK, PUB_NOT_FOUND or PUB_DB_ERROR. */
+int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out);
+
+/* Every comment of an episode, threads in order of their first comment and replies in the
+ * order written (parents always before their replies). Returns the count or a negative
+ * enum pub_result. */
+int comment_list_episode(struct db *db, struct arena *a, int64_t episode_id, struct comment **out);
+
+/* For comments in the order comment_list_episode gives: parent[i] is the index of comment i's
+ * parent (-1 for a top-level comment) and live[i] says whether readers see it: visible (or
+ * hidden, when show_hidden is set for a moderator) or with a reply below it that they see.
+ * Arrays in a. */
+void comment_thread_index(struct arena *a, const struct comment *cs, int n, bool show_hidden,
+                          int **parent, bool **live);
+
+/* Quoted passages of an episode with how many visible comments discuss each, most discussed
+ * first. Returns the count or a negative enum pub_result. */
+struct passage {
+        int64_t start;
+        const char *exact, *prefix, *suffix;
+        int comments;
+        int64_t first_comment_id;
+};
+int comment_passages(struct db *db, struct arena *a, int64_t episode_id, int limit,
+                     struct passage **out);
+
+/* Writes a URL text fragment ("#:~:text=prefix-,exact,-suffix", each part percent-encoded as
+ * the Text Fragments specification wants) for a quote into out. */
+struct buf;
+void comment_text_fragment(struct buf *out, const char *exact, const char *prefix,
+                           const char *suffix);
+
+#endif

@@ -1,0 +1,238 @@
+/* Notifications: who is told what, grouping, unread counts. */
+#include "model/notification.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+
+#include <string.h>
+
+static int insert(struct db *db, int64_t member, const char *kind, int64_t actor, int64_t episode,
+                  int64_t comment)
+{
+        struct db_stmt *s = db_prepare(
+            db, "INSERT INTO notification (member_id, kind, actor_id, episode_id, comment_id, "
+                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member);
+        db_bind_text(s, 2, kind);
+        if (actor)
+                db_bind_int(s, 3, actor);
+        else
+                db_bind_null(s, 3);
+        db_bind_int(s, 4, episode);
+        if (comment)
+                db_bind_int(s, 5, comment);
+        else
+                db_bind_null(s, 5);
+        db_bind_int(s, 6, time_now());
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+/* Handles mentioned in a comment's Markdown: "@" after a non-word character, then a handle. */
+static int notify_mentions(struct db *db, const char *body, int64_t author, int64_t episode,
+                           int64_t comment, int64_t already)
+{
+        int64_t told[16];
+        int ntold = 0;
+        for (const char *p = strchr(body, '@'); p && ntold < 16; p = strchr(p + 1, '@')) {
+                if (p > body) {
+                        char before = p[-1];
+                        if ((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') ||
+                            (before >= '0' && before <= '9') || before == '_' || before == '.')
+                                continue; /* an email address, not a mention */
+                }
+                char handle[32];
+                size_t n = 0;
+                for (const char *h = p + 1; n + 1 < sizeof(handle); h++) {
+                        char c = *h;
+                        if (c >= 'A' && c <= 'Z')
+                                c = (char)(c - 'A' + 'a');
+                        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+                                break;
+                        handle[n++] = c;
+                }
+                handle[n] = '\0';
+                if (n < 2)
+                        continue;
+                struct db_stmt *s = db_prepare(db, "SELECT id FROM member WHERE handle_key = ?1 "
+                                                   "AND disabled = 0");
+                if (!s)
+                        return PUB_DB_ERROR;
+                db_bind_text(s, 1, handle);
+                int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+                db_finish(s);
+                bool dup = id == 0 || id == author || id == already;
+                for (int i = 0; i < ntold && !dup; i++)
+                        dup = told[i] == id;
+                if (dup)
+                        continue;
+                told[ntold++] = id;
+                if (insert(db, id, "mention", author, episode, comment) != PUB_OK)
+                        return PUB_DB_ERROR;
+        }
+        return PUB_OK;
+}
+
+int notify_comment(struct db *db, int64_t comment_id)
+{
+        struct db_stmt *s = db_prepare(
+            db, "SELECT c.author_id, c.episode_id, c.body, coalesce(p.author_id, 0) FROM comment c "
+                "LEFT JOIN comment p ON p.id = c.parent_id WHERE c.id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, comment_id);
+        if (db_step(s) != DB_ROW) {
+                db_finish(s);
+                return PUB_DB_ERROR;
+        }
+        int64_t author = db_col_int(s, 0), episode = db_col_int(s, 1),
+                parent_author = db_col_int(s, 3);
+        struct arena *a = arena_new();
+        char *body = arena_strdup(a, db_col_text(s, 2));
+        db_finish(s);
+        int rc = PUB_OK;
+        if (db_begin(db) != DB_OK) {
+                arena_free(a);
+                return PUB_DB_ERROR;
+        }
+        if (parent_author && parent_author != author)
+                rc = insert(db, parent_author, "reply", author, episode, comment_id);
+        if (rc == PUB_OK)
+                rc = notify_mentions(db, body, author, episode, comment_id,
+                                     parent_author != author ? parent_author : 0);
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(db);
+        arena_free(a);
+        return rc;
+}
+
+int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target, int64_t target_id)
+{
+        if (target != TARGET_COMMENT)
+                return PUB_OK;
+        struct db_stmt *s =
+            db_prepare(db, "SELECT author_id, episode_id FROM comment WHERE id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, target_id);
+        int64_t author = 0, episode = 0;
+        if (db_step(s) == DB_ROW) {
+                author = db_col_int(s, 0);
+                episode = db_col_int(s, 1);
+        }
+        db_finish(s);
+        if (!author || author == actor_id)
+                return PUB_OK;
+        /* Grouped: one unread notification per comment gathers its reactions. */
+        s = db_prepare(db, "UPDATE notification SET count = count + 1, actor_id = ?3, created_at "
+                           "= ?4 WHERE member_id = ?1 AND kind = 'reaction' AND comment_id = ?2 "
+                           "AND read_at IS NULL");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, author);
+        db_bind_int(s, 2, target_id);
+        db_bind_int(s, 3, actor_id);
+        db_bind_int(s, 4, time_now());
+        int rc = db_step(s);
+        db_finish(s);
+        if (rc != DB_DONE)
+                return PUB_DB_ERROR;
+        if (db_changes(db) > 0)
+                return PUB_OK;
+        return insert(db, author, "reaction", actor_id, episode, target_id);
+}
+
+int notify_episode_live(struct db *db, int64_t episode_id)
+{
+        /* Once per follower and episode, however often this runs. */
+        struct db_stmt *s = db_prepare(
+            db, "INSERT INTO notification (member_id, kind, actor_id, episode_id, created_at) "
+                "SELECT f.member_id, 'episode', e.author_id, e.id, ?2 FROM episode e JOIN follow f "
+                "ON f.newsletter_id = e.newsletter_id WHERE e.id = ?1 AND e.status <> 'draft' AND "
+                "e.publish_at <= ?2 AND f.member_id <> e.author_id AND NOT EXISTS (SELECT 1 FROM "
+                "notification n WHERE n.member_id = f.member_id AND n.kind = 'episode' AND "
+                "n.episode_id = e.id)");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, time_now());
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+int64_t notification_unread_count(struct db *db, int64_t member_id)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM notification WHERE member_id = ?1 "
+                                           "AND read_at IS NULL");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : PUB_DB_ERROR;
+        db_finish(s);
+        return n;
+}
+
+int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
+                      struct notification **out)
+{
+        struct db_stmt *s = db_prepare(
+            db, "SELECT n.id, n.kind, coalesce(m.handle, ''), coalesce(m.display_name, ''), "
+                "n.episode_id, nl.slug, e.slug, e.title, coalesce(n.comment_id, 0), n.count, "
+                "n.created_at, n.read_at IS NOT NULL FROM notification n LEFT JOIN member m ON "
+                "m.id = n.actor_id JOIN episode e ON e.id = n.episode_id JOIN newsletter nl ON "
+                "nl.id = e.newsletter_id WHERE n.member_id = ?1 ORDER BY n.created_at DESC, n.id "
+                "DESC LIMIT ?2");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        db_bind_int(s, 2, limit);
+        size_t cap = 0, n = 0;
+        struct notification *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                struct notification *x = &arr[n++];
+                x->id = db_col_int(s, 0);
+                const char *kind = db_col_text(s, 1);
+                x->kind = strcmp(kind, "reply") == 0      ? NOTE_REPLY
+                          : strcmp(kind, "mention") == 0  ? NOTE_MENTION
+                          : strcmp(kind, "reaction") == 0 ? NOTE_REACTION
+                                                          : NOTE_EPISODE;
+                x->actor_handle = arena_strdup(a, db_col_text(s, 2));
+                x->actor_name = arena_strdup(a, db_col_text(s, 3));
+                x->episode_id = db_col_int(s, 4);
+                x->newsletter_slug = arena_strdup(a, db_col_text(s, 5));
+                x->episode_slug = arena_strdup(a, db_col_text(s, 6));
+                x->episode_title = arena_strdup(a, db_col_text(s, 7));
+                x->comment_id = db_col_int(s, 8);
+                x->count = (int)db_col_int(s, 9);
+                x->created_at = db_col_int(s, 10);
+                x->read = db_col_int(s, 11) != 0;
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int notification_mark_read(struct db *db, int64_t member_id, int64_t id)
+{
+        struct db_stmt *s =
+            id > 0 ? db_prepare(db, "UPDATE notification SET read_at = ?3 WHERE member_id = ?1 "
+                                    "AND id = ?2 AND read_at IS NULL")
+                   : db_prepare(db, "UPDATE notification SET read_at = ?3 WHERE member_id = ?1 "
+                                    "AND read_at IS NULL AND ?2 = 0");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        db_bind_int(s, 2, id);
+        db_bind_int(s, 3, time_now());
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}

@@ -1,0 +1,54 @@
+/* In-app notifications: replies to your comment, mentions (@handle), reactions to your comments
+ * (grouped while unread), and new episodes in newsletters you follow. Nobody is told about their
+ * own actions. */
+#ifndef KD_NOTIFICATION_H
+#define KD_NOTIFICATION_H
+
+#include "model/problem.h"
+#include "model/reaction.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+
+enum notification_kind { NOTE_REPLY, NOTE_MENTION, NOTE_REACTION, NOTE_EPISODE };
+
+struct notification {
+        int64_t id;
+        enum notification_kind kind;
+        const char *actor_handle, *actor_name; /* "" when the actor is gone */
+        int64_t episode_id;
+        const char *newsletter_slug, *episode_slug, *episode_title;
+        int64_t comment_id; /* 0 when none */
+        int count;          /* reactions grouped into this one */
+        int64_t created_at;
+        bool read;
+};
+
+/* After comment_id was created: tells the parent comment's author (a reply) and every member
+ * @mentioned in it (once each, never the writer). Returns PUB_OK or PUB_DB_ERROR. */
+int notify_comment(struct db *db, int64_t comment_id);
+
+/* After actor_id reacted to a comment: tells its author, grouping with their unread reaction
+ * notification for that comment. Episodes' reactions notify nobody. */
+int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target,
+                    int64_t target_id);
+
+/* After episode_id became visible to readers: tells its newsletter's followers (once, however
+ * often this is called). */
+int notify_episode_live(struct db *db, int64_t episode_id);
+
+/* Unread notifications of member_id, or a negative enum pub_result. */
+int64_t notification_unread_count(struct db *db, int64_t member_id);
+
+/* The newest notifications of member_id. Returns the count or a negative enum pub_result. */
+int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
+                      struct notification **out);
+
+/* Marks one notification (id > 0) or all of them (id == 0) of member_id read. Returns PUB_OK,
+ * PUB_NOT_FOUND (not theirs) or PUB_DB_ERROR. */
+int notification_mark_read(struct db *db, int64_t member_id, int64_t id);
+
+#endif

@@ -1,0 +1,178 @@
+/* Reactions: storage, counts and who reacted. */
+#include "model/reaction.h"
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "model/comment.h"
+#include "model/episode.h"
+
+#include <string.h>
+
+static const char *const kind_names[REACT_KINDS] = {"like", "insightful", "agree",
+                                                    "love", "celebrate",  "curious"};
+
+const char *reaction_kind_name(enum reaction_kind k)
+{
+        return (unsigned)k < REACT_KINDS ? kind_names[k] : "like";
+}
+
+int reaction_kind_parse(const char *name, enum reaction_kind *k)
+{
+        for (int i = 0; i < REACT_KINDS; i++)
+                if (strcmp(name, kind_names[i]) == 0) {
+                        *k = (enum reaction_kind)i;
+                        return 0;
+                }
+        return -1;
+}
+
+const char *reaction_target_name(enum reaction_target t)
+{
+        return t == TARGET_COMMENT ? "comment" : "episode";
+}
+
+int reaction_target_parse(const char *name, enum reaction_target *t)
+{
+        if (strcmp(name, "episode") == 0)
+                *t = TARGET_EPISODE;
+        else if (strcmp(name, "comment") == 0)
+                *t = TARGET_COMMENT;
+        else
+                return -1;
+        return 0;
+}
+
+int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, int64_t target_id,
+                 enum reaction_kind kind, bool on, bool *changed)
+{
+        struct db_stmt *s =
+            on ? db_prepare(db, "INSERT OR IGNORE INTO reaction (target, target_id, kind, "
+                                "member_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+               : db_prepare(db, "DELETE FROM reaction WHERE target = ?1 AND target_id = ?2 AND "
+                                "kind = ?3 AND member_id = ?4");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_int(s, 2, target_id);
+        db_bind_text(s, 3, reaction_kind_name(kind));
+        db_bind_int(s, 4, member_id);
+        if (on)
+                db_bind_int(s, 5, time_now());
+        int rc = db_step(s);
+        db_finish(s);
+        if (rc != DB_DONE)
+                return PUB_DB_ERROR;
+        if (changed)
+                *changed = db_changes(db) > 0;
+        return PUB_OK;
+}
+
+int reaction_summary(struct db *db, enum reaction_target target, int64_t target_id,
+                     int64_t viewer_id, struct reaction_summary *out)
+{
+        memset(out, 0, sizeof(*out));
+        out->target_id = target_id;
+        struct db_stmt *s = db_prepare(db, "SELECT kind, count(*), max(member_id = ?3) FROM "
+                                           "reaction WHERE target = ?1 AND target_id = ?2 GROUP "
+                                           "BY kind");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_int(s, 2, target_id);
+        db_bind_int(s, 3, viewer_id);
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                enum reaction_kind k;
+                if (reaction_kind_parse(db_col_text(s, 0), &k) != 0)
+                        continue;
+                out->counts[k] = (int)db_col_int(s, 1);
+                if (viewer_id > 0 && db_col_int(s, 2))
+                        out->mine |= 1u << k;
+        }
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_id,
+                               int64_t viewer_id, struct reaction_summary **out)
+{
+        struct db_stmt *s = db_prepare(
+            db, "SELECT r.target_id, r.kind, count(*), max(r.member_id = ?2) FROM reaction r JOIN "
+                "comment c ON c.id = r.target_id WHERE r.target = 'comment' AND c.episode_id = "
+                "?1 GROUP BY r.target_id, r.kind ORDER BY r.target_id");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, viewer_id);
+        size_t cap = 0, n = 0;
+        struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                int64_t id = db_col_int(s, 0);
+                if (n == 0 || arr[n - 1].target_id != id) {
+                        arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                        memset(&arr[n], 0, sizeof(arr[n]));
+                        arr[n++].target_id = id;
+                }
+                enum reaction_kind k;
+                if (reaction_kind_parse(db_col_text(s, 1), &k) != 0)
+                        continue;
+                arr[n - 1].counts[k] = (int)db_col_int(s, 2);
+                if (viewer_id > 0 && db_col_int(s, 3))
+                        arr[n - 1].mine |= 1u << k;
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int reaction_who(struct db *db, struct arena *a, enum reaction_target target, int64_t target_id,
+                 struct reactor **out)
+{
+        struct db_stmt *s = db_prepare(
+            db, "SELECT r.kind, m.handle, m.display_name FROM reaction r JOIN member m ON m.id = "
+                "r.member_id WHERE r.target = ?1 AND r.target_id = ?2 ORDER BY r.kind, "
+                "m.display_name");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_int(s, 2, target_id);
+        size_t cap = 0, n = 0;
+        struct reactor *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                enum reaction_kind k;
+                if (reaction_kind_parse(db_col_text(s, 0), &k) != 0)
+                        continue;
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                arr[n].kind = k;
+                arr[n].handle = arena_strdup(a, db_col_text(s, 1));
+                arr[n].name = arena_strdup(a, db_col_text(s, 2));
+                n++;
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int reaction_target_visible(struct db *db, enum reaction_target target, int64_t id,
+                            int64_t viewer_id, int role, int64_t now)
+{
+        struct arena *a = arena_new();
+        int64_t episode_id = id;
+        int rc = PUB_OK;
+        if (target == TARGET_COMMENT) {
+                struct comment c;
+                rc = comment_get(db, a, id, &c);
+                if (rc == PUB_OK && c.state != COMMENT_VISIBLE)
+                        rc = PUB_NOT_FOUND;
+                episode_id = c.episode_id;
+        }
+        struct episode e;
+        if (rc == PUB_OK)
+                rc = episode_get(db, a, episode_id, &e);
+        if (rc == PUB_OK && !episode_viewable(db, &e, viewer_id, (enum role)role, now))
+                rc = PUB_NOT_FOUND;
+        arena_free(a);
+        return rc;
+}

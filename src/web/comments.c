@@ -1,0 +1,834 @@
+/* The conversation under an episode: passages readers quoted, threads of comments with their
+ * reactions and actions, and the forms and handlers behind them. */
+#include "web/comments.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/throttle.h"
+#include "model/comment.h"
+#include "model/episode.h"
+#include "model/notification.h"
+#include "model/reaction.h"
+#include "web/cards.h"
+#include "web/layout.h"
+#include "http/write_guard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PASSAGES_SHOWN = 5 };
+
+/* Labels of the reaction kinds, in enum order: an emoji and a word. */
+static const struct {
+        const char *emoji;
+        const char *label;
+} kinds[REACT_KINDS] = {
+    {"\xF0\x9F\x91\x8D", N_("Like")},      {"\xF0\x9F\x92\xA1", N_("Insightful")},
+    {"\xE2\x9C\x85", N_("Agree")},         {"\xE2\x9D\xA4\xEF\xB8\x8F", N_("Love")},
+    {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
+};
+
+static void path_of(struct buf *b, const struct episode *e)
+{
+        episode_path(b, e);
+}
+
+static char *episode_url(struct request *req, const struct episode *e)
+{
+        struct buf b = BUF_INIT;
+        path_of(&b, e);
+        char *s = arena_strndup(req->arena, b.data, b.len);
+        buf_free(&b);
+        return s;
+}
+
+/* "/login?next=<path>#comments" for guests who want to take part. */
+static void login_prompt(struct request *req, const struct episode *e)
+{
+        struct buf *b = &req->resp.body;
+        struct buf next = BUF_INIT;
+        path_of(&next, e);
+        buf_puts(&next, "#comments");
+        html_lit(b, "<p class=\"join-prompt\"><a class=\"button\" href=\"/login?next=");
+        html_url_arg(b, next.data);
+        html_lit(b, "\">");
+        html_text(b, _("Log in to join the conversation"));
+        html_lit(b, "</a></p>\n");
+        buf_free(&next);
+}
+
+/* ------------------------------------------------------------------ reactions */
+
+static void reactions_form(struct request *req, enum reaction_target target, int64_t id,
+                           const struct reaction_summary *sum, const char *back)
+{
+        struct buf *b = &req->resp.body;
+        bool member = req_signed_in(req);
+        html_lit(b, "<form class=\"reactions\" method=\"post\" action=\"/react\" data-target=\"");
+        html_attr(b, reaction_target_name(target));
+        html_lit(b, "\" data-id=\"");
+        html_int(b, id);
+        html_lit(b, "\">");
+        if (member) {
+                form_csrf(req);
+                html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
+                html_attr(b, reaction_target_name(target));
+                html_lit(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
+                html_int(b, id);
+                html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+                html_attr(b, back);
+                html_lit(b, "\">");
+        }
+        int total = 0;
+        for (int k = 0; k < REACT_KINDS; k++) {
+                bool mine = sum && (sum->mine & (1u << k));
+                int count = sum ? sum->counts[k] : 0;
+                total += count;
+                html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
+                html_attr(b, reaction_kind_name((enum reaction_kind)k));
+                if (mine)
+                        html_lit(b, ":0\" aria-pressed=\"true\"");
+                else
+                        html_lit(b, ":1\" aria-pressed=\"false\"");
+                if (!member)
+                        html_lit(b, " disabled");
+                html_lit(b, " data-kind=\"");
+                html_attr(b, reaction_kind_name((enum reaction_kind)k));
+                html_lit(b, "\" title=\"");
+                html_attr(b, _(kinds[k].label));
+                html_lit(b, "\"><span aria-hidden=\"true\">");
+                html_text(b, kinds[k].emoji);
+                html_lit(b, "</span> <span class=\"reaction-label\">");
+                html_text(b, _(kinds[k].label));
+                html_lit(b, "</span> <span class=\"count\">");
+                html_int(b, count);
+                html_lit(b, "</span></button>");
+        }
+        if (total > 0) {
+                html_lit(b, " <a class=\"who\" href=\"/reactions?target=");
+                html_url_arg(b, reaction_target_name(target));
+                html_lit(b, "&amp;id=");
+                html_int(b, id);
+                html_lit(b, "\">");
+                html_text(b, _("Who reacted"));
+                html_lit(b, "</a>");
+        }
+        html_lit(b, "</form>\n");
+}
+
+void episode_reactions(struct request *req, const struct episode *e)
+{
+        struct reaction_summary sum;
+        if (reaction_summary(req->db, TARGET_EPISODE, e->id, req->viewer.id, &sum) != PUB_OK)
+                return;
+        reactions_form(req, TARGET_EPISODE, e->id, &sum, episode_url(req, e));
+}
+
+/* ------------------------------------------------------------------ threads */
+
+struct thread {
+        struct request *req;
+        const struct episode *e;
+        const char *ep_url;
+        struct comment *cs;
+        int n;
+        int *first_child, *next_sibling, *last_child;
+        bool *live; /* visible, or has a visible comment below it */
+        struct reaction_summary *sums;
+        int nsums;
+        bool moderator;
+};
+
+static const struct reaction_summary *summary_for(const struct thread *t, int64_t id)
+{
+        int lo = 0, hi = t->nsums - 1;
+        while (lo <= hi) {
+                int mid = (lo + hi) / 2;
+                if (t->sums[mid].target_id == id)
+                        return &t->sums[mid];
+                if (t->sums[mid].target_id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid - 1;
+        }
+        return NULL;
+}
+
+/* Links each comment to its replies, and marks which ones readers see. */
+static void thread_build(struct thread *t)
+{
+        struct arena *a = t->req->arena;
+        int n = t->n, *parent;
+        comment_thread_index(a, t->cs, n, t->moderator, &parent, &t->live);
+        t->first_child = arena_alloc(a, (size_t)(n + 1) * sizeof(int));
+        t->next_sibling = arena_alloc(a, (size_t)(n + 1) * sizeof(int));
+        t->last_child = arena_alloc(a, (size_t)(n + 1) * sizeof(int));
+        for (int i = 0; i < n; i++)
+                t->first_child[i] = t->next_sibling[i] = t->last_child[i] = -1;
+        for (int i = 0; i < n; i++) {
+                int p = parent[i];
+                if (p < 0)
+                        continue;
+                if (t->last_child[p] < 0)
+                        t->first_child[p] = i;
+                else
+                        t->next_sibling[t->last_child[p]] = i;
+                t->last_child[p] = i;
+        }
+}
+
+static void comment_actions(struct thread *t, const struct comment *c)
+{
+        struct request *req = t->req;
+        struct buf *b = &req->resp.body;
+        bool mine = req_signed_in(req) && c->author_id == req->viewer.id;
+        html_lit(b, "<div class=\"comment-actions\">\n");
+        if (c->state == COMMENT_VISIBLE && req_signed_in(req)) {
+                html_lit(b, "<details class=\"reply\"><summary>");
+                html_text(b, _("Reply"));
+                html_lit(b, "</summary>\n<form method=\"post\" class=\"comment-form\" action=\"");
+                html_attr(b, t->ep_url);
+                html_lit(b, "/comments\">");
+                form_csrf(req);
+                html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
+                html_int(b, c->id);
+                html_lit(b, "\"><label for=\"reply-");
+                html_int(b, c->id);
+                html_lit(b, "\">");
+                char text[200];
+                snprintf(text, sizeof(text), _("Reply to %s"), c->author_name);
+                html_text(b, text);
+                html_lit(b, "</label><textarea id=\"reply-");
+                html_int(b, c->id);
+                html_lit(b, "\" name=\"body\" rows=\"3\" required maxlength=\"");
+                html_int(b, KD_COMMENT_MAX_CHARS);
+                html_lit(b, "\"></textarea><button type=\"submit\">");
+                html_text(b, _("Post reply"));
+                html_lit(b, "</button></form></details>\n");
+        }
+        if (mine && c->state == COMMENT_VISIBLE) {
+                html_lit(b, "<a class=\"edit\" href=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/edit\">");
+                html_text(b, _("Edit"));
+                html_lit(b, "</a>\n<form method=\"post\" class=\"inline\" action=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/delete\">");
+                form_csrf(req);
+                html_lit(b, "<button type=\"submit\" class=\"link-button\" data-confirm=\"");
+                html_attr(b, _("Delete this comment?"));
+                html_lit(b, "\">");
+                html_text(b, _("Delete"));
+                html_lit(b, "</button></form>\n");
+        }
+        if (!mine && c->state == COMMENT_VISIBLE && req_signed_in(req)) {
+                html_lit(b, "<details class=\"report\"><summary>");
+                html_text(b, _("Report"));
+                html_lit(b, "</summary>\n<form method=\"post\" action=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/report\">");
+                form_csrf(req);
+                const struct form_option reasons[] = {
+                    {"spam", _("Spam")},
+                    {"harassment", _("Harassment or abuse")},
+                    {"off-topic", _("Off topic")},
+                    {"other", _("Something else")},
+                };
+                char *name = arena_printf(req->arena, "reason-%lld", (long long)c->id);
+                html_lit(b, "<label for=\"");
+                html_attr(b, name);
+                html_lit(b, "\">");
+                html_text(b, _("Why?"));
+                html_lit(b, "</label><select name=\"reason\" id=\"");
+                html_attr(b, name);
+                html_lit(b, "\">");
+                for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+                        html_lit(b, "<option value=\"");
+                        html_attr(b, reasons[i].value);
+                        html_lit(b, "\">");
+                        html_text(b, reasons[i].label);
+                        html_lit(b, "</option>");
+                }
+                html_lit(b, "</select><label for=\"note-");
+                html_int(b, c->id);
+                html_lit(b, "\">");
+                html_text(b, _("Anything moderators should know (optional)"));
+                html_lit(b, "</label><textarea id=\"note-");
+                html_int(b, c->id);
+                html_lit(b, "\" name=\"note\" rows=\"2\" maxlength=\"");
+                html_int(b, KD_REPORT_NOTE_MAX);
+                html_lit(b, "\"></textarea><button type=\"submit\">");
+                html_text(b, _("Send report"));
+                html_lit(b, "</button></form></details>\n");
+        }
+        if (t->moderator && c->state != COMMENT_DELETED) {
+                bool hidden = c->state == COMMENT_HIDDEN;
+                html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/hide\">");
+                form_csrf(req);
+                if (hidden)
+                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
+                else
+                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"1\">");
+                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
+                html_text(b, hidden ? _("Restore") : _("Hide"));
+                html_lit(b, "</button></form>\n");
+        }
+        html_lit(b, "</div>\n");
+}
+
+static void comment_quote(struct thread *t, const struct comment *c)
+{
+        struct buf *b = &t->req->resp.body;
+        html_lit(b, "<blockquote class=\"quote\"><a href=\"");
+        struct buf link = BUF_INIT;
+        buf_puts(&link, t->ep_url);
+        comment_text_fragment(&link, c->quote_exact, c->quote_prefix, c->quote_suffix);
+        html_attr(b, link.data);
+        buf_free(&link);
+        html_lit(b, "\" data-start=\"");
+        html_int(b, c->quote_start);
+        html_lit(b, "\">");
+        html_text(b, c->quote_exact);
+        html_lit(b, "</a></blockquote>\n");
+}
+
+static void render_comment(struct thread *t, int i, int level)
+{
+        struct request *req = t->req;
+        struct buf *b = &req->resp.body;
+        const struct comment *c = &t->cs[i];
+        if (!t->live[i])
+                return;
+        html_lit(b, "<article class=\"comment");
+        if (c->state != COMMENT_VISIBLE)
+                html_lit(b, " gone");
+        html_lit(b, "\" id=\"c-");
+        html_int(b, c->id);
+        html_lit(b, "\">\n");
+        if (c->state == COMMENT_DELETED) {
+                html_lit(b, "<p class=\"gone-note\">");
+                html_text(b, _("This comment was deleted."));
+                html_lit(b, "</p>\n");
+        } else if (c->state == COMMENT_HIDDEN && !t->moderator) {
+                html_lit(b, "<p class=\"gone-note\">");
+                html_text(b, _("Hidden by a moderator."));
+                html_lit(b, "</p>\n");
+        } else {
+                html_lit(b, "<header class=\"comment-head\"><a class=\"author\" href=\"/@");
+                html_url_arg(b, c->author_handle);
+                html_lit(b, "\">");
+                html_text(b, c->author_name);
+                html_lit(b, "</a>");
+                if (*c->author_headline) {
+                        html_lit(b, " <span class=\"headline\">");
+                        html_text(b, c->author_headline);
+                        html_lit(b, "</span>");
+                }
+                html_lit(b, " <a class=\"permalink meta\" href=\"#c-");
+                html_int(b, c->id);
+                html_lit(b, "\">");
+                html_time(req, c->created_at);
+                html_lit(b, "</a>");
+                if (c->edited_at) {
+                        html_lit(b, " <span class=\"meta edited\" title=\"");
+                        char iso[32];
+                        time_iso8601(c->edited_at, iso, sizeof(iso));
+                        html_attr(b, iso);
+                        html_lit(b, "\">");
+                        html_text(b, _("edited"));
+                        html_lit(b, "</span>");
+                }
+                if (c->state == COMMENT_HIDDEN) {
+                        html_lit(b, " <span class=\"badge\">");
+                        html_text(b, _("Hidden by a moderator"));
+                        html_lit(b, "</span>");
+                }
+                html_lit(b, "</header>\n");
+                if (c->quote_exact)
+                        comment_quote(t, c);
+                html_lit(b, "<div class=\"comment-body\">");
+                html_rendered(b, c->body_html);
+                html_lit(b, "</div>\n");
+                if (c->state == COMMENT_VISIBLE)
+                        reactions_form(
+                            req, TARGET_COMMENT, c->id, summary_for(t, c->id),
+                            arena_printf(req->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
+        }
+        comment_actions(t, c);
+        if (t->first_child[i] >= 0) {
+                if (level + 1 >= KD_THREAD_SHOWN_DEPTH) {
+                        html_lit(b, "<p class=\"continue\"><a href=\"");
+                        html_attr(b, t->ep_url);
+                        html_lit(b, "/comments/");
+                        html_int(b, c->id);
+                        html_lit(b, "\">");
+                        html_text(b, _("Continue this thread"));
+                        html_lit(b, " →</a></p>\n");
+                } else {
+                        html_lit(b, "<div class=\"replies\">\n");
+                        for (int k = t->first_child[i]; k >= 0; k = t->next_sibling[k])
+                                render_comment(t, k, level + 1);
+                        html_lit(b, "</div>\n");
+                }
+        }
+        html_lit(b, "</article>\n");
+}
+
+/* Loads everything a thread view needs; returns -1 after failing the request. */
+static int thread_load(struct request *req, const struct episode *e, struct thread *t)
+{
+        memset(t, 0, sizeof(*t));
+        t->req = req;
+        t->e = e;
+        t->ep_url = episode_url(req, e);
+        t->n = comment_list_episode(req->db, req->arena, e->id, &t->cs);
+        t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, req->viewer.id, &t->sums);
+        if (t->n < 0 || t->nsums < 0) {
+                req_fail(req, 503, "The database is not available.");
+                return -1;
+        }
+        t->moderator = req_signed_in(req) &&
+                       comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
+        thread_build(t);
+        return 0;
+}
+
+static void new_comment_form(struct request *req, const struct episode *e, const char *body,
+                             const char *quote, const char *error, const char *error_field)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<form method=\"post\" id=\"comment-form\" class=\"comment-form\" action=\"");
+        path_of(b, e);
+        html_lit(b, "/comments\">\n");
+        form_csrf(req);
+        if (error) {
+                html_lit(b, "<p class=\"form-error\" role=\"alert\">");
+                html_text(b, error);
+                html_lit(b, "</p>\n");
+        }
+        form_textarea(req, _("Quote a passage (optional)"), "quote_exact", quote, 2,
+                      KD_QUOTE_MAX_CHARS,
+                      _("Paste words from the episode, or select them in the text above."),
+                      error_field && strcmp(error_field, "quote") == 0 ? error : NULL);
+        html_lit(b, "<input type=\"hidden\" name=\"quote_prefix\" value=\"\">"
+                    "<input type=\"hidden\" name=\"quote_suffix\" value=\"\">\n");
+        form_textarea(req, _("Your comment"), "body", body, 4, KD_COMMENT_MAX_CHARS,
+                      _("Markdown works: *italic*, **bold**, [links](https://…). Mention someone "
+                        "with @handle."),
+                      error_field && strcmp(error_field, "body") == 0 ? error : NULL);
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Post comment"));
+        html_lit(b, "</button></p>\n</form>\n");
+}
+
+static void passages(struct request *req, const struct episode *e, const char *ep_url)
+{
+        struct passage *ps;
+        int n = comment_passages(req->db, req->arena, e->id, PASSAGES_SHOWN, &ps);
+        if (n <= 0)
+                return;
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<section class=\"passages\" aria-labelledby=\"passages-h\"><h3 "
+                    "id=\"passages-h\">");
+        html_text(b, _("Lines readers carried away"));
+        html_lit(b, "</h3>\n<ol class=\"passage-list\">\n");
+        for (int i = 0; i < n; i++) {
+                html_lit(b, "<li data-exact=\"");
+                html_attr(b, ps[i].exact);
+                html_lit(b, "\" data-prefix=\"");
+                html_attr(b, ps[i].prefix);
+                html_lit(b, "\" data-suffix=\"");
+                html_attr(b, ps[i].suffix);
+                html_lit(b, "\" data-count=\"");
+                html_int(b, ps[i].comments);
+                html_lit(b, "\" data-first=\"c-");
+                html_int(b, ps[i].first_comment_id);
+                html_lit(b, "\"><blockquote><a href=\"");
+                struct buf link = BUF_INIT;
+                buf_puts(&link, ep_url);
+                comment_text_fragment(&link, ps[i].exact, ps[i].prefix, ps[i].suffix);
+                html_attr(b, link.data);
+                buf_free(&link);
+                html_lit(b, "\">");
+                html_text(b, ps[i].exact);
+                html_lit(b, "</a></blockquote> <a class=\"meta\" href=\"#c-");
+                html_int(b, ps[i].first_comment_id);
+                html_lit(b, "\">");
+                char text[64];
+                snprintf(text, sizeof(text),
+                         _n("%d comment", "%d comments", (unsigned long)ps[i].comments),
+                         ps[i].comments);
+                html_text(b, text);
+                html_lit(b, "</a></li>\n");
+        }
+        html_lit(b, "</ol>\n</section>\n");
+}
+
+void comments_section(struct request *req, const struct episode *e)
+{
+        struct buf *b = &req->resp.body;
+        char text[96];
+        html_lit(b, "<section id=\"comments\" class=\"comments\" aria-labelledby=\"comments-h\">\n"
+                    "<h2 id=\"comments-h\">");
+        snprintf(text, sizeof(text),
+                 _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+                 e->comment_count);
+        html_text(b, text);
+        html_lit(b, "</h2>\n");
+        if (!req_signed_in(req) && !req->config->guests_read_comments) {
+                login_prompt(req, e);
+                html_lit(b, "</section>\n");
+                return;
+        }
+        struct thread t;
+        if (thread_load(req, e, &t) < 0) {
+                html_lit(b, "</section>\n");
+                return;
+        }
+        passages(req, e, t.ep_url);
+        if (req_signed_in(req))
+                new_comment_form(req, e, "", "", NULL, NULL);
+        else
+                login_prompt(req, e);
+        html_lit(b, "<div class=\"thread\">\n");
+        for (int i = 0; i < t.n; i++)
+                if (!t.cs[i].parent_id)
+                        render_comment(&t, i, 0);
+        html_lit(b, "</div>\n</section>\n");
+}
+
+/* ------------------------------------------------------------------ handlers */
+
+/* Loads the episode named in the path, as the viewer may see it. */
+static int path_episode(struct request *req, struct episode *e)
+{
+        int rc = episode_find(req->db, req->arena, req_path_param(req, "newsletter"),
+                              req_path_param(req, "episode"), e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK ||
+            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+                return req_fail(req, 404, "There is no episode at this address.");
+        return 0;
+}
+
+/* Loads a comment from the path and its episode, as the viewer may see them. */
+static int path_comment(struct request *req, struct comment *c, struct episode *e)
+{
+        char *end;
+        const char *id = req_path_param(req, "id");
+        long long v = strtoll(id, &end, 10);
+        if (*end || v <= 0)
+                return req_fail(req, 404, "There is no such comment.");
+        int rc = comment_get(req->db, req->arena, v, c);
+        if (rc == PUB_OK)
+                rc = episode_get(req->db, req->arena, c->episode_id, e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK ||
+            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+                return req_fail(req, 404, "There is no such comment.");
+        return 0;
+}
+
+static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
+{
+        return resp_redirect(
+            req, arena_printf(req->arena, "%s#c-%lld", episode_url(req, e), (long long)id));
+}
+
+/* The comment form on a page of its own, for a rejected comment: the text is kept. */
+static int comment_problem_page(struct request *req, const struct episode *e,
+                                const struct field_problem *p)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Your comment"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        path_of(b, e);
+        html_lit(b, "#comments\">← ");
+        html_text(b, e->title);
+        html_lit(b, "</a></p>\n<h1>");
+        html_text(b, _("Your comment"));
+        html_lit(b, "</h1>\n");
+        const char *parent = req_param(req, "parent");
+        if (*parent && strcmp(p->field, "parent") != 0) {
+                /* a reply keeps its place */
+                html_lit(b, "<form method=\"post\" class=\"comment-form\" action=\"");
+                path_of(b, e);
+                html_lit(b, "/comments\">");
+                form_csrf(req);
+                html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
+                html_attr(b, parent);
+                html_lit(b, "\">");
+                html_lit(b, "<p class=\"form-error\" role=\"alert\">");
+                html_text(b, _(p->message));
+                html_lit(b, "</p>");
+                form_textarea(req, _("Your reply"), "body", req_param(req, "body"), 4,
+                              KD_COMMENT_MAX_CHARS, NULL, _(p->message));
+                html_lit(b, "<p><button type=\"submit\">");
+                html_text(b, _("Post reply"));
+                html_lit(b, "</button></p></form>\n");
+        } else {
+                new_comment_form(req, e, req_param(req, "body"), req_param(req, "quote_exact"),
+                                 _(p->message), p->field);
+        }
+        return page_end(req, 422);
+}
+
+int web_comment_post(struct request *req)
+{
+        struct episode e;
+        if (path_episode(req, &e))
+                return req->resp.status;
+        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
+                                             req->guards->comment_by_member_hour, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
+        struct comment_input in = {
+            .episode_id = e.id,
+            .parent_id = req_param_int(req, "parent", 0),
+            .author_id = req->viewer.id,
+            .body = req_param(req, "body"),
+            .quote_exact = req_param(req, "quote_exact"),
+            .quote_prefix = req_param(req, "quote_prefix"),
+            .quote_suffix = req_param(req, "quote_suffix"),
+        };
+        struct field_problem p = {0};
+        int64_t id;
+        int rc = comment_create(req->db, &in, &id, &p);
+        if (rc == PUB_INVALID)
+                return comment_problem_page(req, &e, &p);
+        if (rc != PUB_OK)
+                return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
+                                rc == PUB_NOT_FOUND ? "There is no episode at this address."
+                                                    : "The database is not available.");
+        notify_comment(req->db, id);
+        return redirect_to_comment(req, &e, id);
+}
+
+int web_comment_thread(struct request *req)
+{
+        struct episode e;
+        if (path_episode(req, &e))
+                return req->resp.status;
+        if (!req_signed_in(req) && !req->config->guests_read_comments)
+                return resp_redirect(req, "/login");
+        char *end;
+        long long from = strtoll(req_path_param(req, "id"), &end, 10);
+        struct thread t;
+        if (*end || from <= 0)
+                return req_fail(req, 404, "There is no such comment.");
+        if (thread_load(req, &e, &t) < 0)
+                return req->resp.status;
+        int at = -1;
+        for (int i = 0; i < t.n; i++)
+                if (t.cs[i].id == from)
+                        at = i;
+        if (at < 0 || !t.live[at])
+                return req_fail(req, 404, "There is no such comment.");
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = e.title, .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        html_attr(b, t.ep_url);
+        html_lit(b, "#c-");
+        html_int(b, t.cs[at].parent_id ? t.cs[at].parent_id : t.cs[at].id);
+        html_lit(b, "\">← ");
+        html_text(b, e.title);
+        html_lit(b, "</a></p>\n<h1>");
+        html_text(b, _("A thread"));
+        html_lit(b, "</h1>\n<section class=\"comments\"><div class=\"thread\">\n");
+        render_comment(&t, at, 0);
+        html_lit(b, "</div></section>\n");
+        return page_end(req, 200);
+}
+
+static int edit_page(struct request *req, const struct comment *c, const struct episode *e,
+                     const char *body, const char *error, int status)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Edit your comment"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        path_of(b, e);
+        html_lit(b, "#c-");
+        html_int(b, c->id);
+        html_lit(b, "\">← ");
+        html_text(b, e->title);
+        html_lit(b, "</a></p>\n<h1>");
+        html_text(b, _("Edit your comment"));
+        html_lit(b, "</h1>\n<form method=\"post\" class=\"comment-form\" action=\"/comments/");
+        html_int(b, c->id);
+        html_lit(b, "/edit\">");
+        form_csrf(req);
+        form_textarea(req, _("Your comment"), "body", body, 6, KD_COMMENT_MAX_CHARS, NULL, error);
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Save"));
+        html_lit(b, "</button></p></form>\n");
+        return page_end(req, status);
+}
+
+/* A comment its viewer may change: theirs and still visible. 403 for someone else's. */
+static int own_comment(struct request *req, struct comment *c, struct episode *e)
+{
+        if (path_comment(req, c, e))
+                return req->resp.status;
+        if (c->state != COMMENT_VISIBLE)
+                return req_fail(req, 404, "That comment was deleted or hidden.");
+        if (c->author_id != req->viewer.id)
+                return req_fail(req, 403, "You can only change your own comments.");
+        return 0;
+}
+
+int web_comment_edit_form(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (own_comment(req, &c, &e))
+                return req->resp.status;
+        return edit_page(req, &c, &e, c.body, NULL, 200);
+}
+
+int web_comment_edit(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (own_comment(req, &c, &e))
+                return req->resp.status;
+        struct field_problem p = {0};
+        int rc = comment_edit(req->db, c.id, req->viewer.id, req_param(req, "body"), &p);
+        if (rc == PUB_INVALID)
+                return edit_page(req, &c, &e, req_param(req, "body"), _(p.message), 422);
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return redirect_to_comment(req, &e, c.id);
+}
+
+int web_comment_delete(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (own_comment(req, &c, &e))
+                return req->resp.status;
+        if (comment_delete(req->db, c.id, req->viewer.id) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return resp_redirect(req, arena_printf(req->arena, "%s#comments", episode_url(req, &e)));
+}
+
+int web_comment_hide(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        if (!comment_can_moderate(req->db, e.id, req->viewer.id, req->viewer.role))
+                return req_fail(req, 403,
+                                "Only moderators and this episode's authors may hide "
+                                "comments.");
+        int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, "That comment was deleted.");
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return redirect_to_comment(req, &e, c.id);
+}
+
+/* ------------------------------------------------------------------ reacting */
+
+/* Checks a reaction's target exists and the viewer may see it. */
+static int reaction_target_ok(struct request *req, enum reaction_target target, int64_t id)
+{
+        int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
+                                         time_now());
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK)
+                return req_fail(req, 404,
+                                target == TARGET_COMMENT ? "There is no such comment."
+                                                         : "There is no such episode.");
+        return 0;
+}
+
+int web_react(struct request *req)
+{
+        enum reaction_target target;
+        enum reaction_kind kind;
+        const char *react = req_param(req, "react"); /* "kind:1" or "kind:0" */
+        const char *colon = strchr(react, ':');
+        char name[24];
+        if (!colon || (size_t)(colon - react) >= sizeof(name) ||
+            (strcmp(colon, ":1") != 0 && strcmp(colon, ":0") != 0))
+                return req_fail(req, 400, "Choose a reaction.");
+        memcpy(name, react, (size_t)(colon - react));
+        name[colon - react] = '\0';
+        if (reaction_target_parse(req_param(req, "target"), &target) != 0 ||
+            reaction_kind_parse(name, &kind) != 0)
+                return req_fail(req, 400, "Choose a reaction.");
+        int64_t id = req_param_int(req, "id", 0);
+        if (reaction_target_ok(req, target, id))
+                return req->resp.status;
+        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
+        bool on = colon[1] == '1', changed = false;
+        if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        if (on && changed)
+                notify_reaction(req->db, req->viewer.id, target, id);
+        const char *next = req_param(req, "next");
+        return resp_redirect(req, *next ? next : "/");
+}
+
+int web_reactions_who(struct request *req)
+{
+        enum reaction_target target;
+        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
+                return req_fail(req, 404, "Choose an episode or a comment.");
+        int64_t id = req_param_int(req, "id", 0);
+        if (reaction_target_ok(req, target, id))
+                return req->resp.status;
+        struct reactor *who;
+        int n = reaction_who(req->db, req->arena, target, id, &who);
+        if (n < 0)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Who reacted"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, _("Who reacted"));
+        html_lit(b, "</h1>\n");
+        if (n == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("Nobody yet."));
+                html_lit(b, "</p>\n");
+        }
+        int shown = -1;
+        for (int i = 0; i < n; i++) {
+                if ((int)who[i].kind != shown) {
+                        if (shown >= 0)
+                                html_lit(b, "</ul>\n");
+                        shown = (int)who[i].kind;
+                        html_lit(b, "<h2>");
+                        html_text(b, kinds[shown].emoji);
+                        html_lit(b, " ");
+                        html_text(b, _(kinds[shown].label));
+                        html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
+                }
+                html_lit(b, "<li><a href=\"/@");
+                html_url_arg(b, who[i].handle);
+                html_lit(b, "\">");
+                html_text(b, who[i].name);
+                html_lit(b, "</a></li>\n");
+        }
+        if (shown >= 0)
+                html_lit(b, "</ul>\n");
+        return page_end(req, 200);
+}
