@@ -413,13 +413,14 @@ int app_serve(struct app *app)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         signal(SIGPIPE, SIG_IGN);
-        int64_t last_purge = 0;
+        int64_t last_purge = 0, last_due = 0;
         while (!stop_requested) {
                 sleep(1);
                 int64_t now = time_now();
                 /* Readers see a scheduled episode at its time whatever this does; this only
                  * keeps the stored status honest for the editor and exports. */
-                if (now % 5 == 0) {
+                if (now - last_due >= 5) {
+                        last_due = now;
                         struct db *db = app_thread_db(app);
                         if (db)
                                 episode_publish_due(db, now);

@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/newsletter.h"
+#include "model/notification.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -603,14 +604,29 @@ int episode_neighbours(struct db *db, struct arena *a, const struct episode *e, 
 
 int episode_publish_due(struct db *db, int64_t now)
 {
-        struct db_stmt *s = db_prepare(db, "UPDATE episode SET status = 'published' WHERE status = "
-                                           "'scheduled' AND publish_at <= ?1");
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, now);
-        int rc = db_step(s);
-        db_finish(s);
-        return rc == DB_DONE ? (int)db_changes(db) : PUB_DB_ERROR;
+        int total = 0;
+        for (;;) { /* in batches, so every flipped episode's followers are told */
+                struct db_stmt *s = db_prepare(
+                    db, "UPDATE episode SET status = 'published' WHERE id IN (SELECT id FROM "
+                        "episode WHERE status = 'scheduled' AND publish_at <= ?1 LIMIT 64) "
+                        "RETURNING id");
+                if (!s)
+                        return PUB_DB_ERROR;
+                db_bind_int(s, 1, now);
+                int64_t ids[64];
+                int n = 0, rc;
+                while ((rc = db_step(s)) == DB_ROW)
+                        if (n < 64)
+                                ids[n++] = db_col_int(s, 0);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return PUB_DB_ERROR;
+                for (int i = 0; i < n; i++)
+                        notify_episode_live(db, ids[i]);
+                total += n;
+                if (n < 64)
+                        return total;
+        }
 }
 
 const char *episode_body_html(struct db *db, struct arena *a, int64_t id)

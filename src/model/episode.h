@@ -131,8 +131,9 @@ int episode_set_times(struct db *db, int64_t id, int64_t created_at, int64_t upd
  * PUB_INVALID (the Markdown no longer renders) or PUB_DB_ERROR. */
 int episode_refresh_rendering(struct db *db, int64_t id);
 
-/* Marks scheduled episodes whose time has come as published (bookkeeping: visibility never
- * waits for this). Returns the number changed or a negative enum pub_result. */
+/* Marks scheduled episodes whose time has come as published and tells their newsletters'
+ * followers (visibility itself never waits for this). Returns the number changed or a negative
+ * enum pub_result. */
 int episode_publish_due(struct db *db, int64_t now);
 
 #endif

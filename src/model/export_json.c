@@ -14,14 +14,15 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { EXPORT_FORMAT = 1 };
 
-/* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n') or
- * text ('t'). */
+/* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n'),
+ * text ('t') or text that may be NULL ('s'). */
 struct column {
         const char *name;
         char type;
@@ -69,6 +70,36 @@ static const struct column episode_cols[] = {{"id", 'i'},
                                              {"created_at", 'i'},
                                              {"updated_at", 'i'},
                                              {NULL, 0}};
+static const struct column comment_cols[] = {{"id", 'i'},
+                                             {"episode_id", 'i'},
+                                             {"parent_id", 'n'},
+                                             {"root_id", 'i'},
+                                             {"depth", 'i'},
+                                             {"author_id", 'i'},
+                                             {"body", 't'},
+                                             {"quote_exact", 's'},
+                                             {"quote_prefix", 't'},
+                                             {"quote_suffix", 't'},
+                                             {"quote_start", 'n'},
+                                             {"state", 't'},
+                                             {"moderated_by", 'n'},
+                                             {"created_at", 'i'},
+                                             {"updated_at", 'i'},
+                                             {"edited_at", 'n'},
+                                             {NULL, 0}};
+static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
+                                              {"kind", 't'},       {"member_id", 'i'},
+                                              {"created_at", 'i'}, {NULL, 0}};
+static const struct column report_cols[] = {{"id", 'i'},          {"comment_id", 'i'},
+                                            {"reporter_id", 'i'}, {"reason", 't'},
+                                            {"note", 't'},        {"created_at", 'i'},
+                                            {"resolved_at", 'n'}, {"resolved_by", 'n'},
+                                            {"outcome", 's'},     {NULL, 0}};
+static const struct column notification_cols[] = {{"id", 'i'},         {"member_id", 'i'},
+                                                  {"kind", 't'},       {"actor_id", 'n'},
+                                                  {"episode_id", 'n'}, {"comment_id", 'n'},
+                                                  {"count", 'i'},      {"created_at", 'i'},
+                                                  {"read_at", 'n'},    {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
 
@@ -109,6 +140,33 @@ static const struct table tables[] = {
      "ai_disclosure, teaser, created_at, updated_at, body_html, body_text) VALUES (?1, ?2, ?3, "
      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '', '')",
      episode_cols},
+    {"comments",
+     "SELECT id, episode_id, parent_id, root_id, depth, author_id, body, quote_exact, "
+     "quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, updated_at, "
+     "edited_at FROM comment ORDER BY id",
+     "INSERT INTO comment (id, episode_id, parent_id, root_id, depth, author_id, body, "
+     "quote_exact, quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, "
+     "updated_at, edited_at, body_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+     "?12, ?13, ?14, ?15, ?16, '')",
+     comment_cols},
+    {"reactions",
+     "SELECT target, target_id, kind, member_id, created_at FROM reaction ORDER BY target, "
+     "target_id, kind, member_id",
+     "INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES (?1, ?2, ?3, "
+     "?4, ?5)",
+     reaction_cols},
+    {"reports",
+     "SELECT id, comment_id, reporter_id, reason, note, created_at, resolved_at, resolved_by, "
+     "outcome FROM report ORDER BY id",
+     "INSERT INTO report (id, comment_id, reporter_id, reason, note, created_at, resolved_at, "
+     "resolved_by, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     report_cols},
+    {"notifications",
+     "SELECT id, member_id, kind, actor_id, episode_id, comment_id, count, created_at, read_at "
+     "FROM notification ORDER BY id",
+     "INSERT INTO notification (id, member_id, kind, actor_id, episode_id, comment_id, count, "
+     "created_at, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     notification_cols},
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
@@ -136,7 +194,10 @@ static json_t *export_rows(struct db *db, const struct table *t)
                 json_t *row = json_object();
                 for (int c = 0; t->cols[c].name; c++) {
                         json_t *v;
-                        if (t->cols[c].type == 't')
+                        if ((t->cols[c].type == 'n' || t->cols[c].type == 's') &&
+                            db_col_is_null(s, c))
+                                v = json_null();
+                        else if (t->cols[c].type == 't' || t->cols[c].type == 's')
                                 v = json_string(db_col_text(s, c));
                         else if (t->cols[c].type == 'n' && db_col_is_null(s, c))
                                 v = json_null();
@@ -279,12 +340,14 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                         return fail(r, "cannot write %s", t->name);
                 for (int c = 0; t->cols[c].name; c++) {
                         json_t *v = json_object_get(row, t->cols[c].name);
-                        if (t->cols[c].type == 't' && json_is_string(v)) {
+                        char type = t->cols[c].type;
+                        bool text = type == 't' || type == 's';
+                        if (text && json_is_string(v)) {
                                 db_bind_textn(s, c + 1, json_string_value(v),
                                               json_string_length(v));
-                        } else if (t->cols[c].type != 't' && json_is_integer(v)) {
+                        } else if (!text && json_is_integer(v)) {
                                 db_bind_int(s, c + 1, json_integer_value(v));
-                        } else if (t->cols[c].type == 'n' && json_is_null(v)) {
+                        } else if ((type == 'n' || type == 's') && json_is_null(v)) {
                                 db_bind_null(s, c + 1);
                         } else {
                                 db_finish(s);
@@ -391,7 +454,37 @@ static int render_derived(struct db *db, struct import_report *r)
                 }
                 db_finish(s);
         }
-        struct db_stmt *s = db_prepare(db, "SELECT id FROM episode ORDER BY id");
+        struct db_stmt *s = db_prepare(db, "SELECT id, body FROM comment WHERE state <> 'deleted'");
+        if (!s)
+                return fail(r, "cannot read comments");
+        while (db_step(s) == DB_ROW) {
+                const char *md = db_col_text(s, 1);
+                struct mdr_result out;
+                mdr_render(md, strlen(md), MDR_MEMBER, &out);
+                struct db_stmt *u =
+                    db_prepare(db, "UPDATE comment SET body_html = ?2 WHERE id = ?1");
+                int rc = DB_ERROR;
+                if (u) {
+                        db_bind_int(u, 1, db_col_int(s, 0));
+                        db_bind_textn(u, 2, out.html.data ? out.html.data : "", out.html.len);
+                        rc = db_step(u);
+                        db_finish(u);
+                }
+                mdr_result_free(&out);
+                if (rc != DB_DONE) {
+                        db_finish(s);
+                        return fail(r, "cannot store a rendered comment");
+                }
+        }
+        db_finish(s);
+        s = db_prepare(db, "UPDATE episode SET comment_count = (SELECT count(*) FROM comment c "
+                           "WHERE c.episode_id = episode.id AND c.state = 'visible')");
+        if (!s || db_step(s) != DB_DONE) {
+                db_finish(s);
+                return fail(r, "cannot count comments");
+        }
+        db_finish(s);
+        s = db_prepare(db, "SELECT id FROM episode ORDER BY id");
         if (!s)
                 return fail(r, "cannot read episodes");
         struct buf ids = BUF_INIT;

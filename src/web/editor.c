@@ -13,6 +13,7 @@
 #include "model/episode.h"
 #include "model/image.h"
 #include "model/newsletter.h"
+#include "model/notification.h"
 #include "model/season.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -802,6 +803,8 @@ int web_write_episode(struct request *req)
         struct episode saved;
         if (episode_get(req->db, req->arena, id, &saved) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
+        if (episode_is_live(&saved, time_now())) /* followers hear of it once */
+                notify_episode_live(req->db, saved.id);
         struct buf to = BUF_INIT;
         episode_path(&to, &saved);
         rc = resp_redirect(req, arena_strndup(req->arena, to.data, to.len));
