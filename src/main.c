@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/bench_seed.h"
 #include "model/demo.h"
 #include "model/member.h"
 #include "model/transfer.h"
@@ -43,6 +44,7 @@ static const char USAGE[] =
     "  import markdown DIR   import newsletters, seasons and episodes from Markdown files\n"
     "  import json FILE      load an export into an empty site\n"
     "  export FILE           write the whole site as JSON (\"-\": standard output)\n"
+    "  bench seed            fill an empty site with a large synthetic one (see bench/)\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -110,6 +112,14 @@ static const char USAGE_IMPORT[] =
     "See docs/import-export.md. import json loads the output of kindred export into a site\n"
     "with no members yet (kindred init without --demo). Either way the import is all or\n"
     "nothing: a bad file is reported with its name and line, and nothing is kept.\n";
+static const char USAGE_BENCH[] =
+    "Usage: kindred bench seed --data DIR [--members N] [--episodes N] [--comments N]\n"
+    "\n"
+    "Fills an empty site (kindred init --data DIR, without --demo) with synthetic members,\n"
+    "newsletters, episodes and comments for benchmarks: by default 100,000 members, 100,000\n"
+    "episodes and 1,000,000 comments, with one 2,000-word episode (" BENCH_LONG_READ ")\n"
+    "carrying 100 comments in threads with reactions. bench_author and bench_reader log in\n"
+    "with the password \"" BENCH_PASSWORD "\". Used by bench/run.\n";
 static const char USAGE_EXPORT[] =
     "Usage: kindred export FILE\n"
     "\n"
@@ -122,6 +132,7 @@ struct cli {
         bool demo;
         bool member_mode;
         const char *email, *name, *role, *headline;
+        unsigned members, episodes, comments; /* bench seed */
 };
 
 enum {
@@ -136,7 +147,10 @@ enum {
         OPT_ROLE,
         OPT_HEADLINE,
         OPT_MEMBER,
-        OPT_TRUST_PROXY
+        OPT_TRUST_PROXY,
+        OPT_MEMBERS,
+        OPT_EPISODES,
+        OPT_COMMENTS
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -152,6 +166,9 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"secure-cookies", no_argument, NULL, OPT_SECURE},
             {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
             {"trust-proxy", no_argument, NULL, OPT_TRUST_PROXY},
+            {"members", required_argument, NULL, OPT_MEMBERS},
+            {"episodes", required_argument, NULL, OPT_EPISODES},
+            {"comments", required_argument, NULL, OPT_COMMENTS},
             {"demo", no_argument, NULL, OPT_DEMO},
             {"email", required_argument, NULL, OPT_EMAIL},
             {"name", required_argument, NULL, OPT_NAME},
@@ -206,6 +223,22 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case OPT_ROLE:
                         cli->role = optarg;
+                        break;
+                case OPT_MEMBERS:
+                case OPT_EPISODES:
+                case OPT_COMMENTS:
+                        if (config_parse_uint(optarg, c == OPT_COMMENTS ? 200 : 1, 10000000, &n) <
+                            0) {
+                                fprintf(stderr, "kindred: --members, --episodes want 1 to "
+                                                "10000000, --comments 200 to 10000000\n");
+                                return -1;
+                        }
+                        if (c == OPT_MEMBERS)
+                                cli->members = (unsigned)n;
+                        else if (c == OPT_EPISODES)
+                                cli->episodes = (unsigned)n;
+                        else
+                                cli->comments = (unsigned)n;
                         break;
                 case OPT_HEADLINE:
                         cli->headline = optarg;
@@ -501,6 +534,23 @@ static int cmd_import(struct cli *cli, const char *kind, const char *path)
         return 0;
 }
 
+static int cmd_bench_seed(struct cli *cli)
+{
+        struct db *db = open_migrated(&cli->config);
+        if (!db)
+                return 1;
+        struct bench_seed_options o = {
+            .members = cli->members ? (int)cli->members : 100000,
+            .episodes = cli->episodes ? (int)cli->episodes : 100000,
+            .comments = cli->comments ? (int)cli->comments : 1000000,
+            .hot_comments = 100,
+            .long_read_words = 2000,
+        };
+        int rc = bench_seed(db, &o);
+        db_close(db);
+        return rc == 0 ? 0 : 1;
+}
+
 static int cmd_export(struct cli *cli, const char *path)
 {
         struct db *db = open_migrated(&cli->config);
@@ -569,6 +619,8 @@ int main(int argc, char **argv)
                 help = USAGE_IMPORT;
         else if (cmd && strcmp(cmd, "export") == 0)
                 help = USAGE_EXPORT;
+        else if (cmd && strcmp(cmd, "bench") == 0)
+                help = USAGE_BENCH;
 
         int first = parse_options(argc, argv, &cli, help);
         if (first == -2)
@@ -612,6 +664,13 @@ int main(int argc, char **argv)
                         return 2;
                 }
                 return cmd_import(&cli, args[1], args[2]);
+        }
+        if (strcmp(args[0], "bench") == 0) {
+                if (nargs != 2 || strcmp(args[1], "seed") != 0) {
+                        fputs(USAGE_BENCH, stderr);
+                        return 2;
+                }
+                return cmd_bench_seed(&cli);
         }
         if (strcmp(args[0], "export") == 0) {
                 if (nargs != 2) {
