@@ -15,6 +15,7 @@ struct config {
         bool secure_cookies;    /* KINDRED_SECURE_COOKIES: mark cookies Secure (behind TLS) */
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
         bool guests_read_comments; /* KINDRED_GUESTS_READ_COMMENTS: guests see the conversation */
+        bool write_limits; /* KINDRED_WRITE_LIMITS: rate limits on comments, reactions, reports */
         bool access_log;           /* KINDRED_ACCESS_LOG */
         bool trust_proxy;          /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
         unsigned session_days;     /* KINDRED_SESSION_DAYS */

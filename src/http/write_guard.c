@@ -1,5 +1,6 @@
 /* Rate limits on members' writes: the first limit hit answers 429 with Retry-After. */
 #include "http/write_guard.h"
+#include "core/config.h"
 #include "core/timeutil.h"
 #include "http/request.h"
 #include "http/throttle.h"
@@ -8,6 +9,8 @@
 
 int write_guard(struct request *req, struct rate_limit *const *member_limits)
 {
+        if (!req->config->write_limits) /* benchmarks, or a proxy that limits instead */
+                return 0;
         int64_t now = time_now();
         char key[96];
         unsigned wait = 0;
