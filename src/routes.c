@@ -14,6 +14,7 @@
 #include "web/feeds.h"
 #include "web/home.h"
 #include "web/media.h"
+#include "web/moderation.h"
 #include "web/notifications.h"
 #include "web/profile.h"
 #include "web/publication.h"
@@ -91,6 +92,13 @@ static const struct param_spec react_params[] = {
 };
 static const struct param_spec who_params[] = {TEXT("target", 16), INT("id", 1, INT64_MAX), END};
 static const struct param_spec read_params[] = {INT("id", 0, INT64_MAX), END};
+
+static const struct param_spec report_params[] = {
+    TEXT("reason", 16),
+    TEXT("note", 8 * KD_REPORT_NOTE_MAX),
+    END,
+};
+static const struct param_spec resolve_params[] = {TEXT("action", 16), END};
 
 /* Text fields are bounded in bytes at 8 bytes per allowed character: generous enough that any
  * text within the model's limit (counted in characters) reaches the form, which explains a
@@ -171,6 +179,11 @@ const struct route app_routes[] = {
      comment_body_params},
     {HTTP_POST, "/comments/:id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
     {HTTP_POST, "/comments/:id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
+    {HTTP_POST, "/comments/:id/report", web_comment_report, ROLE_READER, true, false,
+     report_params},
+    {HTTP_GET, "/moderation", web_moderation, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/moderation/:comment_id", web_moderation_resolve, ROLE_READER, true, false,
+     resolve_params},
     {HTTP_POST, "/react", web_react, ROLE_READER, true, false, react_params},
     {HTTP_GET, "/reactions", web_reactions_who, ROLE_NONE, false, false, who_params},
     {HTTP_GET, "/notifications", web_notifications, ROLE_READER, false, false, NULL},

@@ -733,6 +733,11 @@ int web_comment_hide(struct request *req)
                 return req_fail(req, 403,
                                 "Only moderators and this episode's authors may hide "
                                 "comments.");
+        /* An author moderates others on their episodes, not their own comments (or a
+         * moderator's decision about them). */
+        if (c.author_id == req->viewer.id && req->viewer.role != ROLE_MODERATOR &&
+            req->viewer.role != ROLE_ADMIN)
+                return req_fail(req, 403, "Your own comments are moderated by someone else.");
         int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, "That comment was deleted.");

@@ -8,6 +8,7 @@
 #include "http/request.h"
 #include "http/static_files.h"
 #include "model/notification.h"
+#include "model/report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -168,6 +169,18 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                 if (req->viewer.role == ROLE_AUTHOR || req->viewer.role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/write\">");
                         html_text(b, _("Write"));
+                        html_lit(b, "</a></li>\n");
+                }
+                if (report_can_review(req->db, req->viewer.id, req->viewer.role)) {
+                        int64_t reported =
+                            report_open_count(req->db, req->viewer.id, req->viewer.role);
+                        html_lit(b, "<li><a href=\"/moderation\">");
+                        html_text(b, _("Moderation"));
+                        if (reported > 0) {
+                                html_lit(b, " <span class=\"unread-count\">");
+                                html_int(b, reported);
+                                html_lit(b, "</span>");
+                        }
                         html_lit(b, "</a></li>\n");
                 }
                 html_lit(b, "<li><a href=\"/settings\">");

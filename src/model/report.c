@@ -1,0 +1,396 @@
+/* Reports of comments: filing them, the moderation queue per reviewer, and resolving them. */
+#include "model/report.h"
+#include "core/arena.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "model/member.h"
+
+#include <string.h>
+
+static const char *const reason_names[REPORT_REASONS] = {"spam", "harassment", "off-topic",
+                                                         "other"};
+static const char *const outcome_names[] = {"hidden", "kept", "suspended"};
+enum { OUTCOMES = sizeof(outcome_names) / sizeof(outcome_names[0]) };
+
+const char *report_reason_name(enum report_reason r)
+{
+        return (unsigned)r < REPORT_REASONS ? reason_names[r] : "other";
+}
+
+int report_reason_parse(const char *name, enum report_reason *out)
+{
+        for (int i = 0; name && i < REPORT_REASONS; i++)
+                if (strcmp(name, reason_names[i]) == 0) {
+                        *out = (enum report_reason)i;
+                        return 0;
+                }
+        return -1;
+}
+
+const char *report_outcome_name(enum report_outcome o)
+{
+        return (unsigned)o < OUTCOMES ? outcome_names[o] : "kept";
+}
+
+int report_outcome_parse(const char *name, enum report_outcome *out)
+{
+        for (int i = 0; name && i < OUTCOMES; i++)
+                if (strcmp(name, outcome_names[i]) == 0) {
+                        *out = (enum report_outcome)i;
+                        return 0;
+                }
+        return -1;
+}
+
+/* ------------------------------------------------------------------ reporting */
+
+static bool blank(const char *s)
+{
+        for (; s && *s; s++)
+                if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+                        return false;
+        return true;
+}
+
+int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const char *reason,
+                  const char *note, bool *created, struct field_problem *p)
+{
+        *created = false;
+        enum report_reason r;
+        if (report_reason_parse(reason, &r) != 0)
+                return field_problem_set(p, "reason", "Choose why you are reporting this comment.");
+        if (blank(note))
+                note = "";
+        const char *why = text_problem(note, false, KD_REPORT_NOTE_MAX);
+        if (why)
+                return field_problem_set(p, "note",
+                                         strcmp(why, "This is too long.") == 0
+                                             ? "A note can be up to 500 characters."
+                                             : why);
+        if (db_begin(db) != DB_OK)
+                return PUB_DB_ERROR;
+        int rc = PUB_DB_ERROR;
+        struct db_stmt *s = db_prepare(db, "SELECT author_id, state FROM comment WHERE id = ?1");
+        if (!s)
+                goto cleanup;
+        db_bind_int(s, 1, comment_id);
+        int step = db_step(s);
+        int64_t author = step == DB_ROW ? db_col_int(s, 0) : 0;
+        bool visible = step == DB_ROW && strcmp(db_col_text(s, 1), "visible") == 0;
+        db_finish(s);
+        if (step != DB_ROW && step != DB_DONE)
+                goto cleanup;
+        if (!visible) {
+                rc = PUB_NOT_FOUND;
+                goto cleanup;
+        }
+        if (author == reporter_id) {
+                rc = PUB_FORBIDDEN;
+                goto cleanup;
+        }
+        /* A second report by the same member is a no-op: counting it would let one member
+         * inflate a comment's place in the queue, and rewriting it would hide what they first
+         * said. */
+        s = db_prepare(db, "INSERT INTO report (comment_id, reporter_id, reason, note, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (comment_id, reporter_id) DO "
+                           "NOTHING RETURNING id");
+        if (!s)
+                goto cleanup;
+        db_bind_int(s, 1, comment_id);
+        db_bind_int(s, 2, reporter_id);
+        db_bind_text(s, 3, reason_names[r]);
+        db_bind_text(s, 4, note);
+        db_bind_int(s, 5, time_now());
+        step = db_step(s);
+        if (step == DB_ROW) {
+                *created = true;
+                step = db_step(s);
+        }
+        db_finish(s);
+        rc = step == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+cleanup:
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK) {
+                db_rollback(db);
+                *created = false;
+        }
+        return rc;
+}
+
+/* ------------------------------------------------------------------ who reviews what */
+
+enum scope { SCOPE_NONE = -1, SCOPE_OWN = 0, SCOPE_ALL = 1 };
+
+/* Moderators and admins review every comment; authors those in newsletters they write in (the
+ * SQL below has newsletter_can_write's owner-or-co-author test); anyone else nothing. */
+static enum scope scope_of(enum role role)
+{
+        if (role == ROLE_MODERATOR || role == ROLE_ADMIN)
+                return SCOPE_ALL;
+        return role == ROLE_AUTHOR ? SCOPE_OWN : SCOPE_NONE;
+}
+
+/* ?1 is the reviewer, ?2 is 1 for SCOPE_ALL; n is the comment's newsletter. */
+#define IN_SCOPE                                                                                   \
+        "(?2 = 1 OR n.owner_id = ?1 OR EXISTS (SELECT 1 FROM newsletter_author na WHERE "          \
+        "na.newsletter_id = n.id AND na.member_id = ?1))"
+
+/* Open reports a reviewer judges: not on deleted comments (nothing left to judge) and not on
+ * their own (someone else judges those). */
+#define OPEN_IN_SCOPE                                                                              \
+        "r.resolved_at IS NULL AND c.state <> 'deleted' AND c.author_id <> ?1 AND " IN_SCOPE
+
+#define REPORT_JOINS                                                                               \
+        "JOIN comment c ON c.id = r.comment_id JOIN episode e ON e.id = c.episode_id JOIN "        \
+        "newsletter n ON n.id = e.newsletter_id "
+
+bool report_can_review(struct db *db, int64_t member_id, enum role role)
+{
+        enum scope sc = scope_of(role);
+        if (sc != SCOPE_OWN)
+                return sc == SCOPE_ALL;
+        struct db_stmt *s = db_prepare(db, "SELECT 1 FROM newsletter WHERE owner_id = ?1 UNION ALL "
+                                           "SELECT 1 FROM newsletter_author WHERE member_id = ?1");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, member_id);
+        bool yes = db_step(s) == DB_ROW;
+        db_finish(s);
+        return yes;
+}
+
+int64_t report_open_count(struct db *db, int64_t member_id, enum role role)
+{
+        enum scope sc = scope_of(role);
+        if (sc == SCOPE_NONE)
+                return 0;
+        struct db_stmt *s = db_prepare(db, "SELECT count(DISTINCT r.comment_id) FROM report "
+                                           "r " REPORT_JOINS "WHERE " OPEN_IN_SCOPE);
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        db_bind_int(s, 2, sc == SCOPE_ALL);
+        int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : PUB_DB_ERROR;
+        db_finish(s);
+        return n;
+}
+
+/* ------------------------------------------------------------------ the queue */
+
+/* Columns 0-11 of both lists: the comment, its author and where it was written. */
+#define ITEM_COLUMNS                                                                               \
+        "c.id, c.state, c.body_html, c.created_at, c.author_id, am.handle, am.display_name, "      \
+        "am.role, am.disabled, n.slug, e.slug, e.title"
+enum { ITEM_NCOLS = 12 };
+
+static enum comment_state state_parse(const char *st)
+{
+        return strcmp(st, "deleted") == 0  ? COMMENT_DELETED
+               : strcmp(st, "hidden") == 0 ? COMMENT_HIDDEN
+                                           : COMMENT_VISIBLE;
+}
+
+static void read_item(struct db_stmt *s, struct arena *a, struct report_item *it)
+{
+        memset(it, 0, sizeof(*it));
+        it->comment_id = db_col_int(s, 0);
+        it->state = state_parse(db_col_text(s, 1));
+        it->body_html = arena_strdup(a, db_col_text(s, 2));
+        it->comment_created_at = db_col_int(s, 3);
+        it->author_id = db_col_int(s, 4);
+        it->author_handle = arena_strdup(a, db_col_text(s, 5));
+        it->author_name = arena_strdup(a, db_col_text(s, 6));
+        it->author_role = role_parse(db_col_text(s, 7));
+        it->author_disabled = db_col_int(s, 8) != 0;
+        it->newsletter_slug = arena_strdup(a, db_col_text(s, 9));
+        it->episode_slug = arena_strdup(a, db_col_text(s, 10));
+        it->episode_title = arena_strdup(a, db_col_text(s, 11));
+        it->resolver_handle = it->resolver_name = "";
+}
+
+int report_list_open(struct db *db, struct arena *a, int64_t member_id, enum role role, int limit,
+                     struct report_item **out)
+{
+        size_t cap = 0, n = 0, ecap = 0;
+        struct report_item *items = arena_grow(a, NULL, 0, &cap, sizeof(*items));
+        *out = items;
+        enum scope sc = scope_of(role);
+        if (sc == SCOPE_NONE)
+                return 0;
+        /* q picks the comments (oldest open report first) so that the limit counts comments,
+         * not reports; the outer query brings each of their open reports. */
+        struct db_stmt *s = db_prepare(
+            db,
+            "WITH q AS (SELECT r.comment_id, min(r.created_at) AS since FROM report r " REPORT_JOINS
+            "WHERE " OPEN_IN_SCOPE " GROUP BY r.comment_id ORDER BY since, r.comment_id "
+            "LIMIT ?3) SELECT " ITEM_COLUMNS ", q.since, r.id, r.reason, r.note, r.created_at, "
+            "rm.handle, rm.display_name FROM q JOIN report r ON r.comment_id = q.comment_id "
+            "AND r.resolved_at IS NULL JOIN comment c ON c.id = q.comment_id JOIN episode e "
+            "ON e.id = c.episode_id JOIN newsletter n ON n.id = e.newsletter_id JOIN member "
+            "am ON am.id = c.author_id JOIN member rm ON rm.id = r.reporter_id ORDER BY "
+            "q.since, q.comment_id, r.created_at, r.id");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        db_bind_int(s, 2, sc == SCOPE_ALL);
+        db_bind_int(s, 3, limit);
+        struct report_item *it = NULL;
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                if (!it || it->comment_id != db_col_int(s, 0)) {
+                        items = arena_grow(a, items, n, &cap, sizeof(*items));
+                        it = &items[n++];
+                        read_item(s, a, it);
+                        it->first_reported_at = db_col_int(s, ITEM_NCOLS);
+                        ecap = 0;
+                        it->entries = arena_grow(a, NULL, 0, &ecap, sizeof(*it->entries));
+                }
+                it->entries =
+                    arena_grow(a, it->entries, (size_t)it->reports, &ecap, sizeof(*it->entries));
+                struct report_entry *e = &it->entries[it->reports++];
+                e->id = db_col_int(s, ITEM_NCOLS + 1);
+                if (report_reason_parse(db_col_text(s, ITEM_NCOLS + 2), &e->reason) != 0)
+                        e->reason = REPORT_OTHER; /* defensive: the table's CHECK allows no other */
+                e->note = arena_strdup(a, db_col_text(s, ITEM_NCOLS + 3));
+                e->created_at = db_col_int(s, ITEM_NCOLS + 4);
+                e->reporter_handle =
+                    sc == SCOPE_ALL ? arena_strdup(a, db_col_text(s, ITEM_NCOLS + 5)) : "";
+                e->reporter_name =
+                    sc == SCOPE_ALL ? arena_strdup(a, db_col_text(s, ITEM_NCOLS + 6)) : "";
+                it->by_reason[e->reason]++;
+        }
+        db_finish(s);
+        *out = items;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum role role,
+                         int limit, struct report_item **out)
+{
+        size_t cap = 0, n = 0;
+        struct report_item *items = arena_grow(a, NULL, 0, &cap, sizeof(*items));
+        *out = items;
+        enum scope sc = scope_of(role);
+        if (sc == SCOPE_NONE)
+                return 0;
+        /* One resolution closes all open reports of a comment with one time, member and
+         * outcome, so those four identify it. */
+        struct db_stmt *s = db_prepare(
+            db, "SELECT " ITEM_COLUMNS ", min(r.created_at), r.outcome, r.resolved_at, "
+                "coalesce(mm.handle, ''), coalesce(mm.display_name, ''), count(*), "
+                "sum(CASE WHEN r.reason = 'spam' THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN r.reason = 'harassment' THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN r.reason = 'off-topic' THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN r.reason = 'other' THEN 1 ELSE 0 END) FROM report r " REPORT_JOINS
+                "JOIN member am ON am.id = c.author_id LEFT JOIN member mm ON mm.id = "
+                "r.resolved_by WHERE r.resolved_at IS NOT NULL AND " IN_SCOPE " GROUP BY "
+                "r.comment_id, r.resolved_at, r.resolved_by, r.outcome ORDER BY r.resolved_at "
+                "DESC, r.comment_id DESC LIMIT ?3");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member_id);
+        db_bind_int(s, 2, sc == SCOPE_ALL);
+        db_bind_int(s, 3, limit);
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                items = arena_grow(a, items, n, &cap, sizeof(*items));
+                struct report_item *it = &items[n++];
+                read_item(s, a, it);
+                it->first_reported_at = db_col_int(s, ITEM_NCOLS);
+                if (report_outcome_parse(db_col_text(s, ITEM_NCOLS + 1), &it->outcome) != 0)
+                        it->outcome = OUTCOME_KEPT; /* defensive: the CHECK allows no other */
+                it->resolved_at = db_col_int(s, ITEM_NCOLS + 2);
+                it->resolver_handle = arena_strdup(a, db_col_text(s, ITEM_NCOLS + 3));
+                it->resolver_name = arena_strdup(a, db_col_text(s, ITEM_NCOLS + 4));
+                it->reports = (int)db_col_int(s, ITEM_NCOLS + 5);
+                for (int k = 0; k < REPORT_REASONS; k++)
+                        it->by_reason[k] = (int)db_col_int(s, ITEM_NCOLS + 6 + k);
+        }
+        db_finish(s);
+        *out = items;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+/* ------------------------------------------------------------------ resolving */
+
+/* Closes comment_id's open reports. PUB_NOT_FOUND when there were none. */
+static int close_reports(struct db *db, int64_t comment_id, enum report_outcome outcome,
+                         int64_t member_id)
+{
+        struct db_stmt *s =
+            db_prepare(db, "UPDATE report SET resolved_at = ?2, resolved_by = ?3, outcome = ?4 "
+                           "WHERE comment_id = ?1 AND resolved_at IS NULL");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, comment_id);
+        db_bind_int(s, 2, time_now());
+        db_bind_int(s, 3, member_id);
+        db_bind_text(s, 4, report_outcome_name(outcome));
+        int step = db_step(s);
+        int64_t changed = step == DB_DONE ? db_changes(db) : 0;
+        db_finish(s);
+        if (step != DB_DONE)
+                return PUB_DB_ERROR;
+        return changed > 0 ? PUB_OK : PUB_NOT_FOUND;
+}
+
+/* Checks that member (id, role) may resolve c's reports with outcome. Returns PUB_OK,
+ * PUB_FORBIDDEN with *why (a msgid), or PUB_DB_ERROR. */
+static int may_resolve(struct db *db, struct arena *a, const struct comment *c,
+                       enum report_outcome outcome, int64_t member_id, enum role role,
+                       const char **why)
+{
+        if (!comment_can_moderate(db, c->episode_id, member_id, role))
+                *why = "Only moderators and this episode's authors may act on reports of its "
+                       "comments.";
+        else if (c->author_id == member_id)
+                *why = "Reports on your own comment are for someone else to judge.";
+        else if (outcome == OUTCOME_SUSPENDED && role != ROLE_MODERATOR && role != ROLE_ADMIN)
+                *why = "Only moderators and admins may suspend members.";
+        if (*why)
+                return PUB_FORBIDDEN;
+        if (outcome != OUTCOME_SUSPENDED)
+                return PUB_OK;
+        struct member author;
+        if (member_get(db, a, c->author_id, &author) != MEMBER_OK)
+                return PUB_DB_ERROR; /* comment.author_id references member: only I/O fails */
+        if (author.role == ROLE_ADMIN) {
+                *why = "Admins cannot be suspended. Hide the comment instead.";
+                return PUB_FORBIDDEN;
+        }
+        return PUB_OK;
+}
+
+int report_resolve(struct db *db, int64_t comment_id, enum report_outcome outcome,
+                   int64_t member_id, enum role role, const char **why)
+{
+        *why = NULL;
+        struct arena *a = arena_new();
+        struct comment c;
+        int rc = comment_get(db, a, comment_id, &c);
+        if (rc != PUB_OK)
+                goto done;
+        rc = may_resolve(db, a, &c, outcome, member_id, role, why);
+        if (rc != PUB_OK)
+                goto done;
+        if (db_begin(db) != DB_OK) {
+                rc = PUB_DB_ERROR;
+                goto done;
+        }
+        rc = close_reports(db, comment_id, outcome, member_id);
+        /* A deleted comment has nothing left to hide; its author can still be suspended. */
+        if (rc == PUB_OK && outcome != OUTCOME_KEPT && c.state != COMMENT_DELETED)
+                rc = comment_set_hidden(db, comment_id, member_id, true);
+        if (rc == PUB_OK && outcome == OUTCOME_SUSPENDED &&
+            member_set_disabled(db, c.author_handle, true) != MEMBER_OK)
+                rc = PUB_DB_ERROR;
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(db);
+done:
+        arena_free(a);
+        return rc;
+}

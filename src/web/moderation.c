@@ -1,0 +1,459 @@
+/* Reporting a comment, and the moderation queue with its decisions. */
+#include "web/moderation.h"
+#include "core/arena.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/throttle.h"
+#include "http/write_guard.h"
+#include "model/comment.h"
+#include "model/episode.h"
+#include "model/report.h"
+#include "web/cards.h"
+#include "web/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+        QUEUE_SHOWN = 100,   /* reported comments on one page of the queue */
+        RESOLVED_SHOWN = 20, /* recent decisions listed under it */
+};
+
+/* What members see for each reason, in enum report_reason order (the same words as the report
+ * form under each comment). */
+static const char *const reason_labels[REPORT_REASONS] = {
+    N_("Spam"),
+    N_("Harassment or abuse"),
+    N_("Off topic"),
+    N_("Something else"),
+};
+
+/* ------------------------------------------------------------------ reporting */
+
+/* Reads the :id path segment; 0 when it is not a positive number. */
+static int64_t path_id(struct request *req, const char *name)
+{
+        const char *s = req_path_param(req, name);
+        char *end;
+        long long v = s ? strtoll(s, &end, 10) : 0;
+        return s && *s && !*end && v > 0 ? (int64_t)v : 0;
+}
+
+/* Loads the comment named in the path and its episode, when the viewer sees both: the episode is
+ * viewable and the comment is visible (a deleted or hidden one cannot be reported). */
+static int visible_comment(struct request *req, struct comment *c, struct episode *e)
+{
+        int64_t id = path_id(req, "id");
+        int rc = id ? comment_get(req->db, req->arena, id, c) : PUB_NOT_FOUND;
+        if (rc == PUB_OK)
+                rc = episode_get(req->db, req->arena, c->episode_id, e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, "The database is not available.");
+        if (rc != PUB_OK || c->state != COMMENT_VISIBLE ||
+            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+                return req_fail(req, 404, "There is no such comment.");
+        return 0;
+}
+
+static void back_to_comment(struct request *req, const struct episode *e, int64_t comment_id)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<a href=\"");
+        episode_path(b, e);
+        html_lit(b, "#c-");
+        html_int(b, comment_id);
+        html_lit(b, "\">");
+}
+
+/* The report form on a page of its own, with the comment it is about: after a rejected report
+ * (what was sent is kept, the problem shown at its field). */
+static int report_form_page(struct request *req, const struct comment *c, const struct episode *e,
+                            const struct field_problem *p)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\">");
+        back_to_comment(req, e, c->id);
+        html_lit(b, "← ");
+        html_text(b, e->title);
+        html_lit(b, "</a></p>\n<h1>");
+        html_text(b, _("Report a comment"));
+        html_lit(b, "</h1>\n<article class=\"comment\"><header class=\"comment-head\">");
+        html_text(b, c->author_name);
+        html_lit(b, "</header>\n<div class=\"comment-body\">");
+        html_rendered(b, c->body_html);
+        html_lit(b, "</div></article>\n<form method=\"post\" action=\"/comments/");
+        html_int(b, c->id);
+        html_lit(b, "/report\">\n");
+        form_csrf(req);
+        struct form_option reasons[REPORT_REASONS];
+        for (int i = 0; i < REPORT_REASONS; i++)
+                reasons[i] = (struct form_option){report_reason_name((enum report_reason)i),
+                                                  _(reason_labels[i])};
+        bool on_reason = strcmp(p->field, "reason") == 0;
+        form_select(req, _("Why?"), "reason", reasons, REPORT_REASONS, req_param(req, "reason"),
+                    on_reason ? _(p->message) : NULL);
+        form_textarea(req, _("Anything moderators should know (optional)"), "note",
+                      req_param(req, "note"), 3, KD_REPORT_NOTE_MAX, NULL,
+                      on_reason ? NULL : _(p->message));
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Send report"));
+        html_lit(b, "</button></p>\n</form>\n");
+        return page_end(req, 422);
+}
+
+/* What the reporter sees after sending: the report is in (or already was), and the way back. */
+static int report_sent_page(struct request *req, const struct comment *c, const struct episode *e,
+                            bool created)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Report sent"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, _("Report sent"));
+        html_lit(b, "</h1>\n<p class=\"notice ok\" role=\"status\">");
+        html_text(b, created ? _("Thank you. Moderators will look at this comment.")
+                             : _("You had already reported this comment. Moderators will look "
+                                 "at it."));
+        html_lit(b, "</p>\n<p>");
+        back_to_comment(req, e, c->id);
+        html_text(b, _("Back to the conversation"));
+        html_lit(b, "</a></p>\n");
+        return page_end(req, 200);
+}
+
+int web_comment_report(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (visible_comment(req, &c, &e))
+                return req->resp.status;
+        struct rate_limit *const limits[] = {req->guards->report_by_member, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
+        struct field_problem p = {0};
+        bool created = false;
+        int rc = report_create(req->db, c.id, req->viewer.id, req_param(req, "reason"),
+                               req_param(req, "note"), &created, &p);
+        switch (rc) {
+        case PUB_OK:
+                return report_sent_page(req, &c, &e, created);
+        case PUB_INVALID:
+                return report_form_page(req, &c, &e, &p);
+        case PUB_FORBIDDEN:
+                return req_fail(req, 403, "You cannot report your own comment.");
+        case PUB_NOT_FOUND:
+                return req_fail(req, 404, "There is no such comment.");
+        default:
+                return req_fail(req, 503, "The database is not available.");
+        }
+}
+
+/* ------------------------------------------------------------------ the queue */
+
+static bool site_moderator(const struct request *req)
+{
+        return req->viewer.role == ROLE_MODERATOR || req->viewer.role == ROLE_ADMIN;
+}
+
+/* "Spam ×2, Off topic" for the reasons an item's reports gave. */
+static void reason_summary(struct request *req, const struct report_item *it)
+{
+        struct buf *b = &req->resp.body;
+        bool first = true;
+        for (int k = 0; k < REPORT_REASONS; k++) {
+                if (!it->by_reason[k])
+                        continue;
+                if (!first)
+                        html_lit(b, ", ");
+                first = false;
+                html_text(b, _(reason_labels[k]));
+                if (it->by_reason[k] > 1) {
+                        html_lit(b, " ×");
+                        html_int(b, it->by_reason[k]);
+                }
+        }
+}
+
+/* "<a>Author</a> on <a>Episode</a>" with the comment's permalink. */
+static void item_where(struct request *req, const struct report_item *it)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<a class=\"author\" href=\"/@");
+        html_url_arg(b, it->author_handle);
+        html_lit(b, "\">");
+        html_text(b, it->author_name);
+        html_lit(b, "</a> ");
+        html_text(b, _("on"));
+        html_lit(b, " <a href=\"/n/");
+        html_url_arg(b, it->newsletter_slug);
+        html_lit(b, "/");
+        html_url_arg(b, it->episode_slug);
+        html_lit(b, "#c-");
+        html_int(b, it->comment_id);
+        html_lit(b, "\">");
+        html_text(b, it->episode_title);
+        html_lit(b, "</a>");
+}
+
+static void badge(struct request *req, const char *text)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, " <span class=\"badge\">");
+        html_text(b, text);
+        html_lit(b, "</span>");
+}
+
+static void action_button(struct request *req, const char *action, const char *label,
+                          const char *confirm, bool secondary)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<button type=\"submit\" name=\"action\" value=\"");
+        html_attr(b, action);
+        html_lit(b, "\"");
+        if (secondary)
+                html_lit(b, " class=\"secondary\"");
+        if (confirm) {
+                html_lit(b, " data-confirm=\"");
+                html_attr(b, confirm);
+                html_lit(b, "\"");
+        }
+        html_lit(b, ">");
+        html_text(b, label);
+        html_lit(b, "</button> ");
+}
+
+static void open_item(struct request *req, const struct report_item *it)
+{
+        struct buf *b = &req->resp.body;
+        char text[160];
+        html_lit(b, "<article class=\"comment report-item\" id=\"r-");
+        html_int(b, it->comment_id);
+        html_lit(b, "\">\n<header class=\"comment-head\">");
+        item_where(req, it);
+        html_lit(b, " <span class=\"meta\">");
+        html_time(req, it->comment_created_at);
+        html_lit(b, "</span>");
+        if (it->state == COMMENT_HIDDEN)
+                badge(req, _("Hidden by a moderator"));
+        if (it->author_disabled)
+                badge(req, _("Author suspended"));
+        html_lit(b, "</header>\n<div class=\"comment-body\">");
+        html_rendered(b, it->body_html);
+        html_lit(b, "</div>\n<p class=\"meta\">");
+        snprintf(text, sizeof(text), _n("%d report", "%d reports", (unsigned long)it->reports),
+                 it->reports);
+        html_text(b, text);
+        html_lit(b, ": ");
+        reason_summary(req, it);
+        html_lit(b, "</p>\n<ul class=\"plain-list reports\">\n");
+        for (int i = 0; i < it->reports; i++) {
+                const struct report_entry *r = &it->entries[i];
+                html_lit(b, "<li><strong>");
+                html_text(b, _(reason_labels[r->reason]));
+                html_lit(b, "</strong>");
+                if (*r->note) {
+                        html_lit(b, ": ");
+                        html_text(b, r->note);
+                }
+                html_lit(b, " <span class=\"meta\">");
+                if (*r->reporter_handle) {
+                        html_text(b, _("by"));
+                        html_lit(b, " <a href=\"/@");
+                        html_url_arg(b, r->reporter_handle);
+                        html_lit(b, "\">");
+                        html_text(b, r->reporter_name);
+                        html_lit(b, "</a>, ");
+                }
+                html_time(req, r->created_at);
+                html_lit(b, "</span></li>\n");
+        }
+        html_lit(b, "</ul>\n<form method=\"post\" class=\"actions\" action=\"/moderation/");
+        html_int(b, it->comment_id);
+        html_lit(b, "\">");
+        form_csrf(req);
+        action_button(req, "hide", _("Hide"), NULL, false);
+        action_button(req, "keep", _("Keep"), NULL, true);
+        /* The model refuses the rest too; the button is not offered where it would fail. */
+        if (site_moderator(req) && it->author_role != ROLE_ADMIN && !it->author_disabled)
+                action_button(req, "suspend", _("Hide and suspend author"),
+                              _("Hide this comment and suspend its author? They are signed out "
+                                "and cannot log in until an admin restores their account."),
+                              true);
+        html_lit(b, "</form>\n</article>\n");
+}
+
+static const char *outcome_label(struct request *req, enum report_outcome o)
+{
+        switch (o) {
+        case OUTCOME_HIDDEN:
+                return _("Hidden");
+        case OUTCOME_SUSPENDED:
+                return _("Hidden, author suspended");
+        default:
+                return _("Kept");
+        }
+}
+
+static void resolved_row(struct request *req, const struct report_item *it)
+{
+        struct buf *b = &req->resp.body;
+        html_lit(b, "<tr><td>");
+        item_where(req, it);
+        html_lit(b, "</td><td>");
+        html_int(b, it->reports);
+        html_lit(b, " (");
+        reason_summary(req, it);
+        html_lit(b, ")</td><td>");
+        html_text(b, outcome_label(req, it->outcome));
+        html_lit(b, "</td><td>");
+        if (*it->resolver_handle) {
+                html_lit(b, "<a href=\"/@");
+                html_url_arg(b, it->resolver_handle);
+                html_lit(b, "\">");
+                html_text(b, it->resolver_name);
+                html_lit(b, "</a>");
+        }
+        html_lit(b, "</td><td>");
+        html_time(req, it->resolved_at);
+        html_lit(b, "</td><td>");
+        /* A hidden comment can be brought back where it was hidden from (the thread's own
+         * Restore button does the same); one's own stays for someone else to restore. */
+        if (it->state == COMMENT_HIDDEN && it->outcome != OUTCOME_KEPT &&
+            it->author_id != req->viewer.id) {
+                html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/comments/");
+                html_int(b, it->comment_id);
+                html_lit(b, "/hide\">");
+                form_csrf(req);
+                html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\"><button "
+                            "type=\"submit\" class=\"link-button\">");
+                html_text(b, _("Restore"));
+                html_lit(b, "</button></form>");
+        }
+        html_lit(b, "</td></tr>\n");
+}
+
+int web_moderation(struct request *req)
+{
+        if (!report_can_review(req->db, req->viewer.id, req->viewer.role))
+                return req_fail(req, 403,
+                                "The moderation queue is for moderators and the authors of a "
+                                "newsletter.");
+        struct report_item *open, *done;
+        int nopen = report_list_open(req->db, req->arena, req->viewer.id, req->viewer.role,
+                                     QUEUE_SHOWN, &open);
+        int ndone = report_list_resolved(req->db, req->arena, req->viewer.id, req->viewer.role,
+                                         RESOLVED_SHOWN, &done);
+        if (nopen < 0 || ndone < 0)
+                return req_fail(req, 503, "The database is not available.");
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Moderation"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, _("Moderation"));
+        html_lit(b, "</h1>\n<p class=\"hint\">");
+        html_text(b, site_moderator(req)
+                         ? _("Comments members reported anywhere on the site, the longest "
+                             "waiting first. Hide removes a comment from view and keeps its "
+                             "replies; Keep dismisses the reports.")
+                         : _("Comments members reported under the episodes of your newsletters, "
+                             "the longest waiting first. Hide removes a comment from view and "
+                             "keeps its replies; Keep dismisses the reports."));
+        html_lit(b, "</p>\n<section aria-labelledby=\"open-h\">\n<h2 id=\"open-h\">");
+        html_text(b, _("Open reports"));
+        html_lit(b, "</h2>\n");
+        if (nopen == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("Nothing to review."));
+                html_lit(b, "</p>\n");
+        }
+        for (int i = 0; i < nopen; i++)
+                open_item(req, &open[i]);
+        html_lit(b, "</section>\n<section aria-labelledby=\"resolved-h\">\n<h2 id=\"resolved-h\">");
+        html_text(b, _("Recently resolved"));
+        html_lit(b, "</h2>\n");
+        if (ndone == 0) {
+                html_lit(b, "<p class=\"empty\">");
+                html_text(b, _("No decisions yet."));
+                html_lit(b, "</p>\n");
+        } else {
+                html_lit(b, "<table class=\"data resolved\">\n<thead><tr><th scope=\"col\">");
+                html_text(b, _("Comment"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("Reports"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("Outcome"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("By"));
+                html_lit(b, "</th><th scope=\"col\">");
+                html_text(b, _("When"));
+                html_lit(b, "</th><th scope=\"col\"><span class=\"visually-hidden\">");
+                html_text(b, _("Actions"));
+                html_lit(b, "</span></th></tr></thead>\n<tbody>\n");
+                for (int i = 0; i < ndone; i++)
+                        resolved_row(req, &done[i]);
+                html_lit(b, "</tbody>\n</table>\n");
+        }
+        html_lit(b, "</section>\n");
+        return page_end(req, 200);
+}
+
+/* ------------------------------------------------------------------ deciding */
+
+/* A decision that came too late: another reviewer resolved the reports first. */
+static int already_resolved_page(struct request *req)
+{
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Already resolved"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<h1>");
+        html_text(b, _("Already resolved"));
+        html_lit(b, "</h1>\n<p>");
+        html_text(b, _("This comment has no open reports: someone resolved them before you. "
+                       "The queue shows what was decided."));
+        html_lit(b, "</p>\n<p><a href=\"/moderation\">");
+        html_text(b, _("Back to the queue"));
+        html_lit(b, "</a></p>\n");
+        return page_end(req, 409);
+}
+
+int web_moderation_resolve(struct request *req)
+{
+        static const struct {
+                const char *action;
+                enum report_outcome outcome;
+        } actions[] = {
+            {"hide", OUTCOME_HIDDEN},
+            {"keep", OUTCOME_KEPT},
+            {"suspend", OUTCOME_SUSPENDED},
+        };
+        const char *action = req_param(req, "action");
+        int k = -1;
+        for (int i = 0; i < (int)(sizeof(actions) / sizeof(actions[0])); i++)
+                if (strcmp(action, actions[i].action) == 0)
+                        k = i;
+        if (k < 0)
+                return req_fail(req, 400, "Choose Hide, Keep, or Hide and suspend author.");
+        struct comment c;
+        int64_t id = path_id(req, "comment_id");
+        int rc = id ? comment_get(req->db, req->arena, id, &c) : PUB_NOT_FOUND;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, "There is no such comment.");
+        if (rc == PUB_OK) {
+                const char *why = NULL;
+                rc = report_resolve(req->db, id, actions[k].outcome, req->viewer.id,
+                                    req->viewer.role, &why);
+                if (rc == PUB_FORBIDDEN)
+                        return req_fail(req, 403, why);
+                if (rc == PUB_NOT_FOUND)
+                        return already_resolved_page(req);
+        }
+        if (rc != PUB_OK)
+                return req_fail(req, 503, "The database is not available.");
+        return resp_redirect(req, "/moderation");
+}
