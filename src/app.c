@@ -9,6 +9,7 @@
 #include "core/token.h"
 #include "db/db.h"
 #include "http/html.h"
+#include "http/page_cache.h"
 #include "http/params.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -21,6 +22,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +69,8 @@ int app_init(struct app *app, const struct config *config)
         app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
                                                KD_LOGIN_FAIL_WINDOW_S);
         app->guards.signup_by_ip = rate_limit_new(config->signups_per_hour, 3600);
+        app->pages = page_cache_new(KD_PAGE_CACHE_BYTES, KD_PAGE_CACHE_TTL_S);
+        atomic_init(&app->next_due, 0); /* look the first schedule up on the first request */
         app->guards.comment_by_member_minute =
             rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_MINUTE, 60);
         app->guards.comment_by_member_hour = rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_HOUR, 3600);
@@ -81,6 +85,7 @@ void app_cleanup(struct app *app)
         throttle_free(app->guards.login_by_handle);
         throttle_free(app->guards.login_by_ip);
         rate_limit_free(app->guards.signup_by_ip);
+        page_cache_free(app->pages);
         rate_limit_free(app->guards.comment_by_member_minute);
         rate_limit_free(app->guards.comment_by_member_hour);
         rate_limit_free(app->guards.reaction_by_member);
@@ -333,19 +338,149 @@ static bool has_header(const struct request *req, const char *name)
         return false;
 }
 
+/* The key of a guest's cacheable request: method, path, query and language. NULL when the
+ * request is not one (a member's, a write, a conditional on something else). */
+struct key_ctx {
+        struct buf *b;
+        int n;
+};
+
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+        (void)kind;
+        struct key_ctx *c = cls;
+        buf_putc(c->b, c->n++ ? '&' : '?');
+        buf_puts(c->b, k);
+        buf_putc(c->b, '=');
+        buf_puts(c->b, v ? v : "");
+        return MHD_YES;
+}
+
+static const char *guest_cache_key(struct request *req)
+{
+        if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+                return NULL;
+        if (req_cookie(req, SESSION_COOKIE))
+                return NULL;
+        struct buf b = BUF_INIT;
+        buf_puts(&b, i18n_tag(req->locale));
+        buf_putc(&b, ' ');
+        buf_puts(&b, req->path);
+        struct key_ctx c = {&b, 0};
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, key_arg, &c);
+        char *key = b.len < KD_MAX_URI_BYTES + 64 ? arena_strndup(req->arena, b.data, b.len) : NULL;
+        buf_free(&b);
+        return key;
+}
+
+static bool accepts_gzip(struct request *req)
+{
+        const char *ae = req_header(req, "Accept-Encoding");
+        return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
+}
+
+static bool compressible(const char *type)
+{
+        return type && (strncmp(type, "text/", 5) == 0 || strstr(type, "json") ||
+                        strstr(type, "xml") || strstr(type, "javascript"));
+}
+
+/* True when If-None-Match names etag (or "*"). */
+static bool etag_matches(struct request *req, const char *etag)
+{
+        const char *inm = req_header(req, "If-None-Match");
+        return inm && (strcmp(inm, "*") == 0 || strstr(inm, etag));
+}
+
+/* Headers of a page that may be stored by no shared cache but revalidated by the browser. */
+static void finish_headers(struct request *req)
+{
+        if (!has_header(req, "Cache-Control"))
+                resp_header(req, "Cache-Control", "private, no-cache");
+        if (!has_header(req, "Vary"))
+                resp_header(req, "Vary", "Cookie, Accept-Language, Accept-Encoding");
+}
+
+/* A 200 answer goes out as a 304 when the client has it, else gzip'd when it can take that. */
+static void conditional_and_gzip(struct request *req, const char *etag, bool already_gzipped)
+{
+        resp_header(req, "ETag", etag);
+        if (etag_matches(req, etag)) {
+                buf_reset(&req->resp.body);
+                req->resp.status = 304;
+                return;
+        }
+        if (already_gzipped) {
+                resp_header(req, "Content-Encoding", "gzip");
+                return;
+        }
+        if (req->resp.body.len >= KD_GZIP_MIN_BYTES && accepts_gzip(req) &&
+            compressible(req->resp.content_type)) {
+                struct buf gz = BUF_INIT;
+                if (page_gzip(req->resp.body.data, req->resp.body.len, 1, &gz) == 0 &&
+                    gz.len < req->resp.body.len) {
+                        buf_free(&req->resp.body);
+                        req->resp.body = gz;
+                        resp_header(req, "Content-Encoding", "gzip");
+                } else {
+                        buf_free(&gz);
+                }
+        }
+}
+
 void app_dispatch(void *ctx, struct request *req)
 {
         struct app *app = ctx;
         attach(app, req);
+        const char *key = guest_cache_key(req);
+        if (key) {
+                /* A scheduled episode appearing changes pages without any write. */
+                int64_t now = time_now();
+                if (now >= atomic_load(&app->next_due)) {
+                        struct db *db = app_thread_db(app);
+                        page_cache_invalidate(app->pages);
+                        atomic_store(&app->next_due, db ? episode_next_due(db, now) : now);
+                }
+        }
+        if (key) {
+                char etag[PAGE_ETAG_SIZE];
+                const char *type;
+                bool gzipped;
+                if (page_cache_get(app->pages, key, time_now(), accepts_gzip(req), &req->resp.body,
+                                   etag, &type, &gzipped)) {
+                        req->resp.status = 200;
+                        req->resp.content_type = type;
+                        conditional_and_gzip(req, etag, gzipped);
+                        finish_headers(req);
+                        return;
+                }
+        }
         run(app, req);
         if (req->resp.error_message)
                 app_render_error(app, req);
         if (req->csrf_fresh && req->csrf_used)
                 resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0, app->config.secure_cookies);
-        if (!has_header(req, "Cache-Control"))
-                resp_header(req, "Cache-Control", "private, no-cache");
-        if (!has_header(req, "Vary"))
-                resp_header(req, "Vary", "Cookie, Accept-Language");
+        const struct route *route = req->match.route;
+        /* Any write may change what guests see. */
+        if (route && route->changes_state && req->resp.status < 400) {
+                page_cache_invalidate(app->pages);
+                atomic_store(&app->next_due, 0); /* a new schedule may have been set */
+        }
+        /* Dynamic pages (not static files and images, which have their own validators) get an
+         * ETag; a guest's page that carries no token or cookie of theirs is kept for others. */
+        if (req->resp.status == 200 && route && !route->anonymous &&
+            (req->method == HTTP_GET || req->method == HTTP_HEAD)) {
+                char etag[PAGE_ETAG_SIZE];
+                if (key && !req->csrf_used && req->resp.nheaders == 0 && req->resp.content_type &&
+                    compressible(req->resp.content_type))
+                        page_cache_put(app->pages, key, time_now(), req->resp.body.data,
+                                       req->resp.body.len, req->resp.content_type, etag);
+                else
+                        page_etag(req->resp.body.data ? req->resp.body.data : "",
+                                  req->resp.body.len, etag);
+                conditional_and_gzip(req, etag, false);
+        }
+        finish_headers(req);
 }
 
 /* ---------------------------------------------------------------- serving */
@@ -422,8 +557,8 @@ int app_serve(struct app *app)
                 if (now - last_due >= 5) {
                         last_due = now;
                         struct db *db = app_thread_db(app);
-                        if (db)
-                                episode_publish_due(db, now);
+                        if (db && episode_publish_due(db, now) > 0)
+                                page_cache_invalidate(app->pages);
                 }
                 if (now - last_purge >= 3600) {
                         struct db *db = app_thread_db(app);

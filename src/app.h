@@ -7,9 +7,11 @@
 #include "http/router.h"
 #include "http/throttle.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct db;
+struct page_cache;
 struct static_files;
 struct request;
 
@@ -18,7 +20,9 @@ struct app {
         char *db_path;
         struct static_files *assets;
         struct guards guards;
-        char public_url[256]; /* config.base_url points here when it was not configured */
+        struct page_cache *pages; /* guests' pages, built once */
+        _Atomic int64_t next_due; /* when a scheduled episode next appears (cache goes stale) */
+        char public_url[256];     /* config.base_url points here when it was not configured */
 };
 
 /* The route table (routes.c). */

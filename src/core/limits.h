@@ -81,4 +81,10 @@
 #define KD_REPORTS_PER_MEMBER_PER_HOUR     20
 #define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
 
+/* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
+#define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
+#define KD_PAGE_CACHE_TTL_S 30
+/* Responses smaller than this are sent uncompressed */
+#define KD_GZIP_MIN_BYTES 1024
+
 #endif

@@ -710,3 +710,17 @@ int episode_refresh_rendering(struct db *db, int64_t id)
         free(body);
         return rc;
 }
+
+int64_t episode_next_due(struct db *db, int64_t now)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT min(publish_at) FROM episode WHERE status = "
+                                           "'scheduled' AND publish_at > ?1");
+        if (!s)
+                return now; /* unknown: treat as due now, so nothing stale is served */
+        db_bind_int(s, 1, now);
+        int64_t t = INT64_MAX;
+        if (db_step(s) == DB_ROW && !db_col_is_null(s, 0))
+                t = db_col_int(s, 0);
+        db_finish(s);
+        return t;
+}

@@ -131,6 +131,10 @@ int episode_set_times(struct db *db, int64_t id, int64_t created_at, int64_t upd
  * PUB_INVALID (the Markdown no longer renders) or PUB_DB_ERROR. */
 int episode_refresh_rendering(struct db *db, int64_t id);
 
+/* The earliest publish time after now of a scheduled episode, or INT64_MAX when none: until
+ * then, what readers see does not change by itself. */
+int64_t episode_next_due(struct db *db, int64_t now);
+
 /* Marks scheduled episodes whose time has come as published and tells their newsletters'
  * followers (visibility itself never waits for this). Returns the number changed or a negative
  * enum pub_result. */

@@ -1,0 +1,45 @@
+/* Whole responses kept in memory for guests: a page every guest sees alike is built once and
+ * then served as bytes, with its ETag and a gzip copy made once.
+ *
+ * Entries live at most a time-to-live (so relative times such as "3 minutes ago" stay close to
+ * true) and all of them go stale at once when anything changes (page_cache_invalidate, called
+ * after every successful write). Bounded in bytes; an entry that does not fit is not kept.
+ * Thread-safe. */
+#ifndef KD_PAGE_CACHE_H
+#define KD_PAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct page_cache;
+
+enum { PAGE_ETAG_SIZE = 24 }; /* "\"k" + 16 hex + "\"" + NUL, rounded up */
+
+/* Returns a cache holding at most max_bytes of bodies, entries living ttl_s seconds. */
+struct page_cache *page_cache_new(size_t max_bytes, int ttl_s);
+void page_cache_free(struct page_cache *pc);
+
+/* Looks key up. On a fresh hit copies the body (the gzip copy when gzip is set and one exists,
+ * then *gzipped is set) into body, the ETag into etag and the content type (a static string)
+ * into *content_type, and returns true. */
+bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gzip,
+                    struct buf *body, char *etag, const char **content_type, bool *gzipped);
+
+/* Keeps a copy of body under key (content_type must be a static string); makes its gzip copy.
+ * Writes the body's ETag into etag. */
+void page_cache_put(struct page_cache *pc, const char *key, int64_t now, const char *body,
+                    size_t len, const char *content_type, char *etag);
+
+/* Makes every entry stale (after a write). */
+void page_cache_invalidate(struct page_cache *pc);
+
+/* A strong ETag for body ("\"k<16 hex>\""), written into etag (PAGE_ETAG_SIZE bytes). */
+void page_etag(const char *body, size_t len, char *etag);
+
+/* Compresses data as gzip into out (level 1 fast .. 9 small). Returns 0, or -1 when zlib fails
+ * (out is then empty). */
+int page_gzip(const char *data, size_t len, int level, struct buf *out);
+
+#endif
