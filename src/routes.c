@@ -179,6 +179,7 @@ const struct route app_routes[] = {
      comment_body_params},
     {HTTP_POST, "/comments/:id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
     {HTTP_POST, "/comments/:id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
+    {HTTP_GET, "/comments/:id/report", web_comment_report_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/:id/report", web_comment_report, ROLE_READER, true, false,
      report_params},
     {HTTP_GET, "/moderation", web_moderation, ROLE_READER, false, false, NULL},

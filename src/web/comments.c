@@ -69,12 +69,41 @@ static void reactions_form(struct request *req, enum reaction_target target, int
 {
         struct buf *b = &req->resp.body;
         bool member = req_signed_in(req);
+        if (!member) { /* guests see the counts; buttons come with an account */
+                bool any = false;
+                for (int k = 0; k < REACT_KINDS; k++) {
+                        if (!sum || !sum->counts[k])
+                                continue;
+                        if (!any)
+                                html_lit(b, "<p class=\"reactions-summary\">");
+                        any = true;
+                        html_lit(b, "<span class=\"reaction\" title=\"");
+                        html_attr(b, _(kinds[k].label));
+                        html_lit(b, "\">");
+                        html_text(b, kinds[k].emoji);
+                        html_lit(b, " <span class=\"reaction-label\">");
+                        html_text(b, _(kinds[k].label));
+                        html_lit(b, "</span> ");
+                        html_int(b, sum->counts[k]);
+                        html_lit(b, "</span> ");
+                }
+                if (any) {
+                        html_lit(b, "<a class=\"who\" href=\"/reactions?target=");
+                        html_url_arg(b, reaction_target_name(target));
+                        html_lit(b, "&amp;id=");
+                        html_int(b, id);
+                        html_lit(b, "\">");
+                        html_text(b, _("Who reacted"));
+                        html_lit(b, "</a></p>\n");
+                }
+                return;
+        }
         html_lit(b, "<form class=\"reactions\" method=\"post\" action=\"/react\" data-target=\"");
         html_attr(b, reaction_target_name(target));
         html_lit(b, "\" data-id=\"");
         html_int(b, id);
         html_lit(b, "\">");
-        if (member) {
+        {
                 form_csrf(req);
                 html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
                 html_attr(b, reaction_target_name(target));
@@ -95,12 +124,8 @@ static void reactions_form(struct request *req, enum reaction_target target, int
                         html_lit(b, ":0\" aria-pressed=\"true\"");
                 else
                         html_lit(b, ":1\" aria-pressed=\"false\"");
-                if (!member)
-                        html_lit(b, " disabled");
                 html_lit(b, " data-kind=\"");
                 html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                html_lit(b, "\" title=\"");
-                html_attr(b, _(kinds[k].label));
                 html_lit(b, "\"><span aria-hidden=\"true\">");
                 html_text(b, kinds[k].emoji);
                 html_lit(b, "</span> <span class=\"reaction-label\">");
@@ -227,44 +252,11 @@ static void comment_actions(struct thread *t, const struct comment *c)
                 html_lit(b, "</button></form>\n");
         }
         if (!mine && c->state == COMMENT_VISIBLE && req_signed_in(req)) {
-                html_lit(b, "<details class=\"report\"><summary>");
-                html_text(b, _("Report"));
-                html_lit(b, "</summary>\n<form method=\"post\" action=\"/comments/");
+                html_lit(b, "<a class=\"report\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/report\">");
-                form_csrf(req);
-                const struct form_option reasons[] = {
-                    {"spam", _("Spam")},
-                    {"harassment", _("Harassment or abuse")},
-                    {"off-topic", _("Off topic")},
-                    {"other", _("Something else")},
-                };
-                char *name = arena_printf(req->arena, "reason-%lld", (long long)c->id);
-                html_lit(b, "<label for=\"");
-                html_attr(b, name);
-                html_lit(b, "\">");
-                html_text(b, _("Why?"));
-                html_lit(b, "</label><select name=\"reason\" id=\"");
-                html_attr(b, name);
-                html_lit(b, "\">");
-                for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-                        html_lit(b, "<option value=\"");
-                        html_attr(b, reasons[i].value);
-                        html_lit(b, "\">");
-                        html_text(b, reasons[i].label);
-                        html_lit(b, "</option>");
-                }
-                html_lit(b, "</select><label for=\"note-");
-                html_int(b, c->id);
-                html_lit(b, "\">");
-                html_text(b, _("Anything moderators should know (optional)"));
-                html_lit(b, "</label><textarea id=\"note-");
-                html_int(b, c->id);
-                html_lit(b, "\" name=\"note\" rows=\"2\" maxlength=\"");
-                html_int(b, KD_REPORT_NOTE_MAX);
-                html_lit(b, "\"></textarea><button type=\"submit\">");
-                html_text(b, _("Send report"));
-                html_lit(b, "</button></form></details>\n");
+                html_text(b, _("Report"));
+                html_lit(b, "</a>\n");
         }
         if (t->moderator && c->state != COMMENT_DELETED) {
                 bool hidden = c->state == COMMENT_HIDDEN;
@@ -835,5 +827,50 @@ int web_reactions_who(struct request *req)
         }
         if (shown >= 0)
                 html_lit(b, "</ul>\n");
+        return page_end(req, 200);
+}
+
+int web_comment_report_form(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        if (c.state != COMMENT_VISIBLE)
+                return req_fail(req, 404, "That comment was deleted or hidden.");
+        if (c.author_id == req->viewer.id)
+                return req_fail(req, 403, "You cannot report your own comment.");
+        struct buf *b = &req->resp.body;
+        struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
+        page_begin_meta(req, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        path_of(b, &e);
+        html_lit(b, "#c-");
+        html_int(b, c.id);
+        html_lit(b, "\">← ");
+        html_text(b, e.title);
+        html_lit(b, "</a></p>\n<h1>");
+        html_text(b, _("Report a comment"));
+        html_lit(b, "</h1>\n<blockquote class=\"reported\"><p class=\"meta\">");
+        html_text(b, c.author_name);
+        html_lit(b, "</p>");
+        html_rendered(b, c.body_html);
+        html_lit(b,
+                 "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"/comments/");
+        html_int(b, c.id);
+        html_lit(b, "/report\">");
+        form_csrf(req);
+        const struct form_option reasons[] = {
+            {"spam", _("Spam")},
+            {"harassment", _("Harassment or abuse")},
+            {"off-topic", _("Off topic")},
+            {"other", _("Something else")},
+        };
+        form_select(req, _("Why?"), "reason", reasons, 4, "spam", NULL);
+        form_textarea(req, _("Anything moderators should know (optional)"), "note", "", 3,
+                      KD_REPORT_NOTE_MAX, NULL, NULL);
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Send report"));
+        html_lit(b, "</button></p></form>\n");
         return page_end(req, 200);
 }
