@@ -523,12 +523,19 @@ int episode_list_newsletter(struct db *db, struct arena *a, int64_t newsletter_i
 int episode_list_season(struct db *db, struct arena *a, int64_t season_id, int64_t now,
                         struct episode **out)
 {
-        struct db_stmt *s =
-            db_prepare(db, EPISODE_CARD "WHERE e.season_id = ?2 AND " LIVE "ORDER BY e.number");
+        return episode_list_season_first(db, a, season_id, now, INT32_MAX, out);
+}
+
+int episode_list_season_first(struct db *db, struct arena *a, int64_t season_id, int64_t now,
+                              int limit, struct episode **out)
+{
+        struct db_stmt *s = db_prepare(db, EPISODE_CARD "WHERE e.season_id = ?2 AND " LIVE
+                                                        "ORDER BY e.number LIMIT ?3");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, now);
         db_bind_int(s, 2, season_id);
+        db_bind_int(s, 3, limit);
         return collect(s, a, out);
 }
 

@@ -99,6 +99,9 @@ int episode_list_newsletter(struct db *db, struct arena *a, int64_t newsletter_i
 /* A season's episodes by number. */
 int episode_list_season(struct db *db, struct arena *a, int64_t season_id, int64_t now,
                         struct episode **out);
+/* The first limit episodes of a season by number. */
+int episode_list_season_first(struct db *db, struct arena *a, int64_t season_id, int64_t now,
+                              int limit, struct episode **out);
 /* An author's newest, leaving out except_id (0 for none). */
 int episode_list_author(struct db *db, struct arena *a, int64_t author_id, int64_t except_id,
                         int64_t now, int limit, struct episode **out);

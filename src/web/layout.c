@@ -207,7 +207,9 @@ int page_end(struct request *req, int status)
         html_text(b, req->config->site_name);
         html_lit(b, " · ");
         html_text(b, _("Written by people. No trackers, no third-party scripts."));
-        html_lit(b, "</p>\n</footer>\n</body>\n</html>\n");
+        html_lit(b, "</p>\n</footer>\n<script src=\"");
+        asset_url(req, "kindred.js");
+        html_lit(b, "\" defer></script>\n</body>\n</html>\n");
         return resp_html(req, status);
 }
 

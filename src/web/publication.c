@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MORE_FROM_AUTHOR = 3, NEWSLETTER_SEASON_EPISODES = 50 };
+enum { MORE_FROM_AUTHOR = 3, NEWSLETTER_SEASON_EPISODES = 12 };
 
 /* Loads the newsletter named in the path, or fails the request with 404. */
 static int load_newsletter(struct request *req, struct newsletter *n)
@@ -190,7 +190,8 @@ int web_newsletter(struct request *req)
                 html_rendered(b, s->description_html);
                 html_lit(b, "</div>\n");
                 struct episode *eps;
-                int neps = episode_list_season(req->db, req->arena, s->id, now, &eps);
+                int neps = episode_list_season_first(req->db, req->arena, s->id, now,
+                                                     NEWSLETTER_SEASON_EPISODES, &eps);
                 if (neps > 0) {
                         html_lit(b, "<ol class=\"episode-list\">\n");
                         for (int k = 0; k < neps && k < NEWSLETTER_SEASON_EPISODES; k++) {
@@ -205,6 +206,17 @@ int web_newsletter(struct request *req)
                                 html_lit(b, "</span></li>\n");
                         }
                         html_lit(b, "</ol>\n");
+                        if (s->episodes > neps) {
+                                html_lit(b, "<p><a href=\"/n/");
+                                html_url_arg(b, n.slug);
+                                html_lit(b, "/season/");
+                                html_int(b, s->number);
+                                html_lit(b, "\">");
+                                snprintf(text, sizeof(text), _("All %d episodes of season %d"),
+                                         s->episodes, s->number);
+                                html_text(b, text);
+                                html_lit(b, " →</a></p>\n");
+                        }
                 }
                 html_lit(b, "</section>\n");
         }

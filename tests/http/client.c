@@ -40,6 +40,8 @@ static void child_env(struct kd_server *s, const char *const *extra)
         }
 }
 
+static int serve(struct kd_server *s, const char *const *extra_env, bool append_log);
+
 int kd_start(struct kd_server *s, const char *const *extra_env)
 {
         int kd_cli(struct kd_server * s, const char *stdin_text, const char *const *args);
@@ -53,6 +55,19 @@ int kd_start(struct kd_server *s, const char *const *extra_env)
         const char *init[] = {"init", "--demo", NULL};
         if (kd_cli(s, NULL, init) != 0)
                 return -1;
+        return serve(s, extra_env, false);
+}
+
+int kd_restart(struct kd_server *s, const char *const *extra_env)
+{
+        if (kd_stop(s) != 0)
+                return -1;
+        return serve(s, extra_env, true);
+}
+
+/* Runs `kindred serve` on the server's data folder and waits for its port. */
+static int serve(struct kd_server *s, const char *const *extra_env, bool append_log)
+{
         int out[2];
         if (pipe(out) < 0)
                 return -1;
@@ -61,7 +76,8 @@ int kd_start(struct kd_server *s, const char *const *extra_env)
                 return -1;
         if (s->pid == 0) {
                 child_env(s, extra_env);
-                int log = open(s->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                int log =
+                    open(s->log_path, O_WRONLY | O_CREAT | (append_log ? O_APPEND : O_TRUNC), 0644);
                 dup2(out[1], 1);
                 dup2(log, 2);
                 close(out[0]);

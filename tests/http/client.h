@@ -16,6 +16,10 @@ struct kd_server {
 /* Starts `kindred serve` on 127.0.0.1 port 0 with a fresh temporary data folder; extra_env is a
  * NULL-terminated list of "NAME=value" strings (may be NULL). Returns 0 or -1. */
 int kd_start(struct kd_server *s, const char *const *extra_env);
+/* Stops the server and serves the same data folder again (a new process, a new port in
+ * s->port; the log is appended to). Sessions live in the database, so cookies stay valid.
+ * Returns 0 or -1. */
+int kd_restart(struct kd_server *s, const char *const *extra_env);
 /* Runs `kindred ARGS...` against the server's data folder and waits; returns its exit status.
  * stdin_text (may be NULL) is fed to its standard input. */
 int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args);

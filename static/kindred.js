@@ -1,0 +1,477 @@
+/* Kindred's one script: small enhancements over pages that already work without it.
+ *
+ * Every feature here starts from server-rendered HTML and leaves it usable when this file does
+ * not load: reactions are real forms, quotes can be pasted by hand, the passage list links to
+ * its comments. The Content-Security-Policy allows only same-origin scripts and stylesheets, so
+ * nothing here writes a style attribute; the quote button is placed through the CSSOM and
+ * everything else is done by toggling classes and attributes. */
+(function () {
+  'use strict';
+
+  /* The words this script shows. English for now: the server's translations do not reach it. */
+  const TEXT = {
+    quoteButton: 'Quote this passage',
+    tooMany: 'Too many reactions in a short time. Try again in a minute.',
+    passageCount: (n) => (n === 1 ? '1 comment on this passage' : n + ' comments on this passage'),
+  };
+
+  /* Context kept on each side of a quote, in code points: the server keeps as much. */
+  const QUOTE_CONTEXT = 32;
+
+  /* ---------------------------------------------------------------- text of the episode */
+
+  /* The server compares quotes with the episode's plain text after turning each whitespace run
+   * (ASCII whitespace and U+00A0) into one space and trimming the ends. The same rule here; \s
+   * would also take Unicode spaces the server keeps. */
+  const WHITESPACE = /[ \t\n\r\f\v\u00a0]/;
+  const WHITESPACE_RUNS = /[ \t\n\r\f\v\u00a0]+/g;
+
+  function normalise(s) {
+    return (s || '').replace(WHITESPACE_RUNS, ' ').trim();
+  }
+
+  /* Elements that the server's plain text separates from their neighbours. */
+  const BLOCKS = new Set(['ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DIV', 'DL',
+    'DT', 'FIGCAPTION', 'FIGURE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HR', 'LI', 'OL', 'P', 'PRE',
+    'SECTION', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL']);
+
+  /* Reads the text of root as the server sees it. Returns {text, nodes, offsets}: text is the
+   * normalised text; nodes[k] and offsets[k] are the text node and offset that its k-th UTF-16
+   * unit came from (a collapsed run points at its first character; a space standing for a block
+   * boundary, and an image's alt text, point at null). The count badges this script adds are
+   * left out, so marking one passage does not change the text the next one is looked for in. */
+  function readText(root) {
+    let text = '';
+    const nodes = [];
+    const offsets = [];
+    let pending = false;
+    let pendingNode = null;
+    let pendingOffset = 0;
+    const put = (ch, node, offset) => {
+      if (pending && text.length > 0) {
+        text += ' ';
+        nodes.push(pendingNode);
+        offsets.push(pendingOffset);
+      }
+      pending = false;
+      text += ch;
+      nodes.push(node);
+      offsets.push(offset);
+    };
+    const space = (node, offset) => {
+      if (!pending) {
+        pending = true;
+        pendingNode = node;
+        pendingOffset = offset;
+      }
+    };
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.nodeType === Node.ELEMENT_NODE && n.classList.contains('passage-count')
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        const s = n.data;
+        for (let i = 0; i < s.length; i++) {
+          if (WHITESPACE.test(s[i]))
+            space(n, i);
+          else
+            put(s[i], n, i);
+        }
+      } else if (BLOCKS.has(n.tagName)) {
+        space(null, 0);
+      } else if (n.tagName === 'IMG' && n.alt) {
+        /* the plain text carries an image's description where the image stands */
+        const alt = n.alt;
+        for (let i = 0; i < alt.length; i++) {
+          if (WHITESPACE.test(alt[i]))
+            space(null, 0);
+          else
+            put(alt[i], null, 0);
+        }
+      }
+    }
+    return { text, nodes, offsets };
+  }
+
+  /* Moves i off the second half of a surrogate pair, so slices stay whole characters. */
+  function charBoundary(s, i) {
+    const c = s.charCodeAt(i);
+    return i > 0 && i < s.length && c >= 0xdc00 && c <= 0xdfff ? i - 1 : i;
+  }
+
+  /* Up to max code points of s, from its end (tail) or its start, without outer spaces. */
+  function context(s, max, tail) {
+    const chars = Array.from(s);
+    const part = tail ? chars.slice(Math.max(0, chars.length - max)) : chars.slice(0, max);
+    return part.join('').trim();
+  }
+
+  /* Where exact (with the words around it) starts in the normalised text, or -1. Follows the
+   * server's rule: the context may sit across the space that joins it to the quote. When the
+   * words around it no longer match (the episode was edited), the first occurrence is taken. */
+  function findPassage(text, exact, prefix, suffix) {
+    exact = normalise(exact);
+    prefix = normalise(prefix);
+    suffix = normalise(suffix);
+    if (!exact)
+      return -1;
+    let first = -1;
+    for (let at = text.indexOf(exact); at >= 0; at = text.indexOf(exact, at + 1)) {
+      if (first < 0)
+        first = at;
+      const end = at + exact.length;
+      const before = at > 0 && text[at - 1] === ' ' ? at - 1 : at;
+      const after = end < text.length && text[end] === ' ' ? end + 1 : end;
+      const prefixOk = !prefix || text.slice(0, before).endsWith(prefix) ||
+        text.slice(0, at).endsWith(prefix);
+      const suffixOk = !suffix || text.startsWith(suffix, after) || text.startsWith(suffix, end);
+      if (prefixOk && suffixOk)
+        return at;
+    }
+    return first;
+  }
+
+  /* ---------------------------------------------------------------- reactions in place */
+
+  /* Writes a reaction summary from the API into every form for the same target. */
+  function showReactions(data) {
+    const selector = 'form.reactions[data-target="' + CSS.escape(String(data.target)) +
+      '"][data-id="' + CSS.escape(String(data.id)) + '"]';
+    const mine = new Set(data.mine || []);
+    for (const form of document.querySelectorAll(selector)) {
+      for (const button of form.querySelectorAll('button.reaction[data-kind]')) {
+        const kind = button.dataset.kind;
+        const count = button.querySelector('.count');
+        if (count && typeof data.counts[kind] === 'number')
+          count.textContent = String(data.counts[kind]);
+        const pressed = mine.has(kind);
+        button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+        button.value = kind + (pressed ? ':0' : ':1');
+      }
+    }
+  }
+
+  /* The small live region of a reactions form, made once so screen readers are listening. */
+  function reactionStatus(form) {
+    let status = form.querySelector('.reaction-status');
+    if (!status) {
+      status = document.createElement('span');
+      status.className = 'reaction-status';
+      status.setAttribute('role', 'status');
+      form.appendChild(status);
+    }
+    return status;
+  }
+
+  /* Sends the form the way it would have gone without this script. */
+  function submitPlainly(form, button) {
+    const field = document.createElement('input');
+    field.type = 'hidden';
+    field.name = button.name;
+    field.value = button.value;
+    form.appendChild(field);
+    HTMLFormElement.prototype.submit.call(form); /* no submit event: no loop back here */
+  }
+
+  async function react(form, button) {
+    const csrf = form.querySelector('input[name="_csrf"]');
+    const [kind, on] = button.value.split(':');
+    const status = reactionStatus(form);
+    form.setAttribute('aria-busy', 'true');
+    let response;
+    let data = null;
+    try {
+      response = await fetch('/api/v1/reactions', {
+        method: on === '1' ? 'POST' : 'DELETE',
+        credentials: 'same-origin',
+        headers: {
+          'Accept': 'application/json',
+          'Content-Type': 'application/json',
+          'X-CSRF-Token': csrf.value,
+        },
+        body: JSON.stringify({ target: form.dataset.target, id: Number(form.dataset.id), kind }),
+      });
+      data = await response.json().catch(() => null);
+    } catch (err) {
+      response = null; /* offline or refused: the plain form says what went wrong */
+    } finally {
+      form.removeAttribute('aria-busy');
+    }
+    if (response && response.ok && data && data.counts) {
+      status.textContent = '';
+      showReactions(data);
+    } else if (response && response.status === 429) {
+      status.textContent = (data && data.error && data.error.message) || TEXT.tooMany;
+    } else {
+      submitPlainly(form, button);
+    }
+  }
+
+  function setUpReactions() {
+    const forms = document.querySelectorAll('form.reactions');
+    for (const form of forms) {
+      if (!form.querySelector('input[name="_csrf"]'))
+        continue; /* a guest's buttons are disabled */
+      reactionStatus(form);
+      /* browsers without SubmitEvent.submitter: remember the button that was used */
+      form.addEventListener('click', (event) => {
+        const button = event.target.closest('button.reaction');
+        if (button)
+          form.kindredSubmitter = button;
+      });
+      form.addEventListener('submit', (event) => {
+        const button = event.submitter || form.kindredSubmitter;
+        if (!button || !button.matches('button.reaction') || !/^[a-z]+:[01]$/.test(button.value))
+          return;
+        event.preventDefault();
+        if (form.getAttribute('aria-busy') === 'true')
+          return; /* one change at a time per form */
+        react(form, button);
+      });
+    }
+  }
+
+  /* ---------------------------------------------------------------- quote by selection */
+
+  function setUpQuoting() {
+    const article = document.querySelector('.episode');
+    const body = document.querySelector('.episode .body');
+    const form = document.getElementById('comment-form');
+    const exactField = document.getElementById('f-quote_exact');
+    const commentField = document.getElementById('f-body');
+    if (!article || !body || !form || !exactField || !commentField)
+      return; /* a guest's page, or not an episode */
+    const prefixField = form.querySelector('input[name="quote_prefix"]');
+    const suffixField = form.querySelector('input[name="quote_suffix"]');
+
+    /* After the body in the document, so it comes next when tabbing on from the text. */
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'quote-button';
+    button.textContent = TEXT.quoteButton;
+    button.hidden = true;
+    body.after(button);
+    article.classList.add('js-quoting'); /* the button's containing block */
+
+    let quote = null; /* {exact, prefix, suffix} of the selection the button stands for */
+    let filled = null; /* the quote this script last wrote, to notice a hand edit */
+    let pointerDown = false;
+    let timer = 0;
+
+    const hide = () => {
+      button.hidden = true;
+      quote = null;
+    };
+
+    /* The selection's text within the body, as the server will compare it, or null. */
+    const selectedQuote = () => {
+      const selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed)
+        return null;
+      const range = selection.getRangeAt(0);
+      if (!range.intersectsNode(body))
+        return null;
+      const model = readText(body);
+      let start = -1;
+      let end = -1;
+      let lastNode = null;
+      let lastInside = false;
+      for (let k = 0; k < model.nodes.length; k++) {
+        const node = model.nodes[k];
+        if (node !== lastNode) { /* runs of characters share a node: ask once per node */
+          lastNode = node;
+          lastInside = node !== null && range.intersectsNode(node);
+        }
+        if (!lastInside)
+          continue;
+        const offset = model.offsets[k];
+        if (node === range.startContainer && offset < range.startOffset)
+          continue;
+        if (node === range.endContainer && offset >= range.endOffset)
+          continue;
+        if (start < 0)
+          start = k;
+        end = k + 1;
+      }
+      if (start < 0)
+        return null;
+      const text = model.text;
+      while (start < end && text[start] === ' ')
+        start++;
+      while (end > start && text[end - 1] === ' ')
+        end--;
+      start = charBoundary(text, start);
+      end = charBoundary(text, end);
+      if (start >= end)
+        return null;
+      return {
+        exact: text.slice(start, end),
+        prefix: context(text.slice(0, start), QUOTE_CONTEXT, true),
+        suffix: context(text.slice(end), QUOTE_CONTEXT, false),
+        range,
+      };
+    };
+
+    /* Puts the button under the end of the selection, inside the article's width. */
+    const place = (range) => {
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 || r.height > 0);
+      const whole = range.getBoundingClientRect();
+      const last = rects.length ? rects[rects.length - 1] : whole;
+      const box = article.getBoundingClientRect();
+      button.hidden = false;
+      const width = button.offsetWidth;
+      const left = Math.min(Math.max(0, last.right - box.left - width / 2), box.width - width);
+      button.style.left = Math.round(Math.max(0, left)) + 'px';
+      button.style.top = Math.round(last.bottom - box.top + 6) + 'px';
+    };
+
+    const update = () => {
+      timer = 0;
+      const found = selectedQuote();
+      if (!found) {
+        hide();
+        return;
+      }
+      quote = { exact: found.exact, prefix: found.prefix, suffix: found.suffix };
+      place(found.range);
+    };
+    const later = () => {
+      if (timer)
+        clearTimeout(timer);
+      timer = setTimeout(update, 120);
+    };
+
+    document.addEventListener('pointerdown', (event) => {
+      if (event.target !== button)
+        pointerDown = true;
+    });
+    document.addEventListener('pointerup', () => {
+      if (!pointerDown)
+        return;
+      pointerDown = false;
+      later();
+    });
+    document.addEventListener('selectionchange', () => {
+      if (pointerDown)
+        hide(); /* still dragging: show the button where the selection ends */
+      else
+        later(); /* keyboard selection, or a selection cleared */
+    });
+    window.addEventListener('resize', () => {
+      if (!button.hidden)
+        later(); /* the text reflowed: follow the selection */
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !button.hidden)
+        hide();
+    });
+    /* Keep the selection (and the button) when the button is pressed. */
+    button.addEventListener('mousedown', (event) => event.preventDefault());
+
+    button.addEventListener('click', () => {
+      if (!quote)
+        return;
+      exactField.value = quote.exact;
+      if (prefixField)
+        prefixField.value = quote.prefix;
+      if (suffixField)
+        suffixField.value = quote.suffix;
+      filled = quote.exact;
+      hide();
+      commentField.scrollIntoView({ block: 'center' });
+      commentField.focus({ preventScroll: true });
+    });
+
+    /* A quote changed by hand no longer has the context of the selection it came from. */
+    exactField.addEventListener('input', () => {
+      if (filled !== null && exactField.value !== filled) {
+        filled = null;
+        if (prefixField)
+          prefixField.value = '';
+        if (suffixField)
+          suffixField.value = '';
+      }
+    });
+  }
+
+  /* ---------------------------------------------------------------- passages in the text */
+
+  /* Wraps normalised text [start, end) of model in <mark class="passage"> elements, one per
+   * text node it covers, each naming the comment that first quoted it; returns the last one, or
+ * null when nothing could be wrapped. */
+  function wrapPassage(model, start, end, first) {
+    const pieces = []; /* [node, from, to] in document order */
+    for (let k = start; k < end; k++) {
+      const node = model.nodes[k];
+      if (!node)
+        continue;
+      const offset = model.offsets[k];
+      const last = pieces[pieces.length - 1];
+      if (last && last[0] === node)
+        last[2] = offset + 1;
+      else
+        pieces.push([node, offset, offset + 1]);
+    }
+    let mark = null;
+    for (const [node, from, to] of pieces) {
+      if (normalise(node.data.slice(from, to)) === '')
+        continue; /* the space between two blocks stays outside */
+      const range = document.createRange();
+      range.setStart(node, from);
+      range.setEnd(node, to);
+      mark = document.createElement('mark');
+      mark.className = 'passage';
+      mark.dataset.first = first; /* the comment that first quoted it */
+      range.surroundContents(mark);
+    }
+    return mark;
+  }
+
+  function markPassages() {
+    const body = document.querySelector('.episode .body');
+    const items = document.querySelectorAll('.passage-list li[data-exact]');
+    if (!body || items.length === 0)
+      return;
+    for (const item of items) {
+      const model = readText(body); /* again each time: marking splits text nodes */
+      const exact = normalise(item.dataset.exact);
+      const at = findPassage(model.text, exact, item.dataset.prefix, item.dataset.suffix);
+      if (at < 0)
+        continue;
+      const first = item.dataset.first || 'comments';
+      const mark = wrapPassage(model, at, at + exact.length, first);
+      if (!mark)
+        continue;
+      const count = parseInt(item.dataset.count, 10) || 1;
+      const link = document.createElement('a');
+      link.className = 'passage-count';
+      link.href = '#' + first;
+      link.textContent = String(count);
+      link.setAttribute('aria-label', TEXT.passageCount(count));
+      mark.after(link);
+    }
+  }
+
+  /* ---------------------------------------------------------------- confirmations */
+
+  function setUpConfirmations() {
+    document.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-confirm]');
+      if (button && !window.confirm(button.dataset.confirm))
+        event.preventDefault();
+    });
+  }
+
+  function start() {
+    setUpConfirmations();
+    setUpReactions();
+    markPassages();
+    setUpQuoting();
+  }
+
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', start);
+  else
+    start();
+})();

@@ -1,0 +1,618 @@
+// Real-browser tests of Kindred: Debian's Chromium, driven by playwright-core, against the real
+// binary on a loopback port with a fresh demo site. They cover what only a browser shows: the
+// script in static/kindred.js (reactions in place, quoting a selection, marked passages,
+// confirmations) and the same pages with JavaScript turned off.
+//
+// A tiny runner of its own prints cmocka's lines ("[ RUN      ]", "[  PASSED  ] N test(s).")
+// so scripts/test counts these tests with the C ones. Environment:
+//   KINDRED_BIN        the kindred binary (default: <repo>/build/kindred)
+//   KINDRED_STATIC     the static files folder (default: <repo>/static)
+//   BROWSER_ARTIFACTS  where screenshots and the server log go (default: <repo>/build/browser-artifacts)
+//   CHROMIUM           the browser (default: /usr/bin/chromium)
+//   BROWSER_TESTS      a regular expression: run only the tests whose names match
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const KINDRED_BIN = process.env.KINDRED_BIN || path.join(repo, 'build', 'kindred');
+const KINDRED_STATIC = process.env.KINDRED_STATIC || path.join(repo, 'static');
+const ARTIFACTS = process.env.BROWSER_ARTIFACTS || path.join(repo, 'build', 'browser-artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ONLY = process.env.BROWSER_TESTS ? new RegExp(process.env.BROWSER_TESTS) : null;
+
+const EPISODE = '/n/learning-in-public/two-languages-one-team';
+const PASSWORD = 'kindred-demo';
+const TEST_TIMEOUT_MS = 90_000;
+
+// ------------------------------------------------------------------ the server
+
+/* The server's environment: this one without KINDRED_* settings (KINDRED_WRITE_LIMITS=off or
+ * KINDRED_SECURE_COOKIES=1 from a developer's shell would change what the tests see). */
+const serverEnv = Object.fromEntries(Object.entries(process.env)
+  .filter(([name]) => !name.startsWith('KINDRED_')));
+
+/* Creates a demo site in a fresh folder and serves it on a free loopback port. */
+async function startServer() {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-browser-'));
+  try {
+    execFileSync(KINDRED_BIN, ['init', '--data', data, '--demo'], { stdio: 'pipe', env: serverEnv });
+  } catch (err) {
+    fs.rmSync(data, { recursive: true, force: true });
+    throw new Error(`kindred init failed: ${err.message}`);
+  }
+  const log = fs.createWriteStream(path.join(ARTIFACTS, 'server.log'));
+  const child = spawn(KINDRED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
+    '--static', KINDRED_STATIC], { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv });
+  child.stderr.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  const closed = new Promise((resolve) => child.once('close', (code, signal) =>
+    resolve(code !== null ? code : 128 + os.constants.signals[signal])));
+  const base = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error('kindred did not start in 30 s')), 30_000);
+    closed.then((code) => reject(new Error(`kindred exited (${code}) before serving`)));
+    const listen = (chunk) => {
+      seen += chunk;
+      const m = /Kindred is serving at (http:\/\/127\.0\.0\.1:\d+)\//.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', listen);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', listen);
+  }).catch((err) => {
+    child.kill('SIGKILL');
+    fs.rmSync(data, { recursive: true, force: true });
+    throw err;
+  });
+  /* Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its data; returns its exit
+   * code, or 128 + the signal that ended it. Safe to call more than once. */
+  let stopped = null;
+  const stop = () => {
+    if (stopped === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }
+      stopped = closed.then((code) => {
+        fs.rmSync(data, { recursive: true, force: true });
+        return new Promise((resolve) => log.end(() => resolve(code)));
+      });
+    }
+    return stopped;
+  };
+  return { base, stop, logPath: path.join(ARTIFACTS, 'server.log') };
+}
+
+// ------------------------------------------------------------------ the runner
+
+const tests = [];
+function test(name, fn) {
+  tests.push({ name, fn });
+}
+
+let server;
+let browser;
+const contexts = new Map(); // one signed-in context per member, shared by the tests
+
+/* A page that remembers script errors and CSP refusals, for noProblems(). */
+async function newPage(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // a refused or failed request is logged too: the tests that cause one expect it
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      page.problems.push(`console: ${msg.text()}`);
+  });
+  return page;
+}
+
+function noProblems(page) {
+  assert.deepEqual(page.problems, [], 'the page logged errors (a CSP refusal or a script error)');
+}
+
+/* A page signed in as handle, in a context of its own (with JavaScript unless told). */
+async function memberPage(handle, { javaScript = true } = {}) {
+  const key = `${handle}:${javaScript}`;
+  let context = contexts.get(key);
+  if (!context) {
+    context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL: server.base,
+      viewport: { width: 1100, height: 800 } });
+    const page = await newPage(context);
+    await page.goto('/login');
+    await page.fill('#f-login', handle);
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/login'),
+      page.click('main form button[type="submit"]'),
+    ]);
+    assert.equal(await page.locator(`.member-menu a[href="/@${handle}"]`).count(), 1,
+      `${handle} is signed in`);
+    await page.close();
+    contexts.set(key, context);
+  }
+  return newPage(context);
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/* Marks the page so that a test can tell it was not reloaded. */
+async function markStay(page) {
+  await page.evaluate(() => { window.kindredTestStay = 'still here'; });
+}
+async function stayed(page) {
+  return (await page.evaluate(() => window.kindredTestStay)) === 'still here';
+}
+
+function normalise(s) {
+  return s.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ').trim();
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms); }),
+  ]);
+}
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const chosen = tests.filter((t) => !ONLY || ONLY.test(t.name));
+  const failed = [];
+  console.log(`[==========] browser: Running ${chosen.length} test(s).`);
+  try {
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  } catch (err) {
+    console.log(`[  ERROR   ] setting up: ${err.stack || err}`);
+    if (server)
+      await server.stop();
+    console.log(`[  FAILED  ] ${chosen.length} test(s), listed below:`);
+    for (const t of chosen)
+      console.log(`[  FAILED  ] ${t.name}`);
+    return 1;
+  }
+  for (const t of chosen) {
+    console.log(`[ RUN      ] ${t.name}`);
+    const started = Date.now();
+    try {
+      await withTimeout(t.fn(), TEST_TIMEOUT_MS, t.name);
+      console.log(`[       OK ] ${t.name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      console.log(`[  ERROR   ] ${t.name}: ${err.stack || err}`);
+      console.log(`[  FAILED  ] ${t.name}`);
+      failed.push(t.name);
+      let n = 0;
+      for (const c of contexts.values())
+        for (const p of c.pages())
+          await p.screenshot({ path: path.join(ARTIFACTS, `FAILED-${t.name}-${++n}.png`),
+            fullPage: true }).catch(() => {});
+    }
+    for (const c of contexts.values())
+      for (const p of c.pages())
+        await p.close().catch(() => {});
+  }
+  await browser.close();
+  await server.stop();
+  console.log(`[==========] browser: ${chosen.length} test(s) run.`);
+  console.log(`[  PASSED  ] ${chosen.length - failed.length} test(s).`);
+  if (failed.length) {
+    console.log(`[  FAILED  ] ${failed.length} test(s), listed below:`);
+    for (const name of failed)
+      console.log(`[  FAILED  ] ${name}`);
+    console.log(`\n ${failed.length} FAILED TEST(S)`);
+  }
+  console.log(`Screenshots and the server log: ${ARTIFACTS}`);
+  return failed.length ? 1 : 0;
+}
+
+// ------------------------------------------------------------------ helpers on pages
+
+/* The viewport box of character `at` of the n-th text node in the episode body containing
+ * `needle` (at counts from the needle's start). Scrolls it into view first when asked. */
+async function charBox(page, needle, at, { nth = 0, scroll = false } = {}) {
+  const box = await page.evaluate(({ needle, at, nth, scroll }) => {
+    const body = document.querySelector('.episode .body');
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.data.indexOf(needle);
+      if (i < 0 || seen++ < nth)
+        continue;
+      if (scroll)
+        n.parentElement.scrollIntoView({ block: 'center' });
+      const range = document.createRange();
+      range.setStart(n, i + at);
+      range.setEnd(n, i + at + 1);
+      const r = range.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }
+    return null;
+  }, { needle, at, nth, scroll });
+  assert.ok(box, `the episode body has "${needle}"`);
+  return box;
+}
+
+/* Selects text with the mouse: presses before the first character and drags past the last. */
+async function dragSelect(page, from, to) {
+  const y1 = (from.top + from.bottom) / 2;
+  const y2 = (to.top + to.bottom) / 2;
+  await page.mouse.move(from.left + 1, y1);
+  await page.mouse.down();
+  await page.mouse.move((from.left + to.right) / 2, (y1 + y2) / 2, { steps: 4 });
+  await page.mouse.move(to.right - 1, y2, { steps: 4 });
+  await page.mouse.up();
+}
+
+/* Submits a form with the button and waits for the redirect to a comment; returns its id. */
+async function postAndLand(page, button) {
+  await Promise.all([page.waitForURL(/#c-\d+$/), button.click()]);
+  return Number(/#c-(\d+)$/.exec(page.url())[1]);
+}
+
+/* Posts a top-level comment through the page's form; returns its id. */
+async function postComment(page, body, quote = '') {
+  await page.goto(EPISODE);
+  await page.fill('#f-quote_exact', quote);
+  await page.fill('#f-body', body);
+  return postAndLand(page, page.locator('#comment-form button[type="submit"]'));
+}
+
+/* Selects a passage with the mouse, quotes it, comments, posts; returns {id, fields}. */
+async function quoteByMouse(page, { startNeedle, startAt, endNeedle, endAt, nth = 0, body }) {
+  await page.goto(EPISODE);
+  await charBox(page, startNeedle, startAt, { nth, scroll: true });
+  const from = await charBox(page, startNeedle, startAt, { nth });
+  const to = await charBox(page, endNeedle, endAt, { nth });
+  await dragSelect(page, from, to);
+  const quoteButton = page.locator('.quote-button');
+  await quoteButton.waitFor({ state: 'visible' });
+  const selected = normalise(await page.evaluate(() => String(window.getSelection())));
+  // the button sits by the selection, not somewhere else on the page
+  const at = await quoteButton.boundingBox();
+  assert.ok(Math.abs(at.y - to.bottom) < 60, `the quote button is under the selection (${at.y} vs ${to.bottom})`);
+  await quoteButton.click();
+  const fields = await page.evaluate(() => ({
+    exact: document.getElementById('f-quote_exact').value,
+    prefix: document.querySelector('#comment-form input[name="quote_prefix"]').value,
+    suffix: document.querySelector('#comment-form input[name="quote_suffix"]').value,
+    focused: document.activeElement && document.activeElement.id,
+  }));
+  assert.equal(fields.exact, selected, 'the quote field holds the selected words');
+  assert.equal(fields.focused, 'f-body', 'the comment field has the focus');
+  assert.ok(await quoteButton.isHidden(), 'the quote button goes away once used');
+  await page.keyboard.type(body);
+  const id = await postAndLand(page, page.locator('#comment-form button[type="submit"]'));
+  return { id, fields };
+}
+
+/* The text of the marks for the passage first quoted by comment id, and the count badge. */
+async function passageMark(page, id) {
+  return page.evaluate((id) => {
+    const marks = [...document.querySelectorAll(`.episode .body mark.passage[data-first="c-${id}"]`)];
+    const badge = document.querySelector(`.episode .body a.passage-count[href="#c-${id}"]`);
+    return {
+      text: marks.map((m) => m.textContent).join(''),
+      marks: marks.length,
+      inBlockquote: marks.length > 0 && marks.every((m) => m.closest('blockquote') !== null),
+      badge: badge && { text: badge.textContent, label: badge.getAttribute('aria-label'),
+        afterLastMark: badge.previousElementSibling === marks[marks.length - 1] },
+    };
+  }, id);
+}
+
+/* The state of one reaction button. */
+async function reaction(page, form, kind) {
+  const button = page.locator(`${form} button.reaction[data-kind="${kind}"]`);
+  return {
+    button,
+    count: Number(await button.locator('.count').textContent()),
+    pressed: await button.getAttribute('aria-pressed'),
+    value: await button.getAttribute('value'),
+  };
+}
+
+async function waitForCount(page, form, kind, count) {
+  await page.waitForFunction(({ form, kind, count }) => {
+    const b = document.querySelector(`${form} button.reaction[data-kind="${kind}"] .count`);
+    return b && b.textContent === String(count);
+  }, { form, kind, count });
+}
+
+const EPISODE_REACTIONS = 'form.reactions[data-target="episode"]';
+
+// ------------------------------------------------------------------ the tests
+
+test('quote_a_passage_selected_with_the_mouse', async () => {
+  const page = await memberPage('sam');
+  // "Slower meetings." is bold: the selection starts inside <strong> and ends outside it
+  const { id, fields } = await quoteByMouse(page, {
+    startNeedle: 'Slower meetings.', startAt: 'Slower '.length,
+    endNeedle: ' Anyone could say', endAt: ' Anyone could say'.length - 1,
+    body: 'Saying "again, more slowly" out loud is such a small, kind habit.',
+  });
+  assert.equal(fields.exact, 'meetings. Anyone could say');
+  assert.ok(fields.prefix.endsWith('confusion. Slower'), `prefix: ${fields.prefix}`);
+  assert.ok(fields.suffix.startsWith('"again, more slowly'), `suffix: ${fields.suffix}`);
+  assert.ok([...fields.prefix].length <= 32 && [...fields.suffix].length <= 32);
+
+  // the redirect lands on the comment, which shows the quote as a link into the text
+  const quote = page.locator(`#c-${id} blockquote.quote a`);
+  assert.equal(await quote.textContent(), 'meetings. Anyone could say');
+  assert.match(await quote.getAttribute('href'), /#:~:text=/);
+  assert.match(await page.locator(`#c-${id} .comment-body`).textContent(), /small, kind habit/);
+
+  // back on the episode page, the passage is marked in the text with its count
+  await page.goto(EPISODE);
+  const li = page.locator(`.passage-list li[data-first="c-${id}"]`);
+  assert.equal(await li.getAttribute('data-exact'), 'meetings. Anyone could say');
+  const mark = await passageMark(page, id);
+  assert.equal(mark.text, 'meetings. Anyone could say');
+  assert.equal(mark.marks, 2, 'one mark inside <strong>, one after it');
+  assert.deepEqual(mark.badge, { text: '1', label: '1 comment on this passage', afterLastMark: true });
+  noProblems(page);
+  await screenshot(page, 'episode-quoted-passage');
+
+  // the badge leads to the comment
+  await page.locator(`a.passage-count[href="#c-${id}"]`).click();
+  assert.ok(page.url().endsWith(`#c-${id}`));
+});
+
+test('quote_of_a_repeated_phrase_keeps_its_place', async () => {
+  const page = await memberPage('sam');
+  // "second language" is in the text twice; select the one in the pull quote
+  const needle = 'certainties in a second language.';
+  const start = 'certainties in a '.length;
+  const { id, fields } = await quoteByMouse(page, {
+    startNeedle: needle, startAt: start, endNeedle: needle, endAt: start + 'second language'.length - 1,
+    body: 'This line is the whole letter for me.',
+  });
+  assert.equal(fields.exact, 'second language');
+  assert.ok(fields.prefix.endsWith('their certainties in a'), `prefix: ${fields.prefix}`);
+  assert.ok(fields.suffix.startsWith('. They share their doubts'), `suffix: ${fields.suffix}`);
+  await page.goto(EPISODE);
+  const mark = await passageMark(page, id);
+  assert.equal(mark.text, 'second language');
+  assert.ok(mark.inBlockquote, 'the second occurrence (in the pull quote) is marked, not the first');
+  // and the first occurrence is left alone
+  const firstOccurrence = await page.evaluate(() => {
+    const p = [...document.querySelectorAll('.episode .body p')]
+      .find((el) => el.textContent.includes('learn out loud in their second language'));
+    return p.querySelector('mark') === null;
+  });
+  assert.ok(firstOccurrence);
+  noProblems(page);
+});
+
+test('reactions_change_in_place_and_back', async () => {
+  const page = await memberPage('liwei');
+  await page.goto(EPISODE);
+  let commentId = await page.evaluate(() => {
+    const c = document.querySelector('article.comment form.reactions');
+    return c ? Number(c.dataset.id) : 0;
+  });
+  if (!commentId) // run alone: make a comment to react to
+    commentId = await postComment(page, 'Something to react to.');
+  await page.goto(EPISODE);
+  await markStay(page);
+  const navigations = [];
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+
+  for (const form of [EPISODE_REACTIONS, `#c-${commentId} > form.reactions`]) {
+    const before = await reaction(page, form, 'insightful');
+    assert.equal(before.pressed, 'false');
+    assert.equal(before.value, 'insightful:1');
+    await before.button.click();
+    await waitForCount(page, form, 'insightful', before.count + 1);
+    const on = await reaction(page, form, 'insightful');
+    assert.equal(on.pressed, 'true');
+    assert.equal(on.value, 'insightful:0');
+    if (form === EPISODE_REACTIONS)
+      await screenshot(page, 'episode-reacted');
+
+    await on.button.click(); // take it back
+    await waitForCount(page, form, 'insightful', before.count);
+    const off = await reaction(page, form, 'insightful');
+    assert.equal(off.pressed, 'false');
+    assert.equal(off.value, 'insightful:1');
+  }
+  assert.ok(await stayed(page), 'the page was not reloaded');
+  assert.deepEqual(navigations, []);
+
+  // the server agrees: a change made in place is there after a reload
+  const love = await reaction(page, EPISODE_REACTIONS, 'love');
+  const step = love.pressed === 'true' ? -1 : 1; // the demo has reactions of its own
+  await love.button.click();
+  await waitForCount(page, EPISODE_REACTIONS, 'love', love.count + step);
+  await page.reload();
+  const after = await reaction(page, EPISODE_REACTIONS, 'love');
+  assert.equal(after.count, love.count + step);
+  assert.equal(after.pressed, step > 0 ? 'true' : 'false');
+  noProblems(page);
+});
+
+test('reaction_falls_back_to_the_form_when_the_api_fails', async () => {
+  const page = await memberPage('liwei');
+  await page.goto(EPISODE);
+  let tried = 0;
+  await page.route('**/api/v1/reactions', (route) => { tried++; route.abort('failed'); });
+  await markStay(page);
+  const before = await reaction(page, EPISODE_REACTIONS, 'celebrate');
+  assert.equal(before.pressed, 'false');
+  await Promise.all([page.waitForNavigation(), before.button.click()]);
+  assert.equal(tried, 1, 'the script tried the API first');
+  assert.equal(await stayed(page), false, 'then sent the plain form: a new page');
+  const after = await reaction(page, EPISODE_REACTIONS, 'celebrate');
+  assert.equal(after.count, before.count + 1);
+  assert.equal(after.pressed, 'true');
+  await page.unroute('**/api/v1/reactions');
+  await after.button.click(); // the API again, in place
+  await waitForCount(page, EPISODE_REACTIONS, 'celebrate', before.count);
+});
+
+test('reply_to_a_reply_nests_three_levels', async () => {
+  const liwei = await memberPage('liwei');
+  const sam = await memberPage('sam');
+  const top = await postComment(liwei, 'Our team thinks in Portuguese and writes in English.');
+
+  await sam.goto(EPISODE); // not EPISODE#c-N: from EPISODE#c-M that would not load anew
+  await sam.click(`#c-${top} > .comment-actions > details.reply > summary`);
+  await sam.fill(`#reply-${top}`, 'Does anything get lost between the two?');
+  const middle = await postAndLand(sam, sam.locator(`#c-${top} > .comment-actions details.reply button[type="submit"]`));
+
+  await liwei.goto(EPISODE);
+  await liwei.click(`#c-${middle} > .comment-actions > details.reply > summary`);
+  await liwei.fill(`#reply-${middle}`, 'The doubts, mostly. Exactly as the letter says.');
+  const bottom = await postAndLand(liwei, liwei.locator(`#c-${middle} > .comment-actions details.reply button[type="submit"]`));
+
+  const nested = liwei.locator(`article#c-${top} > .replies > article#c-${middle} > .replies > article#c-${bottom}`);
+  assert.equal(await nested.count(), 1, 'reply inside reply inside comment');
+  assert.match(await nested.locator(':scope > .comment-body').textContent(), /The doubts, mostly/);
+  assert.equal(await liwei.locator(`article#c-${bottom} .replies`).count(), 0);
+  // each level is indented further than the one above it
+  const x = async (id) => (await liwei.locator(`#c-${id} > .comment-head`).boundingBox()).x;
+  const [x1, x2, x3] = [await x(top), await x(middle), await x(bottom)];
+  assert.ok(x1 < x2 && x2 < x3, `indents ${x1} < ${x2} < ${x3}`);
+  await liwei.locator(`#c-${top}`).scrollIntoViewIfNeeded();
+  await screenshot(liwei, 'episode-thread');
+  noProblems(liwei);
+  noProblems(sam);
+});
+
+test('delete_asks_first', async () => {
+  const page = await memberPage('sam');
+  const id = await postComment(page, 'A comment I will think better of.');
+  await markStay(page);
+  const del = page.locator(`#c-${id} button[data-confirm]`);
+  let asked = null;
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await del.click();
+  await page.waitForTimeout(300);
+  assert.equal(asked, 'Delete this comment?');
+  assert.ok(await stayed(page), 'cancelling keeps the page');
+  assert.equal(await page.locator(`#c-${id} .comment-body`).count(), 1);
+
+  page.once('dialog', (d) => d.accept());
+  await Promise.all([page.waitForNavigation(), del.click()]);
+  assert.equal(await page.locator(`#c-${id} .comment-body`).count(), 0, 'the comment is gone');
+  noProblems(page);
+});
+
+test('without_javascript_forms_still_work', async () => {
+  const page = await memberPage('ana', { javaScript: false });
+  await page.goto(EPISODE);
+  // every page links the script, deferred, with its content hash
+  assert.match(await page.locator('script').last().evaluate((s) => s.outerHTML),
+    /^<script src="\/static\/kindred\.js\?v=[0-9a-f]{16}" defer=""><\/script>$/);
+  assert.equal(await page.locator('.quote-button').count(), 0);
+  assert.equal(await page.locator('mark.passage').count(), 0);
+
+  // react through the plain form: the server answers with the page again
+  const before = await reaction(page, EPISODE_REACTIONS, 'agree');
+  assert.equal(before.pressed, 'false');
+  await Promise.all([page.waitForNavigation(), before.button.click()]);
+  const after = await reaction(page, EPISODE_REACTIONS, 'agree');
+  assert.equal(after.count, before.count + 1);
+  assert.equal(after.pressed, 'true');
+  assert.equal(after.value, 'agree:0');
+
+  // quote by pasting: line breaks and doubled spaces are fine
+  await page.fill('#f-quote_exact', '  polite,  careful\nand quietly divided ');
+  await page.fill('#f-body', 'We had the same kind of quiet divide.');
+  const id = await postAndLand(page, page.locator('#comment-form button[type="submit"]'));
+  assert.equal(await page.locator(`#c-${id} blockquote.quote a`).textContent(),
+    'polite, careful and quietly divided');
+  assert.equal(await page.locator(`.passage-list li[data-first="c-${id}"]`).getAttribute('data-exact'),
+    'polite, careful and quietly divided');
+  await screenshot(page, 'episode-without-javascript');
+
+  // a passage that is not in the episode is refused, and the comment kept
+  await page.goto(EPISODE);
+  await page.fill('#f-quote_exact', 'words that are nowhere in this letter');
+  await page.fill('#f-body', 'Kept for another try.');
+  await Promise.all([page.waitForNavigation(), page.click('#comment-form button[type="submit"]')]);
+  assert.match(await page.locator('.field-error, .form-error').first().textContent(), /not in this episode/);
+  assert.equal(await page.inputValue('#f-body'), 'Kept for another try.');
+});
+
+test('guests_see_marked_passages_but_no_quote_button', async () => {
+  const context = await browser.newContext({ baseURL: server.base });
+  try {
+    const page = await newPage(context);
+    await page.goto(EPISODE);
+    assert.ok(await page.locator('.passage-list li').count() > 0, 'the demo has quoted passages');
+    assert.ok(await page.locator('.episode .body mark.passage').count() > 0, 'passages are marked');
+    assert.ok(await page.locator('.episode .body a.passage-count').count() > 0);
+    assert.equal(await page.locator('.quote-button').count(), 0, 'no quoting without an account');
+    assert.equal(await page.locator('form.reactions').count(), 0);
+    // selecting text does nothing for a guest
+    const from = await charBox(page, 'Slower', 0, { scroll: true });
+    await dragSelect(page, from, await charBox(page, 'Slower', 5));
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.quote-button').count(), 0);
+    noProblems(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('too_many_reactions_says_so_in_place', async () => {
+  const page = await memberPage('june');
+  await page.goto(EPISODE);
+  // spend the minute's allowance through the API, as a too-eager reader would
+  const statuses = await page.evaluate(async () => {
+    const form = document.querySelector('form.reactions[data-target="episode"]');
+    const csrf = form.querySelector('input[name="_csrf"]').value;
+    const seen = [];
+    for (let i = 0; i < 125 && !seen.includes(429); i++) {
+      const res = await fetch('/api/v1/reactions', {
+        method: i % 2 ? 'DELETE' : 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ target: 'episode', id: Number(form.dataset.id), kind: 'curious' }),
+      });
+      seen.push(res.status);
+    }
+    return seen;
+  });
+  assert.equal(statuses[statuses.length - 1], 429, 'the allowance runs out');
+  await markStay(page);
+  const before = await reaction(page, EPISODE_REACTIONS, 'like');
+  await before.button.click();
+  const status = page.locator(`${EPISODE_REACTIONS} [role="status"]`);
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.length > 0,
+    `${EPISODE_REACTIONS} [role="status"]`);
+  assert.match(await status.textContent(), /faster than this site allows/);
+  const after = await reaction(page, EPISODE_REACTIONS, 'like');
+  assert.equal(after.count, before.count);
+  assert.equal(after.pressed, before.pressed);
+  assert.ok(await stayed(page));
+  noProblems(page);
+});
+
+// Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
+// report after everything the browser sent it.
+test('server_stops_cleanly', async () => {
+  const code = await server.stop();
+  const log = fs.readFileSync(server.logPath, 'utf8');
+  assert.doesNotMatch(log, /AddressSanitizer|LeakSanitizer|runtime error:/, 'a sanitizer report in server.log');
+  assert.equal(code, 0, 'kindred exit status after SIGTERM');
+});
+
+process.exitCode = await main();
