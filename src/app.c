@@ -285,6 +285,15 @@ void app_render_error(void *ctx, struct request *req)
                 web_error_render(req);
 }
 
+/* The path (with query and fragment) of the page a form was sent from, or "/". */
+static const char *referer_path(struct request *req)
+{
+        const char *r = req_header(req, "Referer");
+        const char *scheme = r ? strstr(r, "://") : NULL;
+        const char *path = scheme ? strchr(scheme + 3, '/') : NULL;
+        return path && http_local_path(path) ? arena_strdup(req->arena, path) : "/";
+}
+
 static int run(struct app *app, struct request *req)
 {
         int rc = router_match(app_routes, app_routes_count, req->method, req->path, &req->match);
@@ -313,12 +322,16 @@ static int run(struct app *app, struct request *req)
         if (!role_allows(req->viewer.role, route->need)) {
                 if (req_signed_in(req))
                         return req_fail(req, 403, "Your account may not do this.");
-                if (route->json || (req->method != HTTP_GET && req->method != HTTP_HEAD))
+                if (route->json)
                         return req_fail(req, 401, "Please log in first.");
-                /* Send guests to log in, then back here. */
+                /* Send guests to log in, then back here, or, after a form, back to the page
+                 * the form was on. */
+                const char *back = req->path;
+                if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+                        back = referer_path(req);
                 struct buf to = BUF_INIT;
                 buf_puts(&to, "/login?next=");
-                html_url_arg(&to, req->path);
+                html_url_arg(&to, back);
                 status = resp_redirect(req, to.data);
                 buf_free(&to);
                 return status;
@@ -455,6 +468,7 @@ void app_dispatch(void *ctx, struct request *req)
                         return;
                 }
         }
+        unsigned generation = page_cache_generation(app->pages);
         run(app, req);
         if (req->resp.error_message)
                 app_render_error(app, req);
@@ -473,7 +487,7 @@ void app_dispatch(void *ctx, struct request *req)
                 char etag[PAGE_ETAG_SIZE];
                 if (key && !req->csrf_used && req->resp.nheaders == 0 && req->resp.content_type &&
                     compressible(req->resp.content_type))
-                        page_cache_put(app->pages, key, time_now(), req->resp.body.data,
+                        page_cache_put(app->pages, key, time_now(), generation, req->resp.body.data,
                                        req->resp.body.len, req->resp.content_type, etag);
                 else
                         page_etag(req->resp.body.data ? req->resp.body.data : "",

@@ -142,19 +142,24 @@ bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gz
         return hit;
 }
 
-void page_cache_put(struct page_cache *pc, const char *key, int64_t now, const char *body,
-                    size_t len, const char *content_type, char *etag)
+unsigned page_cache_generation(struct page_cache *pc)
+{
+        return atomic_load(&pc->generation);
+}
+
+void page_cache_put(struct page_cache *pc, const char *key, int64_t now, unsigned gen,
+                    const char *body, size_t len, const char *content_type, char *etag)
 {
         page_etag(body, len, etag);
         /* compress outside the lock: it is the slow part */
         struct buf gz = BUF_INIT;
         bool have_gz = len > 1024 && page_gzip(body, len, 6, &gz) == 0 && gz.len < len;
-        unsigned gen = atomic_load(&pc->generation);
         struct entry *e = &pc->slots[hash_bytes(key, strlen(key)) % SLOTS];
         pthread_rwlock_wrlock(&pc->lock);
         size_t need = len + (have_gz ? gz.len : 0);
         size_t freed = e->key ? e->len + e->gz_len : 0;
-        if (pc->bytes - freed + need <= pc->max_bytes) {
+        /* a write since the page was built: it may already be stale, so do not keep it */
+        if (gen == atomic_load(&pc->generation) && pc->bytes - freed + need <= pc->max_bytes) {
                 if (e->key)
                         entry_clear(pc, e);
                 e->key = strdup(key);

@@ -27,10 +27,15 @@ void page_cache_free(struct page_cache *pc);
 bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gzip,
                     struct buf *body, char *etag, const char **content_type, bool *gzipped);
 
-/* Keeps a copy of body under key (content_type must be a static string); makes its gzip copy.
- * Writes the body's ETag into etag. */
-void page_cache_put(struct page_cache *pc, const char *key, int64_t now, const char *body,
-                    size_t len, const char *content_type, char *etag);
+/* The current generation: read it before building a page, and hand it to page_cache_put, so a
+ * page built from data read before a write is never kept as current. */
+unsigned page_cache_generation(struct page_cache *pc);
+
+/* Keeps a copy of body under key (content_type must be a static string) as of generation;
+ * makes its gzip copy. Writes the body's ETag into etag. Nothing is kept when the cache has
+ * moved past that generation meanwhile. */
+void page_cache_put(struct page_cache *pc, const char *key, int64_t now, unsigned generation,
+                    const char *body, size_t len, const char *content_type, char *etag);
 
 /* Makes every entry stale (after a write). */
 void page_cache_invalidate(struct page_cache *pc);

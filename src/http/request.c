@@ -97,10 +97,21 @@ int resp_typed(struct request *req, int status, const char *content_type)
         return status;
 }
 
+bool http_local_path(const char *path)
+{
+        /* "//evil.example" and "/\evil" would leave the site, and browsers drop tabs and
+         * newlines before reading a URL ("/\t/evil.example" is "//evil.example" to them). */
+        if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+                return false;
+        for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+                if (*c < 0x20 || *c == 0x7F)
+                        return false;
+        return true;
+}
+
 int resp_redirect(struct request *req, const char *location)
 {
-        /* Only local paths: "//evil.example" and "/\evil" would leave the site. */
-        if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
+        if (!http_local_path(location))
                 location = "/";
         buf_reset(&req->resp.body);
         resp_header(req, "Location", location);

@@ -100,6 +100,9 @@ void resp_header(struct request *req, const char *name, const char *value);
 int resp_html(struct request *req, int status);
 /* Sends text of the given type (static string) with body already in req->resp.body. */
 int resp_typed(struct request *req, int status, const char *content_type);
+/* True when path is a path on this site that no browser could read as another site's:
+ * starts with one "/", no "//" or "/\\" start, no control characters. */
+bool http_local_path(const char *path);
 /* 303 See Other to a local path (must start with "/"; anything else goes to "/"). */
 int resp_redirect(struct request *req, const char *location);
 /* Marks the request failed with status and a human message; the dispatcher renders it as an

@@ -3,6 +3,7 @@
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/newsletter.h"
 
 #include <string.h>
 
@@ -31,6 +32,25 @@ static int insert(struct db *db, int64_t member, const char *kind, int64_t actor
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
+/* True when the member may see the episode (live, or in a newsletter they write in). */
+static bool member_sees_episode(struct db *db, int64_t member, enum role role, int64_t episode)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT newsletter_id, status <> 'draft' AND "
+                                           "publish_at <= ?2 FROM episode WHERE id = ?1");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, episode);
+        db_bind_int(s, 2, time_now());
+        int64_t nl = 0;
+        bool live = false;
+        if (db_step(s) == DB_ROW) {
+                nl = db_col_int(s, 0);
+                live = db_col_int(s, 1) != 0;
+        }
+        db_finish(s);
+        return live || (nl && newsletter_can_write(db, nl, member, role));
+}
+
 /* Handles mentioned in a comment's Markdown: "@" after a non-word character, then a handle. */
 static int notify_mentions(struct db *db, const char *body, int64_t author, int64_t episode,
                            int64_t comment, int64_t already)
@@ -57,13 +77,21 @@ static int notify_mentions(struct db *db, const char *body, int64_t author, int6
                 handle[n] = '\0';
                 if (n < 2)
                         continue;
-                struct db_stmt *s = db_prepare(db, "SELECT id FROM member WHERE handle_key = ?1 "
-                                                   "AND disabled = 0");
+                struct db_stmt *s = db_prepare(db, "SELECT id, role FROM member WHERE handle_key = "
+                                                   "?1 AND disabled = 0");
                 if (!s)
                         return PUB_DB_ERROR;
                 db_bind_text(s, 1, handle);
-                int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+                int64_t id = 0;
+                enum role role = ROLE_READER;
+                if (db_step(s) == DB_ROW) {
+                        id = db_col_int(s, 0);
+                        role = role_parse(db_col_text(s, 1));
+                }
                 db_finish(s);
+                /* a mention on a draft must not tell a reader its title */
+                if (id && !member_sees_episode(db, id, role, episode))
+                        continue;
                 bool dup = id == 0 || id == author || id == already;
                 for (int i = 0; i < ntold && !dup; i++)
                         dup = told[i] == id;
@@ -128,23 +156,43 @@ int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target
         db_finish(s);
         if (!author || author == actor_id)
                 return PUB_OK;
-        /* Grouped: one unread notification per comment gathers its reactions. */
-        s = db_prepare(db, "UPDATE notification SET count = count + 1, actor_id = ?3, created_at "
-                           "= ?4 WHERE member_id = ?1 AND kind = 'reaction' AND comment_id = ?2 "
-                           "AND read_at IS NULL");
-        if (!s)
+        /* Grouped: one unread notification per comment gathers its reactions, counting people
+         * (not clicks) since the author last read about this comment. One transaction, so
+         * reactions arriving together make one notification. */
+        if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
+        int rc = PUB_DB_ERROR;
+        s = db_prepare(db, "SELECT id FROM notification WHERE member_id = ?1 AND kind = 'reaction' "
+                           "AND comment_id = ?2 AND read_at IS NULL");
+        if (!s)
+                goto done;
+        db_bind_int(s, 1, author);
+        db_bind_int(s, 2, target_id);
+        int64_t existing = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        if (!existing && insert(db, author, "reaction", actor_id, episode, target_id) != PUB_OK)
+                goto done;
+        s = db_prepare(
+            db, "UPDATE notification SET actor_id = ?3, created_at = ?4, count = max(1, (SELECT "
+                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = 'comment' AND "
+                "r.target_id = ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT "
+                "coalesce(max(n.read_at), 0) FROM notification n WHERE n.member_id = ?1 AND "
+                "n.kind = 'reaction' AND n.comment_id = ?2 AND n.read_at IS NOT NULL))) WHERE "
+                "member_id = ?1 AND kind = 'reaction' AND comment_id = ?2 AND read_at IS NULL");
+        if (!s)
+                goto done;
         db_bind_int(s, 1, author);
         db_bind_int(s, 2, target_id);
         db_bind_int(s, 3, actor_id);
         db_bind_int(s, 4, time_now());
-        int rc = db_step(s);
+        rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
         db_finish(s);
-        if (rc != DB_DONE)
-                return PUB_DB_ERROR;
-        if (db_changes(db) > 0)
-                return PUB_OK;
-        return insert(db, author, "reaction", actor_id, episode, target_id);
+done:
+        if (rc == PUB_OK && db_commit(db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(db);
+        return rc;
 }
 
 int notify_episode_live(struct db *db, int64_t episode_id)

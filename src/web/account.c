@@ -21,9 +21,7 @@
 /* A local path to return to after logging in; anything else becomes "/". */
 static const char *safe_next(const char *next)
 {
-        if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-                return "/";
-        return next;
+        return http_local_path(next) ? next : "/";
 }
 
 static int start_session(struct request *req, int64_t member_id, const char *next)
