@@ -91,6 +91,7 @@ static const struct param_spec react_params[] = {
     TEXT("kind", 16),   TEXT("next", KD_MAX_URI_BYTES), END,
 };
 static const struct param_spec who_params[] = {TEXT("target", 16), INT("id", 1, INT64_MAX), END};
+static const struct param_spec after_params[] = {INT("after", 0, INT64_MAX), END};
 static const struct param_spec read_params[] = {INT("id", 0, INT64_MAX), END};
 
 static const struct param_spec report_params[] = {
@@ -169,7 +170,7 @@ const struct route app_routes[] = {
      true},
     {HTTP_POST, "/n/:newsletter/follow", web_follow, ROLE_READER, true, false, follow_params},
     {HTTP_GET, "/n/:newsletter/season/:number", web_season, ROLE_NONE, false, false, NULL},
-    {HTTP_GET, "/n/:newsletter/:episode", web_episode, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/:newsletter/:episode", web_episode, ROLE_NONE, false, false, after_params},
     {HTTP_POST, "/n/:newsletter/:episode/comments", web_comment_post, ROLE_READER, true, false,
      comment_params},
     {HTTP_GET, "/n/:newsletter/:episode/comments/:id", web_comment_thread, ROLE_NONE, false, false,
@@ -214,7 +215,7 @@ const struct route app_routes[] = {
      false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
     {HTTP_GET, "/api/v1/me", api_me, ROLE_NONE, false, true, NULL},
-    {HTTP_GET, "/api/v1/episodes/:id/comments", api_comments, ROLE_NONE, false, true, NULL},
+    {HTTP_GET, "/api/v1/episodes/:id/comments", api_comments, ROLE_NONE, false, true, after_params},
     {HTTP_POST, "/api/v1/episodes/:id/comments", api_comment_post, ROLE_READER, true, true,
      comment_params},
     {HTTP_POST, "/api/v1/reactions", api_reaction_add, ROLE_READER, true, true, react_params},

@@ -124,7 +124,9 @@ int api_comments(struct request *req)
                 return req->resp.status;
         struct comment *cs;
         struct reaction_summary *sums;
-        int n = comment_list_episode(req->db, req->arena, e.id, &cs);
+        int64_t next_after = 0;
+        int n = comment_list_page(req->db, req->arena, e.id, req_param_int(req, "after", 0), &cs,
+                                  &next_after);
         int ns = reaction_comment_summaries(req->db, req->arena, e.id, req->viewer.id, &sums);
         if (n < 0 || ns < 0)
                 return req_fail(req, 503, "The database is not available.");
@@ -145,9 +147,12 @@ int api_comments(struct request *req)
                                    : top;
                 json_array_append_new(into, nodes[i]);
         }
-        return api_json(req, 200,
-                        json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "count",
-                                  e.comment_count, "comments", top));
+        json_t *page = json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "count",
+                                 e.comment_count, "comments", top);
+        /* one page of whole threads; "next_after" asks for the next (absent at the end) */
+        if (next_after)
+                json_object_set_new(page, "next_after", json_integer(next_after));
+        return api_json(req, 200, page);
 }
 
 int api_comment_post(struct request *req)

@@ -21,6 +21,7 @@ void config_defaults(struct config *c)
         c->guests_can_read = true;
         c->guests_read_comments = true;
         c->write_limits = true;
+        c->fsync_writes = true;
         c->access_log = true;
         c->trust_proxy = false;
         c->session_days = KD_SESSION_DAYS_DEFAULT;
@@ -105,6 +106,7 @@ int config_from_env(struct config *c)
             env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
             env_bool("KINDRED_GUESTS_READ_COMMENTS", &c->guests_read_comments) < 0 ||
             env_bool("KINDRED_WRITE_LIMITS", &c->write_limits) < 0 ||
+            env_bool("KINDRED_FSYNC_WRITES", &c->fsync_writes) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
             env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0)
                 return -1;

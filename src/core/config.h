@@ -16,6 +16,7 @@ struct config {
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
         bool guests_read_comments; /* KINDRED_GUESTS_READ_COMMENTS: guests see the conversation */
         bool write_limits; /* KINDRED_WRITE_LIMITS: rate limits on comments, reactions, reports */
+        bool fsync_writes; /* KINDRED_FSYNC_WRITES: synchronous=FULL (else NORMAL) */
         bool access_log;           /* KINDRED_ACCESS_LOG */
         bool trust_proxy;          /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
         unsigned session_days;     /* KINDRED_SESSION_DAYS */

@@ -73,6 +73,7 @@
 #define KD_QUOTE_MAX_CHARS     600  /* code points of a quoted passage */
 #define KD_QUOTE_CONTEXT_CHARS 32   /* prefix/suffix kept around a quote, each side */
 #define KD_THREAD_SHOWN_DEPTH  5 /* reply levels shown on a page; deeper: "continue this thread" */
+#define KD_COMMENTS_PER_PAGE   500  /* comments on one page of a conversation (whole threads) */
 #define KD_REPORT_NOTE_MAX     500 /* code points of a report's note */
 /* Writes per member and per address (fixed windows); more: 429 with Retry-After */
 #define KD_COMMENTS_PER_MEMBER_PER_MINUTE  6

@@ -4,6 +4,7 @@
 #include "core/log.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,8 +47,19 @@ static int map_rc(struct db *db, int rc)
         }
 }
 
+/* SQLite keeps memory statistics under one global mutex that every allocation takes; with a
+ * connection per worker thread that mutex was where the threads met (seen in perf). */
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+
+static void configure(void)
+{
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite3_initialize();
+}
+
 int db_open(const char *path, struct db **out)
 {
+        pthread_once(&configure_once, configure);
         struct db *db = xcalloc(1, sizeof(*db));
         int rc =
             sqlite3_open_v2(path, &db->conn,

@@ -231,12 +231,16 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 rc = PUB_DB_ERROR;
                 goto done;
         }
-        struct db_stmt *s = db_prepare(db, "SELECT body_text FROM episode WHERE id = ?1");
+        /* the episode's text is read only when there is a quote to check against it */
+        bool quoting = in->quote_exact && *in->quote_exact;
+        struct db_stmt *s = db_prepare(db, "SELECT CASE WHEN ?2 THEN body_text ELSE '' END FROM "
+                                           "episode WHERE id = ?1");
         if (!s) {
                 rc = PUB_DB_ERROR;
                 goto cleanup;
         }
         db_bind_int(s, 1, in->episode_id);
+        db_bind_int(s, 2, quoting);
         int step = db_step(s);
         char *text = step == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : NULL;
         db_finish(s);
@@ -326,7 +330,15 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 if (rc != PUB_OK)
                         goto cleanup;
         }
-        rc = refresh_count(db, in->episode_id);
+        /* a new comment is visible: one more, without counting them all again */
+        s = db_prepare(db, "UPDATE episode SET comment_count = comment_count + 1 WHERE id = ?1");
+        if (!s) {
+                rc = PUB_DB_ERROR;
+                goto cleanup;
+        }
+        db_bind_int(s, 1, in->episode_id);
+        rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+        db_finish(s);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -528,6 +540,62 @@ int comment_list_episode(struct db *db, struct arena *a, int64_t episode_id, str
         db_finish(s);
         *out = arr;
         return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+static int collect_comments(struct db_stmt *s, struct arena *a, struct comment **out)
+{
+        size_t cap = 0, n = 0;
+        struct comment *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                read_comment(s, a, &arr[n++]);
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
+int comment_list_page(struct db *db, struct arena *a, int64_t episode_id, int64_t after,
+                      struct comment **out, int64_t *next_after)
+{
+        struct db_stmt *s =
+            db_prepare(db, COMMENT_COLUMNS "WHERE c.episode_id = ?1 AND c.root_id "
+                                           "> ?2 ORDER BY c.root_id, c.id LIMIT ?3");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, after);
+        db_bind_int(s, 3, KD_COMMENTS_PER_PAGE + 1);
+        int n = collect_comments(s, a, out);
+        *next_after = 0;
+        if (n <= KD_COMMENTS_PER_PAGE)
+                return n;
+        /* One more than a page: the thread it belongs to may be cut, so it starts the next page,
+         * unless it is the only thread here (then it is cut, and the next page follows it). */
+        int64_t cut_root = (*out)[KD_COMMENTS_PER_PAGE].root_id;
+        int keep = KD_COMMENTS_PER_PAGE;
+        while (keep > 0 && (*out)[keep - 1].root_id == cut_root)
+                keep--;
+        if (keep == 0) {
+                *next_after = cut_root;
+                return KD_COMMENTS_PER_PAGE;
+        }
+        *next_after = (*out)[keep - 1].root_id;
+        return keep;
+}
+
+int comment_list_thread(struct db *db, struct arena *a, int64_t episode_id, int64_t root_id,
+                        struct comment **out)
+{
+        struct db_stmt *s = db_prepare(db, COMMENT_COLUMNS "WHERE c.episode_id = ?1 AND c.root_id "
+                                                           "= ?2 ORDER BY c.id LIMIT ?3");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, root_id);
+        db_bind_int(s, 3, 4 * KD_COMMENTS_PER_PAGE);
+        return collect_comments(s, a, out);
 }
 
 int comment_passages(struct db *db, struct arena *a, int64_t episode_id, int limit,

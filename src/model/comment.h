@@ -87,6 +87,18 @@ int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out)
  * enum pub_result. */
 int comment_list_episode(struct db *db, struct arena *a, int64_t episode_id, struct comment **out);
 
+/* One page of an episode's conversation: whole threads whose first comment's id is greater
+ * than after (0 for the start), at most KD_COMMENTS_PER_PAGE comments (a single thread longer
+ * than that is cut). Sets *next_after to pass for the next page, 0 when nothing follows.
+ * Returns the count or a negative enum pub_result. */
+int comment_list_page(struct db *db, struct arena *a, int64_t episode_id, int64_t after,
+                      struct comment **out, int64_t *next_after);
+
+/* One thread of an episode (root_id and every reply under it), at most 4 x
+ * KD_COMMENTS_PER_PAGE comments. */
+int comment_list_thread(struct db *db, struct arena *a, int64_t episode_id, int64_t root_id,
+                        struct comment **out);
+
 /* For comments in the order comment_list_episode gives: parent[i] is the index of comment i's
  * parent (-1 for a top-level comment) and live[i] says whether readers see it: visible (or
  * hidden, when show_hidden is set for a moderator) or with a reply below it that they see.

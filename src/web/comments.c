@@ -167,6 +167,7 @@ struct thread {
         struct reaction_summary *sums;
         int nsums;
         bool moderator;
+        int64_t next_after; /* the next page of threads starts after this root; 0: none */
 };
 
 static const struct reaction_summary *summary_for(const struct thread *t, int64_t id)
@@ -373,14 +374,17 @@ static void render_comment(struct thread *t, int i, int level)
         html_lit(b, "</article>\n");
 }
 
-/* Loads everything a thread view needs; returns -1 after failing the request. */
-static int thread_load(struct request *req, const struct episode *e, struct thread *t)
+/* Loads everything a view needs: one page of threads (root 0, from after), or the one thread
+ * under root. Returns -1 after failing the request. */
+static int thread_load(struct request *req, const struct episode *e, int64_t after, int64_t root,
+                       struct thread *t)
 {
         memset(t, 0, sizeof(*t));
         t->req = req;
         t->e = e;
         t->ep_url = episode_url(req, e);
-        t->n = comment_list_episode(req->db, req->arena, e->id, &t->cs);
+        t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
+                    : comment_list_page(req->db, req->arena, e->id, after, &t->cs, &t->next_after);
         t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, req->viewer.id, &t->sums);
         if (t->n < 0 || t->nsums < 0) {
                 req_fail(req, 503, "The database is not available.");
@@ -480,7 +484,8 @@ void comments_section(struct request *req, const struct episode *e)
                 return;
         }
         struct thread t;
-        if (thread_load(req, e, &t) < 0) {
+        int64_t after = req_param_int(req, "after", 0);
+        if (thread_load(req, e, after, 0, &t) < 0) {
                 html_lit(b, "</section>\n");
                 return;
         }
@@ -489,11 +494,28 @@ void comments_section(struct request *req, const struct episode *e)
                 new_comment_form(req, e, "", "", NULL, NULL);
         else
                 login_prompt(req, e);
+        if (after > 0) {
+                html_lit(b, "<p class=\"pages\"><a href=\"");
+                html_attr(b, t.ep_url);
+                html_lit(b, "#comments\">← ");
+                html_text(b, _("First comments"));
+                html_lit(b, "</a></p>\n");
+        }
         html_lit(b, "<div class=\"thread\">\n");
         for (int i = 0; i < t.n; i++)
                 if (!t.cs[i].parent_id)
                         render_comment(&t, i, 0);
-        html_lit(b, "</div>\n</section>\n");
+        html_lit(b, "</div>\n");
+        if (t.next_after) {
+                html_lit(b, "<p class=\"pages\"><a rel=\"next\" href=\"");
+                html_attr(b, t.ep_url);
+                html_lit(b, "?after=");
+                html_int(b, t.next_after);
+                html_lit(b, "#comments\">");
+                html_text(b, _("More comments"));
+                html_lit(b, " →</a></p>\n");
+        }
+        html_lit(b, "</section>\n");
 }
 
 /* ------------------------------------------------------------------ handlers */
@@ -618,7 +640,11 @@ int web_comment_thread(struct request *req)
         struct thread t;
         if (*end || from <= 0)
                 return req_fail(req, 404, "There is no such comment.");
-        if (thread_load(req, &e, &t) < 0)
+        struct comment from_comment;
+        if (comment_get(req->db, req->arena, from, &from_comment) != PUB_OK ||
+            from_comment.episode_id != e.id)
+                return req_fail(req, 404, "There is no such comment.");
+        if (thread_load(req, &e, 0, from_comment.root_id, &t) < 0)
                 return req->resp.status;
         int at = -1;
         for (int i = 0; i < t.n; i++)

@@ -592,6 +592,53 @@ static int stop(void **state)
 
 /* ================================================================ 1. reading and posting */
 
+/* A conversation longer than a page (KD_COMMENTS_PER_PAGE comments, whole threads) is served in
+ * pages on the episode and in the API; no page grows with the conversation. */
+static void test_long_conversation_is_paged(void **state)
+{
+        (void)state;
+        const char *path = "/n/fourth-floor-garden/the-radish-census";
+        long ep = episode_id(path);
+        struct member sam;
+        login_as(&sam, "sam", NULL);
+        int before = api_count(ep), posted = 0;
+        char json[128], url[128];
+        snprintf(url, sizeof(url), "/api/v1/episodes/%ld/comments", ep);
+        for (int i = 0; i < 520; i++) {
+                struct http_resp r;
+                snprintf(json, sizeof(json), "{\"body\":\"Radish count %d\"}", i);
+                api(&sam, "POST", url, json, true, &r);
+                posted += r.status == 201;
+                resp_free(&r);
+        }
+        assert_int_equal(posted, 520);
+        assert_int_equal(api_count(ep), before + 520);
+        /* first page: a full page of threads, and where to go on */
+        json_t *page = api_thread(NULL, ep);
+        size_t first = json_array_size(json_object_get(page, "comments"));
+        json_t *next = json_object_get(page, "next_after");
+        assert_true(json_is_integer(next));
+        assert_int_equal(first, 500);
+        char more[160];
+        snprintf(more, sizeof(more), "%s?after=%lld", url, (long long)json_integer_value(next));
+        json_decref(page);
+        struct http_resp r;
+        api(NULL, "GET", more, NULL, false, &r);
+        expect_status(&r, 200, "the second page");
+        page = json_of(&r);
+        resp_free(&r);
+        assert_int_equal(first + json_array_size(json_object_get(page, "comments")),
+                         (size_t)(before + 520));
+        assert_null(json_object_get(page, "next_after"));
+        json_decref(page);
+        /* the page links on, and back */
+        get(NULL, path, &r);
+        expect_in(&r, "?after=", "a link to more comments");
+        expect_in(&r, "More comments", "a link to more comments");
+        assert_int_equal(count(r.body, "<article class=\"comment"), 500);
+        resp_free(&r);
+}
+
 static void test_guest_reads_and_is_asked_to_log_in(void **state)
 {
         (void)state;
@@ -2914,6 +2961,8 @@ int main(void)
                                             start_many_threads, stop),
             cmocka_unit_test_setup_teardown(test_parallel_reactions_notify_once, start_many_threads,
                                             stop),
+            cmocka_unit_test_setup_teardown(test_long_conversation_is_paged,
+                                            start_without_write_limits, stop),
             cmocka_unit_test_setup_teardown(test_guest_pages_never_stay_stale_after_a_comment,
                                             start_without_write_limits, stop),
         };
