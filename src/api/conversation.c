@@ -127,7 +127,9 @@ int api_comments(struct request *req)
         int64_t next_after = 0;
         int n = comment_list_page(req->db, req->arena, e.id, req_param_int(req, "after", 0), &cs,
                                   &next_after);
-        int ns = reaction_comment_summaries(req->db, req->arena, e.id, req->viewer.id, &sums);
+        int ns = n <= 0 ? 0
+                        : reaction_comment_summaries(req->db, req->arena, e.id, cs[0].root_id - 1,
+                                                     cs[n - 1].root_id, req->viewer.id, &sums);
         if (n < 0 || ns < 0)
                 return req_fail(req, 503, "The database is not available.");
         int *parent;

@@ -94,16 +94,22 @@ int reaction_summary(struct db *db, enum reaction_target target, int64_t target_
 }
 
 int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_id,
-                               int64_t viewer_id, struct reaction_summary **out)
+                               int64_t after_root, int64_t upto_root, int64_t viewer_id,
+                               struct reaction_summary **out)
 {
+        /* From the page's comments to their reactions (CROSS JOIN keeps that order): the work is
+         * the page's, not the site's. */
         struct db_stmt *s = db_prepare(
-            db, "SELECT r.target_id, r.kind, count(*), max(r.member_id = ?2) FROM reaction r JOIN "
-                "comment c ON c.id = r.target_id WHERE r.target = 'comment' AND c.episode_id = "
-                "?1 GROUP BY r.target_id, r.kind ORDER BY r.target_id");
+            db, "SELECT r.target_id, r.kind, count(*), max(r.member_id = ?2) FROM comment c CROSS "
+                "JOIN reaction r ON r.target = 'comment' AND r.target_id = c.id WHERE "
+                "c.episode_id = ?1 AND c.root_id > ?3 AND c.root_id <= ?4 GROUP BY r.target_id, "
+                "r.kind ORDER BY r.target_id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, episode_id);
         db_bind_int(s, 2, viewer_id);
+        db_bind_int(s, 3, after_root);
+        db_bind_int(s, 4, upto_root);
         size_t cap = 0, n = 0;
         struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;

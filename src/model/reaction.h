@@ -51,10 +51,12 @@ int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, 
 int reaction_summary(struct db *db, enum reaction_target target, int64_t target_id,
                      int64_t viewer_id, struct reaction_summary *out);
 
-/* Summaries of every reacted-to comment of an episode, by comment id ascending. Returns the
+/* Summaries of the reacted-to comments of an episode in threads whose root id is in
+ * (after_root, upto_root] (one page of the conversation), by comment id ascending. Returns the
  * count or a negative enum pub_result. */
 int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_id,
-                               int64_t viewer_id, struct reaction_summary **out);
+                               int64_t after_root, int64_t upto_root, int64_t viewer_id,
+                               struct reaction_summary **out);
 
 /* Who reacted to an item, by kind then name. */
 struct reactor {

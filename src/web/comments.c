@@ -385,7 +385,11 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         t->ep_url = episode_url(req, e);
         t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
                     : comment_list_page(req->db, req->arena, e->id, after, &t->cs, &t->next_after);
-        t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, req->viewer.id, &t->sums);
+        /* reactions of exactly the threads loaded */
+        int64_t first_root = t->n > 0 ? t->cs[0].root_id : 0;
+        int64_t last_root = t->n > 0 ? t->cs[t->n - 1].root_id : 0;
+        t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, first_root - 1, last_root,
+                                              req->viewer.id, &t->sums);
         if (t->n < 0 || t->nsums < 0) {
                 req_fail(req, 503, "The database is not available.");
                 return -1;
