@@ -11,6 +11,7 @@
 #include "model/episode.h"
 #include "model/member.h"
 #include "model/newsletter.h"
+#include "model/notification.h"
 #include "model/reaction.h"
 #include "model/transfer.h"
 
@@ -164,7 +165,8 @@ static int seed_conversation(struct db *db)
                 };
                 struct field_problem p = {0};
                 if (!in.episode_id || !in.author_id ||
-                    comment_create(db, &in, &ids[i], &p) != PUB_OK) {
+                    comment_create(db, &in, &ids[i], &p) != PUB_OK ||
+                    notify_comment(db, ids[i]) != PUB_OK /* replies and @mentions */) {
                         rc = -1;
                         break;
                 }
@@ -182,10 +184,12 @@ static int seed_conversation(struct db *db)
                 enum reaction_kind kind;
                 reaction_kind_parse(r->kind, &kind);
                 int64_t who = demo_member_id(db, a, r->who);
-                if (r->comment >= 0)
+                if (r->comment >= 0) {
                         rc = reaction_set(db, who, TARGET_COMMENT, ids[r->comment], kind, true,
                                           NULL);
-                else
+                        if (rc == PUB_OK) /* grouped, as members would get them */
+                                rc = notify_reaction(db, who, TARGET_COMMENT, ids[r->comment]);
+                } else
                         rc = reaction_set(db, who, TARGET_EPISODE,
                                           demo_episode_id(db, a, r->episode), kind, true, NULL);
         }

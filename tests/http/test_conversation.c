@@ -2040,6 +2040,11 @@ static void test_replies_and_mentions_notify_others_not_oneself(void **state)
         mark_all_read(&liwei);
         mark_all_read(&june);
 
+        /* the demo may already have told sam things: count from here */
+        struct http_resp base;
+        notifications(&sam, &base);
+        int earlier = items(base.body, false);
+        resp_free(&base);
         long c = comment(&sam, EP_PATH, "Which language do you think in?", 0);
         long reply = comment(&ana, EP_PATH,
                              "@sam Portuguese, mostly! @LiWei, what about you? (@ana: note to "
@@ -2119,7 +2124,7 @@ static void test_replies_and_mentions_notify_others_not_oneself(void **state)
         notifications(&sam, &r);
         expect_not_in(&r, "Mark all as read", "nothing left to mark");
         assert_int_equal(items(r.body, true), 0);
-        assert_int_equal(items(r.body, false), 2);
+        assert_int_equal(items(r.body, false), earlier + 2);
         resp_free(&r);
         assert_int_equal(unread_count(&liwei), 1);
 }
@@ -2137,6 +2142,10 @@ static void test_reactions_notify_once_grouped(void **state)
         login_as(&mira, "mira", NULL);
         mark_all_read(&sam);
         mark_all_read(&mira);
+        struct http_resp base;
+        notifications(&sam, &base);
+        int earlier = items(base.body, false); /* the demo's, already read */
+        resp_free(&base);
         long c = comment(&sam, EP_PATH, "React to this, please", 0);
         react_ok(&ana, "comment", c, "like:1");
         assert_int_equal(unread_count(&sam), 1);
@@ -2152,7 +2161,7 @@ static void test_reactions_notify_once_grouped(void **state)
                  "reacted to your comment on “" EP_TITLE "”</a>",
                  c);
         expect_in(&r, want, "a grouped reaction notification");
-        assert_int_equal(items(r.body, false), 1);
+        assert_int_equal(items(r.body, false), 1 + earlier);
         resp_free(&r);
         /* taking a reaction back tells nobody */
         react_ok(&ana, "comment", c, "like:0");
@@ -2172,7 +2181,7 @@ static void test_reactions_notify_once_grouped(void **state)
                  c);
         expect_in(&r, want, "a single reaction");
         assert_int_equal(items(r.body, true), 1);
-        assert_int_equal(items(r.body, false), 2);
+        assert_int_equal(items(r.body, false), 2 + earlier);
         resp_free(&r);
 }
 
