@@ -33,15 +33,10 @@ static const struct {
     {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
 };
 
-static void path_of(struct buf *b, const struct episode *e)
-{
-        episode_path(b, e);
-}
-
 static char *episode_url(struct request *req, const struct episode *e)
 {
         struct buf b = BUF_INIT;
-        path_of(&b, e);
+        episode_path(&b, e);
         char *s = arena_strndup(req->arena, b.data, b.len);
         buf_free(&b);
         return s;
@@ -52,7 +47,7 @@ static void login_prompt(struct request *req, const struct episode *e)
 {
         struct buf *b = &req->resp.body;
         struct buf next = BUF_INIT;
-        path_of(&next, e);
+        episode_path(&next, e);
         buf_puts(&next, "#comments");
         html_lit(b, "<p class=\"join-prompt\"><a class=\"button\" href=\"/login?next=");
         html_url_arg(b, next.data);
@@ -405,7 +400,7 @@ static void new_comment_form(struct request *req, const struct episode *e, const
 {
         struct buf *b = &req->resp.body;
         html_lit(b, "<form method=\"post\" id=\"comment-form\" class=\"comment-form\" action=\"");
-        path_of(b, e);
+        episode_path(b, e);
         html_lit(b, "/comments\">\n");
         form_csrf(req);
         if (error) {
@@ -570,7 +565,7 @@ static int comment_problem_page(struct request *req, const struct episode *e,
         struct page_meta meta = {.title = _("Your comment"), .noindex = true};
         page_begin_meta(req, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
-        path_of(b, e);
+        episode_path(b, e);
         html_lit(b, "#comments\">← ");
         html_text(b, e->title);
         html_lit(b, "</a></p>\n<h1>");
@@ -580,7 +575,7 @@ static int comment_problem_page(struct request *req, const struct episode *e,
         if (*parent && strcmp(p->field, "parent") != 0) {
                 /* a reply keeps its place */
                 html_lit(b, "<form method=\"post\" class=\"comment-form\" action=\"");
-                path_of(b, e);
+                episode_path(b, e);
                 html_lit(b, "/comments\">");
                 form_csrf(req);
                 html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
@@ -680,7 +675,7 @@ static int edit_page(struct request *req, const struct comment *c, const struct 
         struct page_meta meta = {.title = _("Edit your comment"), .noindex = true};
         page_begin_meta(req, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
-        path_of(b, e);
+        episode_path(b, e);
         html_lit(b, "#c-");
         html_int(b, c->id);
         html_lit(b, "\">← ");
@@ -874,7 +869,7 @@ int web_comment_report_form(struct request *req)
         struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
         page_begin_meta(req, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
-        path_of(b, &e);
+        episode_path(b, &e);
         html_lit(b, "#c-");
         html_int(b, c.id);
         html_lit(b, "\">← ");

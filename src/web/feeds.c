@@ -53,7 +53,7 @@ static int64_t feed_updated(const struct feed *f)
                 if (u > t)
                         t = u;
         }
-        return t ? t : 0;
+        return t;
 }
 
 static void atom_time(struct buf *b, const char *element, int64_t t)
@@ -83,7 +83,8 @@ static int render_atom(struct request *req, const struct feed *f)
         html_lit(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
         html_attr(b, f->home);
         html_lit(b, "\"/>\n<generator uri=\"https://kindred.example.org/\">Kindred</generator>\n");
-        atom_time(b, "updated", feed_updated(f) ? feed_updated(f) : time_now());
+        int64_t updated = feed_updated(f);
+        atom_time(b, "updated", updated ? updated : time_now());
         for (int i = 0; i < f->n; i++) {
                 const struct episode *e = &f->eps[i];
                 const char *url = episode_url(req, base, e);
@@ -144,9 +145,8 @@ static int render_atom(struct request *req, const struct feed *f)
         return resp_typed(req, 200, "application/atom+xml; charset=utf-8");
 }
 
-static int render_json(struct request *req, const struct feed *f, const char *atom_self)
+static int render_json(struct request *req, const struct feed *f)
 {
-        (void)atom_self;
         const char *base = site_base_url(req);
         json_t *root = json_object();
         json_object_set_new(root, "version", json_string("https://jsonfeed.org/version/1.1"));
@@ -254,7 +254,7 @@ int web_feed_json(struct request *req)
         struct feed f;
         if (site_feed(req, &f, "/feed.json"))
                 return req->resp.status;
-        return render_json(req, &f, NULL);
+        return render_json(req, &f);
 }
 
 int web_newsletter_feed_atom(struct request *req)
@@ -270,7 +270,7 @@ int web_newsletter_feed_json(struct request *req)
         struct feed f;
         if (newsletter_feed(req, &f, "feed.json"))
                 return req->resp.status;
-        return render_json(req, &f, NULL);
+        return render_json(req, &f);
 }
 
 /* ------------------------------------------------------------------ sitemap, robots */
