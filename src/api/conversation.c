@@ -10,7 +10,6 @@
 #include "http/throttle.h"
 #include "model/comment.h"
 #include "model/episode.h"
-#include "model/notification.h"
 #include "model/reaction.h"
 #include "http/write_guard.h"
 
@@ -182,7 +181,6 @@ int api_comment_post(struct request *req)
                 return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p.field, p.message));
         if (rc != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
-        notify_comment(req->db, id);
         struct comment c;
         if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
@@ -212,8 +210,6 @@ static int reaction_change(struct request *req, bool on)
         bool changed = false;
         if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
-        if (on && changed)
-                notify_reaction(req->db, req->viewer.id, target, id);
         struct reaction_summary sum;
         if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");

@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/newsletter.h"
+#include "model/notification.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,8 @@ cleanup:
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)
                 db_rollback(db);
+        else /* replies and @mentions; the comment stands even if telling fails */
+                notify_comment(db, *id);
 done:
         mdr_result_free(&r);
         arena_free(a);

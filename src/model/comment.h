@@ -56,8 +56,8 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
                        const char **norm_prefix, const char **norm_suffix, struct field_problem *p);
 
 /* Checks and stores a new comment or reply (the episode must exist; the caller checks that the
- * author may see it). Sets *id. Returns PUB_OK, PUB_INVALID (p: "body", "quote" or "parent"),
- * PUB_NOT_FOUND (no such episode) or PUB_DB_ERROR. */
+ * author may see it), then tells whom it concerns (notify_comment). Sets *id. Returns PUB_OK,
+ * PUB_INVALID (p: "body", "quote" or "parent"), PUB_NOT_FOUND (no such episode) or PUB_DB_ERROR. */
 int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                    struct field_problem *p);
 

@@ -165,8 +165,7 @@ static int seed_conversation(struct db *db)
                 };
                 struct field_problem p = {0};
                 if (!in.episode_id || !in.author_id ||
-                    comment_create(db, &in, &ids[i], &p) != PUB_OK ||
-                    notify_comment(db, ids[i]) != PUB_OK /* replies and @mentions */) {
+                    comment_create(db, &in, &ids[i], &p) != PUB_OK) {
                         rc = -1;
                         break;
                 }
@@ -187,8 +186,6 @@ static int seed_conversation(struct db *db)
                 if (r->comment >= 0) {
                         rc = reaction_set(db, who, TARGET_COMMENT, ids[r->comment], kind, true,
                                           NULL);
-                        if (rc == PUB_OK) /* grouped, as members would get them */
-                                rc = notify_reaction(db, who, TARGET_COMMENT, ids[r->comment]);
                 } else
                         rc = reaction_set(db, who, TARGET_EPISODE,
                                           demo_episode_id(db, a, r->episode), kind, true, NULL);

@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/notification.h"
 
 #include <string.h>
 
@@ -62,8 +63,11 @@ int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, 
         db_finish(s);
         if (rc != DB_DONE)
                 return PUB_DB_ERROR;
+        bool did = db_changes(db) > 0;
         if (changed)
-                *changed = db_changes(db) > 0;
+                *changed = did;
+        if (on && did) /* the comment's author hears of it, grouped */
+                notify_reaction(db, member_id, target, target_id);
         return PUB_OK;
 }
 

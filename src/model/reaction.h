@@ -42,8 +42,8 @@ int reaction_target_visible(struct db *db, enum reaction_target target, int64_t 
                             int64_t viewer_id, int role, int64_t now);
 
 /* Gives (on) or takes back (!on) one kind of reaction; idempotent. *changed says whether it did
- * anything (may be NULL). The caller checks the item exists and the member may see it. Returns
- * PUB_OK or PUB_DB_ERROR. */
+ * anything (may be NULL). A new reaction to a comment tells its author (notify_reaction). The
+ * caller checks the item exists and the member may see it. Returns PUB_OK or PUB_DB_ERROR. */
 int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, int64_t target_id,
                  enum reaction_kind kind, bool on, bool *changed);
 

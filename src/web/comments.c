@@ -11,7 +11,6 @@
 #include "http/throttle.h"
 #include "model/comment.h"
 #include "model/episode.h"
-#include "model/notification.h"
 #include "model/reaction.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -623,7 +622,6 @@ int web_comment_post(struct request *req)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
                                 rc == PUB_NOT_FOUND ? "There is no episode at this address."
                                                     : "The database is not available.");
-        notify_comment(req->db, id);
         return redirect_to_comment(req, &e, id);
 }
 
@@ -803,8 +801,6 @@ int web_react(struct request *req)
         bool on = colon[1] == '1', changed = false;
         if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
-        if (on && changed)
-                notify_reaction(req->db, req->viewer.id, target, id);
         const char *next = req_param(req, "next");
         return resp_redirect(req, *next ? next : "/");
 }
