@@ -5,7 +5,9 @@
 #include "core/limits.h"
 #include "core/utf8.h"
 #include "http/html.h"
+#include "markdown/entities.h"
 
+#include <ctype.h>
 #include <md4c.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -220,20 +222,26 @@ static void put_utf8(struct buf *b, uint32_t cp)
         buf_append(b, u, n);
 }
 
-/* The named entities people actually type; any other name is kept as literal text (md4c leaves
- * entity decoding to the renderer and the full HTML5 table is 2,000 names). */
-static const struct {
-        const char *name;
-        uint32_t cp;
-} named_entities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},    {"copy", 0xA9},     {"reg", 0xAE},     {"trade", 0x2122}, {"mdash", 0x2014},
-    {"ndash", 0x2013}, {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"euro", 0x20AC},  {"pound", 0xA3},
-    {"times", 0xD7},   {"divide", 0xF7},   {"deg", 0xB0},     {"middot", 0xB7},  {"sect", 0xA7},
-    {"para", 0xB6},    {"shy", 0xAD},      {"larr", 0x2190},  {"rarr", 0x2192},  {"uarr", 0x2191},
-    {"darr", 0x2193},  {"hearts", 0x2665},
-};
+const char *mdr_entity_find(const char *name, size_t len)
+{
+        if (len == 0 || len > mdr_entity_name_max)
+                return NULL;
+        size_t lo = 0, hi = mdr_entities_count; /* the name, if anywhere, is in [lo, hi) */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const char *candidate = mdr_entities[mid].name;
+                int cmp = strncmp(candidate, name, len);
+                if (cmp == 0 && candidate[len] != '\0')
+                        cmp = 1; /* candidate is longer: name sorts before it */
+                if (cmp == 0)
+                        return mdr_entities[mid].utf8;
+                if (cmp < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
 
 /* Appends the decoded form of entity e[0..n) ("&name;", "&#NNN;" or "&#xHHH;") to b. */
 static void decode_entity(struct buf *b, const char *e, size_t n)
@@ -253,22 +261,20 @@ static void decode_entity(struct buf *b, const char *e, size_t n)
                 put_utf8(b, cp);
                 return;
         }
-        if (n >= 3) {
-                for (size_t i = 0; i < sizeof(named_entities) / sizeof(named_entities[0]); i++) {
-                        const char *name = named_entities[i].name;
-                        if (strlen(name) == n - 2 && memcmp(name, e + 1, n - 2) == 0) {
-                                put_utf8(b, named_entities[i].cp);
-                                return;
-                        }
-                }
-        }
-        buf_append(b, e, n);
+        const char *named = n >= 3 ? mdr_entity_find(e + 1, n - 2) : NULL;
+        if (named)
+                buf_puts(b, named);
+        else
+                buf_append(b, e, n); /* not an entity after all: kept as written */
 }
 
-/* Decodes attribute a (entities resolved) into r->scratch; returns the NUL-terminated value. */
+/* Decodes attribute a (entities resolved) into r->scratch; returns the NUL-terminated value. An
+ * absent attribute (an indented code block's language has no substrings at all) is "". */
 static const char *attr_value(struct renderer *r, const MD_ATTRIBUTE *a)
 {
         buf_reset(&r->scratch);
+        if (a->size == 0 || !a->text || !a->substr_offsets || !a->substr_types)
+                return "";
         note_position(r, a->text);
         for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
                 MD_OFFSET from = a->substr_offsets[i], to = a->substr_offsets[i + 1];
@@ -283,26 +289,63 @@ static const char *attr_value(struct renderer *r, const MD_ATTRIBUTE *a)
         return r->scratch.data ? r->scratch.data : "";
 }
 
-/* True when url may become a link: relative, or http, https or mailto in any case. Whitespace
- * and control characters anywhere refuse it: browsers drop them, so "java\tscript:" would
- * otherwise slip past the scheme check. */
+/* True when url (decoded, as the author meant it) may become a link: relative, or http, https or
+ * mailto in any case. What a browser would take for a scheme is the part before the first ':'
+ * that comes before any '/', '?' or '#', when it is a letter followed by letters, digits, '+', '-'
+ * or '.'; any other text before such a ':' makes the URL a relative path ("foo):" is one).
+ * Whitespace and control characters there refuse the link all the same: browsers drop some of
+ * them, so "java\tscript:" would otherwise slip past the scheme check. */
+static bool ascii_alnum(unsigned char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static bool url_allowed(const char *url, bool *absolute_http)
 {
         *absolute_http = false;
-        for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-                if (*p <= 0x20 || *p == 0x7F)
-                        return false;
         size_t n = strcspn(url, ":/?#");
         if (url[n] != ':') {
                 *absolute_http = url[0] == '/' && url[1] == '/';
                 return true;
         }
+        unsigned char first = (unsigned char)(url[0] | 0x20); /* lower case for letters */
+        bool scheme = n > 0 && first >= 'a' && first <= 'z';
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)url[i];
+                if (c <= 0x20 || c == 0x7F)
+                        return false;
+                if (!ascii_alnum(c) && c != '+' && c != '-' && c != '.')
+                        scheme = false;
+        }
+        if (!scheme)
+                return true;
         if ((n == 4 && strncasecmp(url, "http", 4) == 0) ||
             (n == 5 && strncasecmp(url, "https", 5) == 0)) {
                 *absolute_http = true;
                 return true;
         }
         return n == 6 && strncasecmp(url, "mailto", 6) == 0;
+}
+
+/* Writes url for an href or src attribute: percent-encoded like the CommonMark reference
+ * renderer (spaces, quotes, brackets, backslashes, control characters and every non-ASCII byte;
+ * an existing "%XX" is kept as it is), then attribute-escaped. So "<my file.png>" links to
+ * "my%20file.png", and nothing the browser would strip or reinterpret is left in the URL. */
+static void put_url(struct buf *html, const char *url)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        static const char kept[] = "-._~:/?#@!$&'()*+,;=%";
+        struct buf encoded = BUF_INIT;
+        for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+                if (ascii_alnum(*p) || (*p < 0x80 && strchr(kept, *p))) {
+                        buf_putc(&encoded, (char)*p);
+                } else {
+                        char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+                        buf_append(&encoded, e, 3);
+                }
+        }
+        html_attr(html, encoded.data ? encoded.data : "");
+        buf_free(&encoded);
 }
 
 /* ---- md4c callbacks ------------------------------------------------------------------------- */
@@ -342,14 +385,14 @@ static void open_code_block(struct renderer *r, const MD_BLOCK_CODE_DETAIL *d)
 {
         block_start(r);
         html_lit(r->html, "<pre><code");
-        /* The language is the info string's first word; only [A-Za-z0-9_+-] survive. */
+        /* The language is the info string's first word with its escapes and entities decoded
+         * (md4c gives it as an attribute). Spaces and control characters that an entity such as
+         * "&#32;" decoded to are dropped, so it stays one class; the rest is attribute-escaped. */
+        const char *decoded = attr_value(r, &d->lang);
         struct buf lang = BUF_INIT;
-        for (MD_SIZE i = 0; d->lang.text && i < d->lang.size; i++) {
-                char c = d->lang.text[i];
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '+' || c == '-')
-                        buf_putc(&lang, c);
-        }
+        for (const char *p = decoded; *p; p++)
+                if ((unsigned char)*p > 0x20 && *p != 0x7F)
+                        buf_putc(&lang, *p);
         if (lang.len) {
                 html_lit(r->html, " class=\"language-");
                 html_attr(r->html, lang.data);
@@ -409,11 +452,8 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
                 const MD_BLOCK_H_DETAIL *d = detail;
                 block_start(r);
                 text_break(r, 2);
-                if (r->mode == MDR_MEMBER) {
-                        html_lit(r->html, "<p><strong>");
-                        break;
-                }
-                /* The id comes from the heading's text, so the content is collected first. */
+                /* The content is collected first: an article's heading id comes from its text,
+                 * and whitespace at either end is trimmed in both modes. */
                 r->in_heading = true;
                 r->heading_level = d->level;
                 buf_reset(&r->heading_html);
@@ -455,11 +495,26 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         return 0;
 }
 
-/* Writes the collected heading with its unique id. */
+/* Writes the collected heading: with its unique id in an article, as a strong paragraph in a
+ * comment. Spaces and tabs at either end are dropped: CommonMark strips them from a heading's
+ * content, but md4c 0.4 leaves a tab after "#" ("#\tFoo") and before a setext underline. */
 static void close_heading(struct renderer *r)
 {
         r->html = &r->out->html;
         r->in_heading = false;
+        struct buf *h = &r->heading_html;
+        size_t start = 0;
+        while (start < h->len && (h->data[start] == ' ' || h->data[start] == '\t'))
+                start++;
+        while (h->len > start && (h->data[h->len - 1] == ' ' || h->data[h->len - 1] == '\t'))
+                h->data[--h->len] = '\0';
+        if (r->mode == MDR_MEMBER) {
+                html_lit(r->html, "<p><strong>");
+                if (h->len > start)
+                        buf_append(r->html, h->data + start, h->len - start);
+                html_lit(r->html, "</strong></p>\n");
+                return;
+        }
         slug_of(&r->slug, r->heading_text.data ? r->heading_text.data : "", r->heading_text.len);
         struct buf id = BUF_INIT;
         buf_puts(&id, r->slug.data);
@@ -480,8 +535,8 @@ static void close_heading(struct renderer *r)
         html_lit(r->html, " id=\"");
         html_attr(r->html, id.data);
         html_lit(r->html, "\">");
-        if (r->heading_html.len)
-                buf_append(r->html, r->heading_html.data, r->heading_html.len);
+        if (h->len > start)
+                buf_append(r->html, h->data + start, h->len - start);
         html_lit(r->html, "</h");
         buf_putc(r->html, level);
         html_lit(r->html, ">\n");
@@ -513,10 +568,7 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         case MD_BLOCK_HR:
                 break;
         case MD_BLOCK_H:
-                if (r->mode == MDR_MEMBER)
-                        html_lit(r->html, "</strong></p>\n");
-                else
-                        close_heading(r);
+                close_heading(r);
                 break;
         case MD_BLOCK_CODE:
                 html_lit(r->html, "</code></pre>\n");
@@ -560,7 +612,7 @@ static void open_link(struct renderer *r, const MD_SPAN_A_DETAIL *d)
         if (!ok)
                 return; /* the link text is shown without a link */
         html_lit(r->html, "<a href=\"");
-        html_attr(r->html, href);
+        put_url(r->html, href);
         html_lit(r->html, "\"");
         const char *title = attr_value(r, &d->title);
         if (*title) {
@@ -646,7 +698,7 @@ static int close_image(struct renderer *r, const MD_SPAN_IMG_DETAIL *d)
                 return 0;
         }
         html_lit(r->html, "<img src=\"");
-        html_attr(r->html, src);
+        put_url(r->html, src);
         html_lit(r->html, "\" alt=\"");
         html_attr(r->html, alt);
         html_lit(r->html, "\"");

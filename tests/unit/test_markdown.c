@@ -115,9 +115,13 @@ static void test_blocks(void **state)
         expect_html("```python\nprint(\"<hi>\")\n```",
                     "<pre><code class=\"language-python\">print(&quot;&lt;hi&gt;&quot;)\n"
                     "</code></pre>\n");
-        /* Only [A-Za-z0-9_+-] of the language survive. */
-        expect_html("```c\"><script>\nx\n```", "<pre><code class=\"language-cscript\">x\n"
-                                               "</code></pre>\n");
+        /* The language is escaped, entities decoded, and stays one class. */
+        expect_html("```c\"><script>\nx\n```",
+                    "<pre><code class=\"language-c&quot;&gt;&lt;script&gt;\">x\n</code></pre>\n");
+        expect_html("``` f&ouml;&ouml;\nx\n```",
+                    "<pre><code class=\"language-föö\">x\n</code></pre>\n");
+        expect_html("```a&#32;b\nx\n```", "<pre><code class=\"language-ab\">x\n</code></pre>\n");
+        expect_html("````;\n````", "<pre><code class=\"language-;\"></code></pre>\n");
         expect_html("```\nplain\n```", "<pre><code>plain\n</code></pre>\n");
         expect_html("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |",
                     "<table>\n<thead>\n<tr>\n<th class=\"align-left\">a</th>\n"
@@ -175,6 +179,52 @@ static void test_commonmark_examples(void **state)
         expect_html("#5 bolt", "<p>#5 bolt</p>\n");          /* not a heading */
 }
 
+static void test_named_entities(void **state)
+{
+        (void)state;
+        /* The whole HTML5 list, not only the common ones; names are case-sensitive. */
+        expect_html("&eacute; &Eacute; &frac12; &AElig; &HilbertSpace; &ngE;",
+                    "<p>é É ½ Æ ℋ ≧̸</p>\n");
+        expect_html("&ClockwiseContourIntegral; &zwnj; &Zeta; &aacute;", "<p>∲ \u200c Ζ á</p>\n");
+        /* Unknown names and names without ';' stay as written. */
+        expect_html("&nosuch; &EACUTE; &eacute &frac12x;",
+                    "<p>&amp;nosuch; &amp;EACUTE; &amp;eacute &amp;frac12x;</p>\n");
+        /* The first and last names of the table, and one longer than any. */
+        expect_html("&AElig; &zwnj; &CounterClockwiseContourIntegralX;",
+                    "<p>Æ \u200c &amp;CounterClockwiseContourIntegralX;</p>\n");
+        /* In link destinations and titles too. */
+        expect_html("[x](/caf&eacute; \"&frac12;\")",
+                    "<p><a href=\"/caf%C3%A9\" title=\"½\">x</a></p>\n");
+}
+
+static void test_link_destinations(void **state)
+{
+        (void)state;
+        expect_html("[a](<my file.png>)", "<p><a href=\"my%20file.png\">a</a></p>\n");
+        expect_html("![A cat](<my cat.png>)",
+                    "<p><img src=\"my%20cat.png\" alt=\"A cat\" loading=\"lazy\"></p>\n");
+        expect_html("[a]\n\n[a]: <one two> 't'",
+                    "<p><a href=\"one%20two\" title=\"t\">a</a></p>\n");
+        /* Like the reference renderer: quotes, backslashes, brackets and non-ASCII encoded,
+         * an existing %XX kept, & escaped for the attribute. */
+        expect_html("[a](/x\\y?q=\"1\"&r=[2]%20ü)",
+                    "<p><a href=\"/x%5Cy?q=%221%22&amp;r=%5B2%5D%20%C3%BC\">a</a></p>\n");
+        /* "foo):" has no scheme: a browser reads it as a relative path. */
+        expect_html("[link](foo\\)\\:)", "<p><a href=\"foo):\">link</a></p>\n");
+        /* A backslash would make "\\evil" protocol-relative in a browser; encoded, it is not. */
+        expect_html("[a](&#92;&#92;evil.example)", "<p><a href=\"%5C%5Cevil.example\">a</a></p>\n");
+}
+
+static void test_heading_whitespace(void **state)
+{
+        (void)state;
+        expect_html("#\tFoo", "<h1 id=\"foo\">Foo</h1>\n");
+        expect_html("Foo *bar*\t\n===", "<h1 id=\"foo-bar\">Foo <em>bar</em></h1>\n");
+        expect_mode(MDR_MEMBER, "#\tFoo\t", "<p><strong>Foo</strong></p>\n");
+        expect_mode(MDR_MEMBER, "#", "<p><strong></strong></p>\n");
+        expect_html("#", "<h1 id=\"section\"></h1>\n");
+}
+
 /* ---- Hostile input -------------------------------------------------------------------------- */
 
 static void test_raw_html_is_text(void **state)
@@ -203,6 +253,14 @@ static void test_dangerous_urls_are_not_links(void **state)
             "[x]( javascript:alert(1))",
             "<javascript:alert(1)>",
             "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x](java&#x0A;script:alert(1))",
+            "[x](&#x20;javascript:alert(1))",
+            "[x](<java script:alert(1)>)",
+            "[x](<javascript :alert(1)>)",
+            "[x](javascript&#58;alert(1))",
+            "[x](javascript&colon;alert(1))",
+            "[x](&#x01;javascript:alert(1))",
+            "![x](<java script:alert(1)>)",
         };
         for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
                 expect_absent(MDR_ARTICLE, hostile[i], "href=\"javascript");
@@ -374,6 +432,9 @@ int main(void)
             cmocka_unit_test(test_blocks),
             cmocka_unit_test(test_links_and_images),
             cmocka_unit_test(test_commonmark_examples),
+            cmocka_unit_test(test_named_entities),
+            cmocka_unit_test(test_link_destinations),
+            cmocka_unit_test(test_heading_whitespace),
             cmocka_unit_test(test_raw_html_is_text),
             cmocka_unit_test(test_dangerous_urls_are_not_links),
             cmocka_unit_test(test_images_need_alt_text),
