@@ -90,6 +90,55 @@ static char *context(struct arena *a, const char *s, size_t from, size_t to, siz
         return arena_strndup(a, s + from, end - from);
 }
 
+/* KMP failure table of p[0..m): fail[k] is the length of the longest proper prefix of p[0..k]
+ * that is also its suffix. */
+static size_t *kmp_table(struct arena *a, const char *p, size_t m)
+{
+        size_t *fail = arena_alloc(a, (m + 1) * sizeof(*fail));
+        fail[0] = 0;
+        for (size_t k = 1, b = 0; k < m; k++) {
+                while (b > 0 && p[k] != p[b])
+                        b = fail[b - 1];
+                if (p[k] == p[b])
+                        b++;
+                fail[k] = b;
+        }
+        return fail;
+}
+
+/* One step of a KMP search for p (m bytes, table fail) over the byte c: *b is the length of
+ * p's prefix matched so far. Returns true when this byte completes a match (*b is then
+ * ready for the next, overlapping one). */
+static bool kmp_step(const char *p, size_t m, const size_t *fail, size_t *b, char c)
+{
+        while (*b > 0 && c != p[*b])
+                *b = fail[*b - 1];
+        if (c == p[*b])
+                (*b)++;
+        if (*b < m)
+                return false;
+        *b = fail[m - 1];
+        return true;
+}
+
+/* Where p occurs in s[0..n): at[i] is true when an occurrence starts at i (overlapping ones
+ * too). Linear in n + m. An empty p gives NULL. */
+static bool *occurrences(struct arena *a, const char *s, size_t n, const char *p, size_t m)
+{
+        if (m == 0)
+                return NULL;
+        bool *at = arena_zalloc(a, n + 1);
+        const size_t *fail = kmp_table(a, p, m);
+        size_t b = 0;
+        for (size_t i = 0; i < n; i++)
+                if (kmp_step(p, m, fail, &b, s[i]))
+                        at[i + 1 - m] = true;
+        return at;
+}
+
+/* The text is normalised once, then searched with KMP; the prefix and suffix are searched the
+ * same way beforehand, so checking the context at each occurrence of the quote is a lookup.
+ * A hostile episode ("aaaa…") and quote ("aaa…ab") cost time linear in their lengths. */
 int comment_quote_find(struct arena *a, const char *text, const char *exact, const char *prefix,
                        const char *suffix, int64_t *start, const char **norm_exact,
                        const char **norm_prefix, const char **norm_suffix, struct field_problem *p)
@@ -111,25 +160,28 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
         char *norm = arena_alloc(a, tlen + 1);
         size_t *map = arena_alloc(a, (tlen + 1) * sizeof(*map));
         size_t nlen = normalise(text, tlen, norm, map);
-        const char *found = NULL;
-        for (const char *hit = strstr(norm, ex); hit; hit = strstr(hit + 1, ex)) {
-                size_t at = (size_t)(hit - norm), end = at + exn;
+        const bool *pre_at = occurrences(a, norm, nlen, pre, pren);
+        const bool *suf_at = occurrences(a, norm, nlen, suf, sufn);
+        const size_t *fail = kmp_table(a, ex, exn);
+        bool seen = false;
+        size_t found = SIZE_MAX, b = 0;
+        for (size_t i = 0; i < nlen && found == SIZE_MAX; i++) {
+                if (!kmp_step(ex, exn, fail, &b, norm[i]))
+                        continue;
+                seen = true;
+                size_t at = i + 1 - exn, end = i + 1;
                 /* the context may sit across the space that joins it to the quote */
                 size_t before = at > 0 && norm[at - 1] == ' ' ? at - 1 : at;
                 size_t after = end < nlen && norm[end] == ' ' ? end + 1 : end;
-                bool pre_ok = pren == 0 ||
-                              (before >= pren && memcmp(norm + before - pren, pre, pren) == 0) ||
-                              (at >= pren && memcmp(norm + at - pren, pre, pren) == 0);
-                bool suf_ok = sufn == 0 ||
-                              (nlen - after >= sufn && memcmp(norm + after, suf, sufn) == 0) ||
-                              (nlen - end >= sufn && memcmp(norm + end, suf, sufn) == 0);
-                if (pre_ok && suf_ok) {
-                        found = hit;
-                        break;
-                }
+                bool pre_ok = !pre_at || (before >= pren && pre_at[before - pren]) ||
+                              (at >= pren && pre_at[at - pren]);
+                bool suf_ok = !suf_at || (nlen - after >= sufn && suf_at[after]) ||
+                              (nlen - end >= sufn && suf_at[end]);
+                if (pre_ok && suf_ok)
+                        found = at;
         }
-        if (!found) {
-                if (strstr(norm, ex))
+        if (found == SIZE_MAX) {
+                if (seen)
                         return field_problem_set(p, "quote",
                                                  "That passage is in the episode, but not with "
                                                  "the words around it that were sent. Select it "
@@ -138,11 +190,10 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
                                          "That passage is not in this episode. Quote "
                                          "its words exactly.");
         }
-        size_t at = (size_t)(found - norm);
-        *start = (int64_t)map[at];
+        *start = (int64_t)map[found];
         *norm_exact = ex;
-        *norm_prefix = context(a, norm, 0, at, KD_QUOTE_CONTEXT_CHARS, true);
-        *norm_suffix = context(a, norm, at + exn, nlen, KD_QUOTE_CONTEXT_CHARS, false);
+        *norm_prefix = context(a, norm, 0, found, KD_QUOTE_CONTEXT_CHARS, true);
+        *norm_suffix = context(a, norm, found + exn, nlen, KD_QUOTE_CONTEXT_CHARS, false);
         return PUB_OK;
 }
 

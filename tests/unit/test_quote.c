@@ -1,0 +1,237 @@
+/* Unit tests for passage quotes (model/comment): finding a quote in an episode's plain text,
+ * also in hostile repetitive text, and building the URL text fragment that leads to it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "model/comment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- finding a quote ------------------------------------------------------------------------ */
+
+struct found {
+        int rc;
+        int64_t start;
+        const char *exact, *prefix, *suffix;
+        struct field_problem p;
+};
+
+static struct found find(struct arena *a, const char *text, const char *exact, const char *prefix,
+                         const char *suffix)
+{
+        struct found f = {0};
+        f.rc = comment_quote_find(a, text, exact, prefix, suffix, &f.start, &f.exact, &f.prefix,
+                                  &f.suffix, &f.p);
+        return f;
+}
+
+static void test_find_simple(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct found f = find(a, "One two three four five.", "three four", NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, 8);
+        assert_string_equal(f.exact, "three four");
+        assert_string_equal(f.prefix, "One two ");
+        assert_string_equal(f.suffix, " five.");
+        arena_free(a);
+}
+
+static void test_find_whitespace_runs_and_nbsp(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *text = "First paragraph ends here.\n\nSecond\tone\xC2\xA0starts   there.";
+        /* a selection across the paragraph break, typed with other whitespace */
+        struct found f = find(a, text, "  ends here. Second\xC2\xA0one \n starts ", NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, (int64_t)(strstr(text, "ends") - text));
+        assert_string_equal(f.exact, "ends here. Second one starts");
+        assert_string_equal(f.prefix, "First paragraph ");
+        assert_string_equal(f.suffix, " there.");
+        arena_free(a);
+}
+
+static void test_find_repeats_picked_by_context(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *text = "a second language here. Then a second language there, and a second "
+                           "language again.";
+        const char *second = strstr(strstr(text, "second") + 1, "second");
+        const char *third = strstr(second + 1, "second");
+        struct found f = find(a, text, "second language", NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, 2); /* no context: the first */
+        f = find(a, text, "second language", "Then a", NULL);
+        assert_int_equal(f.start, second - text); /* prefix across the joining space */
+        f = find(a, text, "second language", "Then a ", NULL);
+        assert_int_equal(f.start, second - text);
+        f = find(a, text, "second language", NULL, "again.");
+        assert_int_equal(f.start, third - text); /* suffix across the joining space */
+        f = find(a, text, "second language", "there, and a", " again");
+        assert_int_equal(f.start, third - text);
+        f = find(a, text, "second", "", "language there");
+        assert_int_equal(f.start, second - text);
+        /* context glued to the quote without a space counts too */
+        f = find(a, text, "econd language", "Then a s", NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, second - text + 1);
+        arena_free(a);
+}
+
+static void test_find_refusals(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *text = "The same words, twice: the same words.";
+        struct found f = find(a, text, "the same words", "nowhere", NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+        assert_string_equal(f.p.field, "quote");
+        assert_non_null(strstr(f.p.message, "not with the words around it"));
+        f = find(a, text, "other words", NULL, NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+        assert_non_null(strstr(f.p.message, "not in this episode"));
+        f = find(a, text, " \n\t ", NULL, NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+        f = find(a, text, "", NULL, NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+        f = find(a, text, "bad \xC3(", NULL, NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+        arena_free(a);
+}
+
+static void test_find_accents_cjk_emoji(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *text = "Gon\xC3\xA7"
+                           "alo said \xE4\xB8\x8D\xE6\xB1\x82\xE5\xAE\x8C\xE7\xBE\x8E"
+                           "\xEF\xBC\x8C\xE5\x8F\xAA\xE6\xB1\x82\xE7\x9C\x9F\xE5\xAE\x9E \xF0\x9F"
+                           "\x8C\xB1 and left.";
+        struct found f = find(a, text,
+                              "\xE5\x8F\xAA\xE6\xB1\x82\xE7\x9C\x9F\xE5\xAE\x9E \xF0\x9F"
+                              "\x8C\xB1",
+                              NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, (int64_t)(strstr(text, "\xE5\x8F\xAA") - text));
+        assert_string_equal(f.suffix, " and left.");
+        f = find(a, text,
+                 "\xC3\xA7"
+                 "alo",
+                 NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, 3);
+        assert_string_equal(f.prefix, "Gon");
+        arena_free(a);
+}
+
+/* Context is cut at KD_QUOTE_CONTEXT_CHARS code points, never inside a character. */
+static void test_find_context_length(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct buf t = BUF_INIT;
+        for (int i = 0; i < 40; i++)
+                buf_puts(&t, "\xE6\x97\xA5"); /* 日 */
+        buf_puts(&t, " quote ");
+        for (int i = 0; i < 40; i++)
+                buf_puts(&t, "\xC3\xA9"); /* é */
+        struct found f = find(a, t.data, "quote", NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, 40 * 3 + 1);
+        assert_int_equal(strlen(f.prefix), (KD_QUOTE_CONTEXT_CHARS - 1) * 3 + 1);
+        assert_int_equal(strlen(f.suffix), 1 + (KD_QUOTE_CONTEXT_CHARS - 1) * 2);
+        buf_free(&t);
+        arena_free(a);
+}
+
+/* ---- hostile repetitive text ---------------------------------------------------------------- */
+
+#define HOSTILE_BYTES (4u << 20) /* 4 MiB: four times the largest episode the editor takes */
+
+static char *repeated(size_t n, char c, const char *tail)
+{
+        size_t tl = strlen(tail);
+        char *s = malloc(n + tl + 1);
+        assert_non_null(s);
+        memset(s, c, n);
+        memcpy(s + n, tail, tl + 1);
+        return s;
+}
+
+static double cpu_seconds(void)
+{
+        return (double)clock() / CLOCKS_PER_SEC;
+}
+
+/* A quote of 600 'a's in millions of 'a's, with context that is nowhere, a quote "aaa…ab" that is
+ * only at the very end, and a long prefix that fails only at its last byte. Each used to take
+ * time proportional to text × quote (seconds on a 1 MB episode); now each pass is linear. The
+ * bound is loose on purpose (sanitizer builds, busy machines): it only catches the quadratic
+ * behaviour, which takes far longer. */
+static void test_find_hostile_repetition(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        char *text = repeated(HOSTILE_BYTES, 'a', "b");
+        char *exact = repeated(KD_QUOTE_MAX_CHARS, 'a', "");
+        char *exact_b = repeated(KD_QUOTE_MAX_CHARS - 1, 'a', "b");
+        char *long_prefix = repeated(1000, 'a', "b");
+        double began = cpu_seconds();
+
+        struct found f = find(a, text, exact, "b", NULL); /* no 'b' precedes any 'a' */
+        assert_int_equal(f.rc, PUB_INVALID);
+        assert_non_null(strstr(f.p.message, "not with the words around it"));
+
+        f = find(a, text, exact_b, NULL, NULL);
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, HOSTILE_BYTES - (KD_QUOTE_MAX_CHARS - 1));
+        assert_int_equal(strlen(f.prefix), KD_QUOTE_CONTEXT_CHARS);
+        assert_string_equal(f.suffix, "");
+
+        f = find(a, text, exact, NULL, "b"); /* the last 600 'a's, just before the 'b' */
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, HOSTILE_BYTES - KD_QUOTE_MAX_CHARS);
+
+        f = find(a, text, "a", long_prefix, NULL);
+        assert_int_equal(f.rc, PUB_INVALID);
+
+        f = find(a, text, "ab", "aaaa", "");
+        assert_int_equal(f.rc, PUB_OK);
+        assert_int_equal(f.start, HOSTILE_BYTES - 1);
+
+        double spent = cpu_seconds() - began;
+        print_message("hostile quotes in %u MiB of 'a': %.3f s of CPU\n", HOSTILE_BYTES >> 20,
+                      spent);
+        assert_true(spent < 2.0);
+        free(text);
+        free(exact);
+        free(exact_b);
+        free(long_prefix);
+        arena_free(a);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_find_simple),
+            cmocka_unit_test(test_find_whitespace_runs_and_nbsp),
+            cmocka_unit_test(test_find_repeats_picked_by_context),
+            cmocka_unit_test(test_find_refusals),
+            cmocka_unit_test(test_find_accents_cjk_emoji),
+            cmocka_unit_test(test_find_context_length),
+            cmocka_unit_test(test_find_hostile_repetition),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
