@@ -249,6 +249,10 @@ static void load_viewer(struct app *app, struct request *req)
         }
 }
 
+#define CSRF_MESSAGE                                                                               \
+        "The form's security token is missing or out of date. Go back, reload the page and try "   \
+        "again."
+
 static bool csrf_ok(struct request *req)
 {
         const struct form_field *f = form_find(&req->raw, "_csrf");
@@ -297,8 +301,11 @@ static const char *referer_path(struct request *req)
         return path && http_local_path(path) ? arena_strdup(req->arena, path) : "/";
 }
 
-static int run(struct app *app, struct request *req)
+/* Settles the route, the viewer and whether the viewer may call the route, from the request's
+ * head alone. Returns 0 or the status it answered with. */
+static int admit(struct app *app, struct request *req)
 {
+        req->admitted = true;
         int rc = router_match(app_routes, app_routes_count, req->method, req->path, &req->match);
         if (rc == ROUTER_NOT_FOUND)
                 return req_fail(req, 404, "There is no page at this address.");
@@ -313,13 +320,6 @@ static int run(struct app *app, struct request *req)
         req->db = app_thread_db(app);
         if (!req->db)
                 return req_fail(req, 503, "The database is not available. Try again shortly.");
-        int status = read_fields(req);
-        if (status)
-                return status;
-        const char *problem = NULL;
-        if (params_validate(req->arena, route->params, &req->raw, &req->params, &problem) < 0)
-                return req_fail(req, 400, problem);
-
         if (!route->anonymous)
                 load_viewer(app, req);
         if (!role_allows(req->viewer.role, route->need)) {
@@ -335,14 +335,32 @@ static int run(struct app *app, struct request *req)
                 struct buf to = BUF_INIT;
                 buf_puts(&to, "/login?next=");
                 html_url_arg(&to, back);
-                status = resp_redirect(req, to.data);
+                int status = resp_redirect(req, to.data);
                 buf_free(&to);
                 return status;
         }
+        /* A guest's token lives in a cookie; without one, no form of theirs can carry it. */
+        if (route->changes_state && !req_signed_in(req) && req->csrf_fresh)
+                return req_fail(req, 403, CSRF_MESSAGE);
+        return 0;
+}
+
+static int run(struct app *app, struct request *req)
+{
+        if (!req->admitted) {
+                int status = admit(app, req);
+                if (status)
+                        return status;
+        }
+        const struct route *route = req->match.route;
+        int status = read_fields(req);
+        if (status)
+                return status;
+        const char *problem = NULL;
+        if (params_validate(req->arena, route->params, &req->raw, &req->params, &problem) < 0)
+                return req_fail(req, 400, problem);
         if (route->changes_state && !csrf_ok(req))
-                return req_fail(req, 403,
-                                "The form's security token is missing or out of date. Go back, "
-                                "reload the page and try again.");
+                return req_fail(req, 403, CSRF_MESSAGE);
         return route->handler(req);
 }
 
@@ -446,6 +464,28 @@ static void conditional_and_gzip(struct request *req, const char *etag, bool alr
         }
 }
 
+/* What every answer gets after its handler (or a refusal) ran. */
+static void finish_answer(struct app *app, struct request *req)
+{
+        if (req->resp.error_message)
+                app_render_error(app, req);
+        if (req->csrf_fresh && req->csrf_used)
+                resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0, app->config.secure_cookies);
+}
+
+/* Before a request's body is read (see http_admit_fn): a caller who may not write there is
+ * answered now, so no one can make the server hold a body it would refuse. */
+bool app_admit(void *ctx, struct request *req)
+{
+        struct app *app = ctx;
+        attach(app, req);
+        if (admit(app, req) == 0)
+                return true;
+        finish_answer(app, req);
+        finish_headers(req);
+        return false;
+}
+
 void app_dispatch(void *ctx, struct request *req)
 {
         struct app *app = ctx;
@@ -475,10 +515,7 @@ void app_dispatch(void *ctx, struct request *req)
         }
         unsigned generation = page_cache_generation(app->pages);
         run(app, req);
-        if (req->resp.error_message)
-                app_render_error(app, req);
-        if (req->csrf_fresh && req->csrf_used)
-                resp_cookie(req, GUEST_CSRF_COOKIE, req->csrf_token, 0, app->config.secure_cookies);
+        finish_answer(app, req);
         const struct route *route = req->match.route;
         /* Any write may change what guests see. */
         if (route && route->changes_state && req->resp.status < 400) {
@@ -492,9 +529,8 @@ void app_dispatch(void *ctx, struct request *req)
                 char etag[PAGE_ETAG_SIZE];
                 if (key && !req->csrf_used && req->resp.nheaders == 0 && req->resp.content_type &&
                     compressible(req->resp.content_type)) {
-                        page_cache_put(app->pages, key, time_now(), generation,
-                                       req->resp.body.data, req->resp.body.len,
-                                       req->resp.content_type, etag);
+                        page_cache_put(app->pages, key, time_now(), generation, req->resp.body.data,
+                                       req->resp.body.len, req->resp.content_type, etag);
                         conditional_and_gzip(req, etag, false);
                 } else {
                         /* A member's page changes with every action of theirs: hashing it for
@@ -534,6 +570,8 @@ int app_serve(struct app *app)
             .body_limit = KD_MAX_BODY_BYTES,
             .body_limit_for = body_limit_for,
             .trust_forwarded_for = app->config.trust_proxy,
+            .max_connections = app->config.max_connections,
+            .admit = app_admit,
             .dispatch = app_dispatch,
             .render_error = app_render_error,
             .ctx = app,

@@ -40,6 +40,8 @@ int app_serve(struct app *app);
 struct db *app_thread_db(struct app *app);
 
 /* The dispatcher and error renderer, exposed for the server. */
+/* Settles route, viewer and role from the head before a body is read; see http_admit_fn. */
+bool app_admit(void *ctx, struct request *req);
 void app_dispatch(void *ctx, struct request *req);
 void app_render_error(void *ctx, struct request *req);
 

@@ -57,6 +57,7 @@ static const char USAGE[] =
     "      --secure-cookies  mark cookies Secure (serve behind TLS) KINDRED_SECURE_COOKIES\n"
     "      --no-access-log   do not log each request                KINDRED_ACCESS_LOG=false\n"
     "      --trust-proxy     client address from X-Forwarded-For    KINDRED_TRUST_PROXY\n"
+    "      --max-connections N  open connections at once         KINDRED_MAX_CONNECTIONS [4096]\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -65,7 +66,7 @@ static const char USAGE[] =
 static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
-    "                     [--trust-proxy]\n"
+    "                     [--trust-proxy] [--max-connections N]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -149,6 +150,7 @@ enum {
         OPT_HEADLINE,
         OPT_MEMBER,
         OPT_TRUST_PROXY,
+        OPT_MAX_CONNECTIONS,
         OPT_MEMBERS,
         OPT_EPISODES,
         OPT_COMMENTS
@@ -167,6 +169,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"secure-cookies", no_argument, NULL, OPT_SECURE},
             {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
             {"trust-proxy", no_argument, NULL, OPT_TRUST_PROXY},
+            {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
             {"members", required_argument, NULL, OPT_MEMBERS},
             {"episodes", required_argument, NULL, OPT_EPISODES},
             {"comments", required_argument, NULL, OPT_COMMENTS},
@@ -212,6 +215,13 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case OPT_TRUST_PROXY:
                         cli->config.trust_proxy = true;
+                        break;
+                case OPT_MAX_CONNECTIONS:
+                        if (config_parse_uint(optarg, 64, 1000000, &n) < 0) {
+                                fprintf(stderr, "kindred: --max-connections wants 64 to 1000000\n");
+                                return -1;
+                        }
+                        cli->config.max_connections = (unsigned)n;
                         break;
                 case OPT_DEMO:
                         cli->demo = true;

@@ -26,6 +26,7 @@ void config_defaults(struct config *c)
         c->trust_proxy = false;
         c->session_days = KD_SESSION_DAYS_DEFAULT;
         c->signups_per_hour = KD_SIGNUPS_PER_IP_PER_HOUR;
+        c->max_connections = KD_MAX_CONNECTIONS;
 }
 
 int config_parse_bool(const char *s, bool *out)
@@ -102,6 +103,7 @@ int config_from_env(struct config *c)
         if (env_uint("KINDRED_THREADS", 0, 256, &c->threads) < 0 ||
             env_uint("KINDRED_SESSION_DAYS", 1, 365, &c->session_days) < 0 ||
             env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||
+            env_uint("KINDRED_MAX_CONNECTIONS", 64, 1000000, &c->max_connections) < 0 ||
             env_bool("KINDRED_SECURE_COOKIES", &c->secure_cookies) < 0 ||
             env_bool("KINDRED_GUESTS_CAN_READ", &c->guests_can_read) < 0 ||
             env_bool("KINDRED_GUESTS_READ_COMMENTS", &c->guests_read_comments) < 0 ||

@@ -17,10 +17,11 @@ struct config {
         bool guests_read_comments; /* KINDRED_GUESTS_READ_COMMENTS: guests see the conversation */
         bool write_limits; /* KINDRED_WRITE_LIMITS: rate limits on comments, reactions, reports */
         bool fsync_writes; /* KINDRED_FSYNC_WRITES: synchronous=FULL (else NORMAL) */
-        bool access_log;           /* KINDRED_ACCESS_LOG */
-        bool trust_proxy;          /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
+        bool access_log;   /* KINDRED_ACCESS_LOG */
+        bool trust_proxy;  /* KINDRED_TRUST_PROXY: client address from X-Forwarded-For */
         unsigned session_days;     /* KINDRED_SESSION_DAYS */
         unsigned signups_per_hour; /* KINDRED_SIGNUPS_PER_HOUR: new accounts per address */
+        unsigned max_connections;  /* KINDRED_MAX_CONNECTIONS: open connections at once */
 };
 
 /* Fills c with the built-in defaults. */

@@ -18,8 +18,17 @@
 #define KD_CONNECTION_TIMEOUT_S 30 /* idle keep-alive or slow client: closed after this */
 #define KD_PER_IP_CONNECTIONS   64 /* concurrent connections from one address */
 #define KD_CONNECTION_MEMORY                                                                       \
-        (64 * 1024) /* libmicrohttpd pool per connection (headers live here)                       \
-                     */
+        (64 * 1024)               /* libmicrohttpd pool per connection (headers live here)         \
+                                   */
+#define KD_MAX_CONNECTIONS 4096   /* default ceiling of open connections (KINDRED_MAX_CONNECTIONS) \
+                                   */
+#define KD_FD_RESERVE         256 /* file descriptors kept beside connections (database, files) */
+#define KD_HEAD_DEADLINE_S    10  /* first byte of a request head to its last; slower: closed */
+#define KD_BODY_DEADLINE_S    30  /* end of the head to the end of a body up to 1 MiB */
+#define KD_UPLOAD_DEADLINE_S  300 /* the same for a larger body (an author's image upload) */
+#define KD_SHED_IDLE_AFTER_MS 500 /* under pressure: idle keep-alives older than this are shed */
+#define KD_SHED_HEAD_AFTER_MS 1000 /* under pressure: unfinished heads older than this are shed */
+#define KD_SWEEP_INTERVAL_MS  200  /* how often deadlines and pressure are checked */
 
 /* Accounts */
 #define KD_HANDLE_MIN_CHARS     2
@@ -73,7 +82,7 @@
 #define KD_QUOTE_MAX_CHARS     600  /* code points of a quoted passage */
 #define KD_QUOTE_CONTEXT_CHARS 32   /* prefix/suffix kept around a quote, each side */
 #define KD_THREAD_SHOWN_DEPTH  5 /* reply levels shown on a page; deeper: "continue this thread" */
-#define KD_COMMENTS_PER_PAGE   500  /* comments on one page of a conversation (whole threads) */
+#define KD_COMMENTS_PER_PAGE   500 /* comments on one page of a conversation (whole threads) */
 #define KD_REPORT_NOTE_MAX     500 /* code points of a report's note */
 /* Writes per member and per address (fixed windows); more: 429 with Retry-After */
 #define KD_COMMENTS_PER_MEMBER_PER_MINUTE  6

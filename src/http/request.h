@@ -21,6 +21,7 @@ struct guards;
 struct static_files;
 struct locale;
 struct MHD_Connection;
+struct conn_slot;
 
 enum { RESP_MAX_HEADERS = 16 };
 
@@ -56,6 +57,8 @@ struct request {
         bool body_too_large;
         size_t discarded; /* bytes of an over-large body read and dropped */
         char client_ip[48];
+        struct conn_slot *conn_slot; /* the connection guard's record of this connection */
+        bool admitted; /* route, viewer and role were settled before the body was read */
         uint64_t start_us;
 
         struct form raw;    /* every field of the query string and body, unvalidated */

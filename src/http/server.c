@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "http/conn_guard.h"
 #include "http/request.h"
 
 #include <arpa/inet.h>
@@ -170,15 +171,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 *con_cls = req;
                 const char *cl =
                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+                const union MHD_ConnectionInfo *ci =
+                    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+                req->conn_slot = ci ? ci->socket_context : NULL;
+                conn_guard_request_begun(req->conn_slot);
+                unsigned long long declared = 0;
                 if (cl) {
                         char *end;
                         errno = 0;
-                        unsigned long long n = strtoull(cl, &end, 10);
-                        if (errno || *end || n > req->body_limit) {
+                        declared = strtoull(cl, &end, 10);
+                        if (errno || *end || declared > req->body_limit) {
                                 /* Declared too large: answer before the body is sent. */
                                 req->body_too_large = true;
                                 return refuse(s, req, 413, "The request body is too large.");
                         }
+                }
+                /* A body is coming: settle who may send it before reading a byte of it. An
+                 * answer now also closes the connection, which is what a refused upload
+                 * deserves. */
+                bool body_follows =
+                    declared > 0 ||
+                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+                if (body_follows && s->opts.admit && !s->opts.admit(s->opts.ctx, req)) {
+                        req->body_too_large = true; /* answered: drop whatever arrives */
+                        return send_response(req);
                 }
                 return MHD_YES;
         }
@@ -236,10 +252,26 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         }
         if (s->opts.finish)
                 s->opts.finish(s->opts.ctx, req);
+        conn_guard_request_ended(req->conn_slot);
         buf_free(&req->body);
         buf_free(&req->resp.body);
         arena_free(req->arena);
         *con_cls = NULL;
+}
+
+/* libmicrohttpd's connection notifications go to the connection guard. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+        (void)cls;
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *ci =
+                    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                *socket_context = ci ? conn_guard_opened(ci->connect_fd) : NULL;
+        } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+                conn_guard_closed(*socket_context);
+                *socket_context = NULL;
+        }
 }
 
 /* Parses "host:port" or "[v6]:port" into a socket address. */
@@ -300,17 +332,35 @@ struct http_server *http_server_start(const struct http_server_options *opts)
                 long n = sysconf(_SC_NPROCESSORS_ONLN);
                 threads = n > 0 ? (unsigned)n : 2;
         }
+        struct conn_guard_limits limits = {
+            .max_connections = opts->max_connections ? opts->max_connections : KD_MAX_CONNECTIONS,
+            .head_deadline_s = KD_HEAD_DEADLINE_S,
+            .body_deadline_s = KD_BODY_DEADLINE_S,
+            .upload_deadline_s = KD_UPLOAD_DEADLINE_S,
+        };
+        unsigned ceiling = conn_guard_start(&limits);
+        if (!ceiling) {
+                log_error("server: cannot start the connection guard");
+                free(s);
+                return NULL;
+        }
+        /* Behind a trusted proxy every connection comes from the proxy's address: the proxy
+         * limits connections per client (limit_conn), and a per-address limit here would
+         * starve everyone behind it. */
+        unsigned per_ip = opts->trust_forwarded_for ? 0 : (unsigned)KD_PER_IP_CONNECTIONS;
         unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
         if (ss.ss_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
         s->daemon = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)KD_CONNECTION_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-            (unsigned)KD_PER_IP_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (unsigned)KD_CONNECTION_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+            MHD_OPTION_CONNECTION_LIMIT, ceiling, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
             (size_t)KD_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1,
+            MHD_OPTION_END);
         if (!s->daemon) {
+                conn_guard_stop();
                 log_error("server: cannot listen on %s (in use, or not an address of this "
                           "machine?)",
                           opts->listen);
@@ -332,5 +382,6 @@ void http_server_stop(struct http_server *s)
         if (!s)
                 return;
         MHD_stop_daemon(s->daemon);
+        conn_guard_stop();
         free(s);
 }

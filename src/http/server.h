@@ -13,6 +13,10 @@ struct http_server;
 typedef void (*http_dispatch_fn)(void *ctx, struct request *req);
 /* Called when the server ends a request (after the response is sent or the client left). */
 typedef void (*http_finish_fn)(void *ctx, struct request *req);
+/* Called when a request's head has arrived and a body is on its way, before any of the body is
+ * read. Returns true to read the body; false when it has answered already (in req->resp), so the
+ * body is never taken in. */
+typedef bool (*http_admit_fn)(void *ctx, struct request *req);
 
 struct http_server_options {
         const char *listen; /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free port */
@@ -24,6 +28,8 @@ struct http_server_options {
         /* Behind a reverse proxy: take the client's address from the last entry of
          * X-Forwarded-For (the one our proxy appended), so limits apply per real client. */
         bool trust_forwarded_for;
+        unsigned max_connections; /* the connection ceiling asked for (see http/conn_guard.h) */
+        http_admit_fn admit;      /* may be NULL */
         http_dispatch_fn dispatch;
         http_finish_fn finish; /* may be NULL */
         /* Renders req->resp.error_message for requests refused before dispatch (413, 414, bad
