@@ -3,6 +3,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/limits.h"
+#include "core/slug.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "db/db.h"
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,153 @@ static int fail(struct import_report *r, const char *file, int line, const char 
         return -1;
 }
 
+/* ---- Front matter ---------------------------------------------------------------------------- */
+
+/* Appends code point cp as UTF-8 at *out. */
+static void put_utf8(char **out, uint32_t cp)
+{
+        char *o = *out;
+        if (cp < 0x80) {
+                *o++ = (char)cp;
+        } else if (cp < 0x800) {
+                *o++ = (char)(0xC0 | (cp >> 6));
+                *o++ = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+                *o++ = (char)(0xE0 | (cp >> 12));
+                *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                *o++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+                *o++ = (char)(0xF0 | (cp >> 18));
+                *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+                *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                *o++ = (char)(0x80 | (cp & 0x3F));
+        }
+        *out = o;
+}
+
+/* Reads n hex digits at s into *cp; returns 0, or -1 when one is not a hex digit. */
+static int hex_digits(const char *s, int n, uint32_t *cp)
+{
+        uint32_t v = 0;
+        for (int i = 0; i < n; i++) {
+                char c = s[i];
+                int d = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+                if (d < 0)
+                        return -1;
+                v = v * 16 + (uint32_t)d;
+        }
+        *cp = v;
+        return 0;
+}
+
+/* Decodes a double-quoted YAML value in place: v starts with the opening quote, and the text
+ * up to the closing quote (which must end the value) is decoded over it, never growing. Known
+ * escapes: \" \\ \/ \n \t \r \xHH \uHHHH (a surrogate pair is joined) \UHHHHHHHH. Returns NULL,
+ * or what is wrong. */
+static const char *unquote_double(char *v)
+{
+        const char *in = v + 1;
+        char *out = v;
+        for (;;) {
+                char c = *in++;
+                if (c == '\0')
+                        return "the value's closing quote (\") is missing";
+                if (c == '"') {
+                        if (*in)
+                                return "a double-quoted value must end at its closing quote";
+                        *out = '\0';
+                        return NULL;
+                }
+                if (c != '\\') {
+                        *out++ = c;
+                        continue;
+                }
+                int digits;
+                switch (c = *in++) {
+                case '"':
+                case '\\':
+                case '/':
+                        *out++ = c;
+                        continue;
+                case 'n':
+                        *out++ = '\n';
+                        continue;
+                case 't':
+                        *out++ = '\t';
+                        continue;
+                case 'r':
+                        *out++ = '\r';
+                        continue;
+                case 'x':
+                        digits = 2;
+                        break;
+                case 'u':
+                        digits = 4;
+                        break;
+                case 'U':
+                        digits = 8;
+                        break;
+                default:
+                        return "unknown escape in a double-quoted value (known: \\\" \\\\ \\/ \\n "
+                               "\\t \\r \\xHH \\uHHHH \\UHHHHHHHH)";
+                }
+                uint32_t cp;
+                if (hex_digits(in, digits, &cp) != 0)
+                        return "an escape in a double-quoted value needs hex digits";
+                in += digits;
+                uint32_t low;
+                if (cp >= 0xD800 && cp <= 0xDBFF && in[0] == '\\' && in[1] == 'u' &&
+                    hex_digits(in + 2, 4, &low) == 0 && low >= 0xDC00 && low <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                        in += 6;
+                }
+                if (cp == 0)
+                        return "a value cannot contain a NUL character";
+                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                        return "an escape in a double-quoted value is not a Unicode character";
+                put_utf8(&out, cp); /* at most 4 bytes, from at least 4 ("\xHH") */
+        }
+}
+
+/* Decodes a single-quoted YAML value in place ('' stands for one quote). Returns NULL, or what
+ * is wrong. */
+static const char *unquote_single(char *v)
+{
+        const char *in = v + 1;
+        char *out = v;
+        for (;; in++) {
+                if (*in == '\0')
+                        return "the value's closing quote (') is missing";
+                if (*in == '\'' && in[1] == '\'') {
+                        *out++ = '\'';
+                        in++;
+                } else if (*in == '\'') {
+                        if (in[1] != '\0')
+                                return "a single-quoted value must end at its closing quote "
+                                       "(write '' for a quote inside it)";
+                        *out = '\0';
+                        return NULL;
+                } else {
+                        *out++ = *in;
+                }
+        }
+}
+
+/* Takes the quotes off a value written 'like this' or "like this", in place. A value that does
+ * not start with a quote is taken as it is, so "Tom's notes" needs none. Returns NULL, or what
+ * is wrong. */
+static const char *unquote(char *v)
+{
+        if (v[0] == '"')
+                return unquote_double(v);
+        if (v[0] == '\'')
+                return unquote_single(v);
+        return NULL;
+}
+
 /* Splits "---\nkey: value\n...\n---\nbody" into keys and the body. */
 static int parse_front_matter(struct arena *a, const struct import_file *f, struct front_matter *fm,
                               struct import_report *r)
@@ -62,6 +211,8 @@ static int parse_front_matter(struct arena *a, const struct import_file *f, stru
                 return fail(r, f->name, 0, "the file is not valid UTF-8");
         char *text = arena_strndup(a, f->data, f->len);
         char *p = text;
+        if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+                p += 3; /* a byte order mark, as some Windows editors write: not part of the text */
         int line = 1;
         if (strncmp(p, "---\n", 4) != 0 && strncmp(p, "---\r\n", 5) != 0)
                 return fail(r, f->name, 1, "the file must start with a front matter line \"---\"");
@@ -96,6 +247,9 @@ static int parse_front_matter(struct arena *a, const struct import_file *f, stru
                         size_t vl = strlen(v);
                         while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
                                 v[--vl] = '\0';
+                        const char *problem = unquote(v);
+                        if (problem)
+                                return fail(r, f->name, line, "%s", problem);
                         if (fm->nkeys == FM_MAX_KEYS)
                                 return fail(r, f->name, line, "too many keys");
                         for (int i = 0; i < fm->nkeys; i++)
@@ -132,6 +286,122 @@ static int line_of(const struct front_matter *fm, const char *key)
         return i < 0 ? 0 : fm->lines[i];
 }
 
+/* The keys each kind of file may have; anything else is a mistake (a misspelt "statu: draft"
+ * would otherwise be ignored and the episode published). */
+static const char *const newsletter_keys[] = {"kind", "slug", "title", "owner", "authors", NULL};
+static const char *const season_keys[] = {"kind",    "newsletter", "season",  "title",
+                                          "cadence", "status",     "returns", NULL};
+static const char *const episode_keys[] = {
+    "kind", "newsletter", "season", "episode", "title",     "subtitle",     "slug",   "author",
+    "date", "status",     "ai",     "cover",   "cover_alt", "cover_credit", "teaser", NULL};
+
+/* Checks the file's kind and that each of its keys belongs to that kind. Returns 0, or -1 with
+ * r->error naming the line. */
+static int check_keys(const struct front_matter *fm, struct import_report *r)
+{
+        const char *kind = get(fm, "kind", "episode");
+        const char *const *known = strcmp(kind, "newsletter") == 0 ? newsletter_keys
+                                   : strcmp(kind, "season") == 0   ? season_keys
+                                   : strcmp(kind, "episode") == 0  ? episode_keys
+                                                                   : NULL;
+        if (!known)
+                return fail(r, fm->file, line_of(fm, "kind"),
+                            "kind must be newsletter, season or episode");
+        for (int i = 0; i < fm->nkeys; i++) {
+                const char *const *k = known;
+                while (*k && strcmp(*k, fm->keys[i]) != 0)
+                        k++;
+                if (!*k)
+                        return fail(r, fm->file, fm->lines[i], "unknown key \"%s\"", fm->keys[i]);
+        }
+        return 0;
+}
+
+/* One slug an import would create: a newsletter's, or an episode's within its newsletter. */
+struct slug_use {
+        const char *scope; /* "" for a newsletter, else the episode's newsletter */
+        const char *slug;
+        bool from_title; /* no slug key: the slug is made from the title */
+        size_t file;     /* index in the import's files */
+        int line;
+};
+
+static bool same_slug(const struct slug_use *a, const struct slug_use *b)
+{
+        return strcmp(a->scope, b->scope) == 0 && strcmp(a->slug, b->slug) == 0;
+}
+
+static int by_slug_then_file(const void *x, const void *y)
+{
+        const struct slug_use *a = x, *b = y;
+        int c = strcmp(a->scope, b->scope);
+        if (c == 0)
+                c = strcmp(a->slug, b->slug);
+        if (c == 0)
+                c = a->file < b->file ? -1 : a->file > b->file;
+        return c;
+}
+
+/* Finds two files of the import that would create the same newsletter slug, or the same episode
+ * slug in one newsletter, before anything is written: the database would only name the second.
+ * Reports the pair whose later file comes first. Returns 0, or -1 with r->error naming both
+ * files and lines. */
+static int check_duplicate_slugs(struct arena *a, const struct front_matter *fms, size_t count,
+                                 struct import_report *r)
+{
+        struct slug_use *uses = arena_alloc(a, (count ? count : 1) * sizeof(*uses));
+        size_t n = 0;
+        for (size_t i = 0; i < count; i++) {
+                const struct front_matter *fm = &fms[i];
+                const char *kind = get(fm, "kind", "episode");
+                const char *slug = get(fm, "slug", "");
+                struct slug_use u = {"", slug, false, i, line_of(fm, "slug")};
+                bool newsletter = strcmp(kind, "newsletter") == 0;
+                if ((newsletter && !*slug) || (!newsletter && strcmp(kind, "episode") != 0))
+                        continue; /* a missing newsletter slug is reported later */
+                if (!newsletter) {
+                        if (!*slug) {
+                                const char *title = get(fm, "title", "");
+                                if (!*title)
+                                        continue; /* reported as missing later */
+                                char made[KD_SLUG_MAX_BYTES + 1];
+                                slug_from_title(title, made, sizeof(made));
+                                u.slug = arena_strdup(a, made);
+                                u.from_title = true;
+                                u.line = line_of(fm, "title");
+                        }
+                        u.scope = get(fm, "newsletter", "");
+                        if (!*u.scope)
+                                continue; /* reported as missing later */
+                }
+                uses[n++] = u;
+        }
+        qsort(uses, n, sizeof(*uses), by_slug_then_file);
+        const struct slug_use *first = NULL, *second = NULL;
+        for (size_t i = 1; i < n; i++) {
+                if (!same_slug(&uses[i - 1], &uses[i]))
+                        continue;
+                if (i >= 2 && same_slug(&uses[i - 2], &uses[i]))
+                        continue; /* a third use: the first two are already a pair */
+                if (!second || uses[i].file < second->file) {
+                        first = &uses[i - 1];
+                        second = &uses[i];
+                }
+        }
+        if (!second)
+                return 0;
+        const struct front_matter *fm = &fms[second->file];
+        if (strcmp(get(fm, "kind", "episode"), "newsletter") == 0)
+                return fail(r, fm->file, second->line,
+                            "newsletter slug \"%s\" is already used by %s:%d", second->slug,
+                            fms[first->file].file, first->line);
+        return fail(r, fm->file, second->line,
+                    "episode slug \"%s\"%s is already used in newsletter \"%s\" by %s:%d%s",
+                    second->slug, second->from_title ? " (made from the title)" : "", second->scope,
+                    fms[first->file].file, first->line,
+                    first->from_title ? " (made from its title)" : "");
+}
+
 static int require(const struct front_matter *fm, const char *key, const char **out,
                    struct import_report *r)
 {
@@ -156,11 +426,54 @@ static int number(const struct front_matter *fm, const char *key, int lo, int hi
         return 0;
 }
 
+/* Reads two decimal digits at p into *out; returns 0, or -1 when they are not digits. */
+static int two_digits(const char *p, int *out)
+{
+        if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+                return -1;
+        *out = (p[0] - '0') * 10 + (p[1] - '0');
+        return 0;
+}
+
+/* Parses a date as the import accepts it: "2026-03-03", "2026-03-03 08:00", "2026-03-03T08:00:00"
+ * (all UTC), optionally ending in "Z" or an offset from UTC ("+02:00", "-0530"), which is taken
+ * off so *out is UTC. Returns 0, or -1 when s is none of these. */
+static int parse_date(const char *s, int64_t *out)
+{
+        /* An offset can only follow a time: "2026-03-03-05:00" is not a date. */
+        size_t len = strlen(s), at = len;
+        if (len > 16 && (s[10] == 'T' || s[10] == ' '))
+                at = 11 + strcspn(s + 11, "+-");
+        if (at == len)
+                return time_parse_iso8601(s, out);
+        /* s[at..] is the offset: [+-]HH:MM or [+-]HHMM */
+        const char *o = s + at + 1;
+        size_t olen = len - at - 1;
+        int h, m;
+        if (!(olen == 4 || (olen == 5 && o[2] == ':')) || two_digits(o, &h) != 0 ||
+            two_digits(o + olen - 2, &m) != 0 || h > 23 || m > 59)
+                return -1;
+        /* The part before the offset is a date and time of at most "YYYY-MM-DDTHH:MM:SS". */
+        char local[20];
+        if (at >= sizeof(local))
+                return -1;
+        memcpy(local, s, at);
+        local[at] = '\0';
+        int64_t t;
+        if (time_parse_iso8601(local, &t) != 0 || local[at - 1] == 'Z')
+                return -1;
+        int64_t offset = ((int64_t)h * 3600 + (int64_t)m * 60) * (s[at] == '-' ? -1 : 1);
+        if (t - offset < 0)
+                return -1;
+        *out = t - offset;
+        return 0;
+}
+
 static int date(const struct front_matter *fm, const char *key, int64_t *out,
                 struct import_report *r)
 {
         const char *v = get(fm, key, "");
-        if (time_parse_iso8601(v, out) != 0)
+        if (parse_date(v, out) != 0)
                 return fail(r, fm->file, line_of(fm, key),
                             "\"%s\" must be a date like 2026-03-03T08:00:00Z", key);
         return 0;
@@ -357,13 +670,17 @@ int import_markdown_files(struct db *db, const char *data_dir, const struct impo
         /* Pass 1: every file parses, before anything is written. */
         for (size_t i = 0; i < count && rc == 0; i++) {
                 rc = parse_front_matter(a, &files[i], &fms[i], r);
+                if (rc == 0)
+                        rc = check_keys(&fms[i], r);
                 if (rc == 0 && strcmp(get(&fms[i], "kind", "episode"), "episode") == 0 &&
                     strcmp(get(&fms[i], "status", "published"), "published") == 0) {
                         int64_t t;
-                        if (time_parse_iso8601(get(&fms[i], "date", ""), &t) == 0 && t > newest)
+                        if (parse_date(get(&fms[i], "date", ""), &t) == 0 && t > newest)
                                 newest = t;
                 }
         }
+        if (rc == 0)
+                rc = check_duplicate_slugs(a, fms, count, r);
         int64_t shift = 0;
         if (shift_to_now && newest > 0) {
                 int64_t week = 7 * 86400, now = time_now();

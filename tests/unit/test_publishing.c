@@ -1975,7 +1975,7 @@ static void test_import_errors(void **state)
             {"---\ntitle: caf\xC3(\n---\n", "bad.md: the file is not valid UTF-8"},
             {"---\nkind: podcast\n---\n", "bad.md:2: kind must be newsletter, season or episode"},
             /* newsletters and seasons */
-            {NL_MD, "bad.md:3: newsletter \"lip\" already exists"},
+            {NL_MD, "bad.md:3: newsletter slug \"lip\" is already used by 00-newsletter.md:3"},
             {"---\nkind: newsletter\nslug: two\ntitle: Two\nowner: mira\nauthors: rita\n---\n",
              "bad.md:6: authors: Co-authors must be members with the author role."},
             {"---\nkind: newsletter\nslug: two\ntitle: Two\nowner: ghost\n---\n",
@@ -2018,7 +2018,8 @@ static void test_import_errors(void **state)
              "bad.md:9: cover \"covers/not.png\": That file is not a PNG, JPEG, WebP or GIF "
              "image."},
             {GOOD_EPISODE(a, "slug: the-team-notebook\n"),
-             "bad.md:9: slug: Another episode of this newsletter already uses this address."},
+             "bad.md:9: episode slug \"the-team-notebook\" is already used in newsletter \"lip\" "
+             "by 10-e2.md:6 (made from its title)"},
             {GOOD_EPISODE(a, "slug: Bad_Slug\n"),
              "bad.md:9: slug: Use 1 to 60 lower-case letters, digits and single hyphens, not at "
              "either end."},
