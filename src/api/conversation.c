@@ -73,8 +73,8 @@ static json_t *comment_json(struct request *req, const struct episode *e, const 
                 if (c->quote_exact) {
                         struct buf frag = BUF_INIT;
                         buf_puts(&frag, episode_url(req, e));
-                        comment_text_fragment(&frag, c->quote_exact, c->quote_prefix,
-                                              c->quote_suffix);
+                        comment_text_fragment(&frag, e, c->quote_start, c->quote_exact,
+                                              c->quote_prefix, c->quote_suffix);
                         json_object_set_new(o, "quote",
                                             json_pack("{s:s,s:s,s:s,s:s,s:s}", "type",
                                                       "TextQuoteSelector", "exact", c->quote_exact,

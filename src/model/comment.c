@@ -7,6 +7,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/episode.h"
 #include "model/newsletter.h"
 #include "model/notification.h"
 
@@ -197,12 +198,248 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
         return PUB_OK;
 }
 
-/* Percent-encodes s for a text fragment: unreserved characters stay, except '-' (the
- * fragment's own separator, with ',' and '&'). */
-static void fragment_part(struct buf *out, const char *s)
+/* ------------------------------------------------------------------ quote links
+ *
+ * A quote links back with a URL text fragment ("#:~:text=…", WICG Text Fragments). Browsers
+ * match its terms only at word boundaries, only inside one block (a paragraph, a list item, a
+ * heading), and take the first match in the page. So the link is built from the episode's
+ * plain text, where blocks are separated by blank lines: the passage grows to whole words, a
+ * passage over several blocks becomes "start,end" (its part in the first block, its part in the
+ * last), and prefix and suffix, whole words from the same block, are added only when the
+ * passage alone would first match somewhere else. */
+
+/* The code point at s[i] (valid UTF-8 expected; a stray byte stands for itself); sets *n to its
+ * length in bytes. s is NUL-terminated, which stops a truncated sequence. */
+static uint32_t cp_at(const char *s, size_t i, size_t *n)
+{
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] >= 0xC0 && (u[1] & 0xC0) == 0x80) {
+                if (u[0] < 0xE0) {
+                        *n = 2;
+                        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+                }
+                if ((u[2] & 0xC0) == 0x80) {
+                        if (u[0] < 0xF0) {
+                                *n = 3;
+                                return (uint32_t)(u[0] & 0x0F) << 12 |
+                                       (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+                        }
+                        if ((u[3] & 0xC0) == 0x80) {
+                                *n = 4;
+                                return (uint32_t)(u[0] & 0x07) << 18 |
+                                       (uint32_t)(u[1] & 0x3F) << 12 |
+                                       (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+                        }
+                }
+        }
+        *n = 1;
+        return u[0];
+}
+
+/* Where the code point that ends at s[i] (i > 0) begins. */
+static size_t cp_before(const char *s, size_t i)
+{
+        do
+                i--;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+        return i;
+}
+
+/* Letters, digits, marks and ideographs: what a browser's word breaking keeps together.
+ * Punctuation, symbols, spaces and emoji separate words. A run of CJK ideographs counts as one
+ * word here: browsers split it by dictionary, which cannot be known, so links only cut where
+ * punctuation or space does. */
+static bool word_cp(uint32_t c)
+{
+        if (c < 0x80)
+                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       c == '_';
+        if (c <= 0xBF)
+                return c == 0xAA || c == 0xB5 || c == 0xBA;
+        return c != 0xD7 && c != 0xF7 && !(c >= 0x2000 && c <= 0x2BFF) &&
+               !(c >= 0x2E00 && c <= 0x2E7F) && !(c >= 0x3000 && c <= 0x303F) &&
+               !(c >= 0xFE10 && c <= 0xFE6F) && !(c >= 0xFF00 && c <= 0xFF0F) &&
+               !(c >= 0xFF1A && c <= 0xFF20) && !(c >= 0xFF3B && c <= 0xFF40) &&
+               !(c >= 0xFF5B && c <= 0xFF65) && !(c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+static bool digit_cp(uint32_t c)
+{
+        return c >= '0' && c <= '9';
+}
+
+/* True when the code point at s[i] belongs to a word: a word character, or an apostrophe or a
+ * full stop between two of them ("don't", "e.g"), or a comma between digits ("1,000"). */
+static bool in_word(const char *s, size_t len, size_t i)
+{
+        size_t n;
+        uint32_t c = cp_at(s, i, &n);
+        if (word_cp(c))
+                return true;
+        bool mid_letter = c == '\'' || c == '.' || c == 0x2018 || c == 0x2019;
+        bool mid_number = c == ',' || c == ';';
+        if ((!mid_letter && !mid_number) || i == 0 || i + n >= len)
+                return false;
+        size_t pn, nn;
+        uint32_t prev = cp_at(s, cp_before(s, i), &pn), next = cp_at(s, i + n, &nn);
+        if (mid_number)
+                return digit_cp(prev) && digit_cp(next);
+        return word_cp(prev) && word_cp(next);
+}
+
+/* True when a word boundary lies at s[i]: not between two characters of one word. */
+static bool word_boundary(const char *s, size_t len, size_t i)
+{
+        return i == 0 || i >= len || !in_word(s, len, cp_before(s, i)) || !in_word(s, len, i);
+}
+
+static bool space_at(const char *s, size_t i, size_t len)
+{
+        return i < len && (is_space((unsigned char)s[i]) || nbsp_at(s, i, len));
+}
+
+/* True when s[i] is inside a whitespace run holding a blank line: a block boundary in the
+ * plain text of an episode (markdown.c separates blocks with "\n\n"). */
+static bool block_gap(const char *s, size_t len, size_t i)
+{
+        if (!space_at(s, i, len))
+                return false;
+        size_t from = i, to = i, lines = 0;
+        while (from > 0 && is_space((unsigned char)s[from - 1]))
+                from--;
+        while (to < len && is_space((unsigned char)s[to]))
+                to++;
+        for (size_t k = from; k < to && lines < 2; k++)
+                lines += s[k] == '\n';
+        return lines >= 2;
+}
+
+/* Where the normalised passage ex ends when it starts at text[at]; SIZE_MAX when it is not
+ * there (the episode was edited since). */
+static size_t passage_end(const char *t, size_t len, size_t at, const char *ex)
+{
+        size_t i = at;
+        for (size_t j = 0; ex[j]; j++) {
+                if (ex[j] == ' ') {
+                        if (!space_at(t, i, len))
+                                return SIZE_MAX;
+                        while (space_at(t, i, len))
+                                i += nbsp_at(t, i, len) ? 2 : 1;
+                } else if (i < len && t[i] == ex[j]) {
+                        i++;
+                } else {
+                        return SIZE_MAX;
+                }
+        }
+        return i;
+}
+
+/* A KMP search for a normalised pattern over a text as it is normalised, without copying the
+ * text: ring[] keeps where the last m normalised bytes came from. */
+struct word_search {
+        const char *s;
+        size_t len, limit;
+        const char *p;
+        size_t m;
+        const size_t *fail;
+        size_t *ring;
+        size_t b, k, found;
+        bool done;
+};
+
+static char ascii_lower(char c)
+{
+        return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static void word_search_feed(struct word_search *w, char c, size_t off)
+{
+        c = ascii_lower(c);
+        w->ring[w->k % w->m] = off;
+        w->k++;
+        if (kmp_step(w->p, w->m, w->fail, &w->b, c)) {
+                size_t from = w->ring[(w->k - w->m) % w->m];
+                if (from > w->limit) {
+                        w->done = true;
+                        return;
+                }
+                if (word_boundary(w->s, w->len, from) && word_boundary(w->s, w->len, off + 1)) {
+                        w->found = from;
+                        w->done = true;
+                        return;
+                }
+        }
+        /* nothing that starts at or before the limit can match any more */
+        if (off >= w->limit && (w->b == 0 || w->ring[(w->k - w->b) % w->m] > w->limit))
+                w->done = true;
+}
+
+/* Where in s the first occurrence of the normalised, lower-case pattern p starts that a browser
+ * would take: whitespace runs as one space, ASCII case ignored (browsers ignore case), at word
+ * boundaries at both ends. Only occurrences starting at or before limit count. Returns SIZE_MAX
+ * when there is none. Linear in the text read. */
+static size_t first_word_match(struct arena *a, const char *s, size_t limit, const char *p)
+{
+        size_t m = strlen(p);
+        if (!s || m == 0)
+                return SIZE_MAX;
+        struct word_search w = {.s = s,
+                                .len = strlen(s),
+                                .limit = limit,
+                                .p = p,
+                                .m = m,
+                                .fail = kmp_table(a, p, m),
+                                .ring = arena_alloc(a, m * sizeof(size_t)),
+                                .found = SIZE_MAX};
+        bool pending = false;
+        size_t pending_at = 0;
+        for (size_t i = 0; i < w.len && !w.done;) {
+                size_t nb = nbsp_at(s, i, w.len);
+                if (nb || is_space((unsigned char)s[i])) {
+                        if (w.k > 0 && !pending) {
+                                pending = true;
+                                pending_at = i;
+                        }
+                        i += nb ? nb : 1;
+                        continue;
+                }
+                if (pending) {
+                        pending = false;
+                        word_search_feed(&w, ' ', pending_at);
+                        if (w.done)
+                                break;
+                }
+                word_search_feed(&w, s[i], i);
+                i++;
+        }
+        return w.found;
+}
+
+/* True when a browser looking for the normalised text of body[from..to) would find it first
+ * where it is: not earlier in the body, nor in what the page shows above the body. */
+static bool first_on_page(struct arena *a, const struct episode *e, size_t from, size_t to)
+{
+        const char *body = e->body_text;
+        char *p = arena_alloc(a, to - from + 1);
+        normalise(body + from, to - from, p, NULL);
+        for (char *c = p; *c; c++)
+                *c = ascii_lower(*c);
+        const char *above[] = {e->newsletter_title, e->season_title,    e->title,       e->subtitle,
+                               e->author_name,      e->author_headline, e->cover_credit};
+        for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++)
+                if (first_word_match(a, above[i], SIZE_MAX, p) != SIZE_MAX)
+                        return false;
+        return first_word_match(a, body, from, p) == from;
+}
+
+/* Percent-encodes the normalised text of s[from..to) for a text fragment: unreserved characters
+ * stay, except '-' (with '&' and ',', the fragment's own syntax). */
+static void fragment_part(struct buf *out, struct arena *a, const char *s, size_t from, size_t to)
 {
         static const char hex[] = "0123456789ABCDEF";
-        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        char *norm = arena_alloc(a, to - from + 1);
+        normalise(s + from, to - from, norm, NULL);
+        for (const unsigned char *c = (const unsigned char *)norm; *c; c++) {
                 if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
                     (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '~') {
                         buf_putc(out, (char)*c);
@@ -214,19 +451,103 @@ static void fragment_part(struct buf *out, const char *s)
         }
 }
 
-void comment_text_fragment(struct buf *out, const char *exact, const char *prefix,
-                           const char *suffix)
+/* Whole words before text[at], up to KD_QUOTE_CONTEXT_CHARS code points, from its block;
+ * returns where they start (at when there are none). */
+static size_t prefix_start(const char *t, size_t len, size_t at)
 {
+        size_t i = at;
+        for (int chars = 0; i > 0 && chars < KD_QUOTE_CONTEXT_CHARS; chars++) {
+                size_t j = cp_before(t, i);
+                if (block_gap(t, len, j))
+                        break;
+                i = j;
+        }
+        while (i < at) {
+                size_t n;
+                uint32_t c = cp_at(t, i, &n);
+                if (word_boundary(t, len, i) && word_cp(c))
+                        break;
+                i += n;
+        }
+        return i;
+}
+
+/* Whole words after text[at], up to KD_QUOTE_CONTEXT_CHARS code points, from its block;
+ * returns where they end (at when there are none). */
+static size_t suffix_end(const char *t, size_t len, size_t at)
+{
+        size_t i = at, n;
+        for (int chars = 0; i < len && chars < KD_QUOTE_CONTEXT_CHARS; chars++) {
+                if (block_gap(t, len, i))
+                        break;
+                cp_at(t, i, &n);
+                i += n;
+        }
+        while (i > at && (!word_boundary(t, len, i) || !word_cp(cp_at(t, cp_before(t, i), &n))))
+                i = cp_before(t, i);
+        return i;
+}
+
+void comment_text_fragment(struct buf *out, const struct episode *e, int64_t start,
+                           const char *exact, const char *prefix, const char *suffix)
+{
+        struct arena *a = arena_new();
+        const char *t = e->body_text ? e->body_text : "";
+        const char *ex = normalised_copy(a, exact);
+        size_t len = strlen(t);
+        size_t qs = start >= 0 && (uint64_t)start <= len ? (size_t)start : len;
+        size_t qe = passage_end(t, len, qs, ex);
+        if (qe == SIZE_MAX) { /* the episode was edited: look for the passage again */
+                int64_t again;
+                const char *x, *y, *z;
+                if (comment_quote_find(a, t, exact, prefix, suffix, &again, &x, &y, &z, NULL) ==
+                    PUB_OK) {
+                        qs = (size_t)again;
+                        qe = passage_end(t, len, qs, ex);
+                }
+        }
         buf_puts(out, "#:~:text=");
-        if (prefix && *prefix) {
-                fragment_part(out, prefix);
+        if (qe == SIZE_MAX || qe == qs) { /* gone: the words alone, wherever they are now */
+                fragment_part(out, a, ex, 0, strlen(ex));
+                goto cleanup;
+        }
+        size_t n;
+        while (!word_boundary(t, len, qs))
+                qs = cp_before(t, qs);
+        while (!word_boundary(t, len, qe))
+                qe += (cp_at(t, qe, &n), n);
+        /* the passage's part in its first block, and where its part in the last block begins */
+        size_t first_end = qe, last_start = qs;
+        for (size_t i = qs; i < qe; i++) {
+                if (!block_gap(t, len, i))
+                        continue;
+                if (first_end == qe)
+                        first_end = i;
+                while (i < qe && space_at(t, i, len))
+                        i++;
+                last_start = i;
+        }
+        size_t ps = qs, se = qe;
+        if (!first_on_page(a, e, qs, first_end)) {
+                ps = prefix_start(t, len, qs);
+                if (ps == qs || !first_on_page(a, e, ps, first_end))
+                        se = suffix_end(t, len, qe);
+        }
+        if (ps < qs) {
+                fragment_part(out, a, t, ps, qs);
                 buf_puts(out, "-,");
         }
-        fragment_part(out, exact);
-        if (suffix && *suffix) {
-                buf_puts(out, ",-");
-                fragment_part(out, suffix);
+        fragment_part(out, a, t, qs, first_end);
+        if (last_start > qs) {
+                buf_putc(out, ',');
+                fragment_part(out, a, t, last_start, qe);
         }
+        if (se > qe) {
+                buf_puts(out, ",-");
+                fragment_part(out, a, t, qe, se);
+        }
+cleanup:
+        arena_free(a);
 }
 
 /* ------------------------------------------------------------------ writing */

@@ -117,10 +117,15 @@ struct passage {
 int comment_passages(struct db *db, struct arena *a, int64_t episode_id, int limit,
                      struct passage **out);
 
-/* Writes a URL text fragment ("#:~:text=prefix-,exact,-suffix", each part percent-encoded as
- * the Text Fragments specification wants) for a quote into out. */
+/* Writes the URL text fragment ("#:~:text=…", percent-encoded as the Text Fragments
+ * specification wants) that leads a browser to a quote of episode e (loaded with its body_text)
+ * starting at byte start of the plain text: whole words, never across a block, with the
+ * passage's prefix and suffix words only when the passage alone would first match elsewhere on
+ * the page. exact, prefix and suffix are the stored selector, used to find the passage again
+ * when the episode was edited since. */
 struct buf;
-void comment_text_fragment(struct buf *out, const char *exact, const char *prefix,
-                           const char *suffix);
+struct episode;
+void comment_text_fragment(struct buf *out, const struct episode *e, int64_t start,
+                           const char *exact, const char *prefix, const char *suffix);
 
 #endif

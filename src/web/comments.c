@@ -276,7 +276,8 @@ static void comment_quote(struct thread *t, const struct comment *c)
         html_lit(b, "<blockquote class=\"quote\"><a href=\"");
         struct buf link = BUF_INIT;
         buf_puts(&link, t->ep_url);
-        comment_text_fragment(&link, c->quote_exact, c->quote_prefix, c->quote_suffix);
+        comment_text_fragment(&link, t->e, c->quote_start, c->quote_exact, c->quote_prefix,
+                              c->quote_suffix);
         html_attr(b, link.data);
         buf_free(&link);
         html_lit(b, "\" data-start=\"");
@@ -447,7 +448,8 @@ static void passages(struct request *req, const struct episode *e, const char *e
                 html_lit(b, "\"><blockquote><a href=\"");
                 struct buf link = BUF_INIT;
                 buf_puts(&link, ep_url);
-                comment_text_fragment(&link, ps[i].exact, ps[i].prefix, ps[i].suffix);
+                comment_text_fragment(&link, e, ps[i].start, ps[i].exact, ps[i].prefix,
+                                      ps[i].suffix);
                 html_attr(b, link.data);
                 buf_free(&link);
                 html_lit(b, "\">");

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/limits.h"
 #include "model/comment.h"
+#include "model/episode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,143 @@ static void test_find_hostile_repetition(void **state)
         arena_free(a);
 }
 
+/* ---- links into the text -------------------------------------------------------------------- */
+
+/* The fragment comment_text_fragment writes for the quote of exact found in body (with the
+ * given context), on an episode titled title. Returned in a; "" when the quote is refused. */
+static const char *link_for(struct arena *a, const char *title, const char *body, const char *exact,
+                            const char *prefix, const char *suffix)
+{
+        struct found f = find(a, body, exact, prefix, suffix);
+        if (f.rc != PUB_OK)
+                return "";
+        struct episode e = {.title = title, .subtitle = "", .body_text = body};
+        struct buf out = BUF_INIT;
+        comment_text_fragment(&out, &e, f.start, f.exact, f.prefix, f.suffix);
+        const char *link = arena_strdup(a, out.data);
+        buf_free(&out);
+        return link;
+}
+
+static void test_link_unique_passage_alone(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *body = "One two three four five.\n\nSix seven.";
+        assert_string_equal(link_for(a, "T", body, "three four", NULL, NULL),
+                            "#:~:text=three%20four");
+        /* a selection that cuts words grows to whole words */
+        assert_string_equal(link_for(a, "T", body, "hree fou", NULL, NULL),
+                            "#:~:text=three%20four");
+        assert_string_equal(link_for(a, "T", "I don't know why.", "t know", NULL, NULL),
+                            "#:~:text=don%27t%20know");
+        assert_string_equal(link_for(a, "T", body, "Six seven.", NULL, NULL),
+                            "#:~:text=Six%20seven.");
+        arena_free(a);
+}
+
+/* '-', ',' and '&' are the fragment's own syntax: always encoded, like everything but
+ * unreserved characters. */
+static void test_link_encoding(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *body = "It was cost-free, fast & safe (mostly) 100% of the time.";
+        assert_string_equal(
+            link_for(a, "T", body, "cost-free, fast & safe (mostly) 100%", NULL, NULL),
+            "#:~:text=cost%2Dfree%2C%20fast%20%26%20safe%20%28mostly%29%20100%25");
+        const char *cjk = "\xE5\x86\x99\xE4\xB8\x80\xE6\xAE\xB5\xEF\xBC\x8C\xE4\xB8\x8D\xE6\xB1"
+                          "\x82\xE5\xAE\x8C\xE7\xBE\x8E\xE3\x80\x82"; /* 写一段，不求完美。 */
+        /* part of a run of ideographs grows to the punctuation around it */
+        assert_string_equal(link_for(a, "T", cjk, "\xE6\xB1\x82\xE5\xAE\x8C", NULL, NULL),
+                            "#:~:text=%E4%B8%8D%E6%B1%82%E5%AE%8C%E7%BE%8E");
+        arena_free(a);
+}
+
+/* A passage over several paragraphs becomes start,end: browsers match within one block. */
+static void test_link_across_blocks(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *body = "Para one ends here.\n\nA middle one.\n\nPara three starts there.";
+        assert_string_equal(
+            link_for(a, "T", body, "ends here. A middle one. Para three", NULL, NULL),
+            "#:~:text=ends%20here.,Para%20three");
+        /* a line break inside a paragraph is not a block boundary */
+        assert_string_equal(link_for(a, "T", "Line one\nline two.", "one line", NULL, NULL),
+                            "#:~:text=one%20line");
+        arena_free(a);
+}
+
+/* A repeated passage gets the whole words before it, from its own paragraph; at the start of a
+ * paragraph, the words after it. */
+static void test_link_repeated_passage_gets_context(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *body = "When someone has to learn in their second language, they hold "
+                           "back.\n\nPeople share their certainties in a second language. They "
+                           "share their doubts in their first.";
+        assert_string_equal(link_for(a, "T", body, "second language", "certainties in a", NULL),
+                            "#:~:text=share%20their%20certainties%20in%20a-,second%20language");
+        assert_string_equal(link_for(a, "T", body, "second language", NULL, NULL),
+                            "#:~:text=second%20language");
+        const char *starts = "Slower meetings help.\n\nSlower meetings, again and again.";
+        assert_string_equal(link_for(a, "T", starts, "Slower meetings", NULL, ", again"),
+                            "#:~:text=Slower%20meetings,-%2C%20again%20and%20again");
+        /* the first occurrence is in the title, above the body */
+        assert_string_equal(link_for(a, "A second language", "Our second language is English.",
+                                     "second language", NULL, NULL),
+                            "#:~:text=Our-,second%20language");
+        /* browsers ignore case */
+        assert_string_equal(link_for(a, "T", "SECOND LANGUAGE. Our second language.",
+                                     "second language", "Our", NULL),
+                            "#:~:text=SECOND%20LANGUAGE.%20Our-,second%20language");
+        /* a word that only contains the passage does not compete with it */
+        assert_string_equal(link_for(a, "T", "Seconds later, a second.", "second", NULL, NULL),
+                            "#:~:text=second");
+        arena_free(a);
+}
+
+/* The stored start no longer fits (the episode was edited): the selector finds it again. */
+static void test_link_after_an_edit(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct episode e = {.title = "T", .body_text = "New words first. Then a quiet line here."};
+        struct buf out = BUF_INIT;
+        comment_text_fragment(&out, &e, 2, "quiet line", "Then a", "here.");
+        assert_string_equal(out.data, "#:~:text=quiet%20line");
+        buf_reset(&out);
+        comment_text_fragment(&out, &e, 2, "gone for good", "", "");
+        assert_string_equal(out.data, "#:~:text=gone%20for%20good");
+        buf_reset(&out);
+        comment_text_fragment(&out, &e, INT64_MAX, "quiet line", "", "");
+        assert_string_equal(out.data, "#:~:text=quiet%20line");
+        buf_free(&out);
+        arena_free(a);
+}
+
+/* Building a link reads the text before the passage once, however repetitive. */
+static void test_link_hostile_repetition(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        char *body = repeated(HOSTILE_BYTES, 'a', " b");
+        double began = cpu_seconds();
+        assert_string_equal(link_for(a, "T", body, "b", NULL, NULL), "#:~:text=b");
+        struct episode e = {.title = "T", .body_text = body};
+        struct buf out = BUF_INIT;
+        comment_text_fragment(&out, &e, 0, "aaaa", "", "");
+        assert_int_equal(out.len, strlen("#:~:text=") + HOSTILE_BYTES); /* one word: all of it */
+        double spent = cpu_seconds() - began;
+        print_message("links in %u MiB of 'a': %.3f s of CPU\n", HOSTILE_BYTES >> 20, spent);
+        assert_true(spent < 2.0);
+        buf_free(&out);
+        free(body);
+        arena_free(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -232,6 +370,12 @@ int main(void)
             cmocka_unit_test(test_find_accents_cjk_emoji),
             cmocka_unit_test(test_find_context_length),
             cmocka_unit_test(test_find_hostile_repetition),
+            cmocka_unit_test(test_link_unique_passage_alone),
+            cmocka_unit_test(test_link_encoding),
+            cmocka_unit_test(test_link_across_blocks),
+            cmocka_unit_test(test_link_repeated_passage_gets_context),
+            cmocka_unit_test(test_link_after_an_edit),
+            cmocka_unit_test(test_link_hostile_repetition),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
