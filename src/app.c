@@ -197,6 +197,7 @@ static int read_fields(struct request *req)
         MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query_arg, &q);
         if (q.error)
                 return req_fail(req, 400, form_error_message(q.error));
+        req->query_fields = req->raw.count;
         if (req->body.len == 0)
                 return 0;
         int rc = FORM_OK;
@@ -253,10 +254,16 @@ static void load_viewer(struct app *app, struct request *req)
         "The form's security token is missing or out of date. Go back, reload the page and try "   \
         "again."
 
+/* The token comes from the body or the X-CSRF-Token header, never from the query string: an
+ * address ends up in logs, Referer headers and history, and a token there would leak. */
 static bool csrf_ok(struct request *req)
 {
-        const struct form_field *f = form_find(&req->raw, "_csrf");
-        const char *given = f ? f->value : req_header(req, "X-CSRF-Token");
+        const char *given = NULL;
+        for (size_t i = req->query_fields; i < req->raw.count && !given; i++)
+                if (strcmp(req->raw.fields[i].name, "_csrf") == 0)
+                        given = req->raw.fields[i].value;
+        if (!given)
+                given = req_header(req, "X-CSRF-Token");
         return token_equal(req->csrf_token, given);
 }
 

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -271,10 +273,36 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
         return optind;
 }
 
-/* Opens the database, creating the data folder if needed, and applies migrations. */
-static struct db *open_migrated(const struct config *c)
+/* True when the data folder holds a site: a kindred.db that is not empty. Otherwise says so
+ * (naming the path) and how to make one. Only `kindred init` creates a site, so a mistyped
+ * --data never silently serves, or writes into, a new empty one. */
+static bool site_exists(const struct config *c)
 {
-        if (mkdir(c->data_dir, 0750) != 0 && errno != EEXIST) {
+        struct stat st;
+        char *path = config_db_path(c);
+        bool ok = true;
+        if (stat(c->data_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "kindred: there is no site at %s: the folder does not exist.\n",
+                        c->data_dir);
+                ok = false;
+        } else if (stat(path, &st) != 0 || st.st_size == 0) {
+                fprintf(stderr, "kindred: there is no site at %s: %s is %s.\n", c->data_dir, path,
+                        stat(path, &st) != 0 ? "missing" : "empty (0 bytes)");
+                ok = false;
+        }
+        if (!ok)
+                fprintf(stderr, "Create a site with: kindred init --data %s\n", c->data_dir);
+        free(path);
+        return ok;
+}
+
+/* Opens the site's database and applies migrations; `create` (only for init) makes the data
+ * folder and the database when they are missing. */
+static struct db *open_migrated_site(const struct config *c, bool create)
+{
+        if (!create && !site_exists(c))
+                return NULL;
+        if (create && mkdir(c->data_dir, 0750) != 0 && errno != EEXIST) {
                 fprintf(stderr, "kindred: cannot create data folder %s: %s\n", c->data_dir,
                         strerror(errno));
                 return NULL;
@@ -288,6 +316,15 @@ static struct db *open_migrated(const struct config *c)
         }
         free(path);
         int applied = 0;
+        int version = db_schema_version(db);
+        if (version > db_schema_latest()) {
+                fprintf(stderr,
+                        "kindred: the database's schema (version %d) is newer than this kindred "
+                        "%s knows (version %d): upgrade kindred, do not migrate.\n",
+                        version, KINDRED_VERSION, db_schema_latest());
+                db_close(db);
+                return NULL;
+        }
         if (db_migrate(db, &applied) != DB_OK) {
                 fprintf(stderr, "kindred: migration failed\n");
                 db_close(db);
@@ -296,12 +333,52 @@ static struct db *open_migrated(const struct config *c)
         return db;
 }
 
+/* One `kindred serve` per data folder: a second would keep its own page cache and throttles
+ * and serve stale pages. An exclusive lock on DATA/kindred.lock, held while serving (the
+ * kernel drops it when the process ends, however it ends). Returns the descriptor or -1. */
+static int lock_data_folder(const struct config *c)
+{
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof(path), "%s/kindred.lock", c->data_dir) >= sizeof(path)) {
+                fprintf(stderr, "kindred: the data folder's path is too long\n");
+                return -1;
+        }
+        if (!site_exists(c))
+                return -1;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (fd < 0) {
+                fprintf(stderr, "kindred: cannot open %s: %s\n", path, strerror(errno));
+                return -1;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                char pid[32] = "";
+                ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+                pid[n > 0 ? n : 0] = '\0';
+                pid[strcspn(pid, "\n")] = '\0';
+                fprintf(stderr,
+                        "kindred: another kindred serve (process %s) is already serving the "
+                        "data folder %s; stop it first. Several nodes share one site through "
+                        "PostgreSQL, not one data folder.\n",
+                        *pid ? pid : "unknown", c->data_dir);
+                close(fd);
+                return -1;
+        }
+        char pid[32];
+        int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+                log_warn("could not write the process id into %s", path);
+        return fd; /* kept open, so locked, until the process ends */
+}
+
 static int cmd_serve(struct cli *cli)
 {
         /* glibc gives each thread an arena of its own and keeps what it frees; two are plenty
          * for a few workers and keep the resident size down (measured in bench/run). */
         mallopt(M_ARENA_MAX, 2);
-        struct db *db = open_migrated(&cli->config);
+        int lock = lock_data_folder(&cli->config);
+        if (lock < 0)
+                return 1;
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         db_close(db);
@@ -315,7 +392,7 @@ static int cmd_serve(struct cli *cli)
 
 static int cmd_init(struct cli *cli)
 {
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, true);
         if (!db)
                 return 1;
         int rc = 0;
@@ -346,7 +423,7 @@ static int cmd_init(struct cli *cli)
 
 static int cmd_migrate(struct cli *cli)
 {
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         printf("Schema is at version %d\n", db_schema_version(db));
@@ -404,7 +481,7 @@ static int cmd_member(struct cli *cli, int argc, char **argv)
                 return 2;
         }
         const char *sub = argv[0];
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         int rc = 1;
@@ -513,7 +590,7 @@ cleanup:
 
 static int cmd_import(struct cli *cli, const char *kind, const char *path)
 {
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         struct import_report r = {0};
@@ -550,7 +627,7 @@ static int cmd_import(struct cli *cli, const char *kind, const char *path)
 
 static int cmd_bench_seed(struct cli *cli)
 {
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         struct bench_seed_options o = {
@@ -567,7 +644,7 @@ static int cmd_bench_seed(struct cli *cli)
 
 static int cmd_export(struct cli *cli, const char *path)
 {
-        struct db *db = open_migrated(&cli->config);
+        struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
         struct buf out = BUF_INIT;

@@ -28,6 +28,8 @@
 #define KD_UPLOAD_DEADLINE_S  300 /* the same for a larger body (an author's image upload) */
 #define KD_SHED_IDLE_AFTER_MS 500 /* under pressure: idle keep-alives older than this are shed */
 #define KD_SHED_HEAD_AFTER_MS 1000 /* under pressure: unfinished heads older than this are shed */
+#define KD_HEALTH_MIN_FREE_BYTES                                                                   \
+        (64LL * 1024 * 1024) /* /healthz fails below this much free disk for the data folder */
 #define KD_SWEEP_INTERVAL_MS  200  /* how often deadlines and pressure are checked */
 
 /* Accounts */

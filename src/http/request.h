@@ -61,7 +61,8 @@ struct request {
         bool admitted; /* route, viewer and role were settled before the body was read */
         uint64_t start_us;
 
-        struct form raw;    /* every field of the query string and body, unvalidated */
+        struct form raw;     /* every field of the query string and body, unvalidated */
+        size_t query_fields; /* raw's first fields came from the query string */
         struct form params; /* declared fields only, validated (handlers read these) */
         struct route_match match;
 

@@ -248,6 +248,23 @@ static const char *decoy_hash(void)
         return decoy;
 }
 
+int64_t member_id_for_login(struct db *db, const char *login)
+{
+        char key[KD_EMAIL_MAX_BYTES + 2];
+        if (strlen(login) > KD_EMAIL_MAX_BYTES)
+                return 0;
+        lower_copy(key, login, sizeof(key));
+        struct db_stmt *s =
+            db_prepare(db, "SELECT id FROM member WHERE handle_key = ?1 OR email_key = ?1");
+        if (!s)
+                return MEMBER_DB_ERROR;
+        db_bind_text(s, 1, key);
+        int rc = db_step(s);
+        int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        return rc == DB_ROW || rc == DB_DONE ? id : MEMBER_DB_ERROR;
+}
+
 int member_authenticate(struct db *db, struct arena *a, const char *login, const char *password,
                         struct member *out)
 {

@@ -69,6 +69,10 @@ int member_find_handle(struct db *db, struct arena *a, const char *handle, struc
 /* Checks handle-or-email and password. The hash check runs even for unknown members so that
  * timing does not reveal which handles exist. Returns MEMBER_OK with *out filled,
  * MEMBER_WRONG_PASSWORD (also for unknown members), MEMBER_DISABLED or MEMBER_DB_ERROR. */
+/* The id of the member a login string (handle or email, any case) names; 0 when none, or a
+ * negative enum member_result on a database error. Login throttles key on it, so "ana" and
+ * ana's email address count against the same account. */
+int64_t member_id_for_login(struct db *db, const char *login);
 int member_authenticate(struct db *db, struct arena *a, const char *login, const char *password,
                         struct member *out);
 /* Updates display name, headline, bio and email. Returns MEMBER_OK, MEMBER_INVALID,

@@ -58,6 +58,11 @@ int kd_start(struct kd_server *s, const char *const *extra_env)
         return serve(s, extra_env, false);
 }
 
+int kd_serve_existing(struct kd_server *s, const char *const *extra_env)
+{
+        return serve(s, extra_env, false);
+}
+
 int kd_restart(struct kd_server *s, const char *const *extra_env)
 {
         if (kd_stop(s) != 0)

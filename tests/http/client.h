@@ -20,6 +20,9 @@ int kd_start(struct kd_server *s, const char *const *extra_env);
  * s->port; the log is appended to). Sessions live in the database, so cookies stay valid.
  * Returns 0 or -1. */
 int kd_restart(struct kd_server *s, const char *const *extra_env);
+/* Serves a site that already exists in s->data_dir (made with `kindred init`), logging to
+ * s->log_path; fills s->pid and s->port. Returns 0 or -1. */
+int kd_serve_existing(struct kd_server *s, const char *const *extra_env);
 /* Runs `kindred ARGS...` against the server's data folder and waits; returns its exit status.
  * stdin_text (may be NULL) is fed to its standard input. */
 int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args);
