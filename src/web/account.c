@@ -209,11 +209,11 @@ int web_login(struct request *req)
                 char secs[16];
                 snprintf(secs, sizeof(secs), "%u", wait);
                 resp_header(req, "Retry-After", secs);
-                char msg[160];
-                snprintf(msg, sizeof(msg),
-                         _n("Too many failed attempts. Try again in %u second.",
-                            "Too many failed attempts. Try again in %u seconds.", wait),
-                         wait);
+                const char *msg =
+                    arena_printf(req->arena,
+                                 _n("Too many failed attempts. Try again in %u second.",
+                                    "Too many failed attempts. Try again in %u seconds.", wait),
+                                 wait);
                 return login_page(req, 429, login, msg);
         }
         if (!*login || !*password)

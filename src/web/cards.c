@@ -8,7 +8,6 @@
 #include "model/season.h"
 #include "web/layout.h"
 
-#include <stdio.h>
 #include <time.h>
 
 void episode_path(struct buf *b, const struct episode *e)
@@ -21,9 +20,7 @@ void episode_path(struct buf *b, const struct episode *e)
 
 void season_episode_label(struct request *req, int season, int episode)
 {
-        char text[96];
-        snprintf(text, sizeof(text), _("Season %d · Episode %d"), season, episode);
-        html_text(&req->resp.body, text);
+        html_textf(req, _("Season %d · Episode %d"), season, episode);
 }
 
 void card_episode(struct request *req, const struct episode *e, unsigned flags)
@@ -81,19 +78,14 @@ void card_episode(struct request *req, const struct episode *e, unsigned flags)
         } else {
                 html_time(req, e->publish_at);
         }
-        char text[96];
         html_lit(b, " · ");
-        snprintf(text, sizeof(text),
-                 _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
-                 e->reading_minutes);
-        html_text(b, text);
+        html_textf(req, _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
+                   e->reading_minutes);
         html_lit(b, " · <a href=\"");
         episode_path(b, e);
         html_lit(b, "#comments\">");
-        snprintf(text, sizeof(text),
-                 _n("%d comment", "%d comments", (unsigned long)e->comment_count),
-                 e->comment_count);
-        html_text(b, text);
+        html_textf(req, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+                   e->comment_count);
         html_lit(b, "</a></p>\n</div>\n</article>\n");
 }
 
@@ -107,11 +99,8 @@ void cadence_words(struct request *req, const struct season *s)
         if (s->cadence == CADENCE_WEEKLY && s->cadence_n >= 0 && s->cadence_n < 7) {
                 html_text(b, _(every_day_of_week[s->cadence_n]));
         } else if (s->cadence == CADENCE_DAYS && s->cadence_n > 0) {
-                char text[64];
-                snprintf(text, sizeof(text),
-                         _n("every day", "every %d days", (unsigned long)s->cadence_n),
-                         s->cadence_n);
-                html_text(b, text);
+                html_textf(req, _n("every day", "every %d days", (unsigned long)s->cadence_n),
+                           s->cadence_n);
         } else {
                 html_text(b, _("no fixed schedule"));
         }
@@ -130,17 +119,16 @@ void html_date(struct request *req, int64_t t)
         time_t tt = (time_t)t;
         struct tm tm;
         gmtime_r(&tt, &tm);
-        char iso[32], text[128];
+        char iso[32];
         time_iso8601(t, iso, sizeof(iso));
-        /* TRANSLATORS: weekday, day of month, month name, year */
-        snprintf(text, sizeof(text), _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
-                 _(months[tm.tm_mon]), tm.tm_year + 1900);
         html_lit(b, "<time datetime=\"");
         html_attr(b, iso);
         html_lit(b, "\" title=\"");
         html_attr(b, iso);
         html_lit(b, "\">");
-        html_text(b, text);
+        /* TRANSLATORS: weekday, day of month, month name, year */
+        html_textf(req, _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
+                   _(months[tm.tm_mon]), tm.tm_year + 1900);
         html_lit(b, "</time>");
 }
 
@@ -181,15 +169,13 @@ void season_status_line(struct request *req, const struct season *s)
                 }
                 break;
         case SEASON_FINISHED: {
-                char text[96];
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("Finished"));
                 html_lit(b, "</span> ");
-                snprintf(text, sizeof(text),
-                         _n("%d episode, published", "%d episodes, published",
-                            (unsigned long)s->episodes),
-                         s->episodes);
-                html_text(b, text);
+                html_textf(req,
+                           _n("%d episode, published", "%d episodes, published",
+                              (unsigned long)s->episodes),
+                           s->episodes);
                 html_lit(b, " ");
                 cadence_words(req, s);
                 html_lit(b, ".");

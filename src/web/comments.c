@@ -16,7 +16,6 @@
 #include "web/layout.h"
 #include "http/write_guard.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,9 +219,7 @@ static void comment_actions(struct thread *t, const struct comment *c)
                 html_lit(b, "\"><label for=\"reply-");
                 html_int(b, c->id);
                 html_lit(b, "\">");
-                char text[200];
-                snprintf(text, sizeof(text), _("Reply to %s"), c->author_name);
-                html_text(b, text);
+                html_textf(req, _("Reply to %s"), c->author_name);
                 html_lit(b, "</label><textarea id=\"reply-");
                 html_int(b, c->id);
                 html_lit(b, "\" name=\"body\" rows=\"3\" required maxlength=\"");
@@ -457,11 +454,8 @@ static void passages(struct request *req, const struct episode *e, const char *e
                 html_lit(b, "</a></blockquote> <a class=\"meta\" href=\"#c-");
                 html_int(b, ps[i].first_comment_id);
                 html_lit(b, "\">");
-                char text[64];
-                snprintf(text, sizeof(text),
-                         _n("%d comment", "%d comments", (unsigned long)ps[i].comments),
-                         ps[i].comments);
-                html_text(b, text);
+                html_textf(req, _n("%d comment", "%d comments", (unsigned long)ps[i].comments),
+                           ps[i].comments);
                 html_lit(b, "</a></li>\n");
         }
         html_lit(b, "</ol>\n</section>\n");
@@ -470,13 +464,10 @@ static void passages(struct request *req, const struct episode *e, const char *e
 void comments_section(struct request *req, const struct episode *e)
 {
         struct buf *b = &req->resp.body;
-        char text[96];
         html_lit(b, "<section id=\"comments\" class=\"comments\" aria-labelledby=\"comments-h\">\n"
                     "<h2 id=\"comments-h\">");
-        snprintf(text, sizeof(text),
-                 _n("%d comment", "%d comments", (unsigned long)e->comment_count),
-                 e->comment_count);
-        html_text(b, text);
+        html_textf(req, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+                   e->comment_count);
         html_lit(b, "</h2>\n");
         if (!req_signed_in(req) && !req->config->guests_read_comments) {
                 login_prompt(req, e);

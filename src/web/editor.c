@@ -194,16 +194,12 @@ static int newsletter_page(struct request *req, int status, const struct newslet
                 html_text(b, _("Seasons"));
                 html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
                 for (int i = 0; i < ns; i++) {
-                        char text[64];
-                        snprintf(text, sizeof(text), _("Season %d"), ss[i].number);
                         html_lit(b, "<li><a href=\"/write/n/");
                         html_url_arg(b, existing->slug);
                         html_lit(b, "/season/");
                         html_int(b, ss[i].number);
                         html_lit(b, "\">");
-                        html_text(b, text);
-                        html_lit(b, ": ");
-                        html_text(b, ss[i].title);
+                        html_textf(req, _("Season %d: %s"), ss[i].number, ss[i].title);
                         html_lit(b, "</a></li>\n");
                 }
                 html_lit(b, "</ul>\n<p><a class=\"button secondary\" href=\"/write/n/");
@@ -280,12 +276,9 @@ static int season_page(struct request *req, int status, const struct newsletter 
                        const struct field_problem *p)
 {
         struct buf *b = &req->resp.body;
-        char heading[200];
-        if (existing)
-                snprintf(heading, sizeof(heading), _("Season %d: %s"), existing->number,
-                         existing->title);
-        else
-                snprintf(heading, sizeof(heading), "%s", _("New season"));
+        const char *heading = existing ? arena_printf(req->arena, _("Season %d: %s"),
+                                                      existing->number, existing->title)
+                                       : _("New season");
         struct page_meta meta = {.title = heading, .noindex = true};
         page_begin_meta(req, &meta);
         html_lit(b, "<nav class=\"breadcrumbs\"><a href=\"/write/n/");
@@ -520,15 +513,10 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_lit(b, "<div class=\"body\">");
                 html_rendered(b, preview->html.data);
                 html_lit(b, "</div></article>\n<p class=\"meta\">");
-                char text[96];
-                snprintf(text, sizeof(text), _n("%u word", "%u words", preview->words),
-                         preview->words);
-                html_text(b, text);
+                html_textf(req, _n("%u word", "%u words", preview->words), preview->words);
                 html_lit(b, " · ");
-                snprintf(text, sizeof(text),
-                         _n("%u min read", "%u min read", preview->reading_minutes),
-                         preview->reading_minutes);
-                html_text(b, text);
+                html_textf(req, _n("%u min read", "%u min read", preview->reading_minutes),
+                           preview->reading_minutes);
                 html_lit(b, "</p>\n</section>\n");
         }
         html_lit(b, "<form method=\"post\" class=\"editor\" enctype=\"multipart/form-data\" "

@@ -15,8 +15,6 @@
 #include "web/cards.h"
 #include "web/layout.h"
 
-#include <stdio.h>
-
 enum { HOME_NEWEST_MEMBERS = 12 };
 
 int web_home(struct request *req)
@@ -36,10 +34,8 @@ int web_home(struct request *req)
                 html_text(b, _("Log in"));
                 html_lit(b, "</a></p>\n");
         } else {
-                char hello[160];
-                snprintf(hello, sizeof(hello), _("Welcome back, %s."), req->viewer.display_name);
                 html_lit(b, "<p>");
-                html_text(b, hello);
+                html_textf(req, _("Welcome back, %s."), req->viewer.display_name);
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</section>\n");
@@ -103,12 +99,10 @@ int web_home(struct request *req)
         html_lit(b, "<section class=\"members\" aria-labelledby=\"newest\">\n<h2 id=\"newest\">");
         html_text(b, _("New in the community"));
         html_lit(b, "</h2>\n<p class=\"hint\">");
-        char count[96];
-        snprintf(
-            count, sizeof(count),
+        html_textf(
+            req,
             _n("%lld member so far", "%lld members so far", (unsigned long)(total > 0 ? total : 0)),
             (long long)(total > 0 ? total : 0));
-        html_text(b, count);
         html_lit(b, "</p>\n<ul class=\"member-list\">\n");
         while (db_step(s) == DB_ROW) {
                 html_lit(b, "<li><a href=\"/@");

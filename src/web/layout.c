@@ -10,7 +10,7 @@
 #include "model/notification.h"
 #include "model/report.h"
 
-#include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* Links a static file with its content hash, so browsers may cache it for a year. */
@@ -153,10 +153,9 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                 html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");
                 html_text(b, _("Notifications"));
                 if (unread > 0) {
-                        char label[64];
-                        snprintf(label, sizeof(label),
-                                 _n("%lld unread", "%lld unread", (unsigned long)unread),
-                                 (long long)unread);
+                        const char *label = arena_printf(
+                            req->arena, _n("%lld unread", "%lld unread", (unsigned long)unread),
+                            (long long)unread);
                         html_lit(b, " <span class=\"unread-count\" title=\"");
                         html_attr(b, label);
                         html_lit(b, "\">");
@@ -363,6 +362,15 @@ void form_select(struct request *req, const char *label, const char *name,
         field_close(b, name, error, NULL);
 }
 
+void html_textf(struct request *req, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        const char *text = arena_vprintf(req->arena, fmt, ap);
+        va_end(ap);
+        html_text(&req->resp.body, text);
+}
+
 void html_time(struct request *req, int64_t t)
 {
         struct buf *b = &req->resp.body;
@@ -374,11 +382,8 @@ void html_time(struct request *req, int64_t t)
         html_lit(b, "\" title=\"");
         html_attr(b, iso);
         html_lit(b, "\">");
-        char text[96];
         if (ago < -60) { /* a future time (a schedule): the day itself says more */
-                char day[16];
-                snprintf(day, sizeof(day), "%.10s", iso);
-                html_text(b, day);
+                html_text_n(b, iso, strnlen(iso, 10)); /* YYYY-MM-DD */
         } else if (ago < 60) {
                 html_text(b, _("just now"));
         } else {
@@ -396,9 +401,8 @@ void html_time(struct request *req, int64_t t)
                 for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
                         if (ago >= units[i].secs) {
                                 long long n = ago / units[i].secs;
-                                snprintf(text, sizeof(text),
-                                         _n(units[i].one, units[i].many, (unsigned long)n), n);
-                                html_text(b, text);
+                                html_textf(req, _n(units[i].one, units[i].many, (unsigned long)n),
+                                           n);
                                 break;
                         }
                 }

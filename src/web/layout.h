@@ -55,6 +55,11 @@ void form_select(struct request *req, const char *label, const char *name,
                  const struct form_option *options, int count, const char *selected,
                  const char *error);
 
+/* Formats fmt (usually a translated message) with its arguments in the request's arena and
+ * writes the result as escaped element text. The text is never cut: user text and translations
+ * are not formatted into fixed-size buffers (STYLE.md habit 7). */
+void html_textf(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A relative time such as "3 days ago" inside <time> with the exact UTC time as its title. */
 void html_time(struct request *req, int64_t t);
 

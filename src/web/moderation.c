@@ -14,7 +14,6 @@
 #include "web/cards.h"
 #include "web/layout.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,7 +230,6 @@ static void action_button(struct request *req, const char *action, const char *l
 static void open_item(struct request *req, const struct report_item *it)
 {
         struct buf *b = &req->resp.body;
-        char text[160];
         html_lit(b, "<article class=\"comment report-item\" id=\"r-");
         html_int(b, it->comment_id);
         html_lit(b, "\">\n<header class=\"comment-head\">");
@@ -246,9 +244,7 @@ static void open_item(struct request *req, const struct report_item *it)
         html_lit(b, "</header>\n<div class=\"comment-body\">");
         html_rendered(b, it->body_html);
         html_lit(b, "</div>\n<p class=\"meta\">");
-        snprintf(text, sizeof(text), _n("%d report", "%d reports", (unsigned long)it->reports),
-                 it->reports);
-        html_text(b, text);
+        html_textf(req, _n("%d report", "%d reports", (unsigned long)it->reports), it->reports);
         html_lit(b, ": ");
         reason_summary(req, it);
         html_lit(b, "</p>\n<ul class=\"plain-list reports\">\n");

@@ -7,8 +7,6 @@
 #include "model/notification.h"
 #include "web/layout.h"
 
-#include <stdio.h>
-
 enum { NOTIFICATIONS_SHOWN = 100 };
 
 static void target_link(struct buf *b, const struct notification *n)
@@ -54,31 +52,32 @@ int web_notifications(struct request *req)
         html_lit(b, "<ul class=\"notifications\">\n");
         for (int i = 0; i < n; i++) {
                 const struct notification *x = &ns[i];
-                char text[400];
+                const char *text;
                 const char *who = *x->actor_name ? x->actor_name : _("Someone");
                 switch (x->kind) {
                 case NOTE_REPLY:
-                        snprintf(text, sizeof(text), _("%s replied to your comment on “%s”"), who,
-                                 x->episode_title);
+                        text = arena_printf(req->arena, _("%s replied to your comment on “%s”"),
+                                            who, x->episode_title);
                         break;
                 case NOTE_MENTION:
-                        snprintf(text, sizeof(text), _("%s mentioned you on “%s”"), who,
-                                 x->episode_title);
+                        text = arena_printf(req->arena, _("%s mentioned you on “%s”"), who,
+                                            x->episode_title);
                         break;
                 case NOTE_REACTION:
                         if (x->count > 1)
-                                snprintf(text, sizeof(text),
-                                         _n("%s and %d other reacted to your comment on “%s”",
-                                            "%s and %d others reacted to your comment on “%s”",
-                                            (unsigned long)(x->count - 1)),
-                                         who, x->count - 1, x->episode_title);
+                                text = arena_printf(
+                                    req->arena,
+                                    _n("%s and %d other reacted to your comment on “%s”",
+                                       "%s and %d others reacted to your comment on “%s”",
+                                       (unsigned long)(x->count - 1)),
+                                    who, x->count - 1, x->episode_title);
                         else
-                                snprintf(text, sizeof(text),
-                                         _("%s reacted to your comment on “%s”"), who,
-                                         x->episode_title);
+                                text = arena_printf(req->arena,
+                                                    _("%s reacted to your comment on “%s”"), who,
+                                                    x->episode_title);
                         break;
                 default:
-                        snprintf(text, sizeof(text), _("New episode: “%s”"), x->episode_title);
+                        text = arena_printf(req->arena, _("New episode: “%s”"), x->episode_title);
                         break;
                 }
                 html_lit(b, "<li class=\"");

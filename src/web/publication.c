@@ -14,7 +14,6 @@
 #include "web/comments.h"
 #include "web/layout.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,12 +137,9 @@ int web_newsletter(struct request *req)
                 }
         }
         int64_t followers = newsletter_follower_count(req->db, n.id);
-        char text[96];
-        snprintf(text, sizeof(text),
-                 _n("%lld follower", "%lld followers", (unsigned long)followers),
-                 (long long)(followers > 0 ? followers : 0));
         html_lit(b, " · ");
-        html_text(b, text);
+        html_textf(req, _n("%lld follower", "%lld followers", (unsigned long)followers),
+                   (long long)(followers > 0 ? followers : 0));
         html_lit(b, "</p>\n<div class=\"description\">");
         html_rendered(b, n.description_html);
         html_lit(b, "</div>\n<div class=\"actions\">");
@@ -180,10 +176,7 @@ int web_newsletter(struct request *req)
                 html_lit(b, "/season/");
                 html_int(b, s->number);
                 html_lit(b, "\">");
-                snprintf(text, sizeof(text), _("Season %d"), s->number);
-                html_text(b, text);
-                html_lit(b, ": ");
-                html_text(b, s->title);
+                html_textf(req, _("Season %d: %s"), s->number, s->title);
                 html_lit(b, "</a></h2>\n");
                 season_status_line(req, s);
                 html_lit(b, "<div class=\"description\">");
@@ -212,9 +205,8 @@ int web_newsletter(struct request *req)
                                 html_lit(b, "/season/");
                                 html_int(b, s->number);
                                 html_lit(b, "\">");
-                                snprintf(text, sizeof(text), _("All %d episodes of season %d"),
-                                         s->episodes, s->number);
-                                html_text(b, text);
+                                html_textf(req, _("All %d episodes of season %d"), s->episodes,
+                                           s->number);
                                 html_lit(b, " →</a></p>\n");
                         }
                 }
@@ -246,8 +238,7 @@ int web_season(struct request *req)
         int neps = episode_list_season(req->db, req->arena, s.id, now, &eps);
         if (neps < 0)
                 return req_fail(req, 503, "The database is not available.");
-        char title[256];
-        snprintf(title, sizeof(title), _("Season %d: %s"), s.number, s.title);
+        const char *title = arena_printf(req->arena, _("Season %d: %s"), s.number, s.title);
         struct page_meta meta = {
             .title = title,
             .description = s.description,
@@ -406,12 +397,9 @@ int web_episode(struct request *req)
                 html_time(req, e.publish_at);
         else
                 html_date(req, e.publish_at);
-        char text[96];
         html_lit(b, " · ");
-        snprintf(text, sizeof(text),
-                 _n("%d min read", "%d min read", (unsigned long)e.reading_minutes),
-                 e.reading_minutes);
-        html_text(b, text);
+        html_textf(req, _n("%d min read", "%d min read", (unsigned long)e.reading_minutes),
+                   e.reading_minutes);
         if (live && e.updated_at > e.publish_at + 3600) {
                 html_lit(b, " · ");
                 html_text(b, _("updated"));
@@ -490,8 +478,7 @@ int web_episode(struct request *req)
                 html_lit(b, "<p><a href=\"/@");
                 html_url_arg(b, e.author_handle);
                 html_lit(b, "\">");
-                snprintf(text, sizeof(text), _("All episodes by %s"), e.author_name);
-                html_text(b, text);
+                html_textf(req, _("All episodes by %s"), e.author_name);
                 html_lit(b, "</a></p>\n</section>\n");
         }
         return page_end(req, 200);
