@@ -298,8 +298,8 @@ static int season_page(struct request *req, int status, const struct newsletter 
         }
         html_lit(b, "\">\n");
         form_csrf(req);
-        form_input(req, _("Number"), "number", "number", v->number, NULL, 3,
-                   error_for(req, p, "number"));
+        form_number(req, _("Number"), "number", v->number, 1, KD_MAX_SEASONS,
+                    error_for(req, p, "number"));
         form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
                    error_for(req, p, "title"));
         form_textarea(req, _("Description"), "description", v->description, 4, KD_DESCRIPTION_MAX,
@@ -317,8 +317,8 @@ static int season_page(struct request *req, int status, const struct newsletter 
         };
         form_select(req, _("Day of the week (weekly)"), "weekday", weekdays, 7, v->weekday,
                     error_for(req, p, "weekday"));
-        form_input(req, _("Every how many days (every few days)"), "every_days", "number",
-                   v->every_days, NULL, 3, error_for(req, p, "every_days"));
+        form_number(req, _("Every how many days (every few days)"), "every_days", v->every_days, 1,
+                    365, error_for(req, p, "every_days"));
         const struct form_option statuses[] = {
             {"planned", _("Planned")},
             {"airing", _("Airing")},
@@ -552,8 +552,8 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_text(b, _("Add a season"));
                 html_lit(b, "</a></p>\n");
         }
-        form_input(req, _("Episode number (empty: the next one)"), "number", "number", v->number,
-                   NULL, 4, error_for(req, p, "number"));
+        form_number(req, _("Episode number (empty: the next one)"), "number", v->number, 1,
+                    KD_MAX_EPISODE_NUMBER, error_for(req, p, "number"));
         form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
                    error_for(req, p, "title"));
         form_input(req, _("Subtitle"), "subtitle", "text", v->subtitle, NULL, KD_SUBTITLE_MAX,

@@ -308,6 +308,30 @@ static void field_close(struct buf *b, const char *name, const char *error, cons
         html_lit(b, "</div>\n");
 }
 
+void form_number(struct request *req, const char *label, const char *name, const char *value,
+                 int min, int max, const char *error)
+{
+        struct buf *b = &req->resp.body;
+        field_open(b, label, name);
+        html_lit(b, "<input id=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\" type=\"number\" inputmode=\"numeric\" min=\"");
+        html_int(b, min);
+        html_lit(b, "\" max=\"");
+        html_int(b, max);
+        html_lit(b, "\"");
+        if (value && *value) {
+                html_lit(b, " value=\"");
+                html_attr(b, value);
+                html_lit(b, "\"");
+        }
+        field_error_attrs(b, name, error, NULL);
+        html_lit(b, ">\n");
+        field_close(b, name, error, NULL);
+}
+
 void form_textarea(struct request *req, const char *label, const char *name, const char *value,
                    int rows, int maxlength, const char *hint, const char *error)
 {

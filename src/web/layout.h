@@ -41,6 +41,10 @@ void form_csrf(struct request *req);
  * error message to show under it (NULL for none). */
 void form_input(struct request *req, const char *label, const char *name, const char *type,
                 const char *value, const char *autocomplete, int maxlength, const char *error);
+/* A labelled <input type="number"> bounded by min and max (maxlength does not apply to
+ * numbers); value may be NULL or "" for an empty field, error as for form_input. */
+void form_number(struct request *req, const char *label, const char *name, const char *value,
+                 int min, int max, const char *error);
 /* A labelled textarea; hint (translated, may be NULL) is shown under the label. */
 void form_textarea(struct request *req, const char *label, const char *name, const char *value,
                    int rows, int maxlength, const char *hint, const char *error);

@@ -270,6 +270,11 @@ int web_season(struct request *req)
                 html_text(b, _("Edit season"));
                 html_lit(b, "</a></p>\n");
         }
+        /* The cards' titles are h3: they sit under this h2, so the outline skips no level. */
+        html_lit(b, "<section class=\"season-episodes\" aria-labelledby=\"episodes-h\">\n"
+                    "<h2 id=\"episodes-h\">");
+        html_text(b, _("Episodes"));
+        html_lit(b, "</h2>\n");
         if (neps == 0) {
                 html_lit(b, "<p class=\"empty\">");
                 html_text(b, _("No episodes yet."));
@@ -277,6 +282,7 @@ int web_season(struct request *req)
         }
         for (int i = 0; i < neps; i++)
                 card_episode(req, &eps[i], CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+        html_lit(b, "</section>\n");
         return page_end(req, 200);
 }
 
