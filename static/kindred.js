@@ -428,6 +428,20 @@
     return mark;
   }
 
+  /* The block around node (a paragraph, list item, heading…) inside root, or root. */
+  function blockOf(node, root) {
+    for (let el = node.parentElement; el && el !== root; el = el.parentElement) {
+      if (BLOCKS.has(el.tagName))
+        return el;
+    }
+    return root;
+  }
+
+  /* Marks each quoted passage where it is and puts its count badge at the end of the passage's
+   * block. Browsers look for a quote link's text fragment (prefix, passage, suffix) inside one
+   * block, in the DOM text, after this script has run: a badge's digits between those words
+   * would break the match, while the <mark>s (which only split text nodes) do not. At the end of
+   * the block the badge follows every word a link can name. */
   function markPassages() {
     const body = document.querySelector('.episode .body');
     const items = document.querySelectorAll('.passage-list li[data-exact]');
@@ -449,7 +463,7 @@
       link.href = '#' + first;
       link.textContent = String(count);
       link.setAttribute('aria-label', TEXT.passageCount(count));
-      mark.after(link);
+      blockOf(mark, body).append(link);
     }
   }
 

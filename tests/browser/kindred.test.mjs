@@ -312,8 +312,10 @@ async function passageMark(page, id) {
       text: marks.map((m) => m.textContent).join(''),
       marks: marks.length,
       inBlockquote: marks.length > 0 && marks.every((m) => m.closest('blockquote') !== null),
+      // the badge ends the block (paragraph, list item) of the passage's last mark
       badge: badge && { text: badge.textContent, label: badge.getAttribute('aria-label'),
-        afterLastMark: badge.previousElementSibling === marks[marks.length - 1] },
+        endsBlock: marks.length > 0 && badge.parentElement.contains(marks[marks.length - 1]) &&
+          badge.parentElement.lastChild === badge },
     };
   }, id);
 }
@@ -337,6 +339,185 @@ async function waitForCount(page, form, kind, count) {
 }
 
 const EPISODE_REACTIONS = 'form.reactions[data-target="episode"]';
+
+// ------------------------------------------------------------------ quote links (text fragments)
+
+// A quote links back with a URL text fragment (#:~:text=…). Chromium scrolls to the match and
+// paints it with its own ::target-text colours; nothing in the DOM records the match (no
+// selection, no :target), so these helpers look at where the passage is and at the pixels.
+const TARGET_TEXT_BACKGROUND = [233, 210, 253]; // Chromium's default ::target-text background
+
+/* Every text-fragment link on the demo's episode pages (from the sitemap), without repeats. */
+async function quoteLinks(page) {
+  await page.goto('/sitemap.xml');
+  const episodes = (await page.content()).match(/\/n\/[a-z0-9-]+\/(?!season\/)[a-z0-9-]+(?=<\/loc>)/g) || [];
+  const links = new Set();
+  for (const episode of episodes) {
+    await page.goto(episode);
+    for (const href of await page.$$eval('a[href*="#:~:text="]', (as) => as.map((a) => a.getAttribute('href'))))
+      links.add(href);
+  }
+  return [...links];
+}
+
+/* The words a fragment starts with (its textStart) and its prefix ('' without one). */
+function fragmentStart(href) {
+  const terms = href.split('#:~:text=')[1].split(',').map(decodeURIComponent);
+  return terms[0].endsWith('-') && terms.length > 1
+    ? { prefix: terms[0].slice(0, -1), words: terms[1] } : { prefix: '', words: terms[0] };
+}
+
+/* The viewport rectangles of the first occurrence of words (after prefix, when given) in the
+ * episode body, with case and whitespace ignored as browsers do, or null. Works with
+ * JavaScript off too: evaluate runs in Playwright's own world. */
+async function passageRects(page, { prefix, words }) {
+  return page.evaluate(({ prefix, words }) => {
+    const body = document.querySelector('.episode .body');
+    // no filter callback: with JavaScript off the page cannot run one
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    let text = '';
+    const at = []; // [node, offset] of each character of text
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement.closest('.passage-count'))
+        continue; // the script's count badges
+      for (let i = 0; i < n.data.length; i++) {
+        const space = /\s/.test(n.data[i]);
+        if (space && (text === '' || text.endsWith(' ')))
+          continue;
+        text += space ? ' ' : n.data[i].toLowerCase();
+        at.push([n, i]);
+      }
+    }
+    const norm = (s) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+    const needle = norm(words);
+    let i = -1;
+    for (const before of prefix ? [norm(prefix) + ' ', norm(prefix)] : ['']) {
+      const j = text.indexOf(before + needle);
+      if (j >= 0) {
+        i = j + before.length;
+        break;
+      }
+    }
+    if (i < 0)
+      return null;
+    const range = document.createRange();
+    range.setStart(at[i][0], at[i][1]);
+    const [endNode, endOffset] = at[i + needle.length - 1];
+    range.setEnd(endNode, endOffset + 1);
+    return [...range.getClientRects()].filter((r) => r.width > 2 && r.height > 2)
+      .map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
+  }, { prefix, words });
+}
+
+/* How many pixels inside rects of a PNG screenshot have the ::target-text background. The PNG
+ * is decoded by a canvas in a blank page of its own (no CSP there). */
+async function targetTextPixels(decoder, png, rects) {
+  return decoder.evaluate(async ({ b64, rects, colour }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const g = canvas.getContext('2d');
+    g.drawImage(img, 0, 0);
+    let n = 0;
+    for (const r of rects) {
+      const x = Math.max(0, Math.floor(r.x));
+      const y = Math.max(0, Math.floor(r.y));
+      const w = Math.min(img.width - x, Math.ceil(r.width));
+      const h = Math.min(img.height - y, Math.ceil(r.height));
+      if (w <= 0 || h <= 0)
+        continue;
+      const d = g.getImageData(x, y, w, h).data;
+      for (let i = 0; i < d.length; i += 4)
+        n += d[i] === colour[0] && d[i + 1] === colour[1] && d[i + 2] === colour[2] ? 1 : 0;
+    }
+    return n;
+  }, { b64: png.toString('base64'), rects, colour: TARGET_TEXT_BACKGROUND });
+}
+
+/* Opens href in a fresh page of context, as a reader following the link would, and says whether
+ * the passage is in the viewport and painted as the fragment's match. */
+async function followQuoteLink(context, decoder, href, screenshotName) {
+  const page = await newPage(context);
+  try {
+    await page.goto(href);
+    const start = fragmentStart(href);
+    let rects = null;
+    let pixels = 0;
+    // the browser scrolls and paints once the page has loaded: give it a moment
+    for (let tries = 0; tries < 20 && pixels === 0; tries++) {
+      await page.waitForTimeout(tries === 0 ? 100 : 150);
+      rects = await passageRects(page, start);
+      const viewport = page.viewportSize();
+      const visible = (rects || []).filter((r) => r.y >= 0 && r.y + r.height <= viewport.height);
+      if (visible.length)
+        pixels = await targetTextPixels(decoder, await page.screenshot(), visible);
+    }
+    if (pixels > 0 && screenshotName)
+      await page.screenshot({ path: path.join(ARTIFACTS, `${screenshotName}.png`) });
+    noProblems(page);
+    return { found: rects !== null, pixels, words: start.words };
+  } finally {
+    await page.close();
+  }
+}
+
+/* Posts a comment quoting exact with the context a selection would have sent (the hidden
+ * fields the script fills); returns its id. */
+async function postQuote(page, exact, prefix, suffix, body) {
+  await page.goto(EPISODE);
+  await page.fill('#f-quote_exact', exact);
+  await page.evaluate(({ prefix, suffix }) => {
+    document.querySelector('#comment-form input[name="quote_prefix"]').value = prefix;
+    document.querySelector('#comment-form input[name="quote_suffix"]').value = suffix;
+  }, { prefix, suffix });
+  await page.fill('#f-body', body);
+  return postAndLand(page, page.locator('#comment-form button[type="submit"]'));
+}
+
+async function quoteLinksLand() {
+  // A repeated phrase (its link needs the words before it) right after another quoted passage,
+  // whose count badge the script must not put between those words.
+  const liwei = await memberPage('liwei');
+  await postQuote(liwei, 'People share their certainties in a', '', 'second language.',
+    'The whole sentence turns on this half.');
+  const repeated = await postQuote(liwei, 'second language', 'their certainties in a',
+    '. They share', 'And this is where it turns.');
+  const link = await liwei.locator(`#c-${repeated} blockquote.quote a`).getAttribute('href');
+  assert.match(link, /#:~:text=[^,]*certainties%20in%20a-,second%20language$/, link);
+
+  const guest = await browser.newContext({ baseURL: server.base, viewport: { width: 1100, height: 800 } });
+  const decoder = await (await browser.newContext()).newPage();
+  const failures = [];
+  try {
+    const links = await quoteLinks(await newPage(guest));
+    assert.ok(links.length >= 4, `the demo has quote links (${links.length})`);
+    assert.ok(links.includes(link));
+    for (const javaScript of [true, false]) {
+      const context = await browser.newContext({ baseURL: server.base, javaScriptEnabled: javaScript,
+        viewport: { width: 1100, height: 800 } });
+      let landed = 0;
+      for (const href of links) {
+        const shot = href === link ? `quote-link-landed-${javaScript ? 'js' : 'nojs'}` : null;
+        const r = await followQuoteLink(context, decoder, href, shot);
+        if (r.found && r.pixels > 50)
+          landed++;
+        else
+          failures.push(`${javaScript ? 'with' : 'without'} JavaScript: ${href} (words "${r.words}"${r.found ? '' : ' not in the body'}, ${r.pixels} highlighted pixels in view)`);
+      }
+      console.log(`    quote links landing with JavaScript ${javaScript ? 'on' : 'off'}: ${landed} of ${links.length}`);
+      for (const f of failures)
+        console.log(`    not landing ${f}`);
+      await context.close();
+    }
+  } finally {
+    await decoder.context().close();
+    await guest.close();
+  }
+  assert.deepEqual(failures, [], 'every quote link scrolls to its passage and highlights it');
+}
 
 // ------------------------------------------------------------------ the tests
 
@@ -366,7 +547,7 @@ test('quote_a_passage_selected_with_the_mouse', async () => {
   const mark = await passageMark(page, id);
   assert.equal(mark.text, 'meetings. Anyone could say');
   assert.equal(mark.marks, 2, 'one mark inside <strong>, one after it');
-  assert.deepEqual(mark.badge, { text: '1', label: '1 comment on this passage', afterLastMark: true });
+  assert.deepEqual(mark.badge, { text: '1', label: '1 comment on this passage', endsBlock: true });
   noProblems(page);
   await screenshot(page, 'episode-quoted-passage');
 
@@ -572,6 +753,8 @@ test('guests_see_marked_passages_but_no_quote_button', async () => {
     await context.close();
   }
 });
+
+test('quote_links_land_on_the_passage', quoteLinksLand);
 
 test('too_many_reactions_says_so_in_place', async () => {
   const page = await memberPage('june');
