@@ -278,7 +278,9 @@ static int settings_page(struct request *req, int status, const struct member_in
                    KD_HEADLINE_MAX, field_error(req, p, "headline"));
         html_lit(b, "<div class=\"field\">\n<label for=\"f-bio\">");
         html_text(b, _("About you"));
-        html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\" maxlength=\"2000\">");
+        html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\"");
+        html_maxlength(b, KD_BIO_MAX);
+        html_lit(b, ">");
         html_text(b, in->bio);
         html_lit(b, "</textarea>\n");
         if (field_error(req, p, "bio")) {

@@ -222,9 +222,9 @@ static void comment_actions(struct thread *t, const struct comment *c)
                 html_textf(req, _("Reply to %s"), c->author_name);
                 html_lit(b, "</label><textarea id=\"reply-");
                 html_int(b, c->id);
-                html_lit(b, "\" name=\"body\" rows=\"3\" required maxlength=\"");
-                html_int(b, KD_COMMENT_MAX_CHARS);
-                html_lit(b, "\"></textarea><button type=\"submit\">");
+                html_lit(b, "\" name=\"body\" rows=\"3\" required");
+                html_maxlength(b, KD_COMMENT_MAX_CHARS);
+                html_lit(b, "></textarea><button type=\"submit\">");
                 html_text(b, _("Post reply"));
                 html_lit(b, "</button></form></details>\n");
         }

@@ -220,6 +220,15 @@ void form_csrf(struct request *req)
         html_lit(b, "\">");
 }
 
+void html_maxlength(struct buf *b, int max_chars)
+{
+        if (max_chars <= 0)
+                return;
+        html_lit(b, " maxlength=\"");
+        html_int(b, 2 * (int64_t)max_chars);
+        html_lit(b, "\"");
+}
+
 void form_input(struct request *req, const char *label, const char *name, const char *type,
                 const char *value, const char *autocomplete, int maxlength, const char *error)
 {
@@ -245,11 +254,7 @@ void form_input(struct request *req, const char *label, const char *name, const 
                 html_attr(b, autocomplete);
                 html_lit(b, "\"");
         }
-        if (maxlength > 0) {
-                html_lit(b, " maxlength=\"");
-                html_int(b, maxlength);
-                html_lit(b, "\"");
-        }
+        html_maxlength(b, maxlength);
         if (error) {
                 html_lit(b, " aria-invalid=\"true\" aria-describedby=\"e-");
                 html_attr(b, name);
@@ -344,11 +349,7 @@ void form_textarea(struct request *req, const char *label, const char *name, con
         html_lit(b, "\" rows=\"");
         html_int(b, rows);
         html_lit(b, "\"");
-        if (maxlength > 0) {
-                html_lit(b, " maxlength=\"");
-                html_int(b, maxlength);
-                html_lit(b, "\"");
-        }
+        html_maxlength(b, maxlength);
         field_error_attrs(b, name, error, hint);
         html_lit(b, ">");
         /* A newline right after <textarea> is dropped by parsers; write one so a value that

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct buf;
 struct request;
 
 /* What a page tells browsers, search engines and link previews about itself. Everything is
@@ -37,10 +38,16 @@ int page_end(struct request *req, int status);
 /* A hidden input carrying the CSRF token; every POST form writes one. */
 void form_csrf(struct request *req);
 /* A labelled text input: label (translated text), name, type ("text", "email", "password"),
- * current value (may be NULL), autocomplete token, maxlength in characters (0 for none), and an
- * error message to show under it (NULL for none). */
+ * current value (may be NULL), autocomplete token, the server's limit in code points (0 for
+ * none; written as html_maxlength does), and an error message to show under it (NULL for
+ * none). */
 void form_input(struct request *req, const char *label, const char *name, const char *type,
                 const char *value, const char *autocomplete, int maxlength, const char *error);
+/* Writes ` maxlength="N"` for a field of at most max_chars code points (the server's limit).
+ * Browsers count maxlength in UTF-16 code units, two for a code point outside the Basic
+ * Multilingual Plane (most emoji), so N is twice the limit: any text the server accepts can be
+ * typed, and the server explains a text that is too long. */
+void html_maxlength(struct buf *b, int max_chars);
 /* A labelled <input type="number"> bounded by min and max (maxlength does not apply to
  * numbers); value may be NULL or "" for an empty field, error as for form_input. */
 void form_number(struct request *req, const char *label, const char *name, const char *value,

@@ -247,6 +247,42 @@ static void shows_in(const struct page *p, const char *before, enum field f, con
         free(want);
 }
 
+/* UTF-16 code units of s: what a browser's maxlength counts (two for a code point outside the
+ * Basic Multilingual Plane, such as most emoji). */
+static size_t utf16_units(const char *s)
+{
+        size_t n = 0;
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+                if ((*c & 0xC0) != 0x80)
+                        n += *c >= 0xF0 ? 2 : 1;
+        return n;
+}
+
+/* A browser lets field f's text, at its limit, be typed into every control named name on the
+ * page: their maxlength, if any, is not below the text's length in UTF-16 code units. */
+static void fits(const struct page *p, const char *name, enum field f)
+{
+        char needle[96];
+        snprintf(needle, sizeof(needle), "name=\"%s\"", name);
+        const char *at = strstr(p->r.body, needle);
+        if (!at)
+                fail_msg("%s %s: no form control named %s", p->who, p->path, name);
+        for (; at; at = strstr(at + 1, needle)) {
+                const char *tag = at, *end = strchr(at, '>');
+                while (tag > p->r.body && *tag != '<')
+                        tag--;
+                const char *attr = strstr(tag, " maxlength=\"");
+                if (!attr || !end || attr > end)
+                        continue;
+                long max = strtol(attr + 12, NULL, 10);
+                size_t units = utf16_units(texts[f].raw);
+                if (units > (size_t)max)
+                        fail_msg("%s %s: %s has maxlength=\"%ld\", but %s at its limit is %zu "
+                                 "UTF-16 code units: a browser would not let it be typed",
+                                 p->who, p->path, name, max, fields[f].name, units);
+        }
+}
+
 static void collect_strings(const json_t *v, FILE *out)
 {
         if (json_is_string(v)) {
@@ -617,6 +653,14 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         shows_in(&p, "value=\"", SAM_NAME, "\"");
         shows_in(&p, "value=\"", SAM_HEADLINE, "\"");
         shows_in(&p, "", SAM_BIO, "</textarea>");
+        fits(&p, "display_name", SAM_NAME);
+        fits(&p, "headline", SAM_HEADLINE);
+        fits(&p, "bio", SAM_BIO);
+        resp_free(&p.r);
+
+        fetch(&p, NULL, "a guest", "/signup");
+        fits(&p, "display_name", SAM_NAME);
+        fits(&p, "headline", SAM_HEADLINE);
         resp_free(&p.r);
 
         fetch(&p, sam, "sam", "/notifications");
@@ -632,6 +676,20 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         fetch(&p, mira, "mira", EP_PATH);
         shows_in(&p, "Reply to ", SAM_NAME, "</label>");
         shows_in(&p, "Reply to ", MIRA_NAME, "</label>");
+        fits(&p, "body", COMMENT);
+        resp_free(&p.r);
+
+        char path[128];
+        snprintf(path, sizeof(path), "/comments/%ld/edit", comment_id);
+        fetch(&p, mira, "mira", path);
+        shows_in(&p, "", COMMENT, "</textarea>");
+        fits(&p, "body", COMMENT);
+        resp_free(&p.r);
+
+        snprintf(path, sizeof(path), "/comments/%ld/report", comment_id);
+        fetch(&p, sam, "sam", path);
+        shows_in(&p, "<p>", COMMENT, "</p>");
+        fits(&p, "note", REPORT_NOTE);
         resp_free(&p.r);
 
         fetch(&p, sam, "sam", "/api/v1/me");
@@ -639,7 +697,6 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         json_shows(&p, me, 1);
         resp_free(&p.r);
 
-        char path[128];
         snprintf(path, sizeof(path), "/api/v1/episodes/%ld/comments", episode_id);
         fetch(&p, NULL, "a guest", path);
         const enum field conversation[] = {COMMENT, REPLY, MIRA_NAME, SAM_NAME};
@@ -654,7 +711,6 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         shows(&p, SAM_NAME);
         shows(&p, EP_TITLE);
         resp_free(&p.r);
-        (void)comment_id;
 
         struct jar admin;
         login_as(&admin, "admin");
@@ -675,6 +731,8 @@ static void check_editor_pages(const struct jar *mira, long episode_id)
         fetch(&p, mira, "mira", "/write/n/" SLUG);
         shows_in(&p, "value=\"", NL_TITLE, "\"");
         shows_in(&p, "", NL_DESCRIPTION, "</textarea>");
+        fits(&p, "title", NL_TITLE);
+        fits(&p, "description", NL_DESCRIPTION);
         shows_in(&p, "Season 1: ", SEASON_TITLE, "</a></li>");
         resp_free(&p.r);
 
@@ -683,6 +741,8 @@ static void check_editor_pages(const struct jar *mira, long episode_id)
         shows_in(&p, "<h1>Season 1: ", SEASON_TITLE, "</h1>");
         shows_in(&p, "value=\"", SEASON_TITLE, "\"");
         shows_in(&p, "", SEASON_DESCRIPTION, "</textarea>");
+        fits(&p, "title", SEASON_TITLE);
+        fits(&p, "description", SEASON_DESCRIPTION);
         shows(&p, NL_TITLE);
         resp_free(&p.r);
 
@@ -695,6 +755,11 @@ static void check_editor_pages(const struct jar *mira, long episode_id)
         shows_in(&p, "value=\"", COVER_CREDIT, "\"");
         shows_in(&p, "", COVER_ALT, "</textarea>");
         shows_in(&p, "", EP_BODY, "</textarea>");
+        fits(&p, "title", EP_TITLE);
+        fits(&p, "subtitle", EP_SUBTITLE);
+        fits(&p, "teaser", EP_TEASER);
+        fits(&p, "cover_alt", COVER_ALT);
+        fits(&p, "cover_credit", COVER_CREDIT);
         shows_in(&p, "Season 1: ", SEASON_TITLE, "</option>");
         resp_free(&p.r);
 
