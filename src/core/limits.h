@@ -18,19 +18,22 @@
 #define KD_CONNECTION_TIMEOUT_S 30 /* idle keep-alive or slow client: closed after this */
 #define KD_PER_IP_CONNECTIONS   64 /* concurrent connections from one address */
 #define KD_CONNECTION_MEMORY                                                                       \
-        (64 * 1024)               /* libmicrohttpd pool per connection (headers live here)         \
-                                   */
-#define KD_MAX_CONNECTIONS 4096   /* default ceiling of open connections (KINDRED_MAX_CONNECTIONS) \
+        (64 * 1024) /* libmicrohttpd pool per connection (headers live here)                       \
+                     */
+#define KD_MAX_CONNECTIONS                                                                         \
+        4096                      /* default ceiling of open connections (KINDRED_MAX_CONNECTIONS) \
                                    */
 #define KD_FD_RESERVE         256 /* file descriptors kept beside connections (database, files) */
 #define KD_HEAD_DEADLINE_S    10  /* first byte of a request head to its last; slower: closed */
 #define KD_BODY_DEADLINE_S    30  /* end of the head to the end of a body up to 1 MiB */
 #define KD_UPLOAD_DEADLINE_S  300 /* the same for a larger body (an author's image upload) */
-#define KD_SHED_IDLE_AFTER_MS 500 /* under pressure: idle keep-alives older than this are shed */
-#define KD_SHED_HEAD_AFTER_MS 1000 /* under pressure: unfinished heads older than this are shed */
+#define KD_SHED_IDLE_AFTER_MS 250 /* under pressure: idle keep-alives older than this are shed */
+#define KD_SHED_HEAD_AFTER_MS 250 /* under pressure: unfinished heads older than this are shed */
 #define KD_HEALTH_MIN_FREE_BYTES                                                                   \
         (64LL * 1024 * 1024) /* /healthz fails below this much free disk for the data folder */
-#define KD_SWEEP_INTERVAL_MS  200  /* how often deadlines and pressure are checked */
+#define KD_SHED_BODY_AFTER_MS 2000 /* under pressure: bodies still arriving after this are shed */
+#define KD_SHED_FAIR_SHARE    8    /* under pressure: waiting connections one address keeps */
+#define KD_SWEEP_INTERVAL_MS  100  /* how often deadlines and pressure are checked */
 
 /* Accounts */
 #define KD_HANDLE_MIN_CHARS     2

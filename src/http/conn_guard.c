@@ -29,6 +29,7 @@ struct conn_slot {
         atomic_bool upload;             /* the body is larger than a form's: a longer deadline */
         atomic_bool busy;               /* a request is with the application or being sent */
         bool cut;                       /* shut down by the sweeper; guarded by the lock */
+        unsigned char addr[16];         /* the peer's address (IPv4 mapped into IPv6 form) */
         struct conn_slot *prev, *next;  /* the registry; guarded by the lock */
 };
 
@@ -151,6 +152,16 @@ struct conn_slot *conn_guard_opened(int fd)
         struct conn_slot *s = xcalloc(1, sizeof(*s));
         s->fd = fd;
         wire_scan_init(&s->scan);
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+                if (ss.ss_family == AF_INET) {
+                        s->addr[10] = s->addr[11] = 0xff;
+                        memcpy(s->addr + 12, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+                } else if (ss.ss_family == AF_INET6) {
+                        memcpy(s->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+                }
+        }
         atomic_init(&s->idle_since_us, time_mono_us());
         pthread_mutex_lock(&g.lock);
         s->next = g.list;
@@ -216,17 +227,34 @@ static void cut(struct conn_slot *s)
 struct candidate {
         struct conn_slot *slot;
         uint64_t since;
-        bool idle;
+        bool idle;    /* an idle keep-alive (else an unfinished head or body) */
+        bool crowded; /* its address holds more than a fair share of connections */
+        bool old;     /* waiting longer than the shedding thresholds */
 };
 
-static int oldest_first(const void *a, const void *b)
+static int by_address(const void *a, const void *b)
 {
-        uint64_t x = ((const struct candidate *)a)->since, y = ((const struct candidate *)b)->since;
-        return x < y ? -1 : x > y;
+        const struct conn_slot *x = ((const struct candidate *)a)->slot;
+        const struct conn_slot *y = ((const struct candidate *)b)->slot;
+        return memcmp(x->addr, y->addr, sizeof(x->addr));
 }
 
-/* Under pressure: shed idle keep-alives and unfinished heads, oldest first, down to half the
- * ceiling. Connections with a request being served are never candidates. */
+/* Crowded addresses first, then the longest waiting. */
+static int shed_order(const void *a, const void *b)
+{
+        const struct candidate *x = a, *y = b;
+        if (x->crowded != y->crowded)
+                return x->crowded ? -1 : 1;
+        return x->since < y->since ? -1 : x->since > y->since;
+}
+
+/* Under pressure (over half the ceiling open): shed, down to a quarter of the ceiling,
+ * - every waiting connection of an address that holds more than a fair share (a flood from a
+ *   few addresses goes first, however young its connections), then
+ * - idle keep-alives, unfinished heads and bodies still arriving after a moment, oldest first.
+ * The headroom matters: at the ceiling itself new connections wait in the kernel's accept queue
+ * behind the attacker's, so the aim is never to reach it. A connection whose request has all
+ * arrived (it is being answered) is never a candidate: readers are served first. */
 static void shed(uint64_t now, unsigned *idle, unsigned *slow)
 {
         struct candidate *c = malloc(sizeof(*c) * (g.open ? g.open : 1));
@@ -234,16 +262,42 @@ static void shed(uint64_t now, unsigned *idle, unsigned *slow)
                 return;
         size_t n = 0;
         for (struct conn_slot *s = g.list; s; s = s->next) {
-                if (s->cut || atomic_load(&s->busy))
+                if (s->cut)
                         continue;
                 uint64_t i = atomic_load(&s->idle_since_us), h = atomic_load(&s->head_since_us);
-                if (i && now - i >= (uint64_t)KD_SHED_IDLE_AFTER_MS * 1000)
-                        c[n++] = (struct candidate){s, i, true};
-                else if (h && now - h >= (uint64_t)KD_SHED_HEAD_AFTER_MS * 1000)
-                        c[n++] = (struct candidate){s, h, false};
+                uint64_t b = atomic_load(&s->body_since_us);
+                struct candidate k = {s, 0, false, false, false};
+                if (i && !atomic_load(&s->busy)) {
+                        k.since = i;
+                        k.idle = true;
+                        k.old = now - i >= (uint64_t)KD_SHED_IDLE_AFTER_MS * 1000;
+                } else if (h) {
+                        k.since = h;
+                        k.old = now - h >= (uint64_t)KD_SHED_HEAD_AFTER_MS * 1000;
+                } else if (b) {
+                        k.since = b;
+                        k.old = now - b >= (uint64_t)KD_SHED_BODY_AFTER_MS * 1000;
+                } else {
+                        continue; /* being answered */
+                }
+                c[n++] = k;
         }
-        qsort(c, n, sizeof(*c), oldest_first);
-        for (size_t k = 0; k < n && g.open - g.cut_pending > g.ceiling / 2; k++) {
+        if (g.limits.fair_share_by_address) {
+                qsort(c, n, sizeof(*c), by_address);
+                for (size_t run = 0; run < n;) {
+                        size_t end = run + 1;
+                        while (end < n && by_address(&c[run], &c[end]) == 0)
+                                end++;
+                        if (end - run > KD_SHED_FAIR_SHARE)
+                                for (size_t k = run; k < end; k++)
+                                        c[k].crowded = true;
+                        run = end;
+                }
+        }
+        qsort(c, n, sizeof(*c), shed_order);
+        for (size_t k = 0; k < n && g.open - g.cut_pending > g.ceiling / 4; k++) {
+                if (!c[k].crowded && !c[k].old)
+                        continue;
                 cut(c[k].slot);
                 ++*(c[k].idle ? idle : slow);
         }
@@ -276,7 +330,7 @@ static void *sweeper_main(void *arg)
                 }
                 if (g.open > peak)
                         peak = g.open;
-                if (g.open - g.cut_pending > g.ceiling / 4 * 3)
+                if (g.open - g.cut_pending > g.ceiling / 2)
                         shed(now, &idle, &slow);
                 unsigned open = g.open;
                 pthread_mutex_unlock(&g.lock);
@@ -288,7 +342,7 @@ static void *sweeper_main(void *arg)
                         if (idle || slow)
                                 log_warn("connections: under pressure (%u open at the peak, "
                                          "ceiling %u): shed %u idle and %u with an unfinished "
-                                         "head",
+                                         "head or body",
                                          peak, g.ceiling, idle, slow);
                         atomic_fetch_add(&g.cut_slow_head, heads);
                         atomic_fetch_add(&g.cut_slow_body, bodies);

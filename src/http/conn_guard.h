@@ -5,9 +5,10 @@
  *   a refused shape is answered (400, 414, 431, 501, 505) and the connection closed.
  * - Deadlines for the whole request head and the whole body, not only for idle time: a client
  *   that trickles a line every few seconds is cut off all the same.
- * - A deliberate connection ceiling, with the file-descriptor limit raised to match. Past three
- *   quarters of it, idle keep-alive connections and unfinished heads are shed, oldest first,
- *   so that readers being served are never starved; the log says so.
+ * - A deliberate connection ceiling, with the file-descriptor limit raised to match. Past half
+ *   of it, connections waiting on a client are shed (first those of addresses holding more than
+ *   a fair share, then idle keep-alives and unfinished requests, oldest first), so that
+ *   readers being served are never starved; the log says so.
  *
  * How it sees the bytes: libmicrohttpd reads sockets with recv(); this module defines recv()
  * in the executable, which the dynamic linker prefers for libmicrohttpd's calls, inspects what
@@ -25,6 +26,9 @@ struct conn_guard_limits {
         unsigned head_deadline_s;   /* first byte of a request head to its end */
         unsigned body_deadline_s;   /* end of the head to the end of a body up to 1 MiB */
         unsigned upload_deadline_s; /* the same for a larger (upload) body */
+        /* Under pressure, shed first from addresses holding many connections. Off behind a
+         * proxy, where every connection comes from the proxy's address. */
+        bool fair_share_by_address;
 };
 
 /* Raises the file-descriptor limit, starts the sweeper thread, and returns the ceiling to give

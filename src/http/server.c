@@ -12,6 +12,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -259,6 +261,30 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         *con_cls = NULL;
 }
 
+/* libmicrohttpd's own messages, through our log, at most a few a second: under a flood of cut
+ * connections it would otherwise write one line for each. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+        (void)cls;
+        static _Atomic int64_t second;
+        static atomic_uint in_second, dropped;
+        int64_t now = time_now();
+        if (atomic_exchange(&second, now) != now) {
+                unsigned n = atomic_exchange(&dropped, 0);
+                atomic_store(&in_second, 0);
+                if (n)
+                        log_warn("libmicrohttpd: %u more messages not shown", n);
+        }
+        if (atomic_fetch_add(&in_second, 1) >= 5) {
+                atomic_fetch_add(&dropped, 1);
+                return;
+        }
+        char line[512];
+        vsnprintf(line, sizeof(line), fmt, ap);
+        line[strcspn(line, "\n")] = '\0';
+        log_warn("libmicrohttpd: %s", line);
+}
+
 /* libmicrohttpd's connection notifications go to the connection guard. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
@@ -337,6 +363,7 @@ struct http_server *http_server_start(const struct http_server_options *opts)
             .head_deadline_s = KD_HEAD_DEADLINE_S,
             .body_deadline_s = KD_BODY_DEADLINE_S,
             .upload_deadline_s = KD_UPLOAD_DEADLINE_S,
+            .fair_share_by_address = !opts->trust_forwarded_for,
         };
         unsigned ceiling = conn_guard_start(&limits);
         if (!ceiling) {
@@ -357,8 +384,8 @@ struct http_server *http_server_start(const struct http_server_options *opts)
             (unsigned)KD_CONNECTION_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
             MHD_OPTION_CONNECTION_LIMIT, ceiling, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
             (size_t)KD_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-            MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+            NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
         if (!s->daemon) {
                 conn_guard_stop();
                 log_error("server: cannot listen on %s (in use, or not an address of this "

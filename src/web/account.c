@@ -196,11 +196,21 @@ int web_login(struct request *req)
 {
         const char *login = req_param(req, "login");
         const char *password = req_param(req, "password");
+        /* Failures count per account, whichever name it was given by (handle or email), and
+         * per address. A name that is no account still gets a ladder of its own. */
         char handle_key[96], ip_key[80];
-        size_t i = 0;
-        for (; login[i] && i < 64; i++)
-                handle_key[i] = (char)tolower((unsigned char)login[i]);
-        handle_key[i] = '\0';
+        int64_t member_id = member_id_for_login(req->db, login);
+        if (member_id < 0)
+                return req_fail(req, 503, "Could not check the password. Try again shortly.");
+        if (member_id > 0) {
+                snprintf(handle_key, sizeof(handle_key), "member:%lld", (long long)member_id);
+        } else {
+                size_t i = 0;
+                memcpy(handle_key, "name:", 5); /* never equal to a "member:" key */
+                for (; login[i] && i < 64; i++)
+                        handle_key[5 + i] = (char)tolower((unsigned char)login[i]);
+                handle_key[5 + i] = '\0';
+        }
         snprintf(ip_key, sizeof(ip_key), "ip:%s", req->client_ip);
         int64_t now = time_now();
 
