@@ -807,7 +807,13 @@ int mdr_render(const char *src, size_t len, enum mdr_mode mode, struct mdr_resul
                 out->error_message = "The text is not valid UTF-8.";
                 return -1;
         }
-        struct renderer r = {.mode = mode, .doc = src, .doc_len = len, .out = out};
+        /* md4c 0.4.8 (Debian 12) can read one byte past the end of a document that ends inside
+         * a link destination (found by fuzz/fuzz_markdown.c): give it a terminated copy, so that
+         * byte is always a NUL of ours, whatever buffer the caller passed a slice of. */
+        char *doc = xmalloc(len + 1);
+        memcpy(doc, src, len);
+        doc[len] = '\0';
+        struct renderer r = {.mode = mode, .doc = doc, .doc_len = len, .out = out};
         r.html = &out->html;
         MD_PARSER parser = {
             .abi_version = 0,
@@ -819,7 +825,8 @@ int mdr_render(const char *src, size_t len, enum mdr_mode mode, struct mdr_resul
             .leave_span = leave_span,
             .text = on_text,
         };
-        int rc = md_parse(len ? src : "", (MD_SIZE)len, &parser, &r);
+        int rc = md_parse(doc, (MD_SIZE)len, &parser, &r);
+        free(doc);
         if (rc != 0 && !out->error) {
                 out->error = 1;
                 out->error_message = "The text could not be read.";

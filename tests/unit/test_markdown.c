@@ -423,6 +423,23 @@ static void test_reading_time(void **state)
         buf_free(&md);
 }
 
+/* md4c 0.4.8 reads one byte past a document ending inside a link destination; mdr_render
+ * must only ever read src[0..len), so a slice followed by ')' renders like the string alone. */
+static void test_reads_only_its_slice(void **state)
+{
+        (void)state;
+        char buf[32];
+        memset(buf, ')', sizeof(buf));
+        memcpy(buf, "[x](n/", 6);
+        struct mdr_result a, b;
+        assert_int_equal(mdr_render(buf, 6, MDR_MEMBER, &a), 0);
+        assert_int_equal(mdr_render("[x](n/", 6, MDR_MEMBER, &b), 0);
+        assert_int_equal(a.html.len, b.html.len);
+        assert_memory_equal(a.html.data, b.html.data, a.html.len);
+        mdr_result_free(&a);
+        mdr_result_free(&b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -444,6 +461,7 @@ int main(void)
             cmocka_unit_test(test_limits),
             cmocka_unit_test(test_plain_text),
             cmocka_unit_test(test_reading_time),
+            cmocka_unit_test(test_reads_only_its_slice),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
