@@ -290,7 +290,7 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_text(b, _("About you"));
         html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\"");
         html_maxlength(b, KD_BIO_MAX);
-        html_lit(b, ">");
+        html_lit(b, ">\n"); /* parsers drop a newline right here, so a leading one survives */
         html_text(b, in->bio);
         html_lit(b, "</textarea>\n");
         if (field_error(req, p, "bio")) {
