@@ -117,6 +117,10 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
         struct conn_slot *s = atomic_load_explicit(&g.by_fd[fd], memory_order_acquire);
         if (!s)
                 return n;
+        if (s->scan.state == WIRE_FAILED) { /* answered already: nothing more is read */
+                errno = ECONNRESET;
+                return -1;
+        }
         if (wire_scan_feed(&s->scan, buf, (size_t)n) != 0) {
                 refuse_raw(s);
                 errno = ECONNRESET;

@@ -125,6 +125,9 @@ static int head_done(struct wire_scan *s)
                 return fail(s, 400, "An HTTP/1.1 request needs a Host header.");
         if (s->has_length && s->has_te)
                 return fail(s, 400, "The request has both Content-Length and Transfer-Encoding.");
+        /* HTTP/1.0 has no transfer codings: a peer that sends one frames differently from us. */
+        if (s->has_te && strcmp(s->version, "HTTP/1.0") == 0)
+                return fail(s, 400, "An HTTP/1.0 request cannot use Transfer-Encoding.");
         s->requests++;
         bool chunked = s->chunked;
         uint64_t length = s->length;

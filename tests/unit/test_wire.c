@@ -107,6 +107,7 @@ static void test_transfer_codings(void **state)
         assert_int_equal(VERDICT("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                                  "Transfer-Encoding: chunked\r\n\r\n"),
                          400);
+        assert_int_equal(VERDICT("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
         /* malformed chunk framing */
         assert_int_equal(VERDICT("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                                  "zz\r\n"),
