@@ -379,13 +379,15 @@ struct http_server *http_server_start(const struct http_server_options *opts)
         if (ss.ss_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
         s->daemon = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)KD_CONNECTION_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-            MHD_OPTION_CONNECTION_LIMIT, ceiling, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            (size_t)KD_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-            NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+            flags, 0, NULL, NULL, on_request, s,
+            /* the logger first, so that libmicrohttpd's messages about later options use it */
+            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)KD_CONNECTION_TIMEOUT_S,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_LIMIT, ceiling,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KD_CONNECTION_MEMORY,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
         if (!s->daemon) {
                 conn_guard_stop();
                 log_error("server: cannot listen on %s (in use, or not an address of this "
