@@ -78,6 +78,16 @@ async function startServer() {
 // ------------------------------------------------------------------ a small HTTP client
 
 /* One visitor: a cookie jar and the CSRF token of the last page seen. */
+// Every Set-Cookie of a response. Node 20 has getSetCookie(); Debian 12's Node 18 joins them
+// into one header with ", ", which is split before each "name=" (an Expires date's comma is
+// followed by a day number, and Kindred sends Max-Age anyway).
+function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function')
+    return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[A-Za-z0-9_-]+=)/) : [];
+}
+
 class Visitor {
   constructor(base, name) {
     this.base = base;
@@ -93,7 +103,7 @@ class Visitor {
       body = new URLSearchParams(form).toString();
     }
     const res = await fetch(this.base + pathname, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
+    for (const c of setCookies(res.headers)) {
       const [pair] = c.split(';');
       const eq = pair.indexOf('=');
       this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
