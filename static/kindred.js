@@ -8,12 +8,44 @@
 (function () {
   'use strict';
 
-  /* The words this script shows. English for now: the server's translations do not reach it. */
-  const TEXT = {
-    quoteButton: 'Quote this passage',
-    tooMany: 'Too many reactions in a short time. Try again in a minute.',
-    passageCount: (n) => (n === 1 ? '1 comment on this passage' : n + ' comments on this passage'),
-  };
+  /* ---------------------------------------------------------------- translated words */
+
+  /* The words this script shows come from the server's catalog for the page's language: the
+   * page carries them as <script type="application/json" id="kd-strings"> (data, not code, so
+   * the Content-Security-Policy allows it), an object from each English msgid to its
+   * translation; a message with plural forms maps to an array of forms. Without the block, or
+   * for a message it lacks, the English text is shown. xgettext extracts t("…") and
+   * tn("one", "many", n) from this file (po/extract.py). */
+  const STRINGS = (() => {
+    const block = document.getElementById('kd-strings');
+    if (!block)
+      return {};
+    try {
+      const parsed = JSON.parse(block.textContent);
+      return parsed && typeof parsed === 'object' ? parsed : {};
+    } catch (err) {
+      return {};
+    }
+  })();
+
+  /* The translation of msgid, or msgid itself. */
+  function t(msgid) {
+    const s = STRINGS[msgid];
+    return typeof s === 'string' && s !== '' ? s : msgid;
+  }
+
+  /* The form of a message for the count n, with "%d" replaced by n. A catalog entry with one
+   * form is a language without plural forms (Chinese); with two, the first is for n = 1. */
+  function tn(one, many, n) {
+    const forms = STRINGS[one];
+    let s = n === 1 ? one : many;
+    if (Array.isArray(forms) && forms.length > 0) {
+      const form = forms.length === 1 ? forms[0] : forms[n === 1 ? 0 : 1];
+      if (typeof form === 'string' && form !== '')
+        s = form;
+    }
+    return s.replace('%d', String(n));
+  }
 
   /* Context kept on each side of a quote, in code points: the server keeps as much. */
   const QUOTE_CONTEXT = 32;
@@ -202,7 +234,8 @@
       status.textContent = '';
       showReactions(data);
     } else if (response && response.status === 429) {
-      status.textContent = (data && data.error && data.error.message) || TEXT.tooMany;
+      status.textContent = (data && data.error && data.error.message) ||
+        t('Too many reactions in a short time. Try again in a minute.');
     } else {
       submitPlainly(form, button);
     }
@@ -249,7 +282,7 @@
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'quote-button';
-    button.textContent = TEXT.quoteButton;
+    button.textContent = t('Quote this passage');
     button.hidden = true;
     body.after(button);
     article.classList.add('js-quoting'); /* the button's containing block */
@@ -462,7 +495,8 @@
       link.className = 'passage-count';
       link.href = '#' + first;
       link.textContent = String(count);
-      link.setAttribute('aria-label', TEXT.passageCount(count));
+      link.setAttribute('aria-label',
+        tn('%d comment on this passage', '%d comments on this passage', count));
       blockOf(mark, body).append(link);
     }
   }
