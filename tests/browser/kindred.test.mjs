@@ -446,8 +446,9 @@ async function followQuoteLink(context, decoder, href, screenshotName) {
     const start = fragmentStart(href);
     let rects = null;
     let pixels = 0;
-    // the browser scrolls and paints once the page has loaded: give it a moment
-    for (let tries = 0; tries < 20 && pixels === 0; tries++) {
+    // the browser scrolls and paints once the page has loaded: give it a moment (up to about
+    // 8 s: on a loaded machine Chromium has been seen to take over the 3 s allowed before)
+    for (let tries = 0; tries < 55 && pixels === 0; tries++) {
       await page.waitForTimeout(tries === 0 ? 100 : 150);
       rects = await passageRects(page, start);
       const viewport = page.viewportSize();
