@@ -1,6 +1,8 @@
 /* JSON responses and errors for the API. */
 #include "api/errors.h"
+#include "core/i18n.h"
 #include "http/request.h"
+#include "web/render.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -20,8 +22,9 @@ int api_json(struct request *req, int status, json_t *value)
 
 void api_error_render(struct request *req)
 {
+        struct render *r = render_for_request(req); /* the message in the caller's language */
         int status = req->resp.status ? req->resp.status : 500;
-        const char *msg = req->resp.error_message ? req->resp.error_message : "";
+        const char *msg = req->resp.error_message ? _(req->resp.error_message) : "";
         api_json(req, status,
                  json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg));
 }

@@ -6,7 +6,7 @@ struct request;
 struct json_t;
 
 /* Replaces the response body with {"error":{"status":N,"message":"..."}} for
- * req->resp.status and req->resp.error_message. */
+ * req->resp.status and req->resp.error_message (translated into the request's language). */
 void api_error_render(struct request *req);
 /* Writes value (a jansson value whose reference this call takes) as the JSON response with
  * status. Returns status. */

@@ -1,8 +1,10 @@
 /* Translation of user-visible strings, gettext style.
  *
- * Pages write _("Log in") and _n("%d reply", "%d replies", n); both macros read the locale of the
- * request in scope (a variable named req), so pages never pass it by hand. Catalogs come from
- * po/<lang>.po files; a missing translation falls back to the English msgid. */
+ * Renderers write _("Log in") and _n("%d reply", "%d replies", n); both macros read the locale of
+ * the render context in scope — a variable named r of type struct render * (web/render.h) — so
+ * renderers never pass it by hand, and the same code translates for a web page, an email or a
+ * feed. Catalogs come from po/<lang>.po files; a missing translation falls back to the English
+ * msgid. */
 #ifndef KD_I18N_H
 #define KD_I18N_H
 
@@ -22,8 +24,8 @@ const char *i18n_get(const struct locale *l, const char *msgid);
 const char *i18n_nget(const struct locale *l, const char *singular, const char *plural,
                       unsigned long n);
 
-#define _(msgid)                i18n_get(req->locale, msgid)
-#define _n(singular, plural, n) i18n_nget(req->locale, singular, plural, n)
+#define _(msgid)                i18n_get(r->locale, msgid)
+#define _n(singular, plural, n) i18n_nget(r->locale, singular, plural, n)
 /* Marks a string for extraction without translating it here. */
 #define N_(msgid) msgid
 

@@ -10,7 +10,9 @@
 #include "http/throttle.h"
 #include "model/member.h"
 #include "model/session.h"
+#include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -34,9 +36,9 @@ static int start_session(struct request *req, int64_t member_id, const char *nex
         return resp_redirect(req, safe_next(next));
 }
 
-static void notice(struct request *req, const char *cls, const char *text)
+static void notice(struct render *r, const char *cls, const char *text)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<p class=\"notice ");
         html_attr(b, cls);
         html_lit(b, "\" role=\"");
@@ -47,8 +49,7 @@ static void notice(struct request *req, const char *cls, const char *text)
 }
 
 /* The translated problem for field, or NULL when the problem is elsewhere (or none). */
-static const char *field_error(struct request *req, const struct member_problem *p,
-                               const char *field)
+static const char *field_error(struct render *r, const struct member_problem *p, const char *field)
 {
         if (!p || !p->field || strcmp(p->field, field) != 0)
                 return NULL;
@@ -57,36 +58,35 @@ static const char *field_error(struct request *req, const struct member_problem 
 
 /* ---------------------------------------------------------------- sign up */
 
-static int signup_page(struct request *req, int status, const struct member_input *in,
+static int signup_page(struct render *r, int status, const struct member_input *in,
                        const struct member_problem *p, const char *form_error)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         buf_reset(b);
-        page_begin(req, _("Join"));
+        page_begin(r, _("Join"));
         html_lit(b, "<section class=\"form-page\">\n<h1>");
         html_text(b, _("Join the community"));
         html_lit(b, "</h1>\n<p class=\"lede\">");
         html_text(b, _("Members react, comment, answer prompts and talk with each other."));
         html_lit(b, "</p>\n");
         if (form_error)
-                notice(req, "error", form_error);
+                notice(r, "error", form_error);
         html_lit(b, "<form method=\"post\" action=\"/signup\" class=\"stack\">\n");
-        form_csrf(req);
-        form_input(req, _("Handle"), "handle", "text", in ? in->handle : NULL, "username",
-                   KD_HANDLE_MAX_CHARS, field_error(req, p, "handle"));
+        form_csrf(r);
+        form_input(r, _("Handle"), "handle", "text", in ? in->handle : NULL, "username",
+                   KD_HANDLE_MAX_CHARS, field_error(r, p, "handle"));
         html_lit(b, "<p class=\"hint\">");
         html_text(b, _("2 to 30 letters, digits or underscores, starting with a letter. Your "
                        "page will be at /@handle."));
         html_lit(b, "</p>\n");
-        form_input(req, _("Display name"), "display_name", "text", in ? in->display_name : NULL,
-                   "name", KD_DISPLAY_NAME_MAX, field_error(req, p, "display_name"));
-        form_input(req, _("Headline (one line about you)"), "headline", "text",
-                   in ? in->headline : NULL, "off", KD_HEADLINE_MAX,
-                   field_error(req, p, "headline"));
-        form_input(req, _("Email"), "email", "email", in ? in->email : NULL, "email", 0,
-                   field_error(req, p, "email"));
-        form_input(req, _("Password (at least 10 characters)"), "password", "password", NULL,
-                   "new-password", 0, field_error(req, p, "password"));
+        form_input(r, _("Display name"), "display_name", "text", in ? in->display_name : NULL,
+                   "name", KD_DISPLAY_NAME_MAX, field_error(r, p, "display_name"));
+        form_input(r, _("Headline (one line about you)"), "headline", "text",
+                   in ? in->headline : NULL, "off", KD_HEADLINE_MAX, field_error(r, p, "headline"));
+        form_input(r, _("Email"), "email", "email", in ? in->email : NULL, "email", 0,
+                   field_error(r, p, "email"));
+        form_input(r, _("Password (at least 10 characters)"), "password", "password", NULL,
+                   "new-password", 0, field_error(r, p, "password"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Create account"));
         html_lit(b, "</button>\n</form>\n<p>");
@@ -94,18 +94,20 @@ static int signup_page(struct request *req, int status, const struct member_inpu
         html_lit(b, " <a href=\"/login\">");
         html_text(b, _("Log in"));
         html_lit(b, "</a></p>\n</section>\n");
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 int web_signup_form(struct request *req)
 {
+        struct render *r = render_for_request(req);
         if (req_signed_in(req))
                 return resp_redirect(req, "/");
-        return signup_page(req, 200, NULL, NULL, NULL);
+        return signup_page(r, 200, NULL, NULL, NULL);
 }
 
 int web_signup(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct member_input in = {
             .handle = req_param(req, "handle"),
             .display_name = req_param(req, "display_name"),
@@ -115,7 +117,7 @@ int web_signup(struct request *req)
         };
         struct member_problem p = {0};
         if (member_validate_signup(&in, &p) != MEMBER_OK)
-                return signup_page(req, 422, &in, &p, _("Please check the highlighted field."));
+                return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
         char key[80];
         snprintf(key, sizeof(key), "signup:%s", req->client_ip);
         unsigned wait = rate_limit_hit(req->guards->signup_by_ip, key, time_now());
@@ -135,14 +137,14 @@ int web_signup(struct request *req)
         case MEMBER_HANDLE_TAKEN:
                 p.field = "handle";
                 p.message = "That handle is taken. Try another.";
-                return signup_page(req, 409, &in, &p, _("That handle is taken. Try another."));
+                return signup_page(r, 409, &in, &p, _("That handle is taken. Try another."));
         case MEMBER_EMAIL_TAKEN:
                 p.field = "email";
                 p.message = "An account with this email exists. Log in instead?";
-                return signup_page(req, 409, &in, &p,
+                return signup_page(r, 409, &in, &p,
                                    _("An account with this email exists. Log in instead?"));
         case MEMBER_INVALID:
-                return signup_page(req, 422, &in, &p, _("Please check the highlighted field."));
+                return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
         default:
                 return req_fail(req, 503, "Could not create the account. Try again shortly.");
         }
@@ -152,21 +154,22 @@ int web_signup(struct request *req)
 
 static int login_page(struct request *req, int status, const char *login, const char *error)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         buf_reset(b);
-        page_begin(req, _("Log in"));
+        page_begin(r, _("Log in"));
         html_lit(b, "<section class=\"form-page\">\n<h1>");
         html_text(b, _("Log in"));
         html_lit(b, "</h1>\n");
         if (error)
-                notice(req, "error", error);
+                notice(r, "error", error);
         html_lit(b, "<form method=\"post\" action=\"/login\" class=\"stack\">\n");
-        form_csrf(req);
+        form_csrf(r);
         html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
         html_attr(b, safe_next(req_param(req, "next")));
         html_lit(b, "\">\n");
-        form_input(req, _("Handle or email"), "login", "text", login, "username", 0, NULL);
-        form_input(req, _("Password"), "password", "password", NULL, "current-password", 0, NULL);
+        form_input(r, _("Handle or email"), "login", "text", login, "username", 0, NULL);
+        form_input(r, _("Password"), "password", "password", NULL, "current-password", 0, NULL);
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Log in"));
         html_lit(b, "</button>\n</form>\n<p>");
@@ -174,7 +177,7 @@ static int login_page(struct request *req, int status, const char *login, const 
         html_lit(b, " <a href=\"/signup\">");
         html_text(b, _("Join the community"));
         html_lit(b, "</a></p>\n</section>\n");
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 int web_login_form(struct request *req)
@@ -194,6 +197,7 @@ static unsigned longest_wait(struct request *req, const char *handle_key, const 
 
 int web_login(struct request *req)
 {
+        struct render *r = render_for_request(req);
         const char *login = req_param(req, "login");
         const char *password = req_param(req, "password");
         /* Failures count per account, whichever name it was given by (handle or email), and
@@ -259,7 +263,8 @@ int web_logout(struct request *req)
 static int settings_page(struct request *req, int status, const struct member_input *in,
                          const struct member_problem *p, const char *message, bool is_error)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         buf_reset(b);
         struct member me;
         if (member_get(req->db, req->arena, req->viewer.id, &me) != MEMBER_OK)
@@ -267,25 +272,30 @@ static int settings_page(struct request *req, int status, const struct member_in
         struct member_input cur = {me.handle, me.display_name, me.headline, me.bio, me.email, NULL};
         if (!in)
                 in = &cur;
-        page_begin(req, _("Settings"));
+        page_begin(r, _("Settings"));
         html_lit(b, "<section class=\"form-page\">\n<h1>");
         html_text(b, _("Settings"));
         html_lit(b, "</h1>\n");
         if (message)
-                notice(req, is_error ? "error" : "ok", message);
+                notice(r, is_error ? "error" : "ok", message);
         html_lit(b, "<h2>");
         html_text(b, _("Profile"));
         html_lit(b, "</h2>\n<p class=\"hint\">");
-        html_text(b, _("Your handle"));
-        html_lit(b, ": <strong>@");
-        html_text(b, me.handle);
-        html_lit(b, "</strong></p>\n<form method=\"post\" action=\"/settings/profile\" "
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        html_lit(r->out, "<strong>@");
+        html_text(r->out, me.handle);
+        html_lit(r->out, "</strong>");
+        struct html_frag handle = html_frag_end(r, &scratch, saved);
+        /* TRANSLATORS: %s is the member's @handle */
+        html_sentence(r, _("Your handle: %s"), 1, &handle);
+        html_lit(b, "</p>\n<form method=\"post\" action=\"/settings/profile\" "
                     "class=\"stack\">\n");
-        form_csrf(req);
-        form_input(req, _("Display name"), "display_name", "text", in->display_name, "name",
-                   KD_DISPLAY_NAME_MAX, field_error(req, p, "display_name"));
-        form_input(req, _("Headline (one line about you)"), "headline", "text", in->headline, "off",
-                   KD_HEADLINE_MAX, field_error(req, p, "headline"));
+        form_csrf(r);
+        form_input(r, _("Display name"), "display_name", "text", in->display_name, "name",
+                   KD_DISPLAY_NAME_MAX, field_error(r, p, "display_name"));
+        form_input(r, _("Headline (one line about you)"), "headline", "text", in->headline, "off",
+                   KD_HEADLINE_MAX, field_error(r, p, "headline"));
         html_lit(b, "<div class=\"field\">\n<label for=\"f-bio\">");
         html_text(b, _("About you"));
         html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\"");
@@ -293,33 +303,34 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_lit(b, ">\n"); /* parsers drop a newline right here, so a leading one survives */
         html_text(b, in->bio);
         html_lit(b, "</textarea>\n");
-        if (field_error(req, p, "bio")) {
+        if (field_error(r, p, "bio")) {
                 html_lit(b, "<p class=\"field-error\">");
-                html_text(b, field_error(req, p, "bio"));
+                html_text(b, field_error(r, p, "bio"));
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</div>\n");
-        form_input(req, _("Email"), "email", "email", in->email, "email", 0,
-                   field_error(req, p, "email"));
+        form_input(r, _("Email"), "email", "email", in->email, "email", 0,
+                   field_error(r, p, "email"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Save profile"));
         html_lit(b, "</button>\n</form>\n<h2>");
         html_text(b, _("Password"));
         html_lit(b,
                  "</h2>\n<form method=\"post\" action=\"/settings/password\" class=\"stack\">\n");
-        form_csrf(req);
-        form_input(req, _("Current password"), "current_password", "password", NULL,
-                   "current-password", 0, field_error(req, p, "current_password"));
-        form_input(req, _("New password (at least 10 characters)"), "new_password", "password",
-                   NULL, "new-password", 0, field_error(req, p, "new_password"));
+        form_csrf(r);
+        form_input(r, _("Current password"), "current_password", "password", NULL,
+                   "current-password", 0, field_error(r, p, "current_password"));
+        form_input(r, _("New password (at least 10 characters)"), "new_password", "password", NULL,
+                   "new-password", 0, field_error(r, p, "new_password"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Change password"));
         html_lit(b, "</button>\n</form>\n</section>\n");
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 int web_settings(struct request *req)
 {
+        struct render *r = render_for_request(req);
         const char *saved = req_param(req, "saved");
         const char *msg = NULL;
         if (strcmp(saved, "profile") == 0)
@@ -331,6 +342,7 @@ int web_settings(struct request *req)
 
 int web_settings_profile(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct member_input in = {
             .display_name = req_param(req, "display_name"),
             .headline = req_param(req, "headline"),
@@ -355,6 +367,7 @@ int web_settings_profile(struct request *req)
 
 int web_settings_password(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct member_problem p = {0};
         int rc = member_change_password(req->db, req->viewer.id, req_param(req, "current_password"),
                                         req_param(req, "new_password"), &p);

@@ -6,11 +6,12 @@
 #include "http/request.h"
 #include "model/member.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 static void member_row(const struct member *m, void *ctx)
 {
-        struct request *req = ctx;
-        struct buf *b = &req->resp.body;
+        struct render *r = ctx;
+        struct buf *b = r->out;
         html_lit(b, "<tr><td><a href=\"/@");
         html_url_arg(b, m->handle);
         html_lit(b, "\">@");
@@ -22,14 +23,15 @@ static void member_row(const struct member *m, void *ctx)
         html_lit(b, "</td><td>");
         html_text(b, m->disabled ? _("disabled") : _("active"));
         html_lit(b, "</td><td>");
-        html_time(req, m->created_at);
+        html_time(r, m->created_at);
         html_lit(b, "</td></tr>\n");
 }
 
 int web_admin_members(struct request *req)
 {
-        struct buf *b = &req->resp.body;
-        page_begin(req, _("Members"));
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
+        page_begin(r, _("Members"));
         html_lit(b, "<h1>");
         html_text(b, _("Members"));
         html_lit(b, "</h1>\n<p class=\"hint\">");
@@ -45,8 +47,8 @@ int web_admin_members(struct request *req)
         html_lit(b, "</th><th scope=\"col\">");
         html_text(b, _("Joined"));
         html_lit(b, "</th></tr></thead>\n<tbody>\n");
-        if (member_each(req->db, req->arena, member_row, req) != MEMBER_OK)
+        if (member_each(req->db, req->arena, member_row, r) != MEMBER_OK)
                 return req_fail(req, 503, "The database is not available.");
         html_lit(b, "</tbody>\n</table>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }

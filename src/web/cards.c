@@ -1,12 +1,13 @@
 /* Episode cards, labels and dates shared by the publishing pages. */
 #include "web/cards.h"
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
 #include "http/html.h"
-#include "http/request.h"
 #include "model/episode.h"
 #include "model/season.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <time.h>
 
@@ -18,14 +19,14 @@ void episode_path(struct buf *b, const struct episode *e)
         html_url_arg(b, e->slug);
 }
 
-void season_episode_label(struct request *req, int season, int episode)
+void season_episode_label(struct render *r, int season, int episode)
 {
-        html_textf(req, _("Season %d · Episode %d"), season, episode);
+        html_textf(r, _("Season %d · Episode %d"), season, episode);
 }
 
-void card_episode(struct request *req, const struct episode *e, unsigned flags)
+void card_episode(struct render *r, const struct episode *e, unsigned flags)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<article class=\"card\">\n");
         if ((flags & CARD_COVER) && e->cover_url) {
                 html_lit(b, "<a class=\"card-cover\" tabindex=\"-1\" aria-hidden=\"true\" href=\"");
@@ -42,7 +43,7 @@ void card_episode(struct request *req, const struct episode *e, unsigned flags)
                 html_text(b, e->newsletter_title);
                 html_lit(b, "</a> · ");
         }
-        season_episode_label(req, e->season_number, e->number);
+        season_episode_label(r, e->season_number, e->number);
         html_lit(b, "</p>\n<h3><a href=\"");
         episode_path(b, e);
         html_lit(b, "\">");
@@ -70,43 +71,41 @@ void card_episode(struct request *req, const struct episode *e, unsigned flags)
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("Draft"));
                 html_lit(b, "</span>");
-        } else if (e->publish_at > time_now()) {
+        } else if (e->publish_at > r->now) {
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("Scheduled"));
                 html_lit(b, "</span> ");
-                html_date(req, e->publish_at);
+                html_date(r, e->publish_at);
         } else {
-                html_time(req, e->publish_at);
+                html_time(r, e->publish_at);
         }
         html_lit(b, " · ");
-        html_textf(req, _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
+        html_textf(r, _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
                    e->reading_minutes);
         html_lit(b, " · <a href=\"");
         episode_path(b, e);
         html_lit(b, "#comments\">");
-        html_textf(req, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+        html_textf(r, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
                    e->comment_count);
         html_lit(b, "</a></p>\n</div>\n</article>\n");
 }
 
-void cadence_words(struct request *req, const struct season *s)
+const char *cadence_text(struct render *r, const struct season *s)
 {
         static const char *const every_day_of_week[7] = {
             N_("every Sunday"),   N_("every Monday"), N_("every Tuesday"),  N_("every Wednesday"),
             N_("every Thursday"), N_("every Friday"), N_("every Saturday"),
         };
-        struct buf *b = &req->resp.body;
-        if (s->cadence == CADENCE_WEEKLY && s->cadence_n >= 0 && s->cadence_n < 7) {
-                html_text(b, _(every_day_of_week[s->cadence_n]));
-        } else if (s->cadence == CADENCE_DAYS && s->cadence_n > 0) {
-                html_textf(req, _n("every day", "every %d days", (unsigned long)s->cadence_n),
-                           s->cadence_n);
-        } else {
-                html_text(b, _("no fixed schedule"));
-        }
+        if (s->cadence == CADENCE_WEEKLY && s->cadence_n >= 0 && s->cadence_n < 7)
+                return _(every_day_of_week[s->cadence_n]);
+        if (s->cadence == CADENCE_DAYS && s->cadence_n > 0)
+                return arena_printf(r->arena,
+                                    _n("every day", "every %d days", (unsigned long)s->cadence_n),
+                                    s->cadence_n);
+        return _("no fixed schedule");
 }
 
-void html_date(struct request *req, int64_t t)
+void html_date(struct render *r, int64_t t)
 {
         static const char *const days[7] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
                                             N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -115,7 +114,7 @@ void html_date(struct request *req, int64_t t)
                                                N_("April"),   N_("May"),      N_("June"),
                                                N_("July"),    N_("August"),   N_("September"),
                                                N_("October"), N_("November"), N_("December")};
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         time_t tt = (time_t)t;
         struct tm tm;
         gmtime_r(&tt, &tm);
@@ -127,68 +126,74 @@ void html_date(struct request *req, int64_t t)
         html_attr(b, iso);
         html_lit(b, "\">");
         /* TRANSLATORS: weekday, day of month, month name, year */
-        html_textf(req, _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
+        html_textf(r, _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
                    _(months[tm.tm_mon]), tm.tm_year + 1900);
         html_lit(b, "</time>");
 }
 
-void season_status_line(struct request *req, const struct season *s)
+struct html_frag html_date_frag(struct render *r, int64_t t)
 {
-        struct buf *b = &req->resp.body;
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        html_date(r, t);
+        return html_frag_end(r, &scratch, saved);
+}
+
+struct html_frag html_time_frag(struct render *r, int64_t t)
+{
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        html_time(r, t);
+        return html_frag_end(r, &scratch, saved);
+}
+
+void season_status_line(struct render *r, const struct season *s, int64_t next_episode_at)
+{
+        struct buf *b = r->out;
         html_lit(b, "<p class=\"season-status\">");
         switch (s->status) {
-        case SEASON_AIRING: {
+        case SEASON_AIRING:
                 html_lit(b, "<span class=\"badge live\">");
                 html_text(b, _("Airing"));
                 html_lit(b, "</span> ");
-                html_text(b, _("New episodes"));
-                html_lit(b, " ");
-                cadence_words(req, s);
-                html_lit(b, ".");
-                int64_t next = season_next_episode_at(req->db, s, time_now());
-                if (next > 0) {
+                /* TRANSLATORS: %s is a cadence such as "every Tuesday" or "every 14 days" */
+                html_textf(r, _("New episodes %s."), cadence_text(r, s));
+                if (next_episode_at > 0) {
+                        struct html_frag date = html_date_frag(r, next_episode_at);
                         html_lit(b, " ");
-                        html_text(b, _("Next episode:"));
-                        html_lit(b, " ");
-                        html_date(req, next);
-                        html_lit(b, ".");
+                        /* TRANSLATORS: %s is a date */
+                        html_sentence(r, _("Next episode: %s."), 1, &date);
                 }
                 break;
-        }
         case SEASON_ON_BREAK:
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("On a break"));
                 html_lit(b, "</span> ");
                 if (s->returns_at > 0) {
-                        html_text(b, _("Back on"));
-                        html_lit(b, " ");
-                        html_date(req, s->returns_at);
-                        html_lit(b, ".");
+                        struct html_frag date = html_date_frag(r, s->returns_at);
+                        /* TRANSLATORS: %s is a date */
+                        html_sentence(r, _("Back on %s."), 1, &date);
                 } else {
                         html_text(b, _("The author will announce the return here."));
                 }
                 break;
-        case SEASON_FINISHED: {
+        case SEASON_FINISHED:
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("Finished"));
                 html_lit(b, "</span> ");
-                html_textf(req,
-                           _n("%d episode, published", "%d episodes, published",
+                /* TRANSLATORS: %1$d is a number of episodes, %2$s a cadence such as "every
+                 * Tuesday" */
+                html_textf(r,
+                           _n("%1$d episode, published %2$s.", "%1$d episodes, published %2$s.",
                               (unsigned long)s->episodes),
-                           s->episodes);
-                html_lit(b, " ");
-                cadence_words(req, s);
-                html_lit(b, ".");
+                           s->episodes, cadence_text(r, s));
                 break;
-        }
         default:
                 html_lit(b, "<span class=\"badge\">");
                 html_text(b, _("Coming soon"));
                 html_lit(b, "</span> ");
-                html_text(b, _("Planned to air"));
-                html_lit(b, " ");
-                cadence_words(req, s);
-                html_lit(b, ".");
+                /* TRANSLATORS: %s is a cadence such as "every Tuesday" */
+                html_textf(r, _("Planned to air %s."), cadence_text(r, s));
                 break;
         }
         html_lit(b, "</p>\n");

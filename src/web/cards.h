@@ -3,11 +3,13 @@
 #ifndef KD_CARDS_H
 #define KD_CARDS_H
 
+#include "web/render.h"
+
 #include <stdint.h>
 
 struct buf;
 struct episode;
-struct request;
+struct render;
 struct season;
 
 /* Writes the path of an episode ("/n/<newsletter>/<episode>"), URL-escaped. */
@@ -22,19 +24,23 @@ enum card_flags {
 
 /* An episode as a list item: label, title link, subtitle or excerpt, byline, time, reading time
  * and comment count. */
-void card_episode(struct request *req, const struct episode *e, unsigned flags);
+void card_episode(struct render *r, const struct episode *e, unsigned flags);
 
 /* "Season 2 · Episode 3" */
-void season_episode_label(struct request *req, int season, int episode);
+void season_episode_label(struct render *r, int season, int episode);
 
-/* "every Tuesday", "every 14 days", "no fixed schedule" */
-void cadence_words(struct request *req, const struct season *s);
+/* "every Tuesday", "every 14 days", "no fixed schedule": translated text, static or in r->arena. */
+const char *cadence_text(struct render *r, const struct season *s);
 
-/* Where a season stands: airing with its cadence and the next date, on a break until a date,
- * finished, or starting soon. */
-void season_status_line(struct request *req, const struct season *s);
+/* Where a season stands: airing with its cadence and the next date (next_episode_at, 0 when
+ * unknown; a loader gets it from season_next_episode_at), on a break until a date, finished, or
+ * starting soon. */
+void season_status_line(struct render *r, const struct season *s, int64_t next_episode_at);
 
 /* A calendar date ("Tuesday, 1 December 2026") in <time>, with the exact UTC time as title. */
-void html_date(struct request *req, int64_t t);
+void html_date(struct render *r, int64_t t);
+/* html_date and html_time (web/layout.h) as fragments for a sentence (html_sentence). */
+struct html_frag html_date_frag(struct render *r, int64_t t);
+struct html_frag html_time_frag(struct render *r, int64_t t);
 
 #endif

@@ -14,6 +14,7 @@
 #include "model/reaction.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 #include "http/write_guard.h"
 
 #include <stdlib.h>
@@ -31,19 +32,19 @@ static const struct {
     {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
 };
 
-static char *episode_url(struct request *req, const struct episode *e)
+static char *episode_url(struct arena *arena, const struct episode *e)
 {
         struct buf b = BUF_INIT;
         episode_path(&b, e);
-        char *s = arena_strndup(req->arena, b.data, b.len);
+        char *s = arena_strndup(arena, b.data, b.len);
         buf_free(&b);
         return s;
 }
 
 /* "/login?next=<path>#comments" for guests who want to take part. */
-static void login_prompt(struct request *req, const struct episode *e)
+static void login_prompt(struct render *r, const struct episode *e)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct buf next = BUF_INIT;
         episode_path(&next, e);
         buf_puts(&next, "#comments");
@@ -57,11 +58,11 @@ static void login_prompt(struct request *req, const struct episode *e)
 
 /* ------------------------------------------------------------------ reactions */
 
-static void reactions_form(struct request *req, enum reaction_target target, int64_t id,
+static void reactions_form(struct render *r, enum reaction_target target, int64_t id,
                            const struct reaction_summary *sum, const char *back)
 {
-        struct buf *b = &req->resp.body;
-        bool member = req_signed_in(req);
+        struct buf *b = r->out;
+        bool member = render_signed_in(r);
         if (!member) { /* guests see the counts; buttons come with an account */
                 bool any = false;
                 for (int k = 0; k < REACT_KINDS; k++) {
@@ -97,7 +98,7 @@ static void reactions_form(struct request *req, enum reaction_target target, int
         html_int(b, id);
         html_lit(b, "\">");
         {
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
                 html_attr(b, reaction_target_name(target));
                 html_lit(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
@@ -139,18 +140,15 @@ static void reactions_form(struct request *req, enum reaction_target target, int
         html_lit(b, "</form>\n");
 }
 
-void episode_reactions(struct request *req, const struct episode *e)
+void episode_reactions(struct render *r, const struct episode *e,
+                       const struct reaction_summary *sum)
 {
-        struct reaction_summary sum;
-        if (reaction_summary(req->db, TARGET_EPISODE, e->id, req->viewer.id, &sum) != PUB_OK)
-                return;
-        reactions_form(req, TARGET_EPISODE, e->id, &sum, episode_url(req, e));
+        reactions_form(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
 }
 
 /* ------------------------------------------------------------------ threads */
 
-struct thread {
-        struct request *req;
+struct comment_thread {
         const struct episode *e;
         const char *ep_url;
         struct comment *cs;
@@ -163,7 +161,7 @@ struct thread {
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
 };
 
-static const struct reaction_summary *summary_for(const struct thread *t, int64_t id)
+static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
 {
         int lo = 0, hi = t->nsums - 1;
         while (lo <= hi) {
@@ -179,9 +177,8 @@ static const struct reaction_summary *summary_for(const struct thread *t, int64_
 }
 
 /* Links each comment to its replies, and marks which ones readers see. */
-static void thread_build(struct thread *t)
+static void thread_build(struct comment_thread *t, struct arena *a)
 {
-        struct arena *a = t->req->arena;
         int n = t->n, *parent;
         comment_thread_index(a, t->cs, n, t->moderator, &parent, &t->live);
         t->first_child = arena_alloc(a, (size_t)(n + 1) * sizeof(int));
@@ -201,25 +198,25 @@ static void thread_build(struct thread *t)
         }
 }
 
-static void comment_actions(struct thread *t, const struct comment *c)
+static void comment_actions(struct render *r, const struct comment_thread *t,
+                            const struct comment *c)
 {
-        struct request *req = t->req;
-        struct buf *b = &req->resp.body;
-        bool mine = req_signed_in(req) && c->author_id == req->viewer.id;
+        struct buf *b = r->out;
+        bool mine = render_signed_in(r) && c->author_id == r->viewer->id;
         html_lit(b, "<div class=\"comment-actions\">\n");
-        if (c->state == COMMENT_VISIBLE && req_signed_in(req)) {
+        if (c->state == COMMENT_VISIBLE && render_signed_in(r)) {
                 html_lit(b, "<details class=\"reply\"><summary>");
                 html_text(b, _("Reply"));
                 html_lit(b, "</summary>\n<form method=\"post\" class=\"comment-form\" action=\"");
                 html_attr(b, t->ep_url);
                 html_lit(b, "/comments\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
                 html_int(b, c->id);
                 html_lit(b, "\"><label for=\"reply-");
                 html_int(b, c->id);
                 html_lit(b, "\">");
-                html_textf(req, _("Reply to %s"), c->author_name);
+                html_textf(r, _("Reply to %s"), c->author_name);
                 html_lit(b, "</label><textarea id=\"reply-");
                 html_int(b, c->id);
                 html_lit(b, "\" name=\"body\" rows=\"3\" required");
@@ -236,14 +233,14 @@ static void comment_actions(struct thread *t, const struct comment *c)
                 html_lit(b, "</a>\n<form method=\"post\" class=\"inline\" action=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/delete\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<button type=\"submit\" class=\"link-button\" data-confirm=\"");
                 html_attr(b, _("Delete this comment?"));
                 html_lit(b, "\">");
                 html_text(b, _("Delete"));
                 html_lit(b, "</button></form>\n");
         }
-        if (!mine && c->state == COMMENT_VISIBLE && req_signed_in(req)) {
+        if (!mine && c->state == COMMENT_VISIBLE && render_signed_in(r)) {
                 html_lit(b, "<a class=\"report\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/report\">");
@@ -255,7 +252,7 @@ static void comment_actions(struct thread *t, const struct comment *c)
                 html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/hide\">");
-                form_csrf(req);
+                form_csrf(r);
                 if (hidden)
                         html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
                 else
@@ -267,9 +264,9 @@ static void comment_actions(struct thread *t, const struct comment *c)
         html_lit(b, "</div>\n");
 }
 
-static void comment_quote(struct thread *t, const struct comment *c)
+static void comment_quote(struct render *r, const struct comment_thread *t, const struct comment *c)
 {
-        struct buf *b = &t->req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<blockquote class=\"quote\"><a href=\"");
         struct buf link = BUF_INIT;
         buf_puts(&link, t->ep_url);
@@ -284,10 +281,9 @@ static void comment_quote(struct thread *t, const struct comment *c)
         html_lit(b, "</a></blockquote>\n");
 }
 
-static void render_comment(struct thread *t, int i, int level)
+static void render_comment(struct render *r, const struct comment_thread *t, int i, int level)
 {
-        struct request *req = t->req;
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         const struct comment *c = &t->cs[i];
         if (!t->live[i])
                 return;
@@ -319,7 +315,7 @@ static void render_comment(struct thread *t, int i, int level)
                 html_lit(b, " <a class=\"permalink meta\" href=\"#c-");
                 html_int(b, c->id);
                 html_lit(b, "\">");
-                html_time(req, c->created_at);
+                html_time(r, c->created_at);
                 html_lit(b, "</a>");
                 if (c->edited_at) {
                         html_lit(b, " <span class=\"meta edited\" title=\"");
@@ -337,16 +333,16 @@ static void render_comment(struct thread *t, int i, int level)
                 }
                 html_lit(b, "</header>\n");
                 if (c->quote_exact)
-                        comment_quote(t, c);
+                        comment_quote(r, t, c);
                 html_lit(b, "<div class=\"comment-body\">");
                 html_rendered(b, c->body_html);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
                         reactions_form(
-                            req, TARGET_COMMENT, c->id, summary_for(t, c->id),
-                            arena_printf(req->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
+                            r, TARGET_COMMENT, c->id, summary_for(t, c->id),
+                            arena_printf(r->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
         }
-        comment_actions(t, c);
+        comment_actions(r, t, c);
         if (t->first_child[i] >= 0) {
                 if (level + 1 >= KD_THREAD_SHOWN_DEPTH) {
                         html_lit(b, "<p class=\"continue\"><a href=\"");
@@ -359,7 +355,7 @@ static void render_comment(struct thread *t, int i, int level)
                 } else {
                         html_lit(b, "<div class=\"replies\">\n");
                         for (int k = t->first_child[i]; k >= 0; k = t->next_sibling[k])
-                                render_comment(t, k, level + 1);
+                                render_comment(r, t, k, level + 1);
                         html_lit(b, "</div>\n");
                 }
         }
@@ -369,12 +365,11 @@ static void render_comment(struct thread *t, int i, int level)
 /* Loads everything a view needs: one page of threads (root 0, from after), or the one thread
  * under root. Returns -1 after failing the request. */
 static int thread_load(struct request *req, const struct episode *e, int64_t after, int64_t root,
-                       struct thread *t)
+                       struct comment_thread *t)
 {
         memset(t, 0, sizeof(*t));
-        t->req = req;
         t->e = e;
-        t->ep_url = episode_url(req, e);
+        t->ep_url = episode_url(req->arena, e);
         t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
                     : comment_list_page(req->db, req->arena, e->id, after, &t->cs, &t->next_after);
         /* reactions of exactly the threads loaded */
@@ -388,30 +383,30 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         }
         t->moderator = req_signed_in(req) &&
                        comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
-        thread_build(t);
+        thread_build(t, req->arena);
         return 0;
 }
 
-static void new_comment_form(struct request *req, const struct episode *e, const char *body,
+static void new_comment_form(struct render *r, const struct episode *e, const char *body,
                              const char *quote, const char *error, const char *error_field)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<form method=\"post\" id=\"comment-form\" class=\"comment-form\" action=\"");
         episode_path(b, e);
         html_lit(b, "/comments\">\n");
-        form_csrf(req);
+        form_csrf(r);
         if (error) {
                 html_lit(b, "<p class=\"form-error\" role=\"alert\">");
                 html_text(b, error);
                 html_lit(b, "</p>\n");
         }
-        form_textarea(req, _("Quote a passage (optional)"), "quote_exact", quote, 2,
+        form_textarea(r, _("Quote a passage (optional)"), "quote_exact", quote, 2,
                       KD_QUOTE_MAX_CHARS,
                       _("Paste words from the episode, or select them in the text above."),
                       error_field && strcmp(error_field, "quote") == 0 ? error : NULL);
         html_lit(b, "<input type=\"hidden\" name=\"quote_prefix\" value=\"\">"
                     "<input type=\"hidden\" name=\"quote_suffix\" value=\"\">\n");
-        form_textarea(req, _("Your comment"), "body", body, 4, KD_COMMENT_MAX_CHARS,
+        form_textarea(r, _("Your comment"), "body", body, 4, KD_COMMENT_MAX_CHARS,
                       _("Markdown works: *italic*, **bold**, [links](https://…). Mention someone "
                         "with @handle."),
                       error_field && strcmp(error_field, "body") == 0 ? error : NULL);
@@ -420,13 +415,12 @@ static void new_comment_form(struct request *req, const struct episode *e, const
         html_lit(b, "</button></p>\n</form>\n");
 }
 
-static void passages(struct request *req, const struct episode *e, const char *ep_url)
+static void passages(struct render *r, const struct episode *e, const char *ep_url,
+                     const struct passage *ps, int n)
 {
-        struct passage *ps;
-        int n = comment_passages(req->db, req->arena, e->id, PASSAGES_SHOWN, &ps);
         if (n <= 0)
                 return;
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<section class=\"passages\" aria-labelledby=\"passages-h\"><h3 "
                     "id=\"passages-h\">");
         html_text(b, _("Lines readers carried away"));
@@ -454,54 +448,78 @@ static void passages(struct request *req, const struct episode *e, const char *e
                 html_lit(b, "</a></blockquote> <a class=\"meta\" href=\"#c-");
                 html_int(b, ps[i].first_comment_id);
                 html_lit(b, "\">");
-                html_textf(req, _n("%d comment", "%d comments", (unsigned long)ps[i].comments),
+                html_textf(r, _n("%d comment", "%d comments", (unsigned long)ps[i].comments),
                            ps[i].comments);
                 html_lit(b, "</a></li>\n");
         }
         html_lit(b, "</ol>\n</section>\n");
 }
 
-void comments_section(struct request *req, const struct episode *e)
+int conversation_load(struct request *req, const struct episode *e, bool live,
+                      struct conversation *cv)
 {
-        struct buf *b = &req->resp.body;
+        memset(cv, 0, sizeof(*cv));
+        cv->e = e;
+        if (!live)
+                return 0;
+        cv->shown = true;
+        cv->have_reactions = reaction_summary(req->db, TARGET_EPISODE, e->id, req->viewer.id,
+                                              &cv->reactions) == PUB_OK;
+        if (!req_signed_in(req) && !req->config->guests_read_comments) {
+                cv->login_only = true;
+                return 0;
+        }
+        cv->after = req_param_int(req, "after", 0);
+        cv->thread = arena_alloc(req->arena, sizeof(*cv->thread));
+        if (thread_load(req, e, cv->after, 0, cv->thread) < 0) {
+                cv->thread = NULL;
+                return -1;
+        }
+        cv->npassages = comment_passages(req->db, req->arena, e->id, PASSAGES_SHOWN, &cv->passages);
+        return 0;
+}
+
+void comments_section(struct render *r, const struct conversation *cv)
+{
+        const struct episode *e = cv->e;
+        struct buf *b = r->out;
         html_lit(b, "<section id=\"comments\" class=\"comments\" aria-labelledby=\"comments-h\">\n"
                     "<h2 id=\"comments-h\">");
-        html_textf(req, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
+        html_textf(r, _n("%d comment", "%d comments", (unsigned long)e->comment_count),
                    e->comment_count);
         html_lit(b, "</h2>\n");
-        if (!req_signed_in(req) && !req->config->guests_read_comments) {
-                login_prompt(req, e);
+        if (cv->login_only) {
+                login_prompt(r, e);
                 html_lit(b, "</section>\n");
                 return;
         }
-        struct thread t;
-        int64_t after = req_param_int(req, "after", 0);
-        if (thread_load(req, e, after, 0, &t) < 0) {
+        const struct comment_thread *t = cv->thread;
+        if (!t) { /* the loader failed the request */
                 html_lit(b, "</section>\n");
                 return;
         }
-        passages(req, e, t.ep_url);
-        if (req_signed_in(req))
-                new_comment_form(req, e, "", "", NULL, NULL);
+        passages(r, e, t->ep_url, cv->passages, cv->npassages);
+        if (render_signed_in(r))
+                new_comment_form(r, e, "", "", NULL, NULL);
         else
-                login_prompt(req, e);
-        if (after > 0) {
+                login_prompt(r, e);
+        if (cv->after > 0) {
                 html_lit(b, "<p class=\"pages\"><a href=\"");
-                html_attr(b, t.ep_url);
+                html_attr(b, t->ep_url);
                 html_lit(b, "#comments\">← ");
                 html_text(b, _("First comments"));
                 html_lit(b, "</a></p>\n");
         }
         html_lit(b, "<div class=\"thread\">\n");
-        for (int i = 0; i < t.n; i++)
-                if (!t.cs[i].parent_id)
-                        render_comment(&t, i, 0);
+        for (int i = 0; i < t->n; i++)
+                if (!t->cs[i].parent_id)
+                        render_comment(r, t, i, 0);
         html_lit(b, "</div>\n");
-        if (t.next_after) {
+        if (t->next_after) {
                 html_lit(b, "<p class=\"pages\"><a rel=\"next\" href=\"");
-                html_attr(b, t.ep_url);
+                html_attr(b, t->ep_url);
                 html_lit(b, "?after=");
-                html_int(b, t.next_after);
+                html_int(b, t->next_after);
                 html_lit(b, "#comments\">");
                 html_text(b, _("More comments"));
                 html_lit(b, " →</a></p>\n");
@@ -546,16 +564,17 @@ static int path_comment(struct request *req, struct comment *c, struct episode *
 static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
 {
         return resp_redirect(
-            req, arena_printf(req->arena, "%s#c-%lld", episode_url(req, e), (long long)id));
+            req, arena_printf(req->arena, "%s#c-%lld", episode_url(req->arena, e), (long long)id));
 }
 
 /* The comment form on a page of its own, for a rejected comment: the text is kept. */
 static int comment_problem_page(struct request *req, const struct episode *e,
                                 const struct field_problem *p)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Your comment"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
         episode_path(b, e);
         html_lit(b, "#comments\">← ");
@@ -569,23 +588,23 @@ static int comment_problem_page(struct request *req, const struct episode *e,
                 html_lit(b, "<form method=\"post\" class=\"comment-form\" action=\"");
                 episode_path(b, e);
                 html_lit(b, "/comments\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
                 html_attr(b, parent);
                 html_lit(b, "\">");
                 html_lit(b, "<p class=\"form-error\" role=\"alert\">");
                 html_text(b, _(p->message));
                 html_lit(b, "</p>");
-                form_textarea(req, _("Your reply"), "body", req_param(req, "body"), 4,
+                form_textarea(r, _("Your reply"), "body", req_param(req, "body"), 4,
                               KD_COMMENT_MAX_CHARS, NULL, _(p->message));
                 html_lit(b, "<p><button type=\"submit\">");
                 html_text(b, _("Post reply"));
                 html_lit(b, "</button></p></form>\n");
         } else {
-                new_comment_form(req, e, req_param(req, "body"), req_param(req, "quote_exact"),
+                new_comment_form(r, e, req_param(req, "body"), req_param(req, "quote_exact"),
                                  _(p->message), p->field);
         }
-        return page_end(req, 422);
+        return page_end(r, 422);
 }
 
 int web_comment_post(struct request *req)
@@ -620,6 +639,7 @@ int web_comment_post(struct request *req)
 
 int web_comment_thread(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
@@ -627,7 +647,7 @@ int web_comment_thread(struct request *req)
                 return resp_redirect(req, "/login");
         char *end;
         long long from = strtoll(req_path_param(req, "id"), &end, 10);
-        struct thread t;
+        struct comment_thread t;
         if (*end || from <= 0)
                 return req_fail(req, 404, "There is no such comment.");
         struct comment from_comment;
@@ -642,9 +662,9 @@ int web_comment_thread(struct request *req)
                         at = i;
         if (at < 0 || !t.live[at])
                 return req_fail(req, 404, "There is no such comment.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = e.title, .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
         html_attr(b, t.ep_url);
         html_lit(b, "#c-");
@@ -654,17 +674,17 @@ int web_comment_thread(struct request *req)
         html_lit(b, "</a></p>\n<h1>");
         html_text(b, _("A thread"));
         html_lit(b, "</h1>\n<section class=\"comments\"><div class=\"thread\">\n");
-        render_comment(&t, at, 0);
+        render_comment(r, &t, at, 0);
         html_lit(b, "</div></section>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
-static int edit_page(struct request *req, const struct comment *c, const struct episode *e,
+static int edit_page(struct render *r, const struct comment *c, const struct episode *e,
                      const char *body, const char *error, int status)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Edit your comment"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
         episode_path(b, e);
         html_lit(b, "#c-");
@@ -676,12 +696,12 @@ static int edit_page(struct request *req, const struct comment *c, const struct 
         html_lit(b, "</h1>\n<form method=\"post\" class=\"comment-form\" action=\"/comments/");
         html_int(b, c->id);
         html_lit(b, "/edit\">");
-        form_csrf(req);
-        form_textarea(req, _("Your comment"), "body", body, 6, KD_COMMENT_MAX_CHARS, NULL, error);
+        form_csrf(r);
+        form_textarea(r, _("Your comment"), "body", body, 6, KD_COMMENT_MAX_CHARS, NULL, error);
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Save"));
         html_lit(b, "</button></p></form>\n");
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 /* A comment its viewer may change: theirs and still visible. 403 for someone else's. */
@@ -698,15 +718,17 @@ static int own_comment(struct request *req, struct comment *c, struct episode *e
 
 int web_comment_edit_form(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct comment c;
         struct episode e;
         if (own_comment(req, &c, &e))
                 return req->resp.status;
-        return edit_page(req, &c, &e, c.body, NULL, 200);
+        return edit_page(r, &c, &e, c.body, NULL, 200);
 }
 
 int web_comment_edit(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct comment c;
         struct episode e;
         if (own_comment(req, &c, &e))
@@ -714,7 +736,7 @@ int web_comment_edit(struct request *req)
         struct field_problem p = {0};
         int rc = comment_edit(req->db, c.id, req->viewer.id, req_param(req, "body"), &p);
         if (rc == PUB_INVALID)
-                return edit_page(req, &c, &e, req_param(req, "body"), _(p.message), 422);
+                return edit_page(r, &c, &e, req_param(req, "body"), _(p.message), 422);
         if (rc != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
         return redirect_to_comment(req, &e, c.id);
@@ -728,7 +750,8 @@ int web_comment_delete(struct request *req)
                 return req->resp.status;
         if (comment_delete(req->db, c.id, req->viewer.id) != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
-        return resp_redirect(req, arena_printf(req->arena, "%s#comments", episode_url(req, &e)));
+        return resp_redirect(req,
+                             arena_printf(req->arena, "%s#comments", episode_url(req->arena, &e)));
 }
 
 int web_comment_hide(struct request *req)
@@ -800,6 +823,7 @@ int web_react(struct request *req)
 
 int web_reactions_who(struct request *req)
 {
+        struct render *r = render_for_request(req);
         enum reaction_target target;
         if (reaction_target_parse(req_param(req, "target"), &target) != 0)
                 return req_fail(req, 404, "Choose an episode or a comment.");
@@ -810,9 +834,9 @@ int web_reactions_who(struct request *req)
         int n = reaction_who(req->db, req->arena, target, id, &who);
         if (n < 0)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Who reacted"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Who reacted"));
         html_lit(b, "</h1>\n");
@@ -841,11 +865,12 @@ int web_reactions_who(struct request *req)
         }
         if (shown >= 0)
                 html_lit(b, "</ul>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 int web_comment_report_form(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct comment c;
         struct episode e;
         if (path_comment(req, &c, &e))
@@ -854,9 +879,9 @@ int web_comment_report_form(struct request *req)
                 return req_fail(req, 404, "That comment was deleted or hidden.");
         if (c.author_id == req->viewer.id)
                 return req_fail(req, 403, "You cannot report your own comment.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
         episode_path(b, &e);
         html_lit(b, "#c-");
@@ -873,18 +898,18 @@ int web_comment_report_form(struct request *req)
                  "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"/comments/");
         html_int(b, c.id);
         html_lit(b, "/report\">");
-        form_csrf(req);
+        form_csrf(r);
         const struct form_option reasons[] = {
             {"spam", _("Spam")},
             {"harassment", _("Harassment or abuse")},
             {"off-topic", _("Off topic")},
             {"other", _("Something else")},
         };
-        form_select(req, _("Why?"), "reason", reasons, 4, "spam", NULL);
-        form_textarea(req, _("Anything moderators should know (optional)"), "note", "", 3,
+        form_select(r, _("Why?"), "reason", reasons, 4, "spam", NULL);
+        form_textarea(r, _("Anything moderators should know (optional)"), "note", "", 3,
                       KD_REPORT_NOTE_MAX, NULL, NULL);
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Send report"));
         html_lit(b, "</button></p></form>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }

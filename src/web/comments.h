@@ -4,21 +4,48 @@
 #ifndef KD_WEB_COMMENTS_H
 #define KD_WEB_COMMENTS_H
 
+#include "model/comment.h"
+#include "model/reaction.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
 struct episode;
+struct render;
 struct request;
+struct comment_thread;
 
-/* Writes the episode's reactions bar (with forms) and its comments section. */
-void episode_reactions(struct request *req, const struct episode *e);
-void comments_section(struct request *req, const struct episode *e);
+/* The conversation under one episode as a page shows it: what conversation_load read. */
+struct conversation {
+        const struct episode *e;
+        bool shown;                        /* the episode is live: reactions and comments appear */
+        bool have_reactions;               /* reactions below were read */
+        struct reaction_summary reactions; /* the episode's, with the viewer's own */
+        bool login_only; /* guests may not read comments here: a login prompt instead */
+        int64_t after;   /* this page of threads starts after this root (?after=) */
+        struct comment_thread *thread; /* NULL when loading failed (the request is failed) */
+        struct passage *passages;      /* the most quoted passages */
+        int npassages;
+};
 
-int web_comment_post(struct request *req);      /* POST /n/:newsletter/:episode/comments */
-int web_comment_thread(struct request *req);    /* GET /n/:newsletter/:episode/comments/:id */
-int web_comment_edit_form(struct request *req); /* GET /comments/:id/edit */
-int web_comment_edit(struct request *req);      /* POST /comments/:id/edit */
-int web_comment_delete(struct request *req);    /* POST /comments/:id/delete */
-int web_comment_hide(struct request *req);      /* POST /comments/:id/hide (hidden=1|0) */
+/* Loader: reads the episode's reactions, one page of threads (from the request's ?after=) and
+ * the quoted passages for req's viewer; nothing when the episode is not live. Returns 0, or -1
+ * after failing the request (the section then stops after its heading). */
+int conversation_load(struct request *req, const struct episode *e, bool live,
+                      struct conversation *cv);
+/* Renderers: the episode's reactions bar (with forms for members) and its comments section. */
+void episode_reactions(struct render *r, const struct episode *e,
+                       const struct reaction_summary *sum);
+void comments_section(struct render *r, const struct conversation *cv);
+
+int web_comment_post(struct request *req);        /* POST /n/:newsletter/:episode/comments */
+int web_comment_thread(struct request *req);      /* GET /n/:newsletter/:episode/comments/:id */
+int web_comment_edit_form(struct request *req);   /* GET /comments/:id/edit */
+int web_comment_edit(struct request *req);        /* POST /comments/:id/edit */
+int web_comment_delete(struct request *req);      /* POST /comments/:id/delete */
+int web_comment_hide(struct request *req);        /* POST /comments/:id/hide (hidden=1|0) */
 int web_comment_report_form(struct request *req); /* GET /comments/:id/report */
-int web_react(struct request *req);             /* POST /react */
-int web_reactions_who(struct request *req);     /* GET /reactions?target=&id= */
+int web_react(struct request *req);               /* POST /react */
+int web_reactions_who(struct request *req);       /* GET /reactions?target=&id= */
 
 #endif

@@ -17,6 +17,7 @@
 #include "model/season.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,16 +27,16 @@
 enum { DASHBOARD_EPISODES = 100 };
 
 /* The problem's message for field name, translated, or NULL. */
-static const char *error_for(struct request *req, const struct field_problem *p, const char *name)
+static const char *error_for(struct render *r, const struct field_problem *p, const char *name)
 {
         if (!p || !p->field || strcmp(p->field, name) != 0)
                 return NULL;
         return _(p->message);
 }
 
-static void form_summary(struct request *req, const struct field_problem *p)
+static void form_summary(struct render *r, const struct field_problem *p)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         if (!p || !p->field)
                 return;
         html_lit(b, "<p class=\"form-error\" role=\"alert\">");
@@ -60,6 +61,7 @@ static int writable_newsletter(struct request *req, struct newsletter *n)
 
 int web_write_dashboard(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct newsletter *ns;
         int nn =
             newsletter_list_writable(req->db, req->arena, req->viewer.id, req->viewer.role, &ns);
@@ -68,9 +70,9 @@ int web_write_dashboard(struct request *req)
                                        DASHBOARD_EPISODES, &eps);
         if (nn < 0 || ne < 0)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Write"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Write"));
         html_lit(b, "</h1>\n<p><a class=\"button\" href=\"/write/newsletter\">");
@@ -124,29 +126,29 @@ int web_write_dashboard(struct request *req)
                         html_lit(b, "\">");
                         html_text(b, e->title);
                         html_lit(b, "</a> <span class=\"meta\">");
-                        season_episode_label(req, e->season_number, e->number);
+                        season_episode_label(r, e->season_number, e->number);
                         html_lit(b, "</span></td><td>");
                         html_text(b, e->newsletter_title);
                         html_lit(b, "</td><td>");
                         if (e->status == EPISODE_DRAFT) {
                                 html_text(b, _("Draft"));
                         } else if (e->publish_at > now) {
-                                html_text(b, _("Scheduled for"));
-                                html_lit(b, " ");
-                                html_date(req, e->publish_at);
+                                struct html_frag date = html_date_frag(r, e->publish_at);
+                                /* TRANSLATORS: %s is a date */
+                                html_sentence(r, _("Scheduled for %s"), 1, &date);
                         } else {
-                                html_text(b, _("Published"));
-                                html_lit(b, " ");
-                                html_time(req, e->publish_at);
+                                struct html_frag when = html_time_frag(r, e->publish_at);
+                                /* TRANSLATORS: %s is a relative time such as "3 days ago" */
+                                html_sentence(r, _("Published %s"), 1, &when);
                         }
                         html_lit(b, "</td><td>");
-                        html_time(req, e->updated_at);
+                        html_time(r, e->updated_at);
                         html_lit(b, "</td></tr>\n");
                 }
                 html_lit(b, "</tbody>\n</table>\n");
         }
         html_lit(b, "</section>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 /* ------------------------------------------------------------------ newsletter */
@@ -154,16 +156,17 @@ int web_write_dashboard(struct request *req)
 static int newsletter_page(struct request *req, int status, const struct newsletter *existing,
                            const struct newsletter_input *v, const struct field_problem *p)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         struct page_meta meta = {
             .title = existing ? existing->title : _("New newsletter"),
             .noindex = true,
         };
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, existing ? _("Newsletter settings") : _("New newsletter"));
         html_lit(b, "</h1>\n");
-        form_summary(req, p);
+        form_summary(r, p);
         html_lit(b, "<form method=\"post\" class=\"editor\" action=\"");
         if (existing) {
                 html_lit(b, "/write/n/");
@@ -172,18 +175,18 @@ static int newsletter_page(struct request *req, int status, const struct newslet
                 html_lit(b, "/write/newsletter");
         }
         html_lit(b, "\">\n");
-        form_csrf(req);
-        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
-                   error_for(req, p, "title"));
+        form_csrf(r);
+        form_input(r, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(r, p, "title"));
         if (!existing)
-                form_input(req, _("Address (slug, optional: made from the title)"), "slug", "text",
-                           v->slug, NULL, KD_SLUG_MAX_BYTES, error_for(req, p, "slug"));
-        form_textarea(req, _("Description"), "description", v->description, 5, KD_DESCRIPTION_MAX,
+                form_input(r, _("Address (slug, optional: made from the title)"), "slug", "text",
+                           v->slug, NULL, KD_SLUG_MAX_BYTES, error_for(r, p, "slug"));
+        form_textarea(r, _("Description"), "description", v->description, 5, KD_DESCRIPTION_MAX,
                       _("Markdown. Shown on the newsletter's page and in "
                         "its feeds."),
-                      error_for(req, p, "description"));
-        form_input(req, _("Co-authors (handles, separated by commas)"), "coauthors", "text",
-                   v->coauthors, NULL, 0, error_for(req, p, "coauthors"));
+                      error_for(r, p, "description"));
+        form_input(r, _("Co-authors (handles, separated by commas)"), "coauthors", "text",
+                   v->coauthors, NULL, 0, error_for(r, p, "coauthors"));
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, existing ? _("Save") : _("Create newsletter"));
         html_lit(b, "</button></p>\n</form>\n");
@@ -199,7 +202,7 @@ static int newsletter_page(struct request *req, int status, const struct newslet
                         html_lit(b, "/season/");
                         html_int(b, ss[i].number);
                         html_lit(b, "\">");
-                        html_textf(req, _("Season %d: %s"), ss[i].number, ss[i].title);
+                        html_textf(r, _("Season %d: %s"), ss[i].number, ss[i].title);
                         html_lit(b, "</a></li>\n");
                 }
                 html_lit(b, "</ul>\n<p><a class=\"button secondary\" href=\"/write/n/");
@@ -212,7 +215,7 @@ static int newsletter_page(struct request *req, int status, const struct newslet
                 html_text(b, _("New episode"));
                 html_lit(b, "</a></p>\n</section>\n");
         }
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 int web_write_newsletter_form(struct request *req)
@@ -275,12 +278,13 @@ static int season_page(struct request *req, int status, const struct newsletter 
                        const struct season *existing, const struct season_values *v,
                        const struct field_problem *p)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         const char *heading = existing ? arena_printf(req->arena, _("Season %d: %s"),
                                                       existing->number, existing->title)
                                        : _("New season");
         struct page_meta meta = {.title = heading, .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<nav class=\"breadcrumbs\"><a href=\"/write/n/");
         html_url_arg(b, n->slug);
         html_lit(b, "\">");
@@ -288,7 +292,7 @@ static int season_page(struct request *req, int status, const struct newsletter 
         html_lit(b, "</a></nav>\n<h1>");
         html_text(b, heading);
         html_lit(b, "</h1>\n");
-        form_summary(req, p);
+        form_summary(r, p);
         html_lit(b, "<form method=\"post\" class=\"editor\" action=\"/write/n/");
         html_url_arg(b, n->slug);
         html_lit(b, "/season");
@@ -297,42 +301,41 @@ static int season_page(struct request *req, int status, const struct newsletter 
                 html_int(b, existing->number);
         }
         html_lit(b, "\">\n");
-        form_csrf(req);
-        form_number(req, _("Number"), "number", v->number, 1, KD_MAX_SEASONS,
-                    error_for(req, p, "number"));
-        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
-                   error_for(req, p, "title"));
-        form_textarea(req, _("Description"), "description", v->description, 4, KD_DESCRIPTION_MAX,
-                      _("Markdown. What this season is about."), error_for(req, p, "description"));
+        form_csrf(r);
+        form_number(r, _("Number"), "number", v->number, 1, KD_MAX_SEASONS,
+                    error_for(r, p, "number"));
+        form_input(r, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(r, p, "title"));
+        form_textarea(r, _("Description"), "description", v->description, 4, KD_DESCRIPTION_MAX,
+                      _("Markdown. What this season is about."), error_for(r, p, "description"));
         const struct form_option cadences[] = {
             {"weekly", _("Weekly")},
             {"days", _("Every few days")},
             {"irregular", _("No fixed schedule")},
         };
-        form_select(req, _("Cadence"), "cadence", cadences, 3, v->cadence,
-                    error_for(req, p, "cadence"));
+        form_select(r, _("Cadence"), "cadence", cadences, 3, v->cadence,
+                    error_for(r, p, "cadence"));
         const struct form_option weekdays[] = {
             {"0", _("Sunday")},   {"1", _("Monday")}, {"2", _("Tuesday")},  {"3", _("Wednesday")},
             {"4", _("Thursday")}, {"5", _("Friday")}, {"6", _("Saturday")},
         };
-        form_select(req, _("Day of the week (weekly)"), "weekday", weekdays, 7, v->weekday,
-                    error_for(req, p, "weekday"));
-        form_number(req, _("Every how many days (every few days)"), "every_days", v->every_days, 1,
-                    365, error_for(req, p, "every_days"));
+        form_select(r, _("Day of the week (weekly)"), "weekday", weekdays, 7, v->weekday,
+                    error_for(r, p, "weekday"));
+        form_number(r, _("Every how many days (every few days)"), "every_days", v->every_days, 1,
+                    365, error_for(r, p, "every_days"));
         const struct form_option statuses[] = {
             {"planned", _("Planned")},
             {"airing", _("Airing")},
             {"on-break", _("On a break")},
             {"finished", _("Finished")},
         };
-        form_select(req, _("Status"), "status", statuses, 4, v->status,
-                    error_for(req, p, "status"));
-        form_input(req, _("Back on (during a break, optional)"), "returns", "date", v->returns,
-                   NULL, 0, error_for(req, p, "returns"));
+        form_select(r, _("Status"), "status", statuses, 4, v->status, error_for(r, p, "status"));
+        form_input(r, _("Back on (during a break, optional)"), "returns", "date", v->returns, NULL,
+                   0, error_for(r, p, "returns"));
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Save season"));
         html_lit(b, "</button></p>\n</form>\n");
-        return page_end(req, status);
+        return page_end(r, status);
 }
 
 /* The season in the path (edit) or NULL (new). Fails the request when absent. */
@@ -460,16 +463,46 @@ static char *datetime_local(struct request *req, int64_t t)
         return arena_strndup(req->arena, iso, 16);
 }
 
-static int episode_page(struct request *req, int status, const struct newsletter *n,
-                        const struct episode *existing, const struct episode_values *v,
-                        const struct field_problem *p, const struct mdr_result *preview)
+/* Everything the episode editor shows: the form's values and problem (from the handler) and
+ * what episode_editor_load read. */
+struct episode_editor {
+        const struct newsletter *n;
+        const struct episode *existing;   /* NULL for a new episode */
+        const struct episode_values *v;   /* the form's values */
+        const struct field_problem *p;    /* NULL when nothing is wrong */
+        const struct mdr_result *preview; /* the rendered text to preview, or NULL */
+        struct season *seasons;           /* the newsletter's seasons, for the select */
+        int nseasons;
+        const char *cover_url; /* of v->cover_image, NULL when none or unknown */
+        const char *canonical; /* this page's path */
+        struct page_chrome chrome;
+};
+
+/* Loader: the newsletter's seasons, the cover's address and the page head's counts. */
+static void episode_editor_load(struct request *req, struct episode_editor *ed)
 {
-        struct buf *b = &req->resp.body;
+        ed->nseasons = season_list(req->db, req->arena, ed->n->id, time_now(), &ed->seasons);
+        ed->cover_url =
+            ed->v->cover_image > 0 ? image_url(req->db, req->arena, ed->v->cover_image) : NULL;
+        ed->canonical = req->path;
+        page_chrome_load(req, &ed->chrome);
+}
+
+/* Renderer: the episode editor from what episode_editor_load read. */
+static void episode_editor_render(struct render *r, const struct episode_editor *ed)
+{
+        const struct newsletter *n = ed->n;
+        const struct episode *existing = ed->existing;
+        const struct episode_values *v = ed->v;
+        const struct field_problem *p = ed->p;
+        const struct mdr_result *preview = ed->preview;
+        struct buf *b = r->out;
         struct page_meta meta = {
             .title = existing ? existing->title : _("New episode"),
+            .canonical = ed->canonical,
             .noindex = true,
         };
-        page_begin_meta(req, &meta);
+        page_head(r, &meta, &ed->chrome);
         html_lit(b, "<nav class=\"breadcrumbs\"><a href=\"/write\">");
         html_text(b, _("Write"));
         html_lit(b, "</a> › <a href=\"/n/");
@@ -481,23 +514,22 @@ static int episode_page(struct request *req, int status, const struct newsletter
         html_lit(b, "</h1>\n");
         if (existing) {
                 html_lit(b, "<p class=\"meta\">");
-                html_text(b, _("Status:"));
-                html_lit(b, " ");
-                if (existing->status == EPISODE_DRAFT)
-                        html_text(b, _("Draft"));
-                else if (existing->publish_at > time_now()) {
-                        html_text(b, _("Scheduled for"));
-                        html_lit(b, " ");
-                        html_date(req, existing->publish_at);
-                } else
-                        html_text(b, _("Published"));
+                if (existing->status == EPISODE_DRAFT) {
+                        html_text(b, _("Status: Draft"));
+                } else if (existing->publish_at > r->now) {
+                        struct html_frag date = html_date_frag(r, existing->publish_at);
+                        /* TRANSLATORS: %s is a date */
+                        html_sentence(r, _("Status: Scheduled for %s"), 1, &date);
+                } else {
+                        html_text(b, _("Status: Published"));
+                }
                 html_lit(b, " · <a href=\"");
                 episode_path(b, existing);
                 html_lit(b, "\">");
                 html_text(b, _("View"));
                 html_lit(b, "</a></p>\n");
         }
-        form_summary(req, p);
+        form_summary(r, p);
         if (preview) {
                 html_lit(b, "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 "
                             "id=\"preview-h\">");
@@ -513,9 +545,9 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_lit(b, "<div class=\"body\">");
                 html_rendered(b, preview->html.data);
                 html_lit(b, "</div></article>\n<p class=\"meta\">");
-                html_textf(req, _n("%u word", "%u words", preview->words), preview->words);
+                html_textf(r, _n("%u word", "%u words", preview->words), preview->words);
                 html_lit(b, " · ");
-                html_textf(req, _n("%u min read", "%u min read", preview->reading_minutes),
+                html_textf(r, _n("%u min read", "%u min read", preview->reading_minutes),
                            preview->reading_minutes);
                 html_lit(b, "</p>\n</section>\n");
         }
@@ -530,19 +562,18 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_lit(b, "/episode");
         }
         html_lit(b, "\">\n");
-        form_csrf(req);
-        struct season *ss;
-        int ns = season_list(req->db, req->arena, n->id, time_now(), &ss);
-        struct form_option *opts =
-            arena_alloc(req->arena, (size_t)(ns > 0 ? ns : 1) * sizeof(*opts));
+        form_csrf(r);
+        const struct season *ss = ed->seasons;
+        int ns = ed->nseasons;
+        struct form_option *opts = arena_alloc(r->arena, (size_t)(ns > 0 ? ns : 1) * sizeof(*opts));
         for (int i = 0; i < ns; i++) {
-                opts[i].value = arena_printf(req->arena, "%d", ss[i].number);
+                opts[i].value = arena_printf(r->arena, "%d", ss[i].number);
                 opts[i].label =
-                    arena_printf(req->arena, _("Season %d: %s"), ss[i].number, ss[i].title);
+                    arena_printf(r->arena, _("Season %d: %s"), ss[i].number, ss[i].title);
         }
         if (ns > 0) {
-                form_select(req, _("Season"), "season", opts, ns, v->season,
-                            error_for(req, p, "season"));
+                form_select(r, _("Season"), "season", opts, ns, v->season,
+                            error_for(r, p, "season"));
         } else {
                 html_lit(b, "<p class=\"field-error\">");
                 html_text(b, _("This newsletter has no season yet."));
@@ -552,23 +583,23 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_text(b, _("Add a season"));
                 html_lit(b, "</a></p>\n");
         }
-        form_number(req, _("Episode number (empty: the next one)"), "number", v->number, 1,
-                    KD_MAX_EPISODE_NUMBER, error_for(req, p, "number"));
-        form_input(req, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
-                   error_for(req, p, "title"));
-        form_input(req, _("Subtitle"), "subtitle", "text", v->subtitle, NULL, KD_SUBTITLE_MAX,
-                   error_for(req, p, "subtitle"));
-        form_input(req, _("Address (slug, optional: made from the title)"), "slug", "text", v->slug,
-                   NULL, KD_SLUG_MAX_BYTES, error_for(req, p, "slug"));
-        form_textarea(req, _("Text"), "body", v->body, 24, 0,
+        form_number(r, _("Episode number (empty: the next one)"), "number", v->number, 1,
+                    KD_MAX_EPISODE_NUMBER, error_for(r, p, "number"));
+        form_input(r, _("Title"), "title", "text", v->title, NULL, KD_TITLE_MAX,
+                   error_for(r, p, "title"));
+        form_input(r, _("Subtitle"), "subtitle", "text", v->subtitle, NULL, KD_SUBTITLE_MAX,
+                   error_for(r, p, "subtitle"));
+        form_input(r, _("Address (slug, optional: made from the title)"), "slug", "text", v->slug,
+                   NULL, KD_SLUG_MAX_BYTES, error_for(r, p, "slug"));
+        form_textarea(r, _("Text"), "body", v->body, 24, 0,
                       _("Markdown: ## headings, **bold**, *italic*, [links](https://…), > "
                         "quotes, lists, tables. HTML is shown as text."),
-                      error_for(req, p, "body"));
+                      error_for(r, p, "body"));
         html_lit(b, "<fieldset class=\"cover-fields\"><legend>");
         html_text(b, _("Cover image"));
         html_lit(b, "</legend>\n");
         if (v->cover_image > 0) {
-                const char *url = image_url(req->db, req->arena, v->cover_image);
+                const char *url = ed->cover_url;
                 if (url) {
                         html_lit(b, "<img class=\"cover-preview\" src=\"");
                         html_attr(b, url);
@@ -587,7 +618,7 @@ static int episode_page(struct request *req, int status, const struct newsletter
         html_text(b, v->cover_image > 0 ? _("Replace with a new image") : _("Upload an image"));
         html_lit(b, "</label>\n<input id=\"f-cover\" name=\"cover\" type=\"file\" "
                     "accept=\"image/png,image/jpeg,image/webp,image/gif\"");
-        const char *cover_error = error_for(req, p, "cover");
+        const char *cover_error = error_for(r, p, "cover");
         if (cover_error)
                 html_lit(b, " aria-invalid=\"true\" aria-describedby=\"e-cover\"");
         html_lit(b, ">\n<p class=\"hint\">");
@@ -599,23 +630,23 @@ static int episode_page(struct request *req, int status, const struct newsletter
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</div>\n");
-        form_textarea(req, _("Alt text (required with a cover)"), "cover_alt", v->cover_alt, 2,
+        form_textarea(r, _("Alt text (required with a cover)"), "cover_alt", v->cover_alt, 2,
                       KD_ALT_MAX, _("What the image shows, for readers who cannot see it."),
-                      error_for(req, p, "cover_alt"));
-        form_input(req, _("Credit (optional, e.g. \"Photo: Ana Costa\")"), "cover_credit", "text",
-                   v->cover_credit, NULL, KD_CREDIT_MAX, error_for(req, p, "cover_credit"));
+                      error_for(r, p, "cover_alt"));
+        form_input(r, _("Credit (optional, e.g. \"Photo: Ana Costa\")"), "cover_credit", "text",
+                   v->cover_credit, NULL, KD_CREDIT_MAX, error_for(r, p, "cover_credit"));
         html_lit(b, "</fieldset>\n");
         const struct form_option ai[] = {
             {"none", _("No AI was used")},
             {"assisted", _("AI assisted (research, editing, data)")},
             {"generated", _("Largely generated with AI")},
         };
-        form_select(req, _("AI disclosure (shown to readers)"), "ai", ai, 3, v->ai,
-                    error_for(req, p, "ai"));
-        form_input(req, _("Next episode teaser (optional)"), "teaser", "text", v->teaser, NULL,
-                   KD_TEASER_MAX, error_for(req, p, "teaser"));
-        form_input(req, _("Publish at (UTC; empty: now; a future time schedules it)"), "publish_at",
-                   "datetime-local", v->publish_at, NULL, 0, error_for(req, p, "publish_at"));
+        form_select(r, _("AI disclosure (shown to readers)"), "ai", ai, 3, v->ai,
+                    error_for(r, p, "ai"));
+        form_input(r, _("Next episode teaser (optional)"), "teaser", "text", v->teaser, NULL,
+                   KD_TEASER_MAX, error_for(r, p, "teaser"));
+        form_input(r, _("Publish at (UTC; empty: now; a future time schedules it)"), "publish_at",
+                   "datetime-local", v->publish_at, NULL, 0, error_for(r, p, "publish_at"));
         html_lit(b, "<p class=\"hint\">");
         html_text(b, _("Format: 2026-12-01T08:00"));
         html_lit(b, "</p>\n<p class=\"actions\"><button type=\"submit\" name=\"action\" "
@@ -627,7 +658,19 @@ static int episode_page(struct request *req, int status, const struct newsletter
         html_lit(b, "</button> <button type=\"submit\" name=\"action\" value=\"publish\">");
         html_text(b, _("Publish or schedule"));
         html_lit(b, "</button></p>\n</form>\n");
-        return page_end(req, status);
+}
+
+/* The episode editor page with status: loads, renders, and answers. */
+static int episode_page(struct request *req, int status, const struct newsletter *n,
+                        const struct episode *existing, const struct episode_values *v,
+                        const struct field_problem *p, const struct mdr_result *preview)
+{
+        struct episode_editor ed = {
+            .n = n, .existing = existing, .v = v, .p = p, .preview = preview};
+        episode_editor_load(req, &ed);
+        struct render *r = render_for_request(req);
+        episode_editor_render(r, &ed);
+        return page_end(r, status);
 }
 
 /* The episode in the path (edit), checked writable; exists=false for a new one. */

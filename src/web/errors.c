@@ -4,8 +4,9 @@
 #include "http/html.h"
 #include "http/request.h"
 #include "web/layout.h"
+#include "web/render.h"
 
-static const char *status_title(struct request *req, int status)
+static const char *status_title(struct render *r, int status)
 {
         switch (status) {
         case 400:
@@ -37,11 +38,12 @@ static const char *status_title(struct request *req, int status)
 
 void web_error_render(struct request *req)
 {
+        struct render *r = render_for_request(req);
         int status = req->resp.status ? req->resp.status : 500;
-        const char *title = status_title(req, status);
-        struct buf *b = &req->resp.body;
+        const char *title = status_title(r, status);
+        struct buf *b = r->out;
         buf_reset(b);
-        page_begin(req, title);
+        page_begin(r, title);
         html_lit(b, "<section class=\"error-page\">\n<p class=\"status\">");
         html_int(b, status);
         html_lit(b, "</p>\n<h1>");
@@ -51,5 +53,5 @@ void web_error_render(struct request *req)
         html_lit(b, "</p>\n<p><a href=\"/\">");
         html_text(b, _("Go to the home page"));
         html_lit(b, "</a></p>\n</section>\n");
-        page_end(req, status);
+        page_end(r, status);
 }

@@ -13,6 +13,7 @@
 #include "model/newsletter.h"
 #include "model/season.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -65,8 +66,9 @@ static void atom_time(struct buf *b, const char *element, int64_t t)
 
 static int render_atom(struct request *req, const struct feed *f)
 {
-        const char *base = site_base_url(req);
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        const char *base = r->base_url;
+        struct buf *b = r->out;
         html_lit(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
         html_text(b, f->title);
@@ -147,7 +149,7 @@ static int render_atom(struct request *req, const struct feed *f)
 
 static int render_json(struct request *req, const struct feed *f)
 {
-        const char *base = site_base_url(req);
+        const char *base = render_base_url(req->arena, req->config);
         json_t *root = json_object();
         json_object_set_new(root, "version", json_string("https://jsonfeed.org/version/1.1"));
         json_object_set_new(root, "title", json_string(f->title));
@@ -205,7 +207,7 @@ static int render_json(struct request *req, const struct feed *f)
 
 static int site_feed(struct request *req, struct feed *f, const char *self_path)
 {
-        const char *base = site_base_url(req);
+        const char *base = render_base_url(req->arena, req->config);
         f->title = req->config->site_name;
         f->subtitle = NULL;
         f->home = arena_printf(req->arena, "%s/", base);
@@ -225,7 +227,7 @@ static int newsletter_feed(struct request *req, struct feed *f, const char *suff
                 return req_fail(req, 404, "There is no newsletter at this address.");
         if (rc != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");
-        const char *base = site_base_url(req);
+        const char *base = render_base_url(req->arena, req->config);
         struct buf slug = BUF_INIT;
         html_url_arg(&slug, n.slug);
         f->title = n.title;
@@ -309,8 +311,9 @@ static void sitemap_episode(const char *newsletter_slug, const char *slug, int64
 
 int web_sitemap(struct request *req)
 {
-        const char *base = site_base_url(req);
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        const char *base = r->base_url;
+        struct buf *b = r->out;
         struct newsletter *ns;
         int nn = newsletter_list(req->db, req->arena, &ns);
         if (nn < 0)
@@ -344,10 +347,11 @@ int web_sitemap(struct request *req)
 
 int web_robots(struct request *req)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         html_lit(b, "User-agent: *\nAllow: /\nDisallow: /write\nDisallow: /settings\n"
                     "Disallow: /admin\nDisallow: /api/\n\nSitemap: ");
-        buf_puts(b, site_base_url(req));
+        buf_puts(b, render_base_url(req->arena, req->config));
         html_lit(b, "/sitemap.xml\n");
         resp_header(req, "Cache-Control", "public, max-age=86400");
         return resp_typed(req, 200, "text/plain; charset=utf-8");

@@ -14,13 +14,15 @@
 #include "model/newsletter.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 enum { HOME_NEWEST_MEMBERS = 12 };
 
 int web_home(struct request *req)
 {
-        struct buf *b = &req->resp.body;
-        page_begin(req, NULL);
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
+        page_begin(r, NULL);
         html_lit(b, "<section class=\"hero\">\n<h1>");
         html_text(b, req->config->site_name);
         html_lit(b, "</h1>\n<p class=\"lede\">");
@@ -35,7 +37,7 @@ int web_home(struct request *req)
                 html_lit(b, "</a></p>\n");
         } else {
                 html_lit(b, "<p>");
-                html_textf(req, _("Welcome back, %s."), req->viewer.display_name);
+                html_textf(r, _("Welcome back, %s."), req->viewer.display_name);
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</section>\n");
@@ -56,8 +58,7 @@ int web_home(struct request *req)
                 html_lit(b, "</p>\n");
         }
         for (int i = 0; i < n; i++)
-                card_episode(req, &eps[i],
-                             CARD_NEWSLETTER | CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+                card_episode(r, &eps[i], CARD_NEWSLETTER | CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
         if (n == KD_LIST_EPISODES) {
                 html_lit(b, "<p><a rel=\"next\" href=\"/?before=");
                 html_int(b, eps[n - 1].publish_at);
@@ -81,9 +82,8 @@ int web_home(struct request *req)
                         html_lit(b, "\">");
                         html_text(b, ns[i].title);
                         html_lit(b, "</a> <span class=\"meta\">");
-                        html_text(b, _("by"));
-                        html_lit(b, " ");
-                        html_text(b, ns[i].owner_name);
+                        /* TRANSLATORS: %s is the newsletter owner's name */
+                        html_textf(r, _("by %s"), ns[i].owner_name);
                         html_lit(b, "</span></li>\n");
                 }
                 html_lit(b, "</ul>\n</section>\n");
@@ -100,7 +100,7 @@ int web_home(struct request *req)
         html_text(b, _("New in the community"));
         html_lit(b, "</h2>\n<p class=\"hint\">");
         html_textf(
-            req,
+            r,
             _n("%lld member so far", "%lld members so far", (unsigned long)(total > 0 ? total : 0)),
             (long long)(total > 0 ? total : 0));
         html_lit(b, "</p>\n<ul class=\"member-list\">\n");
@@ -116,12 +116,12 @@ int web_home(struct request *req)
                         html_lit(b, "</span>");
                 }
                 html_lit(b, " <span class=\"meta\">");
-                html_text(b, _("joined"));
-                html_lit(b, " ");
-                html_time(req, db_col_int(s, 3));
+                struct html_frag when = html_time_frag(r, db_col_int(s, 3));
+                /* TRANSLATORS: %s is a relative time such as "3 days ago" */
+                html_sentence(r, _("joined %s"), 1, &when);
                 html_lit(b, "</span></li>\n");
         }
         db_finish(s);
         html_lit(b, "</ul>\n</section>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }

@@ -9,33 +9,23 @@
 #include "http/static_files.h"
 #include "model/notification.h"
 #include "model/report.h"
+#include "web/render.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 /* Links a static file with its content hash, so browsers may cache it for a year. */
-static void asset_url(struct request *req, const char *path)
+static void asset_url(struct render *r, const char *path)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "/static/");
         html_attr(b, path);
-        const struct static_file *f = static_files_find(req->assets, path);
+        const struct static_file *f = r->assets ? static_files_find(r->assets, path) : NULL;
         if (f) {
                 html_lit(b, "?v=");
                 /* the ETag without its quotes */
                 buf_append(b, f->etag + 1, 16);
         }
-}
-
-const char *site_base_url(struct request *req)
-{
-        const char *base = req->config->base_url;
-        if (!base || !*base)
-                return arena_printf(req->arena, "http://%s", req->config->listen);
-        size_t n = strlen(base);
-        while (n > 0 && base[n - 1] == '/')
-                n--;
-        return arena_strndup(req->arena, base, n);
 }
 
 /* <meta property|name="key" content="value"> */
@@ -67,22 +57,45 @@ static void feed_link(struct buf *b, const char *type, const char *base, const c
         html_lit(b, "\">\n");
 }
 
-void page_begin(struct request *req, const char *title)
+void page_begin(struct render *r, const char *title)
 {
         struct page_meta meta = {.title = title};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
 }
 
-void page_begin_meta(struct request *req, const struct page_meta *meta)
+void page_chrome_load(struct request *req, struct page_chrome *chrome)
 {
-        struct buf *b = &req->resp.body;
-        const char *site = req->config->site_name;
+        memset(chrome, 0, sizeof(*chrome));
+        if (!req_signed_in(req))
+                return;
+        chrome->unread = notification_unread_count(req->db, req->viewer.id);
+        chrome->can_review = report_can_review(req->db, req->viewer.id, req->viewer.role);
+        if (chrome->can_review)
+                chrome->reported = report_open_count(req->db, req->viewer.id, req->viewer.role);
+}
+
+void page_begin_meta(struct render *r, const struct page_meta *meta)
+{
+        struct page_chrome chrome = {0};
+        struct page_meta m = *meta;
+        if (r->req) { /* the glue: this request's menu counts and address */
+                page_chrome_load(r->req, &chrome);
+                if (!m.canonical)
+                        m.canonical = r->req->path;
+        }
+        page_head(r, &m, &chrome);
+}
+
+void page_head(struct render *r, const struct page_meta *meta, const struct page_chrome *chrome)
+{
+        struct buf *b = r->out;
+        const char *site = r->config->site_name;
         const char *title = meta->title;
-        const char *base = site_base_url(req);
+        const char *base = r->base_url;
         const char *canonical =
-            arena_printf(req->arena, "%s%s", base, meta->canonical ? meta->canonical : req->path);
+            arena_printf(r->arena, "%s%s", base, meta->canonical ? meta->canonical : "/");
         html_lit(b, "<!doctype html>\n<html lang=\"");
-        html_attr(b, i18n_tag(req->locale));
+        html_attr(b, i18n_tag(r->locale));
         html_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<title>");
@@ -103,7 +116,7 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
         meta_tag(b, "property", "og:url", canonical);
         meta_tag(b, "property", "og:description", meta->description);
         if (meta->image) {
-                const char *img = arena_printf(req->arena, "%s%s", base, meta->image);
+                const char *img = arena_printf(r->arena, "%s%s", base, meta->image);
                 meta_tag(b, "property", "og:image", img);
                 meta_tag(b, "property", "og:image:alt", meta->image_alt);
                 meta_tag(b, "name", "twitter:card", "summary_large_image");
@@ -127,9 +140,9 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                   meta->feed_json ? meta->feed_json : "/feed.json",
                   meta->feed_json ? feed_title : site);
         html_lit(b, "<link rel=\"stylesheet\" href=\"");
-        asset_url(req, "kindred.css");
+        asset_url(r, "kindred.css");
         html_lit(b, "\">\n<link rel=\"icon\" href=\"");
-        asset_url(req, "favicon.svg");
+        asset_url(r, "favicon.svg");
         html_lit(b, "\" type=\"image/svg+xml\">\n</head>\n<body>\n<a class=\"skip-link\" "
                     "href=\"#main\">");
         html_text(b, _("Skip to content"));
@@ -138,23 +151,23 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
         html_lit(b, "</a>\n<nav class=\"member-menu\" aria-label=\"");
         html_attr(b, _("Member menu"));
         html_lit(b, "\">\n<ul>\n");
-        if (req_signed_in(req)) {
+        if (render_signed_in(r)) {
                 html_lit(b, "<li><a href=\"/@");
-                html_url_arg(b, req->viewer.handle);
+                html_url_arg(b, r->viewer->handle);
                 html_lit(b, "\">");
-                html_text(b, req->viewer.display_name);
+                html_text(b, r->viewer->display_name);
                 html_lit(b, "</a></li>\n");
-                if (req->viewer.role == ROLE_ADMIN) {
+                if (r->viewer->role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/admin/members\">");
                         html_text(b, _("Members"));
                         html_lit(b, "</a></li>\n");
                 }
-                int64_t unread = notification_unread_count(req->db, req->viewer.id);
+                int64_t unread = chrome->unread;
                 html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");
                 html_text(b, _("Notifications"));
                 if (unread > 0) {
                         const char *label = arena_printf(
-                            req->arena, _n("%lld unread", "%lld unread", (unsigned long)unread),
+                            r->arena, _n("%lld unread", "%lld unread", (unsigned long)unread),
                             (long long)unread);
                         html_lit(b, " <span class=\"unread-count\" title=\"");
                         html_attr(b, label);
@@ -165,14 +178,13 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                         html_lit(b, ")</span>");
                 }
                 html_lit(b, "</a></li>\n");
-                if (req->viewer.role == ROLE_AUTHOR || req->viewer.role == ROLE_ADMIN) {
+                if (r->viewer->role == ROLE_AUTHOR || r->viewer->role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/write\">");
                         html_text(b, _("Write"));
                         html_lit(b, "</a></li>\n");
                 }
-                if (report_can_review(req->db, req->viewer.id, req->viewer.role)) {
-                        int64_t reported =
-                            report_open_count(req->db, req->viewer.id, req->viewer.role);
+                if (chrome->can_review) {
+                        int64_t reported = chrome->reported;
                         html_lit(b, "<li><a href=\"/moderation\">");
                         html_text(b, _("Moderation"));
                         if (reported > 0) {
@@ -185,7 +197,7 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
                 html_lit(b, "<li><a href=\"/settings\">");
                 html_text(b, _("Settings"));
                 html_lit(b, "</a></li>\n<li><form method=\"post\" action=\"/logout\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<button type=\"submit\" class=\"link-button\">");
                 html_text(b, _("Log out"));
                 html_lit(b, "</button></form></li>\n");
@@ -199,24 +211,24 @@ void page_begin_meta(struct request *req, const struct page_meta *meta)
         html_lit(b, "</ul>\n</nav>\n</header>\n<main id=\"main\">\n");
 }
 
-int page_end(struct request *req, int status)
+int page_end(struct render *r, int status)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "</main>\n<footer class=\"site-footer\">\n<p>");
-        html_text(b, req->config->site_name);
+        html_text(b, r->config->site_name);
         html_lit(b, " · ");
         html_text(b, _("Written by people. No trackers, no third-party scripts."));
         html_lit(b, "</p>\n</footer>\n<script src=\"");
-        asset_url(req, "kindred.js");
+        asset_url(r, "kindred.js");
         html_lit(b, "\" defer></script>\n</body>\n</html>\n");
-        return resp_html(req, status);
+        return r->req ? resp_html(r->req, status) : status;
 }
 
-void form_csrf(struct request *req)
+void form_csrf(struct render *r)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
-        html_attr(b, req_csrf(req));
+        html_attr(b, render_csrf(r));
         html_lit(b, "\">");
 }
 
@@ -229,10 +241,10 @@ void html_maxlength(struct buf *b, int max_chars)
         html_lit(b, "\"");
 }
 
-void form_input(struct request *req, const char *label, const char *name, const char *type,
+void form_input(struct render *r, const char *label, const char *name, const char *type,
                 const char *value, const char *autocomplete, int maxlength, const char *error)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<div class=\"field\">\n<label for=\"f-");
         html_attr(b, name);
         html_lit(b, "\">");
@@ -313,10 +325,10 @@ static void field_close(struct buf *b, const char *name, const char *error, cons
         html_lit(b, "</div>\n");
 }
 
-void form_number(struct request *req, const char *label, const char *name, const char *value,
-                 int min, int max, const char *error)
+void form_number(struct render *r, const char *label, const char *name, const char *value, int min,
+                 int max, const char *error)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         field_open(b, label, name);
         html_lit(b, "<input id=\"f-");
         html_attr(b, name);
@@ -337,10 +349,10 @@ void form_number(struct request *req, const char *label, const char *name, const
         field_close(b, name, error, NULL);
 }
 
-void form_textarea(struct request *req, const char *label, const char *name, const char *value,
+void form_textarea(struct render *r, const char *label, const char *name, const char *value,
                    int rows, int maxlength, const char *hint, const char *error)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         field_open(b, label, name);
         html_lit(b, "<textarea id=\"f-");
         html_attr(b, name);
@@ -360,11 +372,11 @@ void form_textarea(struct request *req, const char *label, const char *name, con
         field_close(b, name, error, hint);
 }
 
-void form_select(struct request *req, const char *label, const char *name,
+void form_select(struct render *r, const char *label, const char *name,
                  const struct form_option *options, int count, const char *selected,
                  const char *error)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         field_open(b, label, name);
         html_lit(b, "<select id=\"f-");
         html_attr(b, name);
@@ -387,21 +399,21 @@ void form_select(struct request *req, const char *label, const char *name,
         field_close(b, name, error, NULL);
 }
 
-void html_textf(struct request *req, const char *fmt, ...)
+void html_textf(struct render *r, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        const char *text = arena_vprintf(req->arena, fmt, ap);
+        const char *text = arena_vprintf(r->arena, fmt, ap);
         va_end(ap);
-        html_text(&req->resp.body, text);
+        html_text(r->out, text);
 }
 
-void html_time(struct request *req, int64_t t)
+void html_time(struct render *r, int64_t t)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         char iso[32];
         time_iso8601(t, iso, sizeof(iso));
-        int64_t ago = time_now() - t;
+        int64_t ago = r->now - t;
         html_lit(b, "<time datetime=\"");
         html_attr(b, iso);
         html_lit(b, "\" title=\"");
@@ -426,8 +438,7 @@ void html_time(struct request *req, int64_t t)
                 for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
                         if (ago >= units[i].secs) {
                                 long long n = ago / units[i].secs;
-                                html_textf(req, _n(units[i].one, units[i].many, (unsigned long)n),
-                                           n);
+                                html_textf(r, _n(units[i].one, units[i].many, (unsigned long)n), n);
                                 break;
                         }
                 }

@@ -13,6 +13,7 @@
 #include "model/report.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +59,9 @@ static int visible_comment(struct request *req, struct comment *c, struct episod
         return 0;
 }
 
-static void back_to_comment(struct request *req, const struct episode *e, int64_t comment_id)
+static void back_to_comment(struct render *r, const struct episode *e, int64_t comment_id)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<a href=\"");
         episode_path(b, e);
         html_lit(b, "#c-");
@@ -73,11 +74,12 @@ static void back_to_comment(struct request *req, const struct episode *e, int64_
 static int report_form_page(struct request *req, const struct comment *c, const struct episode *e,
                             const struct field_problem *p)
 {
-        struct buf *b = &req->resp.body;
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\">");
-        back_to_comment(req, e, c->id);
+        back_to_comment(r, e, c->id);
         html_lit(b, "← ");
         html_text(b, e->title);
         html_lit(b, "</a></p>\n<h1>");
@@ -89,30 +91,30 @@ static int report_form_page(struct request *req, const struct comment *c, const 
         html_lit(b, "</div></article>\n<form method=\"post\" action=\"/comments/");
         html_int(b, c->id);
         html_lit(b, "/report\">\n");
-        form_csrf(req);
+        form_csrf(r);
         struct form_option reasons[REPORT_REASONS];
         for (int i = 0; i < REPORT_REASONS; i++)
                 reasons[i] = (struct form_option){report_reason_name((enum report_reason)i),
                                                   _(reason_labels[i])};
         bool on_reason = strcmp(p->field, "reason") == 0;
-        form_select(req, _("Why?"), "reason", reasons, REPORT_REASONS, req_param(req, "reason"),
+        form_select(r, _("Why?"), "reason", reasons, REPORT_REASONS, req_param(req, "reason"),
                     on_reason ? _(p->message) : NULL);
-        form_textarea(req, _("Anything moderators should know (optional)"), "note",
+        form_textarea(r, _("Anything moderators should know (optional)"), "note",
                       req_param(req, "note"), 3, KD_REPORT_NOTE_MAX, NULL,
                       on_reason ? NULL : _(p->message));
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Send report"));
         html_lit(b, "</button></p>\n</form>\n");
-        return page_end(req, 422);
+        return page_end(r, 422);
 }
 
 /* What the reporter sees after sending: the report is in (or already was), and the way back. */
-static int report_sent_page(struct request *req, const struct comment *c, const struct episode *e,
+static int report_sent_page(struct render *r, const struct comment *c, const struct episode *e,
                             bool created)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Report sent"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Report sent"));
         html_lit(b, "</h1>\n<p class=\"notice ok\" role=\"status\">");
@@ -120,14 +122,15 @@ static int report_sent_page(struct request *req, const struct comment *c, const 
                              : _("You had already reported this comment. Moderators will look "
                                  "at it."));
         html_lit(b, "</p>\n<p>");
-        back_to_comment(req, e, c->id);
+        back_to_comment(r, e, c->id);
         html_text(b, _("Back to the conversation"));
         html_lit(b, "</a></p>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 int web_comment_report(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct comment c;
         struct episode e;
         if (visible_comment(req, &c, &e))
@@ -141,7 +144,7 @@ int web_comment_report(struct request *req)
                                req_param(req, "note"), &created, &p);
         switch (rc) {
         case PUB_OK:
-                return report_sent_page(req, &c, &e, created);
+                return report_sent_page(r, &c, &e, created);
         case PUB_INVALID:
                 return report_form_page(req, &c, &e, &p);
         case PUB_FORBIDDEN:
@@ -161,9 +164,9 @@ static bool site_moderator(const struct request *req)
 }
 
 /* "Spam ×2, Off topic" for the reasons an item's reports gave. */
-static void reason_summary(struct request *req, const struct report_item *it)
+static void reason_summary(struct render *r, const struct report_item *it)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         bool first = true;
         for (int k = 0; k < REPORT_REASONS; k++) {
                 if (!it->by_reason[k])
@@ -180,38 +183,44 @@ static void reason_summary(struct request *req, const struct report_item *it)
 }
 
 /* "<a>Author</a> on <a>Episode</a>" with the comment's permalink. */
-static void item_where(struct request *req, const struct report_item *it)
+static void item_where(struct render *r, const struct report_item *it)
 {
-        struct buf *b = &req->resp.body;
-        html_lit(b, "<a class=\"author\" href=\"/@");
-        html_url_arg(b, it->author_handle);
-        html_lit(b, "\">");
-        html_text(b, it->author_name);
-        html_lit(b, "</a> ");
-        html_text(b, _("on"));
-        html_lit(b, " <a href=\"/n/");
-        html_url_arg(b, it->newsletter_slug);
-        html_lit(b, "/");
-        html_url_arg(b, it->episode_slug);
-        html_lit(b, "#c-");
-        html_int(b, it->comment_id);
-        html_lit(b, "\">");
-        html_text(b, it->episode_title);
-        html_lit(b, "</a>");
+        struct buf scratch, *saved;
+        struct html_frag links[2];
+        html_frag_begin(r, &scratch, &saved);
+        html_lit(r->out, "<a class=\"author\" href=\"/@");
+        html_url_arg(r->out, it->author_handle);
+        html_lit(r->out, "\">");
+        html_text(r->out, it->author_name);
+        html_lit(r->out, "</a>");
+        links[0] = html_frag_end(r, &scratch, saved);
+        html_frag_begin(r, &scratch, &saved);
+        html_lit(r->out, "<a href=\"/n/");
+        html_url_arg(r->out, it->newsletter_slug);
+        html_lit(r->out, "/");
+        html_url_arg(r->out, it->episode_slug);
+        html_lit(r->out, "#c-");
+        html_int(r->out, it->comment_id);
+        html_lit(r->out, "\">");
+        html_text(r->out, it->episode_title);
+        html_lit(r->out, "</a>");
+        links[1] = html_frag_end(r, &scratch, saved);
+        /* TRANSLATORS: %1$s is a comment's author, %2$s the episode (both linked) */
+        html_sentence(r, _("%1$s on %2$s"), 2, links);
 }
 
-static void badge(struct request *req, const char *text)
+static void badge(struct render *r, const char *text)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, " <span class=\"badge\">");
         html_text(b, text);
         html_lit(b, "</span>");
 }
 
-static void action_button(struct request *req, const char *action, const char *label,
+static void action_button(struct render *r, const char *action, const char *label,
                           const char *confirm, bool secondary)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<button type=\"submit\" name=\"action\" value=\"");
         html_attr(b, action);
         html_lit(b, "\"");
@@ -227,64 +236,73 @@ static void action_button(struct request *req, const char *action, const char *l
         html_lit(b, "</button> ");
 }
 
-static void open_item(struct request *req, const struct report_item *it)
+/* One reported comment with its reports and the moderator's buttons; site_mod offers
+ * suspending the author. */
+static void open_item(struct render *r, const struct report_item *it, bool site_mod)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<article class=\"comment report-item\" id=\"r-");
         html_int(b, it->comment_id);
         html_lit(b, "\">\n<header class=\"comment-head\">");
-        item_where(req, it);
+        item_where(r, it);
         html_lit(b, " <span class=\"meta\">");
-        html_time(req, it->comment_created_at);
+        html_time(r, it->comment_created_at);
         html_lit(b, "</span>");
         if (it->state == COMMENT_HIDDEN)
-                badge(req, _("Hidden by a moderator"));
+                badge(r, _("Hidden by a moderator"));
         if (it->author_disabled)
-                badge(req, _("Author suspended"));
+                badge(r, _("Author suspended"));
         html_lit(b, "</header>\n<div class=\"comment-body\">");
         html_rendered(b, it->body_html);
         html_lit(b, "</div>\n<p class=\"meta\">");
-        html_textf(req, _n("%d report", "%d reports", (unsigned long)it->reports), it->reports);
+        html_textf(r, _n("%d report", "%d reports", (unsigned long)it->reports), it->reports);
         html_lit(b, ": ");
-        reason_summary(req, it);
+        reason_summary(r, it);
         html_lit(b, "</p>\n<ul class=\"plain-list reports\">\n");
         for (int i = 0; i < it->reports; i++) {
-                const struct report_entry *r = &it->entries[i];
+                const struct report_entry *rep = &it->entries[i];
                 html_lit(b, "<li><strong>");
-                html_text(b, _(reason_labels[r->reason]));
+                html_text(b, _(reason_labels[rep->reason]));
                 html_lit(b, "</strong>");
-                if (*r->note) {
+                if (*rep->note) {
                         html_lit(b, ": ");
-                        html_text(b, r->note);
+                        html_text(b, rep->note);
                 }
                 html_lit(b, " <span class=\"meta\">");
-                if (*r->reporter_handle) {
-                        html_text(b, _("by"));
-                        html_lit(b, " <a href=\"/@");
-                        html_url_arg(b, r->reporter_handle);
-                        html_lit(b, "\">");
-                        html_text(b, r->reporter_name);
-                        html_lit(b, "</a>, ");
+                if (*rep->reporter_handle) {
+                        struct buf scratch, *saved;
+                        html_frag_begin(r, &scratch, &saved);
+                        html_lit(r->out, "<a href=\"/@");
+                        html_url_arg(r->out, rep->reporter_handle);
+                        html_lit(r->out, "\">");
+                        html_text(r->out, rep->reporter_name);
+                        html_lit(r->out, "</a>");
+                        struct html_frag who[2] = {html_frag_end(r, &scratch, saved),
+                                                   html_time_frag(r, rep->created_at)};
+                        /* TRANSLATORS: %1$s is the reporter's name, %2$s a relative time such
+                         * as "3 days ago" */
+                        html_sentence(r, _("by %1$s, %2$s"), 2, who);
+                } else {
+                        html_time(r, rep->created_at);
                 }
-                html_time(req, r->created_at);
                 html_lit(b, "</span></li>\n");
         }
         html_lit(b, "</ul>\n<form method=\"post\" class=\"actions\" action=\"/moderation/");
         html_int(b, it->comment_id);
         html_lit(b, "\">");
-        form_csrf(req);
-        action_button(req, "hide", _("Hide"), NULL, false);
-        action_button(req, "keep", _("Keep"), NULL, true);
+        form_csrf(r);
+        action_button(r, "hide", _("Hide"), NULL, false);
+        action_button(r, "keep", _("Keep"), NULL, true);
         /* The model refuses the rest too; the button is not offered where it would fail. */
-        if (site_moderator(req) && it->author_role != ROLE_ADMIN && !it->author_disabled)
-                action_button(req, "suspend", _("Hide and suspend author"),
+        if (site_mod && it->author_role != ROLE_ADMIN && !it->author_disabled)
+                action_button(r, "suspend", _("Hide and suspend author"),
                               _("Hide this comment and suspend its author? They are signed out "
                                 "and cannot log in until an admin restores their account."),
                               true);
         html_lit(b, "</form>\n</article>\n");
 }
 
-static const char *outcome_label(struct request *req, enum report_outcome o)
+static const char *outcome_label(struct render *r, enum report_outcome o)
 {
         switch (o) {
         case OUTCOME_HIDDEN:
@@ -296,17 +314,17 @@ static const char *outcome_label(struct request *req, enum report_outcome o)
         }
 }
 
-static void resolved_row(struct request *req, const struct report_item *it)
+static void resolved_row(struct render *r, const struct report_item *it)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<tr><td>");
-        item_where(req, it);
+        item_where(r, it);
         html_lit(b, "</td><td>");
         html_int(b, it->reports);
         html_lit(b, " (");
-        reason_summary(req, it);
+        reason_summary(r, it);
         html_lit(b, ")</td><td>");
-        html_text(b, outcome_label(req, it->outcome));
+        html_text(b, outcome_label(r, it->outcome));
         html_lit(b, "</td><td>");
         if (*it->resolver_handle) {
                 html_lit(b, "<a href=\"/@");
@@ -316,16 +334,16 @@ static void resolved_row(struct request *req, const struct report_item *it)
                 html_lit(b, "</a>");
         }
         html_lit(b, "</td><td>");
-        html_time(req, it->resolved_at);
+        html_time(r, it->resolved_at);
         html_lit(b, "</td><td>");
         /* A hidden comment can be brought back where it was hidden from (the thread's own
          * Restore button does the same); one's own stays for someone else to restore. */
         if (it->state == COMMENT_HIDDEN && it->outcome != OUTCOME_KEPT &&
-            it->author_id != req->viewer.id) {
+            it->author_id != r->viewer->id) {
                 html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/comments/");
                 html_int(b, it->comment_id);
                 html_lit(b, "/hide\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\"><button "
                             "type=\"submit\" class=\"link-button\">");
                 html_text(b, _("Restore"));
@@ -336,6 +354,7 @@ static void resolved_row(struct request *req, const struct report_item *it)
 
 int web_moderation(struct request *req)
 {
+        struct render *r = render_for_request(req);
         if (!report_can_review(req->db, req->viewer.id, req->viewer.role))
                 return req_fail(req, 403,
                                 "The moderation queue is for moderators and the authors of a "
@@ -347,9 +366,9 @@ int web_moderation(struct request *req)
                                          RESOLVED_SHOWN, &done);
         if (nopen < 0 || ndone < 0)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Moderation"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Moderation"));
         html_lit(b, "</h1>\n<p class=\"hint\">");
@@ -369,7 +388,7 @@ int web_moderation(struct request *req)
                 html_lit(b, "</p>\n");
         }
         for (int i = 0; i < nopen; i++)
-                open_item(req, &open[i]);
+                open_item(r, &open[i], site_moderator(req));
         html_lit(b, "</section>\n<section aria-labelledby=\"resolved-h\">\n<h2 id=\"resolved-h\">");
         html_text(b, _("Recently resolved"));
         html_lit(b, "</h2>\n");
@@ -392,21 +411,21 @@ int web_moderation(struct request *req)
                 html_text(b, _("Actions"));
                 html_lit(b, "</span></th></tr></thead>\n<tbody>\n");
                 for (int i = 0; i < ndone; i++)
-                        resolved_row(req, &done[i]);
+                        resolved_row(r, &done[i]);
                 html_lit(b, "</tbody>\n</table>\n");
         }
         html_lit(b, "</section>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 /* ------------------------------------------------------------------ deciding */
 
 /* A decision that came too late: another reviewer resolved the reports first. */
-static int already_resolved_page(struct request *req)
+static int already_resolved_page(struct render *r)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Already resolved"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Already resolved"));
         html_lit(b, "</h1>\n<p>");
@@ -415,11 +434,12 @@ static int already_resolved_page(struct request *req)
         html_lit(b, "</p>\n<p><a href=\"/moderation\">");
         html_text(b, _("Back to the queue"));
         html_lit(b, "</a></p>\n");
-        return page_end(req, 409);
+        return page_end(r, 409);
 }
 
 int web_moderation_resolve(struct request *req)
 {
+        struct render *r = render_for_request(req);
         static const struct {
                 const char *action;
                 enum report_outcome outcome;
@@ -447,7 +467,7 @@ int web_moderation_resolve(struct request *req)
                 if (rc == PUB_FORBIDDEN)
                         return req_fail(req, 403, why);
                 if (rc == PUB_NOT_FOUND)
-                        return already_resolved_page(req);
+                        return already_resolved_page(r);
         }
         if (rc != PUB_OK)
                 return req_fail(req, 503, "The database is not available.");

@@ -6,6 +6,7 @@
 #include "http/request.h"
 #include "model/notification.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 enum { NOTIFICATIONS_SHOWN = 100 };
 
@@ -21,15 +22,39 @@ static void target_link(struct buf *b, const struct notification *n)
         }
 }
 
+const char *notification_text(struct render *r, const struct notification *x)
+{
+        const char *who = *x->actor_name ? x->actor_name : _("Someone");
+        switch (x->kind) {
+        case NOTE_REPLY:
+                return arena_printf(r->arena, _("%s replied to your comment on “%s”"), who,
+                                    x->episode_title);
+        case NOTE_MENTION:
+                return arena_printf(r->arena, _("%s mentioned you on “%s”"), who, x->episode_title);
+        case NOTE_REACTION:
+                if (x->count > 1)
+                        return arena_printf(r->arena,
+                                            _n("%s and %d other reacted to your comment on “%s”",
+                                               "%s and %d others reacted to your comment on “%s”",
+                                               (unsigned long)(x->count - 1)),
+                                            who, x->count - 1, x->episode_title);
+                return arena_printf(r->arena, _("%s reacted to your comment on “%s”"), who,
+                                    x->episode_title);
+        default:
+                return arena_printf(r->arena, _("New episode: “%s”"), x->episode_title);
+        }
+}
+
 int web_notifications(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct notification *ns;
         int n = notification_list(req->db, req->arena, req->viewer.id, NOTIFICATIONS_SHOWN, &ns);
         if (n < 0)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         struct page_meta meta = {.title = _("Notifications"), .noindex = true};
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Notifications"));
         html_lit(b, "</h1>\n");
@@ -38,7 +63,7 @@ int web_notifications(struct request *req)
                 unread |= !ns[i].read;
         if (unread) {
                 html_lit(b, "<form method=\"post\" action=\"/notifications/read\">");
-                form_csrf(req);
+                form_csrf(r);
                 html_lit(b, "<button type=\"submit\" class=\"secondary\">");
                 html_text(b, _("Mark all as read"));
                 html_lit(b, "</button></form>\n");
@@ -52,34 +77,7 @@ int web_notifications(struct request *req)
         html_lit(b, "<ul class=\"notifications\">\n");
         for (int i = 0; i < n; i++) {
                 const struct notification *x = &ns[i];
-                const char *text;
-                const char *who = *x->actor_name ? x->actor_name : _("Someone");
-                switch (x->kind) {
-                case NOTE_REPLY:
-                        text = arena_printf(req->arena, _("%s replied to your comment on “%s”"),
-                                            who, x->episode_title);
-                        break;
-                case NOTE_MENTION:
-                        text = arena_printf(req->arena, _("%s mentioned you on “%s”"), who,
-                                            x->episode_title);
-                        break;
-                case NOTE_REACTION:
-                        if (x->count > 1)
-                                text = arena_printf(
-                                    req->arena,
-                                    _n("%s and %d other reacted to your comment on “%s”",
-                                       "%s and %d others reacted to your comment on “%s”",
-                                       (unsigned long)(x->count - 1)),
-                                    who, x->count - 1, x->episode_title);
-                        else
-                                text = arena_printf(req->arena,
-                                                    _("%s reacted to your comment on “%s”"), who,
-                                                    x->episode_title);
-                        break;
-                default:
-                        text = arena_printf(req->arena, _("New episode: “%s”"), x->episode_title);
-                        break;
-                }
+                const char *text = notification_text(r, x);
                 html_lit(b, "<li class=\"");
                 if (x->read)
                         html_lit(b, "read");
@@ -90,12 +88,12 @@ int web_notifications(struct request *req)
                 html_lit(b, "\">");
                 html_text(b, text);
                 html_lit(b, "</a> <span class=\"meta\">");
-                html_time(req, x->created_at);
+                html_time(r, x->created_at);
                 html_lit(b, "</span>");
                 if (!x->read) {
                         html_lit(b, " <form method=\"post\" class=\"inline\" "
                                     "action=\"/notifications/read\">");
-                        form_csrf(req);
+                        form_csrf(r);
                         html_lit(b, "<input type=\"hidden\" name=\"id\" value=\"");
                         html_int(b, x->id);
                         html_lit(b, "\"><button type=\"submit\" class=\"link-button\">");
@@ -105,7 +103,7 @@ int web_notifications(struct request *req)
                 html_lit(b, "</li>\n");
         }
         html_lit(b, "</ul>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 int web_notifications_read(struct request *req)

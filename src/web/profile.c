@@ -10,19 +10,21 @@
 #include "model/newsletter.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 enum { PROFILE_EPISODES = 30 };
 
 int web_profile(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct member m;
         int rc = member_find_handle(req->db, req->arena, req_path_param(req, "handle"), &m);
         if (rc == MEMBER_NOT_FOUND || (rc == MEMBER_OK && m.disabled))
                 return req_fail(req, 404, "There is no member with that handle.");
         if (rc != MEMBER_OK)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
-        page_begin(req, m.display_name);
+        struct buf *b = r->out;
+        page_begin(r, m.display_name);
         html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");
         html_text(b, m.display_name);
         html_lit(b, "</h1>\n<p class=\"handle\">@");
@@ -48,9 +50,9 @@ int web_profile(struct request *req)
                 html_lit(b, "</p></div>\n");
         }
         html_lit(b, "<p class=\"meta\">");
-        html_text(b, _("Member since"));
-        html_lit(b, " ");
-        html_time(req, m.created_at);
+        struct html_frag since = html_time_frag(r, m.created_at);
+        /* TRANSLATORS: %s is a relative time such as "3 months ago" */
+        html_sentence(r, _("Member since %s"), 1, &since);
         html_lit(b, "</p>\n</article>\n");
 
         struct newsletter *ns;
@@ -82,8 +84,8 @@ int web_profile(struct request *req)
                 html_text(b, _("Episodes"));
                 html_lit(b, "</h2>\n");
                 for (int i = 0; i < ne; i++)
-                        card_episode(req, &eps[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
+                        card_episode(r, &eps[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
                 html_lit(b, "</section>\n");
         }
-        return page_end(req, 200);
+        return page_end(r, 200);
 }

@@ -13,6 +13,7 @@
 #include "web/cards.h"
 #include "web/comments.h"
 #include "web/layout.h"
+#include "web/render.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +31,23 @@ static int load_newsletter(struct request *req, struct newsletter *n)
         return 0;
 }
 
+/* When an airing season's next episode is due (0 for other seasons): season_status_line's data. */
+static int64_t next_episode_at(struct request *req, const struct season *s, int64_t now)
+{
+        return s->status == SEASON_AIRING ? season_next_episode_at(req->db, s, now) : 0;
+}
+
 static bool viewer_can_write(struct request *req, int64_t newsletter_id)
 {
         return req_signed_in(req) &&
                newsletter_can_write(req->db, newsletter_id, req->viewer.id, req->viewer.role);
 }
 
-static void follow_form(struct request *req, const struct newsletter *n)
+/* The Follow button (following: the viewer follows n already), or a login link for guests. */
+static void follow_form(struct render *r, const struct newsletter *n, bool following)
 {
-        struct buf *b = &req->resp.body;
-        if (!req_signed_in(req)) {
+        struct buf *b = r->out;
+        if (!render_signed_in(r)) {
                 html_lit(b, "<p><a class=\"button\" href=\"/login?next=/n/");
                 html_url_arg(b, n->slug);
                 html_lit(b, "\">");
@@ -47,11 +55,10 @@ static void follow_form(struct request *req, const struct newsletter *n)
                 html_lit(b, "</a></p>\n");
                 return;
         }
-        bool following = newsletter_is_following(req->db, req->viewer.id, n->id);
         html_lit(b, "<form method=\"post\" class=\"follow\" action=\"/n/");
         html_url_arg(b, n->slug);
         html_lit(b, "/follow\">");
-        form_csrf(req);
+        form_csrf(r);
         if (following) {
                 html_lit(b, "<input type=\"hidden\" name=\"follow\" value=\"0\">"
                             "<button type=\"submit\" class=\"secondary\" aria-pressed=\"true\">");
@@ -64,9 +71,9 @@ static void follow_form(struct request *req, const struct newsletter *n)
         html_lit(b, "</button></form>\n");
 }
 
-static void feed_links(struct request *req, const struct newsletter *n)
+static void feed_links(struct render *r, const struct newsletter *n)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<p class=\"feeds\">");
         html_text(b, _("Subscribe in a feed reader:"));
         html_lit(b, " <a href=\"/n/");
@@ -89,6 +96,7 @@ static void author_link(struct buf *b, const char *handle, const char *name)
 
 int web_newsletter(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
@@ -97,7 +105,7 @@ int web_newsletter(struct request *req)
         int nseasons = season_list(req->db, req->arena, n.id, now, &seasons);
         if (nseasons < 0)
                 return req_fail(req, 503, "The database is not available.");
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         const char *feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", n.slug);
         const char *feed_json = arena_printf(req->arena, "/n/%s/feed.json", n.slug);
         struct page_meta meta = {
@@ -108,42 +116,48 @@ int web_newsletter(struct request *req)
             .feed_json = feed_json,
             .feed_title = n.title,
         };
-        page_begin_meta(req, &meta);
+        page_begin_meta(r, &meta);
         html_lit(b, "<header class=\"newsletter-head\">\n<p class=\"label\">");
         html_text(b, _("Newsletter"));
         html_lit(b, "</p>\n<h1>");
         html_text(b, n.title);
         html_lit(b, "</h1>\n<p class=\"meta\">");
-        html_text(b, _("By"));
-        html_lit(b, " ");
-        author_link(b, n.owner_handle, n.owner_name);
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        author_link(r->out, n.owner_handle, n.owner_name);
+        struct html_frag people[2] = {html_frag_end(r, &scratch, saved)};
         const char *co = newsletter_coauthors(req->db, req->arena, n.id);
         if (*co) {
-                html_lit(b, " ");
-                html_text(b, _("with"));
-                html_lit(b, " ");
                 /* co-author handles, each linked */
+                html_frag_begin(r, &scratch, &saved);
                 char *list = arena_strdup(req->arena, co), *save = NULL;
                 bool first = true;
                 for (char *h = strtok_r(list, ", ", &save); h; h = strtok_r(NULL, ", ", &save)) {
                         if (!first)
-                                html_lit(b, ", ");
+                                html_lit(r->out, ", ");
                         first = false;
-                        html_lit(b, "<a href=\"/@");
-                        html_url_arg(b, h);
-                        html_lit(b, "\">@");
-                        html_text(b, h);
-                        html_lit(b, "</a>");
+                        html_lit(r->out, "<a href=\"/@");
+                        html_url_arg(r->out, h);
+                        html_lit(r->out, "\">@");
+                        html_text(r->out, h);
+                        html_lit(r->out, "</a>");
                 }
+                people[1] = html_frag_end(r, &scratch, saved);
+                /* TRANSLATORS: %1$s is the owner, %2$s the co-authors (linked names) */
+                html_sentence(r, _("By %1$s with %2$s"), 2, people);
+        } else {
+                /* TRANSLATORS: %s is the newsletter owner's linked name */
+                html_sentence(r, _("By %s"), 1, people);
         }
         int64_t followers = newsletter_follower_count(req->db, n.id);
         html_lit(b, " · ");
-        html_textf(req, _n("%lld follower", "%lld followers", (unsigned long)followers),
+        html_textf(r, _n("%lld follower", "%lld followers", (unsigned long)followers),
                    (long long)(followers > 0 ? followers : 0));
         html_lit(b, "</p>\n<div class=\"description\">");
         html_rendered(b, n.description_html);
         html_lit(b, "</div>\n<div class=\"actions\">");
-        follow_form(req, &n);
+        follow_form(r, &n,
+                    req_signed_in(req) && newsletter_is_following(req->db, req->viewer.id, n.id));
         if (viewer_can_write(req, n.id)) {
                 html_lit(b, "<p><a class=\"button secondary\" href=\"/write/n/");
                 html_url_arg(b, n.slug);
@@ -156,7 +170,7 @@ int web_newsletter(struct request *req)
                 html_lit(b, "</a></p>");
         }
         html_lit(b, "</div>\n");
-        feed_links(req, &n);
+        feed_links(r, &n);
         html_lit(b, "</header>\n");
 
         if (nseasons == 0) {
@@ -176,9 +190,9 @@ int web_newsletter(struct request *req)
                 html_lit(b, "/season/");
                 html_int(b, s->number);
                 html_lit(b, "\">");
-                html_textf(req, _("Season %d: %s"), s->number, s->title);
+                html_textf(r, _("Season %d: %s"), s->number, s->title);
                 html_lit(b, "</a></h2>\n");
-                season_status_line(req, s);
+                season_status_line(r, s, next_episode_at(req, s, now));
                 html_lit(b, "<div class=\"description\">");
                 html_rendered(b, s->description_html);
                 html_lit(b, "</div>\n");
@@ -195,7 +209,7 @@ int web_newsletter(struct request *req)
                                 html_lit(b, "\">");
                                 html_text(b, eps[k].title);
                                 html_lit(b, "</a> <span class=\"meta\">");
-                                html_time(req, eps[k].publish_at);
+                                html_time(r, eps[k].publish_at);
                                 html_lit(b, "</span></li>\n");
                         }
                         html_lit(b, "</ol>\n");
@@ -205,20 +219,21 @@ int web_newsletter(struct request *req)
                                 html_lit(b, "/season/");
                                 html_int(b, s->number);
                                 html_lit(b, "\">");
-                                html_textf(req, _("All %d episodes of season %d"), s->episodes,
+                                html_textf(r, _("All %d episodes of season %d"), s->episodes,
                                            s->number);
                                 html_lit(b, " →</a></p>\n");
                         }
                 }
                 html_lit(b, "</section>\n");
         }
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 /* ------------------------------------------------------------------ season */
 
 int web_season(struct request *req)
 {
+        struct render *r = render_for_request(req);
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
@@ -246,8 +261,8 @@ int web_season(struct request *req)
             .feed_json = arena_printf(req->arena, "/n/%s/feed.json", n.slug),
             .feed_title = n.title,
         };
-        page_begin_meta(req, &meta);
-        struct buf *b = &req->resp.body;
+        page_begin_meta(r, &meta);
+        struct buf *b = r->out;
         html_lit(b, "<nav class=\"breadcrumbs\" aria-label=\"");
         html_attr(b, _("Breadcrumbs"));
         html_lit(b, "\"><a href=\"/n/");
@@ -257,7 +272,7 @@ int web_season(struct request *req)
         html_lit(b, "</a></nav>\n<h1>");
         html_text(b, title);
         html_lit(b, "</h1>\n");
-        season_status_line(req, &s);
+        season_status_line(r, &s, next_episode_at(req, &s, now));
         html_lit(b, "<div class=\"description\">");
         html_rendered(b, s.description_html);
         html_lit(b, "</div>\n");
@@ -281,16 +296,16 @@ int web_season(struct request *req)
                 html_lit(b, "</p>\n");
         }
         for (int i = 0; i < neps; i++)
-                card_episode(req, &eps[i], CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+                card_episode(r, &eps[i], CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
         html_lit(b, "</section>\n");
-        return page_end(req, 200);
+        return page_end(r, 200);
 }
 
 /* ------------------------------------------------------------------ episode */
 
-static void ai_disclosure_note(struct request *req, enum ai_disclosure ai)
+static void ai_disclosure_note(struct render *r, enum ai_disclosure ai)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<p class=\"ai-disclosure\">");
         switch (ai) {
         case AI_ASSISTED:
@@ -308,10 +323,10 @@ static void ai_disclosure_note(struct request *req, enum ai_disclosure ai)
         html_lit(b, "</p>\n");
 }
 
-static void neighbour_link(struct request *req, const struct episode *e, const char *rel,
+static void neighbour_link(struct render *r, const struct episode *e, const char *rel,
                            const char *label)
 {
-        struct buf *b = &req->resp.body;
+        struct buf *b = r->out;
         html_lit(b, "<a rel=\"");
         html_attr(b, rel);
         html_lit(b, "\" href=\"");
@@ -323,19 +338,35 @@ static void neighbour_link(struct request *req, const struct episode *e, const c
         html_lit(b, "</a>");
 }
 
-int web_episode(struct request *req)
-{
+/* Everything the episode page shows, read by episode_page_load. */
+struct episode_page {
         struct episode e;
+        bool live;      /* published and its time has come (else a draft or scheduled) */
+        bool can_write; /* the viewer may edit it */
+        const char *canonical;
+        struct page_chrome chrome;
+        struct episode *prev, *next; /* neighbours in the season, NULL at either end */
+        struct episode *more;        /* more from the author */
+        int nmore;
+        struct conversation conversation;
+};
+
+/* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
+ * status after failing the request (404, 503) or redirecting a guest to log in. */
+static int episode_page_load(struct request *req, struct episode_page *p)
+{
+        memset(p, 0, sizeof(*p));
+        struct episode *e = &p->e;
         int rc = episode_find(req->db, req->arena, req_path_param(req, "newsletter"),
-                              req_path_param(req, "episode"), &e);
+                              req_path_param(req, "episode"), e);
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, "The database is not available.");
         int64_t now = time_now();
         /* Drafts and scheduled episodes do not exist for readers: 404, not 403. */
         if (rc == PUB_NOT_FOUND ||
-            !episode_viewable(req->db, &e, req->viewer.id, req->viewer.role, now))
+            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, now))
                 return req_fail(req, 404, "There is no episode at this address.");
-        bool live = episode_is_live(&e, now);
+        p->live = episode_is_live(e, now);
         if (!req_signed_in(req) && !req->config->guests_can_read) {
                 struct buf to = BUF_INIT;
                 buf_puts(&to, "/login?next=");
@@ -344,150 +375,170 @@ int web_episode(struct request *req)
                 buf_free(&to);
                 return status;
         }
-        struct buf *b = &req->resp.body;
+        p->canonical = req->path;
+        page_chrome_load(req, &p->chrome);
+        p->can_write = viewer_can_write(req, e->newsletter_id);
+        if (p->live)
+                episode_neighbours(req->db, req->arena, e, now, &p->prev, &p->next);
+        conversation_load(req, e, p->live, &p->conversation);
+        p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
+                                       MORE_FROM_AUTHOR, &p->more);
+        return 0;
+}
+
+/* Renderer: the episode page from what episode_page_load read. */
+static void episode_page_render(struct render *r, const struct episode_page *p)
+{
+        const struct episode *e = &p->e;
+        bool live = p->live;
+        struct buf *b = r->out;
         struct page_meta meta = {
-            .title = e.title,
-            .description = *e.subtitle ? e.subtitle : e.excerpt,
-            .image = e.cover_url,
-            .image_alt = e.cover_alt,
+            .title = e->title,
+            .description = *e->subtitle ? e->subtitle : e->excerpt,
+            .canonical = p->canonical,
+            .image = e->cover_url,
+            .image_alt = e->cover_alt,
             .type = "article",
-            .published = live ? e.publish_at : 0,
-            .author = e.author_name,
-            .feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", e.newsletter_slug),
-            .feed_json = arena_printf(req->arena, "/n/%s/feed.json", e.newsletter_slug),
-            .feed_title = e.newsletter_title,
+            .published = live ? e->publish_at : 0,
+            .author = e->author_name,
+            .feed_atom = arena_printf(r->arena, "/n/%s/feed.atom", e->newsletter_slug),
+            .feed_json = arena_printf(r->arena, "/n/%s/feed.json", e->newsletter_slug),
+            .feed_title = e->newsletter_title,
             .noindex = !live,
         };
-        page_begin_meta(req, &meta);
+        page_head(r, &meta, &p->chrome);
         if (!live) {
                 html_lit(b, "<p class=\"notice\" role=\"status\">");
-                if (e.status == EPISODE_DRAFT) {
+                if (e->status == EPISODE_DRAFT) {
                         html_text(b, _("Draft: only the newsletter's authors and admins can see "
                                        "this page."));
                 } else {
-                        html_text(b, _("Scheduled: readers will see this episode on"));
-                        html_lit(b, " ");
-                        html_date(req, e.publish_at);
-                        html_lit(b, ".");
+                        struct html_frag date = html_date_frag(r, e->publish_at);
+                        /* TRANSLATORS: %s is a date */
+                        html_sentence(r, _("Scheduled: readers will see this episode on %s."), 1,
+                                      &date);
                 }
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<article class=\"episode h-entry\">\n<header>\n<p class=\"label\"><a "
                     "href=\"/n/");
-        html_url_arg(b, e.newsletter_slug);
+        html_url_arg(b, e->newsletter_slug);
         html_lit(b, "\">");
-        html_text(b, e.newsletter_title);
+        html_text(b, e->newsletter_title);
         html_lit(b, "</a> · <a href=\"/n/");
-        html_url_arg(b, e.newsletter_slug);
+        html_url_arg(b, e->newsletter_slug);
         html_lit(b, "/season/");
-        html_int(b, e.season_number);
+        html_int(b, e->season_number);
         html_lit(b, "\">");
-        season_episode_label(req, e.season_number, e.number);
+        season_episode_label(r, e->season_number, e->number);
         html_lit(b, "</a></p>\n<h1 class=\"p-name\">");
-        html_text(b, e.title);
+        html_text(b, e->title);
         html_lit(b, "</h1>\n");
-        if (*e.subtitle) {
+        if (*e->subtitle) {
                 html_lit(b, "<p class=\"subtitle p-summary\">");
-                html_text(b, e.subtitle);
+                html_text(b, e->subtitle);
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<div class=\"byline\">\n<p class=\"author p-author h-card\">");
-        author_link(b, e.author_handle, e.author_name);
-        if (*e.author_headline) {
+        author_link(b, e->author_handle, e->author_name);
+        if (*e->author_headline) {
                 html_lit(b, " <span class=\"headline\">");
-                html_text(b, e.author_headline);
+                html_text(b, e->author_headline);
                 html_lit(b, "</span>");
         }
         html_lit(b, "</p>\n<p class=\"meta\">");
         if (live)
-                html_time(req, e.publish_at);
+                html_time(r, e->publish_at);
         else
-                html_date(req, e.publish_at);
+                html_date(r, e->publish_at);
         html_lit(b, " · ");
-        html_textf(req, _n("%d min read", "%d min read", (unsigned long)e.reading_minutes),
-                   e.reading_minutes);
-        if (live && e.updated_at > e.publish_at + 3600) {
+        html_textf(r, _n("%d min read", "%d min read", (unsigned long)e->reading_minutes),
+                   e->reading_minutes);
+        if (live && e->updated_at > e->publish_at + 3600) {
+                struct html_frag when = html_time_frag(r, e->updated_at);
                 html_lit(b, " · ");
-                html_text(b, _("updated"));
-                html_lit(b, " ");
-                html_time(req, e.updated_at);
+                /* TRANSLATORS: %s is a relative time such as "3 days ago" */
+                html_sentence(r, _("updated %s"), 1, &when);
         }
         html_lit(b, "</p>\n</div>\n</header>\n");
-        if (e.cover_url) {
+        if (e->cover_url) {
                 html_lit(b, "<figure class=\"cover\">\n<img src=\"");
-                html_attr(b, e.cover_url);
+                html_attr(b, e->cover_url);
                 html_lit(b, "\" alt=\"");
-                html_attr(b, e.cover_alt);
+                html_attr(b, e->cover_alt);
                 html_lit(b, "\" width=\"");
-                html_int(b, e.cover_width);
+                html_int(b, e->cover_width);
                 html_lit(b, "\" height=\"");
-                html_int(b, e.cover_height);
+                html_int(b, e->cover_height);
                 html_lit(b, "\">\n");
-                if (*e.cover_credit) {
+                if (*e->cover_credit) {
                         html_lit(b, "<figcaption>");
-                        html_text(b, e.cover_credit);
+                        html_text(b, e->cover_credit);
                         html_lit(b, "</figcaption>\n");
                 }
                 html_lit(b, "</figure>\n");
         }
         html_lit(b, "<div class=\"body e-content\">\n");
-        html_rendered(b, e.body_html);
+        html_rendered(b, e->body_html);
         html_lit(b, "</div>\n");
-        ai_disclosure_note(req, e.ai);
-        if (live)
-                episode_reactions(req, &e);
-        if (*e.teaser) {
+        ai_disclosure_note(r, e->ai);
+        if (live && p->conversation.have_reactions)
+                episode_reactions(r, e, &p->conversation.reactions);
+        if (*e->teaser) {
                 html_lit(b, "<aside class=\"teaser\" aria-label=\"");
                 html_attr(b, _("Next episode"));
                 html_lit(b, "\"><p class=\"label\">");
                 html_text(b, _("Next episode"));
                 html_lit(b, "</p><p>");
-                html_text(b, e.teaser);
+                html_text(b, e->teaser);
                 html_lit(b, "</p></aside>\n");
         }
-        if (viewer_can_write(req, e.newsletter_id)) {
+        if (p->can_write) {
                 html_lit(b, "<p><a class=\"button secondary\" href=\"/write/episode/");
-                html_int(b, e.id);
+                html_int(b, e->id);
                 html_lit(b, "\">");
                 html_text(b, _("Edit episode"));
                 html_lit(b, "</a></p>\n");
         }
         html_lit(b, "</article>\n");
 
-        struct episode *prev = NULL, *next = NULL;
-        if (live)
-                episode_neighbours(req->db, req->arena, &e, now, &prev, &next);
-        if (prev || next) {
+        if (p->prev || p->next) {
                 html_lit(b, "<nav class=\"episode-nav\" aria-label=\"");
                 html_attr(b, _("More episodes"));
                 html_lit(b, "\">\n");
-                if (prev)
-                        neighbour_link(req, prev, "prev", _("Previous"));
-                if (next)
-                        neighbour_link(req, next, "next", _("Next"));
+                if (p->prev)
+                        neighbour_link(r, p->prev, "prev", _("Previous"));
+                if (p->next)
+                        neighbour_link(r, p->next, "next", _("Next"));
                 html_lit(b, "</nav>\n");
         }
 
         if (live)
-                comments_section(req, &e);
+                comments_section(r, &p->conversation);
 
-        struct episode *more;
-        int nmore = episode_list_author(req->db, req->arena, e.author_id, e.id, now,
-                                        MORE_FROM_AUTHOR, &more);
-        if (nmore > 0) {
+        if (p->nmore > 0) {
                 html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
                             "id=\"more-h\">");
                 html_text(b, _("More from this author"));
                 html_lit(b, "</h2>\n");
-                for (int i = 0; i < nmore; i++)
-                        card_episode(req, &more[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
+                for (int i = 0; i < p->nmore; i++)
+                        card_episode(r, &p->more[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
                 html_lit(b, "<p><a href=\"/@");
-                html_url_arg(b, e.author_handle);
+                html_url_arg(b, e->author_handle);
                 html_lit(b, "\">");
-                html_textf(req, _("All episodes by %s"), e.author_name);
+                html_textf(r, _("All episodes by %s"), e->author_name);
                 html_lit(b, "</a></p>\n</section>\n");
         }
-        return page_end(req, 200);
+}
+
+int web_episode(struct request *req)
+{
+        struct episode_page p;
+        if (episode_page_load(req, &p))
+                return req->resp.status;
+        struct render *r = render_for_request(req);
+        episode_page_render(r, &p);
+        return page_end(r, 200);
 }
 
 /* ------------------------------------------------------------------ follow */
