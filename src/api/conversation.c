@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
@@ -11,6 +12,7 @@
 #include "model/comment.h"
 #include "model/episode.h"
 #include "model/reaction.h"
+#include "web/render.h"
 #include "http/write_guard.h"
 
 #include <jansson.h>
@@ -96,15 +98,15 @@ static int path_episode(struct request *req, struct episode *e)
         char *end;
         long long id = strtoll(req_path_param(req, "id"), &end, 10);
         if (*end || id <= 0)
-                return req_fail(req, 404, "There is no such episode.");
+                return req_fail(req, 404, N_("There is no such episode."));
         int rc = episode_get(req->db, req->arena, id, e);
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
-                return req_fail(req, 404, "There is no such episode.");
+                return req_fail(req, 404, N_("There is no such episode."));
         if (!req_signed_in(req) && !req->config->guests_read_comments)
-                return req_fail(req, 401, "Log in to read the conversation.");
+                return req_fail(req, 401, N_("Log in to read the conversation."));
         return 0;
 }
 
@@ -130,7 +132,7 @@ int api_comments(struct request *req)
                         : reaction_comment_summaries(req->db, req->arena, e.id, cs[0].root_id - 1,
                                                      cs[n - 1].root_id, req->viewer.id, &sums);
         if (n < 0 || ns < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         int *parent;
         bool *live;
         comment_thread_index(req->arena, cs, n, false, &parent, &live);
@@ -177,13 +179,19 @@ int api_comment_post(struct request *req)
         struct field_problem p = {0};
         int64_t id;
         int rc = comment_create(req->db, &in, &id, &p);
-        if (rc == PUB_INVALID)
-                return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p.field, p.message));
+        if (rc == PUB_INVALID) {
+                /* "body: <the problem>": the field is the API's parameter name, a token that
+                 * stays as it is; the problem is translated here because the error renderer
+                 * looks up whole stored messages only. */
+                struct render *r = render_for_request(req);
+                return req_fail(req, 422,
+                                arena_printf(req->arena, "%s: %s", p.field, render_problem(r, &p)));
+        }
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct comment c;
         if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 201, comment_json(req, &e, &c, NULL));
 }
 
@@ -192,27 +200,27 @@ static int reaction_change(struct request *req, bool on)
         enum reaction_target target;
         enum reaction_kind kind;
         if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 422, "target: use \"episode\" or \"comment\".");
+                return req_fail(req, 422, N_("target: use \"episode\" or \"comment\"."));
         if (reaction_kind_parse(req_param(req, "kind"), &kind) != 0)
                 return req_fail(req, 422,
-                                "kind: use like, insightful, agree, love, celebrate or "
-                                "curious.");
+                                N_("kind: use like, insightful, agree, love, celebrate or "
+                                   "curious."));
         int64_t id = req_param_int(req, "id", 0);
         int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
                                          time_now());
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK)
-                return req_fail(req, 404, "There is no such item to react to.");
+                return req_fail(req, 404, N_("There is no such item to react to."));
         struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
         if (write_guard(req, limits))
                 return req->resp.status;
         bool changed = false;
         if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct reaction_summary sum;
         if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         json_t *body = reactions_json(&sum);
         json_object_set_new(body, "target", json_string(reaction_target_name(target)));
         json_object_set_new(body, "id", json_integer(id));

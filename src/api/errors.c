@@ -24,7 +24,9 @@ void api_error_render(struct request *req)
 {
         struct render *r = render_for_request(req); /* the message in the caller's language */
         int status = req->resp.status ? req->resp.status : 500;
-        const char *msg = req->resp.error_message ? _(req->resp.error_message) : "";
+        /* A msgid marked N_() where req_fail() was called; "" would be the catalog's header. */
+        const char *msg = req->resp.error_message;
+        msg = msg && *msg ? _(msg) : "";
         api_json(req, status,
                  json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg));
 }

@@ -1,11 +1,14 @@
 /* /healthz for load balancers and /api/v1/me for scripts and the browser's own JS. */
 #include "api/health.h"
 #include "api/errors.h"
+#include "core/arena.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "web/render.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -49,19 +52,22 @@ int api_healthz(struct request *req)
         resp_header(req, "Cache-Control", "no-store");
         int version = db_schema_version(req->db);
         if (version < 0)
-                return req_fail(req, 503, "The database does not answer.");
+                return req_fail(req, 503, N_("The database does not answer."));
         if (version > db_schema_latest()) {
-                char msg[200];
-                snprintf(msg, sizeof(msg),
-                         "The database schema (version %d) is newer than this Kindred knows "
-                         "(version %d): upgrade Kindred on this node.",
-                         version, db_schema_latest());
-                return req_fail(req, 503, msg);
+                /* A sentence around two numbers, translated here: the error renderer looks up
+                 * whole stored messages only, and leaves an already translated one as it is. */
+                struct render *r = render_for_request(req);
+                return req_fail(req, 503,
+                                arena_printf(req->arena,
+                                             _("The database schema (version %1$d) is newer than "
+                                               "this Kindred knows (version %2$d): upgrade "
+                                               "Kindred on this node."),
+                                             version, db_schema_latest()));
         }
         if (version < db_schema_latest())
                 return req_fail(req, 503,
-                                "The database schema is not up to date; run "
-                                "kindred migrate.");
+                                N_("The database schema is not up to date; run "
+                                   "kindred migrate."));
         char problem[160];
         check_writes(req->db, problem, sizeof(problem));
         json_int_t free_bytes = -1;

@@ -1,6 +1,7 @@
 /* Rate limits on members' writes: the first limit hit answers 429 with Retry-After. */
 #include "http/write_guard.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/timeutil.h"
 #include "http/request.h"
 #include "http/throttle.h"
@@ -27,6 +28,6 @@ int write_guard(struct request *req, struct rate_limit *const *member_limits)
         snprintf(secs, sizeof(secs), "%u", wait);
         resp_header(req, "Retry-After", secs);
         return req_fail(req, 429,
-                        "You are writing faster than this site allows. Wait a moment "
-                        "and try again.");
+                        N_("You are writing faster than this site allows. Wait a moment "
+                           "and try again."));
 }

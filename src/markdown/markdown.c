@@ -2,6 +2,7 @@
 #include "markdown/markdown.h"
 
 #include "core/alloc.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/utf8.h"
 #include "http/html.h"
@@ -185,10 +186,12 @@ static void note_position(struct renderer *r, const char *p)
                 r->last_pos = p;
 }
 
+/* message: a static msgid marked N_(). */
 static int fail(struct renderer *r, const char *message)
 {
         r->out->error = 1;
         r->out->error_message = message;
+        r->out->error_msgid = message;
         return -1;
 }
 
@@ -687,9 +690,15 @@ static int close_image(struct renderer *r, const MD_SPAN_IMG_DETAIL *d)
                         blank = false;
         if (blank) {
                 /* The message lives in the caller's result, so it outlives this call. */
-                snprintf(r->out->error_buf, sizeof(r->out->error_buf),
-                         "An image needs alt text (line %u)", line_of(r, d->src.text));
-                return fail(r, r->out->error_buf);
+                /* The English with the line for the command line; the msgid and the line
+                 * apart, so a page formats the translated sentence itself. */
+                const char *msgid = N_("An image needs alt text (line %u)");
+                unsigned line = line_of(r, d->src.text);
+                snprintf(r->out->error_buf, sizeof(r->out->error_buf), msgid, line);
+                fail(r, r->out->error_buf);
+                r->out->error_msgid = msgid;
+                r->out->error_line = line;
+                return -1;
         }
         bool absolute;
         const char *src = attr_value(r, &d->src);
@@ -799,12 +808,12 @@ int mdr_render(const char *src, size_t len, enum mdr_mode mode, struct mdr_resul
         memset(out, 0, sizeof(*out));
         if (len > KD_MAX_MARKDOWN_BYTES) {
                 out->error = 1;
-                out->error_message = "The text is longer than 1 MiB.";
+                out->error_message = out->error_msgid = N_("The text is longer than 1 MiB.");
                 return -1;
         }
         if (!utf8_valid(src, len)) {
                 out->error = 1;
-                out->error_message = "The text is not valid UTF-8.";
+                out->error_message = out->error_msgid = N_("The text is not valid UTF-8.");
                 return -1;
         }
         /* md4c 0.4.8 (Debian 12) can read one byte past the end of a document that ends inside
@@ -829,7 +838,7 @@ int mdr_render(const char *src, size_t len, enum mdr_mode mode, struct mdr_resul
         free(doc);
         if (rc != 0 && !out->error) {
                 out->error = 1;
-                out->error_message = "The text could not be read.";
+                out->error_message = out->error_msgid = N_("The text could not be read.");
         }
         buf_free(&r.heading_html);
         buf_free(&r.heading_text);

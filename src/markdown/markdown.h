@@ -22,6 +22,9 @@ struct mdr_result {
         int error;                 /* non-zero after a failed render */
         const char *error_message; /* English message (static, or in error_buf); NULL on success */
         char error_buf[96];        /* room for messages that name a line */
+        const char *error_msgid;   /* the message as a static msgid for the catalog, with a %u
+                                    * standing for error_line when that is set; NULL on success */
+        unsigned error_line;       /* the line the message names, or 0 */
 };
 
 /* Renders src[0..len), which must be valid UTF-8 of at most KD_MAX_MARKDOWN_BYTES. Returns 0, or

@@ -2,6 +2,7 @@
 #include "model/comment.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -146,17 +147,17 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
 {
         size_t elen = exact ? strlen(exact) : 0;
         if (elen == 0 || !utf8_valid(exact, elen))
-                return field_problem_set(p, "quote", "Paste or select the passage you quote.");
+                return field_problem_set(p, "quote", N_("Paste or select the passage you quote."));
         if (utf8_count(exact, elen) > KD_QUOTE_MAX_CHARS)
                 return field_problem_set(p, "quote",
-                                         "Quote a shorter passage: 600 characters at "
-                                         "most.");
+                                         N_("Quote a shorter passage: 600 characters at "
+                                            "most."));
         const char *ex = normalised_copy(a, exact);
         const char *pre = normalised_copy(a, prefix);
         const char *suf = normalised_copy(a, suffix);
         size_t exn = strlen(ex), pren = strlen(pre), sufn = strlen(suf);
         if (exn == 0)
-                return field_problem_set(p, "quote", "Paste or select the passage you quote.");
+                return field_problem_set(p, "quote", N_("Paste or select the passage you quote."));
         size_t tlen = strlen(text);
         char *norm = arena_alloc(a, tlen + 1);
         size_t *map = arena_alloc(a, (tlen + 1) * sizeof(*map));
@@ -184,12 +185,12 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
         if (found == SIZE_MAX) {
                 if (seen)
                         return field_problem_set(p, "quote",
-                                                 "That passage is in the episode, but not with "
-                                                 "the words around it that were sent. Select it "
-                                                 "again.");
+                                                 N_("That passage is in the episode, but not with "
+                                                    "the words around it that were sent. Select it "
+                                                    "again."));
                 return field_problem_set(p, "quote",
-                                         "That passage is not in this episode. Quote "
-                                         "its words exactly.");
+                                         N_("That passage is not in this episode. Quote "
+                                            "its words exactly."));
         }
         *start = (int64_t)map[found];
         *norm_exact = ex;
@@ -573,15 +574,15 @@ static int render_body(const char *body, struct mdr_result *r, struct field_prob
                 memset(r, 0, sizeof(*r));
                 return field_problem_set(p, "body",
                                          strcmp(why, "This is too long.") == 0
-                                             ? "A comment can be up to 5,000 characters."
+                                             ? N_("A comment can be up to 5,000 characters.")
                                          : strcmp(why, "Please fill this in.") == 0
-                                             ? "Write something first."
+                                             ? N_("Write something first.")
                                              : why);
         }
         if (mdr_render(body, strlen(body), MDR_MEMBER, r) != 0) {
                 if (p) {
-                        snprintf(p->detail, sizeof(p->detail), "%s", r->error_message);
-                        return field_problem_set(p, "body", p->detail);
+                        field_problem_set(p, "body", r->error_msgid);
+                        p->line = r->error_line;
                 }
                 return PUB_INVALID;
         }
@@ -647,10 +648,10 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 db_finish(s);
                 if (step != DB_ROW || !open) {
                         rc = field_problem_set(p, "parent",
-                                               step == DB_ROW ? "That comment is no longer open "
-                                                                "for replies."
-                                                              : "There is no such comment to "
-                                                                "reply to.");
+                                               step == DB_ROW ? N_("That comment is no longer open "
+                                                                   "for replies.")
+                                                              : N_("There is no such comment to "
+                                                                   "reply to."));
                         goto cleanup;
                 }
         }

@@ -1,6 +1,7 @@
 /* Episodes: validation, rendering at save time, visibility, and the lists pages need. */
 #include "model/episode.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/slug.h"
 #include "core/timeutil.h"
@@ -104,25 +105,25 @@ static int validate(const struct episode_input *in, struct field_problem *p)
         if ((why = text_problem(in->title, true, KD_TITLE_MAX)))
                 return field_problem_set(p, "title", why);
         if (strchr(in->title, '\n'))
-                return field_problem_set(p, "title", "A title is one line.");
+                return field_problem_set(p, "title", N_("A title is one line."));
         if ((why = text_problem(in->subtitle, false, KD_SUBTITLE_MAX)))
                 return field_problem_set(p, "subtitle", why);
         if (in->slug && *in->slug && !slug_valid(in->slug))
                 return field_problem_set(p, "slug",
-                                         "Use 1 to 60 lower-case letters, digits and single "
-                                         "hyphens, not at either end.");
+                                         N_("Use 1 to 60 lower-case letters, digits and single "
+                                            "hyphens, not at either end."));
         if (in->number < 0 || in->number > KD_MAX_EPISODE_NUMBER)
-                return field_problem_set(p, "number", "An episode number is from 1 to 9999.");
+                return field_problem_set(p, "number", N_("An episode number is from 1 to 9999."));
         size_t blen = in->body ? strlen(in->body) : 0;
         if (blen > KD_MAX_MARKDOWN_BYTES)
-                return field_problem_set(p, "body", "The text is too long; the limit is 1 MB.");
+                return field_problem_set(p, "body", N_("The text is too long; the limit is 1 MB."));
         if (!in->body || text_problem(in->body, true, (size_t)-1))
                 return field_problem_set(p, "body", text_problem(in->body, true, (size_t)-1));
         if (in->cover_image_id && (why = text_problem(in->cover_alt, true, KD_ALT_MAX)))
                 return field_problem_set(p, "cover_alt",
                                          strcmp(why, "Please fill this in.") == 0
-                                             ? "Describe the cover for readers who cannot see "
-                                               "it."
+                                             ? N_("Describe the cover for readers who cannot see "
+                                                  "it.")
                                              : why);
         if ((why = text_problem(in->cover_alt, false, KD_ALT_MAX)))
                 return field_problem_set(p, "cover_alt", why);
@@ -131,11 +132,11 @@ static int validate(const struct episode_input *in, struct field_problem *p)
         if ((why = text_problem(in->teaser, false, KD_TEASER_MAX)))
                 return field_problem_set(p, "teaser", why);
         if ((unsigned)in->status > EPISODE_PUBLISHED)
-                return field_problem_set(p, "status", "Choose draft, schedule or publish.");
+                return field_problem_set(p, "status", N_("Choose draft, schedule or publish."));
         if (in->status == EPISODE_SCHEDULED && in->publish_at <= 0)
-                return field_problem_set(p, "publish_at", "Choose when to publish.");
+                return field_problem_set(p, "publish_at", N_("Choose when to publish."));
         if ((unsigned)in->ai > AI_GENERATED)
-                return field_problem_set(p, "ai", "Choose how AI was used.");
+                return field_problem_set(p, "ai", N_("Choose how AI was used."));
         return PUB_OK;
 }
 
@@ -165,7 +166,7 @@ static int resolve_season(struct db *db, const struct episode_input *in, int64_t
         }
         db_finish(s);
         if (rc == DB_DONE)
-                return field_problem_set(p, "season", "This newsletter has no such season.");
+                return field_problem_set(p, "season", N_("This newsletter has no such season."));
         return rc == DB_ROW ? PUB_OK : PUB_DB_ERROR;
 }
 
@@ -193,12 +194,12 @@ static int taken(struct db *db, const struct episode_input *in, const char *slug
         db_finish(s);
         if (slug_taken)
                 field_problem_set(p, "slug",
-                                  "Another episode of this newsletter already uses "
-                                  "this address.");
+                                  N_("Another episode of this newsletter already uses "
+                                     "this address."));
         else if (number_taken)
                 field_problem_set(p, "number",
-                                  "This season already has an episode with that "
-                                  "number.");
+                                  N_("This season already has an episode with that "
+                                     "number."));
         else
                 return PUB_DB_ERROR;
         return PUB_TAKEN;
@@ -224,14 +225,14 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                 return rc;
         if (in->cover_image_id > 0 && !image_exists(db, in->cover_image_id))
                 return field_problem_set(p, "cover",
-                                         "That cover image no longer exists; upload "
-                                         "it again.");
+                                         N_("That cover image no longer exists; upload "
+                                            "it again."));
         struct mdr_result r;
         if (mdr_render(in->body, strlen(in->body), MDR_ARTICLE, &r) != 0) {
                 int rc2 = PUB_INVALID;
                 if (p) {
-                        snprintf(p->detail, sizeof(p->detail), "%s", r.error_message);
-                        rc2 = field_problem_set(p, "body", p->detail);
+                        rc2 = field_problem_set(p, "body", r.error_msgid);
+                        p->line = r.error_line;
                 }
                 mdr_result_free(&r);
                 return rc2;
@@ -276,8 +277,8 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                                 snprintf(slug, sizeof(slug), "%s", old_slug);
                         else if (was_live && strcmp(slug, old_slug) != 0)
                                 rc = field_problem_set(p, "slug",
-                                                       "A published episode keeps its address; "
-                                                       "links and feed readers depend on it.");
+                                                       N_("A published episode keeps its address; "
+                                                          "links and feed readers depend on it."));
                         /* An edit keeps the original publish time unless a new one is given. */
                         if (in->publish_at <= 0 && !was_draft && status != EPISODE_DRAFT) {
                                 publish_at = was_at;

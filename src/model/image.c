@@ -1,6 +1,7 @@
 /* Images: format and size from the bytes, content-addressed storage, lookups. */
 #include "model/image.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -143,16 +144,17 @@ const char *image_problem(int result)
 {
         switch (result) {
         case IMAGE_NOT_IMAGE:
-                return "That file is not a PNG, JPEG, WebP or GIF image.";
+                return N_("That file is not a PNG, JPEG, WebP or GIF image.");
         case IMAGE_TOO_LARGE:
-                return "That image is too large; the limit is 8 MB.";
+                return N_("That image is too large; the limit is 8 MB.");
         case IMAGE_TOO_MANY_PIXELS:
-                return "That image has too many pixels; the limit is 10,000 pixels a side and 40 "
-                       "megapixels.";
+                return N_(
+                    "That image has too many pixels; the limit is 10,000 pixels a side and 40 "
+                    "megapixels.");
         case IMAGE_OK:
                 return NULL;
         default:
-                return "The image could not be saved. Please try again.";
+                return N_("The image could not be saved. Please try again.");
         }
 }
 

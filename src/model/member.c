@@ -1,6 +1,7 @@
 /* Members: validation, storage, authentication. */
 #include "model/member.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -21,13 +22,13 @@ const char *member_handle_problem(const char *h)
 {
         size_t n = strlen(h);
         if (n < KD_HANDLE_MIN_CHARS || n > KD_HANDLE_MAX_CHARS)
-                return "A handle has 2 to 30 characters.";
+                return N_("A handle has 2 to 30 characters.");
         if (!isalpha((unsigned char)h[0]))
-                return "A handle starts with a letter.";
+                return N_("A handle starts with a letter.");
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char)h[i];
                 if (!(isalnum(c) || c == '_') || c >= 0x80)
-                        return "A handle uses only letters a-z, digits and underscores.";
+                        return N_("A handle uses only letters a-z, digits and underscores.");
         }
         return NULL;
 }
@@ -78,19 +79,20 @@ static int problem(struct member_problem *p, const char *field, const char *msg)
 static int validate_profile(const struct member_input *in, struct member_problem *p)
 {
         if (!in->display_name || blank(in->display_name))
-                return problem(p, "display_name", "Please give a display name.");
+                return problem(p, "display_name", N_("Please give a display name."));
         if (too_long(in->display_name, KD_DISPLAY_NAME_MAX))
-                return problem(p, "display_name", "A display name has at most 80 characters.");
+                return problem(p, "display_name", N_("A display name has at most 80 characters."));
         if (strchr(in->display_name, '\n') || strchr(in->display_name, '\t'))
-                return problem(p, "display_name", "A display name is one line.");
+                return problem(p, "display_name", N_("A display name is one line."));
         if (in->headline && too_long(in->headline, KD_HEADLINE_MAX))
-                return problem(p, "headline", "A headline has at most 120 characters.");
+                return problem(p, "headline", N_("A headline has at most 120 characters."));
         if (in->headline && strchr(in->headline, '\n'))
-                return problem(p, "headline", "A headline is one line.");
+                return problem(p, "headline", N_("A headline is one line."));
         if (in->bio && too_long(in->bio, KD_BIO_MAX))
-                return problem(p, "bio", "A bio has at most 2000 characters.");
+                return problem(p, "bio", N_("A bio has at most 2000 characters."));
         if (!in->email || !email_plausible(in->email))
-                return problem(p, "email", "Please give an email address like name@example.org.");
+                return problem(p, "email",
+                               N_("Please give an email address like name@example.org."));
         return MEMBER_OK;
 }
 
@@ -98,9 +100,9 @@ static const char *password_problem(const char *pw)
 {
         size_t n = strlen(pw);
         if (utf8_count(pw, n) < KD_PASSWORD_MIN_CHARS)
-                return "A password has at least 10 characters.";
+                return N_("A password has at least 10 characters.");
         if (n > KD_PASSWORD_MAX_BYTES)
-                return "A password has at most 1024 bytes.";
+                return N_("A password has at most 1024 bytes.");
         return NULL;
 }
 

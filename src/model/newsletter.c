@@ -2,6 +2,7 @@
 #include "model/newsletter.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/slug.h"
 #include "core/timeutil.h"
@@ -36,12 +37,12 @@ static int validate(const struct newsletter_input *in, bool creating, struct fie
         const char *why;
         if (creating && in->slug && *in->slug && !slug_valid(in->slug))
                 return field_problem_set(p, "slug",
-                                         "Use 1 to 60 lower-case letters, digits and single "
-                                         "hyphens, not at either end.");
+                                         N_("Use 1 to 60 lower-case letters, digits and single "
+                                            "hyphens, not at either end."));
         if ((why = text_problem(in->title, true, KD_TITLE_MAX)))
                 return field_problem_set(p, "title", why);
         if (strchr(in->title, '\n'))
-                return field_problem_set(p, "title", "A title is one line.");
+                return field_problem_set(p, "title", N_("A title is one line."));
         if ((why = text_problem(in->description, false, KD_DESCRIPTION_MAX)))
                 return field_problem_set(p, "description", why);
         return PUB_OK;
@@ -85,8 +86,8 @@ static int set_coauthors(struct db *db, int64_t id, int64_t owner_id, const char
                 char handle[64];
                 if (n >= sizeof(handle))
                         return field_problem_set(p, "coauthors",
-                                                 "There is no member with that "
-                                                 "handle.");
+                                                 N_("There is no member with that "
+                                                    "handle."));
                 memcpy(handle, q, n);
                 handle[n] = '\0';
                 for (char *c = handle; *c; c++)
@@ -95,8 +96,8 @@ static int set_coauthors(struct db *db, int64_t id, int64_t owner_id, const char
                 q += n;
                 if (++count > KD_COAUTHORS_MAX)
                         return field_problem_set(p, "coauthors",
-                                                 "A newsletter can have at most "
-                                                 "eight co-authors.");
+                                                 N_("A newsletter can have at most "
+                                                    "eight co-authors."));
                 s = db_prepare(db, "SELECT id, role FROM member WHERE handle_key = ?1 AND "
                                    "disabled = 0");
                 if (!s)
@@ -112,11 +113,11 @@ static int set_coauthors(struct db *db, int64_t id, int64_t owner_id, const char
                 db_finish(s);
                 if (!mid)
                         return field_problem_set(p, "coauthors",
-                                                 "There is no member with that handle.");
+                                                 N_("There is no member with that handle."));
                 if (!author)
                         return field_problem_set(p, "coauthors",
-                                                 "Co-authors must be members with the author "
-                                                 "role.");
+                                                 N_("Co-authors must be members with the author "
+                                                    "role."));
                 if (mid == owner_id)
                         continue;
                 s = db_prepare(db, "INSERT OR IGNORE INTO newsletter_author (newsletter_id, "
@@ -172,7 +173,7 @@ int newsletter_create(struct db *db, const struct newsletter_input *in, int64_t 
         db_finish(s);
         if (step == DB_CONSTRAINT) {
                 rc = PUB_TAKEN;
-                field_problem_set(p, "slug", "Another newsletter already uses this address.");
+                field_problem_set(p, "slug", N_("Another newsletter already uses this address."));
                 goto cleanup;
         }
         if (step != DB_DONE) {

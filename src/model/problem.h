@@ -15,11 +15,12 @@ enum pub_result {
         PUB_FORBIDDEN = -5, /* it exists, but this member may not do that to it */
 };
 
-/* field: the form field's name; message: an English msgid the page translates. */
+/* field: the form field's name; message: an English msgid (marked N_()) the page translates,
+ * and formats with line when the message names one. */
 struct field_problem {
         const char *field;
-        const char *message; /* a static msgid, or detail when the message names a line */
-        char detail[160];
+        const char *message; /* a static msgid; with one %u when line is set */
+        unsigned line;       /* the line of the field's text the message names, or 0 */
 };
 
 /* Fills p and returns PUB_INVALID (so callers can `return field_problem_set(...)`). */

@@ -1,6 +1,7 @@
 /* Reports of comments: filing them, the moderation queue per reviewer, and resolving them. */
 #include "model/report.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -59,14 +60,15 @@ int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const 
         *created = false;
         enum report_reason r;
         if (report_reason_parse(reason, &r) != 0)
-                return field_problem_set(p, "reason", "Choose why you are reporting this comment.");
+                return field_problem_set(p, "reason",
+                                         N_("Choose why you are reporting this comment."));
         if (blank(note))
                 note = "";
         const char *why = text_problem(note, false, KD_REPORT_NOTE_MAX);
         if (why)
                 return field_problem_set(p, "note",
                                          strcmp(why, "This is too long.") == 0
-                                             ? "A note can be up to 500 characters."
+                                             ? N_("A note can be up to 500 characters.")
                                              : why);
         if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
@@ -343,12 +345,12 @@ static int may_resolve(struct db *db, struct arena *a, const struct comment *c,
                        const char **why)
 {
         if (!comment_can_moderate(db, c->episode_id, member_id, role))
-                *why = "Only moderators and this episode's authors may act on reports of its "
-                       "comments.";
+                *why = N_("Only moderators and this episode's authors may act on reports of its "
+                          "comments.");
         else if (c->author_id == member_id)
-                *why = "Reports on your own comment are for someone else to judge.";
+                *why = N_("Reports on your own comment are for someone else to judge.");
         else if (outcome == OUTCOME_SUSPENDED && role != ROLE_MODERATOR && role != ROLE_ADMIN)
-                *why = "Only moderators and admins may suspend members.";
+                *why = N_("Only moderators and admins may suspend members.");
         if (*why)
                 return PUB_FORBIDDEN;
         if (outcome != OUTCOME_SUSPENDED)
@@ -357,7 +359,7 @@ static int may_resolve(struct db *db, struct arena *a, const struct comment *c,
         if (member_get(db, a, c->author_id, &author) != MEMBER_OK)
                 return PUB_DB_ERROR; /* comment.author_id references member: only I/O fails */
         if (author.role == ROLE_ADMIN) {
-                *why = "Admins cannot be suspended. Hide the comment instead.";
+                *why = N_("Admins cannot be suspended. Hide the comment instead.");
                 return PUB_FORBIDDEN;
         }
         return PUB_OK;

@@ -1,6 +1,7 @@
 /* Seasons: cadence and status rules, storage, and when the next episode is due. */
 #include "model/season.h"
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -120,19 +121,19 @@ static int validate(const struct season_input *in, struct field_problem *p)
 {
         const char *why;
         if (in->number < 1 || in->number > KD_MAX_SEASONS)
-                return field_problem_set(p, "number", "A season number is from 1 to 999.");
+                return field_problem_set(p, "number", N_("A season number is from 1 to 999."));
         if ((why = text_problem(in->title, true, KD_TITLE_MAX)))
                 return field_problem_set(p, "title", why);
         if (strchr(in->title, '\n'))
-                return field_problem_set(p, "title", "A title is one line.");
+                return field_problem_set(p, "title", N_("A title is one line."));
         if ((why = text_problem(in->description, false, KD_DESCRIPTION_MAX)))
                 return field_problem_set(p, "description", why);
         if (in->cadence == CADENCE_WEEKLY && (in->cadence_n < 0 || in->cadence_n > 6))
-                return field_problem_set(p, "weekday", "Choose a day of the week.");
+                return field_problem_set(p, "weekday", N_("Choose a day of the week."));
         if (in->cadence == CADENCE_DAYS && (in->cadence_n < 1 || in->cadence_n > 365))
-                return field_problem_set(p, "every_days", "Choose between 1 and 365 days.");
+                return field_problem_set(p, "every_days", N_("Choose between 1 and 365 days."));
         if ((unsigned)in->status > SEASON_FINISHED)
-                return field_problem_set(p, "status", "Choose a status.");
+                return field_problem_set(p, "status", N_("Choose a status."));
         return PUB_OK;
 }
 
@@ -189,8 +190,8 @@ int season_save(struct db *db, int64_t newsletter_id, int64_t id, const struct s
         mdr_result_free(&r);
         if (step == DB_CONSTRAINT) {
                 field_problem_set(p, "number",
-                                  "This newsletter already has a season with that "
-                                  "number.");
+                                  N_("This newsletter already has a season with that "
+                                     "number."));
                 return PUB_TAKEN;
         }
         if (step != DB_DONE)

@@ -30,7 +30,7 @@ static int start_session(struct request *req, int64_t member_id, const char *nex
 {
         char token[SESSION_TOKEN_CHARS + 1];
         if (session_create(req->db, member_id, req->config->session_days, token) != SESSION_OK)
-                return req_fail(req, 503, "Could not start a session. Try again shortly.");
+                return req_fail(req, 503, N_("Could not start a session. Try again shortly."));
         resp_cookie(req, WEB_SESSION_COOKIE, token, (long)req->config->session_days * 86400,
                     req->config->secure_cookies);
         return resp_redirect(req, safe_next(next));
@@ -126,8 +126,8 @@ int web_signup(struct request *req)
                 snprintf(secs, sizeof(secs), "%u", wait);
                 resp_header(req, "Retry-After", secs);
                 return req_fail(req, 429,
-                                "Too many accounts were created from this address. Try again "
-                                "later.");
+                                N_("Too many accounts were created from this address. Try again "
+                                   "later."));
         }
         int64_t id = 0;
         int rc = member_create(req->db, &in, ROLE_READER, &id, &p);
@@ -146,7 +146,7 @@ int web_signup(struct request *req)
         case MEMBER_INVALID:
                 return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
         default:
-                return req_fail(req, 503, "Could not create the account. Try again shortly.");
+                return req_fail(req, 503, N_("Could not create the account. Try again shortly."));
         }
 }
 
@@ -205,7 +205,7 @@ int web_login(struct request *req)
         char handle_key[96], ip_key[80];
         int64_t member_id = member_id_for_login(req->db, login);
         if (member_id < 0)
-                return req_fail(req, 503, "Could not check the password. Try again shortly.");
+                return req_fail(req, 503, N_("Could not check the password. Try again shortly."));
         if (member_id > 0) {
                 snprintf(handle_key, sizeof(handle_key), "member:%lld", (long long)member_id);
         } else {
@@ -241,7 +241,7 @@ int web_login(struct request *req)
                 return start_session(req, m.id, req_param(req, "next"));
         }
         if (rc == MEMBER_DB_ERROR)
-                return req_fail(req, 503, "Could not check the password. Try again shortly.");
+                return req_fail(req, 503, N_("Could not check the password. Try again shortly."));
         throttle_fail(req->guards->login_by_handle, handle_key, now);
         throttle_fail(req->guards->login_by_ip, ip_key, now);
         if (rc == MEMBER_DISABLED)
@@ -253,7 +253,7 @@ int web_logout(struct request *req)
 {
         if (req->viewer.session_token &&
             session_delete(req->db, req->viewer.session_token) != SESSION_OK)
-                return req_fail(req, 503, "Could not log out. Try again shortly.");
+                return req_fail(req, 503, N_("Could not log out. Try again shortly."));
         resp_cookie(req, WEB_SESSION_COOKIE, "", -1, req->config->secure_cookies);
         return resp_redirect(req, "/");
 }
@@ -268,7 +268,7 @@ static int settings_page(struct request *req, int status, const struct member_in
         buf_reset(b);
         struct member me;
         if (member_get(req->db, req->arena, req->viewer.id, &me) != MEMBER_OK)
-                return req_fail(req, 503, "Could not load your account.");
+                return req_fail(req, 503, N_("Could not load your account."));
         struct member_input cur = {me.handle, me.display_name, me.headline, me.bio, me.email, NULL};
         if (!in)
                 in = &cur;
@@ -362,7 +362,7 @@ int web_settings_profile(struct request *req)
         if (rc == MEMBER_INVALID)
                 return settings_page(req, 422, &in, &p, _("Please check the highlighted field."),
                                      true);
-        return req_fail(req, 503, "Could not save the profile. Try again shortly.");
+        return req_fail(req, 503, N_("Could not save the profile. Try again shortly."));
 }
 
 int web_settings_password(struct request *req)
@@ -385,5 +385,5 @@ int web_settings_password(struct request *req)
         }
         if (rc == MEMBER_INVALID)
                 return settings_page(req, 422, NULL, &p, _(p.message), true);
-        return req_fail(req, 503, "Could not change the password. Try again shortly.");
+        return req_fail(req, 503, N_("Could not change the password. Try again shortly."));
 }

@@ -48,7 +48,7 @@ int web_admin_members(struct request *req)
         html_text(b, _("Joined"));
         html_lit(b, "</th></tr></thead>\n<tbody>\n");
         if (member_each(req->db, req->arena, member_row, r) != MEMBER_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         html_lit(b, "</tbody>\n</table>\n");
         return page_end(r, 200);
 }

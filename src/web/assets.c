@@ -1,6 +1,7 @@
 /* Static assets with strong ETags: 304 for a matching If-None-Match, and a year of caching when
  * the URL carries the content hash (?v=), as the layout's links do. */
 #include "web/assets.h"
+#include "core/i18n.h"
 #include "http/request.h"
 #include "http/static_files.h"
 
@@ -26,7 +27,7 @@ int web_static(struct request *req)
 {
         const struct static_file *f = static_files_find(req->assets, req_path_param(req, "path"));
         if (!f)
-                return req_fail(req, 404, "There is no such file.");
+                return req_fail(req, 404, N_("There is no such file."));
         resp_header(req, "ETag", f->etag);
         const char *v = req_param(req, "v");
         if (*v && strlen(v) == 16 && strncmp(v, f->etag + 1, 16) == 0)

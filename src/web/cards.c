@@ -98,10 +98,14 @@ const char *cadence_text(struct render *r, const struct season *s)
         };
         if (s->cadence == CADENCE_WEEKLY && s->cadence_n >= 0 && s->cadence_n < 7)
                 return _(every_day_of_week[s->cadence_n]);
-        if (s->cadence == CADENCE_DAYS && s->cadence_n > 0)
-                return arena_printf(r->arena,
-                                    _n("every day", "every %d days", (unsigned long)s->cadence_n),
-                                    s->cadence_n);
+        /* "Every day" is its own sentence: a language with one plural form would otherwise say
+         * "every 1 day". Larger counts still take the plural forms other languages have. */
+        if (s->cadence == CADENCE_DAYS && s->cadence_n == 1)
+                return _("every day");
+        if (s->cadence == CADENCE_DAYS && s->cadence_n > 1)
+                return arena_printf(
+                    r->arena, _n("every %d day", "every %d days", (unsigned long)s->cadence_n),
+                    s->cadence_n);
         return _("no fixed schedule");
 }
 

@@ -378,7 +378,7 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, first_root - 1, last_root,
                                               req->viewer.id, &t->sums);
         if (t->n < 0 || t->nsums < 0) {
-                req_fail(req, 503, "The database is not available.");
+                req_fail(req, 503, N_("The database is not available."));
                 return -1;
         }
         t->moderator = req_signed_in(req) &&
@@ -535,10 +535,10 @@ static int path_episode(struct request *req, struct episode *e)
         int rc = episode_find(req->db, req->arena, req_path_param(req, "newsletter"),
                               req_path_param(req, "episode"), e);
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
-                return req_fail(req, 404, "There is no episode at this address.");
+                return req_fail(req, 404, N_("There is no episode at this address."));
         return 0;
 }
 
@@ -549,15 +549,15 @@ static int path_comment(struct request *req, struct comment *c, struct episode *
         const char *id = req_path_param(req, "id");
         long long v = strtoll(id, &end, 10);
         if (*end || v <= 0)
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         int rc = comment_get(req->db, req->arena, v, c);
         if (rc == PUB_OK)
                 rc = episode_get(req->db, req->arena, c->episode_id, e);
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         return 0;
 }
 
@@ -593,16 +593,16 @@ static int comment_problem_page(struct request *req, const struct episode *e,
                 html_attr(b, parent);
                 html_lit(b, "\">");
                 html_lit(b, "<p class=\"form-error\" role=\"alert\">");
-                html_text(b, _(p->message));
+                html_text(b, render_problem(r, p));
                 html_lit(b, "</p>");
                 form_textarea(r, _("Your reply"), "body", req_param(req, "body"), 4,
-                              KD_COMMENT_MAX_CHARS, NULL, _(p->message));
+                              KD_COMMENT_MAX_CHARS, NULL, render_problem(r, p));
                 html_lit(b, "<p><button type=\"submit\">");
                 html_text(b, _("Post reply"));
                 html_lit(b, "</button></p></form>\n");
         } else {
                 new_comment_form(r, e, req_param(req, "body"), req_param(req, "quote_exact"),
-                                 _(p->message), p->field);
+                                 render_problem(r, p), p->field);
         }
         return page_end(r, 422);
 }
@@ -632,8 +632,8 @@ int web_comment_post(struct request *req)
                 return comment_problem_page(req, &e, &p);
         if (rc != PUB_OK)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
-                                rc == PUB_NOT_FOUND ? "There is no episode at this address."
-                                                    : "The database is not available.");
+                                rc == PUB_NOT_FOUND ? N_("There is no episode at this address.")
+                                                    : N_("The database is not available."));
         return redirect_to_comment(req, &e, id);
 }
 
@@ -649,11 +649,11 @@ int web_comment_thread(struct request *req)
         long long from = strtoll(req_path_param(req, "id"), &end, 10);
         struct comment_thread t;
         if (*end || from <= 0)
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         struct comment from_comment;
         if (comment_get(req->db, req->arena, from, &from_comment) != PUB_OK ||
             from_comment.episode_id != e.id)
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         if (thread_load(req, &e, 0, from_comment.root_id, &t) < 0)
                 return req->resp.status;
         int at = -1;
@@ -661,7 +661,7 @@ int web_comment_thread(struct request *req)
                 if (t.cs[i].id == from)
                         at = i;
         if (at < 0 || !t.live[at])
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = e.title, .noindex = true};
         page_begin_meta(r, &meta);
@@ -710,9 +710,9 @@ static int own_comment(struct request *req, struct comment *c, struct episode *e
         if (path_comment(req, c, e))
                 return req->resp.status;
         if (c->state != COMMENT_VISIBLE)
-                return req_fail(req, 404, "That comment was deleted or hidden.");
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
         if (c->author_id != req->viewer.id)
-                return req_fail(req, 403, "You can only change your own comments.");
+                return req_fail(req, 403, N_("You can only change your own comments."));
         return 0;
 }
 
@@ -736,9 +736,9 @@ int web_comment_edit(struct request *req)
         struct field_problem p = {0};
         int rc = comment_edit(req->db, c.id, req->viewer.id, req_param(req, "body"), &p);
         if (rc == PUB_INVALID)
-                return edit_page(r, &c, &e, req_param(req, "body"), _(p.message), 422);
+                return edit_page(r, &c, &e, req_param(req, "body"), render_problem(r, &p), 422);
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return redirect_to_comment(req, &e, c.id);
 }
 
@@ -749,7 +749,7 @@ int web_comment_delete(struct request *req)
         if (own_comment(req, &c, &e))
                 return req->resp.status;
         if (comment_delete(req->db, c.id, req->viewer.id) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req,
                              arena_printf(req->arena, "%s#comments", episode_url(req->arena, &e)));
 }
@@ -762,18 +762,18 @@ int web_comment_hide(struct request *req)
                 return req->resp.status;
         if (!comment_can_moderate(req->db, e.id, req->viewer.id, req->viewer.role))
                 return req_fail(req, 403,
-                                "Only moderators and this episode's authors may hide "
-                                "comments.");
+                                N_("Only moderators and this episode's authors may hide "
+                                   "comments."));
         /* An author moderates others on their episodes, not their own comments (or a
          * moderator's decision about them). */
         if (c.author_id == req->viewer.id && req->viewer.role != ROLE_MODERATOR &&
             req->viewer.role != ROLE_ADMIN)
-                return req_fail(req, 403, "Your own comments are moderated by someone else.");
+                return req_fail(req, 403, N_("Your own comments are moderated by someone else."));
         int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "That comment was deleted.");
+                return req_fail(req, 404, N_("That comment was deleted."));
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return redirect_to_comment(req, &e, c.id);
 }
 
@@ -785,11 +785,11 @@ static int reaction_target_ok(struct request *req, enum reaction_target target, 
         int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
                                          time_now());
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK)
                 return req_fail(req, 404,
-                                target == TARGET_COMMENT ? "There is no such comment."
-                                                         : "There is no such episode.");
+                                target == TARGET_COMMENT ? N_("There is no such comment.")
+                                                         : N_("There is no such episode."));
         return 0;
 }
 
@@ -802,12 +802,12 @@ int web_react(struct request *req)
         char name[24];
         if (!colon || (size_t)(colon - react) >= sizeof(name) ||
             (strcmp(colon, ":1") != 0 && strcmp(colon, ":0") != 0))
-                return req_fail(req, 400, "Choose a reaction.");
+                return req_fail(req, 400, N_("Choose a reaction."));
         memcpy(name, react, (size_t)(colon - react));
         name[colon - react] = '\0';
         if (reaction_target_parse(req_param(req, "target"), &target) != 0 ||
             reaction_kind_parse(name, &kind) != 0)
-                return req_fail(req, 400, "Choose a reaction.");
+                return req_fail(req, 400, N_("Choose a reaction."));
         int64_t id = req_param_int(req, "id", 0);
         if (reaction_target_ok(req, target, id))
                 return req->resp.status;
@@ -816,7 +816,7 @@ int web_react(struct request *req)
                 return req->resp.status;
         bool on = colon[1] == '1', changed = false;
         if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         const char *next = req_param(req, "next");
         return resp_redirect(req, *next ? next : "/");
 }
@@ -826,14 +826,14 @@ int web_reactions_who(struct request *req)
         struct render *r = render_for_request(req);
         enum reaction_target target;
         if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 404, "Choose an episode or a comment.");
+                return req_fail(req, 404, N_("Choose an episode or a comment."));
         int64_t id = req_param_int(req, "id", 0);
         if (reaction_target_ok(req, target, id))
                 return req->resp.status;
         struct reactor *who;
         int n = reaction_who(req->db, req->arena, target, id, &who);
         if (n < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Who reacted"), .noindex = true};
         page_begin_meta(r, &meta);
@@ -876,9 +876,9 @@ int web_comment_report_form(struct request *req)
         if (path_comment(req, &c, &e))
                 return req->resp.status;
         if (c.state != COMMENT_VISIBLE)
-                return req_fail(req, 404, "That comment was deleted or hidden.");
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
         if (c.author_id == req->viewer.id)
-                return req_fail(req, 403, "You cannot report your own comment.");
+                return req_fail(req, 403, N_("You cannot report your own comment."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
         page_begin_meta(r, &meta);

@@ -31,7 +31,7 @@ static const char *error_for(struct render *r, const struct field_problem *p, co
 {
         if (!p || !p->field || strcmp(p->field, name) != 0)
                 return NULL;
-        return _(p->message);
+        return render_problem(r, p);
 }
 
 static void form_summary(struct render *r, const struct field_problem *p)
@@ -49,11 +49,11 @@ static int writable_newsletter(struct request *req, struct newsletter *n)
 {
         int rc = newsletter_find_slug(req->db, req->arena, req_path_param(req, "newsletter"), n);
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "There is no newsletter at this address.");
+                return req_fail(req, 404, N_("There is no newsletter at this address."));
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (!newsletter_can_write(req->db, n->id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, "Only this newsletter's authors may edit it.");
+                return req_fail(req, 403, N_("Only this newsletter's authors may edit it."));
         return 0;
 }
 
@@ -69,7 +69,7 @@ int web_write_dashboard(struct request *req)
         int ne = episode_list_writable(req->db, req->arena, req->viewer.id, req->viewer.role,
                                        DASHBOARD_EPISODES, &eps);
         if (nn < 0 || ne < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Write"), .noindex = true};
         page_begin_meta(r, &meta);
@@ -243,10 +243,10 @@ int web_write_newsletter(struct request *req)
                 if (rc == PUB_INVALID || rc == PUB_TAKEN)
                         return newsletter_page(req, 422, NULL, &v, &p);
                 if (rc != PUB_OK)
-                        return req_fail(req, 503, "The database is not available.");
+                        return req_fail(req, 503, N_("The database is not available."));
                 struct newsletter n;
                 if (newsletter_get(req->db, req->arena, id, &n) != PUB_OK)
-                        return req_fail(req, 503, "The database is not available.");
+                        return req_fail(req, 503, N_("The database is not available."));
                 /* A new newsletter needs a season before its first episode. */
                 return resp_redirect(req, arena_printf(req->arena, "/write/n/%s/season", n.slug));
         }
@@ -263,7 +263,7 @@ int web_write_newsletter(struct request *req)
                 return newsletter_page(req, 422, &n, &v, &p);
         }
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
 }
 
@@ -350,7 +350,7 @@ static int path_season(struct request *req, const struct newsletter *n, struct s
         long number = strtol(num, &end, 10);
         if (*end || number < 1 || number > KD_MAX_SEASONS ||
             season_find(req->db, req->arena, n->id, (int)number, time_now(), s) != PUB_OK)
-                return req_fail(req, 404, "There is no such season.");
+                return req_fail(req, 404, N_("There is no such season."));
         return 0;
 }
 
@@ -427,12 +427,12 @@ int web_write_season(struct request *req)
         }
         enum season_status st;
         if (season_status_parse(v.status, &st) != 0) {
-                field_problem_set(&p, "status", "Choose a status.");
+                field_problem_set(&p, "status", N_("Choose a status."));
                 return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
         }
         in.status = st;
         if (*v.returns && time_parse_iso8601(v.returns, &in.returns_at) != 0) {
-                field_problem_set(&p, "returns", "Write the date as YYYY-MM-DD.");
+                field_problem_set(&p, "returns", N_("Write the date as YYYY-MM-DD."));
                 return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
         }
         int64_t id;
@@ -440,7 +440,7 @@ int web_write_season(struct request *req)
         if (rc == PUB_INVALID || rc == PUB_TAKEN)
                 return season_page(req, 422, &n, exists ? &s : NULL, &v, &p);
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, arena_printf(req->arena, "/n/%s/season/%d", n.slug, in.number));
 }
 
@@ -683,14 +683,14 @@ static int path_episode(struct request *req, struct newsletter *n, struct episod
         char *end;
         long long v = strtoll(id, &end, 10);
         if (*end || v <= 0 || episode_get(req->db, req->arena, v, e) != PUB_OK)
-                return req_fail(req, 404, "There is no episode at this address.");
+                return req_fail(req, 404, N_("There is no episode at this address."));
         /* Someone who may not write here must not learn that a draft exists. */
         if (!newsletter_can_write(req->db, e->newsletter_id, req->viewer.id, req->viewer.role))
                 return episode_is_live(e, time_now())
-                           ? req_fail(req, 403, "Only this newsletter's authors may edit it.")
-                           : req_fail(req, 404, "There is no episode at this address.");
+                           ? req_fail(req, 403, N_("Only this newsletter's authors may edit it."))
+                           : req_fail(req, 404, N_("There is no episode at this address."));
         if (newsletter_get(req->db, req->arena, e->newsletter_id, n) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return 0;
 }
 
@@ -785,14 +785,14 @@ int web_write_episode(struct request *req)
         const char *action = req_param(req, "action");
         if (strcmp(action, "preview") != 0 && strcmp(action, "draft") != 0 &&
             strcmp(action, "publish") != 0) {
-                field_problem_set(&p, "action", "Choose Preview, Save as draft or Publish.");
+                field_problem_set(&p, "action", N_("Choose Preview, Save as draft or Publish."));
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
         if (strcmp(action, "preview") == 0) {
                 struct mdr_result r;
                 if (mdr_render(v.body, strlen(v.body), MDR_ARTICLE, &r) != 0) {
-                        snprintf(p.detail, sizeof(p.detail), "%s", r.error_message);
-                        field_problem_set(&p, "body", p.detail);
+                        field_problem_set(&p, "body", r.error_msgid);
+                        p.line = r.error_line;
                         mdr_result_free(&r);
                         return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
                 }
@@ -817,12 +817,13 @@ int web_write_episode(struct request *req)
         };
         enum ai_disclosure ai = AI_NONE;
         if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {
-                field_problem_set(&p, "ai", "Choose how AI was used.");
+                field_problem_set(&p, "ai", N_("Choose how AI was used."));
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
         in.ai = ai;
         if (*v.publish_at && time_parse_iso8601(v.publish_at, &in.publish_at) != 0) {
-                field_problem_set(&p, "publish_at", "Write the time as 2026-12-01T08:00 (UTC).");
+                field_problem_set(&p, "publish_at",
+                                  N_("Write the time as 2026-12-01T08:00 (UTC)."));
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
         int64_t id;
@@ -830,10 +831,10 @@ int web_write_episode(struct request *req)
         if (rc == PUB_INVALID || rc == PUB_TAKEN)
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct episode saved;
         if (episode_get(req->db, req->arena, id, &saved) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (episode_is_live(&saved, time_now())) /* followers hear of it once */
                 notify_episode_live(req->db, saved.id);
         struct buf to = BUF_INIT;

@@ -49,7 +49,11 @@ void web_error_render(struct request *req)
         html_lit(b, "</p>\n<h1>");
         html_text(b, title);
         html_lit(b, "</h1>\n<p>");
-        html_text(b, _(req->resp.error_message ? req->resp.error_message : ""));
+        /* The message is a msgid marked N_() where req_fail() was called; an empty one is
+         * gettext's header entry, never looked up. */
+        const char *message = req->resp.error_message;
+        if (message && *message)
+                html_text(b, _(message));
         html_lit(b, "</p>\n<p><a href=\"/\">");
         html_text(b, _("Go to the home page"));
         html_lit(b, "</a></p>\n</section>\n");

@@ -5,6 +5,7 @@
 #include "web/feeds.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/html.h"
@@ -198,7 +199,7 @@ static int render_json(struct request *req, const struct feed *f)
         char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         json_decref(root);
         if (!text)
-                return req_fail(req, 500, "The feed could not be written.");
+                return req_fail(req, 500, N_("The feed could not be written."));
         buf_puts(&req->resp.body, text);
         free(text);
         resp_header(req, "Cache-Control", "public, max-age=300");
@@ -215,7 +216,7 @@ static int site_feed(struct request *req, struct feed *f, const char *self_path)
         f->id = f->home;
         f->n = episode_list_latest(req->db, req->arena, time_now(), 0, KD_LIST_EPISODES, &f->eps);
         if (f->n < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return 0;
 }
 
@@ -224,9 +225,9 @@ static int newsletter_feed(struct request *req, struct feed *f, const char *suff
         struct newsletter n;
         int rc = newsletter_find_slug(req->db, req->arena, req_path_param(req, "newsletter"), &n);
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "There is no newsletter at this address.");
+                return req_fail(req, 404, N_("There is no newsletter at this address."));
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         const char *base = render_base_url(req->arena, req->config);
         struct buf slug = BUF_INIT;
         html_url_arg(&slug, n.slug);
@@ -239,7 +240,7 @@ static int newsletter_feed(struct request *req, struct feed *f, const char *suff
         f->n = episode_list_newsletter(req->db, req->arena, n.id, time_now(), KD_LIST_EPISODES,
                                        &f->eps);
         if (f->n < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return 0;
 }
 
@@ -317,7 +318,7 @@ int web_sitemap(struct request *req)
         struct newsletter *ns;
         int nn = newsletter_list(req->db, req->arena, &ns);
         if (nn < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         html_lit(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         sitemap_url(b, base, "/", 0);
@@ -339,7 +340,7 @@ int web_sitemap(struct request *req)
         }
         struct sitemap_ctx ctx = {b, base};
         if (budget > 0 && episode_each_live(req->db, now, budget, sitemap_episode, &ctx) < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         html_lit(b, "</urlset>\n");
         resp_header(req, "Cache-Control", "public, max-age=3600");
         return resp_typed(req, 200, "application/xml; charset=utf-8");

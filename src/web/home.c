@@ -47,7 +47,7 @@ int web_home(struct request *req)
         int n =
             episode_list_latest(req->db, req->arena, time_now(), before, KD_LIST_EPISODES, &eps);
         if (n < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         html_lit(b,
                  "<section class=\"latest\" aria-labelledby=\"latest-h\">\n<h2 id=\"latest-h\">");
         html_text(b, _("Latest episodes"));
@@ -93,7 +93,7 @@ int web_home(struct request *req)
                                                 " FROM member WHERE disabled = 0"
                                                 " ORDER BY created_at DESC, id DESC LIMIT ?1");
         if (!s)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         db_bind_int(s, 1, HOME_NEWEST_MEMBERS);
         int64_t total = member_count(req->db);
         html_lit(b, "<section class=\"members\" aria-labelledby=\"newest\">\n<h2 id=\"newest\">");

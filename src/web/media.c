@@ -3,6 +3,7 @@
 #include "web/media.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "http/request.h"
 #include "model/image.h"
@@ -18,16 +19,16 @@ int web_media(struct request *req)
         const char *name = req_path_param(req, "name");
         const char *type = image_stored_name_type(name);
         if (!type)
-                return req_fail(req, 404, "There is no such image.");
+                return req_fail(req, 404, N_("There is no such image."));
         const char *path = arena_printf(req->arena, "%s/media/%s", req->config->data_dir, name);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return req_fail(req, 404, "There is no such image.");
+                return req_fail(req, 404, N_("There is no such image."));
         struct stat st;
         if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
             st.st_size > KD_MAX_IMAGE_BYTES) {
                 close(fd);
-                return req_fail(req, 404, "There is no such image.");
+                return req_fail(req, 404, N_("There is no such image."));
         }
         /* The name is the SHA-256 of the bytes: a perfect strong validator, and the bytes at
          * this address can never change. Only said once the file is known to exist. */
@@ -54,7 +55,7 @@ int web_media(struct request *req)
                 if (n < 0) {
                         close(fd);
                         buf_reset(b);
-                        return req_fail(req, 500, "The image could not be read.");
+                        return req_fail(req, 500, N_("The image could not be read."));
                 }
                 buf_append(b, chunk, (size_t)n);
         }

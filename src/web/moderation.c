@@ -52,10 +52,10 @@ static int visible_comment(struct request *req, struct comment *c, struct episod
         if (rc == PUB_OK)
                 rc = episode_get(req->db, req->arena, c->episode_id, e);
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK || c->state != COMMENT_VISIBLE ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         return 0;
 }
 
@@ -98,10 +98,10 @@ static int report_form_page(struct request *req, const struct comment *c, const 
                                                   _(reason_labels[i])};
         bool on_reason = strcmp(p->field, "reason") == 0;
         form_select(r, _("Why?"), "reason", reasons, REPORT_REASONS, req_param(req, "reason"),
-                    on_reason ? _(p->message) : NULL);
+                    on_reason ? render_problem(r, p) : NULL);
         form_textarea(r, _("Anything moderators should know (optional)"), "note",
                       req_param(req, "note"), 3, KD_REPORT_NOTE_MAX, NULL,
-                      on_reason ? NULL : _(p->message));
+                      on_reason ? NULL : render_problem(r, p));
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Send report"));
         html_lit(b, "</button></p>\n</form>\n");
@@ -148,11 +148,11 @@ int web_comment_report(struct request *req)
         case PUB_INVALID:
                 return report_form_page(req, &c, &e, &p);
         case PUB_FORBIDDEN:
-                return req_fail(req, 403, "You cannot report your own comment.");
+                return req_fail(req, 403, N_("You cannot report your own comment."));
         case PUB_NOT_FOUND:
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         default:
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         }
 }
 
@@ -357,15 +357,15 @@ int web_moderation(struct request *req)
         struct render *r = render_for_request(req);
         if (!report_can_review(req->db, req->viewer.id, req->viewer.role))
                 return req_fail(req, 403,
-                                "The moderation queue is for moderators and the authors of a "
-                                "newsletter.");
+                                N_("The moderation queue is for moderators and the authors of a "
+                                   "newsletter."));
         struct report_item *open, *done;
         int nopen = report_list_open(req->db, req->arena, req->viewer.id, req->viewer.role,
                                      QUEUE_SHOWN, &open);
         int ndone = report_list_resolved(req->db, req->arena, req->viewer.id, req->viewer.role,
                                          RESOLVED_SHOWN, &done);
         if (nopen < 0 || ndone < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Moderation"), .noindex = true};
         page_begin_meta(r, &meta);
@@ -454,12 +454,12 @@ int web_moderation_resolve(struct request *req)
                 if (strcmp(action, actions[i].action) == 0)
                         k = i;
         if (k < 0)
-                return req_fail(req, 400, "Choose Hide, Keep, or Hide and suspend author.");
+                return req_fail(req, 400, N_("Choose Hide, Keep, or Hide and suspend author."));
         struct comment c;
         int64_t id = path_id(req, "comment_id");
         int rc = id ? comment_get(req->db, req->arena, id, &c) : PUB_NOT_FOUND;
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "There is no such comment.");
+                return req_fail(req, 404, N_("There is no such comment."));
         if (rc == PUB_OK) {
                 const char *why = NULL;
                 rc = report_resolve(req->db, id, actions[k].outcome, req->viewer.id,
@@ -470,6 +470,6 @@ int web_moderation_resolve(struct request *req)
                         return already_resolved_page(r);
         }
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, "/moderation");
 }

@@ -51,7 +51,7 @@ int web_notifications(struct request *req)
         struct notification *ns;
         int n = notification_list(req->db, req->arena, req->viewer.id, NOTIFICATIONS_SHOWN, &ns);
         if (n < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Notifications"), .noindex = true};
         page_begin_meta(r, &meta);
@@ -109,6 +109,6 @@ int web_notifications(struct request *req)
 int web_notifications_read(struct request *req)
 {
         if (notification_mark_read(req->db, req->viewer.id, req_param_int(req, "id", 0)) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, "/notifications");
 }

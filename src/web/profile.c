@@ -20,9 +20,9 @@ int web_profile(struct request *req)
         struct member m;
         int rc = member_find_handle(req->db, req->arena, req_path_param(req, "handle"), &m);
         if (rc == MEMBER_NOT_FOUND || (rc == MEMBER_OK && m.disabled))
-                return req_fail(req, 404, "There is no member with that handle.");
+                return req_fail(req, 404, N_("There is no member with that handle."));
         if (rc != MEMBER_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         page_begin(r, m.display_name);
         html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");

@@ -25,9 +25,9 @@ static int load_newsletter(struct request *req, struct newsletter *n)
 {
         int rc = newsletter_find_slug(req->db, req->arena, req_path_param(req, "newsletter"), n);
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "There is no newsletter at this address.");
+                return req_fail(req, 404, N_("There is no newsletter at this address."));
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return 0;
 }
 
@@ -104,7 +104,7 @@ int web_newsletter(struct request *req)
         struct season *seasons;
         int nseasons = season_list(req->db, req->arena, n.id, now, &seasons);
         if (nseasons < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct buf *b = r->out;
         const char *feed_atom = arena_printf(req->arena, "/n/%s/feed.atom", n.slug);
         const char *feed_json = arena_printf(req->arena, "/n/%s/feed.json", n.slug);
@@ -241,18 +241,18 @@ int web_season(struct request *req)
         const char *num = req_path_param(req, "number");
         long number = strtol(num, &end, 10);
         if (*end || number < 1 || number > KD_MAX_SEASONS)
-                return req_fail(req, 404, "There is no such season.");
+                return req_fail(req, 404, N_("There is no such season."));
         int64_t now = time_now();
         struct season s;
         int rc = season_find(req->db, req->arena, n.id, (int)number, now, &s);
         if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404, "There is no such season.");
+                return req_fail(req, 404, N_("There is no such season."));
         if (rc != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         struct episode *eps;
         int neps = episode_list_season(req->db, req->arena, s.id, now, &eps);
         if (neps < 0)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         const char *title = arena_printf(req->arena, _("Season %d: %s"), s.number, s.title);
         struct page_meta meta = {
             .title = title,
@@ -360,12 +360,12 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         int rc = episode_find(req->db, req->arena, req_path_param(req, "newsletter"),
                               req_path_param(req, "episode"), e);
         if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         int64_t now = time_now();
         /* Drafts and scheduled episodes do not exist for readers: 404, not 403. */
         if (rc == PUB_NOT_FOUND ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, now))
-                return req_fail(req, 404, "There is no episode at this address.");
+                return req_fail(req, 404, N_("There is no episode at this address."));
         p->live = episode_is_live(e, now);
         if (!req_signed_in(req) && !req->config->guests_can_read) {
                 struct buf to = BUF_INIT;
@@ -550,6 +550,6 @@ int web_follow(struct request *req)
                 return req->resp.status;
         bool on = req_param_bool(req, "follow");
         if (newsletter_set_following(req->db, req->viewer.id, n.id, on) != PUB_OK)
-                return req_fail(req, 503, "The database is not available.");
+                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
 }

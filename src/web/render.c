@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "model/problem.h"
 
 #include <assert.h>
 #include <string.h>
@@ -126,4 +127,13 @@ void html_sentence(struct render *r, const char *fmt, int nfrags, const struct h
                 }
         }
         html_text(r->out, run);
+}
+
+const char *render_problem(struct render *r, const struct field_problem *p)
+{
+        if (!p || !p->message || !*p->message)
+                return NULL;
+        if (p->line) /* the msgid has one %u, and the catalog's translation the same */
+                return arena_printf(r->arena, _(p->message), p->line);
+        return _(p->message);
 }

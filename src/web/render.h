@@ -19,6 +19,7 @@
 struct arena;
 struct buf;
 struct config;
+struct field_problem;
 struct locale;
 struct request;
 struct static_files;
@@ -42,6 +43,10 @@ struct render {
  * request's locale, viewer, CSRF token, configuration and assets, base URL from the
  * configuration, now from the clock. Never NULL. */
 struct render *render_for_request(struct request *req);
+
+/* What a form shows for a model's field problem: its message in r's language, with the line it
+ * names filled in (formatted in r->arena). NULL when p is NULL or has no message. */
+const char *render_problem(struct render *r, const struct field_problem *p);
 
 /* Fills r for output without a request (an email, a feed, a test): output into out, text in
  * arena, locale (NULL: the default locale), base_url (NULL: from config, as for requests), now,
