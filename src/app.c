@@ -15,8 +15,10 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "model/episode.h"
+#include "model/member.h"
 #include "model/session.h"
 #include "web/errors.h"
+#include "web/language.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -233,6 +235,11 @@ static void load_viewer(struct app *app, struct request *req)
                 req->viewer.role = s.role;
                 req->viewer.session_token = token;
                 req->csrf_token = s.csrf_token;
+                /* A member's saved language wins over the cookie and the browser's. */
+                const struct locale *saved =
+                    i18n_find(member_language(req->db, req->arena, s.member_id));
+                if (saved)
+                        req->locale = saved;
                 return;
         }
         if (token) /* stale or forged: drop it so the browser stops sending it */
@@ -267,6 +274,25 @@ static bool csrf_ok(struct request *req)
         return token_equal(req->csrf_token, given);
 }
 
+/* True when the browser says the request comes from a page of this site: Sec-Fetch-Site where
+ * the browser sends it, else an Origin naming the Host the request was sent to. Only routes
+ * that declare guest_same_origin accept this instead of a guest's token. */
+static bool same_origin(struct request *req)
+{
+        const char *site = req_header(req, "Sec-Fetch-Site");
+        if (site)
+                return strcmp(site, "same-origin") == 0;
+        const char *origin = req_header(req, "Origin");
+        const char *host = req_header(req, "Host");
+        const char *after = origin ? strstr(origin, "://") : NULL;
+        return after && host && *host && strcmp(after + 3, host) == 0;
+}
+
+static bool guest_proves_origin(struct request *req)
+{
+        return req->match.route->guest_same_origin && !req_signed_in(req) && same_origin(req);
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 static bool wants_json(struct request *req)
@@ -279,13 +305,18 @@ static bool wants_json(struct request *req)
         return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
-/* What every page needs from the application, before anything can be rendered. */
+/* What every page needs from the application, before anything can be rendered. The language is
+ * the switcher's cookie, else the browser's Accept-Language, else the site's; a member's saved
+ * choice replaces it once the session is read (load_viewer). Guests' pages depend on the cookie
+ * and the header only, so the page cache keys on the result. */
 static void attach(struct app *app, struct request *req)
 {
         req->config = &app->config;
         req->assets = app->assets;
         req->guards = &app->guards;
-        req->locale = i18n_negotiate(req_header(req, "Accept-Language"));
+        req->locale =
+            i18n_choose(req_cookie(req, WEB_LANGUAGE_COOKIE), req_header(req, "Accept-Language"),
+                        i18n_find(app->config.language));
 }
 
 void app_render_error(void *ctx, struct request *req)
@@ -347,7 +378,8 @@ static int admit(struct app *app, struct request *req)
                 return status;
         }
         /* A guest's token lives in a cookie; without one, no form of theirs can carry it. */
-        if (route->changes_state && !req_signed_in(req) && req->csrf_fresh)
+        if (route->changes_state && !req_signed_in(req) && req->csrf_fresh &&
+            !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);
         return 0;
 }
@@ -366,7 +398,7 @@ static int run(struct app *app, struct request *req)
         const char *problem = NULL;
         if (params_validate(req->arena, route->params, &req->raw, &req->params, &problem) < 0)
                 return req_fail(req, 400, problem);
-        if (route->changes_state && !csrf_ok(req))
+        if (route->changes_state && !csrf_ok(req) && !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);
         return route->handler(req);
 }

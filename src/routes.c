@@ -13,6 +13,7 @@
 #include "web/editor.h"
 #include "web/feeds.h"
 #include "web/home.h"
+#include "web/language.h"
 #include "web/media.h"
 #include "web/moderation.h"
 #include "web/notifications.h"
@@ -58,6 +59,8 @@ static const struct param_spec login_params[] = {
     END,
 };
 static const struct param_spec next_params[] = {TEXT("next", KD_MAX_URI_BYTES), END};
+static const struct param_spec language_params[] = {TEXT("lang", 16),
+                                                    TEXT("next", KD_MAX_URI_BYTES), END};
 static const struct param_spec settings_params[] = {TEXT("saved", 16), END};
 static const struct param_spec profile_params[] = {
     TEXT("display_name", 400),
@@ -135,6 +138,7 @@ static const struct param_spec episode_params[] = {
     TEXT("cover_alt", 8 * KD_ALT_MAX),
     TEXT("cover_credit", 8 * KD_CREDIT_MAX),
     TEXT("ai", 16),
+    TEXT("language", 16),
     TEXT("teaser", 8 * KD_TEASER_MAX),
     TEXT("publish_at", 32),
     TEXT("action", 16),
@@ -157,6 +161,7 @@ const struct route app_routes[] = {
     {HTTP_GET, "/login", web_login_form, ROLE_NONE, false, false, next_params},
     {HTTP_POST, "/login", web_login, ROLE_NONE, true, false, login_params},
     {HTTP_POST, "/logout", web_logout, ROLE_READER, true, false, NULL},
+    {HTTP_POST, "/language", web_language, ROLE_NONE, true, false, language_params, false, 0, true},
     {HTTP_GET, "/settings", web_settings, ROLE_READER, false, false, settings_params},
     {HTTP_POST, "/settings/profile", web_settings_profile, ROLE_READER, true, false,
      profile_params},

@@ -1,5 +1,6 @@
 /* Run-time configuration from defaults and KINDRED_* environment variables. */
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/alloc.h"
 #include "core/limits.h"
 
@@ -15,6 +16,7 @@ void config_defaults(struct config *c)
         c->listen = "127.0.0.1:8080";
         c->static_dir = "static";
         c->site_name = "Kindred";
+        c->language = "en";
         c->base_url = NULL;
         c->threads = 0;
         c->secure_cookies = false;
@@ -100,6 +102,12 @@ int config_from_env(struct config *c)
         env_str("KINDRED_STATIC", &c->static_dir);
         env_str("KINDRED_SITE_NAME", &c->site_name);
         env_str("KINDRED_BASE_URL", &c->base_url);
+        env_str("KINDRED_LANGUAGE", &c->language);
+        if (!i18n_find(c->language)) {
+                fprintf(stderr, "kindred: KINDRED_LANGUAGE=%s has no catalog (try en or zh-CN)\n",
+                        c->language);
+                return -1;
+        }
         if (env_uint("KINDRED_THREADS", 0, 256, &c->threads) < 0 ||
             env_uint("KINDRED_SESSION_DAYS", 1, 365, &c->session_days) < 0 ||
             env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||

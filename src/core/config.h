@@ -11,6 +11,8 @@ struct config {
         const char *static_dir; /* KINDRED_STATIC: CSS, JS, icons */
         const char *site_name;  /* KINDRED_SITE_NAME */
         const char *base_url;   /* KINDRED_BASE_URL: public URL for links in feeds and mail */
+        const char *language;   /* KINDRED_LANGUAGE: the interface language when nothing else
+                                   says (a tag with a catalog: "en", "zh-CN") */
         unsigned threads;       /* KINDRED_THREADS: worker threads, 0 = one per core */
         bool secure_cookies;    /* KINDRED_SECURE_COOKIES: mark cookies Secure (behind TLS) */
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */

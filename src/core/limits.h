@@ -45,6 +45,8 @@
 #define KD_PASSWORD_MIN_CHARS   10
 #define KD_PASSWORD_MAX_BYTES   1024
 #define KD_SESSION_DAYS_DEFAULT 30
+/* How long the language switcher's cookie (kd_lang) lasts. */
+#define KD_LANGUAGE_COOKIE_DAYS 365
 
 /* Login throttling: failures before lockouts start, and the longest lockout */
 #define KD_LOGIN_FREE_FAILS_PER_HANDLE 5

@@ -53,6 +53,11 @@ struct route {
         const struct param_spec *params; /* terminated by {NULL}; may be NULL for none */
         bool anonymous;  /* never reads the session (static assets): cheaper, and cacheable */
         size_t max_body; /* largest body accepted (uploads); 0 means KD_MAX_BODY_BYTES */
+        /* A guest may prove a request comes from this site's own page by its Origin or
+         * Sec-Fetch-Site header instead of the token: for forms on pages the guest page cache
+         * keeps, which carry no guest's token (the footer's language switcher). Members always
+         * need the token. */
+        bool guest_same_origin;
 };
 
 struct route_match {

@@ -658,8 +658,9 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         int64_t now = time_now();
         s = db_prepare(db, "INSERT INTO comment (episode_id, parent_id, root_id, depth, author_id, "
                            "body, body_html, quote_exact, quote_prefix, quote_suffix, quote_start, "
-                           "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                           "?10, ?11, ?12, ?12) RETURNING id");
+                           "created_at, updated_at, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                           "?8, ?9, ?10, ?11, ?12, ?12, (SELECT language FROM member WHERE id = "
+                           "?5)) RETURNING id");
         if (!s) {
                 rc = PUB_DB_ERROR;
                 goto cleanup;
@@ -857,8 +858,8 @@ int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hid
         "SELECT c.id, c.episode_id, coalesce(c.parent_id, 0), c.root_id, c.depth, c.author_id, "   \
         "m.handle, m.display_name, m.headline, c.body, c.body_html, c.quote_exact, "               \
         "c.quote_prefix, c.quote_suffix, coalesce(c.quote_start, 0), c.state, c.created_at, "      \
-        "c.updated_at, coalesce(c.edited_at, 0) FROM comment c JOIN member m ON m.id = "           \
-        "c.author_id "
+        "c.updated_at, coalesce(c.edited_at, 0), c.language FROM comment c JOIN member m ON m.id " \
+        "= c.author_id "
 
 static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
 {
@@ -884,6 +885,7 @@ static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
         c->created_at = db_col_int(s, 16);
         c->updated_at = db_col_int(s, 17);
         c->edited_at = db_col_int(s, 18);
+        c->language = db_col_is_null(s, 19) ? NULL : arena_strdup(a, db_col_text(s, 19));
 }
 
 int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out)

@@ -34,6 +34,8 @@ struct comment {
         int64_t quote_start;
         enum comment_state state;
         int64_t created_at, updated_at, edited_at; /* edited_at 0 when never edited */
+        const char *language; /* the body's language tag (its author's when written), NULL: the
+                                 site default */
 };
 
 struct comment_input {

@@ -304,16 +304,17 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                     "?5, title = ?6, subtitle = ?7, body = ?8, body_html = ?9, body_text = ?10, "
                     "excerpt = ?11, words = ?12, reading_minutes = ?13, cover_image_id = ?14, "
                     "cover_alt = ?15, cover_credit = ?16, status = ?17, publish_at = ?18, "
-                    "ai_disclosure = ?19, teaser = ?20, updated_at = ?21 WHERE id = ?1 AND "
-                    "newsletter_id = ?22 RETURNING id");
+                    "ai_disclosure = ?19, teaser = ?20, updated_at = ?21, language = coalesce(?23, "
+                    "language) WHERE id = ?1 AND newsletter_id = ?22 RETURNING id");
         else
                 s = db_prepare(
                     db, "INSERT INTO episode (season_id, number, author_id, slug, title, "
                         "subtitle, body, body_html, body_text, excerpt, words, reading_minutes, "
                         "cover_image_id, cover_alt, cover_credit, status, publish_at, "
-                        "ai_disclosure, teaser, created_at, updated_at, newsletter_id) VALUES (?2, "
-                        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                        "?19, ?20, ?21, ?21, ?22) RETURNING id");
+                        "ai_disclosure, teaser, created_at, updated_at, newsletter_id, language) "
+                        "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                        "?16, ?17, ?18, ?19, ?20, ?21, ?21, ?22, coalesce(?23, (SELECT language "
+                        "FROM member WHERE id = ?4))) RETURNING id");
         if (!s) {
                 rc = PUB_DB_ERROR;
                 goto cleanup;
@@ -344,6 +345,10 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         db_bind_text(s, 20, in->teaser ? in->teaser : "");
         db_bind_int(s, 21, now);
         db_bind_int(s, 22, in->newsletter_id);
+        if (in->language && *in->language)
+                db_bind_text(s, 23, in->language);
+        else
+                db_bind_null(s, 23);
         int step = db_step(s);
         if (step == DB_ROW) {
                 *out_id = db_col_int(s, 0);
@@ -382,7 +387,8 @@ done:
         "e.cover_image_id "
 #define EPISODE_CARD "SELECT " EPISODE_CARD_COLUMNS EPISODE_FROM
 #define EPISODE_FULL                                                                               \
-        "SELECT " EPISODE_CARD_COLUMNS ", e.body, e.body_html, e.body_text" EPISODE_FROM
+        "SELECT " EPISODE_CARD_COLUMNS ", e.body, e.body_html, e.body_text, "                      \
+                                       "e.language" EPISODE_FROM
 
 static const char *ext_for(const char *mime)
 {
@@ -445,6 +451,7 @@ static void read_episode(struct db_stmt *s, struct arena *a, struct episode *e, 
                 e->body = arena_strdup(a, db_col_text(s, 32));
                 e->body_html = arena_strdup(a, db_col_text(s, 33));
                 e->body_text = arena_strdup(a, db_col_text(s, 34));
+                e->language = db_col_is_null(s, 35) ? NULL : arena_strdup(a, db_col_text(s, 35));
         }
 }
 

@@ -45,6 +45,7 @@ struct episode {
         int64_t created_at, updated_at;
         /* Loaded by episode_find/episode_get only (NULL in lists): */
         const char *body, *body_html, *body_text;
+        const char *language; /* the body's language tag, NULL: the site default */
 };
 
 struct episode_input {
@@ -61,6 +62,8 @@ struct episode_input {
         int64_t publish_at; /* 0: now (publish) or unchanged (edit) */
         enum ai_disclosure ai;
         const char *teaser;
+        const char *language; /* a tag with a catalog; NULL or "": the author's language (new),
+                                 unchanged (edit) */
 };
 
 const char *episode_status_name(enum episode_status s);             /* "draft", ... */

@@ -22,7 +22,8 @@
 enum { EXPORT_FORMAT = 1 };
 
 /* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n'),
- * text ('t') or text that may be NULL ('s'). */
+ * text ('t') or text that may be NULL ('s'). An 's' column left out of an imported row is NULL,
+ * so exports made before a nullable column existed (the languages) still load. */
 struct column {
         const char *name;
         char type;
@@ -40,7 +41,8 @@ struct table {
 static const struct column member_cols[] = {
     {"id", 'i'},       {"handle", 't'},     {"display_name", 't'},  {"headline", 't'},
     {"bio", 't'},      {"email", 't'},      {"password_hash", 't'}, {"role", 't'},
-    {"disabled", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'},    {NULL, 0}};
+    {"disabled", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'},    {"language", 's'},
+    {NULL, 0}};
 static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}, {NULL, 0}};
 static const struct column newsletter_cols[] = {
     {"id", 'i'},       {"slug", 't'},       {"title", 't'},      {"description", 't'},
@@ -51,42 +53,19 @@ static const struct column season_cols[] = {
     {"id", 'i'},          {"newsletter_id", 'i'}, {"number", 'i'},     {"title", 't'},
     {"description", 't'}, {"cadence", 't'},       {"cadence_n", 'i'},  {"status", 't'},
     {"returns_at", 'n'},  {"created_at", 'i'},    {"updated_at", 'i'}, {NULL, 0}};
-static const struct column episode_cols[] = {{"id", 'i'},
-                                             {"newsletter_id", 'i'},
-                                             {"season_id", 'i'},
-                                             {"number", 'i'},
-                                             {"author_id", 'i'},
-                                             {"slug", 't'},
-                                             {"title", 't'},
-                                             {"subtitle", 't'},
-                                             {"body", 't'},
-                                             {"cover_image_id", 'n'},
-                                             {"cover_alt", 't'},
-                                             {"cover_credit", 't'},
-                                             {"status", 't'},
-                                             {"publish_at", 'i'},
-                                             {"ai_disclosure", 't'},
-                                             {"teaser", 't'},
-                                             {"created_at", 'i'},
-                                             {"updated_at", 'i'},
-                                             {NULL, 0}};
-static const struct column comment_cols[] = {{"id", 'i'},
-                                             {"episode_id", 'i'},
-                                             {"parent_id", 'n'},
-                                             {"root_id", 'i'},
-                                             {"depth", 'i'},
-                                             {"author_id", 'i'},
-                                             {"body", 't'},
-                                             {"quote_exact", 's'},
-                                             {"quote_prefix", 't'},
-                                             {"quote_suffix", 't'},
-                                             {"quote_start", 'n'},
-                                             {"state", 't'},
-                                             {"moderated_by", 'n'},
-                                             {"created_at", 'i'},
-                                             {"updated_at", 'i'},
-                                             {"edited_at", 'n'},
-                                             {NULL, 0}};
+static const struct column episode_cols[] = {
+    {"id", 'i'},         {"newsletter_id", 'i'},  {"season_id", 'i'},     {"number", 'i'},
+    {"author_id", 'i'},  {"slug", 't'},           {"title", 't'},         {"subtitle", 't'},
+    {"body", 't'},       {"cover_image_id", 'n'}, {"cover_alt", 't'},     {"cover_credit", 't'},
+    {"status", 't'},     {"publish_at", 'i'},     {"ai_disclosure", 't'}, {"teaser", 't'},
+    {"created_at", 'i'}, {"updated_at", 'i'},     {"language", 's'},      {NULL, 0}};
+static const struct column comment_cols[] = {
+    {"id", 'i'},           {"episode_id", 'i'},  {"parent_id", 'n'},
+    {"root_id", 'i'},      {"depth", 'i'},       {"author_id", 'i'},
+    {"body", 't'},         {"quote_exact", 's'}, {"quote_prefix", 't'},
+    {"quote_suffix", 't'}, {"quote_start", 'n'}, {"state", 't'},
+    {"moderated_by", 'n'}, {"created_at", 'i'},  {"updated_at", 'i'},
+    {"edited_at", 'n'},    {"language", 's'},    {NULL, 0}};
 static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
                                               {"kind", 't'},       {"member_id", 'i'},
                                               {"created_at", 'i'}, {NULL, 0}};
@@ -108,10 +87,10 @@ static const struct column follow_cols[] = {
 static const struct table tables[] = {
     {"members",
      "SELECT id, handle, display_name, headline, bio, email, password_hash, role, disabled, "
-     "created_at, updated_at FROM member ORDER BY id",
+     "created_at, updated_at, language FROM member ORDER BY id",
      "INSERT INTO member (id, handle, handle_key, display_name, headline, bio, email, email_key, "
-     "password_hash, role, disabled, created_at, updated_at) VALUES (?1, ?2, lower(?2), ?3, ?4, "
-     "?5, ?6, lower(?6), ?7, ?8, ?9, ?10, ?11)",
+     "password_hash, role, disabled, created_at, updated_at, language) VALUES (?1, ?2, lower(?2), "
+     "?3, ?4, ?5, ?6, lower(?6), ?7, ?8, ?9, ?10, ?11, ?12)",
      member_cols},
     {"settings", "SELECT key, value FROM setting ORDER BY key",
      "INSERT INTO setting (key, value) VALUES (?1, ?2)", setting_cols},
@@ -134,20 +113,20 @@ static const struct table tables[] = {
     {"episodes",
      "SELECT id, newsletter_id, season_id, number, author_id, slug, title, subtitle, body, "
      "cover_image_id, cover_alt, cover_credit, status, publish_at, ai_disclosure, teaser, "
-     "created_at, updated_at FROM episode ORDER BY id",
+     "created_at, updated_at, language FROM episode ORDER BY id",
      "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, title, "
      "subtitle, body, cover_image_id, cover_alt, cover_credit, status, publish_at, "
-     "ai_disclosure, teaser, created_at, updated_at, body_html, body_text) VALUES (?1, ?2, ?3, "
-     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '', '')",
+     "ai_disclosure, teaser, created_at, updated_at, language, body_html, body_text) VALUES (?1, "
+     "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, '', '')",
      episode_cols},
     {"comments",
      "SELECT id, episode_id, parent_id, root_id, depth, author_id, body, quote_exact, "
      "quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, updated_at, "
-     "edited_at FROM comment ORDER BY id",
+     "edited_at, language FROM comment ORDER BY id",
      "INSERT INTO comment (id, episode_id, parent_id, root_id, depth, author_id, body, "
      "quote_exact, quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, "
-     "updated_at, edited_at, body_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-     "?12, ?13, ?14, ?15, ?16, '')",
+     "updated_at, edited_at, language, body_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, '')",
      comment_cols},
     {"reactions",
      "SELECT target, target_id, kind, member_id, created_at FROM reaction ORDER BY target, "
@@ -348,6 +327,8 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                         } else if (!text && json_is_integer(v)) {
                                 db_bind_int(s, c + 1, json_integer_value(v));
                         } else if ((type == 'n' || type == 's') && json_is_null(v)) {
+                                db_bind_null(s, c + 1);
+                        } else if (type == 's' && !v) {
                                 db_bind_null(s, c + 1);
                         } else {
                                 db_finish(s);

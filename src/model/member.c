@@ -187,7 +187,8 @@ int member_create(struct db *db, const struct member_input *in, enum role role, 
         return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
 }
 
-#define MEMBER_COLUMNS "id, handle, display_name, headline, bio, email, role, disabled, created_at"
+#define MEMBER_COLUMNS                                                                             \
+        "id, handle, display_name, headline, bio, email, role, disabled, created_at, language"
 
 static void read_member(struct db_stmt *s, struct arena *a, struct member *m)
 {
@@ -200,6 +201,7 @@ static void read_member(struct db_stmt *s, struct arena *a, struct member *m)
         m->role = role_parse(db_col_text(s, 6));
         m->disabled = db_col_int(s, 7) != 0;
         m->created_at = db_col_int(s, 8);
+        m->language = db_col_is_null(s, 9) ? NULL : arena_strdup(a, db_col_text(s, 9));
 }
 
 static int get_one(struct db_stmt *s, struct arena *a, struct member *out)
@@ -283,7 +285,7 @@ int member_authenticate(struct db *db, struct arena *a, const char *login, const
         char hash[crypto_pwhash_STRBYTES] = "";
         if (rc == DB_ROW) {
                 read_member(s, a, out);
-                snprintf(hash, sizeof(hash), "%s", db_col_text(s, 9));
+                snprintf(hash, sizeof(hash), "%s", db_col_text(s, 10));
         }
         db_finish(s);
         if (rc != DB_ROW && rc != DB_DONE)
@@ -421,6 +423,36 @@ int member_each(struct db *db, struct arena *a, void (*fn)(const struct member *
         }
         db_finish(s);
         return rc == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+}
+
+int member_set_language(struct db *db, int64_t id, const char *tag)
+{
+        struct db_stmt *s = db_prepare(db, "UPDATE member SET language = ?2, updated_at = ?3 WHERE "
+                                           "id = ?1 AND language IS NOT ?2");
+        if (!s)
+                return MEMBER_DB_ERROR;
+        db_bind_int(s, 1, id);
+        if (tag && *tag)
+                db_bind_text(s, 2, tag);
+        else
+                db_bind_null(s, 2);
+        db_bind_int(s, 3, time_now());
+        int rc = db_step(s) == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+        db_finish(s);
+        return rc;
+}
+
+const char *member_language(struct db *db, struct arena *a, int64_t id)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT language FROM member WHERE id = ?1");
+        if (!s)
+                return NULL;
+        db_bind_int(s, 1, id);
+        const char *tag = NULL;
+        if (db_step(s) == DB_ROW && !db_col_is_null(s, 0))
+                tag = arena_strdup(a, db_col_text(s, 0));
+        db_finish(s);
+        return tag;
 }
 
 int64_t member_count(struct db *db)

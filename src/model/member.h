@@ -23,6 +23,7 @@ struct member {
         enum role role;
         bool disabled;
         int64_t created_at;
+        const char *language; /* the interface language chosen ("zh-CN"), or NULL: not chosen */
 };
 
 /* What a sign-up or profile form carries. */
@@ -83,6 +84,12 @@ int member_update_profile(struct db *db, int64_t id, const struct member_input *
  * MEMBER_WRONG_PASSWORD, MEMBER_INVALID or MEMBER_DB_ERROR. */
 int member_change_password(struct db *db, int64_t id, const char *current, const char *next,
                            struct member_problem *p);
+/* Saves the member's interface language: a tag with a catalog (the caller checks it with
+ * i18n_find), or NULL / "" for "not chosen". Returns MEMBER_OK or MEMBER_DB_ERROR. */
+int member_set_language(struct db *db, int64_t id, const char *tag);
+/* The member's saved interface language (in a), or NULL when none is chosen, the member does not
+ * exist or the database fails (the caller then negotiates as for a guest). */
+const char *member_language(struct db *db, struct arena *a, int64_t id);
 int member_set_role(struct db *db, const char *handle, enum role role);
 int member_set_disabled(struct db *db, const char *handle, bool disabled);
 

@@ -11,6 +11,7 @@
 #include "model/member.h"
 #include "model/session.h"
 #include "web/cards.h"
+#include "web/language.h"
 #include "web/layout.h"
 #include "web/render.h"
 
@@ -324,7 +325,9 @@ static int settings_page(struct request *req, int status, const struct member_in
                    "new-password", 0, field_error(r, p, "new_password"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Change password"));
-        html_lit(b, "</button>\n</form>\n</section>\n");
+        html_lit(b, "</button>\n</form>\n");
+        language_settings_section(r, me.language);
+        html_lit(b, "</section>\n");
         return page_end(r, status);
 }
 
@@ -337,6 +340,8 @@ int web_settings(struct request *req)
                 msg = _("Your profile is saved.");
         else if (strcmp(saved, "password") == 0)
                 msg = _("Your password is changed. Other sessions were logged out.");
+        else if (strcmp(saved, "language") == 0)
+                msg = _("Your language is saved.");
         return settings_page(req, 200, NULL, NULL, msg, false);
 }
 

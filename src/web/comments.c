@@ -334,7 +334,9 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_lit(b, "</header>\n");
                 if (c->quote_exact)
                         comment_quote(r, t, c);
-                html_lit(b, "<div class=\"comment-body\">");
+                html_lit(b, "<div class=\"comment-body\"");
+                html_lang_attr(r, c->language);
+                html_lit(b, ">");
                 html_rendered(b, c->body_html);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)

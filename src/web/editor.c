@@ -12,6 +12,7 @@
 #include "markdown/markdown.h"
 #include "model/episode.h"
 #include "model/image.h"
+#include "model/member.h"
 #include "model/newsletter.h"
 #include "model/notification.h"
 #include "model/season.h"
@@ -448,7 +449,7 @@ int web_write_season(struct request *req)
 
 struct episode_values {
         const char *season, *number, *title, *subtitle, *slug, *body, *cover_alt, *cover_credit,
-            *ai, *teaser, *publish_at;
+            *ai, *teaser, *publish_at, *language;
         int64_t cover_image; /* 0: none */
         const char *status;  /* "draft", "scheduled", "published": the stored one, for the label */
 };
@@ -589,6 +590,8 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                    error_for(r, p, "title"));
         form_input(r, _("Subtitle"), "subtitle", "text", v->subtitle, NULL, KD_SUBTITLE_MAX,
                    error_for(r, p, "subtitle"));
+        form_language(r, _("Language of the text"), "language", v->language, NULL,
+                      error_for(r, p, "language"));
         form_input(r, _("Address (slug, optional: made from the title)"), "slug", "text", v->slug,
                    NULL, KD_SLUG_MAX_BYTES, error_for(r, p, "slug"));
         form_textarea(r, _("Text"), "body", v->body, 24, 0,
@@ -694,6 +697,13 @@ static int path_episode(struct request *req, struct newsletter *n, struct episod
         return 0;
 }
 
+/* A new episode's language: its author's choice, else the site's. */
+static const char *author_language(struct request *req)
+{
+        const char *saved = member_language(req->db, req->arena, req->viewer.id);
+        return saved ? saved : req->config->language;
+}
+
 int web_write_episode_form(struct request *req)
 {
         struct newsletter n;
@@ -714,6 +724,7 @@ int web_write_episode_form(struct request *req)
                     .cover_credit = e.cover_credit,
                     .ai = ai_disclosure_name(e.ai),
                     .teaser = e.teaser,
+                    .language = e.language ? e.language : req->config->language,
                     .publish_at =
                         e.status == EPISODE_DRAFT ? "" : datetime_local(req, e.publish_at),
                     .cover_image = e.cover_image_id,
@@ -733,6 +744,7 @@ int web_write_episode_form(struct request *req)
                     .ai = "none",
                     .teaser = "",
                     .publish_at = "",
+                    .language = author_language(req),
                 };
         }
         return episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, NULL);
@@ -757,6 +769,7 @@ int web_write_episode(struct request *req)
             .ai = req_param(req, "ai"),
             .teaser = req_param(req, "teaser"),
             .publish_at = req_param(req, "publish_at"),
+            .language = req_param(req, "language"),
             .cover_image = req_param_int(req, "cover_image", 0),
         };
         struct field_problem p = {0};
@@ -821,6 +834,12 @@ int web_write_episode(struct request *req)
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
         in.ai = ai;
+        const struct locale *language = i18n_find(v.language);
+        if (*v.language && !language) {
+                field_problem_set(&p, "language", N_("Choose a language from the list."));
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        }
+        in.language = language ? i18n_tag(language) : NULL;
         if (*v.publish_at && time_parse_iso8601(v.publish_at, &in.publish_at) != 0) {
                 field_problem_set(&p, "publish_at",
                                   N_("Write the time as 2026-12-01T08:00 (UTC)."));

@@ -3,6 +3,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
@@ -11,6 +12,7 @@
 #include "model/report.h"
 #include "web/render.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -211,6 +213,59 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_lit(b, "</ul>\n</nav>\n</header>\n<main id=\"main\">\n");
 }
 
+/* The <option>s of a language select: every language with a catalog, by its own name and marked
+ * with its own lang (a Chinese reader finds "English" written in English). */
+static void language_options(struct render *r, const char *selected)
+{
+        struct buf *b = r->out;
+        for (size_t i = 0; i < i18n_count(); i++) {
+                const struct locale *l = i18n_at(i);
+                html_lit(b, "<option value=\"");
+                html_attr(b, i18n_tag(l));
+                html_lit(b, "\" lang=\"");
+                html_attr(b, i18n_tag(l));
+                html_lit(b, "\"");
+                if (selected && strcmp(selected, i18n_tag(l)) == 0)
+                        html_lit(b, " selected");
+                html_lit(b, ">");
+                html_text(b, i18n_name(l));
+                html_lit(b, "</option>\n");
+        }
+}
+
+/* The footer's language switcher: a plain form, so it works without JavaScript and for guests.
+ * A guest's form carries no token, so the page stays the same for every guest and the page cache
+ * can keep it; POST /language accepts a guest's same-origin request instead (routes.c). A
+ * member's page is theirs alone and carries their token like every form. */
+static void language_switcher(struct render *r)
+{
+        struct buf *b = r->out;
+        html_lit(b, "<form method=\"post\" action=\"/language\" class=\"language-switcher\">\n");
+        if (render_signed_in(r))
+                form_csrf(r);
+        html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
+        html_attr(b, r->req ? r->req->path : "/");
+        html_lit(b, "\">\n<label for=\"kd-language\">");
+        html_text(b, _("Language"));
+        html_lit(b, "</label>\n<select id=\"kd-language\" name=\"lang\">\n");
+        language_options(r, i18n_tag(r->locale));
+        html_lit(b, "</select>\n<button type=\"submit\" class=\"secondary\">");
+        html_text(b, _("Change language"));
+        html_lit(b, "</button>\n</form>\n");
+}
+
+/* The words static/kindred.js shows, in the page's language, as a data block (not a script: the
+ * CSP allows it). i18n_js_catalog_json escapes <, > and &, so the JSON cannot close the element;
+ * it comes from the compiled catalog, never from a request. */
+static void script_strings(struct render *r)
+{
+        const char *json = i18n_js_catalog_json(r->locale);
+        assert(!strchr(json, '<'));
+        html_lit(r->out, "<script type=\"application/json\" id=\"kd-strings\">");
+        buf_puts(r->out, json);
+        html_lit(r->out, "</script>\n");
+}
+
 int page_end(struct render *r, int status)
 {
         struct buf *b = r->out;
@@ -218,7 +273,11 @@ int page_end(struct render *r, int status)
         html_text(b, r->config->site_name);
         html_lit(b, " · ");
         html_text(b, _("Written by people. No trackers, no third-party scripts."));
-        html_lit(b, "</p>\n</footer>\n<script src=\"");
+        html_lit(b, "</p>\n");
+        language_switcher(r);
+        html_lit(b, "</footer>\n");
+        script_strings(r);
+        html_lit(b, "<script src=\"");
         asset_url(r, "kindred.js");
         html_lit(b, "\" defer></script>\n</body>\n</html>\n");
         return r->req ? resp_html(r->req, status) : status;
@@ -399,6 +458,43 @@ void form_select(struct render *r, const char *label, const char *name,
         field_close(b, name, error, NULL);
 }
 
+void form_language(struct render *r, const char *label, const char *name, const char *selected,
+                   const char *none_label, const char *error)
+{
+        struct buf *b = r->out;
+        const struct locale *l = selected ? i18n_find(selected) : NULL;
+        selected = l ? i18n_tag(l) : NULL;
+        field_open(b, label, name);
+        html_lit(b, "<select id=\"f-");
+        html_attr(b, name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\"");
+        field_error_attrs(b, name, error, NULL);
+        html_lit(b, ">\n");
+        if (none_label) {
+                html_lit(b, "<option value=\"\"");
+                if (!selected)
+                        html_lit(b, " selected");
+                html_lit(b, ">");
+                html_text(b, none_label);
+                html_lit(b, "</option>\n");
+        }
+        language_options(r, selected);
+        html_lit(b, "</select>\n");
+        field_close(b, name, error, NULL);
+}
+
+void html_lang_attr(struct render *r, const char *tag)
+{
+        const struct locale *l = i18n_find(tag);
+        if (!l)
+                l = i18n_find(r->config->language);
+        html_lit(r->out, " lang=\"");
+        html_attr(r->out, l ? i18n_tag(l) : i18n_tag(i18n_default()));
+        html_lit(r->out, "\"");
+}
+
 void html_textf(struct render *r, const char *fmt, ...)
 {
         va_list ap;
@@ -413,35 +509,12 @@ void html_time(struct render *r, int64_t t)
         struct buf *b = r->out;
         char iso[32];
         time_iso8601(t, iso, sizeof(iso));
-        int64_t ago = r->now - t;
         html_lit(b, "<time datetime=\"");
         html_attr(b, iso);
         html_lit(b, "\" title=\"");
         html_attr(b, iso);
         html_lit(b, "\">");
-        if (ago < -60) { /* a future time (a schedule): the day itself says more */
-                html_text_n(b, iso, strnlen(iso, 10)); /* YYYY-MM-DD */
-        } else if (ago < 60) {
-                html_text(b, _("just now"));
-        } else {
-                static const struct {
-                        int64_t secs;
-                        const char *one, *many;
-                } units[] = {
-                    {365 * 86400, N_("%lld year ago"), N_("%lld years ago")},
-                    {30 * 86400, N_("%lld month ago"), N_("%lld months ago")},
-                    {7 * 86400, N_("%lld week ago"), N_("%lld weeks ago")},
-                    {86400, N_("%lld day ago"), N_("%lld days ago")},
-                    {3600, N_("%lld hour ago"), N_("%lld hours ago")},
-                    {60, N_("%lld minute ago"), N_("%lld minutes ago")},
-                };
-                for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-                        if (ago >= units[i].secs) {
-                                long long n = ago / units[i].secs;
-                                html_textf(r, _n(units[i].one, units[i].many, (unsigned long)n), n);
-                                break;
-                        }
-                }
-        }
+        /* "3 days ago" / "3 天前"; a future time (a schedule) is its day, which says more */
+        html_text(b, l10n_relative_time(r->arena, r->locale, t, r->now));
         html_lit(b, "</time>");
 }

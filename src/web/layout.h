@@ -72,6 +72,11 @@ struct form_option {
         const char *value;
         const char *label;
 };
+/* A labelled select of the languages with a catalog, each by its own name; selected (a tag,
+ * may be NULL) is chosen. none_label (may be NULL) adds a first option with the value "" for
+ * "no choice", chosen when selected names no catalog. */
+void form_language(struct render *r, const char *label, const char *name, const char *selected,
+                   const char *none_label, const char *error);
 /* A labelled select with the option whose value equals selected chosen. */
 void form_select(struct render *r, const char *label, const char *name,
                  const struct form_option *options, int count, const char *selected,
@@ -81,6 +86,10 @@ void form_select(struct render *r, const char *label, const char *name,
  * writes the result as escaped element text. The text is never cut: user text and translations
  * are not formatted into fixed-size buffers (STYLE.md habit 7). */
 void html_textf(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes ` lang="…"` for content written in language tag (an episode's or a comment's; NULL or
+ * a tag without a catalog: the site's default language), so a page's content keeps its own
+ * language whatever the interface speaks. */
+void html_lang_attr(struct render *r, const char *tag);
 
 /* A relative time such as "3 days ago" (from r->now) inside <time> with the exact UTC time as
  * its title. */

@@ -478,7 +478,9 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 }
                 html_lit(b, "</figure>\n");
         }
-        html_lit(b, "<div class=\"body e-content\">\n");
+        html_lit(b, "<div class=\"body e-content\"");
+        html_lang_attr(r, e->language);
+        html_lit(b, ">\n");
         html_rendered(b, e->body_html);
         html_lit(b, "</div>\n");
         ai_disclosure_note(r, e->ai);

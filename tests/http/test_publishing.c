@@ -585,7 +585,7 @@ static void test_guest_reads_episode_and_cover(void **state)
         assert_int_equal(strlen(src), 7 + 64 + 4); /* /media/<sha256>.png */
         assert_string_equal(src + strlen(src) - 4, ".png");
         /* body, AI disclosure, teaser */
-        assert_non_null(strstr(b, "<div class=\"body e-content\">"));
+        assert_non_null(strstr(b, "<div class=\"body e-content\" lang=\"en\">"));
         assert_non_null(strstr(b, "The Friday note"));
         assert_non_null(strstr(b, "<p class=\"ai-disclosure\">AI disclosure: written without "
                                   "AI assistance.</p>"));
