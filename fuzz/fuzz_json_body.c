@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 continue;
                         struct form out = {0};
                         const char *message = NULL;
-                        if (params_validate(req.arena, specs, &req.raw, &out, &message) == 0)
+                        if (params_validate(req.arena, NULL, specs, &req.raw, &out, &message) == 0)
                                 fuzz_check_params(specs, &req.raw, &out);
                         else
                                 FUZZ_CHECK(message != NULL);

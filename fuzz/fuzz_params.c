@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            : form_parse_urlencoded(a, body, len, &raw);
         if (rc == FORM_OK) {
                 const char *message = NULL;
-                if (params_validate(a, specs, &raw, &out, &message) == 0)
+                if (params_validate(a, NULL, specs, &raw, &out, &message) == 0)
                         fuzz_check_params(specs, &raw, &out);
                 else
                         FUZZ_CHECK(message != NULL && utf8_valid(message, strlen(message)));

@@ -174,7 +174,7 @@ static int read_json(struct request *req)
         json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &err);
         if (!root || !json_is_object(root)) {
                 json_decref(root);
-                return req_fail(req, 400, "The body is not a JSON object.");
+                return req_fail(req, 400, N_("The body is not a JSON object."));
         }
         const char *key;
         json_t *v;
@@ -188,8 +188,8 @@ static int read_json(struct request *req)
         json_decref(root);
         if (rc == FORM_EMALFORMED)
                 return req_fail(req, 400,
-                                "JSON fields must be strings, numbers, booleans or one "
-                                "level of objects.");
+                                N_("JSON fields must be strings, numbers, booleans or one "
+                                   "level of objects."));
         return rc == FORM_OK ? 0 : req_fail(req, 400, form_error_message(rc));
 }
 
@@ -212,8 +212,8 @@ static int read_fields(struct request *req)
                 return read_json(req);
         else
                 return req_fail(req, 415,
-                                "Send forms as application/x-www-form-urlencoded or "
-                                "multipart/form-data, and API calls as application/json.");
+                                N_("Send forms as application/x-www-form-urlencoded or "
+                                   "multipart/form-data, and API calls as application/json."));
         if (rc != FORM_OK)
                 return req_fail(req, 400, form_error_message(rc));
         return 0;
@@ -258,8 +258,8 @@ static void load_viewer(struct app *app, struct request *req)
 }
 
 #define CSRF_MESSAGE                                                                               \
-        "The form's security token is missing or out of date. Go back, reload the page and try "   \
-        "again."
+        N_("The form's security token is missing or out of date. Go back, reload the page and "    \
+           "try again.")
 
 /* The token comes from the body or the X-CSRF-Token header, never from the query string: an
  * address ends up in logs, Referer headers and history, and a token there would leak. */
@@ -346,25 +346,25 @@ static int admit(struct app *app, struct request *req)
         req->admitted = true;
         int rc = router_match(app_routes, app_routes_count, req->method, req->path, &req->match);
         if (rc == ROUTER_NOT_FOUND)
-                return req_fail(req, 404, "There is no page at this address.");
+                return req_fail(req, 404, N_("There is no page at this address."));
         if (rc == ROUTER_WRONG_METHOD) {
                 char allow[96];
                 http_methods_format(req->match.allowed, allow, sizeof(allow));
                 resp_header(req, "Allow", allow);
-                return req_fail(req, 405, "This address does not accept that method.");
+                return req_fail(req, 405, N_("This address does not accept that method."));
         }
         const struct route *route = req->match.route;
 
         req->db = app_thread_db(app);
         if (!req->db)
-                return req_fail(req, 503, "The database is not available. Try again shortly.");
+                return req_fail(req, 503, N_("The database is not available. Try again shortly."));
         if (!route->anonymous)
                 load_viewer(app, req);
         if (!role_allows(req->viewer.role, route->need)) {
                 if (req_signed_in(req))
-                        return req_fail(req, 403, "Your account may not do this.");
+                        return req_fail(req, 403, N_("Your account may not do this."));
                 if (route->json)
-                        return req_fail(req, 401, "Please log in first.");
+                        return req_fail(req, 401, N_("Please log in first."));
                 /* Send guests to log in, then back here, or, after a form, back to the page
                  * the form was on. */
                 const char *back = req->path;
@@ -396,7 +396,8 @@ static int run(struct app *app, struct request *req)
         if (status)
                 return status;
         const char *problem = NULL;
-        if (params_validate(req->arena, route->params, &req->raw, &req->params, &problem) < 0)
+        if (params_validate(req->arena, req->locale, route->params, &req->raw, &req->params,
+                            &problem) < 0)
                 return req_fail(req, 400, problem);
         if (route->changes_state && !csrf_ok(req) && !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);

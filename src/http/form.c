@@ -1,5 +1,6 @@
 /* Query-string, urlencoded and multipart/form-data parsing into struct form. */
 #include "http/form.h"
+#include "core/i18n.h"
 #include "core/arena.h"
 #include "core/limits.h"
 
@@ -253,14 +254,14 @@ const char *form_error_message(int err)
 {
         switch (err) {
         case FORM_EMALFORMED:
-                return "The form data is malformed.";
+                return N_("The form data is malformed.");
         case FORM_ETOO_MANY:
-                return "The request has too many fields.";
+                return N_("The request has too many fields.");
         case FORM_ENAME_TOO_LONG:
-                return "A field name is too long.";
+                return N_("A field name is too long.");
         case FORM_EBAD_BOUNDARY:
-                return "The multipart form has no valid boundary.";
+                return N_("The multipart form has no valid boundary.");
         default:
-                return "The form data could not be read.";
+                return N_("The form data could not be read.");
         }
 }

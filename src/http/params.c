@@ -1,5 +1,6 @@
 /* Declared-parameter validation: undeclared fields never reach a handler. */
 #include "http/params.h"
+#include "core/i18n.h"
 #include "core/arena.h"
 #include "core/limits.h"
 #include "core/utf8.h"
@@ -32,19 +33,22 @@ static const struct param_spec *find_spec(const struct param_spec *specs, const 
         return NULL;
 }
 
-int params_validate(struct arena *a, const struct param_spec *specs, const struct form *raw,
-                    struct form *out, const char **message)
+int params_validate(struct arena *a, const struct locale *l, const struct param_spec *specs,
+                    const struct form *raw, struct form *out, const char **message)
 {
+        if (!l)
+                l = i18n_default();
         for (size_t i = 0; i < raw->count; i++) {
                 const struct form_field *f = &raw->fields[i];
                 if (!utf8_valid(f->name, strlen(f->name)) || strlen(f->name) == 0) {
-                        *message = "A field name is not valid UTF-8.";
+                        *message = N_("A field name is not valid UTF-8.");
                         return -1;
                 }
                 /* Text must be UTF-8 whether or not the route reads it: a client sending
                  * broken text is told so instead of having it silently dropped. */
                 if (!f->filename && !utf8_valid(f->value, f->len)) {
-                        *message = arena_printf(a, "The field “%s” is not valid UTF-8.", f->name);
+                        *message = arena_printf(
+                            a, i18n_get(l, "The field “%s” is not valid UTF-8."), f->name);
                         return -1;
                 }
                 const struct param_spec *s = find_spec(specs, f->name);
@@ -54,40 +58,42 @@ int params_validate(struct arena *a, const struct param_spec *specs, const struc
                 if (s->type == PARAM_FILE) {
                         if (f->len > max) {
                                 *message = arena_printf(
-                                    a, "The file “%s” is larger than %zu bytes.", s->name, max);
+                                    a, i18n_get(l, "The file “%s” is larger than %zu bytes."),
+                                    s->name, max);
                                 return -1;
                         }
                 } else {
                         if (f->filename) {
-                                *message =
-                                    arena_printf(a, "The field “%s” must not be a file.", s->name);
+                                *message = arena_printf(
+                                    a, i18n_get(l, "The field “%s” must not be a file."), s->name);
                                 return -1;
                         }
                         if (utf8_has_controls(f->value, f->len)) {
                                 *message = arena_printf(
-                                    a, "The field “%s” contains control characters.", s->name);
+                                    a, i18n_get(l, "The field “%s” contains control characters."),
+                                    s->name);
                                 return -1;
                         }
                         if (f->len > max) {
                                 *message = arena_printf(
-                                    a, "The field “%s” is too long (at most %zu bytes).", s->name,
-                                    max);
+                                    a,
+                                    i18n_get(l, "The field “%s” is too long (at most %zu bytes)."),
+                                    s->name, max);
                                 return -1;
                         }
                 }
                 if (s->type == PARAM_INT && f->len && check_int(f->value, s->min, s->max) < 0) {
-                        *message =
-                            arena_printf(a,
-                                         "The field “%s” must be a whole number from %" PRId64
-                                         " to %" PRId64 ".",
-                                         s->name, s->min, s->max);
+                        *message = arena_printf(a,
+                                                i18n_get(l, "The field “%s” must be a whole number "
+                                                            "from %lld to %lld."),
+                                                s->name, (long long)s->min, (long long)s->max);
                         return -1;
                 }
                 if (s->type == PARAM_BOOL && f->len && strcmp(f->value, "1") != 0 &&
                     strcmp(f->value, "0") != 0 && strcmp(f->value, "on") != 0 &&
                     strcmp(f->value, "true") != 0 && strcmp(f->value, "false") != 0) {
-                        *message =
-                            arena_printf(a, "The field “%s” must be true or false.", s->name);
+                        *message = arena_printf(
+                            a, i18n_get(l, "The field “%s” must be true or false."), s->name);
                         return -1;
                 }
                 if (form_find(out, s->name))

@@ -56,7 +56,7 @@ static int validate_one(struct arena *a, const char *name, const char *value, si
         struct form raw = {0}, out = {0};
         add(a, &raw, name, value, len);
         *message = NULL;
-        return params_validate(a, specs, &raw, &out, message);
+        return params_validate(a, NULL, specs, &raw, &out, message);
 }
 
 static int validate_str(struct arena *a, const char *name, const char *value)
@@ -84,7 +84,7 @@ static void test_happy_path(void **state)
         ADD(a, &raw, "bio", "caf\xC3\xA9\tand\r\nmore");
         ADD(a, &raw, "password", "correct horse");
         const char *message = "untouched";
-        assert_int_equal(params_validate(a, specs, &raw, &out, &message), 0);
+        assert_int_equal(params_validate(a, NULL, specs, &raw, &out, &message), 0);
         assert_int_equal(out.count, 5);
         assert_string_equal(form_find(&out, "title")->value, "Hello");
         assert_string_equal(form_find(&out, "n")->value, "42");
@@ -196,7 +196,7 @@ static void test_int_extremes(void **state)
                 struct form raw = {0}, out = {0};
                 add(a, &raw, "v", inputs[i], strlen(inputs[i]));
                 const char *message;
-                if (params_validate(a, wide, &raw, &out, &message) != want[i])
+                if (params_validate(a, NULL, wide, &raw, &out, &message) != want[i])
                         fail_msg("%s: expected %d", inputs[i], want[i]);
         }
 }
@@ -225,7 +225,7 @@ static void test_undeclared_dropped(void **state)
         ADD(a, &raw, "Title", "case matters");
         ADD(a, &raw, "extra2", "a\x01 control in an unread field is not refused");
         const char *message;
-        assert_int_equal(params_validate(a, specs, &raw, &out, &message), 0);
+        assert_int_equal(params_validate(a, NULL, specs, &raw, &out, &message), 0);
         assert_int_equal(out.count, 1);
         assert_string_equal(out.fields[0].name, "title");
         assert_string_equal(out.fields[0].value, "kept");
@@ -235,7 +235,7 @@ static void test_undeclared_dropped(void **state)
 
         /* No specs at all: nothing reaches the handler. */
         struct form out2 = {0};
-        assert_int_equal(params_validate(a, NULL, &raw, &out2, &message), 0);
+        assert_int_equal(params_validate(a, NULL, NULL, &raw, &out2, &message), 0);
         assert_int_equal(out2.count, 0);
 }
 
@@ -248,7 +248,7 @@ static void test_first_value_wins(void **state)
         ADD(a, &raw, "n", "1");
         ADD(a, &raw, "n", "2");
         const char *message;
-        assert_int_equal(params_validate(a, specs, &raw, &out, &message), 0);
+        assert_int_equal(params_validate(a, NULL, specs, &raw, &out, &message), 0);
         assert_int_equal(out.count, 2);
         assert_string_equal(form_find(&out, "title")->value, "first");
         assert_string_equal(form_find(&out, "n")->value, "1");
@@ -257,7 +257,7 @@ static void test_first_value_wins(void **state)
         struct form raw2 = {0}, out2 = {0};
         ADD(a, &raw2, "n", "1");
         ADD(a, &raw2, "n", "1000");
-        assert_int_equal(params_validate(a, specs, &raw2, &out2, &message), -1);
+        assert_int_equal(params_validate(a, NULL, specs, &raw2, &out2, &message), -1);
 }
 
 static void test_files(void **state)
@@ -268,7 +268,7 @@ static void test_files(void **state)
         struct form raw = {0}, out = {0};
         add_file(a, &raw, "avatar", png, sizeof(png) - 1, "me.png");
         const char *message;
-        assert_int_equal(params_validate(a, specs, &raw, &out, &message), 0);
+        assert_int_equal(params_validate(a, NULL, specs, &raw, &out, &message), 0);
         const struct form_field *f = form_find(&out, "avatar");
         assert_non_null(f);
         assert_int_equal(f->len, 16);
@@ -279,13 +279,13 @@ static void test_files(void **state)
         /* One byte over the bound. */
         struct form raw2 = {0}, out2 = {0};
         add_file(a, &raw2, "avatar", "0123456789abcdefg", 17, "big.png");
-        assert_int_equal(params_validate(a, specs, &raw2, &out2, &message), -1);
+        assert_int_equal(params_validate(a, NULL, specs, &raw2, &out2, &message), -1);
         assert_non_null(strstr(message, "avatar"));
 
         /* An undeclared file part with binary content is simply dropped. */
         struct form raw3 = {0}, out3 = {0};
         add_file(a, &raw3, "other", "\xFF\xFE", 2, "x.bin");
-        assert_int_equal(params_validate(a, specs, &raw3, &out3, &message), 0);
+        assert_int_equal(params_validate(a, NULL, specs, &raw3, &out3, &message), 0);
         assert_int_equal(out3.count, 0);
 }
 
@@ -295,13 +295,13 @@ static void test_file_for_text_refused(void **state)
         struct form raw = {0}, out = {0};
         add_file(a, &raw, "title", "short", 5, "title.txt");
         const char *message = NULL;
-        assert_int_equal(params_validate(a, specs, &raw, &out, &message), -1);
+        assert_int_equal(params_validate(a, NULL, specs, &raw, &out, &message), -1);
         assert_non_null(message);
         assert_non_null(strstr(message, "title"));
 
         struct form raw2 = {0}, out2 = {0};
         add_file(a, &raw2, "n", "5", 1, "n.txt");
-        assert_int_equal(params_validate(a, specs, &raw2, &out2, &message), -1);
+        assert_int_equal(params_validate(a, NULL, specs, &raw2, &out2, &message), -1);
 }
 
 int main(void)
