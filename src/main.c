@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -60,6 +61,7 @@ static const char USAGE[] =
     "      --no-access-log   do not log each request                KINDRED_ACCESS_LOG=false\n"
     "      --trust-proxy     client address from X-Forwarded-For    KINDRED_TRUST_PROXY\n"
     "      --max-connections N  open connections at once         KINDRED_MAX_CONNECTIONS [4096]\n"
+    "      --language TAG    default interface language (en, zh-CN) KINDRED_LANGUAGE [en]\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -68,7 +70,7 @@ static const char USAGE[] =
 static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
-    "                     [--trust-proxy] [--max-connections N]\n"
+    "                     [--trust-proxy] [--max-connections N] [--language TAG]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -153,6 +155,7 @@ enum {
         OPT_MEMBER,
         OPT_TRUST_PROXY,
         OPT_MAX_CONNECTIONS,
+        OPT_LANGUAGE,
         OPT_MEMBERS,
         OPT_EPISODES,
         OPT_COMMENTS
@@ -172,6 +175,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
             {"trust-proxy", no_argument, NULL, OPT_TRUST_PROXY},
             {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+            {"language", required_argument, NULL, OPT_LANGUAGE},
             {"members", required_argument, NULL, OPT_MEMBERS},
             {"episodes", required_argument, NULL, OPT_EPISODES},
             {"comments", required_argument, NULL, OPT_COMMENTS},
@@ -225,6 +229,17 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         }
                         cli->config.max_connections = (unsigned)n;
                         break;
+                case OPT_LANGUAGE: {
+                        const struct locale *l = i18n_find(optarg);
+                        if (!l) {
+                                fprintf(stderr,
+                                        "kindred: --language %s has no catalog (try en or zh-CN)\n",
+                                        optarg);
+                                return -1;
+                        }
+                        cli->config.language = i18n_tag(l);
+                        break;
+                }
                 case OPT_DEMO:
                         cli->demo = true;
                         break;

@@ -1,8 +1,11 @@
 /* Request accessors and response builders. */
 #include "http/request.h"
 #include "core/arena.h"
+#include "core/limits.h"
 #include "http/cookie.h"
+#include "http/html.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +110,40 @@ bool http_local_path(const char *path)
                 if (*c < 0x20 || *c == 0x7F)
                         return false;
         return true;
+}
+
+/* Writes a decoded path percent-encoded, keeping the "/" between segments and the "@" and ":"
+ * that profile paths use (both allowed in a path segment, RFC 3986). */
+static void put_path(struct buf *b, const char *path)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+                if (isalnum(*p) || strchr("-_.~/@:", *p)) {
+                        buf_putc(b, (char)*p);
+                } else {
+                        char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+                        buf_append(b, enc, 3);
+                }
+        }
+}
+
+const char *req_local_url(struct request *req)
+{
+        struct buf b = BUF_INIT;
+        put_path(&b, req->path);
+        size_t path_len = b.len;
+        for (size_t i = 0; i < req->query_fields && i < req->raw.count; i++) {
+                buf_putc(&b, i ? '&' : '?');
+                html_url_arg(&b, req->raw.fields[i].name);
+                buf_putc(&b, '=');
+                html_url_arg(&b, req->raw.fields[i].value);
+        }
+        if (b.len > KD_MAX_URI_BYTES)
+                b.len = path_len;
+        const char *url =
+            b.len <= KD_MAX_URI_BYTES ? arena_strndup(req->arena, b.data, b.len) : "/";
+        buf_free(&b);
+        return url;
 }
 
 int resp_redirect(struct request *req, const char *location)

@@ -63,7 +63,7 @@ struct request {
 
         struct form raw;     /* every field of the query string and body, unvalidated */
         size_t query_fields; /* raw's first fields came from the query string */
-        struct form params; /* declared fields only, validated (handlers read these) */
+        struct form params;  /* declared fields only, validated (handlers read these) */
         struct route_match match;
 
         struct viewer viewer;
@@ -107,6 +107,10 @@ int resp_typed(struct request *req, int status, const char *content_type);
 /* True when path is a path on this site that no browser could read as another site's:
  * starts with one "/", no "//" or "/\\" start, no control characters. */
 bool http_local_path(const char *path);
+/* This request's address as a local link: the path and the query string, percent-encoded again
+ * from their decoded values (arena string). Without the query when the whole would be longer
+ * than KD_MAX_URI_BYTES; "/" when even the path would be. */
+const char *req_local_url(struct request *req);
 /* 303 See Other to a local path (must start with "/"; anything else goes to "/"). */
 int resp_redirect(struct request *req, const char *location);
 /* Marks the request failed with status and a human message; the dispatcher renders it as an

@@ -22,6 +22,7 @@
 struct demo_member {
         const char *handle, *name, *headline, *bio, *email;
         enum role role;
+        const char *language; /* the interface language chosen, NULL: none (the browser's) */
 };
 
 static const struct demo_member cast[] = {
@@ -37,7 +38,8 @@ static const struct demo_member cast[] = {
      "I keep the conversation kind. Ask me about sleep schedules.", "june@kindred.test",
      ROLE_MODERATOR},
     {"sam", "Sam Reyes", "Product designer in Lisbon", "", "sam@kindred.test", ROLE_READER},
-    {"liwei", "李伟", "在上海做数据工程，业余写诗", "", "liwei@kindred.test", ROLE_READER},
+    /* Li Wei reads in Chinese, so what Li Wei writes is marked zh-CN. */
+    {"liwei", "李伟", "在上海做数据工程，业余写诗", "", "liwei@kindred.test", ROLE_READER, "zh-CN"},
     {"ana", "Ana Beatriz Costa", "Teacher, tries every idea in class the next morning", "",
      "ana@kindred.test", ROLE_READER},
 };
@@ -82,14 +84,14 @@ static const struct demo_comment {
         const char *quote, *body;
 } talk[] = {
     {"two-languages-one-team", "liwei", -1, "不求完美，只求真实",
-     "This line is the whole method for me. Our data team started a Friday note after reading "
-     "this, and the first week's notes were the most honest thing we had written all year."},
+     "对我来说，这一句就是全部的方法。我们数据组读完这篇以后开始写周五笔记，第一周的笔记是我们"
+     "这一年里写过的最坦诚的东西。"},
     {"two-languages-one-team", "ana", 0, NULL,
      "@liwei did people write in their first language from the start, or did it take a while "
      "before anyone dared?"},
     {"two-languages-one-team", "liwei", 1, NULL,
-     "It took three weeks. One person went first, in Shanghainese slang even, and after that "
-     "nobody was worried about sounding polished."},
+     "用了三个星期。有一个人先开了头，甚至用的是上海话的俚语；从那以后，再没有人担心自己写得"
+     "不够漂亮。"},
     {"two-languages-one-team", "mira", 2, NULL,
      "That matches what I saw in Chengdu: one brave first note changes what everyone else thinks "
      "is allowed. Thank you both for carrying it further."},
@@ -219,7 +221,8 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                                           d->bio,    d->email, DEMO_PASSWORD};
                 struct member_problem p = {0};
                 int64_t id;
-                if (member_create(db, &in, d->role, &id, &p) != MEMBER_OK) {
+                if (member_create(db, &in, d->role, &id, &p) != MEMBER_OK ||
+                    (d->language && member_set_language(db, id, d->language) != MEMBER_OK)) {
                         db_rollback(db);
                         return DB_ERROR;
                 }

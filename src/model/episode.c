@@ -380,15 +380,14 @@ done:
         "e.author_id, m.handle, m.display_name, m.headline, e.slug, e.title, e.subtitle, "         \
         "e.excerpt, e.words, e.reading_minutes, coalesce(e.cover_image_id, 0), i.sha256, "         \
         "i.mime, i.width, i.height, e.cover_alt, e.cover_credit, e.status, e.publish_at, "         \
-        "e.ai_disclosure, e.teaser, e.comment_count, e.created_at, e.updated_at"
+        "e.ai_disclosure, e.teaser, e.comment_count, e.created_at, e.updated_at, e.language"
 #define EPISODE_FROM                                                                               \
         " FROM episode e JOIN newsletter n ON n.id = e.newsletter_id JOIN season s ON s.id = "     \
         "e.season_id JOIN member m ON m.id = e.author_id LEFT JOIN image i ON i.id = "             \
         "e.cover_image_id "
 #define EPISODE_CARD "SELECT " EPISODE_CARD_COLUMNS EPISODE_FROM
 #define EPISODE_FULL                                                                               \
-        "SELECT " EPISODE_CARD_COLUMNS ", e.body, e.body_html, e.body_text, "                      \
-                                       "e.language" EPISODE_FROM
+        "SELECT " EPISODE_CARD_COLUMNS ", e.body, e.body_html, e.body_text" EPISODE_FROM
 
 static const char *ext_for(const char *mime)
 {
@@ -447,11 +446,11 @@ static void read_episode(struct db_stmt *s, struct arena *a, struct episode *e, 
         e->comment_count = (int)db_col_int(s, 29);
         e->created_at = db_col_int(s, 30);
         e->updated_at = db_col_int(s, 31);
+        e->language = db_col_is_null(s, 32) ? NULL : arena_strdup(a, db_col_text(s, 32));
         if (full) {
-                e->body = arena_strdup(a, db_col_text(s, 32));
-                e->body_html = arena_strdup(a, db_col_text(s, 33));
-                e->body_text = arena_strdup(a, db_col_text(s, 34));
-                e->language = db_col_is_null(s, 35) ? NULL : arena_strdup(a, db_col_text(s, 35));
+                e->body = arena_strdup(a, db_col_text(s, 33));
+                e->body_html = arena_strdup(a, db_col_text(s, 34));
+                e->body_text = arena_strdup(a, db_col_text(s, 35));
         }
 }
 

@@ -43,9 +43,9 @@ struct episode {
         const char *teaser;
         int comment_count;
         int64_t created_at, updated_at;
+        const char *language; /* the text's language tag, NULL: the site default */
         /* Loaded by episode_find/episode_get only (NULL in lists): */
         const char *body, *body_html, *body_text;
-        const char *language; /* the body's language tag, NULL: the site default */
 };
 
 struct episode_input {

@@ -44,18 +44,25 @@ void card_episode(struct render *r, const struct episode *e, unsigned flags)
                 html_lit(b, "</a> · ");
         }
         season_episode_label(r, e->season_number, e->number);
-        html_lit(b, "</p>\n<h3><a href=\"");
+        /* The title, subtitle and excerpt are the episode's words, in its language. */
+        html_lit(b, "</p>\n<h3");
+        html_lang_attr(r, e->language);
+        html_lit(b, "><a href=\"");
         episode_path(b, e);
         html_lit(b, "\">");
         html_text(b, e->title);
         html_lit(b, "</a></h3>\n");
         if (*e->subtitle) {
-                html_lit(b, "<p class=\"subtitle\">");
+                html_lit(b, "<p class=\"subtitle\"");
+                html_lang_attr(r, e->language);
+                html_lit(b, ">");
                 html_text(b, e->subtitle);
                 html_lit(b, "</p>\n");
         }
         if ((flags & CARD_EXCERPT) && *e->excerpt) {
-                html_lit(b, "<p class=\"excerpt\">");
+                html_lit(b, "<p class=\"excerpt\"");
+                html_lang_attr(r, e->language);
+                html_lit(b, ">");
                 html_text(b, e->excerpt);
                 html_lit(b, "</p>\n");
         }

@@ -535,7 +535,10 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                 html_lit(b, "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 "
                             "id=\"preview-h\">");
                 html_text(b, _("Preview"));
-                html_lit(b, "</h2>\n<article class=\"episode\"><h1>");
+                /* The preview is the episode's text: in the language chosen for it. */
+                html_lit(b, "</h2>\n<article class=\"episode\"");
+                html_lang_attr(r, v->language);
+                html_lit(b, "><h1>");
                 html_text(b, v->title);
                 html_lit(b, "</h1>\n");
                 if (*v->subtitle) {

@@ -234,8 +234,9 @@ static void language_options(struct render *r, const char *selected)
 }
 
 /* The footer's language switcher: a plain form, so it works without JavaScript and for guests.
- * A guest's form carries no token, so the page stays the same for every guest and the page cache
- * can keep it; POST /language accepts a guest's same-origin request instead (routes.c). A
+ * next is the page's path with its query string (a second page of a list stays the second
+ * page). A guest's form carries no token, so the page stays the same for every guest and the page
+ * cache can keep it; POST /language accepts a guest's same-origin request instead (routes.c). A
  * member's page is theirs alone and carries their token like every form. */
 static void language_switcher(struct render *r)
 {
@@ -244,7 +245,7 @@ static void language_switcher(struct render *r)
         if (render_signed_in(r))
                 form_csrf(r);
         html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
-        html_attr(b, r->req ? r->req->path : "/");
+        html_attr(b, r->req ? req_local_url(r->req) : "/");
         html_lit(b, "\">\n<label for=\"kd-language\">");
         html_text(b, _("Language"));
         html_lit(b, "</label>\n<select id=\"kd-language\" name=\"lang\">\n");

@@ -431,11 +431,15 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         html_int(b, e->season_number);
         html_lit(b, "\">");
         season_episode_label(r, e->season_number, e->number);
-        html_lit(b, "</a></p>\n<h1 class=\"p-name\">");
+        html_lit(b, "</a></p>\n<h1 class=\"p-name\"");
+        html_lang_attr(r, e->language);
+        html_lit(b, ">");
         html_text(b, e->title);
         html_lit(b, "</h1>\n");
         if (*e->subtitle) {
-                html_lit(b, "<p class=\"subtitle p-summary\">");
+                html_lit(b, "<p class=\"subtitle p-summary\"");
+                html_lang_attr(r, e->language);
+                html_lit(b, ">");
                 html_text(b, e->subtitle);
                 html_lit(b, "</p>\n");
         }
@@ -491,7 +495,9 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 html_attr(b, _("Next episode"));
                 html_lit(b, "\"><p class=\"label\">");
                 html_text(b, _("Next episode"));
-                html_lit(b, "</p><p>");
+                html_lit(b, "</p><p");
+                html_lang_attr(r, e->language);
+                html_lit(b, ">");
                 html_text(b, e->teaser);
                 html_lit(b, "</p></aside>\n");
         }

@@ -757,6 +757,83 @@ test('guests_see_marked_passages_but_no_quote_button', async () => {
 
 test('quote_links_land_on_the_passage', quoteLinksLand);
 
+// The Chinese interface around English content, as a newcomer switches to it in the footer:
+// a guest's switch keeps the page, the page speaks Chinese while the letter stays English, the
+// script's own words come in Chinese, and a member signing in on that browser gets the editor in
+// Chinese too (the kd_lang cookie; mira has no saved language, so nothing changes for her other
+// browsers). Screenshots: episode-zh.png and editor-zh.png (JavaScript on), *-nojs.png (off).
+test('chinese_interface_from_the_footer_switcher', async () => {
+  for (const javaScript of [false, true]) {
+    const suffix = javaScript ? '' : '-nojs';
+    const context = await browser.newContext({ baseURL: server.base, javaScriptEnabled: javaScript,
+      locale: 'en-GB', viewport: { width: 1100, height: 800 } });
+    try {
+      const page = await newPage(context);
+      await page.goto(`${EPISODE}?from=switcher`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.match(await page.locator('#comments-h').textContent(), /^\d+ comments?$/);
+      // the real form: pick the language, press the button, land on the same page
+      await page.selectOption('#kd-language', 'zh-CN');
+      await Promise.all([page.waitForNavigation(),
+        page.click('form.language-switcher button[type="submit"]')]);
+      assert.equal(new URL(page.url()).pathname + new URL(page.url()).search,
+        `${EPISODE}?from=switcher`, 'the switcher brings the reader back, query and all');
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      assert.match(await page.locator('#comments-h').textContent(), /^\d+ 条评论$/);
+      assert.equal(await page.locator('#kd-language').inputValue(), 'zh-CN');
+      assert.equal(await page.locator('.site-header a[href="/login"]').textContent(), '登录');
+      // the letter stays English, and says so
+      assert.equal(await page.getAttribute('.episode h1.p-name', 'lang'), 'en');
+      assert.equal(await page.getAttribute('.episode .body', 'lang'), 'en');
+      assert.match(await page.locator('.episode .body').textContent(), /People share their certainties/);
+      // Li Wei writes in Chinese
+      assert.ok(await page.locator('.comment-body[lang="zh-CN"]').count() > 0, 'a comment marked zh-CN');
+      if (javaScript) {
+        // words the script writes: the passage badges' labels
+        const badge = page.locator('.episode .body a.passage-count').first();
+        await badge.waitFor();
+        assert.match(await badge.getAttribute('aria-label'), /^这段话有 \d+ 条评论$/);
+      } else {
+        assert.equal(await page.locator('.episode .body a.passage-count').count(), 0);
+      }
+      await screenshot(page, `episode-zh${suffix}`);
+      noProblems(page);
+
+      // Mira signs in on this browser: the login page and the editor are in Chinese.
+      await page.goto('/login');
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      await page.fill('#f-login', 'mira');
+      await page.fill('#f-password', PASSWORD);
+      await Promise.all([page.waitForURL((url) => url.pathname !== '/login'),
+        page.click('main form button[type="submit"]')]);
+      await page.goto(EPISODE);
+      const edit = page.locator('main a.button[href^="/write/episode/"]');
+      assert.equal(await edit.textContent(), '编辑本期');
+      if (javaScript) {
+        // a member's script offers quoting, in Chinese
+        const from = await charBox(page, 'Slower', 0, { scroll: true });
+        await dragSelect(page, from, await charBox(page, 'Slower', 5));
+        const quote = page.locator('.quote-button');
+        await quote.waitFor({ state: 'visible' });
+        assert.equal(await quote.textContent(), '引用这段话');
+      }
+      await Promise.all([page.waitForNavigation(), edit.click()]);
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      assert.equal(await page.locator('main h1').first().textContent(), '编辑本期');
+      assert.equal(await page.locator('#f-language').inputValue(), 'en');
+      await Promise.all([page.waitForNavigation(),
+        page.click('button[name="action"][value="preview"]')]);
+      assert.equal(await page.locator('#preview-h').textContent(), '预览');
+      assert.equal(await page.getAttribute('.preview article.episode', 'lang'), 'en');
+      assert.match(await page.locator('.preview .meta').textContent(), /\d+ 字/);
+      await screenshot(page, `editor-zh${suffix}`);
+      noProblems(page);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('too_many_reactions_says_so_in_place', async () => {
   const page = await memberPage('june');
   await page.goto(EPISODE);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -352,6 +353,177 @@ static void test_counts_and_long_chinese_names(void **state)
         resp_free(&r);
 }
 
+/* ---------------------------------------------------------------- plural and relative forms */
+
+/* GETs path as a guest in both languages and checks each page has its own words. */
+static void expect_both(const char *path, const char *english, const char *chinese)
+{
+        struct http_resp r;
+        get(path, EN, 200, &r);
+        expect(&r, path, english);
+        expect_not(&r, path, chinese);
+        resp_free(&r);
+        get(path, ZH, 200, &r);
+        expect(&r, path, chinese);
+        expect_not(&r, path, english);
+        resp_free(&r);
+}
+
+/* mira publishes an episode in Learning in Public dated `age` seconds ago (to the minute the
+ * editor takes, rounded down, so the episode is a little older, never younger); returns its
+ * path in out. */
+static void publish_aged_episode(const struct jar *mira, const char *title, const char *slug,
+                                 long long age, char *out, size_t size)
+{
+        char cookie[1024], csrf[128], when[32], ctype[128];
+        cookie_of(mira, cookie, sizeof(cookie));
+        struct http_resp r;
+        get("/write/n/learning-in-public/episode", cookie, 200, &r);
+        assert_true(find_csrf(r.body, csrf, sizeof(csrf)));
+        resp_free(&r);
+        time_t at = time(NULL) - (time_t)age;
+        struct tm tm;
+        gmtime_r(&at, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M", &tm);
+        struct multipart m;
+        mp_init(&m);
+        const char *const fields[][2] = {
+            {"_csrf", csrf}, {"season", "2"},        {"title", title},     {"subtitle", ""},
+            {"slug", slug},  {"body", "Counted.\n"}, {"cover_alt", ""},    {"cover_credit", ""},
+            {"ai", "none"},  {"teaser", ""},         {"publish_at", when}, {"action", "publish"},
+        };
+        for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+                mp_field(&m, fields[i][0], fields[i][1]);
+        mp_finish(&m, ctype, sizeof(ctype));
+        assert_int_equal(http_do(srv.port, "POST", "/write/n/learning-in-public/episode", cookie,
+                                 ctype, m.data, m.len, &r),
+                         0);
+        mp_free(&m);
+        if (r.status != 303)
+                fail_msg("publishing %s: status %d", slug, r.status);
+        resp_free(&r);
+        snprintf(out, size, "/n/learning-in-public/%s", slug);
+}
+
+/* who comments on the episode at path (through the page's form). */
+static void comment_as(const char *who, const char *path, const char *text)
+{
+        struct jar j;
+        login_as(&j, who);
+        char cookie[1024], csrf[128], body[1024] = "", action[300];
+        cookie_of(&j, cookie, sizeof(cookie));
+        struct http_resp r;
+        get(path, cookie, 200, &r);
+        assert_true(find_csrf(r.body, csrf, sizeof(csrf)));
+        resp_free(&r);
+        form_append(body, sizeof(body), "_csrf", csrf);
+        form_append(body, sizeof(body), "body", text);
+        snprintf(action, sizeof(action), "%s/comments", path);
+        assert_int_equal(http_do(srv.port, "POST", action, cookie,
+                                 "application/x-www-form-urlencoded", body, strlen(body), &r),
+                         0);
+        if (r.status != 303)
+                fail_msg("%s commenting on %s: status %d", who, path, r.status);
+        resp_free(&r);
+}
+
+/* Counts and relative times in both languages for 0, 1, 2, 5 and large values: the comment
+ * count heading of an episode and its card, "just now" for a comment posted now, and the ages
+ * of episodes published 5 days, 10 months and 20 years ago (minute precision leaves minutes
+ * of slack; the demo's comments are 2 days and 1 day old). */
+static void test_plural_and_relative_forms(void **state)
+{
+        (void)state;
+        struct jar mira;
+        login_as(&mira, "mira");
+        char ep[128], months[128], years[128], want_en[256], want_zh[256];
+        publish_aged_episode(&mira, "Counting in Two Languages", "counting-in-two-languages",
+                             5LL * 86400 + 600, ep, sizeof(ep));
+        publish_aged_episode(&mira, "Ten Months Back", "ten-months-back", 300LL * 86400 + 3600,
+                             months, sizeof(months));
+        publish_aged_episode(&mira, "Twenty Years Back", "twenty-years-back",
+                             20LL * 365 * 86400 + 3600, years, sizeof(years));
+
+        expect_both(ep, ">5 days ago</time>", ">5 天前</time>");
+        expect_both(months, ">10 months ago</time>", ">10 个月前</time>");
+        expect_both(years, ">20 years ago</time>", ">20 年前</time>");
+        expect_both("/n/learning-in-public/two-languages-one-team", ">2 days ago</time>",
+                    ">2 天前</time>");
+        expect_both("/n/learning-in-public/two-languages-one-team", ">1 day ago</time>",
+                    ">1 天前</time>");
+
+        static const struct {
+                int n;
+                const char *en, *zh;
+        } counts[] = {
+            {0, "0 comments", "0 条评论"},
+            {1, "1 comment", "1 条评论"},
+            {2, "2 comments", "2 条评论"},
+            {5, "5 comments", "5 条评论"},
+        };
+        static const char *const commenters[] = {"sam", "ana", "june", "tomas", "liwei"};
+        int posted = 0;
+        for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+                for (; posted < counts[i].n; posted++)
+                        comment_as(commenters[posted], ep, "Counting along.");
+                /* the episode's heading, and its card on the newsletter's page */
+                snprintf(want_en, sizeof(want_en), "<h2 id=\"comments-h\">%s</h2>", counts[i].en);
+                snprintf(want_zh, sizeof(want_zh), "<h2 id=\"comments-h\">%s</h2>", counts[i].zh);
+                expect_both(ep, want_en, want_zh);
+                snprintf(want_en, sizeof(want_en), "%s#comments\">%s</a>", ep, counts[i].en);
+                snprintf(want_zh, sizeof(want_zh), "%s#comments\">%s</a>", ep, counts[i].zh);
+                expect_both("/n/learning-in-public/season/2", want_en, want_zh);
+                if (counts[i].n == 1)
+                        expect_both(ep, ">just now</time>", ">刚刚</time>");
+        }
+}
+
+/* Titles, subtitles and excerpts are the episode's words: they carry its language on the
+ * episode page and on cards, whatever the interface speaks. */
+static void test_titles_carry_the_episode_language(void **state)
+{
+        (void)state;
+        const char *ep = "/n/learning-in-public/two-languages-one-team";
+        struct http_resp r;
+        get(ep, ZH, 200, &r);
+        expect(&r, ep, "<h1 class=\"p-name\" lang=\"en\">Two Languages, One Team</h1>");
+        expect(&r, ep, "<p class=\"subtitle p-summary\" lang=\"en\">");
+        resp_free(&r);
+        get("/n/learning-in-public/season/2", ZH, 200, &r);
+        expect(&r, "season 2", "<h3 lang=\"en\"><a href=\"/n/learning-in-public/");
+        expect(&r, "season 2", "<p class=\"excerpt\" lang=\"en\">");
+        expect_not(&r, "season 2", "<h3><a");
+        resp_free(&r);
+        get("/", ZH, 200, &r);
+        expect(&r, "/", "<h3 lang=\"en\"><a href=\"/n/");
+        resp_free(&r);
+}
+
+/* The switcher brings the reader back to the page they were on, query string and all. */
+static void test_switcher_keeps_the_query(void **state)
+{
+        (void)state;
+        const char *path = "/n/learning-in-public/season/2?sort=old&note=a%20b%26c";
+        struct http_resp r;
+        get(path, EN, 200, &r);
+        expect(
+            &r, path,
+            "name=\"next\" value=\"/n/learning-in-public/season/2?sort=old&amp;note=a%20b%26c\"");
+        resp_free(&r);
+        get("/@mira", EN, 200, &r);
+        expect(&r, "/@mira", "name=\"next\" value=\"/@mira\"");
+        resp_free(&r);
+
+        char origin[] = "Origin: http://127.0.0.1\r\n", location[256];
+        assert_int_equal(post_language(origin, NULL, "zh-CN",
+                                       "/n/learning-in-public/season/2?sort=old&note=a%20b%26c",
+                                       &r),
+                         303);
+        assert_true(resp_header_get(&r, "Location", location, sizeof(location)));
+        assert_string_equal(location, "/n/learning-in-public/season/2?sort=old&note=a%20b%26c");
+        resp_free(&r);
+}
+
 /* ---------------------------------------------------------------- fixtures */
 
 static int start(void **state)
@@ -381,6 +553,9 @@ int main(void)
             cmocka_unit_test(test_member_preference_wins),
             cmocka_unit_test(test_cache_keeps_languages_apart),
             cmocka_unit_test(test_counts_and_long_chinese_names),
+            cmocka_unit_test(test_plural_and_relative_forms),
+            cmocka_unit_test(test_titles_carry_the_episode_language),
+            cmocka_unit_test(test_switcher_keeps_the_query),
         };
         return cmocka_run_group_tests_name("language", tests, start, stop);
 }

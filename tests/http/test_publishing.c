@@ -481,8 +481,8 @@ static void test_guest_reads_home_newsletter_and_season(void **state)
         assert_int_equal(count(r.body, "<article class=\"card\">"), (size_t)demo_live(NULL));
         for (int i = 0; i < ndemo; i++) {
                 char link[512];
-                snprintf(link, sizeof(link), "<h3><a href=\"/n/%.64s/%.96s\">", demo[i].newsletter,
-                         demo[i].slug);
+                snprintf(link, sizeof(link), "<h3 lang=\"en\"><a href=\"/n/%.64s/%.96s\">",
+                         demo[i].newsletter, demo[i].slug);
                 if (demo[i].live)
                         assert_non_null(strstr(r.body, link));
                 else
@@ -491,8 +491,8 @@ static void test_guest_reads_home_newsletter_and_season(void **state)
         /* the newest comes first, labelled with its newsletter, season and number */
         const char *first = strstr(r.body, "<article class=\"card\">");
         assert_non_null(first);
-        assert_ptr_equal(strstr(first, "<h3><a href=\""),
-                         strstr(first, "<h3><a href=\"/n/" NL "/" LIVE_EP "\">"));
+        assert_ptr_equal(strstr(first, "<h3 lang=\"en\"><a href=\""),
+                         strstr(first, "<h3 lang=\"en\"><a href=\"/n/" NL "/" LIVE_EP "\">"));
         assert_non_null(strstr(r.body, "<p class=\"label\"><a href=\"/n/" NL
                                        "\">Learning in Public</a> · Season 2 · Episode 4</p>"));
         assert_non_null(strstr(r.body, "<a href=\"/n/" GARDEN
@@ -562,8 +562,8 @@ static void test_guest_reads_episode_and_cover(void **state)
         get(NULL, "/n/" NL "/" LIVE_EP, &r);
         assert_int_equal(r.status, 200);
         const char *b = r.body;
-        assert_non_null(strstr(b, "<h1 class=\"p-name\">Two Languages, One Team</h1>"));
-        assert_non_null(strstr(b, "<p class=\"subtitle p-summary\">Learning out loud"));
+        assert_non_null(strstr(b, "<h1 class=\"p-name\" lang=\"en\">Two Languages, One Team</h1>"));
+        assert_non_null(strstr(b, "<p class=\"subtitle p-summary\" lang=\"en\">Learning out loud"));
         assert_non_null(strstr(b, "Season 2 · Episode 4"));
         /* the author, linked, with their headline */
         assert_non_null(strstr(b, "<a href=\"/@mira\">Mira Okafor</a> <span "
@@ -827,7 +827,8 @@ static void test_author_publishes_episode_with_cover(void **state)
         /* guests can read it, with its cover */
         get(NULL, loc, &r);
         assert_int_equal(r.status, 200);
-        assert_non_null(strstr(r.body, "<h1 class=\"p-name\">Field Notes: Testing in Public</h1>"));
+        assert_non_null(
+            strstr(r.body, "<h1 class=\"p-name\" lang=\"en\">Field Notes: Testing in Public</h1>"));
         assert_non_null(strstr(r.body, "<h2 id=\"why-we-test\">Why we test</h2>"));
         assert_non_null(strstr(r.body, "<strong>every</strong>"));
         assert_non_null(strstr(r.body, "<a href=\"/@mira\">Mira Okafor</a>"));
@@ -858,10 +859,10 @@ static void test_author_publishes_episode_with_cover(void **state)
         resp_free(&r);
         /* it is the newest on the home page, and in the newsletter's feed */
         get(NULL, "/", &r);
-        const char *first = strstr(r.body, "<h3><a href=\"");
+        const char *first = strstr(r.body, "<h3 lang=\"en\"><a href=\"");
         assert_non_null(first);
-        assert_ptr_equal(
-            first, strstr(r.body, "<h3><a href=\"/n/" NL "/field-notes-testing-in-public\">"));
+        assert_ptr_equal(first, strstr(r.body, "<h3 lang=\"en\"><a href=\"/n/" NL
+                                               "/field-notes-testing-in-public\">"));
         resp_free(&r);
         const char *titles[] = {"Field Notes: Testing in Public", "Two Languages, One Team", NULL};
         assert_int_equal(check_feed("/n/" NL "/feed.atom", demo_live(NL) + 1, titles), 0);
@@ -933,11 +934,11 @@ static void test_scheduled_episode_appears_at_its_time(void **state)
                 usleep(100 * 1000);
         get(NULL, loc, &r);
         assert_int_equal(r.status, 200);
-        assert_non_null(strstr(r.body, "<h1 class=\"p-name\">Right On Time</h1>"));
+        assert_non_null(strstr(r.body, "<h1 class=\"p-name\" lang=\"en\">Right On Time</h1>"));
         assert_null(strstr(r.body, "Scheduled:"));
         resp_free(&r);
         get(NULL, "/", &r);
-        assert_non_null(strstr(r.body, "<h3><a href=\"/n/" NL "/right-on-time\">"));
+        assert_non_null(strstr(r.body, "<h3 lang=\"en\"><a href=\"/n/" NL "/right-on-time\">"));
         resp_free(&r);
         get(NULL, "/n/" NL, &r);
         assert_non_null(strstr(r.body, "<a href=\"/n/" NL "/right-on-time\">"));
@@ -1085,7 +1086,8 @@ static void test_bad_input_is_422_and_saves_nothing(void **state)
         }
         struct http_resp r;
         get(NULL, "/n/" NL "/" LIVE_EP, &r);
-        assert_non_null(strstr(r.body, "<h1 class=\"p-name\">Two Languages, One Team</h1>"));
+        assert_non_null(
+            strstr(r.body, "<h1 class=\"p-name\" lang=\"en\">Two Languages, One Team</h1>"));
         resp_free(&r);
         get(&mira, "/write", &r);
         assert_null(strstr(r.body, "Bad Input"));
@@ -1223,7 +1225,7 @@ static void test_coauthor_edits_and_other_authors_cannot(void **state)
         struct http_resp r;
         get(NULL, "/n/" NL "/" LIVE_EP, &r);
         assert_int_equal(r.status, 200);
-        assert_non_null(strstr(r.body, "<h1 class=\"p-name\">Two Languages, One Team, "
+        assert_non_null(strstr(r.body, "<h1 class=\"p-name\" lang=\"en\">Two Languages, One Team, "
                                        "Revised</h1>"));
         /* still Mira's, still with its cover and text, still live */
         assert_non_null(strstr(r.body, "<a href=\"/@mira\">Mira Okafor</a>"));

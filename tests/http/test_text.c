@@ -563,7 +563,7 @@ static void check_reading_pages(long comment_id)
 
         fetch(&p, NULL, "a guest", EP_PATH);
         shows_in(&p, "<title>", EP_TITLE, " · ");
-        shows_in(&p, "<h1 class=\"p-name\">", EP_TITLE, "</h1>");
+        shows_in(&p, "<h1 class=\"p-name\" lang=\"en\">", EP_TITLE, "</h1>");
         shows_in(&p, "<meta property=\"og:title\" content=\"", EP_TITLE, "\">");
         shows(&p, EP_SUBTITLE);
         shows_in(&p, "<meta name=\"description\" content=\"", EP_SUBTITLE, "\">");
