@@ -423,10 +423,12 @@ static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k
 {
         (void)kind;
         struct key_ctx *c = cls;
+        /* Decoded names and values are encoded again, so "?a=x%26b%3Dy" and "?a=x&b=y" are two
+         * keys, not one page served for the other. */
         buf_putc(c->b, c->n++ ? '&' : '?');
-        buf_puts(c->b, k);
+        html_url_arg(c->b, k);
         buf_putc(c->b, '=');
-        buf_puts(c->b, v ? v : "");
+        html_url_arg(c->b, v ? v : "");
         return MHD_YES;
 }
 

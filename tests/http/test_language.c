@@ -526,6 +526,22 @@ static void test_switcher_keeps_the_query(void **state)
 
 /* ---------------------------------------------------------------- fixtures */
 
+/* The guest page cache keys on the query as it was sent: an encoded "&" in a value is not the
+ * start of another argument, so each address gets its own page (the footer's next shows it). */
+static void test_cache_keys_keep_encoded_queries_apart(void **state)
+{
+        (void)state;
+        struct http_resp r;
+        for (int round = 0; round < 2; round++) {
+                get("/?a=x%26b%3Dy", NULL, 200, &r);
+                expect(&r, "/?a=x%26b%3Dy", "name=\"next\" value=\"/?a=x%26b%3Dy\"");
+                resp_free(&r);
+                get("/?a=x&b=y", NULL, 200, &r);
+                expect(&r, "/?a=x&b=y", "name=\"next\" value=\"/?a=x&amp;b=y\"");
+                resp_free(&r);
+        }
+}
+
 static int start(void **state)
 {
         (void)state;
@@ -556,6 +572,7 @@ int main(void)
             cmocka_unit_test(test_plural_and_relative_forms),
             cmocka_unit_test(test_titles_carry_the_episode_language),
             cmocka_unit_test(test_switcher_keeps_the_query),
+            cmocka_unit_test(test_cache_keys_keep_encoded_queries_apart),
         };
         return cmocka_run_group_tests_name("language", tests, start, stop);
 }
