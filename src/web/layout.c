@@ -432,12 +432,9 @@ void form_textarea(struct render *r, const char *label, const char *name, const 
         field_close(b, name, error, hint);
 }
 
-void form_select(struct render *r, const char *label, const char *name,
-                 const struct form_option *options, int count, const char *selected,
-                 const char *error)
+/* <select id="f-NAME" name="NAME" ...> with the field's error attributes. */
+static void select_open(struct buf *b, const char *name, const char *error)
 {
-        struct buf *b = r->out;
-        field_open(b, label, name);
         html_lit(b, "<select id=\"f-");
         html_attr(b, name);
         html_lit(b, "\" name=\"");
@@ -445,6 +442,15 @@ void form_select(struct render *r, const char *label, const char *name,
         html_lit(b, "\"");
         field_error_attrs(b, name, error, NULL);
         html_lit(b, ">\n");
+}
+
+void form_select(struct render *r, const char *label, const char *name,
+                 const struct form_option *options, int count, const char *selected,
+                 const char *error)
+{
+        struct buf *b = r->out;
+        field_open(b, label, name);
+        select_open(b, name, error);
         for (int i = 0; i < count; i++) {
                 html_lit(b, "<option value=\"");
                 html_attr(b, options[i].value);
@@ -466,13 +472,7 @@ void form_language(struct render *r, const char *label, const char *name, const 
         const struct locale *l = selected ? i18n_find(selected) : NULL;
         selected = l ? i18n_tag(l) : NULL;
         field_open(b, label, name);
-        html_lit(b, "<select id=\"f-");
-        html_attr(b, name);
-        html_lit(b, "\" name=\"");
-        html_attr(b, name);
-        html_lit(b, "\"");
-        field_error_attrs(b, name, error, NULL);
-        html_lit(b, ">\n");
+        select_open(b, name, error);
         if (none_label) {
                 html_lit(b, "<option value=\"\"");
                 if (!selected)
