@@ -28,6 +28,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cmocka_summary import report  # noqa: E402
+
 ATTACK_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 41)]
 PER_ADDRESS = 64
 ROUND_SECONDS = 24          # each round: attack and probe this long
@@ -300,14 +303,7 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    if failed:
-        print(f"[  PASSED  ] {len(passed)} test(s).")
-        print(f"[  FAILED  ] {len(failed)} test(s), listed below:")
-        for name in failed:
-            print(f"[  FAILED  ] {name}")
-        return 1
-    print(f"[  PASSED  ] {len(passed)} test(s).")
-    return 0
+    return report(len(passed), failed)
 
 
 if __name__ == "__main__":

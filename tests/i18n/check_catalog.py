@@ -17,6 +17,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'po'))
 import pofile  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cmocka_summary import report  # noqa: E402
 
 
 def main():
@@ -59,13 +61,7 @@ def main():
             print(r.stderr.rstrip())
             failed.append(f'msgfmt --check {name}')
     print(f'[==========] {name} against {os.path.basename(pot)}')
-    print(f'[  PASSED  ] {passed} test(s).')
-    if failed:
-        print(f'[  FAILED  ] {len(failed)} test(s), listed below:')
-        for f in failed:
-            print(f'[  FAILED  ] {f}')
-        return 1
-    return 0
+    return report(passed, failed)
 
 
 if __name__ == '__main__':

@@ -18,6 +18,8 @@ import html
 import os
 import re
 import sys
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cmocka_summary import report  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -332,13 +334,7 @@ def main():
         else:
             passed += 1
     print(f'[==========] {len(files)} file(s) scanned for untranslated strings.')
-    print(f'[  PASSED  ] {passed} test(s).')
-    if failed:
-        print(f'[  FAILED  ] {len(failed)} test(s), listed below:')
-        for f in failed:
-            print(f'[  FAILED  ] {f}')
-        return 1
-    return 0
+    return report(passed, failed)
 
 
 if __name__ == '__main__':
