@@ -344,7 +344,7 @@ static const char *referer_path(struct request *req)
 static int admit(struct app *app, struct request *req)
 {
         req->admitted = true;
-        int rc = router_match(app_routes, app_routes_count, req->method, req->path, &req->match);
+        int rc = router_match_tables(app_route_tables, app_route_tables_count, req->method, req->path, &req->match);
         if (rc == ROUTER_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no page at this address."));
         if (rc == ROUTER_WRONG_METHOD) {
@@ -598,7 +598,7 @@ static size_t body_limit_for(void *ctx, const char *method, const char *path)
 {
         (void)ctx;
         struct route_match m;
-        if (router_match(app_routes, app_routes_count, http_method_parse(method), path, &m) !=
+        if (router_match_tables(app_route_tables, app_route_tables_count, http_method_parse(method), path, &m) !=
             ROUTER_FOUND)
                 return 0;
         return m.route->max_body;

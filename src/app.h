@@ -25,9 +25,9 @@ struct app {
         char public_url[256];     /* config.base_url points here when it was not configured */
 };
 
-/* The route table (routes.c). */
-extern const struct route app_routes[];
-extern const size_t app_routes_count;
+/* The route tables, searched in order (routes.c). */
+extern const struct route_table app_route_tables[];
+extern const size_t app_route_tables_count;
 
 /* Prepares shared state for serving: loads static files and makes the limiters. Returns 0, or
  * -1 after logging. */

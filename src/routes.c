@@ -5,6 +5,7 @@
 #include "api/conversation.h"
 #include "api/health.h"
 #include "core/limits.h"
+#include "routes/routes.h"
 
 #include "web/account.h"
 #include "web/admin.h"
@@ -21,31 +22,6 @@
 #include "web/publication.h"
 
 #include <stdint.h>
-
-#define TEXT(name, max)                                                                            \
-        {                                                                                          \
-                name, PARAM_TEXT, max, 0, 0                                                        \
-        }
-#define SECRET(name)                                                                               \
-        {                                                                                          \
-                name, PARAM_SECRET, KD_PASSWORD_MAX_BYTES, 0, 0                                    \
-        }
-#define INT(name, lo, hi)                                                                          \
-        {                                                                                          \
-                name, PARAM_INT, 0, lo, hi                                                         \
-        }
-#define BOOL(name)                                                                                 \
-        {                                                                                          \
-                name, PARAM_BOOL, 0, 0, 0                                                          \
-        }
-#define FILE_PART(name, max)                                                                       \
-        {                                                                                          \
-                name, PARAM_FILE, max, 0, 0                                                        \
-        }
-#define END                                                                                        \
-        {                                                                                          \
-                NULL, 0, 0, 0, 0                                                                   \
-        }
 
 static const struct param_spec signup_params[] = {
     TEXT("handle", 64),    TEXT("display_name", 400),
@@ -147,7 +123,7 @@ static const struct param_spec episode_params[] = {
 
 /* methods, pattern, handler, who, changes state, JSON, parameters, anonymous, largest body.
  * The first matching pattern wins, so literal segments come before ":name" ones. */
-const struct route app_routes[] = {
+static const struct route core_routes[] = {
     {HTTP_GET, "/", web_home, ROLE_NONE, false, false, home_params},
     {HTTP_GET, "/feed.atom", web_feed_atom, ROLE_NONE, false, false, NULL, true},
     {HTTP_GET, "/feed.json", web_feed_json, ROLE_NONE, false, false, NULL, true},
@@ -168,28 +144,28 @@ const struct route app_routes[] = {
     {HTTP_POST, "/settings/password", web_settings_password, ROLE_READER, true, false,
      password_params},
     {HTTP_GET, "/@:handle", web_profile, ROLE_NONE, false, false, NULL},
-    {HTTP_GET, "/n/:newsletter", web_newsletter, ROLE_NONE, false, false, NULL},
-    {HTTP_GET, "/n/:newsletter/feed.atom", web_newsletter_feed_atom, ROLE_NONE, false, false, NULL,
+    {HTTP_GET, "/n/$newsletter", web_newsletter, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/$newsletter/feed.atom", web_newsletter_feed_atom, ROLE_NONE, false, false, NULL,
      true},
-    {HTTP_GET, "/n/:newsletter/feed.json", web_newsletter_feed_json, ROLE_NONE, false, false, NULL,
+    {HTTP_GET, "/n/$newsletter/feed.json", web_newsletter_feed_json, ROLE_NONE, false, false, NULL,
      true},
-    {HTTP_POST, "/n/:newsletter/follow", web_follow, ROLE_READER, true, false, follow_params},
-    {HTTP_GET, "/n/:newsletter/season/:number", web_season, ROLE_NONE, false, false, NULL},
-    {HTTP_GET, "/n/:newsletter/:episode", web_episode, ROLE_NONE, false, false, after_params},
-    {HTTP_POST, "/n/:newsletter/:episode/comments", web_comment_post, ROLE_READER, true, false,
+    {HTTP_POST, "/n/$newsletter/follow", web_follow, ROLE_READER, true, false, follow_params},
+    {HTTP_GET, "/n/$newsletter/season/#number", web_season, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/n/$newsletter/$episode", web_episode, ROLE_NONE, false, false, after_params},
+    {HTTP_POST, "/n/$newsletter/$episode/comments", web_comment_post, ROLE_READER, true, false,
      comment_params},
-    {HTTP_GET, "/n/:newsletter/:episode/comments/:id", web_comment_thread, ROLE_NONE, false, false,
+    {HTTP_GET, "/n/$newsletter/$episode/comments/#id", web_comment_thread, ROLE_NONE, false, false,
      NULL},
-    {HTTP_GET, "/comments/:id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
-    {HTTP_POST, "/comments/:id/edit", web_comment_edit, ROLE_READER, true, false,
+    {HTTP_GET, "/comments/#id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/comments/#id/edit", web_comment_edit, ROLE_READER, true, false,
      comment_body_params},
-    {HTTP_POST, "/comments/:id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
-    {HTTP_POST, "/comments/:id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
-    {HTTP_GET, "/comments/:id/report", web_comment_report_form, ROLE_READER, false, false, NULL},
-    {HTTP_POST, "/comments/:id/report", web_comment_report, ROLE_READER, true, false,
+    {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
+    {HTTP_POST, "/comments/#id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
+    {HTTP_GET, "/comments/#id/report", web_comment_report_form, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/comments/#id/report", web_comment_report, ROLE_READER, true, false,
      report_params},
     {HTTP_GET, "/moderation", web_moderation, ROLE_READER, false, false, NULL},
-    {HTTP_POST, "/moderation/:comment_id", web_moderation_resolve, ROLE_READER, true, false,
+    {HTTP_POST, "/moderation/#comment_id", web_moderation_resolve, ROLE_READER, true, false,
      resolve_params},
     {HTTP_POST, "/react", web_react, ROLE_READER, true, false, react_params},
     {HTTP_GET, "/reactions", web_reactions_who, ROLE_NONE, false, false, who_params},
@@ -200,30 +176,35 @@ const struct route app_routes[] = {
     {HTTP_GET, "/write/newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
     {HTTP_POST, "/write/newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
      newsletter_params},
-    {HTTP_GET, "/write/n/:newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
-    {HTTP_POST, "/write/n/:newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
+    {HTTP_GET, "/write/n/$newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_POST, "/write/n/$newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
      newsletter_params},
-    {HTTP_GET, "/write/n/:newsletter/season", web_write_season_form, ROLE_AUTHOR, false, false,
+    {HTTP_GET, "/write/n/$newsletter/season", web_write_season_form, ROLE_AUTHOR, false, false,
      NULL},
-    {HTTP_POST, "/write/n/:newsletter/season", web_write_season, ROLE_AUTHOR, true, false,
+    {HTTP_POST, "/write/n/$newsletter/season", web_write_season, ROLE_AUTHOR, true, false,
      season_params},
-    {HTTP_GET, "/write/n/:newsletter/season/:number", web_write_season_form, ROLE_AUTHOR, false,
+    {HTTP_GET, "/write/n/$newsletter/season/#number", web_write_season_form, ROLE_AUTHOR, false,
      false, NULL},
-    {HTTP_POST, "/write/n/:newsletter/season/:number", web_write_season, ROLE_AUTHOR, true, false,
+    {HTTP_POST, "/write/n/$newsletter/season/#number", web_write_season, ROLE_AUTHOR, true, false,
      season_params},
-    {HTTP_GET, "/write/n/:newsletter/episode", web_write_episode_form, ROLE_AUTHOR, false, false,
+    {HTTP_GET, "/write/n/$newsletter/episode", web_write_episode_form, ROLE_AUTHOR, false, false,
      NULL},
-    {HTTP_POST, "/write/n/:newsletter/episode", web_write_episode, ROLE_AUTHOR, true, false,
+    {HTTP_POST, "/write/n/$newsletter/episode", web_write_episode, ROLE_AUTHOR, true, false,
      episode_params, false, KD_MAX_UPLOAD_BODY_BYTES},
-    {HTTP_GET, "/write/episode/:id", web_write_episode_form, ROLE_AUTHOR, false, false, NULL},
-    {HTTP_POST, "/write/episode/:id", web_write_episode, ROLE_AUTHOR, true, false, episode_params,
+    {HTTP_GET, "/write/episode/#id", web_write_episode_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_POST, "/write/episode/#id", web_write_episode, ROLE_AUTHOR, true, false, episode_params,
      false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
     {HTTP_GET, "/api/v1/me", api_me, ROLE_NONE, false, true, NULL},
-    {HTTP_GET, "/api/v1/episodes/:id/comments", api_comments, ROLE_NONE, false, true, after_params},
-    {HTTP_POST, "/api/v1/episodes/:id/comments", api_comment_post, ROLE_READER, true, true,
+    {HTTP_GET, "/api/v1/episodes/#id/comments", api_comments, ROLE_NONE, false, true, after_params},
+    {HTTP_POST, "/api/v1/episodes/#id/comments", api_comment_post, ROLE_READER, true, true,
      comment_params},
     {HTTP_POST, "/api/v1/reactions", api_reaction_add, ROLE_READER, true, true, react_params},
     {HTTP_DELETE, "/api/v1/reactions", api_reaction_remove, ROLE_READER, true, true, react_params},
 };
-const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);
+
+/* The core's routes first; each feature's table follows (src/routes/). */
+const struct route_table app_route_tables[] = {
+    ROUTE_TABLE(core_routes),
+};
+const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

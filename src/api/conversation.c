@@ -95,10 +95,7 @@ static json_t *comment_json(struct request *req, const struct episode *e, const 
 /* The episode in the path, if the viewer may see it and its conversation. */
 static int path_episode(struct request *req, struct episode *e)
 {
-        char *end;
-        long long id = strtoll(req_path_param(req, "id"), &end, 10);
-        if (*end || id <= 0)
-                return req_fail(req, 404, N_("There is no such episode."));
+        int64_t id = req_path_id(req, "id");
         int rc = episode_get(req->db, req->arena, id, e);
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));

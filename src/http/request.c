@@ -65,6 +65,17 @@ const char *req_path_param(struct request *req, const char *name)
         return NULL;
 }
 
+int64_t req_path_id(const struct request *req, const char *name)
+{
+        const struct route_match *m = &req->match;
+        size_t nlen = strlen(name);
+        for (size_t i = 0; i < m->nparams; i++) {
+                if (m->name_lens[i] == nlen && memcmp(m->names[i], name, nlen) == 0)
+                        return m->ids[i];
+        }
+        return 0;
+}
+
 bool req_signed_in(const struct request *req)
 {
         return req->viewer.id != 0;

@@ -93,6 +93,9 @@ bool req_param_bool(const struct request *req, const char *name);
 const struct form_field *req_param_file(const struct request *req, const char *name);
 /* The value of path parameter :name (copied, NUL-terminated), or NULL. */
 const char *req_path_param(struct request *req, const char *name);
+/* The value of path id #name (router.h: always >= 1 when the route declares it), 0 when the
+ * route has no such id. */
+int64_t req_path_id(const struct request *req, const char *name);
 bool req_signed_in(const struct request *req);
 /* The CSRF token for forms and scripts on this response (marks it used, so a guest's new
  * token is sent in a cookie). */

@@ -1,5 +1,6 @@
 /* Path-pattern matching over the route table. */
 #include "http/router.h"
+#include "core/slug.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,32 @@ void http_methods_format(unsigned methods, char *out, size_t size)
         }
 }
 
+/* Parses a path segment as a route id: 1 to INT64_MAX in decimal, without sign, spaces or
+ * leading zeros, so each id has one address. Returns 0 for anything else. */
+static int64_t segment_id(const char *s, size_t len)
+{
+        if (len == 0 || len > 19 || s[0] == '0')
+                return 0;
+        int64_t v = 0;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9' || v > (INT64_MAX - (s[i] - '0')) / 10)
+                        return 0;
+                v = v * 10 + (s[i] - '0');
+        }
+        return v;
+}
+
+/* Whether a path segment is a slug (core/slug.h's rules). */
+static bool segment_slug(const char *s, size_t len)
+{
+        char tmp[KD_SLUG_MAX_BYTES + 1];
+        if (len == 0 || len > KD_SLUG_MAX_BYTES)
+                return false;
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+        return slug_valid(tmp);
+}
+
 /* Matches one pattern against path, filling m's parameters. */
 static bool pattern_match(const char *pat, const char *path, struct route_match *m)
 {
@@ -57,15 +84,27 @@ static bool pattern_match(const char *pat, const char *path, struct route_match 
                         return true;
                 }
                 const char *colon = memchr(pat, ':', plen);
+                if (!colon)
+                        colon = memchr(pat, '#', plen);
+                if (!colon)
+                        colon = memchr(pat, '$', plen);
                 if (colon) {
                         size_t prefix = (size_t)(colon - pat);
                         if (slen <= prefix || memcmp(pat, path, prefix) != 0 ||
                             m->nparams >= KD_MAX_ROUTE_PARAMS)
                                 return false;
+                        const char *value = path + prefix;
+                        size_t vlen = slen - prefix;
+                        int64_t id = 0;
+                        if (*colon == '#' && (id = segment_id(value, vlen)) == 0)
+                                return false;
+                        if (*colon == '$' && !segment_slug(value, vlen))
+                                return false;
                         m->names[m->nparams] = colon + 1;
                         m->name_lens[m->nparams] = plen - prefix - 1;
-                        m->values[m->nparams] = path + prefix;
-                        m->lens[m->nparams] = slen - prefix;
+                        m->values[m->nparams] = value;
+                        m->lens[m->nparams] = vlen;
+                        m->ids[m->nparams] = id;
                         m->nparams++;
                 } else if (plen != slen || memcmp(pat, path, plen) != 0) {
                         return false;
@@ -105,4 +144,23 @@ int router_match(const struct route *table, size_t n, enum http_method method, c
                 return ROUTER_WRONG_METHOD;
         }
         return ROUTER_NOT_FOUND;
+}
+
+int router_match_tables(const struct route_table *tables, size_t ntables, enum http_method method,
+                        const char *path, struct route_match *m)
+{
+        unsigned allowed = 0;
+        for (size_t i = 0; i < ntables; i++) {
+                int rc = router_match(tables[i].routes, tables[i].count, method, path, m);
+                if (rc == ROUTER_FOUND)
+                        return rc;
+                if (rc == ROUTER_WRONG_METHOD)
+                        allowed |= m->allowed;
+        }
+        if (!allowed)
+                return ROUTER_NOT_FOUND;
+        m->route = NULL;
+        m->nparams = 0;
+        m->allowed = allowed;
+        return ROUTER_WRONG_METHOD;
 }

@@ -2,8 +2,13 @@
  *
  * A route names its methods, a path pattern, the handler, the role needed to call it, whether it
  * changes state (then CSRF is checked) and the parameters it accepts. Patterns are literal
- * segments, ":name" segments (optionally after a literal prefix, as in "/@:handle") and a final
- * "*name" that takes the rest of the path. */
+ * segments, parameter segments (optionally after a literal prefix, as in "/@:handle") and a
+ * final "*name" that takes the rest of the path. A parameter segment is typed by its sigil:
+ *   ":name"  any text of one segment (a handle);
+ *   "#name"  an id: 1 to INT64_MAX in decimal without leading zeros (read with req_path_id);
+ *   "$name"  a slug as core/slug.h defines it.
+ * A segment of the wrong type does not match, so a bad id or slug is a 404 before any handler
+ * runs, and handlers never parse path text themselves. */
 #ifndef KD_ROUTER_H
 #define KD_ROUTER_H
 
@@ -67,6 +72,7 @@ struct route_match {
         size_t name_lens[KD_MAX_ROUTE_PARAMS];
         const char *values[KD_MAX_ROUTE_PARAMS]; /* pointers into the path copy */
         size_t lens[KD_MAX_ROUTE_PARAMS];
+        int64_t ids[KD_MAX_ROUTE_PARAMS]; /* "#name" segments' values; 0 for other types */
         unsigned allowed; /* methods allowed on the matched path (for 405's Allow) */
 };
 
@@ -77,6 +83,15 @@ enum router_result { ROUTER_FOUND = 0, ROUTER_NOT_FOUND = -1, ROUTER_WRONG_METHO
  * (m->allowed says which); ROUTER_NOT_FOUND otherwise. */
 int router_match(const struct route *table, size_t n, enum http_method method, const char *path,
                  struct route_match *m);
+/* A route table of its own: the core's (routes.c) and one per feature (src/routes/). */
+struct route_table {
+        const struct route *routes;
+        size_t count;
+};
+/* router_match over several tables in order: the first table with a match wins; the methods
+ * other tables allow on the path join m->allowed for a 405. */
+int router_match_tables(const struct route_table *tables, size_t ntables, enum http_method method,
+                        const char *path, struct route_match *m);
 /* Parses a method name; returns 0 for one the server does not know. */
 enum http_method http_method_parse(const char *name);
 /* Writes "GET, HEAD, POST" for a method set into out. */

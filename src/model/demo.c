@@ -131,13 +131,13 @@ static const struct demo_reaction {
     {-1, "what-a-balcony-taught-me-about-feedback-loops", "ana", "curious"},
 };
 
-static int64_t demo_member_id(struct db *db, struct arena *a, const char *handle)
+int64_t demo_member_id(struct db *db, struct arena *a, const char *handle)
 {
         struct member m;
         return member_find_handle(db, a, handle, &m) == MEMBER_OK ? m.id : 0;
 }
 
-static int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug)
+int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug)
 {
         struct db_stmt *s = db_prepare(db, "SELECT id FROM episode WHERE slug = ?1");
         if (!s)
@@ -236,6 +236,21 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                 snprintf(report->error, sizeof(report->error), "the demo conversation failed");
                 db_rollback(db);
                 return DB_ERROR;
+        }
+        /* Each participation feature seeds its part of the living community (demo_*.c). */
+        static const struct {
+                const char *what;
+                int (*seed)(struct db *);
+        } parts[] = {
+            {NULL, NULL},
+        };
+        for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+                if (parts[i].seed && parts[i].seed(db) != 0) {
+                        snprintf(report->error, sizeof(report->error), "the demo %s failed",
+                                 parts[i].what);
+                        db_rollback(db);
+                        return DB_ERROR;
+                }
         }
         if (db_commit(db) != DB_OK) {
                 db_rollback(db);

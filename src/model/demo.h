@@ -16,4 +16,12 @@ struct import_report;
  * the content failed. Runs in one transaction: all or nothing. */
 int demo_seed(struct db *db, const char *data_dir, struct import_report *report);
 
+/* For the participation features' demo parts (src/model/demo_<feature>.c, each listed in
+ * demo_seed's parts and run inside its transaction, after the demo conversation): a demo
+ * member's id by handle and an episode's id by slug; 0 when there is none. */
+#include <stdint.h>
+struct arena;
+int64_t demo_member_id(struct db *db, struct arena *a, const char *handle);
+int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
+
 #endif

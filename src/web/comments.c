@@ -547,12 +547,7 @@ static int path_episode(struct request *req, struct episode *e)
 /* Loads a comment from the path and its episode, as the viewer may see them. */
 static int path_comment(struct request *req, struct comment *c, struct episode *e)
 {
-        char *end;
-        const char *id = req_path_param(req, "id");
-        long long v = strtoll(id, &end, 10);
-        if (*end || v <= 0)
-                return req_fail(req, 404, N_("There is no such comment."));
-        int rc = comment_get(req->db, req->arena, v, c);
+        int rc = comment_get(req->db, req->arena, req_path_id(req, "id"), c);
         if (rc == PUB_OK)
                 rc = episode_get(req->db, req->arena, c->episode_id, e);
         if (rc == PUB_DB_ERROR)
@@ -647,11 +642,8 @@ int web_comment_thread(struct request *req)
                 return req->resp.status;
         if (!req_signed_in(req) && !req->config->guests_read_comments)
                 return resp_redirect(req, "/login");
-        char *end;
-        long long from = strtoll(req_path_param(req, "id"), &end, 10);
+        int64_t from = req_path_id(req, "id");
         struct comment_thread t;
-        if (*end || from <= 0)
-                return req_fail(req, 404, N_("There is no such comment."));
         struct comment from_comment;
         if (comment_get(req->db, req->arena, from, &from_comment) != PUB_OK ||
             from_comment.episode_id != e.id)

@@ -343,13 +343,11 @@ static int season_page(struct request *req, int status, const struct newsletter 
 static int path_season(struct request *req, const struct newsletter *n, struct season *s,
                        bool *exists)
 {
-        const char *num = req_path_param(req, "number");
-        *exists = num != NULL;
-        if (!num)
+        int64_t number = req_path_id(req, "number");
+        *exists = number != 0;
+        if (!number)
                 return 0;
-        char *end;
-        long number = strtol(num, &end, 10);
-        if (*end || number < 1 || number > KD_MAX_SEASONS ||
+        if (number > KD_MAX_SEASONS ||
             season_find(req->db, req->arena, n->id, (int)number, time_now(), s) != PUB_OK)
                 return req_fail(req, 404, N_("There is no such season."));
         return 0;
@@ -682,13 +680,11 @@ static int episode_page(struct request *req, int status, const struct newsletter
 /* The episode in the path (edit), checked writable; exists=false for a new one. */
 static int path_episode(struct request *req, struct newsletter *n, struct episode *e, bool *exists)
 {
-        const char *id = req_path_param(req, "id");
-        *exists = id != NULL;
+        int64_t id = req_path_id(req, "id");
+        *exists = id != 0;
         if (!id)
                 return writable_newsletter(req, n);
-        char *end;
-        long long v = strtoll(id, &end, 10);
-        if (*end || v <= 0 || episode_get(req->db, req->arena, v, e) != PUB_OK)
+        if (episode_get(req->db, req->arena, id, e) != PUB_OK)
                 return req_fail(req, 404, N_("There is no episode at this address."));
         /* Someone who may not write here must not learn that a draft exists. */
         if (!newsletter_can_write(req->db, e->newsletter_id, req->viewer.id, req->viewer.role))

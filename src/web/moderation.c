@@ -34,20 +34,11 @@ static const char *const reason_labels[REPORT_REASONS] = {
 
 /* ------------------------------------------------------------------ reporting */
 
-/* Reads the :id path segment; 0 when it is not a positive number. */
-static int64_t path_id(struct request *req, const char *name)
-{
-        const char *s = req_path_param(req, name);
-        char *end;
-        long long v = s ? strtoll(s, &end, 10) : 0;
-        return s && *s && !*end && v > 0 ? (int64_t)v : 0;
-}
-
 /* Loads the comment named in the path and its episode, when the viewer sees both: the episode is
  * viewable and the comment is visible (a deleted or hidden one cannot be reported). */
 static int visible_comment(struct request *req, struct comment *c, struct episode *e)
 {
-        int64_t id = path_id(req, "id");
+        int64_t id = req_path_id(req, "id");
         int rc = id ? comment_get(req->db, req->arena, id, c) : PUB_NOT_FOUND;
         if (rc == PUB_OK)
                 rc = episode_get(req->db, req->arena, c->episode_id, e);
@@ -456,7 +447,7 @@ int web_moderation_resolve(struct request *req)
         if (k < 0)
                 return req_fail(req, 400, N_("Choose Hide, Keep, or Hide and suspend author."));
         struct comment c;
-        int64_t id = path_id(req, "comment_id");
+        int64_t id = req_path_id(req, "comment_id");
         int rc = id ? comment_get(req->db, req->arena, id, &c) : PUB_NOT_FOUND;
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no such comment."));

@@ -237,10 +237,8 @@ int web_season(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        char *end;
-        const char *num = req_path_param(req, "number");
-        long number = strtol(num, &end, 10);
-        if (*end || number < 1 || number > KD_MAX_SEASONS)
+        int64_t number = req_path_id(req, "number");
+        if (number > KD_MAX_SEASONS)
                 return req_fail(req, 404, N_("There is no such season."));
         int64_t now = time_now();
         struct season s;

@@ -321,6 +321,68 @@ static void test_methods_format(void **state)
         assert_memory_equal(small, "GET, HEAD, POST", strlen(small));
 }
 
+/* Typed segments: "#id" takes 1..INT64_MAX written one way only, "$slug" a valid slug; anything
+ * else does not match, so a handler never sees a bad id or slug. */
+static void test_typed_segments(void **state)
+{
+        (void)state;
+        static const struct route typed[] = {
+            {.methods = HTTP_GET, .pattern = "/n/$slug/c/#id", .handler = handle_story},
+            {.methods = HTTP_POST, .pattern = "/x/#id", .handler = handle_login},
+        };
+        struct route_match m;
+        assert_int_equal(router_match(typed, 2, HTTP_GET, "/n/a-b1/c/42", &m), ROUTER_FOUND);
+        assert_int_equal(m.ids[1], 42);
+        assert_int_equal(m.ids[0], 0);
+        expect_param(&m, 0, "slug", "a-b1");
+        assert_int_equal(router_match(typed, 2, HTTP_GET, "/n/a/c/9223372036854775807", &m),
+                         ROUTER_FOUND);
+        assert_true(m.ids[1] == INT64_MAX);
+        static const char *const bad[] = {"/n/a/c/0",
+                                          "/n/a/c/007",
+                                          "/n/a/c/-1",
+                                          "/n/a/c/+1",
+                                          "/n/a/c/1x",
+                                          "/n/a/c/ 1",
+                                          "/n/a/c/",
+                                          "/n/a/c/1.5",
+                                          "/n/a/c/9223372036854775808",
+                                          "/n/A/c/1",
+                                          "/n/-a/c/1",
+                                          "/n/a--b/c/1",
+                                          "/n/a-/c/1",
+                                          "/n/%C3%A9/c/1",
+                                          "/n/é/c/1",
+                                          "/n/a/c/99999999999999999999"};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                assert_int_equal(router_match(typed, 2, HTTP_GET, bad[i], &m), ROUTER_NOT_FOUND);
+        /* a wrong id is "not found", not "wrong method" */
+        assert_int_equal(router_match(typed, 2, HTTP_GET, "/x/5", &m), ROUTER_WRONG_METHOD);
+        assert_int_equal(router_match(typed, 2, HTTP_GET, "/x/05", &m), ROUTER_NOT_FOUND);
+}
+
+/* Several tables: the first with a match wins; a 405 lists the methods of all of them. */
+static void test_several_tables(void **state)
+{
+        (void)state;
+        static const struct route a[] = {
+            {.methods = HTTP_GET, .pattern = "/p/#id", .handler = handle_home}};
+        static const struct route b[] = {
+            {.methods = HTTP_GET, .pattern = "/p/#id", .handler = handle_login_form},
+            {.methods = HTTP_POST, .pattern = "/p/#id", .handler = handle_login},
+            {.methods = HTTP_DELETE, .pattern = "/q", .handler = handle_login}};
+        const struct route_table tables[] = {{a, 1}, {b, 3}};
+        struct route_match m;
+        assert_int_equal(router_match_tables(tables, 2, HTTP_GET, "/p/3", &m), ROUTER_FOUND);
+        assert_ptr_equal(m.route, &a[0]);
+        assert_int_equal(router_match_tables(tables, 2, HTTP_POST, "/p/3", &m), ROUTER_FOUND);
+        assert_ptr_equal(m.route, &b[1]);
+        assert_int_equal(router_match_tables(tables, 2, HTTP_PUT, "/p/3", &m), ROUTER_WRONG_METHOD);
+        assert_int_equal(m.allowed, HTTP_GET | HTTP_POST);
+        assert_int_equal(router_match_tables(tables, 2, HTTP_GET, "/q", &m), ROUTER_WRONG_METHOD);
+        assert_int_equal(router_match_tables(tables, 2, HTTP_GET, "/r", &m), ROUTER_NOT_FOUND);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -330,7 +392,8 @@ int main(void)
             cmocka_unit_test(test_wrong_method),     cmocka_unit_test(test_other_methods_match),
             cmocka_unit_test(test_first_route_wins), cmocka_unit_test(test_too_many_params),
             cmocka_unit_test(test_empty_table),      cmocka_unit_test(test_method_parse),
-            cmocka_unit_test(test_methods_format),
+            cmocka_unit_test(test_methods_format),   cmocka_unit_test(test_typed_segments),
+            cmocka_unit_test(test_several_tables),
         };
         return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }

@@ -1,0 +1,292 @@
+/* The shared HTTP test helpers (see session.h). */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct kd_server srv;
+
+void get(const struct member *m, const char *path, struct http_resp *r)
+{
+        char cookie[1024] = "";
+        if (m)
+                jar_header(&m->jar, cookie, sizeof(cookie));
+        assert_int_equal(http_do(srv.port, "GET", path, cookie, NULL, NULL, 0, r), 0);
+}
+
+int status_of(const struct member *m, const char *path)
+{
+        struct http_resp r;
+        get(m, path, &r);
+        int status = r.status;
+        resp_free(&r);
+        return status;
+}
+
+void login_as(struct member *m, const char *handle, const char *password)
+{
+        memset(m, 0, sizeof(*m));
+        snprintf(m->handle, sizeof(m->handle), "%s", handle);
+        assert_int_equal(kd_login(srv.port, &m->jar, handle, password ? password : DEMO_PW), 303);
+        assert_non_null(jar_get(&m->jar, "kd_session"));
+        /* every page carries the session's token in the logout form */
+        struct http_resp r;
+        get(m, "/", &r);
+        assert_int_equal(r.status, 200);
+        assert_true(find_csrf(r.body, m->csrf, sizeof(m->csrf)));
+        resp_free(&r);
+}
+
+size_t count(const char *hay, const char *needle)
+{
+        size_t n = 0, l = strlen(needle);
+        for (const char *p = hay ? strstr(hay, needle) : NULL; p; p = strstr(p + l, needle))
+                n++;
+        return n;
+}
+
+/* Copies what follows `before` in hay up to (not including) the first of `stop` into out. */
+bool extract(const char *hay, const char *before, const char *stop, char *out, size_t size)
+{
+        const char *p = hay ? strstr(hay, before) : NULL;
+        if (!p)
+                return false;
+        p += strlen(before);
+        size_t l = strcspn(p, stop);
+        if (l >= size)
+                return false;
+        memcpy(out, p, l);
+        out[l] = '\0';
+        return true;
+}
+
+/* Fails the test with what went wrong, the status and the start of the page (freeing r first,
+ * so a failing test leaks nothing under the sanitizers). */
+void fail_resp(struct http_resp *r, const char *what)
+{
+        char snippet[900];
+        const char *m = r->body ? strstr(r->body, "<main") : NULL;
+        snprintf(snippet, sizeof(snippet), "%.800s", m ? m : (r->body ? r->body : ""));
+        int status = r->status;
+        resp_free(r);
+        fail_msg("%s (status %d):\n%s", what, status, snippet);
+}
+
+void expect_status(struct http_resp *r, int status, const char *what)
+{
+        if (r->status != status) {
+                char msg[300];
+                snprintf(msg, sizeof(msg), "%s: expected %d", what, status);
+                fail_resp(r, msg);
+        }
+}
+
+void expect_in(struct http_resp *r, const char *needle, const char *what)
+{
+        if (!r->body || !strstr(r->body, needle)) {
+                char msg[600];
+                snprintf(msg, sizeof(msg), "%s: no \"%.400s\" in the page", what, needle);
+                fail_resp(r, msg);
+        }
+}
+
+void expect_not_in(struct http_resp *r, const char *needle, const char *what)
+{
+        if (r->body && strstr(r->body, needle)) {
+                char msg[600];
+                snprintf(msg, sizeof(msg), "%s: \"%.400s\" should not be in the page", what,
+                         needle);
+                fail_resp(r, msg);
+        }
+}
+
+/* Posts urlencoded name/value pairs (a NULL-terminated list), with the member's token first
+ * when with_csrf. */
+void post_pairs(const struct member *m, const char *path, const char *const *kv, bool with_csrf,
+                struct http_resp *r)
+{
+        size_t cap = 256 * 1024;
+        char *body = calloc(1, cap);
+        char cookie[1024] = "";
+        if (m) {
+                jar_header(&m->jar, cookie, sizeof(cookie));
+                if (with_csrf)
+                        form_append(body, cap, "_csrf", m->csrf);
+        }
+        for (; kv && kv[0]; kv += 2)
+                form_append(body, cap, kv[0], kv[1] ? kv[1] : "");
+        int rc = http_do(srv.port, "POST", path, cookie, "application/x-www-form-urlencoded", body,
+                         strlen(body), r);
+        free(body);
+        assert_int_equal(rc, 0);
+}
+
+void header(const struct http_resp *r, const char *name, char *out, size_t size)
+{
+        if (!resp_header_get(r, name, out, size))
+                fail_msg("no %s header in:\n%s", name, r->head);
+}
+
+/* The id of an episode, from its reactions form, as m (NULL: a guest) sees the page. */
+long episode_id_as(const struct member *m, const char *ep_path)
+{
+        struct http_resp r;
+        get(m, ep_path, &r);
+        assert_int_equal(r.status, 200);
+        char id[32];
+        if (!extract(r.body, "data-target=\"episode\" data-id=\"", "\"", id, sizeof(id)))
+                fail_resp(&r, "no episode reactions form");
+        resp_free(&r);
+        return atol(id);
+}
+
+void api(const struct member *m, const char *method, const char *path, const char *json,
+         bool with_csrf, struct http_resp *r)
+{
+        char headers[2048] = "";
+        size_t used = 0;
+        if (m) {
+                jar_header(&m->jar, headers, sizeof(headers));
+                used = strlen(headers);
+                if (with_csrf)
+                        used += (size_t)snprintf(headers + used, sizeof(headers) - used,
+                                                 "X-CSRF-Token: %s\r\n", m->csrf);
+        }
+        snprintf(headers + used, sizeof(headers) - used, "Accept: application/json\r\n");
+        assert_int_equal(http_do(srv.port, method, path, headers, json ? "application/json" : NULL,
+                                 json, json ? strlen(json) : 0, r),
+                         0);
+}
+
+json_t *json_of(struct http_resp *r)
+{
+        json_error_t err;
+        json_t *j = json_loads(r->body ? r->body : "", 0, &err);
+        if (!j)
+                fail_resp(r, "the body is not JSON");
+        return j;
+}
+
+const char *jstr(json_t *o, const char *key)
+{
+        const char *s = json_string_value(json_object_get(o, key));
+        return s ? s : "";
+}
+
+/* Checks an API error body: {"error": {"status": status, "message": "...needle..."}}. */
+void expect_api_error(struct http_resp *r, int status, const char *needle, const char *what)
+{
+        expect_status(r, status, what);
+        char ctype[128];
+        header(r, "Content-Type", ctype, sizeof(ctype));
+        assert_non_null(strstr(ctype, "application/json"));
+        json_t *j = json_of(r);
+        json_t *e = json_object_get(j, "error");
+        bool ok = json_is_object(e) &&
+                  json_integer_value(json_object_get(e, "status")) == (json_int_t)status &&
+                  json_is_string(json_object_get(e, "message")) &&
+                  (!needle || strstr(jstr(e, "message"), needle));
+        json_decref(j);
+        if (!ok) {
+                char msg[300];
+                snprintf(msg, sizeof(msg), "%s: not an error object with status %d and \"%s\"",
+                         what, status, needle ? needle : "");
+                fail_resp(r, msg);
+        }
+}
+
+/* The part of a page from an element's opening (`start`) to the next `end`, copied (caller
+ * frees); NULL when absent. */
+char *slice(const char *page, const char *start, const char *end)
+{
+        const char *p = page ? strstr(page, start) : NULL;
+        if (!p)
+                return NULL;
+        const char *q = strstr(p, end);
+        size_t l = q ? (size_t)(q - p) + strlen(end) : strlen(p);
+        return strndup(p, l);
+}
+
+/* Publishes (or, with publish_at, schedules; action "draft" saves a draft) an episode in season
+ * 2 of Learning in Public as an author, through the editor. Returns the response status;
+ * Location goes into loc. */
+int write_episode(const struct member *m, const char *path, const char *title, const char *body,
+                  const char *publish_at, const char *action, char *loc, size_t loc_size)
+{
+        struct multipart mp;
+        mp_init(&mp);
+        mp_field(&mp, "_csrf", m->csrf);
+        mp_field(&mp, "season", "2");
+        mp_field(&mp, "title", title);
+        mp_field(&mp, "subtitle", "A test episode");
+        mp_field(&mp, "slug", "");
+        mp_field(&mp, "body", body);
+        mp_field(&mp, "cover_alt", "");
+        mp_field(&mp, "cover_credit", "");
+        mp_field(&mp, "ai", "none");
+        mp_field(&mp, "teaser", "");
+        mp_field(&mp, "publish_at", publish_at ? publish_at : "");
+        mp_field(&mp, "action", action ? action : "publish");
+        char ctype[128], cookie[1024];
+        mp_finish(&mp, ctype, sizeof(ctype));
+        jar_header(&m->jar, cookie, sizeof(cookie));
+        struct http_resp r;
+        int rc = http_do(srv.port, "POST", path, cookie, ctype, mp.data, mp.len, &r);
+        mp_free(&mp);
+        assert_int_equal(rc, 0);
+        int status = r.status;
+        if (loc) {
+                loc[0] = '\0';
+                resp_header_get(&r, "Location", loc, loc_size);
+        }
+        if (status != 303)
+                fail_resp(&r, "an episode was not saved");
+        resp_free(&r);
+        return status;
+}
+
+long edit_id_of(const struct member *writer, const char *episode_path)
+{
+        struct http_resp r;
+        get(writer, episode_path, &r);
+        assert_int_equal(r.status, 200);
+        char id[32];
+        if (!extract(r.body, "href=\"/write/episode/", "\"", id, sizeof(id)))
+                fail_resp(&r, "no edit link for a writer");
+        resp_free(&r);
+        return atol(id);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+int kd_fixture_stop(void **state)
+{
+        (void)state;
+        int rc = kd_stop(&srv);
+        /* Under the sanitizers a report makes the server exit non-zero or print one. */
+        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
+            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
+                fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
+                        rc, srv.log_path);
+                return -1;
+        }
+        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
+            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
+                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        return 0;
+}
