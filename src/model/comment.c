@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/episode.h"
+#include "model/item.h"
 #include "model/newsletter.h"
 #include "model/notification.h"
 
@@ -1042,4 +1043,42 @@ void comment_thread_index(struct arena *a, const struct comment *cs, int n, bool
         }
         *parent_out = parent;
         *live_out = live;
+}
+
+/* ------------------------------------------------------------------ as an item (item.h) */
+
+int comment_item_load(struct db *db, struct arena *a, int64_t id, struct item *out)
+{
+        struct comment c;
+        struct episode e;
+        int rc = comment_get(db, a, id, &c);
+        if (rc == PUB_OK)
+                rc = episode_get(db, a, c.episode_id, &e);
+        if (rc != PUB_OK)
+                return rc;
+        out->state = c.state == COMMENT_DELETED  ? ITEM_DELETED
+                     : c.state == COMMENT_HIDDEN ? ITEM_HIDDEN
+                                                 : ITEM_VISIBLE;
+        out->author_id = c.author_id;
+        out->newsletter_id = e.newsletter_id;
+        out->episode_id = e.id;
+        /* slugs are URL-safe as they are (core/slug.h) */
+        out->url = arena_printf(a, "/n/%s/%s#c-%lld", e.newsletter_slug, e.slug, (long long)c.id);
+        out->where = e.title;
+        out->body_html = c.body_html;
+        out->created_at = c.created_at;
+        return PUB_OK;
+}
+
+bool comment_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role,
+                           int64_t now)
+{
+        struct arena *a = arena_new();
+        struct comment c;
+        struct episode e;
+        bool ok = comment_get(db, a, id, &c) == PUB_OK &&
+                  episode_get(db, a, c.episode_id, &e) == PUB_OK &&
+                  episode_viewable(db, &e, viewer_id, role, now);
+        arena_free(a);
+        return ok;
 }

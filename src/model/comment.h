@@ -81,6 +81,13 @@ bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, 
  * PUB_NOT_FOUND (or deleted) or PUB_DB_ERROR. The caller checks comment_can_moderate. */
 int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden);
 
+/* The comment kind of item.h: loads comment id as an item (its episode's newsletter moderates
+ * it), and whether a viewer may see it (its episode is viewable). */
+struct item;
+int comment_item_load(struct db *db, struct arena *a, int64_t id, struct item *out);
+bool comment_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role,
+                           int64_t now);
+
 /* Loads one comment. Returns PUB_OK, PUB_NOT_FOUND or PUB_DB_ERROR. */
 int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out);
 
