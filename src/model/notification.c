@@ -3,16 +3,18 @@
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/item.h"
 #include "model/newsletter.h"
 
 #include <string.h>
 
-static int insert(struct db *db, int64_t member, const char *kind, int64_t actor, int64_t episode,
-                  int64_t comment)
+/* One notification; target NULL for the kinds about comments and episodes. */
+static int insert_about(struct db *db, int64_t member, const char *kind, int64_t actor,
+                        int64_t episode, int64_t comment, const char *target, int64_t target_id)
 {
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO notification (member_id, kind, actor_id, episode_id, comment_id, "
-                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                "created_at, target, target_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member);
@@ -21,15 +23,29 @@ static int insert(struct db *db, int64_t member, const char *kind, int64_t actor
                 db_bind_int(s, 3, actor);
         else
                 db_bind_null(s, 3);
-        db_bind_int(s, 4, episode);
+        if (episode)
+                db_bind_int(s, 4, episode);
+        else
+                db_bind_null(s, 4);
         if (comment)
                 db_bind_int(s, 5, comment);
         else
                 db_bind_null(s, 5);
         db_bind_int(s, 6, time_now());
+        db_bind_text(s, 7, target);
+        if (target)
+                db_bind_int(s, 8, target_id);
+        else
+                db_bind_null(s, 8);
         int rc = db_step(s);
         db_finish(s);
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+static int insert(struct db *db, int64_t member, const char *kind, int64_t actor, int64_t episode,
+                  int64_t comment)
+{
+        return insert_about(db, member, kind, actor, episode, comment, NULL, 0);
 }
 
 /* True when the member may see the episode (live, or in a newsletter they write in). */
@@ -51,10 +67,16 @@ static bool member_sees_episode(struct db *db, int64_t member, enum role role, i
         return live || (nl && newsletter_can_write(db, nl, member, role));
 }
 
-/* Handles mentioned in a comment's Markdown: "@" after a non-word character, then a handle. */
-static int notify_mentions(struct db *db, const char *body, int64_t author, int64_t episode,
-                           int64_t comment, int64_t already)
+/* Handles mentioned in Markdown: "@" after a non-word character, then a handle. Each member
+ * mentioned who may see the item is told once with kind: about (target, target_id) when target
+ * is set (its kind's viewable decides), else about the comment (the episode decides). */
+static int mentions(struct db *db, const char *body, const char *kind, int64_t author,
+                    int64_t episode, int64_t comment, const char *target, int64_t target_id,
+                    int64_t already)
 {
+        const struct item_kind *k = target ? item_kind_find(target) : NULL;
+        if (target && !k)
+                return PUB_DB_ERROR;
         int64_t told[16];
         int ntold = 0;
         for (const char *p = strchr(body, '@'); p && ntold < 16; p = strchr(p + 1, '@')) {
@@ -90,7 +112,8 @@ static int notify_mentions(struct db *db, const char *body, int64_t author, int6
                 }
                 db_finish(s);
                 /* a mention on a draft must not tell a reader its title */
-                if (id && !member_sees_episode(db, id, role, episode))
+                if (id && (k ? !k->viewable(db, target_id, id, role, time_now())
+                             : !member_sees_episode(db, id, role, episode)))
                         continue;
                 bool dup = id == 0 || id == author || id == already;
                 for (int i = 0; i < ntold && !dup; i++)
@@ -98,10 +121,25 @@ static int notify_mentions(struct db *db, const char *body, int64_t author, int6
                 if (dup)
                         continue;
                 told[ntold++] = id;
-                if (insert(db, id, "mention", author, episode, comment) != PUB_OK)
+                if (insert_about(db, id, kind, author, episode, comment, target, target_id) !=
+                    PUB_OK)
                         return PUB_DB_ERROR;
         }
         return PUB_OK;
+}
+
+int notify_item(struct db *db, int64_t member_id, const char *kind, int64_t actor_id,
+                const char *target, int64_t target_id, int64_t episode_id)
+{
+        if (!member_id || member_id == actor_id)
+                return PUB_OK;
+        return insert_about(db, member_id, kind, actor_id, episode_id, 0, target, target_id);
+}
+
+int notify_item_mentions(struct db *db, const char *body, const char *kind, int64_t actor_id,
+                         const char *target, int64_t target_id, int64_t episode_id, int64_t already)
+{
+        return mentions(db, body, kind, actor_id, episode_id, 0, target, target_id, already);
 }
 
 int notify_comment(struct db *db, int64_t comment_id)
@@ -129,8 +167,8 @@ int notify_comment(struct db *db, int64_t comment_id)
         if (parent_author && parent_author != author)
                 rc = insert(db, parent_author, "reply", author, episode, comment_id);
         if (rc == PUB_OK)
-                rc = notify_mentions(db, body, author, episode, comment_id,
-                                     parent_author != author ? parent_author : 0);
+                rc = mentions(db, body, "mention", author, episode, comment_id, NULL, 0,
+                              parent_author != author ? parent_author : 0);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)

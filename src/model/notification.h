@@ -40,6 +40,20 @@ int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target
  * often this is called). */
 int notify_episode_live(struct db *db, int64_t episode_id);
 
+/* Tells member_id about a member-written item (model/item.h): kind is one of the kinds of
+ * migration 007 ("buildon", "answer", "space_reply", "space_mention", "ask", "term", ...), about
+ * (target, target_id), with episode_id as its context (0 for none). Nobody is told of their own
+ * action: member_id == actor_id (or 0) does nothing. Runs inside the caller's transaction. */
+int notify_item(struct db *db, int64_t member_id, const char *kind, int64_t actor_id,
+                const char *target, int64_t target_id, int64_t episode_id);
+
+/* Tells every member @mentioned in body (Markdown) about (target, target_id) with kind: once
+ * each, never the actor nor `already` (0: nobody; pass whoever notify_item already told), and
+ * only members the target's kind says may see it (item_kind viewable). */
+int notify_item_mentions(struct db *db, const char *body, const char *kind, int64_t actor_id,
+                         const char *target, int64_t target_id, int64_t episode_id,
+                         int64_t already);
+
 /* Unread notifications of member_id, or a negative enum pub_result. */
 int64_t notification_unread_count(struct db *db, int64_t member_id);
 
