@@ -554,17 +554,82 @@ cleanup:
 
 /* ------------------------------------------------------------------ writing */
 
-static int refresh_count(struct db *db, int64_t episode_id)
+/* Counts again what includes comment id after its state changed: its episode's comment_count
+ * (every visible comment but those on build-ons), its prompt's answer_count (visible answers,
+ * replies not included) and its build-on's comment_count. Each counts one episode's,
+ * prompt's or build-on's comments by index. */
+static int refresh_count(struct db *db, int64_t comment_id)
 {
-        struct db_stmt *s = db_prepare(db, "UPDATE episode SET comment_count = (SELECT count(*) "
-                                           "FROM comment WHERE episode_id = ?1 AND state = "
-                                           "'visible') WHERE id = ?1");
+        static const char *const sql[] = {
+            "UPDATE episode SET comment_count = (SELECT count(*) FROM comment WHERE episode_id = "
+            "episode.id AND buildon_id IS NULL AND state = 'visible') WHERE id = (SELECT "
+            "episode_id FROM comment WHERE id = ?1)",
+            "UPDATE prompt SET answer_count = (SELECT count(*) FROM comment WHERE prompt_id = "
+            "prompt.id AND parent_id IS NULL AND state = 'visible') WHERE id = (SELECT prompt_id "
+            "FROM comment WHERE id = ?1)",
+            "UPDATE buildon SET comment_count = (SELECT count(*) FROM comment WHERE buildon_id = "
+            "buildon.id AND state = 'visible') WHERE id = (SELECT buildon_id FROM comment WHERE "
+            "id = ?1)",
+        };
+        for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+                struct db_stmt *s = db_prepare(db, sql[i]);
+                if (!s)
+                        return PUB_DB_ERROR;
+                db_bind_int(s, 1, comment_id);
+                int rc = db_step(s);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return PUB_DB_ERROR;
+        }
+        return PUB_OK;
+}
+
+/* Runs one UPDATE of a count with ?1 bound to id. */
+static int bump(struct db *db, const char *sql, int64_t id)
+{
+        struct db_stmt *s = db_prepare(db, sql);
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_int(s, 1, episode_id);
-        int rc = db_step(s);
+        db_bind_int(s, 1, id);
+        int rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
         db_finish(s);
-        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+        return rc;
+}
+
+/* Checks where a new top-level comment goes: an open prompt or a visible build-on of the
+ * episode. Returns PUB_OK, PUB_INVALID (p) or PUB_DB_ERROR. */
+static int check_place(struct db *db, const struct comment_input *in, struct field_problem *p)
+{
+        if (in->prompt_id && in->buildon_id)
+                return field_problem_set(p, "prompt", N_("There is no such question."));
+        if (!in->prompt_id && !in->buildon_id)
+                return PUB_OK;
+        struct db_stmt *s =
+            in->prompt_id
+                ? db_prepare(db, "SELECT closed_at IS NULL FROM prompt WHERE id = ?1 AND "
+                                 "episode_id = ?2")
+                : db_prepare(db, "SELECT state = 'visible' FROM buildon WHERE id = ?1 AND "
+                                 "episode_id = ?2");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, in->prompt_id ? in->prompt_id : in->buildon_id);
+        db_bind_int(s, 2, in->episode_id);
+        int step = db_step(s);
+        bool open = step == DB_ROW && db_col_int(s, 0) != 0;
+        db_finish(s);
+        if (step != DB_ROW && step != DB_DONE)
+                return PUB_DB_ERROR;
+        if (in->prompt_id && !open)
+                return field_problem_set(p, "prompt",
+                                         step == DB_ROW ? N_("This question is closed to new "
+                                                             "answers.")
+                                                        : N_("There is no such question."));
+        if (in->buildon_id && !open)
+                return field_problem_set(p, "buildon", N_("There is no such build-on."));
+        if (in->buildon_id && in->quote_exact && *in->quote_exact)
+                return field_problem_set(p, "quote",
+                                         N_("A comment on a build-on cannot quote the episode."));
+        return PUB_OK;
 }
 
 /* Checks a comment's Markdown and renders it (member mode) into html. */
@@ -630,8 +695,12 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 if (rc != PUB_OK)
                         goto cleanup;
         }
+        int64_t prompt = in->prompt_id, buildon = in->buildon_id;
+        if (!in->parent_id && (rc = check_place(db, in, p)) != PUB_OK)
+                goto cleanup;
         if (in->parent_id) {
-                s = db_prepare(db, "SELECT root_id, depth, state FROM comment WHERE id = ?1 AND "
+                s = db_prepare(db, "SELECT root_id, depth, state, coalesce(prompt_id, 0), "
+                                   "coalesce(buildon_id, 0) FROM comment WHERE id = ?1 AND "
                                    "episode_id = ?2");
                 if (!s) {
                         rc = PUB_DB_ERROR;
@@ -645,6 +714,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                         root = db_col_int(s, 0);
                         depth = db_col_int(s, 1) + 1;
                         open = strcmp(db_col_text(s, 2), "visible") == 0;
+                        prompt = db_col_int(s, 3); /* a reply stays where its parent is */
+                        buildon = db_col_int(s, 4);
                 }
                 db_finish(s);
                 if (step != DB_ROW || !open) {
@@ -659,9 +730,9 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         int64_t now = time_now();
         s = db_prepare(db, "INSERT INTO comment (episode_id, parent_id, root_id, depth, author_id, "
                            "body, body_html, quote_exact, quote_prefix, quote_suffix, quote_start, "
-                           "created_at, updated_at, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                           "?8, ?9, ?10, ?11, ?12, ?12, (SELECT language FROM member WHERE id = "
-                           "?5)) RETURNING id");
+                           "created_at, updated_at, language, prompt_id, buildon_id) VALUES (?1, "
+                           "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, (SELECT language "
+                           "FROM member WHERE id = ?5), ?13, ?14) RETURNING id");
         if (!s) {
                 rc = PUB_DB_ERROR;
                 goto cleanup;
@@ -684,6 +755,14 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         else
                 db_bind_null(s, 11);
         db_bind_int(s, 12, now);
+        if (prompt)
+                db_bind_int(s, 13, prompt);
+        else
+                db_bind_null(s, 13);
+        if (buildon)
+                db_bind_int(s, 14, buildon);
+        else
+                db_bind_null(s, 14);
         step = db_step(s);
         if (step == DB_ROW) {
                 *id = db_col_int(s, 0);
@@ -707,14 +786,15 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                         goto cleanup;
         }
         /* a new comment is visible: one more, without counting them all again */
-        s = db_prepare(db, "UPDATE episode SET comment_count = comment_count + 1 WHERE id = ?1");
-        if (!s) {
-                rc = PUB_DB_ERROR;
-                goto cleanup;
-        }
-        db_bind_int(s, 1, in->episode_id);
-        rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
-        db_finish(s);
+        if (buildon)
+                rc = bump(db, "UPDATE buildon SET comment_count = comment_count + 1 WHERE id = ?1",
+                          buildon);
+        else
+                rc = bump(db, "UPDATE episode SET comment_count = comment_count + 1 WHERE id = ?1",
+                          in->episode_id);
+        if (rc == PUB_OK && prompt && !in->parent_id)
+                rc = bump(db, "UPDATE prompt SET answer_count = answer_count + 1 WHERE id = ?1",
+                          prompt);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -783,8 +863,8 @@ int comment_edit(struct db *db, int64_t id, int64_t editor_id, const char *body,
 }
 
 /* Sets a comment's state and refreshes the episode's count, in one transaction. */
-static int set_state(struct db *db, int64_t id, int64_t episode, const char *state,
-                     int64_t moderator_id, bool clear_text)
+static int set_state(struct db *db, int64_t id, const char *state, int64_t moderator_id,
+                     bool clear_text)
 {
         if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
@@ -806,7 +886,7 @@ static int set_state(struct db *db, int64_t id, int64_t episode, const char *sta
                 db_finish(s);
         }
         if (rc == PUB_OK)
-                rc = refresh_count(db, episode);
+                rc = refresh_count(db, id);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)
@@ -825,7 +905,7 @@ int comment_delete(struct db *db, int64_t id, int64_t member_id)
                 return PUB_NOT_FOUND;
         if (author != member_id)
                 return PUB_FORBIDDEN;
-        return set_state(db, id, episode, "deleted", 0, true);
+        return set_state(db, id, "deleted", 0, true);
 }
 
 bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, enum role role)
@@ -850,7 +930,7 @@ int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hid
                 return rc;
         if (state == COMMENT_DELETED)
                 return PUB_NOT_FOUND;
-        return set_state(db, id, episode, hidden ? "hidden" : "visible", moderator_id, false);
+        return set_state(db, id, hidden ? "hidden" : "visible", moderator_id, false);
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -859,8 +939,8 @@ int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hid
         "SELECT c.id, c.episode_id, coalesce(c.parent_id, 0), c.root_id, c.depth, c.author_id, "   \
         "m.handle, m.display_name, m.headline, c.body, c.body_html, c.quote_exact, "               \
         "c.quote_prefix, c.quote_suffix, coalesce(c.quote_start, 0), c.state, c.created_at, "      \
-        "c.updated_at, coalesce(c.edited_at, 0), c.language FROM comment c JOIN member m ON m.id " \
-        "= c.author_id "
+        "c.updated_at, coalesce(c.edited_at, 0), c.language, coalesce(c.prompt_id, 0), "           \
+        "coalesce(c.buildon_id, 0) FROM comment c JOIN member m ON m.id = c.author_id "
 
 static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
 {
@@ -887,6 +967,8 @@ static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
         c->updated_at = db_col_int(s, 17);
         c->edited_at = db_col_int(s, 18);
         c->language = db_col_is_null(s, 19) ? NULL : arena_strdup(a, db_col_text(s, 19));
+        c->prompt_id = db_col_int(s, 20);
+        c->buildon_id = db_col_int(s, 21);
 }
 
 int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out)
@@ -938,12 +1020,30 @@ static int collect_comments(struct db_stmt *s, struct arena *a, struct comment *
 int comment_list_page(struct db *db, struct arena *a, int64_t episode_id, int64_t after,
                       struct comment **out, int64_t *next_after)
 {
+        struct comment_scope own = {.episode_id = episode_id};
+        return comment_list_page_in(db, a, &own, after, out, next_after);
+}
+
+int comment_list_page_in(struct db *db, struct arena *a, const struct comment_scope *scope,
+                         int64_t after, struct comment **out, int64_t *next_after)
+{
+        /* each reads one conversation by its own index (the episode's skips the others') */
         struct db_stmt *s =
-            db_prepare(db, COMMENT_COLUMNS "WHERE c.episode_id = ?1 AND c.root_id "
-                                           "> ?2 ORDER BY c.root_id, c.id LIMIT ?3");
+            scope->prompt_id
+                ? db_prepare(db, COMMENT_COLUMNS "WHERE c.prompt_id = ?1 AND c.root_id > ?2 "
+                                                 "ORDER BY c.root_id, c.id LIMIT ?3")
+            : scope->buildon_id
+                ? db_prepare(db, COMMENT_COLUMNS "WHERE c.buildon_id = ?1 AND c.root_id > ?2 "
+                                                 "ORDER BY c.root_id, c.id LIMIT ?3")
+                : db_prepare(db, COMMENT_COLUMNS "WHERE c.episode_id = ?1 AND c.root_id > ?2 AND "
+                                                 "c.prompt_id IS NULL AND c.buildon_id IS NULL "
+                                                 "ORDER BY c.root_id, c.id LIMIT ?3");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 1,
+                    scope->prompt_id    ? scope->prompt_id
+                    : scope->buildon_id ? scope->buildon_id
+                                        : scope->episode_id);
         db_bind_int(s, 2, after);
         db_bind_int(s, 3, KD_COMMENTS_PER_PAGE + 1);
         int n = collect_comments(s, a, out);
@@ -981,10 +1081,12 @@ int comment_passages(struct db *db, struct arena *a, int64_t episode_id, int lim
                      struct passage **out)
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT quote_start, quote_exact, min(quote_prefix), min(quote_suffix), count(*), "
-                "min(id) FROM comment WHERE episode_id = ?1 AND quote_exact IS NOT NULL AND state "
-                "= 'visible' GROUP BY quote_start, quote_exact ORDER BY count(*) DESC, "
-                "quote_start LIMIT ?2");
+            db,
+            "SELECT quote_start, quote_exact, min(quote_prefix), min(quote_suffix), count(*), "
+            "min(id) FROM comment WHERE episode_id = ?1 AND quote_exact IS NOT NULL AND buildon_id "
+            "IS NULL AND state "
+            "= 'visible' GROUP BY quote_start, quote_exact ORDER BY count(*) DESC, "
+            "quote_start LIMIT ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, episode_id);

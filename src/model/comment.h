@@ -36,6 +36,8 @@ struct comment {
         int64_t created_at, updated_at, edited_at; /* edited_at 0 when never edited */
         const char *language; /* the body's language tag (its author's when written), NULL: the
                                  site default */
+        int64_t prompt_id;    /* an answer to this prompt of the episode (and its replies), or 0 */
+        int64_t buildon_id;   /* a comment on this build-on of the episode, or 0 */
 };
 
 struct comment_input {
@@ -45,6 +47,16 @@ struct comment_input {
         const char *body;
         const char *quote_exact; /* NULL or "" for none */
         const char *quote_prefix, *quote_suffix;
+        /* Where it goes (docs/participation.md): 0 and 0 for the episode's own conversation; a
+         * prompt of the episode for an answer; a build-on of the episode for a comment on it.
+         * A reply takes its parent's place whatever is given here. */
+        int64_t prompt_id, buildon_id;
+};
+
+/* Which conversation under an episode a list reads: its own (prompt_id and buildon_id 0), the
+ * answers to one of its prompts, or the comments on one of its build-ons. */
+struct comment_scope {
+        int64_t episode_id, prompt_id, buildon_id;
 };
 
 /* Finds a quote in an episode's plain text. exact, prefix and suffix are compared with
@@ -58,8 +70,13 @@ int comment_quote_find(struct arena *a, const char *text, const char *exact, con
                        const char **norm_prefix, const char **norm_suffix, struct field_problem *p);
 
 /* Checks and stores a new comment or reply (the episode must exist; the caller checks that the
- * author may see it), then tells whom it concerns (notify_comment). Sets *id. Returns PUB_OK,
- * PUB_INVALID (p: "body", "quote" or "parent"), PUB_NOT_FOUND (no such episode) or PUB_DB_ERROR. */
+ * author may see it), then tells whom it concerns (notify_comment). An answer needs an open
+ * prompt of the episode; a comment on a build-on needs a visible build-on of the episode and
+ * quotes nothing. The counts that include it (the episode's comment_count for all but comments
+ * on build-ons, the prompt's answer_count for answers that are not replies, the build-on's
+ * comment_count) change in the same transaction. Sets *id. Returns PUB_OK, PUB_INVALID (p:
+ * "body", "quote", "parent", "prompt" or "buildon"), PUB_NOT_FOUND (no such episode) or
+ * PUB_DB_ERROR. */
 int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                    struct field_problem *p);
 
@@ -102,6 +119,10 @@ int comment_list_episode(struct db *db, struct arena *a, int64_t episode_id, str
  * Returns the count or a negative enum pub_result. */
 int comment_list_page(struct db *db, struct arena *a, int64_t episode_id, int64_t after,
                       struct comment **out, int64_t *next_after);
+/* The same for any conversation under an episode (the episode's own is what comment_list_page
+ * reads). */
+int comment_list_page_in(struct db *db, struct arena *a, const struct comment_scope *scope,
+                         int64_t after, struct comment **out, int64_t *next_after);
 
 /* One thread of an episode (root_id and every reply under it), at most 4 x
  * KD_COMMENTS_PER_PAGE comments. */

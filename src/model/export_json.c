@@ -60,12 +60,11 @@ static const struct column episode_cols[] = {
     {"status", 't'},     {"publish_at", 'i'},     {"ai_disclosure", 't'}, {"teaser", 't'},
     {"created_at", 'i'}, {"updated_at", 'i'},     {"language", 's'},      {NULL, 0}};
 static const struct column comment_cols[] = {
-    {"id", 'i'},           {"episode_id", 'i'},  {"parent_id", 'n'},
-    {"root_id", 'i'},      {"depth", 'i'},       {"author_id", 'i'},
-    {"body", 't'},         {"quote_exact", 's'}, {"quote_prefix", 't'},
-    {"quote_suffix", 't'}, {"quote_start", 'n'}, {"state", 't'},
-    {"moderated_by", 'n'}, {"created_at", 'i'},  {"updated_at", 'i'},
-    {"edited_at", 'n'},    {"language", 's'},    {NULL, 0}};
+    {"id", 'i'},           {"episode_id", 'i'},   {"parent_id", 'n'},   {"root_id", 'i'},
+    {"depth", 'i'},        {"author_id", 'i'},    {"body", 't'},        {"quote_exact", 's'},
+    {"quote_prefix", 't'}, {"quote_suffix", 't'}, {"quote_start", 'n'}, {"state", 't'},
+    {"moderated_by", 'n'}, {"created_at", 'i'},   {"updated_at", 'i'},  {"edited_at", 'n'},
+    {"language", 's'},     {"prompt_id", 'n'},    {"buildon_id", 'n'},  {NULL, 0}};
 static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
                                               {"kind", 't'},       {"member_id", 'i'},
                                               {"created_at", 'i'}, {NULL, 0}};
@@ -122,11 +121,11 @@ static const struct table tables[] = {
     {"comments",
      "SELECT id, episode_id, parent_id, root_id, depth, author_id, body, quote_exact, "
      "quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, updated_at, "
-     "edited_at, language FROM comment ORDER BY id",
+     "edited_at, language, prompt_id, buildon_id FROM comment ORDER BY id",
      "INSERT INTO comment (id, episode_id, parent_id, root_id, depth, author_id, body, "
      "quote_exact, quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, "
-     "updated_at, edited_at, language, body_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, '')",
+     "updated_at, edited_at, language, prompt_id, buildon_id, body_html) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, '')",
      comment_cols},
     {"reactions",
      "SELECT target, target_id, kind, member_id, created_at FROM reaction ORDER BY target, "
@@ -459,7 +458,8 @@ static int render_derived(struct db *db, struct import_report *r)
         }
         db_finish(s);
         s = db_prepare(db, "UPDATE episode SET comment_count = (SELECT count(*) FROM comment c "
-                           "WHERE c.episode_id = episode.id AND c.state = 'visible')");
+                           "WHERE c.episode_id = episode.id AND c.buildon_id IS NULL AND c.state = "
+                           "'visible')");
         if (!s || db_step(s) != DB_DONE) {
                 db_finish(s);
                 return fail(r, "cannot count comments");
