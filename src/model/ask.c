@@ -136,6 +136,15 @@ static int check_input(const struct ask_input *in, struct mdr_result *html,
         return PUB_OK;
 }
 
+int ask_input_check(const struct ask_input *in, struct field_problem *p)
+{
+        struct mdr_result html;
+        int rc = check_input(in, &html, p);
+        if (rc == PUB_OK)
+                mdr_result_free(&html);
+        return rc;
+}
+
 /* Runs one statement with n (0 to 3) integer parameters, expecting no rows. */
 static int exec_ints(struct db *db, const char *sql, int n, int64_t a, int64_t b, int64_t c)
 {

@@ -99,6 +99,10 @@ bool ask_can_moderate(struct db *db, const struct ask *k, int64_t member_id, enu
 
 /* ---- writes: each validates, writes in one transaction, keeps the counts and notifies */
 
+/* Checks a proposal's or an edit's title and body without writing: PUB_OK or PUB_INVALID (p
+ * names the field). Handlers check before counting a write against a member's daily limit, so
+ * a typo does not use up a proposal. */
+int ask_input_check(const struct ask_input *in, struct field_problem *p);
 /* Proposes an ask (with the proposer's vote). Sets *id. Returns PUB_OK, PUB_INVALID (p names
  * "title" or "body"), PUB_NOT_FOUND (no such newsletter) or PUB_DB_ERROR. */
 int ask_create(struct db *db, const struct ask_input *in, int64_t *id, struct field_problem *p);

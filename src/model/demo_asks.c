@@ -101,8 +101,10 @@ static int backdate(struct db *db, int64_t id, int days_ago, bool decided)
         db_finish(s);
         if (rc != DB_DONE)
                 return -1;
-        s = db_prepare(db, "UPDATE ask_vote SET created_at = ?2 + 3600 * (member_id % 7) WHERE "
-                           "ask_id = ?1");
+        /* the proposer's vote first, the others over the next hours */
+        s = db_prepare(db, "UPDATE ask_vote SET created_at = ?2 + CASE WHEN member_id = (SELECT "
+                           "author_id FROM ask WHERE id = ?1) THEN 0 ELSE 3600 * (1 + member_id "
+                           "% 7) END WHERE ask_id = ?1");
         if (!s)
                 return -1;
         db_bind_int(s, 1, id);

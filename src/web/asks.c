@@ -407,14 +407,16 @@ int web_ask_create(struct request *req)
                 return req->resp.status;
         if (!ask_can_propose(req->viewer.id, req->viewer.role))
                 return req_fail(req, 403, N_("Log in to propose a topic."));
-        struct rate_limit *const limits[] = {req->guards->ask_by_member_day, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         struct ask_input in = {.newsletter_id = n.id,
                                .author_id = req->viewer.id,
                                .title = req_param(req, "title"),
                                .body = req_param(req, "body")};
         struct field_problem p = {0};
+        if (ask_input_check(&in, &p) != PUB_OK) /* a typo does not use up a proposal */
+                return propose_page(req, &n, in.title, in.body, &p, 422);
+        struct rate_limit *const limits[] = {req->guards->ask_by_member_day, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
         int64_t id = 0;
         int rc = ask_create(req->db, &in, &id, &p);
         if (rc == PUB_INVALID)
