@@ -207,13 +207,13 @@ static void ask_item(struct render *r, const struct ask *k, const char *back)
         html_int(b, k->id);
         html_lit(b, "\">");
         vote_box(r, k, back);
-        html_lit(b, "<div class=\"ask-main\"><h3");
+        html_lit(b, "<div class=\"ask-main\"><h2");
         html_lang_attr(r, k->language);
         html_lit(b, "><a href=\"");
         html_attr(b, ask_url(r->arena, k));
         html_lit(b, "\">");
         html_text(b, k->title);
-        html_lit(b, "</a></h3>\n<p class=\"meta\">");
+        html_lit(b, "</a></h2>\n<p class=\"meta\">");
         status_badge(r, k->status);
         html_lit(b, " ");
         asked_by(r, k);

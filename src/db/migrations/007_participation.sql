@@ -190,6 +190,10 @@ CREATE TABLE ask_vote (
     PRIMARY KEY (ask_id, member_id)
 ) WITHOUT ROWID;
 CREATE INDEX ask_vote_by_member ON ask_vote(member_id);
+-- An ask's first voters, earliest first (its page names a few): read in order, never sorted.
+CREATE INDEX ask_vote_by_time ON ask_vote(ask_id, created_at, member_id);
+-- The episodes of every status an author may name as covering an ask, newest first.
+CREATE INDEX episode_by_newsletter_recent ON episode(newsletter_id, publish_at DESC, id DESC);
 -- "Asks: N open" on the newsletter page: visible open asks, kept with every change of an ask.
 ALTER TABLE newsletter ADD COLUMN ask_open_count INTEGER NOT NULL DEFAULT 0;
 
