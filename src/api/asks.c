@@ -28,14 +28,15 @@ static json_t *ask_json(struct request *req, const struct ask *k)
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(k->id));
         json_object_set_new(o, "newsletter", json_string(k->newsletter_slug));
-        json_object_set_new(o, "url", json_string(arena_printf(req->arena, "/n/%s/asks/%lld",
-                                                               k->newsletter_slug,
-                                                               (long long)k->id)));
+        json_object_set_new(o, "url",
+                            json_string(arena_printf(req->arena, "/n/%s/asks/%lld",
+                                                     k->newsletter_slug, (long long)k->id)));
         json_object_set_new(o, "title", json_string(k->title));
         json_object_set_new(o, "body", json_string(k->body));
         json_object_set_new(o, "body_html", json_string(k->body_html));
-        json_object_set_new(o, "author", json_pack("{s:s,s:s}", "handle", k->author_handle, "name",
-                                                   k->author_name));
+        json_object_set_new(
+            o, "author",
+            json_pack("{s:s,s:s}", "handle", k->author_handle, "name", k->author_name));
         json_object_set_new(o, "status", json_string(ask_status_name(k->status)));
         json_object_set_new(o, "note", json_string(k->status_note));
         json_object_set_new(o, "votes", json_integer(k->vote_count));
@@ -44,18 +45,17 @@ static json_t *ask_json(struct request *req, const struct ask *k)
         json_object_set_new(o, "decided_at", k->decided_at ? iso_time(k->decided_at) : json_null());
         /* the covering episode, once the viewer may see it; until then only that one is coming */
         if (k->episode_title)
-                json_object_set_new(
-                    o, "episode",
-                    json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)k->episode_id, "title",
-                              k->episode_title, "url",
-                              arena_printf(req->arena, "/n/%s/%s", k->newsletter_slug,
-                                           k->episode_slug),
-                              "live", k->episode_live));
+                json_object_set_new(o, "episode",
+                                    json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)k->episode_id,
+                                              "title", k->episode_title, "url",
+                                              arena_printf(req->arena, "/n/%s/%s",
+                                                           k->newsletter_slug, k->episode_slug),
+                                              "live", k->episode_live));
         else
                 json_object_set_new(o, "episode", json_null());
-        json_object_set_new(o, "answer_pending",
-                            json_boolean(k->status == ASK_COVERED && k->episode_id &&
-                                         !k->episode_live));
+        json_object_set_new(
+            o, "answer_pending",
+            json_boolean(k->status == ASK_COVERED && k->episode_id && !k->episode_live));
         return o;
 }
 
@@ -93,7 +93,8 @@ static int path_ask(struct request *req, struct ask *k)
 static int invalid(struct request *req, const struct field_problem *p)
 {
         struct render *r = render_for_request(req);
-        return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
+        return req_fail(req, 422,
+                        arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
 }
 
 int api_asks(struct request *req)
@@ -179,8 +180,8 @@ int api_ask_vote(struct request *req)
                 return req_fail(req, 409, N_("Voting has closed on this ask."));
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        json_t *o = json_pack("{s:I,s:i,s:b,s:b}", "id", (json_int_t)k.id, "votes", votes,
-                              "voted", on, "changed", changed);
+        json_t *o = json_pack("{s:I,s:i,s:b,s:b}", "id", (json_int_t)k.id, "votes", votes, "voted",
+                              on, "changed", changed);
         return api_json(req, 200, o);
 }
 
@@ -206,8 +207,7 @@ int api_ask_status(struct request *req)
                 return invalid(req, &p);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no such ask."));
-        if (rc != PUB_OK ||
-            ask_get(req->db, req->arena, k.id, req->viewer.id, true, &k) != PUB_OK)
+        if (rc != PUB_OK || ask_get(req->db, req->arena, k.id, req->viewer.id, true, &k) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 200, ask_json(req, &k));
 }

@@ -12,8 +12,7 @@
 #include <string.h>
 
 static const char *const status_names[] = {"open", "planned", "covered", "declined"};
-static const char *const view_names[ASK_VIEWS] = {"top", "new", "planned", "covered",
-                                                  "declined"};
+static const char *const view_names[ASK_VIEWS] = {"top", "new", "planned", "covered", "declined"};
 
 const char *ask_status_name(enum ask_status s)
 {
@@ -99,8 +98,7 @@ static size_t count_lines(const char *s)
 
 /* Checks title and body and renders the body. On PUB_OK, html holds the body's HTML (the
  * caller frees it with mdr_result_free). */
-static int check_input(const struct ask_input *in, struct mdr_result *html,
-                       struct field_problem *p)
+static int check_input(const struct ask_input *in, struct mdr_result *html, struct field_problem *p)
 {
         memset(html, 0, sizeof(*html));
         const char *title = in->title ? in->title : "";
@@ -123,8 +121,7 @@ static int check_input(const struct ask_input *in, struct mdr_result *html,
                                                   "characters.")
                                              : why);
         if (count_lines(body) > KD_ASK_BODY_MAX_LINES)
-                return field_problem_set(p, "body",
-                                         N_("A few lines are enough: up to 12 lines."));
+                return field_problem_set(p, "body", N_("A few lines are enough: up to 12 lines."));
         if (mdr_render(body, strlen(body), MDR_MEMBER, html) != 0) {
                 if (p) {
                         field_problem_set(p, "body", html->error_msgid);
@@ -165,9 +162,9 @@ static int open_count_move(struct db *db, int64_t newsletter_id, int delta)
         if (delta == 0)
                 return PUB_OK;
         return exec_ints(db,
-                     "UPDATE newsletter SET ask_open_count = max(0, ask_open_count + ?2) WHERE "
-                     "id = ?1",
-                     2, newsletter_id, delta, 0);
+                         "UPDATE newsletter SET ask_open_count = max(0, ask_open_count + ?2) WHERE "
+                         "id = ?1",
+                         2, newsletter_id, delta, 0);
 }
 
 /* The stored facts a write needs, read inside its transaction. */
@@ -179,7 +176,7 @@ struct ask_row {
 
 static enum item_state state_parse(const char *s)
 {
-        return strcmp(s, "deleted") == 0 ? ITEM_DELETED
+        return strcmp(s, "deleted") == 0  ? ITEM_DELETED
                : strcmp(s, "hidden") == 0 ? ITEM_HIDDEN
                                           : ITEM_VISIBLE;
 }
@@ -285,8 +282,8 @@ int ask_edit(struct db *db, int64_t id, int64_t member_id, const struct ask_inpu
         }
         struct ask_row row;
         rc = row_read(db, id, &row);
-        if (rc == PUB_OK && (row.author_id != member_id || row.state != ITEM_VISIBLE ||
-                             row.status != ASK_OPEN))
+        if (rc == PUB_OK &&
+            (row.author_id != member_id || row.state != ITEM_VISIBLE || row.status != ASK_OPEN))
                 rc = row.state == ITEM_DELETED ? PUB_NOT_FOUND : PUB_FORBIDDEN;
         if (rc == PUB_OK) {
                 struct db_stmt *s = db_prepare(db, "UPDATE ask SET title = ?2, body = ?3, "
@@ -320,10 +317,11 @@ int ask_delete(struct db *db, int64_t id, int64_t member_id)
                 rc = PUB_FORBIDDEN;
         /* The row stays (notifications name it); its text and votes go. */
         if (rc == PUB_OK)
-                rc = exec_ints(db,
-                           "UPDATE ask SET state = 'deleted', title = '', body = '', body_html = "
-                           "'', vote_count = 0, updated_at = ?2 WHERE id = ?1",
-                           2, id, time_now(), 0);
+                rc = exec_ints(
+                    db,
+                    "UPDATE ask SET state = 'deleted', title = '', body = '', body_html = "
+                    "'', vote_count = 0, updated_at = ?2 WHERE id = ?1",
+                    2, id, time_now(), 0);
         if (rc == PUB_OK)
                 rc = exec_ints(db, "DELETE FROM ask_vote WHERE ask_id = ?1", 1, id, 0, 0);
         if (rc == PUB_OK)
@@ -331,8 +329,7 @@ int ask_delete(struct db *db, int64_t id, int64_t member_id)
         return finish(db, rc);
 }
 
-int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *changed,
-                 int *votes)
+int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *changed, int *votes)
 {
         if (changed)
                 *changed = false;
@@ -348,19 +345,20 @@ int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *ch
                 rc = PUB_FORBIDDEN;
         int64_t did = 0;
         if (rc == PUB_OK) {
-                rc = on ? exec_ints(db,
-                                "INSERT OR IGNORE INTO ask_vote (ask_id, member_id, created_at) "
-                                "VALUES (?1, ?2, ?3)",
-                                3, id, member_id, time_now())
-                        : exec_ints(db, "DELETE FROM ask_vote WHERE ask_id = ?1 AND member_id = ?2", 2,
-                                id, member_id, 0);
+                rc =
+                    on ? exec_ints(db,
+                                   "INSERT OR IGNORE INTO ask_vote (ask_id, member_id, created_at) "
+                                   "VALUES (?1, ?2, ?3)",
+                                   3, id, member_id, time_now())
+                       : exec_ints(db, "DELETE FROM ask_vote WHERE ask_id = ?1 AND member_id = ?2",
+                                   2, id, member_id, 0);
                 if (rc == PUB_OK)
                         did = db_changes(db);
         }
         if (rc == PUB_OK && did > 0)
                 rc = exec_ints(db,
-                           "UPDATE ask SET vote_count = max(0, vote_count + ?2) WHERE id = ?1", 2,
-                           id, on ? 1 : -1, 0);
+                               "UPDATE ask SET vote_count = max(0, vote_count + ?2) WHERE id = ?1",
+                               2, id, on ? 1 : -1, 0);
         int count = 0;
         if (rc == PUB_OK) {
                 struct db_stmt *s = db_prepare(db, "SELECT vote_count FROM ask WHERE id = ?1");
@@ -538,11 +536,11 @@ int ask_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden)
 
 /* The columns every reader of asks selects; ?1 is the viewer (their vote), ?2 now. */
 #define ASK_COLUMNS                                                                                \
-        "SELECT k.id, k.newsletter_id, n.slug, n.title, k.author_id, m.handle, m.display_name, "  \
+        "SELECT k.id, k.newsletter_id, n.slug, n.title, k.author_id, m.handle, m.display_name, "   \
         "k.title, k.body, k.body_html, k.status, k.status_note, coalesce(k.episode_id, 0), "       \
-        "e.slug, e.title, coalesce(e.status <> 'draft' AND e.publish_at <= ?2, 0), "              \
+        "e.slug, e.title, coalesce(e.status <> 'draft' AND e.publish_at <= ?2, 0), "               \
         "coalesce(k.decided_by, 0), coalesce(d.display_name, ''), coalesce(k.decided_at, 0), "     \
-        "k.vote_count, EXISTS (SELECT 1 FROM ask_vote v WHERE v.ask_id = k.id AND v.member_id = " \
+        "k.vote_count, EXISTS (SELECT 1 FROM ask_vote v WHERE v.ask_id = k.id AND v.member_id = "  \
         "?1), k.state, k.created_at, k.updated_at, k.language FROM ask k JOIN newsletter n ON "    \
         "n.id = k.newsletter_id JOIN member m ON m.id = k.author_id LEFT JOIN member d ON d.id = " \
         "k.decided_by LEFT JOIN episode e ON e.id = k.episode_id "
@@ -669,8 +667,7 @@ int ask_list_by_episode(struct db *db, struct arena *a, int64_t episode_id, stru
 
 int64_t ask_open_count(struct db *db, int64_t newsletter_id)
 {
-        struct db_stmt *s =
-            db_prepare(db, "SELECT ask_open_count FROM newsletter WHERE id = ?1");
+        struct db_stmt *s = db_prepare(db, "SELECT ask_open_count FROM newsletter WHERE id = ?1");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, newsletter_id);
@@ -786,14 +783,14 @@ int ask_rebuild_derived(struct db *db)
         db_finish(s);
         if (rc == PUB_OK)
                 rc = exec_ints(db,
-                           "UPDATE ask SET vote_count = (SELECT count(*) FROM ask_vote v WHERE "
-                           "v.ask_id = ask.id)",
-                           0, 0, 0, 0);
+                               "UPDATE ask SET vote_count = (SELECT count(*) FROM ask_vote v WHERE "
+                               "v.ask_id = ask.id)",
+                               0, 0, 0, 0);
         if (rc == PUB_OK)
                 rc = exec_ints(db,
-                           "UPDATE newsletter SET ask_open_count = (SELECT count(*) FROM ask k "
-                           "WHERE k.newsletter_id = newsletter.id AND k.status = 'open' AND "
-                           "k.state = 'visible')",
-                           0, 0, 0, 0);
+                               "UPDATE newsletter SET ask_open_count = (SELECT count(*) FROM ask k "
+                               "WHERE k.newsletter_id = newsletter.id AND k.status = 'open' AND "
+                               "k.state = 'visible')",
+                               0, 0, 0, 0);
         return rc;
 }

@@ -32,10 +32,10 @@ enum ask_status { ASK_OPEN, ASK_PLANNED, ASK_COVERED, ASK_DECLINED };
 enum ask_view { ASK_VIEW_TOP, ASK_VIEW_NEW, ASK_VIEW_PLANNED, ASK_VIEW_COVERED, ASK_VIEW_DECLINED };
 enum { ASK_VIEWS = 5 };
 
-const char *ask_status_name(enum ask_status s); /* "open", "planned", ... */
+const char *ask_status_name(enum ask_status s);             /* "open", "planned", ... */
 int ask_status_parse(const char *name, enum ask_status *s); /* 0, or -1 for an unknown name */
-const char *ask_view_name(enum ask_view v);     /* "top", "new", ... */
-int ask_view_parse(const char *name, enum ask_view *v); /* "" is top; -1 for an unknown name */
+const char *ask_view_name(enum ask_view v);                 /* "top", "new", ... */
+int ask_view_parse(const char *name, enum ask_view *v);     /* "" is top; -1 for an unknown name */
 
 struct ask {
         int64_t id;
@@ -115,8 +115,7 @@ int ask_delete(struct db *db, int64_t id, int64_t member_id);
 /* Casts (on) or takes back member_id's vote. *changed: whether a vote was added or removed;
  * *votes: the ask's count afterwards (either may be NULL). Returns PUB_OK, PUB_NOT_FOUND (no
  * visible ask), PUB_FORBIDDEN (voting has closed: covered or declined) or PUB_DB_ERROR. */
-int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *changed,
-                 int *votes);
+int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *changed, int *votes);
 /* Records decider_id's decision and tells the proposer (and, when covered, the voters).
  * Returns PUB_OK, PUB_INVALID (p names "status", "note" or "episode_id"), PUB_NOT_FOUND (no
  * visible ask) or PUB_DB_ERROR. The caller checks ask_can_decide. */

@@ -1,7 +1,8 @@
 /* The demo's asks: topics the demo members proposed for both newsletters, in every state, with
  * votes from several members; one covered by a published episode (whose page then credits the
  * asker), one covered by a draft (readers see only that an answer is on its way), one declined
- * with a kind reason, one hidden by the moderator (a stray test) and one withdrawn by its proposer. */
+ * with a kind reason, one hidden by the moderator (a stray test) and one withdrawn by its proposer.
+ */
 #include "model/ask.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
@@ -68,13 +69,13 @@ static const struct demo_ask asks[] = {
     {"fourth-floor-garden", "ana", "What grows on a north-facing balcony?",
      "Ours gets maybe two hours of direct sun in June. Is it worth trying anything but ferns?",
      "liwei june sam", 6, STAYS_OPEN, NULL, NULL, NULL},
-    {"fourth-floor-garden", "sam", "Watering while you're away for two weeks", "",
-     "ana june", 10, PLAN, "tomas",
+    {"fourth-floor-garden", "sam", "Watering while you're away for two weeks", "", "ana june", 10,
+     PLAN, "tomas",
      "Before the summer holidays: I am testing wicks, bottles and a kind neighbour against each "
      "other.",
      NULL},
-    {"fourth-floor-garden", "liwei", "阳台上能种香菜吗？",
-     "香菜一热就开花。四楼风大，是不是更难？", "ana", 4, STAYS_OPEN, NULL, NULL, NULL},
+    {"fourth-floor-garden", "liwei", "阳台上能种香菜吗？", "香菜一热就开花。四楼风大，是不是更难？",
+     "ana", 4, STAYS_OPEN, NULL, NULL, NULL},
     {"fourth-floor-garden", "june", "Could you review my soil-testing kit?",
      "It came with a colour chart I cannot make sense of.", "sam", 15, DECLINE, "tomas",
      "I'd rather not review products I was not going to buy anyway, so I will pass on this one. "
@@ -135,7 +136,7 @@ static int seed_one(struct db *db, struct arena *a, const struct demo_ask *d)
         int rc = PUB_OK;
         if (d->fate == PLAN || d->fate == COVER || d->fate == DECLINE) {
                 struct ask_decision dec = {
-                    .status = d->fate == PLAN ? ASK_PLANNED
+                    .status = d->fate == PLAN    ? ASK_PLANNED
                               : d->fate == COVER ? ASK_COVERED
                                                  : ASK_DECLINED,
                     .note = d->note,
@@ -149,8 +150,8 @@ static int seed_one(struct db *db, struct arena *a, const struct demo_ask *d)
         }
         if (rc != PUB_OK)
                 return -1;
-        return backdate(db, id, d->days_ago, d->fate == PLAN || d->fate == COVER ||
-                                                  d->fate == DECLINE);
+        return backdate(db, id, d->days_ago,
+                        d->fate == PLAN || d->fate == COVER || d->fate == DECLINE);
 }
 
 int demo_seed_asks(struct db *db)

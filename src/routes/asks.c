@@ -16,8 +16,7 @@ static const struct param_spec ask_params[] = {
     TEXT("body", 8 * KD_ASK_BODY_MAX),
     END,
 };
-static const struct param_spec vote_params[] = {BOOL("vote"), TEXT("next", KD_MAX_URI_BYTES),
-                                                END};
+static const struct param_spec vote_params[] = {BOOL("vote"), TEXT("next", KD_MAX_URI_BYTES), END};
 static const struct param_spec status_params[] = {
     TEXT("status", 16),
     TEXT("note", 8 * KD_ASK_NOTE_MAX),
@@ -33,10 +32,8 @@ const struct route asks_routes[] = {
     {HTTP_GET, "/n/$newsletter/asks/#id", web_ask, ROLE_NONE, false, false, NULL},
     {HTTP_POST, "/n/$newsletter/asks/#id/vote", web_ask_vote, ROLE_READER, true, false,
      vote_params},
-    {HTTP_GET, "/n/$newsletter/asks/#id/edit", web_ask_edit_form, ROLE_READER, false, false,
-     NULL},
-    {HTTP_POST, "/n/$newsletter/asks/#id/edit", web_ask_edit, ROLE_READER, true, false,
-     ask_params},
+    {HTTP_GET, "/n/$newsletter/asks/#id/edit", web_ask_edit_form, ROLE_READER, false, false, NULL},
+    {HTTP_POST, "/n/$newsletter/asks/#id/edit", web_ask_edit, ROLE_READER, true, false, ask_params},
     {HTTP_POST, "/n/$newsletter/asks/#id/delete", web_ask_delete, ROLE_READER, true, false, NULL},
     {HTTP_POST, "/n/$newsletter/asks/#id/status", web_ask_decide, ROLE_READER, true, false,
      status_params},
@@ -47,8 +44,6 @@ const struct route asks_routes[] = {
     {HTTP_POST, "/api/v1/newsletters/$newsletter/asks", api_ask_create, ROLE_READER, true, true,
      ask_params},
     {HTTP_GET, "/api/v1/asks/#id", api_ask, ROLE_NONE, false, true, NULL},
-    {HTTP_POST | HTTP_DELETE, "/api/v1/asks/#id/vote", api_ask_vote, ROLE_READER, true, true,
-     NULL},
-    {HTTP_POST, "/api/v1/asks/#id/status", api_ask_status, ROLE_READER, true, true,
-     status_params},
+    {HTTP_POST | HTTP_DELETE, "/api/v1/asks/#id/vote", api_ask_vote, ROLE_READER, true, true, NULL},
+    {HTTP_POST, "/api/v1/asks/#id/status", api_ask_status, ROLE_READER, true, true, status_params},
 };

@@ -96,7 +96,8 @@ static void asked_by(struct render *r, const struct ask *k)
         struct buf scratch, *saved;
         html_frag_begin(r, &scratch, &saved);
         member_link(r->out, k->author_handle, k->author_name);
-        struct html_frag f[2] = {html_frag_end(r, &scratch, saved), html_time_frag(r, k->created_at)};
+        struct html_frag f[2] = {html_frag_end(r, &scratch, saved),
+                                 html_time_frag(r, k->created_at)};
         /* TRANSLATORS: %1$s is the member's linked name, %2$s a relative time */
         html_sentence(r, _("Asked by %1$s %2$s"), 2, f);
 }
@@ -166,9 +167,10 @@ static void decision_line(struct render *r, const struct ask *k, bool full)
                         html_lit(r->out, "</a>");
                         struct html_frag ep = html_frag_end(r, &scratch, saved);
                         /* TRANSLATORS: %s is the linked title of an episode */
-                        html_sentence(r, k->episode_live ? _("Answered in %s.")
-                                                         : _("Will be answered in %s (not "
-                                                             "published yet)."),
+                        html_sentence(r,
+                                      k->episode_live ? _("Answered in %s.")
+                                                      : _("Will be answered in %s (not "
+                                                          "published yet)."),
                                       1, &ep);
                 } else if (k->episode_id) {
                         html_text(b, _("An episode answering this is on its way."));
@@ -279,10 +281,10 @@ int web_asks(struct request *req)
             .title = title,
             .description = _("Topics readers would like this newsletter to cover, ranked by their "
                              "votes."),
-            .canonical = view == ASK_VIEW_TOP && !from.before
-                             ? asks_url(req->arena, n.slug)
-                             : arena_printf(req->arena, "/n/%s/asks?view=%s", n.slug,
-                                            ask_view_name(view)),
+            .canonical =
+                view == ASK_VIEW_TOP && !from.before
+                    ? asks_url(req->arena, n.slug)
+                    : arena_printf(req->arena, "/n/%s/asks?view=%s", n.slug, ask_view_name(view)),
             .noindex = from.before != 0,
         };
         page_begin_meta(r, &meta);
@@ -331,9 +333,9 @@ int web_asks(struct request *req)
         if (nk == 0) {
                 html_lit(b, "<p class=\"empty\">");
                 html_text(b, from.before ? _("No more asks here.")
-                          : view == ASK_VIEW_TOP
-                              ? _("No open asks yet: what would you like to read about?")
-                              : _("No asks here yet."));
+                             : view == ASK_VIEW_TOP
+                                 ? _("No open asks yet: what would you like to read about?")
+                                 : _("No asks here yet."));
                 html_lit(b, "</p>\n");
         } else {
                 html_lit(b, "<ol class=\"asks\">\n");
@@ -373,8 +375,9 @@ static int propose_page(struct request *req, const struct newsletter *n, const c
         html_lit(b, "<h1>");
         html_text(b, _("Propose a topic"));
         html_lit(b, "</h1>\n<p>");
-        html_textf(r, _("What would you like %s to write about? Other members vote for the topics "
-                        "they want most; your proposal counts as your vote."),
+        html_textf(r,
+                   _("What would you like %s to write about? Other members vote for the topics "
+                     "they want most; your proposal counts as your vote."),
                    n->title);
         html_lit(b, "</p>\n<form method=\"post\" class=\"ask-form\" action=\"/n/");
         html_url_arg(b, n->slug);
@@ -423,8 +426,8 @@ int web_ask_create(struct request *req)
                 return propose_page(req, &n, in.title, in.body, &p, 422);
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        return resp_redirect(req, arena_printf(req->arena, "/n/%s/asks/%lld", n.slug,
-                                               (long long)id));
+        return resp_redirect(req,
+                             arena_printf(req->arena, "/n/%s/asks/%lld", n.slug, (long long)id));
 }
 
 /* ------------------------------------------------------------------ one ask */
@@ -472,14 +475,14 @@ static void decision_form(struct render *r, struct request *req, const struct as
         opts[0].label = _("No episode");
         for (int i = 0; i < ne; i++) {
                 opts[i + 1].value = arena_printf(req->arena, "%lld", (long long)eps[i].id);
-                opts[i + 1].label = eps[i].live ? eps[i].title
-                                                : arena_printf(req->arena, _("%s (not published)"),
-                                                               eps[i].title);
+                opts[i + 1].label =
+                    eps[i].live ? eps[i].title
+                                : arena_printf(req->arena, _("%s (not published)"), eps[i].title);
         }
         const char *chosen = f ? f->episode
-                             : k->episode_id ? arena_printf(req->arena, "%lld",
-                                                            (long long)k->episode_id)
-                                             : "";
+                             : k->episode_id
+                                 ? arena_printf(req->arena, "%lld", (long long)k->episode_id)
+                                 : "";
         form_select(r, _("The episode that answers it (for “covered”)"), "episode_id", opts, ne + 1,
                     chosen, strcmp(field, "episode_id") == 0 ? msg : NULL);
         form_textarea(r, _("Note to readers"), "note", f ? f->note : k->status_note, 3,
@@ -500,8 +503,8 @@ static int ask_page(struct request *req, const struct newsletter *n, const struc
         const char *url = ask_url(req->arena, k);
         struct page_meta meta = {
             .title = k->title,
-            .description = arena_printf(req->arena, _("A topic readers asked %s to cover."),
-                                        n->title),
+            .description =
+                arena_printf(req->arena, _("A topic readers asked %s to cover."), n->title),
             .canonical = url,
             .noindex = k->state != ITEM_VISIBLE,
         };
@@ -537,8 +540,9 @@ static int ask_page(struct request *req, const struct newsletter *n, const struc
         int nv = ask_voters(req->db, req->arena, k->id, KD_ASK_VOTERS_SHOWN, &voters);
         if (nv > 0) {
                 html_lit(b, "<p class=\"ask-voters\">");
-                html_textf(r, _n("%d member wants this:", "%d members want this:",
-                                 (unsigned long)k->vote_count),
+                html_textf(r,
+                           _n("%d member wants this:", "%d members want this:",
+                              (unsigned long)k->vote_count),
                            k->vote_count);
                 html_lit(b, " ");
                 for (int i = 0; i < nv; i++) {
@@ -548,9 +552,10 @@ static int ask_page(struct request *req, const struct newsletter *n, const struc
                 }
                 if (k->vote_count > nv) {
                         html_lit(b, " ");
-                        html_textf(r, _n("and %d more", "and %d more",
-                                         (unsigned long)(k->vote_count - nv)),
-                                   k->vote_count - nv);
+                        html_textf(
+                            r,
+                            _n("and %d more", "and %d more", (unsigned long)(k->vote_count - nv)),
+                            k->vote_count - nv);
                 }
                 html_lit(b, "</p>");
         }
@@ -613,8 +618,8 @@ int web_ask_vote(struct request *req)
         struct rate_limit *const limits[] = {req->guards->ask_vote_by_member, NULL};
         if (write_guard(req, limits))
                 return req->resp.status;
-        int rc = ask_vote_set(req->db, k.id, req->viewer.id, req_param_bool(req, "vote"), NULL,
-                              NULL);
+        int rc =
+            ask_vote_set(req->db, k.id, req->viewer.id, req_param_bool(req, "vote"), NULL, NULL);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no such ask."));
         if (rc == PUB_FORBIDDEN)
@@ -628,8 +633,7 @@ int web_ask_vote(struct request *req)
 /* ------------------------------------------------------------------ the proposer's changes */
 
 static int edit_page(struct request *req, const struct newsletter *n, const struct ask *k,
-                     const char *title, const char *body, const struct field_problem *p,
-                     int status)
+                     const char *title, const char *body, const struct field_problem *p, int status)
 {
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
@@ -729,8 +733,7 @@ int web_ask_decide(struct request *req)
         struct decision_form f = {.status = req_param(req, "status"),
                                   .note = req_param(req, "note"),
                                   .episode = req_param(req, "episode_id")};
-        struct ask_decision d = {.note = f.note,
-                                 .episode_id = req_param_int(req, "episode_id", 0)};
+        struct ask_decision d = {.note = f.note, .episode_id = req_param_int(req, "episode_id", 0)};
         struct field_problem p = {0};
         int rc = ask_status_parse(f.status, &d.status) == 0
                      ? ask_decide(req->db, k.id, req->viewer.id, &d, &p)
@@ -813,9 +816,9 @@ void web_asks_episode_credit(struct render *r, const struct episode *e)
                 member_link(r->out, k->author_handle, k->author_name);
                 f[1] = html_frag_end(r, &scratch, saved);
                 f[2] = html_frag_text(
-                    r, arena_printf(r->arena,
-                                    _n("%d vote", "%d votes", (unsigned long)k->vote_count),
-                                    k->vote_count));
+                    r,
+                    arena_printf(r->arena, _n("%d vote", "%d votes", (unsigned long)k->vote_count),
+                                 k->vote_count));
                 html_lit(b, "<p>");
                 /* TRANSLATORS: %1$s is the ask's linked title, %2$s the proposer's linked name,
                  * %3$s a number of votes ("12 votes") */

@@ -11,11 +11,11 @@ struct newsletter;
 struct render;
 struct request;
 
-int web_asks(struct request *req);         /* GET  /n/$newsletter/asks?view=&votes=&before= */
-int web_ask_new_form(struct request *req); /* GET  /n/$newsletter/asks/new */
-int web_ask_create(struct request *req);   /* POST /n/$newsletter/asks */
-int web_ask(struct request *req);          /* GET  /n/$newsletter/asks/#id */
-int web_ask_vote(struct request *req);     /* POST /n/$newsletter/asks/#id/vote (vote=1|0) */
+int web_asks(struct request *req);          /* GET  /n/$newsletter/asks?view=&votes=&before= */
+int web_ask_new_form(struct request *req);  /* GET  /n/$newsletter/asks/new */
+int web_ask_create(struct request *req);    /* POST /n/$newsletter/asks */
+int web_ask(struct request *req);           /* GET  /n/$newsletter/asks/#id */
+int web_ask_vote(struct request *req);      /* POST /n/$newsletter/asks/#id/vote (vote=1|0) */
 int web_ask_edit_form(struct request *req); /* GET  /n/$newsletter/asks/#id/edit */
 int web_ask_edit(struct request *req);      /* POST /n/$newsletter/asks/#id/edit */
 int web_ask_delete(struct request *req);    /* POST /n/$newsletter/asks/#id/delete */

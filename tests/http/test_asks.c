@@ -42,8 +42,8 @@ static int start_without_write_limits(void **state)
 /* ---------------------------------------------------------------- helpers */
 
 /* Proposes through the form; returns the response (303 to the ask, or 422). */
-static void propose_try(const struct member *m, const char *nl, const char *title,
-                        const char *body, struct http_resp *r)
+static void propose_try(const struct member *m, const char *nl, const char *title, const char *body,
+                        struct http_resp *r)
 {
         char path[128];
         snprintf(path, sizeof(path), "/n/%s/asks", nl);
@@ -125,8 +125,8 @@ static void decide_try(const struct member *m, const char *nl, long id, const ch
         post_pairs(m, path, kv, true, r);
 }
 
-static int decide(const struct member *m, const char *nl, long id, const char *status,
-                  long episode, const char *note)
+static int decide(const struct member *m, const char *nl, long id, const char *status, long episode,
+                  const char *note)
 {
         struct http_resp r;
         decide_try(m, nl, id, status, episode, note, &r);
@@ -197,8 +197,7 @@ static long demo_ask(const char *nl, const char *title)
         struct member admin;
         login_as(&admin, "admin", NULL);
         for (int v = 0; v < 5; v++) {
-                static const char *const views[] = {"top", "planned", "covered", "declined",
-                                                    "new"};
+                static const char *const views[] = {"top", "planned", "covered", "declined", "new"};
                 char q[32];
                 snprintf(q, sizeof(q), "?view=%s", views[v]);
                 json_t *j = api_list(&admin, nl, q);
@@ -229,8 +228,8 @@ static void crowd(struct member *m)
                 char handle[32], email[64];
                 snprintf(handle, sizeof(handle), "voter%02d", i);
                 snprintf(email, sizeof(email), "voter%02d@example.org", i);
-                const char *add[] = {"member", "add", handle, "--email", email, "--role", "reader",
-                                     NULL};
+                const char *add[] = {"member", "add",    handle,   "--email",
+                                     email,    "--role", "reader", NULL};
                 assert_int_equal(kd_cli(&srv, "a long voter password\n", add), 0);
                 login_as(&m[n], handle, "a long voter password");
         }
@@ -698,8 +697,8 @@ static void test_draft_episode_never_leaks(void **state)
         assert_int_equal(decide(&mira, NL, id, "covered", draft, ""), 303);
         char page[96];
         ask_path(page, sizeof(page), NL, id, NULL);
-        const char *reader_paths[] = {page, ASKS "?view=covered", "/api/v1/newsletters/" NL
-                                                                  "/asks?view=covered"};
+        const char *reader_paths[] = {page, ASKS "?view=covered",
+                                      "/api/v1/newsletters/" NL "/asks?view=covered"};
         const struct member *readers[] = {NULL, &sam, &ana};
         for (int w = 0; w < 3; w++)
                 for (int i = 0; i < 3; i++) {
@@ -911,16 +910,16 @@ static void test_parallel_votes_count_exactly_once(void **state)
         assert_int_equal(votes, 1 + (voted ? 1 : 0));
         /* then twenty POSTs at once: exactly one vote */
         for (int i = 0; i < CROWD; i++)
-                lens[i] = raw_request(&m[7], "POST", api_path, NULL, NULL, reqs[i],
-                                      sizeof(store[i]));
+                lens[i] =
+                    raw_request(&m[7], "POST", api_path, NULL, NULL, reqs[i], sizeof(store[i]));
         send_at_once(reqs, lens, CROWD, statuses);
         for (int i = 0; i < CROWD; i++)
                 assert_int_equal(statuses[i], 200);
         assert_int_equal(votes_of(other), 2 + (voted ? 1 : 0));
         /* and twenty DELETEs at once: exactly one taken back */
         for (int i = 0; i < CROWD; i++)
-                lens[i] = raw_request(&m[7], "DELETE", api_path, NULL, NULL, reqs[i],
-                                      sizeof(store[i]));
+                lens[i] =
+                    raw_request(&m[7], "DELETE", api_path, NULL, NULL, reqs[i], sizeof(store[i]));
         send_at_once(reqs, lens, CROWD, statuses);
         assert_int_equal(votes_of(other), 1 + (voted ? 1 : 0));
 }
@@ -945,8 +944,7 @@ static void test_rate_limits_answer_429(void **state)
                 snprintf(title, sizeof(title), "Daily ask %d", i);
                 ids[i] = propose(&sam, GARDEN, title, "");
         }
-        api(&sam, "POST", "/api/v1/newsletters/" GARDEN "/asks", "{\"title\":\"Fifth\"}", true,
-            &r);
+        api(&sam, "POST", "/api/v1/newsletters/" GARDEN "/asks", "{\"title\":\"Fifth\"}", true, &r);
         expect_status(&r, 201, "the fifth ask through the API");
         json_t *j = json_of(&r);
         ids[4] = (long)json_integer_value(json_object_get(j, "id"));
@@ -958,8 +956,7 @@ static void test_rate_limits_answer_429(void **state)
         header(&r, "Retry-After", wait, sizeof(wait));
         assert_true(atoi(wait) > 0);
         resp_free(&r);
-        api(&sam, "POST", "/api/v1/newsletters/" GARDEN "/asks", "{\"title\":\"Sixth\"}", true,
-            &r);
+        api(&sam, "POST", "/api/v1/newsletters/" GARDEN "/asks", "{\"title\":\"Sixth\"}", true, &r);
         expect_api_error(&r, 429, "faster than this site allows", "the API after the limit");
         resp_free(&r);
         /* another member is not limited by sam */
