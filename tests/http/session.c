@@ -303,11 +303,11 @@ size_t raw_request(const struct member *m, const char *method, const char *path,
         }
         if (body)
                 snprintf(type, sizeof(type), "Content-Type: %s\r\n", content_type);
-        int n = snprintf(buf, size,
-                         "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s"
-                         "Content-Length: %zu\r\n\r\n%s",
-                         method, path, cookie, token, type, body ? strlen(body) : 0,
-                         body ? body : "");
+        int n =
+            snprintf(buf, size,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     method, path, cookie, token, type, body ? strlen(body) : 0, body ? body : "");
         assert_true(n > 0 && (size_t)n < size);
         return (size_t)n;
 }
