@@ -402,8 +402,7 @@ static int episode_facts(struct db *db, int64_t episode_id, int64_t *newsletter_
 }
 
 /* Tells the voters (but the proposer and the decider) that the ask was covered. */
-static int notify_voters(struct db *db, int64_t id, int64_t proposer, int64_t actor,
-                         int64_t episode_context)
+static int notify_voters(struct db *db, int64_t id, int64_t proposer, int64_t actor)
 {
         struct db_stmt *s = db_prepare(db, "SELECT member_id FROM ask_vote WHERE ask_id = ?1 AND "
                                            "member_id <> ?2 AND member_id <> ?3");
@@ -423,7 +422,7 @@ static int notify_voters(struct db *db, int64_t id, int64_t proposer, int64_t ac
         db_finish(s);
         int rc = step == DB_DONE ? PUB_OK : PUB_DB_ERROR;
         for (size_t i = 0; i < n && rc == PUB_OK; i++)
-                rc = notify_item(db, ids[i], "ask", actor, "ask", id, episode_context);
+                rc = notify_item(db, ids[i], "ask", actor, "ask", id, 0);
         arena_free(a);
         return rc;
 }
@@ -492,12 +491,13 @@ int ask_decide(struct db *db, int64_t id, int64_t decider_id, const struct ask_d
                                      (int)counts_open(d->status, ITEM_VISIBLE) -
                                          (int)counts_open(row.status, row.state));
         /* The proposer hears of every decision but a reopening; the voters of the answer. The
-         * notification names the episode only once readers may see it. */
+         * notification names the ask only, with no episode as its context: the ask's page links
+         * the episode once readers may see it, and a draft's title never travels in a
+         * notification (and the notifications page reads an episode context as "new episode"). */
         if (rc == PUB_OK && d->status != ASK_OPEN && d->status != row.status) {
-                int64_t context = d->status == ASK_COVERED && live ? d->episode_id : 0;
-                rc = notify_item(db, row.author_id, "ask", decider_id, "ask", id, context);
+                rc = notify_item(db, row.author_id, "ask", decider_id, "ask", id, 0);
                 if (rc == PUB_OK && d->status == ASK_COVERED)
-                        rc = notify_voters(db, id, row.author_id, decider_id, context);
+                        rc = notify_voters(db, id, row.author_id, decider_id);
         }
         return finish(db, rc);
 }
