@@ -18,11 +18,16 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Labels of the statuses and views, in enum order. */
-static const char *const status_labels[] = {N_("Open"), N_("Planned"), N_("Covered"),
-                                            N_("Declined")};
-static const char *const view_labels[ASK_VIEWS] = {N_("Top"), N_("New"), N_("Planned"),
-                                                   N_("Covered"), N_("Declined")};
+/* Marks a msgid with a context for extraction; i18n_pget translates it. */
+#define NC_(context, msgid) msgid
+
+/* Labels of the statuses and views, in enum order, in the context "ask" (a planned ask is not a
+ * planned season). */
+static const char *const status_labels[] = {NC_("ask", "Open"), NC_("ask", "Planned"),
+                                            NC_("ask", "Covered"), NC_("ask", "Declined")};
+static const char *const view_labels[ASK_VIEWS] = {NC_("ask", "Top"), NC_("ask", "New"),
+                                                   NC_("ask", "Planned"), NC_("ask", "Covered"),
+                                                   NC_("ask", "Declined")};
 
 /* ------------------------------------------------------------------ loading */
 
@@ -77,7 +82,7 @@ static void status_badge(struct render *r, enum ask_status s)
         html_lit(b, "<span class=\"ask-status ask-");
         html_attr(b, ask_status_name(s));
         html_lit(b, "\">");
-        html_text(b, _(status_labels[s]));
+        html_text(b, i18n_pget(r->locale, "ask", status_labels[s]));
         html_lit(b, "</span>");
 }
 
@@ -326,7 +331,7 @@ int web_asks(struct request *req)
                 if (v == (int)view)
                         html_lit(b, " aria-current=\"page\"");
                 html_lit(b, ">");
-                html_text(b, _(view_labels[v]));
+                html_text(b, i18n_pget(r->locale, "ask", view_labels[v]));
                 html_lit(b, "</a></li>");
         }
         html_lit(b, "</ul></nav>\n");
