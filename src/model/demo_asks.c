@@ -63,7 +63,7 @@ static const struct demo_ask asks[] = {
     {"fourth-floor-garden", "june", "Is three plants enough to conclude anything?",
      "You keep writing \"batch four did better\". With so few pots, how do you know it isn't "
      "luck?",
-     "sam ana mira liwei", 30, COVER, "tomas",
+     "sam ana mira liwei", 145, COVER, "tomas",
      "The short answer is: mostly it is luck, and the tomato episode is about exactly that.",
      "tomatoes-and-the-law-of-small-numbers"},
     {"fourth-floor-garden", "ana", "What grows on a north-facing balcony?",
@@ -85,20 +85,33 @@ static const struct demo_ask asks[] = {
 };
 
 /* Moves the ask and its votes back to when they happened: proposed days_ago, votes in the
- * following hours, the decision a day later. */
+ * following hours, the decision a day later (or, for an ask covered by a live episode, an hour
+ * after the episode came out). */
 static int backdate(struct db *db, int64_t id, int days_ago, bool decided)
 {
         int64_t at = time_now() - (int64_t)days_ago * 86400;
         struct db_stmt *s = db_prepare(
-            db, "UPDATE ask SET created_at = ?2, updated_at = ?2 + CASE WHEN ?3 THEN 86400 ELSE 0 "
-                "END, decided_at = CASE WHEN decided_at IS NULL THEN NULL ELSE ?2 + 86400 END "
-                "WHERE id = ?1");
+            db, "UPDATE ask SET created_at = ?2, decided_at = CASE WHEN ?3 THEN max(?2 + 86400, "
+                "coalesce((SELECT e.publish_at + 3600 FROM episode e WHERE e.id = ask.episode_id "
+                "AND e.status <> 'draft' AND e.publish_at <= ?4), 0)) END WHERE id = ?1");
         if (!s)
                 return -1;
         db_bind_int(s, 1, id);
         db_bind_int(s, 2, at);
         db_bind_int(s, 3, decided);
+        db_bind_int(s, 4, time_now());
         int rc = db_step(s);
+        db_finish(s);
+        if (rc != DB_DONE)
+                return -1;
+        /* a covered ask was decided when its episode came out (an hour later) */
+        s = db_prepare(db,
+                       "UPDATE ask SET updated_at = coalesce(decided_at, created_at) WHERE id = "
+                       "?1");
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, id);
+        rc = db_step(s);
         db_finish(s);
         if (rc != DB_DONE)
                 return -1;
