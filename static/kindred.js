@@ -501,6 +501,79 @@
     }
   }
 
+  /* ---------------------------------------------------------------- votes on asks in place */
+
+  /* Shows an ask's count and the viewer's vote in every vote form for that ask. */
+  function showVote(id, votes, voted) {
+    const selector = 'form.ask-vote[data-ask="' + CSS.escape(String(id)) + '"]';
+    for (const form of document.querySelectorAll(selector)) {
+      const button = form.querySelector('button.vote');
+      if (!button)
+        continue;
+      const count = button.querySelector('.count');
+      const label = button.querySelector('.vote-label');
+      if (count)
+        count.textContent = String(votes);
+      if (label)
+        label.textContent = tn('vote', 'votes', votes);
+      button.setAttribute('aria-pressed', voted ? 'true' : 'false');
+      button.value = voted ? '0' : '1';
+      button.title = voted ? t('Take your vote back') : t('Vote for this topic');
+    }
+  }
+
+  async function vote(form, button) {
+    const csrf = form.querySelector('input[name="_csrf"]');
+    const on = button.value === '1';
+    let status = form.querySelector('.vote-status');
+    if (!status) {
+      status = document.createElement('span');
+      status.className = 'vote-status';
+      status.setAttribute('role', 'status');
+      form.appendChild(status);
+    }
+    form.setAttribute('aria-busy', 'true');
+    let response = null;
+    let data = null;
+    try {
+      response = await fetch('/api/v1/asks/' + encodeURIComponent(form.dataset.ask) + '/vote', {
+        method: on ? 'POST' : 'DELETE',
+        credentials: 'same-origin',
+        headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf.value },
+      });
+      data = await response.json().catch(() => null);
+    } catch (err) {
+      response = null; /* offline or refused: the plain form says what went wrong */
+    } finally {
+      form.removeAttribute('aria-busy');
+    }
+    if (response && response.ok && data && typeof data.votes === 'number') {
+      status.textContent = '';
+      showVote(data.id, data.votes, data.voted);
+    } else if (response && response.status === 429) {
+      status.textContent = (data && data.error && data.error.message) ||
+        t('Too many votes in a short time. Try again in a minute.');
+    } else {
+      submitPlainly(form, button);
+    }
+  }
+
+  function setUpVotes() {
+    for (const form of document.querySelectorAll('form.ask-vote')) {
+      if (!form.querySelector('input[name="_csrf"]') || !form.dataset.ask)
+        continue;
+      form.addEventListener('submit', (event) => {
+        const button = form.querySelector('button.vote');
+        if (!button || !/^[01]$/.test(button.value))
+          return;
+        event.preventDefault();
+        if (form.getAttribute('aria-busy') === 'true')
+          return; /* one change at a time per form */
+        vote(form, button);
+      });
+    }
+  }
+
   /* ---------------------------------------------------------------- confirmations */
 
   function setUpConfirmations() {
@@ -514,6 +587,7 @@
   function start() {
     setUpConfirmations();
     setUpReactions();
+    setUpVotes();
     markPassages();
     setUpQuoting();
   }

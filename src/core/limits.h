@@ -98,6 +98,18 @@
 #define KD_REPORTS_PER_MEMBER_PER_HOUR     20
 #define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
 
+/* Asks (docs/participation.md): a topic's title and its few lines, the authors' note, a page */
+#define KD_ASK_TITLE_MAX                 120  /* code points of an ask's title (one line) */
+#define KD_ASK_BODY_MAX                  1000 /* code points of an ask's Markdown */
+#define KD_ASK_BODY_MAX_LINES            12   /* lines of an ask's Markdown */
+#define KD_ASK_NOTE_MAX                  500  /* code points of a decision's note or reason */
+#define KD_ASKS_PER_PAGE                 20   /* asks on one page of a list */
+#define KD_ASK_VOTERS_SHOWN              12   /* voters named on an ask's page */
+#define KD_ASK_EPISODE_CHOICES           200  /* episodes offered to link as covering an ask */
+#define KD_ASKS_PER_MEMBER_PER_DAY       5    /* asks proposed per member */
+#define KD_ASK_VOTES_PER_MEMBER_PER_MINUTE 30 /* votes cast or taken back per member */
+#define KD_ASK_CHANGES_PER_MEMBER_PER_HOUR 60 /* edits, deletions, decisions, hiding per member */
+
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30

@@ -39,6 +39,10 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* asks (limits.h) */
+        struct rate_limit *ask_by_member_day;
+        struct rate_limit *ask_vote_by_member;
+        struct rate_limit *ask_change_by_member;
 };
 
 #endif

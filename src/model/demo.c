@@ -1,5 +1,6 @@
 /* Demo content: a small cast of members with different roles, and two newsletters written for
  * Kindred (demo/content, embedded at build time). */
+#include "model/ask.h"
 #include "model/demo.h"
 #include "db/db.h"
 #include "core/buf.h"
@@ -243,6 +244,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                 int (*seed)(struct db *);
         } parts[] = {
             {NULL, NULL},
+            {"asks", demo_seed_asks},
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

@@ -7,6 +7,7 @@
 #include "core/limits.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/ask.h"
 #include "model/episode.h"
 #include "model/image.h"
 #include "model/transfer.h"
@@ -80,6 +81,13 @@ static const struct column notification_cols[] = {{"id", 'i'},         {"member_
                                                   {"read_at", 'n'},    {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+static const struct column ask_cols[] = {
+    {"id", 'i'},          {"newsletter_id", 'i'}, {"author_id", 'i'},    {"title", 't'},
+    {"body", 't'},        {"status", 't'},        {"status_note", 't'},  {"episode_id", 'n'},
+    {"decided_by", 'n'},  {"decided_at", 'n'},    {"state", 't'},        {"moderated_by", 'n'},
+    {"created_at", 'i'},  {"updated_at", 'i'},    {"language", 's'},     {NULL, 0}};
+static const struct column ask_vote_cols[] = {
+    {"ask_id", 'i'}, {"member_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
@@ -148,6 +156,16 @@ static const struct table tables[] = {
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+    {"asks",
+     "SELECT id, newsletter_id, author_id, title, body, status, status_note, episode_id, "
+     "decided_by, decided_at, state, moderated_by, created_at, updated_at, language FROM ask "
+     "ORDER BY id",
+     "INSERT INTO ask (id, newsletter_id, author_id, title, body, status, status_note, "
+     "episode_id, decided_by, decided_at, state, moderated_by, created_at, updated_at, language) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+     ask_cols},
+    {"ask_votes", "SELECT ask_id, member_id, created_at FROM ask_vote ORDER BY ask_id, member_id",
+     "INSERT INTO ask_vote (ask_id, member_id, created_at) VALUES (?1, ?2, ?3)", ask_vote_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -465,6 +483,8 @@ static int render_derived(struct db *db, struct import_report *r)
                 return fail(r, "cannot count comments");
         }
         db_finish(s);
+        if (ask_rebuild_derived(db) != PUB_OK) /* asks' HTML, votes and open counts */
+                return fail(r, "cannot rebuild the asks");
         s = db_prepare(db, "SELECT id FROM episode ORDER BY id");
         if (!s)
                 return fail(r, "cannot read episodes");

@@ -45,5 +45,9 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* Asks: the size is part of the declaration, so ROUTE_TABLE can count the rows here (the
+ * definition fails to compile when they differ). */
+#define ASKS_ROUTES_COUNT 15
+extern const struct route asks_routes[ASKS_ROUTES_COUNT];
 
 #endif

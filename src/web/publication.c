@@ -10,6 +10,7 @@
 #include "model/episode.h"
 #include "model/newsletter.h"
 #include "model/season.h"
+#include "web/asks.h"
 #include "web/cards.h"
 #include "web/comments.h"
 #include "web/layout.h"
@@ -171,6 +172,7 @@ int web_newsletter(struct request *req)
         }
         html_lit(b, "</div>\n");
         feed_links(r, &n);
+        web_asks_newsletter_link(r, req->db, &n);
         html_lit(b, "</header>\n");
 
         if (nseasons == 0) {
@@ -486,6 +488,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         html_rendered(b, e->body_html);
         html_lit(b, "</div>\n");
         ai_disclosure_note(r, e->ai);
+        web_asks_episode_credit(r, e);
         if (live && p->conversation.have_reactions)
                 episode_reactions(r, e, &p->conversation.reactions);
         if (*e->teaser) {

@@ -867,6 +867,49 @@ test('too_many_reactions_says_so_in_place', async () => {
   noProblems(page);
 });
 
+test('asks_propose_and_vote_in_place_and_without_javascript', async () => {
+  const asks = '/n/learning-in-public/asks';
+  const liwei = await memberPage('liwei');
+  await liwei.goto(`${asks}/new`);
+  await liwei.fill('#f-title', 'Browser-tested ask: retros across time zones');
+  await liwei.fill('#f-body', 'Half of us start when the others *finish*.');
+  await Promise.all([liwei.waitForURL(/\/asks\/\d+$/), liwei.click('main form button[type="submit"]')]);
+  const id = /\/asks\/(\d+)$/.exec(liwei.url())[1];
+  const mine = liwei.locator(`form.ask-vote[data-ask="${id}"] button.vote`);
+  assert.equal(await mine.getAttribute('aria-pressed'), 'true', 'proposing is a vote');
+  assert.equal(await mine.locator('.count').textContent(), '1');
+  noProblems(liwei);
+
+  // with JavaScript the vote changes in place, and back
+  const ana = await memberPage('ana');
+  await ana.goto(`${asks}?view=new`);
+  await markStay(ana);
+  const button = ana.locator(`form.ask-vote[data-ask="${id}"] button.vote`);
+  assert.equal(await button.getAttribute('aria-pressed'), 'false');
+  await button.click();
+  await ana.waitForFunction((sel) => document.querySelector(sel).getAttribute('aria-pressed') === 'true',
+    `form.ask-vote[data-ask="${id}"] button.vote`);
+  assert.equal(await button.locator('.count').textContent(), '2');
+  assert.equal(await button.locator('.vote-label').textContent(), 'votes');
+  await screenshot(ana, 'asks-voted-in-place');
+  await button.click();
+  await ana.waitForFunction((sel) => document.querySelector(sel).getAttribute('aria-pressed') === 'false',
+    `form.ask-vote[data-ask="${id}"] button.vote`);
+  assert.equal(await button.locator('.count').textContent(), '1');
+  assert.ok(await stayed(ana), 'the page was not reloaded');
+  noProblems(ana);
+
+  // without JavaScript the plain form votes and comes back to the same list
+  const sam = await memberPage('sam', { javaScript: false });
+  await sam.goto(`${asks}/${id}`);
+  const plain = sam.locator(`form.ask-vote[data-ask="${id}"] button.vote`);
+  await Promise.all([sam.waitForNavigation(), plain.click()]);
+  assert.equal(new URL(sam.url()).pathname, `${asks}/${id}`);
+  assert.equal(await plain.getAttribute('aria-pressed'), 'true');
+  assert.equal(await plain.locator('.count').textContent(), '2');
+  await screenshot(sam, 'ask-voted-without-javascript');
+});
+
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
 // report after everything the browser sent it.
 test('server_stops_cleanly', async () => {

@@ -238,6 +238,18 @@ async function collectPages(base) {
   await add('notifications', june, get('/notifications'));
   await add('members', admin, get('/admin/members'));
   await add('moderation', admin, get('/moderation'));
+
+  // Asks: lists, one ask, the forms and their errors
+  await add('asks', guest, get(`${NL}/asks`));
+  await add('asks-covered', guest, get(`${NL}/asks?view=covered`));
+  await add('asks', sam, get(`${NL}/asks`));
+  await add('ask-new', sam, get(`${NL}/asks/new`));
+  await add('ask-errors', sam, post(`${NL}/asks`, { title: '', body: 'Kept' }), 422);
+  const asks = await mira.get(`${NL}/asks?view=new`);
+  const askId = firstMatch(/id="ask-(\d+)"/, asks.text, 'an ask');
+  await add('ask', guest, get(`${NL}/asks/${askId}`));
+  await add('ask', mira, get(`${NL}/asks/${askId}`));
+  await add('ask-decision-errors', mira, post(`${NL}/asks/${askId}/status`, { status: 'declined', note: '', episode_id: '' }), 422);
   return pages;
 }
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct kd_server srv;
 
@@ -289,4 +291,83 @@ int kd_fixture_stop(void **state)
             strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
                 nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         return 0;
+}
+
+size_t raw_request(const struct member *m, const char *method, const char *path,
+                   const char *content_type, const char *body, char *buf, size_t size)
+{
+        char cookie[1024] = "", token[192] = "", type[128] = "";
+        if (m) {
+                jar_header(&m->jar, cookie, sizeof(cookie));
+                snprintf(token, sizeof(token), "X-CSRF-Token: %s\r\n", m->csrf);
+        }
+        if (body)
+                snprintf(type, sizeof(type), "Content-Type: %s\r\n", content_type);
+        int n =
+            snprintf(buf, size,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     method, path, cookie, token, type, body ? strlen(body) : 0, body ? body : "");
+        assert_true(n > 0 && (size_t)n < size);
+        return (size_t)n;
+}
+
+void send_at_once(char *const *reqs, const size_t *lens, int n, int *statuses)
+{
+        int gate[2], ready[2], results[2];
+        assert_int_equal(pipe(gate), 0);
+        assert_int_equal(pipe(ready), 0);
+        assert_int_equal(pipe(results), 0);
+        pid_t *pids = calloc((size_t)n, sizeof(*pids));
+        assert_non_null(pids);
+        fflush(stdout);
+        fflush(stderr);
+        for (int i = 0; i < n; i++) {
+                pids[i] = fork();
+                assert_true(pids[i] >= 0);
+                if (pids[i] == 0) {
+                        close(gate[1]);
+                        close(ready[0]);
+                        close(results[0]);
+                        struct http_conn c;
+                        int out[2] = {i, -1};
+                        bool connected = conn_open(&c, srv.port) == 0;
+                        char x = 'r';
+                        if (write(ready[1], &x, 1) != 1)
+                                _exit(2);
+                        if (read(gate[0], &x, 1) < 0) /* returns 0 when the gate opens */
+                                _exit(2);
+                        if (connected) {
+                                struct http_resp r;
+                                if (conn_send(&c, reqs[i], lens[i]) == 0 &&
+                                    conn_read(&c, &r, false) == 0) {
+                                        out[1] = r.status;
+                                        resp_free(&r);
+                                }
+                                conn_close(&c);
+                        }
+                        if (write(results[1], out, sizeof(out)) != (ssize_t)sizeof(out))
+                                _exit(3);
+                        _exit(0);
+                }
+        }
+        close(gate[0]);
+        close(ready[1]);
+        close(results[1]);
+        char x;
+        for (int i = 0; i < n; i++) /* every child has connected: open the gate */
+                if (read(ready[0], &x, 1) != 1)
+                        break;
+        close(ready[0]);
+        close(gate[1]);
+        for (int i = 0; i < n; i++)
+                statuses[i] = -1;
+        int out[2];
+        while (read(results[0], out, sizeof(out)) == (ssize_t)sizeof(out))
+                if (out[0] >= 0 && out[0] < n)
+                        statuses[out[0]] = out[1];
+        close(results[0]);
+        for (int i = 0; i < n; i++)
+                waitpid(pids[i], NULL, 0);
+        free(pids);
 }

@@ -91,4 +91,13 @@ long edit_id_of(const struct member *writer, const char *episode_path);
  * KINDRED_KEEP_TEST_DATA is set. */
 int kd_fixture_stop(void **state);
 
+/* Requests sent together (concurrency tests): a raw request as m (NULL: a guest) with method,
+ * path and, when body is not NULL, that body of content_type, carrying the member's CSRF token
+ * in X-CSRF-Token. Writes it into buf; returns its length. */
+size_t raw_request(const struct member *m, const char *method, const char *path,
+                   const char *content_type, const char *body, char *buf, size_t size);
+/* Sends n raw requests at once, each from a process of its own on a connection of its own (all
+ * connected first, then released together). statuses[i] gets each answer's status (-1: none). */
+void send_at_once(char *const *reqs, const size_t *lens, int n, int *statuses);
+
 #endif

@@ -110,6 +110,9 @@ static void test_export_import_round_trip(void **state)
         assert_true(alen > 100000); /* members, 14 episodes and their covers */
         assert_non_null(strstr(ja, "\"password_hash\": \"$argon2id$"));
         assert_non_null(strstr(ja, "\"slug\": \"demo-days-without-the-theatre\""));
+        assert_non_null(
+            strstr(ja, "\"title\": \"Keeping a team notebook alive after the first month\""));
+        assert_non_null(strstr(ja, "\"ask_votes\": [\n"));
         assert_int_equal(alen, blen);
         assert_memory_equal(ja, jb, alen);
 
@@ -132,7 +135,13 @@ static void test_export_import_round_trip(void **state)
                                "/@mira",
                                "/feed.atom",
                                "/n/fourth-floor-garden/feed.json",
-                               "/sitemap.xml"};
+                               "/sitemap.xml",
+                               /* asks: rendered text, votes and open counts rebuilt */
+                               "/n/learning-in-public/asks",
+                               "/n/learning-in-public/asks?view=new",
+                               "/n/fourth-floor-garden/asks?view=declined",
+                               "/n/learning-in-public/onboarding-is-a-team-sport",
+                               "/api/v1/newsletters/fourth-floor-garden/asks?view=covered"};
         for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
                 int sa, sb;
                 char *pa = page(a.port, paths[i], &sa), *pb = page(b.port, paths[i], &sb);

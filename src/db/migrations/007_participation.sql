@@ -175,8 +175,11 @@ CREATE TABLE ask (
     updated_at   INTEGER NOT NULL,
     language     TEXT
 );
-CREATE INDEX ask_top ON ask(newsletter_id, status, vote_count DESC, id DESC);
-CREATE INDEX ask_new ON ask(newsletter_id, id DESC);
+-- The lists read only visible asks (hidden and deleted ones are never listed), so the list
+-- indexes hold only those: a page of asks reads its own rows and no others.
+CREATE INDEX ask_top ON ask(newsletter_id, status, vote_count DESC, id DESC)
+    WHERE state = 'visible';
+CREATE INDEX ask_new ON ask(newsletter_id, id DESC) WHERE state = 'visible';
 CREATE INDEX ask_by_episode ON ask(episode_id) WHERE episode_id IS NOT NULL;
 CREATE INDEX ask_by_author ON ask(author_id, created_at);
 
@@ -187,6 +190,12 @@ CREATE TABLE ask_vote (
     PRIMARY KEY (ask_id, member_id)
 ) WITHOUT ROWID;
 CREATE INDEX ask_vote_by_member ON ask_vote(member_id);
+-- An ask's first voters, earliest first (its page names a few): read in order, never sorted.
+CREATE INDEX ask_vote_by_time ON ask_vote(ask_id, created_at, member_id);
+-- The episodes of every status an author may name as covering an ask, newest first.
+CREATE INDEX episode_by_newsletter_recent ON episode(newsletter_id, publish_at DESC, id DESC);
+-- "Asks: N open" on the newsletter page: visible open asks, kept with every change of an ask.
+ALTER TABLE newsletter ADD COLUMN ask_open_count INTEGER NOT NULL DEFAULT 0;
 
 -- The lexicon: a newsletter community's own terms. term_key is the term case-folded, for
 -- matching; one approved term per key and newsletter.
