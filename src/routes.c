@@ -205,6 +205,8 @@ static const struct route core_routes[] = {
 
 /* The core's routes first; each feature's table follows (src/routes/). */
 const struct route_table app_route_tables[] = {
+    /* before the core's: its "/n/$newsletter/$episode" would take "/n/$newsletter/lexicon" */
+    {lexicon_routes, LEXICON_ROUTES},
     ROUTE_TABLE(core_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

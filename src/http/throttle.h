@@ -39,6 +39,9 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* the lexicon: proposals and their edits; approvals and declines */
+        struct rate_limit *term_by_member;
+        struct rate_limit *term_decision_by_member;
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* The kinds of member-written items (item.h): one row per kind. */
 #include "model/item.h"
 #include "model/comment.h"
+#include "model/lexicon.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
 
@@ -8,6 +9,7 @@
 
 static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
+    {"term", term_item_load, term_item_viewable, term_set_hidden, false},
 };
 
 const struct item_kind *item_kind_find(const char *target)

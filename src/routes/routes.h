@@ -45,5 +45,8 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* The lexicon (src/routes/lexicon.c); the size is checked against the table's rows there. */
+#define LEXICON_ROUTES 9
+extern const struct route lexicon_routes[LEXICON_ROUTES];
 
 #endif
