@@ -164,6 +164,8 @@ struct lexicon {
         size_t bytes; /* the whole block, this header included */
         uint32_t nnodes, nterms;
         size_t nodes_at, terms_at, pool_at; /* offsets from the block's start */
+        int32_t first[256]; /* the root's child for each first byte, -1 for none: every word
+                               of a comment starts a walk, so the widest list is a table */
 };
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
@@ -246,7 +248,11 @@ struct lexicon *lexicon_build(const struct lexicon_entry *entries, size_t n)
         size_t pool_at = ALIGN8(terms_at + nterms * sizeof(struct lx_term));
         size_t bytes = pool_at + pool.len + 1;
         struct lexicon *lx = xcalloc(1, bytes);
-        *lx = (struct lexicon){bytes, (uint32_t)b.nnodes, nterms, nodes_at, terms_at, pool_at};
+        *lx = (struct lexicon){bytes, (uint32_t)b.nnodes, nterms, nodes_at, terms_at, pool_at, {0}};
+        for (int c = 0; c < 256; c++)
+                lx->first[c] = -1;
+        for (int32_t k = b.nodes[0].child; k >= 0; k = b.nodes[k].sibling)
+                lx->first[b.nodes[k].byte] = k;
         memcpy((char *)lx + nodes_at, b.nodes, b.nnodes * sizeof(struct lx_node));
         if (nterms)
                 memcpy((char *)lx + terms_at, terms, nterms * sizeof(struct lx_term));
@@ -294,16 +300,14 @@ struct run {
         size_t len, cap;
 };
 
-static void run_add(struct run *r, const unsigned char *bytes, size_t n, size_t from)
+/* Makes room for a decoded run of a source run of n bytes: decoding never lengthens text (an
+ * entity is longer than the character it names, and folding keeps lengths). */
+static void run_reserve(struct run *r, size_t n)
 {
-        if (r->len + n + 1 > r->cap) {
-                r->cap = (r->len + n + 1) * 2;
+        if (n + 1 > r->cap) {
+                r->cap = (n + 1) * 2;
                 r->text = xrealloc(r->text, r->cap);
                 r->from = xrealloc(r->from, r->cap * sizeof(*r->from));
-        }
-        for (size_t i = 0; i < n; i++) {
-                r->text[r->len] = bytes[i];
-                r->from[r->len++] = from;
         }
 }
 
@@ -347,20 +351,31 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
 
 static void run_decode(struct run *r, const char *s, size_t n)
 {
+        run_reserve(r, n);
         r->len = 0;
         const unsigned char *u = (const unsigned char *)s;
         for (size_t i = 0; i < n;) {
+                unsigned char b = u[i];
+                if (b < 0x80 && b != '&') { /* the common case, one byte at a time */
+                        r->text[r->len] = b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b;
+                        r->from[r->len++] = i++;
+                        continue;
+                }
                 uint32_t c;
                 size_t len = 0;
-                if (s[i] == '&')
+                if (b == '&')
                         len = entity(s + i, n - i, &c);
                 if (!len)
                         c = cp_at(u, i, n, &len);
                 unsigned char enc[4];
-                run_add(r, enc, cp_put(fold_cp(c), enc), i);
+                size_t k = cp_put(fold_cp(c), enc);
+                for (size_t j = 0; j < k; j++) {
+                        r->text[r->len] = enc[j];
+                        r->from[r->len++] = i;
+                }
                 i += len;
         }
-        run_add(r, (const unsigned char *)"", 0, n);
+        r->text[r->len] = 0;
         r->from[r->len] = n;
 }
 
@@ -400,6 +415,10 @@ static int32_t match_at(const struct lexicon *lx, const struct run *r, size_t i,
                 const unsigned char *bytes = space_char(c) ? (const unsigned char *)" "
                                                            : r->text + at;
                 for (size_t k = 0; k < len && node >= 0; k++) {
+                        if (node == 0) {
+                                node = lx->first[bytes[k]];
+                                continue;
+                        }
                         int32_t child = nodes[node].child;
                         while (child >= 0 && nodes[child].byte != bytes[k])
                                 child = nodes[child].sibling;
@@ -426,17 +445,19 @@ static void link_run(const struct lexicon *lx, const char *src, size_t n, struct
 {
         run_decode(r, src, n);
         const struct lx_term *terms = lx_terms(lx);
-        size_t copied = 0; /* source bytes already written */
+        size_t copied = 0;  /* source bytes already written */
+        bool in_word = false; /* whether the character before i is a word character */
         for (size_t i = 0; i < r->len;) {
                 size_t len;
                 uint32_t c = cp_at(r->text, i, r->len, &len);
-                if (word_char(c) && word_char(cp_before(r, i))) {
-                        i += len; /* inside a word: no term that starts with a letter begins here */
-                        continue;
-                }
+                bool word = word_char(c);
                 size_t end = 0;
-                int32_t t = match_at(lx, r, i, &end);
+                /* inside a word no term that starts with a letter begins; a byte no term
+                 * starts with needs no walk */
+                int32_t t = (word && in_word) || lx->first[r->text[i]] < 0 ? -1
+                                                                           : match_at(lx, r, i, &end);
                 if (t < 0) {
+                        in_word = word;
                         i += len;
                         continue;
                 }
@@ -452,6 +473,7 @@ static void link_run(const struct lexicon *lx, const char *src, size_t n, struct
                         copied = to;
                 }
                 i = end; /* a linked or already-linked span is never searched inside */
+                in_word = word_char(cp_before(r, i));
         }
         buf_append(out, src + copied, n - copied);
 }
