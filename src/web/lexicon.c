@@ -379,6 +379,13 @@ static int term_page(struct request *req, const struct newsletter *n, const stru
         html_lit(b, ">");
         html_text(b, t->term);
         html_lit(b, "</h1>\n");
+        bool deciding = t->status == TERM_PROPOSED && t->state == TERM_VISIBLE &&
+                        term_can_decide(req->db, n->id, req->viewer.id, req->viewer.role);
+        if (decide && decide->problem && !deciding) { /* decided meanwhile: no form to show it */
+                html_lit(b, "<p class=\"form-error\" role=\"alert\">");
+                html_text(b, render_problem(r, decide->problem));
+                html_lit(b, "</p>\n");
+        }
         status_badge(r, t);
         html_lit(b, "<div class=\"term-definition\"");
         html_lang_attr(r, t->language);
@@ -407,8 +414,7 @@ static int term_page(struct request *req, const struct newsletter *n, const stru
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</article>\n");
-        if (t->status == TERM_PROPOSED && t->state == TERM_VISIBLE &&
-            term_can_decide(req->db, n->id, req->viewer.id, req->viewer.role)) {
+        if (deciding) {
                 html_lit(b, "<section class=\"term-decide\"><h2>");
                 html_text(b, _("Decide"));
                 html_lit(b, "</h2>\n");
