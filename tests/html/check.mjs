@@ -238,6 +238,13 @@ async function collectPages(base) {
   await add('notifications', june, get('/notifications'));
   await add('members', admin, get('/admin/members'));
   await add('moderation', admin, get('/moderation'));
+
+  // The lexicon: the list with its proposals and forms, a term, a refused proposal
+  await add('lexicon', guest, get(`${NL}/lexicon`));
+  await add('lexicon', mira, get(`${NL}/lexicon`));
+  await add('lexicon-term', guest, get(`${NL}/lexicon/term-3`));
+  await add('lexicon-proposal', sam, get(`${NL}/lexicon/doubt-language`));
+  await add('lexicon-errors', sam, post(`${NL}/lexicon`, { term: '', definition: '', origin: 'x' }), 422);
   return pages;
 }
 
