@@ -9,7 +9,11 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "model/item.h"
 #include "model/lexicon.h"
+#include "model/member.h"
+#include "model/newsletter.h"
+#include "tmpdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +269,128 @@ static void test_benchmark_500_terms(void **state)
         free(words);
 }
 
+
+/* ---- the terms and the cache, on a real database ------------------------------------------- */
+
+static int db_setup(void **state)
+{
+        struct tmpdb *t = calloc(1, sizeof(*t));
+        if (!t || tmpdb_open(t) != 0 || db_migrate(t->db, NULL) != DB_OK)
+                return -1;
+        *state = t;
+        return 0;
+}
+
+static int db_teardown(void **state)
+{
+        struct tmpdb *t = *state;
+        tmpdb_remove(t);
+        free(t);
+        return 0;
+}
+
+static int64_t make_member(struct db *db, const char *handle, enum role role)
+{
+        char email[64];
+        snprintf(email, sizeof(email), "%s@example.org", handle);
+        struct member_input in = {.handle = handle, .display_name = handle, .headline = "",
+                                  .bio = "", .email = email, .password = "correct horse battery"};
+        struct member_problem p = {0};
+        int64_t id = 0;
+        assert_int_equal(member_create(db, &in, role, &id, &p), MEMBER_OK);
+        return id;
+}
+
+/* How many terms the linker knows for a newsletter right now. */
+static size_t linked_terms(struct db *db, int64_t newsletter)
+{
+        struct arena *a = arena_new();
+        size_t n = lexicon_terms(lexicon_for_newsletter(db, a, newsletter));
+        arena_free(a);
+        return n;
+}
+
+static void test_terms_decisions_moderation_and_cache(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        int64_t mira = make_member(db, "mira", ROLE_AUTHOR);
+        int64_t sam = make_member(db, "sam", ROLE_READER);
+        int64_t june = make_member(db, "june", ROLE_MODERATOR);
+        int64_t tomas = make_member(db, "tomas", ROLE_AUTHOR);
+        struct newsletter_input nin = {"garden", "Garden", "", ""};
+        struct field_problem p = {0};
+        int64_t nl = 0;
+        assert_int_equal(newsletter_create(db, &nin, mira, &nl, &p), PUB_OK);
+        assert_int_equal(linked_terms(db, nl), 0);
+
+        /* who decides */
+        assert_true(term_can_decide(db, nl, mira, ROLE_AUTHOR));
+        assert_true(term_can_decide(db, nl, june, ROLE_MODERATOR));
+        assert_false(term_can_decide(db, nl, tomas, ROLE_AUTHOR));
+        assert_false(term_can_decide(db, nl, sam, ROLE_READER));
+        assert_false(term_can_decide(db, nl, 0, ROLE_NONE));
+
+        struct term_input in = {.newsletter_id = nl, .member_id = sam, .role = ROLE_READER,
+                                .term = "Batch  Four", .definition = "One *unlucky* batch.",
+                                .origin = "", .site_url = ""};
+        int64_t id = 0;
+        assert_int_equal(term_propose(db, &in, &id, &p), PUB_OK);
+        struct arena *a = arena_new();
+        struct term t;
+        assert_int_equal(term_get(db, a, id, &t), PUB_OK);
+        assert_string_equal(t.term, "Batch Four");
+        assert_string_equal(t.slug, "batch-four");
+        assert_int_equal(t.status, TERM_PROPOSED);
+        assert_non_null(strstr(t.definition_html, "<em>unlucky</em>"));
+        assert_int_equal(linked_terms(db, nl), 0); /* not linked while waiting */
+
+        /* a second proposal of the same key is refused; an approval by a decider links it */
+        in.term = "batch four";
+        int64_t dup = 0;
+        assert_int_equal(term_propose(db, &in, &dup, &p), PUB_TAKEN);
+        assert_string_equal(p.field, "term");
+        assert_int_equal(term_decide(db, id, mira, true, "", &p), PUB_OK);
+        assert_int_equal(linked_terms(db, nl), 1);
+        assert_int_equal(term_decide(db, id, mira, false, "", &p), PUB_INVALID);
+
+        /* the item kind: where it lives, who moderates it */
+        struct item it;
+        assert_int_equal(item_load(db, a, "term", id, &it), PUB_OK);
+        assert_string_equal(it.url, "/n/garden/lexicon/batch-four");
+        assert_int_equal(it.author_id, sam);
+        assert_int_equal(it.state, ITEM_VISIBLE);
+        assert_true(item_can_moderate(db, &it, mira, ROLE_AUTHOR));
+        assert_true(item_can_moderate(db, &it, june, ROLE_MODERATOR));
+        assert_false(item_can_moderate(db, &it, sam, ROLE_READER));
+        assert_false(item_kind_find("term")->reactable);
+        assert_true(item_kind_find("term")->viewable(db, id, 0, ROLE_NONE, 0));
+
+        /* hidden: gone from the lexicon and the linker at once, back when restored */
+        assert_int_equal(item_kind_find("term")->set_hidden(db, id, june, true), PUB_OK);
+        assert_int_equal(linked_terms(db, nl), 0);
+        assert_false(item_kind_find("term")->viewable(db, id, 0, ROLE_NONE, 0));
+        assert_true(item_kind_find("term")->viewable(db, id, sam, ROLE_READER, 0));
+        struct term *list;
+        assert_int_equal(term_list(db, a, nl, TERM_APPROVED, "", 10, &list), 0);
+        assert_int_equal(item_kind_find("term")->set_hidden(db, id, june, false), PUB_OK);
+        assert_int_equal(linked_terms(db, nl), 1);
+        assert_int_equal(term_list(db, a, nl, TERM_APPROVED, "", 10, &list), 1);
+
+        /* a Chinese term gets a slug of its own; withdrawing needs the proposer */
+        in.term = "周五笔记";
+        int64_t zh = 0;
+        assert_int_equal(term_propose(db, &in, &zh, &p), PUB_OK);
+        assert_int_equal(term_get(db, a, zh, &t), PUB_OK);
+        char want[32];
+        snprintf(want, sizeof(want), "term-%lld", (long long)zh);
+        assert_string_equal(t.slug, want);
+        assert_int_equal(term_withdraw(db, zh, mira), PUB_FORBIDDEN);
+        assert_int_equal(term_withdraw(db, zh, sam), PUB_OK);
+        assert_int_equal(term_withdraw(db, zh, sam), PUB_NOT_FOUND);
+        assert_int_equal(term_decide(db, zh, mira, true, "", &p), PUB_NOT_FOUND);
+        arena_free(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -279,6 +405,8 @@ int main(void)
             cmocka_unit_test(test_copy_into_arena),
             cmocka_unit_test(test_key),
             cmocka_unit_test(test_benchmark_500_terms),
+            cmocka_unit_test_setup_teardown(test_terms_decisions_moderation_and_cache, db_setup,
+                                            db_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
