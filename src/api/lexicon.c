@@ -30,15 +30,17 @@ static json_t *term_json(struct request *req, const struct term *t)
         json_object_set_new(o, "id", json_integer(t->id));
         json_object_set_new(o, "term", json_string(t->term));
         json_object_set_new(o, "slug", json_string(t->slug));
-        json_object_set_new(o, "url", json_string(arena_printf(req->arena, "/n/%s/lexicon/%s",
-                                                               t->newsletter_slug, t->slug)));
+        json_object_set_new(
+            o, "url",
+            json_string(arena_printf(req->arena, "/n/%s/lexicon/%s", t->newsletter_slug, t->slug)));
         json_object_set_new(o, "definition", json_string(t->definition));
         json_object_set_new(o, "definition_html", json_string(t->definition_html));
         json_object_set_new(o, "origin", *t->origin_url ? json_string(t->origin_url) : json_null());
         json_object_set_new(o, "status", json_string(term_status_name(t->status)));
         json_object_set_new(o, "note", json_string(t->status_note));
-        json_object_set_new(o, "proposer", json_pack("{s:s,s:s}", "handle", t->proposer_handle,
-                                                     "name", t->proposer_name));
+        json_object_set_new(
+            o, "proposer",
+            json_pack("{s:s,s:s}", "handle", t->proposer_handle, "name", t->proposer_name));
         json_object_set_new(o, "proposed_at", iso_time(t->created_at));
         json_object_set_new(o, "decided_at", iso_time(t->decided_at));
         return o;
@@ -58,7 +60,8 @@ static int path_newsletter(struct request *req, struct newsletter *n)
 static int problem(struct request *req, const struct field_problem *p)
 {
         struct render *r = render_for_request(req);
-        return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
+        return req_fail(req, 422,
+                        arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
 }
 
 int api_terms(struct request *req)
@@ -72,8 +75,9 @@ int api_terms(struct request *req)
                 return req_fail(req, 422, N_("status: use \"approved\" or \"proposed\"."));
         if (status == TERM_PROPOSED &&
             !term_can_decide(req->db, n.id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only the newsletter's authors and the moderators "
-                                             "decide on terms."));
+                return req_fail(req, 403,
+                                N_("Only the newsletter's authors and the moderators "
+                                   "decide on terms."));
         struct term *ts;
         int count = term_list(req->db, req->arena, n.id, status, req_param(req, "after"),
                               KD_TERMS_PER_PAGE + 1, &ts);
@@ -86,8 +90,9 @@ int api_terms(struct request *req)
                                  term_status_name(status), "terms", list);
         /* the next page starts after the last term's key */
         if (count > KD_TERMS_PER_PAGE)
-                json_object_set_new(page, "next_after",
-                                    json_string(term_key_of(req->arena, &ts[KD_TERMS_PER_PAGE - 1])));
+                json_object_set_new(
+                    page, "next_after",
+                    json_string(term_key_of(req->arena, &ts[KD_TERMS_PER_PAGE - 1])));
         return api_json(req, 200, page);
 }
 
@@ -118,8 +123,8 @@ int api_term_propose(struct request *req)
                 return problem(req, &p);
         if (rc == PUB_TAKEN) {
                 struct render *rr = render_for_request(req);
-                return req_fail(req, 409, arena_printf(req->arena, "%s: %s", p.field,
-                                                       render_problem(rr, &p)));
+                return req_fail(
+                    req, 409, arena_printf(req->arena, "%s: %s", p.field, render_problem(rr, &p)));
         }
         struct term t;
         if (rc != PUB_OK || term_get(req->db, req->arena, id, &t) != PUB_OK)
@@ -136,8 +141,9 @@ int api_term_decision(struct request *req)
         if (rc != PUB_OK || !term_can_view(req->db, &t, req->viewer.id, req->viewer.role))
                 return req_fail(req, 404, N_("There is no such term in this lexicon."));
         if (!term_can_decide(req->db, t.newsletter_id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only the newsletter's authors and the moderators "
-                                             "decide on terms."));
+                return req_fail(req, 403,
+                                N_("Only the newsletter's authors and the moderators "
+                                   "decide on terms."));
         const char *decision = req_param(req, "decision");
         bool approve = strcmp(decision, "approve") == 0;
         if (!approve && strcmp(decision, "decline") != 0)
@@ -151,8 +157,8 @@ int api_term_decision(struct request *req)
                 return problem(req, &p);
         if (rc == PUB_TAKEN) {
                 struct render *r = render_for_request(req);
-                return req_fail(req, 409, arena_printf(req->arena, "%s: %s", p.field,
-                                                       render_problem(r, &p)));
+                return req_fail(req, 409,
+                                arena_printf(req->arena, "%s: %s", p.field, render_problem(r, &p)));
         }
         if (rc != PUB_OK || term_get(req->db, req->arena, t.id, &t) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));

@@ -55,8 +55,8 @@ static const struct {
      "language you are tired in.",
      "june", "two-languages-one-team", "june", "mira", true, ""},
     {"learning-in-public", "one small change",
-     "Change one thing per round, not a whole plan per term, so you can tell what worked.",
-     "tomas", "what-a-balcony-taught-me-about-feedback-loops", "ana", "mira", true, ""},
+     "Change one thing per round, not a whole plan per term, so you can tell what worked.", "tomas",
+     "what-a-balcony-taught-me-about-feedback-loops", "ana", "mira", true, ""},
     {"learning-in-public", "doubt language",
      "The language in which people share what they are not sure of; often not the one they "
      "present in.",
@@ -66,18 +66,18 @@ static const struct {
      "after the radishes by the windy railing.",
      "sam", "the-radish-census", NULL, "tomas", true, ""},
     {"fourth-floor-garden", "law of small numbers",
-     "Trusting a pattern in three plants as if it were a pattern in three hundred.",
-     "ana", "tomatoes-and-the-law-of-small-numbers", NULL, "tomas", true, ""},
-    {"fourth-floor-garden", "tomato",
-     "The red fruit on Anna, Bertil and Cecilia.",
-     "sam", NULL, NULL, "tomas", false,
+     "Trusting a pattern in three plants as if it were a pattern in three hundred.", "ana",
+     "tomatoes-and-the-law-of-small-numbers", NULL, "tomas", true, ""},
+    {"fourth-floor-garden", "tomato", "The red fruit on Anna, Bertil and Cecilia.", "sam", NULL,
+     NULL, "tomas", false,
      "A word every gardener already shares; the lexicon keeps what this balcony made its own."},
 };
 
 static int64_t first_comment(struct db *db, int64_t episode, int64_t author)
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT id FROM comment WHERE episode_id = ?1 AND author_id = ?2 ORDER BY id LIMIT 1");
+            db,
+            "SELECT id FROM comment WHERE episode_id = ?1 AND author_id = ?2 ORDER BY id LIMIT 1");
         if (!s)
                 return 0;
         db_bind_int(s, 1, episode);
@@ -112,8 +112,8 @@ int demo_seed_lexicon(struct db *db)
                 if (terms[i].origin_episode) {
                         int64_t ep = demo_episode_id(db, a, terms[i].origin_episode);
                         int64_t c = terms[i].origin_author
-                                        ? first_comment(db, ep,
-                                                        demo_member_id(db, a, terms[i].origin_author))
+                                        ? first_comment(
+                                              db, ep, demo_member_id(db, a, terms[i].origin_author))
                                         : 0;
                         origin = c ? arena_printf(a, "/n/%s/%s#c-%lld", terms[i].newsletter,
                                                   terms[i].origin_episode, (long long)c)
@@ -135,9 +135,8 @@ int demo_seed_lexicon(struct db *db)
                         rc = -1;
                         break;
                 }
-                if (terms[i].decider &&
-                    term_decide(db, id, demo_member_id(db, a, terms[i].decider), terms[i].approve,
-                                terms[i].note, &p) != PUB_OK)
+                if (terms[i].decider && term_decide(db, id, demo_member_id(db, a, terms[i].decider),
+                                                    terms[i].approve, terms[i].note, &p) != PUB_OK)
                         rc = -1;
         }
         arena_free(a);

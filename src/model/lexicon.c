@@ -205,12 +205,11 @@ static int check_term(struct arena *a, const char *raw, const char **term, const
 {
         const char *why = text_problem(raw, true, KD_TERM_MAX_CHARS);
         if (why)
-                return field_problem_set(p, "term",
-                                         strcmp(why, "This is too long.") == 0
-                                             ? N_("A term can be up to 60 characters.")
-                                         : strcmp(why, "Please fill this in.") == 0
-                                             ? N_("Write the term first.")
-                                             : why);
+                return field_problem_set(
+                    p, "term",
+                    strcmp(why, "This is too long.") == 0 ? N_("A term can be up to 60 characters.")
+                    : strcmp(why, "Please fill this in.") == 0 ? N_("Write the term first.")
+                                                               : why);
         if (strchr(raw, '\n'))
                 return field_problem_set(p, "term", N_("A term fits on one line."));
         *term = term_clean(a, raw);
@@ -247,6 +246,21 @@ static int render_definition(const char *md, struct mdr_result *r, struct field_
                 return PUB_INVALID;
         }
         return PUB_OK;
+}
+
+/* A positive decimal id without sign, spaces or leading zeros, as the router reads "#id"; 0 for
+ * anything else. */
+static int64_t parse_id(const char *s)
+{
+        int64_t v = 0;
+        if (!s || *s < '1' || *s > '9')
+                return 0;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10)
+                        return 0;
+                v = v * 10 + (*s - '0');
+        }
+        return v;
 }
 
 /* Checks an origin address and sets *path to the canonical local path ("" for none):
@@ -286,16 +300,13 @@ static int check_origin(struct db *db, struct arena *a, const struct term_input 
                 else
                         return field_problem_set(p, "origin", bad);
         int64_t comment_id = 0;
-        if (nseg == 4 && strcmp(segs[2], "comments") == 0)
-                comment_id = strtoll(segs[3], NULL, 10);
-        else if (nseg != 2)
+        if (nseg == 4 && strcmp(segs[2], "comments") == 0 && (!frag || !*frag))
+                comment_id = parse_id(segs[3]);
+        else if (nseg == 2 && frag && strncmp(frag, "c-", 2) == 0)
+                comment_id = parse_id(frag + 2);
+        else if (nseg != 2 || (frag && *frag))
                 return field_problem_set(p, "origin", bad);
-        if (frag && strncmp(frag, "c-", 2) == 0 && !comment_id)
-                comment_id = strtoll(frag + 2, NULL, 10);
-        else if (frag && *frag && !comment_id)
-                return field_problem_set(p, "origin", bad);
-        if (!slug_valid(segs[0]) || !slug_valid(segs[1]) || (nseg == 4 && comment_id <= 0) ||
-            comment_id < 0)
+        if (!slug_valid(segs[0]) || !slug_valid(segs[1]) || ((nseg == 4 || frag) && !comment_id))
                 return field_problem_set(p, "origin", bad);
         struct episode e;
         int rc = episode_find(db, a, segs[0], segs[1], &e);
@@ -322,8 +333,8 @@ static int check_origin(struct db *db, struct arena *a, const struct term_input 
 
 /* PUB_TAKEN (p: "term") when key is approved, or proposed and visible, in the newsletter (other
  * than term except_id). */
-static int check_duplicate(struct db *db, int64_t newsletter_id, const char *key,
-                           int64_t except_id, bool approved_only, struct field_problem *p)
+static int check_duplicate(struct db *db, int64_t newsletter_id, const char *key, int64_t except_id,
+                           bool approved_only, struct field_problem *p)
 {
         struct db_stmt *s = db_prepare(
             db, "SELECT status FROM term WHERE newsletter_id = ?1 AND status IN ('approved', ?4) "
@@ -586,7 +597,7 @@ int term_decide(struct db *db, int64_t id, int64_t decider_id, bool approve, con
         int step = db_step(s);
         db_finish(s);
         if (step == DB_CONSTRAINT) { /* term_approved: approved at the same moment elsewhere */
-                rc = field_problem_set(p, "term", N_("This term is already in the lexicon."));
+                field_problem_set(p, "term", N_("This term is already in the lexicon."));
                 rc = PUB_TAKEN;
                 goto rollback;
         }

@@ -93,15 +93,15 @@ static uint32_t fold_cp(uint32_t c)
 /* Scripts written without spaces between words: their characters never need a boundary. */
 static bool unspaced_script(uint32_t c)
 {
-        return (c >= 0x0E00 && c <= 0x0EFF) ||   /* Thai, Lao */
-               (c >= 0x1000 && c <= 0x109F) ||   /* Myanmar */
-               (c >= 0x1780 && c <= 0x17FF) ||   /* Khmer */
-               (c >= 0x2E80 && c <= 0x2FFF) ||   /* CJK radicals */
-               (c >= 0x3040 && c <= 0x31FF) ||   /* kana, bopomofo */
-               (c >= 0x3400 && c <= 0x4DBF) ||   /* Han extension A */
-               (c >= 0x4E00 && c <= 0x9FFF) ||   /* Han */
-               (c >= 0xF900 && c <= 0xFAFF) ||   /* Han compatibility */
-               (c >= 0x20000 && c <= 0x3FFFF);   /* Han extensions */
+        return (c >= 0x0E00 && c <= 0x0EFF) || /* Thai, Lao */
+               (c >= 0x1000 && c <= 0x109F) || /* Myanmar */
+               (c >= 0x1780 && c <= 0x17FF) || /* Khmer */
+               (c >= 0x2E80 && c <= 0x2FFF) || /* CJK radicals */
+               (c >= 0x3040 && c <= 0x31FF) || /* kana, bopomofo */
+               (c >= 0x3400 && c <= 0x4DBF) || /* Han extension A */
+               (c >= 0x4E00 && c <= 0x9FFF) || /* Han */
+               (c >= 0xF900 && c <= 0xFAFF) || /* Han compatibility */
+               (c >= 0x20000 && c <= 0x3FFFF); /* Han extensions */
 }
 
 /* Letters and digits of spaced scripts, and "_": a term beginning or ending with one needs a
@@ -296,7 +296,7 @@ const struct lexicon *lexicon_copy(struct arena *a, const struct lexicon *lx)
  * source text, entities included, is copied exactly as it was. */
 struct run {
         unsigned char *text; /* folded, decoded */
-        size_t *from;        /* from[i]: offset in the HTML run of decoded byte i; from[len] = end */
+        size_t *from; /* from[i]: offset in the HTML run of decoded byte i; from[len] = end */
         size_t len, cap;
 };
 
@@ -318,7 +318,7 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
         static const struct {
                 const char *name;
                 uint32_t cp;
-        } named[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+        } named[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
                      {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", 0xA0}};
         for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
                 size_t len = strlen(named[i].name);
@@ -334,10 +334,10 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
         size_t i = hex ? 3 : 2, digits = 0;
         for (; i < n && digits < 7; i++, digits++) {
                 char c = s[i];
-                int d = c >= '0' && c <= '9'                ? c - '0'
-                        : hex && c >= 'a' && c <= 'f'       ? c - 'a' + 10
-                        : hex && c >= 'A' && c <= 'F'       ? c - 'A' + 10
-                                                            : -1;
+                int d = c >= '0' && c <= '9'          ? c - '0'
+                        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                      : -1;
                 if (d < 0)
                         break;
                 v = v * (hex ? 16 : 10) + (uint32_t)d;
@@ -412,8 +412,8 @@ static int32_t match_at(const struct lexicon *lx, const struct run *r, size_t i,
                         }
                         len = 1;
                 }
-                const unsigned char *bytes = space_char(c) ? (const unsigned char *)" "
-                                                           : r->text + at;
+                const unsigned char *bytes =
+                    space_char(c) ? (const unsigned char *)" " : r->text + at;
                 for (size_t k = 0; k < len && node >= 0; k++) {
                         if (node == 0) {
                                 node = lx->first[bytes[k]];
@@ -445,7 +445,7 @@ static void link_run(const struct lexicon *lx, const char *src, size_t n, struct
 {
         run_decode(r, src, n);
         const struct lx_term *terms = lx_terms(lx);
-        size_t copied = 0;  /* source bytes already written */
+        size_t copied = 0;    /* source bytes already written */
         bool in_word = false; /* whether the character before i is a word character */
         for (size_t i = 0; i < r->len;) {
                 size_t len;
@@ -454,8 +454,8 @@ static void link_run(const struct lexicon *lx, const char *src, size_t n, struct
                 size_t end = 0;
                 /* inside a word no term that starts with a letter begins; a byte no term
                  * starts with needs no walk */
-                int32_t t = (word && in_word) || lx->first[r->text[i]] < 0 ? -1
-                                                                           : match_at(lx, r, i, &end);
+                int32_t t =
+                    (word && in_word) || lx->first[r->text[i]] < 0 ? -1 : match_at(lx, r, i, &end);
                 if (t < 0) {
                         in_word = word;
                         i += len;
@@ -481,8 +481,8 @@ static void link_run(const struct lexicon *lx, const char *src, size_t n, struct
 /* Elements whose text is never linked: links themselves, code, and raw-text elements. */
 static bool untouchable(const char *name, size_t len)
 {
-        static const char *const names[] = {"a",      "code",  "pre",     "kbd",   "samp",
-                                             "script", "style", "textarea", "button"};
+        static const char *const names[] = {"a",      "code",  "pre",      "kbd",   "samp",
+                                            "script", "style", "textarea", "button"};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 if (strlen(names[i]) == len && strncasecmp(names[i], name, len) == 0)
                         return true;

@@ -22,7 +22,7 @@ struct lexicon_view {
         struct term *terms; /* approved, A-Z, one page */
         int nterms;
         const char *next_after; /* key to continue after, NULL at the end */
-        struct term *pending; /* for those who decide: every proposal; else the viewer's own */
+        struct term *pending;   /* for those who decide: every proposal; else the viewer's own */
         int npending;
 };
 
@@ -183,15 +183,23 @@ static void term_fields(struct render *r, const char *action, const struct term 
                 html_text(b, render_problem(r, f->problem));
                 html_lit(b, "</p>\n");
         }
-        form_input(r, _("Term"), "term", "text", f ? f->term : t ? t->term : NULL, "off",
-                   KD_TERM_MAX_CHARS, problem_for(r, f, "term"));
+        form_input(r, _("Term"), "term", "text",
+                   f   ? f->term
+                   : t ? t->term
+                       : NULL,
+                   "off", KD_TERM_MAX_CHARS, problem_for(r, f, "term"));
         form_textarea(r, _("What it means"), "definition",
-                      f ? f->definition : t ? t->definition : NULL, 4, KD_TERM_DEFINITION_MAX,
+                      f   ? f->definition
+                      : t ? t->definition
+                          : NULL,
+                      4, KD_TERM_DEFINITION_MAX,
                       _("Markdown works. Say it the way the community uses it."),
                       problem_for(r, f, "definition"));
         form_input(r, _("Where it started (optional)"), "origin", "text",
-                   f ? f->origin : t ? t->origin_url : NULL, "off",
-                   KD_TERM_ORIGIN_MAX_BYTES, problem_for(r, f, "origin"));
+                   f   ? f->origin
+                   : t ? t->origin_url
+                       : NULL,
+                   "off", KD_TERM_ORIGIN_MAX_BYTES, problem_for(r, f, "origin"));
         html_lit(b, "<p class=\"hint\">");
         html_text(b, _("The address of the episode or the comment where the term was first used, "
                        "such as /n/newsletter/episode#c-12."));
@@ -344,7 +352,7 @@ static int lexicon_page(struct request *req, const struct lexicon_view *v,
 static void status_badge(struct render *r, const struct term *t)
 {
         struct buf *b = r->out;
-        const char *label = t->state == TERM_HIDDEN          ? _("Withdrawn by a moderator")
+        const char *label = t->state == TERM_HIDDEN      ? _("Withdrawn by a moderator")
                             : t->status == TERM_PROPOSED ? _("Waiting for a decision")
                             : t->status == TERM_DECLINED ? _("Declined")
                                                          : NULL;
@@ -362,8 +370,8 @@ static int term_page(struct request *req, const struct newsletter *n, const stru
         struct buf *b = r->out;
         struct page_meta meta = {
             .title = t->term,
-            .description = arena_printf(req->arena, _("%s, in the lexicon of %s"), t->term,
-                                        n->title),
+            .description =
+                arena_printf(req->arena, _("%s, in the lexicon of %s"), t->term, n->title),
             .canonical = arena_printf(req->arena, "/n/%s/lexicon/%s", n->slug, t->slug),
             .noindex = status != 200 || t->status != TERM_APPROVED,
         };
@@ -454,9 +462,9 @@ int web_lexicon(struct request *req)
 static int term_problem_status(int rc)
 {
         return rc == PUB_INVALID || rc == PUB_TAKEN ? 422
-               : rc == PUB_NOT_FOUND              ? 404
-               : rc == PUB_FORBIDDEN              ? 403
-                                                  : 503;
+               : rc == PUB_NOT_FOUND                ? 404
+               : rc == PUB_FORBIDDEN                ? 403
+                                                    : 503;
 }
 
 int web_lexicon_propose(struct request *req)
@@ -513,8 +521,9 @@ int web_term_edit(struct request *req)
         if (load_newsletter(req, &n) || load_term(req, &n, &t))
                 return req->resp.status;
         if (!term_can_edit(&t, req->viewer.id))
-                return req_fail(req, 403, N_("Only its proposer may change a proposal, and only "
-                                             "while it waits for a decision."));
+                return req_fail(req, 403,
+                                N_("Only its proposer may change a proposal, and only "
+                                   "while it waits for a decision."));
         struct rate_limit *const limits[] = {req->guards->term_by_member, NULL};
         if (write_guard(req, limits))
                 return req->resp.status;
@@ -549,6 +558,9 @@ int web_term_withdraw(struct request *req)
         struct term t;
         if (load_newsletter(req, &n) || load_term(req, &n, &t))
                 return req->resp.status;
+        struct rate_limit *const limits[] = {req->guards->term_by_member, NULL};
+        if (write_guard(req, limits))
+                return req->resp.status;
         int rc = term_withdraw(req->db, t.id, req->viewer.id);
         if (rc != PUB_OK)
                 return req_fail(req, term_problem_status(rc),
@@ -564,8 +576,9 @@ int web_term_decision(struct request *req)
         if (load_newsletter(req, &n) || load_term(req, &n, &t))
                 return req->resp.status;
         if (!term_can_decide(req->db, n.id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only the newsletter's authors and the moderators "
-                                             "decide on terms."));
+                return req_fail(req, 403,
+                                N_("Only the newsletter's authors and the moderators "
+                                   "decide on terms."));
         const char *decision = req_param(req, "decision");
         bool approve = strcmp(decision, "approve") == 0;
         if (!approve && strcmp(decision, "decline") != 0)
@@ -581,6 +594,6 @@ int web_term_decision(struct request *req)
         }
         if (rc != PUB_OK)
                 return req_fail(req, term_problem_status(rc), N_("The database is not available."));
-        return resp_redirect(req, arena_printf(req->arena, "/n/%s/lexicon%s", n.slug,
-                                               approve ? "" : "#pending-h"));
+        return resp_redirect(
+            req, arena_printf(req->arena, "/n/%s/lexicon%s", n.slug, approve ? "" : "#pending-h"));
 }

@@ -6,12 +6,12 @@
 struct render;
 struct request;
 
-int web_lexicon(struct request *req);          /* GET /n/$newsletter/lexicon */
-int web_lexicon_propose(struct request *req);  /* POST /n/$newsletter/lexicon */
-int web_term(struct request *req);             /* GET /n/$newsletter/lexicon/$term */
-int web_term_edit(struct request *req);        /* POST …/$term/edit */
-int web_term_withdraw(struct request *req);    /* POST …/$term/withdraw */
-int web_term_decision(struct request *req);    /* POST …/$term/decision */
+int web_lexicon(struct request *req);         /* GET /n/$newsletter/lexicon */
+int web_lexicon_propose(struct request *req); /* POST /n/$newsletter/lexicon */
+int web_term(struct request *req);            /* GET /n/$newsletter/lexicon/$term */
+int web_term_edit(struct request *req);       /* POST …/$term/edit */
+int web_term_withdraw(struct request *req);   /* POST …/$term/withdraw */
+int web_term_decision(struct request *req);   /* POST …/$term/decision */
 
 /* The newsletter page's link to its lexicon (renderer). */
 void web_lexicon_link(struct render *r, const char *newsletter_slug);

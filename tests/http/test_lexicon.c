@@ -243,7 +243,6 @@ static void test_propose_decide_and_link(void **state)
         get(NULL, EP_PATH, &r);
         expect_not_in(&r, "lexicon/night-shifts", "a declined term is never linked");
         resp_free(&r);
-
 }
 
 static void test_duplicates_are_refused_clearly(void **state)
@@ -295,8 +294,8 @@ static void test_proposer_edits_and_withdraws_while_pending(void **state)
         expect_in(&r, "Withdraw proposal", "and withdraw");
         resp_free(&r);
 
-        const char *kv[] = {"term", "doubt language", "definition", "Rewritten by sam.", "origin",
-                            "", NULL};
+        const char *kv[] = {
+            "term", "doubt language", "definition", "Rewritten by sam.", "origin", "", NULL};
         post_pairs(&ana, edit, kv, true, &r);
         expect_status(&r, 404, "someone else's proposal, unseen"); /* ana cannot even see it */
         resp_free(&r);
@@ -372,6 +371,7 @@ static void test_hostile_terms_stay_inert(void **state)
         resp_free(&r);
 
         /* limits and addresses */
+        char origin[300];
         char long_term[80];
         memset(long_term, 'w', 61);
         long_term[61] = '\0';
@@ -399,18 +399,32 @@ static void test_hostile_terms_stay_inert(void **state)
             "/n/learning-in-public/two-languages-one-team#c-999999",
             "/n/learning-in-public/two-languages-one-team?x=1",
             "//evil.example/n/a/b",
+            "/n/learning-in-public/two-languages-one-team/comments/1x",
+            "/n/learning-in-public/two-languages-one-team#c-01",
+            "/n/learning-in-public/two-languages-one-team#top",
+            "/n/learning-in-public/../learning-in-public/two-languages-one-team",
         };
-        /* (every attempt counts against the hourly limit: ana makes these) */
-        struct member ana;
+        /* (every attempt counts against the hourly limit: two members share these) */
+        struct member ana, liwei;
         login_as(&ana, "ana", NULL);
+        login_as(&liwei, "liwei", NULL);
         for (size_t i = 0; i < sizeof(bad_origins) / sizeof(bad_origins[0]); i++) {
-                propose_try(&ana, LEX, "origin test", "Where did it start?", bad_origins[i], &r);
+                propose_try(i % 2 ? &ana : &liwei, LEX, "origin test", "Where did it start?",
+                            bad_origins[i], &r);
                 expect_status(&r, 422, bad_origins[i]);
                 expect_in(&r, "Where did it start?</textarea>", "keeps the text");
                 resp_free(&r);
         }
+        /* a comment's own page address is stored as its place on the episode */
+        long cid = comment_id_with(EP_PATH, "design critique");
+        snprintf(origin, sizeof(origin), "%s/comments/%ld", EP_PATH, cid);
+        propose(&ana, LEX, "design critique", "Reading work aloud before it is done.", origin, term,
+                sizeof(term));
+        get(&ana, term, &r);
+        snprintf(want, sizeof(want), "href=\"%s#c-%ld\"", EP_PATH, cid);
+        expect_in(&r, want, "the origin, as the comment's place");
+        resp_free(&r);
         /* the site's own absolute address is stored as a path */
-        char origin[300];
         snprintf(origin, sizeof(origin), "http://127.0.0.1:%d%s", srv.port, RADISH_PATH);
         propose(&sam, GARDEN_LEX, "railing box", "The small box by the railing.", origin, term,
                 sizeof(term));
@@ -500,8 +514,8 @@ static void test_api(void **state)
         resp_free(&r);
 
         api(&ana, "POST", "/api/v1/newsletters/" NL "/terms",
-            "{\"term\":\"warm-up\",\"definition\":\"The *first* five minutes.\",\"origin\":\"" EP_PATH
-            "\"}",
+            "{\"term\":\"warm-up\",\"definition\":\"The *first* five "
+            "minutes.\",\"origin\":\"" EP_PATH "\"}",
             true, &r);
         expect_status(&r, 201, "a proposal through the API");
         j = json_of(&r);
@@ -512,8 +526,8 @@ static void test_api(void **state)
         assert_non_null(strstr(jstr(j, "definition_html"), "<em>first</em>"));
         json_decref(j);
         resp_free(&r);
-        api(&ana, "POST", "/api/v1/newsletters/" NL "/terms", "{\"term\":\"\",\"definition\":\"x\"}",
-            true, &r);
+        api(&ana, "POST", "/api/v1/newsletters/" NL "/terms",
+            "{\"term\":\"\",\"definition\":\"x\"}", true, &r);
         expect_api_error(&r, 422, "term:", "an empty term");
         resp_free(&r);
         api(&ana, "POST", "/api/v1/newsletters/" NL "/terms",
@@ -543,8 +557,7 @@ static void test_api(void **state)
         assert_string_equal(jstr(j, "note"), "Yes.");
         json_decref(j);
         resp_free(&r);
-        api(&june, "POST", "/api/v1/terms/999999/decision", "{\"decision\":\"approve\"}", true,
-            &r);
+        api(&june, "POST", "/api/v1/terms/999999/decision", "{\"decision\":\"approve\"}", true, &r);
         expect_api_error(&r, 404, "term", "an unknown term");
         resp_free(&r);
         api(NULL, "GET", "/api/v1/newsletters/" NL "/terms", NULL, false, &r);

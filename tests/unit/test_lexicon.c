@@ -25,7 +25,7 @@
 static char *link_with(const char *const *terms, size_t n, const char *html)
 {
         struct lexicon_entry *e = calloc(n ? n : 1, sizeof(*e));
-        char (*hrefs)[32] = calloc(n ? n : 1, sizeof(*hrefs));
+        char(*hrefs)[32] = calloc(n ? n : 1, sizeof(*hrefs));
         for (size_t i = 0; i < n; i++) {
                 snprintf(hrefs[i], sizeof(hrefs[i]), "/t/%zu", i);
                 e[i].term = terms[i];
@@ -233,7 +233,7 @@ static void test_benchmark_500_terms(void **state)
         (void)state;
         enum { TERMS = 500 };
         struct lexicon_entry *e = calloc(TERMS, sizeof(*e));
-        char (*words)[48] = calloc(TERMS, sizeof(*words));
+        char(*words)[48] = calloc(TERMS, sizeof(*words));
         for (int i = 0; i < TERMS; i++) {
                 snprintf(words[i], sizeof(words[i]), "%s term%d", i % 2 ? "shared" : "odd", i);
                 e[i].term = words[i];
@@ -269,7 +269,6 @@ static void test_benchmark_500_terms(void **state)
         free(words);
 }
 
-
 /* ---- the terms and the cache, on a real database ------------------------------------------- */
 
 static int db_setup(void **state)
@@ -293,8 +292,12 @@ static int64_t make_member(struct db *db, const char *handle, enum role role)
 {
         char email[64];
         snprintf(email, sizeof(email), "%s@example.org", handle);
-        struct member_input in = {.handle = handle, .display_name = handle, .headline = "",
-                                  .bio = "", .email = email, .password = "correct horse battery"};
+        struct member_input in = {.handle = handle,
+                                  .display_name = handle,
+                                  .headline = "",
+                                  .bio = "",
+                                  .email = email,
+                                  .password = "correct horse battery"};
         struct member_problem p = {0};
         int64_t id = 0;
         assert_int_equal(member_create(db, &in, role, &id, &p), MEMBER_OK);
@@ -330,9 +333,13 @@ static void test_terms_decisions_moderation_and_cache(void **state)
         assert_false(term_can_decide(db, nl, sam, ROLE_READER));
         assert_false(term_can_decide(db, nl, 0, ROLE_NONE));
 
-        struct term_input in = {.newsletter_id = nl, .member_id = sam, .role = ROLE_READER,
-                                .term = "Batch  Four", .definition = "One *unlucky* batch.",
-                                .origin = "", .site_url = ""};
+        struct term_input in = {.newsletter_id = nl,
+                                .member_id = sam,
+                                .role = ROLE_READER,
+                                .term = "Batch  Four",
+                                .definition = "One *unlucky* batch.",
+                                .origin = "",
+                                .site_url = ""};
         int64_t id = 0;
         assert_int_equal(term_propose(db, &in, &id, &p), PUB_OK);
         struct arena *a = arena_new();
