@@ -114,6 +114,6 @@
 #define KD_LEXICON_MAX_LINKED             2000 /* approved terms of a newsletter the linker knows */
 #define KD_LEXICON_CACHE_SLOTS            64   /* newsletters whose compiled terms stay in memory */
 #define KD_TERMS_PER_MEMBER_PER_HOUR      10   /* proposals and edits of proposals */
-#define KD_TERM_DECISIONS_PER_MEMBER_PER_MINUTE 30
+#define KD_TERM_DECISIONS_PER_MINUTE      30   /* approvals and declines, per member */
 
 #endif
