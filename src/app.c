@@ -83,8 +83,7 @@ int app_init(struct app *app, const struct config *config)
         app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
         app->guards.term_by_member = rate_limit_new(KD_TERMS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.term_decision_by_member =
-            rate_limit_new(KD_TERM_DECISIONS_PER_MINUTE, 60);
+        app->guards.term_decision_by_member = rate_limit_new(KD_TERM_DECISIONS_PER_MINUTE, 60);
         return 0;
 }
 

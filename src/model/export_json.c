@@ -82,12 +82,23 @@ static const struct column notification_cols[] = {{"id", 'i'},         {"member_
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
 /* Lexicon terms; term_key and definition_html are rebuilt on import (term_rebuild_derived). */
-static const struct column term_cols[] = {
-    {"id", 'i'},          {"newsletter_id", 'i'}, {"term", 't'},        {"slug", 't'},
-    {"definition", 't'},  {"origin_url", 't'},    {"proposer_id", 'i'}, {"status", 't'},
-    {"status_note", 't'}, {"decided_by", 'n'},    {"decided_at", 'n'},  {"state", 't'},
-    {"moderated_by", 'n'}, {"created_at", 'i'},   {"updated_at", 'i'},  {"language", 's'},
-    {NULL, 0}};
+static const struct column term_cols[] = {{"id", 'i'},
+                                          {"newsletter_id", 'i'},
+                                          {"term", 't'},
+                                          {"slug", 't'},
+                                          {"definition", 't'},
+                                          {"origin_url", 't'},
+                                          {"proposer_id", 'i'},
+                                          {"status", 't'},
+                                          {"status_note", 't'},
+                                          {"decided_by", 'n'},
+                                          {"decided_at", 'n'},
+                                          {"state", 't'},
+                                          {"moderated_by", 'n'},
+                                          {"created_at", 'i'},
+                                          {"updated_at", 'i'},
+                                          {"language", 's'},
+                                          {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
