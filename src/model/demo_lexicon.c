@@ -25,7 +25,7 @@ static const struct {
      "Anna, Bertil and Cecilia are the best lesson on the law of small numbers I have read. "
      "Three plants make a story, not a sample. I am stealing them for my statistics class."},
     {"tomatoes-and-the-law-of-small-numbers", "liwei",
-     "我们组也犯过同样的错：三次实验就下结论。现在大家会说：\"别忘了 batch four。\""},
+     "我们组也犯过同样的错：三次实验就下结论。现在大家会说：“别忘了 batch four。”"},
 };
 
 static const struct {
