@@ -86,6 +86,8 @@ int app_init(struct app *app, const struct config *config)
         app->guards.ask_vote_by_member = rate_limit_new(KD_ASK_VOTES_PER_MEMBER_PER_MINUTE, 60);
         app->guards.ask_change_by_member =
             rate_limit_new(KD_ASK_CHANGES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.term_by_member = rate_limit_new(KD_TERMS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.term_decision_by_member = rate_limit_new(KD_TERM_DECISIONS_PER_MINUTE, 60);
         return 0;
 }
 
@@ -103,6 +105,8 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.ask_by_member_day);
         rate_limit_free(app->guards.ask_vote_by_member);
         rate_limit_free(app->guards.ask_change_by_member);
+        rate_limit_free(app->guards.term_by_member);
+        rate_limit_free(app->guards.term_decision_by_member);
         static_files_free(app->assets);
         free(app->db_path);
 }

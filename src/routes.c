@@ -205,9 +205,11 @@ static const struct route core_routes[] = {
 
 /* The core's routes first; each feature's table follows (src/routes/). */
 const struct route_table app_route_tables[] = {
-    /* Asks first: "/n/$newsletter/asks" would otherwise be read as an episode slug by the
-     * core's "/n/$newsletter/$episode" (the first table with a match wins). */
+    /* Features first: the core's "/n/$newsletter/$episode" would otherwise read
+     * "/n/$newsletter/asks" or ".../lexicon" as an episode (the first table with a match
+     * wins); such words are reserved, so no episode takes them (core/slug.h). */
     ROUTE_TABLE(asks_routes),
+    {lexicon_routes, LEXICON_ROUTES},
     ROUTE_TABLE(core_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -116,4 +116,16 @@
 /* Responses smaller than this are sent uncompressed */
 #define KD_GZIP_MIN_BYTES 1024
 
+/* The lexicon (model/lexicon.h, docs/participation.md) */
+#define KD_TERM_MAX_CHARS            60   /* code points of a term */
+#define KD_TERM_DEFINITION_MAX       1000 /* code points of a definition's Markdown */
+#define KD_TERM_NOTE_MAX             300  /* code points of a decision's note */
+#define KD_TERM_ORIGIN_MAX_BYTES     512  /* an origin address */
+#define KD_TERMS_PER_PAGE            200  /* terms on one page of a lexicon (A-Z) */
+#define KD_TERMS_PENDING_SHOWN       50   /* proposals shown to those who decide */
+#define KD_LEXICON_MAX_LINKED        2000 /* approved terms of a newsletter the linker knows */
+#define KD_LEXICON_CACHE_SLOTS       64   /* newsletters whose compiled terms stay in memory */
+#define KD_TERMS_PER_MEMBER_PER_HOUR 10   /* proposals and edits of proposals */
+#define KD_TERM_DECISIONS_PER_MINUTE 30   /* approvals and declines, per member */
+
 #endif

@@ -43,6 +43,9 @@ struct guards {
         struct rate_limit *ask_by_member_day;
         struct rate_limit *ask_vote_by_member;
         struct rate_limit *ask_change_by_member;
+        /* the lexicon: proposals and their edits; approvals and declines */
+        struct rate_limit *term_by_member;
+        struct rate_limit *term_decision_by_member;
 };
 
 #endif

@@ -245,6 +245,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
         } parts[] = {
             {NULL, NULL},
             {"asks", demo_seed_asks},
+            {"lexicon", demo_seed_lexicon},
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

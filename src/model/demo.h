@@ -24,4 +24,7 @@ struct arena;
 int64_t demo_member_id(struct db *db, struct arena *a, const char *handle);
 int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
 
+/* The demo parts (src/model/demo_<feature>.c): 0, or -1 to fail the whole demo. */
+int demo_seed_lexicon(struct db *db);
+
 #endif

@@ -10,6 +10,7 @@
 #include "model/ask.h"
 #include "model/episode.h"
 #include "model/image.h"
+#include "model/lexicon.h"
 #include "model/transfer.h"
 
 #include <jansson.h>
@@ -88,6 +89,24 @@ static const struct column ask_cols[] = {
     {"created_at", 'i'},  {"updated_at", 'i'},    {"language", 's'},     {NULL, 0}};
 static const struct column ask_vote_cols[] = {
     {"ask_id", 'i'}, {"member_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+/* Lexicon terms; term_key and definition_html are rebuilt on import (term_rebuild_derived). */
+static const struct column term_cols[] = {{"id", 'i'},
+                                          {"newsletter_id", 'i'},
+                                          {"term", 't'},
+                                          {"slug", 't'},
+                                          {"definition", 't'},
+                                          {"origin_url", 't'},
+                                          {"proposer_id", 'i'},
+                                          {"status", 't'},
+                                          {"status_note", 't'},
+                                          {"decided_by", 'n'},
+                                          {"decided_at", 'n'},
+                                          {"state", 't'},
+                                          {"moderated_by", 'n'},
+                                          {"created_at", 'i'},
+                                          {"updated_at", 'i'},
+                                          {"language", 's'},
+                                          {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
@@ -166,6 +185,16 @@ static const struct table tables[] = {
      ask_cols},
     {"ask_votes", "SELECT ask_id, member_id, created_at FROM ask_vote ORDER BY ask_id, member_id",
      "INSERT INTO ask_vote (ask_id, member_id, created_at) VALUES (?1, ?2, ?3)", ask_vote_cols},
+    {"terms",
+     "SELECT id, newsletter_id, term, slug, definition, origin_url, proposer_id, status, "
+     "status_note, decided_by, decided_at, state, moderated_by, created_at, updated_at, language "
+     "FROM term ORDER BY id",
+     /* term_key holds the term until term_rebuild_derived folds it */
+     "INSERT INTO term (id, newsletter_id, term, slug, definition, origin_url, proposer_id, "
+     "status, status_note, decided_by, decided_at, state, moderated_by, created_at, updated_at, "
+     "language, term_key, definition_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+     "?12, ?13, ?14, ?15, ?16, ?3, '')",
+     term_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -560,6 +589,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
         }
         if (rc == 0)
                 rc = render_derived(db, r);
+        if (rc == 0 && term_rebuild_derived(db) != 0)
+                rc = fail(r, "cannot rebuild the lexicon's terms");
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

@@ -2,6 +2,7 @@
 #include "model/item.h"
 #include "model/ask.h"
 #include "model/comment.h"
+#include "model/lexicon.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
 
@@ -10,6 +11,7 @@
 static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
     {"ask", ask_item_load, ask_item_viewable, ask_set_hidden, false},
+    {"term", term_item_load, term_item_viewable, term_set_hidden, false},
 };
 
 const struct item_kind *item_kind_find(const char *target)

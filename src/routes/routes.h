@@ -49,5 +49,8 @@
  * definition fails to compile when they differ). */
 #define ASKS_ROUTES_COUNT 15
 extern const struct route asks_routes[ASKS_ROUTES_COUNT];
+/* The lexicon (src/routes/lexicon.c); the size is checked against the table's rows there. */
+#define LEXICON_ROUTES 9
+extern const struct route lexicon_routes[LEXICON_ROUTES];
 
 #endif

@@ -16,6 +16,7 @@
 #include "web/layout.h"
 #include "web/render.h"
 #include "http/write_guard.h"
+#include "model/lexicon.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,7 @@ struct comment_thread {
         int nsums;
         bool moderator;
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
+        const struct lexicon *lexicon; /* the newsletter's approved terms, linked in bodies */
 };
 
 static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
@@ -337,7 +339,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_lit(b, "<div class=\"comment-body\"");
                 html_lang_attr(r, c->language);
                 html_lit(b, ">");
-                html_rendered(b, c->body_html);
+                lexicon_link(t->lexicon, c->body_html, b);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
                         reactions_form(
@@ -385,6 +387,7 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         }
         t->moderator = req_signed_in(req) &&
                        comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
+        t->lexicon = lexicon_for_newsletter(req->db, req->arena, e->newsletter_id);
         thread_build(t, req->arena);
         return 0;
 }

@@ -1,5 +1,6 @@
 /* Reading pages: newsletter, season and episode, and the Follow button. */
 #include "web/publication.h"
+#include "web/lexicon.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -171,6 +172,7 @@ int web_newsletter(struct request *req)
                 html_lit(b, "</a></p>");
         }
         html_lit(b, "</div>\n");
+        web_lexicon_link(r, n.slug);
         feed_links(r, &n);
         web_asks_newsletter_link(r, req->db, &n);
         html_lit(b, "</header>\n");

@@ -250,6 +250,12 @@ async function collectPages(base) {
   await add('ask', guest, get(`${NL}/asks/${askId}`));
   await add('ask', mira, get(`${NL}/asks/${askId}`));
   await add('ask-decision-errors', mira, post(`${NL}/asks/${askId}/status`, { status: 'declined', note: '', episode_id: '' }), 422);
+  // The lexicon: the list with its proposals and forms, a term, a refused proposal
+  await add('lexicon', guest, get(`${NL}/lexicon`));
+  await add('lexicon', mira, get(`${NL}/lexicon`));
+  await add('lexicon-term', guest, get(`${NL}/lexicon/term-3`));
+  await add('lexicon-proposal', sam, get(`${NL}/lexicon/doubt-language`));
+  await add('lexicon-errors', sam, post(`${NL}/lexicon`, { term: '', definition: '', origin: 'x' }), 422);
   return pages;
 }
 

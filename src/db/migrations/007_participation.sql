@@ -214,6 +214,11 @@ CREATE TABLE term (
     status_note     TEXT    NOT NULL DEFAULT '',
     decided_by      INTEGER REFERENCES member(id),
     decided_at      INTEGER,
+    -- visible; deleted: withdrawn by its proposer while pending; hidden: withdrawn from the
+    -- lexicon by a moderator (moderated_by)
+    state           TEXT    NOT NULL DEFAULT 'visible'
+                    CHECK (state IN ('visible', 'deleted', 'hidden')),
+    moderated_by    INTEGER REFERENCES member(id),
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
     language        TEXT
@@ -222,6 +227,9 @@ CREATE UNIQUE INDEX term_approved ON term(newsletter_id, term_key) WHERE status 
 CREATE UNIQUE INDEX term_slug ON term(newsletter_id, slug);
 CREATE INDEX term_by_status ON term(newsletter_id, status, term_key);
 CREATE INDEX term_by_proposer ON term(proposer_id, created_at);
+-- Moves with every change to a newsletter's approved, visible terms (in the same transaction):
+-- the linker's compiled term set is cached per newsletter and this version, on every node.
+ALTER TABLE newsletter ADD COLUMN lexicon_version INTEGER NOT NULL DEFAULT 0;
 
 -- Badges: earned by the rules in docs/participation.md (awarded_by NULL) or awarded by an admin.
 -- newsletter_id 0: a badge of the whole site.
