@@ -39,6 +39,9 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* participation: closing questions, "I tried this" records (limits.h) */
+        struct rate_limit *prompt_by_member;
+        struct rate_limit *tried_by_member;
 };
 
 #endif

@@ -24,4 +24,7 @@ struct arena;
 int64_t demo_member_id(struct db *db, struct arena *a, const char *handle);
 int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
 
+/* The parts (each returns 0, or -1 to undo the demo). */
+int demo_seed_prompts(struct db *db); /* questions, answers, "I tried this" (demo_prompts.c) */
+
 #endif

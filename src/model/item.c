@@ -3,11 +3,13 @@
 #include "model/comment.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
+#include "model/tried.h"
 
 #include <string.h>
 
 static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
+    {"tried", tried_item_load, tried_item_viewable, tried_set_hidden, false},
 };
 
 const struct item_kind *item_kind_find(const char *target)

@@ -45,5 +45,8 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* Sized here so ROUTE_TABLE can count them (a row added or missing there fails to compile). */
+extern const struct route prompts_routes[7]; /* "Questions for you" (routes/prompts.c) */
+extern const struct route tried_routes[8];   /* "I tried this" (routes/tried.c) */
 
 #endif
