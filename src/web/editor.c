@@ -775,7 +775,7 @@ int web_write_episode(struct request *req)
             .language = req_param(req, "language"),
             .cover_image = req_param_int(req, "cover_image", 0),
         };
-        prompts_form_values(req, v.prompts);
+        bool prompts_sent = prompts_form_values(req, exists ? e.id : 0, v.prompts);
         struct field_problem p = {0};
         /* The cover: a new upload wins, then "remove", then the one already chosen. */
         const struct form_field *upload = req_param_file(req, "cover");
@@ -831,7 +831,7 @@ int web_write_episode(struct request *req)
             .cover_credit = v.cover_credit,
             .status = strcmp(action, "draft") == 0 ? EPISODE_DRAFT : EPISODE_PUBLISHED,
             .teaser = v.teaser,
-            .prompts = v.prompts,
+            .prompts = prompts_sent ? v.prompts : NULL,
         };
         enum ai_disclosure ai = AI_NONE;
         if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {

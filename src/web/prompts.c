@@ -229,6 +229,14 @@ static void render_question(struct render *r, const struct prompts_view *v,
                 html_lit(b, "<p class=\"notice closed-note\">");
                 html_text(b, _("This question is closed to new answers."));
                 html_lit(b, "</p>\n");
+                if (q->error && *q->text) { /* it closed while they wrote: keep their words */
+                        html_lit(b, "<div class=\"field\"><label for=\"kept-answer\">");
+                        html_text(b, _("Your answer was not posted. Copy it if you want to keep "
+                                       "it:"));
+                        html_lit(b, "</label><textarea id=\"kept-answer\" rows=\"4\" readonly>");
+                        html_text(b, q->text);
+                        html_lit(b, "</textarea></div>\n");
+                }
         } else if (render_signed_in(r)) {
                 answer_form(r, v, q);
         } else {
@@ -291,10 +299,18 @@ void prompts_editor_values(struct request *req, int64_t episode_id, const char *
                         values[ps[i].position - 1] = ps[i].question;
 }
 
-void prompts_form_values(struct request *req, const char **values)
+bool prompts_form_values(struct request *req, int64_t episode_id, const char **values)
 {
+        bool sent = false;
+        for (int i = 0; i < KD_PROMPTS_PER_EPISODE; i++)
+                sent = sent || req_has_param(req, prompt_field(i + 1));
+        if (!sent) { /* a form without the fieldset leaves the questions alone */
+                prompts_editor_values(req, episode_id, values);
+                return false;
+        }
         for (int i = 0; i < KD_PROMPTS_PER_EPISODE; i++)
                 values[i] = req_param(req, prompt_field(i + 1));
+        return true;
 }
 
 void prompts_editor_fieldset(struct render *r, const char *const *values,

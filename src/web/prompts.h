@@ -23,8 +23,10 @@ void prompts_section(struct render *r, const struct prompts_view *v);
 
 /* The editor: the five questions of episode id (0: a new one) into values[], as stored... */
 void prompts_editor_values(struct request *req, int64_t episode_id, const char **values);
-/* ... or as the form sent them (values[] then goes into episode_input.prompts) ... */
-void prompts_form_values(struct request *req, const char **values);
+/* ... or as the form sent them: true when it sent any (values[] then goes into
+ * episode_input.prompts); false, with the stored ones of episode_id, for a form without them
+ * (which leaves the questions as they are) ... */
+bool prompts_form_values(struct request *req, int64_t episode_id, const char **values);
 /* ... and the "Questions for you" fieldset with them, p naming a field that is wrong. */
 void prompts_editor_fieldset(struct render *r, const char *const *values,
                              const struct field_problem *p);
