@@ -210,6 +210,62 @@ static const char *error_on(struct render *r, const struct tried_view *v, const 
         return p && p->field && strcmp(p->field, field) == 0 ? render_problem(r, p) : NULL;
 }
 
+/* The form for what was tried (records a try when there is none). */
+static void note_form(struct render *r, const struct tried_view *v)
+{
+        struct buf *b = r->out;
+        html_lit(b, "<form method=\"post\" class=\"comment-form tried-form\" action=\"");
+        html_attr(b, v->ep_url);
+        html_lit(b, "/tried\">");
+        form_csrf(r);
+        form_textarea(r, v->have_mine ? _("What you tried") : _("What did you try? (optional)"),
+                      "note", v->note, 2, KD_TRIED_NOTE_MAX,
+                      _("For example: \"Ran this with my team for two weeks.\""),
+                      error_on(r, v, "note"));
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, v->have_mine ? _("Save note") : _("I tried this"));
+        html_lit(b, "</button></p></form>\n");
+}
+
+/* The form for how it went. */
+static void outcome_form(struct render *r, const struct tried_view *v)
+{
+        struct buf *b = r->out;
+        html_lit(b, "<form method=\"post\" class=\"comment-form tried-outcome\" action=\"");
+        html_attr(b, v->ep_url);
+        html_lit(b, "/tried/outcome\">");
+        form_csrf(r);
+        html_lit(b, "<fieldset><legend>");
+        html_text(b, _("How did it go?"));
+        html_lit(b, "</legend>\n");
+        const char *outcome_error = error_on(r, v, "outcome");
+        if (outcome_error) {
+                html_lit(b, "<p class=\"field-error\" role=\"alert\">");
+                html_text(b, outcome_error);
+                html_lit(b, "</p>\n");
+        }
+        static const char *const values[] = {"worked", "mixed", "failed", ""};
+        for (int i = 0; i < 4; i++) {
+                enum tried_outcome o = TRIED_NO_OUTCOME;
+                tried_outcome_parse(values[i], &o);
+                html_lit(b, "<label class=\"choice\"><input type=\"radio\" name=\"outcome\" "
+                            "value=\"");
+                html_attr(b, values[i]);
+                html_lit(b, "\"");
+                if (strcmp(v->outcome, values[i]) == 0)
+                        html_lit(b, " checked");
+                html_lit(b, "> ");
+                html_text(b, i < 3 ? outcome_label(r, o) : _("Too early to say"));
+                html_lit(b, "</label>\n");
+        }
+        html_lit(b, "</fieldset>\n");
+        form_textarea(r, _("What happened? (optional)"), "outcome_note", v->outcome_note, 2,
+                      KD_TRIED_NOTE_MAX, NULL, error_on(r, v, "outcome_note"));
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Save how it went"));
+        html_lit(b, "</button></p></form>\n");
+}
+
 /* The member's own part: a record form, or their record with its outcome and edit forms. */
 static void own_forms(struct render *r, const struct tried_view *v)
 {
@@ -238,56 +294,22 @@ static void own_forms(struct render *r, const struct tried_view *v)
                         /* TRANSLATORS: %s is a relative time such as "3 days ago" */
                         html_sentence(r, _("You tried this %s."), 1, &when);
                         html_lit(b, "</p>\n");
+                        outcome_form(r, v);
+                        /* the note, folded away once written (open when it was refused) */
+                        html_lit(b, "<details class=\"tried-edit\"");
+                        if (error_on(r, v, "note"))
+                                html_lit(b, " open");
+                        html_lit(b, "><summary>");
+                        html_text(b, _("Edit what you tried"));
+                        html_lit(b, "</summary>\n");
+                        note_form(r, v);
+                        html_lit(b, "</details>\n");
+                } else {
+                        /* first the try; how it went comes later (or now, if that was sent) */
+                        note_form(r, v);
+                        if (error_on(r, v, "outcome") || error_on(r, v, "outcome_note"))
+                                outcome_form(r, v);
                 }
-                html_lit(b, "<form method=\"post\" class=\"comment-form tried-form\" action=\"");
-                html_attr(b, v->ep_url);
-                html_lit(b, "/tried\">");
-                form_csrf(r);
-                form_textarea(r,
-                              v->have_mine ? _("What you tried")
-                                           : _("What did you try? (optional)"),
-                              "note", v->note, 2, KD_TRIED_NOTE_MAX,
-                              _("For example: \"Ran this with my team for two weeks.\""),
-                              error_on(r, v, "note"));
-                html_lit(b, "<p><button type=\"submit\">");
-                html_text(b, v->have_mine ? _("Save note") : _("I tried this"));
-                html_lit(b, "</button></p></form>\n");
-                html_lit(b, "<form method=\"post\" class=\"comment-form tried-outcome\" action=\"");
-                html_attr(b, v->ep_url);
-                html_lit(b, "/tried/outcome\">");
-                form_csrf(r);
-                html_lit(b, "<fieldset><legend>");
-                html_text(b, _("How did it go?"));
-                html_lit(b, "</legend>\n");
-                const char *outcome_error = error_on(r, v, "outcome");
-                if (outcome_error) {
-                        html_lit(b, "<p class=\"field-error\" role=\"alert\">");
-                        html_text(b, outcome_error);
-                        html_lit(b, "</p>\n");
-                }
-                static const char *const values[] = {"worked", "mixed", "failed", ""};
-                for (int i = 0; i < 4; i++) {
-                        enum tried_outcome o = TRIED_NO_OUTCOME;
-                        tried_outcome_parse(values[i], &o);
-                        html_lit(b, "<label class=\"choice\"><input type=\"radio\" "
-                                    "name=\"outcome\" value=\"");
-                        html_attr(b, values[i]);
-                        html_lit(b, "\"");
-                        if (strcmp(v->outcome, values[i]) == 0)
-                                html_lit(b, " checked");
-                        html_lit(b, "> ");
-                        html_text(b, i < 3 ? outcome_label(r, o) : _("Too early to say"));
-                        html_lit(b, "</label>\n");
-                }
-                html_lit(b, "</fieldset>\n");
-                form_textarea(r, _("What happened? (optional)"), "outcome_note", v->outcome_note,
-                              2, KD_TRIED_NOTE_MAX, NULL, error_on(r, v, "outcome_note"));
-                html_lit(b, "<p><button type=\"submit\"");
-                if (!v->have_mine)
-                        html_lit(b, " class=\"secondary\"");
-                html_lit(b, ">");
-                html_text(b, _("Save how it went"));
-                html_lit(b, "</button></p></form>\n");
         }
         if (v->have_mine) {
                 html_lit(b, "<form method=\"post\" class=\"inline\" action=\"");
