@@ -48,7 +48,8 @@ static bool may_read_answers(struct request *req)
 static int invalid(struct request *req, const struct field_problem *p)
 {
         struct render *r = render_for_request(req);
-        return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
+        return req_fail(req, 422,
+                        arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
 }
 
 /* The episode in the path, as the viewer may see it (a draft: 404). */
@@ -86,9 +87,9 @@ static json_t *prompt_json(struct request *req, const struct episode *e, const s
         json_object_set_new(o, "closed", json_boolean(p->closed_at != 0));
         json_object_set_new(o, "closed_at", p->closed_at ? iso_time(p->closed_at) : json_null());
         json_object_set_new(o, "answer_count", json_integer(p->answer_count));
-        json_object_set_new(o, "url", json_string(arena_printf(req->arena, "%s#q-%lld",
-                                                               ep_url_of(req->arena, e),
-                                                               (long long)p->id)));
+        json_object_set_new(o, "url",
+                            json_string(arena_printf(req->arena, "%s#q-%lld",
+                                                     ep_url_of(req->arena, e), (long long)p->id)));
         return o;
 }
 
@@ -138,8 +139,8 @@ int api_prompts(struct request *req)
                 }
         }
         return api_json(req, 200,
-                        json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id,
-                                  "comment_count", e.comment_count, "prompts", list));
+                        json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "comment_count",
+                                  e.comment_count, "prompts", list));
 }
 
 int api_prompt_answers(struct request *req)
@@ -210,7 +211,8 @@ int api_prompt_closed(struct request *req)
         if (path_prompt(req, &p, &e))
                 return req->resp.status;
         if (!prompt_can_close(req->db, &e, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only this episode's authors may close its questions."));
+                return req_fail(req, 403,
+                                N_("Only this episode's authors may close its questions."));
         if (!req_has_param(req, "closed"))
                 return req_fail(req, 422, N_("closed: send true or false."));
         struct rate_limit *const limits[] = {req->guards->prompt_by_member, NULL};
@@ -230,13 +232,13 @@ static json_t *tried_json(const struct tried *t, bool with_text)
 {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(t->id));
-        json_object_set_new(o, "member", json_pack("{s:s,s:s}", "handle", t->member_handle,
-                                                   "name", t->member_name));
+        json_object_set_new(
+            o, "member",
+            json_pack("{s:s,s:s}", "handle", t->member_handle, "name", t->member_name));
         json_object_set_new(o, "state", json_string(t->hidden ? "hidden" : "visible"));
         json_object_set_new(o, "note", json_string(with_text ? t->note : ""));
-        json_object_set_new(o, "outcome", t->outcome
-                                              ? json_string(tried_outcome_name(t->outcome))
-                                              : json_null());
+        json_object_set_new(o, "outcome",
+                            t->outcome ? json_string(tried_outcome_name(t->outcome)) : json_null());
         json_object_set_new(o, "outcome_note", json_string(with_text ? t->outcome_note : ""));
         json_object_set_new(o, "created_at", iso_time(t->created_at));
         json_object_set_new(o, "updated_at", iso_time(t->updated_at));
@@ -322,8 +324,9 @@ int api_tried_post(struct request *req)
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_FORBIDDEN)
-                return req_fail(req, 403, N_("A moderator hid your note: it cannot be changed, "
-                                             "only withdrawn."));
+                return req_fail(req, 403,
+                                N_("A moderator hid your note: it cannot be changed, "
+                                   "only withdrawn."));
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *o = tried_state(req, &e);

@@ -15,7 +15,7 @@ const char *prompt_field(int position)
         static const char *const fields[KD_PROMPTS_PER_EPISODE] = {"prompt1", "prompt2", "prompt3",
                                                                    "prompt4", "prompt5"};
         return position >= 1 && position <= KD_PROMPTS_PER_EPISODE ? fields[position - 1]
-                                                                    : "prompt";
+                                                                   : "prompt";
 }
 
 /* s without the spaces around it (an arena copy); "" for NULL. */
@@ -119,8 +119,9 @@ int prompt_save_questions(struct db *db, int64_t episode_id, const char *const *
                                 rc = run(db, "DELETE FROM prompt WHERE id = ?1", have_id[i], NULL,
                                          0);
                 } else if (have_id[i] && strcmp(have_q[i], want[i]) != 0) {
-                        rc = run(db, "UPDATE prompt SET question = ?2, updated_at = ?3 WHERE id = "
-                                     "?1",
+                        rc = run(db,
+                                 "UPDATE prompt SET question = ?2, updated_at = ?3 WHERE id = "
+                                 "?1",
                                  have_id[i], want[i], now);
                 } else if (!have_id[i] && *want[i]) {
                         s = db_prepare(db, "INSERT INTO prompt (episode_id, position, question, "
@@ -168,7 +169,8 @@ static void read_prompt(struct db_stmt *s, struct arena *a, struct prompt *p)
 int prompt_list_episode(struct db *db, struct arena *a, int64_t episode_id, struct prompt **out)
 {
         /* the UNIQUE (episode_id, position) index reads them in order */
-        struct db_stmt *s = db_prepare(db, PROMPT_COLUMNS "WHERE episode_id = ?1 ORDER BY position");
+        struct db_stmt *s =
+            db_prepare(db, PROMPT_COLUMNS "WHERE episode_id = ?1 ORDER BY position");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, episode_id);

@@ -64,8 +64,8 @@ static int count_change(struct db *db, int64_t episode_id, int d_count, enum tri
 }
 
 /* The member's record as it is inside the transaction: *exists, its id, outcome, state. */
-static int current(struct db *db, int64_t episode_id, int64_t member_id, bool *exists,
-                   int64_t *id, enum tried_outcome *outcome, bool *hidden)
+static int current(struct db *db, int64_t episode_id, int64_t member_id, bool *exists, int64_t *id,
+                   enum tried_outcome *outcome, bool *hidden)
 {
         struct db_stmt *s = db_prepare(db, "SELECT id, coalesce(outcome, ''), state FROM tried "
                                            "WHERE episode_id = ?1 AND member_id = ?2");
@@ -111,7 +111,8 @@ int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct 
         int64_t now = time_now();
         enum tried_outcome now_outcome = in->outcome ? outcome : was;
         if (now_outcome == TRIED_NO_OUTCOME && in->outcome_note && *in->outcome_note) {
-                rc = field_problem_set(p, "outcome", N_("Choose how it went before describing it."));
+                rc =
+                    field_problem_set(p, "outcome", N_("Choose how it went before describing it."));
                 goto cleanup;
         }
         struct db_stmt *s;
@@ -137,12 +138,13 @@ int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct 
                 rc = step == DB_ROW ? PUB_OK : PUB_DB_ERROR;
         } else {
                 /* ?3..?5 NULL keep what is there; an outcome taken back takes its note along */
-                s = db_prepare(db, "UPDATE tried SET note = coalesce(?2, note), outcome = CASE WHEN "
-                                   "?3 IS NULL THEN outcome ELSE nullif(?3, '') END, outcome_note "
-                                   "= CASE WHEN ?3 = '' THEN '' ELSE coalesce(?4, outcome_note) "
-                                   "END, outcome_at = CASE WHEN ?3 IS NULL THEN outcome_at WHEN "
-                                   "?3 = '' THEN NULL WHEN ?3 IS outcome THEN outcome_at ELSE ?5 "
-                                   "END, updated_at = ?5 WHERE id = ?1");
+                s = db_prepare(db,
+                               "UPDATE tried SET note = coalesce(?2, note), outcome = CASE WHEN "
+                               "?3 IS NULL THEN outcome ELSE nullif(?3, '') END, outcome_note "
+                               "= CASE WHEN ?3 = '' THEN '' ELSE coalesce(?4, outcome_note) "
+                               "END, outcome_at = CASE WHEN ?3 IS NULL THEN outcome_at WHEN "
+                               "?3 = '' THEN NULL WHEN ?3 IS outcome THEN outcome_at ELSE ?5 "
+                               "END, updated_at = ?5 WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                         goto cleanup;
@@ -231,7 +233,8 @@ int tried_counts_get(struct db *db, int64_t episode_id, struct tried_counts *out
 #define TRIED_COLUMNS                                                                              \
         "SELECT t.id, t.episode_id, t.member_id, m.handle, m.display_name, t.note, "               \
         "coalesce(t.outcome, ''), t.outcome_note, t.state, t.created_at, t.updated_at, "           \
-        "coalesce(t.outcome_at, 0) FROM tried t JOIN member m ON m.id = t.member_id "
+        "coalesce(t.outcome_at, 0), m.language FROM tried t JOIN member m ON m.id = "              \
+        "t.member_id "
 
 static void read_tried(struct db_stmt *s, struct arena *a, struct tried *t)
 {
@@ -248,6 +251,7 @@ static void read_tried(struct db_stmt *s, struct arena *a, struct tried *t)
         t->created_at = db_col_int(s, 9);
         t->updated_at = db_col_int(s, 10);
         t->outcome_at = db_col_int(s, 11);
+        t->language = db_col_is_null(s, 12) ? NULL : arena_strdup(a, db_col_text(s, 12));
 }
 
 int tried_get_mine(struct db *db, struct arena *a, int64_t episode_id, int64_t member_id,
@@ -326,8 +330,8 @@ int tried_item_load(struct db *db, struct arena *a, int64_t id, struct item *out
         out->author_id = t.member_id;
         out->newsletter_id = e.newsletter_id;
         out->episode_id = e.id;
-        out->url = arena_printf(a, "/n/%s/%s/tried#t-%lld", e.newsletter_slug, e.slug,
-                                (long long)t.id);
+        out->url =
+            arena_printf(a, "/n/%s/%s/tried#t-%lld", e.newsletter_slug, e.slug, (long long)t.id);
         out->where = e.title;
         /* both notes, as member Markdown: whatever markup they hold stays inert */
         struct buf src = BUF_INIT;
@@ -347,8 +351,7 @@ int tried_item_load(struct db *db, struct arena *a, int64_t id, struct item *out
         return PUB_OK;
 }
 
-bool tried_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role,
-                         int64_t now)
+bool tried_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role, int64_t now)
 {
         struct arena *a = arena_new();
         struct tried t;

@@ -25,6 +25,7 @@ enum tried_outcome { TRIED_NO_OUTCOME, TRIED_WORKED, TRIED_MIXED, TRIED_FAILED }
 struct tried {
         int64_t id, episode_id, member_id;
         const char *member_handle, *member_name;
+        const char *language; /* its member's language (the notes are likely in it), or NULL */
         const char *note;
         enum tried_outcome outcome;
         const char *outcome_note;
@@ -81,8 +82,7 @@ int tried_list_episode(struct db *db, struct arena *a, int64_t episode_id, int64
 /* The tried kind of item.h: the record's notes as the item's text (rendered as member
  * Markdown, so inert), its episode's newsletter moderating it. */
 int tried_item_load(struct db *db, struct arena *a, int64_t id, struct item *out);
-bool tried_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role,
-                         int64_t now);
+bool tried_item_viewable(struct db *db, int64_t id, int64_t viewer_id, enum role role, int64_t now);
 int tried_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden);
 
 #endif

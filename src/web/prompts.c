@@ -35,9 +35,9 @@ struct prompt_block {
 struct prompts_view {
         const struct episode *e;
         const char *ep_url;
-        bool live;          /* answer forms only once the episode is out */
-        bool can_close;     /* the viewer may close and reopen questions */
-        bool read_answers;  /* the viewer may read answers (guests may be asked to log in) */
+        bool live;         /* answer forms only once the episode is out */
+        bool can_close;    /* the viewer may close and reopen questions */
+        bool read_answers; /* the viewer may read answers (guests may be asked to log in) */
         struct prompt_block *qs;
         int n;
         int answers; /* of every question, replies not included */
@@ -60,8 +60,8 @@ static void view_init(struct request *req, struct prompts_view *v, const struct 
         v->e = e;
         v->ep_url = ep_url_of(req->arena, e);
         v->live = live;
-        v->can_close = req_signed_in(req) &&
-                       prompt_can_close(req->db, e, req->viewer.id, req->viewer.role);
+        v->can_close =
+            req_signed_in(req) && prompt_can_close(req->db, e, req->viewer.id, req->viewer.role);
         v->read_answers = req_signed_in(req) || req->config->guests_read_comments;
 }
 
@@ -361,7 +361,9 @@ static int question_page(struct request *req, const struct episode *e, const str
         struct render *r = render_for_request(req);
         struct prompts_view *v = arena_alloc(req->arena, sizeof(*v));
         view_init(req, v, e, episode_is_live(e, time_now()));
-        struct prompt_block q = {.p = *p, .after = req_param_int(req, "after", 0), .text = text,
+        struct prompt_block q = {.p = *p,
+                                 .after = req_param_int(req, "after", 0),
+                                 .text = text,
                                  .error = render_problem(r, fp)};
         if (answers_load(req, v, &q) < 0)
                 return req->resp.status;
@@ -418,8 +420,8 @@ int web_prompt_answer(struct request *req)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
                                 rc == PUB_NOT_FOUND ? N_("There is no episode at this address.")
                                                     : N_("The database is not available."));
-        return resp_redirect(req, arena_printf(req->arena, "%s#c-%lld", ep_url_of(req->arena, &e),
-                                               (long long)id));
+        return resp_redirect(
+            req, arena_printf(req->arena, "%s#c-%lld", ep_url_of(req->arena, &e), (long long)id));
 }
 
 int web_prompt_closed(struct request *req)
@@ -429,7 +431,8 @@ int web_prompt_closed(struct request *req)
         if (path_prompt(req, &e, &p))
                 return req->resp.status;
         if (!prompt_can_close(req->db, &e, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only this episode's authors may close its questions."));
+                return req_fail(req, 403,
+                                N_("Only this episode's authors may close its questions."));
         struct rate_limit *const limits[] = {req->guards->prompt_by_member, NULL};
         if (write_guard(req, limits))
                 return req->resp.status;
@@ -438,6 +441,6 @@ int web_prompt_closed(struct request *req)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
                                 rc == PUB_NOT_FOUND ? N_("There is no such question.")
                                                     : N_("The database is not available."));
-        return resp_redirect(req, arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, &e),
-                                               (long long)p.id));
+        return resp_redirect(
+            req, arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, &e), (long long)p.id));
 }

@@ -179,12 +179,16 @@ static void note_item(struct render *r, const struct tried_view *v, const struct
         html_lit(b, "</p>\n");
         /* notes are plain text, in their writer's words */
         if (*t->note) {
-                html_lit(b, "<p class=\"note\">");
+                html_lit(b, "<p class=\"note\"");
+                html_lang_attr(r, t->language);
+                html_lit(b, ">");
                 html_text(b, t->note);
                 html_lit(b, "</p>\n");
         }
         if (*t->outcome_note) {
-                html_lit(b, "<p class=\"note outcome-note\">");
+                html_lit(b, "<p class=\"note outcome-note\"");
+                html_lang_attr(r, t->language);
+                html_lit(b, ">");
                 html_text(b, t->outcome_note);
                 html_lit(b, "</p>\n");
         }
@@ -387,7 +391,8 @@ static int path_episode(struct request *req, struct episode *e)
 static int list_page(struct request *req, const struct episode *e, const struct field_problem *p,
                      int status)
 {
-        struct tried_view *v = view_load(req, e, req_param_int(req, "before", 0), KD_TRIED_PER_PAGE);
+        struct tried_view *v =
+            view_load(req, e, req_param_int(req, "before", 0), KD_TRIED_PER_PAGE);
         if (!v)
                 return req->resp.status;
         v->own_page = true;
@@ -439,8 +444,9 @@ static int save(struct request *req, const struct tried_input *in, const struct 
         if (rc == PUB_INVALID)
                 return list_page(req, e, &p, 422);
         if (rc == PUB_FORBIDDEN)
-                return req_fail(req, 403, N_("A moderator hid your note: it cannot be changed, "
-                                             "only withdrawn."));
+                return req_fail(req, 403,
+                                N_("A moderator hid your note: it cannot be changed, "
+                                   "only withdrawn."));
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, arena_printf(req->arena, "%s#tried", ep_url_of(req->arena, e)));
@@ -504,8 +510,9 @@ int web_tried_hide(struct request *req)
         if (rc != PUB_OK || !k->viewable(req->db, id, req->viewer.id, req->viewer.role, time_now()))
                 return req_fail(req, 404, N_("There is no such note."));
         if (!item_can_moderate(req->db, &it, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only moderators and this episode's authors may hide "
-                                             "notes."));
+                return req_fail(req, 403,
+                                N_("Only moderators and this episode's authors may hide "
+                                   "notes."));
         rc = k->set_hidden(req->db, id, req->viewer.id, req_param_bool(req, "hidden"));
         if (rc != PUB_OK)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,

@@ -19,11 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NL       "learning-in-public"
-#define BALCONY  "/n/" NL "/what-a-balcony-taught-me-about-feedback-loops"
-#define LANGS    "/n/" NL "/two-languages-one-team"
-#define RADISH   "/n/fourth-floor-garden/the-radish-census"
-#define Q1_TEXT  "What is the longest loop in your work right now, and how could you cut it in half?"
+#define NL      "learning-in-public"
+#define BALCONY "/n/" NL "/what-a-balcony-taught-me-about-feedback-loops"
+#define LANGS   "/n/" NL "/two-languages-one-team"
+#define RADISH  "/n/fourth-floor-garden/the-radish-census"
+#define Q1_TEXT "What is the longest loop in your work right now, and how could you cut it in half?"
 
 static int start(void **state)
 {
@@ -177,8 +177,9 @@ static char *question_part(const char *page, long pid)
         /* back to the <li that opens it */
         for (at = q; at > page && strncmp(at, start, strlen(start)) != 0; at--)
                 ;
-        return slice(at, start, "</li>\n<li class=\"prompt") ? slice(at, start, "</li>\n<li")
-                                                              : slice(at, start, "</ol>");
+        /* to the next question, or to the end of the list */
+        char *part = slice(at, start, "</li>\n<li class=\"prompt");
+        return part ? part : slice(at, start, "</ol>");
 }
 
 /* Posts the episode editor (urlencoded) with the given title, body and five questions (NULL:
@@ -187,13 +188,12 @@ static void save_episode(const struct member *m, const char *path, const char *t
                          const char *body, const char *action, const char *const *questions,
                          struct http_resp *r)
 {
-        const char *kv[40] = {"season",    "2",    "title",      title,  "subtitle", "",
-                              "slug",      "",     "body",       body,   "cover_alt", "",
-                              "cover_credit", "", "ai",         "none", "teaser",   "",
-                              "publish_at", "",   "action",     action};
+        const char *kv[40] = {"season",       "2", "title",  title,  "subtitle",  "",
+                              "slug",         "",  "body",   body,   "cover_alt", "",
+                              "cover_credit", "",  "ai",     "none", "teaser",    "",
+                              "publish_at",   "",  "action", action};
         int n = 22;
-        static const char *const names[] = {"prompt1", "prompt2", "prompt3", "prompt4",
-                                            "prompt5"};
+        static const char *const names[] = {"prompt1", "prompt2", "prompt3", "prompt4", "prompt5"};
         for (int i = 0; questions && i < 5; i++) {
                 kv[n++] = names[i];
                 kv[n++] = questions[i];
@@ -248,7 +248,7 @@ static void test_episode_ends_with_questions_and_answers(void **state)
         resp_free(&r);
         /* a closed demo question shows as closed, without a form */
         long tomatoes = ep_of("/n/fourth-floor-garden/tomatoes-and-the-law-of-small-"
-                                            "numbers");
+                              "numbers");
         long closed = prompt_id(tomatoes, 2);
         get(NULL, "/n/fourth-floor-garden/tomatoes-and-the-law-of-small-numbers", &r);
         part = question_part(r.body, closed);
@@ -471,11 +471,12 @@ static void test_editor_keeps_answers_when_questions_change(void **state)
         long q1 = prompt_id(ep, 1), q2 = prompt_id(ep, 2);
         long a1 = answer_count(ep, q1), a2 = answer_count(ep, q2);
         long count = comment_count(ep);
-        const char *reworded[] = {"What is the slowest loop in your week, and how would you halve it?",
-                                  "If you kept a batch table like mine, what would its columns be?",
-                                  "Which of your results might just be the railing: one noisy "
-                                  "sample you took for a lesson?",
-                                  "Who would you show your first batch to?", ""};
+        const char *reworded[] = {
+            "What is the slowest loop in your week, and how would you halve it?",
+            "If you kept a batch table like mine, what would its columns be?",
+            "Which of your results might just be the railing: one noisy "
+            "sample you took for a lesson?",
+            "Who would you show your first batch to?", ""};
         save_episode(&tomas, path, "What a Balcony Taught Me About Feedback Loops", body, "publish",
                      reworded, &r);
         expect_status(&r, 303, "saving reworded questions");
@@ -619,11 +620,12 @@ static void test_front_matter_imports_questions(void **state)
         char dir[300];
         snprintf(dir, sizeof(dir), "%s/import", srv.data_dir);
         assert_int_equal(mkdir(dir, 0700), 0);
-        write_file(dir, "10-e.md",
-                   "---\nnewsletter: learning-in-public\nseason: 2\nepisode: 40\ntitle: Questions "
-                   "From Front Matter\nauthor: mira\ndate: 2026-11-20T08:00:00Z\nprompts:\n  - What "
-                   "did you learn this week?\n  - \"Quoted: and with a colon?\"\n  - 'It''s the "
-                   "third'\nteaser: Next week, more.\n---\nA short text.\n");
+        write_file(
+            dir, "10-e.md",
+            "---\nnewsletter: learning-in-public\nseason: 2\nepisode: 40\ntitle: Questions "
+            "From Front Matter\nauthor: mira\ndate: 2026-11-20T08:00:00Z\nprompts:\n  - What "
+            "did you learn this week?\n  - \"Quoted: and with a colon?\"\n  - 'It''s the "
+            "third'\nteaser: Next week, more.\n---\nA short text.\n");
         const char *args[] = {"import", "markdown", dir, NULL};
         assert_int_equal(kd_cli(&srv, NULL, args), 0);
         struct http_resp r;

@@ -60,8 +60,7 @@ static struct counts counts_of(const struct member *m, long ep, char *mine, size
         };
         if (mine) {
                 json_t *own = json_object_get(j, "mine");
-                snprintf(mine, size, "%s",
-                         json_is_object(own) ? jstr(own, "outcome") : "-");
+                snprintf(mine, size, "%s", json_is_object(own) ? jstr(own, "outcome") : "-");
         }
         json_decref(j);
         return c;
@@ -349,8 +348,7 @@ static void test_hidden_notes_vanish_but_count(void **state)
 enum { RACERS = 12 };
 
 /* Sends each request of its own process at once; returns how many got want. */
-static int race(const struct member *const *ms, int n, const char *path, const char *body,
-                int want)
+static int race(const struct member *const *ms, int n, const char *path, const char *body, int want)
 {
         int ok = 0;
         pid_t pids[RACERS * 2];
@@ -363,9 +361,9 @@ static int race(const struct member *const *ms, int n, const char *path, const c
                         jar_header(&ms[i]->jar, cookie, sizeof(cookie));
                         snprintf(form, sizeof(form), "_csrf=%s&%s", ms[i]->csrf, body);
                         struct http_resp r;
-                        int rc = http_do(srv.port, "POST", path, cookie,
-                                         "application/x-www-form-urlencoded", form, strlen(form),
-                                         &r);
+                        int rc =
+                            http_do(srv.port, "POST", path, cookie,
+                                    "application/x-www-form-urlencoded", form, strlen(form), &r);
                         _exit(rc == 0 && r.status == want ? 0 : 1);
                 }
         }
@@ -388,8 +386,7 @@ static void test_one_record_per_member_under_concurrent_posts(void **state)
                 same[i] = &sam;
         assert_int_equal(race(same, RACERS, RETRO "/tried", "note=at+once", 303), RACERS);
         expect_counts(ep, 1, 0, 0, 0);
-        assert_int_equal(race(same, RACERS, RETRO "/tried/outcome", "outcome=worked", 303),
-                         RACERS);
+        assert_int_equal(race(same, RACERS, RETRO "/tried/outcome", "outcome=worked", 303), RACERS);
         expect_counts(ep, 1, 1, 0, 0);
         /* many members, outcomes changing at once: the counters stay exact */
         static const char *const cast[] = {"admin", "mira", "tomas", "june", "liwei", "ana"};
@@ -401,8 +398,7 @@ static void test_one_record_per_member_under_concurrent_posts(void **state)
         }
         assert_int_equal(race(who, RACERS, RETRO "/tried/outcome", "outcome=mixed", 303), RACERS);
         expect_counts(ep, 7, 1, 6, 0);
-        assert_int_equal(race(who, RACERS, RETRO "/tried/outcome", "outcome=failed", 303),
-                         RACERS);
+        assert_int_equal(race(who, RACERS, RETRO "/tried/outcome", "outcome=failed", 303), RACERS);
         expect_counts(ep, 7, 1, 0, 6);
         assert_int_equal(race(who, RACERS, RETRO "/tried/delete", "x=1", 303), RACERS);
         expect_counts(ep, 1, 1, 0, 0);
