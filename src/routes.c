@@ -118,6 +118,11 @@ static const struct param_spec episode_params[] = {
     TEXT("teaser", 8 * KD_TEASER_MAX),
     TEXT("publish_at", 32),
     TEXT("action", 16),
+    TEXT("prompt1", 8 * KD_PROMPT_MAX_CHARS), /* "Questions for you" (web/prompts.c) */
+    TEXT("prompt2", 8 * KD_PROMPT_MAX_CHARS),
+    TEXT("prompt3", 8 * KD_PROMPT_MAX_CHARS),
+    TEXT("prompt4", 8 * KD_PROMPT_MAX_CHARS),
+    TEXT("prompt5", 8 * KD_PROMPT_MAX_CHARS),
     END,
 };
 
@@ -211,5 +216,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(asks_routes),
     {lexicon_routes, LEXICON_ROUTES},
     ROUTE_TABLE(core_routes),
+    ROUTE_TABLE(prompts_routes),
+    ROUTE_TABLE(tried_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -115,21 +115,17 @@ static const struct reaction_summary *find_sum(const struct reaction_summary *s,
         return NULL;
 }
 
-int api_comments(struct request *req)
+json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs,
+                            int n)
 {
-        struct episode e;
-        if (path_episode(req, &e))
-                return req->resp.status;
-        struct comment *cs;
-        struct reaction_summary *sums;
-        int64_t next_after = 0;
-        int n = comment_list_page(req->db, req->arena, e.id, req_param_int(req, "after", 0), &cs,
-                                  &next_after);
+        struct reaction_summary *sums = NULL;
         int ns = n <= 0 ? 0
-                        : reaction_comment_summaries(req->db, req->arena, e.id, cs[0].root_id - 1,
+                        : reaction_comment_summaries(req->db, req->arena, e->id, cs[0].root_id - 1,
                                                      cs[n - 1].root_id, req->viewer.id, &sums);
-        if (n < 0 || ns < 0)
-                return req_fail(req, 503, N_("The database is not available."));
+        if (ns < 0) {
+                req_fail(req, 503, N_("The database is not available."));
+                return NULL;
+        }
         int *parent;
         bool *live;
         comment_thread_index(req->arena, cs, n, false, &parent, &live);
@@ -141,12 +137,29 @@ int api_comments(struct request *req)
                 struct comment shown = cs[i];
                 if (shown.state == COMMENT_HIDDEN) /* to the API, hidden reads as gone */
                         shown.body = shown.body_html = "";
-                nodes[i] = comment_json(req, &e, &shown, find_sum(sums, ns, cs[i].id));
+                nodes[i] = comment_json(req, e, &shown, find_sum(sums, ns, cs[i].id));
                 json_t *into = parent[i] >= 0 && nodes[parent[i]]
                                    ? json_object_get(nodes[parent[i]], "replies")
                                    : top;
                 json_array_append_new(into, nodes[i]);
         }
+        return top;
+}
+
+int api_comments(struct request *req)
+{
+        struct episode e;
+        if (path_episode(req, &e))
+                return req->resp.status;
+        struct comment *cs;
+        int64_t next_after = 0;
+        int n = comment_list_page(req->db, req->arena, e.id, req_param_int(req, "after", 0), &cs,
+                                  &next_after);
+        if (n < 0)
+                return req_fail(req, 503, N_("The database is not available."));
+        json_t *top = api_comment_threads(req, &e, cs, n);
+        if (!top)
+                return req->resp.status;
         json_t *page = json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "count",
                                  e.comment_count, "comments", top);
         /* one page of whole threads; "next_after" asks for the next (absent at the end) */

@@ -109,6 +109,15 @@
 #define KD_ASKS_PER_MEMBER_PER_DAY       5    /* asks proposed per member */
 #define KD_ASK_VOTES_PER_MEMBER_PER_MINUTE 30 /* votes cast or taken back per member */
 #define KD_ASK_CHANGES_PER_MEMBER_PER_HOUR 60 /* edits, deletions, decisions, hiding per member */
+/* Prompts ("Questions for you", docs/participation.md) */
+#define KD_PROMPTS_PER_EPISODE 5   /* questions one episode asks */
+#define KD_PROMPT_MAX_CHARS    300 /* code points of one question */
+#define KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR 60 /* closing and reopening questions */
+/* "I tried this" */
+#define KD_TRIED_NOTE_MAX                500 /* code points of what was tried, and of the outcome note */
+#define KD_TRIED_SHOWN                   5   /* recent notes on the episode page */
+#define KD_TRIED_PER_PAGE                30  /* notes on one page of the list and of the API */
+#define KD_TRIED_WRITES_PER_MEMBER_PER_HOUR 30 /* records, outcomes and withdrawals */
 
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)

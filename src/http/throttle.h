@@ -46,6 +46,9 @@ struct guards {
         /* the lexicon: proposals and their edits; approvals and declines */
         struct rate_limit *term_by_member;
         struct rate_limit *term_decision_by_member;
+        /* participation: closing questions, "I tried this" records (limits.h) */
+        struct rate_limit *prompt_by_member;
+        struct rate_limit *tried_by_member;
 };
 
 #endif

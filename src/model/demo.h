@@ -26,5 +26,7 @@ int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
 
 /* The demo parts (src/model/demo_<feature>.c): 0, or -1 to fail the whole demo. */
 int demo_seed_lexicon(struct db *db);
+/* The parts (each returns 0, or -1 to undo the demo). */
+int demo_seed_prompts(struct db *db); /* questions, answers, "I tried this" (demo_prompts.c) */
 
 #endif

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/newsletter.h"
+#include "model/prompt.h"
 #include "model/notification.h"
 
 #include <stdio.h>
@@ -362,6 +363,8 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                 rc = taken(db, in, slug, season_id, number, id, p);
         else if (step != DB_DONE)
                 rc = PUB_DB_ERROR;
+        if (rc == PUB_OK && in->prompts)
+                rc = prompt_save_questions(db, *out_id, in->prompts, p);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

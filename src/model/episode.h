@@ -64,6 +64,9 @@ struct episode_input {
         const char *teaser;
         const char *language; /* a tag with a catalog; NULL or "": the author's language (new),
                                  unchanged (edit) */
+        /* The "Questions for you" by position, KD_PROMPTS_PER_EPISODE of them ("" for none),
+         * saved in the same transaction (model/prompt.h); NULL leaves them as they are. */
+        const char *const *prompts;
 };
 
 const char *episode_status_name(enum episode_status s);             /* "draft", ... */

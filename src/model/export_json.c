@@ -80,6 +80,13 @@ static const struct column notification_cols[] = {{"id", 'i'},         {"member_
                                                   {"episode_id", 'n'}, {"comment_id", 'n'},
                                                   {"count", 'i'},      {"created_at", 'i'},
                                                   {"read_at", 'n'},    {NULL, 0}};
+static const struct column prompt_cols[] = {
+    {"id", 'i'},         {"episode_id", 'i'}, {"position", 'i'},   {"question", 't'},
+    {"closed_at", 'n'},  {"created_at", 'i'}, {"updated_at", 'i'}, {NULL, 0}};
+static const struct column tried_cols[] = {
+    {"id", 'i'},           {"episode_id", 'i'},   {"member_id", 'i'},  {"note", 't'},
+    {"outcome", 's'},      {"outcome_note", 't'}, {"state", 't'},      {"moderated_by", 'n'},
+    {"created_at", 'i'},   {"updated_at", 'i'},   {"outcome_at", 'n'}, {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
 static const struct column ask_cols[] = {
@@ -145,6 +152,13 @@ static const struct table tables[] = {
      "ai_disclosure, teaser, created_at, updated_at, language, body_html, body_text) VALUES (?1, "
      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, '', '')",
      episode_cols},
+    /* before the comments: answers refer to their prompt (answer_count is rebuilt) */
+    {"prompts",
+     "SELECT id, episode_id, position, question, closed_at, created_at, updated_at FROM prompt "
+     "ORDER BY id",
+     "INSERT INTO prompt (id, episode_id, position, question, closed_at, created_at, updated_at) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     prompt_cols},
     {"comments",
      "SELECT id, episode_id, parent_id, root_id, depth, author_id, body, quote_exact, "
      "quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, updated_at, "
@@ -195,6 +209,14 @@ static const struct table tables[] = {
      "language, term_key, definition_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
      "?12, ?13, ?14, ?15, ?16, ?3, '')",
      term_cols},
+    /* the episodes' tried_* counts are rebuilt */
+    {"tried",
+     "SELECT id, episode_id, member_id, note, outcome, outcome_note, state, moderated_by, "
+     "created_at, updated_at, outcome_at FROM tried ORDER BY id",
+     "INSERT INTO tried (id, episode_id, member_id, note, outcome, outcome_note, state, "
+     "moderated_by, created_at, updated_at, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+     "?9, ?10, ?11)",
+     tried_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -448,6 +470,30 @@ static int import_images(struct db *db, const char *data_dir, json_t *rows, stru
         return 0;
 }
 
+/* Counts again what the export left out of prompts and "I tried this": each prompt's visible
+ * answers, each episode's people who tried it and their outcomes. */
+static int count_prompts_and_tried(struct db *db, struct import_report *r)
+{
+        static const char *const sql[] = {
+            "UPDATE prompt SET answer_count = (SELECT count(*) FROM comment c WHERE c.prompt_id = "
+            "prompt.id AND c.parent_id IS NULL AND c.state = 'visible')",
+            "UPDATE episode SET tried_count = (SELECT count(*) FROM tried t WHERE t.episode_id = "
+            "episode.id), tried_worked = (SELECT count(*) FROM tried t WHERE t.episode_id = "
+            "episode.id AND t.outcome = 'worked'), tried_mixed = (SELECT count(*) FROM tried t "
+            "WHERE t.episode_id = episode.id AND t.outcome = 'mixed'), tried_failed = (SELECT "
+            "count(*) FROM tried t WHERE t.episode_id = episode.id AND t.outcome = 'failed')",
+        };
+        for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+                struct db_stmt *s = db_prepare(db, sql[i]);
+                if (!s || db_step(s) != DB_DONE) {
+                        db_finish(s);
+                        return fail(r, "cannot count prompts and tries");
+                }
+                db_finish(s);
+        }
+        return 0;
+}
+
 /* Renders the Markdown descriptions and episode bodies the export left out. */
 static int render_derived(struct db *db, struct import_report *r)
 {
@@ -591,6 +637,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = render_derived(db, r);
         if (rc == 0 && term_rebuild_derived(db) != 0)
                 rc = fail(r, "cannot rebuild the lexicon's terms");
+        if (rc == 0)
+                rc = count_prompts_and_tried(db, r);
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

@@ -31,6 +31,9 @@ struct front_matter {
         const char *keys[FM_MAX_KEYS];
         const char *values[FM_MAX_KEYS];
         int lines[FM_MAX_KEYS];
+        /* A YAML block list ("key:" then one "  - item" per line): its items, one per line of
+         * values[i], and how many (-1: a plain value). Only "prompts" takes one. */
+        int items[FM_MAX_KEYS];
         const char *body;
         int body_line;
 };
@@ -198,6 +201,55 @@ static const char *unquote(char *v)
         return NULL;
 }
 
+/* Reads the "  - item" lines of a block list starting at *next (the line after its key): each
+ * item is trimmed and unquoted as a value is, and must be one line. Sets *value to the items
+ * joined by newlines and *count; moves *next and *line past them. Returns 0, or -1 with r->error
+ * set. */
+static int list_items(struct arena *a, const struct import_file *f, char **next, int *line,
+                      const char **value, int *count, struct import_report *r)
+{
+        struct buf joined = BUF_INIT;
+        char *p = *next;
+        int rc = 0;
+        for (;;) {
+                char *q = p;
+                while (*q == ' ' || *q == '\t')
+                        q++;
+                if (q == p || *q != '-' || (q[1] != ' ' && q[1] != '\t' && q[1] != '\n' &&
+                                            q[1] != '\r' && q[1] != '\0'))
+                        break; /* not an indented "- ": the list is over */
+                char *eol = strchr(q, '\n');
+                char *after = eol ? eol + 1 : q + strlen(q);
+                if (eol)
+                        *eol = '\0';
+                char *item = q + 1;
+                while (*item == ' ' || *item == '\t')
+                        item++;
+                size_t il = strlen(item);
+                while (il && (item[il - 1] == ' ' || item[il - 1] == '\t' || item[il - 1] == '\r'))
+                        item[--il] = '\0';
+                (*line)++;
+                const char *problem = unquote(item);
+                if (problem) {
+                        rc = fail(r, f->name, *line, "%s", problem);
+                        break;
+                }
+                if (strchr(item, '\n')) {
+                        rc = fail(r, f->name, *line, "a list item is one line");
+                        break;
+                }
+                if (*count > 0)
+                        buf_putc(&joined, '\n');
+                buf_puts(&joined, item);
+                (*count)++;
+                p = after;
+        }
+        *next = p;
+        *value = arena_strndup(a, joined.data ? joined.data : "", joined.len);
+        buf_free(&joined);
+        return rc;
+}
+
 /* Splits "---\nkey: value\n...\n---\nbody" into keys and the body. */
 static int parse_front_matter(struct arena *a, const struct import_file *f, struct front_matter *fm,
                               struct import_report *r)
@@ -234,6 +286,7 @@ static int parse_front_matter(struct arena *a, const struct import_file *f, stru
                         return 0;
                 }
                 if (n > 0) {
+                        int key_line = line;
                         char *colon = strchr(p, ':');
                         if (!colon || colon == p)
                                 return fail(r, f->name, line, "expected \"key: value\"");
@@ -250,14 +303,27 @@ static int parse_front_matter(struct arena *a, const struct import_file *f, stru
                         const char *problem = unquote(v);
                         if (problem)
                                 return fail(r, f->name, line, "%s", problem);
+                        int items = -1;
+                        const char *value = v;
+                        if (strcmp(v, "[]") == 0) { /* YAML's empty list */
+                                items = 0;
+                                value = "";
+                        } else if (!*v) { /* a block list may follow: "  - item" lines */
+                                int count = 0;
+                                if (list_items(a, f, &next, &line, &value, &count, r) != 0)
+                                        return -1;
+                                if (count > 0)
+                                        items = count;
+                        }
                         if (fm->nkeys == FM_MAX_KEYS)
                                 return fail(r, f->name, line, "too many keys");
                         for (int i = 0; i < fm->nkeys; i++)
                                 if (strcmp(fm->keys[i], p) == 0)
                                         return fail(r, f->name, line, "\"%s\" is given twice", p);
                         fm->keys[fm->nkeys] = p;
-                        fm->values[fm->nkeys] = v;
-                        fm->lines[fm->nkeys] = line;
+                        fm->values[fm->nkeys] = value;
+                        fm->lines[fm->nkeys] = key_line;
+                        fm->items[fm->nkeys] = items;
                         fm->nkeys++;
                 }
                 p = next;
@@ -293,7 +359,8 @@ static const char *const season_keys[] = {"kind",    "newsletter", "season",  "t
                                           "cadence", "status",     "returns", NULL};
 static const char *const episode_keys[] = {
     "kind", "newsletter", "season", "episode", "title",     "subtitle",     "slug",   "author",
-    "date", "status",     "ai",     "cover",   "cover_alt", "cover_credit", "teaser", NULL};
+    "date", "status",     "ai",     "cover",   "cover_alt", "cover_credit", "teaser", "prompts",
+    NULL};
 
 /* Checks the file's kind and that each of its keys belongs to that kind. Returns 0, or -1 with
  * r->error naming the line. */
@@ -313,6 +380,16 @@ static int check_keys(const struct front_matter *fm, struct import_report *r)
                         k++;
                 if (!*k)
                         return fail(r, fm->file, fm->lines[i], "unknown key \"%s\"", fm->keys[i]);
+                bool list = strcmp(fm->keys[i], "prompts") == 0;
+                if (!list && fm->items[i] >= 0)
+                        return fail(r, fm->file, fm->lines[i], "\"%s\" takes one value, not a list",
+                                    fm->keys[i]);
+                if (list && fm->items[i] < 0 && *fm->values[i])
+                        return fail(r, fm->file, fm->lines[i],
+                                    "\"prompts\" is a list: one \"  - question\" per line");
+                if (list && fm->items[i] > KD_PROMPTS_PER_EPISODE)
+                        return fail(r, fm->file, fm->lines[i], "at most %d prompts",
+                                    KD_PROMPTS_PER_EPISODE);
         }
         return 0;
 }
@@ -642,9 +719,24 @@ static int import_episode(struct db *db, struct arena *a, const char *data_dir,
                                     image_problem(rc));
                 r->images++;
         }
+        /* the questions, one per line of the list's value (check_keys counted them) */
+        const char *prompts[KD_PROMPTS_PER_EPISODE] = {"", "", "", "", ""};
+        if (key_index(fm, "prompts") >= 0) {
+                char *list = arena_strdup(a, get(fm, "prompts", ""));
+                for (int i = 0; list && *list && i < KD_PROMPTS_PER_EPISODE; i++) {
+                        prompts[i] = list;
+                        list = strchr(list, '\n');
+                        if (list)
+                                *list++ = '\0';
+                }
+                in.prompts = prompts;
+        }
         struct field_problem p = {0};
         int64_t id;
         int rc = episode_save(db, 0, &in, &id, &p);
+        if ((rc == PUB_TAKEN || rc == PUB_INVALID) && strncmp(p.field, "prompt", 6) == 0)
+                return fail(r, fm->file, line_of(fm, "prompts") + (p.field[6] ? p.field[6] - '0' : 0), "prompts: %s",
+                            p.message ? p.message : "invalid");
         if (rc == PUB_TAKEN || rc == PUB_INVALID)
                 return problem(r, fm, &p, field_key(p.field));
         if (rc != PUB_OK)

@@ -5,6 +5,7 @@
 #include "model/lexicon.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
+#include "model/tried.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
     {"ask", ask_item_load, ask_item_viewable, ask_set_hidden, false},
     {"term", term_item_load, term_item_viewable, term_set_hidden, false},
+    {"tried", tried_item_load, tried_item_viewable, tried_set_hidden, false},
 };
 
 const struct item_kind *item_kind_find(const char *target)

@@ -52,5 +52,8 @@ extern const struct route asks_routes[ASKS_ROUTES_COUNT];
 /* The lexicon (src/routes/lexicon.c); the size is checked against the table's rows there. */
 #define LEXICON_ROUTES 9
 extern const struct route lexicon_routes[LEXICON_ROUTES];
+/* Sized here so ROUTE_TABLE can count them (a row added or missing there fails to compile). */
+extern const struct route prompts_routes[7]; /* "Questions for you" (routes/prompts.c) */
+extern const struct route tried_routes[8];   /* "I tried this" (routes/tried.c) */
 
 #endif

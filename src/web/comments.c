@@ -366,16 +366,20 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
         html_lit(b, "</article>\n");
 }
 
-/* Loads everything a view needs: one page of threads (root 0, from after), or the one thread
- * under root. Returns -1 after failing the request. */
-static int thread_load(struct request *req, const struct episode *e, int64_t after, int64_t root,
-                       struct comment_thread *t)
+/* Loads everything a view needs: one page of threads (root 0, from after) of the conversation
+ * scope names (NULL: the episode's own), or the one thread under root. Returns -1 after failing
+ * the request. */
+static int thread_load_in(struct request *req, const struct episode *e,
+                          const struct comment_scope *scope, int64_t after, int64_t root,
+                          struct comment_thread *t)
 {
+        struct comment_scope own = {.episode_id = e->id};
         memset(t, 0, sizeof(*t));
         t->e = e;
         t->ep_url = episode_url(req->arena, e);
         t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
-                    : comment_list_page(req->db, req->arena, e->id, after, &t->cs, &t->next_after);
+                    : comment_list_page_in(req->db, req->arena, scope ? scope : &own, after,
+                                           &t->cs, &t->next_after);
         /* reactions of exactly the threads loaded */
         int64_t first_root = t->n > 0 ? t->cs[0].root_id : 0;
         int64_t last_root = t->n > 0 ? t->cs[t->n - 1].root_id : 0;
@@ -390,6 +394,12 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         t->lexicon = lexicon_for_newsletter(req->db, req->arena, e->newsletter_id);
         thread_build(t, req->arena);
         return 0;
+}
+
+static int thread_load(struct request *req, const struct episode *e, int64_t after, int64_t root,
+                       struct comment_thread *t)
+{
+        return thread_load_in(req, e, NULL, after, root, t);
 }
 
 static void new_comment_form(struct render *r, const struct episode *e, const char *body,
@@ -530,6 +540,26 @@ void comments_section(struct render *r, const struct conversation *cv)
                 html_lit(b, " →</a></p>\n");
         }
         html_lit(b, "</section>\n");
+}
+
+/* For other conversations under an episode (the answers to a prompt): the same threads. */
+struct comment_thread *comment_thread_load(struct request *req, const struct episode *e,
+                                           const struct comment_scope *scope, int64_t after)
+{
+        struct comment_thread *t = arena_alloc(req->arena, sizeof(*t));
+        return thread_load_in(req, e, scope, after, 0, t) < 0 ? NULL : t;
+}
+
+void comment_thread_render(struct render *r, const struct comment_thread *t)
+{
+        for (int i = 0; i < t->n; i++)
+                if (!t->cs[i].parent_id)
+                        render_comment(r, t, i, 0);
+}
+
+int64_t comment_thread_next(const struct comment_thread *t)
+{
+        return t->next_after;
 }
 
 /* ------------------------------------------------------------------ handlers */

@@ -38,6 +38,15 @@ void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum);
 void comments_section(struct render *r, const struct conversation *cv);
 
+/* Any conversation under an episode (the answers to a prompt, ...), threaded and rendered as
+ * the comments are. Loader: one page of scope's threads after root `after`, for req's viewer
+ * (reactions, moderation); NULL after failing the request. Renderer: its threads, each comment
+ * with its reactions and actions. next: the root the following page starts after, 0 for none. */
+struct comment_thread *comment_thread_load(struct request *req, const struct episode *e,
+                                           const struct comment_scope *scope, int64_t after);
+void comment_thread_render(struct render *r, const struct comment_thread *t);
+int64_t comment_thread_next(const struct comment_thread *t);
+
 int web_comment_post(struct request *req);        /* POST /n/:newsletter/:episode/comments */
 int web_comment_thread(struct request *req);      /* GET /n/:newsletter/:episode/comments/:id */
 int web_comment_edit_form(struct request *req);   /* GET /comments/:id/edit */

@@ -2,6 +2,7 @@
  * form comes back with what was typed and the problem next to its field (422); nothing is saved
  * until everything is valid. */
 #include "web/editor.h"
+#include "web/prompts.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -450,6 +451,7 @@ struct episode_values {
             *ai, *teaser, *publish_at, *language;
         int64_t cover_image; /* 0: none */
         const char *status;  /* "draft", "scheduled", "published": the stored one, for the label */
+        const char *prompts[KD_PROMPTS_PER_EPISODE]; /* "Questions for you", by position */
 };
 
 /* "2026-12-01T08:00" for a datetime-local input (UTC), or "" for none. */
@@ -640,6 +642,7 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
         form_input(r, _("Credit (optional, e.g. \"Photo: Ana Costa\")"), "cover_credit", "text",
                    v->cover_credit, NULL, KD_CREDIT_MAX, error_for(r, p, "cover_credit"));
         html_lit(b, "</fieldset>\n");
+        prompts_editor_fieldset(r, v->prompts, p);
         const struct form_option ai[] = {
             {"none", _("No AI was used")},
             {"assisted", _("AI assisted (research, editing, data)")},
@@ -746,6 +749,7 @@ int web_write_episode_form(struct request *req)
                     .language = author_language(req),
                 };
         }
+        prompts_editor_values(req, exists ? e.id : 0, v.prompts);
         return episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, NULL);
 }
 
@@ -771,6 +775,7 @@ int web_write_episode(struct request *req)
             .language = req_param(req, "language"),
             .cover_image = req_param_int(req, "cover_image", 0),
         };
+        bool prompts_sent = prompts_form_values(req, exists ? e.id : 0, v.prompts);
         struct field_problem p = {0};
         /* The cover: a new upload wins, then "remove", then the one already chosen. */
         const struct form_field *upload = req_param_file(req, "cover");
@@ -826,6 +831,7 @@ int web_write_episode(struct request *req)
             .cover_credit = v.cover_credit,
             .status = strcmp(action, "draft") == 0 ? EPISODE_DRAFT : EPISODE_PUBLISHED,
             .teaser = v.teaser,
+            .prompts = prompts_sent ? v.prompts : NULL,
         };
         enum ai_disclosure ai = AI_NONE;
         if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {

@@ -14,6 +14,8 @@
 #include "web/asks.h"
 #include "web/cards.h"
 #include "web/comments.h"
+#include "web/prompts.h"
+#include "web/tried.h"
 #include "web/layout.h"
 #include "web/render.h"
 
@@ -351,6 +353,8 @@ struct episode_page {
         struct episode *more;        /* more from the author */
         int nmore;
         struct conversation conversation;
+        struct tried_view *tried;     /* "I tried this" (web/tried.c) */
+        struct prompts_view *prompts; /* "Questions for you" (web/prompts.c) */
 };
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
@@ -383,6 +387,8 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         if (p->live)
                 episode_neighbours(req->db, req->arena, e, now, &p->prev, &p->next);
         conversation_load(req, e, p->live, &p->conversation);
+        p->tried = tried_load(req, e, p->live);
+        p->prompts = prompts_load(req, e, p->live);
         p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
                                        MORE_FROM_AUTHOR, &p->more);
         return 0;
@@ -512,6 +518,8 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 html_lit(b, "</a></p>\n");
         }
         html_lit(b, "</article>\n");
+        tried_section(r, p->tried);
+        prompts_section(r, p->prompts);
 
         if (p->prev || p->next) {
                 html_lit(b, "<nav class=\"episode-nav\" aria-label=\"");

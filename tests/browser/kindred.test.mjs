@@ -909,6 +909,42 @@ test('asks_propose_and_vote_in_place_and_without_javascript', async () => {
   assert.equal(await plain.locator('.count').textContent(), '2');
   await screenshot(sam, 'ask-voted-without-javascript');
 });
+// "Questions for you" and "I tried this" (web/prompts.c, web/tried.c), with JavaScript and
+// without: a member answers a question under it, and records trying the idea and how it went.
+// Screenshots: prompts-answered.png, tried-recorded.png.
+for (const javaScript of [true, false]) {
+  test(`answer_a_question_and_say_you_tried_it${javaScript ? '' : '_without_javascript'}`, async () => {
+    const page = await memberPage(javaScript ? 'admin' : 'tomas', { javaScript }); // neither tried it yet
+    await page.goto(EPISODE);
+    const question = page.locator('.prompt-list > .prompt').nth(1);
+    const qid = Number((await question.getAttribute('id')).slice(2));
+    const text = javaScript ? 'Nothing broke, and we wrote down why.' : 'A note in two languages, 两种语言。';
+    await question.locator('textarea[name="body"]').last().fill(text);
+    const id = await postAndLand(page, question.locator('.answer-form button[type="submit"]'));
+    const answer = page.locator(`#q-${qid} #c-${id}`);
+    assert.equal(await answer.count(), 1, 'the answer sits under its question');
+    assert.match(await answer.locator('.comment-body').first().textContent(), /two languages|wrote down why/);
+    assert.equal(await page.locator(`#comments #c-${id}`).count(), 0, 'not in the conversation');
+    if (javaScript)
+      await screenshot(page, 'prompts-answered');
+
+    await page.goto(EPISODE + '#tried');
+    const box = page.locator('#tried');
+    const before = Number(/(\d+)/.exec(await box.locator('.tried-summary').textContent())?.[1] || 0);
+    await box.locator('textarea[name="note"]').fill('Ran a Friday note with my team.');
+    await Promise.all([page.waitForURL(/#tried$/), box.locator('.tried-form button[type="submit"]').click()]);
+    await page.locator('#tried input[name="outcome"][value="worked"]').check();
+    await page.locator('#tried textarea[name="outcome_note"]').fill('People wrote more honestly.');
+    await Promise.all([page.waitForURL(/#tried$/), page.locator('#tried .tried-outcome button[type="submit"]').click()]);
+    const summary = await page.locator('#tried .tried-summary').textContent();
+    assert.match(summary, new RegExp(`${before + 1} (person|people) tried this`));
+    assert.match(summary, /worked/);
+    assert.ok(await page.locator('#tried .tried-mine').count() === 1, 'the member sees their record');
+    if (javaScript)
+      await screenshot(page, 'tried-recorded');
+    noProblems(page);
+  });
+}
 
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
 // report after everything the browser sent it.

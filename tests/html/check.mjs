@@ -233,6 +233,16 @@ async function collectPages(base) {
   }
   await add('profile', mira, get('/@mira'));
 
+  // Questions for you and "I tried this" (web/prompts.c, web/tried.c)
+  const promptId = firstMatch(/id="q-(\d+)"/, samEpisode.text, 'a question');
+  await add('question', guest, get(`${EPISODE}/prompts/${promptId}`));
+  await add('question', sam, get(`${EPISODE}/prompts/${promptId}`));
+  await add('answer-errors', sam, post(`${EPISODE}/prompts/${promptId}/answers`, { body: ' ' }), 422);
+  await add('tried', guest, get(`${EPISODE}/tried`));
+  await add('tried', sam, get(`${EPISODE}/tried`));
+  await add('tried-errors', sam, post(`${EPISODE}/tried/outcome`, { outcome: 'nope', outcome_note: 'x' }), 422);
+  await add('episode', mira, get(EPISODE));
+
   // A moderator and an admin
   await add('moderation', june, get('/moderation'));
   await add('notifications', june, get('/notifications'));

@@ -370,4 +370,34 @@ void send_at_once(char *const *reqs, const size_t *lens, int n, int *statuses)
         for (int i = 0; i < n; i++)
                 waitpid(pids[i], NULL, 0);
         free(pids);
+/* Visible comments in a JSON tree of threads (each with "replies"). */
+static size_t visible_in(json_t *list)
+{
+        size_t n = 0, i;
+        json_t *x;
+        json_array_foreach(list, i, x)
+        {
+                n += strcmp(jstr(x, "state"), "visible") == 0;
+                n += visible_in(json_object_get(x, "replies"));
+        }
+        return n;
+}
+
+size_t api_answers_visible(const struct member *m, long episode_id)
+{
+        char path[96];
+        snprintf(path, sizeof(path), "/api/v1/episodes/%ld/prompts", episode_id);
+        struct http_resp r;
+        api(m, "GET", path, NULL, false, &r);
+        expect_status(&r, 200, "the episode's questions");
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        size_t n = 0, i;
+        json_t *p;
+        json_array_foreach(json_object_get(j, "prompts"), i, p)
+        {
+                n += visible_in(json_object_get(p, "answers"));
+        }
+        json_decref(j);
+        return n;
 }

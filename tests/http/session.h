@@ -87,6 +87,11 @@ int write_episode(const struct member *m, const char *path, const char *title, c
 /* The editor id of an episode, from the edit link its writer sees. */
 long edit_id_of(const struct member *writer, const char *episode_path);
 
+/* Visible answers (and replies to them) under an episode's questions, as m (NULL: a guest)
+ * reads /api/v1/episodes/ID/prompts: with the episode's own conversation, what its comment
+ * count counts (one page of answers per question). */
+size_t api_answers_visible(const struct member *m, long episode_id);
+
 /* A cmocka teardown: stops srv (fails on a sanitizer report) and removes its data folder unless
  * KINDRED_KEEP_TEST_DATA is set. */
 int kd_fixture_stop(void **state);

@@ -74,6 +74,8 @@ CREATE TABLE tried (
     UNIQUE (episode_id, member_id)
 );
 CREATE INDEX tried_by_member ON tried(member_id, created_at);
+-- the episode's notes, newest first, a page at a time
+CREATE INDEX tried_by_episode ON tried(episode_id, id);
 
 -- The episode's participation counts, kept with every change.
 ALTER TABLE episode ADD COLUMN buildon_count INTEGER NOT NULL DEFAULT 0;
