@@ -370,6 +370,8 @@ void send_at_once(char *const *reqs, const size_t *lens, int n, int *statuses)
         for (int i = 0; i < n; i++)
                 waitpid(pids[i], NULL, 0);
         free(pids);
+}
+
 /* Visible comments in a JSON tree of threads (each with "replies"). */
 static size_t visible_in(json_t *list)
 {
