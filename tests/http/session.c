@@ -266,6 +266,52 @@ long edit_id_of(const struct member *writer, const char *episode_path)
         return atol(id);
 }
 
+void post_form(const struct member *m, const char *path, const char *body, struct http_resp *r)
+{
+        post_form_to(srv.port, m, path, body, r);
+}
+
+void post_form_to(int port, const struct member *m, const char *path, const char *body,
+                  struct http_resp *r)
+{
+        char cookie[1024] = "";
+        if (m)
+                jar_header(&m->jar, cookie, sizeof(cookie));
+        assert_int_equal(http_do(port, "POST", path, cookie, "application/x-www-form-urlencoded",
+                                 body, strlen(body), r),
+                         0);
+}
+
+void post_multipart(const struct member *m, const char *path, struct multipart *mp,
+                    struct http_resp *r)
+{
+        char ctype[128], cookie[1024] = "";
+        if (m)
+                jar_header(&m->jar, cookie, sizeof(cookie));
+        mp_finish(mp, ctype, sizeof(ctype));
+        assert_int_equal(http_do(srv.port, "POST", path, cookie, ctype, mp->data, mp->len, r), 0);
+}
+
+void csrf_of(const struct member *m, char *csrf, size_t size)
+{
+        struct http_resp r;
+        get(m, "/", &r);
+        assert_int_equal(r.status, 200);
+        assert_true(find_csrf(r.body, csrf, size));
+        resp_free(&r);
+}
+
+void get_with_headers(const char *path, const char *headers, struct http_resp *r)
+{
+        assert_int_equal(http_do(srv.port, "GET", path, headers, NULL, NULL, 0, r), 0);
+}
+
+int kd_fixture_start(void **state)
+{
+        (void)state;
+        return kd_start(&srv, NULL);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
         (void)st;

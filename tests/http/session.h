@@ -87,6 +87,26 @@ int write_episode(const struct member *m, const char *path, const char *title, c
 /* The editor id of an episode, from the edit link its writer sees. */
 long edit_id_of(const struct member *writer, const char *episode_path);
 
+/* Posts an already urlencoded body as m (NULL: a guest); the caller puts the token in. */
+void post_form(const struct member *m, const char *path, const char *body, struct http_resp *r);
+
+/* The same, to the server listening on port (a second server of the test's own). */
+void post_form_to(int port, const struct member *m, const char *path, const char *body,
+                  struct http_resp *r);
+
+/* Posts a multipart body as m (NULL: a guest), finishing it first; the caller frees it. */
+void post_multipart(const struct member *m, const char *path, struct multipart *mp,
+                    struct http_resp *r);
+
+/* m's CSRF token as the home page carries it now (after a login, m->csrf holds it too). */
+void csrf_of(const struct member *m, char *csrf, size_t size);
+
+/* A GET with raw request headers (each ending in \r\n; NULL: none). */
+void get_with_headers(const char *path, const char *headers, struct http_resp *r);
+
+/* A cmocka setup: starts srv on a fresh demo site. */
+int kd_fixture_start(void **state);
+
 /* A cmocka teardown: stops srv (fails on a sanitizer report) and removes its data folder unless
  * KINDRED_KEEP_TEST_DATA is set. */
 int kd_fixture_stop(void **state);
