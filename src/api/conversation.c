@@ -102,7 +102,7 @@ static int path_episode(struct request *req, struct episode *e)
         if (rc != PUB_OK ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
                 return req_fail(req, 404, N_("There is no such episode."));
-        if (!req_signed_in(req) && !req->config->guests_read_comments)
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments))
                 return req_fail(req, 401, N_("Log in to read the conversation."));
         return 0;
 }

@@ -5,6 +5,7 @@
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/item.h"
 #include "model/member.h"
 
 #include <string.h>
@@ -119,6 +120,16 @@ cleanup:
                 *created = false;
         }
         return rc;
+}
+
+bool report_can_file(const struct item *it, int64_t member_id)
+{
+        return it->state == ITEM_VISIBLE && member_id > 0 && it->author_id != member_id;
+}
+
+bool report_can_suspend(enum role role)
+{
+        return role == ROLE_MODERATOR || role == ROLE_ADMIN;
 }
 
 /* ------------------------------------------------------------------ who reviews what */
@@ -349,7 +360,7 @@ static int may_resolve(struct db *db, struct arena *a, const struct comment *c,
                           "comments.");
         else if (c->author_id == member_id)
                 *why = N_("Reports on your own comment are for someone else to judge.");
-        else if (outcome == OUTCOME_SUSPENDED && role != ROLE_MODERATOR && role != ROLE_ADMIN)
+        else if (outcome == OUTCOME_SUSPENDED && !report_can_suspend(role))
                 *why = N_("Only moderators and admins may suspend members.");
         if (*why)
                 return PUB_FORBIDDEN;

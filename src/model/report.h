@@ -46,6 +46,15 @@ int report_outcome_parse(const char *name, enum report_outcome *out);
 int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const char *reason,
                   const char *note, bool *created, struct field_problem *p);
 
+struct item;
+
+/* Whether member_id may report the item: it is visible and someone else's. */
+bool report_can_file(const struct item *it, int64_t member_id);
+
+/* Whether a reviewer with role may suspend an item's author, and sees who reported what:
+ * moderators and admins (an author reviewing their newsletters sees neither). */
+bool report_can_suspend(enum role role);
+
 /* True when member (id, role) has a moderation queue: moderators, admins, and authors who own or
  * co-write at least one newsletter. */
 bool report_can_review(struct db *db, int64_t member_id, enum role role);

@@ -11,6 +11,8 @@
 #include "http/throttle.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/item.h"
+#include "model/report.h"
 #include "model/reaction.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -225,7 +227,7 @@ static void comment_actions(struct render *r, const struct comment_thread *t,
                 html_text(b, _("Post reply"));
                 html_lit(b, "</button></form></details>\n");
         }
-        if (mine && c->state == COMMENT_VISIBLE) {
+        if (render_signed_in(r) && comment_can_edit(c, r->viewer->id)) {
                 html_lit(b, "<a class=\"edit\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/edit\">");
@@ -467,7 +469,7 @@ int conversation_load(struct request *req, const struct episode *e, bool live,
         cv->shown = true;
         cv->have_reactions = reaction_summary(req->db, TARGET_EPISODE, e->id, req->viewer.id,
                                               &cv->reactions) == PUB_OK;
-        if (!req_signed_in(req) && !req->config->guests_read_comments) {
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments)) {
                 cv->login_only = true;
                 return 0;
         }
@@ -640,7 +642,7 @@ int web_comment_thread(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        if (!req_signed_in(req) && !req->config->guests_read_comments)
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments))
                 return resp_redirect(req, "/login");
         int64_t from = req_path_id(req, "id");
         struct comment_thread t;
@@ -703,11 +705,11 @@ static int own_comment(struct request *req, struct comment *c, struct episode *e
 {
         if (path_comment(req, c, e))
                 return req->resp.status;
+        if (comment_can_edit(c, req->viewer.id))
+                return 0;
         if (c->state != COMMENT_VISIBLE)
                 return req_fail(req, 404, N_("That comment was deleted or hidden."));
-        if (c->author_id != req->viewer.id)
-                return req_fail(req, 403, N_("You can only change your own comments."));
-        return 0;
+        return req_fail(req, 403, N_("You can only change your own comments."));
 }
 
 int web_comment_edit_form(struct request *req)
@@ -754,15 +756,13 @@ int web_comment_hide(struct request *req)
         struct episode e;
         if (path_comment(req, &c, &e))
                 return req->resp.status;
-        if (!comment_can_moderate(req->db, e.id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only moderators and this episode's authors may hide "
-                                   "comments."));
-        /* An author moderates others on their episodes, not their own comments (or a
-         * moderator's decision about them). */
-        if (c.author_id == req->viewer.id && req->viewer.role != ROLE_MODERATOR &&
-            req->viewer.role != ROLE_ADMIN)
-                return req_fail(req, 403, N_("Your own comments are moderated by someone else."));
+        struct item it;
+        if (item_load(req->db, req->arena, "comment", c.id, &it) != PUB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
+        const char *refusal =
+            item_moderation_refusal(req->db, &it, req->viewer.id, req->viewer.role);
+        if (refusal)
+                return req_fail(req, 403, refusal);
         int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("That comment was deleted."));
@@ -869,10 +869,13 @@ int web_comment_report_form(struct request *req)
         struct episode e;
         if (path_comment(req, &c, &e))
                 return req->resp.status;
-        if (c.state != COMMENT_VISIBLE)
-                return req_fail(req, 404, N_("That comment was deleted or hidden."));
-        if (c.author_id == req->viewer.id)
-                return req_fail(req, 403, N_("You cannot report your own comment."));
+        struct item it;
+        if (item_load(req->db, req->arena, "comment", c.id, &it) != PUB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
+        if (!report_can_file(&it, req->viewer.id))
+                return it.state != ITEM_VISIBLE
+                           ? req_fail(req, 404, N_("That comment was deleted or hidden."))
+                           : req_fail(req, 403, N_("You cannot report your own comment."));
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
         page_begin_meta(r, &meta);

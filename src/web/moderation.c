@@ -151,7 +151,7 @@ int web_comment_report(struct request *req)
 
 static bool site_moderator(const struct request *req)
 {
-        return req->viewer.role == ROLE_MODERATOR || req->viewer.role == ROLE_ADMIN;
+        return report_can_suspend(req->viewer.role);
 }
 
 /* "Spam ×2, Off topic" for the reasons an item's reports gave. */
