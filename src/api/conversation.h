@@ -7,6 +7,8 @@ struct request;
 
 int api_comments(struct request *req);        /* GET /api/v1/episodes/:id/comments */
 int api_comment_post(struct request *req);    /* POST /api/v1/episodes/:id/comments */
+int api_comment_edit(struct request *req);    /* PATCH /api/v1/comments/#id */
+int api_comment_delete(struct request *req);  /* DELETE /api/v1/comments/#id */
 int api_reaction_add(struct request *req);    /* POST /api/v1/reactions */
 int api_reaction_remove(struct request *req); /* DELETE /api/v1/reactions */
 

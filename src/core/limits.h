@@ -97,6 +97,8 @@
 #define KD_REACTIONS_PER_MEMBER_PER_MINUTE 60
 #define KD_REPORTS_PER_MEMBER_PER_HOUR     20
 #define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
+/* Edits, deletions, hiding and restoring of member-written items, per member */
+#define KD_EDITS_PER_MEMBER_PER_MINUTE 30
 
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)

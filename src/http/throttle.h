@@ -39,6 +39,8 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* edits, deletions, hiding and restoring of member-written items */
+        struct rate_limit *edit_by_member;
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/comments.h"
+#include "actions/conversation.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -549,15 +550,27 @@ static int path_episode(struct request *req, struct episode *e)
 /* Loads a comment from the path and its episode, as the viewer may see them. */
 static int path_comment(struct request *req, struct comment *c, struct episode *e)
 {
-        int rc = comment_get(req->db, req->arena, req_path_id(req, "id"), c);
-        if (rc == PUB_OK)
-                rc = episode_get(req->db, req->arena, c->episode_id, e);
+        int rc = action_comment_load(req, c, e);
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));
-        if (rc != PUB_OK ||
-            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+        if (rc != PUB_OK)
                 return req_fail(req, 404, N_("There is no such comment."));
         return 0;
+}
+
+/* The answer to an action on comment c that did not succeed. */
+static int comment_action_failed(struct request *req, int rc)
+{
+        switch (rc) {
+        case ACTION_ANSWERED:
+                return req->resp.status;
+        case PUB_NOT_FOUND:
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
+        case PUB_FORBIDDEN:
+                return req_fail(req, 403, N_("You can only change your own comments."));
+        default:
+                return req_fail(req, 503, N_("The database is not available."));
+        }
 }
 
 static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
@@ -611,22 +624,11 @@ int web_comment_post(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent", 0),
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .quote_exact = req_param(req, "quote_exact"),
-            .quote_prefix = req_param(req, "quote_prefix"),
-            .quote_suffix = req_param(req, "quote_suffix"),
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = comment_create(req->db, &in, &id, &p);
+        int rc = action_comment_post(req, &e, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return comment_problem_page(req, &e, &p);
         if (rc != PUB_OK)
@@ -705,11 +707,8 @@ static int own_comment(struct request *req, struct comment *c, struct episode *e
 {
         if (path_comment(req, c, e))
                 return req->resp.status;
-        if (comment_can_edit(c, req->viewer.id))
-                return 0;
-        if (c->state != COMMENT_VISIBLE)
-                return req_fail(req, 404, N_("That comment was deleted or hidden."));
-        return req_fail(req, 403, N_("You can only change your own comments."));
+        int rc = action_comment_may_change(req, c);
+        return rc == PUB_OK ? 0 : comment_action_failed(req, rc);
 }
 
 int web_comment_edit_form(struct request *req)
@@ -730,11 +729,11 @@ int web_comment_edit(struct request *req)
         if (own_comment(req, &c, &e))
                 return req->resp.status;
         struct field_problem p = {0};
-        int rc = comment_edit(req->db, c.id, req->viewer.id, req_param(req, "body"), &p);
+        int rc = action_comment_edit(req, &c, &p);
         if (rc == PUB_INVALID)
                 return edit_page(r, &c, &e, req_param(req, "body"), render_problem(r, &p), 422);
         if (rc != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+                return comment_action_failed(req, rc);
         return redirect_to_comment(req, &e, c.id);
 }
 
@@ -744,8 +743,9 @@ int web_comment_delete(struct request *req)
         struct episode e;
         if (own_comment(req, &c, &e))
                 return req->resp.status;
-        if (comment_delete(req->db, c.id, req->viewer.id) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+        int rc = action_comment_delete(req, &c);
+        if (rc != PUB_OK)
+                return comment_action_failed(req, rc);
         return resp_redirect(req,
                              arena_printf(req->arena, "%s#comments", episode_url(req->arena, &e)));
 }
@@ -759,11 +759,12 @@ int web_comment_hide(struct request *req)
         struct item it;
         if (item_load(req->db, req->arena, "comment", c.id, &it) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        const char *refusal =
-            item_moderation_refusal(req->db, &it, req->viewer.id, req->viewer.role);
-        if (refusal)
+        const char *refusal;
+        int rc = action_item_hide(req, &it, req_param_bool(req, "hidden"), &refusal);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403, refusal);
-        int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("That comment was deleted."));
         if (rc != PUB_OK)
@@ -803,13 +804,15 @@ int web_react(struct request *req)
             reaction_kind_parse(name, &kind) != 0)
                 return req_fail(req, 400, N_("Choose a reaction."));
         int64_t id = req_param_int(req, "id", 0);
-        if (reaction_target_ok(req, target, id))
-                return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         bool on = colon[1] == '1', changed = false;
-        if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
+        int rc = action_react(req, reaction_target_name(target), id, kind, on, &changed);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404,
+                                target == TARGET_COMMENT ? N_("There is no such comment.")
+                                                         : N_("There is no such episode."));
+        if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         const char *next = req_param(req, "next");
         return resp_redirect(req, *next ? next : "/");
