@@ -7,6 +7,7 @@
 #include "http/write_guard.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/report.h"
 
 #include <string.h>
 
@@ -117,4 +118,17 @@ int action_react(struct request *req, const char *target, int64_t id, enum react
         if (guard(req, limits))
                 return ACTION_ANSWERED;
         return reaction_set(req->db, req->viewer.id, t, id, kind, on, changed);
+}
+
+int action_report(struct request *req, const struct item *it, bool *created,
+                  struct field_problem *p)
+{
+        *created = false;
+        if (!report_can_file(it, req->viewer.id))
+                return it->state != ITEM_VISIBLE ? PUB_NOT_FOUND : PUB_FORBIDDEN;
+        struct rate_limit *const limits[] = {req->guards->report_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        return report_create(req->db, it->target, it->id, req->viewer.id, req_param(req, "reason"),
+                             req_param(req, "note"), created, p);
 }

@@ -52,6 +52,12 @@ int action_item_load(struct request *req, const char *target, int64_t id, struct
  * PUB_DB_ERROR or ACTION_ANSWERED. */
 int action_item_hide(struct request *req, const struct item *it, bool hidden, const char **why);
 
+/* Reports item it (loaded with action_item_load) as the viewer: input reason and note. Sets
+ * *created (false when they had reported it before). Returns PUB_OK, PUB_INVALID (p),
+ * PUB_NOT_FOUND, PUB_FORBIDDEN (their own), PUB_DB_ERROR or ACTION_ANSWERED. */
+int action_report(struct request *req, const struct item *it, bool *created,
+                  struct field_problem *p);
+
 /* Gives (on) or takes back a reaction of kind to the item (target, id) as the viewer: the
  * target is the episode or a reactable kind the viewer may see. *changed says whether anything
  * changed. Returns PUB_OK, PUB_NOT_FOUND, PUB_DB_ERROR or ACTION_ANSWERED. */

@@ -68,16 +68,17 @@ static const struct column comment_cols[] = {
 static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
                                               {"kind", 't'},       {"member_id", 'i'},
                                               {"created_at", 'i'}, {NULL, 0}};
-static const struct column report_cols[] = {{"id", 'i'},          {"comment_id", 'i'},
-                                            {"reporter_id", 'i'}, {"reason", 't'},
-                                            {"note", 't'},        {"created_at", 'i'},
-                                            {"resolved_at", 'n'}, {"resolved_by", 'n'},
-                                            {"outcome", 's'},     {NULL, 0}};
+static const struct column report_cols[] = {
+    {"id", 'i'},          {"target", 't'},        {"target_id", 'i'}, {"author_id", 'i'},
+    {"newsletter_id", 'n'}, {"item_gone", 'i'},   {"reporter_id", 'i'}, {"reason", 't'},
+    {"note", 't'},        {"created_at", 'i'},    {"resolved_at", 'n'}, {"resolved_by", 'n'},
+    {"outcome", 's'},     {NULL, 0}};
 static const struct column notification_cols[] = {{"id", 'i'},         {"member_id", 'i'},
                                                   {"kind", 't'},       {"actor_id", 'n'},
                                                   {"episode_id", 'n'}, {"comment_id", 'n'},
                                                   {"count", 'i'},      {"created_at", 'i'},
-                                                  {"read_at", 'n'},    {NULL, 0}};
+                                                  {"read_at", 'n'},    {"target", 's'},
+                                                  {"target_id", 'n'},  {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
 
@@ -134,16 +135,18 @@ static const struct table tables[] = {
      "?4, ?5)",
      reaction_cols},
     {"reports",
-     "SELECT id, comment_id, reporter_id, reason, note, created_at, resolved_at, resolved_by, "
-     "outcome FROM report ORDER BY id",
-     "INSERT INTO report (id, comment_id, reporter_id, reason, note, created_at, resolved_at, "
-     "resolved_by, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     "SELECT id, target, target_id, author_id, newsletter_id, item_gone, reporter_id, reason, "
+     "note, created_at, resolved_at, resolved_by, outcome FROM report ORDER BY id",
+     "INSERT INTO report (id, target, target_id, author_id, newsletter_id, item_gone, "
+     "reporter_id, reason, note, created_at, resolved_at, resolved_by, outcome) VALUES (?1, ?2, "
+     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
      report_cols},
     {"notifications",
-     "SELECT id, member_id, kind, actor_id, episode_id, comment_id, count, created_at, read_at "
-     "FROM notification ORDER BY id",
+     "SELECT id, member_id, kind, actor_id, episode_id, comment_id, count, created_at, read_at, "
+     "target, target_id FROM notification ORDER BY id",
      "INSERT INTO notification (id, member_id, kind, actor_id, episode_id, comment_id, count, "
-     "created_at, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     "created_at, read_at, target, target_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+     "?11)",
      notification_cols},
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",

@@ -45,5 +45,8 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* The size is part of the declaration so that routes.c can take it (ROUTE_TABLE); the compiler
+ * checks it against the rows of the definition. */
+extern const struct route moderation_routes[6];
 
 #endif

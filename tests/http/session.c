@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,42 @@ void csrf_of(const struct member *m, char *csrf, size_t size)
 void get_with_headers(const char *path, const char *headers, struct http_resp *r)
 {
         assert_int_equal(http_do(srv.port, "GET", path, headers, NULL, NULL, 0, r), 0);
+}
+
+static sqlite3 *open_site_db(void)
+{
+        char path[400];
+        snprintf(path, sizeof(path), "%s/kindred.db", srv.data_dir);
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        return db;
+}
+
+void db_exec(const char *sql)
+{
+        sqlite3 *db = open_site_db();
+        char *err = NULL;
+        int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+                fprintf(stderr, "%s: %s\n", sql, err ? err : "?");
+                sqlite3_free(err);
+        }
+        sqlite3_close(db);
+        assert_int_equal(rc, SQLITE_OK);
+}
+
+long long db_int(const char *sql)
+{
+        sqlite3 *db = open_site_db();
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        int rc = sqlite3_step(s);
+        long long v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+        return v;
 }
 
 int kd_fixture_start(void **state)

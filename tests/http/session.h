@@ -104,6 +104,12 @@ void csrf_of(const struct member *m, char *csrf, size_t size);
 /* A GET with raw request headers (each ending in \r\n; NULL: none). */
 void get_with_headers(const char *path, const char *headers, struct http_resp *r);
 
+/* Runs SQL on srv's database beside the running server, to arrange rows no route writes (yet)
+ * or to read what the pages do not show. db_int answers the first column of the first row (0
+ * when there is none). Both fail the test on an error. */
+void db_exec(const char *sql);
+long long db_int(const char *sql);
+
 /* A cmocka setup: starts srv on a fresh demo site. */
 int kd_fixture_start(void **state);
 

@@ -132,7 +132,7 @@ static void queue_of(const struct member *j, char **open, char **resolved)
 static char *queue_item(const char *open, long id)
 {
         char needle[64];
-        snprintf(needle, sizeof(needle), "id=\"r-%ld\"", id);
+        snprintf(needle, sizeof(needle), "id=\"r-comment-%ld\"", id);
         const char *at = strstr(open, needle);
         if (!at)
                 return NULL;
@@ -188,11 +188,11 @@ static void test_reports_reach_the_right_queues(void **state)
         struct http_resp r;
         assert_int_equal(
             report_with(&sam, on_nl, "spam", "<b>Same text</b> on five episodes", NULL, &r), 200);
-        assert_non_null(strstr(r.body, "Thank you. Moderators will look at this comment."));
+        assert_non_null(strstr(r.body, "Thank you. Moderators will look at it."));
         resp_free(&r);
         /* A second report by the same member counts once and changes nothing. */
         assert_int_equal(report_with(&sam, on_nl, "harassment", "again", NULL, &r), 200);
-        assert_non_null(strstr(r.body, "You had already reported this comment."));
+        assert_non_null(strstr(r.body, "You had already reported this."));
         resp_free(&r);
         assert_int_equal(report(&sam, on_garden, "off-topic", ""), 200);
         assert_int_equal(report(&liwei, on_garden, "off-topic", "Not about radishes"), 200);
@@ -220,8 +220,8 @@ static void test_reports_reach_the_right_queues(void **state)
         free(item);
         /* the one waiting longest comes first */
         char a[32], b[32];
-        snprintf(a, sizeof(a), "id=\"r-%ld\"", on_nl);
-        snprintf(b, sizeof(b), "id=\"r-%ld\"", on_garden);
+        snprintf(a, sizeof(a), "id=\"r-comment-%ld\"", on_nl);
+        snprintf(b, sizeof(b), "id=\"r-comment-%ld\"", on_garden);
         assert_true(strstr(open, a) < strstr(open, b));
         assert_non_null(strstr(resolved, "No decisions yet."));
         free(open);
@@ -276,7 +276,7 @@ static void test_report_rules(void **state)
         /* Bad input: 422 with the form again, keeping the note. */
         struct http_resp r;
         assert_int_equal(report_with(&sam, c, "rude", "keep this note", NULL, &r), 422);
-        assert_non_null(strstr(r.body, "Choose why you are reporting this comment."));
+        assert_non_null(strstr(r.body, "Choose why you are reporting this."));
         assert_non_null(strstr(r.body, "keep this note"));
         assert_non_null(strstr(r.body, "name=\"_csrf\""));
         resp_free(&r);
