@@ -20,6 +20,7 @@
 #include "web/notifications.h"
 #include "web/profile.h"
 #include "web/publication.h"
+#include "web/reactions.h"
 
 #include <stdint.h>
 

@@ -107,8 +107,8 @@ int action_item_hide(struct request *req, const struct item *it, bool hidden, co
 int action_react(struct request *req, const char *target, int64_t id, enum reaction_kind kind,
                  bool on, bool *changed)
 {
-        enum reaction_target t;
-        if (reaction_target_parse(target, &t) != 0)
+        const char *t = reaction_target_find(target);
+        if (!t)
                 return PUB_NOT_FOUND;
         int rc = reaction_target_visible(req->db, t, id, req->viewer.id, req->viewer.role,
                                          time_now());

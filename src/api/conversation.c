@@ -239,17 +239,19 @@ int api_comment_delete(struct request *req)
 
 static int reaction_change(struct request *req, bool on)
 {
-        enum reaction_target target;
         enum reaction_kind kind;
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 422, N_("target: use \"episode\" or \"comment\"."));
+        const char *target = reaction_target_find(req_param(req, "target"));
+        if (!target)
+                return req_fail(req, 422,
+                                N_("target: use \"episode\" or the kind of item (\"comment\", "
+                                   "\"buildon\", \"post\" ...)."));
         if (reaction_kind_parse(req_param(req, "kind"), &kind) != 0)
                 return req_fail(req, 422,
                                 N_("kind: use like, insightful, agree, love, celebrate or "
                                    "curious."));
         int64_t id = req_param_int(req, "id", 0);
         bool changed = false;
-        int rc = action_react(req, reaction_target_name(target), id, kind, on, &changed);
+        int rc = action_react(req, target, id, kind, on, &changed);
         if (rc == ACTION_ANSWERED)
                 return req->resp.status;
         if (rc == PUB_NOT_FOUND)
@@ -260,7 +262,7 @@ static int reaction_change(struct request *req, bool on)
         if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *body = reactions_json(&sum);
-        json_object_set_new(body, "target", json_string(reaction_target_name(target)));
+        json_object_set_new(body, "target", json_string(target));
         json_object_set_new(body, "id", json_integer(id));
         json_object_set_new(body, "changed", json_boolean(changed));
         return api_json(req, 200, body);

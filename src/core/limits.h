@@ -99,6 +99,9 @@
 #define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
 /* Edits, deletions, hiding and restoring of member-written items, per member */
 #define KD_EDITS_PER_MEMBER_PER_MINUTE 30
+/* Items whose reaction summaries one query reads (reaction_summaries: a page asks for more in
+ * several queries); keeps every statement's parameter count far below SQLite's limit */
+#define KD_REACTION_IDS_PER_QUERY 100
 
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)

@@ -177,52 +177,58 @@ int notify_comment(struct db *db, int64_t comment_id)
         return rc;
 }
 
-int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target, int64_t target_id)
+int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t target_id)
 {
-        if (target != TARGET_COMMENT)
+        if (!target || strcmp(target, "episode") == 0)
                 return PUB_OK;
-        struct db_stmt *s =
-            db_prepare(db, "SELECT author_id, episode_id FROM comment WHERE id = ?1");
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, target_id);
-        int64_t author = 0, episode = 0;
-        if (db_step(s) == DB_ROW) {
-                author = db_col_int(s, 0);
-                episode = db_col_int(s, 1);
-        }
-        db_finish(s);
-        if (!author || author == actor_id)
+        struct arena *a = arena_new();
+        struct item it;
+        int rc = item_load(db, a, target, target_id, &it);
+        arena_free(a); /* it.target is the kind's static name; nothing else is kept */
+        if (rc == PUB_NOT_FOUND)
                 return PUB_OK;
-        /* Grouped: one unread notification per comment gathers its reactions, counting people
-         * (not clicks) since the author last read about this comment. One transaction, so
+        if (rc != PUB_OK)
+                return rc;
+        if (!it.author_id || it.author_id == actor_id)
+                return PUB_OK;
+        /* Comments' notifications name the comment (comment_id); every other kind's name the
+         * item by (target, target_id). ?5 is the kind's name. */
+        bool comment = strcmp(it.target, "comment") == 0;
+#define ABOUT_ITEM "(CASE WHEN ?5 = 'comment' THEN comment_id = ?2 ELSE target = ?5 AND target_id = ?2 END)"
+        /* Grouped: one unread notification per item gathers its reactions, counting people
+         * (not clicks) since the author last read about this item. One transaction, so
          * reactions arriving together make one notification. */
         if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
-        int rc = PUB_DB_ERROR;
-        s = db_prepare(db, "SELECT id FROM notification WHERE member_id = ?1 AND kind = 'reaction' "
-                           "AND comment_id = ?2 AND read_at IS NULL");
+        rc = PUB_DB_ERROR;
+        struct db_stmt *s = db_prepare(db, "SELECT id FROM notification WHERE member_id = ?1 AND "
+                                           "kind = 'reaction' AND read_at IS NULL AND " ABOUT_ITEM);
         if (!s)
                 goto done;
-        db_bind_int(s, 1, author);
+        db_bind_int(s, 1, it.author_id);
         db_bind_int(s, 2, target_id);
+        db_bind_text(s, 5, it.target);
         int64_t existing = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_finish(s);
-        if (!existing && insert(db, author, "reaction", actor_id, episode, target_id) != PUB_OK)
+        if (!existing &&
+            insert_about(db, it.author_id, "reaction", actor_id, it.episode_id,
+                         comment ? target_id : 0, comment ? NULL : it.target, target_id) != PUB_OK)
                 goto done;
         s = db_prepare(
             db, "UPDATE notification SET actor_id = ?3, created_at = ?4, count = max(1, (SELECT "
-                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = 'comment' AND "
-                "r.target_id = ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT "
-                "coalesce(max(n.read_at), 0) FROM notification n WHERE n.member_id = ?1 AND "
-                "n.kind = 'reaction' AND n.comment_id = ?2 AND n.read_at IS NOT NULL))) WHERE "
-                "member_id = ?1 AND kind = 'reaction' AND comment_id = ?2 AND read_at IS NULL");
+                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = ?5 AND r.target_id "
+                "= ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT coalesce(max(read_at), 0) "
+                "FROM notification WHERE member_id = ?1 AND kind = 'reaction' AND read_at IS NOT "
+                "NULL AND " ABOUT_ITEM "))) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
+                "IS NULL AND " ABOUT_ITEM);
+#undef ABOUT_ITEM
         if (!s)
                 goto done;
-        db_bind_int(s, 1, author);
+        db_bind_int(s, 1, it.author_id);
         db_bind_int(s, 2, target_id);
         db_bind_int(s, 3, actor_id);
         db_bind_int(s, 4, time_now());
+        db_bind_text(s, 5, it.target);
         rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
         db_finish(s);
 done:

@@ -31,10 +31,10 @@ struct notification {
  * @mentioned in it (once each, never the writer). Returns PUB_OK or PUB_DB_ERROR. */
 int notify_comment(struct db *db, int64_t comment_id);
 
-/* After actor_id reacted to a comment: tells its author, grouping with their unread reaction
- * notification for that comment. Episodes' reactions notify nobody. */
-int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target,
-                    int64_t target_id);
+/* After actor_id reacted to an item of any kind (target, target_id): tells its author, grouping
+ * with their unread reaction notification for that item (a comment's names it by comment_id,
+ * any other kind's by target and target_id). Episodes' reactions notify nobody. */
+int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t target_id);
 
 /* After episode_id became visible to readers: tells its newsletter's followers (once, however
  * often this is called). */

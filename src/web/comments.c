@@ -1,6 +1,7 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/comments.h"
+#include "web/reactions.h"
 #include "actions/conversation.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -24,16 +25,6 @@
 #include <string.h>
 
 enum { PASSAGES_SHOWN = 5 };
-
-/* Labels of the reaction kinds, in enum order: an emoji and a word. */
-static const struct {
-        const char *emoji;
-        const char *label;
-} kinds[REACT_KINDS] = {
-    {"\xF0\x9F\x91\x8D", N_("Like")},      {"\xF0\x9F\x92\xA1", N_("Insightful")},
-    {"\xE2\x9C\x85", N_("Agree")},         {"\xE2\x9D\xA4\xEF\xB8\x8F", N_("Love")},
-    {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
-};
 
 static char *episode_url(struct arena *arena, const struct episode *e)
 {
@@ -61,92 +52,10 @@ static void login_prompt(struct render *r, const struct episode *e)
 
 /* ------------------------------------------------------------------ reactions */
 
-static void reactions_form(struct render *r, enum reaction_target target, int64_t id,
-                           const struct reaction_summary *sum, const char *back)
-{
-        struct buf *b = r->out;
-        bool member = render_signed_in(r);
-        if (!member) { /* guests see the counts; buttons come with an account */
-                bool any = false;
-                for (int k = 0; k < REACT_KINDS; k++) {
-                        if (!sum || !sum->counts[k])
-                                continue;
-                        if (!any)
-                                html_lit(b, "<p class=\"reactions-summary\">");
-                        any = true;
-                        html_lit(b, "<span class=\"reaction\" title=\"");
-                        html_attr(b, _(kinds[k].label));
-                        html_lit(b, "\">");
-                        html_text(b, kinds[k].emoji);
-                        html_lit(b, " <span class=\"reaction-label\">");
-                        html_text(b, _(kinds[k].label));
-                        html_lit(b, "</span> ");
-                        html_int(b, sum->counts[k]);
-                        html_lit(b, "</span> ");
-                }
-                if (any) {
-                        html_lit(b, "<a class=\"who\" href=\"/reactions?target=");
-                        html_url_arg(b, reaction_target_name(target));
-                        html_lit(b, "&amp;id=");
-                        html_int(b, id);
-                        html_lit(b, "\">");
-                        html_text(b, _("Who reacted"));
-                        html_lit(b, "</a></p>\n");
-                }
-                return;
-        }
-        html_lit(b, "<form class=\"reactions\" method=\"post\" action=\"/react\" data-target=\"");
-        html_attr(b, reaction_target_name(target));
-        html_lit(b, "\" data-id=\"");
-        html_int(b, id);
-        html_lit(b, "\">");
-        {
-                form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
-                html_attr(b, reaction_target_name(target));
-                html_lit(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
-                html_int(b, id);
-                html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-                html_attr(b, back);
-                html_lit(b, "\">");
-        }
-        int total = 0;
-        for (int k = 0; k < REACT_KINDS; k++) {
-                bool mine = sum && (sum->mine & (1u << k));
-                int count = sum ? sum->counts[k] : 0;
-                total += count;
-                html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                if (mine)
-                        html_lit(b, ":0\" aria-pressed=\"true\"");
-                else
-                        html_lit(b, ":1\" aria-pressed=\"false\"");
-                html_lit(b, " data-kind=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                html_lit(b, "\"><span aria-hidden=\"true\">");
-                html_text(b, kinds[k].emoji);
-                html_lit(b, "</span> <span class=\"reaction-label\">");
-                html_text(b, _(kinds[k].label));
-                html_lit(b, "</span> <span class=\"count\">");
-                html_int(b, count);
-                html_lit(b, "</span></button>");
-        }
-        if (total > 0) {
-                html_lit(b, " <a class=\"who\" href=\"/reactions?target=");
-                html_url_arg(b, reaction_target_name(target));
-                html_lit(b, "&amp;id=");
-                html_int(b, id);
-                html_lit(b, "\">");
-                html_text(b, _("Who reacted"));
-                html_lit(b, "</a>");
-        }
-        html_lit(b, "</form>\n");
-}
-
 void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum)
 {
-        reactions_form(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
+        reactions_form_back(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -343,7 +252,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_rendered(b, c->body_html);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
-                        reactions_form(
+                        reactions_form_back(
                             r, TARGET_COMMENT, c->id, summary_for(t, c->id),
                             arena_printf(r->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
         }
@@ -770,97 +679,4 @@ int web_comment_hide(struct request *req)
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return redirect_to_comment(req, &e, c.id);
-}
-
-/* ------------------------------------------------------------------ reacting */
-
-/* Checks a reaction's target exists and the viewer may see it. */
-static int reaction_target_ok(struct request *req, enum reaction_target target, int64_t id)
-{
-        int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
-                                         time_now());
-        if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, N_("The database is not available."));
-        if (rc != PUB_OK)
-                return req_fail(req, 404,
-                                target == TARGET_COMMENT ? N_("There is no such comment.")
-                                                         : N_("There is no such episode."));
-        return 0;
-}
-
-int web_react(struct request *req)
-{
-        enum reaction_target target;
-        enum reaction_kind kind;
-        const char *react = req_param(req, "react"); /* "kind:1" or "kind:0" */
-        const char *colon = strchr(react, ':');
-        char name[24];
-        if (!colon || (size_t)(colon - react) >= sizeof(name) ||
-            (strcmp(colon, ":1") != 0 && strcmp(colon, ":0") != 0))
-                return req_fail(req, 400, N_("Choose a reaction."));
-        memcpy(name, react, (size_t)(colon - react));
-        name[colon - react] = '\0';
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0 ||
-            reaction_kind_parse(name, &kind) != 0)
-                return req_fail(req, 400, N_("Choose a reaction."));
-        int64_t id = req_param_int(req, "id", 0);
-        bool on = colon[1] == '1', changed = false;
-        int rc = action_react(req, reaction_target_name(target), id, kind, on, &changed);
-        if (rc == ACTION_ANSWERED)
-                return req->resp.status;
-        if (rc == PUB_NOT_FOUND)
-                return req_fail(req, 404,
-                                target == TARGET_COMMENT ? N_("There is no such comment.")
-                                                         : N_("There is no such episode."));
-        if (rc != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
-        const char *next = req_param(req, "next");
-        return resp_redirect(req, *next ? next : "/");
-}
-
-int web_reactions_who(struct request *req)
-{
-        struct render *r = render_for_request(req);
-        enum reaction_target target;
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 404, N_("Choose an episode or a comment."));
-        int64_t id = req_param_int(req, "id", 0);
-        if (reaction_target_ok(req, target, id))
-                return req->resp.status;
-        struct reactor *who;
-        int n = reaction_who(req->db, req->arena, target, id, &who);
-        if (n < 0)
-                return req_fail(req, 503, N_("The database is not available."));
-        struct buf *b = r->out;
-        struct page_meta meta = {.title = _("Who reacted"), .noindex = true};
-        page_begin_meta(r, &meta);
-        html_lit(b, "<h1>");
-        html_text(b, _("Who reacted"));
-        html_lit(b, "</h1>\n");
-        if (n == 0) {
-                html_lit(b, "<p class=\"empty\">");
-                html_text(b, _("Nobody yet."));
-                html_lit(b, "</p>\n");
-        }
-        int shown = -1;
-        for (int i = 0; i < n; i++) {
-                if ((int)who[i].kind != shown) {
-                        if (shown >= 0)
-                                html_lit(b, "</ul>\n");
-                        shown = (int)who[i].kind;
-                        html_lit(b, "<h2>");
-                        html_text(b, kinds[shown].emoji);
-                        html_lit(b, " ");
-                        html_text(b, _(kinds[shown].label));
-                        html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
-                }
-                html_lit(b, "<li><a href=\"/@");
-                html_url_arg(b, who[i].handle);
-                html_lit(b, "\">");
-                html_text(b, who[i].name);
-                html_lit(b, "</a></li>\n");
-        }
-        if (shown >= 0)
-                html_lit(b, "</ul>\n");
-        return page_end(r, 200);
 }

@@ -510,6 +510,109 @@ static void test_generic_hide_and_restore(void **state)
         assert_int_equal(db_int(path), 1);
 }
 
+/* ---------------------------------------------------------------- reactions over kinds */
+
+static void test_reactions_go_through_the_kind(void **state)
+{
+        (void)state;
+        struct member sam, ana, june;
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&june, "june", NULL);
+        long c = page_comment(&ana, EP_PATH, "React to me");
+        char ids[32], loc[256], want[64];
+        snprintf(ids, sizeof(ids), "%ld", c);
+        /* a form without next returns to the item's own address (its kind's url) */
+        const char *like[] = {"target", "comment", "id", ids, "react", "like:1", NULL};
+        struct http_resp r;
+        post_pairs(&sam, "/react", like, true, &r);
+        expect_status(&r, 303, "a reaction without next");
+        header(&r, "Location", loc, sizeof(loc));
+        resp_free(&r);
+        snprintf(want, sizeof(want), "#c-%ld", c);
+        assert_non_null(strstr(loc, "/n/" NL "/two-languages-one-team"));
+        assert_non_null(strstr(loc, want));
+        /* the buttons carry the target's name for kindred.js */
+        get(&sam, EP_PATH, &r);
+        char form[96];
+        snprintf(form, sizeof(form), "data-target=\"comment\" data-id=\"%ld\"", c);
+        expect_in(&r, form, "the comment's reactions form");
+        resp_free(&r);
+        /* who reacted, by the generic page */
+        char path[96];
+        snprintf(path, sizeof(path), "/reactions?target=comment&id=%ld", c);
+        get(NULL, path, &r);
+        expect_status(&r, 200, "who reacted");
+        expect_in(&r, "href=\"/@sam\"", "the reactor listed");
+        resp_free(&r);
+        assert_int_equal(status_of(NULL, "/reactions?target=nosuchkind&id=1"), 404);
+
+        /* the author hears of it, once, grouped */
+        get(&ana, "/notifications", &r);
+        expect_in(&r, "reacted to your comment", "the reaction notification");
+        resp_free(&r);
+
+        /* a hidden item takes no reactions: the kind's state decides */
+        snprintf(path, sizeof(path), "/hide/comment/%ld", c);
+        const char *hide[] = {"hidden", "1", NULL};
+        post_pairs(&june, path, hide, true, &r);
+        expect_status(&r, 303, "hiding");
+        resp_free(&r);
+        const char *love[] = {"target", "comment", "id", ids, "react", "love:1", NULL};
+        post_pairs(&sam, "/react", love, true, &r);
+        expect_status(&r, 404, "reacting to a hidden comment");
+        resp_free(&r);
+        char json[160];
+        snprintf(json, sizeof(json), "{\"target\":\"comment\",\"id\":%ld,\"kind\":\"love\"}", c);
+        api(&sam, "POST", "/api/v1/reactions", json, true, &r);
+        expect_api_error(&r, 404, NULL, "an API reaction to a hidden comment");
+        resp_free(&r);
+        /* unknown targets: 400 from the form, 422 from the API */
+        const char *odd[] = {"target", "nosuchkind", "id", ids, "react", "like:1", NULL};
+        post_pairs(&sam, "/react", odd, true, &r);
+        expect_status(&r, 400, "a reaction to an unknown kind");
+        resp_free(&r);
+        api(&sam, "POST", "/api/v1/reactions", "{\"target\":\"nosuchkind\",\"id\":1,\"kind\":\"like\"}",
+            true, &r);
+        expect_api_error(&r, 422, "target", "an API reaction to an unknown kind");
+        resp_free(&r);
+        /* the episode stays its own target */
+        long ep = episode_id_as(&sam, EP_PATH);
+        snprintf(json, sizeof(json), "{\"target\":\"episode\",\"id\":%ld,\"kind\":\"curious\"}", ep);
+        api(&sam, "POST", "/api/v1/reactions", json, true, &r);
+        expect_status(&r, 200, "an API reaction to the episode");
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        assert_string_equal(jstr(j, "target"), "episode");
+        assert_true(json_integer_value(json_object_get(json_object_get(j, "counts"), "curious")) >=
+                    1);
+        json_decref(j);
+}
+
+/* A comment under a draft is visible to its newsletter's authors only: nobody else may react to
+ * it or see who did (the kind's viewable decides). */
+static void test_reactions_respect_the_kind_visibility(void **state)
+{
+        (void)state;
+        struct member mira, sam;
+        login_as(&mira, "mira", NULL);
+        login_as(&sam, "sam", NULL);
+        long c = page_comment(&mira, "/n/" NL "/a-letter-to-next-years-team", "A note on a draft");
+        char path[96], json[160];
+        snprintf(path, sizeof(path), "/reactions?target=comment&id=%ld", c);
+        assert_int_equal(status_of(&mira, path), 200);
+        assert_int_equal(status_of(&sam, path), 404);
+        assert_int_equal(status_of(NULL, path), 404);
+        snprintf(json, sizeof(json), "{\"target\":\"comment\",\"id\":%ld,\"kind\":\"like\"}", c);
+        struct http_resp r;
+        api(&sam, "POST", "/api/v1/reactions", json, true, &r);
+        expect_api_error(&r, 404, NULL, "reacting to a comment under a draft");
+        resp_free(&r);
+        snprintf(path, sizeof(path), "SELECT count(*) FROM reaction WHERE target = 'comment' AND "
+                                     "target_id = %ld", c);
+        assert_int_equal(db_int(path), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -523,6 +626,10 @@ int main(void)
                                             kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_generic_hide_and_restore, kd_fixture_start,
                                             kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_reactions_go_through_the_kind, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_reactions_respect_the_kind_visibility,
+                                            kd_fixture_start, kd_fixture_stop),
         };
         return cmocka_run_group_tests_name("items", tests, NULL, NULL);
 }
