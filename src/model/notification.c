@@ -270,16 +270,41 @@ int64_t notification_unread_count(struct db *db, int64_t member_id)
         return n;
 }
 
+/* The kinds a notification row may have, as stored, in enum notification_kind order. */
+static const char *const note_kinds[] = {"reply",   "mention",     "reaction",      "episode",
+                                         "buildon", "answer",      "space_reply",   "space_mention",
+                                         "ask",     "term"};
+
+/* The address of an older notification: the episode, at the comment when there is one. */
+static const char *episode_url(struct arena *a, const struct notification *x)
+{
+        if (!*x->episode_slug)
+                return "/";
+        /* slugs are URL-safe as they are (core/slug.h) */
+        if (x->comment_id)
+                return arena_printf(a, "/n/%s/%s#c-%lld", x->newsletter_slug, x->episode_slug,
+                                    (long long)x->comment_id);
+        return arena_printf(a, "/n/%s/%s", x->newsletter_slug, x->episode_slug);
+}
+
 int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
                       struct notification **out)
 {
+        /* Items of the new kinds may have no episode (posts, asks, terms): LEFT JOINs. The
+         * subject and status of asks, terms and build-ons come from their tables here, one
+         * query for the page; each item's address and place from its kind below. */
         struct db_stmt *s = db_prepare(
             db, "SELECT n.id, n.kind, coalesce(m.handle, ''), coalesce(m.display_name, ''), "
-                "n.episode_id, nl.slug, e.slug, e.title, coalesce(n.comment_id, 0), n.count, "
-                "n.created_at, n.read_at IS NOT NULL FROM notification n LEFT JOIN member m ON "
-                "m.id = n.actor_id JOIN episode e ON e.id = n.episode_id JOIN newsletter nl ON "
-                "nl.id = e.newsletter_id WHERE n.member_id = ?1 ORDER BY n.created_at DESC, n.id "
-                "DESC LIMIT ?2");
+                "coalesce(n.episode_id, 0), coalesce(nl.slug, ''), coalesce(e.slug, ''), "
+                "coalesce(e.title, ''), coalesce(n.comment_id, 0), n.count, n.created_at, "
+                "n.read_at IS NOT NULL, n.target, coalesce(n.target_id, 0), coalesce(ak.title, "
+                "tm.term, bp.title, ''), coalesce(ak.status, tm.status, '') FROM notification n "
+                "LEFT JOIN member m ON m.id = n.actor_id LEFT JOIN episode e ON e.id = "
+                "n.episode_id LEFT JOIN newsletter nl ON nl.id = e.newsletter_id LEFT JOIN ask ak "
+                "ON n.target = 'ask' AND ak.id = n.target_id LEFT JOIN term tm ON n.target = "
+                "'term' AND tm.id = n.target_id LEFT JOIN buildon b ON n.target = 'buildon' AND "
+                "b.id = n.target_id LEFT JOIN buildon bp ON bp.id = b.parent_id WHERE "
+                "n.member_id = ?1 ORDER BY n.created_at DESC, n.id DESC LIMIT ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -288,14 +313,17 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
         struct notification *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
+                int kind = -1;
+                for (size_t k = 0; k < sizeof(note_kinds) / sizeof(note_kinds[0]); k++)
+                        if (strcmp(db_col_text(s, 1), note_kinds[k]) == 0)
+                                kind = (int)k;
+                if (kind < 0)
+                        continue; /* a kind this build cannot word ("badge" ...) */
                 arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
                 struct notification *x = &arr[n++];
+                memset(x, 0, sizeof(*x));
                 x->id = db_col_int(s, 0);
-                const char *kind = db_col_text(s, 1);
-                x->kind = strcmp(kind, "reply") == 0      ? NOTE_REPLY
-                          : strcmp(kind, "mention") == 0  ? NOTE_MENTION
-                          : strcmp(kind, "reaction") == 0 ? NOTE_REACTION
-                                                          : NOTE_EPISODE;
+                x->kind = (enum notification_kind)kind;
                 x->actor_handle = arena_strdup(a, db_col_text(s, 2));
                 x->actor_name = arena_strdup(a, db_col_text(s, 3));
                 x->episode_id = db_col_int(s, 4);
@@ -306,10 +334,36 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
                 x->count = (int)db_col_int(s, 9);
                 x->created_at = db_col_int(s, 10);
                 x->read = db_col_int(s, 11) != 0;
+                x->target = db_col_is_null(s, 12) ? NULL : arena_strdup(a, db_col_text(s, 12));
+                x->target_id = db_col_int(s, 13);
+                x->subject = arena_strdup(a, db_col_text(s, 14));
+                x->status = arena_strdup(a, db_col_text(s, 15));
+                x->url = episode_url(a, x);
+                x->where = x->episode_title;
         }
         db_finish(s);
+        if (rc != DB_DONE)
+                return PUB_DB_ERROR;
+        /* Items through their kinds; whatever cannot be loaded is left out. */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+                struct notification *x = &arr[i];
+                if (x->target) {
+                        struct item it;
+                        int lrc = item_load(db, a, x->target, x->target_id, &it);
+                        if (lrc == PUB_DB_ERROR)
+                                return PUB_DB_ERROR;
+                        if (lrc != PUB_OK)
+                                continue;
+                        x->url = it.url;
+                        x->where = it.where;
+                } else if (x->kind >= NOTE_BUILDON || !x->episode_id) {
+                        continue; /* the new kinds name an item; the older ones an episode */
+                }
+                arr[kept++] = *x;
+        }
         *out = arr;
-        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+        return (int)kept;
 }
 
 int notification_mark_read(struct db *db, int64_t member_id, int64_t id)

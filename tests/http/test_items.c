@@ -613,6 +613,71 @@ static void test_reactions_respect_the_kind_visibility(void **state)
         assert_int_equal(db_int(path), 0);
 }
 
+/* ---------------------------------------------------------------- notifications over kinds */
+
+/* Inserts a notification for handle about (target, id) of kind, by actor, with the episode whose
+ * slug is ep_slug as context ("": none), as notify_item would. */
+static void notify(const char *handle, const char *kind, const char *actor, const char *target,
+                   long id, const char *ep_slug)
+{
+        char sql[1024];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO notification (member_id, kind, actor_id, episode_id, target, "
+                 "target_id, created_at) SELECT m.id, '%s', a.id, (SELECT id FROM episode WHERE "
+                 "slug = '%s'), '%s', %ld, CAST(strftime('%%s', 'now') AS INTEGER) FROM member m, "
+                 "member a WHERE m.handle = '%s' AND a.handle = '%s'",
+                 kind, ep_slug, target, id, handle, actor);
+        db_exec(sql);
+}
+
+/* Rows other features write through notify_item show with their kind's address and place; kinds
+ * this build does not know are left out without harming the page. */
+static void test_notifications_page_over_kinds(void **state)
+{
+        (void)state;
+        struct member mira, sam;
+        login_as(&mira, "mira", NULL);
+        login_as(&sam, "sam", NULL);
+        long c = page_comment(&sam, EP_PATH, "An answer, as a comment of the prompt kind would be");
+        /* an answer (a comment) and a mention in it, with and without the episode as context */
+        notify("mira", "answer", "sam", "comment", c, "two-languages-one-team");
+        notify("mira", "mention", "sam", "comment", c, "");
+        /* kinds whose rows this build has not registered, and items that do not exist */
+        notify("mira", "space_reply", "sam", "post", 77, "");
+        notify("mira", "buildon", "sam", "buildon", 12, "two-languages-one-team");
+        notify("mira", "ask", "sam", "ask", 5, "");
+        notify("mira", "term", "sam", "term", 6, "");
+        notify("mira", "reaction", "sam", "post", 8, "");
+        notify("mira", "answer", "sam", "comment", 999999, "");
+        db_exec("INSERT INTO notification (member_id, kind, created_at, target, target_id) "
+                "SELECT id, 'badge', 1, 'badge', 1 FROM member WHERE handle = 'mira'");
+
+        struct http_resp r;
+        get(&mira, "/notifications", &r);
+        expect_status(&r, 200, "the notifications page with kinds this build does not know");
+        char link[128];
+        snprintf(link, sizeof(link), "href=\"/n/" NL "/two-languages-one-team#c-%ld\"", c);
+        char *answer = slice(r.body, "Sam Reyes answered a question on", "</a>");
+        if (!answer)
+                fail_resp(&r, "no answer notification");
+        free(answer);
+        expect_in(&r, "answered a question on “Two Languages, One Team”", "the answer sentence");
+        expect_in(&r, "mentioned you on “Two Languages, One Team”",
+                  "a mention about an item without an episode in the row");
+        expect_in(&r, link, "the link to the answer");
+        expect_not_in(&r, "999999", "a notification about an item that is gone");
+        resp_free(&r);
+        /* the unread count still counts them all; Mark all as read clears them */
+        const char *none[] = {NULL};
+        post_pairs(&mira, "/notifications/read", none, true, &r);
+        expect_status(&r, 303, "mark all as read");
+        resp_free(&r);
+        get(&mira, "/notifications", &r);
+        expect_status(&r, 200, "the notifications page after reading");
+        expect_not_in(&r, "class=\"unread\"", "unread notifications after Mark all as read");
+        resp_free(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -630,6 +695,8 @@ int main(void)
                                             kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_reactions_respect_the_kind_visibility,
                                             kd_fixture_start, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_notifications_page_over_kinds, kd_fixture_start,
+                                            kd_fixture_stop),
         };
         return cmocka_run_group_tests_name("items", tests, NULL, NULL);
 }
