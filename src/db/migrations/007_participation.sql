@@ -301,7 +301,8 @@ DROP TABLE report;
 ALTER TABLE report_new RENAME TO report;
 CREATE INDEX report_open ON report(resolved_at, created_at);
 CREATE INDEX report_open_by_newsletter ON report(newsletter_id, resolved_at, created_at);
-CREATE INDEX report_resolved ON report(resolved_at DESC) WHERE resolved_at IS NOT NULL;
+CREATE INDEX report_resolved ON report(resolved_at DESC, target, target_id)
+    WHERE resolved_at IS NOT NULL;
 
 CREATE TRIGGER report_comment_deleted AFTER UPDATE OF state ON comment
     WHEN NEW.state = 'deleted' BEGIN
