@@ -22,8 +22,9 @@
 enum { EXPORT_FORMAT = 1 };
 
 /* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n'),
- * text ('t') or text that may be NULL ('s'). An 's' column left out of an imported row is NULL,
- * so exports made before a nullable column existed (the languages) still load. */
+ * text ('t') or text that may be NULL ('s'). An 's' or 'n' column left out of an imported row is
+ * NULL, so exports made before a nullable column existed (the languages, a notification's target)
+ * still load. */
 struct column {
         const char *name;
         char type;
@@ -306,6 +307,33 @@ static int fail(struct import_report *r, const char *fmt, ...)
         return -1;
 }
 
+/* Reports exported before they reached every kind of item (migration 007) name a comment_id:
+ * they become reports of target "comment", with the comment's author and newsletter and
+ * whether it was deleted, read from the comments imported before them. Rows already in the
+ * new shape pass unchanged. */
+static int upgrade_comment_report(struct db *db, json_t *row)
+{
+        json_t *comment = json_object_get(row, "comment_id");
+        if (json_object_get(row, "target") || !json_is_integer(comment))
+                return 0;
+        struct db_stmt *s = db_prepare(db, "SELECT c.author_id, e.newsletter_id, c.state = "
+                                           "'deleted' FROM comment c JOIN episode e ON e.id = "
+                                           "c.episode_id WHERE c.id = ?1");
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, json_integer_value(comment));
+        int rc = db_step(s);
+        if (rc == DB_ROW) {
+                json_object_set_new(row, "target", json_string("comment"));
+                json_object_set(row, "target_id", comment);
+                json_object_set_new(row, "author_id", json_integer(db_col_int(s, 0)));
+                json_object_set_new(row, "newsletter_id", json_integer(db_col_int(s, 1)));
+                json_object_set_new(row, "item_gone", json_integer(db_col_int(s, 2)));
+        }
+        db_finish(s);
+        return rc == DB_ROW ? 0 : -1; /* a report of a comment that is not there is refused */
+}
+
 static int import_rows(struct db *db, const struct table *t, json_t *rows, struct import_report *r)
 {
         if (!json_is_array(rows))
@@ -316,6 +344,8 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
         {
                 if (!json_is_object(row))
                         return fail(r, "%s[%zu] must be an object", t->name, i);
+                if (strcmp(t->name, "reports") == 0 && upgrade_comment_report(db, row) != 0)
+                        return fail(r, "%s[%zu] names a comment that is not there", t->name, i);
                 struct db_stmt *s = db_prepare(db, t->insert);
                 if (!s)
                         return fail(r, "cannot write %s", t->name);
@@ -330,7 +360,7 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                                 db_bind_int(s, c + 1, json_integer_value(v));
                         } else if ((type == 'n' || type == 's') && json_is_null(v)) {
                                 db_bind_null(s, c + 1);
-                        } else if (type == 's' && !v) {
+                        } else if ((type == 's' || type == 'n') && !v) {
                                 db_bind_null(s, c + 1);
                         } else {
                                 db_finish(s);

@@ -678,6 +678,93 @@ static void test_notifications_page_over_kinds(void **state)
         resp_free(&r);
 }
 
+/* ---------------------------------------------------------------- export and import */
+
+/* Reports travel with their new columns, and an export made before reports reached every kind
+ * (comment_id, no target; notifications without target) still imports into the same rows. */
+static void test_reports_export_and_import_old_and_new(void **state)
+{
+        (void)state;
+        struct member sam, june, liwei;
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&liwei, "liwei", NULL);
+        long a = page_comment(&liwei, EP_PATH, "Reported and hidden");
+        long b = page_comment(&liwei, EP_PATH, "Reported and waiting");
+        char path[96];
+        const char *ok[] = {"reason", "spam", "note", "Twice the same link", NULL};
+        struct http_resp r;
+        for (int k = 0; k < 2; k++) {
+                snprintf(path, sizeof(path), "/report/comment/%ld", k ? b : a);
+                post_pairs(&sam, path, ok, true, &r);
+                expect_status(&r, 200, "a report");
+                resp_free(&r);
+        }
+        snprintf(path, sizeof(path), "/moderation/comment/%ld", a);
+        const char *hide[] = {"action", "hide", NULL};
+        post_pairs(&june, path, hide, true, &r);
+        expect_status(&r, 303, "a decision");
+        resp_free(&r);
+
+        char dir[] = "/tmp/kindred-test-items-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        char first[300], legacy[300], site[300], second[300];
+        snprintf(first, sizeof(first), "%s/first.json", dir);
+        snprintf(legacy, sizeof(legacy), "%s/legacy.json", dir);
+        snprintf(site, sizeof(site), "%s/site", dir);
+        snprintf(second, sizeof(second), "%s/second.json", dir);
+        const char *exp1[] = {"export", "--data", srv.data_dir, first, NULL};
+        assert_int_equal(kd_cli(&srv, NULL, exp1), 0);
+        json_error_t err;
+        json_t *root = json_load_file(first, 0, &err);
+        assert_non_null(root);
+        json_t *reports = json_object_get(root, "reports");
+        assert_int_equal(json_array_size(reports), 2);
+        json_t *rep = json_array_get(reports, 0);
+        assert_string_equal(jstr(rep, "target"), "comment");
+        assert_int_equal(json_integer_value(json_object_get(rep, "target_id")), a);
+        assert_string_equal(jstr(rep, "outcome"), "hidden");
+        assert_true(json_integer_value(json_object_get(rep, "author_id")) > 0);
+        assert_true(json_integer_value(json_object_get(rep, "newsletter_id")) > 0);
+        json_t *expected = json_deep_copy(root);
+        /* the older shape */
+        size_t i;
+        json_t *row;
+        json_array_foreach(reports, i, row)
+        {
+                json_object_set(row, "comment_id", json_object_get(row, "target_id"));
+                const char *gone[] = {"target", "target_id", "author_id", "newsletter_id",
+                                      "item_gone"};
+                for (size_t k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+                        json_object_del(row, gone[k]);
+        }
+        json_array_foreach(json_object_get(root, "notifications"), i, row)
+        {
+                json_object_del(row, "target");
+                json_object_del(row, "target_id");
+        }
+        assert_int_equal(json_dump_file(root, legacy, JSON_INDENT(2)), 0);
+        json_decref(root);
+
+        const char *init[] = {"init", "--data", site, NULL};
+        assert_int_equal(kd_cli(&srv, NULL, init), 0);
+        const char *imp[] = {"import", "json", "--data", site, legacy, NULL};
+        assert_int_equal(kd_cli(&srv, NULL, imp), 0);
+        const char *exp2[] = {"export", "--data", site, second, NULL};
+        assert_int_equal(kd_cli(&srv, NULL, exp2), 0);
+        json_t *again = json_load_file(second, 0, &err);
+        assert_non_null(again);
+        assert_true(json_equal(json_object_get(again, "reports"),
+                               json_object_get(expected, "reports")));
+        assert_true(json_equal(json_object_get(again, "notifications"),
+                               json_object_get(expected, "notifications")));
+        json_decref(again);
+        json_decref(expected);
+        char cmd[400];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -697,6 +784,8 @@ int main(void)
                                             kd_fixture_start, kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_notifications_page_over_kinds, kd_fixture_start,
                                             kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_reports_export_and_import_old_and_new,
+                                            kd_fixture_start, kd_fixture_stop),
         };
         return cmocka_run_group_tests_name("items", tests, NULL, NULL);
 }
