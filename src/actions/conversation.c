@@ -84,8 +84,8 @@ int action_comment_delete(struct request *req, const struct comment *c)
 int action_item_load(struct request *req, const char *target, int64_t id, struct item *it)
 {
         int rc = item_load(req->db, req->arena, target, id, it);
-        if (rc == PUB_OK && !item_viewable(req->db, it, req->viewer.id, req->viewer.role,
-                                           time_now()))
+        if (rc == PUB_OK &&
+            !item_viewable(req->db, it, req->viewer.id, req->viewer.role, time_now()))
                 rc = PUB_NOT_FOUND;
         return rc == PUB_OK || rc == PUB_DB_ERROR ? rc : PUB_NOT_FOUND;
 }
@@ -110,8 +110,8 @@ int action_react(struct request *req, const char *target, int64_t id, enum react
         const char *t = reaction_target_find(target);
         if (!t)
                 return PUB_NOT_FOUND;
-        int rc = reaction_target_visible(req->db, t, id, req->viewer.id, req->viewer.role,
-                                         time_now());
+        int rc =
+            reaction_target_visible(req->db, t, id, req->viewer.id, req->viewer.role, time_now());
         if (rc != PUB_OK)
                 return rc;
         struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};

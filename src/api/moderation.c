@@ -75,7 +75,6 @@ int api_item_hidden(struct request *req)
         if (item_load(req->db, req->arena, it.target, it.id, &it) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 200,
-                        json_pack("{s:s,s:I,s:s,s:s}", "target", it.target, "id",
-                                  (json_int_t)it.id, "state", state_names[it.state], "url",
-                                  it.url));
+                        json_pack("{s:s,s:I,s:s,s:s}", "target", it.target, "id", (json_int_t)it.id,
+                                  "state", state_names[it.state], "url", it.url));
 }

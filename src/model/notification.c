@@ -194,7 +194,8 @@ int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t
         /* Comments' notifications name the comment (comment_id); every other kind's name the
          * item by (target, target_id). ?5 is the kind's name. */
         bool comment = strcmp(it.target, "comment") == 0;
-#define ABOUT_ITEM "(CASE WHEN ?5 = 'comment' THEN comment_id = ?2 ELSE target = ?5 AND target_id = ?2 END)"
+#define ABOUT_ITEM                                                                                 \
+        "(CASE WHEN ?5 = 'comment' THEN comment_id = ?2 ELSE target = ?5 AND target_id = ?2 END)"
         /* Grouped: one unread notification per item gathers its reactions, counting people
          * (not clicks) since the author last read about this item. One transaction, so
          * reactions arriving together make one notification. */
@@ -271,8 +272,8 @@ int64_t notification_unread_count(struct db *db, int64_t member_id)
 }
 
 /* The kinds a notification row may have, as stored, in enum notification_kind order. */
-static const char *const note_kinds[] = {"reply",   "mention",     "reaction",      "episode",
-                                         "buildon", "answer",      "space_reply",   "space_mention",
+static const char *const note_kinds[] = {"reply",   "mention", "reaction",    "episode",
+                                         "buildon", "answer",  "space_reply", "space_mention",
                                          "ask",     "term"};
 
 /* The address of an older notification: the episode, at the comment when there is one. */

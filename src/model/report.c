@@ -382,8 +382,7 @@ const char *report_resolve_refusal(struct db *db, const struct item *it,
 }
 
 int report_resolve(struct db *db, const char *target, int64_t target_id,
-                   enum report_outcome outcome, int64_t member_id, enum role role,
-                   const char **why)
+                   enum report_outcome outcome, int64_t member_id, enum role role, const char **why)
 {
         *why = NULL;
         struct arena *a = arena_new();

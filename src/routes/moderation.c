@@ -13,11 +13,14 @@ static const struct param_spec item_report_params[] = {
     END,
 };
 static const struct param_spec api_report_params[] = {
-    TEXT("target", 16), INT("id", 1, INT64_MAX), TEXT("reason", 16),
-    TEXT("note", 8 * KD_REPORT_NOTE_MAX), END,
+    TEXT("target", 16),
+    INT("id", 1, INT64_MAX),
+    TEXT("reason", 16),
+    TEXT("note", 8 * KD_REPORT_NOTE_MAX),
+    END,
 };
-static const struct param_spec item_hide_params[] = {BOOL("hidden"),
-                                                     TEXT("next", KD_MAX_URI_BYTES), END};
+static const struct param_spec item_hide_params[] = {BOOL("hidden"), TEXT("next", KD_MAX_URI_BYTES),
+                                                     END};
 static const struct param_spec item_resolve_params[] = {TEXT("action", 16), END};
 
 const struct route moderation_routes[] = {

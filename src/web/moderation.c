@@ -58,10 +58,10 @@ static int report_form_page(struct request *req, const struct item *it, int stat
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
         struct member author;
-        const char *author_name = member_get(req->db, req->arena, it->author_id, &author) ==
-                                          MEMBER_OK
-                                      ? author.display_name
-                                      : "";
+        const char *author_name =
+            member_get(req->db, req->arena, it->author_id, &author) == MEMBER_OK
+                ? author.display_name
+                : "";
         struct page_meta meta = {.title = _("Report to the moderators"), .noindex = true};
         page_begin_meta(r, &meta);
         html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
@@ -74,7 +74,8 @@ static int report_form_page(struct request *req, const struct item *it, int stat
         html_text(b, author_name);
         html_lit(b, "</p>");
         html_rendered(b, it->body_html);
-        html_lit(b, "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"/report/");
+        html_lit(b,
+                 "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"/report/");
         html_url_arg(b, it->target);
         html_lit(b, "/");
         html_int(b, it->id);

@@ -36,8 +36,8 @@ static const char *reaction_on_item(struct render *r, const struct notification 
                                                 "%s and %d others reacted to your build-on on “%s”",
                                                 others),
                                              who, (int)others, place(x))
-                              : arena_printf(r->arena, _("%s reacted to your build-on on “%s”"), who,
-                                             place(x));
+                              : arena_printf(r->arena, _("%s reacted to your build-on on “%s”"),
+                                             who, place(x));
         if (strcmp(x->target, "post") == 0)
                 return others ? arena_printf(r->arena,
                                              _n("%s and %d other reacted to your post in “%s”",
@@ -46,13 +46,13 @@ static const char *reaction_on_item(struct render *r, const struct notification 
                                              who, (int)others, place(x))
                               : arena_printf(r->arena, _("%s reacted to your post in “%s”"), who,
                                              place(x));
-        return others ? arena_printf(r->arena,
-                                     _n("%s and %d other reacted to what you wrote on “%s”",
-                                        "%s and %d others reacted to what you wrote on “%s”",
-                                        others),
-                                     who, (int)others, place(x))
-                      : arena_printf(r->arena, _("%s reacted to what you wrote on “%s”"), who,
-                                     place(x));
+        return others
+                   ? arena_printf(r->arena,
+                                  _n("%s and %d other reacted to what you wrote on “%s”",
+                                     "%s and %d others reacted to what you wrote on “%s”", others),
+                                  who, (int)others, place(x))
+                   : arena_printf(r->arena, _("%s reacted to what you wrote on “%s”"), who,
+                                  place(x));
 }
 
 /* An ask's or a term's title, or its place when the table had none. */

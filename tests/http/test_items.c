@@ -269,25 +269,25 @@ static void test_generic_report_routes_and_queue(void **state)
 
         /* the JSON API: the same rules */
         api_pack(&tomas, "POST", "/api/v1/reports", true, &r,
-                 json_pack("{s:s,s:I,s:s,s:s}", "target", "comment", "id", (json_int_t)c,
-                           "reason", "harassment", "note", "From the API"));
+                 json_pack("{s:s,s:I,s:s,s:s}", "target", "comment", "id", (json_int_t)c, "reason",
+                           "harassment", "note", "From the API"));
         expect_status(&r, 201, "a report through the API");
         json_t *j = json_of(&r);
         resp_free(&r);
         assert_true(json_is_true(json_object_get(j, "created")));
         assert_string_equal(jstr(j, "target"), "comment");
         json_decref(j);
-        api_pack(&tomas, "POST", "/api/v1/reports", true, &r,
-                 json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason",
-                           "spam"));
+        api_pack(
+            &tomas, "POST", "/api/v1/reports", true, &r,
+            json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason", "spam"));
         expect_status(&r, 200, "a second report by the same member");
         j = json_of(&r);
         resp_free(&r);
         assert_true(json_is_false(json_object_get(j, "created")));
         json_decref(j);
-        api_pack(&liwei, "POST", "/api/v1/reports", true, &r,
-                 json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason",
-                           "spam"));
+        api_pack(
+            &liwei, "POST", "/api/v1/reports", true, &r,
+            json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason", "spam"));
         expect_api_error(&r, 403, NULL, "reporting one's own comment through the API");
         resp_free(&r);
         api_pack(&june, "POST", "/api/v1/reports", true, &r,
@@ -296,18 +296,18 @@ static void test_generic_report_routes_and_queue(void **state)
         expect_api_error(&r, 422, "reason", "an unknown reason through the API");
         resp_free(&r);
         api_pack(&june, "POST", "/api/v1/reports", true, &r,
-                 json_pack("{s:s,s:I,s:s}", "target", "nosuchkind", "id", (json_int_t)c,
-                           "reason", "spam"));
+                 json_pack("{s:s,s:I,s:s}", "target", "nosuchkind", "id", (json_int_t)c, "reason",
+                           "spam"));
         expect_api_error(&r, 422, "target", "an unknown kind through the API");
         resp_free(&r);
-        api_pack(&june, "POST", "/api/v1/reports", false, &r,
-                 json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason",
-                           "spam"));
+        api_pack(
+            &june, "POST", "/api/v1/reports", false, &r,
+            json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason", "spam"));
         expect_api_error(&r, 403, NULL, "an API report without the token");
         resp_free(&r);
-        api_pack(NULL, "POST", "/api/v1/reports", false, &r,
-                 json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason",
-                           "spam"));
+        api_pack(
+            NULL, "POST", "/api/v1/reports", false, &r,
+            json_pack("{s:s,s:I,s:s}", "target", "comment", "id", (json_int_t)c, "reason", "spam"));
         expect_api_error(&r, 401, NULL, "a guest's API report");
         resp_free(&r);
         assert_int_equal(db_int("SELECT count(*) FROM report WHERE target = 'comment'"), 2);
@@ -572,13 +572,14 @@ static void test_reactions_go_through_the_kind(void **state)
         post_pairs(&sam, "/react", odd, true, &r);
         expect_status(&r, 400, "a reaction to an unknown kind");
         resp_free(&r);
-        api(&sam, "POST", "/api/v1/reactions", "{\"target\":\"nosuchkind\",\"id\":1,\"kind\":\"like\"}",
-            true, &r);
+        api(&sam, "POST", "/api/v1/reactions",
+            "{\"target\":\"nosuchkind\",\"id\":1,\"kind\":\"like\"}", true, &r);
         expect_api_error(&r, 422, "target", "an API reaction to an unknown kind");
         resp_free(&r);
         /* the episode stays its own target */
         long ep = episode_id_as(&sam, EP_PATH);
-        snprintf(json, sizeof(json), "{\"target\":\"episode\",\"id\":%ld,\"kind\":\"curious\"}", ep);
+        snprintf(json, sizeof(json), "{\"target\":\"episode\",\"id\":%ld,\"kind\":\"curious\"}",
+                 ep);
         api(&sam, "POST", "/api/v1/reactions", json, true, &r);
         expect_status(&r, 200, "an API reaction to the episode");
         json_t *j = json_of(&r);
@@ -608,8 +609,10 @@ static void test_reactions_respect_the_kind_visibility(void **state)
         api(&sam, "POST", "/api/v1/reactions", json, true, &r);
         expect_api_error(&r, 404, NULL, "reacting to a comment under a draft");
         resp_free(&r);
-        snprintf(path, sizeof(path), "SELECT count(*) FROM reaction WHERE target = 'comment' AND "
-                                     "target_id = %ld", c);
+        snprintf(path, sizeof(path),
+                 "SELECT count(*) FROM reaction WHERE target = 'comment' AND "
+                 "target_id = %ld",
+                 c);
         assert_int_equal(db_int(path), 0);
 }
 
@@ -754,8 +757,8 @@ static void test_reports_export_and_import_old_and_new(void **state)
         assert_int_equal(kd_cli(&srv, NULL, exp2), 0);
         json_t *again = json_load_file(second, 0, &err);
         assert_non_null(again);
-        assert_true(json_equal(json_object_get(again, "reports"),
-                               json_object_get(expected, "reports")));
+        assert_true(
+            json_equal(json_object_get(again, "reports"), json_object_get(expected, "reports")));
         assert_true(json_equal(json_object_get(again, "notifications"),
                                json_object_get(expected, "notifications")));
         json_decref(again);
@@ -772,8 +775,8 @@ int main(void)
                                             kd_fixture_start, kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_pages_and_api_share_the_edit_limit,
                                             kd_fixture_start, kd_fixture_stop),
-            cmocka_unit_test_setup_teardown(test_generic_report_routes_and_queue,
-                                            kd_fixture_start, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_generic_report_routes_and_queue, kd_fixture_start,
+                                            kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_queue_scope_and_unknown_kinds, kd_fixture_start,
                                             kd_fixture_stop),
             cmocka_unit_test_setup_teardown(test_generic_hide_and_restore, kd_fixture_start,
