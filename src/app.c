@@ -90,6 +90,7 @@ int app_init(struct app *app, const struct config *config)
         app->guards.term_decision_by_member = rate_limit_new(KD_TERM_DECISIONS_PER_MINUTE, 60);
         app->guards.prompt_by_member = rate_limit_new(KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR, 3600);
         app->guards.tried_by_member = rate_limit_new(KD_TRIED_WRITES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.edit_by_member = rate_limit_new(KD_EDITS_PER_MEMBER_PER_MINUTE, 60);
         return 0;
 }
 
@@ -111,6 +112,7 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.term_decision_by_member);
         rate_limit_free(app->guards.prompt_by_member);
         rate_limit_free(app->guards.tried_by_member);
+        rate_limit_free(app->guards.edit_by_member);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -20,6 +20,7 @@
 #include "web/notifications.h"
 #include "web/profile.h"
 #include "web/publication.h"
+#include "web/reactions.h"
 
 #include <stdint.h>
 
@@ -204,6 +205,9 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/api/v1/episodes/#id/comments", api_comments, ROLE_NONE, false, true, after_params},
     {HTTP_POST, "/api/v1/episodes/#id/comments", api_comment_post, ROLE_READER, true, true,
      comment_params},
+    {HTTP_PATCH, "/api/v1/comments/#id", api_comment_edit, ROLE_READER, true, true,
+     comment_body_params},
+    {HTTP_DELETE, "/api/v1/comments/#id", api_comment_delete, ROLE_READER, true, true, NULL},
     {HTTP_POST, "/api/v1/reactions", api_reaction_add, ROLE_READER, true, true, react_params},
     {HTTP_DELETE, "/api/v1/reactions", api_reaction_remove, ROLE_READER, true, true, react_params},
 };
@@ -218,5 +222,6 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(core_routes),
     ROUTE_TABLE(prompts_routes),
     ROUTE_TABLE(tried_routes),
+    ROUTE_TABLE(moderation_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -1,6 +1,7 @@
 /* JSON API for comments and reactions: the same model calls and rules as the pages. */
 #include "api/conversation.h"
 #include "api/errors.h"
+#include "actions/conversation.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -102,9 +103,32 @@ static int path_episode(struct request *req, struct episode *e)
         if (rc != PUB_OK ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
                 return req_fail(req, 404, N_("There is no such episode."));
-        if (!req_signed_in(req) && !req->config->guests_read_comments)
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments))
                 return req_fail(req, 401, N_("Log in to read the conversation."));
         return 0;
+}
+
+/* The JSON answer to an action that did not succeed. */
+static int action_failed(struct request *req, int rc, const struct field_problem *p)
+{
+        switch (rc) {
+        case ACTION_ANSWERED:
+                return req->resp.status;
+        case PUB_INVALID: {
+                /* "body: <the problem>": the field is the API's parameter name, a token that
+                 * stays as it is; the problem is translated here because the error renderer
+                 * looks up whole stored messages only. */
+                struct render *r = render_for_request(req);
+                return req_fail(req, 422,
+                                arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
+        }
+        case PUB_NOT_FOUND:
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
+        case PUB_FORBIDDEN:
+                return req_fail(req, 403, N_("You can only change your own comments."));
+        default:
+                return req_fail(req, 503, N_("The database is not available."));
+        }
 }
 
 static const struct reaction_summary *find_sum(const struct reaction_summary *s, int n, int64_t id)
@@ -173,66 +197,85 @@ int api_comment_post(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent_id", 0),
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .quote_exact = req_param(req, "quote_exact"),
-            .quote_prefix = req_param(req, "quote_prefix"),
-            .quote_suffix = req_param(req, "quote_suffix"),
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = comment_create(req->db, &in, &id, &p);
-        if (rc == PUB_INVALID) {
-                /* "body: <the problem>": the field is the API's parameter name, a token that
-                 * stays as it is; the problem is translated here because the error renderer
-                 * looks up whole stored messages only. */
-                struct render *r = render_for_request(req);
-                return req_fail(req, 422,
-                                arena_printf(req->arena, "%s: %s", p.field, render_problem(r, &p)));
-        }
+        int rc = action_comment_post(req, &e, &id, &p);
         if (rc != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+                return action_failed(req, rc, &p);
         struct comment c;
         if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 201, comment_json(req, &e, &c, NULL));
 }
 
+/* The comment in the path, when the viewer may see it; 0, or the status after failing. */
+static int path_comment(struct request *req, struct comment *c, struct episode *e)
+{
+        int rc = action_comment_load(req, c, e);
+        if (rc == PUB_DB_ERROR)
+                return req_fail(req, 503, N_("The database is not available."));
+        if (rc != PUB_OK)
+                return req_fail(req, 404, N_("There is no such comment."));
+        return 0;
+}
+
+int api_comment_edit(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        struct field_problem p = {0};
+        int rc = action_comment_edit(req, &c, &p);
+        if (rc != PUB_OK)
+                return action_failed(req, rc, &p);
+        struct reaction_summary sum;
+        if (comment_get(req->db, req->arena, c.id, &c) != PUB_OK ||
+            reaction_summary(req->db, TARGET_COMMENT, c.id, req->viewer.id, &sum) != PUB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
+        return api_json(req, 200, comment_json(req, &e, &c, &sum));
+}
+
+int api_comment_delete(struct request *req)
+{
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        int rc = action_comment_delete(req, &c);
+        if (rc != PUB_OK)
+                return action_failed(req, rc, NULL);
+        if (comment_get(req->db, req->arena, c.id, &c) != PUB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
+        return api_json(req, 200, comment_json(req, &e, &c, NULL));
+}
+
 static int reaction_change(struct request *req, bool on)
 {
-        enum reaction_target target;
         enum reaction_kind kind;
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 422, N_("target: use \"episode\" or \"comment\"."));
+        const char *target = reaction_target_find(req_param(req, "target"));
+        if (!target)
+                return req_fail(req, 422,
+                                N_("target: use \"episode\" or the kind of item (\"comment\", "
+                                   "\"buildon\", \"post\" ...)."));
         if (reaction_kind_parse(req_param(req, "kind"), &kind) != 0)
                 return req_fail(req, 422,
                                 N_("kind: use like, insightful, agree, love, celebrate or "
                                    "curious."));
         int64_t id = req_param_int(req, "id", 0);
-        int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
-                                         time_now());
-        if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, N_("The database is not available."));
-        if (rc != PUB_OK)
-                return req_fail(req, 404, N_("There is no such item to react to."));
-        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         bool changed = false;
-        if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
+        int rc = action_react(req, target, id, kind, on, &changed);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, N_("There is no such item to react to."));
+        if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         struct reaction_summary sum;
         if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *body = reactions_json(&sum);
-        json_object_set_new(body, "target", json_string(reaction_target_name(target)));
+        json_object_set_new(body, "target", json_string(target));
         json_object_set_new(body, "id", json_integer(id));
         json_object_set_new(body, "changed", json_boolean(changed));
         return api_json(req, 200, body);

@@ -17,6 +17,8 @@ struct json_t *api_comment_threads(struct request *req, const struct episode *e,
 
 int api_comments(struct request *req);        /* GET /api/v1/episodes/:id/comments */
 int api_comment_post(struct request *req);    /* POST /api/v1/episodes/:id/comments */
+int api_comment_edit(struct request *req);    /* PATCH /api/v1/comments/#id */
+int api_comment_delete(struct request *req);  /* DELETE /api/v1/comments/#id */
 int api_reaction_add(struct request *req);    /* POST /api/v1/reactions */
 int api_reaction_remove(struct request *req); /* DELETE /api/v1/reactions */
 

@@ -97,6 +97,11 @@
 #define KD_REACTIONS_PER_MEMBER_PER_MINUTE 60
 #define KD_REPORTS_PER_MEMBER_PER_HOUR     20
 #define KD_WRITES_PER_IP_PER_MINUTE        120 /* comments, reactions, reports from one address */
+/* Edits, deletions, hiding and restoring of member-written items, per member */
+#define KD_EDITS_PER_MEMBER_PER_MINUTE 30
+/* Items whose reaction summaries one query reads (reaction_summaries: a page asks for more in
+ * several queries); keeps every statement's parameter count far below SQLite's limit */
+#define KD_REACTION_IDS_PER_QUERY 100
 
 /* Asks (docs/participation.md): a topic's title and its few lines, the authors' note, a page */
 #define KD_ASK_TITLE_MAX                 120  /* code points of an ask's title (one line) */

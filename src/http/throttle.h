@@ -49,6 +49,8 @@ struct guards {
         /* participation: closing questions, "I tried this" records (limits.h) */
         struct rate_limit *prompt_by_member;
         struct rate_limit *tried_by_member;
+        /* edits, deletions, hiding and restoring of member-written items */
+        struct rate_limit *edit_by_member;
 };
 
 #endif

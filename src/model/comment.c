@@ -908,6 +908,16 @@ int comment_delete(struct db *db, int64_t id, int64_t member_id)
         return set_state(db, id, "deleted", 0, true);
 }
 
+bool comment_can_read(int64_t viewer_id, bool guests_read_comments)
+{
+        return viewer_id > 0 || guests_read_comments;
+}
+
+bool comment_can_edit(const struct comment *c, int64_t member_id)
+{
+        return c->state == COMMENT_VISIBLE && member_id > 0 && c->author_id == member_id;
+}
+
 bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, enum role role)
 {
         if (role == ROLE_MODERATOR || role == ROLE_ADMIN)

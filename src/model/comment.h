@@ -90,6 +90,13 @@ int comment_edit(struct db *db, int64_t id, int64_t editor_id, const char *body,
  * Returns PUB_OK, PUB_NOT_FOUND, PUB_FORBIDDEN or PUB_DB_ERROR. */
 int comment_delete(struct db *db, int64_t id, int64_t member_id);
 
+/* Whether viewer_id (0: a guest) may read the conversations under an episode they can see
+ * (episode_viewable): members always, guests when the site lets them (guests_read_comments). */
+bool comment_can_read(int64_t viewer_id, bool guests_read_comments);
+
+/* Whether member_id may edit or delete comment c: their own, while it is visible. */
+bool comment_can_edit(const struct comment *c, int64_t member_id);
+
 /* True when member (id, role) may hide or restore comments on episode_id: moderators, admins,
  * and the episode newsletter's owner and co-authors. */
 bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, enum role role);

@@ -24,8 +24,9 @@
 enum { EXPORT_FORMAT = 1 };
 
 /* A column: its name, and whether it is an integer ('i'), an integer that may be NULL ('n'),
- * text ('t') or text that may be NULL ('s'). An 's' column left out of an imported row is NULL,
- * so exports made before a nullable column existed (the languages) still load. */
+ * text ('t') or text that may be NULL ('s'). An 's' or 'n' column left out of an imported row is
+ * NULL, so exports made before a nullable column existed (the languages, a notification's target)
+ * still load. */
 struct column {
         const char *name;
         char type;
@@ -70,16 +71,17 @@ static const struct column comment_cols[] = {
 static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
                                               {"kind", 't'},       {"member_id", 'i'},
                                               {"created_at", 'i'}, {NULL, 0}};
-static const struct column report_cols[] = {{"id", 'i'},          {"comment_id", 'i'},
-                                            {"reporter_id", 'i'}, {"reason", 't'},
-                                            {"note", 't'},        {"created_at", 'i'},
-                                            {"resolved_at", 'n'}, {"resolved_by", 'n'},
-                                            {"outcome", 's'},     {NULL, 0}};
+static const struct column report_cols[] = {
+    {"id", 'i'},          {"target", 't'},        {"target_id", 'i'}, {"author_id", 'i'},
+    {"newsletter_id", 'n'}, {"item_gone", 'i'},   {"reporter_id", 'i'}, {"reason", 't'},
+    {"note", 't'},        {"created_at", 'i'},    {"resolved_at", 'n'}, {"resolved_by", 'n'},
+    {"outcome", 's'},     {NULL, 0}};
 static const struct column notification_cols[] = {{"id", 'i'},         {"member_id", 'i'},
                                                   {"kind", 't'},       {"actor_id", 'n'},
                                                   {"episode_id", 'n'}, {"comment_id", 'n'},
                                                   {"count", 'i'},      {"created_at", 'i'},
-                                                  {"read_at", 'n'},    {NULL, 0}};
+                                                  {"read_at", 'n'},    {"target", 's'},
+                                                  {"target_id", 'n'},  {NULL, 0}};
 static const struct column prompt_cols[] = {
     {"id", 'i'},         {"episode_id", 'i'}, {"position", 'i'},   {"question", 't'},
     {"closed_at", 'n'},  {"created_at", 'i'}, {"updated_at", 'i'}, {NULL, 0}};
@@ -175,16 +177,18 @@ static const struct table tables[] = {
      "?4, ?5)",
      reaction_cols},
     {"reports",
-     "SELECT id, comment_id, reporter_id, reason, note, created_at, resolved_at, resolved_by, "
-     "outcome FROM report ORDER BY id",
-     "INSERT INTO report (id, comment_id, reporter_id, reason, note, created_at, resolved_at, "
-     "resolved_by, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     "SELECT id, target, target_id, author_id, newsletter_id, item_gone, reporter_id, reason, "
+     "note, created_at, resolved_at, resolved_by, outcome FROM report ORDER BY id",
+     "INSERT INTO report (id, target, target_id, author_id, newsletter_id, item_gone, "
+     "reporter_id, reason, note, created_at, resolved_at, resolved_by, outcome) VALUES (?1, ?2, "
+     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
      report_cols},
     {"notifications",
-     "SELECT id, member_id, kind, actor_id, episode_id, comment_id, count, created_at, read_at "
-     "FROM notification ORDER BY id",
+     "SELECT id, member_id, kind, actor_id, episode_id, comment_id, count, created_at, read_at, "
+     "target, target_id FROM notification ORDER BY id",
      "INSERT INTO notification (id, member_id, kind, actor_id, episode_id, comment_id, count, "
-     "created_at, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     "created_at, read_at, target, target_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+     "?11)",
      notification_cols},
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
@@ -372,6 +376,33 @@ static int fail(struct import_report *r, const char *fmt, ...)
         return -1;
 }
 
+/* Reports exported before they reached every kind of item (migration 007) name a comment_id:
+ * they become reports of target "comment", with the comment's author and newsletter and
+ * whether it was deleted, read from the comments imported before them. Rows already in the
+ * new shape pass unchanged. */
+static int upgrade_comment_report(struct db *db, json_t *row)
+{
+        json_t *comment = json_object_get(row, "comment_id");
+        if (json_object_get(row, "target") || !json_is_integer(comment))
+                return 0;
+        struct db_stmt *s = db_prepare(db, "SELECT c.author_id, e.newsletter_id, c.state = "
+                                           "'deleted' FROM comment c JOIN episode e ON e.id = "
+                                           "c.episode_id WHERE c.id = ?1");
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, json_integer_value(comment));
+        int rc = db_step(s);
+        if (rc == DB_ROW) {
+                json_object_set_new(row, "target", json_string("comment"));
+                json_object_set(row, "target_id", comment);
+                json_object_set_new(row, "author_id", json_integer(db_col_int(s, 0)));
+                json_object_set_new(row, "newsletter_id", json_integer(db_col_int(s, 1)));
+                json_object_set_new(row, "item_gone", json_integer(db_col_int(s, 2)));
+        }
+        db_finish(s);
+        return rc == DB_ROW ? 0 : -1; /* a report of a comment that is not there is refused */
+}
+
 static int import_rows(struct db *db, const struct table *t, json_t *rows, struct import_report *r)
 {
         if (!json_is_array(rows))
@@ -382,6 +413,8 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
         {
                 if (!json_is_object(row))
                         return fail(r, "%s[%zu] must be an object", t->name, i);
+                if (strcmp(t->name, "reports") == 0 && upgrade_comment_report(db, row) != 0)
+                        return fail(r, "%s[%zu] names a comment that is not there", t->name, i);
                 struct db_stmt *s = db_prepare(db, t->insert);
                 if (!s)
                         return fail(r, "cannot write %s", t->name);
@@ -396,7 +429,7 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                                 db_bind_int(s, c + 1, json_integer_value(v));
                         } else if ((type == 'n' || type == 's') && json_is_null(v)) {
                                 db_bind_null(s, c + 1);
-                        } else if (type == 's' && !v) {
+                        } else if ((type == 's' || type == 'n') && !v) {
                                 db_bind_null(s, c + 1);
                         } else {
                                 db_finish(s);

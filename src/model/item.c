@@ -1,6 +1,7 @@
 /* The kinds of member-written items (item.h): one row per kind. */
 #include "model/item.h"
 #include "model/ask.h"
+#include "core/i18n.h"
 #include "model/comment.h"
 #include "model/lexicon.h"
 #include "model/newsletter.h"
@@ -37,9 +38,27 @@ int item_load(struct db *db, struct arena *a, const char *target, int64_t id, st
 
 bool item_can_moderate(struct db *db, const struct item *it, int64_t member_id, enum role role)
 {
+        return item_moderation_refusal(db, it, member_id, role) == NULL;
+}
+
+const char *item_moderation_refusal(struct db *db, const struct item *it, int64_t member_id,
+                                    enum role role)
+{
         if (role == ROLE_MODERATOR || role == ROLE_ADMIN)
-                return true;
-        if (it->author_id == member_id || !it->newsletter_id)
-                return false;
-        return newsletter_can_write(db, it->newsletter_id, member_id, role);
+                return NULL;
+        if (!it->newsletter_id || !newsletter_can_write(db, it->newsletter_id, member_id, role))
+                return N_("Only moderators and the authors of its newsletter may hide or restore "
+                          "this.");
+        /* An author moderates others under their newsletters, not their own items (or a
+         * moderator's decision about them). */
+        if (it->author_id == member_id)
+                return N_("What you wrote is moderated by someone else.");
+        return NULL;
+}
+
+bool item_viewable(struct db *db, const struct item *it, int64_t member_id, enum role role,
+                   int64_t now)
+{
+        const struct item_kind *k = item_kind_find(it->target);
+        return k && k->viewable(db, it->id, member_id, role, now);
 }

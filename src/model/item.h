@@ -62,4 +62,13 @@ int item_load(struct db *db, struct arena *a, const char *target, int64_t id, st
  * authors of it->newsletter_id too, except for their own items. */
 bool item_can_moderate(struct db *db, const struct item *it, int64_t member_id, enum role role);
 
+/* The same rule with its reason: NULL when member (id, role) may hide and restore the item, else
+ * a msgid saying why not (for the 403 page or JSON error). */
+const char *item_moderation_refusal(struct db *db, const struct item *it, int64_t member_id,
+                                    enum role role);
+
+/* Whether member (id, role) may see the item (its kind's viewable) at time now. */
+bool item_viewable(struct db *db, const struct item *it, int64_t member_id, enum role role,
+                   int64_t now);
+
 #endif

@@ -391,3 +391,8 @@ int64_t newsletter_follower_count(struct db *db, int64_t newsletter_id)
         db_finish(s);
         return n;
 }
+
+bool newsletter_can_choose_authors(const struct newsletter *n, int64_t member_id, enum role role)
+{
+        return role == ROLE_ADMIN || (member_id > 0 && n->owner_id == member_id);
+}

@@ -61,6 +61,9 @@ int newsletter_list_by_author(struct db *db, struct arena *a, int64_t member_id,
 /* True when member_id (with role) may write in newsletter_id. */
 bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role);
 
+/* Whether member_id (with role) may choose newsletter n's co-authors: its owner, or an admin. */
+bool newsletter_can_choose_authors(const struct newsletter *n, int64_t member_id, enum role role);
+
 /* Co-authors' handles, comma-separated in one arena string ("" when none). */
 const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newsletter_id);
 

@@ -177,52 +177,59 @@ int notify_comment(struct db *db, int64_t comment_id)
         return rc;
 }
 
-int notify_reaction(struct db *db, int64_t actor_id, enum reaction_target target, int64_t target_id)
+int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t target_id)
 {
-        if (target != TARGET_COMMENT)
+        if (!target || strcmp(target, "episode") == 0)
                 return PUB_OK;
-        struct db_stmt *s =
-            db_prepare(db, "SELECT author_id, episode_id FROM comment WHERE id = ?1");
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, target_id);
-        int64_t author = 0, episode = 0;
-        if (db_step(s) == DB_ROW) {
-                author = db_col_int(s, 0);
-                episode = db_col_int(s, 1);
-        }
-        db_finish(s);
-        if (!author || author == actor_id)
+        struct arena *a = arena_new();
+        struct item it;
+        int rc = item_load(db, a, target, target_id, &it);
+        arena_free(a); /* it.target is the kind's static name; nothing else is kept */
+        if (rc == PUB_NOT_FOUND)
                 return PUB_OK;
-        /* Grouped: one unread notification per comment gathers its reactions, counting people
-         * (not clicks) since the author last read about this comment. One transaction, so
+        if (rc != PUB_OK)
+                return rc;
+        if (!it.author_id || it.author_id == actor_id)
+                return PUB_OK;
+        /* Comments' notifications name the comment (comment_id); every other kind's name the
+         * item by (target, target_id). ?5 is the kind's name. */
+        bool comment = strcmp(it.target, "comment") == 0;
+#define ABOUT_ITEM                                                                                 \
+        "(CASE WHEN ?5 = 'comment' THEN comment_id = ?2 ELSE target = ?5 AND target_id = ?2 END)"
+        /* Grouped: one unread notification per item gathers its reactions, counting people
+         * (not clicks) since the author last read about this item. One transaction, so
          * reactions arriving together make one notification. */
         if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
-        int rc = PUB_DB_ERROR;
-        s = db_prepare(db, "SELECT id FROM notification WHERE member_id = ?1 AND kind = 'reaction' "
-                           "AND comment_id = ?2 AND read_at IS NULL");
+        rc = PUB_DB_ERROR;
+        struct db_stmt *s = db_prepare(db, "SELECT id FROM notification WHERE member_id = ?1 AND "
+                                           "kind = 'reaction' AND read_at IS NULL AND " ABOUT_ITEM);
         if (!s)
                 goto done;
-        db_bind_int(s, 1, author);
+        db_bind_int(s, 1, it.author_id);
         db_bind_int(s, 2, target_id);
+        db_bind_text(s, 5, it.target);
         int64_t existing = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_finish(s);
-        if (!existing && insert(db, author, "reaction", actor_id, episode, target_id) != PUB_OK)
+        if (!existing &&
+            insert_about(db, it.author_id, "reaction", actor_id, it.episode_id,
+                         comment ? target_id : 0, comment ? NULL : it.target, target_id) != PUB_OK)
                 goto done;
         s = db_prepare(
             db, "UPDATE notification SET actor_id = ?3, created_at = ?4, count = max(1, (SELECT "
-                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = 'comment' AND "
-                "r.target_id = ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT "
-                "coalesce(max(n.read_at), 0) FROM notification n WHERE n.member_id = ?1 AND "
-                "n.kind = 'reaction' AND n.comment_id = ?2 AND n.read_at IS NOT NULL))) WHERE "
-                "member_id = ?1 AND kind = 'reaction' AND comment_id = ?2 AND read_at IS NULL");
+                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = ?5 AND r.target_id "
+                "= ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT coalesce(max(read_at), 0) "
+                "FROM notification WHERE member_id = ?1 AND kind = 'reaction' AND read_at IS NOT "
+                "NULL AND " ABOUT_ITEM "))) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
+                "IS NULL AND " ABOUT_ITEM);
+#undef ABOUT_ITEM
         if (!s)
                 goto done;
-        db_bind_int(s, 1, author);
+        db_bind_int(s, 1, it.author_id);
         db_bind_int(s, 2, target_id);
         db_bind_int(s, 3, actor_id);
         db_bind_int(s, 4, time_now());
+        db_bind_text(s, 5, it.target);
         rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
         db_finish(s);
 done:
@@ -264,16 +271,41 @@ int64_t notification_unread_count(struct db *db, int64_t member_id)
         return n;
 }
 
+/* The kinds a notification row may have, as stored, in enum notification_kind order. */
+static const char *const note_kinds[] = {"reply",   "mention", "reaction",    "episode",
+                                         "buildon", "answer",  "space_reply", "space_mention",
+                                         "ask",     "term"};
+
+/* The address of an older notification: the episode, at the comment when there is one. */
+static const char *episode_url(struct arena *a, const struct notification *x)
+{
+        if (!*x->episode_slug)
+                return "/";
+        /* slugs are URL-safe as they are (core/slug.h) */
+        if (x->comment_id)
+                return arena_printf(a, "/n/%s/%s#c-%lld", x->newsletter_slug, x->episode_slug,
+                                    (long long)x->comment_id);
+        return arena_printf(a, "/n/%s/%s", x->newsletter_slug, x->episode_slug);
+}
+
 int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
                       struct notification **out)
 {
+        /* Items of the new kinds may have no episode (posts, asks, terms): LEFT JOINs. The
+         * subject and status of asks, terms and build-ons come from their tables here, one
+         * query for the page; each item's address and place from its kind below. */
         struct db_stmt *s = db_prepare(
             db, "SELECT n.id, n.kind, coalesce(m.handle, ''), coalesce(m.display_name, ''), "
-                "n.episode_id, nl.slug, e.slug, e.title, coalesce(n.comment_id, 0), n.count, "
-                "n.created_at, n.read_at IS NOT NULL FROM notification n LEFT JOIN member m ON "
-                "m.id = n.actor_id JOIN episode e ON e.id = n.episode_id JOIN newsletter nl ON "
-                "nl.id = e.newsletter_id WHERE n.member_id = ?1 ORDER BY n.created_at DESC, n.id "
-                "DESC LIMIT ?2");
+                "coalesce(n.episode_id, 0), coalesce(nl.slug, ''), coalesce(e.slug, ''), "
+                "coalesce(e.title, ''), coalesce(n.comment_id, 0), n.count, n.created_at, "
+                "n.read_at IS NOT NULL, n.target, coalesce(n.target_id, 0), coalesce(ak.title, "
+                "tm.term, bp.title, ''), coalesce(ak.status, tm.status, '') FROM notification n "
+                "LEFT JOIN member m ON m.id = n.actor_id LEFT JOIN episode e ON e.id = "
+                "n.episode_id LEFT JOIN newsletter nl ON nl.id = e.newsletter_id LEFT JOIN ask ak "
+                "ON n.target = 'ask' AND ak.id = n.target_id LEFT JOIN term tm ON n.target = "
+                "'term' AND tm.id = n.target_id LEFT JOIN buildon b ON n.target = 'buildon' AND "
+                "b.id = n.target_id LEFT JOIN buildon bp ON bp.id = b.parent_id WHERE "
+                "n.member_id = ?1 ORDER BY n.created_at DESC, n.id DESC LIMIT ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -282,14 +314,17 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
         struct notification *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
+                int kind = -1;
+                for (size_t k = 0; k < sizeof(note_kinds) / sizeof(note_kinds[0]); k++)
+                        if (strcmp(db_col_text(s, 1), note_kinds[k]) == 0)
+                                kind = (int)k;
+                if (kind < 0)
+                        continue; /* a kind this build cannot word ("badge" ...) */
                 arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
                 struct notification *x = &arr[n++];
+                memset(x, 0, sizeof(*x));
                 x->id = db_col_int(s, 0);
-                const char *kind = db_col_text(s, 1);
-                x->kind = strcmp(kind, "reply") == 0      ? NOTE_REPLY
-                          : strcmp(kind, "mention") == 0  ? NOTE_MENTION
-                          : strcmp(kind, "reaction") == 0 ? NOTE_REACTION
-                                                          : NOTE_EPISODE;
+                x->kind = (enum notification_kind)kind;
                 x->actor_handle = arena_strdup(a, db_col_text(s, 2));
                 x->actor_name = arena_strdup(a, db_col_text(s, 3));
                 x->episode_id = db_col_int(s, 4);
@@ -300,10 +335,36 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
                 x->count = (int)db_col_int(s, 9);
                 x->created_at = db_col_int(s, 10);
                 x->read = db_col_int(s, 11) != 0;
+                x->target = db_col_is_null(s, 12) ? NULL : arena_strdup(a, db_col_text(s, 12));
+                x->target_id = db_col_int(s, 13);
+                x->subject = arena_strdup(a, db_col_text(s, 14));
+                x->status = arena_strdup(a, db_col_text(s, 15));
+                x->url = episode_url(a, x);
+                x->where = x->episode_title;
         }
         db_finish(s);
+        if (rc != DB_DONE)
+                return PUB_DB_ERROR;
+        /* Items through their kinds; whatever cannot be loaded is left out. */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+                struct notification *x = &arr[i];
+                if (x->target) {
+                        struct item it;
+                        int lrc = item_load(db, a, x->target, x->target_id, &it);
+                        if (lrc == PUB_DB_ERROR)
+                                return PUB_DB_ERROR;
+                        if (lrc != PUB_OK)
+                                continue;
+                        x->url = it.url;
+                        x->where = it.where;
+                } else if (x->kind >= NOTE_BUILDON || !x->episode_id) {
+                        continue; /* the new kinds name an item; the older ones an episode */
+                }
+                arr[kept++] = *x;
+        }
         *out = arr;
-        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+        return (int)kept;
 }
 
 int notification_mark_read(struct db *db, int64_t member_id, int64_t id)

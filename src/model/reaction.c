@@ -1,10 +1,13 @@
 /* Reactions: storage, counts and who reacted. */
 #include "model/reaction.h"
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/item.h"
 #include "model/notification.h"
 
 #include <string.h>
@@ -27,25 +30,20 @@ int reaction_kind_parse(const char *name, enum reaction_kind *k)
         return -1;
 }
 
-const char *reaction_target_name(enum reaction_target t)
+const char *reaction_target_find(const char *target)
 {
-        return t == TARGET_COMMENT ? "comment" : "episode";
+        if (target && strcmp(target, TARGET_EPISODE) == 0)
+                return TARGET_EPISODE;
+        const struct item_kind *k = item_kind_find(target);
+        return k && k->reactable ? k->target : NULL;
 }
 
-int reaction_target_parse(const char *name, enum reaction_target *t)
-{
-        if (strcmp(name, "episode") == 0)
-                *t = TARGET_EPISODE;
-        else if (strcmp(name, "comment") == 0)
-                *t = TARGET_COMMENT;
-        else
-                return -1;
-        return 0;
-}
-
-int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, int64_t target_id,
+int reaction_set(struct db *db, int64_t member_id, const char *target, int64_t target_id,
                  enum reaction_kind kind, bool on, bool *changed)
 {
+        target = reaction_target_find(target);
+        if (!target)
+                return PUB_NOT_FOUND;
         struct db_stmt *s =
             on ? db_prepare(db, "INSERT OR IGNORE INTO reaction (target, target_id, kind, "
                                 "member_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -53,7 +51,7 @@ int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, 
                                 "kind = ?3 AND member_id = ?4");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_text(s, 1, target);
         db_bind_int(s, 2, target_id);
         db_bind_text(s, 3, reaction_kind_name(kind));
         db_bind_int(s, 4, member_id);
@@ -66,13 +64,13 @@ int reaction_set(struct db *db, int64_t member_id, enum reaction_target target, 
         bool did = db_changes(db) > 0;
         if (changed)
                 *changed = did;
-        if (on && did) /* the comment's author hears of it, grouped */
+        if (on && did) /* the item's author hears of it, grouped */
                 notify_reaction(db, member_id, target, target_id);
         return PUB_OK;
 }
 
-int reaction_summary(struct db *db, enum reaction_target target, int64_t target_id,
-                     int64_t viewer_id, struct reaction_summary *out)
+int reaction_summary(struct db *db, const char *target, int64_t target_id, int64_t viewer_id,
+                     struct reaction_summary *out)
 {
         memset(out, 0, sizeof(*out));
         out->target_id = target_id;
@@ -81,7 +79,7 @@ int reaction_summary(struct db *db, enum reaction_target target, int64_t target_
                                            "BY kind");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_text(s, 1, target);
         db_bind_int(s, 2, target_id);
         db_bind_int(s, 3, viewer_id);
         int rc;
@@ -136,7 +134,7 @@ int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_i
         return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
 }
 
-int reaction_who(struct db *db, struct arena *a, enum reaction_target target, int64_t target_id,
+int reaction_who(struct db *db, struct arena *a, const char *target, int64_t target_id,
                  struct reactor **out)
 {
         struct db_stmt *s = db_prepare(
@@ -145,7 +143,7 @@ int reaction_who(struct db *db, struct arena *a, enum reaction_target target, in
                 "m.display_name");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_text(s, 1, reaction_target_name(target));
+        db_bind_text(s, 1, target);
         db_bind_int(s, 2, target_id);
         size_t cap = 0, n = 0;
         struct reactor *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
@@ -165,24 +163,105 @@ int reaction_who(struct db *db, struct arena *a, enum reaction_target target, in
         return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
 }
 
-int reaction_target_visible(struct db *db, enum reaction_target target, int64_t id,
-                            int64_t viewer_id, int role, int64_t now)
+int reaction_target_visible(struct db *db, const char *target, int64_t id, int64_t viewer_id,
+                            int role, int64_t now)
 {
+        target = reaction_target_find(target);
+        if (!target)
+                return PUB_NOT_FOUND;
         struct arena *a = arena_new();
-        int64_t episode_id = id;
-        int rc = PUB_OK;
-        if (target == TARGET_COMMENT) {
-                struct comment c;
-                rc = comment_get(db, a, id, &c);
-                if (rc == PUB_OK && c.state != COMMENT_VISIBLE)
+        int rc;
+        if (strcmp(target, TARGET_EPISODE) == 0) {
+                struct episode e;
+                rc = episode_get(db, a, id, &e);
+                if (rc == PUB_OK && !episode_viewable(db, &e, viewer_id, (enum role)role, now))
                         rc = PUB_NOT_FOUND;
-                episode_id = c.episode_id;
+        } else {
+                /* a hidden or deleted item takes no reactions; its kind decides who sees it */
+                struct item it;
+                rc = item_load(db, a, target, id, &it);
+                if (rc == PUB_OK && (it.state != ITEM_VISIBLE ||
+                                     !item_viewable(db, &it, viewer_id, (enum role)role, now)))
+                        rc = PUB_NOT_FOUND;
         }
-        struct episode e;
-        if (rc == PUB_OK)
-                rc = episode_get(db, a, episode_id, &e);
-        if (rc == PUB_OK && !episode_viewable(db, &e, viewer_id, (enum role)role, now))
-                rc = PUB_NOT_FOUND;
         arena_free(a);
         return rc;
+}
+
+/* Adds the rows of s (target_id, kind, count, mine) to the summaries in *arr. */
+static int read_summaries(struct db_stmt *s, struct arena *a, int64_t viewer_id,
+                          struct reaction_summary **arr, size_t *n, size_t *cap)
+{
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                int64_t id = db_col_int(s, 0);
+                if (*n == 0 || (*arr)[*n - 1].target_id != id) {
+                        *arr = arena_grow(a, *arr, *n, cap, sizeof(**arr));
+                        memset(&(*arr)[*n], 0, sizeof((*arr)[*n]));
+                        (*arr)[(*n)++].target_id = id;
+                }
+                enum reaction_kind k;
+                if (reaction_kind_parse(db_col_text(s, 1), &k) != 0)
+                        continue;
+                (*arr)[*n - 1].counts[k] = (int)db_col_int(s, 2);
+                if (viewer_id > 0 && db_col_int(s, 3))
+                        (*arr)[*n - 1].mine |= 1u << k;
+        }
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+}
+
+int reaction_summaries(struct db *db, struct arena *a, const char *target, const int64_t *ids,
+                       int n, int64_t viewer_id, struct reaction_summary **out)
+{
+        size_t cap = 0, count = 0;
+        struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        *out = arr;
+        /* Sorted ids give summaries in id order across batches. */
+        int64_t *sorted = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof(*sorted));
+        for (int i = 0; i < n; i++) {
+                int j = i;
+                for (; j > 0 && sorted[j - 1] > ids[i]; j--)
+                        sorted[j] = sorted[j - 1];
+                sorted[j] = ids[i];
+        }
+        for (int from = 0; from < n; from += KD_REACTION_IDS_PER_QUERY) {
+                int m = n - from < KD_REACTION_IDS_PER_QUERY ? n - from : KD_REACTION_IDS_PER_QUERY;
+                /* "?3, ?4, ...": placeholders, one per id (bound below, never formatted in) */
+                struct buf sql = BUF_INIT;
+                buf_puts(&sql, "SELECT target_id, kind, count(*), max(member_id = ?2) FROM "
+                               "reaction WHERE target = ?1 AND target_id IN (");
+                for (int i = 0; i < m; i++)
+                        buf_printf(&sql, i ? ", ?%d" : "?%d", i + 3);
+                buf_puts(&sql, ") GROUP BY target_id, kind ORDER BY target_id");
+                struct db_stmt *s = db_prepare(db, sql.data);
+                buf_free(&sql);
+                if (!s)
+                        return PUB_DB_ERROR;
+                db_bind_text(s, 1, target);
+                db_bind_int(s, 2, viewer_id);
+                for (int i = 0; i < m; i++)
+                        db_bind_int(s, i + 3, sorted[from + i]);
+                int rc = read_summaries(s, a, viewer_id, &arr, &count, &cap);
+                db_finish(s);
+                if (rc != PUB_OK)
+                        return rc;
+        }
+        *out = arr;
+        return (int)count;
+}
+
+const struct reaction_summary *reaction_summary_find(const struct reaction_summary *sums, int n,
+                                                     int64_t id)
+{
+        int lo = 0, hi = n - 1; /* by id ascending */
+        while (lo <= hi) {
+                int mid = lo + (hi - lo) / 2;
+                if (sums[mid].target_id == id)
+                        return &sums[mid];
+                if (sums[mid].target_id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid - 1;
+        }
+        return NULL;
 }

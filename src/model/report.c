@@ -1,10 +1,12 @@
-/* Reports of comments: filing them, the moderation queue per reviewer, and resolving them. */
+/* Reports of member-written items of every kind: filing them, the moderation queue per
+ * reviewer, and resolving them. */
 #include "model/report.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/item.h"
 #include "model/member.h"
 
 #include <string.h>
@@ -54,14 +56,23 @@ static bool blank(const char *s)
         return true;
 }
 
-int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const char *reason,
-                  const char *note, bool *created, struct field_problem *p)
+bool report_can_file(const struct item *it, int64_t member_id)
+{
+        return it->state == ITEM_VISIBLE && member_id > 0 && it->author_id != member_id;
+}
+
+bool report_can_suspend(enum role role)
+{
+        return role == ROLE_MODERATOR || role == ROLE_ADMIN;
+}
+
+int report_create(struct db *db, const char *target, int64_t target_id, int64_t reporter_id,
+                  const char *reason, const char *note, bool *created, struct field_problem *p)
 {
         *created = false;
         enum report_reason r;
         if (report_reason_parse(reason, &r) != 0)
-                return field_problem_set(p, "reason",
-                                         N_("Choose why you are reporting this comment."));
+                return field_problem_set(p, "reason", N_("Choose why you are reporting this."));
         if (blank(note))
                 note = "";
         const char *why = text_problem(note, false, KD_REPORT_NOTE_MAX);
@@ -72,39 +83,41 @@ int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const 
                                              : why);
         if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
-        int rc = PUB_DB_ERROR;
-        struct db_stmt *s = db_prepare(db, "SELECT author_id, state FROM comment WHERE id = ?1");
-        if (!s)
+        struct arena *a = arena_new();
+        struct item it;
+        int rc = item_load(db, a, target, target_id, &it);
+        if (rc != PUB_OK)
                 goto cleanup;
-        db_bind_int(s, 1, comment_id);
-        int step = db_step(s);
-        int64_t author = step == DB_ROW ? db_col_int(s, 0) : 0;
-        bool visible = step == DB_ROW && strcmp(db_col_text(s, 1), "visible") == 0;
-        db_finish(s);
-        if (step != DB_ROW && step != DB_DONE)
-                goto cleanup;
-        if (!visible) {
+        if (it.state != ITEM_VISIBLE) {
                 rc = PUB_NOT_FOUND;
                 goto cleanup;
         }
-        if (author == reporter_id) {
+        if (!report_can_file(&it, reporter_id)) {
                 rc = PUB_FORBIDDEN;
                 goto cleanup;
         }
         /* A second report by the same member is a no-op: counting it would let one member
-         * inflate a comment's place in the queue, and rewriting it would hide what they first
+         * inflate an item's place in the queue, and rewriting it would hide what they first
          * said. */
-        s = db_prepare(db, "INSERT INTO report (comment_id, reporter_id, reason, note, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (comment_id, reporter_id) DO "
-                           "NOTHING RETURNING id");
+        rc = PUB_DB_ERROR;
+        struct db_stmt *s = db_prepare(
+            db, "INSERT INTO report (target, target_id, author_id, newsletter_id, reporter_id, "
+                "reason, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT "
+                "(target, target_id, reporter_id) DO NOTHING RETURNING id");
         if (!s)
                 goto cleanup;
-        db_bind_int(s, 1, comment_id);
-        db_bind_int(s, 2, reporter_id);
-        db_bind_text(s, 3, reason_names[r]);
-        db_bind_text(s, 4, note);
-        db_bind_int(s, 5, time_now());
-        step = db_step(s);
+        db_bind_text(s, 1, it.target);
+        db_bind_int(s, 2, target_id);
+        db_bind_int(s, 3, it.author_id);
+        if (it.newsletter_id)
+                db_bind_int(s, 4, it.newsletter_id);
+        else
+                db_bind_null(s, 4);
+        db_bind_int(s, 5, reporter_id);
+        db_bind_text(s, 6, reason_names[r]);
+        db_bind_text(s, 7, note);
+        db_bind_int(s, 8, time_now());
+        int step = db_step(s);
         if (step == DB_ROW) {
                 *created = true;
                 step = db_step(s);
@@ -112,6 +125,7 @@ int report_create(struct db *db, int64_t comment_id, int64_t reporter_id, const 
         db_finish(s);
         rc = step == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 cleanup:
+        arena_free(a);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK) {
@@ -125,28 +139,24 @@ cleanup:
 
 enum scope { SCOPE_NONE = -1, SCOPE_OWN = 0, SCOPE_ALL = 1 };
 
-/* Moderators and admins review every comment; authors those in newsletters they write in (the
+/* Moderators and admins review every item; authors those of newsletters they write in (the
  * SQL below has newsletter_can_write's owner-or-co-author test); anyone else nothing. */
 static enum scope scope_of(enum role role)
 {
-        if (role == ROLE_MODERATOR || role == ROLE_ADMIN)
+        if (report_can_suspend(role))
                 return SCOPE_ALL;
         return role == ROLE_AUTHOR ? SCOPE_OWN : SCOPE_NONE;
 }
 
-/* ?1 is the reviewer, ?2 is 1 for SCOPE_ALL; n is the comment's newsletter. */
+/* ?1 is the reviewer, ?2 is 1 for SCOPE_ALL. */
 #define IN_SCOPE                                                                                   \
-        "(?2 = 1 OR n.owner_id = ?1 OR EXISTS (SELECT 1 FROM newsletter_author na WHERE "          \
-        "na.newsletter_id = n.id AND na.member_id = ?1))"
+        "(?2 = 1 OR r.newsletter_id IN (SELECT id FROM newsletter WHERE owner_id = ?1 UNION ALL "  \
+        "SELECT newsletter_id FROM newsletter_author WHERE member_id = ?1))"
 
-/* Open reports a reviewer judges: not on deleted comments (nothing left to judge) and not on
+/* Open reports a reviewer judges: not on deleted items (nothing left to judge) and not on
  * their own (someone else judges those). */
 #define OPEN_IN_SCOPE                                                                              \
-        "r.resolved_at IS NULL AND c.state <> 'deleted' AND c.author_id <> ?1 AND " IN_SCOPE
-
-#define REPORT_JOINS                                                                               \
-        "JOIN comment c ON c.id = r.comment_id JOIN episode e ON e.id = c.episode_id JOIN "        \
-        "newsletter n ON n.id = e.newsletter_id "
+        "r.resolved_at IS NULL AND r.item_gone = 0 AND r.author_id <> ?1 AND " IN_SCOPE
 
 bool report_can_review(struct db *db, int64_t member_id, enum role role)
 {
@@ -168,8 +178,8 @@ int64_t report_open_count(struct db *db, int64_t member_id, enum role role)
         enum scope sc = scope_of(role);
         if (sc == SCOPE_NONE)
                 return 0;
-        struct db_stmt *s = db_prepare(db, "SELECT count(DISTINCT r.comment_id) FROM report "
-                                           "r " REPORT_JOINS "WHERE " OPEN_IN_SCOPE);
+        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT r.target, "
+                                           "r.target_id FROM report r WHERE " OPEN_IN_SCOPE ")");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -181,35 +191,41 @@ int64_t report_open_count(struct db *db, int64_t member_id, enum role role)
 
 /* ------------------------------------------------------------------ the queue */
 
-/* Columns 0-11 of both lists: the comment, its author and where it was written. */
+/* Columns 0-6 of both lists: the item and its author. */
 #define ITEM_COLUMNS                                                                               \
-        "c.id, c.state, c.body_html, c.created_at, c.author_id, am.handle, am.display_name, "      \
-        "am.role, am.disabled, n.slug, e.slug, e.title"
-enum { ITEM_NCOLS = 12 };
+        "r.target, r.target_id, r.author_id, am.handle, am.display_name, am.role, am.disabled"
+enum { ITEM_NCOLS = 7 };
 
-static enum comment_state state_parse(const char *st)
-{
-        return strcmp(st, "deleted") == 0  ? COMMENT_DELETED
-               : strcmp(st, "hidden") == 0 ? COMMENT_HIDDEN
-                                           : COMMENT_VISIBLE;
-}
-
-static void read_item(struct db_stmt *s, struct arena *a, struct report_item *it)
+/* Reads the item columns and loads the item through its kind. Returns PUB_OK or PUB_DB_ERROR;
+ * an item whose kind this build does not know, or that is gone, keeps known false. */
+static int read_item(struct db *db, struct db_stmt *s, struct arena *a, struct report_item *it)
 {
         memset(it, 0, sizeof(*it));
-        it->comment_id = db_col_int(s, 0);
-        it->state = state_parse(db_col_text(s, 1));
-        it->body_html = arena_strdup(a, db_col_text(s, 2));
-        it->comment_created_at = db_col_int(s, 3);
-        it->author_id = db_col_int(s, 4);
-        it->author_handle = arena_strdup(a, db_col_text(s, 5));
-        it->author_name = arena_strdup(a, db_col_text(s, 6));
-        it->author_role = role_parse(db_col_text(s, 7));
-        it->author_disabled = db_col_int(s, 8) != 0;
-        it->newsletter_slug = arena_strdup(a, db_col_text(s, 9));
-        it->episode_slug = arena_strdup(a, db_col_text(s, 10));
-        it->episode_title = arena_strdup(a, db_col_text(s, 11));
+        const char *target = arena_strdup(a, db_col_text(s, 0));
+        int64_t id = db_col_int(s, 1);
+        it->author_handle = arena_strdup(a, db_col_text(s, 3));
+        it->author_name = arena_strdup(a, db_col_text(s, 4));
+        it->author_role = role_parse(db_col_text(s, 5));
+        it->author_disabled = db_col_int(s, 6) != 0;
         it->resolver_handle = it->resolver_name = "";
+        int rc = item_load(db, a, target, id, &it->item);
+        it->known = rc == PUB_OK;
+        if (!it->known) {
+                memset(&it->item, 0, sizeof(it->item));
+                it->item.target = target;
+                it->item.id = id;
+                it->item.state = ITEM_DELETED;
+                it->item.url = it->item.where = it->item.body_html = "";
+        }
+        it->item.author_id = db_col_int(s, 2);
+        return rc == PUB_DB_ERROR ? PUB_DB_ERROR : PUB_OK;
+}
+
+/* Whether row s (target in column 0, id in 1) is about the same item as it. */
+static bool same_item(const struct report_item *it, struct db_stmt *s)
+{
+        return it && it->item.id == db_col_int(s, 1) &&
+               strcmp(it->item.target, db_col_text(s, 0)) == 0;
 }
 
 int report_list_open(struct db *db, struct arena *a, int64_t member_id, enum role role, int limit,
@@ -221,18 +237,17 @@ int report_list_open(struct db *db, struct arena *a, int64_t member_id, enum rol
         enum scope sc = scope_of(role);
         if (sc == SCOPE_NONE)
                 return 0;
-        /* q picks the comments (oldest open report first) so that the limit counts comments,
-         * not reports; the outer query brings each of their open reports. */
+        /* q picks the items (oldest open report first) so that the limit counts items, not
+         * reports; the outer query brings each of their open reports. */
         struct db_stmt *s = db_prepare(
-            db,
-            "WITH q AS (SELECT r.comment_id, min(r.created_at) AS since FROM report r " REPORT_JOINS
-            "WHERE " OPEN_IN_SCOPE " GROUP BY r.comment_id ORDER BY since, r.comment_id "
-            "LIMIT ?3) SELECT " ITEM_COLUMNS ", q.since, r.id, r.reason, r.note, r.created_at, "
-            "rm.handle, rm.display_name FROM q JOIN report r ON r.comment_id = q.comment_id "
-            "AND r.resolved_at IS NULL JOIN comment c ON c.id = q.comment_id JOIN episode e "
-            "ON e.id = c.episode_id JOIN newsletter n ON n.id = e.newsletter_id JOIN member "
-            "am ON am.id = c.author_id JOIN member rm ON rm.id = r.reporter_id ORDER BY "
-            "q.since, q.comment_id, r.created_at, r.id");
+            db, "WITH q AS (SELECT r.target, r.target_id, min(r.created_at) AS since FROM report "
+                "r WHERE " OPEN_IN_SCOPE " GROUP BY r.target, r.target_id ORDER BY since, "
+                "r.target, r.target_id LIMIT ?3) SELECT " ITEM_COLUMNS ", q.since, r.id, "
+                "r.reason, r.note, r.created_at, rm.handle, rm.display_name FROM q "
+                "CROSS JOIN report r ON r.target = q.target AND r.target_id = q.target_id AND "
+                "r.resolved_at IS NULL "
+                "JOIN member am ON am.id = r.author_id JOIN member rm ON rm.id = r.reporter_id "
+                "ORDER BY q.since, q.target, q.target_id, r.created_at, r.id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -241,10 +256,13 @@ int report_list_open(struct db *db, struct arena *a, int64_t member_id, enum rol
         struct report_item *it = NULL;
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
-                if (!it || it->comment_id != db_col_int(s, 0)) {
+                if (!same_item(it, s)) {
                         items = arena_grow(a, items, n, &cap, sizeof(*items));
                         it = &items[n++];
-                        read_item(s, a, it);
+                        if (read_item(db, s, a, it) != PUB_OK) {
+                                rc = DB_ERROR;
+                                break;
+                        }
                         it->first_reported_at = db_col_int(s, ITEM_NCOLS);
                         ecap = 0;
                         it->entries = arena_grow(a, NULL, 0, &ecap, sizeof(*it->entries));
@@ -277,19 +295,24 @@ int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum
         enum scope sc = scope_of(role);
         if (sc == SCOPE_NONE)
                 return 0;
-        /* One resolution closes all open reports of a comment with one time, member and
-         * outcome, so those four identify it. */
+        /* One resolution closes all open reports of an item with one time, member and outcome,
+         * so those five identify it. d walks the newest resolutions by report_resolved and stops
+         * at the limit (the history never grows the page's work); the outer query gathers each
+         * one's reports. */
         struct db_stmt *s = db_prepare(
-            db, "SELECT " ITEM_COLUMNS ", min(r.created_at), r.outcome, r.resolved_at, "
+            db, "WITH d AS (SELECT r.resolved_at, r.target, r.target_id FROM report r WHERE "
+                "r.resolved_at IS NOT NULL AND " IN_SCOPE " GROUP BY r.resolved_at, r.target, "
+                "r.target_id ORDER BY r.resolved_at DESC, r.target, r.target_id LIMIT ?3) "
+                "SELECT " ITEM_COLUMNS ", min(r.created_at), r.outcome, r.resolved_at, "
                 "coalesce(mm.handle, ''), coalesce(mm.display_name, ''), count(*), "
                 "sum(CASE WHEN r.reason = 'spam' THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN r.reason = 'harassment' THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN r.reason = 'off-topic' THEN 1 ELSE 0 END), "
-                "sum(CASE WHEN r.reason = 'other' THEN 1 ELSE 0 END) FROM report r " REPORT_JOINS
-                "JOIN member am ON am.id = c.author_id LEFT JOIN member mm ON mm.id = "
-                "r.resolved_by WHERE r.resolved_at IS NOT NULL AND " IN_SCOPE " GROUP BY "
-                "r.comment_id, r.resolved_at, r.resolved_by, r.outcome ORDER BY r.resolved_at "
-                "DESC, r.comment_id DESC LIMIT ?3");
+                "sum(CASE WHEN r.reason = 'other' THEN 1 ELSE 0 END) FROM d CROSS JOIN report r "
+                "ON r.target = d.target AND r.target_id = d.target_id AND r.resolved_at = "
+                "d.resolved_at JOIN member am ON am.id = r.author_id LEFT JOIN member mm ON mm.id "
+                "= r.resolved_by GROUP BY r.target, r.target_id, r.resolved_at, r.resolved_by, "
+                "r.outcome ORDER BY r.resolved_at DESC, r.target, r.target_id DESC LIMIT ?3");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -299,7 +322,10 @@ int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum
         while ((rc = db_step(s)) == DB_ROW) {
                 items = arena_grow(a, items, n, &cap, sizeof(*items));
                 struct report_item *it = &items[n++];
-                read_item(s, a, it);
+                if (read_item(db, s, a, it) != PUB_OK) {
+                        rc = DB_ERROR;
+                        break;
+                }
                 it->first_reported_at = db_col_int(s, ITEM_NCOLS);
                 if (report_outcome_parse(db_col_text(s, ITEM_NCOLS + 1), &it->outcome) != 0)
                         it->outcome = OUTCOME_KEPT; /* defensive: the CHECK allows no other */
@@ -317,19 +343,20 @@ int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum
 
 /* ------------------------------------------------------------------ resolving */
 
-/* Closes comment_id's open reports. PUB_NOT_FOUND when there were none. */
-static int close_reports(struct db *db, int64_t comment_id, enum report_outcome outcome,
-                         int64_t member_id)
+/* Closes the item's open reports. PUB_NOT_FOUND when there were none. */
+static int close_reports(struct db *db, const char *target, int64_t target_id,
+                         enum report_outcome outcome, int64_t member_id)
 {
-        struct db_stmt *s =
-            db_prepare(db, "UPDATE report SET resolved_at = ?2, resolved_by = ?3, outcome = ?4 "
-                           "WHERE comment_id = ?1 AND resolved_at IS NULL");
+        struct db_stmt *s = db_prepare(
+            db, "UPDATE report SET resolved_at = ?3, resolved_by = ?4, outcome = ?5 WHERE target "
+                "= ?1 AND target_id = ?2 AND resolved_at IS NULL");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_int(s, 1, comment_id);
-        db_bind_int(s, 2, time_now());
-        db_bind_int(s, 3, member_id);
-        db_bind_text(s, 4, report_outcome_name(outcome));
+        db_bind_text(s, 1, target);
+        db_bind_int(s, 2, target_id);
+        db_bind_int(s, 3, time_now());
+        db_bind_int(s, 4, member_id);
+        db_bind_text(s, 5, report_outcome_name(outcome));
         int step = db_step(s);
         int64_t changed = step == DB_DONE ? db_changes(db) : 0;
         db_finish(s);
@@ -338,55 +365,50 @@ static int close_reports(struct db *db, int64_t comment_id, enum report_outcome 
         return changed > 0 ? PUB_OK : PUB_NOT_FOUND;
 }
 
-/* Checks that member (id, role) may resolve c's reports with outcome. Returns PUB_OK,
- * PUB_FORBIDDEN with *why (a msgid), or PUB_DB_ERROR. */
-static int may_resolve(struct db *db, struct arena *a, const struct comment *c,
-                       enum report_outcome outcome, int64_t member_id, enum role role,
-                       const char **why)
+const char *report_resolve_refusal(struct db *db, const struct item *it,
+                                   enum report_outcome outcome, enum role author_role,
+                                   int64_t member_id, enum role role)
 {
-        if (!comment_can_moderate(db, c->episode_id, member_id, role))
-                *why = N_("Only moderators and this episode's authors may act on reports of its "
-                          "comments.");
-        else if (c->author_id == member_id)
-                *why = N_("Reports on your own comment are for someone else to judge.");
-        else if (outcome == OUTCOME_SUSPENDED && role != ROLE_MODERATOR && role != ROLE_ADMIN)
-                *why = N_("Only moderators and admins may suspend members.");
-        if (*why)
-                return PUB_FORBIDDEN;
-        if (outcome != OUTCOME_SUSPENDED)
-                return PUB_OK;
-        struct member author;
-        if (member_get(db, a, c->author_id, &author) != MEMBER_OK)
-                return PUB_DB_ERROR; /* comment.author_id references member: only I/O fails */
-        if (author.role == ROLE_ADMIN) {
-                *why = N_("Admins cannot be suspended. Hide the comment instead.");
-                return PUB_FORBIDDEN;
-        }
-        return PUB_OK;
+        if (it->author_id == member_id)
+                return N_("Reports on what you wrote are for someone else to judge.");
+        if (!item_can_moderate(db, it, member_id, role))
+                return N_("Only moderators and the authors of its newsletter may act on these "
+                          "reports.");
+        if (outcome == OUTCOME_SUSPENDED && !report_can_suspend(role))
+                return N_("Only moderators and admins may suspend members.");
+        if (outcome == OUTCOME_SUSPENDED && author_role == ROLE_ADMIN)
+                return N_("Admins cannot be suspended. Hide the comment instead.");
+        return NULL;
 }
 
-int report_resolve(struct db *db, int64_t comment_id, enum report_outcome outcome,
-                   int64_t member_id, enum role role, const char **why)
+int report_resolve(struct db *db, const char *target, int64_t target_id,
+                   enum report_outcome outcome, int64_t member_id, enum role role, const char **why)
 {
         *why = NULL;
         struct arena *a = arena_new();
-        struct comment c;
-        int rc = comment_get(db, a, comment_id, &c);
+        struct item it;
+        struct member author;
+        const struct item_kind *k = item_kind_find(target);
+        int rc = item_load(db, a, target, target_id, &it);
+        if (rc == PUB_OK && member_get(db, a, it.author_id, &author) != MEMBER_OK)
+                rc = PUB_DB_ERROR; /* every item's author_id references member: only I/O fails */
         if (rc != PUB_OK)
                 goto done;
-        rc = may_resolve(db, a, &c, outcome, member_id, role, why);
-        if (rc != PUB_OK)
+        *why = report_resolve_refusal(db, &it, outcome, author.role, member_id, role);
+        if (*why) {
+                rc = PUB_FORBIDDEN;
                 goto done;
+        }
         if (db_begin(db) != DB_OK) {
                 rc = PUB_DB_ERROR;
                 goto done;
         }
-        rc = close_reports(db, comment_id, outcome, member_id);
-        /* A deleted comment has nothing left to hide; its author can still be suspended. */
-        if (rc == PUB_OK && outcome != OUTCOME_KEPT && c.state != COMMENT_DELETED)
-                rc = comment_set_hidden(db, comment_id, member_id, true);
+        rc = close_reports(db, it.target, target_id, outcome, member_id);
+        /* A deleted item has nothing left to hide; its author can still be suspended. */
+        if (rc == PUB_OK && outcome != OUTCOME_KEPT && it.state != ITEM_DELETED)
+                rc = k->set_hidden(db, target_id, member_id, true);
         if (rc == PUB_OK && outcome == OUTCOME_SUSPENDED &&
-            member_set_disabled(db, c.author_handle, true) != MEMBER_OK)
+            member_set_disabled(db, author.handle, true) != MEMBER_OK)
                 rc = PUB_DB_ERROR;
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

@@ -1,6 +1,8 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/comments.h"
+#include "web/reactions.h"
+#include "actions/conversation.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -11,6 +13,8 @@
 #include "http/throttle.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/item.h"
+#include "model/report.h"
 #include "model/reaction.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -22,16 +26,6 @@
 #include <string.h>
 
 enum { PASSAGES_SHOWN = 5 };
-
-/* Labels of the reaction kinds, in enum order: an emoji and a word. */
-static const struct {
-        const char *emoji;
-        const char *label;
-} kinds[REACT_KINDS] = {
-    {"\xF0\x9F\x91\x8D", N_("Like")},      {"\xF0\x9F\x92\xA1", N_("Insightful")},
-    {"\xE2\x9C\x85", N_("Agree")},         {"\xE2\x9D\xA4\xEF\xB8\x8F", N_("Love")},
-    {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
-};
 
 static char *episode_url(struct arena *arena, const struct episode *e)
 {
@@ -59,92 +53,10 @@ static void login_prompt(struct render *r, const struct episode *e)
 
 /* ------------------------------------------------------------------ reactions */
 
-static void reactions_form(struct render *r, enum reaction_target target, int64_t id,
-                           const struct reaction_summary *sum, const char *back)
-{
-        struct buf *b = r->out;
-        bool member = render_signed_in(r);
-        if (!member) { /* guests see the counts; buttons come with an account */
-                bool any = false;
-                for (int k = 0; k < REACT_KINDS; k++) {
-                        if (!sum || !sum->counts[k])
-                                continue;
-                        if (!any)
-                                html_lit(b, "<p class=\"reactions-summary\">");
-                        any = true;
-                        html_lit(b, "<span class=\"reaction\" title=\"");
-                        html_attr(b, _(kinds[k].label));
-                        html_lit(b, "\">");
-                        html_text(b, kinds[k].emoji);
-                        html_lit(b, " <span class=\"reaction-label\">");
-                        html_text(b, _(kinds[k].label));
-                        html_lit(b, "</span> ");
-                        html_int(b, sum->counts[k]);
-                        html_lit(b, "</span> ");
-                }
-                if (any) {
-                        html_lit(b, "<a class=\"who\" href=\"/reactions?target=");
-                        html_url_arg(b, reaction_target_name(target));
-                        html_lit(b, "&amp;id=");
-                        html_int(b, id);
-                        html_lit(b, "\">");
-                        html_text(b, _("Who reacted"));
-                        html_lit(b, "</a></p>\n");
-                }
-                return;
-        }
-        html_lit(b, "<form class=\"reactions\" method=\"post\" action=\"/react\" data-target=\"");
-        html_attr(b, reaction_target_name(target));
-        html_lit(b, "\" data-id=\"");
-        html_int(b, id);
-        html_lit(b, "\">");
-        {
-                form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
-                html_attr(b, reaction_target_name(target));
-                html_lit(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
-                html_int(b, id);
-                html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-                html_attr(b, back);
-                html_lit(b, "\">");
-        }
-        int total = 0;
-        for (int k = 0; k < REACT_KINDS; k++) {
-                bool mine = sum && (sum->mine & (1u << k));
-                int count = sum ? sum->counts[k] : 0;
-                total += count;
-                html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                if (mine)
-                        html_lit(b, ":0\" aria-pressed=\"true\"");
-                else
-                        html_lit(b, ":1\" aria-pressed=\"false\"");
-                html_lit(b, " data-kind=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                html_lit(b, "\"><span aria-hidden=\"true\">");
-                html_text(b, kinds[k].emoji);
-                html_lit(b, "</span> <span class=\"reaction-label\">");
-                html_text(b, _(kinds[k].label));
-                html_lit(b, "</span> <span class=\"count\">");
-                html_int(b, count);
-                html_lit(b, "</span></button>");
-        }
-        if (total > 0) {
-                html_lit(b, " <a class=\"who\" href=\"/reactions?target=");
-                html_url_arg(b, reaction_target_name(target));
-                html_lit(b, "&amp;id=");
-                html_int(b, id);
-                html_lit(b, "\">");
-                html_text(b, _("Who reacted"));
-                html_lit(b, "</a>");
-        }
-        html_lit(b, "</form>\n");
-}
-
 void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum)
 {
-        reactions_form(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
+        reactions_form_back(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -227,7 +139,7 @@ static void comment_actions(struct render *r, const struct comment_thread *t,
                 html_text(b, _("Post reply"));
                 html_lit(b, "</button></form></details>\n");
         }
-        if (mine && c->state == COMMENT_VISIBLE) {
+        if (render_signed_in(r) && comment_can_edit(c, r->viewer->id)) {
                 html_lit(b, "<a class=\"edit\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/edit\">");
@@ -342,7 +254,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 lexicon_link(t->lexicon, c->body_html, b);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
-                        reactions_form(
+                        reactions_form_back(
                             r, TARGET_COMMENT, c->id, summary_for(t, c->id),
                             arena_printf(r->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
         }
@@ -480,7 +392,7 @@ int conversation_load(struct request *req, const struct episode *e, bool live,
         cv->shown = true;
         cv->have_reactions = reaction_summary(req->db, TARGET_EPISODE, e->id, req->viewer.id,
                                               &cv->reactions) == PUB_OK;
-        if (!req_signed_in(req) && !req->config->guests_read_comments) {
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments)) {
                 cv->login_only = true;
                 return 0;
         }
@@ -580,15 +492,27 @@ static int path_episode(struct request *req, struct episode *e)
 /* Loads a comment from the path and its episode, as the viewer may see them. */
 static int path_comment(struct request *req, struct comment *c, struct episode *e)
 {
-        int rc = comment_get(req->db, req->arena, req_path_id(req, "id"), c);
-        if (rc == PUB_OK)
-                rc = episode_get(req->db, req->arena, c->episode_id, e);
+        int rc = action_comment_load(req, c, e);
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));
-        if (rc != PUB_OK ||
-            !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()))
+        if (rc != PUB_OK)
                 return req_fail(req, 404, N_("There is no such comment."));
         return 0;
+}
+
+/* The answer to an action on comment c that did not succeed. */
+static int comment_action_failed(struct request *req, int rc)
+{
+        switch (rc) {
+        case ACTION_ANSWERED:
+                return req->resp.status;
+        case PUB_NOT_FOUND:
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
+        case PUB_FORBIDDEN:
+                return req_fail(req, 403, N_("You can only change your own comments."));
+        default:
+                return req_fail(req, 503, N_("The database is not available."));
+        }
 }
 
 static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
@@ -642,22 +566,11 @@ int web_comment_post(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent", 0),
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .quote_exact = req_param(req, "quote_exact"),
-            .quote_prefix = req_param(req, "quote_prefix"),
-            .quote_suffix = req_param(req, "quote_suffix"),
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = comment_create(req->db, &in, &id, &p);
+        int rc = action_comment_post(req, &e, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return comment_problem_page(req, &e, &p);
         if (rc != PUB_OK)
@@ -673,7 +586,7 @@ int web_comment_thread(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        if (!req_signed_in(req) && !req->config->guests_read_comments)
+        if (!comment_can_read(req->viewer.id, req->config->guests_read_comments))
                 return resp_redirect(req, "/login");
         int64_t from = req_path_id(req, "id");
         struct comment_thread t;
@@ -736,11 +649,8 @@ static int own_comment(struct request *req, struct comment *c, struct episode *e
 {
         if (path_comment(req, c, e))
                 return req->resp.status;
-        if (c->state != COMMENT_VISIBLE)
-                return req_fail(req, 404, N_("That comment was deleted or hidden."));
-        if (c->author_id != req->viewer.id)
-                return req_fail(req, 403, N_("You can only change your own comments."));
-        return 0;
+        int rc = action_comment_may_change(req, c);
+        return rc == PUB_OK ? 0 : comment_action_failed(req, rc);
 }
 
 int web_comment_edit_form(struct request *req)
@@ -761,11 +671,11 @@ int web_comment_edit(struct request *req)
         if (own_comment(req, &c, &e))
                 return req->resp.status;
         struct field_problem p = {0};
-        int rc = comment_edit(req->db, c.id, req->viewer.id, req_param(req, "body"), &p);
+        int rc = action_comment_edit(req, &c, &p);
         if (rc == PUB_INVALID)
                 return edit_page(r, &c, &e, req_param(req, "body"), render_problem(r, &p), 422);
         if (rc != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+                return comment_action_failed(req, rc);
         return redirect_to_comment(req, &e, c.id);
 }
 
@@ -775,8 +685,9 @@ int web_comment_delete(struct request *req)
         struct episode e;
         if (own_comment(req, &c, &e))
                 return req->resp.status;
-        if (comment_delete(req->db, c.id, req->viewer.id) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+        int rc = action_comment_delete(req, &c);
+        if (rc != PUB_OK)
+                return comment_action_failed(req, rc);
         return resp_redirect(req,
                              arena_printf(req->arena, "%s#comments", episode_url(req->arena, &e)));
 }
@@ -787,156 +698,18 @@ int web_comment_hide(struct request *req)
         struct episode e;
         if (path_comment(req, &c, &e))
                 return req->resp.status;
-        if (!comment_can_moderate(req->db, e.id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only moderators and this episode's authors may hide "
-                                   "comments."));
-        /* An author moderates others on their episodes, not their own comments (or a
-         * moderator's decision about them). */
-        if (c.author_id == req->viewer.id && req->viewer.role != ROLE_MODERATOR &&
-            req->viewer.role != ROLE_ADMIN)
-                return req_fail(req, 403, N_("Your own comments are moderated by someone else."));
-        int rc = comment_set_hidden(req->db, c.id, req->viewer.id, req_param_bool(req, "hidden"));
+        struct item it;
+        if (item_load(req->db, req->arena, "comment", c.id, &it) != PUB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
+        const char *refusal;
+        int rc = action_item_hide(req, &it, req_param_bool(req, "hidden"), &refusal);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, refusal);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("That comment was deleted."));
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return redirect_to_comment(req, &e, c.id);
-}
-
-/* ------------------------------------------------------------------ reacting */
-
-/* Checks a reaction's target exists and the viewer may see it. */
-static int reaction_target_ok(struct request *req, enum reaction_target target, int64_t id)
-{
-        int rc = reaction_target_visible(req->db, target, id, req->viewer.id, req->viewer.role,
-                                         time_now());
-        if (rc == PUB_DB_ERROR)
-                return req_fail(req, 503, N_("The database is not available."));
-        if (rc != PUB_OK)
-                return req_fail(req, 404,
-                                target == TARGET_COMMENT ? N_("There is no such comment.")
-                                                         : N_("There is no such episode."));
-        return 0;
-}
-
-int web_react(struct request *req)
-{
-        enum reaction_target target;
-        enum reaction_kind kind;
-        const char *react = req_param(req, "react"); /* "kind:1" or "kind:0" */
-        const char *colon = strchr(react, ':');
-        char name[24];
-        if (!colon || (size_t)(colon - react) >= sizeof(name) ||
-            (strcmp(colon, ":1") != 0 && strcmp(colon, ":0") != 0))
-                return req_fail(req, 400, N_("Choose a reaction."));
-        memcpy(name, react, (size_t)(colon - react));
-        name[colon - react] = '\0';
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0 ||
-            reaction_kind_parse(name, &kind) != 0)
-                return req_fail(req, 400, N_("Choose a reaction."));
-        int64_t id = req_param_int(req, "id", 0);
-        if (reaction_target_ok(req, target, id))
-                return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        bool on = colon[1] == '1', changed = false;
-        if (reaction_set(req->db, req->viewer.id, target, id, kind, on, &changed) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
-        const char *next = req_param(req, "next");
-        return resp_redirect(req, *next ? next : "/");
-}
-
-int web_reactions_who(struct request *req)
-{
-        struct render *r = render_for_request(req);
-        enum reaction_target target;
-        if (reaction_target_parse(req_param(req, "target"), &target) != 0)
-                return req_fail(req, 404, N_("Choose an episode or a comment."));
-        int64_t id = req_param_int(req, "id", 0);
-        if (reaction_target_ok(req, target, id))
-                return req->resp.status;
-        struct reactor *who;
-        int n = reaction_who(req->db, req->arena, target, id, &who);
-        if (n < 0)
-                return req_fail(req, 503, N_("The database is not available."));
-        struct buf *b = r->out;
-        struct page_meta meta = {.title = _("Who reacted"), .noindex = true};
-        page_begin_meta(r, &meta);
-        html_lit(b, "<h1>");
-        html_text(b, _("Who reacted"));
-        html_lit(b, "</h1>\n");
-        if (n == 0) {
-                html_lit(b, "<p class=\"empty\">");
-                html_text(b, _("Nobody yet."));
-                html_lit(b, "</p>\n");
-        }
-        int shown = -1;
-        for (int i = 0; i < n; i++) {
-                if ((int)who[i].kind != shown) {
-                        if (shown >= 0)
-                                html_lit(b, "</ul>\n");
-                        shown = (int)who[i].kind;
-                        html_lit(b, "<h2>");
-                        html_text(b, kinds[shown].emoji);
-                        html_lit(b, " ");
-                        html_text(b, _(kinds[shown].label));
-                        html_lit(b, "</h2>\n<ul class=\"plain-list\">\n");
-                }
-                html_lit(b, "<li><a href=\"/@");
-                html_url_arg(b, who[i].handle);
-                html_lit(b, "\">");
-                html_text(b, who[i].name);
-                html_lit(b, "</a></li>\n");
-        }
-        if (shown >= 0)
-                html_lit(b, "</ul>\n");
-        return page_end(r, 200);
-}
-
-int web_comment_report_form(struct request *req)
-{
-        struct render *r = render_for_request(req);
-        struct comment c;
-        struct episode e;
-        if (path_comment(req, &c, &e))
-                return req->resp.status;
-        if (c.state != COMMENT_VISIBLE)
-                return req_fail(req, 404, N_("That comment was deleted or hidden."));
-        if (c.author_id == req->viewer.id)
-                return req_fail(req, 403, N_("You cannot report your own comment."));
-        struct buf *b = r->out;
-        struct page_meta meta = {.title = _("Report a comment"), .noindex = true};
-        page_begin_meta(r, &meta);
-        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
-        episode_path(b, &e);
-        html_lit(b, "#c-");
-        html_int(b, c.id);
-        html_lit(b, "\">← ");
-        html_text(b, e.title);
-        html_lit(b, "</a></p>\n<h1>");
-        html_text(b, _("Report a comment"));
-        html_lit(b, "</h1>\n<blockquote class=\"reported\"><p class=\"meta\">");
-        html_text(b, c.author_name);
-        html_lit(b, "</p>");
-        html_rendered(b, c.body_html);
-        html_lit(b,
-                 "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"/comments/");
-        html_int(b, c.id);
-        html_lit(b, "/report\">");
-        form_csrf(r);
-        const struct form_option reasons[] = {
-            {"spam", _("Spam")},
-            {"harassment", _("Harassment or abuse")},
-            {"off-topic", _("Off topic")},
-            {"other", _("Something else")},
-        };
-        form_select(r, _("Why?"), "reason", reasons, 4, "spam", NULL);
-        form_textarea(r, _("Anything moderators should know (optional)"), "note", "", 3,
-                      KD_REPORT_NOTE_MAX, NULL, NULL);
-        html_lit(b, "<p><button type=\"submit\">");
-        html_text(b, _("Send report"));
-        html_lit(b, "</button></p></form>\n");
-        return page_end(r, 200);
 }

@@ -53,8 +53,5 @@ int web_comment_edit_form(struct request *req);   /* GET /comments/:id/edit */
 int web_comment_edit(struct request *req);        /* POST /comments/:id/edit */
 int web_comment_delete(struct request *req);      /* POST /comments/:id/delete */
 int web_comment_hide(struct request *req);        /* POST /comments/:id/hide (hidden=1|0) */
-int web_comment_report_form(struct request *req); /* GET /comments/:id/report */
-int web_react(struct request *req);               /* POST /react */
-int web_reactions_who(struct request *req);       /* GET /reactions?target=&id= */
 
 #endif

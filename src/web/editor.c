@@ -256,7 +256,7 @@ int web_write_newsletter(struct request *req)
         if (writable_newsletter(req, &n))
                 return req->resp.status;
         /* Only the owner (or an admin) decides who co-writes. */
-        if (n.owner_id != req->viewer.id && req->viewer.role != ROLE_ADMIN)
+        if (!newsletter_can_choose_authors(&n, req->viewer.id, req->viewer.role))
                 v.coauthors = NULL;
         int rc = newsletter_update(req->db, n.id, &v, &p);
         if (rc == PUB_INVALID) {

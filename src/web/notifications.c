@@ -1,4 +1,5 @@
-/* Notifications: replies, mentions, grouped reactions, new episodes; unread ones stand out. */
+/* Notifications: replies, mentions, grouped reactions, new episodes, and news about build-ons,
+ * answers, spaces, asks and terms; unread ones stand out. */
 #include "web/notifications.h"
 #include "core/arena.h"
 #include "core/i18n.h"
@@ -8,38 +9,109 @@
 #include "web/layout.h"
 #include "web/render.h"
 
+#include <string.h>
+
 enum { NOTIFICATIONS_SHOWN = 100 };
 
-static void target_link(struct buf *b, const struct notification *n)
+/* The place a sentence names: the item's, else the episode's title ("" when neither is known;
+ * a notification built by hand, as mail or a test might, may leave fields NULL). */
+static const char *place(const struct notification *x)
 {
-        html_lit(b, "/n/");
-        html_url_arg(b, n->newsletter_slug);
-        html_lit(b, "/");
-        html_url_arg(b, n->episode_slug);
-        if (n->comment_id) {
-                html_lit(b, "#c-");
-                html_int(b, n->comment_id);
-        }
+        return x->where ? x->where : x->episode_title ? x->episode_title : "";
+}
+
+static const char *text_or_empty(const char *s)
+{
+        return s ? s : "";
+}
+
+/* "Sam reacted to your build-on on “X”" and the like, for reactions on an item that is not a
+ * comment, grouped (count) while unread. */
+static const char *reaction_on_item(struct render *r, const struct notification *x, const char *who)
+{
+        unsigned long others = (unsigned long)(x->count > 1 ? x->count - 1 : 0);
+        if (strcmp(x->target, "buildon") == 0)
+                return others ? arena_printf(r->arena,
+                                             _n("%s and %d other reacted to your build-on on “%s”",
+                                                "%s and %d others reacted to your build-on on “%s”",
+                                                others),
+                                             who, (int)others, place(x))
+                              : arena_printf(r->arena, _("%s reacted to your build-on on “%s”"),
+                                             who, place(x));
+        if (strcmp(x->target, "post") == 0)
+                return others ? arena_printf(r->arena,
+                                             _n("%s and %d other reacted to your post in “%s”",
+                                                "%s and %d others reacted to your post in “%s”",
+                                                others),
+                                             who, (int)others, place(x))
+                              : arena_printf(r->arena, _("%s reacted to your post in “%s”"), who,
+                                             place(x));
+        return others
+                   ? arena_printf(r->arena,
+                                  _n("%s and %d other reacted to what you wrote on “%s”",
+                                     "%s and %d others reacted to what you wrote on “%s”", others),
+                                  who, (int)others, place(x))
+                   : arena_printf(r->arena, _("%s reacted to what you wrote on “%s”"), who,
+                                  place(x));
+}
+
+/* An ask's or a term's title, or its place when the table had none. */
+static const char *subject_or_where(const struct notification *x)
+{
+        return *text_or_empty(x->subject) ? x->subject : place(x);
 }
 
 const char *notification_text(struct render *r, const struct notification *x)
 {
-        const char *who = *x->actor_name ? x->actor_name : _("Someone");
+        const char *who = *text_or_empty(x->actor_name) ? x->actor_name : _("Someone");
         switch (x->kind) {
         case NOTE_REPLY:
                 return arena_printf(r->arena, _("%s replied to your comment on “%s”"), who,
-                                    x->episode_title);
+                                    place(x));
         case NOTE_MENTION:
-                return arena_printf(r->arena, _("%s mentioned you on “%s”"), who, x->episode_title);
+                return arena_printf(r->arena, _("%s mentioned you on “%s”"), who, place(x));
         case NOTE_REACTION:
+                if (x->target && strcmp(x->target, "comment") != 0)
+                        return reaction_on_item(r, x, who);
                 if (x->count > 1)
                         return arena_printf(r->arena,
                                             _n("%s and %d other reacted to your comment on “%s”",
                                                "%s and %d others reacted to your comment on “%s”",
                                                (unsigned long)(x->count - 1)),
-                                            who, x->count - 1, x->episode_title);
+                                            who, x->count - 1, place(x));
                 return arena_printf(r->arena, _("%s reacted to your comment on “%s”"), who,
-                                    x->episode_title);
+                                    place(x));
+        case NOTE_BUILDON:
+                if (*x->subject)
+                        return arena_printf(r->arena, _("%s built on your build-on “%s”"), who,
+                                            x->subject);
+                return arena_printf(r->arena, _("%s built on your episode “%s”"), who,
+                                    *x->episode_title ? x->episode_title : place(x));
+        case NOTE_ANSWER:
+                return arena_printf(r->arena, _("%s answered a question on “%s”"), who, place(x));
+        case NOTE_SPACE_REPLY:
+                return arena_printf(r->arena, _("%s replied in “%s”"), who, place(x));
+        case NOTE_SPACE_MENTION:
+                return arena_printf(r->arena, _("%s mentioned you in “%s”"), who, place(x));
+        case NOTE_ASK:
+                if (strcmp(text_or_empty(x->status), "planned") == 0)
+                        return arena_printf(r->arena, _("Your ask “%s” was updated: planned"),
+                                            subject_or_where(x));
+                if (strcmp(text_or_empty(x->status), "covered") == 0)
+                        return arena_printf(r->arena, _("Your ask “%s” was updated: covered"),
+                                            subject_or_where(x));
+                if (strcmp(text_or_empty(x->status), "declined") == 0)
+                        return arena_printf(r->arena, _("Your ask “%s” was updated: declined"),
+                                            subject_or_where(x));
+                return arena_printf(r->arena, _("Your ask “%s” was updated"), subject_or_where(x));
+        case NOTE_TERM:
+                if (strcmp(text_or_empty(x->status), "approved") == 0)
+                        return arena_printf(r->arena, _("Your term “%s” was approved"),
+                                            subject_or_where(x));
+                if (strcmp(text_or_empty(x->status), "declined") == 0)
+                        return arena_printf(r->arena, _("Your term “%s” was declined"),
+                                            subject_or_where(x));
+                return arena_printf(r->arena, _("Your term “%s” was updated"), subject_or_where(x));
         default:
                 return arena_printf(r->arena, _("New episode: “%s”"), x->episode_title);
         }
@@ -70,8 +142,9 @@ int web_notifications(struct request *req)
         }
         if (n == 0) {
                 html_lit(b, "<p class=\"empty\">");
-                html_text(b, _("Nothing yet. Replies, mentions, reactions to your comments and "
-                               "new episodes of newsletters you follow will show up here."));
+                html_text(b, _("Nothing yet. Replies, mentions, reactions to what you write, "
+                               "build-ons and answers, news of your asks and terms, and new "
+                               "episodes of newsletters you follow will show up here."));
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<ul class=\"notifications\">\n");
@@ -84,7 +157,7 @@ int web_notifications(struct request *req)
                 else
                         html_lit(b, "unread");
                 html_lit(b, "\"><a href=\"");
-                target_link(b, x);
+                html_attr(b, x->url);
                 html_lit(b, "\">");
                 html_text(b, text);
                 html_lit(b, "</a> <span class=\"meta\">");

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,88 @@ long edit_id_of(const struct member *writer, const char *episode_path)
                 fail_resp(&r, "no edit link for a writer");
         resp_free(&r);
         return atol(id);
+}
+
+void post_form(const struct member *m, const char *path, const char *body, struct http_resp *r)
+{
+        post_form_to(srv.port, m, path, body, r);
+}
+
+void post_form_to(int port, const struct member *m, const char *path, const char *body,
+                  struct http_resp *r)
+{
+        char cookie[1024] = "";
+        if (m)
+                jar_header(&m->jar, cookie, sizeof(cookie));
+        assert_int_equal(http_do(port, "POST", path, cookie, "application/x-www-form-urlencoded",
+                                 body, strlen(body), r),
+                         0);
+}
+
+void post_multipart(const struct member *m, const char *path, struct multipart *mp,
+                    struct http_resp *r)
+{
+        char ctype[128], cookie[1024] = "";
+        if (m)
+                jar_header(&m->jar, cookie, sizeof(cookie));
+        mp_finish(mp, ctype, sizeof(ctype));
+        assert_int_equal(http_do(srv.port, "POST", path, cookie, ctype, mp->data, mp->len, r), 0);
+}
+
+void csrf_of(const struct member *m, char *csrf, size_t size)
+{
+        struct http_resp r;
+        get(m, "/", &r);
+        assert_int_equal(r.status, 200);
+        assert_true(find_csrf(r.body, csrf, size));
+        resp_free(&r);
+}
+
+void get_with_headers(const char *path, const char *headers, struct http_resp *r)
+{
+        assert_int_equal(http_do(srv.port, "GET", path, headers, NULL, NULL, 0, r), 0);
+}
+
+static sqlite3 *open_site_db(void)
+{
+        char path[400];
+        snprintf(path, sizeof(path), "%s/kindred.db", srv.data_dir);
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        return db;
+}
+
+void db_exec(const char *sql)
+{
+        sqlite3 *db = open_site_db();
+        char *err = NULL;
+        int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+                fprintf(stderr, "%s: %s\n", sql, err ? err : "?");
+                sqlite3_free(err);
+        }
+        sqlite3_close(db);
+        assert_int_equal(rc, SQLITE_OK);
+}
+
+long long db_int(const char *sql)
+{
+        sqlite3 *db = open_site_db();
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        int rc = sqlite3_step(s);
+        long long v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+        return v;
+}
+
+int kd_fixture_start(void **state)
+{
+        (void)state;
+        return kd_start(&srv, NULL);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

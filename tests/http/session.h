@@ -91,6 +91,31 @@ long edit_id_of(const struct member *writer, const char *episode_path);
  * reads /api/v1/episodes/ID/prompts: with the episode's own conversation, what its comment
  * count counts (one page of answers per question). */
 size_t api_answers_visible(const struct member *m, long episode_id);
+/* Posts an already urlencoded body as m (NULL: a guest); the caller puts the token in. */
+void post_form(const struct member *m, const char *path, const char *body, struct http_resp *r);
+
+/* The same, to the server listening on port (a second server of the test's own). */
+void post_form_to(int port, const struct member *m, const char *path, const char *body,
+                  struct http_resp *r);
+
+/* Posts a multipart body as m (NULL: a guest), finishing it first; the caller frees it. */
+void post_multipart(const struct member *m, const char *path, struct multipart *mp,
+                    struct http_resp *r);
+
+/* m's CSRF token as the home page carries it now (after a login, m->csrf holds it too). */
+void csrf_of(const struct member *m, char *csrf, size_t size);
+
+/* A GET with raw request headers (each ending in \r\n; NULL: none). */
+void get_with_headers(const char *path, const char *headers, struct http_resp *r);
+
+/* Runs SQL on srv's database beside the running server, to arrange rows no route writes (yet)
+ * or to read what the pages do not show. db_int answers the first column of the first row (0
+ * when there is none). Both fail the test on an error. */
+void db_exec(const char *sql);
+long long db_int(const char *sql);
+
+/* A cmocka setup: starts srv on a fresh demo site. */
+int kd_fixture_start(void **state);
 
 /* A cmocka teardown: stops srv (fails on a sanitizer report) and removes its data folder unless
  * KINDRED_KEEP_TEST_DATA is set. */

@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "client.h"
+#include "session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,20 +24,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static struct kd_server srv;
-
-static int setup(void **state)
-{
-        (void)state;
-        return kd_start(&srv, NULL);
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        return kd_stop(&srv) == 0 ? 0 : -1;
-}
 
 static double now_s(void)
 {
@@ -190,10 +176,10 @@ static void test_bodies_refused_before_they_are_read(void **state)
                                           NULL, 0),
                          404);
         /* a signed-in reader may not write to the editor (authors only): 403 before the body */
-        struct jar j = {0};
-        assert_int_equal(kd_login(srv.port, &j, "sam", "kindred-demo"), 303);
+        struct member sam;
+        login_as(&sam, "sam", NULL);
         char cookie[512], head[1024];
-        jar_header(&j, cookie, sizeof(cookie));
+        jar_header(&sam.jar, cookie, sizeof(cookie));
         snprintf(head, sizeof(head),
                  "POST /write/n/learning-in-public/episode HTTP/1.1\r\nHost: x\r\n%s"
                  "Content-Type: multipart/form-data; boundary=b\r\n"
@@ -303,10 +289,10 @@ static void test_slow_head_is_cut_at_the_deadline(void **state)
 static void test_csrf_token_only_from_body_or_header(void **state)
 {
         (void)state;
-        struct jar j = {0};
-        assert_int_equal(kd_login(srv.port, &j, "sam", "kindred-demo"), 303);
+        struct member sam;
+        login_as(&sam, "sam", NULL);
         char cookie[512], headers[1024], path[256];
-        jar_header(&j, cookie, sizeof(cookie));
+        jar_header(&sam.jar, cookie, sizeof(cookie));
         struct http_resp r;
         assert_int_equal(http_do(srv.port, "GET", "/notifications", cookie, NULL, NULL, 0, &r), 0);
         char csrf[64];
@@ -559,5 +545,5 @@ int main(void)
             cmocka_unit_test(test_healthz_fails_when_the_disk_fills),
             cmocka_unit_test(test_slow_head_is_cut_at_the_deadline),
         };
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return cmocka_run_group_tests(tests, kd_fixture_start, kd_fixture_stop);
 }

@@ -1,5 +1,5 @@
 /* Black-box HTTP tests: the real kindred binary on a loopback port with a fresh data folder. */
-#include "client.h"
+#include "session.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,45 +12,26 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct kd_server srv;
-
 /* ---------------------------------------------------------------- helpers */
 
-static void get(const char *path, const struct jar *j, struct http_resp *r)
-{
-        char cookie[1024];
-        jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "GET", path, cookie, NULL, NULL, 0, r), 0);
-}
-
-static void post_form(int port, const char *path, const struct jar *j, const char *body,
-                      struct http_resp *r)
-{
-        char cookie[1024];
-        jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(port, "POST", path, cookie, "application/x-www-form-urlencoded",
-                                 body, strlen(body), r),
-                         0);
-}
-
 /* Loads a page to pick up the cookies and the CSRF token its forms carry. */
-static void csrf_from(int port, const char *path, struct jar *j, char *csrf, size_t size)
+static void csrf_from(int port, const char *path, struct member *m, char *csrf, size_t size)
 {
         struct http_resp r;
         char cookie[1024];
-        jar_header(j, cookie, sizeof(cookie));
+        jar_header(&m->jar, cookie, sizeof(cookie));
         assert_int_equal(http_do(port, "GET", path, cookie, NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 200);
-        jar_update(j, &r);
+        jar_update(&m->jar, &r);
         assert_true(find_csrf(r.body, csrf, size));
         resp_free(&r);
 }
 
-static int signup_on(int port, struct jar *j, const char *handle, const char *email,
+static int signup_on(int port, struct member *m, const char *handle, const char *email,
                      const char *display)
 {
         char csrf[64], body[2048] = "";
-        csrf_from(port, "/signup", j, csrf, sizeof(csrf));
+        csrf_from(port, "/signup", m, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
         form_append(body, sizeof(body), "handle", handle);
         form_append(body, sizeof(body), "display_name", display);
@@ -58,29 +39,29 @@ static int signup_on(int port, struct jar *j, const char *handle, const char *em
         form_append(body, sizeof(body), "email", email);
         form_append(body, sizeof(body), "password", "correct horse battery");
         struct http_resp r;
-        post_form(port, "/signup", j, body, &r);
-        jar_update(j, &r);
+        post_form_to(port, m, "/signup", body, &r);
+        jar_update(&m->jar, &r);
         int status = r.status;
         resp_free(&r);
         return status;
 }
 
-static int signup(struct jar *j, const char *handle, const char *email, const char *display)
+static int signup(struct member *m, const char *handle, const char *email, const char *display)
 {
-        return signup_on(srv.port, j, handle, email, display);
+        return signup_on(srv.port, m, handle, email, display);
 }
 
-static int login_on(int port, struct jar *j, const char *login, const char *password,
+static int login_on(int port, struct member *m, const char *login, const char *password,
                     struct http_resp *out)
 {
         char csrf[64], body[1024] = "";
-        csrf_from(port, "/login", j, csrf, sizeof(csrf));
+        csrf_from(port, "/login", m, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
         form_append(body, sizeof(body), "login", login);
         form_append(body, sizeof(body), "password", password);
         struct http_resp r;
-        post_form(port, "/login", j, body, &r);
-        jar_update(j, &r);
+        post_form_to(port, m, "/login", body, &r);
+        jar_update(&m->jar, &r);
         int status = r.status;
         if (out)
                 *out = r;
@@ -89,35 +70,13 @@ static int login_on(int port, struct jar *j, const char *login, const char *pass
         return status;
 }
 
-/* ---------------------------------------------------------------- fixtures */
-
-static int start(void **state)
-{
-        (void)state;
-        return kd_start(&srv, NULL);
-}
-
-static int stop(void **state)
-{
-        (void)state;
-        int rc = kd_stop(&srv);
-        /* Under the sanitizers a report makes the server exit non-zero or print one. */
-        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
-            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
-                fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
-                        rc, srv.log_path);
-                return -1;
-        }
-        return 0;
-}
-
 /* ---------------------------------------------------------------- tests */
 
 static void test_healthz(void **state)
 {
         (void)state;
         struct http_resp r;
-        get("/healthz", &(struct jar){0}, &r);
+        get(NULL, "/healthz", &r);
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "\"status\":\"ok\""));
         char ct[64];
@@ -130,7 +89,7 @@ static void test_security_headers(void **state)
 {
         (void)state;
         struct http_resp r;
-        get("/", &(struct jar){0}, &r);
+        get(NULL, "/", &r);
         assert_int_equal(r.status, 200);
         char v[512];
         assert_true(resp_header_get(&r, "Content-Security-Policy", v, sizeof(v)));
@@ -153,16 +112,16 @@ static void test_security_headers(void **state)
 static void test_signup_login_settings_logout(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         assert_int_equal(signup(&j, "Ada_L", "ada@example.org", "Ada Lovelace"), 303);
-        const char *session = jar_get(&j, "kd_session");
+        const char *session = jar_get(&j.jar, "kd_session");
         assert_non_null(session);
         char old_session[128];
         snprintf(old_session, sizeof(old_session), "%s", session);
 
         /* Signed in: the settings page shows the profile. */
         struct http_resp r;
-        get("/settings", &j, &r);
+        get(&j, "/settings", &r);
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "Ada Lovelace"));
         assert_non_null(strstr(r.body, "@Ada_L"));
@@ -177,13 +136,13 @@ static void test_signup_login_settings_logout(void **state)
         form_append(body, sizeof(body), "headline", "Analyst of engines");
         form_append(body, sizeof(body), "bio", "Notes on notes.\nTwo lines.");
         form_append(body, sizeof(body), "email", "ada@example.org");
-        post_form(srv.port, "/settings/profile", &j, body, &r);
+        post_form(&j, "/settings/profile", body, &r);
         assert_int_equal(r.status, 303);
         char loc[256];
         assert_true(resp_header_get(&r, "Location", loc, sizeof(loc)));
         assert_string_equal(loc, "/settings?saved=profile");
         resp_free(&r);
-        get("/@ada_l", &j, &r); /* the handle is found in any case */
+        get(&j, "/@ada_l", &r); /* the handle is found in any case */
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "Ada King"));
         assert_non_null(strstr(r.body, "Analyst of engines"));
@@ -194,17 +153,17 @@ static void test_signup_login_settings_logout(void **state)
         form_append(body, sizeof(body), "_csrf", csrf);
         form_append(body, sizeof(body), "current_password", "correct horse battery");
         form_append(body, sizeof(body), "new_password", "an even longer passphrase");
-        post_form(srv.port, "/settings/password", &j, body, &r);
+        post_form(&j, "/settings/password", body, &r);
         assert_int_equal(r.status, 303);
         resp_free(&r);
 
         body[0] = '\0';
         form_append(body, sizeof(body), "_csrf", csrf);
-        post_form(srv.port, "/logout", &j, body, &r);
+        post_form(&j, "/logout", body, &r);
         assert_int_equal(r.status, 303);
-        jar_update(&j, &r);
+        jar_update(&j.jar, &r);
         resp_free(&r);
-        assert_null(jar_get(&j, "kd_session"));
+        assert_null(jar_get(&j.jar, "kd_session"));
 
         /* The old session cookie no longer works: the server forgot it. */
         char cookie[256];
@@ -219,7 +178,7 @@ static void test_signup_login_settings_logout(void **state)
         assert_int_equal(login_on(srv.port, &j, "ada_l", "correct horse battery", NULL), 422);
         assert_int_equal(
             login_on(srv.port, &j, "ADA@example.org", "an even longer passphrase", NULL), 303);
-        get("/settings", &j, &r);
+        get(&j, "/settings", &r);
         assert_int_equal(r.status, 200);
         resp_free(&r);
 }
@@ -227,14 +186,14 @@ static void test_signup_login_settings_logout(void **state)
 static void test_session_cookie_flags(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         char csrf[64], body[1024] = "";
         csrf_from(srv.port, "/login", &j, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
         form_append(body, sizeof(body), "login", "mira");
         form_append(body, sizeof(body), "password", "kindred-demo");
         struct http_resp r;
-        post_form(srv.port, "/login", &j, body, &r);
+        post_form(&j, "/login", body, &r);
         assert_int_equal(r.status, 303);
         char v[512];
         assert_true(resp_header_get(&r, "Set-Cookie", v, sizeof(v)));
@@ -251,13 +210,13 @@ static void test_session_cookie_flags(void **state)
 static void test_csrf_missing_or_wrong_is_403(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         assert_int_equal(signup(&j, "grace", "grace@example.org", "Grace H"), 303);
         char body[1024] = "";
         form_append(body, sizeof(body), "display_name", "Hijacked");
         form_append(body, sizeof(body), "email", "evil@example.org");
         struct http_resp r;
-        post_form(srv.port, "/settings/profile", &j, body, &r); /* no token */
+        post_form(&j, "/settings/profile", body, &r); /* no token */
         assert_int_equal(r.status, 403);
         assert_non_null(strstr(r.body, "security token"));
         resp_free(&r);
@@ -265,32 +224,32 @@ static void test_csrf_missing_or_wrong_is_403(void **state)
         form_append(wrong, sizeof(wrong), "_csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         strcat(wrong, "&");
         strcat(wrong, body);
-        post_form(srv.port, "/settings/profile", &j, wrong, &r);
+        post_form(&j, "/settings/profile", wrong, &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
         /* A guest's token does not work for the member's session either. */
-        struct jar guest = {0};
+        struct member guest = {0};
         char gcsrf[64];
         csrf_from(srv.port, "/login", &guest, gcsrf, sizeof(gcsrf));
         char mixed[1024] = "";
         form_append(mixed, sizeof(mixed), "_csrf", gcsrf);
         strcat(mixed, "&");
         strcat(mixed, body);
-        post_form(srv.port, "/settings/profile", &j, mixed, &r);
+        post_form(&j, "/settings/profile", mixed, &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
         /* Logout without a token is refused too. */
-        post_form(srv.port, "/logout", &j, "", &r);
+        post_form(&j, "/logout", "", &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
         /* Nothing changed. */
-        get("/@grace", &j, &r);
+        get(&j, "/@grace", &r);
         assert_non_null(strstr(r.body, "Grace H"));
         assert_null(strstr(r.body, "Hijacked"));
         resp_free(&r);
         /* Sign-up without a token: 403. */
-        struct jar fresh = {0};
-        post_form(srv.port, "/signup", &fresh, "handle=nobody&email=n%40example.org", &r);
+        struct member fresh = {0};
+        post_form(&fresh, "/signup", "handle=nobody&email=n%40example.org", &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
 }
@@ -298,20 +257,20 @@ static void test_csrf_missing_or_wrong_is_403(void **state)
 static void test_duplicate_handle_is_refused(void **state)
 {
         (void)state;
-        struct jar a = {0}, b = {0}, c = {0};
+        struct member a = {0}, b = {0}, c = {0};
         assert_int_equal(signup(&a, "turing", "alan@example.org", "Alan"), 303);
         assert_int_equal(signup(&b, "TURING", "other@example.org", "Another Alan"), 409);
-        assert_null(jar_get(&b, "kd_session"));
+        assert_null(jar_get(&b.jar, "kd_session"));
         assert_int_equal(signup(&c, "turing2", "ALAN@example.org", "Alan Two"), 409);
         /* Bad handles are explained on the form. */
-        struct jar d = {0};
+        struct member d = {0};
         assert_int_equal(signup(&d, "9lives", "nine@example.org", "Nine"), 422);
 }
 
 static void test_signup_form_keeps_input_and_explains(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         char csrf[64], body[1024] = "";
         csrf_from(srv.port, "/signup", &j, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
@@ -320,7 +279,7 @@ static void test_signup_form_keeps_input_and_explains(void **state)
         form_append(body, sizeof(body), "email", "shorty@example.org");
         form_append(body, sizeof(body), "password", "short");
         struct http_resp r;
-        post_form(srv.port, "/signup", &j, body, &r);
+        post_form(&j, "/signup", body, &r);
         assert_int_equal(r.status, 422);
         assert_non_null(strstr(r.body, "at least 10 characters"));
         assert_non_null(strstr(r.body, "value=\"shorty\""));
@@ -333,12 +292,12 @@ static void test_signup_form_keeps_input_and_explains(void **state)
 static void test_wrong_password(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         struct http_resp r;
         assert_int_equal(login_on(srv.port, &j, "mira", "not her password", &r), 422);
         assert_non_null(strstr(r.body, "not right"));
         assert_non_null(strstr(r.body, "value=\"mira\""));
-        assert_null(jar_get(&j, "kd_session"));
+        assert_null(jar_get(&j.jar, "kd_session"));
         resp_free(&r);
         /* An unknown member gets the same answer. */
         assert_int_equal(login_on(srv.port, &j, "nobody_here", "whatever pass", &r), 422);
@@ -350,19 +309,19 @@ static void test_unknown_path_404(void **state)
 {
         (void)state;
         struct http_resp r;
-        get("/no/such/page", &(struct jar){0}, &r);
+        get(NULL, "/no/such/page", &r);
         assert_int_equal(r.status, 404);
         assert_non_null(strstr(r.body, "Page not found"));
         assert_non_null(strstr(r.body, "<main"));
         resp_free(&r);
-        get("/api/v1/nothing", &(struct jar){0}, &r);
+        get(NULL, "/api/v1/nothing", &r);
         assert_int_equal(r.status, 404);
         assert_non_null(strstr(r.body, "{\"error\":"));
         resp_free(&r);
-        get("/@nobody_at_all", &(struct jar){0}, &r);
+        get(NULL, "/@nobody_at_all", &r);
         assert_int_equal(r.status, 404);
         resp_free(&r);
-        get("/static/../kindred.db", &(struct jar){0}, &r);
+        get(NULL, "/static/../kindred.db", &r);
         assert_int_equal(r.status, 404);
         resp_free(&r);
 }
@@ -401,7 +360,7 @@ static void test_oversized_body_413(void **state)
         assert_int_equal(r.status, 413);
         resp_free(&r);
         /* And it still serves afterwards. */
-        get("/healthz", &(struct jar){0}, &r);
+        get(NULL, "/healthz", &r);
         assert_int_equal(r.status, 200);
         resp_free(&r);
 }
@@ -436,7 +395,7 @@ static void test_oversized_chunked_body_413(void **state)
 static void test_invalid_utf8_and_long_fields_400(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         char csrf[64];
         csrf_from(srv.port, "/signup", &j, csrf, sizeof(csrf));
         char body[1024];
@@ -445,14 +404,14 @@ static void test_invalid_utf8_and_long_fields_400(void **state)
                  "&password=long+enough+pw",
                  csrf);
         struct http_resp r;
-        post_form(srv.port, "/signup", &j, body, &r);
+        post_form(&j, "/signup", body, &r);
         assert_int_equal(r.status, 400);
         assert_non_null(strstr(r.body, "not valid UTF-8"));
         assert_non_null(strstr(r.body, "display_name"));
         resp_free(&r);
         /* an overlong encoding of '/' is not UTF-8 either */
         snprintf(body, sizeof(body), "_csrf=%s&handle=bob&display_name=%%C0%%AF", csrf);
-        post_form(srv.port, "/signup", &j, body, &r);
+        post_form(&j, "/signup", body, &r);
         assert_int_equal(r.status, 400);
         resp_free(&r);
         /* a field over its declared bound */
@@ -461,26 +420,26 @@ static void test_invalid_utf8_and_long_fields_400(void **state)
         size_t len = strlen(long_body);
         memset(long_body + len, 'x', 5000);
         long_body[len + 5000] = '\0';
-        post_form(srv.port, "/signup", &j, long_body, &r);
+        post_form(&j, "/signup", long_body, &r);
         free(long_body);
         assert_int_equal(r.status, 400);
         assert_non_null(strstr(r.body, "too long"));
         resp_free(&r);
         /* a malformed escape */
         snprintf(body, sizeof(body), "_csrf=%s&handle=%%G1", csrf);
-        post_form(srv.port, "/signup", &j, body, &r);
+        post_form(&j, "/signup", body, &r);
         assert_int_equal(r.status, 400);
         resp_free(&r);
         /* invalid UTF-8 in the path */
-        get("/@%FF%FE", &j, &r);
+        get(&j, "/@%FF%FE", &r);
         assert_int_equal(r.status, 400);
         resp_free(&r);
         /* a NUL smuggled into a query value */
-        get("/login?next=%2F%00evil", &j, &r);
+        get(&j, "/login?next=%2F%00evil", &r);
         assert_int_equal(r.status, 400);
         resp_free(&r);
         /* none of it created an account */
-        get("/@bob", &j, &r);
+        get(&j, "/@bob", &r);
         assert_int_equal(r.status, 404);
         resp_free(&r);
 }
@@ -554,7 +513,7 @@ static void test_static_etag_and_cache(void **state)
 {
         (void)state;
         struct http_resp r;
-        get("/static/kindred.css", &(struct jar){0}, &r);
+        get(NULL, "/static/kindred.css", &r);
         assert_int_equal(r.status, 200);
         char etag[64], ct[64], cc[128];
         assert_true(resp_header_get(&r, "ETag", etag, sizeof(etag)));
@@ -570,13 +529,13 @@ static void test_static_etag_and_cache(void **state)
         assert_int_equal(r.body_len, 0);
         resp_free(&r);
         /* The layout links the stylesheet by content hash: cacheable for a year. */
-        get("/", &(struct jar){0}, &r);
+        get(NULL, "/", &r);
         const char *link = strstr(r.body, "/static/kindred.css?v=");
         assert_non_null(link);
         char path[128];
         snprintf(path, sizeof(path), "%.*s", (int)strcspn(link, "\""), link);
         resp_free(&r);
-        get(path, &(struct jar){0}, &r);
+        get(NULL, path, &r);
         assert_int_equal(r.status, 200);
         assert_true(resp_header_get(&r, "Cache-Control", cc, sizeof(cc)));
         assert_non_null(strstr(cc, "immutable"));
@@ -588,36 +547,36 @@ static void test_roles_and_login_redirect(void **state)
         (void)state;
         struct http_resp r;
         /* A guest is sent to log in, and back afterwards. */
-        get("/admin/members", &(struct jar){0}, &r);
+        get(NULL, "/admin/members", &r);
         assert_int_equal(r.status, 303);
         char loc[256];
         assert_true(resp_header_get(&r, "Location", loc, sizeof(loc)));
         assert_string_equal(loc, "/login?next=%2Fadmin%2Fmembers");
         resp_free(&r);
         /* A reader is refused. */
-        struct jar reader = {0};
+        struct member reader = {0};
         assert_int_equal(signup(&reader, "plain_reader", "reader@example.org", "Reader"), 303);
-        get("/admin/members", &reader, &r);
+        get(&reader, "/admin/members", &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
         /* An admin made with the CLI gets in, and lands on `next` after logging in. */
         const char *args[] = {"member",           "add",    "boss",  "--email",
                               "boss@example.org", "--role", "admin", NULL};
         assert_int_equal(kd_cli(&srv, "a strong admin pass\n", args), 0);
-        struct jar admin = {0};
+        struct member admin = {0};
         char csrf[64], body[1024] = "";
         csrf_from(srv.port, "/login?next=%2Fadmin%2Fmembers", &admin, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
         form_append(body, sizeof(body), "login", "boss");
         form_append(body, sizeof(body), "password", "a strong admin pass");
         form_append(body, sizeof(body), "next", "/admin/members");
-        post_form(srv.port, "/login", &admin, body, &r);
+        post_form(&admin, "/login", body, &r);
         assert_int_equal(r.status, 303);
         assert_true(resp_header_get(&r, "Location", loc, sizeof(loc)));
         assert_string_equal(loc, "/admin/members");
-        jar_update(&admin, &r);
+        jar_update(&admin.jar, &r);
         resp_free(&r);
-        get("/admin/members", &admin, &r);
+        get(&admin, "/admin/members", &r);
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "plain_reader"));
         resp_free(&r);
@@ -628,7 +587,7 @@ static void test_roles_and_login_redirect(void **state)
         assert_int_not_equal(kd_cli(&srv, NULL, bad_role), 0);
         const char *disable[] = {"member", "disable", "plain_reader", NULL};
         assert_int_equal(kd_cli(&srv, NULL, disable), 0);
-        get("/settings", &reader, &r); /* disabled: the session is gone */
+        get(&reader, "/settings", &r); /* disabled: the session is gone */
         assert_int_equal(r.status, 303);
         resp_free(&r);
 }
@@ -636,7 +595,7 @@ static void test_roles_and_login_redirect(void **state)
 static void test_open_redirect_refused(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         char csrf[64], body[1024] = "";
         csrf_from(srv.port, "/login", &j, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
@@ -644,7 +603,7 @@ static void test_open_redirect_refused(void **state)
         form_append(body, sizeof(body), "password", "kindred-demo");
         form_append(body, sizeof(body), "next", "//evil.example/steal");
         struct http_resp r;
-        post_form(srv.port, "/login", &j, body, &r);
+        post_form(&j, "/login", body, &r);
         assert_int_equal(r.status, 303);
         char loc[256];
         assert_true(resp_header_get(&r, "Location", loc, sizeof(loc)));
@@ -655,18 +614,18 @@ static void test_open_redirect_refused(void **state)
 static void test_markup_in_profile_is_inert(void **state)
 {
         (void)state;
-        struct jar j = {0};
+        struct member j = {0};
         assert_int_equal(signup(&j, "mallory", "mallory@example.org",
                                 "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"),
                          303);
         struct http_resp r;
-        get("/@mallory", &j, &r);
+        get(&j, "/@mallory", &r);
         assert_int_equal(r.status, 200);
         assert_null(strstr(r.body, "<script>alert"));
         assert_null(strstr(r.body, "<img src=x"));
         assert_non_null(strstr(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img"));
         resp_free(&r);
-        get("/", &j, &r);
+        get(&j, "/", &r);
         assert_null(strstr(r.body, "<script>alert"));
         resp_free(&r);
 }
@@ -675,13 +634,13 @@ static void test_api_me(void **state)
 {
         (void)state;
         struct http_resp r;
-        get("/api/v1/me", &(struct jar){0}, &r);
+        get(NULL, "/api/v1/me", &r);
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "\"signed_in\":false"));
         resp_free(&r);
-        struct jar j = {0};
+        struct member j = {0};
         assert_int_equal(login_on(srv.port, &j, "june", "kindred-demo", NULL), 303);
-        get("/api/v1/me", &j, &r);
+        get(&j, "/api/v1/me", &r);
         assert_non_null(strstr(r.body, "\"handle\":\"june\""));
         assert_non_null(strstr(r.body, "\"role\":\"moderator\""));
         resp_free(&r);
@@ -695,7 +654,7 @@ static void test_login_throttle_429(void **state)
         assert_int_equal(kd_start(&t, NULL), 0);
         const char *add[] = {"member", "add", "victim", "--email", "v@example.org", NULL};
         assert_int_equal(kd_cli(&t, "the real password\n", add), 0);
-        struct jar j = {0};
+        struct member j = {0};
         int statuses[8];
         for (int i = 0; i < 8; i++)
                 statuses[i] = login_on(t.port, &j, "victim", "guessing wrong", NULL);
@@ -716,7 +675,7 @@ static void test_login_throttle_429(void **state)
         assert_int_equal(login_on(t.port, &j, "victim", "the real password", NULL), 303);
         struct kd_server keep = srv;
         srv = t;
-        assert_int_equal(stop(NULL), 0);
+        assert_int_equal(kd_fixture_stop(NULL), 0);
         srv = keep;
 }
 
@@ -726,21 +685,21 @@ static void test_signup_rate_limit_429(void **state)
         struct kd_server t;
         const char *env[] = {"KINDRED_SIGNUPS_PER_HOUR=2", NULL};
         assert_int_equal(kd_start(&t, env), 0);
-        struct jar a = {0}, b = {0}, c = {0};
+        struct member a = {0}, b = {0}, c = {0};
         assert_int_equal(signup_on(t.port, &a, "first", "1@example.org", "One"), 303);
         assert_int_equal(signup_on(t.port, &b, "second", "2@example.org", "Two"), 303);
         assert_int_equal(signup_on(t.port, &c, "third", "3@example.org", "Three"), 429);
-        assert_null(jar_get(&c, "kd_session"));
+        assert_null(jar_get(&c.jar, "kd_session"));
         struct kd_server keep = srv;
         srv = t;
-        assert_int_equal(stop(NULL), 0);
+        assert_int_equal(kd_fixture_stop(NULL), 0);
         srv = keep;
 }
 
 /* Signs up from the address in X-Forwarded-For; returns the status. */
 static int signup_via_proxy(int port, const char *handle, const char *forwarded_for)
 {
-        struct jar j = {0};
+        struct member j = {0};
         char csrf[64], body[1024] = "", headers[1200], cookie[1024];
         csrf_from(port, "/signup", &j, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
@@ -750,7 +709,7 @@ static int signup_via_proxy(int port, const char *handle, const char *forwarded_
         snprintf(email, sizeof(email), "%s@example.org", handle);
         form_append(body, sizeof(body), "email", email);
         form_append(body, sizeof(body), "password", "correct horse battery");
-        jar_header(&j, cookie, sizeof(cookie));
+        jar_header(&j.jar, cookie, sizeof(cookie));
         snprintf(headers, sizeof(headers), "%sX-Forwarded-For: %s\r\n", cookie, forwarded_for);
         struct http_resp r;
         assert_int_equal(http_do(port, "POST", "/signup", headers,
@@ -776,14 +735,14 @@ static void test_trusted_proxy_addresses(void **state)
         assert_true(kd_log_contains(&t, "access 203.0.113.2 POST /signup 303"));
         struct kd_server keep = srv;
         srv = t;
-        assert_int_equal(stop(NULL), 0);
+        assert_int_equal(kd_fixture_stop(NULL), 0);
 
         const char *untrusting[] = {"KINDRED_SIGNUPS_PER_HOUR=1", NULL};
         assert_int_equal(kd_start(&t, untrusting), 0);
         assert_int_equal(signup_via_proxy(t.port, "via_e", "203.0.113.3"), 303);
         assert_int_equal(signup_via_proxy(t.port, "via_f", "203.0.113.4"), 429);
         srv = t;
-        assert_int_equal(stop(NULL), 0);
+        assert_int_equal(kd_fixture_stop(NULL), 0);
         srv = keep;
 }
 
@@ -814,5 +773,5 @@ int main(void)
             cmocka_unit_test(test_signup_rate_limit_429),
             cmocka_unit_test(test_trusted_proxy_addresses),
         };
-        return cmocka_run_group_tests_name("http", tests, start, stop);
+        return cmocka_run_group_tests_name("http", tests, kd_fixture_start, kd_fixture_stop);
 }

@@ -1,8 +1,7 @@
 /* Moderation through the real binary: members report comments, the queue reaches the right
  * reviewers, and Hide / Keep / Hide and suspend do what they say, for whom they may. */
-#include "client.h"
+#include "session.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,74 +12,16 @@
 
 #include <cmocka.h>
 
-static struct kd_server srv;
-
-#define NL      "learning-in-public" /* owned by mira, co-written by tomas */
-#define NL_EP   "two-languages-one-team"
-#define GARDEN  "fourth-floor-garden" /* owned by tomas alone */
-#define GDN_EP  "the-radish-census"
-#define DEMO_PW "kindred-demo"
+#define NL     "learning-in-public" /* owned by mira, co-written by tomas */
+#define NL_EP  "two-languages-one-team"
+#define GARDEN "fourth-floor-garden" /* owned by tomas alone */
+#define GDN_EP "the-radish-census"
 
 /* ---------------------------------------------------------------- helpers */
 
-static void get(const struct jar *j, const char *path, struct http_resp *r)
-{
-        char cookie[1024] = "";
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "GET", path, cookie, NULL, NULL, 0, r), 0);
-}
-
-static int status_of(const struct jar *j, const char *path)
-{
-        struct http_resp r;
-        get(j, path, &r);
-        int status = r.status;
-        resp_free(&r);
-        return status;
-}
-
-static void post_form(const struct jar *j, const char *path, const char *body, struct http_resp *r)
-{
-        char cookie[1024] = "";
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "POST", path, cookie,
-                                 "application/x-www-form-urlencoded", body, strlen(body), r),
-                         0);
-}
-
-static void login_as(struct jar *j, const char *who)
-{
-        memset(j, 0, sizeof(*j));
-        assert_int_equal(kd_login(srv.port, j, who, DEMO_PW), 303);
-        assert_non_null(jar_get(j, "kd_session"));
-}
-
-/* A member's CSRF token: every page carries it in the logout form. */
-static void csrf_of(const struct jar *j, char *csrf, size_t size)
-{
-        struct http_resp r;
-        get(j, "/", &r);
-        assert_int_equal(r.status, 200);
-        assert_true(find_csrf(r.body, csrf, size));
-        resp_free(&r);
-}
-
-/* Fails the test with what went wrong, the status and the start of the page. */
-static void fail_resp(struct http_resp *r, const char *what)
-{
-        char snippet[700];
-        const char *m = r->body ? strstr(r->body, "<main") : NULL;
-        snprintf(snippet, sizeof(snippet), "%.600s", m ? m : (r->body ? r->body : ""));
-        int status = r->status;
-        resp_free(r);
-        fail_msg("%s (status %d):\n%s", what, status, snippet);
-}
-
 /* Posts a comment (a reply when parent > 0) as j and returns its id, read from the redirect to
  * "#c-ID". */
-static long comment(const struct jar *j, const char *newsletter, const char *episode,
+static long comment(const struct member *j, const char *newsletter, const char *episode,
                     const char *text, long parent)
 {
         char csrf[128], body[4096] = "", path[256], location[512];
@@ -107,7 +48,7 @@ static long comment(const struct jar *j, const char *newsletter, const char *epi
 
 /* Reports comment id as j; csrf NULL sends the member's own token, "" sends none. Returns the
  * status; the page is kept in r when r is not NULL. */
-static int report_with(const struct jar *j, long id, const char *reason, const char *note,
+static int report_with(const struct member *j, long id, const char *reason, const char *note,
                        const char *csrf, struct http_resp *out)
 {
         char token[128], body[8192] = "", path[64];
@@ -131,13 +72,13 @@ static int report_with(const struct jar *j, long id, const char *reason, const c
         return status;
 }
 
-static int report(const struct jar *j, long id, const char *reason, const char *note)
+static int report(const struct member *j, long id, const char *reason, const char *note)
 {
         return report_with(j, id, reason, note, NULL, NULL);
 }
 
 /* Resolves comment id's reports as j with action; csrf as for report_with. */
-static int resolve_with(const struct jar *j, long id, const char *action, const char *csrf,
+static int resolve_with(const struct member *j, long id, const char *action, const char *csrf,
                         struct http_resp *out)
 {
         char token[128], body[512] = "", path[64];
@@ -159,7 +100,7 @@ static int resolve_with(const struct jar *j, long id, const char *action, const 
         return status;
 }
 
-static int resolve(const struct jar *j, long id, const char *action)
+static int resolve(const struct member *j, long id, const char *action)
 {
         struct http_resp r;
         int status = resolve_with(j, id, action, NULL, &r);
@@ -174,7 +115,7 @@ static int resolve(const struct jar *j, long id, const char *action)
 
 /* The moderation page as j sees it (must be 200), split into the open queue and the list of
  * recent decisions. The caller frees both. */
-static void queue_of(const struct jar *j, char **open, char **resolved)
+static void queue_of(const struct member *j, char **open, char **resolved)
 {
         struct http_resp r;
         get(j, "/moderation", &r);
@@ -191,7 +132,7 @@ static void queue_of(const struct jar *j, char **open, char **resolved)
 static char *queue_item(const char *open, long id)
 {
         char needle[64];
-        snprintf(needle, sizeof(needle), "id=\"r-%ld\"", id);
+        snprintf(needle, sizeof(needle), "id=\"r-comment-%ld\"", id);
         const char *at = strstr(open, needle);
         if (!at)
                 return NULL;
@@ -200,7 +141,7 @@ static char *queue_item(const char *open, long id)
         return strndup(at, (size_t)(end - at));
 }
 
-static bool in_open_queue(const struct jar *j, long id)
+static bool in_open_queue(const struct member *j, long id)
 {
         char *open, *resolved;
         queue_of(j, &open, &resolved);
@@ -213,7 +154,7 @@ static bool in_open_queue(const struct jar *j, long id)
 }
 
 /* The episode page as j sees it; the caller frees it. */
-static char *episode_page(const struct jar *j, const char *newsletter, const char *episode)
+static char *episode_page(const struct member *j, const char *newsletter, const char *episode)
 {
         char path[256];
         snprintf(path, sizeof(path), "/n/%s/%s", newsletter, episode);
@@ -228,61 +169,30 @@ static char *episode_page(const struct jar *j, const char *newsletter, const cha
 
 /* ---------------------------------------------------------------- fixtures */
 
-static int start(void **state)
-{
-        (void)state;
-        return kd_start(&srv, NULL);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
-static int stop(void **state)
-{
-        (void)state;
-        int rc = kd_stop(&srv);
-        /* Under the sanitizers a report makes the server exit non-zero or print one. */
-        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
-            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
-                fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
-                        rc, srv.log_path);
-                return -1;
-        }
-        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
-            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
-                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        return 0;
-}
-
 /* ---------------------------------------------------------------- the queue */
 
 static void test_reports_reach_the_right_queues(void **state)
 {
         (void)state;
-        struct jar liwei, ana, sam, june, mira, tomas, admin, guest = {0};
-        login_as(&liwei, "liwei");
-        login_as(&ana, "ana");
-        login_as(&sam, "sam");
-        login_as(&june, "june");
-        login_as(&mira, "mira");
-        login_as(&tomas, "tomas");
-        login_as(&admin, "admin");
+        struct member liwei, ana, sam, june, mira, tomas, admin, guest = {0};
+        login_as(&liwei, "liwei", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+        login_as(&tomas, "tomas", NULL);
+        login_as(&admin, "admin", NULL);
         long on_nl = comment(&liwei, NL, NL_EP, "Buy cheap watches at example dot com", 0);
         long on_garden = comment(&ana, GARDEN, GDN_EP, "Radishes are a waste of a balcony", 0);
 
         struct http_resp r;
         assert_int_equal(
             report_with(&sam, on_nl, "spam", "<b>Same text</b> on five episodes", NULL, &r), 200);
-        assert_non_null(strstr(r.body, "Thank you. Moderators will look at this comment."));
+        assert_non_null(strstr(r.body, "Thank you. Moderators will look at it."));
         resp_free(&r);
         /* A second report by the same member counts once and changes nothing. */
         assert_int_equal(report_with(&sam, on_nl, "harassment", "again", NULL, &r), 200);
-        assert_non_null(strstr(r.body, "You had already reported this comment."));
+        assert_non_null(strstr(r.body, "You had already reported this."));
         resp_free(&r);
         assert_int_equal(report(&sam, on_garden, "off-topic", ""), 200);
         assert_int_equal(report(&liwei, on_garden, "off-topic", "Not about radishes"), 200);
@@ -310,8 +220,8 @@ static void test_reports_reach_the_right_queues(void **state)
         free(item);
         /* the one waiting longest comes first */
         char a[32], b[32];
-        snprintf(a, sizeof(a), "id=\"r-%ld\"", on_nl);
-        snprintf(b, sizeof(b), "id=\"r-%ld\"", on_garden);
+        snprintf(a, sizeof(a), "id=\"r-comment-%ld\"", on_nl);
+        snprintf(b, sizeof(b), "id=\"r-comment-%ld\"", on_garden);
         assert_true(strstr(open, a) < strstr(open, b));
         assert_non_null(strstr(resolved, "No decisions yet."));
         free(open);
@@ -351,13 +261,13 @@ static void test_reports_reach_the_right_queues(void **state)
 static void test_report_rules(void **state)
 {
         (void)state;
-        struct jar liwei, sam, ana, june, mira, admin;
-        login_as(&liwei, "liwei");
-        login_as(&sam, "sam");
-        login_as(&ana, "ana");
-        login_as(&june, "june");
-        login_as(&mira, "mira");
-        login_as(&admin, "admin");
+        struct member liwei, sam, ana, june, mira, admin;
+        login_as(&liwei, "liwei", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+        login_as(&admin, "admin", NULL);
         long c = comment(&liwei, NL, NL_EP, "A perfectly ordinary remark", 0);
 
         /* One's own comment cannot be reported. */
@@ -366,7 +276,7 @@ static void test_report_rules(void **state)
         /* Bad input: 422 with the form again, keeping the note. */
         struct http_resp r;
         assert_int_equal(report_with(&sam, c, "rude", "keep this note", NULL, &r), 422);
-        assert_non_null(strstr(r.body, "Choose why you are reporting this comment."));
+        assert_non_null(strstr(r.body, "Choose why you are reporting this."));
         assert_non_null(strstr(r.body, "keep this note"));
         assert_non_null(strstr(r.body, "name=\"_csrf\""));
         resp_free(&r);
@@ -416,11 +326,11 @@ static void test_report_rules(void **state)
 static void test_hide_from_queue_keeps_replies(void **state)
 {
         (void)state;
-        struct jar liwei, ana, sam, june;
-        login_as(&liwei, "liwei");
-        login_as(&ana, "ana");
-        login_as(&sam, "sam");
-        login_as(&june, "june");
+        struct member liwei, ana, sam, june;
+        login_as(&liwei, "liwei", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
         long parent = comment(&liwei, NL, NL_EP, "Something rude about the author", 0);
         long reply = comment(&ana, NL, NL_EP, "A calm reply that stays", parent);
         assert_true(reply > parent);
@@ -461,11 +371,11 @@ static void test_hide_from_queue_keeps_replies(void **state)
 static void test_keep_dismisses_reports(void **state)
 {
         (void)state;
-        struct jar liwei, sam, tomas, mira;
-        login_as(&liwei, "liwei");
-        login_as(&sam, "sam");
-        login_as(&tomas, "tomas");
-        login_as(&mira, "mira");
+        struct member liwei, sam, tomas, mira;
+        login_as(&liwei, "liwei", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&tomas, "tomas", NULL);
+        login_as(&mira, "mira", NULL);
         long c = comment(&liwei, GARDEN, GDN_EP, "Radishes deserve better than this", 0);
         assert_int_equal(report(&sam, c, "off-topic", ""), 200);
 
@@ -492,12 +402,12 @@ static void test_keep_dismisses_reports(void **state)
 static void test_suspend_only_by_moderators(void **state)
 {
         (void)state;
-        struct jar liwei, sam, june, mira, admin;
-        login_as(&liwei, "liwei");
-        login_as(&sam, "sam");
-        login_as(&june, "june");
-        login_as(&mira, "mira");
-        login_as(&admin, "admin");
+        struct member liwei, sam, june, mira, admin;
+        login_as(&liwei, "liwei", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+        login_as(&admin, "admin", NULL);
         long c = comment(&liwei, NL, NL_EP, "Spam spam spam", 0);
         assert_int_equal(report(&sam, c, "spam", ""), 200);
 
@@ -546,10 +456,10 @@ static void test_suspend_only_by_moderators(void **state)
 static void test_csrf_required(void **state)
 {
         (void)state;
-        struct jar liwei, sam, june, guest = {0};
-        login_as(&liwei, "liwei");
-        login_as(&sam, "sam");
-        login_as(&june, "june");
+        struct member liwei, sam, june, guest = {0};
+        login_as(&liwei, "liwei", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
         long c = comment(&liwei, NL, NL_EP, "Guarded remark", 0);
 
         assert_int_equal(report_with(&sam, c, "spam", "", "", NULL), 403);
@@ -573,10 +483,10 @@ static void test_csrf_required(void **state)
 static void test_report_rate_limit(void **state)
 {
         (void)state;
-        struct jar liwei, sam, ana;
-        login_as(&liwei, "liwei");
-        login_as(&sam, "sam");
-        login_as(&ana, "ana");
+        struct member liwei, sam, ana;
+        login_as(&liwei, "liwei", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
         long c = comment(&liwei, NL, NL_EP, "Reported again and again", 0);
         /* KD_REPORTS_PER_MEMBER_PER_HOUR is 20: repeats count, since each is a write. */
         for (int i = 0; i < 20; i++)
@@ -594,13 +504,18 @@ static void test_report_rate_limit(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_reports_reach_the_right_queues, start, stop),
-            cmocka_unit_test_setup_teardown(test_report_rules, start, stop),
-            cmocka_unit_test_setup_teardown(test_hide_from_queue_keeps_replies, start, stop),
-            cmocka_unit_test_setup_teardown(test_keep_dismisses_reports, start, stop),
-            cmocka_unit_test_setup_teardown(test_suspend_only_by_moderators, start, stop),
-            cmocka_unit_test_setup_teardown(test_csrf_required, start, stop),
-            cmocka_unit_test_setup_teardown(test_report_rate_limit, start, stop),
+            cmocka_unit_test_setup_teardown(test_reports_reach_the_right_queues, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_report_rules, kd_fixture_start, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_hide_from_queue_keeps_replies, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_keep_dismisses_reports, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_suspend_only_by_moderators, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_csrf_required, kd_fixture_start, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_report_rate_limit, kd_fixture_start,
+                                            kd_fixture_stop),
         };
         return cmocka_run_group_tests_name("moderation", tests, NULL, NULL);
 }

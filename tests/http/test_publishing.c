@@ -2,7 +2,7 @@
  * sitemap and following, against the real kindred binary with the demo content. Every test
  * gets a server of its own with a fresh data folder, so what one test publishes never changes
  * what another counts. */
-#include "client.h"
+#include "session.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct kd_server srv;
-
 #define NL        "learning-in-public"
 #define GARDEN    "fourth-floor-garden"
 #define LIVE_EP   "two-languages-one-team" /* s2e4: the newest live episode */
@@ -29,118 +27,8 @@ static struct kd_server srv;
 #define DRAFT_EP  "a-letter-to-next-years-team"   /* s2e6: a draft */
 #define SCHED_TTL "Demo Days Without the Theatre"
 #define DRAFT_TTL "A Letter to Next Year&#39;s Team"
-#define DEMO_PW   "kindred-demo"
 
 /* ---------------------------------------------------------------- helpers */
-
-static void get(const struct jar *j, const char *path, struct http_resp *r)
-{
-        char cookie[1024] = "";
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "GET", path, cookie, NULL, NULL, 0, r), 0);
-}
-
-static int status_of(const struct jar *j, const char *path)
-{
-        struct http_resp r;
-        get(j, path, &r);
-        int status = r.status;
-        resp_free(&r);
-        return status;
-}
-
-static void login_as(struct jar *j, const char *who)
-{
-        memset(j, 0, sizeof(*j));
-        assert_int_equal(kd_login(srv.port, j, who, DEMO_PW), 303);
-        assert_non_null(jar_get(j, "kd_session"));
-}
-
-/* A member's CSRF token: every page carries it in the logout form. */
-static void csrf_of(const struct jar *j, char *csrf, size_t size)
-{
-        struct http_resp r;
-        get(j, "/", &r);
-        assert_int_equal(r.status, 200);
-        assert_true(find_csrf(r.body, csrf, size));
-        resp_free(&r);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-        size_t n = 0, l = strlen(needle);
-        for (const char *p = hay ? strstr(hay, needle) : NULL; p; p = strstr(p + l, needle))
-                n++;
-        return n;
-}
-
-/* Copies what follows `before` in hay up to (not including) the first of `stop` into out. */
-static bool extract(const char *hay, const char *before, const char *stop, char *out, size_t size)
-{
-        const char *p = hay ? strstr(hay, before) : NULL;
-        if (!p)
-                return false;
-        p += strlen(before);
-        size_t l = strcspn(p, stop);
-        if (l >= size)
-                return false;
-        memcpy(out, p, l);
-        out[l] = '\0';
-        return true;
-}
-
-/* Fails the test with what went wrong, the status and the start of the page (freeing r first,
- * so a failing test leaks nothing under the sanitizers). */
-static void fail_resp(struct http_resp *r, const char *what)
-{
-        char snippet[700];
-        const char *m = r->body ? strstr(r->body, "<main") : NULL;
-        snprintf(snippet, sizeof(snippet), "%.600s", m ? m : (r->body ? r->body : ""));
-        int status = r->status;
-        resp_free(r);
-        fail_msg("%s (status %d):\n%s", what, status, snippet);
-}
-
-static void header(const struct http_resp *r, const char *name, char *out, size_t size)
-{
-        if (!resp_header_get(r, name, out, size))
-                fail_msg("no %s header in:\n%s", name, r->head);
-}
-
-/* Posts a multipart form (already finished) with the jar's cookies. */
-static void post_multipart(const struct jar *j, const char *path, struct multipart *m,
-                           struct http_resp *r)
-{
-        char cookie[1024] = "", ctype[128];
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
-        mp_finish(m, ctype, sizeof(ctype));
-        assert_int_equal(http_do(srv.port, "POST", path, cookie, ctype, m->data, m->len, r), 0);
-}
-
-static void post_form(const struct jar *j, const char *path, const char *body, struct http_resp *r)
-{
-        char cookie[1024] = "";
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "POST", path, cookie,
-                                 "application/x-www-form-urlencoded", body, strlen(body), r),
-                         0);
-}
-
-/* The id in the "Edit episode" link a writer sees on an episode page. */
-static long edit_id_of(const struct jar *writer, const char *episode_path)
-{
-        struct http_resp r;
-        get(writer, episode_path, &r);
-        assert_int_equal(r.status, 200);
-        char id[32];
-        if (!extract(r.body, "href=\"/write/episode/", "\"", id, sizeof(id)))
-                fail_resp(&r, "no edit link for a writer");
-        resp_free(&r);
-        return atol(id);
-}
 
 /* ---------------------------------------------------------------- PNG covers */
 
@@ -256,7 +144,7 @@ static const char *field_or(const struct ep_field *over, const char *name, const
 
 /* Posts an episode form to path: the defaults below, overridden (or left out, with a NULL
  * value) by `over`, plus an optional cover file. */
-static void post_episode(const struct jar *j, const char *path, const struct ep_field *over,
+static void post_episode(const struct member *j, const char *path, const struct ep_field *over,
                          const void *cover, size_t cover_len, const char *cover_type,
                          struct http_resp *r)
 {
@@ -296,7 +184,7 @@ static void post_episode(const struct jar *j, const char *path, const struct ep_
 }
 
 /* Number of episodes listed on a writer's dashboard. */
-static size_t dashboard_episodes(const struct jar *j)
+static size_t dashboard_episodes(const struct member *j)
 {
         struct http_resp r;
         get(j, "/write", &r);
@@ -430,43 +318,11 @@ static void demo_feed_titles(const char *newsletter, const char **out, char stor
 
 /* ---------------------------------------------------------------- fixtures */
 
-static int start(void **state)
-{
-        (void)state;
-        return kd_start(&srv, NULL);
-}
-
 static int start_with_base_url(void **state)
 {
         (void)state;
         const char *env[] = {"KINDRED_BASE_URL=https://news.example.org/", NULL};
         return kd_start(&srv, env);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
-static int stop(void **state)
-{
-        (void)state;
-        int rc = kd_stop(&srv);
-        /* Under the sanitizers a report makes the server exit non-zero or print one. */
-        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
-            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
-                fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
-                        rc, srv.log_path);
-                return -1;
-        }
-        /* A clean server's data folder goes (KINDRED_KEEP_TEST_DATA=1 keeps it). */
-        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
-            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
-                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        return 0;
 }
 
 /* ---------------------------------------------------------------- 1. reading as a guest */
@@ -649,16 +505,16 @@ static void test_drafts_and_scheduled_hidden_from_readers(void **state)
 {
         (void)state;
         const char *hidden[] = {"/n/" NL "/" SCHED_EP, "/n/" NL "/" DRAFT_EP};
-        struct jar sam, june, mira, tomas, admin;
-        login_as(&sam, "sam");
-        login_as(&june, "june");
-        login_as(&mira, "mira");
-        login_as(&tomas, "tomas");
-        login_as(&admin, "admin");
+        struct member sam, june, mira, tomas, admin;
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+        login_as(&tomas, "tomas", NULL);
+        login_as(&admin, "admin", NULL);
         for (int i = 0; i < 2; i++) {
                 struct http_resp r;
                 /* guests, readers and moderators: it does not exist */
-                const struct jar *outsiders[] = {NULL, &sam, &june};
+                const struct member *outsiders[] = {NULL, &sam, &june};
                 for (int k = 0; k < 3; k++) {
                         get(outsiders[k], hidden[i], &r);
                         assert_int_equal(r.status, 404);
@@ -667,7 +523,7 @@ static void test_drafts_and_scheduled_hidden_from_readers(void **state)
                         resp_free(&r);
                 }
                 /* the owner, the co-author and admins see it, marked as not public */
-                const struct jar *writers[] = {&mira, &tomas, &admin};
+                const struct member *writers[] = {&mira, &tomas, &admin};
                 for (int k = 0; k < 3; k++) {
                         get(writers[k], hidden[i], &r);
                         assert_int_equal(r.status, 200);
@@ -736,9 +592,9 @@ static void test_readers_cannot_write_guests_must_log_in(void **state)
         assert_string_equal(loc, "/login?next=%2Fwrite%2Fn%2F" NL "%2Fepisode");
         resp_free(&r);
         /* a guest's POST (with a valid guest token) is refused */
-        struct jar guest = {0};
+        struct member guest = {0};
         get(&guest, "/login", &r);
-        jar_update(&guest, &r);
+        jar_update(&guest.jar, &r);
         char gcsrf[128];
         assert_true(find_csrf(r.body, gcsrf, sizeof(gcsrf)));
         resp_free(&r);
@@ -759,8 +615,8 @@ static void test_readers_cannot_write_guests_must_log_in(void **state)
         resp_free(&r);
 
         /* a reader is refused, for the dashboard, the form and the POST */
-        struct jar sam;
-        login_as(&sam, "sam");
+        struct member sam;
+        login_as(&sam, "sam", NULL);
         get(&sam, "/write", &r);
         assert_int_equal(r.status, 403);
         assert_null(strstr(r.body, "New newsletter"));
@@ -778,8 +634,8 @@ static void test_readers_cannot_write_guests_must_log_in(void **state)
         resp_free(&r);
 
         /* nothing was created */
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         assert_int_equal(status_of(&mira, "/n/" NL "/sam-was-here"), 404);
         assert_int_equal(status_of(&mira, "/n/" NL "/guest-post"), 404);
         get(&mira, "/write", &r);
@@ -794,8 +650,8 @@ static void test_readers_cannot_write_guests_must_log_in(void **state)
 static void test_author_publishes_episode_with_cover(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         size_t before = dashboard_episodes(&mira);
         struct http_resp r;
         /* the form is there, with the newsletter's seasons */
@@ -897,8 +753,8 @@ static void format_utc(time_t t, char *out, size_t size)
 static void test_scheduled_episode_appears_at_its_time(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         time_t at = time(NULL) + 4;
         char when[32];
         format_utc(at, when, sizeof(when));
@@ -963,8 +819,8 @@ struct bad_case {
 static void test_bad_input_is_422_and_saves_nothing(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         size_t before = dashboard_episodes(&mira);
         char long_title[200];
         memset(long_title, 'x', 141);
@@ -1105,8 +961,8 @@ static void test_bad_input_is_422_and_saves_nothing(void **state)
 static void test_cover_over_8mib_is_422_on_cover(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         size_t before = dashboard_episodes(&mira);
         size_t n = 8 * 1024 * 1024 + 512 * 1024;
         unsigned char *big = calloc(1, n);
@@ -1139,8 +995,8 @@ static void test_cover_over_8mib_is_422_on_cover(void **state)
 static void test_upload_over_route_limit_is_413(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         size_t n = 10 * 1024 * 1024 + 512 * 1024;
         unsigned char *big = calloc(1, n);
         struct ep_field fields[] = {{"title", "Far Too Big"},
@@ -1172,7 +1028,7 @@ static void test_upload_over_route_limit_is_413(void **state)
 /* ---------------------------------------------------------------- 6. co-authors and others */
 
 /* Re-posts the edit form of episode `id` as `who` sees it, with the title changed. */
-static int edit_title(const struct jar *who, long id, const char *title, struct http_resp *form)
+static int edit_title(const struct member *who, long id, const char *title, struct http_resp *form)
 {
         char path[64];
         snprintf(path, sizeof(path), "/write/episode/%ld", id);
@@ -1199,9 +1055,9 @@ static int edit_title(const struct jar *who, long id, const char *title, struct 
 static void test_coauthor_edits_and_other_authors_cannot(void **state)
 {
         (void)state;
-        struct jar mira, tomas;
-        login_as(&mira, "mira");
-        login_as(&tomas, "tomas");
+        struct member mira, tomas;
+        login_as(&mira, "mira", NULL);
+        login_as(&tomas, "tomas", NULL);
         long live = edit_id_of(&mira, "/n/" NL "/" LIVE_EP);
         long draft = edit_id_of(&mira, "/n/" NL "/" DRAFT_EP);
         long sched = edit_id_of(&mira, "/n/" NL "/" SCHED_EP);
@@ -1240,8 +1096,8 @@ static void test_coauthor_edits_and_other_authors_cannot(void **state)
         const char *add[] = {"member",           "add",    "olga",   "--email",
                              "olga@example.org", "--role", "author", NULL};
         assert_int_equal(kd_cli(&srv, "olga's long password\n", add), 0);
-        struct jar olga = {0};
-        assert_int_equal(kd_login(srv.port, &olga, "olga", "olga's long password"), 303);
+        struct member olga;
+        login_as(&olga, "olga", "olga's long password");
         assert_int_equal(status_of(&olga, "/write"), 200); /* she is an author */
         /* a live episode: she may read it, not edit it */
         snprintf(path, sizeof(path), "/write/episode/%ld", live);
@@ -1371,7 +1227,7 @@ static void test_sitemap_lists_live_episodes_only(void **state)
 
 /* ---------------------------------------------------------------- 9. following */
 
-static void follow(const struct jar *j, const char *value, int expect)
+static void follow(const struct member *j, const char *value, int expect)
 {
         char csrf[128], body[256] = "";
         csrf_of(j, csrf, sizeof(csrf));
@@ -1391,8 +1247,8 @@ static void follow(const struct jar *j, const char *value, int expect)
 static void test_follow_and_unfollow(void **state)
 {
         (void)state;
-        struct jar sam;
-        login_as(&sam, "sam");
+        struct member sam;
+        login_as(&sam, "sam", NULL);
         struct http_resp r;
         get(&sam, "/n/" GARDEN, &r);
         assert_non_null(strstr(r.body, " · 0 followers</p>"));
@@ -1411,8 +1267,8 @@ static void test_follow_and_unfollow(void **state)
         resp_free(&r);
         /* following twice counts once; others see the count but their own button */
         follow(&sam, "1", 303);
-        struct jar ana;
-        login_as(&ana, "ana");
+        struct member ana;
+        login_as(&ana, "ana", NULL);
         get(&ana, "/n/" GARDEN, &r);
         assert_non_null(strstr(r.body, " · 1 follower</p>"));
         assert_non_null(strstr(r.body, "aria-pressed=\"false\">Follow</button>"));
@@ -1539,8 +1395,8 @@ static void test_missing_media_is_not_cached(void **state)
 static void test_markup_in_episode_is_inert(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         const char *title = "<script>alert(1)</script> & \"Quotes\" – Ünïcödé 本周";
         struct ep_field fields[] = {
             {"title", title},
@@ -1582,8 +1438,8 @@ static void test_markup_in_episode_is_inert(void **state)
 static void test_new_newsletter_season_and_episode(void **state)
 {
         (void)state;
-        struct jar tomas;
-        login_as(&tomas, "tomas");
+        struct member tomas;
+        login_as(&tomas, "tomas", NULL);
         char csrf[128], body[2048] = "";
         csrf_of(&tomas, csrf, sizeof(csrf));
         struct http_resp r;
@@ -1671,8 +1527,8 @@ static void test_new_newsletter_season_and_episode(void **state)
         header(&r, "Location", loc, sizeof(loc));
         assert_string_equal(loc, "/n/night-sky/orion-returns");
         resp_free(&r);
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         struct ep_field second[] = {{"season", "1"},
                                     {"title", "A Guest Star"},
                                     {"body", "Hello from downstairs."},
@@ -1734,8 +1590,8 @@ static void test_new_newsletter_season_and_episode(void **state)
         assert_non_null(strstr(r.body, "<a href=\"/n/night-sky\">Night Sky Notes, Edited</a>"));
         resp_free(&r);
         /* a reader sees it, and cannot edit it */
-        struct jar sam;
-        login_as(&sam, "sam");
+        struct member sam;
+        login_as(&sam, "sam", NULL);
         assert_int_equal(status_of(&sam, "/write/n/night-sky"), 403);
         assert_int_equal(status_of(&sam, "/n/night-sky/orion-returns"), 200);
 }
@@ -1744,8 +1600,8 @@ static void test_new_newsletter_season_and_episode(void **state)
 static void test_edit_replaces_and_removes_cover(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         size_t a_len, b_len;
         unsigned char *a = make_png(5, 3, 11, &a_len);
         unsigned char *b = make_png(6, 4, 200, &b_len);
@@ -1843,8 +1699,8 @@ static void test_home_pages_back_with_before(void **state)
 static void test_published_address_survives_edit(void **state)
 {
         (void)state;
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         long id = edit_id_of(&mira, "/n/" NL "/" LIVE_EP);
         char path[64];
         snprintf(path, sizeof(path), "/write/episode/%ld", id);
@@ -1885,8 +1741,8 @@ static void test_cover_of_others_draft_cannot_be_borrowed(void **state)
 {
         (void)state;
         /* the draft's cover, as its writers see it */
-        struct jar mira;
-        login_as(&mira, "mira");
+        struct member mira;
+        login_as(&mira, "mira", NULL);
         long draft = edit_id_of(&mira, "/n/" NL "/" DRAFT_EP);
         char path[64], cover_id[32], draft_src[128];
         snprintf(path, sizeof(path), "/write/episode/%ld", draft);
@@ -1907,8 +1763,8 @@ static void test_cover_of_others_draft_cannot_be_borrowed(void **state)
         const char *add[] = {"member",           "add",    "olga",   "--email",
                              "olga@example.org", "--role", "author", NULL};
         assert_int_equal(kd_cli(&srv, "olga's long password\n", add), 0);
-        struct jar olga = {0};
-        assert_int_equal(kd_login(srv.port, &olga, "olga", "olga's long password"), 303);
+        struct member olga;
+        login_as(&olga, "olga", "olga's long password");
         char csrf[128], body[1024] = "";
         csrf_of(&olga, csrf, sizeof(csrf));
         form_append(body, sizeof(body), "_csrf", csrf);
@@ -1949,7 +1805,7 @@ static void test_cover_of_others_draft_cannot_be_borrowed(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, start, stop)
+#define T(f) cmocka_unit_test_setup_teardown(f, kd_fixture_start, kd_fixture_stop)
         const struct CMUnitTest tests[] = {
             T(test_guest_reads_home_newsletter_and_season),
             T(test_guest_reads_episode_and_cover),
@@ -1971,7 +1827,7 @@ int main(void)
             T(test_published_address_survives_edit),
             T(test_cover_of_others_draft_cannot_be_borrowed),
             cmocka_unit_test_setup_teardown(test_base_url_used_for_absolute_links,
-                                            start_with_base_url, stop),
+                                            start_with_base_url, kd_fixture_stop),
             T(test_absolute_links_name_the_real_port),
             T(test_missing_media_is_not_cached),
         };

@@ -2,7 +2,7 @@
  * filled to its maximum in code points with CJK, emoji or combining accents; every page, feed and
  * JSON answer that shows it must be valid UTF-8 and carry the whole text (HTML-escaped where the
  * format escapes). A fixed-size buffer anywhere on the way cuts the text, often mid-character. */
-#include "client.h"
+#include "session.h"
 
 #include <ftw.h>
 #include <setjmp.h>
@@ -17,9 +17,6 @@
 #include <jansson.h>
 #include <zlib.h>
 
-static struct kd_server srv;
-
-#define DEMO_PW "kindred-demo"
 #define SLUG    "at-the-limits" /* the newsletter's and the episode's address */
 #define NL_PATH "/n/" SLUG
 #define EP_PATH "/n/" SLUG "/" SLUG
@@ -189,14 +186,11 @@ struct page {
 };
 
 /* Fetches path as j (NULL: a guest); the answer must be 200 and valid UTF-8. */
-static void fetch(struct page *p, const struct jar *j, const char *who, const char *path)
+static void fetch(struct page *p, const struct member *j, const char *who, const char *path)
 {
-        char cookie[1024] = "";
-        if (j)
-                jar_header(j, cookie, sizeof(cookie));
         p->who = who;
         p->path = path;
-        assert_int_equal(http_do(srv.port, "GET", path, cookie, NULL, NULL, 0, &p->r), 0);
+        get(j, path, &p->r);
         if (p->r.status != 200)
                 fail_msg("%s %s: status %d", who, path, p->r.status);
         size_t at = 0;
@@ -208,7 +202,7 @@ static void fetch(struct page *p, const struct jar *j, const char *who, const ch
 }
 
 /* Fails unless the page contains want; names the field and how much of it did arrive. */
-static void expect_in(const struct page *p, const char *hay, const char *want, const char *what)
+static void expect_whole(const struct page *p, const char *hay, const char *want, const char *what)
 {
         if (strstr(hay, want))
                 return;
@@ -232,7 +226,7 @@ static void expect_in(const struct page *p, const char *hay, const char *want, c
 /* The page shows field f (HTML-escaped). */
 static void shows(const struct page *p, enum field f)
 {
-        expect_in(p, p->r.body, texts[f].html, fields[f].name);
+        expect_whole(p, p->r.body, texts[f].html, fields[f].name);
 }
 
 /* The page shows field f inside a sentence: before + text + after, all as HTML. */
@@ -243,7 +237,7 @@ static void shows_in(const struct page *p, const char *before, enum field f, con
         snprintf(want, n, "%s%s%s", before, texts[f].html, after);
         char what[160];
         snprintf(what, sizeof(what), "%s in \"%s…%s\"", fields[f].name, before, after);
-        expect_in(p, p->r.body, want, what);
+        expect_whole(p, p->r.body, want, what);
         free(want);
 }
 
@@ -313,32 +307,16 @@ static void json_shows(const struct page *p, const enum field *fs, size_t count)
         fclose(out);
         json_decref(root);
         for (size_t i = 0; i < count; i++)
-                expect_in(p, all, texts[fs[i]].raw, fields[fs[i]].name);
+                expect_whole(p, all, texts[fs[i]].raw, fields[fs[i]].name);
         free(all);
 }
 
 /* ---------------------------------------------------------------- writing */
 
-static void login_as(struct jar *j, const char *who)
-{
-        memset(j, 0, sizeof(*j));
-        assert_int_equal(kd_login(srv.port, j, who, DEMO_PW), 303);
-}
-
-static void csrf_of(const struct jar *j, char *csrf, size_t size)
-{
-        struct http_resp r;
-        char cookie[1024];
-        jar_header(j, cookie, sizeof(cookie));
-        assert_int_equal(http_do(srv.port, "GET", "/", cookie, NULL, NULL, 0, &r), 0);
-        assert_true(find_csrf(r.body, csrf, size));
-        resp_free(&r);
-}
-
 /* A urlencoded form on the heap: every field of these tests fits. */
 enum { FORM_BYTES = 512 * 1024 };
 
-static char *form_new(const struct jar *j)
+static char *form_new(const struct member *j)
 {
         char csrf[128];
         char *body = calloc(1, FORM_BYTES);
@@ -349,11 +327,11 @@ static char *form_new(const struct jar *j)
 
 /* Posts body (freed here) to path as j; the answer must be `expect` (a 303 on success). The
  * Location header goes to location when asked. */
-static void post(const struct jar *j, const char *path, char *body, const char *content_type,
+static void post(const struct member *j, const char *path, char *body, const char *content_type,
                  size_t len, int expect, char *location, size_t size)
 {
         char cookie[1024];
-        jar_header(j, cookie, sizeof(cookie));
+        jar_header(&j->jar, cookie, sizeof(cookie));
         struct http_resp r;
         assert_int_equal(http_do(srv.port, "POST", path, cookie,
                                  content_type ? content_type : "application/x-www-form-urlencoded",
@@ -370,8 +348,8 @@ static void post(const struct jar *j, const char *path, char *body, const char *
         resp_free(&r);
 }
 
-static void set_profile(const struct jar *j, enum field name, enum field headline, enum field bio,
-                        const char *email)
+static void set_profile(const struct member *j, enum field name, enum field headline,
+                        enum field bio, const char *email)
 {
         char *body = form_new(j);
         form_append(body, FORM_BYTES, "display_name", texts[name].raw);
@@ -424,7 +402,7 @@ static unsigned char *cover_png(size_t *len)
 }
 
 /* Posts a comment (a reply when parent > 0) and returns its id. */
-static long comment(const struct jar *j, enum field f, long parent)
+static long comment(const struct member *j, enum field f, long parent)
 {
         char *body = form_new(j), location[512];
         form_append(body, FORM_BYTES, "body", texts[f].raw);
@@ -440,7 +418,7 @@ static long comment(const struct jar *j, enum field f, long parent)
 }
 
 /* The number after `before` in the page at path as j (an id in a link), or fails. */
-static long id_after(const struct jar *j, const char *path, const char *before)
+static long id_after(const struct member *j, const char *path, const char *before)
 {
         struct page p;
         fetch(&p, j, "a writer", path);
@@ -454,7 +432,8 @@ static long id_after(const struct jar *j, const char *path, const char *before)
 
 /* Everything at its limit: two profiles, a newsletter, a season, an episode with a cover, a
  * comment with a reply and a reaction, and a report. Fills the ids it learns. */
-static void write_everything(struct jar *mira, struct jar *sam, long *episode_id, long *comment_id)
+static void write_everything(struct member *mira, struct member *sam, long *episode_id,
+                             long *comment_id)
 {
         set_profile(mira, MIRA_NAME, MIRA_HEADLINE, MIRA_BIO, "mira@kindred.test");
         set_profile(sam, SAM_NAME, SAM_HEADLINE, SAM_BIO, "sam@kindred.test");
@@ -636,11 +615,11 @@ static void check_feeds(void)
         resp_free(&p.r);
 
         fetch(&p, NULL, "a guest", "/sitemap.xml");
-        expect_in(&p, p.r.body, EP_PATH "</loc>", "the episode's address");
+        expect_whole(&p, p.r.body, EP_PATH "</loc>", "the episode's address");
         resp_free(&p.r);
 }
 
-static void check_member_pages(const struct jar *mira, const struct jar *sam, long episode_id,
+static void check_member_pages(const struct member *mira, const struct member *sam, long episode_id,
                                long comment_id)
 {
         struct page p;
@@ -703,8 +682,8 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         json_shows(&p, conversation, 4);
         resp_free(&p.r);
 
-        struct jar june;
-        login_as(&june, "june");
+        struct member june;
+        login_as(&june, "june", NULL);
         fetch(&p, &june, "june", "/moderation");
         shows(&p, REPORT_NOTE);
         shows_in(&p, "<p>", COMMENT, "</p>");
@@ -712,15 +691,15 @@ static void check_member_pages(const struct jar *mira, const struct jar *sam, lo
         shows(&p, EP_TITLE);
         resp_free(&p.r);
 
-        struct jar admin;
-        login_as(&admin, "admin");
+        struct member admin;
+        login_as(&admin, "admin", NULL);
         fetch(&p, &admin, "admin", "/admin/members");
         shows(&p, MIRA_NAME);
         shows(&p, SAM_NAME);
         resp_free(&p.r);
 }
 
-static void check_editor_pages(const struct jar *mira, long episode_id)
+static void check_editor_pages(const struct member *mira, long episode_id)
 {
         struct page p;
         fetch(&p, mira, "mira", "/write");
@@ -776,9 +755,9 @@ static void run_script(const struct script *sc)
                 make_text(&texts[f], sc, (enum field)f);
                 assert_int_equal(count_cps(texts[f].raw), fields[f].max);
         }
-        struct jar mira, sam;
-        login_as(&mira, "mira");
-        login_as(&sam, "sam");
+        struct member mira, sam;
+        login_as(&mira, "mira", NULL);
+        login_as(&sam, "sam", NULL);
         long episode_id = 0, comment_id = 0;
         write_everything(&mira, &sam, &episode_id, &comment_id);
         check_reading_pages(comment_id);
@@ -824,45 +803,16 @@ static void test_utf8_check_catches_cuts(void **state)
 
 /* ---------------------------------------------------------------- fixtures */
 
-static int start(void **state)
-{
-        (void)state;
-        return kd_start(&srv, NULL);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
-static int stop(void **state)
-{
-        (void)state;
-        free_texts();
-        int rc = kd_stop(&srv);
-        /* Under the sanitizers a report makes the server exit non-zero or print one. */
-        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
-            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
-                fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
-                        rc, srv.log_path);
-                return -1;
-        }
-        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
-            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
-                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        return 0;
-}
-
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_utf8_check_catches_cuts),
-            cmocka_unit_test_setup_teardown(test_cjk_at_the_limits, start, stop),
-            cmocka_unit_test_setup_teardown(test_emoji_at_the_limits, start, stop),
-            cmocka_unit_test_setup_teardown(test_combining_accents_at_the_limits, start, stop),
+            cmocka_unit_test_setup_teardown(test_cjk_at_the_limits, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_emoji_at_the_limits, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_combining_accents_at_the_limits, kd_fixture_start,
+                                            kd_fixture_stop),
         };
         return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* Moving sites in and out through the real binary: export → import json → export is identical
  * and serves the same pages; Markdown imports are all or nothing with file:line errors. */
-#include "client.h"
+#include "session.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,8 +89,7 @@ static char *page(int port, const char *path, int *status)
 static void test_export_import_round_trip(void **state)
 {
         (void)state;
-        struct kd_server a, b;
-        assert_int_equal(kd_start(&a, NULL), 0);
+        struct kd_server b;
         char dir[] = "/tmp/kindred-transfer-XXXXXX";
         assert_non_null(mkdtemp(dir));
         char a_json[300], b_json[300], b_data[300], err[300];
@@ -99,7 +98,7 @@ static void test_export_import_round_trip(void **state)
         snprintf(b_data, sizeof(b_data), "%s/site-b", dir);
         snprintf(err, sizeof(err), "%s/err.txt", dir);
 
-        assert_int_equal(run(NULL, "export --data '%s' '%s'", a.data_dir, a_json), 0);
+        assert_int_equal(run(NULL, "export --data '%s' '%s'", srv.data_dir, a_json), 0);
         assert_int_equal(run(NULL, "init --data '%s'", b_data), 0);
         assert_int_equal(run(NULL, "import json --data '%s' '%s'", b_data, a_json), 0);
         assert_int_equal(run(NULL, "export --data '%s' '%s'", b_data, b_json), 0);
@@ -144,7 +143,7 @@ static void test_export_import_round_trip(void **state)
                                "/api/v1/newsletters/fourth-floor-garden/asks?view=covered"};
         for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
                 int sa, sb;
-                char *pa = page(a.port, paths[i], &sa), *pb = page(b.port, paths[i], &sb);
+                char *pa = page(srv.port, paths[i], &sa), *pb = page(b.port, paths[i], &sb);
                 assert_int_equal(sa, 200);
                 assert_int_equal(sb, 200);
                 if (strcmp(pa, pb) != 0)
@@ -174,14 +173,11 @@ static void test_export_import_round_trip(void **state)
         free(ja);
         free(jb);
         assert_int_equal(kd_stop(&b), 0);
-        assert_int_equal(kd_stop(&a), 0);
 }
 
 static void test_import_markdown_all_or_nothing(void **state)
 {
         (void)state;
-        struct kd_server s;
-        assert_int_equal(kd_start(&s, NULL), 0);
         char dir[] = "/tmp/kindred-import-XXXXXX";
         assert_non_null(mkdtemp(dir));
         char path[400], err[300];
@@ -201,13 +197,13 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second\n"
                          "author: june\ndate: yesterday\n---\nText.\n");
 
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", s.data_dir, dir), 1);
+        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
         char *msg = slurp(err, NULL);
         assert_non_null(strstr(msg, "11-two.md:7: \"date\" must be a date"));
         assert_non_null(strstr(msg, "nothing was imported"));
         free(msg);
         int status;
-        char *body = page(s.port, "/n/night-notes", &status);
+        char *body = page(srv.port, "/n/night-notes", &status);
         assert_int_equal(status, 404); /* the good files before it were not kept either */
         free(body);
 
@@ -215,31 +211,32 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second "
                          "Shift\nauthor: june\ndate: 2026-01-15T06:00:00Z\n---\nText with "
                          "**weight**.\n");
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", s.data_dir, dir), 0);
-        body = page(s.port, "/n/night-notes", &status);
+        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 0);
+        body = page(srv.port, "/n/night-notes", &status);
         assert_int_equal(status, 200);
         assert_non_null(strstr(body, "every 10 days"));
         assert_non_null(strstr(body, "First Light"));
         assert_non_null(strstr(body, "Second Shift"));
         free(body);
-        body = page(s.port, "/n/night-notes/second-shift", &status);
+        body = page(srv.port, "/n/night-notes/second-shift", &status);
         assert_int_equal(status, 200);
         assert_non_null(strstr(body, "<strong>weight</strong>"));
         free(body);
         /* Importing the same files again collides with what is there: refused, nothing added. */
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", s.data_dir, dir), 1);
+        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
         msg = slurp(err, NULL);
         assert_non_null(
             strstr(msg, "00-newsletter.md:3: newsletter \"night-notes\" already exists"));
         free(msg);
-        assert_int_equal(kd_stop(&s), 0);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_export_import_round_trip),
-            cmocka_unit_test(test_import_markdown_all_or_nothing),
+            cmocka_unit_test_setup_teardown(test_export_import_round_trip, kd_fixture_start,
+                                            kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_import_markdown_all_or_nothing, kd_fixture_start,
+                                            kd_fixture_stop),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -253,6 +253,70 @@ static void test_notification_text_without_request(void **state)
                             "Someone replied to your comment on “Soil & seeds”");
 }
 
+/* The participation kinds: each sentence names its place, subject and status, whatever the item
+ * kind; fields a sender leaves NULL read as empty. */
+static void test_notification_text_of_item_kinds(void **state)
+{
+        struct fixture *f = *state;
+        struct notification x = {.kind = NOTE_BUILDON,
+                                 .actor_name = "Ana",
+                                 .episode_title = "Soil & seeds",
+                                 .where = "Soil & seeds",
+                                 .target = "buildon",
+                                 .subject = ""};
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana built on your episode “Soil & seeds”");
+        x.subject = "Seeds, again";
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana built on your build-on “Seeds, again”");
+        x.kind = NOTE_ANSWER;
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana answered a question on “Soil & seeds”");
+        x.kind = NOTE_SPACE_REPLY;
+        x.target = "post";
+        x.where = "Radish rota";
+        x.episode_title = "";
+        assert_string_equal(notification_text(&f->r, &x), "Ana replied in “Radish rota”");
+        x.kind = NOTE_SPACE_MENTION;
+        assert_string_equal(notification_text(&f->r, &x), "Ana mentioned you in “Radish rota”");
+        x.kind = NOTE_REACTION;
+        x.count = 1;
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana reacted to your post in “Radish rota”");
+        x.count = 4;
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana and 3 others reacted to your post in “Radish rota”");
+        x.target = "buildon";
+        x.count = 2;
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana and 1 other reacted to your build-on on “Radish rota”");
+        x.target = "ask";
+        x.count = 1;
+        assert_string_equal(notification_text(&f->r, &x),
+                            "Ana reacted to what you wrote on “Radish rota”");
+        x.kind = NOTE_ASK;
+        x.subject = "More on compost";
+        const char *const asks[][2] = {
+            {"planned", "Your ask “More on compost” was updated: planned"},
+            {"covered", "Your ask “More on compost” was updated: covered"},
+            {"declined", "Your ask “More on compost” was updated: declined"},
+            {"open", "Your ask “More on compost” was updated"},
+        };
+        for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+                x.status = asks[i][0];
+                assert_string_equal(notification_text(&f->r, &x), asks[i][1]);
+        }
+        x.kind = NOTE_TERM;
+        x.subject = "slow meeting";
+        x.status = "approved";
+        assert_string_equal(notification_text(&f->r, &x), "Your term “slow meeting” was approved");
+        x.status = "declined";
+        assert_string_equal(notification_text(&f->r, &x), "Your term “slow meeting” was declined");
+        x.status = NULL;
+        x.subject = NULL;
+        assert_string_equal(notification_text(&f->r, &x), "Your term “Radish rota” was updated");
+}
+
 /* ---- the locale is the context's, not a request's -------------------------------------------- */
 
 static void test_locale_from_the_context(void **state)
@@ -284,6 +348,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_season_status_sentence_with_a_date, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_notification_text_without_request, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_notification_text_of_item_kinds, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_locale_from_the_context, setup, teardown),
         };

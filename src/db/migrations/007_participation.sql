@@ -287,3 +287,67 @@ DROP TABLE notification;
 ALTER TABLE notification_new RENAME TO notification;
 CREATE INDEX notification_by_member ON notification(member_id, id);
 CREATE INDEX notification_unread ON notification(member_id) WHERE read_at IS NULL;
+
+-- Reports reach every kind of member-written item (model/item.h) by (target, target_id), as
+-- reactions do; the comments' reports carry over as target 'comment'. author_id and
+-- newsletter_id are the item's when it was reported (neither ever changes), so the queue knows
+-- whom it concerns and who reviews it without asking each kind: moderators and admins all,
+-- the authors of newsletter_id the rest, nobody their own. item_gone is set when the item's
+-- author deletes it (or its row goes): there is nothing left to judge. Each kind whose items
+-- can be deleted keeps it with the two triggers below.
+CREATE TABLE report_new (
+    id            INTEGER PRIMARY KEY,
+    target        TEXT    NOT NULL,
+    target_id     INTEGER NOT NULL,
+    author_id     INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+    newsletter_id INTEGER REFERENCES newsletter(id) ON DELETE CASCADE,
+    item_gone     INTEGER NOT NULL DEFAULT 0,
+    reporter_id   INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+    reason        TEXT    NOT NULL CHECK (reason IN ('spam', 'harassment', 'off-topic', 'other')),
+    note          TEXT    NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
+    resolved_at   INTEGER,
+    resolved_by   INTEGER REFERENCES member(id),
+    outcome       TEXT CHECK (outcome IN ('hidden', 'kept', 'suspended')),
+    UNIQUE (target, target_id, reporter_id)
+);
+INSERT INTO report_new (id, target, target_id, author_id, newsletter_id, item_gone, reporter_id,
+                        reason, note, created_at, resolved_at, resolved_by, outcome)
+    SELECT r.id, 'comment', r.comment_id, c.author_id, e.newsletter_id, c.state = 'deleted',
+           r.reporter_id, r.reason, r.note, r.created_at, r.resolved_at, r.resolved_by, r.outcome
+    FROM report r JOIN comment c ON c.id = r.comment_id JOIN episode e ON e.id = c.episode_id;
+DROP TABLE report;
+ALTER TABLE report_new RENAME TO report;
+CREATE INDEX report_open ON report(resolved_at, created_at);
+CREATE INDEX report_open_by_newsletter ON report(newsletter_id, resolved_at, created_at);
+CREATE INDEX report_resolved ON report(resolved_at DESC, target, target_id)
+    WHERE resolved_at IS NOT NULL;
+
+CREATE TRIGGER report_comment_deleted AFTER UPDATE OF state ON comment
+    WHEN NEW.state = 'deleted' BEGIN
+    UPDATE report SET item_gone = 1 WHERE target = 'comment' AND target_id = NEW.id;
+END;
+CREATE TRIGGER report_comment_gone AFTER DELETE ON comment BEGIN
+    DELETE FROM report WHERE target = 'comment' AND target_id = OLD.id;
+END;
+CREATE TRIGGER report_buildon_deleted AFTER UPDATE OF state ON buildon
+    WHEN NEW.state = 'deleted' BEGIN
+    UPDATE report SET item_gone = 1 WHERE target = 'buildon' AND target_id = NEW.id;
+END;
+CREATE TRIGGER report_buildon_gone AFTER DELETE ON buildon BEGIN
+    DELETE FROM report WHERE target = 'buildon' AND target_id = OLD.id;
+END;
+CREATE TRIGGER report_post_deleted AFTER UPDATE OF state ON space_post
+    WHEN NEW.state = 'deleted' BEGIN
+    UPDATE report SET item_gone = 1 WHERE target = 'post' AND target_id = NEW.id;
+END;
+CREATE TRIGGER report_post_gone AFTER DELETE ON space_post BEGIN
+    DELETE FROM report WHERE target = 'post' AND target_id = OLD.id;
+END;
+CREATE TRIGGER report_ask_deleted AFTER UPDATE OF state ON ask
+    WHEN NEW.state = 'deleted' BEGIN
+    UPDATE report SET item_gone = 1 WHERE target = 'ask' AND target_id = NEW.id;
+END;
+CREATE TRIGGER report_ask_gone AFTER DELETE ON ask BEGIN
+    DELETE FROM report WHERE target = 'ask' AND target_id = OLD.id;
+END;

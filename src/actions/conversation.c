@@ -1,0 +1,134 @@
+/* The conversation's write paths, shared by pages and the API (actions/conversation.h). */
+#include "actions/conversation.h"
+#include "core/config.h"
+#include "core/timeutil.h"
+#include "http/request.h"
+#include "http/throttle.h"
+#include "http/write_guard.h"
+#include "model/comment.h"
+#include "model/episode.h"
+#include "model/report.h"
+
+#include <string.h>
+
+/* Counts one write against the member limits given; ACTION_ANSWERED when refused (429). */
+static int guard(struct request *req, struct rate_limit *const *limits)
+{
+        return write_guard(req, limits) ? ACTION_ANSWERED : PUB_OK;
+}
+
+int action_comment_post(struct request *req, const struct episode *e, int64_t *id,
+                        struct field_problem *p)
+{
+        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
+                                             req->guards->comment_by_member_hour, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        /* The form says "parent", the API "parent_id"; each route declares its own. */
+        int64_t parent = req_param_int(req, "parent", 0);
+        if (!parent)
+                parent = req_param_int(req, "parent_id", 0);
+        struct comment_input in = {
+            .episode_id = e->id,
+            .parent_id = parent,
+            .author_id = req->viewer.id,
+            .body = req_param(req, "body"),
+            .quote_exact = req_param(req, "quote_exact"),
+            .quote_prefix = req_param(req, "quote_prefix"),
+            .quote_suffix = req_param(req, "quote_suffix"),
+        };
+        return comment_create(req->db, &in, id, p);
+}
+
+int action_comment_load(struct request *req, struct comment *c, struct episode *e)
+{
+        int rc = comment_get(req->db, req->arena, req_path_id(req, "id"), c);
+        if (rc == PUB_OK)
+                rc = episode_get(req->db, req->arena, c->episode_id, e);
+        if (rc == PUB_OK &&
+            (!episode_viewable(req->db, e, req->viewer.id, req->viewer.role, time_now()) ||
+             !comment_can_read(req->viewer.id, req->config->guests_read_comments)))
+                rc = PUB_NOT_FOUND;
+        return rc == PUB_OK || rc == PUB_DB_ERROR ? rc : PUB_NOT_FOUND;
+}
+
+int action_comment_may_change(struct request *req, const struct comment *c)
+{
+        if (comment_can_edit(c, req->viewer.id))
+                return PUB_OK;
+        return c->state != COMMENT_VISIBLE ? PUB_NOT_FOUND : PUB_FORBIDDEN;
+}
+
+int action_comment_edit(struct request *req, const struct comment *c, struct field_problem *p)
+{
+        int rc = action_comment_may_change(req, c);
+        if (rc != PUB_OK)
+                return rc;
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        return comment_edit(req->db, c->id, req->viewer.id, req_param(req, "body"), p);
+}
+
+int action_comment_delete(struct request *req, const struct comment *c)
+{
+        int rc = action_comment_may_change(req, c);
+        if (rc != PUB_OK)
+                return rc;
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        return comment_delete(req->db, c->id, req->viewer.id);
+}
+
+int action_item_load(struct request *req, const char *target, int64_t id, struct item *it)
+{
+        int rc = item_load(req->db, req->arena, target, id, it);
+        if (rc == PUB_OK &&
+            !item_viewable(req->db, it, req->viewer.id, req->viewer.role, time_now()))
+                rc = PUB_NOT_FOUND;
+        return rc == PUB_OK || rc == PUB_DB_ERROR ? rc : PUB_NOT_FOUND;
+}
+
+int action_item_hide(struct request *req, const struct item *it, bool hidden, const char **why)
+{
+        *why = item_moderation_refusal(req->db, it, req->viewer.id, req->viewer.role);
+        if (*why)
+                return PUB_FORBIDDEN;
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        const struct item_kind *k = item_kind_find(it->target);
+        if (!k)
+                return PUB_NOT_FOUND;
+        return k->set_hidden(req->db, it->id, req->viewer.id, hidden);
+}
+
+int action_react(struct request *req, const char *target, int64_t id, enum reaction_kind kind,
+                 bool on, bool *changed)
+{
+        const char *t = reaction_target_find(target);
+        if (!t)
+                return PUB_NOT_FOUND;
+        int rc =
+            reaction_target_visible(req->db, t, id, req->viewer.id, req->viewer.role, time_now());
+        if (rc != PUB_OK)
+                return rc;
+        struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        return reaction_set(req->db, req->viewer.id, t, id, kind, on, changed);
+}
+
+int action_report(struct request *req, const struct item *it, bool *created,
+                  struct field_problem *p)
+{
+        *created = false;
+        if (!report_can_file(it, req->viewer.id))
+                return it->state != ITEM_VISIBLE ? PUB_NOT_FOUND : PUB_FORBIDDEN;
+        struct rate_limit *const limits[] = {req->guards->report_by_member, NULL};
+        if (guard(req, limits))
+                return ACTION_ANSWERED;
+        return report_create(req->db, it->target, it->id, req->viewer.id, req_param(req, "reason"),
+                             req_param(req, "note"), created, p);
+}
