@@ -741,8 +741,12 @@ static void test_reports_export_and_import_old_and_new(void **state)
                 for (size_t k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
                         json_object_del(row, gone[k]);
         }
+        /* an older export had no notifications about other kinds (the demo's about asks,
+         * terms and answers keep theirs); the others lose the two keys */
         json_array_foreach(json_object_get(root, "notifications"), i, row)
         {
+                if (!json_is_null(json_object_get(row, "target")))
+                        continue;
                 json_object_del(row, "target");
                 json_object_del(row, "target_id");
         }
