@@ -82,6 +82,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.reaction_by_member = rate_limit_new(KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
         app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
+        app->guards.thread_by_member_hour = rate_limit_new(KD_THREADS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.post_by_member_minute = rate_limit_new(KD_POSTS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.post_by_member_hour = rate_limit_new(KD_POSTS_PER_MEMBER_PER_HOUR, 3600);
         return 0;
 }
 
@@ -96,6 +99,9 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.reaction_by_member);
         rate_limit_free(app->guards.report_by_member);
         rate_limit_free(app->guards.writes_by_ip);
+        rate_limit_free(app->guards.thread_by_member_hour);
+        rate_limit_free(app->guards.post_by_member_minute);
+        rate_limit_free(app->guards.post_by_member_hour);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -39,6 +39,10 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* spaces: threads opened, posts written (an opening post counts as a post too) */
+        struct rate_limit *thread_by_member_hour;
+        struct rate_limit *post_by_member_minute;
+        struct rate_limit *post_by_member_hour;
 };
 
 #endif

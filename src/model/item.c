@@ -3,11 +3,13 @@
 #include "model/comment.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
+#include "model/space.h"
 
 #include <string.h>
 
 static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
+    {"post", space_item_load, space_item_viewable, space_post_set_hidden, true},
 };
 
 const struct item_kind *item_kind_find(const char *target)

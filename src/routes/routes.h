@@ -45,5 +45,10 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* spaces.c: the size is part of the declaration so routes.c can take it; the definition must
+ * agree (a different count does not compile). */
+#define SPACES_ROUTE_COUNT 21
+extern const struct route spaces_routes[SPACES_ROUTE_COUNT];
+extern const size_t spaces_routes_count;
 
 #endif

@@ -290,3 +290,18 @@ int kd_fixture_stop(void **state)
                 nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         return 0;
 }
+
+int header_unread(const struct member *m)
+{
+        struct http_resp r;
+        get(m, "/", &r);
+        expect_status(&r, 200, "the home page");
+        const char *p = strstr(r.body, "<span class=\"unread-count\"");
+        int n = 0;
+        if (p) {
+                p = strchr(p, '>');
+                n = p ? atoi(p + 1) : -1;
+        }
+        resp_free(&r);
+        return n;
+}

@@ -91,4 +91,7 @@ long edit_id_of(const struct member *writer, const char *episode_path);
  * KINDRED_KEEP_TEST_DATA is set. */
 int kd_fixture_stop(void **state);
 
+/* The unread-notifications number in m's page header (0 when it shows none). */
+int header_unread(const struct member *m);
+
 #endif
