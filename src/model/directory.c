@@ -103,13 +103,13 @@ int directory_active(struct db *db, struct arena *a, int64_t now, int64_t before
         /* member_active, from the newest down to a week ago */
         struct db_stmt *s = db_prepare(
             db, ENTRY_COLUMNS "FROM member WHERE active_at IS NOT NULL AND active_at >= ?1 AND "
-                              "disabled = 0 AND (?2 = 0 OR active_at < ?2 OR (active_at = ?2 AND "
-                              "id < ?3)) ORDER BY active_at DESC, id DESC LIMIT ?4");
+                              "disabled = 0 AND (active_at, id) < (?2, ?3) ORDER BY active_at "
+                              "DESC, id DESC LIMIT ?4");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, now - KD_ACTIVE_WEEK_S);
-        db_bind_int(s, 2, before_at);
-        db_bind_int(s, 3, before_id);
+        db_bind_int(s, 2, before_at > 0 ? before_at : INT64_MAX);
+        db_bind_int(s, 3, before_id > 0 ? before_id : INT64_MAX);
         db_bind_int(s, 4, KD_DIRECTORY_PER_PAGE + 1);
         int n;
         if (collect(s, a, out, &n) != PUB_OK)

@@ -30,8 +30,8 @@ int member_mark_active(struct db *db, int64_t member_id, int64_t now, int64_t ev
  * KD_DIRECTORY_QUERY_MAX code points.
  *
  * Cost: a substring cannot use an index, so this walks the member table in id order and stops
- * as soon as a page is full; a rare word scans every member (about 10 ms per 100,000 members
- * measured on SQLite). Members are far fewer than comments or posts, and the directory is for
+ * as soon as a page is full; a rare word scans every member (about 30 ms of CPU per 100,000
+ * members, measured on SQLite). Members are far fewer than comments or posts, and the directory is for
  * signed-in members, so that bound is acceptable; docs/participation.md says when to index. */
 int directory_search(struct db *db, struct arena *a, const char *q, int64_t after,
                      struct directory_entry **out, int64_t *next_after);

@@ -793,17 +793,18 @@ int space_thread_page(struct db *db, struct arena *a, int64_t space_id, enum spa
         struct db_stmt *s =
             order == SPACE_ACTIVE
                 ? db_prepare(db, THREAD_COLUMNS
-                             "WHERE t.space_id = ?1 AND t.state = 'visible' AND (?2 = 0 OR "
-                             "t.last_post_at < ?2 OR (t.last_post_at = ?2 AND t.id < ?3)) ORDER "
-                             "BY t.last_post_at DESC, t.id DESC LIMIT ?4")
+                             "WHERE t.space_id = ?1 AND t.state = 'visible' AND "
+                             "(t.last_post_at, t.id) < (?2, ?3) ORDER BY t.last_post_at DESC, "
+                             "t.id DESC LIMIT ?4")
                 : db_prepare(db, THREAD_COLUMNS
-                             "WHERE t.space_id = ?1 AND t.state = 'visible' AND (?3 = 0 OR t.id "
-                             "< ?3) AND ?2 = ?2 ORDER BY t.id DESC LIMIT ?4");
+                             "WHERE t.space_id = ?1 AND t.state = 'visible' AND t.id < ?3 AND "
+                             "?2 = ?2 ORDER BY t.id DESC LIMIT ?4");
         if (!s)
                 return PUB_DB_ERROR;
+        /* a row-value keyset seeks straight to the page in the index; 0 starts at the top */
         db_bind_int(s, 1, space_id);
-        db_bind_int(s, 2, before_at);
-        db_bind_int(s, 3, before_id);
+        db_bind_int(s, 2, before_at > 0 ? before_at : INT64_MAX);
+        db_bind_int(s, 3, before_id > 0 ? before_id : INT64_MAX);
         db_bind_int(s, 4, KD_THREADS_PER_PAGE + 1);
         size_t cap = 0, n = 0;
         struct space_thread *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
