@@ -218,9 +218,20 @@ int demo_seed_spaces(struct db *db)
                 rc = db_step(s) == DB_DONE ? 0 : -1;
                 db_finish(s);
         }
-        /* the dates moved: thread, space and member counts and times follow the rows */
+        /* the dates moved: thread, space and member counts and times follow the rows, and
+         * "who is here" shows when each member last wrote something */
         if (rc == 0 && space_rebuild(db) != PUB_OK)
                 rc = -1;
+        struct db_stmt *s = rc == 0 ? db_prepare(db, "UPDATE member SET active_at = (SELECT "
+                                                     "max(t) FROM (SELECT max(created_at) AS t "
+                                                     "FROM comment WHERE author_id = member.id "
+                                                     "UNION ALL SELECT max(created_at) FROM "
+                                                     "space_post WHERE author_id = member.id)) "
+                                                     "WHERE active_at IS NOT NULL")
+                                    : NULL;
+        if (rc == 0 && (!s || db_step(s) != DB_DONE))
+                rc = -1;
+        db_finish(s);
         arena_free(a);
         return rc;
 }

@@ -709,7 +709,7 @@ int space_post_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool 
         "f.thread_id = p.thread_id), EXISTS (SELECT 1 FROM space_post r WHERE r.parent_id = p.id " \
         "AND r.state = 'visible'), coalesce(pm.display_name, ''), CASE WHEN q.state = 'visible' "  \
         "THEN substr(q.body, 1, ?9) ELSE '' END, coalesce(q.state, 'visible'), "                   \
-        "coalesce(length(q.body) > ?9, 0) FROM space_post p "                                      \
+        "coalesce(length(q.body) > ?9, 0), q.language FROM space_post p "                          \
         "JOIN member m ON m.id = p.author_id LEFT JOIN space_post q ON q.id = p.parent_id LEFT "   \
         "JOIN member pm ON pm.id = q.author_id "
 
@@ -736,6 +736,7 @@ static void read_post(struct db_stmt *s, struct arena *a, struct space_post *out
         out->parent_excerpt = arena_strdup(a, db_col_text(s, 17));
         out->parent_state = space_state_parse(db_col_text(s, 18));
         out->parent_cut = db_col_int(s, 19) != 0;
+        out->parent_language = db_col_is_null(s, 20) ? NULL : arena_strdup(a, db_col_text(s, 20));
 }
 
 int space_post_get(struct db *db, struct arena *a, int64_t id, struct space_post *out)

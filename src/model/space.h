@@ -104,8 +104,9 @@ struct space_post {
          * ("" when that post is no longer visible: parent_state says why). */
         const char *parent_author, *parent_excerpt;
         enum space_state parent_state;
-        bool parent_cut;            /* the excerpt is the start of a longer text */
-        int reactions[REACT_KINDS]; /* counts per kind (filled by the page loaders) */
+        bool parent_cut;             /* the excerpt is the start of a longer text */
+        const char *parent_language; /* the answered post's language tag, NULL: the default */
+        int reactions[REACT_KINDS];  /* counts per kind (filled by the page loaders) */
 };
 
 struct space_thread_input {

@@ -33,7 +33,7 @@ static void entry(struct render *r, const struct directory_entry *e, bool show_a
         html_lit(b, "<br><span class=\"meta\">");
         if (show_active && e->active_at) {
                 struct html_frag when = html_time_frag(r, e->active_at);
-                html_sentence(r, _("here %s"), 1, &when);
+                html_sentence(r, _("active %s"), 1, &when);
         } else {
                 struct html_frag since = html_date_frag(r, e->joined_at);
                 html_sentence(r, _("member since %s"), 1, &since);

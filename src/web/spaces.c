@@ -631,6 +631,22 @@ static void post_actions(struct render *r, const struct thread_view *v, const st
         html_lit(b, "</div>\n");
 }
 
+/* The start of a post's Markdown as one line of plain words: line breaks become spaces and the
+ * emphasis and code marks (*, _ at a word's edge, `) go; the rest reads as written. */
+static const char *excerpt_line(struct arena *a, const char *md)
+{
+        char *out = arena_strdup(a, md), *w = out;
+        for (const char *c = md; *c; c++) {
+                if (*c == '\n' || *c == '\r' || *c == '\t')
+                        *w++ = ' ';
+                else if (*c != '*' && *c != '`' &&
+                         !(*c == '_' && (c == md || c[-1] == ' ' || c[1] == ' ' || !c[1])))
+                        *w++ = *c;
+        }
+        *w = '\0';
+        return out;
+}
+
 static void render_post(struct render *r, const struct thread_view *v, const struct space_post *p)
 {
         struct buf *b = r->out;
@@ -682,13 +698,10 @@ static void render_post(struct render *r, const struct thread_view *v, const str
                 html_lit(b, "\">↩ ");
                 if (p->parent_state == SPACE_VISIBLE) {
                         html_textf(r, _("In reply to %s"), p->parent_author);
-                        html_lit(b, "</a> <q>");
-                        /* the start of the answered post's Markdown, on one line */
-                        char *line = arena_strdup(r->arena, p->parent_excerpt);
-                        for (char *c = line; *c; c++)
-                                if (*c == '\n' || *c == '\r' || *c == '\t')
-                                        *c = ' ';
-                        html_text(b, line);
+                        html_lit(b, "</a> <q");
+                        html_lang_attr(r, p->parent_language);
+                        html_lit(b, ">");
+                        html_text(b, excerpt_line(r->arena, p->parent_excerpt));
                         if (p->parent_cut)
                                 html_lit(b, "…");
                         html_lit(b, "</q></p>\n");
