@@ -822,19 +822,23 @@ int space_thread_page(struct db *db, struct arena *a, int64_t space_id, enum spa
         return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
 }
 
-/* Fills the reaction counts of posts[0..n) (ids ascending) from one range read of the
- * reaction table's primary key. */
+/* Fills the reaction counts of posts[0..n) (one thread's, ids ascending): the page's posts by
+ * the thread's index, each one's reactions by the reaction table's primary key (CROSS JOIN keeps
+ * that order; the unary + stops SQLite from turning the page's id range into a range over
+ * every post's reactions), so the read is bounded by the page whatever else the site holds. */
 static int fill_reactions(struct db *db, struct space_post *posts, int n)
 {
         if (n <= 0)
                 return PUB_OK;
         struct db_stmt *s = db_prepare(
-            db, "SELECT target_id, kind, count(*) FROM reaction WHERE target = 'post' AND "
-                "target_id BETWEEN ?1 AND ?2 GROUP BY target_id, kind");
+            db, "SELECT p.id, r.kind, count(*) FROM space_post p CROSS JOIN reaction r ON r.target "
+                "= 'post' AND r.target_id = +p.id WHERE p.thread_id = ?1 AND p.id BETWEEN ?2 AND "
+                "?3 GROUP BY p.id, r.kind ORDER BY p.id");
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_int(s, 1, posts[0].id);
-        db_bind_int(s, 2, posts[n - 1].id);
+        db_bind_int(s, 1, posts[0].thread_id);
+        db_bind_int(s, 2, posts[0].id);
+        db_bind_int(s, 3, posts[n - 1].id);
         int rc, i = 0;
         while ((rc = db_step(s)) == DB_ROW) {
                 int64_t id = db_col_int(s, 0);

@@ -190,7 +190,17 @@ static void test_guest_reads_the_demo_spaces(void **state)
         expect_in(&r, "What are you reading between episodes?", "the thread's title");
         expect_in(&r, "In reply to", "a reply quotes the post it answers");
         expect_in(&r, "lang=\"zh-CN\"", "liwei's post keeps its language");
+        expect_in(&r, "Insightful</span> 1", "the reactions' counts");
         resp_free(&r);
+        /* the API's posts carry their reactions: sam found ana's answer insightful */
+        snprintf(path, sizeof(path), "/api/v1/threads/%ld/posts", first);
+        j = api_ok(NULL, "GET", path, NULL, 200);
+        json_t *ana = json_array_get(json_object_get(j, "posts"), 1);
+        assert_string_equal(jstr(json_object_get(ana, "author"), "handle"), "ana");
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(ana, "reactions"), "insightful")),
+            1);
+        json_decref(j);
 }
 
 /* ================================================================ creating spaces */
