@@ -738,6 +738,42 @@ static void test_hostile_input_is_refused_or_inert(void **state)
         assert_int_equal(status_of(NULL, PORCH "/0"), 404);
 }
 
+/* Text at its limits shows whole: a 140-character title of CJK, emoji and combining accents, a
+ * 5,000-character post of emoji (four bytes each), in the list, the thread and the API. */
+static void test_longest_texts_show_whole(void **state)
+{
+        (void)state;
+        struct member liwei;
+        login_as(&liwei, "liwei", NULL);
+        static char title[140 * 4 + 1], body[5000 * 4 + 1];
+        size_t n = 0;
+        for (int i = 0; i < 35; i++) { /* 字, 🌱, e and a combining acute: 4 code points */
+                static const char piece[] = "字\xF0\x9F\x8C\xB1"
+                                            "e\xCC\x81";
+                memcpy(title + n, piece, sizeof(piece) - 1);
+                n += sizeof(piece) - 1;
+        }
+        title[n] = '\0';
+        for (int i = 0; i < 5000; i++)
+                memcpy(body + 4 * i, "\xF0\x9F\x8C\xB1", 4);
+        body[5000 * 4] = '\0';
+        long t = thread_form(&liwei, PORCH, title, body);
+        char path[64];
+        snprintf(path, sizeof(path), PORCH "/%ld", t);
+        struct http_resp r;
+        get(NULL, path, &r);
+        expect_status(&r, 200, "the thread");
+        expect_in(&r, title, "the whole title");
+        expect_in(&r, body, "the whole post");
+        resp_free(&r);
+        page_has(NULL, PORCH, title, "the whole title in the list");
+        snprintf(path, sizeof(path), "/api/v1/threads/%ld/posts", t);
+        json_t *j = api_ok(NULL, "GET", path, NULL, 200);
+        assert_string_equal(jstr(json_object_get(j, "thread"), "title"), title);
+        assert_string_equal(jstr(json_array_get(json_object_get(j, "posts"), 0), "body"), body);
+        json_decref(j);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
@@ -754,6 +790,7 @@ int main(void)
             T(test_directory_search_and_who_is_here),
             T(test_posting_is_rate_limited),
             T(test_hostile_input_is_refused_or_inert),
+            T(test_longest_texts_show_whole),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
