@@ -91,6 +91,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.prompt_by_member = rate_limit_new(KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR, 3600);
         app->guards.tried_by_member = rate_limit_new(KD_TRIED_WRITES_PER_MEMBER_PER_HOUR, 3600);
         app->guards.edit_by_member = rate_limit_new(KD_EDITS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.thread_by_member_hour = rate_limit_new(KD_THREADS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.post_by_member_minute = rate_limit_new(KD_POSTS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.post_by_member_hour = rate_limit_new(KD_POSTS_PER_MEMBER_PER_HOUR, 3600);
         return 0;
 }
 
@@ -113,6 +116,9 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.prompt_by_member);
         rate_limit_free(app->guards.tried_by_member);
         rate_limit_free(app->guards.edit_by_member);
+        rate_limit_free(app->guards.thread_by_member_hour);
+        rate_limit_free(app->guards.post_by_member_minute);
+        rate_limit_free(app->guards.post_by_member_hour);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -223,5 +223,6 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(prompts_routes),
     ROUTE_TABLE(tried_routes),
     ROUTE_TABLE(moderation_routes),
+    ROUTE_TABLE(spaces_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

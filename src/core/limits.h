@@ -124,6 +124,24 @@
 #define KD_TRIED_PER_PAGE                30  /* notes on one page of the list and of the API */
 #define KD_TRIED_WRITES_PER_MEMBER_PER_HOUR 30 /* records, outcomes and withdrawals */
 
+/* Spaces (docs/participation.md#spaces) and the member directory */
+#define KD_SPACE_TITLE_MAX                80   /* code points of a space's title */
+#define KD_SPACE_DESCRIPTION_MAX          2000 /* code points of a space's description */
+#define KD_SPACES_LISTED                  100  /* spaces on /spaces (admins create them) */
+#define KD_THREAD_TITLE_MAX               140  /* code points of a thread's title */
+#define KD_POST_MAX_CHARS                 5000 /* code points of one post's Markdown */
+#define KD_THREADS_PER_PAGE               20   /* threads on one page of a space */
+#define KD_POSTS_PER_PAGE                 50   /* posts on one page of a thread */
+#define KD_SPACE_ACTIVE_MEMBERS           8    /* "most active members" of a space */
+#define KD_PARENT_EXCERPT_CHARS           90   /* the quoted line of a post replied to */
+#define KD_DIRECTORY_PER_PAGE             30   /* members on one page of /members */
+#define KD_DIRECTORY_QUERY_MAX            80   /* code points of a directory search */
+#define KD_ACTIVE_WEEK_S                  (7 * 86400) /* "who is here": active this long ago */
+#define KD_ACTIVE_SIGNIN_EVERY_S          3600 /* a session refreshes active_at this often */
+#define KD_THREADS_PER_MEMBER_PER_HOUR    6
+#define KD_POSTS_PER_MEMBER_PER_MINUTE    6
+#define KD_POSTS_PER_MEMBER_PER_HOUR      60
+
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30

@@ -51,6 +51,10 @@ struct guards {
         struct rate_limit *tried_by_member;
         /* edits, deletions, hiding and restoring of member-written items */
         struct rate_limit *edit_by_member;
+        /* spaces: threads opened, posts written (an opening post counts as a post too) */
+        struct rate_limit *thread_by_member_hour;
+        struct rate_limit *post_by_member_minute;
+        struct rate_limit *post_by_member_hour;
 };
 
 #endif

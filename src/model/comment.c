@@ -1,5 +1,6 @@
 /* Comments: validation, quotes, threads, edits, deletion, hiding, and the exact count. */
 #include "model/comment.h"
+#include "model/directory.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -795,6 +796,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         if (rc == PUB_OK && prompt && !in->parent_id)
                 rc = bump(db, "UPDATE prompt SET answer_count = answer_count + 1 WHERE id = ?1",
                           prompt);
+        if (rc == PUB_OK) /* the directory's "who is here" */
+                rc = member_mark_active(db, in->author_id, time_now(), 0);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

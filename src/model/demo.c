@@ -247,6 +247,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"asks", demo_seed_asks},
             {"lexicon", demo_seed_lexicon},
             {"questions and tries", demo_seed_prompts},
+            {"spaces", demo_seed_spaces},
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

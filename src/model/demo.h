@@ -23,6 +23,8 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 struct arena;
 int64_t demo_member_id(struct db *db, struct arena *a, const char *handle);
 int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
+/* The parts (demo_<feature>.c). */
+int demo_seed_spaces(struct db *db);
 
 /* The demo parts (src/model/demo_<feature>.c): 0, or -1 to fail the whole demo. */
 int demo_seed_lexicon(struct db *db);

@@ -12,6 +12,7 @@
 #include "model/image.h"
 #include "model/lexicon.h"
 #include "model/transfer.h"
+#include "model/space.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -116,6 +117,19 @@ static const struct column term_cols[] = {{"id", 'i'},
                                           {"updated_at", 'i'},
                                           {"language", 's'},
                                           {NULL, 0}};
+static const struct column space_cols[] = {
+    {"id", 'i'},         {"slug", 't'},       {"title", 't'},      {"description", 't'},
+    {"newsletter_id", 'n'}, {"who_posts", 't'}, {"created_by", 'i'}, {"created_at", 'i'},
+    {"updated_at", 'i'}, {NULL, 0}};
+static const struct column space_thread_cols[] = {
+    {"id", 'i'},         {"space_id", 'i'},   {"author_id", 'i'},    {"title", 't'},
+    {"state", 't'},      {"moderated_by", 'n'}, {"created_at", 'i'}, {"updated_at", 'i'},
+    {"language", 's'},   {NULL, 0}};
+static const struct column space_post_cols[] = {
+    {"id", 'i'},           {"thread_id", 'i'},  {"space_id", 'i'},   {"parent_id", 'n'},
+    {"author_id", 'i'},    {"body", 't'},       {"state", 't'},      {"moderated_by", 'n'},
+    {"created_at", 'i'},   {"updated_at", 'i'}, {"edited_at", 'n'},  {"language", 's'},
+    {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
@@ -221,6 +235,26 @@ static const struct table tables[] = {
      "moderated_by, created_at, updated_at, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
      "?9, ?10, ?11)",
      tried_cols},
+    /* spaces (model/space.c): HTML, counts and space_member are rebuilt by space_rebuild */
+    {"spaces",
+     "SELECT id, slug, title, description, newsletter_id, who_posts, created_by, created_at, "
+     "updated_at FROM space ORDER BY id",
+     "INSERT INTO space (id, slug, title, description, newsletter_id, who_posts, created_by, "
+     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     space_cols},
+    {"space_threads",
+     "SELECT id, space_id, author_id, title, state, moderated_by, created_at, updated_at, "
+     "language FROM space_thread ORDER BY id",
+     "INSERT INTO space_thread (id, space_id, author_id, title, state, moderated_by, created_at, "
+     "updated_at, language, last_post_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7)",
+     space_thread_cols},
+    {"space_posts",
+     "SELECT id, thread_id, space_id, parent_id, author_id, body, state, moderated_by, "
+     "created_at, updated_at, edited_at, language FROM space_post ORDER BY id",
+     "INSERT INTO space_post (id, thread_id, space_id, parent_id, author_id, body, state, "
+     "moderated_by, created_at, updated_at, edited_at, language, body_html) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '')",
+     space_post_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -672,6 +706,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = fail(r, "cannot rebuild the lexicon's terms");
         if (rc == 0)
                 rc = count_prompts_and_tried(db, r);
+        if (rc == 0 && space_rebuild(db) != PUB_OK)
+                rc = fail(r, "cannot rebuild the spaces");
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

@@ -7,6 +7,7 @@
 #include "model/newsletter.h"
 #include "model/problem.h"
 #include "model/tried.h"
+#include "model/space.h"
 
 #include <string.h>
 
@@ -15,6 +16,7 @@ static const struct item_kind kinds[] = {
     {"ask", ask_item_load, ask_item_viewable, ask_set_hidden, false},
     {"term", term_item_load, term_item_viewable, term_set_hidden, false},
     {"tried", tried_item_load, tried_item_viewable, tried_set_hidden, false},
+    {"post", space_item_load, space_item_viewable, space_post_set_hidden, true},
 };
 
 const struct item_kind *item_kind_find(const char *target)

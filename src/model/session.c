@@ -1,5 +1,7 @@
 /* Session storage: tokens are hashed (BLAKE2b) before they touch the database. */
 #include "model/session.h"
+#include "core/limits.h"
+#include "model/directory.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -35,6 +37,8 @@ int session_create(struct db *db, int64_t member_id, unsigned days,
         db_bind_int(s, 5, now + (int64_t)days * 86400);
         int rc = db_step(s);
         db_finish(s);
+        if (rc == DB_DONE) /* signing in counts as being here this week (best effort) */
+                member_mark_active(db, member_id, now, KD_ACTIVE_SIGNIN_EVERY_S);
         return rc == DB_DONE ? SESSION_OK : SESSION_DB_ERROR;
 }
 
@@ -79,6 +83,8 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
                         db_step(s); /* best effort: a busy database must not fail the page */
                         db_finish(s);
                 }
+                /* a returning visitor is here this week too, written once an hour at most */
+                member_mark_active(db, out->member_id, now, KD_ACTIVE_SIGNIN_EVERY_S);
         }
         return SESSION_OK;
 }

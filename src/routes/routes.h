@@ -58,5 +58,10 @@ extern const struct route tried_routes[8];   /* "I tried this" (routes/tried.c) 
 /* The size is part of the declaration so that routes.c can take it (ROUTE_TABLE); the compiler
  * checks it against the rows of the definition. */
 extern const struct route moderation_routes[6];
+/* spaces.c: the size is part of the declaration so routes.c can take it; the definition must
+ * agree (a different count does not compile). */
+#define SPACES_ROUTE_COUNT 21
+extern const struct route spaces_routes[SPACES_ROUTE_COUNT];
+extern const size_t spaces_routes_count;
 
 #endif

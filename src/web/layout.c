@@ -153,6 +153,14 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_lit(b, "</a>\n<nav class=\"member-menu\" aria-label=\"");
         html_attr(b, _("Member menu"));
         html_lit(b, "\">\n<ul>\n");
+        html_lit(b, "<li><a href=\"/spaces\">"); /* spaces: members talking (web/spaces.c) */
+        html_text(b, _("Spaces"));
+        html_lit(b, "</a></li>\n");
+        if (render_signed_in(r) && r->viewer->role != ROLE_ADMIN) { /* admins: "Members" below */
+                html_lit(b, "<li><a href=\"/members\">");
+                html_text(b, _("Members"));
+                html_lit(b, "</a></li>\n");
+        }
         if (render_signed_in(r)) {
                 html_lit(b, "<li><a href=\"/@");
                 html_url_arg(b, r->viewer->handle);

@@ -945,6 +945,41 @@ for (const javaScript of [true, false]) {
     noProblems(page);
   });
 }
+// Spaces (web/spaces.c): ana starts a thread with the plain form (no JavaScript), sam answers
+// her opening post from its Reply button, and ana finds the reply quoted under her thread and
+// a notification more.
+test('start_a_thread_in_a_space_and_get_a_reply', async () => {
+  const ana = await memberPage('ana', { javaScript: false });
+  await ana.goto('/');
+  const unreadBefore = Number(await ana.locator('.notifications-link .unread-count').textContent()
+    .catch(() => '0')) || 0;
+  await ana.goto('/spaces/porch');
+  await ana.fill('#new-thread #f-title', 'Does anyone else grade in cafés?');
+  await ana.fill('#new-thread #f-body', 'The noise helps me *concentrate*. Is that strange?');
+  await Promise.all([ana.waitForURL(/\/spaces\/porch\/\d+$/), ana.click('#new-thread button[type="submit"]')]);
+  const threadUrl = new URL(ana.url()).pathname;
+  assert.equal(await ana.locator('main h1').textContent(), 'Does anyone else grade in cafés?');
+  assert.equal(await ana.locator('article.post em').first().textContent(), 'concentrate');
+  const sam = await memberPage('sam');
+  await sam.goto(threadUrl);
+  const opening = sam.locator('article.post').first();
+  await opening.locator('details.reply summary').click();
+  await opening.locator('details.reply textarea').fill('Not strange at all: I sketch best on trams.');
+  await Promise.all([sam.waitForURL(/#p-\d+$/), opening.locator('details.reply button[type="submit"]').click()]);
+  const replyId = new URL(sam.url()).hash.slice(1);
+  const reply = sam.locator(`article#${replyId}`);
+  assert.match(normalise(await reply.locator('.post-parent').textContent()),
+    /In reply to Ana Beatriz Costa The noise helps me concentrate\. Is that strange\?$/);
+  noProblems(sam);
+  await ana.goto(threadUrl);
+  assert.match(await ana.locator('main').textContent(), /I sketch best on trams/);
+  const unreadAfter = Number(await ana.locator('.notifications-link .unread-count').textContent());
+  assert.equal(unreadAfter, unreadBefore + 1, 'ana is told of the reply');
+  await screenshot(ana, 'space-thread');
+  noProblems(ana);
+  await ana.close();
+  await sam.close();
+});
 
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
 // report after everything the browser sent it.

@@ -266,6 +266,22 @@ async function collectPages(base) {
   await add('lexicon-term', guest, get(`${NL}/lexicon/term-3`));
   await add('lexicon-proposal', sam, get(`${NL}/lexicon/doubt-language`));
   await add('lexicon-errors', sam, post(`${NL}/lexicon`, { term: '', definition: '', origin: 'x' }), 422);
+  // Spaces and the member directory (web/spaces.c, web/members.c)
+  await add('spaces', guest, get('/spaces'));
+  await add('space', guest, get('/spaces/porch'));
+  await add('space-thread', guest, get('/spaces/porch/1'));
+  await add('space', sam, get('/spaces/porch'));
+  await add('space-new-threads', sam, get('/spaces/porch?view=new'));
+  await add('space-followers', mira, get('/spaces/readers-circle'));
+  await add('space-thread', sam, get('/spaces/porch/1'));
+  await add('space-thread-errors', sam, post('/spaces/porch/1', { body: '' }), 422);
+  await add('space-start-errors', sam, post('/spaces/porch/threads', { title: '', body: 'x' }), 422);
+  await add('space-post-edit', sam, get('/posts/1/edit'));
+  await add('space-new', june, get('/spaces/new'));
+  await add('space-edit', june, get('/spaces/porch/edit'));
+  await add('space-new-errors', june, post('/spaces/new', { slug: 'Bad Slug', title: '', who_posts: 'followers' }), 422);
+  await add('members-directory', sam, get('/members'));
+  await add('members-search', sam, get('/members?q=garden'));
   return pages;
 }
 

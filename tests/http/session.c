@@ -484,5 +484,17 @@ size_t api_answers_visible(const struct member *m, long episode_id)
                 n += visible_in(json_object_get(p, "answers"));
         }
         json_decref(j);
+int header_unread(const struct member *m)
+{
+        struct http_resp r;
+        get(m, "/", &r);
+        expect_status(&r, 200, "the home page");
+        const char *p = strstr(r.body, "<span class=\"unread-count\"");
+        int n = 0;
+        if (p) {
+                p = strchr(p, '>');
+                n = p ? atoi(p + 1) : -1;
+        }
+        resp_free(&r);
         return n;
 }

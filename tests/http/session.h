@@ -129,5 +129,7 @@ size_t raw_request(const struct member *m, const char *method, const char *path,
 /* Sends n raw requests at once, each from a process of its own on a connection of its own (all
  * connected first, then released together). statuses[i] gets each answer's status (-1: none). */
 void send_at_once(char *const *reqs, const size_t *lens, int n, int *statuses);
+/* The unread-notifications number in m's page header (0 when it shows none). */
+int header_unread(const struct member *m);
 
 #endif

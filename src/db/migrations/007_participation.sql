@@ -139,6 +139,10 @@ CREATE TABLE space_post (
 );
 CREATE INDEX space_post_by_thread ON space_post(thread_id, id);
 CREATE INDEX space_post_by_author ON space_post(author_id, created_at);
+-- Whether a deleted or hidden post still has replies (then it keeps its place).
+CREATE INDEX space_post_by_parent ON space_post(parent_id) WHERE parent_id IS NOT NULL;
+-- /spaces lists the spaces by their latest post.
+CREATE INDEX space_recent ON space(last_post_at DESC, id DESC);
 
 -- Who takes part in a space, and how much: the "most active members" list reads an index.
 CREATE TABLE space_member (
