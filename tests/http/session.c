@@ -484,6 +484,10 @@ size_t api_answers_visible(const struct member *m, long episode_id)
                 n += visible_in(json_object_get(p, "answers"));
         }
         json_decref(j);
+        return n;
+}
+
+/* The unread-notifications number in m's page header (0 when it shows none). */
 int header_unread(const struct member *m)
 {
         struct http_resp r;

@@ -1463,7 +1463,7 @@ static void test_reactions_toggle_per_kind_with_exact_counts(void **state)
         /* what cannot be a reaction */
         const char *bad[][3] = {
             {"comment", "like:2", "400"}, {"comment", "like", "400"}, {"comment", "hug:1", "400"},
-            {"post", "like:1", "400"},    {"", "like:1", "400"},      {"comment", ":1", "400"},
+            {"story", "like:1", "400"},   {"", "like:1", "400"},      {"comment", ":1", "400"},
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 react(&ana, bad[i][0], c, bad[i][1], EP_PATH, &r);
