@@ -82,6 +82,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.reaction_by_member = rate_limit_new(KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
         app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
+        app->guards.buildon_by_member_hour = rate_limit_new(KD_BUILDONS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.buildon_change_by_member_hour =
+            rate_limit_new(KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
         return 0;
 }
 
@@ -96,6 +99,8 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.reaction_by_member);
         rate_limit_free(app->guards.report_by_member);
         rate_limit_free(app->guards.writes_by_ip);
+        rate_limit_free(app->guards.buildon_by_member_hour);
+        rate_limit_free(app->guards.buildon_change_by_member_hour);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -39,6 +39,8 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        struct rate_limit *buildon_by_member_hour;        /* new build-ons */
+        struct rate_limit *buildon_change_by_member_hour; /* edits, deletions, featuring */
 };
 
 #endif

@@ -24,4 +24,6 @@ struct arena;
 int64_t demo_member_id(struct db *db, struct arena *a, const char *handle);
 int64_t demo_episode_id(struct db *db, struct arena *a, const char *slug);
 
+int demo_seed_buildons(struct db *db); /* demo_buildons.c */
+
 #endif

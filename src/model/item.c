@@ -1,5 +1,6 @@
 /* The kinds of member-written items (item.h): one row per kind. */
 #include "model/item.h"
+#include "model/buildon.h"
 #include "model/comment.h"
 #include "model/newsletter.h"
 #include "model/problem.h"
@@ -8,6 +9,7 @@
 
 static const struct item_kind kinds[] = {
     {"comment", comment_item_load, comment_item_viewable, comment_set_hidden, true},
+    {"buildon", buildon_item_load, buildon_item_viewable, buildon_set_hidden, true},
 };
 
 const struct item_kind *item_kind_find(const char *target)

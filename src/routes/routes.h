@@ -45,5 +45,9 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* Build-ons: the size is part of the declaration, so routes.c can list the table in a constant
+ * initializer; a definition with another number of rows does not compile. */
+#define BUILDONS_ROUTES_COUNT 19
+extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
 
 #endif

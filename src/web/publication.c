@@ -10,6 +10,7 @@
 #include "model/episode.h"
 #include "model/newsletter.h"
 #include "model/season.h"
+#include "web/buildons.h"
 #include "web/cards.h"
 #include "web/comments.h"
 #include "web/layout.h"
@@ -347,6 +348,7 @@ struct episode_page {
         struct episode *more;        /* more from the author */
         int nmore;
         struct conversation conversation;
+        struct buildons_under *buildons; /* "Built on this" (web/buildons.h) */
 };
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
@@ -379,6 +381,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         if (p->live)
                 episode_neighbours(req->db, req->arena, e, now, &p->prev, &p->next);
         conversation_load(req, e, p->live, &p->conversation);
+        p->buildons = buildons_under_load(req, e, p->live);
         p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
                                        MORE_FROM_AUTHOR, &p->more);
         return 0;
@@ -519,6 +522,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 html_lit(b, "</nav>\n");
         }
 
+        buildons_under_section(r, p->buildons);
         if (live)
                 comments_section(r, &p->conversation);
 
