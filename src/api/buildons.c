@@ -371,10 +371,8 @@ int api_buildon_comments(struct request *req)
         for (int i = 0; i < n; i++) {
                 if (!live[i])
                         continue;
-                struct comment shown = cs[i];
-                if (shown.state == COMMENT_HIDDEN) /* to the API, hidden reads as gone */
-                        shown.state = COMMENT_DELETED;
-                nodes[i] = comment_json(req, place, &shown);
+                /* hidden and deleted ones show without author or text (comment_json) */
+                nodes[i] = comment_json(req, place, &cs[i]);
                 json_t *into = parent[i] >= 0 && nodes[parent[i]]
                                    ? json_object_get(nodes[parent[i]], "replies")
                                    : top;
