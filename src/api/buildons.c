@@ -56,7 +56,8 @@ static json_t *buildon_json(struct request *req, const struct episode *e, const 
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(b->id));
         json_object_set_new(o, "episode_id", json_integer(b->episode_id));
-        json_object_set_new(o, "parent_id", b->parent_id ? json_integer(b->parent_id) : json_null());
+        json_object_set_new(o, "parent_id",
+                            b->parent_id ? json_integer(b->parent_id) : json_null());
         json_object_set_new(o, "state", json_string(states[b->state]));
         json_object_set_new(o, "url", json_string(buildon_url(req, e, b->id)));
         if (b->state == BUILDON_DELETED)
@@ -80,10 +81,9 @@ static json_t *buildon_json(struct request *req, const struct episode *e, const 
                                               b->quote_prefix, b->quote_suffix);
                 }
                 json_object_set_new(o, "quote",
-                                    json_pack("{s:s,s:s,s:s,s:s,s:s?}", "type",
-                                              "TextQuoteSelector", "exact", b->quote_exact,
-                                              "prefix", b->quote_prefix, "suffix",
-                                              b->quote_suffix, "link", link.data));
+                                    json_pack("{s:s,s:s,s:s,s:s,s:s?}", "type", "TextQuoteSelector",
+                                              "exact", b->quote_exact, "prefix", b->quote_prefix,
+                                              "suffix", b->quote_suffix, "link", link.data));
                 buf_free(&link);
         } else {
                 json_object_set_new(o, "quote", json_null());
@@ -127,7 +127,8 @@ static int invalid(struct request *req, const struct field_problem *p)
 {
         /* "title: <the problem>", as api/conversation.c words it */
         struct render *r = render_for_request(req);
-        return req_fail(req, 422, arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
+        return req_fail(req, 422,
+                        arena_printf(req->arena, "%s: %s", p->field, render_problem(r, p)));
 }
 
 /* ------------------------------------------------------------------ lists and one */
@@ -139,11 +140,11 @@ int api_buildons(struct request *req)
                 return req->resp.status;
         struct buildon *list;
         int64_t next = 0;
-        int n = episode_is_live(&e, time_now())
-                    ? buildon_list_episode(req->db, req->arena, e.id,
-                                           req_param_int(req, "before", 0), KD_BUILDONS_PER_PAGE,
-                                           &list, &next)
-                    : 0;
+        int n =
+            episode_is_live(&e, time_now())
+                ? buildon_list_episode(req->db, req->arena, e.id, req_param_int(req, "before", 0),
+                                       KD_BUILDONS_PER_PAGE, &list, &next)
+                : 0;
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *arr = json_array();
@@ -160,8 +161,8 @@ int api_buildons(struct request *req)
 /* A short reference to a build-on in a chain or a list of what builds on it. */
 static json_t *buildon_ref(struct request *req, const struct episode *e, const struct buildon *b)
 {
-        json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)b->id, "state",
-                              states[b->state], "url", buildon_url(req, e, b->id));
+        json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)b->id, "state", states[b->state],
+                              "url", buildon_url(req, e, b->id));
         if (b->state == BUILDON_VISIBLE) {
                 json_object_set_new(o, "title", json_string(b->title));
                 json_object_set_new(o, "author", json_string(b->author_handle));
@@ -329,10 +330,11 @@ static json_t *comment_json(struct request *req, const char *place, const struct
 {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(c->id));
-        json_object_set_new(o, "parent_id", c->parent_id ? json_integer(c->parent_id) : json_null());
+        json_object_set_new(o, "parent_id",
+                            c->parent_id ? json_integer(c->parent_id) : json_null());
         json_object_set_new(o, "state", json_string(states[c->state]));
-        json_object_set_new(o, "url", json_string(arena_printf(req->arena, "%s#c-%lld", place,
-                                                               (long long)c->id)));
+        json_object_set_new(
+            o, "url", json_string(arena_printf(req->arena, "%s#c-%lld", place, (long long)c->id)));
         if (c->state == COMMENT_VISIBLE) {
                 json_object_set_new(o, "author",
                                     json_pack("{s:s,s:s,s:s}", "handle", c->author_handle, "name",

@@ -58,8 +58,7 @@ static void read_buildon(struct db_stmt *s, struct arena *a, struct buildon *b)
 }
 
 /* Steps s to its end, appending every row to *arr (n and cap as arena_grow keeps them). */
-static int collect(struct db_stmt *s, struct arena *a, struct buildon **arr, size_t *n,
-                   size_t *cap)
+static int collect(struct db_stmt *s, struct arena *a, struct buildon **arr, size_t *n, size_t *cap)
 {
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
@@ -128,12 +127,12 @@ int buildon_list_episode(struct db *db, struct arena *a, int64_t episode_id, int
         return (int)n;
 }
 
-int buildon_comment_parent_ok(struct db *db, int64_t id, int64_t parent_id,
-                              struct field_problem *p)
+int buildon_comment_parent_ok(struct db *db, int64_t id, int64_t parent_id, struct field_problem *p)
 {
         if (!parent_id)
                 return PUB_OK;
-        struct db_stmt *s = db_prepare(db, "SELECT 1 FROM comment WHERE id = ?1 AND buildon_id = ?2");
+        struct db_stmt *s =
+            db_prepare(db, "SELECT 1 FROM comment WHERE id = ?1 AND buildon_id = ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, parent_id);
@@ -231,10 +230,10 @@ const char *buildon_path(struct db *db, struct arena *a, int64_t id)
                 return NULL;
         db_bind_int(s, 1, id);
         /* slugs are URL-safe as they are (core/slug.h) */
-        const char *path = db_step(s) == DB_ROW ? arena_printf(a, "/n/%s/%s/b/%lld",
-                                                               db_col_text(s, 0), db_col_text(s, 1),
-                                                               (long long)id)
-                                                : NULL;
+        const char *path = db_step(s) == DB_ROW
+                               ? arena_printf(a, "/n/%s/%s/b/%lld", db_col_text(s, 0),
+                                              db_col_text(s, 1), (long long)id)
+                               : NULL;
         db_finish(s);
         return path;
 }
@@ -250,7 +249,8 @@ bool buildon_viewable(struct db *db, const struct buildon *b, int64_t viewer_id,
                   episode_viewable(db, &e, viewer_id, role, now);
         if (ok && b->state == BUILDON_HIDDEN)
                 ok = (viewer_id && viewer_id == b->author_id) || role == ROLE_MODERATOR ||
-                     role == ROLE_ADMIN || newsletter_can_write(db, e.newsletter_id, viewer_id, role);
+                     role == ROLE_ADMIN ||
+                     newsletter_can_write(db, e.newsletter_id, viewer_id, role);
         arena_free(a);
         return ok;
 }
@@ -393,9 +393,9 @@ int buildon_create(struct db *db, const struct buildon_input *in, int64_t *id,
         if (rc != PUB_OK)
                 goto cleanup;
         if (in->quote_exact && *in->quote_exact) {
-                rc = comment_quote_find(a, text, in->quote_exact, in->quote_prefix,
-                                        in->quote_suffix, &quote_start, &exact, &prefix, &suffix,
-                                        p);
+                rc =
+                    comment_quote_find(a, text, in->quote_exact, in->quote_prefix, in->quote_suffix,
+                                       &quote_start, &exact, &prefix, &suffix, p);
                 /* the finder speaks of the episode; here the text is the parent build-on's */
                 if (rc == PUB_INVALID && in->parent_id && p && p->message &&
                     strstr(p->message, "in this episode"))
@@ -489,8 +489,8 @@ static int owner_and_state(struct db *db, int64_t id, int64_t *author, enum buil
         return step == DB_ROW ? PUB_OK : step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
 }
 
-int buildon_edit(struct db *db, int64_t id, int64_t editor_id, const char *title,
-                 const char *body, struct field_problem *p)
+int buildon_edit(struct db *db, int64_t id, int64_t editor_id, const char *title, const char *body,
+                 struct field_problem *p)
 {
         int64_t author;
         enum buildon_state state;
@@ -661,8 +661,8 @@ int buildon_refresh_all(struct db *db)
                 const char *md = db_col_text(s, 1);
                 struct mdr_result out;
                 mdr_render(md, strlen(md), MDR_MEMBER, &out);
-                struct db_stmt *u =
-                    db_prepare(db, "UPDATE buildon SET body_html = ?2, body_text = ?3 WHERE id = ?1");
+                struct db_stmt *u = db_prepare(
+                    db, "UPDATE buildon SET body_html = ?2, body_text = ?3 WHERE id = ?1");
                 rc = PUB_DB_ERROR;
                 if (u) {
                         db_bind_int(u, 1, db_col_int(s, 0));

@@ -32,7 +32,7 @@ struct buildon {
         int64_t author_id;
         const char *author_handle, *author_name, *author_headline;
         const char *title, *body, *body_html, *body_text; /* "" when deleted */
-        const char *quote_exact; /* NULL when it quotes nothing */
+        const char *quote_exact;                          /* NULL when it quotes nothing */
         const char *quote_prefix, *quote_suffix;
         int64_t quote_start;
         enum buildon_state state;
@@ -63,8 +63,8 @@ int buildon_create(struct db *db, const struct buildon_input *in, int64_t *id,
 /* Replaces the title and text of build-on id, written by editor_id (its quote stays). Returns
  * PUB_OK, PUB_INVALID, PUB_NOT_FOUND (also deleted or hidden), PUB_FORBIDDEN (someone else's)
  * or PUB_DB_ERROR. */
-int buildon_edit(struct db *db, int64_t id, int64_t editor_id, const char *title,
-                 const char *body, struct field_problem *p);
+int buildon_edit(struct db *db, int64_t id, int64_t editor_id, const char *title, const char *body,
+                 struct field_problem *p);
 
 /* Deletes build-on id for its author: title, text and quote go, the row keeps its place in
  * its chain and under its comments. Returns PUB_OK, PUB_NOT_FOUND, PUB_FORBIDDEN or

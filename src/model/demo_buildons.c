@@ -14,8 +14,8 @@
 
 struct demo_buildon {
         const char *author, *episode;
-        int parent;        /* index of the build-on it builds on, +1; 0 for the episode */
-        int hours_ago;     /* when it was written */
+        int parent;    /* index of the build-on it builds on, +1; 0 for the episode */
+        int hours_ago; /* when it was written */
         const char *title, *quote, *body;
 };
 
@@ -54,8 +54,7 @@ static const struct demo_buildon buildons[] = {
      "the two columns is where I learn something, the same way the retro asks what surprised "
      "us.\n\n"
      "I would love to see the wind added to the census. @tomas, do you log it at all?"},
-    {"tomas", "the-fifteen-minute-retro", 0, 20, "A garden retro in three questions",
-     NULL,
+    {"tomas", "the-fifteen-minute-retro", 0, 20, "A garden retro in three questions", NULL,
      "I read this as a gardener. Every Sunday I now ask the balcony the same three questions: "
      "what surprised me (the radishes in the windy box), what I did twice (watering the same "
      "pot because I forgot I had), and what I will try before next week.\n\n"
@@ -153,7 +152,7 @@ int demo_seed_buildons(struct db *db)
                 int buildon;
                 const char *who, *kind;
         } reactions[] = {
-            {0, "mira", "insightful"}, {0, "ana", "like"},   {0, "june", "celebrate"},
+            {0, "mira", "insightful"}, {0, "ana", "like"},    {0, "june", "celebrate"},
             {1, "sam", "love"},        {1, "liwei", "agree"}, {2, "ana", "insightful"},
             {3, "tomas", "curious"},
         };

@@ -163,16 +163,15 @@ struct buildons_under {
         int n;
 };
 
-struct buildons_under *buildons_under_load(struct request *req, const struct episode *e,
-                                           bool live)
+struct buildons_under *buildons_under_load(struct request *req, const struct episode *e, bool live)
 {
         if (!live)
                 return NULL;
         struct buildons_under *u = arena_zalloc(req->arena, sizeof(*u));
         u->e = e;
         int64_t next;
-        u->n = buildon_list_episode(req->db, req->arena, e->id, 0, KD_BUILDONS_SHOWN, &u->list,
-                                    &next);
+        u->n =
+            buildon_list_episode(req->db, req->arena, e->id, 0, KD_BUILDONS_SHOWN, &u->list, &next);
         u->count = u->n < 0 ? 0 : u->n;
         if (u->n < 0)
                 u->n = 0;
@@ -269,8 +268,8 @@ int web_buildon_list(struct request *req)
                 return req_fail(req, 404, N_("There is no episode at this address."));
         struct buildon *list;
         int64_t before = req_param_int(req, "before", 0), next = 0;
-        int n = buildon_list_episode(req->db, req->arena, e.id, before, KD_BUILDONS_PER_PAGE,
-                                     &list, &next);
+        int n = buildon_list_episode(req->db, req->arena, e.id, before, KD_BUILDONS_PER_PAGE, &list,
+                                     &next);
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
         int total = buildon_episode_count(req->db, e.id);
@@ -335,8 +334,7 @@ static int new_page(struct request *req, const struct episode *e, const struct b
                 html_textf(r, _("You build on “%s” by %s, a build-on of “%s”."), parent->title,
                            parent->author_name, e->title);
         else
-                html_textf(r, _("You build on the episode “%s” by %s."), e->title,
-                           e->author_name);
+                html_textf(r, _("You build on the episode “%s” by %s."), e->title, e->author_name);
         html_lit(o, "</p>\n<form method=\"post\" class=\"buildon-form\" action=\"");
         html_attr(o, ep_url(r->arena, e));
         html_lit(o, "/b\">\n");
@@ -354,7 +352,7 @@ static int new_page(struct request *req, const struct episode *e, const struct b
         form_input(r, _("Title"), "title", "text", req_param(req, "title"), "off",
                    KD_BUILDON_TITLE_MAX, strcmp(field, "title") == 0 ? error : NULL);
         const char *quote = req_has_param(req, "quote_exact") ? req_param(req, "quote_exact")
-                                                                : req_param(req, "quote");
+                                                              : req_param(req, "quote");
         form_textarea(r, _("Quote a passage (optional)"), "quote_exact", quote, 3,
                       KD_QUOTE_MAX_CHARS,
                       parent ? _("Paste words from the build-on you build on.")
@@ -423,8 +421,8 @@ int web_buildon_post(struct request *req)
         int rc = buildon_create(req->db, &in, &id, &p);
         if (rc == PUB_INVALID) {
                 struct buildon parent;
-                bool have = in.parent_id && buildon_get(req->db, req->arena, in.parent_id,
-                                                        &parent) == PUB_OK &&
+                bool have = in.parent_id &&
+                            buildon_get(req->db, req->arena, in.parent_id, &parent) == PUB_OK &&
                             parent.episode_id == e.id && parent.state == BUILDON_VISIBLE;
                 return new_page(req, &e, have ? &parent : NULL, &p, 422);
         }
@@ -458,8 +456,8 @@ static int buildon_page_load(struct request *req, struct buildon_page *p)
                 return req->resp.status;
         p->url = bo_url(req->arena, &p->e, p->b.id);
         p->nchain = buildon_chain(req->db, req->arena, p->b.id, &p->chain);
-        p->nchildren = buildon_children(req->db, req->arena, p->b.id, KD_BUILDON_CHILDREN_SHOWN,
-                                        &p->children);
+        p->nchildren =
+            buildon_children(req->db, req->arena, p->b.id, KD_BUILDON_CHILDREN_SHOWN, &p->children);
         if (p->nchain < 0 || p->nchildren < 0 ||
             buildon_reaction_counts(req->db, p->b.id, req->viewer.id, p->counts, &p->mine) !=
                 PUB_OK)
@@ -531,8 +529,8 @@ static void quote_link(struct render *r, const struct buildon_page *p)
                                       b->quote_prefix, b->quote_suffix);
         } else {
                 buf_puts(&link, ep_url(r->arena, &p->e));
-                comment_text_fragment(&link, &p->e, b->quote_start, b->quote_exact,
-                                      b->quote_prefix, b->quote_suffix);
+                comment_text_fragment(&link, &p->e, b->quote_start, b->quote_exact, b->quote_prefix,
+                                      b->quote_suffix);
         }
         struct buf *o = r->out;
         html_lit(o, "<blockquote class=\"quote\"><a href=\"");
@@ -805,8 +803,7 @@ int web_buildon_comment_post(struct request *req)
 /* ------------------------------------------------------------------ changing one */
 
 static int edit_page(struct request *req, const struct episode *e, const struct buildon *b,
-                     const char *title, const char *body, const struct field_problem *p,
-                     int status)
+                     const char *title, const char *body, const struct field_problem *p, int status)
 {
         struct render *r = render_for_request(req);
         struct buf *o = r->out;

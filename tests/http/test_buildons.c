@@ -20,18 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NL         "learning-in-public"
-#define RETRO      "/n/" NL "/the-fifteen-minute-retro"
-#define RADISH     "/n/fourth-floor-garden/the-radish-census"
-#define DRAFT_PATH "/n/" NL "/a-letter-to-next-years-team"
+#define NL          "learning-in-public"
+#define RETRO       "/n/" NL "/the-fifteen-minute-retro"
+#define RADISH      "/n/fourth-floor-garden/the-radish-census"
+#define DRAFT_PATH  "/n/" NL "/a-letter-to-next-years-team"
 #define RETRO_QUOTE "has exactly three questions"
 
 /* ---------------------------------------------------------------- helpers */
 
 /* Posts a build-on form on ep_path (parent 0: on the episode; quote may be NULL). */
-static void buildon_try(const struct member *m, const char *ep_path, long parent,
-                        const char *title, const char *body, const char *quote,
-                        struct http_resp *r)
+static void buildon_try(const struct member *m, const char *ep_path, long parent, const char *title,
+                        const char *body, const char *quote, struct http_resp *r)
 {
         char path[256], par[32];
         snprintf(path, sizeof(path), "%s/b", ep_path);
@@ -79,6 +78,7 @@ static long api_count(const struct member *m, long episode_id)
         api(m, "GET", path, NULL, false, &r);
         expect_status(&r, 200, "the build-on list");
         json_t *j = json_of(&r);
+        resp_free(&r);
         long n = (long)json_integer_value(json_object_get(j, "count"));
         json_decref(j);
         return n;
@@ -133,7 +133,8 @@ static void test_episode_shows_built_on_this_featured_first(void **state)
         assert_int_equal(count(sec, "★ Featured"), 1);
         /* the other episode's build-on is not here */
         assert_null(strstr(sec, "Counting what the wind takes"));
-        assert_non_null(strstr(sec, "href=\"/login?next=" "%2Fn%2Flearning-in-public%2Fthe-fifteen-"
+        assert_non_null(strstr(sec, "href=\"/login?next="
+                                    "%2Fn%2Flearning-in-public%2Fthe-fifteen-"
                                     "minute-retro%2Fb%2Fnew\""));
         free(sec);
 }
@@ -204,8 +205,8 @@ static void test_write_with_quote_notifies_and_counts(void **state)
         page_of(NULL, id, &r);
         expect_status(&r, 200, "the new build-on");
         expect_in(&r, "<h1 lang=\"en\">Three questions, one whiteboard</h1>", "its title");
-        expect_in(&r, "<blockquote class=\"quote\"><a href=\"" RETRO "#:~:text=",
-                  "the quote links back");
+        expect_in(
+            &r, "<blockquote class=\"quote\"><a href=\"" RETRO "#:~:text=", "the quote links back");
         expect_in(&r, ">" RETRO_QUOTE "</a></blockquote>", "the quote, whitespace folded");
         resp_free(&r);
         assert_int_equal(api_count(NULL, ep), before + 1);
@@ -231,8 +232,7 @@ static void test_quote_validation_and_422_keeps_text(void **state)
         struct member ana;
         login_as(&ana, "ana", NULL);
         struct http_resp r;
-        buildon_try(&ana, RETRO, 0, "Kept title", "Kept body text", "words that are not there",
-                    &r);
+        buildon_try(&ana, RETRO, 0, "Kept title", "Kept body text", "words that are not there", &r);
         expect_status(&r, 422, "a quote that is not in the episode");
         expect_in(&r, "That passage is not in this episode.", "why");
         expect_in(&r, "value=\"Kept title\"", "the title kept");
@@ -272,9 +272,9 @@ static void test_hostile_input(void **state)
         (void)state;
         struct member sam;
         login_as(&sam, "sam", NULL);
-        long id = buildon_write(&sam, RETRO, 0, "<script>alert(1)</script> & co",
-                                "<img src=x onerror=alert(1)> **bold** <b onmouseover=x>hi</b>",
-                                NULL);
+        long id =
+            buildon_write(&sam, RETRO, 0, "<script>alert(1)</script> & co",
+                          "<img src=x onerror=alert(1)> **bold** <b onmouseover=x>hi</b>", NULL);
         struct http_resp r;
         page_of(NULL, id, &r);
         expect_status(&r, 200, "the hostile build-on");
@@ -367,6 +367,7 @@ static void test_feature_permissions(void **state)
         api(&mira, "POST", "/api/v1/buildons/1/featured", "{\"featured\": false}", true, &r);
         expect_status(&r, 200, "unfeaturing through the API");
         json_t *j = json_of(&r);
+        resp_free(&r);
         assert_false(json_is_true(json_object_get(j, "featured")));
         json_decref(j);
         get(NULL, RETRO, &r);
@@ -604,8 +605,9 @@ static void test_comments_stay_with_the_buildon(void **state)
             "{\"body\": \"quoting\", \"quote_exact\": \"" RETRO_QUOTE "\"}", true, &r);
         expect_api_error(&r, 422, "cannot quote", "a quoting comment on a build-on");
         resp_free(&r);
-        api(&sam, "POST", "/api/v1/buildons/1/comments", "{\"body\": \"wrong place\", "
-                                                         "\"parent_id\": 1}",
+        api(&sam, "POST", "/api/v1/buildons/1/comments",
+            "{\"body\": \"wrong place\", "
+            "\"parent_id\": 1}",
             true, &r);
         expect_status(&r, 422, "a reply to a comment elsewhere");
         resp_free(&r);
@@ -615,6 +617,7 @@ static void test_comments_stay_with_the_buildon(void **state)
         resp_free(&r);
         api(NULL, "GET", "/api/v1/buildons/2", NULL, false, &r);
         json_t *j = json_of(&r);
+        resp_free(&r);
         assert_int_equal(json_integer_value(json_object_get(j, "comment_count")), 4);
         json_decref(j);
         /* the comment's edit page sends it back to the build-on */
@@ -686,6 +689,7 @@ static void test_api(void **state)
         api(NULL, "GET", path, NULL, false, &r);
         expect_status(&r, 200, "the list");
         json_t *j = json_of(&r);
+        resp_free(&r);
         json_t *list = json_object_get(j, "buildons");
         assert_int_equal(json_array_size(list), 4);
         assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), 1);
@@ -700,6 +704,7 @@ static void test_api(void **state)
             true, &r);
         expect_status(&r, 201, "a build-on on build-on 3");
         j = json_of(&r);
+        resp_free(&r);
         long id = (long)json_integer_value(json_object_get(j, "id"));
         json_t *chain = json_object_get(j, "chain");
         assert_int_equal(json_array_size(chain), 4); /* episode, 1, 2, 3 */
@@ -715,11 +720,13 @@ static void test_api(void **state)
         api(&sam, "PATCH", one, "{\"body\": \"Changed\"}", true, &r);
         expect_status(&r, 200, "patching the body");
         j = json_of(&r);
+        resp_free(&r);
         assert_string_equal(jstr(j, "title"), "Via the API");
         assert_string_equal(jstr(j, "body"), "Changed");
         json_decref(j);
         api(NULL, "GET", "/api/v1/buildons/3", NULL, false, &r);
         j = json_of(&r);
+        resp_free(&r);
         json_t *down = json_object_get(j, "built_on_by");
         assert_int_equal(json_array_size(down), 1);
         assert_int_equal(json_integer_value(json_object_get(json_array_get(down, 0), "id")), id);
@@ -727,11 +734,13 @@ static void test_api(void **state)
         api(&mira, "POST", "/api/v1/buildons/3/featured", "{\"featured\": true}", true, &r);
         expect_status(&r, 200, "featuring");
         j = json_of(&r);
+        resp_free(&r);
         assert_true(json_is_true(json_object_get(j, "featured")));
         json_decref(j);
         api(&sam, "DELETE", one, NULL, true, &r);
         expect_status(&r, 200, "deleting");
         j = json_of(&r);
+        resp_free(&r);
         assert_string_equal(jstr(j, "state"), "deleted");
         assert_null(json_object_get(j, "title"));
         json_decref(j);
