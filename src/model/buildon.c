@@ -17,12 +17,15 @@
 
 /* ------------------------------------------------------------------ reading */
 
-#define BUILDON_COLUMNS                                                                            \
+/* The parent's title comes by primary key, for lists that say what a build-on builds on. */
+#define BUILDON_SELECT                                                                             \
         "SELECT b.id, b.episode_id, coalesce(b.parent_id, 0), b.author_id, m.handle, "             \
         "m.display_name, m.headline, b.title, b.body, b.body_html, b.body_text, b.quote_exact, "   \
         "b.quote_prefix, b.quote_suffix, coalesce(b.quote_start, 0), b.state, "                    \
         "coalesce(b.featured_at, 0), b.comment_count, b.created_at, b.updated_at, "                \
-        "coalesce(b.edited_at, 0), b.language FROM buildon b JOIN member m ON m.id = b.author_id "
+        "coalesce(b.edited_at, 0), b.language, coalesce((SELECT p.title FROM buildon p WHERE "     \
+        "p.id = b.parent_id AND p.state = 'visible'), '') "
+#define BUILDON_COLUMNS BUILDON_SELECT "FROM buildon b JOIN member m ON m.id = b.author_id "
 
 static enum buildon_state state_parse(const char *st)
 {
@@ -55,6 +58,7 @@ static void read_buildon(struct db_stmt *s, struct arena *a, struct buildon *b)
         b->updated_at = db_col_int(s, 19);
         b->edited_at = db_col_int(s, 20);
         b->language = db_col_is_null(s, 21) ? NULL : arena_strdup(a, db_col_text(s, 21));
+        b->parent_title = arena_strdup(a, db_col_text(s, 22));
 }
 
 /* Steps s to its end, appending every row to *arr (n and cap as arena_grow keeps them). */
@@ -161,15 +165,12 @@ int buildon_chain(struct db *db, struct arena *a, int64_t id, struct buildon **o
 {
         /* up the parents, each step by primary key, never further than a chain may reach */
         struct db_stmt *s = db_prepare(
-            db, "WITH RECURSIVE up(id, n) AS (SELECT parent_id, 1 FROM buildon WHERE id = ?1 AND "
-                "parent_id IS NOT NULL UNION ALL SELECT p.parent_id, up.n + 1 FROM up JOIN "
-                "buildon p ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.n < ?2) "
-                "SELECT b.id, b.episode_id, coalesce(b.parent_id, 0), b.author_id, m.handle, "
-                "m.display_name, m.headline, b.title, b.body, b.body_html, b.body_text, "
-                "b.quote_exact, b.quote_prefix, b.quote_suffix, coalesce(b.quote_start, 0), "
-                "b.state, coalesce(b.featured_at, 0), b.comment_count, b.created_at, "
-                "b.updated_at, coalesce(b.edited_at, 0), b.language FROM up JOIN buildon b ON "
-                "b.id = up.id JOIN member m ON m.id = b.author_id ORDER BY up.n DESC");
+            db,
+            "WITH RECURSIVE up(id, n) AS (SELECT parent_id, 1 FROM buildon WHERE id = ?1 AND "
+            "parent_id IS NOT NULL UNION ALL SELECT p.parent_id, up.n + 1 FROM up JOIN "
+            "buildon p ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.n < ?2) " BUILDON_SELECT
+            "FROM up JOIN buildon b ON b.id = up.id JOIN member m ON m.id = "
+            "b.author_id ORDER BY up.n DESC");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, id);

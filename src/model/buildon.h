@@ -40,6 +40,7 @@ struct buildon {
         int comment_count;
         int64_t created_at, updated_at, edited_at; /* edited_at 0 when never edited */
         const char *language;                      /* NULL: the site default */
+        const char *parent_title; /* the parent's title; "" when none, or it is not visible */
 };
 
 struct buildon_input {

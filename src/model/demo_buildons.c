@@ -77,11 +77,10 @@ static const struct demo_comment comments[] = {
 
 static int64_t demo_buildon_ids[sizeof(buildons) / sizeof(buildons[0])];
 
-/* Moves a build-on (and so its place in "newest first") back in time. */
-static int set_time(struct db *db, int64_t id, int64_t at)
+/* Moves a build-on (and so its place in "newest first") or a comment back in time. */
+static int set_time(struct db *db, const char *sql, int64_t id, int64_t at)
 {
-        struct db_stmt *s =
-            db_prepare(db, "UPDATE buildon SET created_at = ?2, updated_at = ?2 WHERE id = ?1");
+        struct db_stmt *s = db_prepare(db, sql);
         if (!s)
                 return -1;
         db_bind_int(s, 1, id);
@@ -124,7 +123,9 @@ int demo_seed_buildons(struct db *db)
                 };
                 struct field_problem p = {0};
                 if (buildon_create(db, &in, &demo_buildon_ids[i], &p) != PUB_OK ||
-                    set_time(db, demo_buildon_ids[i], now - d->hours_ago * 3600) != 0) {
+                    set_time(db,
+                             "UPDATE buildon SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
+                             demo_buildon_ids[i], now - d->hours_ago * 3600) != 0) {
                         fprintf(stderr, "demo build-on %zu: %s %s\n", i, p.field ? p.field : "",
                                 p.message ? p.message : "");
                         rc = -1;
@@ -141,7 +142,13 @@ int demo_seed_buildons(struct db *db)
                     .buildon_id = demo_buildon_ids[c->buildon],
                 };
                 struct field_problem p = {0};
-                if (comment_create(db, &in, &comment_ids[i], &p) != PUB_OK)
+                /* a few hours after the build-on, each a little later than the one before */
+                int64_t at =
+                    now - buildons[c->buildon].hours_ago * 3600 + 3 * 3600 * (int64_t)(i + 1);
+                if (comment_create(db, &in, &comment_ids[i], &p) != PUB_OK ||
+                    set_time(db,
+                             "UPDATE comment SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
+                             comment_ids[i], at) != 0)
                         rc = -1;
         }
         /* Mira features Sam's: the first in a chain of three on her episode. */

@@ -116,6 +116,13 @@ static void buildon_card(struct render *r, const struct episode *e, const struct
         html_lit(o, "</a></h3>\n<p class=\"byline\">");
         byline(r, b);
         html_lit(o, "</p>\n");
+        if (*b->parent_title) {
+                html_lit(o, "<p class=\"builds-on meta\">↳ <a href=\"");
+                html_attr(o, bo_url(r->arena, e, b->parent_id));
+                html_lit(o, "\">");
+                html_textf(r, _("builds on “%s”"), b->parent_title);
+                html_lit(o, "</a></p>\n");
+        }
         if (b->quote_exact) {
                 html_lit(o, "<blockquote class=\"quote\"><p>");
                 html_text(o, b->quote_exact);
@@ -335,7 +342,17 @@ static int new_page(struct request *req, const struct episode *e, const struct b
                            parent->author_name, e->title);
         else
                 html_textf(r, _("You build on the episode “%s” by %s."), e->title, e->author_name);
-        html_lit(o, "</p>\n<form method=\"post\" class=\"buildon-form\" action=\"");
+        html_lit(o, "</p>\n");
+        if (parent) { /* its text at hand, to quote from */
+                html_lit(o, "<details class=\"building-on\"><summary>");
+                html_textf(r, _("Read “%s” again"), parent->title);
+                html_lit(o, "</summary>\n<div class=\"body buildon-body\"");
+                html_lang_attr(r, parent->language);
+                html_lit(o, ">\n");
+                html_rendered(o, parent->body_html);
+                html_lit(o, "</div></details>\n");
+        }
+        html_lit(o, "<form method=\"post\" class=\"buildon-form\" action=\"");
         html_attr(o, ep_url(r->arena, e));
         html_lit(o, "/b\">\n");
         form_csrf(r);

@@ -131,6 +131,8 @@ static void test_episode_shows_built_on_this_featured_first(void **state)
         assert_non_null(ana);
         assert_true(featured < sam && sam < tomas && tomas < ana);
         assert_int_equal(count(sec, "★ Featured"), 1);
+        /* a build-on on a build-on says which */
+        assert_non_null(strstr(sec, "builds on “The fifteen-minute retro for a team of two”"));
         /* the other episode's build-on is not here */
         assert_null(strstr(sec, "Counting what the wind takes"));
         assert_non_null(strstr(sec, "href=\"/login?next="
