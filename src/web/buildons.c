@@ -98,13 +98,17 @@ static void featured_mark(struct render *r)
 }
 
 /* One build-on in a list: its title, who wrote it, what it quotes, how it begins. */
-static void buildon_card(struct render *r, const struct episode *e, const struct buildon *b)
+static void buildon_card(struct render *r, const struct episode *e, const struct buildon *b,
+                         bool top_level)
 {
         struct buf *o = r->out;
         html_lit(o, "<li class=\"buildon-card");
         if (b->featured_at)
                 html_lit(o, " featured");
-        html_lit(o, "\">\n<h3 class=\"buildon-title\">");
+        if (top_level) /* on a page of its own the cards are the sections under its h1 */
+                html_lit(o, "\">\n<h2 class=\"buildon-title\">");
+        else
+                html_lit(o, "\">\n<h3 class=\"buildon-title\">");
         if (b->featured_at)
                 featured_mark(r);
         html_lit(o, "<a href=\"");
@@ -113,7 +117,10 @@ static void buildon_card(struct render *r, const struct episode *e, const struct
         html_lang_attr(r, b->language);
         html_lit(o, ">");
         html_text(o, b->title);
-        html_lit(o, "</a></h3>\n<p class=\"byline\">");
+        if (top_level)
+                html_lit(o, "</a></h2>\n<p class=\"byline\">");
+        else
+                html_lit(o, "</a></h3>\n<p class=\"byline\">");
         byline(r, b);
         html_lit(o, "</p>\n");
         if (*b->parent_title) {
@@ -204,7 +211,7 @@ void buildons_under_section(struct render *r, const struct buildons_under *u)
         } else {
                 html_lit(o, "<ol class=\"buildon-list\">\n");
                 for (int i = 0; i < u->n; i++)
-                        buildon_card(r, u->e, &u->list[i]);
+                        buildon_card(r, u->e, &u->list[i], false);
                 html_lit(o, "</ol>\n");
         }
         if (u->count > u->n) {
@@ -302,7 +309,7 @@ int web_buildon_list(struct request *req)
         } else {
                 html_lit(o, "<ol class=\"buildon-list\">\n");
                 for (int i = 0; i < n; i++)
-                        buildon_card(r, &e, &list[i]);
+                        buildon_card(r, &e, &list[i], true);
                 html_lit(o, "</ol>\n");
         }
         if (next) {
@@ -654,7 +661,7 @@ static void children_section(struct render *r, const struct buildon_page *p)
         } else {
                 html_lit(o, "<ol class=\"buildon-list\">\n");
                 for (int i = 0; i < p->nchildren; i++)
-                        buildon_card(r, &p->e, &p->children[i]);
+                        buildon_card(r, &p->e, &p->children[i], false);
                 html_lit(o, "</ol>\n");
         }
         if (p->b.state == BUILDON_VISIBLE && p->nchain + 2 <= KD_BUILDON_CHAIN_MAX)

@@ -238,6 +238,16 @@ async function collectPages(base) {
   await add('notifications', june, get('/notifications'));
   await add('members', admin, get('/admin/members'));
   await add('moderation', admin, get('/moderation'));
+
+  // Build-ons: the demo's chain on the retro episode
+  const RETRO = `${NL}/the-fifteen-minute-retro`;
+  await add('buildons', guest, get(`${RETRO}/b`));
+  await add('buildon', guest, get(`${RETRO}/b/3`));
+  await add('buildon', sam, get(`${RETRO}/b/1`));
+  await add('buildon-new', sam, get(`${RETRO}/b/new?parent=2`));
+  await add('buildon-errors', sam, post(`${RETRO}/b`, { title: '', body: '', parent: '2', quote_exact: 'not there' }), 422);
+  await add('buildon-edit', sam, get('/buildons/1/edit'));
+  await add('buildon', mira, get(`${RETRO}/b/5`));
   return pages;
 }
 
