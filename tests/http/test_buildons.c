@@ -586,6 +586,16 @@ static void test_comments_stay_with_the_buildon(void **state)
         assert_true(extract(r.body, "<h2 id=\"comments-h\">", "<", after, sizeof(after)));
         assert_string_equal(heading, after);
         resp_free(&r);
+        /* its thread has an address under the build-on's, and only there */
+        snprintf(loc, sizeof(loc), RETRO "/b/2/comments/%ld", cid);
+        get(NULL, loc, &r);
+        expect_status(&r, 200, "the thread's own page");
+        expect_in(&r, "A comment only for build-on two", "the thread");
+        resp_free(&r);
+        snprintf(loc, sizeof(loc), RETRO "/b/1/comments/%ld", cid);
+        get(NULL, loc, &r);
+        expect_status(&r, 404, "the thread under another build-on");
+        resp_free(&r);
         /* a reply stays there; a reply to an episode comment is refused here */
         char par[32];
         snprintf(par, sizeof(par), "%ld", cid);
