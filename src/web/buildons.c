@@ -186,11 +186,11 @@ struct buildons_under *buildons_under_load(struct request *req, const struct epi
         int64_t next;
         u->n =
             buildon_list_episode(req->db, req->arena, e->id, 0, KD_BUILDONS_SHOWN, &u->list, &next);
-        u->count = u->n < 0 ? 0 : u->n;
         if (u->n < 0)
                 u->n = 0;
-        if (next) /* more than shown: the kept count says how many */
-                u->count = buildon_episode_count(req->db, e->id);
+        /* the kept count (its row by primary key): "all N" even when featured ones fill the
+         * section and nothing says whether more follow */
+        u->count = buildon_episode_count(req->db, e->id);
         return u;
 }
 
@@ -627,6 +627,8 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
         bool mine = render_signed_in(r) && b->author_id == r->viewer->id;
         const char *base = arena_printf(r->arena, "/buildons/%lld", (long long)b->id);
         html_lit(o, "<div class=\"buildon-actions\">\n");
+        /* TODO(merge): a Report link to the shared report route for item kind "buildon" (the
+         * "shape" helper generalises reports over model/item.h). */
         if (mine && b->state == BUILDON_VISIBLE) {
                 html_lit(o, "<a class=\"edit\" href=\"");
                 html_attr(o, base);

@@ -677,7 +677,15 @@ static void test_csrf_and_rate_limits(void **state)
         api(&ana, "POST", path, "{\"title\": \"x\", \"body\": \"y\"}", true, &r);
         expect_api_error(&r, 429, "faster than this site allows", "the API after the limit");
         resp_free(&r);
-        /* the list pages: 3 + 6 here make 10 with the demo's four, one page of 30 */
+        /* the episode shows five and links to all of them */
+        get(NULL, RETRO, &r);
+        expect_in(&r, "href=\"" RETRO "/b\">All 10 build-ons →</a>", "the link to all");
+        char *sec = slice(r.body, "<section id=\"buildons\"", "</section>");
+        resp_free(&r);
+        assert_non_null(sec);
+        assert_int_equal(count(sec, "<li class=\"buildon-card"), 5);
+        free(sec);
+        /* the list: the demo's four and these six, one page of 30 */
         get(NULL, RETRO "/b", &r);
         expect_status(&r, 200, "the list");
         expect_in(&r, "10 build-ons", "the count");
@@ -797,6 +805,59 @@ static void test_chain_length_is_bounded(void **state)
         free(chain);
 }
 
+/* 31 build-ons: the list shows 30 (the featured one first), then the rest on a second page,
+ * each exactly once; the API pages the same way. */
+static void test_list_is_paged(void **state)
+{
+        (void)state;
+        struct member sam;
+        login_as(&sam, "sam", NULL);
+        long ep = episode_id_as(&sam, RETRO);
+        char path[128];
+        snprintf(path, sizeof(path), "/api/v1/episodes/%ld/buildons", ep);
+        struct http_resp r;
+        for (int i = 0; i < 27; i++) { /* the demo has four */
+                char json[128];
+                snprintf(json, sizeof(json), "{\"title\": \"Paged %02d\", \"body\": \"b\"}", i);
+                api(&sam, "POST", path, json, true, &r);
+                expect_status(&r, 201, "a build-on through the API");
+                resp_free(&r);
+        }
+        get(NULL, RETRO "/b", &r);
+        expect_status(&r, 200, "the first page");
+        assert_int_equal(count(r.body, "<li class=\"buildon-card"), 30);
+        expect_in(&r, "31 build-ons", "the count");
+        char next[64];
+        if (!extract(r.body, "rel=\"next\" href=\"", "\"", next, sizeof(next)))
+                fail_resp(&r, "no next page");
+        assert_non_null(strstr(r.body, "Paged 26")); /* newest */
+        /* the oldest is on page two (liwei's card here only says it builds on it) */
+        assert_null(strstr(r.body, ">The walk is the timer: trying it with a class</a></h2>"));
+        resp_free(&r);
+        get(NULL, next, &r);
+        expect_status(&r, 200, "the second page");
+        assert_int_equal(count(r.body, "<li class=\"buildon-card"), 1);
+        expect_in(&r, ">The walk is the timer: trying it with a class</a></h2>", "the oldest");
+        expect_not_in(&r, "★ Featured", "the featured one only leads the first page");
+        expect_not_in(&r, "rel=\"next\"", "the end");
+        resp_free(&r);
+        api(NULL, "GET", path, NULL, false, &r);
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        assert_int_equal(json_array_size(json_object_get(j, "buildons")), 30);
+        json_int_t before = json_integer_value(json_object_get(j, "next_before"));
+        json_decref(j);
+        assert_true(before > 0);
+        snprintf(path + strlen(path), sizeof(path) - strlen(path), "?before=%lld",
+                 (long long)before);
+        api(NULL, "GET", path, NULL, false, &r);
+        j = json_of(&r);
+        resp_free(&r);
+        assert_int_equal(json_array_size(json_object_get(j, "buildons")), 1);
+        assert_null(json_object_get(j, "next_before"));
+        json_decref(j);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
@@ -815,6 +876,8 @@ int main(void)
             T(test_api),
             cmocka_unit_test_setup_teardown(test_chain_length_is_bounded,
                                             start_without_write_limits, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(test_list_is_paged, start_without_write_limits,
+                                            kd_fixture_stop),
         };
         const char *filter = getenv("KD_TEST_FILTER");
         if (filter)
