@@ -94,6 +94,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.thread_by_member_hour = rate_limit_new(KD_THREADS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.post_by_member_minute = rate_limit_new(KD_POSTS_PER_MEMBER_PER_MINUTE, 60);
         app->guards.post_by_member_hour = rate_limit_new(KD_POSTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.buildon_by_member_hour = rate_limit_new(KD_BUILDONS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.buildon_change_by_member_hour =
+            rate_limit_new(KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
         return 0;
 }
 
@@ -119,6 +122,8 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.thread_by_member_hour);
         rate_limit_free(app->guards.post_by_member_minute);
         rate_limit_free(app->guards.post_by_member_hour);
+        rate_limit_free(app->guards.buildon_by_member_hour);
+        rate_limit_free(app->guards.buildon_change_by_member_hour);
         static_files_free(app->assets);
         free(app->db_path);
 }

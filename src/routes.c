@@ -224,5 +224,6 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(tried_routes),
     ROUTE_TABLE(moderation_routes),
     ROUTE_TABLE(spaces_routes),
+    {buildons_routes, BUILDONS_ROUTES_COUNT},
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

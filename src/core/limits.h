@@ -142,6 +142,17 @@
 #define KD_POSTS_PER_MEMBER_PER_MINUTE    6
 #define KD_POSTS_PER_MEMBER_PER_HOUR      60
 
+/* Build-ons (docs/participation.md): a member's response that builds on an episode */
+#define KD_BUILDON_TITLE_MAX      140   /* code points of a build-on's title */
+#define KD_BUILDON_MAX_CHARS      20000 /* code points of its Markdown: an essay, not a comment */
+#define KD_BUILDON_CHAIN_MAX      12    /* build-ons in one chain (this one and those above it) */
+#define KD_BUILDON_FEATURED_MAX   5     /* featured build-ons of one episode */
+#define KD_BUILDONS_SHOWN         5     /* under an episode, before "all N build-ons" */
+#define KD_BUILDONS_PER_PAGE      30    /* on an episode's list of build-ons */
+#define KD_BUILDON_CHILDREN_SHOWN 30    /* "built on this" under one build-on */
+#define KD_BUILDONS_PER_MEMBER_PER_HOUR      6  /* new build-ons */
+#define KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR 60 /* edits, deletions, featuring */
+
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30

@@ -55,6 +55,8 @@ struct guards {
         struct rate_limit *thread_by_member_hour;
         struct rate_limit *post_by_member_minute;
         struct rate_limit *post_by_member_hour;
+        struct rate_limit *buildon_by_member_hour;        /* new build-ons */
+        struct rate_limit *buildon_change_by_member_hour; /* edits, deletions, featuring */
 };
 
 #endif

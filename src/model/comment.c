@@ -1177,8 +1177,11 @@ int comment_item_load(struct db *db, struct arena *a, int64_t id, struct item *o
         out->author_id = c.author_id;
         out->newsletter_id = e.newsletter_id;
         out->episode_id = e.id;
-        /* slugs are URL-safe as they are (core/slug.h) */
-        out->url = arena_printf(a, "/n/%s/%s#c-%lld", e.newsletter_slug, e.slug, (long long)c.id);
+        /* slugs are URL-safe as they are (core/slug.h); a comment on a build-on is on its page */
+        out->url = c.buildon_id ? arena_printf(a, "/n/%s/%s/b/%lld#c-%lld", e.newsletter_slug,
+                                               e.slug, (long long)c.buildon_id, (long long)c.id)
+                                : arena_printf(a, "/n/%s/%s#c-%lld", e.newsletter_slug, e.slug,
+                                               (long long)c.id);
         out->where = e.title;
         out->body_html = c.body_html;
         out->created_at = c.created_at;

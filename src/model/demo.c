@@ -248,6 +248,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"lexicon", demo_seed_lexicon},
             {"questions and tries", demo_seed_prompts},
             {"spaces", demo_seed_spaces},
+            {"build-ons", demo_seed_buildons},
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

@@ -31,4 +31,6 @@ int demo_seed_lexicon(struct db *db);
 /* The parts (each returns 0, or -1 to undo the demo). */
 int demo_seed_prompts(struct db *db); /* questions, answers, "I tried this" (demo_prompts.c) */
 
+int demo_seed_buildons(struct db *db); /* demo_buildons.c */
+
 #endif

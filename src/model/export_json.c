@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/ask.h"
+#include "model/buildon.h"
 #include "model/episode.h"
 #include "model/image.h"
 #include "model/lexicon.h"
@@ -69,6 +70,12 @@ static const struct column comment_cols[] = {
     {"quote_prefix", 't'}, {"quote_suffix", 't'}, {"quote_start", 'n'}, {"state", 't'},
     {"moderated_by", 'n'}, {"created_at", 'i'},   {"updated_at", 'i'},  {"edited_at", 'n'},
     {"language", 's'},     {"prompt_id", 'n'},    {"buildon_id", 'n'},  {NULL, 0}};
+static const struct column buildon_cols[] = {
+    {"id", 'i'},           {"episode_id", 'i'},   {"parent_id", 'n'},    {"author_id", 'i'},
+    {"title", 't'},        {"body", 't'},         {"quote_exact", 's'},  {"quote_prefix", 't'},
+    {"quote_suffix", 't'}, {"quote_start", 'n'},  {"state", 't'},        {"moderated_by", 'n'},
+    {"featured_at", 'n'},  {"featured_by", 'n'},  {"created_at", 'i'},   {"updated_at", 'i'},
+    {"edited_at", 'n'},    {"language", 's'},     {NULL, 0}};
 static const struct column reaction_cols[] = {{"target", 't'},     {"target_id", 'i'},
                                               {"kind", 't'},       {"member_id", 'i'},
                                               {"created_at", 'i'}, {NULL, 0}};
@@ -175,6 +182,16 @@ static const struct table tables[] = {
      "INSERT INTO prompt (id, episode_id, position, question, closed_at, created_at, updated_at) "
      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
      prompt_cols},
+    /* build-ons before the comments on them; a parent's id is below its children's */
+    {"buildons",
+     "SELECT id, episode_id, parent_id, author_id, title, body, quote_exact, quote_prefix, "
+     "quote_suffix, quote_start, state, moderated_by, featured_at, featured_by, created_at, "
+     "updated_at, edited_at, language FROM buildon ORDER BY id",
+     "INSERT INTO buildon (id, episode_id, parent_id, author_id, title, body, quote_exact, "
+     "quote_prefix, quote_suffix, quote_start, state, moderated_by, featured_at, featured_by, "
+     "created_at, updated_at, edited_at, language, body_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '')",
+     buildon_cols},
     {"comments",
      "SELECT id, episode_id, parent_id, root_id, depth, author_id, body, quote_exact, "
      "quote_prefix, quote_suffix, quote_start, state, moderated_by, created_at, updated_at, "
@@ -627,6 +644,8 @@ static int render_derived(struct db *db, struct import_report *r)
         db_finish(s);
         if (ask_rebuild_derived(db) != PUB_OK) /* asks' HTML, votes and open counts */
                 return fail(r, "cannot rebuild the asks");
+        if (buildon_refresh_all(db) != PUB_OK)
+                return fail(r, "cannot render build-ons");
         s = db_prepare(db, "SELECT id FROM episode ORDER BY id");
         if (!s)
                 return fail(r, "cannot read episodes");

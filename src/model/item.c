@@ -2,6 +2,7 @@
 #include "model/item.h"
 #include "model/ask.h"
 #include "core/i18n.h"
+#include "model/buildon.h"
 #include "model/comment.h"
 #include "model/lexicon.h"
 #include "model/newsletter.h"
@@ -17,6 +18,7 @@ static const struct item_kind kinds[] = {
     {"term", term_item_load, term_item_viewable, term_set_hidden, false},
     {"tried", tried_item_load, tried_item_viewable, tried_set_hidden, false},
     {"post", space_item_load, space_item_viewable, space_post_set_hidden, true},
+    {"buildon", buildon_item_load, buildon_item_viewable, buildon_set_hidden, true},
 };
 
 const struct item_kind *item_kind_find(const char *target)

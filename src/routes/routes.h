@@ -63,5 +63,9 @@ extern const struct route moderation_routes[6];
 #define SPACES_ROUTE_COUNT 21
 extern const struct route spaces_routes[SPACES_ROUTE_COUNT];
 extern const size_t spaces_routes_count;
+/* Build-ons: the size is part of the declaration, so routes.c can list the table in a constant
+ * initializer; a definition with another number of rows does not compile. */
+#define BUILDONS_ROUTES_COUNT 19
+extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
 
 #endif

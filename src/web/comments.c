@@ -474,6 +474,56 @@ int64_t comment_thread_next(const struct comment_thread *t)
         return t->next_after;
 }
 
+int comments_in_place(struct request *req, struct render *r, const struct episode *e,
+                      const struct comment_scope *scope, const char *place_url, int64_t from)
+{
+        struct comment_thread t;
+        struct comment start;
+        int64_t root = 0;
+        if (from) {
+                if (comment_get(req->db, req->arena, from, &start) != PUB_OK ||
+                    start.buildon_id != scope->buildon_id || start.prompt_id != scope->prompt_id)
+                        return req_fail(req, 404, N_("There is no such comment.")), -1;
+                root = start.root_id;
+        }
+        if (root) {
+                if (thread_load(req, e, 0, root, &t) < 0)
+                        return -1;
+        } else { /* as thread_load, for this conversation rather than the episode's own */
+                memset(&t, 0, sizeof(t));
+                t.e = e;
+                t.n = comment_list_page_in(req->db, req->arena, scope,
+                                           req_param_int(req, "after", 0), &t.cs, &t.next_after);
+                int64_t first = t.n > 0 ? t.cs[0].root_id : 0;
+                int64_t last = t.n > 0 ? t.cs[t.n - 1].root_id : 0;
+                t.nsums = reaction_comment_summaries(req->db, req->arena, e->id, first - 1, last,
+                                                     req->viewer.id, &t.sums);
+                if (t.n < 0 || t.nsums < 0)
+                        return req_fail(req, 503, N_("The database is not available.")), -1;
+                t.moderator = req_signed_in(req) && comment_can_moderate(req->db, e->id,
+                                                                         req->viewer.id,
+                                                                         req->viewer.role);
+                thread_build(&t, req->arena);
+        }
+        t.ep_url = place_url;
+        struct buf *b = r->out;
+        html_lit(b, "<div class=\"thread\">\n");
+        for (int i = 0; i < t.n; i++)
+                if (from ? t.cs[i].id == from && t.live[i] : !t.cs[i].parent_id)
+                        render_comment(r, &t, i, 0);
+        html_lit(b, "</div>\n");
+        if (t.next_after) {
+                html_lit(b, "<p class=\"pages\"><a rel=\"next\" href=\"");
+                html_attr(b, place_url);
+                html_lit(b, "?after=");
+                html_int(b, t.next_after);
+                html_lit(b, "#comments\">");
+                html_text(b, _("More comments"));
+                html_lit(b, " →</a></p>\n");
+        }
+        return 0;
+}
+
 /* ------------------------------------------------------------------ handlers */
 
 /* Loads the episode named in the path, as the viewer may see it. */
@@ -517,6 +567,11 @@ static int comment_action_failed(struct request *req, int rc)
 
 static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
 {
+        struct item it; /* a comment on a build-on is on the build-on's page */
+        struct comment c;
+        if (comment_get(req->db, req->arena, id, &c) == PUB_OK && c.buildon_id &&
+            comment_item_load(req->db, req->arena, id, &it) == PUB_OK)
+                return resp_redirect(req, it.url);
         return resp_redirect(
             req, arena_printf(req->arena, "%s#c-%lld", episode_url(req->arena, e), (long long)id));
 }
@@ -688,6 +743,8 @@ int web_comment_delete(struct request *req)
         int rc = action_comment_delete(req, &c);
         if (rc != PUB_OK)
                 return comment_action_failed(req, rc);
+        if (c.buildon_id)
+                return redirect_to_comment(req, &e, c.id);
         return resp_redirect(req,
                              arena_printf(req->arena, "%s#comments", episode_url(req->arena, &e)));
 }

@@ -46,6 +46,13 @@ struct comment_thread *comment_thread_load(struct request *req, const struct epi
                                            const struct comment_scope *scope, int64_t after);
 void comment_thread_render(struct render *r, const struct comment_thread *t);
 int64_t comment_thread_next(const struct comment_thread *t);
+/* The comments of another conversation under episode e (scope: a build-on's), as the page at
+ * place_url shows them: one page of threads from the request's ?after= (from 0), or the one
+ * thread from comment `from` down (from > 0; 404 when it is not in scope), with reactions and
+ * actions; replies post to place_url "/comments" (parameter "parent") and deep threads continue
+ * at place_url "/comments/<id>". Returns 0, or -1 after failing the request. */
+int comments_in_place(struct request *req, struct render *r, const struct episode *e,
+                      const struct comment_scope *scope, const char *place_url, int64_t from);
 
 int web_comment_post(struct request *req);        /* POST /n/:newsletter/:episode/comments */
 int web_comment_thread(struct request *req);      /* GET /n/:newsletter/:episode/comments/:id */

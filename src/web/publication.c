@@ -12,6 +12,7 @@
 #include "model/newsletter.h"
 #include "model/season.h"
 #include "web/asks.h"
+#include "web/buildons.h"
 #include "web/cards.h"
 #include "web/comments.h"
 #include "web/prompts.h"
@@ -355,6 +356,7 @@ struct episode_page {
         struct conversation conversation;
         struct tried_view *tried;     /* "I tried this" (web/tried.c) */
         struct prompts_view *prompts; /* "Questions for you" (web/prompts.c) */
+        struct buildons_under *buildons; /* "Built on this" (web/buildons.h) */
 };
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
@@ -389,6 +391,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         conversation_load(req, e, p->live, &p->conversation);
         p->tried = tried_load(req, e, p->live);
         p->prompts = prompts_load(req, e, p->live);
+        p->buildons = buildons_under_load(req, e, p->live);
         p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
                                        MORE_FROM_AUTHOR, &p->more);
         return 0;
@@ -532,6 +535,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 html_lit(b, "</nav>\n");
         }
 
+        buildons_under_section(r, p->buildons);
         if (live)
                 comments_section(r, &p->conversation);
 

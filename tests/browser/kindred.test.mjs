@@ -979,6 +979,41 @@ test('start_a_thread_in_a_space_and_get_a_reply', async () => {
   noProblems(ana);
   await ana.close();
   await sam.close();
+// A member writes a build-on quoting a passage (with JavaScript and without), lands on its page,
+// and its quote leads back to the passage in the episode.
+test('buildon_quoting_a_passage', async () => {
+  const RETRO = '/n/learning-in-public/the-fifteen-minute-retro';
+  const decoder = await (await browser.newContext()).newPage();
+  try {
+    for (const javaScript of [true, false]) {
+      const page = await memberPage('ana', { javaScript });
+      await page.goto(RETRO);
+      await Promise.all([page.waitForURL(/\/b\/new$/),
+        page.click('#buildons a.button[href$="/b/new"]')]);
+      await page.fill('#f-title', `Three questions in a workshop (${javaScript ? 'js' : 'no js'})`);
+      await page.fill('#f-quote_exact', 'Surprise is where the learning is.');
+      await page.fill('#f-body', 'I tried the *first question* alone with a workshop of twelve.');
+      await Promise.all([page.waitForURL(/\/b\/\d+$/),
+        page.click('form.buildon-form button[type="submit"]')]);
+      assert.match(await page.locator('article.buildon h1').textContent(), /Three questions in a workshop/);
+      assert.equal(await page.locator('article.buildon .buildon-body em').textContent(), 'first question');
+      const chain = await page.locator('nav.chain li').allTextContents();
+      assert.equal(chain.length, 2, 'the chain: the episode, this one');
+      const link = await page.locator('article.buildon blockquote.quote a').getAttribute('href');
+      assert.match(link, new RegExp(`^${RETRO}#:~:text=`), link);
+      await screenshot(page, `buildon-written-${javaScript ? 'js' : 'nojs'}`);
+      const landed = await followQuoteLink(page.context(), decoder, link,
+        javaScript ? 'buildon-quote-landed' : null);
+      assert.ok(landed.found && landed.pixels > 50, `the quote link lands (${landed.pixels} px)`);
+      await page.goto(RETRO);
+      assert.ok(await page.locator('#buildons').getByText(/Three questions in a workshop/).count() >= 1,
+        'the episode shows it under Built on this');
+      noProblems(page);
+      await page.close();
+    }
+  } finally {
+    await decoder.context().close();
+  }
 });
 
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a

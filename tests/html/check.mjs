@@ -282,6 +282,15 @@ async function collectPages(base) {
   await add('space-new-errors', june, post('/spaces/new', { slug: 'Bad Slug', title: '', who_posts: 'followers' }), 422);
   await add('members-directory', sam, get('/members'));
   await add('members-search', sam, get('/members?q=garden'));
+  // Build-ons: the demo's chain on the retro episode
+  const RETRO = `${NL}/the-fifteen-minute-retro`;
+  await add('buildons', guest, get(`${RETRO}/b`));
+  await add('buildon', guest, get(`${RETRO}/b/3`));
+  await add('buildon', sam, get(`${RETRO}/b/1`));
+  await add('buildon-new', sam, get(`${RETRO}/b/new?parent=2`));
+  await add('buildon-errors', sam, post(`${RETRO}/b`, { title: '', body: '', parent: '2', quote_exact: 'not there' }), 422);
+  await add('buildon-edit', sam, get('/buildons/1/edit'));
+  await add('buildon', mira, get(`${RETRO}/b/5`));
   return pages;
 }
 

@@ -33,6 +33,7 @@ CREATE TABLE buildon (
     title         TEXT    NOT NULL,
     body          TEXT    NOT NULL,
     body_html     TEXT    NOT NULL,
+    body_text     TEXT    NOT NULL DEFAULT '', -- plain text: what a build-on on this one quotes
     quote_exact   TEXT,
     quote_prefix  TEXT    NOT NULL DEFAULT '',
     quote_suffix  TEXT    NOT NULL DEFAULT '',
