@@ -1478,7 +1478,7 @@ static void test_reactions_toggle_per_kind_with_exact_counts(void **state)
         assert_int_equal(r.status, 404);
         resp_free(&r);
         assert_int_equal(status_of(NULL, "/reactions?target=comment&id=999999"), 404);
-        assert_int_equal(status_of(NULL, "/reactions?target=post&id=1"), 404);
+        assert_int_equal(status_of(NULL, "/reactions?target=story&id=1"), 404);
         /* nothing above changed a count */
         assert_int_equal(api_reaction_count(ep, c, "like"), 1);
         assert_int_equal(api_reaction_count(ep, c, "curious"), 1);
