@@ -82,6 +82,7 @@ int app_init(struct app *app, const struct config *config)
         app->guards.reaction_by_member = rate_limit_new(KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
         app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
+        app->guards.badge_by_admin = rate_limit_new(KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
         return 0;
 }
 
@@ -96,6 +97,7 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.reaction_by_member);
         rate_limit_free(app->guards.report_by_member);
         rate_limit_free(app->guards.writes_by_ip);
+        rate_limit_free(app->guards.badge_by_admin);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -206,5 +206,6 @@ static const struct route core_routes[] = {
 /* The core's routes first; each feature's table follows (src/routes/). */
 const struct route_table app_route_tables[] = {
     ROUTE_TABLE(core_routes),
+    ROUTE_TABLE(identity_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

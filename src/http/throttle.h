@@ -39,6 +39,8 @@ struct guards {
         struct rate_limit *reaction_by_member;
         struct rate_limit *report_by_member;
         struct rate_limit *writes_by_ip;
+        /* badges awarded or removed by hand (KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR) */
+        struct rate_limit *badge_by_admin;
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/episode.h"
+#include "model/badge.h"
 #include "model/item.h"
 #include "model/newsletter.h"
 #include "model/notification.h"
@@ -795,6 +796,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         if (rc == PUB_OK && prompt && !in->parent_id)
                 rc = bump(db, "UPDATE prompt SET answer_count = answer_count + 1 WHERE id = ?1",
                           prompt);
+        if (rc == PUB_OK) /* a comment may earn a badge; a failed refresh keeps the comment */
+                badges_refresh(db, in->author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

@@ -205,6 +205,8 @@ static int seed_conversation(struct db *db)
         return rc;
 }
 
+int demo_seed_identity(struct db *db);
+
 int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 {
         int64_t existing = member_count(db);
@@ -243,6 +245,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                 int (*seed)(struct db *);
         } parts[] = {
             {NULL, NULL},
+            {"identity", demo_seed_identity}, /* last: badges from everything above */
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

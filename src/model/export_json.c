@@ -80,6 +80,9 @@ static const struct column notification_cols[] = {{"id", 'i'},         {"member_
                                                   {"read_at", 'n'},    {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+static const struct column badge_cols[] = {
+    {"member_id", 'i'},  {"badge", 't'}, {"newsletter_id", 'i'}, {"earned_at", 'i'},
+    {"awarded_by", 'n'}, {"note", 't'},  {"revoked_by", 'n'},    {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
@@ -148,6 +151,12 @@ static const struct table tables[] = {
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+    {"badges",
+     "SELECT member_id, badge, newsletter_id, earned_at, awarded_by, note, revoked_by FROM badge "
+     "ORDER BY member_id, badge, newsletter_id",
+     "INSERT INTO badge (member_id, badge, newsletter_id, earned_at, awarded_by, note, "
+     "revoked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     badge_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)

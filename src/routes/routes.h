@@ -45,5 +45,9 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* Member identity (src/routes/identity.c): the size is part of the declaration so ROUTE_TABLE
+ * counts the rows; a definition with another number of rows does not compile. */
+#define IDENTITY_ROUTES 7
+extern const struct route identity_routes[IDENTITY_ROUTES];
 
 #endif

@@ -16,6 +16,8 @@
 #include "web/layout.h"
 #include "web/render.h"
 #include "http/write_guard.h"
+#include "model/badge.h"
+#include "web/badge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,7 @@ struct comment_thread {
         int nsums;
         bool moderator;
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
+        struct badge_set *badges; /* the authors' badges (web/badge.h) */
 };
 
 static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
@@ -307,6 +310,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_lit(b, "\">");
                 html_text(b, c->author_name);
                 html_lit(b, "</a>");
+                badge_inline(r, c->author_id, t->badges);
                 if (*c->author_headline) {
                         html_lit(b, " <span class=\"headline\">");
                         html_text(b, c->author_headline);
@@ -386,6 +390,7 @@ static int thread_load(struct request *req, const struct episode *e, int64_t aft
         t->moderator = req_signed_in(req) &&
                        comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
         thread_build(t, req->arena);
+        t->badges = badge_set_for_comments(req->db, req->arena, e->newsletter_id, t->cs, t->n);
         return 0;
 }
 

@@ -223,6 +223,8 @@ CREATE TABLE badge (
     earned_at     INTEGER NOT NULL,
     awarded_by    INTEGER REFERENCES member(id),
     note          TEXT    NOT NULL DEFAULT '',
+    -- An admin took an earned badge back: the row stays out of sight and its rule leaves it be.
+    revoked_by    INTEGER REFERENCES member(id),
     PRIMARY KEY (member_id, badge, newsletter_id)
 ) WITHOUT ROWID;
 CREATE INDEX badge_by_kind ON badge(badge, earned_at);
