@@ -118,13 +118,19 @@ static void badge_item(struct render *r, const char *handle, const struct badge 
         html_lit(b, "</li>\n");
 }
 
+static const char *field_error(const struct badge_form_state *f, const char *field)
+{
+        return f && f->error && f->error_field && strcmp(f->error_field, field) == 0 ? f->error
+                                                                                    : NULL;
+}
+
 static void award_form(struct render *r, const char *handle,
-                       const struct badge_newsletter *newsletters, int nn, const char *error,
-                       const char *error_field, const char *note)
+                       const struct badge_newsletter *newsletters, int nn,
+                       const struct badge_form_state *f)
 {
         struct buf *b = r->out;
         html_lit(b, "<details class=\"badge-award\"");
-        if (error)
+        if (f && f->error)
                 html_lit(b, " open");
         html_lit(b, "><summary>");
         html_text(b, _("Award a badge"));
@@ -137,22 +143,21 @@ static void award_form(struct render *r, const char *handle,
         for (int k = 0; k < BADGE_KINDS; k++)
                 kinds[k] = (struct form_option){badge_def((enum badge_kind)k)->key,
                                                 _(badge_def((enum badge_kind)k)->name)};
-        form_select(r, _("Badge"), "badge", kinds, BADGE_KINDS, NULL,
-                    error_field && strcmp(error_field, "badge") == 0 ? error : NULL);
+        form_select(r, _("Badge"), "badge", kinds, BADGE_KINDS, f ? f->badge : NULL,
+                    field_error(f, "badge"));
         struct form_option *nls = arena_zalloc(r->arena, (size_t)(nn + 1) * sizeof(*nls));
         nls[0] = (struct form_option){"", _("The whole site")};
         for (int i = 0; i < nn; i++)
                 nls[i + 1] = (struct form_option){newsletters[i].slug, newsletters[i].title};
         form_select(r, _("Newsletter (for founding reader, asked and answered, wordsmith)"),
-                    "newsletter", nls, nn + 1, NULL,
-                    error_field && strcmp(error_field, "newsletter") == 0 ? error : NULL);
-        form_input(r, _("Note (optional)"), "note", "text", note, "off", KD_BADGE_NOTE_MAX,
-                   error_field && strcmp(error_field, "note") == 0 ? error : NULL);
-        if (error && (!error_field || (strcmp(error_field, "badge") != 0 &&
-                                       strcmp(error_field, "newsletter") != 0 &&
-                                       strcmp(error_field, "note") != 0))) {
+                    "newsletter", nls, nn + 1, f ? f->newsletter : NULL,
+                    field_error(f, "newsletter"));
+        form_input(r, _("Note (optional)"), "note", "text", f ? f->note : NULL, "off",
+                   KD_BADGE_NOTE_MAX, field_error(f, "note"));
+        if (f && f->error && !field_error(f, "badge") && !field_error(f, "newsletter") &&
+            !field_error(f, "note")) {
                 html_lit(b, "<p class=\"form-error\" role=\"alert\">");
-                html_text(b, error);
+                html_text(b, f->error);
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<p><button type=\"submit\">");
@@ -161,8 +166,8 @@ static void award_form(struct render *r, const char *handle,
 }
 
 void badge_section(struct render *r, const char *handle, const struct badge *bs, int n, bool admin,
-                   const struct badge_newsletter *newsletters, int nn, const char *error,
-                   const char *error_field, const char *note)
+                   const struct badge_newsletter *newsletters, int nn,
+                   const struct badge_form_state *form)
 {
         if (n <= 0 && !admin)
                 return;
@@ -185,6 +190,6 @@ void badge_section(struct render *r, const char *handle, const struct badge *bs,
         html_text(b, _("How badges are earned"));
         html_lit(b, "</a></p>\n");
         if (admin)
-                award_form(r, handle, newsletters, nn, error, error_field, note);
+                award_form(r, handle, newsletters, nn, form);
         html_lit(b, "</section>\n");
 }

@@ -20,13 +20,20 @@ struct badge_newsletter {
         const char *slug, *title;
 };
 
+/* What a refused award form keeps: the message, the field it names, and what was chosen and
+ * written. All NULL for a fresh form. */
+struct badge_form_state {
+        const char *error, *error_field;
+        const char *badge, *newsletter, *note;
+};
+
 /* Renderer: a profile's badges section for bs[0..n) (badge_list_member): each with its name, its
  * newsletter, what earns it and when it was earned or who awarded it. With admin set (the
- * viewer may award), also taken-back badges and the forms to remove, restore and award, posting
- * to /@handle/badges; newsletters[0..nn) fill the award form's choice. error/error_field: a
- * refused award's message and field, with the text kept in note. */
+ * viewer may award), also taken-back badges and the forms to remove, give back and award,
+ * posting to /@handle/badges; newsletters[0..nn) fill the award form's choice; form (may be
+ * NULL) is a refused award's state, shown open with its message beside the field. */
 void badge_section(struct render *r, const char *handle, const struct badge *bs, int n, bool admin,
-                   const struct badge_newsletter *newsletters, int nn, const char *error,
-                   const char *error_field, const char *note);
+                   const struct badge_newsletter *newsletters, int nn,
+                   const struct badge_form_state *form);
 
 #endif

@@ -319,6 +319,7 @@ static void places_section(struct render *r, const struct profile_page *p)
 
 static void card(struct render *r, const struct member *m, const char *bio_html)
 {
+        bool own = render_signed_in(r) && r->viewer->id == m->id;
         struct buf *b = r->out;
         html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");
         html_text(b, m->display_name);
@@ -354,6 +355,11 @@ static void card(struct render *r, const struct member *m, const char *bio_html)
         struct html_frag since = html_time_frag(r, m->created_at);
         /* TRANSLATORS: %s is a relative time such as "3 months ago" */
         html_sentence(r, _("Member since %s"), 1, &since);
+        if (own) {
+                html_lit(b, " · <a href=\"/settings\">");
+                html_text(b, _("Edit your profile"));
+                html_lit(b, "</a>");
+        }
         html_lit(b, "</p>\n</article>\n");
 }
 
@@ -391,15 +397,15 @@ static void authored_sections(struct render *r, const struct profile_page *p)
         }
 }
 
-/* The whole profile, with an award form's problem (error NULL: none) kept beside its field. */
+/* The whole profile, with a refused award form's state (NULL: none). */
 static int profile_render(struct request *req, struct profile_page *p, int status,
-                          const char *error, const char *error_field, const char *note)
+                          const struct badge_form_state *form)
 {
         struct render *r = render_for_request(req);
         page_begin(r, p->m.display_name);
         card(r, &p->m, p->bio_html);
         badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters,
-                      p->nall, error, error_field, note);
+                      p->nall, form);
         counts_section(r, p);
         activity_section(r, p);
         places_section(r, p);
@@ -415,7 +421,7 @@ int web_profile(struct request *req)
                 return req->resp.status;
         if (profile_load(req, &p) != 0)
                 return req_fail(req, 503, N_("The database is not available."));
-        return profile_render(req, &p, 200, NULL, NULL, NULL);
+        return profile_render(req, &p, 200, NULL);
 }
 
 /* ------------------------------------------------------------------ a kind's list */
@@ -519,8 +525,11 @@ int web_profile_badges(struct request *req)
                 if (profile_load(req, &p) != 0)
                         return req_fail(req, 503, N_("The database is not available."));
                 struct render *r = render_for_request(req);
-                return profile_render(req, &p, 422, render_problem(r, &problem), problem.field,
-                                      req_param(req, "note"));
+                struct badge_form_state form = {render_problem(r, &problem), problem.field,
+                                                req_param(req, "badge"),
+                                                req_param(req, "newsletter"),
+                                                req_param(req, "note")};
+                return profile_render(req, &p, 422, &form);
         }
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("This member does not hold that badge."));

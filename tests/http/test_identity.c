@@ -437,6 +437,7 @@ static void test_admin_awards_and_removes(void **state)
         assert_int_equal(st, 422);
         expect_in(&r, "This badge belongs to a newsletter", "the field's message");
         expect_in(&r, "value=\"keep this note\"", "the note kept");
+        expect_in(&r, "value=\"wordsmith\" selected", "the chosen badge kept");
         resp_free(&r);
         char long_note[1200];
         memset(long_note, 'n', 201);
