@@ -13,7 +13,7 @@ static const char *cut_text(struct arena *a, const char *text, size_t len, int m
 
 /* Each kind's query parts. ?1 member, ?2 now; lists add ?3 before_at, ?4 before_id, ?5 limit;
  * counts add ?3 the cap. A list row: id, created_at, title, where, slug_a, slug_b, ref_id,
- * html, extra -- what item_url() and the excerpt need. */
+ * html, extra, language -- what item_url() and the excerpt need. */
 struct kind_sql {
         const char *key;
         const char *list;
@@ -53,39 +53,39 @@ struct kind_sql {
 static const struct kind_sql kinds[PROFILE_KINDS] = {
     [PROFILE_COMMENTS] = {"comments",
                           "SELECT c.id, c.created_at, '', e.title, n.slug, e.slug, "
-                          "coalesce(c.buildon_id, 0), c.body_html, ''" COMMENTS_FROM NOT_ANSWER
+                          "coalesce(c.buildon_id, 0), c.body_html, '', c.language" COMMENTS_FROM NOT_ANSWER
                               PAGE("c"),
                           COUNT(COMMENTS_FROM NOT_ANSWER)},
     [PROFILE_ANSWERS] = {"answers",
                          "SELECT c.id, c.created_at, coalesce((SELECT question FROM prompt WHERE "
                          "id = c.prompt_id), ''), e.title, n.slug, e.slug, c.prompt_id, "
-                         "c.body_html, ''" COMMENTS_FROM IS_ANSWER PAGE("c"),
+                         "c.body_html, '', c.language" COMMENTS_FROM IS_ANSWER PAGE("c"),
                          COUNT(COMMENTS_FROM IS_ANSWER)},
     [PROFILE_BUILDONS] = {"build-ons",
                           "SELECT x.id, x.created_at, x.title, e.title, n.slug, e.slug, 0, "
-                          "x.body_html, ''" BUILDONS_FROM PAGE("x"),
+                          "x.body_html, '', x.language" BUILDONS_FROM PAGE("x"),
                           COUNT(BUILDONS_FROM)},
     [PROFILE_TRIED] = {"tried",
                        "SELECT x.id, x.created_at, '', e.title, n.slug, e.slug, 0, '', "
-                       "coalesce(x.outcome, ''), x.note, x.outcome_note" TRIED_FROM PAGE("x"),
+                       "coalesce(x.outcome, ''), NULL, x.note, x.outcome_note" TRIED_FROM PAGE("x"),
                        COUNT(TRIED_FROM)},
     [PROFILE_ASKS] = {"asks",
                       "SELECT x.id, x.created_at, x.title, n.title, n.slug, '', 0, x.body_html, "
-                      "x.status" ASKS_FROM PAGE("x"),
+                      "x.status, x.language" ASKS_FROM PAGE("x"),
                       COUNT(ASKS_FROM)},
     [PROFILE_TERMS] = {"terms",
                        "SELECT x.id, x.created_at, x.term, n.title, n.slug, x.slug, 0, "
-                       "x.definition_html, ''" TERMS_FROM PAGE("x"),
+                       "x.definition_html, '', x.language" TERMS_FROM PAGE("x"),
                        COUNT(TERMS_FROM)},
     [PROFILE_THREADS] = {"threads",
                          "SELECT x.id, x.created_at, x.title, sp.title, sp.slug, '', 0, "
                          "coalesce((SELECT f.body_html FROM space_post f WHERE f.thread_id = x.id "
-                         "AND f.state = 'visible' ORDER BY f.id LIMIT 1), ''), ''" THREADS_FROM
+                         "AND f.state = 'visible' ORDER BY f.id LIMIT 1), ''), '', x.language" THREADS_FROM
                              PAGE("x"),
                          COUNT(THREADS_FROM)},
     [PROFILE_POSTS] = {"posts",
                        "SELECT x.id, x.created_at, th.title, sp.title, sp.slug, '', x.thread_id, "
-                       "x.body_html, ''" POSTS_FROM PAGE("x"),
+                       "x.body_html, '', x.language" POSTS_FROM PAGE("x"),
                        COUNT(POSTS_FROM)},
 };
 
@@ -187,9 +187,10 @@ int profile_list(struct db *db, struct arena *a, int64_t member_id, enum profile
                 it->url = item_url(a, kind, it->id, db_col_text(s, 4), db_col_text(s, 5),
                                    db_col_int(s, 6));
                 it->extra = arena_strdup(a, db_col_text(s, 8));
+                it->language = db_col_is_null(s, 9) ? NULL : arena_strdup(a, db_col_text(s, 9));
                 if (kind == PROFILE_TRIED) { /* the outcome's note says more than the first */
-                        const char *note = *db_col_text(s, 10) ? db_col_text(s, 10)
-                                                               : db_col_text(s, 9);
+                        const char *note = *db_col_text(s, 11) ? db_col_text(s, 11)
+                                                               : db_col_text(s, 10);
                         it->excerpt = cut_text(a, note, strlen(note), KD_PROFILE_EXCERPT_CHARS);
                 } else {
                         it->excerpt =

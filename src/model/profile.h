@@ -48,6 +48,7 @@ struct profile_item {
         const char *excerpt; /* plain text, at most KD_PROFILE_EXCERPT_CHARS code points */
         const char *extra;   /* a tried-it outcome ("worked", "mixed", "failed"), an ask's status;
                                 "" otherwise */
+        const char *language; /* the text's language tag, NULL: the site default or unknown */
 };
 
 /* Counts of the member's items of every kind, each at most KD_PROFILE_COUNT_CAP (shown as

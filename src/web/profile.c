@@ -261,7 +261,9 @@ static void item_row(struct render *r, const struct profile_item *it)
                 html_lit(b, "</p>\n");
         }
         if (*it->excerpt) {
-                html_lit(b, "<p class=\"activity-excerpt\">");
+                html_lit(b, "<p class=\"activity-excerpt\"");
+                html_lang_attr(r, it->language);
+                html_lit(b, ">");
                 html_text(b, it->excerpt);
                 html_lit(b, "</p>\n");
         }
