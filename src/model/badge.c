@@ -451,6 +451,33 @@ int badge_list_member(struct db *db, struct arena *a, int64_t member_id, bool in
         return n;
 }
 
+int badge_recent_holders(struct db *db, struct arena *a, enum badge_kind kind, int limit,
+                         struct badge_holder **out)
+{
+        *out = NULL;
+        struct db_stmt *s = db_prepare(
+            db, "SELECT m.handle, m.display_name, coalesce(n.title, ''), b.earned_at FROM badge b "
+                "JOIN member m ON m.id = b.member_id LEFT JOIN newsletter n ON n.id = "
+                "b.newsletter_id WHERE b.badge = ?1 AND b.revoked_by IS NULL AND m.disabled = 0 "
+                "ORDER BY b.earned_at DESC LIMIT ?2");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_text(s, 1, defs[kind].key);
+        db_bind_int(s, 2, limit);
+        struct badge_holder *v = arena_zalloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*v));
+        int n = 0, step;
+        while ((step = db_step(s)) == DB_ROW && n < limit)
+                v[n++] = (struct badge_holder){arena_strdup(a, db_col_text(s, 0)),
+                                               arena_strdup(a, db_col_text(s, 1)),
+                                               arena_strdup(a, db_col_text(s, 2)),
+                                               db_col_int(s, 3)};
+        db_finish(s);
+        if (step != DB_DONE && step != DB_ROW)
+                return PUB_DB_ERROR;
+        *out = v;
+        return n;
+}
+
 /* ------------------------------------------------------------------ by hand */
 
 /* Checks in and finds its kind and newsletter. Returns PUB_OK or PUB_INVALID (p filled). */

@@ -89,6 +89,18 @@ int badges_refresh_all(struct db *db);
 int badge_list_member(struct db *db, struct arena *a, int64_t member_id, bool include_revoked,
                       struct badge **out);
 
+/* Someone who holds a badge, for the badges' page. Strings in the arena. */
+struct badge_holder {
+        const char *handle, *display_name;
+        const char *newsletter_title; /* "" for a site badge */
+        int64_t earned_at;
+};
+/* The members who most recently earned or were awarded kind (not revoked, not disabled), newest
+ * first, at most limit (read from the badge_by_kind index). Returns the count or
+ * PUB_DB_ERROR. */
+int badge_recent_holders(struct db *db, struct arena *a, enum badge_kind kind, int limit,
+                         struct badge_holder **out);
+
 /* Who may award and remove badges by hand: admins. */
 bool badge_can_award(enum role role);
 

@@ -542,8 +542,19 @@ int web_profile_badges(struct request *req)
 
 /* ------------------------------------------------------------------ the badges' page */
 
+/* Members shown under each badge on the badges' page. */
+enum { BADGE_HOLDERS_SHOWN = 6 };
+
 int web_badges(struct request *req)
 {
+        struct badge_holder *holders[BADGE_KINDS];
+        int nholders[BADGE_KINDS];
+        for (int k = 0; k < BADGE_KINDS; k++) {
+                nholders[k] = badge_recent_holders(req->db, req->arena, (enum badge_kind)k,
+                                                   BADGE_HOLDERS_SHOWN, &holders[k]);
+                if (nholders[k] < 0)
+                        return req_fail(req, 503, N_("The database is not available."));
+        }
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
         page_begin(r, _("Badges"));
@@ -572,6 +583,26 @@ int web_badges(struct request *req)
                         html_lit(b, " <span class=\"meta\">");
                         html_text(b, _("Awarded by hand only."));
                         html_lit(b, "</span>");
+                }
+                if (nholders[k] > 0) {
+                        html_lit(b, "<p class=\"meta\">");
+                        html_text(b, _("Recently earned by"));
+                        html_lit(b, "</p><ul class=\"badge-holders\">");
+                        for (int i = 0; i < nholders[k]; i++) {
+                                const struct badge_holder *h = &holders[k][i];
+                                html_lit(b, "<li><a href=\"/@");
+                                html_url_arg(b, h->handle);
+                                html_lit(b, "\">");
+                                html_text(b, h->display_name);
+                                html_lit(b, "</a>");
+                                if (*h->newsletter_title) {
+                                        html_lit(b, " <span class=\"meta\">");
+                                        html_text(b, h->newsletter_title);
+                                        html_lit(b, "</span>");
+                                }
+                                html_lit(b, "</li>");
+                        }
+                        html_lit(b, "</ul>");
                 }
                 html_lit(b, "</dd>\n");
         }

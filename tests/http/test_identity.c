@@ -201,6 +201,8 @@ static void test_profile_sections(void **state)
         expect_status(&r, 200, "the badges' page");
         expect_in(&r, "Conversation starter", "every badge is explained");
         expect_in(&r, "Awarded by hand only.", "the steward badge");
+        expect_in(&r, "Recently earned by", "who holds badges");
+        expect_in(&r, "href=\"/@june\"", "june, the demo's steward");
         resp_free(&r);
 }
 
