@@ -102,10 +102,10 @@ int api_member(struct request *req)
 
 static json_t *item_json(const struct profile_item *it)
 {
-        json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o}", "kind", profile_kind_key(it->kind),
-                              "id", (json_int_t)it->id, "title", it->title, "where", it->where,
-                              "url", it->url, "excerpt", it->excerpt, "created_at",
-                              iso_time(it->created_at));
+        json_t *o =
+            json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:o}", "kind", profile_kind_key(it->kind), "id",
+                      (json_int_t)it->id, "title", it->title, "where", it->where, "url", it->url,
+                      "excerpt", it->excerpt, "created_at", iso_time(it->created_at));
         if (it->kind == PROFILE_TRIED)
                 json_object_set_new(o, "outcome",
                                     *it->extra ? json_string(it->extra) : json_null());
@@ -184,8 +184,8 @@ static int badge_change(struct request *req, bool award)
         json_t *arr = json_array();
         for (int i = 0; i < nb; i++)
                 json_array_append_new(arr, badge_json(r, &bs[i], true));
-        return api_json(req, award ? 201 : 200, json_pack("{s:s,s:o}", "handle", m.handle,
-                                                          "badges", arr));
+        return api_json(req, award ? 201 : 200,
+                        json_pack("{s:s,s:o}", "handle", m.handle, "badges", arr));
 }
 
 int api_member_badge_add(struct request *req)

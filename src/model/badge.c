@@ -34,8 +34,7 @@ static const struct badge_def defs[BADGE_KINDS] = {
                                        "replied to."),
                                     false, false},
     [BADGE_WORDSMITH] = {"wordsmith", N_("Wordsmith"),
-                         N_("Proposed a term that joined this newsletter's lexicon."), true,
-                         false},
+                         N_("Proposed a term that joined this newsletter's lexicon."), true, false},
     [BADGE_REGULAR] = {"regular", N_("Regular"),
                        N_("Commented on episodes in four different weeks."), false, false},
     [BADGE_STEWARD] = {"steward", N_("Steward"),
@@ -105,8 +104,7 @@ static int rule_query(struct db *db, const char *sql, enum badge_kind kind, int6
  * visible comment under one of its live episodes -- came before the first live episode of any
  * season after its first. While no later season has begun, every new tie still counts. The
  * newsletter's own authors are not its readers. */
-static int rule_founding_reader(struct db *db, int64_t member, int64_t now,
-                                struct earned_list *l)
+static int rule_founding_reader(struct db *db, int64_t member, int64_t now, struct earned_list *l)
 {
         return rule_query(
             db,
@@ -263,9 +261,8 @@ static int rule_regular(struct db *db, int64_t member, int64_t now, struct earne
 static int rules_apply(struct db *db, int64_t member, int64_t now, struct earned_list *l)
 {
         int (*const rules[])(struct db *, int64_t, int64_t, struct earned_list *) = {
-            rule_founding_reader, rule_first_answer,         rule_first_buildon,
-            rule_tried_it,        rule_asked_answered,       rule_wordsmith,
-            rule_conversation_starter, rule_regular,
+            rule_founding_reader, rule_first_answer, rule_first_buildon,        rule_tried_it,
+            rule_asked_answered,  rule_wordsmith,    rule_conversation_starter, rule_regular,
         };
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
                 if (rules[i](db, member, now, l) != 0)
@@ -467,10 +464,9 @@ int badge_recent_holders(struct db *db, struct arena *a, enum badge_kind kind, i
         struct badge_holder *v = arena_zalloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*v));
         int n = 0, step;
         while ((step = db_step(s)) == DB_ROW && n < limit)
-                v[n++] = (struct badge_holder){arena_strdup(a, db_col_text(s, 0)),
-                                               arena_strdup(a, db_col_text(s, 1)),
-                                               arena_strdup(a, db_col_text(s, 2)),
-                                               db_col_int(s, 3)};
+                v[n++] = (struct badge_holder){
+                    arena_strdup(a, db_col_text(s, 0)), arena_strdup(a, db_col_text(s, 1)),
+                    arena_strdup(a, db_col_text(s, 2)), db_col_int(s, 3)};
         db_finish(s);
         if (step != DB_DONE && step != DB_ROW)
                 return PUB_DB_ERROR;

@@ -40,8 +40,8 @@ enum badge_kind {
 
 /* The rules' numbers (docs/participation.md names them). */
 enum {
-        BADGE_REGULAR_WEEKS = 4,           /* different calendar weeks with a comment */
-        BADGE_CONVERSATION_REPLIERS = 3,   /* other members who replied in one thread */
+        BADGE_REGULAR_WEEKS = 4,         /* different calendar weeks with a comment */
+        BADGE_CONVERSATION_REPLIERS = 3, /* other members who replied in one thread */
 };
 
 /* What a kind is: its key (as stored and in the API), its name and the rule that earns it
@@ -67,10 +67,10 @@ struct badge {
         const char *newsletter_slug;  /* "" for the site */
         const char *newsletter_title; /* "" for the site */
         int64_t earned_at;
-        int64_t awarded_by;          /* 0: earned by its rule */
+        int64_t awarded_by;            /* 0: earned by its rule */
         const char *awarded_by_handle; /* "" when earned */
-        const char *note;            /* the admin's note, "" when none */
-        bool revoked;                /* taken back by an admin: kept out of sight and of rules */
+        const char *note;              /* the admin's note, "" when none */
+        bool revoked;                  /* taken back by an admin: kept out of sight and of rules */
 };
 
 /* Recomputes member_id's rule badges at the current time (see above), in one transaction
@@ -132,7 +132,7 @@ struct badge_set {
         struct badge_set_entry {
                 int64_t member_id;
                 enum badge_kind kind;
-        } *entries; /* sorted by member_id, then kind */
+        } * entries; /* sorted by member_id, then kind */
 };
 /* Loads the set for member_ids[0..n) (repeats allowed) in as few queries as the ids allow
  * (one per BADGE_SET_CHUNK distinct members). Returns the set in a, never NULL: empty when the

@@ -78,7 +78,8 @@ int demo_seed_identity(struct db *db)
                 int64_t id;
                 struct field_problem p = {0};
                 if (!in.episode_id || !in.author_id || comment_create(db, &in, &id, &p) != PUB_OK ||
-                    set_time(db, "UPDATE comment SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
+                    set_time(db,
+                             "UPDATE comment SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
                              id, at) != 0)
                         rc = -1;
         }

@@ -53,8 +53,8 @@ struct kind_sql {
 static const struct kind_sql kinds[PROFILE_KINDS] = {
     [PROFILE_COMMENTS] = {"comments",
                           "SELECT c.id, c.created_at, '', e.title, n.slug, e.slug, "
-                          "coalesce(c.buildon_id, 0), c.body_html, '', c.language" COMMENTS_FROM NOT_ANSWER
-                              PAGE("c"),
+                          "coalesce(c.buildon_id, 0), c.body_html, '', c.language" COMMENTS_FROM
+                              NOT_ANSWER PAGE("c"),
                           COUNT(COMMENTS_FROM NOT_ANSWER)},
     [PROFILE_ANSWERS] = {"answers",
                          "SELECT c.id, c.created_at, coalesce((SELECT question FROM prompt WHERE "
@@ -77,12 +77,13 @@ static const struct kind_sql kinds[PROFILE_KINDS] = {
                        "SELECT x.id, x.created_at, x.term, n.title, n.slug, x.slug, 0, "
                        "x.definition_html, '', x.language" TERMS_FROM PAGE("x"),
                        COUNT(TERMS_FROM)},
-    [PROFILE_THREADS] = {"threads",
-                         "SELECT x.id, x.created_at, x.title, sp.title, sp.slug, '', 0, "
-                         "coalesce((SELECT f.body_html FROM space_post f WHERE f.thread_id = x.id "
-                         "AND f.state = 'visible' ORDER BY f.id LIMIT 1), ''), '', x.language" THREADS_FROM
-                             PAGE("x"),
-                         COUNT(THREADS_FROM)},
+    [PROFILE_THREADS] =
+        {"threads",
+         "SELECT x.id, x.created_at, x.title, sp.title, sp.slug, '', 0, "
+         "coalesce((SELECT f.body_html FROM space_post f WHERE f.thread_id = x.id "
+         "AND f.state = 'visible' ORDER BY f.id LIMIT 1), ''), '', x.language" THREADS_FROM PAGE(
+             "x"),
+         COUNT(THREADS_FROM)},
     [PROFILE_POSTS] = {"posts",
                        "SELECT x.id, x.created_at, th.title, sp.title, sp.slug, '', x.thread_id, "
                        "x.body_html, '', x.language" POSTS_FROM PAGE("x"),
@@ -189,8 +190,8 @@ int profile_list(struct db *db, struct arena *a, int64_t member_id, enum profile
                 it->extra = arena_strdup(a, db_col_text(s, 8));
                 it->language = db_col_is_null(s, 9) ? NULL : arena_strdup(a, db_col_text(s, 9));
                 if (kind == PROFILE_TRIED) { /* the outcome's note says more than the first */
-                        const char *note = *db_col_text(s, 11) ? db_col_text(s, 11)
-                                                               : db_col_text(s, 10);
+                        const char *note =
+                            *db_col_text(s, 11) ? db_col_text(s, 11) : db_col_text(s, 10);
                         it->excerpt = cut_text(a, note, strlen(note), KD_PROFILE_EXCERPT_CHARS);
                 } else {
                         it->excerpt =
@@ -224,7 +225,8 @@ int profile_activity(struct db *db, struct arena *a, int64_t member_id, int64_t 
                 for (int k = 0; k < PROFILE_KINDS; k++) {
                         if (at[k] >= counts[k])
                                 continue;
-                        if (best < 0 || lists[k][at[k]].created_at > lists[best][at[best]].created_at)
+                        if (best < 0 ||
+                            lists[k][at[k]].created_at > lists[best][at[best]].created_at)
                                 best = k;
                 }
                 if (best < 0)

@@ -41,13 +41,13 @@ struct profile_item {
         enum profile_kind kind;
         int64_t id;
         int64_t created_at;
-        const char *title;   /* the item's own title (a build-on, ask, term, thread; an answer's
-                                question); "" when it has none */
-        const char *where;   /* what it hangs under: an episode, newsletter or thread title */
-        const char *url;     /* its local address */
-        const char *excerpt; /* plain text, at most KD_PROFILE_EXCERPT_CHARS code points */
-        const char *extra;   /* a tried-it outcome ("worked", "mixed", "failed"), an ask's status;
-                                "" otherwise */
+        const char *title;    /* the item's own title (a build-on, ask, term, thread; an answer's
+                                 question); "" when it has none */
+        const char *where;    /* what it hangs under: an episode, newsletter or thread title */
+        const char *url;      /* its local address */
+        const char *excerpt;  /* plain text, at most KD_PROFILE_EXCERPT_CHARS code points */
+        const char *extra;    /* a tried-it outcome ("worked", "mixed", "failed"), an ask's status;
+                                 "" otherwise */
         const char *language; /* the text's language tag, NULL: the site default or unknown */
 };
 

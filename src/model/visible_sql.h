@@ -8,7 +8,7 @@
 
 #define LIVE_EPISODE "e.status <> 'draft' AND e.publish_at <= ?2"
 #define VISIBLE_COMMENT                                                                            \
-        "c.state = 'visible' AND (c.buildon_id IS NULL OR EXISTS (SELECT 1 FROM buildon b WHERE "   \
+        "c.state = 'visible' AND (c.buildon_id IS NULL OR EXISTS (SELECT 1 FROM buildon b WHERE "  \
         "b.id = c.buildon_id AND b.state = 'visible'))"
 
 #endif

@@ -34,6 +34,6 @@ const struct route identity_routes[] = {
      activity_params},
     {HTTP_POST, "/api/v1/members/:handle/badges", api_member_badge_add, ROLE_ADMIN, true, true,
      badge_params},
-    {HTTP_DELETE, "/api/v1/members/:handle/badges", api_member_badge_remove, ROLE_ADMIN, true,
-     true, badge_params},
+    {HTTP_DELETE, "/api/v1/members/:handle/badges", api_member_badge_remove, ROLE_ADMIN, true, true,
+     badge_params},
 };

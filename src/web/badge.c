@@ -121,7 +121,7 @@ static void badge_item(struct render *r, const char *handle, const struct badge 
 static const char *field_error(const struct badge_form_state *f, const char *field)
 {
         return f && f->error && f->error_field && strcmp(f->error_field, field) == 0 ? f->error
-                                                                                    : NULL;
+                                                                                     : NULL;
 }
 
 static void award_form(struct render *r, const char *handle,

@@ -113,8 +113,9 @@ static bool has_badge(const struct member *m, const char *handle, const char *ba
                 json_t *b = json_array_get(bs, i);
                 json_t *nl = json_object_get(b, "newsletter");
                 if (strcmp(jstr(b, "badge"), badge) == 0 &&
-                    (newsletter ? json_is_string(nl) && strcmp(json_string_value(nl), newsletter) == 0
-                                : json_is_null(nl)) &&
+                    (newsletter
+                         ? json_is_string(nl) && strcmp(json_string_value(nl), newsletter) == 0
+                         : json_is_null(nl)) &&
                     !json_is_true(json_object_get(b, "revoked")))
                         found = true;
         }
@@ -141,8 +142,9 @@ static int badge_form(const struct member *m, const char *handle, const char *ac
 {
         char path[128];
         snprintf(path, sizeof(path), "/@%s/badges", handle);
-        const char *kv[] = {"action", action, "badge", badge, "newsletter", newsletter ? newsletter : "",
-                            "note", note ? note : "", NULL};
+        const char *kv[] = {"action", action,           "badge",
+                            badge,    "newsletter",     newsletter ? newsletter : "",
+                            "note",   note ? note : "", NULL};
         struct http_resp r;
         post_pairs(m, path, kv, csrf, &r);
         int status = r.status;
@@ -324,7 +326,10 @@ static void test_hidden_and_draft_items_never_shown(void **state)
              "WHERE handle = 'ana'), 'marker-deleted-ask', 'deleted', strftime('%%s','now'), "
              "strftime('%%s','now'));");
         comment(&ana, EP_PATH, "A write of hers empties the guest cache.");
-        const char *pages[] = {"/@ana", "/@ana/comments", "/@ana/build-ons", "/@ana/asks",
+        const char *pages[] = {"/@ana",
+                               "/@ana/comments",
+                               "/@ana/build-ons",
+                               "/@ana/asks",
                                "/api/v1/members/ana/activity",
                                "/api/v1/members/ana/activity?kind=build-ons"};
         const char *hidden[] = {"marker-draft-comment", "marker-draft-buildon",
@@ -446,10 +451,10 @@ static void test_admin_awards_and_removes(void **state)
         long_note[201] = '\0';
         assert_int_equal(badge_form(&admin, "sam", "award", "steward", NULL, long_note, true, NULL),
                          422);
-        assert_int_equal(badge_form(&admin, "sam", "award", "emperor", NULL, NULL, true, NULL), 422);
-        assert_int_equal(badge_form(&admin, "nobody_here", "award", "steward", NULL, NULL, true,
-                                    NULL),
-                         404);
+        assert_int_equal(badge_form(&admin, "sam", "award", "emperor", NULL, NULL, true, NULL),
+                         422);
+        assert_int_equal(
+            badge_form(&admin, "nobody_here", "award", "steward", NULL, NULL, true, NULL), 404);
 
         /* removing: an awarded badge goes; one not held is a 404 */
         assert_int_equal(badge_form(&admin, "sam", "remove", "steward", NULL, NULL, true, NULL),
@@ -460,17 +465,15 @@ static void test_admin_awards_and_removes(void **state)
 
         /* an earned badge removed by hand stays away through her next writes */
         assert_true(has_badge(NULL, "sam", "founding-reader", NL));
-        assert_int_equal(badge_form(&admin, "sam", "remove", "founding-reader", NL, NULL, true,
-                                    NULL),
-                         303);
+        assert_int_equal(
+            badge_form(&admin, "sam", "remove", "founding-reader", NL, NULL, true, NULL), 303);
         comment(&sam, EP_PATH, "A write that refreshes my badges.");
         assert_false(has_badge(NULL, "sam", "founding-reader", NL));
         assert_false(has_badge(&admin, "sam", "founding-reader", NL)); /* shown as revoked */
         page_has(&admin, "/@sam", "Taken back by an admin.", true);
         page_has(NULL, "/@sam", "Taken back by an admin.", false);
-        assert_int_equal(badge_form(&admin, "sam", "award", "founding-reader", NL, NULL, true,
-                                    NULL),
-                         303);
+        assert_int_equal(
+            badge_form(&admin, "sam", "award", "founding-reader", NL, NULL, true, NULL), 303);
         assert_true(has_badge(NULL, "sam", "founding-reader", NL));
 }
 
@@ -562,8 +565,8 @@ static void test_badge_changes_are_rate_limited(void **state)
         login_as(&admin, "admin", NULL);
         int last = 0;
         for (int i = 0; i < 61; i++) {
-                last = badge_form(&admin, "ana", i % 2 ? "remove" : "award", "steward", NULL,
-                                  NULL, true, NULL);
+                last = badge_form(&admin, "ana", i % 2 ? "remove" : "award", "steward", NULL, NULL,
+                                  true, NULL);
                 if (i < 60 && last != 303)
                         fail_msg("change %d answered %d", i, last);
         }

@@ -80,7 +80,8 @@ static int64_t last_id(struct db *db)
 static int64_t member(struct db *db, const char *handle)
 {
         sql(db,
-            "INSERT INTO member (handle, handle_key, display_name, email, email_key, password_hash, "
+            "INSERT INTO member (handle, handle_key, display_name, email, email_key, "
+            "password_hash, "
             "created_at, updated_at) VALUES ('%s', '%s', '%s', '%s@x.org', '%s@x.org', 'x', %lld, "
             "%lld)",
             handle, handle, handle, handle, handle, (long long)MON, (long long)MON);
@@ -132,14 +133,15 @@ static int64_t comment(struct db *db, int64_t ep, int64_t author, int64_t t, con
             "INSERT INTO comment (episode_id, author_id, body, body_html, state, created_at, "
             "updated_at, prompt_id, parent_id) VALUES (%lld, %lld, 'Nice &amp; *clear*', "
             "'<p>Nice &amp; <em>clear</em></p>', '%s', %lld, %lld, %s, %s)",
-            (long long)ep, (long long)author, state ? state : "visible", (long long)t,
-            (long long)t, prompt_s, parent_s);
+            (long long)ep, (long long)author, state ? state : "visible", (long long)t, (long long)t,
+            prompt_s, parent_s);
         return last_id(db);
 }
 
 static void follow(struct db *db, int64_t who, int64_t nl, int64_t t)
 {
-        sql(db, "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (%lld, %lld, %lld)",
+        sql(db,
+            "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (%lld, %lld, %lld)",
             (long long)who, (long long)nl, (long long)t);
 }
 
@@ -200,8 +202,8 @@ static void test_founding_reader(void **state)
 {
         struct site w;
         site_make(DB, &w);
-        int64_t early = member(DB, "early"), late = member(DB, "late"), talker = member(DB, "talker"),
-                hidden = member(DB, "hidden");
+        int64_t early = member(DB, "early"), late = member(DB, "late"),
+                talker = member(DB, "talker"), hidden = member(DB, "hidden");
         follow(DB, early, w.nl, MON + 2 * WEEK);
         follow(DB, late, w.nl, MON + 10 * WEEK + 1); /* the second season had begun */
         comment(DB, w.ep1, talker, MON + 3 * DAY, NULL, 0, 0);
@@ -278,7 +280,8 @@ static void test_first_buildon(void **state)
         sql(DB,
             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
             "updated_at) VALUES (%lld, %lld, 'On drafts', 'x', '<p>x</p>', %lld, %lld)",
-            (long long)draft, (long long)b, (long long)(MON + 11 * WEEK), (long long)(MON + 11 * WEEK));
+            (long long)draft, (long long)b, (long long)(MON + 11 * WEEK),
+            (long long)(MON + 11 * WEEK));
         refresh(DB, b);
         assert_false(holds(DB, b, "first-build-on", 0)); /* under a draft: nobody sees it */
         sql(DB,
@@ -379,7 +382,8 @@ static void test_conversation_starter(void **state)
 #define POST(who, t, st)                                                                           \
         sql(DB,                                                                                    \
             "INSERT INTO space_post (thread_id, space_id, author_id, body, body_html, state, "     \
-            "created_at, updated_at) VALUES (%lld, %lld, %lld, 'x', '<p>x</p>', '%s', %lld, %lld)", \
+            "created_at, updated_at) VALUES (%lld, %lld, %lld, 'x', '<p>x</p>', '%s', %lld, "      \
+            "%lld)",                                                                               \
             (long long)th, (long long)sp, (long long)(who), st, (long long)(t), (long long)(t))
         POST(op, MON, "visible");
         POST(r[0], MON + 1, "visible");
@@ -411,7 +415,7 @@ static void test_regular(void **state)
         comment(DB, w.ep1, m, MON + 2 * WEEK + DAY, "hidden", 0, 0); /* hidden: not counted */
         comment(DB, w.ep1, m, MON + 3 * WEEK + DAY, NULL, 0, 0);     /* week 3 */
         refresh(DB, m);
-        assert_false(holds(DB, m, "regular", 0)); /* three weeks */
+        assert_false(holds(DB, m, "regular", 0));                    /* three weeks */
         comment(DB, w.ep1, m, MON + 5 * WEEK + 2 * DAY, NULL, 0, 0); /* week 5: the fourth */
         comment(DB, w.ep1, m, MON + 6 * WEEK, NULL, 0, 0);
         refresh(DB, m);
@@ -427,7 +431,8 @@ static void test_award_and_remove(void **state)
         site_make(DB, &w);
         int64_t admin = member(DB, "admin"), m = member(DB, "helper");
         struct field_problem p = {0};
-        struct badge_input in = {.member_id = m, .badge = "steward", .note = "Thanks", .admin_id = admin};
+        struct badge_input in = {
+            .member_id = m, .badge = "steward", .note = "Thanks", .admin_id = admin};
         assert_int_equal(badge_award(DB, &in, &p), PUB_OK);
         refresh(DB, m); /* rules never touch an awarded badge */
         assert_true(holds(DB, m, "steward", 0));
@@ -445,8 +450,10 @@ static void test_award_and_remove(void **state)
         follow(DB, m, w.nl, MON + DAY);
         refresh(DB, m);
         assert_true(holds(DB, m, "founding-reader", w.nl));
-        struct badge_input fr = {.member_id = m, .badge = "founding-reader",
-                                 .newsletter_slug = "letters", .note = "Sock puppet",
+        struct badge_input fr = {.member_id = m,
+                                 .badge = "founding-reader",
+                                 .newsletter_slug = "letters",
+                                 .note = "Sock puppet",
                                  .admin_id = admin};
         assert_int_equal(badge_remove(DB, &fr, &p), PUB_OK);
         refresh(DB, m);
@@ -470,8 +477,8 @@ static void test_award_and_remove(void **state)
         char note[KD_BADGE_NOTE_MAX * 3 + 8];
         memset(note, 'x', KD_BADGE_NOTE_MAX + 1);
         note[KD_BADGE_NOTE_MAX + 1] = '\0';
-        struct badge_input long_note = {.member_id = m, .badge = "steward", .note = note,
-                                        .admin_id = admin};
+        struct badge_input long_note = {
+            .member_id = m, .badge = "steward", .note = note, .admin_id = admin};
         assert_int_equal(badge_award(DB, &long_note, &p), PUB_INVALID);
         assert_string_equal(p.field, "note");
         struct badge_input nobody = {.member_id = 999999, .badge = "steward", .admin_id = admin};
@@ -585,8 +592,10 @@ static void test_profile_counts_and_lists(void **state)
 static void test_profile_excerpt(void **state)
 {
         struct arena *a = FX->a;
-        assert_string_equal(profile_excerpt(a, "<p>One &lt;two&gt;</p>\n<p>three &quot;4&quot; &#39;5&#39;</p>", 100),
-                            "One <two> three \"4\" '5'");
+        assert_string_equal(
+            profile_excerpt(a, "<p>One &lt;two&gt;</p>\n<p>three &quot;4&quot; &#39;5&#39;</p>",
+                            100),
+            "One <two> three \"4\" '5'");
         assert_string_equal(profile_excerpt(a, "<p>alpha beta gamma</p>", 12), "alpha beta…");
         /* a cut never splits a character */
         const char *cjk = profile_excerpt(a, "<p>日日日日日</p>", 3);
@@ -602,18 +611,12 @@ int main(void)
 {
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         const struct CMUnitTest tests[] = {
-            DB_TEST(test_founding_reader),
-            DB_TEST(test_founding_reader_first_season_running),
-            DB_TEST(test_first_answer),
-            DB_TEST(test_first_buildon),
-            DB_TEST(test_tried_it),
-            DB_TEST(test_asked_and_answered),
-            DB_TEST(test_wordsmith),
-            DB_TEST(test_conversation_starter),
-            DB_TEST(test_regular),
-            DB_TEST(test_award_and_remove),
-            DB_TEST(test_badge_set),
-            DB_TEST(test_profile_counts_and_lists),
+            DB_TEST(test_founding_reader), DB_TEST(test_founding_reader_first_season_running),
+            DB_TEST(test_first_answer),    DB_TEST(test_first_buildon),
+            DB_TEST(test_tried_it),        DB_TEST(test_asked_and_answered),
+            DB_TEST(test_wordsmith),       DB_TEST(test_conversation_starter),
+            DB_TEST(test_regular),         DB_TEST(test_award_and_remove),
+            DB_TEST(test_badge_set),       DB_TEST(test_profile_counts_and_lists),
             DB_TEST(test_profile_excerpt),
         };
 #undef DB_TEST
