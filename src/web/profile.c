@@ -134,7 +134,7 @@ static const char *kind_label(struct render *r, enum profile_kind k, int64_t n)
 static const char *kind_heading(struct render *r, enum profile_kind k)
 {
         static const char *const headings[PROFILE_KINDS] = {
-            N_("Comments"), N_("Answers"), N_("Build-ons"), N_("Ideas tried"),
+            N_("Comments"), N_("Answers"),       N_("Build-ons"),       N_("Ideas tried"),
             N_("Asks"),     N_("Lexicon terms"), N_("Threads started"), N_("Replies in spaces"),
         };
         return _(headings[k]);
@@ -151,7 +151,8 @@ static const char *count_text(struct render *r, int64_t n)
 static void counts_section(struct render *r, const struct profile_page *p)
 {
         struct buf *b = r->out;
-        html_lit(b, "<section class=\"participation\" aria-labelledby=\"part-h\"><h2 id=\"part-h\">");
+        html_lit(b,
+                 "<section class=\"participation\" aria-labelledby=\"part-h\"><h2 id=\"part-h\">");
         html_text(b, _("Taking part"));
         html_lit(b, "</h2>\n<ul class=\"stat-list\">\n");
         for (int k = 0; k < PROFILE_KINDS; k++) {
@@ -311,7 +312,8 @@ static void places_section(struct render *r, const struct profile_page *p)
                         html_lit(b, "\">");
                         html_text(b, p->spaces[i].title);
                         html_lit(b, "</a> <span class=\"meta\">");
-                        html_textf(r, _n("%lld post", "%lld posts", (unsigned long)p->spaces[i].count),
+                        html_textf(r,
+                                   _n("%lld post", "%lld posts", (unsigned long)p->spaces[i].count),
                                    (long long)p->spaces[i].count);
                         html_lit(b, "</span></li>\n");
                 }
@@ -406,8 +408,8 @@ static int profile_render(struct request *req, struct profile_page *p, int statu
         struct render *r = render_for_request(req);
         page_begin(r, p->m.display_name);
         card(r, &p->m, p->bio_html);
-        badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters,
-                      p->nall, form);
+        badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters, p->nall,
+                      form);
         counts_section(r, p);
         activity_section(r, p);
         places_section(r, p);
@@ -438,10 +440,10 @@ int web_profile_list(struct request *req)
                 return req_fail(req, 404, N_("There is no such page."));
         struct profile_item *items;
         bool more = false;
-        int n = profile_list(req->db, req->arena, m.id, (enum profile_kind)kind, time_now(),
-                             req_param_int(req, "before", INT64_MAX),
-                             req_param_int(req, "before_id", 0), KD_PROFILE_LIST_PAGE, &items,
-                             &more);
+        int n =
+            profile_list(req->db, req->arena, m.id, (enum profile_kind)kind, time_now(),
+                         req_param_int(req, "before", INT64_MAX),
+                         req_param_int(req, "before_id", 0), KD_PROFILE_LIST_PAGE, &items, &more);
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
         struct render *r = render_for_request(req);
@@ -527,10 +529,9 @@ int web_profile_badges(struct request *req)
                 if (profile_load(req, &p) != 0)
                         return req_fail(req, 503, N_("The database is not available."));
                 struct render *r = render_for_request(req);
-                struct badge_form_state form = {render_problem(r, &problem), problem.field,
-                                                req_param(req, "badge"),
-                                                req_param(req, "newsletter"),
-                                                req_param(req, "note")};
+                struct badge_form_state form = {
+                    render_problem(r, &problem), problem.field, req_param(req, "badge"),
+                    req_param(req, "newsletter"), req_param(req, "note")};
                 return profile_render(req, &p, 422, &form);
         }
         if (rc == PUB_NOT_FOUND)
