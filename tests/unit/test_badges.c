@@ -10,10 +10,15 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "model/badge.h"
 #include "model/profile.h"
 #include "tmpdb.h"
+#include "web/badge.h"
+#include "web/render.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -607,6 +612,77 @@ static void test_profile_excerpt(void **state)
         assert_int_equal(badge_kind_parse(NULL), -1);
 }
 
+/* ---- rendering ------------------------------------------------------------------------------ */
+
+static void test_badge_rendering(void **state)
+{
+        struct arena *a = FX->a;
+        struct config config = {.site_name = "Kindred",
+                                .listen = "127.0.0.1:8080",
+                                .base_url = "https://letters.example.org"};
+        struct buf out = BUF_INIT;
+        struct render r;
+        render_init(&r, a, &out, NULL, NULL, NOW, NULL, &config);
+        struct badge_set set = {.newsletter_id = 1};
+        struct badge_set_entry e[] = {{7, BADGE_FOUNDING_READER},
+                                      {7, BADGE_FIRST_ANSWER},
+                                      {7, BADGE_TRIED_IT},
+                                      {7, BADGE_REGULAR},
+                                      {9, BADGE_STEWARD}};
+        set.entries = e;
+        set.n = 5;
+        badge_inline(&r, 8, &set); /* holds none: nothing at all */
+        badge_inline(&r, 7, NULL);
+        assert_int_equal(out.len, 0);
+        badge_inline(&r, 7, &set);
+        buf_putc(&out, '\0');
+        assert_non_null(strstr(out.data, "badge-mini badge-founding-reader"));
+        assert_non_null(strstr(out.data, "badge-mini badge-tried-it"));
+        assert_null(strstr(out.data, "badge-regular")); /* three shown ... */
+        assert_non_null(strstr(out.data, ">+1<"));      /* ... and how many more */
+        buf_reset(&out);
+        badge_inline(&r, 9, &set);
+        buf_putc(&out, '\0');
+        /* the rule in the title is attribute-escaped */
+        assert_non_null(strstr(out.data, "the site&#39;s admins"));
+
+        /* the profile's section: an awarded badge names its admin and note, escaped; a revoked
+         * one shows only to admins, with the forms */
+        struct badge bs[] = {
+            {.kind = BADGE_STEWARD,
+             .earned_at = NOW - 86400,
+             .awarded_by = 1,
+             .awarded_by_handle = "admin",
+             .note = "<b>kind</b>",
+             .newsletter_slug = "",
+             .newsletter_title = ""},
+            {.kind = BADGE_WORDSMITH,
+             .newsletter_id = 2,
+             .newsletter_slug = "letters",
+             .newsletter_title = "Letters & Notes",
+             .earned_at = NOW - 3600,
+             .awarded_by_handle = "",
+             .note = "",
+             .revoked = true},
+        };
+        buf_reset(&out);
+        badge_section(&r, "sam", bs, 2, false, NULL, 0, NULL);
+        buf_putc(&out, '\0');
+        assert_non_null(strstr(out.data, "href=\"/@admin\""));
+        assert_non_null(strstr(out.data, "&lt;b&gt;kind&lt;/b&gt;"));
+        assert_non_null(strstr(out.data, "Letters &amp; Notes"));
+        assert_null(strstr(out.data, "<form"));
+        /* a Chinese reader reads the names and rules in Chinese */
+        const struct locale *zh = i18n_find("zh-CN");
+        assert_non_null(zh);
+        r.locale = zh;
+        buf_reset(&out);
+        badge_inline(&r, 9, &set);
+        buf_putc(&out, '\0');
+        assert_non_null(strstr(out.data, "守护者"));
+        buf_free(&out);
+}
+
 int main(void)
 {
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -617,7 +693,7 @@ int main(void)
             DB_TEST(test_wordsmith),       DB_TEST(test_conversation_starter),
             DB_TEST(test_regular),         DB_TEST(test_award_and_remove),
             DB_TEST(test_badge_set),       DB_TEST(test_profile_counts_and_lists),
-            DB_TEST(test_profile_excerpt),
+            DB_TEST(test_profile_excerpt), DB_TEST(test_badge_rendering),
         };
 #undef DB_TEST
         return cmocka_run_group_tests(tests, NULL, NULL);
