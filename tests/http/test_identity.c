@@ -208,6 +208,43 @@ static void test_profile_sections(void **state)
         resp_free(&r);
 }
 
+/* The settings a member edits are what the profile shows; the bio is Markdown in member mode
+ * (links nofollow, no raw HTML). */
+static void test_settings_shape_the_profile(void **state)
+{
+        (void)state;
+        struct member sam;
+        login_as(&sam, "sam", NULL);
+        page_has(&sam, "/@sam", "href=\"/settings\"", true); /* "Edit your profile" */
+        page_has(NULL, "/@sam", "Edit your profile", false);
+        page_has(&sam, "/settings", "href=\"/@sam\"", true);
+        const char *kv[] = {"display_name",
+                            "Sam R. Reyes",
+                            "headline",
+                            "Designs calm software",
+                            "bio",
+                            "I *like* [retros](https://example.org/r) <script>x()</script>",
+                            "email",
+                            "sam@kindred.test",
+                            NULL};
+        struct http_resp r;
+        post_pairs(&sam, "/settings/profile", kv, true, &r);
+        expect_status(&r, 303, "the profile saved");
+        resp_free(&r);
+        get(NULL, "/@sam", &r);
+        expect_status(&r, 200, "the profile");
+        expect_in(&r, "Sam R. Reyes", "the new name");
+        expect_in(&r, "Designs calm software", "the new headline");
+        expect_in(&r, "<em>like</em>", "the bio rendered");
+        expect_in(&r, "rel=\"nofollow ugc noopener\"", "member links are nofollow");
+        expect_not_in(&r, "<script>x()", "no raw HTML");
+        resp_free(&r);
+        json_t *j = profile_json(NULL, "sam");
+        assert_string_equal(jstr(j, "name"), "Sam R. Reyes");
+        assert_non_null(strstr(jstr(j, "bio"), "[retros]"));
+        json_decref(j);
+}
+
 static void test_counts_follow_writes_and_lists(void **state)
 {
         (void)state;
@@ -578,6 +615,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
         const struct CMUnitTest tests[] = {
             T(test_profile_sections),
+            T(test_settings_shape_the_profile),
             T(test_counts_follow_writes_and_lists),
             T(test_hidden_and_draft_items_never_shown),
             T(test_badges_appear_when_earned_and_not_before),
