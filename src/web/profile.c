@@ -162,6 +162,8 @@ static void counts_section(struct render *r, const struct profile_page *p)
                         continue;
                 html_lit(b, "<li class=\"stat stat-");
                 html_attr(b, profile_kind_key((enum profile_kind)k));
+                if (n == 0)
+                        html_lit(b, " zero");
                 html_lit(b, "\">");
                 if (n > 0) {
                         html_lit(b, "<a href=\"/@");
