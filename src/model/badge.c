@@ -100,33 +100,15 @@ static int rule_query(struct db *db, const char *sql, enum badge_kind kind, int6
         return step == DB_DONE ? 0 : PUB_DB_ERROR;
 }
 
-/* Founding reader, per newsletter: the member's first tie to it -- following it, or their first
- * visible comment under one of its live episodes -- came before the first live episode of any
- * season after its first. While no later season has begun, every new tie still counts. The
- * newsletter's own authors are not its readers. */
-static int rule_founding_reader(struct db *db, int64_t member, int64_t now, struct earned_list *l)
-{
-        return rule_query(
-            db,
-            "SELECT j.nl, min(j.at) FROM (SELECT newsletter_id AS nl, created_at AS at FROM follow "
-            "WHERE member_id = ?1 UNION ALL SELECT e.newsletter_id, c.created_at FROM comment c "
-            "JOIN episode e ON e.id = c.episode_id WHERE c.author_id = ?1 AND " VISIBLE_COMMENT
-            " AND " LIVE_EPISODE ") j JOIN newsletter n ON n.id = j.nl WHERE n.owner_id <> ?1 AND "
-            "NOT EXISTS (SELECT 1 FROM newsletter_author na WHERE na.newsletter_id = j.nl AND "
-            "na.member_id = ?1) GROUP BY j.nl HAVING min(j.at) < coalesce((SELECT "
-            "min(e.publish_at) FROM season s JOIN episode e ON e.season_id = s.id WHERE "
-            "s.newsletter_id = j.nl AND s.number > (SELECT min(number) FROM season WHERE "
-            "newsletter_id = j.nl) AND " LIVE_EPISODE "), 9223372036854775807)",
-            BADGE_FOUNDING_READER, member, now, l);
-}
-
-/* First answer: a visible answer (a top-level comment on a prompt) under a live episode. */
+/* First answer: a visible answer (a top-level comment on a prompt) under a live episode: the
+ * member's answers in time order (comment_answer_by_author), the first one readers see. */
 static int rule_first_answer(struct db *db, int64_t member, int64_t now, struct earned_list *l)
 {
         return rule_query(db,
-                          "SELECT 0, min(c.created_at) FROM comment c JOIN episode e ON e.id = "
+                          "SELECT 0, c.created_at FROM comment c JOIN episode e ON e.id = "
                           "c.episode_id WHERE c.author_id = ?1 AND c.prompt_id IS NOT NULL AND "
-                          "c.parent_id IS NULL AND " VISIBLE_COMMENT " AND " LIVE_EPISODE,
+                          "c.parent_id IS NULL AND " VISIBLE_COMMENT " AND " LIVE_EPISODE
+                          " ORDER BY c.created_at LIMIT 1",
                           BADGE_FIRST_ANSWER, member, now, l);
 }
 
@@ -223,37 +205,94 @@ static int64_t week_of(int64_t t)
         return shifted >= 0 ? shifted / (7 * 86400) : (shifted - 7 * 86400 + 1) / (7 * 86400);
 }
 
-/* Regular: visible comments (answers too) under live episodes in BADGE_REGULAR_WEEKS different
- * calendar weeks; earned at the first comment of the last of those weeks. The member's comments
- * are read oldest first and the reading stops there. */
-static int rule_regular(struct db *db, int64_t member, int64_t now, struct earned_list *l)
+/* A newsletter the member is tied to, and since when. */
+struct tie {
+        int64_t newsletter_id, at;
+};
+
+static void tie_add(struct arena *a, struct tie **v, int *n, size_t *cap, int64_t nl, int64_t at)
 {
-        struct db_stmt *s =
-            db_prepare(db, "SELECT c.created_at FROM comment c JOIN episode e ON e.id = "
-                           "c.episode_id WHERE c.author_id = ?1 AND " VISIBLE_COMMENT
-                           " AND " LIVE_EPISODE " ORDER BY c.created_at");
+        for (int i = 0; i < *n; i++)
+                if ((*v)[i].newsletter_id == nl) {
+                        if (at < (*v)[i].at)
+                                (*v)[i].at = at;
+                        return;
+                }
+        *v = arena_grow(a, *v, (size_t)*n + 1, cap, sizeof(**v));
+        (*v)[(*n)++] = (struct tie){nl, at};
+}
+
+/* The rules that read the member's comments, in one pass over the first
+ * KD_BADGE_COMMENTS_READ of them in time order (comment_by_author), so a refresh costs the same
+ * for a member with a hundred thousand comments as for one with two thousand:
+ *
+ * Regular: visible comments (answers too) under live episodes in BADGE_REGULAR_WEEKS different
+ * calendar weeks; earned at the first comment of the last of those weeks.
+ *
+ * Founding reader, per newsletter: the member's first tie to it -- following it, or their first
+ * visible comment under one of its live episodes -- came before the first live episode of any
+ * season after its first. While no later season has begun, every new tie still counts. The
+ * newsletter's own authors are not its readers. */
+static int rules_from_comments(struct db *db, int64_t member, int64_t now, struct earned_list *l)
+{
+        struct tie *ties = NULL;
+        size_t cap = 0;
+        int nties = 0, weeks = 0, step;
+        int64_t last_week = INT64_MIN, regular_at = 0;
+        struct db_stmt *s = db_prepare(
+            db, "SELECT c.created_at, e.newsletter_id FROM (SELECT id, episode_id, created_at, "
+                "state, buildon_id FROM comment WHERE author_id = ?1 ORDER BY created_at LIMIT "
+                "?3) c JOIN episode e ON e.id = c.episode_id WHERE " VISIBLE_COMMENT
+                " AND " LIVE_EPISODE " ORDER BY c.created_at");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member);
         db_bind_int(s, 2, now);
-        int weeks = 0, step;
-        int64_t last_week = INT64_MIN, at = 0;
+        db_bind_int(s, 3, KD_BADGE_COMMENTS_READ);
         while ((step = db_step(s)) == DB_ROW) {
                 int64_t t = db_col_int(s, 0);
-                if (week_of(t) != last_week) {
+                tie_add(l->a, &ties, &nties, &cap, db_col_int(s, 1), t);
+                if (week_of(t) != last_week && weeks < BADGE_REGULAR_WEEKS) {
                         last_week = week_of(t);
-                        if (++weeks == BADGE_REGULAR_WEEKS) {
-                                at = t;
-                                step = DB_DONE;
-                                break;
-                        }
+                        if (++weeks == BADGE_REGULAR_WEEKS)
+                                regular_at = t;
                 }
         }
         db_finish(s);
         if (step != DB_DONE)
                 return PUB_DB_ERROR;
-        if (at)
-                earned_add(l, BADGE_REGULAR, 0, at);
+        if (regular_at)
+                earned_add(l, BADGE_REGULAR, 0, regular_at);
+
+        s = db_prepare(db, "SELECT newsletter_id, created_at FROM follow WHERE member_id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, member);
+        while ((step = db_step(s)) == DB_ROW)
+                tie_add(l->a, &ties, &nties, &cap, db_col_int(s, 0), db_col_int(s, 1));
+        db_finish(s);
+        if (step != DB_DONE)
+                return PUB_DB_ERROR;
+        for (int i = 0; i < nties; i++) {
+                s = db_prepare(
+                    db, "SELECT n.owner_id = ?1 OR EXISTS (SELECT 1 FROM newsletter_author na "
+                        "WHERE na.newsletter_id = n.id AND na.member_id = ?1), coalesce((SELECT "
+                        "min(e.publish_at) FROM season s JOIN episode e ON e.season_id = s.id "
+                        "WHERE s.newsletter_id = n.id AND s.number > (SELECT min(number) FROM "
+                        "season WHERE newsletter_id = n.id) AND " LIVE_EPISODE
+                        "), 9223372036854775807) FROM newsletter n WHERE n.id = ?3");
+                if (!s)
+                        return PUB_DB_ERROR;
+                db_bind_int(s, 1, member);
+                db_bind_int(s, 2, now);
+                db_bind_int(s, 3, ties[i].newsletter_id);
+                step = db_step(s);
+                if (step == DB_ROW && db_col_int(s, 0) == 0 && ties[i].at < db_col_int(s, 1))
+                        earned_add(l, BADGE_FOUNDING_READER, ties[i].newsletter_id, ties[i].at);
+                db_finish(s);
+                if (step != DB_ROW && step != DB_DONE)
+                        return PUB_DB_ERROR;
+        }
         return 0;
 }
 
@@ -261,8 +300,8 @@ static int rule_regular(struct db *db, int64_t member, int64_t now, struct earne
 static int rules_apply(struct db *db, int64_t member, int64_t now, struct earned_list *l)
 {
         int (*const rules[])(struct db *, int64_t, int64_t, struct earned_list *) = {
-            rule_founding_reader, rule_first_answer, rule_first_buildon,        rule_tried_it,
-            rule_asked_answered,  rule_wordsmith,    rule_conversation_starter, rule_regular,
+            rules_from_comments, rule_first_answer,         rule_first_buildon, rule_tried_it,
+            rule_asked_answered, rule_conversation_starter, rule_wordsmith,
         };
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
                 if (rules[i](db, member, now, l) != 0)

@@ -428,6 +428,38 @@ static void test_regular(void **state)
         assert_int_equal(earned_at(DB, m, "regular"), MON + 5 * WEEK + 2 * DAY);
 }
 
+/* The comment rules read a member's first KD_BADGE_COMMENTS_READ comments, so a refresh costs
+ * the same however long their history: weeks after that many comments do not make a regular,
+ * while an answer (its own index) and a follow (its own table) still count wherever they are. */
+static void test_rules_read_a_bounded_history(void **state)
+{
+        struct site w;
+        site_make(DB, &w);
+        int64_t m = member(DB, "prolific");
+        sql(DB,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) INSERT "
+            "INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) SELECT "
+            "%lld, %lld, 'x', '<p>x</p>', %lld + i, %lld FROM n",
+            KD_BADGE_COMMENTS_READ, (long long)w.ep1, (long long)m, (long long)(MON + DAY),
+            (long long)MON);
+        for (int k = 1; k <= 3; k++)
+                comment(DB, w.ep1, m, MON + k * WEEK + DAY, NULL, 0, 0);
+        sql(DB,
+            "INSERT INTO prompt (episode_id, position, question, created_at, updated_at) VALUES "
+            "(%lld, 1, 'Why?', %lld, %lld)",
+            (long long)w.ep1, (long long)MON, (long long)MON);
+        comment(DB, w.ep1, m, MON + 5 * WEEK, NULL, last_id(DB), 0);
+        refresh(DB, m);
+        assert_false(holds(DB, m, "regular", 0));
+        assert_true(holds(DB, m, "first-answer", 0));
+        assert_true(holds(DB, m, "founding-reader", w.nl)); /* from the first comments */
+        /* three fewer early comments: the three later weeks are within reach, four in all */
+        sql(DB, "DELETE FROM comment WHERE author_id = %lld AND created_at <= %lld", (long long)m,
+            (long long)(MON + DAY + 3));
+        refresh(DB, m);
+        assert_true(holds(DB, m, "regular", 0));
+}
+
 /* ---- by hand -------------------------------------------------------------------------------- */
 
 static void test_award_and_remove(void **state)
@@ -687,13 +719,21 @@ int main(void)
 {
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         const struct CMUnitTest tests[] = {
-            DB_TEST(test_founding_reader), DB_TEST(test_founding_reader_first_season_running),
-            DB_TEST(test_first_answer),    DB_TEST(test_first_buildon),
-            DB_TEST(test_tried_it),        DB_TEST(test_asked_and_answered),
-            DB_TEST(test_wordsmith),       DB_TEST(test_conversation_starter),
-            DB_TEST(test_regular),         DB_TEST(test_award_and_remove),
-            DB_TEST(test_badge_set),       DB_TEST(test_profile_counts_and_lists),
-            DB_TEST(test_profile_excerpt), DB_TEST(test_badge_rendering),
+            DB_TEST(test_founding_reader),
+            DB_TEST(test_founding_reader_first_season_running),
+            DB_TEST(test_first_answer),
+            DB_TEST(test_first_buildon),
+            DB_TEST(test_tried_it),
+            DB_TEST(test_asked_and_answered),
+            DB_TEST(test_wordsmith),
+            DB_TEST(test_conversation_starter),
+            DB_TEST(test_regular),
+            DB_TEST(test_rules_read_a_bounded_history),
+            DB_TEST(test_award_and_remove),
+            DB_TEST(test_badge_set),
+            DB_TEST(test_profile_counts_and_lists),
+            DB_TEST(test_profile_excerpt),
+            DB_TEST(test_badge_rendering),
         };
 #undef DB_TEST
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -228,6 +228,9 @@ CREATE TABLE badge (
     PRIMARY KEY (member_id, badge, newsletter_id)
 ) WITHOUT ROWID;
 CREATE INDEX badge_by_kind ON badge(badge, earned_at);
+-- The "first answer" rule reads a member's answers oldest first.
+CREATE INDEX comment_answer_by_author ON comment(author_id, created_at)
+    WHERE prompt_id IS NOT NULL AND parent_id IS NULL;
 
 -- Reactions reach build-ons and space posts.
 CREATE TABLE reaction_new (
