@@ -193,3 +193,32 @@ void badge_section(struct render *r, const char *handle, const struct badge *bs,
                 award_form(r, handle, newsletters, nn, form);
         html_lit(b, "</section>\n");
 }
+
+void badge_within_reach(struct render *r, const struct badge *bs, int n)
+{
+        bool held[BADGE_KINDS] = {false};
+        for (int i = 0; i < n; i++)
+                if (!bs[i].revoked)
+                        held[bs[i].kind] = true;
+        int missing = 0;
+        for (int k = 0; k < BADGE_KINDS; k++)
+                missing += !held[k] && !badge_def((enum badge_kind)k)->by_hand_only;
+        if (missing == 0)
+                return;
+        struct buf *b = r->out;
+        html_lit(b, "<details class=\"badges-next\"><summary>");
+        html_textf(r, _n("%d badge within reach", "%d badges within reach", (unsigned long)missing),
+                   missing);
+        html_lit(b, "</summary>\n<ul class=\"plain-list\">\n");
+        for (int k = 0; k < BADGE_KINDS; k++) {
+                const struct badge_def *d = badge_def((enum badge_kind)k);
+                if (held[k] || d->by_hand_only)
+                        continue;
+                html_lit(b, "<li><strong>");
+                html_text(b, _(d->name));
+                html_lit(b, "</strong> ");
+                html_text(b, _(d->rule));
+                html_lit(b, "</li>\n");
+        }
+        html_lit(b, "</ul></details>\n");
+}

@@ -36,4 +36,8 @@ void badge_section(struct render *r, const char *handle, const struct badge *bs,
                    const struct badge_newsletter *newsletters, int nn,
                    const struct badge_form_state *form);
 
+/* Renderer: for a member's own profile, the badges they do not hold yet (bs[0..n) are those
+ * they hold) with what earns each, as a nudge to take part; nothing when they hold them all. */
+void badge_within_reach(struct render *r, const struct badge *bs, int n);
+
 #endif

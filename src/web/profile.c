@@ -412,6 +412,8 @@ static int profile_render(struct request *req, struct profile_page *p, int statu
         card(r, &p->m, p->bio_html);
         badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters, p->nall,
                       form);
+        if (render_signed_in(r) && r->viewer->id == p->m.id)
+                badge_within_reach(r, p->badges, p->nbadges);
         counts_section(r, p);
         activity_section(r, p);
         places_section(r, p);

@@ -217,6 +217,9 @@ static void test_settings_shape_the_profile(void **state)
         login_as(&sam, "sam", NULL);
         page_has(&sam, "/@sam", "href=\"/settings\"", true); /* "Edit your profile" */
         page_has(NULL, "/@sam", "Edit your profile", false);
+        page_has(&sam, "/@sam", "badges within reach", true); /* a nudge, on one's own only */
+        page_has(&sam, "/@ana", "badges within reach", false);
+        page_has(NULL, "/@sam", "badges within reach", false);
         page_has(&sam, "/settings", "href=\"/@sam\"", true);
         const char *kv[] = {"display_name",
                             "Sam R. Reyes",
