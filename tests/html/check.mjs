@@ -241,6 +241,7 @@ async function collectPages(base) {
   // Member identity: the badges' page, a member's list, the admin's badge forms and their 422
   await add('badges', guest, get('/badges'));
   await add('profile-comments', guest, get('/@sam/comments'));
+  await add('profile-own', sam, get('/@sam'));
   await add('profile-admin', admin, get('/@sam'));
   await add('profile-badge-errors', admin, post('/@sam/badges', { action: 'award', badge: 'wordsmith', newsletter: '', note: 'kept' }), 422);
   return pages;
