@@ -97,6 +97,7 @@ int app_init(struct app *app, const struct config *config)
         app->guards.buildon_by_member_hour = rate_limit_new(KD_BUILDONS_PER_MEMBER_PER_HOUR, 3600);
         app->guards.buildon_change_by_member_hour =
             rate_limit_new(KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.badge_by_admin = rate_limit_new(KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
         return 0;
 }
 
@@ -124,6 +125,7 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.post_by_member_hour);
         rate_limit_free(app->guards.buildon_by_member_hour);
         rate_limit_free(app->guards.buildon_change_by_member_hour);
+        rate_limit_free(app->guards.badge_by_admin);
         static_files_free(app->assets);
         free(app->db_path);
 }

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/badge.h"
 #include "model/bench_seed.h"
 #include "model/demo.h"
 #include "model/member.h"
@@ -49,6 +50,7 @@ static const char USAGE[] =
     "  import json FILE      load an export into an empty site\n"
     "  export FILE           write the whole site as JSON (\"-\": standard output)\n"
     "  bench seed            fill an empty site with a large synthetic one (see bench/)\n"
+    "  badges refresh        work out every member's badges again by their rules\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -694,6 +696,23 @@ static int cmd_export(struct cli *cli, const char *path)
         return ok ? 0 : 1;
 }
 
+/* Works every member's rule badges out again (after an upgrade that changed a rule, or data
+ * written outside the site). Awarded and revoked badges stay as they are. */
+static int cmd_badges_refresh(struct cli *cli)
+{
+        struct db *db = open_migrated_site(&cli->config, false);
+        if (!db)
+                return 1;
+        int added = badges_refresh_all(db);
+        db_close(db);
+        if (added < 0) {
+                fprintf(stderr, "kindred: the badges could not be refreshed\n");
+                return 1;
+        }
+        printf("Badges refreshed: %d newly earned\n", added);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         if (sodium_init() < 0) {
@@ -756,6 +775,8 @@ int main(int argc, char **argv)
                 return cmd_migrate(&cli);
         if (strcmp(args[0], "member") == 0)
                 return cmd_member(&cli, nargs - 1, args + 1);
+        if (strcmp(args[0], "badges") == 0 && nargs == 2 && strcmp(args[1], "refresh") == 0)
+                return cmd_badges_refresh(&cli);
         if (strcmp(args[0], "render") == 0) {
                 if (nargs != 2) {
                         fputs(USAGE_RENDER, stderr);

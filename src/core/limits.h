@@ -170,5 +170,15 @@
 #define KD_LEXICON_CACHE_SLOTS       64   /* newsletters whose compiled terms stay in memory */
 #define KD_TERMS_PER_MEMBER_PER_HOUR 10   /* proposals and edits of proposals */
 #define KD_TERM_DECISIONS_PER_MINUTE 30   /* approvals and declines, per member */
+/* Member identity: profiles and badges (docs/participation.md) */
+#define KD_PROFILE_COUNT_CAP      1000 /* a profile counts a kind's items up to this ("1,000+") */
+#define KD_PROFILE_LIST_PAGE      20   /* items on one page of a member's list of a kind */
+#define KD_PROFILE_ACTIVITY       12   /* items in a profile's recent activity */
+#define KD_PROFILE_FOLLOWS_SHOWN  50   /* newsletters followed, listed on a profile */
+#define KD_PROFILE_SPACES_SHOWN   30   /* spaces taken part in, listed on a profile */
+#define KD_PROFILE_EXCERPT_CHARS  200  /* code points of an item's text in those lists */
+#define KD_BADGE_NOTE_MAX         200  /* code points of an admin's note on a badge */
+#define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60 /* badges awarded or removed by hand */
+#define KD_BADGE_COMMENTS_READ    2000 /* a member's first comments the badge rules read */
 
 #endif

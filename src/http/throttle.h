@@ -57,6 +57,8 @@ struct guards {
         struct rate_limit *post_by_member_hour;
         struct rate_limit *buildon_by_member_hour;        /* new build-ons */
         struct rate_limit *buildon_change_by_member_hour; /* edits, deletions, featuring */
+        /* badges awarded or removed by hand (KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR) */
+        struct rate_limit *badge_by_admin;
 };
 
 #endif

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "markdown/markdown.h"
 #include "model/episode.h"
+#include "model/badge.h"
 #include "model/item.h"
 #include "model/newsletter.h"
 #include "model/notification.h"
@@ -798,6 +799,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                           prompt);
         if (rc == PUB_OK) /* the directory's "who is here" */
                 rc = member_mark_active(db, in->author_id, time_now(), 0);
+        if (rc == PUB_OK) /* a comment may earn a badge; a failed refresh keeps the comment */
+                badges_refresh(db, in->author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

@@ -206,6 +206,8 @@ static int seed_conversation(struct db *db)
         return rc;
 }
 
+int demo_seed_identity(struct db *db);
+
 int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 {
         int64_t existing = member_count(db);
@@ -243,12 +245,12 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                 const char *what;
                 int (*seed)(struct db *);
         } parts[] = {
-            {NULL, NULL},
             {"asks", demo_seed_asks},
             {"lexicon", demo_seed_lexicon},
             {"questions and tries", demo_seed_prompts},
             {"spaces", demo_seed_spaces},
             {"build-ons", demo_seed_buildons},
+            {"identity", demo_seed_identity}, /* last: badges from everything above */
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

@@ -137,6 +137,9 @@ static const struct column space_post_cols[] = {
     {"author_id", 'i'},    {"body", 't'},       {"state", 't'},      {"moderated_by", 'n'},
     {"created_at", 'i'},   {"updated_at", 'i'}, {"edited_at", 'n'},  {"language", 's'},
     {NULL, 0}};
+static const struct column badge_cols[] = {
+    {"member_id", 'i'},  {"badge", 't'}, {"newsletter_id", 'i'}, {"earned_at", 'i'},
+    {"awarded_by", 'n'}, {"note", 't'},  {"revoked_by", 'n'},    {NULL, 0}};
 
 /* In dependency order: a row only refers to rows of tables before it. Images come separately
  * (their bytes live in files). */
@@ -272,6 +275,12 @@ static const struct table tables[] = {
      "moderated_by, created_at, updated_at, edited_at, language, body_html) VALUES (?1, ?2, ?3, "
      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '')",
      space_post_cols},
+    {"badges",
+     "SELECT member_id, badge, newsletter_id, earned_at, awarded_by, note, revoked_by FROM badge "
+     "ORDER BY member_id, badge, newsletter_id",
+     "INSERT INTO badge (member_id, badge, newsletter_id, earned_at, awarded_by, note, "
+     "revoked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     badge_cols},
 };
 
 static int say(char *error, size_t size, const char *fmt, ...)

@@ -67,5 +67,9 @@ extern const size_t spaces_routes_count;
  * initializer; a definition with another number of rows does not compile. */
 #define BUILDONS_ROUTES_COUNT 19
 extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
+/* Member identity (src/routes/identity.c): the size is part of the declaration so ROUTE_TABLE
+ * counts the rows; a definition with another number of rows does not compile. */
+#define IDENTITY_ROUTES 7
+extern const struct route identity_routes[IDENTITY_ROUTES];
 
 #endif

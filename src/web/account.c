@@ -290,7 +290,11 @@ static int settings_page(struct request *req, int status, const struct member_in
         struct html_frag handle = html_frag_end(r, &scratch, saved);
         /* TRANSLATORS: %s is the member's @handle */
         html_sentence(r, _("Your handle: %s"), 1, &handle);
-        html_lit(b, "</p>\n<form method=\"post\" action=\"/settings/profile\" "
+        html_lit(b, " <a href=\"/@");
+        html_url_arg(b, me.handle);
+        html_lit(b, "\">");
+        html_text(b, _("See your public profile"));
+        html_lit(b, "</a></p>\n<form method=\"post\" action=\"/settings/profile\" "
                     "class=\"stack\">\n");
         form_csrf(r);
         form_input(r, _("Display name"), "display_name", "text", in->display_name, "name",
@@ -299,7 +303,11 @@ static int settings_page(struct request *req, int status, const struct member_in
                    KD_HEADLINE_MAX, field_error(r, p, "headline"));
         html_lit(b, "<div class=\"field\">\n<label for=\"f-bio\">");
         html_text(b, _("About you"));
-        html_lit(b, "</label>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\"");
+        html_lit(b, "</label>\n<p class=\"hint\" id=\"f-bio-hint\">");
+        html_text(b, _("Shown on your profile. Markdown works: *italic*, **bold**, "
+                       "[links](https://…)."));
+        html_lit(b, "</p>\n<textarea id=\"f-bio\" name=\"bio\" rows=\"5\" "
+                    "aria-describedby=\"f-bio-hint\"");
         html_maxlength(b, KD_BIO_MAX);
         html_lit(b, ">\n"); /* parsers drop a newline right here, so a leading one survives */
         html_text(b, in->bio);

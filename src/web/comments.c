@@ -21,6 +21,8 @@
 #include "web/render.h"
 #include "http/write_guard.h"
 #include "model/lexicon.h"
+#include "model/badge.h"
+#include "web/badge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,7 @@ struct comment_thread {
         bool moderator;
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
         const struct lexicon *lexicon; /* the newsletter's approved terms, linked in bodies */
+        struct badge_set *badges; /* the authors' badges (web/badge.h) */
 };
 
 static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
@@ -221,6 +224,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_lit(b, "\">");
                 html_text(b, c->author_name);
                 html_lit(b, "</a>");
+                badge_inline(r, c->author_id, t->badges);
                 if (*c->author_headline) {
                         html_lit(b, " <span class=\"headline\">");
                         html_text(b, c->author_headline);
@@ -305,6 +309,7 @@ static int thread_load_in(struct request *req, const struct episode *e,
                        comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
         t->lexicon = lexicon_for_newsletter(req->db, req->arena, e->newsletter_id);
         thread_build(t, req->arena);
+        t->badges = badge_set_for_comments(req->db, req->arena, e->newsletter_id, t->cs, t->n);
         return 0;
 }
 

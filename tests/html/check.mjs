@@ -291,6 +291,12 @@ async function collectPages(base) {
   await add('buildon-errors', sam, post(`${RETRO}/b`, { title: '', body: '', parent: '2', quote_exact: 'not there' }), 422);
   await add('buildon-edit', sam, get('/buildons/1/edit'));
   await add('buildon', mira, get(`${RETRO}/b/5`));
+  // Member identity: the badges' page, a member's list, the admin's badge forms and their 422
+  await add('badges', guest, get('/badges'));
+  await add('profile-comments', guest, get('/@sam/comments'));
+  await add('profile-own', sam, get('/@sam'));
+  await add('profile-admin', admin, get('/@sam'));
+  await add('profile-badge-errors', admin, post('/@sam/badges', { action: 'award', badge: 'wordsmith', newsletter: '', note: 'kept' }), 422);
   return pages;
 }
 

@@ -247,9 +247,14 @@ CREATE TABLE badge (
     earned_at     INTEGER NOT NULL,
     awarded_by    INTEGER REFERENCES member(id),
     note          TEXT    NOT NULL DEFAULT '',
+    -- An admin took an earned badge back: the row stays out of sight and its rule leaves it be.
+    revoked_by    INTEGER REFERENCES member(id),
     PRIMARY KEY (member_id, badge, newsletter_id)
 ) WITHOUT ROWID;
 CREATE INDEX badge_by_kind ON badge(badge, earned_at);
+-- The "first answer" rule reads a member's answers oldest first.
+CREATE INDEX comment_answer_by_author ON comment(author_id, created_at)
+    WHERE prompt_id IS NOT NULL AND parent_id IS NULL;
 
 -- Reactions reach build-ons and space posts.
 CREATE TABLE reaction_new (

@@ -1,0 +1,632 @@
+/* Black-box tests of member identity: the profile's sections and counts, each kind's list,
+ * badges (earned when their rule is met and not before, shown on the profile and next to names
+ * on comments), awards and removals by hand and who may make them, hidden and draft items never
+ * shown to others, the members API, rate limits and hostile input -- against the real kindred
+ * binary with the demo content.
+ *
+ * Comments are written through the real routes. Build-ons, asks and the other participation
+ * items have no routes in this branch (their features are built alongside), so a test that
+ * needs one writes its row straight into the server's SQLite file -- the row the feature's own
+ * write would leave -- and then makes the member write a comment through the real route, which
+ * is what refreshes their badges (and empties the guest page cache) as any write of theirs will.
+ * Every test gets a server of its own with a fresh data folder. */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NL         "learning-in-public"
+#define EP_PATH    "/n/" NL "/two-languages-one-team"
+#define EP_SLUG    "two-languages-one-team"
+#define DRAFT_SLUG "a-letter-to-next-years-team"
+#define OLD_SLUG   "the-fifteen-minute-retro"
+
+static int start(void **state)
+{
+        (void)state;
+        return kd_start(&srv, NULL);
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Runs SQL on the server's database file (the test's own text, never user input). */
+static void seed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void seed(const char *fmt, ...)
+{
+        char sql[4096], path[400];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(sql, sizeof(sql), fmt, ap);
+        va_end(ap);
+        snprintf(path, sizeof(path), "%s/kindred.db", srv.data_dir);
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        char *err = NULL;
+        if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+                char msg[512];
+                snprintf(msg, sizeof(msg), "%s", err ? err : "?");
+                sqlite3_free(err);
+                sqlite3_close(db);
+                fail_msg("seed failed: %s: %s", sql, msg);
+        }
+        sqlite3_close(db);
+}
+
+/* Posts a comment that must be accepted; returns its id. */
+static long comment(const struct member *m, const char *ep_path, const char *body)
+{
+        char path[256];
+        snprintf(path, sizeof(path), "%s/comments", ep_path);
+        const char *kv[] = {"body", body, NULL};
+        struct http_resp r;
+        post_pairs(m, path, kv, true, &r);
+        if (r.status != 303)
+                fail_resp(&r, "a comment was refused");
+        char loc[512];
+        header(&r, "Location", loc, sizeof(loc));
+        resp_free(&r);
+        const char *hash = strstr(loc, "#c-");
+        assert_non_null(hash);
+        return atol(hash + 3);
+}
+
+/* The member's profile as JSON (viewer m, NULL: a guest); the caller decrefs. */
+static json_t *profile_json(const struct member *m, const char *handle)
+{
+        char path[128];
+        snprintf(path, sizeof(path), "/api/v1/members/%s", handle);
+        struct http_resp r;
+        api(m, "GET", path, NULL, false, &r);
+        expect_status(&r, 200, path);
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        return j;
+}
+
+static long count_of(const char *handle, const char *kind)
+{
+        json_t *j = profile_json(NULL, handle);
+        long n = (long)json_integer_value(json_object_get(json_object_get(j, "counts"), kind));
+        json_decref(j);
+        return n;
+}
+
+/* Whether the member holds badge (newsletter slug, NULL: the site's) as viewer m sees it. */
+static bool has_badge(const struct member *m, const char *handle, const char *badge,
+                      const char *newsletter)
+{
+        json_t *j = profile_json(m, handle);
+        json_t *bs = json_object_get(j, "badges");
+        bool found = false;
+        for (size_t i = 0; i < json_array_size(bs); i++) {
+                json_t *b = json_array_get(bs, i);
+                json_t *nl = json_object_get(b, "newsletter");
+                if (strcmp(jstr(b, "badge"), badge) == 0 &&
+                    (newsletter
+                         ? json_is_string(nl) && strcmp(json_string_value(nl), newsletter) == 0
+                         : json_is_null(nl)) &&
+                    !json_is_true(json_object_get(b, "revoked")))
+                        found = true;
+        }
+        json_decref(j);
+        return found;
+}
+
+static void page_has(const struct member *m, const char *path, const char *needle, bool want)
+{
+        struct http_resp r;
+        get(m, path, &r);
+        expect_status(&r, 200, path);
+        if (want)
+                expect_in(&r, needle, path);
+        else
+                expect_not_in(&r, needle, path);
+        resp_free(&r);
+}
+
+/* Posts the profile's badge form as m; returns the status (Location into loc when given). */
+static int badge_form(const struct member *m, const char *handle, const char *action,
+                      const char *badge, const char *newsletter, const char *note, bool csrf,
+                      struct http_resp *out)
+{
+        char path[128];
+        snprintf(path, sizeof(path), "/@%s/badges", handle);
+        const char *kv[] = {"action", action,           "badge",
+                            badge,    "newsletter",     newsletter ? newsletter : "",
+                            "note",   note ? note : "", NULL};
+        struct http_resp r;
+        post_pairs(m, path, kv, csrf, &r);
+        int status = r.status;
+        if (out)
+                *out = r;
+        else
+                resp_free(&r);
+        return status;
+}
+
+/* The highest N of "old number N" on a page: the oldest of the seeded comments shown. */
+static int oldest_number(const char *page)
+{
+        int most = 0;
+        for (const char *p = page; (p = strstr(p, "old number ")); p++) {
+                int n = atoi(p + strlen("old number "));
+                if (n > most)
+                        most = n;
+        }
+        return most;
+}
+
+/* ---------------------------------------------------------------- the profile */
+
+static void test_profile_sections(void **state)
+{
+        (void)state;
+        struct http_resp r;
+        get(NULL, "/@sam", &r);
+        expect_status(&r, 200, "sam's profile");
+        expect_in(&r, "Sam Reyes", "the display name");
+        expect_in(&r, "Product designer in Lisbon", "the headline");
+        expect_in(&r, "Member since", "member since");
+        expect_in(&r, "id=\"badges-h\"", "the badges section");
+        expect_in(&r, "Founding reader", "sam followed in the first season");
+        expect_in(&r, "Regular", "sam commented in four weeks");
+        expect_in(&r, "Commented on episodes in four different weeks.", "a badge's explanation");
+        expect_in(&r, "href=\"/@sam/comments\"", "the comment count links to the list");
+        expect_in(&r, "Recent activity", "activity");
+        expect_in(&r, "href=\"/n/learning-in-public/the-fifteen-minute-retro#c-",
+                  "an activity item links to the comment");
+        expect_in(&r, "Newsletters followed", "follows");
+        expect_in(&r, "href=\"/n/learning-in-public\"", "the followed newsletter");
+        expect_not_in(&r, "Award a badge", "a guest sees no admin form");
+        resp_free(&r);
+        /* an author's profile keeps their newsletters and episodes */
+        get(NULL, "/@mira", &r);
+        expect_status(&r, 200, "mira's profile");
+        expect_in(&r, "id=\"ep-h\"", "the episodes section");
+        expect_in(&r, "The Fifteen-Minute Retro", "one of her episodes");
+        expect_not_in(&r, "A Letter to Next Year", "her draft stays out");
+        resp_free(&r);
+        assert_int_equal(status_of(NULL, "/@nobody_here"), 404);
+        assert_int_equal(status_of(NULL, "/@sam/nonsense"), 404);
+        get(NULL, "/badges", &r);
+        expect_status(&r, 200, "the badges' page");
+        expect_in(&r, "Conversation starter", "every badge is explained");
+        expect_in(&r, "Awarded by hand only.", "the steward badge");
+        expect_in(&r, "Recently earned by", "who holds badges");
+        expect_in(&r, "href=\"/@june\"", "june, the demo's steward");
+        resp_free(&r);
+}
+
+/* The settings a member edits are what the profile shows; the bio is Markdown in member mode
+ * (links nofollow, no raw HTML). */
+static void test_settings_shape_the_profile(void **state)
+{
+        (void)state;
+        struct member sam;
+        login_as(&sam, "sam", NULL);
+        page_has(&sam, "/@sam", "href=\"/settings\"", true); /* "Edit your profile" */
+        page_has(NULL, "/@sam", "Edit your profile", false);
+        page_has(&sam, "/@sam", "badges within reach", true); /* a nudge, on one's own only */
+        page_has(&sam, "/@ana", "badges within reach", false);
+        page_has(NULL, "/@sam", "badges within reach", false);
+        page_has(&sam, "/settings", "href=\"/@sam\"", true);
+        const char *kv[] = {"display_name",
+                            "Sam R. Reyes",
+                            "headline",
+                            "Designs calm software",
+                            "bio",
+                            "I *like* [retros](https://example.org/r) <script>x()</script>",
+                            "email",
+                            "sam@kindred.test",
+                            NULL};
+        struct http_resp r;
+        post_pairs(&sam, "/settings/profile", kv, true, &r);
+        expect_status(&r, 303, "the profile saved");
+        resp_free(&r);
+        get(NULL, "/@sam", &r);
+        expect_status(&r, 200, "the profile");
+        expect_in(&r, "Sam R. Reyes", "the new name");
+        expect_in(&r, "Designs calm software", "the new headline");
+        expect_in(&r, "<em>like</em>", "the bio rendered");
+        expect_in(&r, "rel=\"nofollow ugc noopener\"", "member links are nofollow");
+        expect_not_in(&r, "<script>x()", "no raw HTML");
+        resp_free(&r);
+        json_t *j = profile_json(NULL, "sam");
+        assert_string_equal(jstr(j, "name"), "Sam R. Reyes");
+        assert_non_null(strstr(jstr(j, "bio"), "[retros]"));
+        json_decref(j);
+}
+
+static void test_counts_follow_writes_and_lists(void **state)
+{
+        (void)state;
+        struct member ana;
+        login_as(&ana, "ana", NULL);
+        long before = count_of("ana", "comments");
+        long id = comment(&ana, EP_PATH, "Counting **this** one <script>alert(1)</script>");
+        assert_int_equal(count_of("ana", "comments"), before + 1);
+        char want[128];
+        snprintf(want, sizeof(want), "href=\"" EP_PATH "#c-%ld\"", id);
+        page_has(NULL, "/@ana/comments", want, true);
+        page_has(NULL, "/@ana", want, true);
+        page_has(NULL, "/@ana/comments", "<script>alert", false); /* markup inert */
+        page_has(NULL, "/@ana/comments", "Counting this one &lt;script&gt;", true);
+
+        /* a long list pages by index, newest first */
+        seed("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+             "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
+             "SELECT (SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id FROM member "
+             "WHERE handle = 'ana'), 'old ' || i, '<p>old number ' || i || '</p>', "
+             "strftime('%%s','now') - 400000 - i * 60, strftime('%%s','now') - 400000 FROM n");
+        comment(&ana, EP_PATH, "One more, so the cache empties.");
+        struct http_resp r;
+        get(NULL, "/@ana/comments", &r);
+        expect_status(&r, 200, "page 1");
+        assert_int_equal(count(r.body, "class=\"activity-item"), 20);
+        int last = oldest_number(r.body);
+        assert_true(last > 1 && last < 30);
+        char next[256];
+        if (!extract(r.body, "rel=\"next\" href=\"", "\"", next, sizeof(next)))
+                fail_resp(&r, "no next page");
+        resp_free(&r);
+        /* the href is attribute-escaped */
+        char *amp = strstr(next, "&amp;");
+        assert_non_null(amp);
+        memmove(amp + 1, amp + 5, strlen(amp + 5) + 1);
+        get(NULL, next, &r);
+        expect_status(&r, 200, "page 2");
+        char want2[64];
+        snprintf(want2, sizeof(want2), "old number %d<", last + 1);
+        expect_in(&r, want2, "the next page goes on where the first stopped");
+        snprintf(want2, sizeof(want2), "old number %d<", last);
+        expect_not_in(&r, want2, "no overlap with page 1");
+        expect_in(&r, "old number 30<", "the oldest on page 2");
+        expect_not_in(&r, "rel=\"next\"", "the last page");
+        resp_free(&r);
+        /* the API pages the same way */
+        api(NULL, "GET", "/api/v1/members/ana/activity?kind=comments", NULL, false, &r);
+        expect_status(&r, 200, "API page 1");
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        assert_int_equal(json_array_size(json_object_get(j, "items")), 20);
+        json_t *nx = json_object_get(j, "next");
+        assert_true(json_is_object(nx));
+        char path[200];
+        snprintf(path, sizeof(path),
+                 "/api/v1/members/ana/activity?kind=comments&before=%lld&before_id=%lld",
+                 (long long)json_integer_value(json_object_get(nx, "before")),
+                 (long long)json_integer_value(json_object_get(nx, "before_id")));
+        json_decref(j);
+        api(NULL, "GET", path, NULL, false, &r);
+        expect_status(&r, 200, "API page 2");
+        expect_in(&r, "old number 30", "API page 2 reaches the oldest");
+        resp_free(&r);
+        api(NULL, "GET", "/api/v1/members/ana/activity?kind=bogus", NULL, false, &r);
+        expect_api_error(&r, 422, "kind", "an unknown kind");
+        resp_free(&r);
+        api(NULL, "GET", "/api/v1/members/nobody_here", NULL, false, &r);
+        expect_api_error(&r, 404, NULL, "an unknown member");
+        resp_free(&r);
+}
+
+static void test_hidden_and_draft_items_never_shown(void **state)
+{
+        (void)state;
+        struct member ana, june;
+        login_as(&ana, "ana", NULL);
+        login_as(&june, "june", NULL);
+        long before = count_of("ana", "comments");
+        long id = comment(&ana, EP_PATH, "Soon to be hidden marker-hidden-7");
+        assert_int_equal(count_of("ana", "comments"), before + 1);
+        char path[64];
+        snprintf(path, sizeof(path), "/comments/%ld/hide", id);
+        const char *kv[] = {"hidden", "1", NULL};
+        struct http_resp r;
+        post_pairs(&june, path, kv, true, &r);
+        assert_true(r.status == 303 || r.status == 200);
+        resp_free(&r);
+        assert_int_equal(count_of("ana", "comments"), before);
+        page_has(NULL, "/@ana", "marker-hidden-7", false);
+        page_has(&ana, "/@ana", "marker-hidden-7", false);
+        page_has(&june, "/@ana/comments", "marker-hidden-7", false);
+        api(NULL, "GET", "/api/v1/members/ana/activity", NULL, false, &r);
+        expect_not_in(&r, "marker-hidden-7", "the API's activity");
+        resp_free(&r);
+
+        /* items under a draft or a scheduled episode, and hidden or deleted ones, stay out */
+        seed("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
+             "VALUES ((SELECT id FROM episode WHERE slug = '" DRAFT_SLUG "'), (SELECT id FROM "
+             "member WHERE handle = 'ana'), 'x', '<p>marker-draft-comment</p>', "
+             "strftime('%%s','now'), strftime('%%s','now'));"
+             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
+             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" DRAFT_SLUG "'), (SELECT "
+             "id FROM member WHERE handle = 'ana'), 'marker-draft-buildon', 'x', '<p>x</p>', "
+             "strftime('%%s','now'), strftime('%%s','now'));"
+             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, state, "
+             "created_at, updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), "
+             "(SELECT id FROM member WHERE handle = 'ana'), 'marker-hidden-buildon', 'x', "
+             "'<p>x</p>', 'hidden', strftime('%%s','now'), strftime('%%s','now'));"
+             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
+             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), (SELECT id "
+             "FROM member WHERE handle = 'ana'), 'marker-live-buildon', 'x', '<p>built</p>', "
+             "strftime('%%s','now'), strftime('%%s','now'));"
+             "INSERT INTO ask (newsletter_id, author_id, title, state, created_at, updated_at) "
+             "VALUES ((SELECT id FROM newsletter WHERE slug = '" NL "'), (SELECT id FROM member "
+             "WHERE handle = 'ana'), 'marker-deleted-ask', 'deleted', strftime('%%s','now'), "
+             "strftime('%%s','now'));");
+        comment(&ana, EP_PATH, "A write of hers empties the guest cache.");
+        const char *pages[] = {"/@ana",
+                               "/@ana/comments",
+                               "/@ana/build-ons",
+                               "/@ana/asks",
+                               "/api/v1/members/ana/activity",
+                               "/api/v1/members/ana/activity?kind=build-ons"};
+        const char *hidden[] = {"marker-draft-comment", "marker-draft-buildon",
+                                "marker-hidden-buildon", "marker-deleted-ask"};
+        for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+                for (size_t k = 0; k < sizeof(hidden) / sizeof(hidden[0]); k++) {
+                        page_has(NULL, pages[i], hidden[k], false);
+                        page_has(&ana, pages[i], hidden[k], false);
+                }
+        page_has(NULL, "/@ana/build-ons", "marker-live-buildon", true);
+        page_has(NULL, "/@ana", "marker-live-buildon", true);
+        assert_int_equal(count_of("ana", "build-ons"), 1);
+        assert_int_equal(count_of("ana", "asks"), 0);
+}
+
+/* ---------------------------------------------------------------- badges */
+
+static void test_badges_appear_when_earned_and_not_before(void **state)
+{
+        (void)state;
+        struct member ana;
+        login_as(&ana, "ana", NULL);
+        /* a build-on earns "first build-on" at her next write, not before */
+        assert_false(has_badge(NULL, "ana", "first-build-on", NULL));
+        seed("INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
+             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), (SELECT id "
+             "FROM member WHERE handle = 'ana'), 'Feedback loops in class', 'x', '<p>x</p>', "
+             "strftime('%%s','now'), strftime('%%s','now'))");
+        /* (as a member: a guest's answer could come from the page cache) */
+        assert_false(has_badge(&ana, "ana", "first-build-on", NULL));
+        long id = comment(&ana, EP_PATH, "And I wrote it up as a build-on.");
+        assert_true(has_badge(NULL, "ana", "first-build-on", NULL));
+        page_has(NULL, "/@ana", "First build-on", true);
+        /* shown small next to her name on her comments */
+        struct http_resp r;
+        get(NULL, EP_PATH, &r);
+        expect_status(&r, 200, "the episode");
+        char start[32];
+        snprintf(start, sizeof(start), "id=\"c-%ld\"", id);
+        char *c = slice(r.body, start, "</header>");
+        resp_free(&r);
+        assert_non_null(c);
+        bool shown = strstr(c, "badge-mini badge-first-build-on") != NULL;
+        bool founding = strstr(c, "badge-founding-reader") != NULL;
+        free(c);
+        assert_true(shown);
+        assert_true(founding); /* she followed this newsletter from its first season */
+
+        /* "regular": a new member comments this week; two older weeks make three, not enough;
+         * a third older week makes four */
+        const char *add[] = {"member", "add", "newbie", "--email", "newbie@example.org", NULL};
+        assert_int_equal(kd_cli(&srv, "a long newbie password\n", add), 0);
+        struct member liwei;
+        login_as(&liwei, "newbie", "a long newbie password");
+        comment(&liwei, EP_PATH, "Hello from a new member.");
+        assert_false(has_badge(NULL, "newbie", "regular", NULL));
+        seed("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
+             "SELECT (SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id FROM member "
+             "WHERE handle = 'newbie'), 'w', '<p>w</p>', strftime('%%s','now') - w * 7 * 86400, "
+             "strftime('%%s','now') FROM (SELECT 3 AS w UNION ALL SELECT 5)");
+        comment(&liwei, EP_PATH, "Three weeks are not enough.");
+        assert_false(has_badge(&liwei, "newbie", "regular", NULL));
+        seed("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
+             "VALUES ((SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id FROM member "
+             "WHERE handle = 'newbie'), 'w', '<p>w</p>', strftime('%%s','now') - 9 * 7 * 86400, "
+             "strftime('%%s','now'))");
+        comment(&liwei, EP_PATH, "第四周。");
+        assert_true(has_badge(NULL, "newbie", "regular", NULL));
+        page_has(NULL, "/@newbie", "badge-regular", true);
+        /* hiding what earned it takes it back at the next write */
+        seed("UPDATE comment SET state = 'hidden' WHERE author_id = (SELECT id FROM member WHERE "
+             "handle = 'newbie') AND body = 'w'");
+        comment(&liwei, EP_PATH, "再说一句。");
+        assert_false(has_badge(NULL, "newbie", "regular", NULL));
+}
+
+static void test_admin_awards_and_removes(void **state)
+{
+        (void)state;
+        struct member admin, sam, june, mira;
+        login_as(&admin, "admin", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+        page_has(&admin, "/@sam", "Award a badge", true);
+        page_has(&june, "/@sam", "Award a badge", false);
+
+        /* only admins, and only with the token */
+        assert_int_equal(badge_form(&sam, "sam", "award", "steward", NULL, "me!", true, NULL), 403);
+        assert_int_equal(badge_form(&june, "sam", "award", "steward", NULL, NULL, true, NULL), 403);
+        assert_int_equal(badge_form(&mira, "sam", "award", "steward", NULL, NULL, true, NULL), 403);
+        assert_int_equal(badge_form(&admin, "sam", "award", "steward", NULL, NULL, false, NULL),
+                         403);
+        struct http_resp r;
+        int st = badge_form(NULL, "sam", "award", "steward", NULL, NULL, false, &r);
+        assert_true(st == 303 || st == 401 || st == 403);
+        resp_free(&r);
+        assert_false(has_badge(NULL, "sam", "steward", NULL));
+
+        /* an award with a note: markup stays text */
+        assert_int_equal(badge_form(&admin, "sam", "award", "steward", NULL,
+                                    "Welcomed <b>every</b> newcomer", true, NULL),
+                         303);
+        assert_true(has_badge(NULL, "sam", "steward", NULL));
+        get(NULL, "/@sam", &r);
+        expect_in(&r, "Welcomed &lt;b&gt;every&lt;/b&gt; newcomer", "the note, escaped");
+        expect_in(&r, "href=\"/@admin\"", "who awarded it");
+        resp_free(&r);
+
+        /* bad input: 422 on the profile with the note kept */
+        st = badge_form(&admin, "sam", "award", "wordsmith", NULL, "keep this note", true, &r);
+        assert_int_equal(st, 422);
+        expect_in(&r, "This badge belongs to a newsletter", "the field's message");
+        expect_in(&r, "value=\"keep this note\"", "the note kept");
+        expect_in(&r, "value=\"wordsmith\" selected", "the chosen badge kept");
+        resp_free(&r);
+        char long_note[1200];
+        memset(long_note, 'n', 201);
+        long_note[201] = '\0';
+        assert_int_equal(badge_form(&admin, "sam", "award", "steward", NULL, long_note, true, NULL),
+                         422);
+        assert_int_equal(badge_form(&admin, "sam", "award", "emperor", NULL, NULL, true, NULL),
+                         422);
+        assert_int_equal(
+            badge_form(&admin, "nobody_here", "award", "steward", NULL, NULL, true, NULL), 404);
+
+        /* removing: an awarded badge goes; one not held is a 404 */
+        assert_int_equal(badge_form(&admin, "sam", "remove", "steward", NULL, NULL, true, NULL),
+                         303);
+        assert_false(has_badge(NULL, "sam", "steward", NULL));
+        assert_int_equal(badge_form(&admin, "sam", "remove", "steward", NULL, NULL, true, NULL),
+                         404);
+
+        /* an earned badge removed by hand stays away through her next writes */
+        assert_true(has_badge(NULL, "sam", "founding-reader", NL));
+        assert_int_equal(
+            badge_form(&admin, "sam", "remove", "founding-reader", NL, NULL, true, NULL), 303);
+        comment(&sam, EP_PATH, "A write that refreshes my badges.");
+        assert_false(has_badge(NULL, "sam", "founding-reader", NL));
+        assert_false(has_badge(&admin, "sam", "founding-reader", NL)); /* shown as revoked */
+        page_has(&admin, "/@sam", "Taken back by an admin.", true);
+        page_has(NULL, "/@sam", "Taken back by an admin.", false);
+        assert_int_equal(
+            badge_form(&admin, "sam", "award", "founding-reader", NL, NULL, true, NULL), 303);
+        assert_true(has_badge(NULL, "sam", "founding-reader", NL));
+}
+
+static void test_badges_api(void **state)
+{
+        (void)state;
+        struct member admin, sam;
+        login_as(&admin, "admin", NULL);
+        login_as(&sam, "sam", NULL);
+        struct http_resp r;
+        api(&sam, "POST", "/api/v1/members/ana/badges", "{\"badge\":\"steward\"}", true, &r);
+        expect_api_error(&r, 403, NULL, "a reader awarding");
+        resp_free(&r);
+        api(&admin, "POST", "/api/v1/members/ana/badges", "{\"badge\":\"steward\"}", false, &r);
+        expect_status(&r, 403, "no CSRF token");
+        resp_free(&r);
+        api(&admin, "POST", "/api/v1/members/ana/badges",
+            "{\"badge\":\"steward\",\"note\":\"Answers every newcomer\"}", true, &r);
+        expect_status(&r, 201, "an admin awards");
+        json_t *j = json_of(&r);
+        resp_free(&r);
+        json_t *bs = json_object_get(j, "badges");
+        bool found = false;
+        for (size_t i = 0; i < json_array_size(bs); i++)
+                if (strcmp(jstr(json_array_get(bs, i), "badge"), "steward") == 0) {
+                        found = true;
+                        assert_string_equal(jstr(json_array_get(bs, i), "awarded_by"), "admin");
+                        assert_string_equal(jstr(json_array_get(bs, i), "note"),
+                                            "Answers every newcomer");
+                }
+        json_decref(j);
+        assert_true(found);
+        api(&admin, "POST", "/api/v1/members/ana/badges", "{\"badge\":\"asked-and-answered\"}",
+            true, &r);
+        expect_api_error(&r, 422, "newsletter", "a per-newsletter badge without one");
+        resp_free(&r);
+        api(&admin, "DELETE", "/api/v1/members/ana/badges", "{\"badge\":\"steward\"}", true, &r);
+        expect_status(&r, 200, "an admin removes");
+        resp_free(&r);
+        api(&admin, "DELETE", "/api/v1/members/ana/badges", "{\"badge\":\"steward\"}", true, &r);
+        expect_api_error(&r, 404, NULL, "removing a badge not held");
+        resp_free(&r);
+
+        /* the profile: counts, badges with their rules, follows */
+        j = profile_json(NULL, "sam");
+        assert_string_equal(jstr(j, "handle"), "sam");
+        assert_string_equal(jstr(j, "name"), "Sam Reyes");
+        assert_true(json_is_object(json_object_get(j, "counts")));
+        assert_true(json_integer_value(json_object_get(json_object_get(j, "counts"), "comments")) >=
+                    5);
+        assert_true(json_is_array(json_object_get(j, "badges")));
+        assert_true(json_array_size(json_object_get(j, "newsletters_followed")) >= 1);
+        json_decref(j);
+        api(NULL, "GET", "/api/v1/members/sam/activity", NULL, false, &r);
+        expect_status(&r, 200, "activity");
+        j = json_of(&r);
+        resp_free(&r);
+        json_t *items = json_object_get(j, "items");
+        assert_true(json_array_size(items) > 0);
+        assert_string_equal(jstr(json_array_get(items, 0), "kind"), "comments");
+        assert_non_null(strstr(jstr(json_array_get(items, 0), "url"), "#c-"));
+        json_decref(j);
+}
+
+/* `kindred badges refresh` works every member's badges out again: data written outside the
+ * site's own writes earns its badges without waiting for the member's next write. */
+static void test_cli_refresh(void **state)
+{
+        (void)state;
+        struct member mira;
+        login_as(&mira, "mira", NULL);
+        seed("INSERT INTO tried (episode_id, member_id, note, outcome, outcome_at, created_at, "
+             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id "
+             "FROM member WHERE handle = 'june'), 'ran it on the ward', 'worked', "
+             "strftime('%%s','now'), strftime('%%s','now'), strftime('%%s','now'))");
+        assert_false(has_badge(&mira, "june", "tried-it", NULL));
+        const char *args[] = {"badges", "refresh", NULL};
+        assert_int_equal(kd_cli(&srv, NULL, args), 0);
+        assert_true(has_badge(&mira, "june", "tried-it", NULL));
+        assert_true(has_badge(&mira, "june", "steward", NULL)); /* awarded: left as it was */
+        page_has(&mira, "/@june/tried", "ran it on the ward", true);
+        page_has(&mira, "/@june/tried", "It worked", true);
+}
+
+static void test_badge_changes_are_rate_limited(void **state)
+{
+        (void)state;
+        struct member admin;
+        login_as(&admin, "admin", NULL);
+        int last = 0;
+        for (int i = 0; i < 61; i++) {
+                last = badge_form(&admin, "ana", i % 2 ? "remove" : "award", "steward", NULL, NULL,
+                                  true, NULL);
+                if (i < 60 && last != 303)
+                        fail_msg("change %d answered %d", i, last);
+        }
+        assert_int_equal(last, 429);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
+        const struct CMUnitTest tests[] = {
+            T(test_profile_sections),
+            T(test_settings_shape_the_profile),
+            T(test_counts_follow_writes_and_lists),
+            T(test_hidden_and_draft_items_never_shown),
+            T(test_badges_appear_when_earned_and_not_before),
+            T(test_admin_awards_and_removes),
+            T(test_badges_api),
+            T(test_cli_refresh),
+            T(test_badge_changes_are_rate_limited),
+        };
+#undef T
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
