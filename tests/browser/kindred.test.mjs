@@ -909,6 +909,7 @@ test('asks_propose_and_vote_in_place_and_without_javascript', async () => {
   assert.equal(await plain.locator('.count').textContent(), '2');
   await screenshot(sam, 'ask-voted-without-javascript');
 });
+
 // "Questions for you" and "I tried this" (web/prompts.c, web/tried.c), with JavaScript and
 // without: a member answers a question under it, and records trying the idea and how it went.
 // Screenshots: prompts-answered.png, tried-recorded.png.
@@ -945,6 +946,7 @@ for (const javaScript of [true, false]) {
     noProblems(page);
   });
 }
+
 // Spaces (web/spaces.c): ana starts a thread with the plain form (no JavaScript), sam answers
 // her opening post from its Reply button, and ana finds the reply quoted under her thread and
 // a notification more.
@@ -979,6 +981,8 @@ test('start_a_thread_in_a_space_and_get_a_reply', async () => {
   noProblems(ana);
   await ana.close();
   await sam.close();
+});
+
 // A member writes a build-on quoting a passage (with JavaScript and without), lands on its page,
 // and its quote leads back to the passage in the episode.
 test('buildon_quoting_a_passage', async () => {
