@@ -428,6 +428,61 @@ static void test_hidden_and_draft_items_never_shown(void **state)
         assert_int_equal(count_of("ana", "asks"), asks_before);
 }
 
+/* Every activity link of the demo's members leads somewhere: each kind's list, followed link
+ * by link as a guest, answers 200, and the fragment names an element of that page. Across the
+ * members every kind has at least one link, so no kind's address goes untested. */
+static void test_activity_links_lead_to_their_items(void **state)
+{
+        (void)state;
+        static const char *const handles[] = {"sam", "ana", "liwei", "june", "mira", "tomas"};
+        static const char *const kinds[] = {"comments", "answers", "build-ons", "tried",
+                                            "asks",     "terms",   "threads",   "posts"};
+        size_t followed[sizeof(kinds) / sizeof(kinds[0])] = {0};
+        for (size_t h = 0; h < sizeof(handles) / sizeof(handles[0]); h++)
+                for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+                        char path[160];
+                        snprintf(path, sizeof(path), "/api/v1/members/%s/activity?kind=%s",
+                                 handles[h], kinds[k]);
+                        struct http_resp r;
+                        api(NULL, "GET", path, NULL, false, &r);
+                        expect_status(&r, 200, path);
+                        json_t *j = json_of(&r);
+                        resp_free(&r);
+                        json_t *items = json_object_get(j, "items");
+                        for (size_t i = 0; i < json_array_size(items); i++) {
+                                char url[512], anchor[128];
+                                snprintf(url, sizeof(url), "%s",
+                                         jstr(json_array_get(items, i), "url"));
+                                char *hash = strchr(url, '#');
+                                if (hash) {
+                                        snprintf(anchor, sizeof(anchor), "id=\"%s\"", hash + 1);
+                                        *hash = '\0';
+                                }
+                                get(NULL, url, &r);
+                                if (r.status != 200) {
+                                        json_decref(j);
+                                        fail_resp(&r, url);
+                                }
+                                if (hash && !strstr(r.body, anchor)) {
+                                        json_decref(j);
+                                        fail_resp(&r, anchor);
+                                }
+                                resp_free(&r);
+                                followed[k]++;
+                        }
+                        json_decref(j);
+                }
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+                if (!followed[k])
+                        fail_msg("no demo member has %s to follow", kinds[k]);
+        /* the profile page links the same addresses */
+        struct http_resp r;
+        get(NULL, "/@sam", &r);
+        expect_status(&r, 200, "sam's profile");
+        expect_not_in(&r, "/buildons/", "no build-on link of the old guess");
+        resp_free(&r);
+}
+
 /* ---------------------------------------------------------------- badges */
 
 static void test_badges_appear_when_earned_and_not_before(void **state)
@@ -673,6 +728,7 @@ int main(void)
             T(test_settings_shape_the_profile),
             T(test_counts_follow_writes_and_lists),
             T(test_hidden_and_draft_items_never_shown),
+            T(test_activity_links_lead_to_their_items),
             T(test_badges_appear_when_earned_and_not_before),
             T(test_admin_awards_and_removes),
             T(test_badges_api),
