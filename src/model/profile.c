@@ -36,7 +36,7 @@ struct kind_sql {
         "x.state = 'visible' AND x.created_at <= ?2"
 #define TERMS_FROM                                                                                 \
         " FROM term x JOIN newsletter n ON n.id = x.newsletter_id WHERE x.proposer_id = ?1 AND "   \
-        "x.status = 'approved' AND x.created_at <= ?2"
+        "x.status = 'approved' AND x.state = 'visible' AND x.created_at <= ?2"
 #define THREADS_FROM                                                                               \
         " FROM space_thread x JOIN space sp ON sp.id = x.space_id WHERE x.author_id = ?1 AND "     \
         "x.state = 'visible' AND x.created_at <= ?2"

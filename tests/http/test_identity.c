@@ -117,6 +117,26 @@ static void buildon_hide(const struct member *m, long id, bool hidden)
         post_ok(m, path, kv, loc, sizeof(loc));
 }
 
+/* Posts kv as m and returns the number after `after` in the redirect's Location. */
+static long post_for_id(const struct member *m, const char *path, const char *const *kv,
+                        const char *after)
+{
+        char loc[512];
+        post_ok(m, path, kv, loc, sizeof(loc));
+        const char *at = strstr(loc, after);
+        if (!at)
+                fail_msg("%s: no %s in %s", path, after, loc);
+        return atol(at + strlen(after));
+}
+
+static void hide_item(const struct member *moderator, const char *target, long id, bool hidden)
+{
+        char path[64], loc[512];
+        snprintf(path, sizeof(path), "/hide/%s/%ld", target, id);
+        const char *kv[] = {"hidden", hidden ? "1" : "0", NULL};
+        post_ok(moderator, path, kv, loc, sizeof(loc));
+}
+
 /* The member's profile as JSON (viewer m, NULL: a guest); the caller decrefs. */
 static json_t *profile_json(const struct member *m, const char *handle)
 {
@@ -546,11 +566,99 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
         comment(&liwei, EP_PATH, "第四周。");
         assert_true(has_badge(NULL, "newbie", "regular", NULL));
         page_has(NULL, "/@newbie", "badge-regular", true);
-        /* hiding what earned it takes it back at the next write */
-        seed("UPDATE comment SET state = 'hidden' WHERE author_id = (SELECT id FROM member WHERE "
-             "handle = 'newbie') AND body = 'w'");
-        comment(&liwei, EP_PATH, "再说一句。");
+        /* a moderator hiding one of the weeks takes it back at once */
+        struct member june;
+        login_as(&june, "june", NULL);
+        hide_item(&june, "comment",
+                  (long)db_int("SELECT min(id) FROM comment WHERE body = 'w' AND author_id = "
+                               "(SELECT id FROM member WHERE handle = 'newbie')"),
+                  true);
         assert_false(has_badge(NULL, "newbie", "regular", NULL));
+}
+
+/* Each feature's write refreshes the badges it can earn or take back, at once: a build-on,
+ * an outcome of "I tried this", an ask marked covered, a term approved, a thread that three
+ * others answer -- and hiding, deleting or withdrawing what earned one takes it back. All
+ * through the real routes, by a newcomer who holds nothing yet. */
+static void test_badges_follow_every_kind_of_write(void **state)
+{
+        (void)state;
+        struct member doer, june, mira, sam, ana, liwei;
+        signup_as(&doer, "doer");
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+
+        /* first build-on: earned by the build-on itself, gone while hidden, back when shown */
+        long bo = buildon(&doer, EP_PATH, "Loops with a class", "Ran the *loop* twice.");
+        assert_true(has_badge(NULL, "doer", "first-build-on", NULL));
+        buildon_hide(&june, bo, true);
+        assert_false(has_badge(NULL, "doer", "first-build-on", NULL));
+        buildon_hide(&june, bo, false);
+        assert_true(has_badge(NULL, "doer", "first-build-on", NULL));
+
+        /* tried it: a record without an outcome is not enough; the outcome earns it; withdrawn,
+         * it goes */
+        char loc[512];
+        const char *tried_kv[] = {"note", "Tried it with my team.", NULL};
+        post_ok(&doer, EP_PATH "/tried", tried_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "tried-it", NULL));
+        const char *outcome_kv[] = {"outcome", "worked", "outcome_note", "It stuck.", NULL};
+        post_ok(&doer, EP_PATH "/tried/outcome", outcome_kv, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "tried-it", NULL));
+        const char *none[] = {NULL};
+        post_ok(&doer, EP_PATH "/tried/delete", none, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "tried-it", NULL));
+
+        /* asked and answered: the author marks the ask covered; hidden, it no longer counts */
+        const char *ask_kv[] = {"title", "Loops for remote teams", "body", "How would it work?",
+                                NULL};
+        long ask = post_for_id(&doer, "/n/" NL "/asks", ask_kv, "/asks/");
+        assert_false(has_badge(NULL, "doer", "asked-and-answered", NL));
+        char path[600], ep_id[32];
+        snprintf(ep_id, sizeof(ep_id), "%ld", episode_id_as(&doer, EP_PATH));
+        snprintf(path, sizeof(path), "/n/" NL "/asks/%ld/status", ask);
+        const char *covered[] = {"status", "covered", "episode_id", ep_id, NULL};
+        post_ok(&mira, path, covered, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "asked-and-answered", NL));
+        snprintf(path, sizeof(path), "/n/" NL "/asks/%ld/hide", ask);
+        const char *hide_kv[] = {"hidden", "1", NULL};
+        post_ok(&june, path, hide_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "asked-and-answered", NL));
+
+        /* wordsmith: proposed, nothing yet; approved, earned; hidden, gone */
+        const char *term_kv[] = {"term", "Loopcraft", "definition", "Running small loops well.",
+                                 NULL};
+        post_ok(&doer, "/n/" NL "/lexicon", term_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "wordsmith", NL));
+        long term = db_int("SELECT id FROM term WHERE term = 'Loopcraft'");
+        assert_true(term > 0);
+        const char *approve[] = {"decision", "approve", NULL};
+        snprintf(path, sizeof(path), "%s/decision", strstr(loc, "/n/") ? strstr(loc, "/n/") : loc);
+        post_ok(&mira, path, approve, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "wordsmith", NL));
+        page_has(NULL, "/@doer/terms", "Loopcraft", true);
+        hide_item(&june, "term", term, true);
+        assert_false(has_badge(NULL, "doer", "wordsmith", NL));
+        page_has(NULL, "/@doer/terms", "Loopcraft", false); /* nor on the profile */
+
+        /* conversation starter: the third other member's post earns it; one hidden, it goes */
+        const char *thread_kv[] = {"title", "Who runs loops at home?", "body", "Tell me.", NULL};
+        long thread = post_for_id(&doer, "/spaces/porch/threads", thread_kv, "/spaces/porch/");
+        snprintf(path, sizeof(path), "/spaces/porch/%ld", thread);
+        const char *post_kv[] = {"body", "I do, on Sundays.", NULL};
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&liwei, "liwei", NULL);
+        post_for_id(&sam, path, post_kv, "?post=");
+        post_for_id(&doer, path, post_kv, "?post="); /* the starter's own: not counted */
+        post_for_id(&ana, path, post_kv, "?post=");
+        assert_false(has_badge(NULL, "doer", "conversation-starter", NULL));
+        long third = post_for_id(&liwei, path, post_kv, "?post=");
+        assert_true(has_badge(NULL, "doer", "conversation-starter", NULL));
+        hide_item(&june, "post", third, true);
+        assert_false(has_badge(NULL, "doer", "conversation-starter", NULL));
+        page_has(NULL, "/@doer", "badge-first-build-on", true);
+        page_has(NULL, "/@doer", "badge-conversation-starter", false);
 }
 
 static void test_admin_awards_and_removes(void **state)
@@ -730,6 +838,7 @@ int main(void)
             T(test_hidden_and_draft_items_never_shown),
             T(test_activity_links_lead_to_their_items),
             T(test_badges_appear_when_earned_and_not_before),
+            T(test_badges_follow_every_kind_of_write),
             T(test_admin_awards_and_removes),
             T(test_badges_api),
             T(test_cli_refresh),
