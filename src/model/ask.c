@@ -1,5 +1,6 @@
 /* Asks: proposing, voting, deciding, hiding, and the lists that rank them (ask.h). */
 #include "model/ask.h"
+#include "model/badge.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
@@ -494,6 +495,8 @@ int ask_decide(struct db *db, int64_t id, int64_t decider_id, const struct ask_d
          * notification names the ask only, with no episode as its context: the ask's page links
          * the episode once readers may see it, and a draft's title never travels in a
          * notification (and the notifications page reads an episode context as "new episode"). */
+        if (rc == PUB_OK) /* "asked and answered" follows a covered ask (badge.h) */
+                badges_refresh(db, row.author_id);
         if (rc == PUB_OK && d->status != ASK_OPEN && d->status != row.status) {
                 rc = notify_item(db, row.author_id, "ask", decider_id, "ask", id, 0);
                 if (rc == PUB_OK && d->status == ASK_COVERED)
@@ -529,6 +532,8 @@ int ask_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden)
                                              (int)counts_open(row.status, to) -
                                                  (int)counts_open(row.status, row.state));
         }
+        if (rc == PUB_OK) /* a hidden covered ask takes back "asked and answered" */
+                badges_refresh(db, row.author_id);
         return finish(db, rc);
 }
 

@@ -145,13 +145,13 @@ static int rule_asked_answered(struct db *db, int64_t member, int64_t now, struc
                           BADGE_ASKED_ANSWERED, member, now, l);
 }
 
-/* Wordsmith, per newsletter: a term the member proposed was approved. */
+/* Wordsmith, per newsletter: a term the member proposed was approved (and is not hidden). */
 static int rule_wordsmith(struct db *db, int64_t member, int64_t now, struct earned_list *l)
 {
         return rule_query(db,
                           "SELECT t.newsletter_id, min(coalesce(t.decided_at, t.updated_at)) FROM "
                           "term t WHERE t.proposer_id = ?1 AND t.status = 'approved' AND "
-                          "t.created_at <= ?2 GROUP BY t.newsletter_id",
+                          "t.state = 'visible' AND t.created_at <= ?2 GROUP BY t.newsletter_id",
                           BADGE_WORDSMITH, member, now, l);
 }
 
@@ -725,4 +725,18 @@ int badge_set_kinds(const struct badge_set *set, int64_t member_id, enum badge_k
              i++)
                 kinds[n++] = set->entries[i].kind;
         return n;
+}
+
+int badges_refresh_of(struct db *db, const char *sql, int64_t id)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, id);
+        int step = db_step(s);
+        int64_t member_id = step == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        if (step != DB_ROW && step != DB_DONE)
+                return PUB_DB_ERROR;
+        return member_id > 0 ? badges_refresh(db, member_id) : 0;
 }

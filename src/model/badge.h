@@ -83,6 +83,10 @@ int badges_refresh_at(struct db *db, int64_t member_id, int64_t now);
 /* badges_refresh for every member, oldest first. Returns the number newly earned in all, or
  * PUB_DB_ERROR. */
 int badges_refresh_all(struct db *db);
+/* badges_refresh for the member that sql names: a SELECT of one member id taking one parameter
+ * (?1 = id), such as "SELECT author_id FROM buildon WHERE id = ?1" -- so that a write that knows
+ * only an item's id refreshes its author's badges with one line. No row: nothing to do (0). */
+int badges_refresh_of(struct db *db, const char *sql, int64_t id);
 
 /* The badges member_id holds, site badges first then by newsletter, each group by kind; with
  * include_revoked, also those an admin took back (flagged). Returns the count or PUB_DB_ERROR. */

@@ -1,5 +1,6 @@
 /* Build-ons: validation, quotes of what they build on, chains, featuring, hiding, the counts. */
 #include "model/buildon.h"
+#include "model/badge.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
@@ -463,6 +464,8 @@ int buildon_create(struct db *db, const struct buildon_input *in, int64_t *id,
         if (rc == PUB_OK)
                 rc = notify_item_mentions(db, in->body, "mention", in->author_id, "buildon", *id,
                                           in->episode_id, episode_author);
+        if (rc == PUB_OK) /* "first build-on" (badge.h); a failed refresh keeps the build-on */
+                badges_refresh(db, in->author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -555,6 +558,8 @@ static int set_state(struct db *db, int64_t id, const char *state, int64_t moder
         }
         if (rc == PUB_OK)
                 rc = refresh_episode_count(db, id);
+        if (rc == PUB_OK) /* a deleted or hidden build-on takes back what it earned (badge.h) */
+                badges_refresh_of(db, "SELECT author_id FROM buildon WHERE id = ?1", id);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)

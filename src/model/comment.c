@@ -893,6 +893,8 @@ static int set_state(struct db *db, int64_t id, const char *state, int64_t moder
         }
         if (rc == PUB_OK)
                 rc = refresh_count(db, id);
+        if (rc == PUB_OK) /* a hidden or deleted comment takes back what it earned (badge.h) */
+                badges_refresh_of(db, "SELECT author_id FROM comment WHERE id = ?1", id);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)

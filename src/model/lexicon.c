@@ -1,5 +1,6 @@
 /* Lexicon terms: proposals, decisions, reading, moderation, and the cache of compiled sets. */
 #include "model/lexicon.h"
+#include "model/badge.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -606,6 +607,8 @@ int term_decide(struct db *db, int64_t id, int64_t decider_id, bool approve, con
                 rc = bump_version(db, t.newsletter_id);
         if (rc == PUB_OK)
                 rc = notify_item(db, t.proposer_id, "term", decider_id, "term", id, 0);
+        if (rc == PUB_OK) /* an approved term earns "wordsmith" (badge.h) */
+                badges_refresh(db, t.proposer_id);
         if (rc == PUB_OK && db_commit(db) == DB_OK) {
                 arena_free(a);
                 return PUB_OK;
@@ -675,6 +678,8 @@ int term_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden
         }
         if (rc == PUB_OK && approved)
                 rc = bump_version(db, newsletter);
+        if (rc == PUB_OK) /* a hidden term takes back "wordsmith" */
+                badges_refresh_of(db, "SELECT proposer_id FROM term WHERE id = ?1", id);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)

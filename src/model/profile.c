@@ -36,7 +36,7 @@ struct kind_sql {
         "x.state = 'visible' AND x.created_at <= ?2"
 #define TERMS_FROM                                                                                 \
         " FROM term x JOIN newsletter n ON n.id = x.newsletter_id WHERE x.proposer_id = ?1 AND "   \
-        "x.status = 'approved' AND x.created_at <= ?2"
+        "x.status = 'approved' AND x.state = 'visible' AND x.created_at <= ?2"
 #define THREADS_FROM                                                                               \
         " FROM space_thread x JOIN space sp ON sp.id = x.space_id WHERE x.author_id = ?1 AND "     \
         "x.state = 'visible' AND x.created_at <= ?2"
@@ -122,32 +122,35 @@ int profile_counts(struct db *db, int64_t member_id, int64_t now, int64_t counts
 }
 
 /* Where an item lives. The addresses of the participation pages: comments and answers by their
- * anchor on the episode, a build-on's own page, "I tried this" on its episode, an ask and a term
- * under their newsletter, a thread and its posts under their space. */
+ * anchor on the episode (or the build-on), a build-on's own page, "I tried this" on its episode's
+ * list, an ask and a term under their newsletter, a thread and its posts under their space. */
 static const char *item_url(struct arena *a, enum profile_kind k, int64_t id, const char *slug_a,
                             const char *slug_b, int64_t ref)
 {
+        /* The same addresses as each kind's item load (comment.c, buildon.c, tried.c, ask.c,
+         * lexicon.c, space.c), built from the columns the list already read instead of one load
+         * per item; tests/http/test_identity.c follows every link of demo profiles. */
         switch (k) {
         case PROFILE_COMMENTS:
                 if (ref)
-                        return arena_printf(a, "/n/%s/%s/buildons/%lld#c-%lld", slug_a, slug_b,
+                        return arena_printf(a, "/n/%s/%s/b/%lld#c-%lld", slug_a, slug_b,
                                             (long long)ref, (long long)id);
                 return arena_printf(a, "/n/%s/%s#c-%lld", slug_a, slug_b, (long long)id);
         case PROFILE_ANSWERS:
                 return arena_printf(a, "/n/%s/%s#c-%lld", slug_a, slug_b, (long long)id);
         case PROFILE_BUILDONS:
-                return arena_printf(a, "/n/%s/%s/buildons/%lld", slug_a, slug_b, (long long)id);
+                return arena_printf(a, "/n/%s/%s/b/%lld", slug_a, slug_b, (long long)id);
         case PROFILE_TRIED:
-                return arena_printf(a, "/n/%s/%s#tried", slug_a, slug_b);
+                return arena_printf(a, "/n/%s/%s/tried#t-%lld", slug_a, slug_b, (long long)id);
         case PROFILE_ASKS:
                 return arena_printf(a, "/n/%s/asks/%lld", slug_a, (long long)id);
         case PROFILE_TERMS:
                 return arena_printf(a, "/n/%s/lexicon/%s", slug_a, slug_b);
         case PROFILE_THREADS:
                 return arena_printf(a, "/spaces/%s/%lld", slug_a, (long long)id);
-        case PROFILE_POSTS:
-                return arena_printf(a, "/spaces/%s/%lld#p-%lld", slug_a, (long long)ref,
-                                    (long long)id);
+        case PROFILE_POSTS: /* ?post= opens the page of the thread that holds it */
+                return arena_printf(a, "/spaces/%s/%lld?post=%lld#p-%lld", slug_a, (long long)ref,
+                                    (long long)id, (long long)id);
         default:
                 return "/";
         }

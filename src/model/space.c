@@ -1,6 +1,7 @@
 /* Spaces, their threads and posts: validation, who may post, counts kept in each transaction,
  * moderation as an item kind, and the paged reads the pages and the API share. */
 #include "model/space.h"
+#include "model/badge.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
@@ -424,6 +425,8 @@ int space_thread_create(struct db *db, const struct space_thread_input *in, int6
         if (rc == PUB_OK)
                 rc = notify_item_mentions(db, in->body, "space_mention", in->author_id, "post",
                                           *post_id, 0, 0);
+        if (rc == PUB_OK) /* the starter's badges (badge.h); a failed refresh keeps the thread */
+                badges_refresh(db, in->author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -495,6 +498,8 @@ int space_post_create(struct db *db, const struct space_post_input *in, int64_t 
         if (rc == PUB_OK)
                 rc = notify_item_mentions(db, in->body, "space_mention", in->author_id, "post",
                                           *post_id, 0, parent_author ? parent_author : t.author_id);
+        if (rc == PUB_OK) /* a third member's post: the thread's "conversation starter" */
+                badges_refresh(db, t.author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -662,6 +667,8 @@ static int set_post_state(struct db *db, const struct space_post *post, enum spa
                                        "post_count = post_count + ?3 WHERE id = ?1",
                                        3, t.space_id, sign, sign * posts);
         }
+        if (rc == PUB_OK) /* what the thread's author earned follows its posts (badge.h) */
+                badges_refresh(db, t.author_id);
 done:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

@@ -1,5 +1,6 @@
 /* "I tried this": one record per member and episode, its outcome, and the episode's counts. */
 #include "model/tried.h"
+#include "model/badge.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -173,6 +174,8 @@ int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct 
                 if (rc == PUB_OK)
                         rc = count_change(db, in->episode_id, 0, now_outcome, 1);
         }
+        if (rc == PUB_OK) /* an outcome earns "tried it" (badge.h); a failed refresh keeps it */
+                badges_refresh(db, in->member_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
@@ -204,6 +207,8 @@ int tried_withdraw(struct db *db, int64_t episode_id, int64_t member_id)
         }
         if (rc == PUB_OK)
                 rc = count_change(db, episode_id, -1, was, -1);
+        if (rc == PUB_OK) /* a withdrawn record takes back "tried it" */
+                badges_refresh(db, member_id);
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)
@@ -377,5 +382,7 @@ int tried_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidde
         db_finish(s);
         if (rc != DB_DONE)
                 return PUB_DB_ERROR;
-        return db_changes(db) > 0 ? PUB_OK : PUB_NOT_FOUND;
+        bool changed = db_changes(db) > 0; /* then the member's badges follow (badge.h) */
+        badges_refresh_of(db, "SELECT member_id FROM tried WHERE id = ?1", id);
+        return changed ? PUB_OK : PUB_NOT_FOUND;
 }

@@ -49,6 +49,35 @@ void login_as(struct member *m, const char *handle, const char *password)
         resp_free(&r);
 }
 
+void signup_as(struct member *m, const char *handle)
+{
+        memset(m, 0, sizeof(*m));
+        snprintf(m->handle, sizeof(m->handle), "%s", handle);
+        struct http_resp r;
+        get(m, "/signup", &r);
+        assert_int_equal(r.status, 200);
+        jar_update(&m->jar, &r);
+        char csrf[128], email[96], body[1024] = "";
+        assert_true(find_csrf(r.body, csrf, sizeof(csrf)));
+        resp_free(&r);
+        snprintf(email, sizeof(email), "%s@kindred.test", handle);
+        form_append(body, sizeof(body), "_csrf", csrf);
+        form_append(body, sizeof(body), "handle", handle);
+        form_append(body, sizeof(body), "display_name", handle);
+        form_append(body, sizeof(body), "email", email);
+        form_append(body, sizeof(body), "password", DEMO_PW);
+        post_form(m, "/signup", body, &r);
+        if (r.status != 303)
+                fail_resp(&r, "the signup was refused");
+        jar_update(&m->jar, &r);
+        resp_free(&r);
+        assert_non_null(jar_get(&m->jar, "kd_session"));
+        get(m, "/", &r);
+        assert_int_equal(r.status, 200);
+        assert_true(find_csrf(r.body, m->csrf, sizeof(m->csrf)));
+        resp_free(&r);
+}
+
 size_t count(const char *hay, const char *needle)
 {
         size_t n = 0, l = strlen(needle);

@@ -34,6 +34,10 @@ int status_of(const struct member *m, const char *path);
 /* Logs in as handle (password NULL: the demo password) and reads the session's CSRF token. */
 void login_as(struct member *m, const char *handle, const char *password);
 
+/* Signs up a new member through the real /signup form (email handle@kindred.test, the demo
+ * password), keeps the session it opens and reads its CSRF token: a member with no history. */
+void signup_as(struct member *m, const char *handle);
+
 /* How many times needle occurs in hay. */
 size_t count(const char *hay, const char *needle);
 

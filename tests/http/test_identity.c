@@ -4,12 +4,12 @@
  * shown to others, the members API, rate limits and hostile input -- against the real kindred
  * binary with the demo content.
  *
- * Comments are written through the real routes. Build-ons, asks and the other participation
- * items have no routes in this branch (their features are built alongside), so a test that
- * needs one writes its row straight into the server's SQLite file -- the row the feature's own
- * write would leave -- and then makes the member write a comment through the real route, which
- * is what refreshes their badges (and empties the guest page cache) as any write of theirs will.
- * Every test gets a server of its own with a fresh data folder. */
+ * Comments, build-ons, asks and the other participation items are written through their real
+ * routes. Rows go straight into the server's SQLite file only where no route can write them:
+ * items under a draft episode (every form refuses one) and comments dated weeks back. The demo
+ * members already hold badges and counts, so a test either reads a baseline first or signs up
+ * a member of its own through /signup. Every test gets a server of its own with a fresh data
+ * folder. */
 #include "session.h"
 
 #include <stdarg.h>
@@ -79,6 +79,62 @@ static long comment(const struct member *m, const char *ep_path, const char *bod
         const char *hash = strstr(loc, "#c-");
         assert_non_null(hash);
         return atol(hash + 3);
+}
+
+/* Posts kv as m with the token; the answer must be a redirect, whose Location goes into loc. */
+static void post_ok(const struct member *m, const char *path, const char *const *kv, char *loc,
+                    size_t size)
+{
+        struct http_resp r;
+        post_pairs(m, path, kv, true, &r);
+        if (r.status != 303)
+                fail_resp(&r, path);
+        header(&r, "Location", loc, size);
+        resp_free(&r);
+}
+
+/* Writes a build-on of the episode through its form; returns its id. */
+static long buildon(const struct member *m, const char *ep_path, const char *title,
+                    const char *body)
+{
+        char path[256], loc[512];
+        snprintf(path, sizeof(path), "%s/b/new", ep_path);
+        assert_int_equal(status_of(m, path), 200); /* the form a member fills in */
+        snprintf(path, sizeof(path), "%s/b", ep_path);
+        const char *kv[] = {"title", title, "body", body, NULL};
+        post_ok(m, path, kv, loc, sizeof(loc));
+        const char *at = strstr(loc, "/b/");
+        assert_non_null(at);
+        return atol(at + 3);
+}
+
+/* Hides (hidden) or restores a build-on as moderator m. */
+static void buildon_hide(const struct member *m, long id, bool hidden)
+{
+        char path[64], loc[512];
+        snprintf(path, sizeof(path), "/buildons/%ld/hide", id);
+        const char *kv[] = {"hidden", hidden ? "1" : "0", NULL};
+        post_ok(m, path, kv, loc, sizeof(loc));
+}
+
+/* Posts kv as m and returns the number after `after` in the redirect's Location. */
+static long post_for_id(const struct member *m, const char *path, const char *const *kv,
+                        const char *after)
+{
+        char loc[512];
+        post_ok(m, path, kv, loc, sizeof(loc));
+        const char *at = strstr(loc, after);
+        if (!at)
+                fail_msg("%s: no %s in %s", path, after, loc);
+        return atol(at + strlen(after));
+}
+
+static void hide_item(const struct member *moderator, const char *target, long id, bool hidden)
+{
+        char path[64], loc[512];
+        snprintf(path, sizeof(path), "/hide/%s/%ld", target, id);
+        const char *kv[] = {"hidden", hidden ? "1" : "0", NULL};
+        post_ok(moderator, path, kv, loc, sizeof(loc));
 }
 
 /* The member's profile as JSON (viewer m, NULL: a guest); the caller decrefs. */
@@ -217,9 +273,13 @@ static void test_settings_shape_the_profile(void **state)
         login_as(&sam, "sam", NULL);
         page_has(&sam, "/@sam", "href=\"/settings\"", true); /* "Edit your profile" */
         page_has(NULL, "/@sam", "Edit your profile", false);
-        page_has(&sam, "/@sam", "badges within reach", true); /* a nudge, on one's own only */
-        page_has(&sam, "/@ana", "badges within reach", false);
-        page_has(NULL, "/@sam", "badges within reach", false);
+        /* a nudge towards the badges not held yet, on one's own profile only (a newcomer holds
+         * none; the demo's members hold many) */
+        struct member newcomer;
+        signup_as(&newcomer, "newcomer");
+        page_has(&newcomer, "/@newcomer", "badges within reach", true);
+        page_has(&newcomer, "/@ana", "badges within reach", false);
+        page_has(NULL, "/@newcomer", "badges within reach", false);
         page_has(&sam, "/settings", "href=\"/@sam\"", true);
         const char *kv[] = {"display_name",
                             "Sam R. Reyes",
@@ -344,7 +404,11 @@ static void test_hidden_and_draft_items_never_shown(void **state)
         expect_not_in(&r, "marker-hidden-7", "the API's activity");
         resp_free(&r);
 
-        /* items under a draft or a scheduled episode, and hidden or deleted ones, stay out */
+        /* items under a draft episode, and hidden or deleted ones, stay out. No route writes
+         * under a draft (the forms refuse it), so those two rows go in by SQL; the rest are
+         * written, hidden and deleted through the real routes. */
+        long buildons_before = count_of("ana", "build-ons");
+        long asks_before = count_of("ana", "asks");
         seed("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
              "VALUES ((SELECT id FROM episode WHERE slug = '" DRAFT_SLUG "'), (SELECT id FROM "
              "member WHERE handle = 'ana'), 'x', '<p>marker-draft-comment</p>', "
@@ -352,20 +416,19 @@ static void test_hidden_and_draft_items_never_shown(void **state)
              "INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
              "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" DRAFT_SLUG "'), (SELECT "
              "id FROM member WHERE handle = 'ana'), 'marker-draft-buildon', 'x', '<p>x</p>', "
-             "strftime('%%s','now'), strftime('%%s','now'));"
-             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, state, "
-             "created_at, updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), "
-             "(SELECT id FROM member WHERE handle = 'ana'), 'marker-hidden-buildon', 'x', "
-             "'<p>x</p>', 'hidden', strftime('%%s','now'), strftime('%%s','now'));"
-             "INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
-             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), (SELECT id "
-             "FROM member WHERE handle = 'ana'), 'marker-live-buildon', 'x', '<p>built</p>', "
-             "strftime('%%s','now'), strftime('%%s','now'));"
-             "INSERT INTO ask (newsletter_id, author_id, title, state, created_at, updated_at) "
-             "VALUES ((SELECT id FROM newsletter WHERE slug = '" NL "'), (SELECT id FROM member "
-             "WHERE handle = 'ana'), 'marker-deleted-ask', 'deleted', strftime('%%s','now'), "
-             "strftime('%%s','now'));");
-        comment(&ana, EP_PATH, "A write of hers empties the guest cache.");
+             "strftime('%%s','now'), strftime('%%s','now'));");
+        long hidden_bo = buildon(&ana, EP_PATH, "marker-hidden-buildon", "Soon hidden.");
+        buildon_hide(&june, hidden_bo, true);
+        buildon(&ana, EP_PATH, "marker-live-buildon", "What I *built* on it.");
+        char loc[512];
+        const char *ask_kv[] = {"title", "marker-deleted-ask", "body", "A topic I take back.",
+                                NULL};
+        post_ok(&ana, "/n/" NL "/asks", ask_kv, loc, sizeof(loc));
+        const char *at = strstr(loc, "/asks/");
+        assert_non_null(at);
+        snprintf(path, sizeof(path), "/n/" NL "/asks/%ld/delete", atol(at + 6));
+        const char *none[] = {NULL};
+        post_ok(&ana, path, none, loc, sizeof(loc));
         const char *pages[] = {"/@ana",
                                "/@ana/comments",
                                "/@ana/build-ons",
@@ -381,8 +444,63 @@ static void test_hidden_and_draft_items_never_shown(void **state)
                 }
         page_has(NULL, "/@ana/build-ons", "marker-live-buildon", true);
         page_has(NULL, "/@ana", "marker-live-buildon", true);
-        assert_int_equal(count_of("ana", "build-ons"), 1);
-        assert_int_equal(count_of("ana", "asks"), 0);
+        assert_int_equal(count_of("ana", "build-ons"), buildons_before + 1);
+        assert_int_equal(count_of("ana", "asks"), asks_before);
+}
+
+/* Every activity link of the demo's members leads somewhere: each kind's list, followed link
+ * by link as a guest, answers 200, and the fragment names an element of that page. Across the
+ * members every kind has at least one link, so no kind's address goes untested. */
+static void test_activity_links_lead_to_their_items(void **state)
+{
+        (void)state;
+        static const char *const handles[] = {"sam", "ana", "liwei", "june", "mira", "tomas"};
+        static const char *const kinds[] = {"comments", "answers", "build-ons", "tried",
+                                            "asks",     "terms",   "threads",   "posts"};
+        size_t followed[sizeof(kinds) / sizeof(kinds[0])] = {0};
+        for (size_t h = 0; h < sizeof(handles) / sizeof(handles[0]); h++)
+                for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+                        char path[160];
+                        snprintf(path, sizeof(path), "/api/v1/members/%s/activity?kind=%s",
+                                 handles[h], kinds[k]);
+                        struct http_resp r;
+                        api(NULL, "GET", path, NULL, false, &r);
+                        expect_status(&r, 200, path);
+                        json_t *j = json_of(&r);
+                        resp_free(&r);
+                        json_t *items = json_object_get(j, "items");
+                        for (size_t i = 0; i < json_array_size(items); i++) {
+                                char url[512], anchor[128];
+                                snprintf(url, sizeof(url), "%s",
+                                         jstr(json_array_get(items, i), "url"));
+                                char *hash = strchr(url, '#');
+                                if (hash) {
+                                        snprintf(anchor, sizeof(anchor), "id=\"%s\"", hash + 1);
+                                        *hash = '\0';
+                                }
+                                get(NULL, url, &r);
+                                if (r.status != 200) {
+                                        json_decref(j);
+                                        fail_resp(&r, url);
+                                }
+                                if (hash && !strstr(r.body, anchor)) {
+                                        json_decref(j);
+                                        fail_resp(&r, anchor);
+                                }
+                                resp_free(&r);
+                                followed[k]++;
+                        }
+                        json_decref(j);
+                }
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+                if (!followed[k])
+                        fail_msg("no demo member has %s to follow", kinds[k]);
+        /* the profile page links the same addresses */
+        struct http_resp r;
+        get(NULL, "/@sam", &r);
+        expect_status(&r, 200, "sam's profile");
+        expect_not_in(&r, "/buildons/", "no build-on link of the old guess");
+        resp_free(&r);
 }
 
 /* ---------------------------------------------------------------- badges */
@@ -390,20 +508,16 @@ static void test_hidden_and_draft_items_never_shown(void **state)
 static void test_badges_appear_when_earned_and_not_before(void **state)
 {
         (void)state;
-        struct member ana;
-        login_as(&ana, "ana", NULL);
-        /* a build-on earns "first build-on" at her next write, not before */
-        assert_false(has_badge(NULL, "ana", "first-build-on", NULL));
-        seed("INSERT INTO buildon (episode_id, author_id, title, body, body_html, created_at, "
-             "updated_at) VALUES ((SELECT id FROM episode WHERE slug = '" EP_SLUG "'), (SELECT id "
-             "FROM member WHERE handle = 'ana'), 'Feedback loops in class', 'x', '<p>x</p>', "
-             "strftime('%%s','now'), strftime('%%s','now'))");
-        /* (as a member: a guest's answer could come from the page cache) */
-        assert_false(has_badge(&ana, "ana", "first-build-on", NULL));
-        long id = comment(&ana, EP_PATH, "And I wrote it up as a build-on.");
-        assert_true(has_badge(NULL, "ana", "first-build-on", NULL));
-        page_has(NULL, "/@ana", "First build-on", true);
-        /* shown small next to her name on her comments */
+        /* the demo's members hold badges already: a newcomer of the test's own earns "first
+         * build-on" with a build-on written through the form */
+        struct member bo;
+        signup_as(&bo, "builder");
+        assert_false(has_badge(&bo, "builder", "first-build-on", NULL));
+        buildon(&bo, EP_PATH, "Feedback loops in class", "I ran the loop with *two* classes.");
+        long id = comment(&bo, EP_PATH, "And I wrote it up as a build-on.");
+        assert_true(has_badge(NULL, "builder", "first-build-on", NULL));
+        page_has(NULL, "/@builder", "First build-on", true);
+        /* shown small next to the name on the member's comments */
         struct http_resp r;
         get(NULL, EP_PATH, &r);
         expect_status(&r, 200, "the episode");
@@ -416,7 +530,20 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
         bool founding = strstr(c, "badge-founding-reader") != NULL;
         free(c);
         assert_true(shown);
-        assert_true(founding); /* she followed this newsletter from its first season */
+        assert_false(founding); /* joined after the newsletter's second season began */
+        /* ana followed this newsletter from its first season: her comments say so */
+        struct member ana;
+        login_as(&ana, "ana", NULL);
+        id = comment(&ana, EP_PATH, "A founding reader's comment.");
+        get(NULL, EP_PATH, &r);
+        expect_status(&r, 200, "the episode");
+        snprintf(start, sizeof(start), "id=\"c-%ld\"", id);
+        c = slice(r.body, start, "</header>");
+        resp_free(&r);
+        assert_non_null(c);
+        founding = strstr(c, "badge-mini badge-founding-reader") != NULL;
+        free(c);
+        assert_true(founding);
 
         /* "regular": a new member comments this week; two older weeks make three, not enough;
          * a third older week makes four */
@@ -439,11 +566,99 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
         comment(&liwei, EP_PATH, "第四周。");
         assert_true(has_badge(NULL, "newbie", "regular", NULL));
         page_has(NULL, "/@newbie", "badge-regular", true);
-        /* hiding what earned it takes it back at the next write */
-        seed("UPDATE comment SET state = 'hidden' WHERE author_id = (SELECT id FROM member WHERE "
-             "handle = 'newbie') AND body = 'w'");
-        comment(&liwei, EP_PATH, "再说一句。");
+        /* a moderator hiding one of the weeks takes it back at once */
+        struct member june;
+        login_as(&june, "june", NULL);
+        hide_item(&june, "comment",
+                  (long)db_int("SELECT min(id) FROM comment WHERE body = 'w' AND author_id = "
+                               "(SELECT id FROM member WHERE handle = 'newbie')"),
+                  true);
         assert_false(has_badge(NULL, "newbie", "regular", NULL));
+}
+
+/* Each feature's write refreshes the badges it can earn or take back, at once: a build-on,
+ * an outcome of "I tried this", an ask marked covered, a term approved, a thread that three
+ * others answer -- and hiding, deleting or withdrawing what earned one takes it back. All
+ * through the real routes, by a newcomer who holds nothing yet. */
+static void test_badges_follow_every_kind_of_write(void **state)
+{
+        (void)state;
+        struct member doer, june, mira, sam, ana, liwei;
+        signup_as(&doer, "doer");
+        login_as(&june, "june", NULL);
+        login_as(&mira, "mira", NULL);
+
+        /* first build-on: earned by the build-on itself, gone while hidden, back when shown */
+        long bo = buildon(&doer, EP_PATH, "Loops with a class", "Ran the *loop* twice.");
+        assert_true(has_badge(NULL, "doer", "first-build-on", NULL));
+        buildon_hide(&june, bo, true);
+        assert_false(has_badge(NULL, "doer", "first-build-on", NULL));
+        buildon_hide(&june, bo, false);
+        assert_true(has_badge(NULL, "doer", "first-build-on", NULL));
+
+        /* tried it: a record without an outcome is not enough; the outcome earns it; withdrawn,
+         * it goes */
+        char loc[512];
+        const char *tried_kv[] = {"note", "Tried it with my team.", NULL};
+        post_ok(&doer, EP_PATH "/tried", tried_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "tried-it", NULL));
+        const char *outcome_kv[] = {"outcome", "worked", "outcome_note", "It stuck.", NULL};
+        post_ok(&doer, EP_PATH "/tried/outcome", outcome_kv, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "tried-it", NULL));
+        const char *none[] = {NULL};
+        post_ok(&doer, EP_PATH "/tried/delete", none, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "tried-it", NULL));
+
+        /* asked and answered: the author marks the ask covered; hidden, it no longer counts */
+        const char *ask_kv[] = {"title", "Loops for remote teams", "body", "How would it work?",
+                                NULL};
+        long ask = post_for_id(&doer, "/n/" NL "/asks", ask_kv, "/asks/");
+        assert_false(has_badge(NULL, "doer", "asked-and-answered", NL));
+        char path[600], ep_id[32];
+        snprintf(ep_id, sizeof(ep_id), "%ld", episode_id_as(&doer, EP_PATH));
+        snprintf(path, sizeof(path), "/n/" NL "/asks/%ld/status", ask);
+        const char *covered[] = {"status", "covered", "episode_id", ep_id, NULL};
+        post_ok(&mira, path, covered, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "asked-and-answered", NL));
+        snprintf(path, sizeof(path), "/n/" NL "/asks/%ld/hide", ask);
+        const char *hide_kv[] = {"hidden", "1", NULL};
+        post_ok(&june, path, hide_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "asked-and-answered", NL));
+
+        /* wordsmith: proposed, nothing yet; approved, earned; hidden, gone */
+        const char *term_kv[] = {"term", "Loopcraft", "definition", "Running small loops well.",
+                                 NULL};
+        post_ok(&doer, "/n/" NL "/lexicon", term_kv, loc, sizeof(loc));
+        assert_false(has_badge(NULL, "doer", "wordsmith", NL));
+        long term = db_int("SELECT id FROM term WHERE term = 'Loopcraft'");
+        assert_true(term > 0);
+        const char *approve[] = {"decision", "approve", NULL};
+        snprintf(path, sizeof(path), "%s/decision", strstr(loc, "/n/") ? strstr(loc, "/n/") : loc);
+        post_ok(&mira, path, approve, loc, sizeof(loc));
+        assert_true(has_badge(NULL, "doer", "wordsmith", NL));
+        page_has(NULL, "/@doer/terms", "Loopcraft", true);
+        hide_item(&june, "term", term, true);
+        assert_false(has_badge(NULL, "doer", "wordsmith", NL));
+        page_has(NULL, "/@doer/terms", "Loopcraft", false); /* nor on the profile */
+
+        /* conversation starter: the third other member's post earns it; one hidden, it goes */
+        const char *thread_kv[] = {"title", "Who runs loops at home?", "body", "Tell me.", NULL};
+        long thread = post_for_id(&doer, "/spaces/porch/threads", thread_kv, "/spaces/porch/");
+        snprintf(path, sizeof(path), "/spaces/porch/%ld", thread);
+        const char *post_kv[] = {"body", "I do, on Sundays.", NULL};
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&liwei, "liwei", NULL);
+        post_for_id(&sam, path, post_kv, "?post=");
+        post_for_id(&doer, path, post_kv, "?post="); /* the starter's own: not counted */
+        post_for_id(&ana, path, post_kv, "?post=");
+        assert_false(has_badge(NULL, "doer", "conversation-starter", NULL));
+        long third = post_for_id(&liwei, path, post_kv, "?post=");
+        assert_true(has_badge(NULL, "doer", "conversation-starter", NULL));
+        hide_item(&june, "post", third, true);
+        assert_false(has_badge(NULL, "doer", "conversation-starter", NULL));
+        page_has(NULL, "/@doer", "badge-first-build-on", true);
+        page_has(NULL, "/@doer", "badge-conversation-starter", false);
 }
 
 static void test_admin_awards_and_removes(void **state)
@@ -621,7 +836,9 @@ int main(void)
             T(test_settings_shape_the_profile),
             T(test_counts_follow_writes_and_lists),
             T(test_hidden_and_draft_items_never_shown),
+            T(test_activity_links_lead_to_their_items),
             T(test_badges_appear_when_earned_and_not_before),
+            T(test_badges_follow_every_kind_of_write),
             T(test_admin_awards_and_removes),
             T(test_badges_api),
             T(test_cli_refresh),
