@@ -1,14 +1,13 @@
 /* JSON API for asks: lists, proposing, voting and the authors' decisions, through the same
  * model calls and permission rules as the pages. Hidden and deleted asks do not exist here. */
 #include "api/asks.h"
+#include "actions/asks.h"
 #include "api/errors.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/request.h"
-#include "http/throttle.h"
-#include "http/write_guard.h"
 #include "model/ask.h"
 #include "model/newsletter.h"
 #include "web/render.h"
@@ -133,20 +132,13 @@ int api_ask_create(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        if (!ask_can_propose(req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Log in to propose a topic."));
-        struct ask_input in = {.newsletter_id = n.id,
-                               .author_id = req->viewer.id,
-                               .title = req_param(req, "title"),
-                               .body = req_param(req, "body")};
         struct field_problem p = {0};
-        if (ask_input_check(&in, &p) != PUB_OK) /* a typo does not use up a proposal */
-                return invalid(req, &p);
-        struct rate_limit *const limits[] = {req->guards->ask_by_member_day, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         int64_t id = 0;
-        int rc = ask_create(req->db, &in, &id, &p);
+        int rc = action_ask_create(req, n.id, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, N_("Log in to propose a topic."));
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         struct ask k;
@@ -168,12 +160,11 @@ int api_ask_vote(struct request *req)
         struct ask k;
         if (path_ask(req, &k))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->ask_vote_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         bool on = req->method != HTTP_DELETE, changed = false;
         int votes = 0;
-        int rc = ask_vote_set(req->db, k.id, req->viewer.id, on, &changed, &votes);
+        int rc = action_ask_vote(req, &k, on, &changed, &votes);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no such ask."));
         if (rc == PUB_FORBIDDEN)
@@ -190,19 +181,14 @@ int api_ask_status(struct request *req)
         struct ask k;
         if (path_ask(req, &k))
                 return req->resp.status;
-        if (!ask_can_decide(req->db, &k, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        int rc = action_ask_decide(req, &k, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only this newsletter's authors decide what becomes of an "
                                    "ask."));
-        struct rate_limit *const limits[] = {req->guards->ask_change_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct ask_decision d = {.note = req_param(req, "note"),
-                                 .episode_id = req_param_int(req, "episode_id", 0)};
-        struct field_problem p = {0};
-        int rc = ask_status_parse(req_param(req, "status"), &d.status) == 0
-                     ? ask_decide(req->db, k.id, req->viewer.id, &d, &p)
-                     : field_problem_set(&p, "status", N_("Choose what becomes of this ask."));
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_NOT_FOUND)

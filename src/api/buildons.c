@@ -1,6 +1,7 @@
 /* JSON API for build-ons: lists, one build-on with its chain, writing, editing, deleting,
  * featuring, and the comments on one. */
 #include "api/buildons.h"
+#include "actions/buildons.h"
 #include "api/errors.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -10,8 +11,6 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
-#include "http/throttle.h"
-#include "http/write_guard.h"
 #include "model/buildon.h"
 #include "model/comment.h"
 #include "model/episode.h"
@@ -228,22 +227,11 @@ int api_buildon_post(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct buildon_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent_id", 0),
-            .author_id = req->viewer.id,
-            .title = req_param(req, "title"),
-            .body = req_param(req, "body"),
-            .quote_exact = req_param(req, "quote_exact"),
-            .quote_prefix = req_param(req, "quote_prefix"),
-            .quote_suffix = req_param(req, "quote_suffix"),
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = buildon_create(req->db, &in, &id, &p);
+        int rc = action_buildon_post(req, &e, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_NOT_FOUND)
@@ -254,35 +242,31 @@ int api_buildon_post(struct request *req)
         return one(req, &e, &b, 201);
 }
 
-/* The build-on in the path, if it is the viewer's and visible. */
-static int own(struct request *req, struct episode *e, struct buildon *b)
+/* The answer to an action on a build-on that did not succeed (rc is not PUB_OK). */
+static int refused(struct request *req, int rc, const struct field_problem *p)
 {
-        if (path_buildon(req, e, b))
+        if (rc == ACTION_ANSWERED)
                 return req->resp.status;
-        if (b->state != BUILDON_VISIBLE)
+        if (rc == PUB_INVALID)
+                return invalid(req, p);
+        if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("That build-on was deleted or hidden."));
-        if (b->author_id != req->viewer.id)
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403, N_("You can only change your own build-ons."));
-        return 0;
+        return req_fail(req, 503, N_("The database is not available."));
 }
 
 int api_buildon_patch(struct request *req)
 {
         struct episode e;
         struct buildon b;
-        if (own(req, &e, &b))
+        if (path_buildon(req, &e, &b))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        /* a field left out stays as it is */
-        const char *title = req_has_param(req, "title") ? req_param(req, "title") : b.title;
-        const char *body = req_has_param(req, "body") ? req_param(req, "body") : b.body;
         struct field_problem p = {0};
-        int rc = buildon_edit(req->db, b.id, req->viewer.id, title, body, &p);
-        if (rc == PUB_INVALID)
-                return invalid(req, &p);
-        if (rc != PUB_OK || buildon_get(req->db, req->arena, b.id, &b) != PUB_OK)
+        int rc = action_buildon_edit(req, &b, &p);
+        if (rc != PUB_OK)
+                return refused(req, rc, &p);
+        if (buildon_get(req->db, req->arena, b.id, &b) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return one(req, &e, &b, 200);
 }
@@ -291,13 +275,12 @@ int api_buildon_delete(struct request *req)
 {
         struct episode e;
         struct buildon b;
-        if (own(req, &e, &b))
+        if (path_buildon(req, &e, &b))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        if (buildon_delete(req->db, b.id, req->viewer.id) != PUB_OK ||
-            buildon_get(req->db, req->arena, b.id, &b) != PUB_OK)
+        int rc = action_buildon_delete(req, &b);
+        if (rc != PUB_OK)
+                return refused(req, rc, NULL);
+        if (buildon_get(req->db, req->arena, b.id, &b) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 200, buildon_json(req, &e, &b, NULL));
 }
@@ -308,15 +291,13 @@ int api_buildon_featured(struct request *req)
         struct buildon b;
         if (path_buildon(req, &e, &b))
                 return req->resp.status;
-        if (!buildon_can_feature(req->db, e.id, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        int rc = action_buildon_feature(req, &e, &b, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only the authors of this newsletter may feature build-ons."));
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct field_problem p = {0};
-        bool on = !req_has_param(req, "featured") || req_param_bool(req, "featured");
-        int rc = buildon_set_featured(req->db, b.id, req->viewer.id, on, &p);
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc != PUB_OK || buildon_get(req->db, req->arena, b.id, &b) != PUB_OK)
@@ -393,25 +374,11 @@ int api_buildon_comment_post(struct request *req)
         struct buildon b;
         if (path_buildon(req, &e, &b))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent_id", 0),
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .buildon_id = b.id,
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = *req_param(req, "quote_exact")
-                     ? field_problem_set(&p, "quote",
-                                         N_("A comment on a build-on cannot quote the episode."))
-                     : buildon_comment_parent_ok(req->db, b.id, in.parent_id, &p);
-        if (rc == PUB_OK)
-                rc = comment_create(req->db, &in, &id, &p);
+        int rc = action_buildon_comment_post(req, &e, &b, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         struct comment c;

@@ -1,13 +1,12 @@
 /* JSON API for the lexicon (api/lexicon.h). */
 #include "api/lexicon.h"
+#include "actions/lexicon.h"
 #include "api/errors.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/request.h"
-#include "http/throttle.h"
-#include "http/write_guard.h"
 #include "model/lexicon.h"
 #include "model/newsletter.h"
 #include "web/render.h"
@@ -101,24 +100,13 @@ int api_term_propose(struct request *req)
         struct newsletter n;
         if (path_newsletter(req, &n))
                 return req->resp.status;
-        if (!term_can_propose(req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Log in to propose a term."));
-        struct rate_limit *const limits[] = {req->guards->term_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct render *r = render_for_request(req);
-        struct term_input in = {
-            .newsletter_id = n.id,
-            .member_id = req->viewer.id,
-            .role = req->viewer.role,
-            .term = req_param(req, "term"),
-            .definition = req_param(req, "definition"),
-            .origin = req_param(req, "origin"),
-            .site_url = r->base_url,
-        };
         struct field_problem p = {0};
         int64_t id = 0;
-        int rc = term_propose(req->db, &in, &id, &p);
+        int rc = action_term_propose(req, n.id, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, N_("Log in to propose a term."));
         if (rc == PUB_INVALID)
                 return problem(req, &p);
         if (rc == PUB_TAKEN) {
@@ -140,19 +128,16 @@ int api_term_decision(struct request *req)
                 return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK || !term_can_view(req->db, &t, req->viewer.id, req->viewer.role))
                 return req_fail(req, 404, N_("There is no such term in this lexicon."));
-        if (!term_can_decide(req->db, t.newsletter_id, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        rc = action_term_decide(req, &t, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only the newsletter's authors and the moderators "
                                    "decide on terms."));
-        const char *decision = req_param(req, "decision");
-        bool approve = strcmp(decision, "approve") == 0;
-        if (!approve && strcmp(decision, "decline") != 0)
+        if (rc == PUB_INVALID && strcmp(p.field, "decision") == 0)
                 return req_fail(req, 422, N_("decision: use \"approve\" or \"decline\"."));
-        struct rate_limit *const limits[] = {req->guards->term_decision_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct field_problem p = {0};
-        rc = term_decide(req->db, t.id, req->viewer.id, approve, req_param(req, "note"), &p);
         if (rc == PUB_INVALID)
                 return problem(req, &p);
         if (rc == PUB_TAKEN) {

@@ -1,5 +1,7 @@
 /* JSON API for an episode's questions and their answers, and for "I tried this". */
 #include "api/prompts.h"
+#include "actions/prompts.h"
+#include "actions/tried.h"
 #include "api/conversation.h"
 #include "api/errors.h"
 #include "core/arena.h"
@@ -10,8 +12,6 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
-#include "http/throttle.h"
-#include "http/write_guard.h"
 #include "model/comment.h"
 #include "model/episode.h"
 #include "model/prompt.h"
@@ -165,30 +165,13 @@ int api_prompt_answer_post(struct request *req)
         struct episode e;
         if (path_prompt(req, &p, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        int64_t parent = req_param_int(req, "parent_id", 0);
-        struct comment_input in = {
-            .episode_id = e.id,
-            .parent_id = parent,
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .prompt_id = p.id,
-        };
-        if (parent) { /* a reply must be in this question's answers */
-                struct comment c;
-                int rc = comment_get(req->db, req->arena, parent, &c);
-                if (rc == PUB_DB_ERROR)
-                        return req_fail(req, 503, N_("The database is not available."));
-                if (rc != PUB_OK || c.prompt_id != p.id)
-                        return req_fail(req, 422,
-                                        N_("parent_id: there is no such answer to reply to."));
-        }
         struct field_problem fp = {0};
         int64_t id;
-        int rc = comment_create(req->db, &in, &id, &fp);
+        int rc = action_prompt_answer(req, &e, &p, &id, &fp);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_INVALID && strcmp(fp.field, "parent_id") == 0)
+                return req_fail(req, 422, fp.message);
         if (rc == PUB_INVALID)
                 return invalid(req, &fp);
         if (rc != PUB_OK)
@@ -210,15 +193,15 @@ int api_prompt_closed(struct request *req)
         struct episode e;
         if (path_prompt(req, &p, &e))
                 return req->resp.status;
-        if (!prompt_can_close(req->db, &e, req->viewer.id, req->viewer.role))
+        struct field_problem fp = {0};
+        int rc = action_prompt_close(req, &e, &p, &fp);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only this episode's authors may close its questions."));
-        if (!req_has_param(req, "closed"))
-                return req_fail(req, 422, N_("closed: send true or false."));
-        struct rate_limit *const limits[] = {req->guards->prompt_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        int rc = prompt_set_closed(req->db, p.id, req_param_bool(req, "closed"));
+        if (rc == PUB_INVALID)
+                return req_fail(req, 422, fp.message);
         if (rc == PUB_OK)
                 rc = prompt_get(req->db, req->arena, p.id, &p);
         if (rc != PUB_OK)
@@ -305,22 +288,12 @@ int api_tried_post(struct request *req)
         struct episode e;
         if (path_live_episode(req, &e))
                 return req->resp.status;
-        if (!tried_can_record(&e, req->viewer.id, time_now()))
-                return req_fail(req, 404, N_("There is no such episode."));
-        struct rate_limit *const limits[] = {req->guards->tried_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        /* what is not sent stays as it is */
-        struct tried_input in = {
-            .episode_id = e.id,
-            .member_id = req->viewer.id,
-            .note = req_has_param(req, "note") ? req_param(req, "note") : NULL,
-            .outcome = req_has_param(req, "outcome") ? req_param(req, "outcome") : NULL,
-            .outcome_note =
-                req_has_param(req, "outcome_note") ? req_param(req, "outcome_note") : NULL,
-        };
         struct field_problem p = {0};
-        int rc = tried_save(req->db, &in, NULL, &p);
+        int rc = action_tried_record(req, &e, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, N_("There is no such episode."));
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_FORBIDDEN)
@@ -338,10 +311,9 @@ int api_tried_delete(struct request *req)
         struct episode e;
         if (path_live_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->tried_by_member, NULL};
-        if (write_guard(req, limits))
+        int rc = action_tried_withdraw(req, &e);
+        if (rc == ACTION_ANSWERED)
                 return req->resp.status;
-        int rc = tried_withdraw(req->db, e.id, req->viewer.id);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("You have not said you tried this."));
         if (rc != PUB_OK)

@@ -2,14 +2,13 @@
  * as the pages (model/space.h, model/directory.h). Hidden and deleted posts never carry their
  * text or author here. */
 #include "api/spaces.h"
+#include "actions/spaces.h"
 #include "api/errors.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/request.h"
-#include "http/throttle.h"
-#include "http/write_guard.h"
 #include "model/directory.h"
 #include "model/space.h"
 #include "web/render.h"
@@ -167,19 +166,11 @@ int api_thread_create(struct request *req)
         struct space s;
         if (path_space(req, &s))
                 return req->resp.status;
-        if (!space_can_post(req->db, &s, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only the newsletter's followers post in this space."));
-        struct rate_limit *const limits[] = {req->guards->thread_by_member_hour,
-                                             req->guards->post_by_member_minute,
-                                             req->guards->post_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct space_thread_input in = {s.id, req->viewer.id, req->viewer.role,
-                                        req_param(req, "title"), req_param(req, "body")};
         struct field_problem p = {0};
         int64_t thread_id, post_id;
-        int rc = space_thread_create(req->db, &in, &thread_id, &post_id, &p);
+        int rc = action_thread_create(req, &s, &thread_id, &post_id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_FORBIDDEN)
@@ -225,18 +216,11 @@ int api_post_create(struct request *req)
         struct space s;
         if (path_thread(req, &t, &s))
                 return req->resp.status;
-        if (!space_can_post(req->db, &s, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only the newsletter's followers post in this space."));
-        struct rate_limit *const limits[] = {req->guards->post_by_member_minute,
-                                             req->guards->post_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct space_post_input in = {t.id, req_param_int(req, "parent_id", 0), req->viewer.id,
-                                      req->viewer.role, req_param(req, "body")};
         struct field_problem p = {0};
         int64_t id;
-        int rc = space_post_create(req->db, &in, &id, &p);
+        int rc = action_post_create(req, &s, &t, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return invalid(req, &p);
         if (rc == PUB_FORBIDDEN)
@@ -256,10 +240,12 @@ static int own_post(struct request *req, struct space_post *p)
         int rc = space_post_get(req->db, req->arena, req_path_id(req, "id"), p);
         if (rc == PUB_DB_ERROR)
                 return unavailable(req);
-        if (rc != PUB_OK || p->state != SPACE_VISIBLE)
-                return req_fail(req, 404, N_("That post was deleted or hidden."));
-        if (p->author_id != req->viewer.id)
+        if (rc == PUB_OK)
+                rc = action_post_may_change(req, p);
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403, N_("You can only change your own posts."));
+        if (rc != PUB_OK)
+                return req_fail(req, 404, N_("That post was deleted or hidden."));
         return 0;
 }
 
@@ -268,10 +254,8 @@ int api_post_edit(struct request *req)
         struct space_post p;
         if (own_post(req, &p))
                 return req->resp.status;
-        const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
         struct field_problem prob = {0};
-        int rc =
-            space_post_edit(req->db, p.id, req->viewer.id, title, req_param(req, "body"), &prob);
+        int rc = action_post_edit(req, &p, &prob);
         if (rc == PUB_INVALID)
                 return invalid(req, &prob);
         if (rc != PUB_OK || space_post_get(req->db, req->arena, p.id, &p) != PUB_OK)
@@ -284,7 +268,7 @@ int api_post_delete(struct request *req)
         struct space_post p;
         if (own_post(req, &p))
                 return req->resp.status;
-        if (space_post_delete(req->db, p.id, req->viewer.id) != PUB_OK)
+        if (action_post_delete(req, &p) != PUB_OK)
                 return unavailable(req);
         return api_json(req, 200,
                         json_pack("{s:I,s:s}", "id", (json_int_t)p.id, "state", "deleted"));

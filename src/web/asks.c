@@ -1,5 +1,6 @@
 /* Asks pages: lists, one ask, the forms behind proposing, voting and deciding (web/asks.h). */
 #include "web/asks.h"
+#include "actions/asks.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
@@ -413,22 +414,16 @@ int web_ask_create(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        if (!ask_can_propose(req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Log in to propose a topic."));
-        struct ask_input in = {.newsletter_id = n.id,
-                               .author_id = req->viewer.id,
-                               .title = req_param(req, "title"),
-                               .body = req_param(req, "body")};
         struct field_problem p = {0};
-        if (ask_input_check(&in, &p) != PUB_OK) /* a typo does not use up a proposal */
-                return propose_page(req, &n, in.title, in.body, &p, 422);
-        struct rate_limit *const limits[] = {req->guards->ask_by_member_day, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
         int64_t id = 0;
-        int rc = ask_create(req->db, &in, &id, &p);
+        int rc = action_ask_create(req, n.id, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, N_("Log in to propose a topic."));
         if (rc == PUB_INVALID)
-                return propose_page(req, &n, in.title, in.body, &p, 422);
+                return propose_page(req, &n, req_param(req, "title"), req_param(req, "body"), &p,
+                                    422);
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req,
@@ -620,11 +615,9 @@ int web_ask_vote(struct request *req)
         struct ask k;
         if (path_ask(req, &n, &k))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->ask_vote_by_member, NULL};
-        if (write_guard(req, limits))
+        int rc = action_ask_vote(req, &k, req_param_bool(req, "vote"), NULL, NULL);
+        if (rc == ACTION_ANSWERED)
                 return req->resp.status;
-        int rc =
-            ask_vote_set(req->db, k.id, req->viewer.id, req_param_bool(req, "vote"), NULL, NULL);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no such ask."));
         if (rc == PUB_FORBIDDEN)
@@ -728,22 +721,18 @@ int web_ask_decide(struct request *req)
         struct ask k;
         if (path_ask(req, &n, &k))
                 return req->resp.status;
-        if (!ask_can_decide(req->db, &k, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        int rc = action_ask_decide(req, &k, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only this newsletter's authors decide what becomes of an "
                                    "ask."));
-        struct rate_limit *const limits[] = {req->guards->ask_change_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct decision_form f = {.status = req_param(req, "status"),
-                                  .note = req_param(req, "note"),
-                                  .episode = req_param(req, "episode_id")};
-        struct ask_decision d = {.note = f.note, .episode_id = req_param_int(req, "episode_id", 0)};
-        struct field_problem p = {0};
-        int rc = ask_status_parse(f.status, &d.status) == 0
-                     ? ask_decide(req->db, k.id, req->viewer.id, &d, &p)
-                     : field_problem_set(&p, "status", N_("Choose what becomes of this ask."));
         if (rc == PUB_INVALID) {
+                struct decision_form f = {.status = req_param(req, "status"),
+                                          .note = req_param(req, "note"),
+                                          .episode = req_param(req, "episode_id")};
                 f.p = &p;
                 return ask_page(req, &n, &k, &f, 422);
         }

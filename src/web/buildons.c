@@ -1,6 +1,7 @@
 /* Build-on pages: the section under an episode, the list, a build-on's page with its chain of
  * ideas, and the forms behind writing, editing, deleting, featuring and hiding. */
 #include "web/buildons.h"
+#include "actions/buildons.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -427,26 +428,16 @@ int web_buildon_post(struct request *req)
         struct episode e;
         if (path_episode(req, &e))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct buildon_input in = {
-            .episode_id = e.id,
-            .parent_id = req_param_int(req, "parent", 0),
-            .author_id = req->viewer.id,
-            .title = req_param(req, "title"),
-            .body = req_param(req, "body"),
-            .quote_exact = req_param(req, "quote_exact"),
-            .quote_prefix = req_param(req, "quote_prefix"),
-            .quote_suffix = req_param(req, "quote_suffix"),
-        };
         struct field_problem p = {0};
         int64_t id;
-        int rc = buildon_create(req->db, &in, &id, &p);
+        int rc = action_buildon_post(req, &e, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID) {
                 struct buildon parent;
-                bool have = in.parent_id &&
-                            buildon_get(req->db, req->arena, in.parent_id, &parent) == PUB_OK &&
+                int64_t parent_id = req_param_int(req, "parent", 0);
+                bool have = parent_id &&
+                            buildon_get(req->db, req->arena, parent_id, &parent) == PUB_OK &&
                             parent.episode_id == e.id && parent.state == BUILDON_VISIBLE;
                 return new_page(req, &e, have ? &parent : NULL, &p, 422);
         }
@@ -798,22 +789,11 @@ int web_buildon_comment_post(struct request *req)
         struct buildon_page p;
         if (buildon_page_load(req, &p))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = p.e.id,
-            .parent_id = req_param_int(req, "parent", 0),
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .buildon_id = p.b.id,
-        };
         struct field_problem prob = {0};
         int64_t id;
-        int rc = buildon_comment_parent_ok(req->db, p.b.id, in.parent_id, &prob);
-        if (rc == PUB_OK)
-                rc = comment_create(req->db, &in, &id, &prob);
+        int rc = action_buildon_comment_post(req, &p.e, &p.b, &id, &prob);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID) {
                 struct render *r = render_for_request(req);
                 return buildon_page_render(req, &p, 0, req_param(req, "body"),
@@ -863,16 +843,26 @@ static int edit_page(struct request *req, const struct episode *e, const struct 
         return page_end(r, status);
 }
 
+/* The answer to a change of a build-on that did not succeed (0 when rc is PUB_OK). */
+static int refused_change(struct request *req, int rc)
+{
+        if (rc == PUB_OK)
+                return 0;
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, N_("That build-on was deleted or hidden."));
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, N_("You can only change your own build-ons."));
+        return req_fail(req, 503, N_("The database is not available."));
+}
+
 /* A build-on its viewer may change: theirs and visible. */
 static int own_buildon(struct request *req, struct episode *e, struct buildon *b)
 {
         if (id_buildon(req, e, b))
                 return req->resp.status;
-        if (b->state != BUILDON_VISIBLE)
-                return req_fail(req, 404, N_("That build-on was deleted or hidden."));
-        if (b->author_id != req->viewer.id)
-                return req_fail(req, 403, N_("You can only change your own build-ons."));
-        return 0;
+        return refused_change(req, action_buildon_may_change(req, b));
 }
 
 int web_buildon_edit_form(struct request *req)
@@ -888,19 +878,15 @@ int web_buildon_edit(struct request *req)
 {
         struct episode e;
         struct buildon b;
-        if (own_buildon(req, &e, &b))
-                return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
+        if (id_buildon(req, &e, &b))
                 return req->resp.status;
         struct field_problem p = {0};
-        int rc = buildon_edit(req->db, b.id, req->viewer.id, req_param(req, "title"),
-                              req_param(req, "body"), &p);
+        int rc = action_buildon_edit(req, &b, &p);
         if (rc == PUB_INVALID)
                 return edit_page(req, &e, &b, req_param(req, "title"), req_param(req, "body"), &p,
                                  422);
-        if (rc != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
+        if (refused_change(req, rc))
+                return req->resp.status;
         return resp_redirect(req, bo_url(req->arena, &e, b.id));
 }
 
@@ -908,13 +894,8 @@ int web_buildon_delete(struct request *req)
 {
         struct episode e;
         struct buildon b;
-        if (own_buildon(req, &e, &b))
+        if (id_buildon(req, &e, &b) || refused_change(req, action_buildon_delete(req, &b)))
                 return req->resp.status;
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        if (buildon_delete(req->db, b.id, req->viewer.id) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, bo_url(req->arena, &e, b.id));
 }
 
@@ -924,15 +905,13 @@ int web_buildon_feature(struct request *req)
         struct buildon b;
         if (id_buildon(req, &e, &b))
                 return req->resp.status;
-        if (!buildon_can_feature(req->db, e.id, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        int rc = action_buildon_feature(req, &e, &b, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only the authors of this newsletter may feature build-ons."));
-        struct rate_limit *const limits[] = {req->guards->buildon_change_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct field_problem p = {0};
-        int rc = buildon_set_featured(req->db, b.id, req->viewer.id,
-                                      req_param_bool(req, "featured"), &p);
         if (rc == PUB_INVALID)
                 return req_fail(req, 422, p.message);
         if (rc != PUB_OK)

@@ -1,5 +1,6 @@
 /* The lexicon's pages (web/lexicon.h): loaders first, then renderers, then handlers. */
 #include "web/lexicon.h"
+#include "actions/lexicon.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/limits.h"
@@ -472,29 +473,19 @@ int web_lexicon_propose(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        if (!term_can_propose(req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Log in to propose a term."));
-        struct rate_limit *const limits[] = {req->guards->term_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct render *r = render_for_request(req);
-        struct term_input in = {
-            .newsletter_id = n.id,
-            .member_id = req->viewer.id,
-            .role = req->viewer.role,
-            .term = req_param(req, "term"),
-            .definition = req_param(req, "definition"),
-            .origin = req_param(req, "origin"),
-            .site_url = r->base_url,
-        };
         struct field_problem p = {0};
         int64_t id = 0;
-        int rc = term_propose(req->db, &in, &id, &p);
+        int rc = action_term_propose(req, n.id, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, N_("Log in to propose a term."));
         if (rc == PUB_INVALID || rc == PUB_TAKEN) {
                 struct lexicon_view v;
                 if (load_view(req, &v))
                         return req->resp.status;
-                struct term_form f = {in.term, in.definition, in.origin, NULL, &p};
+                struct term_form f = {req_param(req, "term"), req_param(req, "definition"),
+                                      req_param(req, "origin"), NULL, &p};
                 return lexicon_page(req, &v, &f, 422);
         }
         if (rc != PUB_OK)
@@ -575,19 +566,17 @@ int web_term_decision(struct request *req)
         struct term t;
         if (load_newsletter(req, &n) || load_term(req, &n, &t))
                 return req->resp.status;
-        if (!term_can_decide(req->db, n.id, req->viewer.id, req->viewer.role))
+        struct field_problem p = {0};
+        int rc = action_term_decide(req, &t, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only the newsletter's authors and the moderators "
                                    "decide on terms."));
-        const char *decision = req_param(req, "decision");
-        bool approve = strcmp(decision, "approve") == 0;
-        if (!approve && strcmp(decision, "decline") != 0)
-                return req_fail(req, 400, N_("Choose approve or decline."));
-        struct rate_limit *const limits[] = {req->guards->term_decision_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct field_problem p = {0};
-        int rc = term_decide(req->db, t.id, req->viewer.id, approve, req_param(req, "note"), &p);
+        if (rc == PUB_INVALID && strcmp(p.field, "decision") == 0)
+                return req_fail(req, 400, p.message);
+        bool approve = strcmp(req_param(req, "decision"), "approve") == 0;
         if (rc == PUB_INVALID || rc == PUB_TAKEN) {
                 struct term_form f = {NULL, NULL, NULL, req_param(req, "note"), &p};
                 return term_page(req, &n, &t, NULL, &f, 422);

@@ -3,6 +3,7 @@
  * authors' close and reopen buttons, a question's own page for the answers that follow the
  * first page, and the editor's fieldset. */
 #include "web/prompts.h"
+#include "actions/prompts.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -397,20 +398,11 @@ int web_prompt_answer(struct request *req)
         struct prompt p;
         if (path_prompt(req, &e, &p))
                 return req->resp.status;
-        /* an answer is a comment: the comments' limits apply */
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct comment_input in = {
-            .episode_id = e.id,
-            .author_id = req->viewer.id,
-            .body = req_param(req, "body"),
-            .prompt_id = p.id,
-        };
         struct field_problem fp = {0};
         int64_t id;
-        int rc = comment_create(req->db, &in, &id, &fp);
+        int rc = action_prompt_answer(req, &e, &p, &id, &fp);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID) {
                 /* the question may have closed meanwhile: show it as it is now */
                 prompt_get(req->db, req->arena, p.id, &p);
@@ -430,13 +422,15 @@ int web_prompt_closed(struct request *req)
         struct prompt p;
         if (path_prompt(req, &e, &p))
                 return req->resp.status;
-        if (!prompt_can_close(req->db, &e, req->viewer.id, req->viewer.role))
+        struct field_problem fp = {0};
+        int rc = action_prompt_close(req, &e, &p, &fp);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403,
                                 N_("Only this episode's authors may close its questions."));
-        struct rate_limit *const limits[] = {req->guards->prompt_by_member, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        int rc = prompt_set_closed(req->db, p.id, req_param_bool(req, "closed"));
+        if (rc == PUB_INVALID)
+                return req_fail(req, 422, fp.message);
         if (rc != PUB_OK)
                 return req_fail(req, rc == PUB_NOT_FOUND ? 404 : 503,
                                 rc == PUB_NOT_FOUND ? N_("There is no such question.")

@@ -2,6 +2,7 @@
  * "start a thread" form), a thread (its posts, paged, and the reply form), and the forms that
  * create and edit spaces and posts. Every form works without JavaScript. */
 #include "web/spaces.h"
+#include "actions/spaces.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -519,19 +520,11 @@ int web_thread_create(struct request *req)
         struct space s;
         if (path_space(req, &s))
                 return req->resp.status;
-        if (!space_can_post(req->db, &s, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only the newsletter's followers post in this space."));
-        struct rate_limit *const limits[] = {req->guards->thread_by_member_hour,
-                                             req->guards->post_by_member_minute,
-                                             req->guards->post_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct space_thread_input in = {s.id, req->viewer.id, req->viewer.role,
-                                        req_param(req, "title"), req_param(req, "body")};
         struct field_problem p = {0};
         int64_t thread_id, post_id;
-        int rc = space_thread_create(req->db, &in, &thread_id, &post_id, &p);
+        int rc = action_thread_create(req, &s, &thread_id, &post_id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID)
                 return thread_problem_page(r, &s, &p);
         if (rc == PUB_FORBIDDEN)
@@ -846,18 +839,11 @@ int web_post_create(struct request *req)
         struct space_thread t;
         if (path_thread(req, &s, &t))
                 return req->resp.status;
-        if (!space_can_post(req->db, &s, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only the newsletter's followers post in this space."));
-        struct rate_limit *const limits[] = {req->guards->post_by_member_minute,
-                                             req->guards->post_by_member_hour, NULL};
-        if (write_guard(req, limits))
-                return req->resp.status;
-        struct space_post_input in = {t.id, req_param_int(req, "parent_id", 0), req->viewer.id,
-                                      req->viewer.role, req_param(req, "body")};
         struct field_problem p = {0};
         int64_t id;
-        int rc = space_post_create(req->db, &in, &id, &p);
+        int rc = action_post_create(req, &s, &t, &id, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_INVALID) {
                 struct thread_view v;
                 if (thread_view_load(req, &s, &t, &v))
@@ -893,10 +879,12 @@ static int own_post(struct request *req, struct space_post *p, struct space_thre
                 rc = space_get(req->db, req->arena, p->space_id, s);
         if (rc == PUB_DB_ERROR)
                 return db_unavailable(req);
-        if (rc != PUB_OK || p->state != SPACE_VISIBLE)
-                return req_fail(req, 404, N_("That post was deleted or hidden."));
-        if (p->author_id != req->viewer.id)
+        if (rc == PUB_OK)
+                rc = action_post_may_change(req, p);
+        if (rc == PUB_FORBIDDEN)
                 return req_fail(req, 403, N_("You can only change your own posts."));
+        if (rc != PUB_OK)
+                return req_fail(req, 404, N_("That post was deleted or hidden."));
         return 0;
 }
 
@@ -955,8 +943,7 @@ int web_post_edit(struct request *req)
                 return req->resp.status;
         const char *title = req_has_param(req, "title") ? req_param(req, "title") : NULL;
         struct field_problem prob = {0};
-        int rc =
-            space_post_edit(req->db, p.id, req->viewer.id, title, req_param(req, "body"), &prob);
+        int rc = action_post_edit(req, &p, &prob);
         if (rc == PUB_INVALID)
                 return post_edit_page(r, &p, &t, &s, title ? title : t.title,
                                       req_param(req, "body"), &prob, 422);
@@ -974,7 +961,7 @@ int web_post_delete(struct request *req)
         struct space s;
         if (own_post(req, &p, &t, &s))
                 return req->resp.status;
-        if (space_post_delete(req->db, p.id, req->viewer.id) != PUB_OK)
+        if (action_post_delete(req, &p) != PUB_OK)
                 return db_unavailable(req);
         /* back to the thread while it stands, else to its space */
         struct space_thread after;

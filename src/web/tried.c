@@ -1,6 +1,7 @@
 /* "I tried this": the box on the episode page (counts with a bar of outcomes, recent notes, the
  * member's own record and its forms), the page of every note, and the handlers behind them. */
 #include "web/tried.h"
+#include "actions/tried.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -437,10 +438,18 @@ int web_tried_list(struct request *req)
 }
 
 /* Records a change to the viewer's own record from the form, answering as pages do. */
-static int save(struct request *req, const struct tried_input *in, const struct episode *e)
+/* Records the note or the outcome the form sent (action_tried_record) and answers. */
+static int save(struct request *req)
 {
+        struct episode ep, *e = &ep;
+        if (path_episode(req, e))
+                return req->resp.status;
         struct field_problem p = {0};
-        int rc = tried_save(req->db, in, NULL, &p);
+        int rc = action_tried_record(req, e, &p);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_NOT_FOUND)
+                return req_fail(req, 404, N_("There is no episode at this address."));
         if (rc == PUB_INVALID)
                 return list_page(req, e, &p, 422);
         if (rc == PUB_FORBIDDEN)
@@ -452,47 +461,26 @@ static int save(struct request *req, const struct tried_input *in, const struct 
         return resp_redirect(req, arena_printf(req->arena, "%s#tried", ep_url_of(req->arena, e)));
 }
 
-/* The episode from the path, if the viewer may record trying it; then the rate limits. */
-static int writable(struct request *req, struct episode *e)
-{
-        if (path_episode(req, e))
-                return req->resp.status;
-        if (!tried_can_record(e, req->viewer.id, time_now()))
-                return req_fail(req, 404, N_("There is no episode at this address."));
-        struct rate_limit *const limits[] = {req->guards->tried_by_member, NULL};
-        return write_guard(req, limits);
-}
-
 int web_tried_post(struct request *req)
 {
-        struct episode e;
-        if (writable(req, &e))
-                return req->resp.status;
-        struct tried_input in = {
-            .episode_id = e.id, .member_id = req->viewer.id, .note = req_param(req, "note")};
-        return save(req, &in, &e);
+        return save(req); /* the note's form sends only the note */
 }
 
 int web_tried_outcome(struct request *req)
 {
-        struct episode e;
-        if (writable(req, &e))
-                return req->resp.status;
-        struct tried_input in = {
-            .episode_id = e.id,
-            .member_id = req->viewer.id,
-            .outcome = req_param(req, "outcome"),
-            .outcome_note = req_param(req, "outcome_note"),
-        };
-        return save(req, &in, &e);
+        return save(req); /* the outcome's form sends only the outcome and its note */
 }
 
 int web_tried_delete(struct request *req)
 {
         struct episode e;
-        if (writable(req, &e))
+        if (path_episode(req, &e))
                 return req->resp.status;
-        int rc = tried_withdraw(req->db, e.id, req->viewer.id);
+        if (!tried_can_record(&e, req->viewer.id, time_now()))
+                return req_fail(req, 404, N_("There is no episode at this address."));
+        int rc = action_tried_withdraw(req, &e);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));
         /* withdrawing twice leaves things as the first did */

@@ -2322,90 +2322,24 @@ static void crowd(struct member *m)
         }
 }
 
-/* Builds a urlencoded POST for m into buf. */
-static size_t build_post_from(const struct member *m, const char *path, const char *const *kv,
-                              const char *extra_headers, char *buf, size_t size)
-{
-        char body[2048] = "", cookie[1024];
-        form_append(body, sizeof(body), "_csrf", m->csrf);
-        for (; kv[0]; kv += 2)
-                form_append(body, sizeof(body), kv[0], kv[1]);
-        jar_header(&m->jar, cookie, sizeof(cookie));
-        int n = snprintf(buf, size,
-                         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s"
-                         "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-                         "%zu\r\n\r\n%s",
-                         path, cookie, extra_headers ? extra_headers : "", strlen(body), body);
-        assert_true(n > 0 && (size_t)n < size);
-        return (size_t)n;
-}
-
+/* A urlencoded POST as m into buf (raw_request of session.c, for send_at_once). */
 static size_t build_post(const struct member *m, const char *path, const char *const *kv, char *buf,
                          size_t size)
 {
-        return build_post_from(m, path, kv, NULL, buf, size);
+        char body[2048] = "";
+        for (; kv[0]; kv += 2)
+                form_append(body, sizeof(body), kv[0], kv[1]);
+        return raw_request(m, "POST", path, "application/x-www-form-urlencoded", body, buf, size);
 }
 
-/* Sends every request at once, each from a process of its own on a connection of its own (all
- * connected first, then released together). statuses[i] gets each answer's status (-1: none). */
+/* send_at_once over rows of reqs. */
 static void send_together(char reqs[][4096], const size_t *lens, int n, int *statuses)
 {
-        int gate[2], ready[2], results[2];
-        assert_int_equal(pipe(gate), 0);
-        assert_int_equal(pipe(ready), 0);
-        assert_int_equal(pipe(results), 0);
-        pid_t pids[PARALLEL * 3];
+        char *each[PARALLEL * 3];
         assert_true(n <= PARALLEL * 3);
-        fflush(stdout);
-        fflush(stderr);
-        for (int i = 0; i < n; i++) {
-                pids[i] = fork();
-                assert_true(pids[i] >= 0);
-                if (pids[i] == 0) {
-                        close(gate[1]);
-                        close(ready[0]);
-                        close(results[0]);
-                        struct http_conn c;
-                        int out[2] = {i, -1};
-                        bool connected = conn_open(&c, srv.port) == 0;
-                        char x = 'r';
-                        if (write(ready[1], &x, 1) != 1)
-                                _exit(2);
-                        if (read(gate[0], &x, 1) < 0) /* returns 0 when the gate opens */
-                                _exit(2);
-                        if (connected) {
-                                struct http_resp r;
-                                if (conn_send(&c, reqs[i], lens[i]) == 0 &&
-                                    conn_read(&c, &r, false) == 0) {
-                                        out[1] = r.status;
-                                        resp_free(&r);
-                                }
-                                conn_close(&c);
-                        }
-                        if (write(results[1], out, sizeof(out)) != (ssize_t)sizeof(out))
-                                _exit(3);
-                        _exit(0);
-                }
-        }
-        close(gate[0]);
-        close(ready[1]);
-        close(results[1]);
-        /* every child has connected: open the gate */
-        char x;
         for (int i = 0; i < n; i++)
-                if (read(ready[0], &x, 1) != 1)
-                        break;
-        close(ready[0]);
-        close(gate[1]);
-        for (int i = 0; i < n; i++)
-                statuses[i] = -1;
-        int out[2];
-        while (read(results[0], out, sizeof(out)) == (ssize_t)sizeof(out))
-                if (out[0] >= 0 && out[0] < n)
-                        statuses[out[0]] = out[1];
-        close(results[0]);
-        for (int i = 0; i < n; i++)
-                waitpid(pids[i], NULL, 0);
+                each[i] = reqs[i];
+        send_at_once(each, lens, n, statuses);
 }
 
 static void expect_all(const int *statuses, int n, int want, const char *what)
@@ -2465,18 +2399,13 @@ static void test_parallel_reactions_and_comments_count_exactly(void **state)
         int before = page_reaction(r.body, "episode", ep, "curious", NULL);
         resp_free(&r);
         for (int i = 0; i < PARALLEL; i++) {
-                char json[128], cookie[1024];
+                char json[128];
                 snprintf(json, sizeof(json),
                          "{\"target\":\"episode\",\"id\":%ld,\"kind\":"
                          "\"curious\"}",
                          ep);
-                jar_header(&m[1].jar, cookie, sizeof(cookie));
-                int k = snprintf(reqs[i], sizeof(reqs[i]),
-                                 "POST /api/v1/reactions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                 "Connection: close\r\n%sX-CSRF-Token: %s\r\nContent-Type: "
-                                 "application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                                 cookie, m[1].csrf, strlen(json), json);
-                lens[i] = (size_t)k;
+                lens[i] = raw_request(&m[1], "POST", "/api/v1/reactions", "application/json", json,
+                                      reqs[i], sizeof(reqs[i]));
         }
         send_together(reqs, lens, PARALLEL, statuses);
         expect_all(statuses, PARALLEL, 200, "one member reacting twenty times through the API");
