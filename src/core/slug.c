@@ -60,3 +60,22 @@ void slug_from_title(const char *title, char *out, size_t size)
         }
         out[n] = '\0';
 }
+
+bool slug_reserved_for_episode(const char *s)
+{
+        /* GET /n/$newsletter/asks and /lexicon (routes/asks.c, routes/lexicon.c), POST
+         * /n/$newsletter/follow (routes.c; a GET there answers 405) */
+        static const char *const words[] = {"asks", "lexicon", "follow"};
+        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+                if (strcmp(s, words[i]) == 0)
+                        return true;
+        return false;
+}
+
+void slug_episode_from_title(const char *title, char *out, size_t size)
+{
+        slug_from_title(title, out, size);
+        size_t n = strlen(out);
+        if (slug_reserved_for_episode(out) && n + 3 <= size - 1 && n + 2 <= KD_SLUG_MAX_BYTES)
+                memcpy(out + n, "-2", 3);
+}

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/demo.h"
+#include "model/reaction.h"
 #include "model/space.h"
 
 #include <stddef.h>
@@ -203,20 +204,13 @@ int demo_seed_spaces(struct db *db)
                                       thread_ids[posts[i].thread], at);
         }
         for (size_t i = 0; i < sizeof(nods) / sizeof(nods[0]) && rc == 0; i++) {
-                /* TODO(merge): through reaction_set once model/reaction.c takes the "post" kind */
-                struct db_stmt *s = db_prepare(
-                    db, "INSERT INTO reaction (target, target_id, kind, member_id, created_at) "
-                        "VALUES ('post', ?1, ?2, ?3, ?4)");
-                if (!s) {
+                /* through the one write path (it tells the post's author, as a member's
+                 * reaction would) */
+                enum reaction_kind kind;
+                rc = reaction_kind_parse(nods[i].kind, &kind);
+                if (rc == 0 && reaction_set(db, demo_member_id(db, a, nods[i].who), "post",
+                                            post_ids[nods[i].post], kind, true, NULL) != PUB_OK)
                         rc = -1;
-                        break;
-                }
-                db_bind_int(s, 1, post_ids[nods[i].post]);
-                db_bind_text(s, 2, nods[i].kind);
-                db_bind_int(s, 3, demo_member_id(db, a, nods[i].who));
-                db_bind_int(s, 4, now - 3600);
-                rc = db_step(s) == DB_DONE ? 0 : -1;
-                db_finish(s);
         }
         /* the dates moved: thread, space and member counts and times follow the rows, and
          * "who is here" shows when each member last wrote something */

@@ -113,6 +113,10 @@ static int validate(const struct episode_input *in, struct field_problem *p)
                 return field_problem_set(p, "slug",
                                          N_("Use 1 to 60 lower-case letters, digits and single "
                                             "hyphens, not at either end."));
+        if (in->slug && *in->slug && slug_reserved_for_episode(in->slug))
+                return field_problem_set(p, "slug",
+                                         N_("This address belongs to the newsletter's own pages "
+                                            "(asks, lexicon, follow); choose another."));
         if (in->number < 0 || in->number > KD_MAX_EPISODE_NUMBER)
                 return field_problem_set(p, "number", N_("An episode number is from 1 to 9999."));
         size_t blen = in->body ? strlen(in->body) : 0;
@@ -244,7 +248,7 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         if (in->slug && *in->slug)
                 snprintf(slug, sizeof(slug), "%s", in->slug);
         else
-                slug_from_title(in->title, slug, sizeof(slug));
+                slug_episode_from_title(in->title, slug, sizeof(slug));
 
         int64_t now = time_now();
         enum episode_status status = in->status;

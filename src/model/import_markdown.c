@@ -442,7 +442,7 @@ static int check_duplicate_slugs(struct arena *a, const struct front_matter *fms
                                 if (!*title)
                                         continue; /* reported as missing later */
                                 char made[KD_SLUG_MAX_BYTES + 1];
-                                slug_from_title(title, made, sizeof(made));
+                                slug_episode_from_title(title, made, sizeof(made));
                                 u.slug = arena_strdup(a, made);
                                 u.from_title = true;
                                 u.line = line_of(fm, "title");

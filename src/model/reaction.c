@@ -210,6 +210,21 @@ static int read_summaries(struct db_stmt *s, struct arena *a, int64_t viewer_id,
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
+/* The summaries of up to KD_REACTION_IDS_PER_QUERY items: ?1 the target, ?2 the viewer, ?3 ...
+ * ?102 the ids. */
+_Static_assert(KD_REACTION_IDS_PER_QUERY == 100, "one placeholder per id in summaries_sql");
+static const char summaries_sql[] =
+    "SELECT target_id, kind, count(*), max(member_id = ?2) FROM reaction WHERE target = ?1 AND "
+    "target_id IN ("
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
+    "?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, "
+    "?48, ?49, ?50, ?51, ?52, ?53, ?54, ?55, ?56, ?57, ?58, ?59, ?60, ?61, ?62, "
+    "?63, ?64, ?65, ?66, ?67, ?68, ?69, ?70, ?71, ?72, ?73, ?74, ?75, ?76, ?77, "
+    "?78, ?79, ?80, ?81, ?82, ?83, ?84, ?85, ?86, ?87, ?88, ?89, ?90, ?91, ?92, "
+    "?93, ?94, ?95, ?96, ?97, ?98, ?99, ?100, ?101, ?102) GROUP BY target_id, kind ORDER BY "
+    "target_id";
+
 int reaction_summaries(struct db *db, struct arena *a, const char *target, const int64_t *ids,
                        int n, int64_t viewer_id, struct reaction_summary **out)
 {
@@ -226,15 +241,11 @@ int reaction_summaries(struct db *db, struct arena *a, const char *target, const
         }
         for (int from = 0; from < n; from += KD_REACTION_IDS_PER_QUERY) {
                 int m = n - from < KD_REACTION_IDS_PER_QUERY ? n - from : KD_REACTION_IDS_PER_QUERY;
-                /* "?3, ?4, ...": placeholders, one per id (bound below, never formatted in) */
-                struct buf sql = BUF_INIT;
-                buf_puts(&sql, "SELECT target_id, kind, count(*), max(member_id = ?2) FROM "
-                               "reaction WHERE target = ?1 AND target_id IN (");
-                for (int i = 0; i < m; i++)
-                        buf_printf(&sql, i ? ", ?%d" : "?%d", i + 3);
-                buf_puts(&sql, ") GROUP BY target_id, kind ORDER BY target_id");
-                struct db_stmt *s = db_prepare(db, sql.data);
-                buf_free(&sql);
+                /* One literal for every batch: db_prepare keys its statement cache by the
+                 * string's address, so a query built in a buffer would find another batch's
+                 * statement there. Placeholders past the batch stay unbound (NULL, which no id
+                 * matches). */
+                struct db_stmt *s = db_prepare(db, summaries_sql);
                 if (!s)
                         return PUB_DB_ERROR;
                 db_bind_text(s, 1, target);

@@ -12,6 +12,7 @@
 #include "http/request.h"
 #include "http/throttle.h"
 #include "http/write_guard.h"
+#include "actions/conversation.h"
 #include "model/buildon.h"
 #include "model/comment.h"
 #include "model/episode.h"
@@ -20,21 +21,12 @@
 #include "web/cards.h"
 #include "web/comments.h"
 #include "web/layout.h"
+#include "web/reactions.h"
 #include "web/render.h"
 
 #include <string.h>
 
 enum { EXCERPT_CHARS = 240 };
-
-/* The reaction kinds as comments.c shows them (same msgids), in enum order. */
-static const struct {
-        const char *emoji;
-        const char *label;
-} kinds[REACT_KINDS] = {
-    {"\xF0\x9F\x91\x8D", N_("Like")},      {"\xF0\x9F\x92\xA1", N_("Insightful")},
-    {"\xE2\x9C\x85", N_("Agree")},         {"\xE2\x9D\xA4\xEF\xB8\x8F", N_("Love")},
-    {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
-};
 
 /* ------------------------------------------------------------------ pieces */
 
@@ -556,33 +548,12 @@ static void quote_link(struct render *r, const struct buildon_page *p)
         buf_free(&link);
 }
 
-static void reaction_counts(struct render *r, const struct buildon_page *p)
+/* The shared reactions form: buttons for members (the viewer's own pressed), counts for guests. */
+static void reaction_buttons(struct render *r, const struct buildon_page *p)
 {
-        /* TODO(merge): reactions_form(r, "buildon", p->b.id, ...) from web/reactions.h (the
-         * "shape" helper's generalised form) replaces these counts with the buttons. */
-        struct buf *o = r->out;
-        bool any = false;
-        for (int k = 0; k < REACT_KINDS; k++) {
-                if (!p->counts[k])
-                        continue;
-                if (!any)
-                        html_lit(o, "<p class=\"reactions-summary\">");
-                any = true;
-                html_lit(o, "<span class=\"reaction");
-                if (p->mine & (1u << k))
-                        html_lit(o, " mine");
-                html_lit(o, "\" title=\"");
-                html_attr(o, _(kinds[k].label));
-                html_lit(o, "\">");
-                html_text(o, kinds[k].emoji);
-                html_lit(o, " <span class=\"reaction-label\">");
-                html_text(o, _(kinds[k].label));
-                html_lit(o, "</span> ");
-                html_int(o, p->counts[k]);
-                html_lit(o, "</span> ");
-        }
-        if (any)
-                html_lit(o, "</p>\n");
+        struct reaction_summary sum = {.target_id = p->b.id, .mine = p->mine};
+        memcpy(sum.counts, p->counts, sizeof(sum.counts));
+        reactions_form_back(r, "buildon", p->b.id, &sum, p->url);
 }
 
 static void small_post_form(struct render *r, const char *action, const char *name,
@@ -618,8 +589,13 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
         bool mine = render_signed_in(r) && b->author_id == r->viewer->id;
         const char *base = arena_printf(r->arena, "/buildons/%lld", (long long)b->id);
         html_lit(o, "<div class=\"buildon-actions\">\n");
-        /* TODO(merge): a Report link to the shared report route for item kind "buildon" (the
-         * "shape" helper generalises reports over model/item.h). */
+        if (render_signed_in(r) && !mine && b->state == BUILDON_VISIBLE) {
+                html_lit(o, "<a class=\"report\" href=\"/report/buildon/");
+                html_int(o, b->id);
+                html_lit(o, "\">");
+                html_text(o, _("Report"));
+                html_lit(o, "</a>\n");
+        }
         if (mine && b->state == BUILDON_VISIBLE) {
                 html_lit(o, "<a class=\"edit\" href=\"");
                 html_attr(o, base);
@@ -634,8 +610,8 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
                                 b->featured_at ? "0" : "1",
                                 b->featured_at ? _("Unfeature") : _("Feature"), NULL);
         if (p->can_moderate && b->state != BUILDON_DELETED)
-                small_post_form(r, arena_printf(r->arena, "%s/hide", base), "hidden",
-                                b->state == BUILDON_HIDDEN ? "0" : "1",
+                small_post_form(r, arena_printf(r->arena, "/hide/buildon/%lld", (long long)b->id),
+                                "hidden", b->state == BUILDON_HIDDEN ? "0" : "1",
                                 b->state == BUILDON_HIDDEN ? _("Restore") : _("Hide"), NULL);
         html_lit(o, "</div>\n");
 }
@@ -736,7 +712,7 @@ static int buildon_page_render(struct request *req, const struct buildon_page *p
                 html_lit(o, ">\n");
                 html_rendered(o, b->body_html);
                 html_lit(o, "</div>\n");
-                reaction_counts(r, p);
+                reaction_buttons(r, p);
         }
         buildon_actions(r, p);
         html_lit(o, "</article>\n");
@@ -921,6 +897,7 @@ int web_buildon_feature(struct request *req)
 
 int web_buildon_hide(struct request *req)
 {
+        /* the older address of POST /hide/buildon/#id: the same shared action */
         struct episode e;
         struct buildon b;
         if (id_buildon(req, &e, &b))
@@ -928,11 +905,12 @@ int web_buildon_hide(struct request *req)
         struct item it;
         if (item_load(req->db, req->arena, "buildon", b.id, &it) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        if (!item_can_moderate(req->db, &it, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403,
-                                N_("Only moderators and this episode's authors may hide "
-                                   "build-ons."));
-        int rc = buildon_set_hidden(req->db, b.id, req->viewer.id, req_param_bool(req, "hidden"));
+        const char *why = NULL;
+        int rc = action_item_hide(req, &it, req_param_bool(req, "hidden"), &why);
+        if (rc == ACTION_ANSWERED)
+                return req->resp.status;
+        if (rc == PUB_FORBIDDEN)
+                return req_fail(req, 403, why);
         if (rc == PUB_NOT_FOUND)
                 return req_fail(req, 404, N_("That build-on was deleted."));
         if (rc != PUB_OK)

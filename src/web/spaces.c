@@ -14,23 +14,14 @@
 #include "http/throttle.h"
 #include "http/write_guard.h"
 #include "model/newsletter.h"
+#include "model/reaction.h"
 #include "model/space.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/reactions.h"
 #include "web/render.h"
 
 #include <string.h>
-
-/* TODO(merge): the shared reactions form (web/reactions.h, reactions_form) replaces this
- * read-only summary; these are the conversation's six kinds, in enum reaction_kind order. */
-static const struct {
-        const char *emoji;
-        const char *label;
-} reaction_kinds[REACT_KINDS] = {
-    {"\xF0\x9F\x91\x8D", N_("Like")},      {"\xF0\x9F\x92\xA1", N_("Insightful")},
-    {"\xE2\x9C\x85", N_("Agree")},         {"\xE2\x9D\xA4\xEF\xB8\x8F", N_("Love")},
-    {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
-};
 
 /* ------------------------------------------------------------------ addresses */
 
@@ -157,33 +148,6 @@ static void thread_form(struct render *r, const struct space *s, const char *tit
         html_lit(b, "<p><button type=\"submit\">");
         html_text(b, _("Start the thread"));
         html_lit(b, "</button></p></form>\n");
-}
-
-/* A read-only line of reaction counts (only kinds given). */
-static void reaction_counts(struct render *r, const struct space_post *p)
-{
-        /* TODO(merge): reactions_form(r, "post", p->id, ...) from web/reactions.h goes here,
-         * with buttons for members; until then everyone sees the counts. */
-        struct buf *b = r->out;
-        bool any = false;
-        for (int k = 0; k < REACT_KINDS; k++) {
-                if (!p->reactions[k])
-                        continue;
-                if (!any)
-                        html_lit(b, "<p class=\"reactions-summary\">");
-                any = true;
-                html_lit(b, "<span class=\"reaction\" title=\"");
-                html_attr(b, _(reaction_kinds[k].label));
-                html_lit(b, "\">");
-                html_text(b, reaction_kinds[k].emoji);
-                html_lit(b, " <span class=\"reaction-label\">");
-                html_text(b, _(reaction_kinds[k].label));
-                html_lit(b, "</span> ");
-                html_int(b, p->reactions[k]);
-                html_lit(b, "</span> ");
-        }
-        if (any)
-                html_lit(b, "</p>\n");
 }
 
 /* ------------------------------------------------------------------ the list of spaces */
@@ -545,6 +509,8 @@ struct thread_view {
         struct space_post *posts;
         int n;
         int64_t after, next_after;
+        struct reaction_summary *sums; /* the page's reacted-to posts, ids ascending */
+        int nsums;
 };
 
 /* Where post id is shown: on this page (an anchor), or the page that starts with it. */
@@ -598,8 +564,7 @@ static void post_actions(struct render *r, const struct thread_view *v, const st
                 html_text(b, _("Delete"));
                 html_lit(b, "</button></form>\n");
         }
-        /* The generic report and hide addresses of every item kind (shape's /report and /hide
-         * routes; TODO(merge): they arrive with that branch). */
+        /* the generic report and hide addresses of every item kind (routes/moderation.c) */
         if (signed_in && !mine && p->state == SPACE_VISIBLE) {
                 html_lit(b, "<a class=\"report\" href=\"/report/post/");
                 html_int(b, p->id);
@@ -708,8 +673,15 @@ static void render_post(struct render *r, const struct thread_view *v, const str
         html_lit(b, ">");
         html_rendered(b, p->body_html);
         html_lit(b, "</div>\n");
-        if (p->state == SPACE_VISIBLE)
-                reaction_counts(r, p);
+        if (p->state == SPACE_VISIBLE) {
+                /* back to this page of the thread, at the post */
+                const char *back =
+                    v->after > 0 ? arena_printf(r->arena, "%s?after=%lld#p-%lld", v->url,
+                                                (long long)v->after, (long long)p->id)
+                                 : arena_printf(r->arena, "%s#p-%lld", v->url, (long long)p->id);
+                reactions_form_back(r, "post", p->id,
+                                    reaction_summary_find(v->sums, v->nsums, p->id), back);
+        }
         post_actions(r, v, p);
         html_lit(b, "</article>\n");
 }
@@ -749,7 +721,15 @@ static int thread_view_load(struct request *req, const struct space *s,
         v->after = post > 0 ? post - 1 : req_param_int(req, "after", 0);
         v->n = space_post_page(req->db, req->arena, t->id, v->after, req->viewer.id, v->moderator,
                                &v->posts, &v->next_after);
-        if (v->n < 0) {
+        if (v->n >= 0) {
+                /* the page's reactions in one batched read */
+                int64_t *ids = arena_alloc(req->arena, sizeof(*ids) * (size_t)(v->n ? v->n : 1));
+                for (int i = 0; i < v->n; i++)
+                        ids[i] = v->posts[i].id;
+                v->nsums = reaction_summaries(req->db, req->arena, "post", ids, v->n,
+                                              req->viewer.id, &v->sums);
+        }
+        if (v->n < 0 || v->nsums < 0) {
                 db_unavailable(req);
                 return -1;
         }

@@ -374,6 +374,19 @@ long long db_int(const char *sql)
         return v;
 }
 
+void db_text(const char *sql, char *out, size_t size)
+{
+        sqlite3 *db = open_site_db();
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        int rc = sqlite3_step(s);
+        const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(s, 0) : NULL;
+        snprintf(out, size, "%s", t ? (const char *)t : "");
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+}
+
 int kd_fixture_start(void **state)
 {
         (void)state;

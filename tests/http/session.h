@@ -117,6 +117,8 @@ void get_with_headers(const char *path, const char *headers, struct http_resp *r
  * when there is none). Both fail the test on an error. */
 void db_exec(const char *sql);
 long long db_int(const char *sql);
+/* The first column of the first row as text into out ("" when there is none). */
+void db_text(const char *sql, char *out, size_t size);
 
 /* A cmocka setup: starts srv on a fresh demo site. */
 int kd_fixture_start(void **state);

@@ -816,6 +816,29 @@ struct bad_case {
         const char *field, *message;
 };
 
+/* The words of the newsletter's own pages (/n/NL/asks, /n/NL/lexicon) are no episode's: a title
+ * that would make one gets "-2", and the episode is reached at that address while the asks page
+ * stays the asks page. */
+static void test_reserved_words_are_no_episode_slug(void **state)
+{
+        (void)state;
+        struct member mira;
+        login_as(&mira, "mira", NULL);
+        char loc[256];
+        write_episode(&mira, "/write/n/" NL "/episode", "Asks", "What readers asked for.", NULL,
+                      NULL, loc, sizeof(loc));
+        assert_string_equal(loc, "/n/" NL "/asks-2");
+        struct http_resp r;
+        get(NULL, "/n/" NL "/asks-2", &r);
+        expect_status(&r, 200, "the episode at its suffixed address");
+        expect_in(&r, "What readers asked for.", "its text");
+        resp_free(&r);
+        get(NULL, "/n/" NL "/asks", &r);
+        expect_status(&r, 200, "the asks page");
+        expect_not_in(&r, "What readers asked for.", "not the episode");
+        resp_free(&r);
+}
+
 static void test_bad_input_is_422_and_saves_nothing(void **state)
 {
         (void)state;
@@ -846,6 +869,11 @@ static void test_bad_input_is_422_and_saves_nothing(void **state)
              NO_COVER,
              "slug",
              "Another episode of this newsletter already uses this address."},
+            {"slug of the newsletter's own pages",
+             {{"title", "Bad Input Asks"}, {"slug", "asks"}},
+             NO_COVER,
+             "slug",
+             "This address belongs to the newsletter&#39;s own pages"},
             {"unknown season",
              {{"title", "Bad Input Five"}, {"slug", "bad-input-5"}, {"season", "9"}},
              NO_COVER,
@@ -1814,6 +1842,7 @@ int main(void)
             T(test_author_publishes_episode_with_cover),
             T(test_scheduled_episode_appears_at_its_time),
             T(test_bad_input_is_422_and_saves_nothing),
+            T(test_reserved_words_are_no_episode_slug),
             T(test_cover_over_8mib_is_422_on_cover),
             T(test_upload_over_route_limit_is_413),
             T(test_coauthor_edits_and_other_authors_cannot),

@@ -1097,6 +1097,33 @@ static void test_newsletter_follow(void **state)
         assert_int_equal(count_rows(DB, "SELECT count(*) FROM follow"), 1);
 }
 
+/* Words a route puts right after /n/NEWSLETTER/ are no episode's: refused when asked for, and
+ * a title that would make one gets "-2". */
+static void test_slug_reserved_for_episode(void **state)
+{
+        const char *reserved[] = {"asks", "lexicon", "follow"};
+        const char *free_words[] = {"ask", "asks-2", "season", "feed", "lexicons", "the-asks"};
+        for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+                assert_true(slug_reserved_for_episode(reserved[i]));
+        for (size_t i = 0; i < sizeof(free_words) / sizeof(free_words[0]); i++)
+                assert_false(slug_reserved_for_episode(free_words[i]));
+        char out[KD_SLUG_MAX_BYTES + 1];
+        slug_episode_from_title("Asks", out, sizeof(out));
+        assert_string_equal(out, "asks-2");
+        slug_episode_from_title("The Lexicon!", out, sizeof(out));
+        assert_string_equal(out, "the-lexicon");
+        slug_episode_from_title("  Follow  ", out, sizeof(out));
+        assert_string_equal(out, "follow-2");
+        /* saved without a slug, such a title gets the suffixed one */
+        struct world w;
+        make_world(DB, &w);
+        struct episode_input in = ep(&w, 1, "Lexicon", 0);
+        int64_t id = save_ok(DB, &in);
+        struct episode e = get_episode(DB, ARENA, id);
+        assert_string_equal(e.slug, "lexicon-2");
+        (void)state;
+}
+
 /* ---- episodes: saving ----------------------------------------------------------------------- */
 
 static void test_episode_validation(void **state)
@@ -1123,6 +1150,9 @@ static void test_episode_validation(void **state)
         EPISODE_CASE("slug", in.slug = "Bad_Slug");
         EPISODE_CASE("slug", in.slug = "-retro");
         EPISODE_CASE("slug", in.slug = "re--tro");
+        EPISODE_CASE("slug", in.slug = "asks"); /* the newsletter's own pages */
+        EPISODE_CASE("slug", in.slug = "lexicon");
+        EPISODE_CASE("slug", in.slug = "follow");
         EPISODE_CASE("number", in.number = -1);
         EPISODE_CASE("number", in.number = KD_MAX_EPISODE_NUMBER + 1);
         EPISODE_CASE("body", in.body = "");
@@ -2137,6 +2167,7 @@ int main(void)
             DB_TEST(test_slug_valid),
             DB_TEST(test_slug_from_title),
             DB_TEST(test_slug_from_title_ends_at_a_whole_word),
+            DB_TEST(test_slug_reserved_for_episode),
             cmocka_unit_test(test_time_parse),
             cmocka_unit_test(test_time_round_trip),
             cmocka_unit_test(test_cadence_parse),
