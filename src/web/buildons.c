@@ -1,5 +1,6 @@
 /* Build-on pages: the section under an episode, the list, a build-on's page with its chain of
  * ideas, and the forms behind writing, editing, deleting, featuring and hiding. */
+#include "web/moderation.h"
 #include "web/buildons.h"
 #include "actions/buildons.h"
 #include "core/arena.h"
@@ -589,13 +590,6 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
         bool mine = render_signed_in(r) && b->author_id == r->viewer->id;
         const char *base = arena_printf(r->arena, "/buildons/%lld", (long long)b->id);
         html_lit(o, "<div class=\"buildon-actions\">\n");
-        if (render_signed_in(r) && !mine && b->state == BUILDON_VISIBLE) {
-                html_lit(o, "<a class=\"report\" href=\"/report/buildon/");
-                html_int(o, b->id);
-                html_lit(o, "\">");
-                html_text(o, _("Report"));
-                html_lit(o, "</a>\n");
-        }
         if (mine && b->state == BUILDON_VISIBLE) {
                 html_lit(o, "<a class=\"edit\" href=\"");
                 html_attr(o, base);
@@ -609,10 +603,10 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
                 small_post_form(r, arena_printf(r->arena, "%s/feature", base), "featured",
                                 b->featured_at ? "0" : "1",
                                 b->featured_at ? _("Unfeature") : _("Feature"), NULL);
-        if (p->can_moderate && b->state != BUILDON_DELETED)
-                small_post_form(r, arena_printf(r->arena, "/hide/buildon/%lld", (long long)b->id),
-                                "hidden", b->state == BUILDON_HIDDEN ? "0" : "1",
-                                b->state == BUILDON_HIDDEN ? _("Restore") : _("Hide"), NULL);
+        item_moderation_links(r, "buildon", b->id,
+                              render_signed_in(r) && !mine && b->state == BUILDON_VISIBLE,
+                              p->can_moderate && b->state != BUILDON_DELETED,
+                              b->state == BUILDON_HIDDEN);
         html_lit(o, "</div>\n");
 }
 

@@ -1,5 +1,6 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
+#include "web/moderation.h"
 #include "web/comments.h"
 #include "web/reactions.h"
 #include "actions/conversation.h"
@@ -157,27 +158,10 @@ static void comment_actions(struct render *r, const struct comment_thread *t,
                 html_text(b, _("Delete"));
                 html_lit(b, "</button></form>\n");
         }
-        if (!mine && c->state == COMMENT_VISIBLE && render_signed_in(r)) {
-                html_lit(b, "<a class=\"report\" href=\"/comments/");
-                html_int(b, c->id);
-                html_lit(b, "/report\">");
-                html_text(b, _("Report"));
-                html_lit(b, "</a>\n");
-        }
-        if (t->moderator && c->state != COMMENT_DELETED) {
-                bool hidden = c->state == COMMENT_HIDDEN;
-                html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/comments/");
-                html_int(b, c->id);
-                html_lit(b, "/hide\">");
-                form_csrf(r);
-                if (hidden)
-                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
-                else
-                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"1\">");
-                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
-                html_text(b, hidden ? _("Restore") : _("Hide"));
-                html_lit(b, "</button></form>\n");
-        }
+        item_moderation_links(r, "comment", c->id,
+                              !mine && c->state == COMMENT_VISIBLE && render_signed_in(r),
+                              t->moderator && c->state != COMMENT_DELETED,
+                              c->state == COMMENT_HIDDEN);
         html_lit(b, "</div>\n");
 }
 

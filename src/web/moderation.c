@@ -549,3 +549,33 @@ int web_moderation_resolve_item(struct request *req)
 {
         return resolve(req, req_path_param(req, "target"), req_path_id(req, "id"));
 }
+
+void item_moderation_links(struct render *r, const char *target, int64_t id, bool report,
+                           bool moderate, bool hidden)
+{
+        struct buf *b = r->out;
+        if (report) {
+                html_lit(b, "<a class=\"report\" href=\"/report/");
+                html_attr(b, target);
+                html_lit(b, "/");
+                html_int(b, id);
+                html_lit(b, "\">");
+                html_text(b, _("Report"));
+                html_lit(b, "</a>\n");
+        }
+        if (moderate) {
+                html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/hide/");
+                html_attr(b, target);
+                html_lit(b, "/");
+                html_int(b, id);
+                html_lit(b, "\">");
+                form_csrf(r);
+                if (hidden)
+                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
+                else
+                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"1\">");
+                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
+                html_text(b, hidden ? _("Restore") : _("Hide"));
+                html_lit(b, "</button></form>\n");
+        }
+}

@@ -1,6 +1,7 @@
 /* The spaces' pages: the list of spaces, a space (its threads, most active members and the
  * "start a thread" form), a thread (its posts, paged, and the reply form), and the forms that
  * create and edit spaces and posts. Every form works without JavaScript. */
+#include "web/moderation.h"
 #include "web/spaces.h"
 #include "actions/spaces.h"
 #include "core/arena.h"
@@ -565,27 +566,9 @@ static void post_actions(struct render *r, const struct thread_view *v, const st
                 html_lit(b, "</button></form>\n");
         }
         /* the generic report and hide addresses of every item kind (routes/moderation.c) */
-        if (signed_in && !mine && p->state == SPACE_VISIBLE) {
-                html_lit(b, "<a class=\"report\" href=\"/report/post/");
-                html_int(b, p->id);
-                html_lit(b, "\">");
-                html_text(b, _("Report"));
-                html_lit(b, "</a>\n");
-        }
-        if (v->moderator && p->state != SPACE_DELETED) {
-                bool hidden = p->state == SPACE_HIDDEN;
-                html_lit(b, "<form method=\"post\" class=\"inline\" action=\"/hide/post/");
-                html_int(b, p->id);
-                html_lit(b, "\">");
-                form_csrf(r);
-                if (hidden)
-                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
-                else
-                        html_lit(b, "<input type=\"hidden\" name=\"hidden\" value=\"1\">");
-                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
-                html_text(b, hidden ? _("Restore") : _("Hide"));
-                html_lit(b, "</button></form>\n");
-        }
+        item_moderation_links(r, "post", p->id, signed_in && !mine && p->state == SPACE_VISIBLE,
+                              v->moderator && p->state != SPACE_DELETED,
+                              p->state == SPACE_HIDDEN);
         html_lit(b, "</div>\n");
 }
 
