@@ -23,16 +23,16 @@ struct directory_entry {
  * Returns PUB_OK or PUB_DB_ERROR. Runs inside the caller's transaction when there is one. */
 int member_mark_active(struct db *db, int64_t member_id, int64_t now, int64_t every);
 
-/* Members (not suspended) whose display name, handle or headline contains q (case folded for
- * ASCII; any script matches as written), by id, after member id `after` (0: from the start),
- * at most KD_DIRECTORY_PER_PAGE. q is trimmed; an empty q lists everyone. Sets *next_after (0
- * at the end). Returns the count or a negative enum pub_result; PUB_INVALID for a q longer than
+/* Members (not suspended) found by q, by id, after member id `after` (0: from the start), at
+ * most KD_DIRECTORY_PER_PAGE. q is trimmed; an empty q lists everyone. Three or more characters
+ * match anywhere in the display name, handle or headline, letters of any case (the trigram index
+ * member_search); one or two characters match the start of a handle (any case) or of a display
+ * name (as written), so a two-character Chinese name is found. Sets *next_after (0 at the end).
+ * Returns the count or a negative enum pub_result; PUB_INVALID for a q longer than
  * KD_DIRECTORY_QUERY_MAX code points.
  *
- * Cost: a substring cannot use an index, so this walks the member table in id order and stops
- * as soon as a page is full; a rare word scans every member (about 30 ms of CPU per 100,000
- * members, measured on SQLite). Members are far fewer than comments or posts, and the directory is for
- * signed-in members, so that bound is acceptable; docs/participation.md says when to index. */
+ * Cost: every form reads an index (the trigram index in rowid order from `after`, or the two
+ * prefix ranges), never the whole member table; docs/participation.md has the plans. */
 int directory_search(struct db *db, struct arena *a, const char *q, int64_t after,
                      struct directory_entry **out, int64_t *next_after);
 

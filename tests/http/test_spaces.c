@@ -621,7 +621,41 @@ static void test_directory_search_and_who_is_here(void **state)
         expect_in(&r, "Nobody matches that.", "a percent sign matches only itself");
         resp_free(&r);
         page_has(&sam, "/members?q=%3Cb%3E", "Members matching “&lt;b&gt;”", "the query escaped");
-        char path[256] = "/members?q=";
+        char path[256];
+        /* three characters or more: anywhere, through the trigram index; shorter: the start */
+        page_has(&sam, "/members?q=eatri", "Ana Beatriz Costa", "the middle of a name");
+        page_has(&sam, "/members?q=%E4%B8%8A%E6%B5%B7%E5%81%9A", "李伟",
+                 "the middle of a Chinese headline");
+        page_has(&sam, "/members?q=%E6%9D%8E%E4%BC%9F", "李伟", "a two-character Chinese name");
+        page_has(&sam, "/members?q=SA", "Sam Reyes", "the start of a handle, any case");
+        get(&sam, "/members?q=am", &r);
+        expect_in(&r, "Nobody matches that.", "two letters match only the start");
+        resp_free(&r);
+        /* FTS5's own syntax is plain text: quotes, stars, operators */
+        static const char *const odd[] = {"%22",         "%22%22%22",  "a*b",
+                                          "NEAR%28x%29", "x%20OR%20y", "-%5E%3A"};
+        for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+                snprintf(path, sizeof(path), "/members?q=%s", odd[i]);
+                get(&sam, path, &r);
+                expect_status(&r, 200, "query syntax is searched as text");
+                expect_in(&r, "Nobody matches that.", "nobody has these characters");
+                resp_free(&r);
+        }
+        /* a changed name is found by its new words at once (the index's triggers) */
+        const char *rename[] = {"display_name",
+                                "Samwise Reyes-Okonkwo",
+                                "headline",
+                                "Product designer in Lisbon",
+                                "bio",
+                                "",
+                                "email",
+                                "sam@kindred.test",
+                                NULL};
+        post_pairs(&sam, "/settings/profile", rename, true, &r);
+        expect_status(&r, 303, "renaming");
+        resp_free(&r);
+        page_has(&sam, "/members?q=okonkwo", "Samwise Reyes-Okonkwo", "the new name");
+        strcpy(path, "/members?q=");
         memset(path + strlen(path), 'y', 81);
         get(&sam, path, &r);
         expect_status(&r, 422, "an over-long search");

@@ -160,6 +160,32 @@ CREATE INDEX space_member_by_member ON space_member(member_id);
 ALTER TABLE member ADD COLUMN active_at INTEGER;
 CREATE INDEX member_active ON member(active_at DESC, id DESC) WHERE active_at IS NOT NULL;
 
+-- The member directory's search (model/directory.c): a trigram index over name, handle and
+-- headline answers a substring of three or more characters without reading every member; a
+-- shorter query (a two-character Chinese name) matches the start of a name or handle through
+-- member_name and the handle's own unique index. Triggers keep the index with every change.
+CREATE VIRTUAL TABLE member_search USING fts5(display_name, handle, headline, content = 'member',
+                                              content_rowid = 'id', tokenize = 'trigram');
+INSERT INTO member_search (member_search) VALUES ('rebuild');
+CREATE TRIGGER member_search_added AFTER INSERT ON member
+BEGIN
+    INSERT INTO member_search (rowid, display_name, handle, headline)
+        VALUES (NEW.id, NEW.display_name, NEW.handle, NEW.headline);
+END;
+CREATE TRIGGER member_search_removed AFTER DELETE ON member
+BEGIN
+    INSERT INTO member_search (member_search, rowid, display_name, handle, headline)
+        VALUES ('delete', OLD.id, OLD.display_name, OLD.handle, OLD.headline);
+END;
+CREATE TRIGGER member_search_changed AFTER UPDATE OF display_name, handle, headline ON member
+BEGIN
+    INSERT INTO member_search (member_search, rowid, display_name, handle, headline)
+        VALUES ('delete', OLD.id, OLD.display_name, OLD.handle, OLD.headline);
+    INSERT INTO member_search (rowid, display_name, handle, headline)
+        VALUES (NEW.id, NEW.display_name, NEW.handle, NEW.headline);
+END;
+CREATE INDEX member_name ON member(display_name);
+
 -- Asks: topics members propose for a newsletter; one vote per member; authors decide.
 CREATE TABLE ask (
     id           INTEGER PRIMARY KEY,
