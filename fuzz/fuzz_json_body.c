@@ -31,16 +31,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         FUZZ_CHECK(f->value[f->len] == '\0');
                         FUZZ_CHECK(f->filename == NULL); /* JSON never carries a file part */
                 }
-                for (size_t r = 0; r < app_routes_count; r++) {
-                        const struct param_spec *specs = app_routes[r].params;
-                        if (!specs)
-                                continue;
-                        struct form out = {0};
-                        const char *message = NULL;
-                        if (params_validate(req.arena, NULL, specs, &req.raw, &out, &message) == 0)
-                                fuzz_check_params(specs, &req.raw, &out);
-                        else
-                                FUZZ_CHECK(message != NULL);
+                for (size_t t = 0; t < app_route_tables_count; t++) {
+                        for (size_t r = 0; r < app_route_tables[t].count; r++) {
+                                const struct param_spec *specs =
+                                    app_route_tables[t].routes[r].params;
+                                if (!specs)
+                                        continue;
+                                struct form out = {0};
+                                const char *message = NULL;
+                                if (params_validate(req.arena, NULL, specs, &req.raw, &out,
+                                                    &message) == 0)
+                                        fuzz_check_params(specs, &req.raw, &out);
+                                else
+                                        FUZZ_CHECK(message != NULL);
+                        }
                 }
         } else {
                 FUZZ_CHECK(rc == 400 && req.resp.status == 400 && req.resp.error_message);

@@ -19,11 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         if (size < 2)
                 return 0;
-        const struct route *routes[256];
+        const struct route *routes[512];
         size_t n = 0;
-        for (size_t i = 0; i < app_routes_count && n < 256; i++)
-                if (app_routes[i].params)
-                        routes[n++] = &app_routes[i];
+        for (size_t t = 0; t < app_route_tables_count; t++)
+                for (size_t i = 0; i < app_route_tables[t].count && n < 512; i++)
+                        if (app_route_tables[t].routes[i].params)
+                                routes[n++] = &app_route_tables[t].routes[i];
         FUZZ_CHECK(n > 0);
         const struct param_spec *specs = routes[data[0] % n]->params;
         bool multipart = data[1] & 1;
