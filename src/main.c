@@ -12,6 +12,7 @@
 #include "model/badge.h"
 #include "model/bench_seed.h"
 #include "model/demo.h"
+#include "model/event.h"
 #include "model/member.h"
 #include "model/transfer.h"
 
@@ -51,6 +52,7 @@ static const char USAGE[] =
     "  export FILE           write the whole site as JSON (\"-\": standard output)\n"
     "  bench seed            fill an empty site with a large synthetic one (see bench/)\n"
     "  badges refresh        work out every member's badges again by their rules\n"
+    "  events load FILE      add insights history: tab-separated lines, see docs/insights.md\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -713,6 +715,68 @@ static int cmd_badges_refresh(struct cli *cli)
         return 0;
 }
 
+/* Loads insights history (docs/insights.md, "Loading history"): every line is checked before
+ * anything is written, then the events go in batches through the same code as live ones. */
+static int cmd_events_load(struct cli *cli, const char *path)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+        if (!f) {
+                fprintf(stderr, "kindred: cannot open %s: %s\n", path, strerror(errno));
+                return 1;
+        }
+        size_t cap = 4096, n = 0, lineno = 0;
+        struct event *ev = malloc(cap * sizeof(*ev));
+        char *line = NULL;
+        size_t linecap = 0;
+        ssize_t len;
+        int rc = 0;
+        while (ev && (len = getline(&line, &linecap, f)) >= 0) {
+                lineno++;
+                while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+                        len--;
+                if (len == 0 || line[0] == '#')
+                        continue;
+                if (n == cap) {
+                        struct event *grown = realloc(ev, cap * 2 * sizeof(*ev));
+                        if (!grown)
+                                break;
+                        ev = grown;
+                        cap *= 2;
+                }
+                if (event_parse_line(line, (size_t)len, &ev[n]) != 0) {
+                        fprintf(stderr, "kindred: %s:%zu: not an event line (nothing was loaded)\n",
+                                path, lineno);
+                        rc = 1;
+                        break;
+                }
+                n++;
+        }
+        free(line);
+        if (f != stdin)
+                fclose(f);
+        if (!ev) {
+                fprintf(stderr, "kindred: out of memory\n");
+                return 1;
+        }
+        struct db *db = rc == 0 ? open_migrated_site(&cli->config, false) : NULL;
+        size_t skipped = 0;
+        if (rc == 0 && !db)
+                rc = 1;
+        for (size_t at = 0; rc == 0 && at < n; at += 10000) {
+                size_t chunk = n - at < 10000 ? n - at : 10000, s = 0;
+                if (event_apply(db, ev + at, chunk, &s) != 0) {
+                        fprintf(stderr, "kindred: events from line %zu on were not loaded\n", at + 1);
+                        rc = 1;
+                }
+                skipped += s;
+        }
+        db_close(db);
+        free(ev);
+        if (rc == 0)
+                printf("Loaded %zu events (%zu skipped: their episode is gone).\n", n - skipped, skipped);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         if (sodium_init() < 0) {
@@ -777,6 +841,8 @@ int main(int argc, char **argv)
                 return cmd_member(&cli, nargs - 1, args + 1);
         if (strcmp(args[0], "badges") == 0 && nargs == 2 && strcmp(args[1], "refresh") == 0)
                 return cmd_badges_refresh(&cli);
+        if (strcmp(args[0], "events") == 0 && nargs == 3 && strcmp(args[1], "load") == 0)
+                return cmd_events_load(&cli, args[2]);
         if (strcmp(args[0], "render") == 0) {
                 if (nargs != 2) {
                         fputs(USAGE_RENDER, stderr);

@@ -181,4 +181,12 @@
 #define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60 /* badges awarded or removed by hand */
 #define KD_BADGE_COMMENTS_READ    2000 /* a member's first comments the badge rules read */
 
+/* Insights (docs/insights.md, docs/privacy.md). */
+#define KD_INSIGHT_MIN_GROUP      10     /* people behind any number shown to readers */
+#define KD_GUEST_EVENT_DAYS       90     /* days guests' raw events are kept (rollups stay) */
+#define KD_EVENT_QUEUE_MAX        65536  /* events waiting for the writer; more are dropped, counted */
+#define KD_EVENT_FLUSH_MS         1000   /* the writer's period: a crash loses at most this */
+#define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
+#define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
+
 #endif
