@@ -163,7 +163,8 @@ static int open_count_move(struct db *db, int64_t newsletter_id, int delta)
         if (delta == 0)
                 return PUB_OK;
         return exec_ints(db,
-                         "UPDATE newsletter SET ask_open_count = max(0, ask_open_count + ?2) WHERE "
+                         "UPDATE newsletter SET ask_open_count = CASE WHEN ask_open_count + ?2 > 0 THEN "
+                         "ask_open_count + ?2 ELSE 0 END WHERE "
                          "id = ?1",
                          2, newsletter_id, delta, 0);
 }
@@ -348,8 +349,8 @@ int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *ch
         if (rc == PUB_OK) {
                 rc =
                     on ? exec_ints(db,
-                                   "INSERT OR IGNORE INTO ask_vote (ask_id, member_id, created_at) "
-                                   "VALUES (?1, ?2, ?3)",
+                                   "INSERT INTO ask_vote (ask_id, member_id, created_at) "
+                                   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                                    3, id, member_id, time_now())
                        : exec_ints(db, "DELETE FROM ask_vote WHERE ask_id = ?1 AND member_id = ?2",
                                    2, id, member_id, 0);
@@ -358,7 +359,8 @@ int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *ch
         }
         if (rc == PUB_OK && did > 0)
                 rc = exec_ints(db,
-                               "UPDATE ask SET vote_count = max(0, vote_count + ?2) WHERE id = ?1",
+                               "UPDATE ask SET vote_count = CASE WHEN vote_count + ?2 > 0 THEN vote_count + ?2 "
+                               "ELSE 0 END WHERE id = ?1",
                                2, id, on ? 1 : -1, 0);
         int count = 0;
         if (rc == PUB_OK) {

@@ -736,6 +736,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = count_prompts_and_tried(db, r);
         if (rc == 0 && space_rebuild(db) != PUB_OK)
                 rc = fail(r, "cannot rebuild the spaces");
+        if (rc == 0 && db_ids_follow_rows(db) != DB_OK)
+                rc = fail(r, "cannot move the id sequences past the imported rows");
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

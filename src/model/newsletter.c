@@ -120,8 +120,8 @@ static int set_coauthors(struct db *db, int64_t id, int64_t owner_id, const char
                                                     "role."));
                 if (mid == owner_id)
                         continue;
-                s = db_prepare(db, "INSERT OR IGNORE INTO newsletter_author (newsletter_id, "
-                                   "member_id) VALUES (?1, ?2)");
+                s = db_prepare(db, "INSERT INTO newsletter_author (newsletter_id, member_id) "
+                                   "VALUES (?1, ?2) ON CONFLICT DO NOTHING");
                 if (!s)
                         return PUB_DB_ERROR;
                 db_bind_int(s, 1, id);
@@ -354,8 +354,8 @@ const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newslet
 int newsletter_set_following(struct db *db, int64_t member_id, int64_t newsletter_id, bool on)
 {
         struct db_stmt *s =
-            on ? db_prepare(db, "INSERT OR IGNORE INTO follow (member_id, newsletter_id, "
-                                "created_at) VALUES (?1, ?2, ?3)")
+            on ? db_prepare(db, "INSERT INTO follow (member_id, newsletter_id, created_at) "
+                                "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
                : db_prepare(db, "DELETE FROM follow WHERE member_id = ?1 AND newsletter_id = ?2");
         if (!s)
                 return PUB_DB_ERROR;

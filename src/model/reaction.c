@@ -45,8 +45,8 @@ int reaction_set(struct db *db, int64_t member_id, const char *target, int64_t t
         if (!target)
                 return PUB_NOT_FOUND;
         struct db_stmt *s =
-            on ? db_prepare(db, "INSERT OR IGNORE INTO reaction (target, target_id, kind, "
-                                "member_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            on ? db_prepare(db, "INSERT INTO reaction (target, target_id, kind, member_id, "
+                                "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
                : db_prepare(db, "DELETE FROM reaction WHERE target = ?1 AND target_id = ?2 AND "
                                 "kind = ?3 AND member_id = ?4");
         if (!s)

@@ -179,7 +179,7 @@ int64_t report_open_count(struct db *db, int64_t member_id, enum role role)
         if (sc == SCOPE_NONE)
                 return 0;
         struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT r.target, "
-                                           "r.target_id FROM report r WHERE " OPEN_IN_SCOPE ")");
+                                           "r.target_id FROM report r WHERE " OPEN_IN_SCOPE ") AS x");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);

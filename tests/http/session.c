@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,8 +349,27 @@ static sqlite3 *open_site_db(void)
         return db;
 }
 
+/* On PostgreSQL: runs sql on the site's database and returns its result (the caller clears
+ * it), failing the test on an error. */
+static PGresult *pg_run(const char *sql)
+{
+        PGconn *c = PQconnectdb(srv.database_url);
+        assert_int_equal(PQstatus(c), CONNECTION_OK);
+        PGresult *r = PQexec(c, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+                fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+        PQfinish(c);
+        assert_true(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+        return r;
+}
+
 void db_exec(const char *sql)
 {
+        if (srv.database_url[0]) {
+                PQclear(pg_run(sql));
+                return;
+        }
         sqlite3 *db = open_site_db();
         char *err = NULL;
         int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
@@ -363,6 +383,13 @@ void db_exec(const char *sql)
 
 long long db_int(const char *sql)
 {
+        if (srv.database_url[0]) {
+                PGresult *r = pg_run(sql);
+                const char *v = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "0";
+                long long n = strcmp(v, "t") == 0 ? 1 : strtoll(v, NULL, 10);
+                PQclear(r);
+                return n;
+        }
         sqlite3 *db = open_site_db();
         sqlite3_stmt *s;
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
@@ -376,6 +403,12 @@ long long db_int(const char *sql)
 
 void db_text(const char *sql, char *out, size_t size)
 {
+        if (srv.database_url[0]) {
+                PGresult *r = pg_run(sql);
+                snprintf(out, size, "%s", PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+                PQclear(r);
+                return;
+        }
         sqlite3 *db = open_site_db();
         sqlite3_stmt *s;
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
@@ -412,9 +445,11 @@ int kd_fixture_stop(void **state)
                         rc, srv.log_path);
                 return -1;
         }
-        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
-            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
-                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (!getenv("KINDRED_KEEP_TEST_DATA")) {
+                if (strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
+                        nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+                kd_drop_database(&srv);
+        }
         return 0;
 }
 
