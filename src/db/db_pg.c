@@ -326,6 +326,7 @@ static int server_prepare(struct pg_stmt *s, bool from_bindings)
         }
         Oid inferred[n ? n : 1];
         bool widened = false, narrow_again = false;
+        int null_guess = 0; /* the type tried for NULL-bound parameters: none, text, int8 */
         for (;;) {
                 char name[sizeof(s->name)];
                 snprintf(name, sizeof(name), "k%u", ++db->next_name);
@@ -348,6 +349,17 @@ static int server_prepare(struct pg_stmt *s, bool from_bindings)
                         if (untyped && !from_bindings && !widened) {
                                 PQclear(res);
                                 return DB_DONE;
+                        }
+                        if (untyped && from_bindings && null_guess < 2) {
+                                /* a NULL tells no type (?3 IS NULL with ?3 NULL): text, then
+                                 * an integer (decided_by = ?5 with ?5 NULL) */
+                                PQclear(res);
+                                null_guess++;
+                                for (int i = 0; i < n; i++)
+                                        if (s->referenced[i] && (s->bound[i] == BOUND_NULL ||
+                                                                 s->bound[i] == BOUND_NONE))
+                                                types[i] = null_guess == 1 ? OID_TEXT : OID_INT8;
+                                continue;
                         }
                         int rc = map_error(db, res, s->sql);
                         PQclear(res);
@@ -646,6 +658,8 @@ static int pg_exec_script(struct db *db, const char *sql)
 /* --------------------------------------------------------------------------------------------
  * Transactions
  *
+ * 1265200740 is "Kind" in ASCII: the advisory lock that stands for SQLite's write lock.
+ *
  * PostgreSQL ends a transaction's usefulness at its first error (every later statement fails
  * until ROLLBACK), where SQLite goes on; code that expects an error and carries on wraps the
  * attempt in a nested db_begin(), a savepoint, on both engines.
@@ -656,7 +670,12 @@ static int pg_begin(struct db *d)
         struct pg_db *db = PG(d);
         if (db->depth > 0 && PQtransactionStatus(db->conn) == PQTRANS_IDLE)
                 db->depth = 0; /* the connection was reset: nothing is open */
-        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested" : "BEGIN");
+        /* as SQLite's BEGIN IMMEDIATE: one writing transaction at a time per database, on
+         * every node (an advisory lock held to the transaction's end, waited for up to the
+         * lock timeout), so the model's read-check-write transactions, written for SQLite's
+         * single writer, stay correct; reads outside transactions never wait for it */
+        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested"
+                                           : "BEGIN; SELECT pg_advisory_xact_lock(1265200740)");
         if (rc == DB_OK)
                 db->depth++;
         return rc;

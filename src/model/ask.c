@@ -466,10 +466,11 @@ int ask_decide(struct db *db, int64_t id, int64_t decider_id, const struct ask_d
         }
         if (rc == PUB_OK) {
                 bool reopen = d->status == ASK_OPEN;
-                struct db_stmt *s = db_prepare(
-                    db, "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
-                        "decided_by = ?5, decided_at = CASE WHEN ?5 IS NULL THEN NULL ELSE ?6 "
-                        "END, updated_at = ?6 WHERE id = ?1");
+                struct db_stmt *s =
+                    db_prepare(db, "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
+                                   "decided_by = ?5, decided_at = CASE WHEN ?5 IS NULL THEN NULL "
+                                   "ELSE CAST(?6 AS BIGINT) "
+                                   "END, updated_at = ?6 WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                 } else {
@@ -545,7 +546,8 @@ int ask_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden)
 #define ASK_COLUMNS                                                                                \
         "SELECT k.id, k.newsletter_id, n.slug, n.title, k.author_id, m.handle, m.display_name, "   \
         "k.title, k.body, k.body_html, k.status, k.status_note, coalesce(k.episode_id, 0), "       \
-        "e.slug, e.title, coalesce(e.status <> 'draft' AND e.publish_at <= ?2, 0), "               \
+        "e.slug, e.title, CASE WHEN e.status <> 'draft' AND e.publish_at <= ?2 THEN 1 ELSE 0 "     \
+        "END, "                                                                                    \
         "coalesce(k.decided_by, 0), coalesce(d.display_name, ''), coalesce(k.decided_at, 0), "     \
         "k.vote_count, EXISTS (SELECT 1 FROM ask_vote v WHERE v.ask_id = k.id AND v.member_id = "  \
         "?1), k.state, k.created_at, k.updated_at, k.language FROM ask k JOIN newsletter n ON "    \

@@ -12,12 +12,12 @@
 int member_mark_active(struct db *db, int64_t member_id, int64_t now, int64_t every)
 {
         struct db_stmt *s = db_prepare(db, "UPDATE member SET active_at = ?2 WHERE id = ?1 AND "
-                                           "(active_at IS NULL OR active_at <= ?2 - ?3)");
+                                           "(active_at IS NULL OR active_at <= ?3)");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
         db_bind_int(s, 2, now);
-        db_bind_int(s, 3, every);
+        db_bind_int(s, 3, now - every);
         int rc = db_step(s);
         db_finish(s);
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;

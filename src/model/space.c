@@ -718,8 +718,8 @@ int space_post_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool 
         "coalesce(p.edited_at, 0), p.language, p.id = (SELECT min(f.id) FROM space_post f WHERE "  \
         "f.thread_id = p.thread_id), EXISTS (SELECT 1 FROM space_post r WHERE r.parent_id = p.id " \
         "AND r.state = 'visible'), coalesce(pm.display_name, ''), CASE WHEN q.state = 'visible' "  \
-        "THEN substr(q.body, 1, ?9) ELSE '' END, coalesce(q.state, 'visible'), "                   \
-        "CASE WHEN length(q.body) > ?9 THEN 1 ELSE 0 END, q.language FROM space_post p "         \
+        "THEN substr(q.body, 1, CAST(?9 AS INTEGER)) ELSE '' END, coalesce(q.state, 'visible'), "  \
+        "CASE WHEN length(q.body) > ?9 THEN 1 ELSE 0 END, q.language FROM space_post p "           \
         "JOIN member m ON m.id = p.author_id LEFT JOIN space_post q ON q.id = p.parent_id LEFT "   \
         "JOIN member pm ON pm.id = q.author_id "
 
@@ -841,9 +841,9 @@ static int fill_reactions(struct db *db, struct space_post *posts, int n)
         if (n <= 0)
                 return PUB_OK;
         struct db_stmt *s = db_prepare(
-            db, "SELECT p.id, r.kind, count(*) FROM space_post p CROSS JOIN reaction r ON r.target "
-                "= 'post' AND r.target_id = +p.id WHERE p.thread_id = ?1 AND p.id BETWEEN ?2 AND "
-                "?3 GROUP BY p.id, r.kind ORDER BY p.id");
+            db, "SELECT p.id, r.kind, count(*) FROM space_post p CROSS JOIN reaction r WHERE "
+                "r.target = 'post' AND r.target_id = +p.id AND p.thread_id = ?1 AND p.id BETWEEN "
+                "?2 AND ?3 GROUP BY p.id, r.kind ORDER BY p.id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, posts[0].thread_id);

@@ -36,6 +36,18 @@ static int run(const char *err_path, const char *fmt, ...)
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The shared site's database for the command line: "--database-url 'URL'" when the tests run
+ * on PostgreSQL (tests/pg/run), else "" (its data folder's SQLite file). The sites made here
+ * with --data alone are SQLite either way, so on PostgreSQL the round trip crosses engines. */
+static const char *site_db(void)
+{
+        static char arg[600];
+        if (!srv.database_url[0])
+                return "";
+        snprintf(arg, sizeof(arg), "--database-url '%s'", srv.database_url);
+        return arg;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
         FILE *f = fopen(path, "rb");
@@ -98,7 +110,8 @@ static void test_export_import_round_trip(void **state)
         snprintf(b_data, sizeof(b_data), "%s/site-b", dir);
         snprintf(err, sizeof(err), "%s/err.txt", dir);
 
-        assert_int_equal(run(NULL, "export --data '%s' '%s'", srv.data_dir, a_json), 0);
+        assert_int_equal(run(NULL, "export --data '%s' %s '%s'", srv.data_dir, site_db(), a_json),
+                         0);
         assert_int_equal(run(NULL, "init --data '%s'", b_data), 0);
         assert_int_equal(run(NULL, "import json --data '%s' '%s'", b_data, a_json), 0);
         assert_int_equal(run(NULL, "export --data '%s' '%s'", b_data, b_json), 0);
@@ -124,7 +137,7 @@ static void test_export_import_round_trip(void **state)
         /* The imported site serves the same pages, feeds and images. */
         char env[320];
         snprintf(env, sizeof(env), "KINDRED_DATA=%s", b_data);
-        const char *extra[] = {env, NULL};
+        const char *extra[] = {env, "KINDRED_DATABASE_URL=", NULL}; /* b_data's own file */
         assert_int_equal(kd_start(&b, extra), 0);
         const char *paths[] = {"/",
                                "/n/learning-in-public",
@@ -173,6 +186,7 @@ static void test_export_import_round_trip(void **state)
         free(ja);
         free(jb);
         assert_int_equal(kd_stop(&b), 0);
+        kd_drop_database(&b);
 }
 
 static void test_import_markdown_all_or_nothing(void **state)
@@ -197,7 +211,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second\n"
                          "author: june\ndate: yesterday\n---\nText.\n");
 
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 1);
         char *msg = slurp(err, NULL);
         assert_non_null(strstr(msg, "11-two.md:7: \"date\" must be a date"));
         assert_non_null(strstr(msg, "nothing was imported"));
@@ -211,7 +226,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second "
                          "Shift\nauthor: june\ndate: 2026-01-15T06:00:00Z\n---\nText with "
                          "**weight**.\n");
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 0);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 0);
         body = page(srv.port, "/n/night-notes", &status);
         assert_int_equal(status, 200);
         assert_non_null(strstr(body, "every 10 days"));
@@ -223,7 +239,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         assert_non_null(strstr(body, "<strong>weight</strong>"));
         free(body);
         /* Importing the same files again collides with what is there: refused, nothing added. */
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 1);
         msg = slurp(err, NULL);
         assert_non_null(
             strstr(msg, "00-newsletter.md:3: newsletter \"night-notes\" already exists"));

@@ -457,6 +457,17 @@ static void test_portable_sql(void **state)
         assert_int_equal(db_col_int(s, 5), 3);
         db_finish(s);
 
+        /* types only the bindings tell, and a NULL that tells none */
+        s = db_prepare(db, "SELECT ?2 - ?3, ?1 IS NULL");
+        assert_non_null(s);
+        db_bind_null(s, 1);
+        db_bind_int(s, 2, 10);
+        db_bind_int(s, 3, 4);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 6);
+        assert_int_equal(db_col_int(s, 1), 1);
+        db_finish(s);
+
         assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
                                  "NOTHING",
                              "k", "first"),
