@@ -466,11 +466,12 @@ int ask_decide(struct db *db, int64_t id, int64_t decider_id, const struct ask_d
         }
         if (rc == PUB_OK) {
                 bool reopen = d->status == ASK_OPEN;
-                struct db_stmt *s =
-                    db_prepare(db, "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
-                                   "decided_by = ?5, decided_at = CASE WHEN ?5 IS NULL THEN NULL "
-                                   "ELSE CAST(?6 AS BIGINT) "
-                                   "END, updated_at = ?6 WHERE id = ?1");
+                struct db_stmt *s = db_prepare(
+                    db,
+                    "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
+                    "decided_by = ?5, decided_at = CASE WHEN CAST(?5 AS BIGINT) IS NULL THEN NULL "
+                    "ELSE CAST(?6 AS BIGINT) "
+                    "END, updated_at = ?6 WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                 } else {

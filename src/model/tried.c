@@ -141,7 +141,8 @@ int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct 
                 /* ?3..?5 NULL keep what is there; an outcome taken back takes its note along */
                 s = db_prepare(db,
                                "UPDATE tried SET note = coalesce(?2, note), outcome = CASE WHEN "
-                               "?3 IS NULL THEN outcome ELSE nullif(?3, '') END, outcome_note "
+                               "CAST(?3 AS TEXT) IS NULL THEN outcome ELSE nullif(?3, '') END, "
+                               "outcome_note "
                                "= CASE WHEN ?3 = '' THEN '' ELSE coalesce(?4, outcome_note) "
                                "END, outcome_at = CASE WHEN ?3 IS NULL THEN outcome_at WHEN "
                                "?3 = '' THEN NULL WHEN ?3 IS NOT DISTINCT FROM outcome THEN "
