@@ -38,8 +38,8 @@ void events_record_cached_view(struct request *req, const struct page_tag *tag);
 
 /* Parts of a live episode's page for the beacons: near the top, the episode's id and reading
  * minutes for kindred.js and, for browsers without JavaScript, the "seen" image; at the end of
- * the text, the marker kindred.js watches and the lazily loaded "read" image. Nothing for a
- * page that is not live. */
+ * the text, the marker kindred.js watches (no "read" image: see events.c). Nothing for a page
+ * that is not live, or when insights are off. */
 void events_episode_top(struct render *r, const struct episode *e, bool live);
 void events_episode_end(struct render *r, const struct episode *e, bool live);
 
