@@ -124,7 +124,7 @@ enum week_col {
 };
 
 #define SUMS_MAX 256
-#define VISIT_MEMO 1024 /* a power of two */
+#define VISIT_MEMO 4096 /* a power of two: 2,000 visitors a batch, each on an episode and its newsletter */
 
 struct day_sum {
         int64_t newsletter_id, episode_id, day;
@@ -721,7 +721,7 @@ int event_apply(struct db *db, const struct event *ev, size_t n, size_t *skipped
                 *skipped = 0;
         if (n == 0)
                 return 0;
-        static _Thread_local struct batch b; /* 80 KB: not on a worker's stack */
+        static _Thread_local struct batch b; /* 200 KB: not on a worker's stack */
         memset(&b, 0, sizeof(b));
         b.db = db;
         if (db_begin(db) != DB_OK)
