@@ -4,11 +4,13 @@
  * at the end. Reads come before writes so a new row can be told from an old one without
  * engine-specific RETURNING tricks. */
 #include "model/event.h"
+#include "core/alloc.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -721,28 +723,32 @@ int event_apply(struct db *db, const struct event *ev, size_t n, size_t *skipped
                 *skipped = 0;
         if (n == 0)
                 return 0;
-        static _Thread_local struct batch b; /* 200 KB: not on a worker's stack */
-        memset(&b, 0, sizeof(b));
-        b.db = db;
+        /* 200 KB: on the heap, neither on a worker's stack nor in every thread's TLS */
+        struct batch *b = xcalloc(1, sizeof(*b));
+        b->db = db;
+        int result = -1;
         if (db_begin(db) != DB_OK)
-                return -1;
+                goto cleanup;
         for (size_t i = 0; i < n; i++) {
-                int rc = apply_one(&b, &ev[i]);
+                int rc = apply_one(b, &ev[i]);
                 if (rc > 0 && skipped)
                         ++*skipped;
                 if (rc < 0) {
                         log_error("events: event %zu of %zu (kind %d) refused: %s", i, n, (int)ev[i].kind,
                                   db_errmsg(db));
                         db_rollback(db);
-                        return -1;
+                        goto cleanup;
                 }
         }
-        if (flush_days(&b) != 0 || flush_weeks(&b) != 0 || db_commit(db) != DB_OK) {
+        if (flush_days(b) != 0 || flush_weeks(b) != 0 || db_commit(db) != DB_OK) {
                 log_error("events: writing a batch of %zu: %s", n, db_errmsg(db));
                 db_rollback(db);
-                return -1;
+                goto cleanup;
         }
-        return 0;
+        result = 0;
+cleanup:
+        free(b);
+        return result;
 }
 
 int64_t event_expire(struct db *db, int64_t now, int days)
