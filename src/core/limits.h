@@ -188,5 +188,8 @@
 #define KD_EVENT_FLUSH_MS         1000   /* the writer's period: a crash loses at most this */
 #define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
 #define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
+/* A member's own events (/api/v1/me/events, /account/events.csv): rows per page. */
+#define KD_MY_EVENTS_PAGE         100    /* when the request names no limit */
+#define KD_MY_EVENTS_PAGE_MAX     1000   /* the most one page holds */
 
 #endif

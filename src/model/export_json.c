@@ -15,6 +15,7 @@
 #include "model/transfer.h"
 #include "model/space.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -283,6 +284,143 @@ static const struct table tables[] = {
      badge_cols},
 };
 
+/* ------------------------------------------------- the insights, verbatim */
+
+/* The event log and the insights' rollups (migration 008) go out and come back exactly as they
+ * are: the rollups are not derived again on import (event_apply is never called), so every
+ * metric reads the same numbers after a move. insight_salt and insight_visit are left out: they
+ * are the current day's bookkeeping (a salt that must not outlive its day, who was counted
+ * today), and a move starting the day afresh loses nothing a metric reads.
+ *
+ * Every column is an integer, and these tables grow with the site (millions of events), so they
+ * are written as a list of column names and one short array per row ("rows": [[...], ...]),
+ * streamed by key order without building a JSON tree (export_insights), a tenth of the size of
+ * objects per row. */
+static const struct column event_log_cols[] = {
+    {"id", 'i'},        {"at", 'i'},      {"kind", 'i'},  {"newsletter_id", 'i'},
+    {"episode_id", 'i'}, {"member_id", 'n'}, {"guest", 'n'}, {"other_id", 'n'},
+    {"item_id", 'i'},   {NULL, 0}};
+static const struct column insight_day_cols[] = {
+    {"newsletter_id", 'i'}, {"episode_id", 'i'},     {"day", 'i'},         {"views", 'i'},
+    {"member_views", 'i'},  {"visitors", 'i'},       {"guest_readers", 'i'}, {"completions", 'i'},
+    {"reactions", 'i'},     {"comments", 'i'},       {"replies", 'i'},     {"member_replies", 'i'},
+    {"author_replies", 'i'}, {"quotes", 'i'},        {"answers", 'i'},     {"buildons", 'i'},
+    {"tried", 'i'},         {"asks", 'i'},           {"votes", 'i'},       {"space_posts", 'i'},
+    {"follows", 'i'},       {NULL, 0}};
+static const struct column insight_member_week_cols[] = {
+    {"newsletter_id", 'i'}, {"week", 'i'}, {"member_id", 'i'}, {"did", 'i'}, {"rung", 'i'},
+    {NULL, 0}};
+static const struct column insight_week_cols[] = {
+    {"newsletter_id", 'i'}, {"week", 'i'},       {"active", 'i'},    {"returned", 'i'},
+    {"rung1", 'i'},         {"rung2", 'i'},      {"rung3", 'i'},     {"rung4", 'i'},
+    {"new_members", 'i'},   {"new_pairs", 'i'},  {"new_connected", 'i'}, {NULL, 0}};
+static const struct column insight_member_cols[] = {
+    {"newsletter_id", 'i'}, {"member_id", 'i'}, {"first_week", 'i'},     {"last_week", 'i'},
+    {"weeks", 'i'},         {"rung", 'i'},      {"connected_week", 'n'}, {NULL, 0}};
+static const struct column insight_reader_cols[] = {
+    {"episode_id", 'i'}, {"member_id", 'i'}, {"newsletter_id", 'i'}, {"season_id", 'i'},
+    {"first_at", 'i'},   {"did", 'i'},       {NULL, 0}};
+static const struct column insight_pair_cols[] = {
+    {"newsletter_id", 'i'}, {"a", 'i'},            {"b", 'i'}, {"first_at", 'i'},
+    {"last_at", 'i'},       {"interactions", 'i'}, {NULL, 0}};
+
+/* By primary key: each ORDER BY walks the table's own key (rowid or primary key index). */
+static const struct table insight_tables[] = {
+    {"event",
+     "SELECT id, at, kind, newsletter_id, episode_id, member_id, guest, other_id, item_id FROM "
+     "event ORDER BY id",
+     "INSERT INTO event (id, at, kind, newsletter_id, episode_id, member_id, guest, other_id, "
+     "item_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     event_log_cols},
+    {"insight_day",
+     "SELECT newsletter_id, episode_id, day, views, member_views, visitors, guest_readers, "
+     "completions, reactions, comments, replies, member_replies, author_replies, quotes, answers, "
+     "buildons, tried, asks, votes, space_posts, follows FROM insight_day ORDER BY newsletter_id, "
+     "episode_id, day",
+     "INSERT INTO insight_day (newsletter_id, episode_id, day, views, member_views, visitors, "
+     "guest_readers, completions, reactions, comments, replies, member_replies, author_replies, "
+     "quotes, answers, buildons, tried, asks, votes, space_posts, follows) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+     insight_day_cols},
+    {"insight_member_week",
+     "SELECT newsletter_id, week, member_id, did, rung FROM insight_member_week ORDER BY "
+     "newsletter_id, week, member_id",
+     "INSERT INTO insight_member_week (newsletter_id, week, member_id, did, rung) VALUES (?1, "
+     "?2, ?3, ?4, ?5)",
+     insight_member_week_cols},
+    {"insight_week",
+     "SELECT newsletter_id, week, active, returned, rung1, rung2, rung3, rung4, new_members, "
+     "new_pairs, new_connected FROM insight_week ORDER BY newsletter_id, week",
+     "INSERT INTO insight_week (newsletter_id, week, active, returned, rung1, rung2, rung3, "
+     "rung4, new_members, new_pairs, new_connected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11)",
+     insight_week_cols},
+    {"insight_member",
+     "SELECT newsletter_id, member_id, first_week, last_week, weeks, rung, connected_week FROM "
+     "insight_member ORDER BY newsletter_id, member_id",
+     "INSERT INTO insight_member (newsletter_id, member_id, first_week, last_week, weeks, rung, "
+     "connected_week) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     insight_member_cols},
+    {"insight_reader",
+     "SELECT episode_id, member_id, newsletter_id, season_id, first_at, did FROM insight_reader "
+     "ORDER BY episode_id, member_id",
+     "INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, first_at, did) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+     insight_reader_cols},
+    {"insight_pair",
+     "SELECT newsletter_id, a, b, first_at, last_at, interactions FROM insight_pair ORDER BY "
+     "newsletter_id, a, b",
+     "INSERT INTO insight_pair (newsletter_id, a, b, first_at, last_at, interactions) VALUES "
+     "(?1, ?2, ?3, ?4, ?5, ?6)",
+     insight_pair_cols},
+};
+
+/* Appends one insights table to out, as
+ *   "name": {"columns": [...], "rows": [[...], ...]}
+ * at the export's indentation. Returns 0 or -1. */
+static int export_insight_table(struct db *db, const struct table *t, struct buf *out)
+{
+        buf_printf(out, "  \"%s\": {\n   \"columns\": [", t->name);
+        for (int c = 0; t->cols[c].name; c++)
+                buf_printf(out, "%s\"%s\"", c ? ", " : "", t->cols[c].name);
+        buf_puts(out, "],\n   \"rows\": [");
+        struct db_stmt *s = db_prepare(db, t->select);
+        if (!s)
+                return -1;
+        int rc;
+        bool first = true;
+        while ((rc = db_step(s)) == DB_ROW) {
+                buf_puts(out, first ? "\n    [" : ",\n    [");
+                first = false;
+                for (int c = 0; t->cols[c].name; c++) {
+                        if (c)
+                                buf_puts(out, ", ");
+                        if (t->cols[c].type == 'n' && db_col_is_null(s, c))
+                                buf_puts(out, "null");
+                        else
+                                buf_printf(out, "%lld", (long long)db_col_int(s, c));
+                }
+                buf_putc(out, ']');
+        }
+        db_finish(s);
+        buf_puts(out, first ? "]\n  }" : "\n   ]\n  }");
+        return rc == DB_DONE ? 0 : -1;
+}
+
+/* Appends the "insights" member (the last of the export's object, before its closing brace). */
+static int export_insights(struct db *db, struct buf *out)
+{
+        buf_puts(out, " \"insights\": {\n");
+        for (size_t i = 0; i < sizeof(insight_tables) / sizeof(insight_tables[0]); i++) {
+                if (i)
+                        buf_puts(out, ",\n");
+                if (export_insight_table(db, &insight_tables[i], out) != 0)
+                        return -1;
+        }
+        buf_puts(out, "\n }\n}\n");
+        return 0;
+}
+
 static int say(char *error, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -408,17 +546,21 @@ int export_json(struct db *db, const char *data_dir, struct buf *out, char *erro
                                 json_object_set_new(root, "images", images);
                 }
         }
-        db_rollback(db);
         if (rc == 0) {
                 char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-                if (!text) {
+                size_t len = text ? strlen(text) : 0;
+                /* the tree's closing brace makes way for the insights, streamed after it */
+                if (!text || len < 2 || text[len - 1] != '}' || text[len - 2] != '\n') {
                         rc = say(error, size, "out of memory writing JSON");
                 } else {
-                        buf_puts(out, text);
-                        buf_putc(out, '\n');
-                        free(text);
+                        buf_append(out, text, len - 1);
+                        buf_puts(out, ",\n");
+                        if (export_insights(db, out) != 0)
+                                rc = say(error, size, "cannot read the insights");
                 }
+                free(text);
         }
+        db_rollback(db);
         json_decref(root);
         return rc;
 }
@@ -503,6 +645,86 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                         return fail(r, "%s[%zu] was refused by the database (%s)", t->name, i,
                                     rc == DB_CONSTRAINT ? "a duplicate or a broken reference"
                                                         : db_errmsg(db));
+        }
+        return 0;
+}
+
+/* Puts one insights table back as it was exported (export_insight_table): columns by name, so
+ * a nullable column an older export lacks is NULL; a column this version does not know is
+ * refused (it would be lost). Returns 0 or -1 (r says why). */
+static int import_insight_table(struct db *db, const struct table *t, json_t *obj,
+                                struct import_report *r)
+{
+        json_t *names = json_object_get(obj, "columns"), *rows = json_object_get(obj, "rows");
+        if (!json_is_object(obj) || !json_is_array(names) || !json_is_array(rows))
+                return fail(r, "insights.%s must have \"columns\" and \"rows\" lists", t->name);
+        enum { MAX_COLS = 32 };
+        int at[MAX_COLS]; /* where each of our columns is in a row, or -1 */
+        int ncols = 0;
+        for (; t->cols[ncols].name; ncols++) {
+                assert(ncols < MAX_COLS);
+                at[ncols] = -1;
+        }
+        size_t width = json_array_size(names);
+        for (size_t k = 0; k < width; k++) {
+                const char *name = json_string_value(json_array_get(names, k));
+                int c = 0;
+                while (name && t->cols[c].name && strcmp(t->cols[c].name, name) != 0)
+                        c++;
+                if (!name || !t->cols[c].name)
+                        return fail(r, "insights.%s has a column this version does not know (%s)",
+                                    t->name, name ? name : "not a name");
+                at[c] = (int)k;
+        }
+        for (int c = 0; c < ncols; c++)
+                if (at[c] < 0 && t->cols[c].type != 'n')
+                        return fail(r, "insights.%s lacks the column %s", t->name,
+                                    t->cols[c].name);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row)
+        {
+                if (!json_is_array(row) || json_array_size(row) != width)
+                        return fail(r, "insights.%s row %zu must be a list of %zu values", t->name,
+                                    i, width);
+                struct db_stmt *s = db_prepare(db, t->insert);
+                if (!s)
+                        return fail(r, "cannot write %s", t->name);
+                for (int c = 0; c < ncols; c++) {
+                        json_t *v = at[c] < 0 ? NULL : json_array_get(row, (size_t)at[c]);
+                        if (json_is_integer(v)) {
+                                db_bind_int(s, c + 1, json_integer_value(v));
+                        } else if (t->cols[c].type == 'n' && (!v || json_is_null(v))) {
+                                db_bind_null(s, c + 1);
+                        } else {
+                                db_finish(s);
+                                return fail(r, "insights.%s row %zu: %s must be a whole number",
+                                            t->name, i, t->cols[c].name);
+                        }
+                }
+                int rc = db_step(s);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return fail(r, "insights.%s row %zu was refused by the database (%s)",
+                                    t->name, i,
+                                    rc == DB_CONSTRAINT ? "a duplicate or a broken rule"
+                                                        : db_errmsg(db));
+        }
+        return 0;
+}
+
+/* The "insights" member: absent in exports made before the insights existed (the site then
+ * starts with none); each table that is absent is empty. */
+static int import_insights(struct db *db, json_t *insights, struct import_report *r)
+{
+        if (!insights)
+                return 0;
+        if (!json_is_object(insights))
+                return fail(r, "\"insights\" must be an object");
+        for (size_t i = 0; i < sizeof(insight_tables) / sizeof(insight_tables[0]); i++) {
+                json_t *obj = json_object_get(insights, insight_tables[i].name);
+                if (obj && import_insight_table(db, &insight_tables[i], obj, r) != 0)
+                        return -1;
         }
         return 0;
 }
@@ -736,6 +958,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = count_prompts_and_tried(db, r);
         if (rc == 0 && space_rebuild(db) != PUB_OK)
                 rc = fail(r, "cannot rebuild the spaces");
+        if (rc == 0) /* verbatim, after everything they name */
+                rc = import_insights(db, json_object_get(root, "insights"), r);
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

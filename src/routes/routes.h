@@ -71,5 +71,8 @@ extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
  * counts the rows; a definition with another number of rows does not compile. */
 #define IDENTITY_ROUTES 7
 extern const struct route identity_routes[IDENTITY_ROUTES];
+/* A member's own insights events (src/routes/account_events.c); sized here for ROUTE_TABLE. */
+#define ACCOUNT_EVENTS_ROUTES 3
+extern const struct route account_events_routes[ACCOUNT_EVENTS_ROUTES];
 
 #endif
