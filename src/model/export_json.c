@@ -553,7 +553,7 @@ int export_json(struct db *db, const char *data_dir, struct buf *out, char *erro
                 if (!text || len < 2 || text[len - 1] != '}' || text[len - 2] != '\n') {
                         rc = say(error, size, "out of memory writing JSON");
                 } else {
-                        buf_append(out, text, len - 1);
+                        buf_append(out, text, len - 2);
                         buf_puts(out, ",\n");
                         if (export_insights(db, out) != 0)
                                 rc = say(error, size, "cannot read the insights");
