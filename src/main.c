@@ -66,6 +66,8 @@ static const char USAGE[] =
     "      --trust-proxy     client address from X-Forwarded-For    KINDRED_TRUST_PROXY\n"
     "      --max-connections N  open connections at once         KINDRED_MAX_CONNECTIONS [4096]\n"
     "      --language TAG    default interface language (en, zh-CN) KINDRED_LANGUAGE [en]\n"
+    "      --guest-event-days N  days guests' raw events are kept KINDRED_GUEST_EVENT_DAYS [90]\n"
+    "      --no-insights     record no insights events              KINDRED_INSIGHTS=false\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -75,6 +77,7 @@ static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
     "                     [--trust-proxy] [--max-connections N] [--language TAG]\n"
+    "                     [--guest-event-days N] [--no-insights]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -162,7 +165,9 @@ enum {
         OPT_LANGUAGE,
         OPT_MEMBERS,
         OPT_EPISODES,
-        OPT_COMMENTS
+        OPT_COMMENTS,
+        OPT_GUEST_EVENT_DAYS,
+        OPT_NO_INSIGHTS
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -184,6 +189,8 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"episodes", required_argument, NULL, OPT_EPISODES},
             {"comments", required_argument, NULL, OPT_COMMENTS},
             {"demo", no_argument, NULL, OPT_DEMO},
+            {"guest-event-days", required_argument, NULL, OPT_GUEST_EVENT_DAYS},
+            {"no-insights", no_argument, NULL, OPT_NO_INSIGHTS},
             {"email", required_argument, NULL, OPT_EMAIL},
             {"name", required_argument, NULL, OPT_NAME},
             {"role", required_argument, NULL, OPT_ROLE},
@@ -246,6 +253,17 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                 }
                 case OPT_DEMO:
                         cli->demo = true;
+                        break;
+                case OPT_GUEST_EVENT_DAYS:
+                        if (config_parse_uint(optarg, 1, KD_GUEST_EVENT_DAYS_MAX, &n) < 0) {
+                                fprintf(stderr, "kindred: --guest-event-days wants 1 to %d\n",
+                                        KD_GUEST_EVENT_DAYS_MAX);
+                                return -1;
+                        }
+                        cli->config.guest_event_days = (unsigned)n;
+                        break;
+                case OPT_NO_INSIGHTS:
+                        cli->config.insights = false;
                         break;
                 case OPT_EMAIL:
                         cli->email = optarg;

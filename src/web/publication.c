@@ -15,6 +15,7 @@
 #include "web/buildons.h"
 #include "web/cards.h"
 #include "web/comments.h"
+#include "web/events.h"
 #include "web/prompts.h"
 #include "web/tried.h"
 #include "web/layout.h"
@@ -432,6 +433,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 }
                 html_lit(b, "</p>\n");
         }
+        events_episode_top(r, e, live);
         html_lit(b, "<article class=\"episode h-entry\">\n<header>\n<p class=\"label\"><a "
                     "href=\"/n/");
         html_url_arg(b, e->newsletter_slug);
@@ -499,6 +501,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         html_lit(b, ">\n");
         html_rendered(b, e->body_html);
         html_lit(b, "</div>\n");
+        events_episode_end(r, e, live); /* the end-of-article marker (docs/privacy.md) */
         ai_disclosure_note(r, e->ai);
         web_asks_episode_credit(r, e);
         if (live && p->conversation.have_reactions)
@@ -560,6 +563,7 @@ int web_episode(struct request *req)
         struct episode_page p;
         if (episode_page_load(req, &p))
                 return req->resp.status;
+        events_episode_view(req, &p.e, p.live);
         struct render *r = render_for_request(req);
         episode_page_render(r, &p);
         return page_end(r, 200);
