@@ -111,7 +111,7 @@ int web_account_events(struct request *req)
         if (n == 0) {
                 paragraph(r, _("Nothing is recorded about you yet."));
         } else {
-                html_lit(b, "<table class=\"account-events-counts\">\n<caption>");
+                html_lit(b, "<table class=\"data account-events-counts\">\n<caption>");
                 html_text(b, _("Your events by kind"));
                 html_lit(b, "</caption>\n<thead><tr><th scope=\"col\">");
                 html_text(b, _("What you did"));
