@@ -729,6 +729,222 @@ static int import_insights(struct db *db, json_t *insights, struct import_report
         return 0;
 }
 
+/* The insights as text, without a JSON tree: a site's event log runs to millions of rows, and
+ * jansson's tree of them would take about ten times the file. import_json uses this reader when
+ * the export ends with the "insights" member as export_insights writes it (any spacing; names
+ * without escapes; "columns" before "rows"), after checking the whole part once without writing
+ * (scan_insights with db NULL); anything else goes through the JSON tree (import_insights), which
+ * reads any valid JSON and says what is wrong. */
+struct scan {
+        const char *p, *end;
+};
+
+static void scan_space(struct scan *s)
+{
+        while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t' || *s->p == '\r'))
+                s->p++;
+}
+
+static bool scan_char(struct scan *s, char c)
+{
+        scan_space(s);
+        if (s->p < s->end && *s->p == c) {
+                s->p++;
+                return true;
+        }
+        return false;
+}
+
+/* A string with no escapes and no control characters: the names here. */
+static bool scan_name(struct scan *s, const char **name, size_t *len)
+{
+        if (!scan_char(s, '"'))
+                return false;
+        const char *start = s->p;
+        while (s->p < s->end && *s->p != '"') {
+                if (*s->p == '\\' || (unsigned char)*s->p < 0x20)
+                        return false;
+                s->p++;
+        }
+        if (s->p >= s->end)
+                return false;
+        *name = start;
+        *len = (size_t)(s->p - start);
+        s->p++;
+        return true;
+}
+
+static bool scan_is(struct scan *s, const char *want)
+{
+        const char *name;
+        size_t len;
+        return scan_name(s, &name, &len) && len == strlen(want) && memcmp(name, want, len) == 0 &&
+               scan_char(s, ':');
+}
+
+/* A whole number that fits in 64 bits, or null (*is_null). */
+static bool scan_value(struct scan *s, int64_t *v, bool *is_null)
+{
+        scan_space(s);
+        *is_null = false;
+        if (s->end - s->p >= 4 && memcmp(s->p, "null", 4) == 0) {
+                s->p += 4;
+                *is_null = true;
+                return true;
+        }
+        bool minus = s->p < s->end && *s->p == '-';
+        if (minus)
+                s->p++;
+        const char *digits = s->p;
+        uint64_t n = 0;
+        while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+                if (n > (UINT64_MAX - 9) / 10)
+                        return false;
+                n = n * 10 + (uint64_t)(*s->p - '0');
+                s->p++;
+        }
+        size_t count = (size_t)(s->p - digits);
+        if (count == 0 || (count > 1 && *digits == '0') || n > (uint64_t)INT64_MAX + minus)
+                return false;
+        if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+                return false; /* not a whole number: the tree reader says so */
+        *v = minus ? (int64_t)(0 - n) : (int64_t)n;
+        return true;
+}
+
+/* One table's "columns" and "rows"; with db, each row is written. Returns 0, -1 when the text
+ * is not in the expected shape, or -2 after fail() (the database refused a row). */
+static int scan_insight_table(struct scan *s, const struct table *t, struct db *db,
+                              struct import_report *r)
+{
+        enum { MAX_COLS = 32 };
+        int at[MAX_COLS], of[MAX_COLS]; /* our column at each position; its place in a row */
+        int ncols = 0;
+        for (; t->cols[ncols].name; ncols++) {
+                assert(ncols < MAX_COLS);
+                of[ncols] = -1;
+        }
+        if (!scan_char(s, '{') || !scan_is(s, "columns") || !scan_char(s, '['))
+                return -1;
+        int width = 0;
+        if (!scan_char(s, ']')) {
+                do {
+                        const char *name;
+                        size_t len;
+                        if (width == MAX_COLS || !scan_name(s, &name, &len))
+                                return -1;
+                        int c = 0;
+                        while (t->cols[c].name &&
+                               (strlen(t->cols[c].name) != len ||
+                                memcmp(t->cols[c].name, name, len) != 0))
+                                c++;
+                        if (!t->cols[c].name || of[c] >= 0)
+                                return -1; /* unknown or repeated: the tree reader says which */
+                        of[c] = width;
+                        at[width++] = c;
+                } while (scan_char(s, ','));
+                if (!scan_char(s, ']'))
+                        return -1;
+        }
+        for (int c = 0; c < ncols; c++)
+                if (of[c] < 0 && t->cols[c].type != 'n')
+                        return -1;
+        if (!scan_char(s, ',') || !scan_is(s, "rows") || !scan_char(s, '['))
+                return -1;
+        if (scan_char(s, ']'))
+                return scan_char(s, '}') ? 0 : -1;
+        size_t i = 0;
+        do {
+                if (!scan_char(s, '['))
+                        return -1;
+                int64_t v[MAX_COLS];
+                bool null[MAX_COLS];
+                for (int k = 0; k < width; k++) {
+                        if ((k && !scan_char(s, ',')) || !scan_value(s, &v[k], &null[k]))
+                                return -1;
+                        if (null[k] && t->cols[at[k]].type != 'n')
+                                return -1;
+                }
+                if (!scan_char(s, ']'))
+                        return -1;
+                if (db) {
+                        struct db_stmt *st = db_prepare(db, t->insert);
+                        if (!st)
+                                return fail(r, "cannot write %s", t->name) - 1;
+                        for (int c = 0; c < ncols; c++) {
+                                if (of[c] < 0 || null[of[c]])
+                                        db_bind_null(st, c + 1);
+                                else
+                                        db_bind_int(st, c + 1, v[of[c]]);
+                        }
+                        int rc = db_step(st);
+                        db_finish(st);
+                        if (rc != DB_DONE)
+                                return fail(r,
+                                            "insights.%s row %zu was refused by the database (%s)",
+                                            t->name, i,
+                                            rc == DB_CONSTRAINT ? "a duplicate or a broken rule"
+                                                                : db_errmsg(db)) -
+                                       1;
+                }
+                i++;
+        } while (scan_char(s, ','));
+        return scan_char(s, ']') && scan_char(s, '}') ? 0 : -1;
+}
+
+/* The "insights" object from its opening brace to the end of the document (the root's closing
+ * brace, then nothing but space). Returns 0, -1 (not the expected shape) or -2 (fail() said why).
+ * A table named twice or unknown is "not the expected shape". */
+static int scan_insights(const char *text, const char *end, struct db *db,
+                         struct import_report *r)
+{
+        struct scan s = {text, end};
+        enum { N = sizeof(insight_tables) / sizeof(insight_tables[0]) };
+        bool seen[N] = {false};
+        if (!scan_char(&s, '{'))
+                return -1;
+        if (!scan_char(&s, '}')) {
+                do {
+                        const char *name;
+                        size_t len;
+                        if (!scan_name(&s, &name, &len) || !scan_char(&s, ':'))
+                                return -1;
+                        size_t k = 0;
+                        while (k < N && (strlen(insight_tables[k].name) != len ||
+                                         memcmp(insight_tables[k].name, name, len) != 0))
+                                k++;
+                        if (k == N || seen[k])
+                                return -1;
+                        seen[k] = true;
+                        int rc = scan_insight_table(&s, &insight_tables[k], db, r);
+                        if (rc != 0)
+                                return rc;
+                } while (scan_char(&s, ','));
+                if (!scan_char(&s, '}'))
+                        return -1;
+        }
+        if (!scan_char(&s, '}'))
+                return -1;
+        scan_space(&s);
+        return s.p == s.end ? 0 : -1;
+}
+
+/* Where the "insights" object of an export begins, when it is the document's last member as the
+ * export writes it: sets *cut to the comma before it, so text[0..cut) + "}" is the rest of the
+ * document. NULL when it is not so placed. A newline cannot be inside a JSON string, so the
+ * marker is never part of a value. */
+static const char *find_insights(const char *text, size_t len, size_t *cut)
+{
+        static const char marker[] = ",\n \"insights\":";
+        size_t m = sizeof(marker) - 1;
+        for (size_t i = len >= m ? len - m + 1 : 0; i-- > 0;)
+                if (text[i] == ',' && memcmp(text + i, marker, m) == 0) {
+                        *cut = i;
+                        return text + i + m;
+                }
+        return NULL;
+}
+
 static int import_images(struct db *db, const char *data_dir, json_t *rows, struct import_report *r)
 {
         if (!json_is_array(rows))
@@ -914,7 +1130,26 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
 {
         memset(r, 0, sizeof(*r));
         json_error_t jerr;
-        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        json_t *root = NULL;
+        /* The insights read as text when they are where the export puts them (scan_insights):
+         * the tree is built for the rest only. */
+        size_t cut = 0;
+        const char *insights = find_insights(text, len, &cut);
+        if (insights && scan_insights(insights, text + len, NULL, r) == 0) {
+                char *rest = malloc(cut + 3);
+                memcpy(rest, text, cut);
+                memcpy(rest + cut, "\n}", 3);
+                root = json_loadb(rest, cut + 2, JSON_REJECT_DUPLICATES, &jerr);
+                free(rest);
+                if (!root || json_object_get(root, "insights")) {
+                        json_decref(root);
+                        root = NULL;
+                }
+        }
+        if (!root) {
+                insights = NULL; /* any other shape: the whole document as one tree */
+                root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        }
         if (!root)
                 return fail(r, "line %d: %s", jerr.line, jerr.text);
         int rc = 0;
@@ -958,7 +1193,11 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = count_prompts_and_tried(db, r);
         if (rc == 0 && space_rebuild(db) != PUB_OK)
                 rc = fail(r, "cannot rebuild the spaces");
-        if (rc == 0) /* verbatim, after everything they name */
+        if (rc == 0 && insights) /* verbatim, after everything they name */
+                rc = scan_insights(insights, text + len, db, r) == 0 ? 0
+                     : *r->error ? -1
+                                 : fail(r, "the insights could not be read");
+        else if (rc == 0)
                 rc = import_insights(db, json_object_get(root, "insights"), r);
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");

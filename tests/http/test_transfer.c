@@ -182,6 +182,50 @@ static void test_export_import_round_trip(void **state)
         assert_memory_equal(ja, jb, alen);
         expect_insights_exported(ja);
 
+        /* Written another way (a name with an escape), the insights take the general JSON
+         * reader instead of the streaming one: the same site comes back. */
+        {
+                const char *key = "\"columns\": [\"id\", \"at\"";
+                const char *at = strstr(ja, key);
+                assert_non_null(at);
+                char c_json[300], c_data[300], c_out[300];
+                snprintf(c_json, sizeof(c_json), "%s/c.json", dir);
+                snprintf(c_data, sizeof(c_data), "%s/site-c", dir);
+                snprintf(c_out, sizeof(c_out), "%s/c-out.json", dir);
+                FILE *f = fopen(c_json, "w");
+                assert_non_null(f);
+                fwrite(ja, 1, (size_t)(at - ja), f);
+                fputs("\"columns\": [\"\\u0069d\", \"at\"", f);
+                fputs(at + strlen(key), f);
+                fclose(f);
+                assert_int_equal(run(NULL, "init --data '%s'", c_data), 0);
+                assert_int_equal(run(NULL, "import json --data '%s' '%s'", c_data, c_json), 0);
+                assert_int_equal(run(NULL, "export --data '%s' '%s'", c_data, c_out), 0);
+                size_t clen;
+                char *jc = slurp(c_out, &clen);
+                assert_int_equal(clen, alen);
+                assert_memory_equal(ja, jc, alen);
+                free(jc);
+
+                /* a row that is not a row of whole numbers: refused, nothing imported */
+                const char *rows = strstr(at, "\"rows\": [");
+                assert_non_null(rows);
+                rows += strlen("\"rows\": [");
+                f = fopen(c_json, "w");
+                assert_non_null(f);
+                fwrite(ja, 1, (size_t)(rows - ja), f);
+                fputs("\n    [1, \"soon\", 1, 0, 0, 1, null, null, 0],", f);
+                fputs(rows, f);
+                fclose(f);
+                char d_data[300];
+                snprintf(d_data, sizeof(d_data), "%s/site-d", dir);
+                assert_int_equal(run(NULL, "init --data '%s'", d_data), 0);
+                assert_int_equal(run(err, "import json --data '%s' '%s'", d_data, c_json), 1);
+                char *why = slurp(err, NULL);
+                assert_non_null(strstr(why, "insights.event row 0: at must be a whole number"));
+                free(why);
+        }
+
         /* A second import into a site that is no longer empty is refused, and says why. */
         assert_int_equal(run(err, "import json --data '%s' '%s'", b_data, a_json), 1);
         char *msg = slurp(err, NULL);
