@@ -227,5 +227,6 @@ const struct route_table app_route_tables[] = {
     {buildons_routes, BUILDONS_ROUTES_COUNT},
     ROUTE_TABLE(identity_routes),
     ROUTE_TABLE(events_routes),
+    ROUTE_TABLE(account_events_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -192,5 +192,8 @@
 #define KD_BEACON_MAX_BODY           256 /* bytes of a POST /e body (episode=ID&kind=read) */
 #define KD_BEACONS_PER_IP_PER_MINUTE 300 /* beacons per address; more get 429, not recorded */
 #define KD_GUEST_EVENT_DAYS_MAX      3650 /* the longest KINDRED_GUEST_EVENT_DAYS accepted */
+/* A member's own events (/api/v1/me/events, /account/events.csv): rows per page. */
+#define KD_MY_EVENTS_PAGE         100    /* when the request names no limit */
+#define KD_MY_EVENTS_PAGE_MAX     1000   /* the most one page holds */
 
 #endif

@@ -353,6 +353,14 @@ const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newslet
 
 int newsletter_set_following(struct db *db, int64_t member_id, int64_t newsletter_id, bool on)
 {
+        return newsletter_follow(db, member_id, newsletter_id, on, NULL);
+}
+
+int newsletter_follow(struct db *db, int64_t member_id, int64_t newsletter_id, bool on,
+                      bool *changed)
+{
+        if (changed)
+                *changed = false;
         struct db_stmt *s =
             on ? db_prepare(db, "INSERT OR IGNORE INTO follow (member_id, newsletter_id, "
                                 "created_at) VALUES (?1, ?2, ?3)")
@@ -365,6 +373,8 @@ int newsletter_set_following(struct db *db, int64_t member_id, int64_t newslette
                 db_bind_int(s, 3, time_now());
         int rc = db_step(s);
         db_finish(s);
+        if (rc == DB_DONE && changed)
+                *changed = db_changes(db) > 0;
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 

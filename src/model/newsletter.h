@@ -69,6 +69,10 @@ const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newslet
 
 /* Follows or unfollows (idempotent). Returns PUB_OK or PUB_DB_ERROR. */
 int newsletter_set_following(struct db *db, int64_t member_id, int64_t newsletter_id, bool on);
+/* The same, and sets *changed (may be NULL) to whether it followed or unfollowed (false when it
+ * already was so): a new follow is recorded for the insights (web_follow). */
+int newsletter_follow(struct db *db, int64_t member_id, int64_t newsletter_id, bool on,
+                      bool *changed);
 bool newsletter_is_following(struct db *db, int64_t member_id, int64_t newsletter_id);
 /* Number of followers, or a negative enum pub_result. */
 int64_t newsletter_follower_count(struct db *db, int64_t newsletter_id);

@@ -74,5 +74,8 @@ extern const struct route identity_routes[IDENTITY_ROUTES];
 /* The insights recorder's beacons (src/routes/events.c); the size is checked there too. */
 #define EVENTS_ROUTES_COUNT 3
 extern const struct route events_routes[EVENTS_ROUTES_COUNT];
+/* A member's own insights events (src/routes/account_events.c); sized here for ROUTE_TABLE. */
+#define ACCOUNT_EVENTS_ROUTES 3
+extern const struct route account_events_routes[ACCOUNT_EVENTS_ROUTES];
 
 #endif

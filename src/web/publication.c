@@ -19,6 +19,7 @@
 #include "web/prompts.h"
 #include "web/tried.h"
 #include "web/layout.h"
+#include "web/events.h"
 #include "web/render.h"
 
 #include <stdlib.h>
@@ -575,8 +576,10 @@ int web_follow(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        bool on = req_param_bool(req, "follow");
-        if (newsletter_set_following(req->db, req->viewer.id, n.id, on) != PUB_OK)
+        bool on = req_param_bool(req, "follow"), changed = false;
+        if (newsletter_follow(req->db, req->viewer.id, n.id, on, &changed) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
+        if (on && changed) /* a new follow, not one repeated */
+                events_record(req, EVENT_FOLLOW, n.id, 0, 0, 0);
         return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
 }

@@ -297,6 +297,7 @@ async function collectPages(base) {
   await add('profile-own', sam, get('/@sam'));
   await add('profile-admin', admin, get('/@sam'));
   await add('profile-badge-errors', admin, post('/@sam/badges', { action: 'award', badge: 'wordsmith', newsletter: '', note: 'kept' }), 422);
+  await add('account-events', sam, get('/account/events'));
   return pages;
 }
 
