@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/role.h"
+
 struct arena;
 struct db;
 
@@ -79,9 +81,10 @@ enum insight_error insights_range(struct insight_query *q, const char *from, con
 enum insight_error insights_scope(struct db *db, struct insight_query *q, int64_t newsletter_id,
                                   int season_number, const char *episode_slug);
 
-/* Who may see a newsletter's insights: its owner, its co-authors, and admins (is_admin: the
- * viewer's role is admin). The site-wide scope (newsletter_id 0) is for admins only. */
-bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, bool is_admin);
+/* Who may see a newsletter's insights: its owner and co-authors (whatever their site role),
+ * and admins. The site-wide scope (newsletter_id 0) is for admins only. Guests and readers
+ * never. */
+bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role);
 
 /* ------------------------------------------------------------ shares and small arithmetic */
 

@@ -146,3 +146,8 @@ CREATE TABLE insight_pair (
     interactions  INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (newsletter_id, a, b)
 );
+
+-- ---------------------------------------------------------------- metrics (model/insights.c)
+-- The members of a newsletter active since a week, with their first week: the ladder's
+-- "returning" reads only recent rows, not every member the newsletter ever had.
+CREATE INDEX insight_member_recent ON insight_member(newsletter_id, last_week, first_week, member_id);
