@@ -13,13 +13,30 @@
 #include <string.h>
 
 /* The drawing's coordinate system; the SVG scales it to the page's width. */
-enum { LINE_W = 560, LINE_H = 280, FONT = 13 };
+enum { LINE_W = 560, LINE_H = 270, FONT = 13 };
+/* On a phone the stylesheet draws axis text larger (the drawing shrinks to the screen's width,
+ * and 13 units would be 6 pixels): margins leave room for this many units per character. */
+enum { CHAR_ROOM = 14, PHONE_FONT = 22 };
 /* Beyond this a value is drawn and written as this (a double's integers are exact up to 2^53). */
 #define CHART_VALUE_MAX 1e15
 /* The most x labels a line or bar chart writes; the others stay in the tooltips and the table. */
-enum { X_LABELS_MAX = 7, SERIES_CLASSES = 4, SHADES = 6 };
+enum { X_LABELS_MAX = 6, SERIES_CLASSES = 4 };
 
 /* ------------------------------------------------------------------ numbers */
+
+/* About how wide text is at a font size, in drawing units: Latin letters and digits a little
+ * over half the size, a CJK character the whole size (no font metrics on a server). */
+static double text_width(const char *s, double size)
+{
+        double w = 0;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (*p < 0x80)
+                        w += size * 0.6;
+                else if ((*p & 0xC0) != 0x80)
+                        w += size; /* the first byte of a multi-byte character */
+        }
+        return w;
+}
 
 static double clamp_value(double v)
 {
@@ -170,7 +187,13 @@ static void svg_open(struct render *r, const struct chart_head *h, double w, dou
         coord(b, w);
         html_lit(b, " ");
         coord(b, hgt);
-        html_lit(b, "\" width=\"100%\" role=\"img\" aria-labelledby=\"");
+        /* Drawn at its own size where there is room, shrunk to the column where there is not
+         * (max-width: 100% and height: auto in the stylesheet). */
+        html_lit(b, "\" width=\"");
+        html_int(b, (int64_t)ceil(w));
+        html_lit(b, "\" height=\"");
+        html_int(b, (int64_t)ceil(hgt));
+        html_lit(b, "\" role=\"img\" aria-labelledby=\"");
         html_attr(b, h->id);
         html_lit(b, "-t\"");
         if (h->desc) {
@@ -301,12 +324,23 @@ static void plot_frame(struct render *r, const struct chart_lines *c, struct plo
                 }
         p->axis = axis_for(lo, hi, c->unit);
         size_t tick_chars = widest_tick(r, &p->axis, c->unit);
-        p->left = 10 + (double)tick_chars * FONT * 0.62;
+        p->left = 10 + (double)tick_chars * CHAR_ROOM;
         if (p->left > 170)
                 p->left = 170;
-        p->right = LINE_W - 16;
-        p->top = 12;
-        p->bottom = LINE_H - 36;
+        /* x labels are centred on their points: the ends leave room for half a label */
+        double half_label = 0;
+        for (int i = 0; i < c->n; i++) {
+                double w = text_width(c->labels[i], PHONE_FONT) / 2 + 4;
+                if (w > half_label)
+                        half_label = w;
+        }
+        if (half_label > 120)
+                half_label = 120;
+        if (!centred && p->left < half_label)
+                p->left = half_label;
+        p->right = LINE_W - (!centred && half_label > 16 ? half_label : 16);
+        p->top = 20;
+        p->bottom = LINE_H - 42;
 
         html_lit(b, "<g class=\"axis\">\n");
         int ticks = (int)llround((p->axis.hi - p->axis.lo) / p->axis.step);
@@ -328,17 +362,25 @@ static void plot_frame(struct render *r, const struct chart_lines *c, struct plo
                 text_at(r, p->left - 6, y + FONT * 0.35, "tick", "end",
                         chart_value(r, t, c->unit));
         }
-        /* x labels: every k-th so that at most X_LABELS_MAX are written; the last always is. */
-        int every = (c->n + X_LABELS_MAX - 1) / X_LABELS_MAX;
+        /* x labels: every k-th counting back from the last, so that at most X_LABELS_MAX are
+         * written, evenly spaced, and the newest always is. */
+        double widest = 0;
+        for (int i = 0; i < c->n; i++) {
+                double w = text_width(c->labels[i], PHONE_FONT) + PHONE_FONT;
+                if (w > widest)
+                        widest = w;
+        }
+        int fit = (int)((p->right - p->left) / widest);
+        if (fit > X_LABELS_MAX)
+                fit = X_LABELS_MAX;
+        if (fit < 2)
+                fit = 2;
+        int every = (c->n + fit - 1) / fit;
         if (every < 1)
                 every = 1;
         for (int i = 0; i < c->n; i++) {
-                bool last = i == c->n - 1;
-                if (i % every != 0 && !last)
+                if ((c->n - 1 - i) % every != 0)
                         continue;
-                if (!last && i + every > c->n - 1 && c->n > 1 && every > 1 &&
-                    (c->n - 1 - i) * 2 < every)
-                        continue; /* too close to the last label: they would overlap */
                 double slot = (p->right - p->left) / (c->n > 0 ? c->n : 1);
                 double x;
                 if (centred)
@@ -346,12 +388,7 @@ static void plot_frame(struct render *r, const struct chart_lines *c, struct plo
                 else
                         x = c->n == 1 ? (p->left + p->right) / 2
                                       : p->left + (p->right - p->left) * i / (c->n - 1);
-                const char *anchor = "middle";
-                if (!centred && c->n > 1 && i == 0)
-                        anchor = "start";
-                else if (!centred && c->n > 1 && last)
-                        anchor = "end";
-                text_at(r, x, p->bottom + 20, "tick", anchor, c->labels[i]);
+                text_at(r, x, p->bottom + 26, "tick", "middle", c->labels[i]);
         }
         html_lit(b, "</g>\n");
 }
@@ -476,7 +513,7 @@ void chart_bars(struct render *r, const struct chart_lines *c)
 
 /* ------------------------------------------------------------------ funnel */
 
-enum { FUNNEL_W = 560, FUNNEL_ROW = 66, FUNNEL_BAR = 26 };
+enum { FUNNEL_W = 560, FUNNEL_ROW = 84, FUNNEL_BAR = 26 };
 
 static double funnel_conversion(const struct chart_funnel *c, int i)
 {
@@ -512,7 +549,7 @@ void chart_funnel(struct render *r, const struct chart_funnel *c)
                 series_class(b, "f", i);
                 html_lit(b, "\">\n");
                 /* TRANSLATORS: a funnel step's label: 1 = the step ("Reactors"), 2 = how many. */
-                text_at(r, 4, top + 17, "step-label", "start",
+                text_at(r, 4, top + 18, "step-label", "start",
                         arena_printf(r->arena, _("%1$s: %2$s"), c->steps[i],
                                      l10n_number(r->arena, r->locale, n)));
                 if (i > 0) {
@@ -520,14 +557,14 @@ void chart_funnel(struct render *r, const struct chart_funnel *c)
                         if (!isnan(conv))
                                 /* TRANSLATORS: under a funnel step: the share of the step above
                                  * that reached it. */
-                                text_at(r, FUNNEL_W - 4, top + 17, "conversion", "end",
+                                text_at(r, 4, top + 40, "conversion", "start",
                                         arena_printf(r->arena, _("%s of the step above"),
                                                      chart_value(r, conv, CHART_PERCENT)));
                 }
                 html_lit(b, "<rect class=\"bar\" x=\"");
                 coord(b, 4 + ((FUNNEL_W - 8) - w) / 2);
                 html_lit(b, "\" y=\"");
-                coord(b, top + 26);
+                coord(b, top + 50);
                 html_lit(b, "\" width=\"");
                 coord(b, w);
                 html_lit(b, "\" height=\"");
@@ -563,7 +600,8 @@ void chart_funnel(struct render *r, const struct chart_funnel *c)
 
 /* ------------------------------------------------------------------ heatmap */
 
-enum { HEAT_CELL_W = 56, HEAT_CELL_H = 34, HEAT_HEAD = 26 };
+enum { HEAT_CELL_W = 64, HEAT_CELL_H = 36, HEAT_HEAD = 28 };
+
 
 void chart_heatmap(struct render *r, const struct chart_heatmap *c)
 {
@@ -576,17 +614,16 @@ void chart_heatmap(struct render *r, const struct chart_heatmap *c)
         }
         struct buf *b = r->out;
         figure_open(r, &c->head, "heatmap");
-        /* The row labels' column grows with the longest label (a CJK character is about a
-         * font size wide, a Latin one about 0.6 of it: count bytes of UTF-8 as a middle way). */
-        size_t longest = 0;
+        /* The row labels' column is as wide as the longest label. */
+        double label_w = 0;
         for (int i = 0; i < c->nrows; i++) {
-                size_t n = strlen(c->rows[i]);
-                if (n > longest)
-                        longest = n;
+                double w = text_width(c->rows[i], 15);
+                if (w > label_w)
+                        label_w = w;
         }
-        double label_w = 12 + (double)longest * FONT * 0.5;
-        if (label_w > 200)
-                label_w = 200;
+        label_w += 14;
+        if (label_w > 260)
+                label_w = 260;
         double width = label_w + c->ncols * HEAT_CELL_W + 4;
         double height = HEAT_HEAD + c->nrows * HEAT_CELL_H + 4;
         svg_open(r, &c->head, width, height);

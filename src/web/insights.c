@@ -283,16 +283,18 @@ static void data_links(struct render *r, const struct insights_view *v, const ch
                 if (i)
                         html_lit(b, " ·");
                 html_lit(b, " ");
-                html_lit(b, "<a href=\"/api/v1/insights/");
+                html_lit(b, "<a href=\"/api/v1/insights");
                 if (v->nl) {
-                        html_lit(b, "n/");
+                        html_lit(b, "/");
                         html_url_arg(b, v->nl->slug);
+                        html_lit(b, "/");
+                        html_url_arg(b, metric);
+                        html_lit(b, "?");
                 } else {
-                        html_lit(b, "site");
+                        html_lit(b, "?metric=");
+                        html_url_arg(b, metric);
+                        html_lit(b, "&amp;");
                 }
-                html_lit(b, "/");
-                html_url_arg(b, metric);
-                html_lit(b, "?");
                 html_attr(b, query);
                 html_lit(b, "&amp;format=");
                 html_attr(b, formats[i]);
