@@ -103,12 +103,12 @@ static const char *iso_day(struct arena *a, int64_t t)
 static const char *range_query(struct arena *a, const struct insights_view *v, bool scope)
 {
         struct buf b = BUF_INIT;
-        html_lit(&b, "from=");
+        buf_puts(&b, "from=");
         html_url_arg(&b, v->from);
-        html_lit(&b, "&to=");
+        buf_puts(&b, "&to=");
         html_url_arg(&b, v->to);
         if (scope && v->episode[0]) {
-                html_lit(&b, "&episode=");
+                buf_puts(&b, "&episode=");
                 html_url_arg(&b, v->episode);
         } else if (scope && v->season > 0) {
                 buf_printf(&b, "&season=%d", v->season);
@@ -509,7 +509,10 @@ static void retention_section(struct render *r, const struct insights_view *v)
         section_open(r, "retention", _("Season retention"));
         if (rt->n_episodes > 0) {
                 html_lit(b, "<p>");
-                html_textf(r, _("Season %1$d: %2$s. %3$s members took part in it."),
+                html_textf(r,
+                           _n("Season %1$d: %2$s. %3$s member took part in it.",
+                              "Season %1$d: %2$s. %3$s members took part in it.",
+                              (unsigned long)rt->season_members),
                            rt->season_number, rt->season_title ? rt->season_title : "",
                            count_text(r, rt->season_members));
                 html_lit(b, "</p>\n");
