@@ -71,5 +71,9 @@ extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
  * counts the rows; a definition with another number of rows does not compile. */
 #define IDENTITY_ROUTES 7
 extern const struct route identity_routes[IDENTITY_ROUTES];
+/* Insights API (src/routes/insights.c): the size is part of the declaration so ROUTE_TABLE
+ * counts the rows; a definition with another number of rows does not compile. */
+#define INSIGHTS_ROUTES_COUNT 3
+extern const struct route insights_routes[INSIGHTS_ROUTES_COUNT];
 
 #endif
