@@ -20,7 +20,8 @@
 
 /* Reals (shares, momentum) print with the fewest digits that give back the value: a share of
  * 6667 basis points is 0.6667, never 0.66669999999999996. */
-#define DUMP_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+#define DUMP_FLAGS                                                                                 \
+        (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
 /* ------------------------------------------------------------ values */
 
@@ -88,39 +89,47 @@ struct metric_def {
 };
 
 static const char *const summary_cols[] = {
-    "members", "returning", "returning_rate", "replies", "member_replies", "author_replies",
-    "member_reply_share", "buildons", "tried", "commitment", "momentum", NULL};
-static const char *const weeks_cols[] = {
-    "week", "active", "returned", "returning_rate", "readers", "reactors", "commenters",
-    "builders", "new_members", "new_pairs", "connections", "connected_members", "members",
-    "views", "member_views", "visitors", "guest_readers", "completions", "reactions", "comments",
-    "replies", "member_replies", "author_replies", "member_reply_share", "quotes", "answers",
-    "buildons", "tried", "follows", NULL};
-static const char *const ladder_cols[] = {"rung", "step", "members_at", "members_at_least",
+    "members",        "returning",      "returning_rate",     "replies",
+    "member_replies", "author_replies", "member_reply_share", "buildons",
+    "tried",          "commitment",     "momentum",           NULL};
+static const char *const weeks_cols[] = {"week",           "active",         "returned",
+                                         "returning_rate", "readers",        "reactors",
+                                         "commenters",     "builders",       "new_members",
+                                         "new_pairs",      "connections",    "connected_members",
+                                         "members",        "views",          "member_views",
+                                         "visitors",       "guest_readers",  "completions",
+                                         "reactions",      "comments",       "replies",
+                                         "member_replies", "author_replies", "member_reply_share",
+                                         "quotes",         "answers",        "buildons",
+                                         "tried",          "follows",        NULL};
+static const char *const ladder_cols[] = {"rung",       "step", "members_at", "members_at_least",
                                           "conversion", NULL};
 static const char *const momentum_cols[] = {
-    "from", "to", "members", "commitment", "previous_from", "previous_to", "previous_members",
-    "previous_commitment", "momentum", NULL};
-static const char *const retention_cols[] = {"season", "episode", "slug", "title", "published",
-                                             "readers", "retained", "retention", NULL};
+    "from",          "to",          "members",          "commitment",
+    "previous_from", "previous_to", "previous_members", "previous_commitment",
+    "momentum",      NULL};
+static const char *const retention_cols[] = {
+    "season", "episode", "slug", "title", "published", "readers", "retained", "retention", NULL};
 static const char *const cohorts_cols[] = {"season", "cohort", "cohort_size", "episode",
-                                           "read", "share", NULL};
-static const char *const carryover_cols[] = {"from_season", "to_season", "from_members",
-                                             "to_members", "carried", "share", NULL};
-static const char *const connections_cols[] = {"pairs_total", "pairs_new", "members_total",
-                                               "members_connected", "connected_share", NULL};
+                                           "read",   "share",  NULL};
+static const char *const carryover_cols[] = {
+    "from_season", "to_season", "from_members", "to_members", "carried", "share", NULL};
+static const char *const connections_cols[] = {
+    "pairs_total", "pairs_new", "members_total", "members_connected", "connected_share", NULL};
 static const char *const presence_cols[] = {"threads", "joined", "joined_share",
                                             "median_first_reply_seconds", NULL};
-static const char *const consistency_cols[] = {"published", "with_cadence", "on_cadence",
-                                               "on_cadence_share", "streak", "overdue",
-                                               "next_due", NULL};
+static const char *const consistency_cols[] = {
+    "published", "with_cadence", "on_cadence", "on_cadence_share",
+    "streak",    "overdue",      "next_due",   NULL};
 static const char *const breaks_cols[] = {"season", "title", "returns_at", NULL};
 static const char *const vanity_cols[] = {"views", "visitors", "guest_readers", "completions",
                                           NULL};
 static const char *const episodes_cols[] = {
-    "newsletter", "season", "episode", "slug", "title", "published", "on_cadence", "readers",
-    "views", "visitors", "guest_readers", "completions", "reactions", "comments", "replies",
-    "member_replies", "quotes", "answers", "buildons", "tried", "retention", NULL};
+    "newsletter",     "season",      "episode",   "slug",     "title",
+    "published",      "on_cadence",  "readers",   "views",    "visitors",
+    "guest_readers",  "completions", "reactions", "comments", "replies",
+    "member_replies", "quotes",      "answers",   "buildons", "tried",
+    "retention",      NULL};
 
 static const struct metric_def metrics[M_COUNT] = {
     [M_SUMMARY] = {"summary", INSIGHT_PART_WEEKS | INSIGHT_PART_LADDER, true, summary_cols},
@@ -223,7 +232,8 @@ static json_t *metric_row(enum metric m, const struct insights *in, size_t i)
                 break;
         }
         case M_LADDER: {
-                static const char *const steps[4] = {"readers", "reactors", "commenters", "builders"};
+                static const char *const steps[4] = {"readers", "reactors", "commenters",
+                                                     "builders"};
                 const struct insight_ladder *l = &in->ladder;
                 PUT(j_int((int64_t)i + 1));
                 PUT(json_string(steps[i]));
@@ -426,8 +436,8 @@ static int send_csv(struct request *req, enum metric m, const struct insights *i
                 buf_puts(b, "\r\n");
                 json_decref(row);
         }
-        char *name = arena_printf(req->arena, "attachment; filename=\"insights-%s.csv\"",
-                                  metrics[m].name);
+        char *name =
+            arena_printf(req->arena, "attachment; filename=\"insights-%s.csv\"", metrics[m].name);
         resp_header(req, "Content-Disposition", name);
         resp_header(req, "Cache-Control", "private, no-store");
         return resp_typed(req, 200, "text/csv; charset=utf-8");
@@ -521,7 +531,8 @@ static int answer(struct request *req, int64_t newsletter_id, const char *newsle
         json_object_set_new(body, "range", range_json(&q));
         for (int k = 0; k < M_COUNT; k++)
                 if (m < 0 || k == m)
-                        json_object_set_new(body, metrics[k].name, metric_json((enum metric)k, &in));
+                        json_object_set_new(body, metrics[k].name,
+                                            metric_json((enum metric)k, &in));
         return send_json(req, body);
 }
 
@@ -551,7 +562,8 @@ static int newsletter_of(struct request *req, struct newsletter *n)
         if (rc != PUB_OK)
                 return req_fail(req, 500, N_("The insights could not be read."));
         if (!insights_can_view(req->db, n->id, req->viewer.id, req->viewer.role))
-                return req_fail(req, 403, N_("Only the newsletter's authors and admins see its insights."));
+                return req_fail(req, 403,
+                                N_("Only the newsletter's authors and admins see its insights."));
         return 0;
 }
 

@@ -4,8 +4,13 @@
 #include "api/insights.h"
 
 static const struct param_spec insights_params[] = {
-    TEXT("from", 16), TEXT("to", 16),     INT("season", 1, 999), TEXT("episode", 200),
-    TEXT("format", 8), TEXT("metric", 32), END,
+    TEXT("from", 16),
+    TEXT("to", 16),
+    INT("season", 1, 999),
+    TEXT("episode", 200),
+    TEXT("format", 8),
+    TEXT("metric", 32),
+    END,
 };
 
 const struct route insights_routes[INSIGHTS_ROUTES_COUNT] = {

@@ -40,8 +40,8 @@
  * tries it, views e4; A views e3 and replies to S; K views e3, comments, replies to J; J
  * (co-author) replies to K; guest 333 views and reads e3; K views e4. */
 
-#define NL "field-notes"
-#define API "/api/v1/insights/" NL
+#define NL    "field-notes"
+#define API   "/api/v1/insights/" NL
 #define RANGE "from=2026-11-02&to=2026-11-22"
 
 static long id_s, id_l, id_a, id_m, id_k, id_tomas, id_june, nl_id, e1, e2, e3, e4;
@@ -66,8 +66,8 @@ static long add_episode(long season, int number, const char *slug, const char *t
                  "unixepoch('%s'), unixepoch('%s'), unixepoch('%s'))",
                  nl_id, season, number, id_tomas, slug, title, publish_at, publish_at, publish_at);
         db_exec(sql);
-        snprintf(sql, sizeof(sql), "SELECT id FROM episode WHERE slug = '%s' AND newsletter_id = %ld",
-                 slug, nl_id);
+        snprintf(sql, sizeof(sql),
+                 "SELECT id FROM episode WHERE slug = '%s' AND newsletter_id = %ld", slug, nl_id);
         return (long)db_int(sql);
 }
 
@@ -180,7 +180,8 @@ static int build(void **state)
                  id_tomas);
         db_exec(sql);
         nl_id = (long)db_int("SELECT id FROM newsletter WHERE slug = '" NL "'");
-        snprintf(sql, sizeof(sql), "INSERT INTO newsletter_author VALUES (%ld, %ld)", nl_id, id_june);
+        snprintf(sql, sizeof(sql), "INSERT INTO newsletter_author VALUES (%ld, %ld)", nl_id,
+                 id_june);
         db_exec(sql);
         snprintf(sql, sizeof(sql),
                  "INSERT INTO season (newsletter_id, number, title, cadence, cadence_n, status, "
@@ -347,10 +348,11 @@ static size_t expect_csv_agrees(const struct member *m, const char *metric, cons
                         else if (json_is_boolean(v))
                                 same = strcmp(json_is_true(v) ? "true" : "false", cell[c]) == 0;
                         else
-                                same = cell[c][0] && fabs(json_number_value(v) - strtod(cell[c], NULL)) < 1e-9;
+                                same = cell[c][0] &&
+                                       fabs(json_number_value(v) - strtod(cell[c], NULL)) < 1e-9;
                         if (!same)
-                                fail_msg("%s row %zu column %s: CSV \"%s\" but JSON differs", metric,
-                                         n, head[c], cell[c]);
+                                fail_msg("%s row %zu column %s: CSV \"%s\" but JSON differs",
+                                         metric, n, head[c], cell[c]);
                 }
                 n++;
         }
