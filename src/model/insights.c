@@ -128,9 +128,10 @@ enum insight_error insights_scope(struct db *db, struct insight_query *q, int64_
                 return INSIGHT_OK;
         struct db_stmt *s;
         if (episode_slug && *episode_slug) {
-                s = db_prepare(db, "SELECT e.id, e.season_id, s.number FROM episode e JOIN season s "
-                                   "ON s.id = e.season_id WHERE e.newsletter_id = ?1 AND e.slug = ?2 "
-                                   "AND e.status <> 'draft'");
+                s = db_prepare(db,
+                               "SELECT e.id, e.season_id, s.number FROM episode e JOIN season s "
+                               "ON s.id = e.season_id WHERE e.newsletter_id = ?1 AND e.slug = ?2 "
+                               "AND e.status <> 'draft'");
                 if (!s)
                         return INSIGHT_STORAGE;
                 db_bind_int(s, 1, newsletter_id);
@@ -143,10 +144,13 @@ enum insight_error insights_scope(struct db *db, struct insight_query *q, int64_
                         q->season_number = (int)db_col_int(s, 2);
                 }
                 db_finish(s);
-                return rc == DB_ROW ? INSIGHT_OK : rc == DB_DONE ? INSIGHT_NO_EPISODE : INSIGHT_STORAGE;
+                return rc == DB_ROW    ? INSIGHT_OK
+                       : rc == DB_DONE ? INSIGHT_NO_EPISODE
+                                       : INSIGHT_STORAGE;
         }
         if (season_number > 0) {
-                s = db_prepare(db, "SELECT id FROM season WHERE newsletter_id = ?1 AND number = ?2");
+                s = db_prepare(db,
+                               "SELECT id FROM season WHERE newsletter_id = ?1 AND number = ?2");
                 if (!s)
                         return INSIGHT_STORAGE;
                 db_bind_int(s, 1, newsletter_id);
@@ -158,7 +162,9 @@ enum insight_error insights_scope(struct db *db, struct insight_query *q, int64_
                         q->season_number = season_number;
                 }
                 db_finish(s);
-                return rc == DB_ROW ? INSIGHT_OK : rc == DB_DONE ? INSIGHT_NO_SEASON : INSIGHT_STORAGE;
+                return rc == DB_ROW    ? INSIGHT_OK
+                       : rc == DB_DONE ? INSIGHT_NO_SEASON
+                                       : INSIGHT_STORAGE;
         }
         return INSIGHT_OK;
 }
@@ -279,8 +285,9 @@ static int load_people_weeks(struct db *db, const struct insight_query *q, int64
                              struct insight_week_row *w, int64_t before[3])
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT week, active, returned, rung1, rung2, rung3, rung4, new_members, new_pairs, "
-                "new_connected FROM insight_week WHERE newsletter_id = ?1 AND week BETWEEN ?2 AND ?3");
+            db,
+            "SELECT week, active, returned, rung1, rung2, rung3, rung4, new_members, new_pairs, "
+            "new_connected FROM insight_week WHERE newsletter_id = ?1 AND week BETWEEN ?2 AND ?3");
         if (!s)
                 return -1;
         db_bind_int(s, 1, nl);
@@ -303,9 +310,10 @@ static int load_people_weeks(struct db *db, const struct insight_query *q, int64
         db_finish(s);
         if (rc != DB_DONE)
                 return -1;
-        s = db_prepare(db, "SELECT coalesce(sum(new_pairs), 0), coalesce(sum(new_connected), 0), "
-                           "coalesce(sum(new_members), 0) FROM insight_week WHERE newsletter_id = ?1 "
-                           "AND week < ?2");
+        s = db_prepare(db,
+                       "SELECT coalesce(sum(new_pairs), 0), coalesce(sum(new_connected), 0), "
+                       "coalesce(sum(new_members), 0) FROM insight_week WHERE newsletter_id = ?1 "
+                       "AND week < ?2");
         if (!s)
                 return -1;
         db_bind_int(s, 1, nl);
@@ -319,7 +327,8 @@ static int load_people_weeks(struct db *db, const struct insight_query *q, int64
 }
 
 /* The day counters of the scope, summed into the week rows. */
-static void add_day_row(struct db_stmt *s, const struct insight_query *q, struct insight_week_row *w)
+static void add_day_row(struct db_stmt *s, const struct insight_query *q,
+                        struct insight_week_row *w)
 {
         int64_t day = db_col_int(s, 0);
         int i = week_index(q, event_week(day * 86400));
@@ -345,19 +354,21 @@ static void add_day_row(struct db_stmt *s, const struct insight_query *q, struct
 }
 
 #define DAY_COLS                                                                                   \
-        "d.day, d.views, d.member_views, d.visitors, d.guest_readers, d.completions, d.reactions, " \
+        "d.day, d.views, d.member_views, d.visitors, d.guest_readers, d.completions, "             \
+        "d.reactions, "                                                                            \
         "d.comments, d.replies, d.member_replies, d.author_replies, d.quotes, d.answers, "         \
         "d.buildons, d.tried, d.follows "
 
-static int load_day_weeks(struct db *db, const struct insight_query *q, const int64_t *nls, size_t nnl,
-                          struct insight_week_row *w)
+static int load_day_weeks(struct db *db, const struct insight_query *q, const int64_t *nls,
+                          size_t nnl, struct insight_week_row *w)
 {
         for (size_t k = 0; k < (q->scope == INSIGHT_SEASON ? 1 : nnl); k++) {
                 struct db_stmt *s;
                 if (q->scope == INSIGHT_SEASON) {
-                        s = db_prepare(db, "SELECT " DAY_COLS "FROM episode e JOIN insight_day d ON "
-                                           "d.newsletter_id = e.newsletter_id AND d.episode_id = e.id "
-                                           "WHERE e.season_id = ?1 AND d.day BETWEEN ?2 AND ?3");
+                        s = db_prepare(db,
+                                       "SELECT " DAY_COLS "FROM episode e JOIN insight_day d ON "
+                                       "d.newsletter_id = e.newsletter_id AND d.episode_id = e.id "
+                                       "WHERE e.season_id = ?1 AND d.day BETWEEN ?2 AND ?3");
                         if (!s)
                                 return -1;
                         db_bind_int(s, 1, q->season_id);
@@ -382,8 +393,8 @@ static int load_day_weeks(struct db *db, const struct insight_query *q, const in
         return 0;
 }
 
-static int load_weeks(struct db *db, struct arena *a, const struct insight_query *q, const int64_t *nls,
-                      size_t nnl, struct insights *out)
+static int load_weeks(struct db *db, struct arena *a, const struct insight_query *q,
+                      const int64_t *nls, size_t nnl, struct insights *out)
 {
         struct insight_week_row *w = arena_zalloc(a, (size_t)q->weeks * sizeof(*w));
         int64_t before[3] = {0, 0, 0}; /* pairs, connected members, members before the range */
@@ -500,8 +511,8 @@ static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t
         return 0;
 }
 
-static int load_ladder(struct db *db, struct arena *a, const struct insight_query *q, const int64_t *nls,
-                       size_t nnl, struct insights *out)
+static int load_ladder(struct db *db, struct arena *a, const struct insight_query *q,
+                       const int64_t *nls, size_t nnl, struct insights *out)
 {
         struct member_map m;
         map_init(&m, a, 1024);
@@ -662,9 +673,10 @@ static int load_carryover(struct db *db, struct arena *a, const struct insight_q
         int64_t as_of = q->to_end < q->now ? q->to_end : q->now;
         /* Seasons with an episode out before the range's end, in number order. */
         struct db_stmt *s = db_prepare(
-            db, "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND EXISTS (SELECT "
-                "1 FROM episode e WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at "
-                "< ?2) ORDER BY s.number");
+            db,
+            "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND EXISTS (SELECT "
+            "1 FROM episode e WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at "
+            "< ?2) ORDER BY s.number");
         if (!s)
                 return -1;
         db_bind_int(s, 1, q->newsletter_id);
@@ -726,8 +738,10 @@ static int load_presence(struct db *db, struct arena *a, const struct insight_qu
             "member_id FROM newsletter_author WHERE newsletter_id = ?1) "
             "SELECT c.created_at, (SELECT min(r.created_at) FROM comment r WHERE r.episode_id = "
             "c.episode_id AND r.root_id = c.id AND r.id <> c.id AND r.state <> 'deleted' AND "
-            "r.author_id IN (SELECT id FROM authors)) FROM episode e JOIN comment c ON c.episode_id "
-            "= e.id WHERE e.newsletter_id = ?1 AND (?2 = 0 OR e.season_id = ?2) AND (?3 = 0 OR e.id "
+            "r.author_id IN (SELECT id FROM authors)) FROM episode e JOIN comment c ON "
+            "c.episode_id "
+            "= e.id WHERE e.newsletter_id = ?1 AND (?2 = 0 OR e.season_id = ?2) AND (?3 = 0 OR "
+            "e.id "
             "= ?3) AND c.parent_id IS NULL AND c.state <> 'deleted' AND c.created_at >= ?4 AND "
             "c.created_at < ?5 AND c.author_id NOT IN (SELECT id FROM authors)");
         if (!s)
@@ -819,7 +833,8 @@ static int load_consistency(struct db *db, struct arena *a, const struct insight
                         k++;
                 e->has_cadence = due_day(cadence, cn, 0) >= 0;
                 if (k == nseen) {
-                        seen_season = arena_grow(a, seen_season, nseen + 1, &seen_cap, sizeof(int64_t));
+                        seen_season =
+                            arena_grow(a, seen_season, nseen + 1, &seen_cap, sizeof(int64_t));
                         seen_day = arena_grow(a, seen_day, nseen + 1, &seen_cap2, sizeof(int64_t));
                         seen_season[nseen] = e->season_id;
                         nseen++;
@@ -891,13 +906,14 @@ static int load_episode_counters(struct db *db, const struct insight_query *q,
                                  struct insight_episode_row *r)
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT coalesce(sum(views), 0), coalesce(sum(visitors), 0), "
-                "coalesce(sum(guest_readers), 0), coalesce(sum(completions), 0), "
-                "coalesce(sum(reactions), 0), coalesce(sum(comments), 0), coalesce(sum(replies), 0), "
-                "coalesce(sum(member_replies), 0), coalesce(sum(quotes), 0), "
-                "coalesce(sum(answers), 0), coalesce(sum(buildons), 0), coalesce(sum(tried), 0) "
-                "FROM insight_day WHERE newsletter_id = ?1 AND episode_id = ?2 AND day BETWEEN ?3 "
-                "AND ?4");
+            db,
+            "SELECT coalesce(sum(views), 0), coalesce(sum(visitors), 0), "
+            "coalesce(sum(guest_readers), 0), coalesce(sum(completions), 0), "
+            "coalesce(sum(reactions), 0), coalesce(sum(comments), 0), coalesce(sum(replies), 0), "
+            "coalesce(sum(member_replies), 0), coalesce(sum(quotes), 0), "
+            "coalesce(sum(answers), 0), coalesce(sum(buildons), 0), coalesce(sum(tried), 0) "
+            "FROM insight_day WHERE newsletter_id = ?1 AND episode_id = ?2 AND day BETWEEN ?3 "
+            "AND ?4");
         if (!s)
                 return -1;
         db_bind_int(s, 1, r->newsletter_id);
@@ -944,18 +960,20 @@ static int load_episodes(struct db *db, struct arena *a, const struct insight_qu
          * reads episode_live, a newsletter's episode_live_by_newsletter). */
         struct db_stmt *s;
         if (q->scope == INSIGHT_SITE) {
-                s = db_prepare(db, "SELECT e.id, e.newsletter_id, s.number, e.number, e.slug, e.title, "
-                                   "n.slug, e.publish_at FROM episode e JOIN season s ON s.id = "
-                                   "e.season_id JOIN newsletter n ON n.id = e.newsletter_id WHERE "
-                                   "e.status <> 'draft' AND e.publish_at < ?1 ORDER BY e.publish_at "
-                                   "DESC LIMIT ?2");
+                s = db_prepare(db,
+                               "SELECT e.id, e.newsletter_id, s.number, e.number, e.slug, e.title, "
+                               "n.slug, e.publish_at FROM episode e JOIN season s ON s.id = "
+                               "e.season_id JOIN newsletter n ON n.id = e.newsletter_id WHERE "
+                               "e.status <> 'draft' AND e.publish_at < ?1 ORDER BY e.publish_at "
+                               "DESC LIMIT ?2");
         } else {
-                s = db_prepare(db, "SELECT e.id, e.newsletter_id, s.number, e.number, e.slug, e.title, "
-                                   "n.slug, e.publish_at FROM episode e JOIN season s ON s.id = "
-                                   "e.season_id JOIN newsletter n ON n.id = e.newsletter_id WHERE "
-                                   "e.newsletter_id = ?3 AND (?4 = 0 OR e.season_id = ?4) AND (?5 = 0 "
-                                   "OR e.id = ?5) AND e.status <> 'draft' AND e.publish_at < ?1 "
-                                   "ORDER BY e.publish_at DESC LIMIT ?2");
+                s = db_prepare(db,
+                               "SELECT e.id, e.newsletter_id, s.number, e.number, e.slug, e.title, "
+                               "n.slug, e.publish_at FROM episode e JOIN season s ON s.id = "
+                               "e.season_id JOIN newsletter n ON n.id = e.newsletter_id WHERE "
+                               "e.newsletter_id = ?3 AND (?4 = 0 OR e.season_id = ?4) AND (?5 = 0 "
+                               "OR e.id = ?5) AND e.status <> 'draft' AND e.publish_at < ?1 "
+                               "ORDER BY e.publish_at DESC LIMIT ?2");
         }
         if (!s)
                 return -1;
