@@ -51,8 +51,8 @@ static double clamp_value(double v)
 static const char *tenths_text(struct render *r, long long tenths)
 {
         bool negative = tenths < 0;
-        unsigned long long t = negative ? 0ULL - (unsigned long long)tenths
-                                        : (unsigned long long)tenths;
+        unsigned long long t =
+            negative ? 0ULL - (unsigned long long)tenths : (unsigned long long)tenths;
         const char *whole = l10n_number(r->arena, r->locale, (int64_t)(t / 10));
         if (t % 10 == 0)
                 return arena_printf(r->arena, "%s%s", negative ? "-" : "", whole);
@@ -359,8 +359,7 @@ static void plot_frame(struct render *r, const struct chart_lines *c, struct plo
                 html_lit(b, "\" y2=\"");
                 coord(b, y);
                 html_lit(b, "\"/>\n");
-                text_at(r, p->left - 6, y + FONT * 0.35, "tick", "end",
-                        chart_value(r, t, c->unit));
+                text_at(r, p->left - 6, y + FONT * 0.35, "tick", "end", chart_value(r, t, c->unit));
         }
         /* x labels: every k-th counting back from the last, so that at most X_LABELS_MAX are
          * written, evenly spaced, and the newest always is. */
@@ -601,7 +600,6 @@ void chart_funnel(struct render *r, const struct chart_funnel *c)
 /* ------------------------------------------------------------------ heatmap */
 
 enum { HEAT_CELL_W = 64, HEAT_CELL_H = 36, HEAT_HEAD = 28 };
-
 
 void chart_heatmap(struct render *r, const struct chart_heatmap *c)
 {

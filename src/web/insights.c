@@ -271,39 +271,44 @@ static void range_form(struct render *r, const struct insights_view *v, const ch
 
 /* ------------------------------------------------------------------ sections */
 
-/* "Download: CSV · JSON" for one metric of the API, with the page's scope and range. */
-static void data_links(struct render *r, const struct insights_view *v, const char *metric)
+/* "Download the numbers: weeks.csv · weeks.json ..." for the API's metrics (a NULL-terminated
+ * list of their names), with the page's scope and range. The links are named as the files. */
+static void data_links_of(struct render *r, const struct insights_view *v,
+                          const char *const *metrics)
 {
         struct buf *b = r->out;
         const char *query = range_query(r->arena, v, true);
         html_lit(b, "<p class=\"data-links\">");
         html_text(b, _("Download the numbers:"));
         static const char *const formats[] = {"csv", "json"};
-        for (int i = 0; i < 2; i++) {
-                if (i)
-                        html_lit(b, " ·");
-                html_lit(b, " ");
-                html_lit(b, "<a href=\"/api/v1/insights");
-                if (v->nl) {
-                        html_lit(b, "/");
-                        html_url_arg(b, v->nl->slug);
-                        html_lit(b, "/");
-                        html_url_arg(b, metric);
-                        html_lit(b, "?");
-                } else {
-                        html_lit(b, "?metric=");
-                        html_url_arg(b, metric);
-                        html_lit(b, "&amp;");
+        for (int m = 0; metrics[m]; m++) {
+                for (int i = 0; i < 2; i++) {
+                        if (m || i)
+                                html_lit(b, " ·");
+                        html_lit(b, " <a href=\"/api/v1/insights");
+                        if (v->nl) {
+                                html_lit(b, "/");
+                                html_url_arg(b, v->nl->slug);
+                                html_lit(b, "/");
+                                html_url_arg(b, metrics[m]);
+                                html_lit(b, "?");
+                        } else {
+                                html_lit(b, "?metric=");
+                                html_url_arg(b, metrics[m]);
+                                html_lit(b, "&amp;");
+                        }
+                        html_attr(b, query);
+                        html_lit(b, "&amp;format=");
+                        html_attr(b, formats[i]);
+                        html_lit(b, "\" download>");
+                        html_text(b, arena_printf(r->arena, "%s.%s", metrics[m], formats[i]));
+                        html_lit(b, "</a>");
                 }
-                html_attr(b, query);
-                html_lit(b, "&amp;format=");
-                html_attr(b, formats[i]);
-                html_lit(b, "\" download>");
-                html_text(b, i ? "JSON" : "CSV");
-                html_lit(b, "</a>");
         }
         html_lit(b, "</p>\n");
 }
+
+#define data_links(r, v, ...) data_links_of((r), (v), (const char *const[]){__VA_ARGS__, NULL})
 
 static void section_open(struct render *r, const char *id, const char *heading)
 {
@@ -463,8 +468,8 @@ static void ladder_section(struct render *r, const struct insights_view *v)
         html_lit(b, "<div class=\"ladder-row\">\n");
         const char *steps[] = {_("Readers"), _("Reactors"), _("Commenters and answerers"),
                                _("Builders")};
-        double conv[4] = {NAN, share_double(ins->ladder.step[0]),
-                          share_double(ins->ladder.step[1]), share_double(ins->ladder.step[2])};
+        double conv[4] = {NAN, share_double(ins->ladder.step[0]), share_double(ins->ladder.step[1]),
+                          share_double(ins->ladder.step[2])};
         struct chart_funnel f = {
             {"ladder", _("From reading to building"),
              _("Members by the highest step they reached in these weeks, and the share of each "
@@ -487,8 +492,7 @@ static void ladder_section(struct render *r, const struct insights_view *v)
         html_lit(b, "\">");
         html_text(b, hundredths_text(r, m->momentum_x100, true));
         html_lit(b, "</p>\n<p>");
-        html_textf(r,
-                   _("Commitment per member: %1$s now, %2$s in the %3$d weeks before."),
+        html_textf(r, _("Commitment per member: %1$s now, %2$s in the %3$d weeks before."),
                    hundredths_text(r, m->commitment_x100, false),
                    hundredths_text(r, m->previous_x100, false),
                    (int)(m->previous_to_week - m->previous_from_week + 1));
@@ -497,7 +501,7 @@ static void ladder_section(struct render *r, const struct insights_view *v)
                        "reactor 4, commenter 7, builder 10): moving people up is worth more the "
                        "higher they go."));
         html_lit(b, "</p>\n</aside>\n</div>\n");
-        data_links(r, v, "ladder");
+        data_links(r, v, "ladder", "momentum");
         html_lit(b, "</section>\n");
 }
 
@@ -549,7 +553,7 @@ static void retention_section(struct render *r, const struct insights_view *v)
             counts,
         };
         chart_heatmap(r, &h);
-        data_links(r, v, "retention");
+        data_links(r, v, "retention", "cohorts");
         if (ins->n_carryover > 0) {
                 html_lit(b, "<h3>");
                 html_text(b, _("From one season to the next"));
@@ -566,8 +570,7 @@ static void retention_section(struct render *r, const struct insights_view *v)
                 for (size_t i = 0; i < ins->n_carryover; i++) {
                         const struct insight_carryover *c = &ins->carryover[i];
                         html_lit(b, "<tr><th scope=\"row\">");
-                        html_textf(r, _("Season %1$d → season %2$d"), c->from_number,
-                                   c->to_number);
+                        html_textf(r, _("Season %1$d → season %2$d"), c->from_number, c->to_number);
                         html_lit(b, "</th><td class=\"num\">");
                         html_text(b, count_text(r, c->from_members));
                         html_lit(b, "</td><td class=\"num\">");
@@ -605,7 +608,7 @@ static void conversation_section(struct render *r, const struct insights_view *v
             CHART_PERCENT,
         };
         chart_lines(r, &c);
-        data_links(r, v, "conversation");
+        data_links(r, v, "weeks");
         html_lit(r->out, "</section>\n");
 }
 
@@ -669,11 +672,10 @@ static void presence_section(struct render *r, const struct insights_view *v)
              p->median_first_reply == INSIGHT_NONE ? "–" : duration_text(r, p->median_first_reply));
         stat(r, _("Episodes published"), count_text(r, c->published));
         stat(r, _("On their season's cadence"),
-             c->with_cadence > 0 ? arena_printf(r->arena, "%s / %s (%s)",
-                                                count_text(r, c->on_cadence),
-                                                count_text(r, c->with_cadence),
-                                                share_value(r, c->on_cadence_share))
-                                 : "–");
+             c->with_cadence > 0
+                 ? arena_printf(r->arena, "%s / %s (%s)", count_text(r, c->on_cadence),
+                                count_text(r, c->with_cadence), share_value(r, c->on_cadence_share))
+                 : "–");
         stat(r, _("Current streak"),
              arena_printf(r->arena, _n("%s episode", "%s episodes", (unsigned long)c->streak),
                           count_text(r, c->streak)));
@@ -695,8 +697,7 @@ static void presence_section(struct render *r, const struct insights_view *v)
                         html_textf(r, _("Season %d is on an announced break."), br->season_number);
                 html_lit(b, "</p>\n");
         }
-        data_links(r, v, "presence");
-        data_links(r, v, "consistency");
+        data_links(r, v, "presence", "consistency", "breaks");
         html_lit(b, "</section>\n");
 }
 
@@ -741,7 +742,7 @@ static void episodes_section(struct render *r, const struct insights_view *v)
                             "episodes\">\n<thead><tr><th scope=\"col\">");
                 html_text(b, _("Episode"));
                 static const char *const heads[] = {
-                    N_("Readers"),   N_("Reactions"), N_("Comments"), N_("Member replies"),
+                    N_("Readers"),   N_("Reactions"), N_("Comments"),  N_("Member replies"),
                     N_("Build-ons"), N_("Tried it"),  N_("Retention"), N_("Views"),
                 };
                 for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++) {
@@ -759,8 +760,8 @@ static void episodes_section(struct render *r, const struct insights_view *v)
                         html_textf(r, _("S%1$d E%2$d: %3$s"), e->season_number, e->number,
                                    e->title);
                         html_lit(b, "</a></th>");
-                        int64_t cells[] = {e->readers, e->reactions,  e->comments,
-                                           e->member_replies, e->buildons, e->tried};
+                        int64_t cells[] = {e->readers,        e->reactions, e->comments,
+                                           e->member_replies, e->buildons,  e->tried};
                         for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
                                 html_lit(b, "<td class=\"num\">");
                                 html_text(b, count_text(r, cells[k]));
@@ -952,9 +953,9 @@ int web_insights_index(struct request *req)
                 if (insights_range(&q, NULL, NULL, now) != INSIGHT_OK ||
                     insights_scope(req->db, &q, list[i].id, 0, NULL) != INSIGHT_OK)
                         continue;
-                rows[i].loaded = insights_load(req->db, req->arena, &q,
-                                               INSIGHT_PART_WEEKS | INSIGHT_PART_LADDER,
-                                               &rows[i].ins) == 0;
+                rows[i].loaded =
+                    insights_load(req->db, req->arena, &q, INSIGHT_PART_WEEKS | INSIGHT_PART_LADDER,
+                                  &rows[i].ins) == 0;
         }
         struct insights_view *site = NULL;
         int status = 200;

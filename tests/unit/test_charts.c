@@ -210,7 +210,12 @@ static void lines_structure(void **state)
         double readers[] = {4, 5, 6, 8, 9};
         struct chart_series s[] = {{"Returning", returning}};
         struct chart_lines c = {{"ret", "Returning readers", "Share of readers who came back."},
-                                "Week", weeks, 5, s, 1, CHART_PERCENT};
+                                "Week",
+                                weeks,
+                                5,
+                                s,
+                                1,
+                                CHART_PERCENT};
         chart_lines(&f->r, &c);
         const char *o = out(f);
         assert_well_formed(o);
@@ -255,8 +260,8 @@ static void escaping(void **state)
         const char *labels[] = {"<b>&\"'</b>"};
         double v[] = {3};
         struct chart_series s[] = {{"S<&>", v}};
-        struct chart_lines c = {{"x\"y", "T<i>&'\"", "D</desc><script>"}, "W&", labels, 1, s, 1,
-                                CHART_COUNT};
+        struct chart_lines c = {
+            {"x\"y", "T<i>&'\"", "D</desc><script>"}, "W&", labels, 1, s, 1, CHART_COUNT};
         chart_lines(&f->r, &c);
         chart_bars(&f->r, &c);
         const char *rows[] = {"<row>"};
@@ -282,8 +287,8 @@ static void escaping(void **state)
 static void empty_state(void **state)
 {
         struct fixture *f = *state;
-        struct chart_lines none = {{"e", "Returning readers", NULL}, "Week", NULL, 0, NULL, 0,
-                                   CHART_PERCENT};
+        struct chart_lines none = {
+            {"e", "Returning readers", NULL}, "Week", NULL, 0, NULL, 0, CHART_PERCENT};
         chart_lines(&f->r, &none);
         double gaps[] = {NAN, NAN};
         struct chart_series s[] = {{"S", gaps}};
@@ -295,8 +300,8 @@ static void empty_state(void **state)
         chart_funnel(&f->r, &fu);
         double nan_cells[] = {NAN};
         const char *one[] = {"x"};
-        struct chart_heatmap h = {{"h", "Retention", NULL}, "Cohort", one, 1, one, 1, nan_cells,
-                                  NULL};
+        struct chart_heatmap h = {
+            {"h", "Retention", NULL}, "Cohort", one, 1, one, 1, nan_cells, NULL};
         chart_heatmap(&f->r, &h);
         const char *o = out(f);
         assert_well_formed(o);
@@ -399,14 +404,8 @@ static void heatmap(void **state)
         const char *cols[] = {"Ep. 1", "Ep. 2", "Ep. 3"};
         double shares[] = {1.0, 0.6, 0.05, NAN, 1.0, 0.5};
         int64_t counts[] = {10, 6, 0, 0, 4, 2};
-        struct chart_heatmap h = {{"ret", "Season retention", NULL},
-                                  "Cohort",
-                                  rows,
-                                  2,
-                                  cols,
-                                  3,
-                                  shares,
-                                  counts};
+        struct chart_heatmap h = {
+            {"ret", "Season retention", NULL}, "Cohort", rows, 2, cols, 3, shares, counts};
         chart_heatmap(&f->r, &h);
         const char *o = out(f);
         assert_well_formed(o);
