@@ -183,6 +183,52 @@ static int view_load(struct request *req, struct insights_view *v)
 
 /* ------------------------------------------------------------------ the form */
 
+/* Whether s is a real day as YYYY-MM-DD: what <input type="date"> may hold as its value. A
+ * refused date is shown back in a text field, as it was typed. */
+static bool valid_day_text(const char *s)
+{
+        if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+                return false;
+        for (int i = 0; i < 10; i++)
+                if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+                        return false;
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        int m = (s[5] - '0') * 10 + (s[6] - '0');
+        int d = (s[8] - '0') * 10 + (s[9] - '0');
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (y < 1 || m < 1 || m > 12 || d < 1)
+                return false;
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* A labelled date field of the range form. */
+static void date_field(struct render *r, const char *id, const char *name, const char *label,
+                       const char *value, bool invalid)
+{
+        struct buf *b = r->out;
+        bool typed_as_date = !value[0] || valid_day_text(value);
+        html_lit(b, "<div class=\"field\"><label for=\"");
+        html_attr(b, id);
+        html_lit(b, "\">");
+        html_text(b, label);
+        html_lit(b, "</label><input type=\"");
+        if (typed_as_date)
+                html_lit(b, "date");
+        else
+                html_lit(b, "text\" placeholder=\"2026-11-02");
+        html_lit(b, "\" id=\"");
+        html_attr(b, id);
+        html_lit(b, "\" name=\"");
+        html_attr(b, name);
+        html_lit(b, "\" value=\"");
+        html_attr(b, value);
+        html_lit(b, "\"");
+        if (invalid)
+                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"range-error\"");
+        html_lit(b, "></div>\n");
+}
+
 static void range_form(struct render *r, const struct insights_view *v, const char *action)
 {
         struct buf *b = r->out;
@@ -206,21 +252,9 @@ static void range_form(struct render *r, const struct insights_view *v, const ch
         }
         html_lit(b, "</ul></nav>\n<form class=\"range-form\" method=\"get\" action=\"");
         html_attr(b, action);
-        html_lit(b, "\">\n<div class=\"field\"><label for=\"range-from\">");
-        html_text(b, _("From"));
-        html_lit(b, "</label><input type=\"date\" id=\"range-from\" name=\"from\" value=\"");
-        html_attr(b, v->from);
-        html_lit(b, "\"");
-        if (v->error)
-                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"range-error\"");
-        html_lit(b, "></div>\n<div class=\"field\"><label for=\"range-to\">");
-        html_text(b, _("To"));
-        html_lit(b, "</label><input type=\"date\" id=\"range-to\" name=\"to\" value=\"");
-        html_attr(b, v->to);
-        html_lit(b, "\"");
-        if (v->error)
-                html_lit(b, " aria-invalid=\"true\" aria-describedby=\"range-error\"");
-        html_lit(b, "></div>\n");
+        html_lit(b, "\">\n");
+        date_field(r, "range-from", "from", _("From"), v->from, v->error != NULL);
+        date_field(r, "range-to", "to", _("To"), v->to, v->error != NULL);
         if (v->nl) {
                 html_lit(b, "<div class=\"field\"><label for=\"range-season\">");
                 html_text(b, _("Season"));

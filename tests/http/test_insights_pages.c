@@ -371,6 +371,11 @@ static void bad_range_keeps_the_form(void **state)
         assert_non_null(strstr(page, "<form class=\"range-form\" method=\"get\""));
         assert_non_null(strstr(page, "name=\"from\" value=\"2026-13-45\" aria-invalid=\"true\""));
         assert_non_null(strstr(page, "Dates are written as year-month-day"));
+        /* not a day a date field may hold: shown back as typed, in a text field */
+        assert_non_null(strstr(page, "<input type=\"text\" placeholder=\"2026-11-02\" "
+                                     "id=\"range-from\""));
+        assert_non_null(strstr(page, "<input type=\"date\" id=\"range-to\" name=\"to\" "
+                                     "value=\"2026-11-22\""));
         assert_null(strstr(page, "<svg"));
         free(page);
         page = page_of(&tomas, PAGE "?from=2026-11-22&to=2026-11-02", 400);
