@@ -851,6 +851,14 @@ static void range_sentence(struct render *r, const struct insights_view *v)
 static void view_body(struct render *r, const struct insights_view *v)
 {
         range_sentence(r, v);
+        if (v->ins.q.scope == INSIGHT_SEASON || v->ins.q.scope == INSIGHT_EPISODE) {
+                html_lit(r->out, "<p class=\"hint scope-note\">");
+                html_text(r->out, _("People are counted per newsletter: the members, returning "
+                                    "readers, ladder and connections below are the whole "
+                                    "newsletter's. Replies, build-ons, tried-it and views are "
+                                    "this scope's own."));
+                html_lit(r->out, "</p>\n");
+        }
         summary(r, &v->ins);
         returning_section(r, v);
         ladder_section(r, v);
