@@ -547,9 +547,9 @@ static int64_t retention_season(struct db *db, const struct insight_query *q)
         if (q->scope != INSIGHT_NEWSLETTER)
                 return 0;
         struct db_stmt *s = db_prepare(
-            db, "SELECT e.season_id FROM episode e JOIN season s ON s.id = e.season_id WHERE "
-                "e.newsletter_id = ?1 AND e.status <> 'draft' AND e.publish_at < ?2 ORDER BY "
-                "s.number DESC LIMIT 1");
+            db, "SELECT s.id FROM season s WHERE s.newsletter_id = ?1 AND EXISTS (SELECT 1 FROM "
+                "episode e WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at < "
+                "?2) ORDER BY s.number DESC LIMIT 1");
         if (!s)
                 return 0;
         db_bind_int(s, 1, q->newsletter_id);
@@ -731,7 +731,9 @@ static int load_presence(struct db *db, struct arena *a, const struct insight_qu
         if (q->scope == INSIGHT_SITE)
                 return 0;
         /* Threads begun in the range by someone who is not an author, and each one's first
-         * reply by an author (comment_by_episode finds a thread's replies). */
+         * reply by an author. Driven by the scope's episodes: a thread is found by root_id =
+         * id (not parent_id IS NULL, which would lead the planner to every top-level comment
+         * of the site through comment_by_parent); comment_by_episode finds its replies. */
         struct db_stmt *s = db_prepare(
             db,
             "WITH authors(id) AS (SELECT owner_id FROM newsletter WHERE id = ?1 UNION SELECT "
@@ -742,7 +744,7 @@ static int load_presence(struct db *db, struct arena *a, const struct insight_qu
             "c.episode_id "
             "= e.id WHERE e.newsletter_id = ?1 AND (?2 = 0 OR e.season_id = ?2) AND (?3 = 0 OR "
             "e.id "
-            "= ?3) AND c.parent_id IS NULL AND c.state <> 'deleted' AND c.created_at >= ?4 AND "
+            "= ?3) AND c.root_id = c.id AND c.state <> 'deleted' AND c.created_at >= ?4 AND "
             "c.created_at < ?5 AND c.author_id NOT IN (SELECT id FROM authors)");
         if (!s)
                 return -1;
