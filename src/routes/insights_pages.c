@@ -9,6 +9,7 @@ static const struct param_spec insights_page_params[] = {
     INT("weeks", 1, KD_INSIGHT_WEEKS_MAX),
     INT("season", 1, 100000),
     TEXT("episode", KD_SLUG_MAX_BYTES),
+    BOOL("site"),
     END,
 };
 

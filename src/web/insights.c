@@ -31,6 +31,7 @@ enum { INDEX_NEWSLETTERS_MAX = 100, EPISODE_PICKER_MAX = 200 };
 /* What one insights page shows: the scope, the form's values and the metrics. */
 struct insights_view {
         const struct newsletter *nl; /* NULL: the whole site (admins) */
+        bool site;                   /* the whole site: the form carries site=1 */
         const char *from, *to;       /* the dates the form shows (asked for, or the range's) */
         int season;                  /* 0: every season */
         const char *episode;         /* "": every episode */
@@ -239,6 +240,8 @@ static void range_form(struct render *r, const struct insights_view *v, const ch
                 html_lit(b, "<li><a href=\"");
                 html_attr(b, action);
                 buf_printf(b, "?weeks=%d", range_presets[i]);
+                if (v->site)
+                        html_lit(b, "&amp;site=1");
                 if (v->episode[0]) {
                         html_lit(b, "&amp;episode=");
                         html_url_arg(b, v->episode);
@@ -253,6 +256,8 @@ static void range_form(struct render *r, const struct insights_view *v, const ch
         html_lit(b, "</ul></nav>\n<form class=\"range-form\" method=\"get\" action=\"");
         html_attr(b, action);
         html_lit(b, "\">\n");
+        if (v->site)
+                html_lit(b, "<input type=\"hidden\" name=\"site\" value=\"1\">\n");
         date_field(r, "range-from", "from", _("From"), v->from, v->error != NULL);
         date_field(r, "range-to", "to", _("To"), v->to, v->error != NULL);
         if (v->nl) {
@@ -956,19 +961,31 @@ static void index_row(struct render *r, const struct index_row *row)
         html_lit(b, "\">");
         html_text(b, row->nl->title);
         html_lit(b, "</a></h2>\n<p>");
-        if (!row->loaded || ins->ladder.members == 0) {
+        /* The headline reads only the weekly rows (cheap at any size: the ladder of every
+         * newsletter would cost a page of its own each). Last week is the last whole one. */
+        const struct insight_week_row *last = NULL;
+        if (row->loaded && ins->n_weeks > 0)
+                last = &ins->weeks[ins->n_weeks >= 2 ? ins->n_weeks - 2 : 0];
+        int64_t active = 0;
+        for (size_t i = 0; row->loaded && i < ins->n_weeks; i++)
+                active += ins->weeks[i].active;
+        if (!last || active == 0) {
                 html_text(b, _("Not enough data yet."));
         } else {
                 html_textf(r,
-                           _n("%1$s member in the last %2$d weeks; %3$s returning; momentum %4$s.",
-                              "%1$s members in the last %2$d weeks; %3$s returning; momentum %4$s.",
-                              (unsigned long)ins->ladder.members),
-                           count_text(r, ins->ladder.members), ins->q.weeks,
-                           share_value(r, ins->ladder.returning_rate),
-                           hundredths_text(r, ins->momentum.momentum_x100, true));
+                           _n("Week of %1$s: %2$s active member, %3$s of them returning.",
+                              "Week of %1$s: %2$s active members, %3$s of them returning.",
+                              (unsigned long)last->active),
+                           l10n_date(r->arena, r->locale, last->start),
+                           count_text(r, last->active), share_value(r, last->returning_rate));
                 html_lit(b, " ");
-                html_textf(r, _("Members replied to each other %1$s times (%2$s of replies)."),
-                           count_text(r, ins->member_replies),
+                html_textf(r,
+                           _n("In the last %1$d weeks members replied to each other %2$s time "
+                              "(%3$s of replies).",
+                              "In the last %1$d weeks members replied to each other %2$s times "
+                              "(%3$s of replies).",
+                              (unsigned long)ins->member_replies),
+                           ins->q.weeks, count_text(r, ins->member_replies),
                            share_value(r, ins->member_reply_share));
         }
         html_lit(b, "</p></li>\n");
@@ -1001,8 +1018,11 @@ int web_insights_index(struct request *req)
         }
         struct insights_view *site = NULL;
         int status = 200;
-        if (admin) {
+        /* The whole site is asked for (site=1): it is as costly as a newsletter's page, so the
+         * list does not pay for it on every visit. */
+        if (admin && req_param_bool(req, "site")) {
                 site = arena_zalloc(req->arena, sizeof(*site));
+                site->site = true;
                 status = view_load(req, site);
                 if (status == 503)
                         return req_fail(req, 503, N_("The database is not available."));
@@ -1029,8 +1049,13 @@ int web_insights_index(struct request *req)
                 html_text(b, _("There are no newsletters yet."));
                 html_lit(b, "</p>\n");
         }
+        if (admin && !site) {
+                html_lit(b, "<p class=\"site-insights-link\"><a href=\"/insights?site=1\">");
+                html_text(b, _("See the whole site's insights"));
+                html_lit(b, "</a></p>\n");
+        }
         if (site) {
-                html_lit(b, "<h2 class=\"site-insights\">");
+                html_lit(b, "<h2 class=\"site-insights\" id=\"site\">");
                 html_text(b, _("The whole site"));
                 html_lit(b, "</h2>\n");
                 range_form(r, site, "/insights");

@@ -329,7 +329,8 @@ async function collectPages(base) {
   await add('insights-episode', mira, get('/insights/learning-in-public?episode=onboarding-is-a-team-sport&from=2026-11-02&to=2026-12-06'));
   await add('insights-empty', tomas, get('/insights/fourth-floor-garden?from=2026-11-02&to=2026-11-08'));
   await add('insights-bad-range', mira, get('/insights/learning-in-public?from=2026-13-45'), 400);
-  await add('insights-site', admin, get('/insights?from=2026-11-02&to=2026-12-06'));
+  await add('insights-admin', admin, get('/insights'));
+  await add('insights-site', admin, get('/insights?site=1&from=2026-11-02&to=2026-12-06'));
   await add('insights-forbidden', sam, get('/insights/learning-in-public'), 403);
   return pages;
 }

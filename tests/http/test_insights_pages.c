@@ -428,13 +428,23 @@ static void who_may_see(void **state)
         assert_null(strstr(page, "/insights/" NL "\""));
         free(page);
         /* admins see every newsletter and the whole site */
-        page = page_of(&admin, "/insights?" RANGE, 200);
+        page = page_of(&admin, "/insights", 200);
         assert_non_null(strstr(page, "/insights/" NL "\""));
         assert_non_null(strstr(page, "/insights/learning-in-public"));
+        assert_non_null(strstr(page, "<a href=\"/insights?site=1\">"));
+        assert_null(strstr(page, "The whole site"));
+        free(page);
+        page = page_of(&admin, "/insights?site=1&" RANGE, 200);
         assert_non_null(strstr(page, "The whole site"));
+        assert_non_null(strstr(page, "<input type=\"hidden\" name=\"site\" value=\"1\">"));
+        assert_non_null(strstr(page, "href=\"/insights?weeks=4&amp;site=1\""));
         assert_non_null(strstr(page, "/api/v1/insights?metric=weeks&amp;from=2026-11-02"));
         free(page);
         assert_int_equal(status_of(&admin, PAGE), 200);
+        /* the site is for admins: site=1 means nothing to an author */
+        page = page_of(&tomas, "/insights?site=1", 200);
+        assert_null(strstr(page, "The whole site"));
+        free(page);
         /* the header menu links authors there */
         page = page_of(&tomas, "/", 200);
         assert_non_null(strstr(page, "<a href=\"/insights\">Insights</a>"));
