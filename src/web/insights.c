@@ -1013,8 +1013,7 @@ int web_insights_index(struct request *req)
                     insights_scope(req->db, &q, list[i].id, 0, NULL) != INSIGHT_OK)
                         continue;
                 rows[i].loaded =
-                    insights_load(req->db, req->arena, &q, INSIGHT_PART_WEEKS | INSIGHT_PART_LADDER,
-                                  &rows[i].ins) == 0;
+                    insights_load(req->db, req->arena, &q, INSIGHT_PART_WEEKS, &rows[i].ins) == 0;
         }
         struct insights_view *site = NULL;
         int status = 200;
