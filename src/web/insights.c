@@ -976,8 +976,8 @@ static void index_row(struct render *r, const struct index_row *row)
                            _n("Week of %1$s: %2$s active member, %3$s of them returning.",
                               "Week of %1$s: %2$s active members, %3$s of them returning.",
                               (unsigned long)last->active),
-                           l10n_date(r->arena, r->locale, last->start),
-                           count_text(r, last->active), share_value(r, last->returning_rate));
+                           l10n_date(r->arena, r->locale, last->start), count_text(r, last->active),
+                           share_value(r, last->returning_rate));
                 html_lit(b, " ");
                 html_textf(r,
                            _n("In the last %1$d weeks members replied to each other %2$s time "
