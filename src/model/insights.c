@@ -665,52 +665,65 @@ static int64_t season_count(struct db *db, int64_t season_id)
         return n;
 }
 
+/* Carry-over into the retention season (or, without one, the newsletter's latest) from the
+ * INSIGHT_CARRYOVER_PAIRS seasons before it: each consecutive pair of seasons with an episode
+ * out before the range's end. Each pair reads both seasons' members through
+ * insight_reader_by_season, so the pairs are bounded, not every season the newsletter had. */
 static int load_carryover(struct db *db, struct arena *a, const struct insight_query *q,
                           struct insights *out)
 {
         if (q->scope == INSIGHT_SITE)
                 return 0;
         int64_t as_of = q->to_end < q->now ? q->to_end : q->now;
-        /* Seasons with an episode out before the range's end, in number order. */
+        int64_t last = retention_season(db, q);
+        if (!last)
+                return 0;
+        /* The seasons up to that one, newest first, with an episode out before the end. */
         struct db_stmt *s = db_prepare(
-            db,
-            "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND EXISTS (SELECT "
-            "1 FROM episode e WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at "
-            "< ?2) ORDER BY s.number");
+            db, "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND s.number <= "
+                "(SELECT number FROM season WHERE id = ?3) AND EXISTS (SELECT 1 FROM episode e "
+                "WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at < ?2) ORDER BY "
+                "s.number DESC LIMIT ?4");
         if (!s)
                 return -1;
         db_bind_int(s, 1, q->newsletter_id);
         db_bind_int(s, 2, as_of);
-        int64_t ids[64];
-        int nums[64];
+        db_bind_int(s, 3, last);
+        db_bind_int(s, 4, INSIGHT_CARRYOVER_PAIRS + 1);
+        int64_t ids[INSIGHT_CARRYOVER_PAIRS + 1];
+        int nums[INSIGHT_CARRYOVER_PAIRS + 1];
         size_t n = 0;
         int rc;
-        while ((rc = db_step(s)) == DB_ROW && n < 64) {
-                ids[n] = db_col_int(s, 0);
-                nums[n++] = (int)db_col_int(s, 1);
+        while ((rc = db_step(s)) == DB_ROW && n < INSIGHT_CARRYOVER_PAIRS + 1) {
+                /* Oldest first in the arrays. */
+                ids[INSIGHT_CARRYOVER_PAIRS - n] = db_col_int(s, 0);
+                nums[INSIGHT_CARRYOVER_PAIRS - n] = (int)db_col_int(s, 1);
+                n++;
         }
         db_finish(s);
         if (rc != DB_DONE && rc != DB_ROW)
                 return -1;
         if (n < 2)
                 return 0;
+        const int64_t *id = ids + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
+        const int *num = nums + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
         out->carryover = arena_zalloc(a, (n - 1) * sizeof(*out->carryover));
-        int64_t prev = season_count(db, ids[0]);
+        int64_t prev = season_count(db, id[0]);
         for (size_t i = 1; i < n; i++) {
-                int64_t cur = season_count(db, ids[i]);
+                int64_t cur = season_count(db, id[i]);
                 s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT member_id FROM "
                                    "insight_reader WHERE season_id = ?1) x WHERE EXISTS (SELECT 1 "
                                    "FROM insight_reader r WHERE r.season_id = ?2 AND r.member_id = "
                                    "x.member_id)");
                 if (!s || prev < 0 || cur < 0)
                         return -1;
-                db_bind_int(s, 1, ids[i - 1]);
-                db_bind_int(s, 2, ids[i]);
+                db_bind_int(s, 1, id[i - 1]);
+                db_bind_int(s, 2, id[i]);
                 int64_t carried = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
                 db_finish(s);
                 struct insight_carryover *c = &out->carryover[out->n_carryover++];
-                c->from_number = nums[i - 1];
-                c->to_number = nums[i];
+                c->from_number = num[i - 1];
+                c->to_number = num[i];
                 c->from_members = prev;
                 c->to_members = cur;
                 c->carried = carried;

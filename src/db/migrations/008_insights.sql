@@ -151,3 +151,6 @@ CREATE TABLE insight_pair (
 -- The members of a newsletter active since a week, with their first week: the ladder's
 -- "returning" reads only recent rows, not every member the newsletter ever had.
 CREATE INDEX insight_member_recent ON insight_member(newsletter_id, last_week, first_week, member_id);
+-- The ladder over a range reads every member week of it: with the rung in the index the scan
+-- never visits the table.
+CREATE INDEX insight_member_week_rung ON insight_member_week(newsletter_id, week, member_id, rung);
