@@ -189,8 +189,8 @@ bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, 
 
 /* ------------------------------------------------------------ a set of members */
 
-/* Open addressing on member ids (> 0) with a small value per member (a rung, or episode
- * bits). Lives in the arena; grows by doubling. */
+/* Open addressing on member ids (> 0) with a value per member (episode bits for the
+ * retention tables). Lives in the arena; grows by doubling. */
 struct member_map {
         struct arena *arena;
         int64_t *keys;
@@ -237,12 +237,6 @@ static uint64_t *map_get(struct member_map *m, int64_t key)
                 m->n++;
         }
         return &m->vals[i];
-}
-
-static uint64_t *map_find(struct member_map *m, int64_t key)
-{
-        size_t i = map_slot(m, key);
-        return m->keys[i] ? &m->vals[i] : NULL;
 }
 
 /* ------------------------------------------------------------ the newsletters of a scope */
@@ -439,9 +433,32 @@ static int load_weeks(struct db *db, struct arena *a, const struct insight_query
 
 /* ------------------------------------------------------------ ladder and momentum */
 
-/* Each member active in weeks from..to of the newsletters, at their highest rung. */
+/* Members' marks for the ladder, one byte per member id (ids are dense integers, so a plain
+ * array beats a hash by far on the hundreds of thousands of member weeks a range holds): the
+ * highest rung in the low 3 bits, RETURNING_BIT when first active before the range. Ids above
+ * max (members who joined while the answer is computed) are left out. */
+#define RETURNING_BIT 8
+struct marks {
+        uint8_t *v;
+        int64_t max;
+};
+
+static int marks_init(struct db *db, struct arena *a, struct marks *m)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int rc = db_step(s);
+        m->max = rc == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        m->v = arena_zalloc(a, (size_t)m->max + 1);
+        return rc == DB_ROW ? 0 : -1;
+}
+
+/* Each member active in weeks from..to of the newsletters, at their highest rung
+ * (insight_member_week_rung covers the scan). */
 static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t from_week,
-                         int64_t to_week, struct member_map *m)
+                         int64_t to_week, struct marks *m)
 {
         for (size_t k = 0; k < nnl; k++) {
                 struct db_stmt *s =
@@ -454,10 +471,10 @@ static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t 
                 db_bind_int(s, 3, to_week);
                 int rc;
                 while ((rc = db_step(s)) == DB_ROW) {
-                        uint64_t *v = map_get(m, db_col_int(s, 0));
-                        uint64_t rung = (uint64_t)db_col_int(s, 1);
-                        if (rung > (*v & 7))
-                                *v = (*v & ~(uint64_t)7) | rung;
+                        int64_t id = db_col_int(s, 0);
+                        uint8_t rung = (uint8_t)db_col_int(s, 1);
+                        if (id > 0 && id <= m->max && rung > (m->v[id] & 7))
+                                m->v[id] = (uint8_t)((m->v[id] & ~7) | rung);
                 }
                 db_finish(s);
                 if (rc != DB_DONE)
@@ -466,17 +483,17 @@ static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t 
         return 0;
 }
 
-static void ladder_from(const struct member_map *m, struct insight_ladder *l)
+static void ladder_from(const struct marks *m, struct insight_ladder *l)
 {
         memset(l, 0, sizeof(*l));
-        for (size_t i = 0; i < m->cap; i++)
-                if (m->keys[i]) {
-                        int rung = (int)(m->vals[i] & 7);
-                        if (rung >= 1 && rung <= 4)
-                                l->at[rung - 1]++;
-                        if (m->vals[i] & 8)
-                                l->returning++;
-                }
+        for (int64_t id = 1; id <= m->max; id++) {
+                int rung = m->v[id] & 7;
+                if (rung < 1 || rung > 4)
+                        continue;
+                l->at[rung - 1]++;
+                if (m->v[id] & RETURNING_BIT)
+                        l->returning++;
+        }
         for (int r = 3; r >= 0; r--)
                 l->at_least[r] = l->at[r] + (r < 3 ? l->at_least[r + 1] : 0);
         for (int r = 0; r < 3; r++)
@@ -485,10 +502,10 @@ static void ladder_from(const struct member_map *m, struct insight_ladder *l)
         l->returning_rate = insight_share_of(l->returning, l->members);
 }
 
-/* Marks (bit 8) the members of m first active in a newsletter before from_week: the
+/* Marks the active members of m first active in a newsletter before from_week: the
  * insight_member rows active since then (the index insight_member_recent covers it). */
 static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t from_week,
-                          struct member_map *m)
+                          struct marks *m)
 {
         for (size_t k = 0; k < nnl; k++) {
                 struct db_stmt *s = db_prepare(
@@ -500,9 +517,9 @@ static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t
                 db_bind_int(s, 2, from_week);
                 int rc;
                 while ((rc = db_step(s)) == DB_ROW) {
-                        uint64_t *v = map_find(m, db_col_int(s, 0));
-                        if (v)
-                                *v |= 8;
+                        int64_t id = db_col_int(s, 0);
+                        if (id > 0 && id <= m->max && (m->v[id] & 7))
+                                m->v[id] |= RETURNING_BIT;
                 }
                 db_finish(s);
                 if (rc != DB_DONE)
@@ -514,9 +531,9 @@ static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t
 static int load_ladder(struct db *db, struct arena *a, const struct insight_query *q,
                        const int64_t *nls, size_t nnl, struct insights *out)
 {
-        struct member_map m;
-        map_init(&m, a, 1024);
-        if (collect_rungs(db, nls, nnl, q->from_week, q->to_week, &m) != 0 ||
+        struct marks m;
+        if (marks_init(db, a, &m) != 0 ||
+            collect_rungs(db, nls, nnl, q->from_week, q->to_week, &m) != 0 ||
             mark_returning(db, nls, nnl, q->from_week, &m) != 0)
                 return -1;
         ladder_from(&m, &out->ladder);
@@ -524,12 +541,11 @@ static int load_ladder(struct db *db, struct arena *a, const struct insight_quer
         struct insight_momentum *mo = &out->momentum;
         mo->previous_to_week = q->from_week - 1;
         mo->previous_from_week = q->from_week - q->weeks;
-        struct member_map p;
-        map_init(&p, a, 1024);
-        if (collect_rungs(db, nls, nnl, mo->previous_from_week, mo->previous_to_week, &p) != 0 ||
-            mark_returning(db, nls, nnl, mo->previous_from_week, &p) != 0)
+        memset(m.v, 0, (size_t)m.max + 1);
+        if (collect_rungs(db, nls, nnl, mo->previous_from_week, mo->previous_to_week, &m) != 0 ||
+            mark_returning(db, nls, nnl, mo->previous_from_week, &m) != 0)
                 return -1;
-        ladder_from(&p, &mo->previous);
+        ladder_from(&m, &mo->previous);
         mo->commitment_x100 = insight_commitment_x100(out->ladder.at);
         mo->previous_x100 = insight_commitment_x100(mo->previous.at);
         mo->momentum_x100 = mo->commitment_x100 - mo->previous_x100;
