@@ -1,6 +1,6 @@
 /* The insights metrics (insights.h, docs/insights.md): each part read from the rollups of
  * migration 008 with indexed queries bounded by the scope and the range, never by the size
- * of the site; people are deduplicated across weeks in memory (a small hash of member ids). */
+ * of the site; people are deduplicated across weeks in memory, in arrays indexed by member id. */
 #include "model/insights.h"
 #include "core/arena.h"
 #include "core/limits.h"
@@ -185,58 +185,6 @@ bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, 
         bool yes = db_step(s) == DB_ROW;
         db_finish(s);
         return yes;
-}
-
-/* ------------------------------------------------------------ a set of members */
-
-/* Open addressing on member ids (> 0) with a value per member (episode bits for the
- * retention tables). Lives in the arena; grows by doubling. */
-struct member_map {
-        struct arena *arena;
-        int64_t *keys;
-        uint64_t *vals;
-        size_t cap, n;
-};
-
-static void map_init(struct member_map *m, struct arena *a, size_t cap)
-{
-        m->arena = a;
-        m->cap = cap;
-        m->n = 0;
-        m->keys = arena_zalloc(a, cap * sizeof(*m->keys));
-        m->vals = arena_zalloc(a, cap * sizeof(*m->vals));
-}
-
-static size_t map_slot(const struct member_map *m, int64_t key)
-{
-        uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
-        size_t i = (size_t)(h >> 17) & (m->cap - 1);
-        while (m->keys[i] && m->keys[i] != key)
-                i = (i + 1) & (m->cap - 1);
-        return i;
-}
-
-/* The value slot of key, added (0) when new. */
-static uint64_t *map_get(struct member_map *m, int64_t key)
-{
-        if ((m->n + 1) * 2 > m->cap) {
-                struct member_map bigger;
-                map_init(&bigger, m->arena, m->cap * 2);
-                for (size_t i = 0; i < m->cap; i++)
-                        if (m->keys[i]) {
-                                size_t j = map_slot(&bigger, m->keys[i]);
-                                bigger.keys[j] = m->keys[i];
-                                bigger.vals[j] = m->vals[i];
-                                bigger.n++;
-                        }
-                *m = bigger; /* the old arrays stay in the arena until the request ends */
-        }
-        size_t i = map_slot(m, key);
-        if (!m->keys[i]) {
-                m->keys[i] = key;
-                m->n++;
-        }
-        return &m->vals[i];
 }
 
 /* ------------------------------------------------------------ the newsletters of a scope */
@@ -616,16 +564,24 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
                 return -1;
         if (rt->n_episodes == 0)
                 return 0;
-        /* Each member's episodes as bits (bit i: the i-th episode in number order). */
-        struct member_map m;
-        map_init(&m, a, 1024);
+        /* Each member's episodes as bits (bit i: the i-th episode in number order), in an
+         * array indexed by member id (dense ids: 8 bytes a member, no hashing). */
+        s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int64_t max_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        uint64_t *bits_of = arena_zalloc(a, ((size_t)max_id + 1) * sizeof(uint64_t));
         for (size_t i = 0; i < rt->n_episodes; i++) {
                 s = db_prepare(db, "SELECT member_id FROM insight_reader WHERE episode_id = ?1");
                 if (!s)
                         return -1;
                 db_bind_int(s, 1, rt->episodes[i].episode_id);
-                while ((rc = db_step(s)) == DB_ROW)
-                        *map_get(&m, db_col_int(s, 0)) |= (uint64_t)1 << i;
+                while ((rc = db_step(s)) == DB_ROW) {
+                        int64_t id = db_col_int(s, 0);
+                        if (id > 0 && id <= max_id)
+                                bits_of[id] |= (uint64_t)1 << i;
+                }
                 db_finish(s);
                 if (rc != DB_DONE)
                         return -1;
@@ -637,10 +593,10 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
                 c[i].read = arena_zalloc(a, n * sizeof(int64_t));
                 c[i].share = arena_zalloc(a, n * sizeof(struct insight_share));
         }
-        for (size_t k = 0; k < m.cap; k++) {
-                if (!m.keys[k] || !m.vals[k])
+        for (int64_t id = 1; id <= max_id; id++) {
+                uint64_t bits = bits_of[id];
+                if (!bits)
                         continue;
-                uint64_t bits = m.vals[k];
                 size_t start = (size_t)__builtin_ctzll(bits);
                 c[start].size++;
                 rt->season_members++;
