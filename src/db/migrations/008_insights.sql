@@ -154,3 +154,13 @@ CREATE INDEX insight_member_recent ON insight_member(newsletter_id, last_week, f
 -- The ladder over a range reads every member week of it: with the rung in the index the scan
 -- never visits the table.
 CREATE INDEX insight_member_week_rung ON insight_member_week(newsletter_id, week, member_id, rung);
+-- Who took part in each season (any episode of it): carry-over from one season to the next
+-- reads one row per member and season instead of one per member and episode. Kept by
+-- event_apply with each new insight_reader row.
+CREATE TABLE insight_season_member (
+    season_id INTEGER NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (season_id, member_id)
+);
+INSERT INTO insight_season_member (season_id, member_id)
+    SELECT DISTINCT season_id, member_id FROM insight_reader;
