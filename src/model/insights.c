@@ -625,22 +625,9 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
 
 /* ------------------------------------------------------------ carry-over */
 
-static int64_t season_count(struct db *db, int64_t season_id)
-{
-        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT member_id FROM "
-                                           "insight_reader WHERE season_id = ?1) x");
-        if (!s)
-                return -1;
-        db_bind_int(s, 1, season_id);
-        int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-        db_finish(s);
-        return n;
-}
-
 /* Carry-over into the retention season (or, without one, the newsletter's latest) from the
  * INSIGHT_CARRYOVER_PAIRS seasons before it: each consecutive pair of seasons with an episode
- * out before the range's end. Each pair reads both seasons' members through
- * insight_reader_by_season, so the pairs are bounded, not every season the newsletter had. */
+ * out before the range's end (bounded, not every season the newsletter had). */
 static int load_carryover(struct db *db, struct arena *a, const struct insight_query *q,
                           struct insights *out)
 {
@@ -679,28 +666,50 @@ static int load_carryover(struct db *db, struct arena *a, const struct insight_q
                 return 0;
         const int64_t *id = ids + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
         const int *num = nums + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
-        out->carryover = arena_zalloc(a, (n - 1) * sizeof(*out->carryover));
-        int64_t prev = season_count(db, id[0]);
-        for (size_t i = 1; i < n; i++) {
-                int64_t cur = season_count(db, id[i]);
-                s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT member_id FROM "
-                                   "insight_reader WHERE season_id = ?1) x WHERE EXISTS (SELECT 1 "
-                                   "FROM insight_reader r WHERE r.season_id = ?2 AND r.member_id = "
-                                   "x.member_id)");
-                if (!s || prev < 0 || cur < 0)
+        /* Each member's seasons as bits (bit i: id[i]), one row per member and season
+         * (insight_season_member), in an array indexed by member id. */
+        s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int64_t max_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        uint8_t *bits = arena_zalloc(a, (size_t)max_id + 1);
+        for (size_t i = 0; i < n; i++) {
+                s = db_prepare(db,
+                               "SELECT member_id FROM insight_season_member WHERE season_id = ?1");
+                if (!s)
                         return -1;
-                db_bind_int(s, 1, id[i - 1]);
-                db_bind_int(s, 2, id[i]);
-                int64_t carried = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+                db_bind_int(s, 1, id[i]);
+                while ((rc = db_step(s)) == DB_ROW) {
+                        int64_t m = db_col_int(s, 0);
+                        if (m > 0 && m <= max_id)
+                                bits[m] |= (uint8_t)(1u << i);
+                }
                 db_finish(s);
+                if (rc != DB_DONE)
+                        return -1;
+        }
+        int64_t members[INSIGHT_CARRYOVER_PAIRS + 1] = {0}, carried[INSIGHT_CARRYOVER_PAIRS] = {0};
+        for (int64_t m = 1; m <= max_id; m++) {
+                if (!bits[m])
+                        continue;
+                for (size_t i = 0; i < n; i++) {
+                        if (!(bits[m] & (1u << i)))
+                                continue;
+                        members[i]++;
+                        if (i + 1 < n && (bits[m] & (1u << (i + 1))))
+                                carried[i]++;
+                }
+        }
+        out->carryover = arena_zalloc(a, (n - 1) * sizeof(*out->carryover));
+        for (size_t i = 0; i + 1 < n; i++) {
                 struct insight_carryover *c = &out->carryover[out->n_carryover++];
-                c->from_number = num[i - 1];
-                c->to_number = num[i];
-                c->from_members = prev;
-                c->to_members = cur;
-                c->carried = carried;
-                c->share = insight_share_of(carried, prev);
-                prev = cur;
+                c->from_number = num[i];
+                c->to_number = num[i + 1];
+                c->from_members = members[i];
+                c->to_members = members[i + 1];
+                c->carried = carried[i];
+                c->share = insight_share_of(carried[i], members[i]);
         }
         return 0;
 }
