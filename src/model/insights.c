@@ -1,6 +1,6 @@
 /* The insights metrics (insights.h, docs/insights.md): each part read from the rollups of
  * migration 008 with indexed queries bounded by the scope and the range, never by the size
- * of the site; people are deduplicated across weeks in memory (a small hash of member ids). */
+ * of the site; people are deduplicated across weeks in memory, in arrays indexed by member id. */
 #include "model/insights.h"
 #include "core/arena.h"
 #include "core/limits.h"
@@ -185,64 +185,6 @@ bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, 
         bool yes = db_step(s) == DB_ROW;
         db_finish(s);
         return yes;
-}
-
-/* ------------------------------------------------------------ a set of members */
-
-/* Open addressing on member ids (> 0) with a small value per member (a rung, or episode
- * bits). Lives in the arena; grows by doubling. */
-struct member_map {
-        struct arena *arena;
-        int64_t *keys;
-        uint64_t *vals;
-        size_t cap, n;
-};
-
-static void map_init(struct member_map *m, struct arena *a, size_t cap)
-{
-        m->arena = a;
-        m->cap = cap;
-        m->n = 0;
-        m->keys = arena_zalloc(a, cap * sizeof(*m->keys));
-        m->vals = arena_zalloc(a, cap * sizeof(*m->vals));
-}
-
-static size_t map_slot(const struct member_map *m, int64_t key)
-{
-        uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
-        size_t i = (size_t)(h >> 17) & (m->cap - 1);
-        while (m->keys[i] && m->keys[i] != key)
-                i = (i + 1) & (m->cap - 1);
-        return i;
-}
-
-/* The value slot of key, added (0) when new. */
-static uint64_t *map_get(struct member_map *m, int64_t key)
-{
-        if ((m->n + 1) * 2 > m->cap) {
-                struct member_map bigger;
-                map_init(&bigger, m->arena, m->cap * 2);
-                for (size_t i = 0; i < m->cap; i++)
-                        if (m->keys[i]) {
-                                size_t j = map_slot(&bigger, m->keys[i]);
-                                bigger.keys[j] = m->keys[i];
-                                bigger.vals[j] = m->vals[i];
-                                bigger.n++;
-                        }
-                *m = bigger; /* the old arrays stay in the arena until the request ends */
-        }
-        size_t i = map_slot(m, key);
-        if (!m->keys[i]) {
-                m->keys[i] = key;
-                m->n++;
-        }
-        return &m->vals[i];
-}
-
-static uint64_t *map_find(struct member_map *m, int64_t key)
-{
-        size_t i = map_slot(m, key);
-        return m->keys[i] ? &m->vals[i] : NULL;
 }
 
 /* ------------------------------------------------------------ the newsletters of a scope */
@@ -439,9 +381,32 @@ static int load_weeks(struct db *db, struct arena *a, const struct insight_query
 
 /* ------------------------------------------------------------ ladder and momentum */
 
-/* Each member active in weeks from..to of the newsletters, at their highest rung. */
+/* Members' marks for the ladder, one byte per member id (ids are dense integers, so a plain
+ * array beats a hash by far on the hundreds of thousands of member weeks a range holds): the
+ * highest rung in the low 3 bits, RETURNING_BIT when first active before the range. Ids above
+ * max (members who joined while the answer is computed) are left out. */
+#define RETURNING_BIT 8
+struct marks {
+        uint8_t *v;
+        int64_t max;
+};
+
+static int marks_init(struct db *db, struct arena *a, struct marks *m)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int rc = db_step(s);
+        m->max = rc == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        m->v = arena_zalloc(a, (size_t)m->max + 1);
+        return rc == DB_ROW ? 0 : -1;
+}
+
+/* Each member active in weeks from..to of the newsletters, at their highest rung
+ * (insight_member_week_rung covers the scan). */
 static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t from_week,
-                         int64_t to_week, struct member_map *m)
+                         int64_t to_week, struct marks *m)
 {
         for (size_t k = 0; k < nnl; k++) {
                 struct db_stmt *s =
@@ -454,10 +419,10 @@ static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t 
                 db_bind_int(s, 3, to_week);
                 int rc;
                 while ((rc = db_step(s)) == DB_ROW) {
-                        uint64_t *v = map_get(m, db_col_int(s, 0));
-                        uint64_t rung = (uint64_t)db_col_int(s, 1);
-                        if (rung > (*v & 7))
-                                *v = (*v & ~(uint64_t)7) | rung;
+                        int64_t id = db_col_int(s, 0);
+                        uint8_t rung = (uint8_t)db_col_int(s, 1);
+                        if (id > 0 && id <= m->max && rung > (m->v[id] & 7))
+                                m->v[id] = (uint8_t)((m->v[id] & ~7) | rung);
                 }
                 db_finish(s);
                 if (rc != DB_DONE)
@@ -466,17 +431,17 @@ static int collect_rungs(struct db *db, const int64_t *nls, size_t nnl, int64_t 
         return 0;
 }
 
-static void ladder_from(const struct member_map *m, struct insight_ladder *l)
+static void ladder_from(const struct marks *m, struct insight_ladder *l)
 {
         memset(l, 0, sizeof(*l));
-        for (size_t i = 0; i < m->cap; i++)
-                if (m->keys[i]) {
-                        int rung = (int)(m->vals[i] & 7);
-                        if (rung >= 1 && rung <= 4)
-                                l->at[rung - 1]++;
-                        if (m->vals[i] & 8)
-                                l->returning++;
-                }
+        for (int64_t id = 1; id <= m->max; id++) {
+                int rung = m->v[id] & 7;
+                if (rung < 1 || rung > 4)
+                        continue;
+                l->at[rung - 1]++;
+                if (m->v[id] & RETURNING_BIT)
+                        l->returning++;
+        }
         for (int r = 3; r >= 0; r--)
                 l->at_least[r] = l->at[r] + (r < 3 ? l->at_least[r + 1] : 0);
         for (int r = 0; r < 3; r++)
@@ -485,10 +450,10 @@ static void ladder_from(const struct member_map *m, struct insight_ladder *l)
         l->returning_rate = insight_share_of(l->returning, l->members);
 }
 
-/* Marks (bit 8) the members of m first active in a newsletter before from_week: the
+/* Marks the active members of m first active in a newsletter before from_week: the
  * insight_member rows active since then (the index insight_member_recent covers it). */
 static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t from_week,
-                          struct member_map *m)
+                          struct marks *m)
 {
         for (size_t k = 0; k < nnl; k++) {
                 struct db_stmt *s = db_prepare(
@@ -500,9 +465,9 @@ static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t
                 db_bind_int(s, 2, from_week);
                 int rc;
                 while ((rc = db_step(s)) == DB_ROW) {
-                        uint64_t *v = map_find(m, db_col_int(s, 0));
-                        if (v)
-                                *v |= 8;
+                        int64_t id = db_col_int(s, 0);
+                        if (id > 0 && id <= m->max && (m->v[id] & 7))
+                                m->v[id] |= RETURNING_BIT;
                 }
                 db_finish(s);
                 if (rc != DB_DONE)
@@ -514,9 +479,9 @@ static int mark_returning(struct db *db, const int64_t *nls, size_t nnl, int64_t
 static int load_ladder(struct db *db, struct arena *a, const struct insight_query *q,
                        const int64_t *nls, size_t nnl, struct insights *out)
 {
-        struct member_map m;
-        map_init(&m, a, 1024);
-        if (collect_rungs(db, nls, nnl, q->from_week, q->to_week, &m) != 0 ||
+        struct marks m;
+        if (marks_init(db, a, &m) != 0 ||
+            collect_rungs(db, nls, nnl, q->from_week, q->to_week, &m) != 0 ||
             mark_returning(db, nls, nnl, q->from_week, &m) != 0)
                 return -1;
         ladder_from(&m, &out->ladder);
@@ -524,12 +489,11 @@ static int load_ladder(struct db *db, struct arena *a, const struct insight_quer
         struct insight_momentum *mo = &out->momentum;
         mo->previous_to_week = q->from_week - 1;
         mo->previous_from_week = q->from_week - q->weeks;
-        struct member_map p;
-        map_init(&p, a, 1024);
-        if (collect_rungs(db, nls, nnl, mo->previous_from_week, mo->previous_to_week, &p) != 0 ||
-            mark_returning(db, nls, nnl, mo->previous_from_week, &p) != 0)
+        memset(m.v, 0, (size_t)m.max + 1);
+        if (collect_rungs(db, nls, nnl, mo->previous_from_week, mo->previous_to_week, &m) != 0 ||
+            mark_returning(db, nls, nnl, mo->previous_from_week, &m) != 0)
                 return -1;
-        ladder_from(&p, &mo->previous);
+        ladder_from(&m, &mo->previous);
         mo->commitment_x100 = insight_commitment_x100(out->ladder.at);
         mo->previous_x100 = insight_commitment_x100(mo->previous.at);
         mo->momentum_x100 = mo->commitment_x100 - mo->previous_x100;
@@ -600,16 +564,24 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
                 return -1;
         if (rt->n_episodes == 0)
                 return 0;
-        /* Each member's episodes as bits (bit i: the i-th episode in number order). */
-        struct member_map m;
-        map_init(&m, a, 1024);
+        /* Each member's episodes as bits (bit i: the i-th episode in number order), in an
+         * array indexed by member id (dense ids: 8 bytes a member, no hashing). */
+        s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int64_t max_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        uint64_t *bits_of = arena_zalloc(a, ((size_t)max_id + 1) * sizeof(uint64_t));
         for (size_t i = 0; i < rt->n_episodes; i++) {
                 s = db_prepare(db, "SELECT member_id FROM insight_reader WHERE episode_id = ?1");
                 if (!s)
                         return -1;
                 db_bind_int(s, 1, rt->episodes[i].episode_id);
-                while ((rc = db_step(s)) == DB_ROW)
-                        *map_get(&m, db_col_int(s, 0)) |= (uint64_t)1 << i;
+                while ((rc = db_step(s)) == DB_ROW) {
+                        int64_t id = db_col_int(s, 0);
+                        if (id > 0 && id <= max_id)
+                                bits_of[id] |= (uint64_t)1 << i;
+                }
                 db_finish(s);
                 if (rc != DB_DONE)
                         return -1;
@@ -621,10 +593,10 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
                 c[i].read = arena_zalloc(a, n * sizeof(int64_t));
                 c[i].share = arena_zalloc(a, n * sizeof(struct insight_share));
         }
-        for (size_t k = 0; k < m.cap; k++) {
-                if (!m.keys[k] || !m.vals[k])
+        for (int64_t id = 1; id <= max_id; id++) {
+                uint64_t bits = bits_of[id];
+                if (!bits)
                         continue;
-                uint64_t bits = m.vals[k];
                 size_t start = (size_t)__builtin_ctzll(bits);
                 c[start].size++;
                 rt->season_members++;
@@ -653,69 +625,91 @@ static int load_retention(struct db *db, struct arena *a, const struct insight_q
 
 /* ------------------------------------------------------------ carry-over */
 
-static int64_t season_count(struct db *db, int64_t season_id)
-{
-        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT member_id FROM "
-                                           "insight_reader WHERE season_id = ?1) x");
-        if (!s)
-                return -1;
-        db_bind_int(s, 1, season_id);
-        int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-        db_finish(s);
-        return n;
-}
-
+/* Carry-over into the retention season (or, without one, the newsletter's latest) from the
+ * INSIGHT_CARRYOVER_PAIRS seasons before it: each consecutive pair of seasons with an episode
+ * out before the range's end (bounded, not every season the newsletter had). */
 static int load_carryover(struct db *db, struct arena *a, const struct insight_query *q,
                           struct insights *out)
 {
         if (q->scope == INSIGHT_SITE)
                 return 0;
         int64_t as_of = q->to_end < q->now ? q->to_end : q->now;
-        /* Seasons with an episode out before the range's end, in number order. */
+        int64_t last = retention_season(db, q);
+        if (!last)
+                return 0;
+        /* The seasons up to that one, newest first, with an episode out before the end. */
         struct db_stmt *s = db_prepare(
-            db,
-            "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND EXISTS (SELECT "
-            "1 FROM episode e WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at "
-            "< ?2) ORDER BY s.number");
+            db, "SELECT s.id, s.number FROM season s WHERE s.newsletter_id = ?1 AND s.number <= "
+                "(SELECT number FROM season WHERE id = ?3) AND EXISTS (SELECT 1 FROM episode e "
+                "WHERE e.season_id = s.id AND e.status <> 'draft' AND e.publish_at < ?2) ORDER BY "
+                "s.number DESC LIMIT ?4");
         if (!s)
                 return -1;
         db_bind_int(s, 1, q->newsletter_id);
         db_bind_int(s, 2, as_of);
-        int64_t ids[64];
-        int nums[64];
+        db_bind_int(s, 3, last);
+        db_bind_int(s, 4, INSIGHT_CARRYOVER_PAIRS + 1);
+        int64_t ids[INSIGHT_CARRYOVER_PAIRS + 1];
+        int nums[INSIGHT_CARRYOVER_PAIRS + 1];
         size_t n = 0;
         int rc;
-        while ((rc = db_step(s)) == DB_ROW && n < 64) {
-                ids[n] = db_col_int(s, 0);
-                nums[n++] = (int)db_col_int(s, 1);
+        while ((rc = db_step(s)) == DB_ROW && n < INSIGHT_CARRYOVER_PAIRS + 1) {
+                /* Oldest first in the arrays. */
+                ids[INSIGHT_CARRYOVER_PAIRS - n] = db_col_int(s, 0);
+                nums[INSIGHT_CARRYOVER_PAIRS - n] = (int)db_col_int(s, 1);
+                n++;
         }
         db_finish(s);
         if (rc != DB_DONE && rc != DB_ROW)
                 return -1;
         if (n < 2)
                 return 0;
-        out->carryover = arena_zalloc(a, (n - 1) * sizeof(*out->carryover));
-        int64_t prev = season_count(db, ids[0]);
-        for (size_t i = 1; i < n; i++) {
-                int64_t cur = season_count(db, ids[i]);
-                s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT member_id FROM "
-                                   "insight_reader WHERE season_id = ?1) x WHERE EXISTS (SELECT 1 "
-                                   "FROM insight_reader r WHERE r.season_id = ?2 AND r.member_id = "
-                                   "x.member_id)");
-                if (!s || prev < 0 || cur < 0)
+        const int64_t *id = ids + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
+        const int *num = nums + (INSIGHT_CARRYOVER_PAIRS + 1 - n);
+        /* Each member's seasons as bits (bit i: id[i]), one row per member and season
+         * (insight_season_member), in an array indexed by member id. */
+        s = db_prepare(db, "SELECT coalesce(max(id), 0) FROM member");
+        if (!s)
+                return -1;
+        int64_t max_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_finish(s);
+        uint8_t *bits = arena_zalloc(a, (size_t)max_id + 1);
+        for (size_t i = 0; i < n; i++) {
+                s = db_prepare(db,
+                               "SELECT member_id FROM insight_season_member WHERE season_id = ?1");
+                if (!s)
                         return -1;
-                db_bind_int(s, 1, ids[i - 1]);
-                db_bind_int(s, 2, ids[i]);
-                int64_t carried = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+                db_bind_int(s, 1, id[i]);
+                while ((rc = db_step(s)) == DB_ROW) {
+                        int64_t m = db_col_int(s, 0);
+                        if (m > 0 && m <= max_id)
+                                bits[m] |= (uint8_t)(1u << i);
+                }
                 db_finish(s);
+                if (rc != DB_DONE)
+                        return -1;
+        }
+        int64_t members[INSIGHT_CARRYOVER_PAIRS + 1] = {0}, carried[INSIGHT_CARRYOVER_PAIRS] = {0};
+        for (int64_t m = 1; m <= max_id; m++) {
+                if (!bits[m])
+                        continue;
+                for (size_t i = 0; i < n; i++) {
+                        if (!(bits[m] & (1u << i)))
+                                continue;
+                        members[i]++;
+                        if (i + 1 < n && (bits[m] & (1u << (i + 1))))
+                                carried[i]++;
+                }
+        }
+        out->carryover = arena_zalloc(a, (n - 1) * sizeof(*out->carryover));
+        for (size_t i = 0; i + 1 < n; i++) {
                 struct insight_carryover *c = &out->carryover[out->n_carryover++];
-                c->from_number = nums[i - 1];
-                c->to_number = nums[i];
-                c->from_members = prev;
-                c->to_members = cur;
-                c->carried = carried;
-                c->share = insight_share_of(carried, prev);
-                prev = cur;
+                c->from_number = num[i];
+                c->to_number = num[i + 1];
+                c->from_members = members[i];
+                c->to_members = members[i + 1];
+                c->carried = carried[i];
+                c->share = insight_share_of(carried[i], members[i]);
         }
         return 0;
 }

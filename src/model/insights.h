@@ -32,6 +32,7 @@ struct db;
 #define INSIGHT_COHORT_EPISODES    64   /* episodes of one season the retention tables cover */
 #define INSIGHT_CADENCE_GRACE_DAYS 1    /* an episode this many days after its due day is on time */
 #define INSIGHT_EPISODES_MAX       200  /* rows of the per-episode table (newest first) */
+#define INSIGHT_CARRYOVER_PAIRS    4    /* season-to-season pairs, up to the retention season */
 
 /* ------------------------------------------------------------ scope and range */
 
@@ -192,7 +193,8 @@ struct insight_retention {
 
 /* Season-to-season carry-over: of the members of season `from`, those who took part in the
  * next season `to` as well (insight_reader, by season). One row per consecutive pair of the
- * newsletter's seasons that have members. */
+ * newsletter's seasons with an episode out by the range's end, ending at the retention season,
+ * at most INSIGHT_CARRYOVER_PAIRS, oldest first. */
 struct insight_carryover {
         int from_number, to_number;
         int64_t from_members, to_members, carried;
