@@ -618,6 +618,17 @@ static int count_reader(struct batch *b, const struct event *e, int64_t newslett
                 db_bind_int(st, 5, newsletter_id);
                 db_bind_int(st, 6, season_id);
         }
+        if (exec_done(st) != 0)
+                return -1;
+        if (known)
+                return 0;
+        /* The member's season (carry-over, model/insights.c). */
+        st = db_prepare(b->db, "INSERT INTO insight_season_member (season_id, member_id) VALUES "
+                               "(?1, ?2) ON CONFLICT (season_id, member_id) DO NOTHING");
+        if (!st)
+                return -1;
+        db_bind_int(st, 1, season_id);
+        db_bind_int(st, 2, e->member_id);
         return exec_done(st);
 }
 

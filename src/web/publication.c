@@ -174,6 +174,10 @@ int web_newsletter(struct request *req)
                 html_url_arg(b, n.slug);
                 html_lit(b, "/episode\">");
                 html_text(b, _("New episode"));
+                html_lit(b, "</a> <a class=\"button secondary\" href=\"/insights/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "\">");
+                html_text(b, _("Insights"));
                 html_lit(b, "</a></p>");
         }
         html_lit(b, "</div>\n");
