@@ -192,7 +192,7 @@ struct insight_retention {
 };
 
 /* Season-to-season carry-over: of the members of season `from`, those who took part in the
- * next season `to` as well (insight_reader, by season). One row per consecutive pair of the
+ * next season `to` as well (insight_season_member). One row per consecutive pair of the
  * newsletter's seasons with an episode out by the range's end, ending at the retention season,
  * at most INSIGHT_CARRYOVER_PAIRS, oldest first. */
 struct insight_carryover {
