@@ -686,16 +686,19 @@ int app_serve(struct app *app)
                         log_warn("no KINDRED_BASE_URL: links in feeds and pages will say %s",
                                  app->public_url);
         }
-        /* Tests read this line to learn the port when they asked for port 0. */
-        printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
-        fflush(stdout);
-
+        /* Before the line below: a client that stops the server as soon as it is told the port
+         * must find the handlers in place, or SIGTERM kills the process before it writes the
+         * queued events (seen as a flaky restart in tests/http/test_events.c). */
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         signal(SIGPIPE, SIG_IGN);
+        /* Tests read this line to learn the port when they asked for port 0. */
+        printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
+        fflush(stdout);
+
         int64_t last_purge = 0, last_due = 0;
         while (!stop_requested) {
                 sleep(1);

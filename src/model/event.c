@@ -4,11 +4,13 @@
  * at the end. Reads come before writes so a new row can be told from an old one without
  * engine-specific RETURNING tricks. */
 #include "model/event.h"
+#include "core/alloc.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -124,6 +126,7 @@ enum week_col {
 };
 
 #define SUMS_MAX 256
+#define VISIT_MEMO 4096 /* a power of two: 2,000 visitors a batch, each on an episode and its newsletter */
 
 struct day_sum {
         int64_t newsletter_id, episode_id, day;
@@ -143,6 +146,12 @@ struct batch {
         size_t nweeks;
         /* The last episode looked up, and the last newsletter's authors asked about. */
         int64_t ep_id, ep_newsletter, ep_season;
+        /* Visits (insight_visit rows) this batch read or wrote, so a reader's second page or
+         * beacon in the same batch costs no query (the recorder's batches are mostly those). */
+        struct visit_memo {
+                int64_t day, newsletter_id, episode_id, actor;
+                bool used, confirmed;
+        } visits[VISIT_MEMO];
 };
 
 static int flush_days(struct batch *b)
@@ -336,24 +345,54 @@ static bool is_author(struct db *db, int64_t newsletter_id, int64_t member_id)
 
 /* Counts the actor once a day per place (visitors), and a guest once as a reader when the
  * beacon confirms them. */
+/* The memo slot of a visit: the one holding it, else a free one to fill, else NULL (full
+ * around there: the database answers). */
+static struct visit_memo *visit_slot(struct batch *b, int64_t day, int64_t newsletter_id,
+                                     int64_t episode_id, int64_t actor)
+{
+        uint64_t h = (uint64_t)actor * 0x9E3779B97F4A7C15ULL ^ (uint64_t)episode_id * 0xC2B2AE3D27D4EB4FULL ^
+                     (uint64_t)newsletter_id * 0x165667B19E3779F9ULL ^ (uint64_t)day;
+        h ^= h >> 29;
+        for (unsigned probe = 0; probe < 8; probe++) {
+                struct visit_memo *m = &b->visits[(h + probe) & (VISIT_MEMO - 1)];
+                if (!m->used || (m->day == day && m->newsletter_id == newsletter_id &&
+                                 m->episode_id == episode_id && m->actor == actor))
+                        return m;
+        }
+        return NULL;
+}
+
 static int count_visit(struct batch *b, const struct event *e, int64_t newsletter_id,
                        int64_t episode_id, int64_t day)
 {
         int64_t actor = e->member_id ? e->member_id : -e->guest;
         bool confirm = e->guest && (e->kind == EVENT_SEEN || e->kind == EVENT_READ);
-        struct db_stmt *st = db_prepare(b->db, "SELECT confirmed FROM insight_visit WHERE day = ?1 AND "
-                                               "newsletter_id = ?2 AND episode_id = ?3 AND actor = ?4");
-        if (!st)
-                return -1;
-        db_bind_int(st, 1, day);
-        db_bind_int(st, 2, newsletter_id);
-        db_bind_int(st, 3, episode_id);
-        db_bind_int(st, 4, actor);
-        int rc = db_step(st);
-        bool known = rc == DB_ROW, confirmed = known && db_col_int(st, 0) != 0;
-        db_finish(st);
-        if (rc != DB_ROW && rc != DB_DONE)
-                return -1;
+        struct visit_memo *memo = visit_slot(b, day, newsletter_id, episode_id, actor);
+        bool known, confirmed;
+        if (memo && memo->used) {
+                known = true;
+                confirmed = memo->confirmed;
+        } else {
+                struct db_stmt *st = db_prepare(b->db, "SELECT confirmed FROM insight_visit WHERE day = ?1 AND "
+                                                       "newsletter_id = ?2 AND episode_id = ?3 AND actor = ?4");
+                if (!st)
+                        return -1;
+                db_bind_int(st, 1, day);
+                db_bind_int(st, 2, newsletter_id);
+                db_bind_int(st, 3, episode_id);
+                db_bind_int(st, 4, actor);
+                int rc = db_step(st);
+                known = rc == DB_ROW;
+                confirmed = known && db_col_int(st, 0) != 0;
+                db_finish(st);
+                if (rc != DB_ROW && rc != DB_DONE)
+                        return -1;
+        }
+        if (memo) {
+                *memo = (struct visit_memo){day, newsletter_id, episode_id, actor, true,
+                                            confirmed || confirm};
+        }
+        struct db_stmt *st;
         if (!known) {
                 st = db_prepare(b->db, "INSERT INTO insight_visit (day, newsletter_id, episode_id, actor, "
                                        "confirmed) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -684,28 +723,32 @@ int event_apply(struct db *db, const struct event *ev, size_t n, size_t *skipped
                 *skipped = 0;
         if (n == 0)
                 return 0;
-        static _Thread_local struct batch b; /* 30 KB: not on a worker's stack */
-        memset(&b, 0, sizeof(b));
-        b.db = db;
+        /* 200 KB: on the heap, neither on a worker's stack nor in every thread's TLS */
+        struct batch *b = xcalloc(1, sizeof(*b));
+        b->db = db;
+        int result = -1;
         if (db_begin(db) != DB_OK)
-                return -1;
+                goto cleanup;
         for (size_t i = 0; i < n; i++) {
-                int rc = apply_one(&b, &ev[i]);
+                int rc = apply_one(b, &ev[i]);
                 if (rc > 0 && skipped)
                         ++*skipped;
                 if (rc < 0) {
                         log_error("events: event %zu of %zu (kind %d) refused: %s", i, n, (int)ev[i].kind,
                                   db_errmsg(db));
                         db_rollback(db);
-                        return -1;
+                        goto cleanup;
                 }
         }
-        if (flush_days(&b) != 0 || flush_weeks(&b) != 0 || db_commit(db) != DB_OK) {
+        if (flush_days(b) != 0 || flush_weeks(b) != 0 || db_commit(db) != DB_OK) {
                 log_error("events: writing a batch of %zu: %s", n, db_errmsg(db));
                 db_rollback(db);
-                return -1;
+                goto cleanup;
         }
-        return 0;
+        result = 0;
+cleanup:
+        free(b);
+        return result;
 }
 
 int64_t event_expire(struct db *db, int64_t now, int days)

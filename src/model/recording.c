@@ -43,26 +43,43 @@ int recording_salt_expire(struct db *db, int64_t today)
         return rc == DB_DONE ? 0 : -1;
 }
 
-int64_t recording_guest_hash(const unsigned char salt[RECORDING_SALT_BYTES], int64_t day,
-                             const char *addr, const char *user_agent)
+void recording_hasher_init(struct recording_hasher *h,
+                           const unsigned char salt[RECORDING_SALT_BYTES], int64_t day)
 {
-        crypto_generichash_state s;
-        unsigned char day_le[8], out[8];
+        unsigned char day_le[8];
         for (int i = 0; i < 8; i++)
                 day_le[i] = (unsigned char)((uint64_t)day >> (8 * i));
-        crypto_generichash_init(&s, salt, RECORDING_SALT_BYTES, sizeof(out));
-        crypto_generichash_update(&s, day_le, sizeof(day_le));
+        crypto_generichash_init(&h->state, salt, RECORDING_SALT_BYTES, 8);
+        crypto_generichash_update(&h->state, day_le, sizeof(day_le));
+}
+
+int64_t recording_hasher_guest(const struct recording_hasher *h, const char *addr,
+                               const char *user_agent)
+{
+        crypto_generichash_state s = h->state;
+        unsigned char out[8];
         /* Each part ends with a NUL, so "1.2.3.4" + "5x" and "1.2.3.45" + "x" differ. */
         addr = addr ? addr : "";
         user_agent = user_agent ? user_agent : "";
         crypto_generichash_update(&s, (const unsigned char *)addr, strlen(addr) + 1);
         crypto_generichash_update(&s, (const unsigned char *)user_agent, strlen(user_agent) + 1);
         crypto_generichash_final(&s, out, sizeof(out));
-        uint64_t h = 0;
+        sodium_memzero(&s, sizeof(s));
+        uint64_t v = 0;
         for (int i = 0; i < 8; i++)
-                h |= (uint64_t)out[i] << (8 * i);
-        h &= (uint64_t)INT64_MAX;
-        return h ? (int64_t)h : 1;
+                v |= (uint64_t)out[i] << (8 * i);
+        v &= (uint64_t)INT64_MAX;
+        return v ? (int64_t)v : 1;
+}
+
+int64_t recording_guest_hash(const unsigned char salt[RECORDING_SALT_BYTES], int64_t day,
+                             const char *addr, const char *user_agent)
+{
+        struct recording_hasher h;
+        recording_hasher_init(&h, salt, day);
+        int64_t v = recording_hasher_guest(&h, addr, user_agent);
+        sodium_memzero(&h, sizeof(h));
+        return v;
 }
 
 int recording_live_episode(struct db *db, int64_t episode_id, int64_t now, int64_t *newsletter_id)

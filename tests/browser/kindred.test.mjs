@@ -1020,6 +1020,62 @@ test('buildon_quoting_a_passage', async () => {
   }
 });
 
+// Insights beacons (docs/insights.md, "Recording"): with JavaScript, "seen" after 3 s of being
+// visible and "read" once the end of the text was in view after 30% of the reading time (a
+// skimmer who jumps to the end at once has not read it); without, only the "seen" image. The
+// page's clock is Playwright's, so the minute of reading takes no minute.
+test('reading_beacons_seen_then_read', async () => {
+  for (const javaScript of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL: server.base,
+      viewport: { width: 1100, height: 800 } });
+    try {
+      const page = await newPage(context);
+      const sent = [];
+      page.on('requestfinished', async (req) => {
+        const url = new URL(req.url());
+        if (url.pathname.startsWith('/e')) {
+          const res = await req.response();
+          sent.push(`${req.method()} ${url.pathname} ${req.postData() || ''} ${res ? res.status() : 0}`);
+        }
+      });
+      if (!javaScript) {
+        await page.goto(EPISODE);
+        await page.waitForTimeout(500);
+        await page.mouse.wheel(0, 20000);
+        await page.waitForTimeout(500);
+        const id = await page.locator('#kd-reading').getAttribute('data-episode');
+        assert.deepEqual(sent, [`GET /e/${id}/seen.gif  200`], 'only the seen image, once');
+        noProblems(page);
+        continue;
+      }
+      await page.clock.install();
+      await page.goto(EPISODE);
+      const id = await page.locator('#kd-reading').getAttribute('data-episode');
+      const minutes = Number(await page.locator('#kd-reading').getAttribute('data-minutes'));
+      const readAfter = Math.min(180_000, Math.max(10_000, minutes * 60_000 * 0.3));
+      await page.clock.runFor(2000);
+      assert.deepEqual(sent, [], 'nothing in the first 2 s');
+      await page.clock.runFor(2000);
+      await page.waitForFunction(() => true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(sent, [`POST /e episode=${id}&kind=seen 204`], 'seen after 3 s');
+      await page.locator('#kd-read-marker').scrollIntoViewIfNeeded();
+      await page.clock.runFor(2000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(sent.length, 1, 'at the end after 6 s: not read yet');
+      await page.clock.runFor(readAfter);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(sent, [`POST /e episode=${id}&kind=seen 204`,
+        `POST /e episode=${id}&kind=read 204`], `read after ${readAfter / 1000} s`);
+      await page.clock.runFor(readAfter);
+      assert.equal(sent.length, 2, 'each once per page');
+      noProblems(page);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
 // report after everything the browser sent it.
 test('server_stops_cleanly', async () => {
