@@ -95,8 +95,9 @@ int web_account_events(struct request *req)
         snprintf(min_group, sizeof(min_group), "%d", KD_INSIGHT_MIN_GROUP);
         struct html_frag group = html_frag_text(r, min_group);
         /* TRANSLATORS: %s is a number of people (at least 10) */
-        html_sentence(r, _("Authors see totals, never a list of what one member did. Figures "
-                           "shown to readers always cover at least %s people."),
+        html_sentence(r,
+                      _("Authors see totals, never a list of what one member did. Figures "
+                        "shown to readers always cover at least %s people."),
                       1, &group);
         html_lit(b, "</li>\n<li>");
         html_text(b, _("Your records stay as long as your account does. The full account of what "
@@ -158,8 +159,8 @@ int web_account_events_csv(struct request *req)
                 struct arena *page = arena_new();
                 struct event_mine *rows;
                 int64_t next = 0;
-                int n = event_mine_page(req->db, page, req->viewer.id, after,
-                                        KD_MY_EVENTS_PAGE_MAX, &rows, &next);
+                int n = event_mine_page(req->db, page, req->viewer.id, after, KD_MY_EVENTS_PAGE_MAX,
+                                        &rows, &next);
                 if (n < 0) {
                         arena_free(page);
                         return req_fail(req, 503, N_("The database is not available."));
@@ -169,8 +170,8 @@ int web_account_events_csv(struct request *req)
                         time_iso8601(rows[i].at, at, sizeof(at));
                         const char *kind = event_kind_name(rows[i].kind);
                         /* handles are letters, digits and underscores: no field needs quoting */
-                        buf_printf(b, "%lld,%s,%s,%lld,%lld,%s,%lld\r\n", (long long)rows[i].id,
-                                   at, kind ? kind : "", (long long)rows[i].newsletter_id,
+                        buf_printf(b, "%lld,%s,%s,%lld,%lld,%s,%lld\r\n", (long long)rows[i].id, at,
+                                   kind ? kind : "", (long long)rows[i].newsletter_id,
                                    (long long)rows[i].episode_id,
                                    rows[i].other_handle ? rows[i].other_handle : "",
                                    (long long)rows[i].item_id);

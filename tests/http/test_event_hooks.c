@@ -217,8 +217,8 @@ static void test_conversation_records_each_act_once(void **state)
         since = last_event();
         char parent[32];
         snprintf(parent, sizeof(parent), "%ld", quote);
-        const char *qr_kv[] = {"body", "Replying with a quote", "parent", parent, "quote_exact",
-                               EP_QUOTE, NULL};
+        const char *qr_kv[] = {
+            "body", "Replying with a quote", "parent", parent, "quote_exact", EP_QUOTE, NULL};
         long qreply = post_303(&sam, EP_PATH "/comments", qr_kv, "#c-");
         expect_event(since, "a quoting reply", K_REPLY, "sam", nl, ep, member_id("ana"), qreply);
 
@@ -233,10 +233,10 @@ static void test_conversation_records_each_act_once(void **state)
         since = last_event();
         char cid[32];
         snprintf(cid, sizeof(cid), "%ld", c);
-        const char *r_kv[] = {"target", "comment", "id", cid, "react", "insightful:1", "next",
-                              EP_PATH, NULL};
-        const char *r_off[] = {"target", "comment", "id", cid, "react", "insightful:0", "next",
-                               EP_PATH, NULL};
+        const char *r_kv[] = {"target",       "comment", "id",    cid, "react",
+                              "insightful:1", "next",    EP_PATH, NULL};
+        const char *r_off[] = {"target",       "comment", "id",    cid, "react",
+                               "insightful:0", "next",    EP_PATH, NULL};
         post_303(&mira, "/react", r_kv, NULL);
         expect_event(since, "a reaction to a comment (form)", K_REACTION, "mira", nl, ep, sam_id,
                      c);
@@ -328,8 +328,8 @@ static void test_participation_records_each_act_once(void **state)
         char path[256], json[512];
 
         /* answers: the form, the API, and a reply among the answers (a reply) */
-        long long q1 = q("SELECT id FROM prompt WHERE episode_id = %lld ORDER BY position LIMIT 1",
-                         balcony);
+        long long q1 =
+            q("SELECT id FROM prompt WHERE episode_id = %lld ORDER BY position LIMIT 1", balcony);
         assert_true(q1 > 0);
         long long since = last_event();
         snprintf(path, sizeof(path), BALCONY "/prompts/%lld/answers", q1);
@@ -455,8 +455,8 @@ static void test_participation_records_each_act_once(void **state)
         since = last_event();
         snprintf(path, sizeof(path), "/api/v1/threads/%ld/posts", thread);
         long p1 = api_ok(&ana, "POST", path, "{\"body\":\"I am.\"}", 201);
-        expect_event(since, "a post in a thread (API)", K_SPACE_POST, "ana", 0, 0,
-                     member_id("sam"), p1);
+        expect_event(since, "a post in a thread (API)", K_SPACE_POST, "ana", 0, 0, member_id("sam"),
+                     p1);
         since = last_event();
         snprintf(path, sizeof(path), "/spaces/porch/%ld", thread);
         char pid[32];
@@ -469,8 +469,8 @@ static void test_participation_records_each_act_once(void **state)
         long th2 = api_ok(&liwei, "POST", "/api/v1/spaces/readers-circle/threads",
                           "{\"title\":\"Circle hooks\",\"body\":\"Followers only.\"}", 201);
         (void)th2;
-        long long opening2 = q("SELECT max(id) FROM space_post WHERE author_id = %lld",
-                               member_id("liwei"));
+        long long opening2 =
+            q("SELECT max(id) FROM space_post WHERE author_id = %lld", member_id("liwei"));
         expect_event(since, "a thread in a newsletter's space (API)", K_SPACE_POST, "liwei", nl, 0,
                      0, opening2);
         /* 403: a member who does not follow the newsletter posts in its circle */
