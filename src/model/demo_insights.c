@@ -25,30 +25,54 @@ int demo_seed_insights(struct db *db);
 static const struct {
         const char *handle, *name;
 } readers[] = {
-    {"hana_sato", "Hana Sato"},           {"omar_haddad", "Omar Haddad"},
-    {"greta_lund", "Greta Lund"},         {"diego_ramos", "Diego Ramos"},
-    {"wangfang", "王芳"},                  {"kofi_mensah", "Kofi Mensah"},
-    {"ines_moreau", "Inès Moreau"},       {"raj_iyer", "Raj Iyer"},
-    {"elena_petrova", "Elena Petrova"},   {"chenjing", "陈静"},
-    {"lucas_weber", "Lucas Weber"},       {"chiamaka_obi", "Chiamaka Obi"},
-    {"noah_berg", "Noah Berg"},           {"sofia_russo", "Sofia Russo"},
-    {"yuki_tanaka", "Yuki Tanaka"},       {"leila_karimi", "Leila Karimi"},
-    {"mateo_silva", "Mateo Silva"},       {"zhanglei", "张磊"},
-    {"freya_nilsen", "Freya Nilsen"},     {"samir_khan", "Samir Khan"},
-    {"ada_novak", "Ada Novak"},           {"tariq_aziz", "Tariq Aziz"},
-    {"clara_jensen", "Clara Jensen"},     {"liuyang", "刘洋"},
-    {"pablo_ortega", "Pablo Ortega"},     {"nadia_bauer", "Nadia Bauer"},
-    {"ikechukwu_eze", "Ikechukwu Eze"},   {"marta_kowalska", "Marta Kowalska"},
-    {"jonas_fischer", "Jonas Fischer"},   {"aisha_bello", "Aisha Bello"},
-    {"hugo_lefevre", "Hugo Lefèvre"},     {"priya_nair", "Priya Nair"},
-    {"emil_strand", "Emil Strand"},       {"zhaomin", "赵敏"},
-    {"rosa_medina", "Rosa Medina"},       {"felix_hart", "Felix Hart"},
-    {"mina_park", "Mina Park"},           {"olu_adeyemi", "Olu Adeyemi"},
-    {"vera_smirnova", "Vera Smirnova"},   {"arjun_mehta", "Arjun Mehta"},
-    {"lena_vogel", "Lena Vogel"},         {"tomas_brandt", "Tomas Brandt"},
-    {"nora_quinn", "Nora Quinn"},         {"kenji_mori", "Kenji Mori"},
-    {"luisa_ferreira", "Luisa Ferreira"}, {"huangwei", "黄薇"},
-    {"bram_de_vries", "Bram de Vries"},   {"selin_aydin", "Selin Aydın"},
+    {"hana_sato", "Hana Sato"},
+    {"omar_haddad", "Omar Haddad"},
+    {"greta_lund", "Greta Lund"},
+    {"diego_ramos", "Diego Ramos"},
+    {"wangfang", "王芳"},
+    {"kofi_mensah", "Kofi Mensah"},
+    {"ines_moreau", "Inès Moreau"},
+    {"raj_iyer", "Raj Iyer"},
+    {"elena_petrova", "Elena Petrova"},
+    {"chenjing", "陈静"},
+    {"lucas_weber", "Lucas Weber"},
+    {"chiamaka_obi", "Chiamaka Obi"},
+    {"noah_berg", "Noah Berg"},
+    {"sofia_russo", "Sofia Russo"},
+    {"yuki_tanaka", "Yuki Tanaka"},
+    {"leila_karimi", "Leila Karimi"},
+    {"mateo_silva", "Mateo Silva"},
+    {"zhanglei", "张磊"},
+    {"freya_nilsen", "Freya Nilsen"},
+    {"samir_khan", "Samir Khan"},
+    {"ada_novak", "Ada Novak"},
+    {"tariq_aziz", "Tariq Aziz"},
+    {"clara_jensen", "Clara Jensen"},
+    {"liuyang", "刘洋"},
+    {"pablo_ortega", "Pablo Ortega"},
+    {"nadia_bauer", "Nadia Bauer"},
+    {"ikechukwu_eze", "Ikechukwu Eze"},
+    {"marta_kowalska", "Marta Kowalska"},
+    {"jonas_fischer", "Jonas Fischer"},
+    {"aisha_bello", "Aisha Bello"},
+    {"hugo_lefevre", "Hugo Lefèvre"},
+    {"priya_nair", "Priya Nair"},
+    {"emil_strand", "Emil Strand"},
+    {"zhaomin", "赵敏"},
+    {"rosa_medina", "Rosa Medina"},
+    {"felix_hart", "Felix Hart"},
+    {"mina_park", "Mina Park"},
+    {"olu_adeyemi", "Olu Adeyemi"},
+    {"vera_smirnova", "Vera Smirnova"},
+    {"arjun_mehta", "Arjun Mehta"},
+    {"lena_vogel", "Lena Vogel"},
+    {"tomas_brandt", "Tomas Brandt"},
+    {"nora_quinn", "Nora Quinn"},
+    {"kenji_mori", "Kenji Mori"},
+    {"luisa_ferreira", "Luisa Ferreira"},
+    {"huangwei", "黄薇"},
+    {"bram_de_vries", "Bram de Vries"},
+    {"selin_aydin", "Selin Aydın"},
 };
 enum { NREADERS = sizeof(readers) / sizeof(readers[0]) };
 
@@ -110,8 +134,10 @@ static int by_time(const void *a, const void *b)
 static void visit(struct history *h, int64_t at, int64_t member, int64_t episode, bool to_end,
                   uint64_t *rng)
 {
-        add(h, (struct event){.at = at, .kind = EVENT_VIEW, .member_id = member, .episode_id = episode});
-        add(h, (struct event){.at = at + 2, .kind = EVENT_SEEN, .member_id = member, .episode_id = episode});
+        add(h, (struct event){
+                   .at = at, .kind = EVENT_VIEW, .member_id = member, .episode_id = episode});
+        add(h, (struct event){
+                   .at = at + 2, .kind = EVENT_SEEN, .member_id = member, .episode_id = episode});
         if (to_end)
                 add(h, (struct event){.at = at + 180 + (int64_t)(rnd(rng) % 900),
                                       .kind = EVENT_READ,
@@ -161,27 +187,29 @@ static int real_events(struct db *db, struct history *h, const char *sql, enum e
 static int real_activity(struct db *db, struct history *h, uint64_t *rng)
 {
         /* Comments: quote (col 6), answer to a prompt (col 7), reply (col 8, parent's author). */
-        if (real_events(db, h,
-                        "SELECT c.created_at, c.author_id, 0, c.episode_id, coalesce(p.author_id, 0), "
-                        "c.id, c.quote_exact IS NOT NULL, c.prompt_id IS NOT NULL, c.parent_id IS NOT "
-                        "NULL FROM comment c LEFT JOIN comment p ON p.id = c.parent_id WHERE c.state "
-                        "<> 'deleted' ORDER BY c.id",
-                        EVENT_COMMENT, rng) != 0)
+        if (real_events(
+                db, h,
+                "SELECT c.created_at, c.author_id, 0, c.episode_id, coalesce(p.author_id, 0), "
+                "c.id, c.quote_exact IS NOT NULL, c.prompt_id IS NOT NULL, c.parent_id IS NOT "
+                "NULL FROM comment c LEFT JOIN comment p ON p.id = c.parent_id WHERE c.state "
+                "<> 'deleted' ORDER BY c.id",
+                EVENT_COMMENT, rng) != 0)
                 return -1;
         /* Reactions to episodes (no other side), comments, build-ons and space posts. */
-        if (real_events(db, h,
-                        "SELECT r.created_at, r.member_id, 0, r.target_id, 0, r.target_id, 0, 0, 0 "
-                        "FROM reaction r WHERE r.target = 'episode' UNION ALL "
-                        "SELECT r.created_at, r.member_id, 0, c.episode_id, c.author_id, c.id, 0, 0, 0 "
-                        "FROM reaction r JOIN comment c ON c.id = r.target_id WHERE r.target = "
-                        "'comment' UNION ALL "
-                        "SELECT r.created_at, r.member_id, 0, b.episode_id, b.author_id, b.id, 0, 0, 0 "
-                        "FROM reaction r JOIN buildon b ON b.id = r.target_id WHERE r.target = "
-                        "'buildon' UNION ALL "
-                        "SELECT r.created_at, r.member_id, coalesce(s.newsletter_id, 0), 0, "
-                        "p.author_id, p.id, 0, 0, 0 FROM reaction r JOIN space_post p ON p.id = "
-                        "r.target_id JOIN space s ON s.id = p.space_id WHERE r.target = 'post'",
-                        EVENT_REACTION, rng) != 0)
+        if (real_events(
+                db, h,
+                "SELECT r.created_at, r.member_id, 0, r.target_id, 0, r.target_id, 0, 0, 0 "
+                "FROM reaction r WHERE r.target = 'episode' UNION ALL "
+                "SELECT r.created_at, r.member_id, 0, c.episode_id, c.author_id, c.id, 0, 0, 0 "
+                "FROM reaction r JOIN comment c ON c.id = r.target_id WHERE r.target = "
+                "'comment' UNION ALL "
+                "SELECT r.created_at, r.member_id, 0, b.episode_id, b.author_id, b.id, 0, 0, 0 "
+                "FROM reaction r JOIN buildon b ON b.id = r.target_id WHERE r.target = "
+                "'buildon' UNION ALL "
+                "SELECT r.created_at, r.member_id, coalesce(s.newsletter_id, 0), 0, "
+                "p.author_id, p.id, 0, 0, 0 FROM reaction r JOIN space_post p ON p.id = "
+                "r.target_id JOIN space s ON s.id = p.space_id WHERE r.target = 'post'",
+                EVENT_REACTION, rng) != 0)
                 return -1;
         /* Build-ons: the other side is the author of what it builds on. */
         if (real_events(db, h,
@@ -199,10 +227,11 @@ static int real_activity(struct db *db, struct history *h, uint64_t *rng)
                         "SELECT created_at, author_id, newsletter_id, 0, 0, id, 0, 0, 0 FROM ask",
                         EVENT_ASK, rng) != 0)
                 return -1;
-        if (real_events(db, h,
-                        "SELECT v.created_at, v.member_id, a.newsletter_id, 0, a.author_id, a.id, 0, "
-                        "0, 0 FROM ask_vote v JOIN ask a ON a.id = v.ask_id",
-                        EVENT_VOTE, rng) != 0)
+        if (real_events(
+                db, h,
+                "SELECT v.created_at, v.member_id, a.newsletter_id, 0, a.author_id, a.id, 0, "
+                "0, 0 FROM ask_vote v JOIN ask a ON a.id = v.ask_id",
+                EVENT_VOTE, rng) != 0)
                 return -1;
         if (real_events(db, h,
                         "SELECT p.created_at, p.author_id, coalesce(s.newsletter_id, 0), 0, "
@@ -211,9 +240,9 @@ static int real_activity(struct db *db, struct history *h, uint64_t *rng)
                         "p.state <> 'deleted'",
                         EVENT_SPACE_POST, rng) != 0)
                 return -1;
-        return real_events(db, h,
-                           "SELECT created_at, member_id, newsletter_id, 0, 0, 0, 0, 0, 0 FROM follow",
-                           EVENT_FOLLOW, rng);
+        return real_events(
+            db, h, "SELECT created_at, member_id, newsletter_id, 0, 0, 0, 0, 0, 0 FROM follow",
+            EVENT_FOLLOW, rng);
 }
 
 /* ---------------------------------------------------------------- the readers */
@@ -221,9 +250,10 @@ static int real_activity(struct db *db, struct history *h, uint64_t *rng)
 static int64_t add_reader(struct db *db, const char *handle, const char *name, int64_t at)
 {
         struct db_stmt *s = db_prepare(
-            db, "INSERT INTO member (handle, handle_key, display_name, headline, bio, email, "
-                "email_key, password_hash, role, created_at, updated_at) VALUES (?1, ?1, ?2, '', '', "
-                "?3, ?3, '!demo-reader: no password', 'reader', ?4, ?4) RETURNING id");
+            db,
+            "INSERT INTO member (handle, handle_key, display_name, headline, bio, email, "
+            "email_key, password_hash, role, created_at, updated_at) VALUES (?1, ?1, ?2, '', '', "
+            "?3, ?3, '!demo-reader: no password', 'reader', ?4, ?4) RETURNING id");
         if (!s)
                 return -1;
         char email[96];
@@ -277,8 +307,8 @@ static int live_episodes(struct db *db, int64_t now, struct demo_episode *out, i
         db_bind_int(st, 1, now);
         int n = 0, rc;
         while (n < max && (rc = db_step(st)) == DB_ROW)
-                out[n++] = (struct demo_episode){db_col_int(st, 0), db_col_int(st, 1),
-                                                 db_col_int(st, 2), (int)db_col_int(st, 3),
+                out[n++] = (struct demo_episode){db_col_int(st, 0),      db_col_int(st, 1),
+                                                 db_col_int(st, 2),      (int)db_col_int(st, 3),
                                                  (int)db_col_int(st, 4), db_col_int(st, 5) != 0};
         db_finish(st);
         return n;
@@ -337,18 +367,22 @@ static int reading(struct db *db, struct history *h, uint64_t *rng)
                                 continue;
                         int64_t at = e->publish_at + delay + (int64_t)(rnd(rng) % 3600);
                         if (at > h->now) /* today's episode: they read it by now, or not yet */
-                                at = e->publish_at + (h->now - e->publish_at) * (int64_t)(rnd(rng) % 100) / 100;
+                                at = e->publish_at +
+                                     (h->now - e->publish_at) * (int64_t)(rnd(rng) % 100) / 100;
                         visit(h, at, id, e->id, chance(rng, hb == CORE ? 85 : 55), rng);
                         /* They follow the letter they came for; the garden keeps no followers
                          * (tests/http/test_publishing.c follows it from zero). */
-                        if (generated && !followed && !e->garden && hb != CASUAL && chance(rng, 50) &&
-                            at + 1200 <= h->now) {
-                                if (newsletter_set_following(db, id, e->newsletter_id, true) != PUB_OK ||
-                                    set_time(db, "UPDATE follow SET created_at = ?3 WHERE member_id = "
-                                                 "?1 AND newsletter_id = ?2",
+                        if (generated && !followed && !e->garden && hb != CASUAL &&
+                            chance(rng, 50) && at + 1200 <= h->now) {
+                                if (newsletter_set_following(db, id, e->newsletter_id, true) !=
+                                        PUB_OK ||
+                                    set_time(db,
+                                             "UPDATE follow SET created_at = ?3 WHERE member_id = "
+                                             "?1 AND newsletter_id = ?2",
                                              id, e->newsletter_id, at + 1200) != 0)
                                         return -1;
-                                add(h, (struct event){.at = at + 1200, .kind = EVENT_FOLLOW,
+                                add(h, (struct event){.at = at + 1200,
+                                                      .kind = EVENT_FOLLOW,
                                                       .member_id = id,
                                                       .newsletter_id = e->newsletter_id});
                                 followed = true;
@@ -357,18 +391,23 @@ static int reading(struct db *db, struct history *h, uint64_t *rng)
                         if (generated && chance(rng, hb == CORE ? 35 : 12) && at + 1500 <= h->now) {
                                 enum reaction_kind rk;
                                 reaction_kind_parse(kinds[rnd(rng) % 5], &rk);
-                                if (reaction_set(db, id, TARGET_EPISODE, e->id, rk, true, NULL) != PUB_OK ||
-                                    set_time(db, "UPDATE reaction SET created_at = ?3 WHERE target = "
-                                                 "'episode' AND target_id = ?2 AND member_id = ?1",
+                                if (reaction_set(db, id, TARGET_EPISODE, e->id, rk, true, NULL) !=
+                                        PUB_OK ||
+                                    set_time(db,
+                                             "UPDATE reaction SET created_at = ?3 WHERE target = "
+                                             "'episode' AND target_id = ?2 AND member_id = ?1",
                                              id, e->id, at + 1500) != 0)
                                         return -1;
-                                add(h, (struct event){.at = at + 1500, .kind = EVENT_REACTION,
-                                                      .member_id = id, .episode_id = e->id,
+                                add(h, (struct event){.at = at + 1500,
+                                                      .kind = EVENT_REACTION,
+                                                      .member_id = id,
+                                                      .episode_id = e->id,
                                                       .item_id = e->id});
                         }
                         /* Regulars come back to older episodes now and then. */
                         if (hb == CORE && chance(rng, 15))
-                                visit(h, at + 86400 * (7 + (int64_t)(rnd(rng) % 30)), id, e->id, false, rng);
+                                visit(h, at + 86400 * (7 + (int64_t)(rnd(rng) % 30)), id, e->id,
+                                      false, rng);
                 }
         }
         /* Guests: a hash per guest and day; many views on the first days, fewer later, over the
@@ -386,14 +425,20 @@ static int reading(struct db *db, struct history *h, uint64_t *rng)
                                 if (at < e->publish_at)
                                         at = e->publish_at + (int64_t)(rnd(rng) % 7200);
                                 int64_t hash = (int64_t)(rnd(rng) >> 2) + 1;
-                                add(h, (struct event){.at = at, .kind = EVENT_VIEW, .guest = hash,
+                                add(h, (struct event){.at = at,
+                                                      .kind = EVENT_VIEW,
+                                                      .guest = hash,
                                                       .episode_id = e->id});
                                 if (chance(rng, 80)) /* a person, not a crawler */
-                                        add(h, (struct event){.at = at + 3, .kind = EVENT_SEEN,
-                                                              .guest = hash, .episode_id = e->id});
+                                        add(h, (struct event){.at = at + 3,
+                                                              .kind = EVENT_SEEN,
+                                                              .guest = hash,
+                                                              .episode_id = e->id});
                                 if (chance(rng, 30))
-                                        add(h, (struct event){.at = at + 400, .kind = EVENT_READ,
-                                                              .guest = hash, .episode_id = e->id});
+                                        add(h, (struct event){.at = at + 400,
+                                                              .kind = EVENT_READ,
+                                                              .guest = hash,
+                                                              .episode_id = e->id});
                         }
                 }
         }

@@ -29,7 +29,8 @@ int insight_tenths(int64_t n, int64_t of)
 /* Members who took part in the season's episode 1 (when live), and how many of them took part
  * in e too. Shown when both those who came back and those who did not are large groups: "10 in
  * 10" would tell that each reader of episode 1 read this one. */
-static int came_back(struct db *db, const struct episode *e, int64_t now, struct insight_sentence *s)
+static int came_back(struct db *db, const struct episode *e, int64_t now,
+                     struct insight_sentence *s)
 {
         if (e->number <= 1)
                 return 0;
@@ -55,8 +56,9 @@ static int came_back(struct db *db, const struct episode *e, int64_t now, struct
                 return -1;
         if (of < 2 * KD_INSIGHT_MIN_GROUP)
                 return 0;
-        st = db_prepare(db, "SELECT count(*) FROM insight_reader f JOIN insight_reader r ON "
-                            "r.episode_id = ?2 AND r.member_id = f.member_id WHERE f.episode_id = ?1");
+        st = db_prepare(db,
+                        "SELECT count(*) FROM insight_reader f JOIN insight_reader r ON "
+                        "r.episode_id = ?2 AND r.member_id = f.member_id WHERE f.episode_id = ?1");
         if (!st)
                 return -1;
         db_bind_int(st, 1, first);

@@ -44,12 +44,13 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
          * so the cost is bounded by the sample times one member's episodes, whatever the size of
          * the site. */
         struct db_stmt *st = db_prepare(
-            db, "SELECT r.episode_id, count(*) AS readers, e.publish_at FROM (SELECT member_id FROM "
-                "insight_reader WHERE episode_id = ?1 ORDER BY first_at DESC LIMIT ?3) s JOIN "
-                "insight_reader r ON r.member_id = s.member_id JOIN episode e ON e.id = "
-                "r.episode_id WHERE r.episode_id <> ?1 AND " LIVE_EPISODE " GROUP BY "
-                "r.episode_id, e.publish_at HAVING count(*) >= ?4 ORDER BY readers DESC, "
-                "e.publish_at DESC, r.episode_id DESC LIMIT ?5");
+            db,
+            "SELECT r.episode_id, count(*) AS readers, e.publish_at FROM (SELECT member_id FROM "
+            "insight_reader WHERE episode_id = ?1 ORDER BY first_at DESC LIMIT ?3) s JOIN "
+            "insight_reader r ON r.member_id = s.member_id JOIN episode e ON e.id = "
+            "r.episode_id WHERE r.episode_id <> ?1 AND " LIVE_EPISODE " GROUP BY "
+            "r.episode_id, e.publish_at HAVING count(*) >= ?4 ORDER BY readers DESC, "
+            "e.publish_at DESC, r.episode_id DESC LIMIT ?5");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->id);
@@ -62,8 +63,9 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
                 return n;
 
         /* Thin data: the season's other episodes, nearest first (the next before the previous). */
-        st = db_prepare(db, "SELECT e.id FROM episode e WHERE e.season_id = ?1 AND e.id <> ?3 AND " LIVE_EPISODE
-                            " ORDER BY abs(e.number - ?4), e.number DESC LIMIT ?5");
+        st = db_prepare(
+            db, "SELECT e.id FROM episode e WHERE e.season_id = ?1 AND e.id <> ?3 AND " LIVE_EPISODE
+                " ORDER BY abs(e.number - ?4), e.number DESC LIMIT ?5");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->season_id);
@@ -75,8 +77,9 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
                 return n;
 
         /* The newsletter's newest in other seasons. */
-        st = db_prepare(db, "SELECT e.id FROM episode e WHERE e.newsletter_id = ?1 AND e.season_id <> "
-                            "?3 AND " LIVE_EPISODE " ORDER BY e.publish_at DESC, e.id DESC LIMIT ?4");
+        st = db_prepare(db,
+                        "SELECT e.id FROM episode e WHERE e.newsletter_id = ?1 AND e.season_id <> "
+                        "?3 AND " LIVE_EPISODE " ORDER BY e.publish_at DESC, e.id DESC LIMIT ?4");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->newsletter_id);
@@ -87,8 +90,9 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
                 return n;
 
         /* The author's newest in other newsletters. */
-        st = db_prepare(db, "SELECT e.id FROM episode e WHERE e.author_id = ?1 AND e.newsletter_id <> "
-                            "?3 AND " LIVE_EPISODE " ORDER BY e.publish_at DESC, e.id DESC LIMIT ?4");
+        st = db_prepare(db,
+                        "SELECT e.id FROM episode e WHERE e.author_id = ?1 AND e.newsletter_id <> "
+                        "?3 AND " LIVE_EPISODE " ORDER BY e.publish_at DESC, e.id DESC LIMIT ?4");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->author_id);

@@ -29,8 +29,9 @@ struct related_view {
 /* Whether member took part in episode already (then it is not recommended to them). */
 static bool took_part(struct db *db, int64_t episode_id, int64_t member_id)
 {
-        struct db_stmt *st = db_prepare(db, "SELECT 1 FROM insight_reader WHERE episode_id = ?1 AND "
-                                            "member_id = ?2");
+        struct db_stmt *st =
+            db_prepare(db, "SELECT 1 FROM insight_reader WHERE episode_id = ?1 AND "
+                           "member_id = ?2");
         if (!st)
                 return false;
         db_bind_int(st, 1, episode_id);
@@ -87,7 +88,8 @@ void related_section(struct render *r, const struct related_view *v)
         if (!v || v->ncards == 0)
                 return;
         struct buf *b = r->out;
-        html_lit(b, "<section class=\"related\" aria-labelledby=\"related-h\">\n<h2 id=\"related-h\">");
+        html_lit(
+            b, "<section class=\"related\" aria-labelledby=\"related-h\">\n<h2 id=\"related-h\">");
         html_text(b, v->any_coread ? _("Members also read") : _("Keep reading"));
         html_lit(b, "</h2>\n<ul class=\"related-cards\">\n");
         for (int i = 0; i < v->ncards; i++) {
@@ -112,7 +114,8 @@ void related_section(struct render *r, const struct related_view *v)
 }
 
 /* One sentence, numbers in the reader's language. */
-static void sentence(struct render *r, const struct related_view *v, const struct insight_sentence *s)
+static void sentence(struct render *r, const struct related_view *v,
+                     const struct insight_sentence *s)
 {
         const char *n = l10n_number(r->arena, r->locale, s->n);
         switch (s->kind) {
@@ -125,7 +128,8 @@ static void sentence(struct render *r, const struct related_view *v, const struc
         case SENTENCE_MEMBER_REPLIES_WEEK:
                 html_textf(r,
                            _n("Members replied to each other %s time this week.",
-                              "Members replied to each other %s times this week.", (unsigned long)s->n),
+                              "Members replied to each other %s times this week.",
+                              (unsigned long)s->n),
                            n);
                 break;
         case SENTENCE_BUILT_ON:
@@ -149,8 +153,9 @@ void community_insights_section(struct render *r, const struct related_view *v)
         if (!v || v->nsentences == 0)
                 return;
         struct buf *b = r->out;
-        html_lit(b, "<aside class=\"community-insights\" aria-labelledby=\"community-insights-h\">\n"
-                    "<h2 id=\"community-insights-h\">");
+        html_lit(b,
+                 "<aside class=\"community-insights\" aria-labelledby=\"community-insights-h\">\n"
+                 "<h2 id=\"community-insights-h\">");
         html_text(b, _("Community insights"));
         html_lit(b, "</h2>\n");
         for (int i = 0; i < v->nsentences; i++) {
