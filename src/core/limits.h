@@ -191,7 +191,7 @@
 /* "Members also read" and the community sentence (docs/insights.md, "On the episode page"). */
 #define KD_RELATED_SAMPLE         500    /* an episode's most recent readers co-reading is read from */
 #define KD_RELATED_MIN_COREADERS  3      /* co-readers an episode needs to be recommended as co-read */
-#define KD_RELATED_CANDIDATES     8      /* kept per episode, before the viewer's own reads are left out */
+#define KD_RELATED_CANDIDATES     16     /* kept per episode, before the viewer's own reads are left out */
 #define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */
 #define KD_RELATED_CACHE_SLOTS    1024   /* episodes whose lists are kept in memory */
 
