@@ -557,7 +557,9 @@ int bench_seed_events(struct db *db, int64_t target)
         /* Three quarters of the events are members', a quarter guests'. */
         int per_season = (int)(neps / seasons);
         double member_events = 0.75 * (double)target, guest_events = 0.25 * (double)target;
-        int cohort = (int)(member_events / (2.75 * reads_per_cohort_member(per_season) * seasons));
+        /* 2.6 events a read on average (view, beacon, completed read, reactions, comments ...),
+         * measured: 949,894 events were written for 1,000,000 asked with 2.75 here. */
+        int cohort = (int)(member_events / (2.6 * reads_per_cohort_member(per_season) * seasons));
         if (cohort < 1)
                 cohort = 1;
         int core = cohort * BENCH_CORE_PERCENT / 100;
