@@ -189,7 +189,8 @@
 #define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
 #define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
 /* "Members also read" and the community sentence (docs/insights.md, "On the episode page"). */
-#define KD_RELATED_SAMPLE         500    /* an episode's most recent readers co-reading is read from */
+#define KD_RELATED_SAMPLE         200    /* an episode's most recent readers co-reading is read from */
+#define KD_RELATED_PER_READER     100    /* of each, the newest episodes they took part in */
 #define KD_RELATED_MIN_COREADERS  3      /* co-readers an episode needs to be recommended as co-read */
 #define KD_RELATED_CANDIDATES     16     /* kept per episode, before the viewer's own reads are left out */
 #define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */

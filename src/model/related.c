@@ -40,17 +40,18 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
                     int max)
 {
         /* Co-reading: the sample is the episode's most recent members (insight_reader_recent,
-         * read backwards), each joined to what else they took part in (insight_reader_by_member),
-         * so the cost is bounded by the sample times one member's episodes, whatever the size of
-         * the site. */
+         * read backwards), each with the newest episodes they took part in
+         * (insight_reader_by_member, KD_RELATED_PER_READER of them), so one computation reads at
+         * most KD_RELATED_SAMPLE x KD_RELATED_PER_READER index entries whatever the size of the
+         * site; only the grouped candidates are joined to their episodes. */
         struct db_stmt *st = db_prepare(
-            db,
-            "SELECT r.episode_id, count(*) AS readers, e.publish_at FROM (SELECT member_id FROM "
-            "insight_reader WHERE episode_id = ?1 ORDER BY first_at DESC LIMIT ?3) s JOIN "
-            "insight_reader r ON r.member_id = s.member_id JOIN episode e ON e.id = "
-            "r.episode_id WHERE r.episode_id <> ?1 AND " LIVE_EPISODE " GROUP BY "
-            "r.episode_id, e.publish_at HAVING count(*) >= ?4 ORDER BY readers DESC, "
-            "e.publish_at DESC, r.episode_id DESC LIMIT ?5");
+            db, "SELECT c.episode_id FROM (SELECT r.episode_id, count(*) AS readers FROM (SELECT "
+                "member_id FROM insight_reader WHERE episode_id = ?1 ORDER BY first_at DESC LIMIT "
+                "?3) s JOIN insight_reader r ON r.member_id = s.member_id AND r.episode_id IN "
+                "(SELECT y.episode_id FROM insight_reader y WHERE y.member_id = s.member_id ORDER "
+                "BY y.episode_id DESC LIMIT ?6) WHERE r.episode_id <> ?1 GROUP BY r.episode_id "
+                "HAVING count(*) >= ?4) c JOIN episode e ON e.id = c.episode_id WHERE " LIVE_EPISODE
+                " ORDER BY c.readers DESC, e.publish_at DESC, c.episode_id DESC LIMIT ?5");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->id);
@@ -58,6 +59,7 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
         db_bind_int(st, 3, KD_RELATED_SAMPLE);
         db_bind_int(st, 4, KD_RELATED_MIN_COREADERS);
         db_bind_int(st, 5, max);
+        db_bind_int(st, 6, KD_RELATED_PER_READER);
         int n = add_rows(st, RELATED_COREAD, picks, 0, max);
         if (n < 0 || n == max)
                 return n;
@@ -111,27 +113,28 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
         int64_t episode_id, computed_at;
+        bool refreshing; /* a thread is computing this episode's next list */
         struct related_extras extras;
 } cache[KD_RELATED_CACHE_SLOTS];
-
-void related_cache_clear(void)
-{
-        pthread_mutex_lock(&cache_lock);
-        memset(cache, 0, sizeof(cache));
-        pthread_mutex_unlock(&cache_lock);
-}
 
 int related_extras_get(struct db *db, const struct episode *e, int64_t now,
                        struct related_extras *out)
 {
         memset(out, 0, sizeof(*out));
         size_t slot = (size_t)((uint64_t)e->id % KD_RELATED_CACHE_SLOTS);
+        /* A fresh entry is used as it is. When it has aged, one request computes the next list
+         * while the others keep showing the old one, so a busy page does not have every
+         * concurrent request compute at once when its minute is up. */
         bool hit = false;
         pthread_mutex_lock(&cache_lock);
-        if (cache[slot].episode_id == e->id && now >= cache[slot].computed_at &&
-            now - cache[slot].computed_at < KD_RELATED_CACHE_SECONDS) {
-                *out = cache[slot].extras;
-                hit = true;
+        if (cache[slot].episode_id == e->id) {
+                bool young = now >= cache[slot].computed_at &&
+                             now - cache[slot].computed_at < KD_RELATED_CACHE_SECONDS;
+                if (young || cache[slot].refreshing) {
+                        *out = cache[slot].extras;
+                        hit = true;
+                } else
+                        cache[slot].refreshing = true;
         }
         pthread_mutex_unlock(&cache_lock);
         if (hit)
@@ -140,13 +143,22 @@ int related_extras_get(struct db *db, const struct episode *e, int64_t now,
         struct related_extras fresh = {0};
         fresh.npicks = related_compute(db, e, now, fresh.picks, KD_RELATED_CANDIDATES);
         fresh.nsentences = insight_sentences(db, e, now, fresh.sentences, INSIGHT_SENTENCES_SHOWN);
-        if (fresh.npicks < 0 || fresh.nsentences < 0)
-                return -1; /* not cached: the next request tries again */
+        bool failed = fresh.npicks < 0 || fresh.nsentences < 0;
         pthread_mutex_lock(&cache_lock);
-        cache[slot].episode_id = e->id;
-        cache[slot].computed_at = now;
-        cache[slot].extras = fresh;
+        if (failed) {
+                if (cache[slot].episode_id == e->id)
+                        cache[slot].refreshing = false; /* the next request tries again */
+        } else {
+                cache[slot].episode_id = e->id;
+                cache[slot].computed_at = now;
+                cache[slot].refreshing = false;
+                cache[slot].extras = fresh;
+        }
         pthread_mutex_unlock(&cache_lock);
+        if (failed) {
+                memset(out, 0, sizeof(*out));
+                return -1;
+        }
         *out = fresh;
         return 0;
 }

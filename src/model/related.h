@@ -52,7 +52,4 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
 int related_extras_get(struct db *db, const struct episode *e, int64_t now,
                        struct related_extras *out);
 
-/* Forgets every cached list (tests, and after history is loaded into a running process). */
-void related_cache_clear(void);
-
 #endif
