@@ -127,12 +127,17 @@ static const char USAGE_IMPORT[] =
     "nothing: a bad file is reported with its name and line, and nothing is kept.\n";
 static const char USAGE_BENCH[] =
     "Usage: kindred bench seed --data DIR [--members N] [--episodes N] [--comments N]\n"
+    "                          [--events N]\n"
     "\n"
     "Fills an empty site (kindred init --data DIR, without --demo) with synthetic members,\n"
     "newsletters, episodes and comments for benchmarks: by default 100,000 members, 100,000\n"
     "episodes and 1,000,000 comments, with one 2,000-word episode (" BENCH_LONG_READ ")\n"
     "carrying 100 comments in threads with reactions. bench_author and bench_reader log in\n"
-    "with the password \"" BENCH_PASSWORD "\". Used by bench/run.\n";
+    "with the password \"" BENCH_PASSWORD "\". Used by bench/run.\n"
+    "\n"
+    "--events N adds N insights events (default 0) through the same code as live ones: seasons\n"
+    "whose readers drop off episode by episode, a core of regulars across seasons, reactions,\n"
+    "comments, replies between members, build-ons and guests' views (docs/performance.md).\n";
 static const char USAGE_EXPORT[] =
     "Usage: kindred export FILE\n"
     "\n"
@@ -146,6 +151,7 @@ struct cli {
         bool member_mode;
         const char *email, *name, *role, *headline;
         unsigned members, episodes, comments; /* bench seed */
+        unsigned events;                      /* bench seed --events */
 };
 
 enum {
@@ -167,7 +173,8 @@ enum {
         OPT_EPISODES,
         OPT_COMMENTS,
         OPT_GUEST_EVENT_DAYS,
-        OPT_NO_INSIGHTS
+        OPT_NO_INSIGHTS,
+        OPT_EVENTS
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -188,6 +195,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"members", required_argument, NULL, OPT_MEMBERS},
             {"episodes", required_argument, NULL, OPT_EPISODES},
             {"comments", required_argument, NULL, OPT_COMMENTS},
+            {"events", required_argument, NULL, OPT_EVENTS},
             {"demo", no_argument, NULL, OPT_DEMO},
             {"guest-event-days", required_argument, NULL, OPT_GUEST_EVENT_DAYS},
             {"no-insights", no_argument, NULL, OPT_NO_INSIGHTS},
@@ -289,6 +297,13 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                                 cli->episodes = (unsigned)n;
                         else
                                 cli->comments = (unsigned)n;
+                        break;
+                case OPT_EVENTS:
+                        if (config_parse_uint(optarg, 0, 100000000, &n) < 0) {
+                                fprintf(stderr, "kindred: --events wants 0 to 100000000\n");
+                                return -1;
+                        }
+                        cli->events = (unsigned)n;
                         break;
                 case OPT_HEADLINE:
                         cli->headline = optarg;
@@ -673,6 +688,7 @@ static int cmd_bench_seed(struct cli *cli)
             .comments = cli->comments ? (int)cli->comments : 1000000,
             .hot_comments = 100,
             .long_read_words = 2000,
+            .events = cli->events,
         };
         int rc = bench_seed(db, &o);
         db_close(db);

@@ -195,5 +195,12 @@
 /* A member's own events (/api/v1/me/events, /account/events.csv): rows per page. */
 #define KD_MY_EVENTS_PAGE         100    /* when the request names no limit */
 #define KD_MY_EVENTS_PAGE_MAX     1000   /* the most one page holds */
+/* "Members also read" and the community sentence (docs/insights.md, "On the episode page"). */
+#define KD_RELATED_SAMPLE         200    /* an episode's most recent readers co-reading is read from */
+#define KD_RELATED_PER_READER     100    /* of each, the newest episodes they took part in */
+#define KD_RELATED_MIN_COREADERS  3      /* co-readers an episode needs to be recommended as co-read */
+#define KD_RELATED_CANDIDATES     16     /* kept per episode, before the viewer's own reads are left out */
+#define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */
+#define KD_RELATED_CACHE_SLOTS    1024   /* episodes whose lists are kept in memory */
 
 #endif

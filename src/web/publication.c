@@ -17,6 +17,7 @@
 #include "web/comments.h"
 #include "web/events.h"
 #include "web/prompts.h"
+#include "web/related.h"
 #include "web/tried.h"
 #include "web/layout.h"
 #include "web/events.h"
@@ -363,6 +364,7 @@ struct episode_page {
         struct tried_view *tried;     /* "I tried this" (web/tried.c) */
         struct prompts_view *prompts; /* "Questions for you" (web/prompts.c) */
         struct buildons_under *buildons; /* "Built on this" (web/buildons.h) */
+        struct related_view *related;    /* "Members also read", insights (web/related.h) */
 };
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
@@ -398,6 +400,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         p->tried = tried_load(req, e, p->live);
         p->prompts = prompts_load(req, e, p->live);
         p->buildons = buildons_under_load(req, e, p->live);
+        p->related = related_load(req, e, p->live);
         p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
                                        MORE_FROM_AUTHOR, &p->more);
         return 0;
@@ -546,6 +549,8 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         buildons_under_section(r, p->buildons);
         if (live)
                 comments_section(r, &p->conversation);
+        community_insights_section(r, p->related);
+        related_section(r, p->related);
 
         if (p->nmore > 0) {
                 html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
