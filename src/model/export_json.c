@@ -320,6 +320,8 @@ static const struct column insight_member_cols[] = {
 static const struct column insight_reader_cols[] = {
     {"episode_id", 'i'}, {"member_id", 'i'}, {"newsletter_id", 'i'}, {"season_id", 'i'},
     {"first_at", 'i'},   {"did", 'i'},       {NULL, 0}};
+static const struct column insight_season_member_cols[] = {
+    {"season_id", 'i'}, {"member_id", 'i'}, {NULL, 0}};
 static const struct column insight_pair_cols[] = {
     {"newsletter_id", 'i'}, {"a", 'i'},            {"b", 'i'}, {"first_at", 'i'},
     {"last_at", 'i'},       {"interactions", 'i'}, {NULL, 0}};
@@ -373,6 +375,10 @@ static const struct table insight_tables[] = {
      "INSERT INTO insight_pair (newsletter_id, a, b, first_at, last_at, interactions) VALUES "
      "(?1, ?2, ?3, ?4, ?5, ?6)",
      insight_pair_cols},
+    {"insight_season_member",
+     "SELECT season_id, member_id FROM insight_season_member ORDER BY season_id, member_id",
+     "INSERT INTO insight_season_member (season_id, member_id) VALUES (?1, ?2)",
+     insight_season_member_cols},
 };
 
 /* Appends one insights table to out, as

@@ -204,6 +204,8 @@ static void gpc_dnt_and_bots_record_nothing(void **state)
         (void)state;
         long ep = episode_id("the-fifteen-minute-retro");
         long long views = events_of(1, ep, true);
+        /* the demo's history has guests' beacons of its own */
+        long long confirmed = events_of(2, ep, true) + events_of(3, ep, true);
         /* the first is built by the handler, the rest come from the page cache */
         assert_int_equal(guest_get("GET", RETRO, UA(FIREFOX) "Sec-GPC: 1\r\n"), 200);
         assert_int_equal(guest_get("GET", RETRO, UA(FIREFOX) "DNT: 1\r\n"), 200);
@@ -222,7 +224,7 @@ static void gpc_dnt_and_bots_record_nothing(void **state)
         assert_int_equal(wait_events(1, ep, true, views + 1), views + 1);
         sleep(2); /* the writer had its chance to write anything else */
         assert_int_equal(events_of(1, ep, true), views + 1);
-        assert_int_equal(events_of(2, ep, true) + events_of(3, ep, true), 0);
+        assert_int_equal(events_of(2, ep, true) + events_of(3, ep, true), confirmed);
 }
 
 /* ---------------------------------------------------------------- beacons */
