@@ -197,7 +197,8 @@ static json_t *metric_row(enum metric m, const struct insights *in, size_t i)
                 PUT(j_int(in->buildons));
                 PUT(j_int(in->tried));
                 PUT(j_hundredths(in->momentum.commitment_x100));
-                PUT(j_hundredths(in->momentum.momentum_x100));
+                PUT(in->momentum.comparable ? j_hundredths(in->momentum.momentum_x100)
+                                            : json_null());
                 break;
         }
         case M_WEEKS: {
@@ -252,7 +253,7 @@ static json_t *metric_row(enum metric m, const struct insights *in, size_t i)
                 PUT(j_date(event_week_start(mo->previous_to_week) + 6 * 86400));
                 PUT(j_int(mo->previous.members));
                 PUT(j_hundredths(mo->previous_x100));
-                PUT(j_hundredths(mo->momentum_x100));
+                PUT(mo->comparable ? j_hundredths(mo->momentum_x100) : json_null());
                 break;
         }
         case M_RETENTION: {

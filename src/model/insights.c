@@ -496,7 +496,8 @@ static int load_ladder(struct db *db, struct arena *a, const struct insight_quer
         ladder_from(&m, &mo->previous);
         mo->commitment_x100 = insight_commitment_x100(out->ladder.at);
         mo->previous_x100 = insight_commitment_x100(mo->previous.at);
-        mo->momentum_x100 = mo->commitment_x100 - mo->previous_x100;
+        mo->comparable = mo->previous.members > 0;
+        mo->momentum_x100 = mo->comparable ? mo->commitment_x100 - mo->previous_x100 : 0;
         return 0;
 }
 

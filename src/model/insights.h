@@ -154,6 +154,8 @@ struct insight_momentum {
         int64_t commitment_x100;        /* this range: insight_commitment_x100(ladder.at) */
         int64_t previous_x100;          /* the previous range */
         int64_t momentum_x100;          /* commitment_x100 - previous_x100 */
+        bool comparable;                /* the previous range had members: without them there is
+                                           nothing to compare with, and momentum is unknown */
         int64_t previous_from_week, previous_to_week;
 };
 

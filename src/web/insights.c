@@ -450,7 +450,12 @@ static void summary(struct render *r, const struct insights *ins)
                    share_value(r, ins->connections.connected_share));
         html_lit(b, "</li>\n<li>");
         const struct insight_momentum *m = &ins->momentum;
-        if (m->momentum_x100 > 0)
+        if (!m->comparable)
+                html_textf(r,
+                           _("Momentum needs a period to compare with: nobody took part in the %d "
+                             "weeks before."),
+                           (int)(m->previous_to_week - m->previous_from_week + 1));
+        else if (m->momentum_x100 > 0)
                 html_textf(r, _("Momentum is %s: members are moving up the ladder."),
                            hundredths_text(r, m->momentum_x100, true));
         else if (m->momentum_x100 < 0)
@@ -524,12 +529,13 @@ static void ladder_section(struct render *r, const struct insights_view *v)
                     "id=\"momentum-h\">");
         html_text(b, _("Momentum"));
         html_lit(b, "</h3>\n<p class=\"momentum-value");
-        if (m->momentum_x100 > 0)
+        if (m->comparable && m->momentum_x100 > 0)
                 html_lit(b, " up");
-        else if (m->momentum_x100 < 0)
+        else if (m->comparable && m->momentum_x100 < 0)
                 html_lit(b, " down");
         html_lit(b, "\">");
-        html_text(b, hundredths_text(r, m->momentum_x100, true));
+        /* An em dash, as for a share with nothing to divide. */
+        html_text(b, m->comparable ? hundredths_text(r, m->momentum_x100, true) : "\xe2\x80\x94");
         html_lit(b, "</p>\n<p>");
         html_textf(r, _("Commitment per member: %1$s now, %2$s in the %3$d weeks before."),
                    hundredths_text(r, m->commitment_x100, false),
