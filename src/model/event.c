@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/newsletter.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -329,19 +330,6 @@ static int episode_place(struct batch *b, int64_t episode_id, int64_t *newslette
         return 0;
 }
 
-static bool is_author(struct db *db, int64_t newsletter_id, int64_t member_id)
-{
-        struct db_stmt *st = db_prepare(
-            db, "SELECT 1 FROM newsletter WHERE id = ?1 AND owner_id = ?2 UNION ALL "
-                "SELECT 1 FROM newsletter_author WHERE newsletter_id = ?1 AND member_id = ?2");
-        if (!st)
-                return false;
-        db_bind_int(st, 1, newsletter_id);
-        db_bind_int(st, 2, member_id);
-        bool yes = db_step(st) == DB_ROW;
-        db_finish(st);
-        return yes;
-}
 
 /* Counts the actor once a day per place (visitors), and a guest once as a reader when the
  * beacon confirms them. */
@@ -450,10 +438,10 @@ static int count_day(struct batch *b, const struct event *e, int64_t newsletter_
         case EVENT_REPLY:
                 rc = add_day(b, newsletter_id, episode_id, day, DC_REPLIES, 1);
                 if (rc == 0 && e->other_id && e->other_id != e->member_id && newsletter_id) {
-                        bool actor_author = is_author(b->db, newsletter_id, e->member_id);
+                        bool actor_author = newsletter_is_author(b->db, newsletter_id, e->member_id);
                         if (actor_author)
                                 rc = add_day(b, newsletter_id, episode_id, day, DC_AUTHOR_REPLIES, 1);
-                        else if (!is_author(b->db, newsletter_id, e->other_id))
+                        else if (!newsletter_is_author(b->db, newsletter_id, e->other_id))
                                 rc = add_day(b, newsletter_id, episode_id, day, DC_MEMBER_REPLIES, 1);
                 }
                 break;

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/newsletter.h"
 #include "model/event.h"
 
 #include <stdio.h>
@@ -173,18 +174,7 @@ bool insights_can_view(struct db *db, int64_t newsletter_id, int64_t member_id, 
 {
         if (role == ROLE_ADMIN)
                 return true;
-        if (newsletter_id <= 0 || member_id <= 0 || role == ROLE_NONE)
-                return false;
-        struct db_stmt *s = db_prepare(
-            db, "SELECT 1 FROM newsletter WHERE id = ?1 AND owner_id = ?2 UNION ALL SELECT 1 FROM "
-                "newsletter_author WHERE newsletter_id = ?1 AND member_id = ?2");
-        if (!s)
-                return false;
-        db_bind_int(s, 1, newsletter_id);
-        db_bind_int(s, 2, member_id);
-        bool yes = db_step(s) == DB_ROW;
-        db_finish(s);
-        return yes;
+        return role != ROLE_NONE && newsletter_is_author(db, newsletter_id, member_id);
 }
 
 /* ------------------------------------------------------------ the newsletters of a scope */

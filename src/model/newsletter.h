@@ -59,6 +59,8 @@ int newsletter_list_by_author(struct db *db, struct arena *a, int64_t member_id,
                               struct newsletter **out);
 
 /* True when member_id (with role) may write in newsletter_id. */
+/* Whether member_id owns or co-writes the newsletter (whatever their role now). */
+bool newsletter_is_author(struct db *db, int64_t newsletter_id, int64_t member_id);
 bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role);
 
 /* Whether member_id (with role) may choose newsletter n's co-authors: its owner, or an admin. */
