@@ -127,7 +127,8 @@ enum week_col {
 };
 
 #define SUMS_MAX 256
-#define VISIT_MEMO 4096 /* a power of two: 2,000 visitors a batch, each on an episode and its newsletter */
+#define VISIT_MEMO                                                                                 \
+        4096 /* a power of two: 2,000 visitors a batch, each on an episode and its newsletter */
 
 struct day_sum {
         int64_t newsletter_id, episode_id, day;
@@ -163,7 +164,8 @@ static int flush_days(struct batch *b)
                     b->db,
                     "INSERT INTO insight_day (newsletter_id, episode_id, day, views, member_views, "
                     "visitors, guest_readers, completions, reactions, comments, replies, "
-                    "member_replies, author_replies, quotes, answers, buildons, tried, asks, votes, "
+                    "member_replies, author_replies, quotes, answers, buildons, tried, asks, "
+                    "votes, "
                     "space_posts, follows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
                     "ON CONFLICT (newsletter_id, episode_id, day) DO UPDATE SET "
@@ -206,19 +208,20 @@ static int flush_weeks(struct batch *b)
         for (size_t i = 0; i < b->nweeks; i++) {
                 const struct week_sum *s = &b->weeks[i];
                 struct db_stmt *st = db_prepare(
-                    b->db, "INSERT INTO insight_week (newsletter_id, week, active, returned, rung1, "
-                           "rung2, rung3, rung4, new_members, new_pairs, new_connected) VALUES (?1, "
-                           "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                           "ON CONFLICT (newsletter_id, week) DO UPDATE SET "
-                           "active = insight_week.active + excluded.active, "
-                           "returned = insight_week.returned + excluded.returned, "
-                           "rung1 = insight_week.rung1 + excluded.rung1, "
-                           "rung2 = insight_week.rung2 + excluded.rung2, "
-                           "rung3 = insight_week.rung3 + excluded.rung3, "
-                           "rung4 = insight_week.rung4 + excluded.rung4, "
-                           "new_members = insight_week.new_members + excluded.new_members, "
-                           "new_pairs = insight_week.new_pairs + excluded.new_pairs, "
-                           "new_connected = insight_week.new_connected + excluded.new_connected");
+                    b->db,
+                    "INSERT INTO insight_week (newsletter_id, week, active, returned, rung1, "
+                    "rung2, rung3, rung4, new_members, new_pairs, new_connected) VALUES (?1, "
+                    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                    "ON CONFLICT (newsletter_id, week) DO UPDATE SET "
+                    "active = insight_week.active + excluded.active, "
+                    "returned = insight_week.returned + excluded.returned, "
+                    "rung1 = insight_week.rung1 + excluded.rung1, "
+                    "rung2 = insight_week.rung2 + excluded.rung2, "
+                    "rung3 = insight_week.rung3 + excluded.rung3, "
+                    "rung4 = insight_week.rung4 + excluded.rung4, "
+                    "new_members = insight_week.new_members + excluded.new_members, "
+                    "new_pairs = insight_week.new_pairs + excluded.new_pairs, "
+                    "new_connected = insight_week.new_connected + excluded.new_connected");
                 if (!st)
                         return -1;
                 db_bind_int(st, 1, s->newsletter_id);
@@ -239,7 +242,8 @@ static int add_day(struct batch *b, int64_t newsletter_id, int64_t episode_id, i
 {
         for (size_t i = 0; i < b->ndays; i++) {
                 struct day_sum *s = &b->days[i];
-                if (s->newsletter_id == newsletter_id && s->episode_id == episode_id && s->day == day) {
+                if (s->newsletter_id == newsletter_id && s->episode_id == episode_id &&
+                    s->day == day) {
                         s->v[c] += n;
                         return 0;
                 }
@@ -255,7 +259,8 @@ static int add_day(struct batch *b, int64_t newsletter_id, int64_t episode_id, i
         return 0;
 }
 
-static int add_week(struct batch *b, int64_t newsletter_id, int64_t week, enum week_col c, int64_t n)
+static int add_week(struct batch *b, int64_t newsletter_id, int64_t week, enum week_col c,
+                    int64_t n)
 {
         for (size_t i = 0; i < b->nweeks; i++) {
                 struct week_sum *s = &b->weeks[i];
@@ -287,9 +292,9 @@ static int exec_done(struct db_stmt *st)
 
 static int insert_raw(struct db *db, const struct event *e)
 {
-        struct db_stmt *st =
-            db_prepare(db, "INSERT INTO event (at, kind, newsletter_id, episode_id, member_id, guest, "
-                           "other_id, item_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        struct db_stmt *st = db_prepare(
+            db, "INSERT INTO event (at, kind, newsletter_id, episode_id, member_id, guest, "
+                "other_id, item_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->at);
@@ -307,7 +312,8 @@ static int insert_raw(struct db *db, const struct event *e)
 }
 
 /* The episode's newsletter and season (cached for runs of events on one episode). */
-static int episode_place(struct batch *b, int64_t episode_id, int64_t *newsletter_id, int64_t *season_id)
+static int episode_place(struct batch *b, int64_t episode_id, int64_t *newsletter_id,
+                         int64_t *season_id)
 {
         if (b->ep_id != episode_id) {
                 struct db_stmt *st =
@@ -330,7 +336,6 @@ static int episode_place(struct batch *b, int64_t episode_id, int64_t *newslette
         return 0;
 }
 
-
 /* Counts the actor once a day per place (visitors), and a guest once as a reader when the
  * beacon confirms them. */
 /* The memo slot of a visit: the one holding it, else a free one to fill, else NULL (full
@@ -338,7 +343,8 @@ static int episode_place(struct batch *b, int64_t episode_id, int64_t *newslette
 static struct visit_memo *visit_slot(struct batch *b, int64_t day, int64_t newsletter_id,
                                      int64_t episode_id, int64_t actor)
 {
-        uint64_t h = (uint64_t)actor * 0x9E3779B97F4A7C15ULL ^ (uint64_t)episode_id * 0xC2B2AE3D27D4EB4FULL ^
+        uint64_t h = (uint64_t)actor * 0x9E3779B97F4A7C15ULL ^
+                     (uint64_t)episode_id * 0xC2B2AE3D27D4EB4FULL ^
                      (uint64_t)newsletter_id * 0x165667B19E3779F9ULL ^ (uint64_t)day;
         h ^= h >> 29;
         for (unsigned probe = 0; probe < 8; probe++) {
@@ -361,8 +367,9 @@ static int count_visit(struct batch *b, const struct event *e, int64_t newslette
                 known = true;
                 confirmed = memo->confirmed;
         } else {
-                struct db_stmt *st = db_prepare(b->db, "SELECT confirmed FROM insight_visit WHERE day = ?1 AND "
-                                                       "newsletter_id = ?2 AND episode_id = ?3 AND actor = ?4");
+                struct db_stmt *st =
+                    db_prepare(b->db, "SELECT confirmed FROM insight_visit WHERE day = ?1 AND "
+                                      "newsletter_id = ?2 AND episode_id = ?3 AND actor = ?4");
                 if (!st)
                         return -1;
                 db_bind_int(st, 1, day);
@@ -377,13 +384,14 @@ static int count_visit(struct batch *b, const struct event *e, int64_t newslette
                         return -1;
         }
         if (memo) {
-                *memo = (struct visit_memo){day, newsletter_id, episode_id, actor, true,
-                                            confirmed || confirm};
+                *memo = (struct visit_memo){day,   newsletter_id, episode_id,
+                                            actor, true,          confirmed || confirm};
         }
         struct db_stmt *st;
         if (!known) {
-                st = db_prepare(b->db, "INSERT INTO insight_visit (day, newsletter_id, episode_id, actor, "
-                                       "confirmed) VALUES (?1, ?2, ?3, ?4, ?5)");
+                st = db_prepare(b->db,
+                                "INSERT INTO insight_visit (day, newsletter_id, episode_id, actor, "
+                                "confirmed) VALUES (?1, ?2, ?3, ?4, ?5)");
                 if (!st)
                         return -1;
                 db_bind_int(st, 1, day);
@@ -391,9 +399,11 @@ static int count_visit(struct batch *b, const struct event *e, int64_t newslette
                 db_bind_int(st, 3, episode_id);
                 db_bind_int(st, 4, actor);
                 db_bind_int(st, 5, confirm);
-                if (exec_done(st) != 0 || add_day(b, newsletter_id, episode_id, day, DC_VISITORS, 1) != 0)
+                if (exec_done(st) != 0 ||
+                    add_day(b, newsletter_id, episode_id, day, DC_VISITORS, 1) != 0)
                         return -1;
-                return confirm ? add_day(b, newsletter_id, episode_id, day, DC_GUEST_READERS, 1) : 0;
+                return confirm ? add_day(b, newsletter_id, episode_id, day, DC_GUEST_READERS, 1)
+                               : 0;
         }
         if (confirm && !confirmed) {
                 st = db_prepare(b->db, "UPDATE insight_visit SET confirmed = 1 WHERE day = ?1 AND "
@@ -411,8 +421,8 @@ static int count_visit(struct batch *b, const struct event *e, int64_t newslette
         return 0;
 }
 
-static int count_day(struct batch *b, const struct event *e, int64_t newsletter_id, int64_t episode_id,
-                     int64_t day)
+static int count_day(struct batch *b, const struct event *e, int64_t newsletter_id,
+                     int64_t episode_id, int64_t day)
 {
         int rc = 0;
         switch (e->kind) {
@@ -438,11 +448,14 @@ static int count_day(struct batch *b, const struct event *e, int64_t newsletter_
         case EVENT_REPLY:
                 rc = add_day(b, newsletter_id, episode_id, day, DC_REPLIES, 1);
                 if (rc == 0 && e->other_id && e->other_id != e->member_id && newsletter_id) {
-                        bool actor_author = newsletter_is_author(b->db, newsletter_id, e->member_id);
+                        bool actor_author =
+                            newsletter_is_author(b->db, newsletter_id, e->member_id);
                         if (actor_author)
-                                rc = add_day(b, newsletter_id, episode_id, day, DC_AUTHOR_REPLIES, 1);
+                                rc = add_day(b, newsletter_id, episode_id, day, DC_AUTHOR_REPLIES,
+                                             1);
                         else if (!newsletter_is_author(b->db, newsletter_id, e->other_id))
-                                rc = add_day(b, newsletter_id, episode_id, day, DC_MEMBER_REPLIES, 1);
+                                rc = add_day(b, newsletter_id, episode_id, day, DC_MEMBER_REPLIES,
+                                             1);
                 }
                 break;
         case EVENT_FOLLOW:
@@ -499,8 +512,9 @@ static int count_member(struct batch *b, const struct event *e, int64_t newslett
                 st = db_prepare(db, "UPDATE insight_member_week SET did = ?4, rung = ?5 WHERE "
                                     "newsletter_id = ?1 AND week = ?2 AND member_id = ?3");
         } else {
-                st = db_prepare(db, "INSERT INTO insight_member_week (newsletter_id, week, member_id, did, "
-                                    "rung) VALUES (?1, ?2, ?3, ?4, ?5)");
+                st = db_prepare(
+                    db, "INSERT INTO insight_member_week (newsletter_id, week, member_id, did, "
+                        "rung) VALUES (?1, ?2, ?3, ?4, ?5)");
         }
         if (!st)
                 return -1;
@@ -536,14 +550,16 @@ static int count_member(struct batch *b, const struct event *e, int64_t newslett
                 if (add_week(b, newsletter_id, week, WC_ACTIVE, 1) != 0 ||
                     add_week(b, newsletter_id, week, WC_RUNG1 + new_rung - 1, 1) != 0)
                         return -1;
-                if (known && first_week < week && add_week(b, newsletter_id, week, WC_RETURNING, 1) != 0)
+                if (known && first_week < week &&
+                    add_week(b, newsletter_id, week, WC_RETURNING, 1) != 0)
                         return -1;
                 if (!known && add_week(b, newsletter_id, week, WC_NEW_MEMBERS, 1) != 0)
                         return -1;
         }
         if (!known) {
-                st = db_prepare(db, "INSERT INTO insight_member (newsletter_id, member_id, first_week, "
-                                    "last_week, weeks, rung) VALUES (?1, ?2, ?3, ?3, 1, ?4)");
+                st = db_prepare(db,
+                                "INSERT INTO insight_member (newsletter_id, member_id, first_week, "
+                                "last_week, weeks, rung) VALUES (?1, ?2, ?3, ?3, 1, ?4)");
                 if (!st)
                         return -1;
                 db_bind_int(st, 1, newsletter_id);
@@ -572,11 +588,12 @@ static int count_member(struct batch *b, const struct event *e, int64_t newslett
         return 0;
 }
 
-static int count_reader(struct batch *b, const struct event *e, int64_t newsletter_id, int64_t season_id,
-                        unsigned did)
+static int count_reader(struct batch *b, const struct event *e, int64_t newsletter_id,
+                        int64_t season_id, unsigned did)
 {
-        struct db_stmt *st = db_prepare(b->db, "SELECT did FROM insight_reader WHERE episode_id = ?1 AND "
-                                               "member_id = ?2");
+        struct db_stmt *st =
+            db_prepare(b->db, "SELECT did FROM insight_reader WHERE episode_id = ?1 AND "
+                              "member_id = ?2");
         if (!st)
                 return -1;
         db_bind_int(st, 1, e->episode_id);
@@ -590,11 +607,13 @@ static int count_reader(struct batch *b, const struct event *e, int64_t newslett
         if (known && (old | did) == old)
                 return 0;
         if (known) {
-                st = db_prepare(b->db, "UPDATE insight_reader SET did = ?3, first_at = min(first_at, ?4) "
-                                       "WHERE episode_id = ?1 AND member_id = ?2");
+                st = db_prepare(b->db,
+                                "UPDATE insight_reader SET did = ?3, first_at = min(first_at, ?4) "
+                                "WHERE episode_id = ?1 AND member_id = ?2");
         } else {
-                st = db_prepare(b->db, "INSERT INTO insight_reader (episode_id, member_id, did, first_at, "
-                                       "newsletter_id, season_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                st = db_prepare(b->db,
+                                "INSERT INTO insight_reader (episode_id, member_id, did, first_at, "
+                                "newsletter_id, season_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         }
         if (!st)
                 return -1;
@@ -623,9 +642,10 @@ static int count_reader(struct batch *b, const struct event *e, int64_t newslett
 /* Marks a member's first connection in the newsletter (when the member has a row there). */
 static int mark_connected(struct batch *b, int64_t newsletter_id, int64_t member_id, int64_t week)
 {
-        struct db_stmt *st = db_prepare(b->db, "UPDATE insight_member SET connected_week = ?3 WHERE "
-                                               "newsletter_id = ?1 AND member_id = ?2 AND "
-                                               "connected_week IS NULL");
+        struct db_stmt *st =
+            db_prepare(b->db, "UPDATE insight_member SET connected_week = ?3 WHERE "
+                              "newsletter_id = ?1 AND member_id = ?2 AND "
+                              "connected_week IS NULL");
         if (!st)
                 return -1;
         db_bind_int(st, 1, newsletter_id);
@@ -640,9 +660,10 @@ static int count_pair(struct batch *b, const struct event *e, int64_t newsletter
 {
         int64_t a = e->member_id < e->other_id ? e->member_id : e->other_id;
         int64_t z = e->member_id < e->other_id ? e->other_id : e->member_id;
-        struct db_stmt *st = db_prepare(b->db, "UPDATE insight_pair SET interactions = interactions + 1, "
-                                               "last_at = max(last_at, ?4), first_at = min(first_at, ?4) "
-                                               "WHERE newsletter_id = ?1 AND a = ?2 AND b = ?3");
+        struct db_stmt *st =
+            db_prepare(b->db, "UPDATE insight_pair SET interactions = interactions + 1, "
+                              "last_at = max(last_at, ?4), first_at = min(first_at, ?4) "
+                              "WHERE newsletter_id = ?1 AND a = ?2 AND b = ?3");
         if (!st)
                 return -1;
         db_bind_int(st, 1, newsletter_id);
@@ -733,8 +754,8 @@ int event_apply(struct db *db, const struct event *ev, size_t n, size_t *skipped
                 if (rc > 0 && skipped)
                         ++*skipped;
                 if (rc < 0) {
-                        log_error("events: event %zu of %zu (kind %d) refused: %s", i, n, (int)ev[i].kind,
-                                  db_errmsg(db));
+                        log_error("events: event %zu of %zu (kind %d) refused: %s", i, n,
+                                  (int)ev[i].kind, db_errmsg(db));
                         db_rollback(db);
                         goto cleanup;
                 }
@@ -819,7 +840,7 @@ int event_parse_line(const char *line, size_t len, struct event *out)
         text[flen[1]] = '\0';
         if (event_kind_parse(text, &out->kind) != 0)
                 return -1;
-        int64_t *ids[6] = {&out->member_id, &out->guest, &out->newsletter_id,
+        int64_t *ids[6] = {&out->member_id,  &out->guest,    &out->newsletter_id,
                            &out->episode_id, &out->other_id, &out->item_id};
         for (size_t i = 2; i < 8; i++)
                 if (i < nf && !parse_id(field[i], flen[i], ids[i - 2]))
