@@ -15,9 +15,11 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "model/episode.h"
+#include "model/event_queue.h"
 #include "model/member.h"
 #include "model/session.h"
 #include "web/errors.h"
+#include "web/events.h"
 #include "web/language.h"
 
 #include <jansson.h>
@@ -98,6 +100,7 @@ int app_init(struct app *app, const struct config *config)
         app->guards.buildon_change_by_member_hour =
             rate_limit_new(KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
         app->guards.badge_by_admin = rate_limit_new(KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
+        app->guards.beacon_by_ip = rate_limit_new(KD_BEACONS_PER_IP_PER_MINUTE, 60);
         return 0;
 }
 
@@ -126,6 +129,7 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.buildon_by_member_hour);
         rate_limit_free(app->guards.buildon_change_by_member_hour);
         rate_limit_free(app->guards.badge_by_admin);
+        rate_limit_free(app->guards.beacon_by_ip);
         static_files_free(app->assets);
         free(app->db_path);
 }
@@ -576,8 +580,13 @@ void app_dispatch(void *ctx, struct request *req)
                 char etag[PAGE_ETAG_SIZE];
                 const char *type;
                 bool gzipped;
+                struct page_tag tag;
                 if (page_cache_get(app->pages, key, time_now(), accepts_gzip(req), &req->resp.body,
-                                   etag, &type, &gzipped)) {
+                                   etag, &type, &gzipped, &tag)) {
+                        if (tag.episode_id && app->config.insights) { /* a guest's view */
+                                req->db = app_thread_db(app);
+                                events_record_cached_view(req, &tag);
+                        }
                         req->resp.status = 200;
                         req->resp.content_type = type;
                         conditional_and_gzip(req, etag, gzipped);
@@ -602,7 +611,8 @@ void app_dispatch(void *ctx, struct request *req)
                 if (key && !req->csrf_used && req->resp.nheaders == 0 && req->resp.content_type &&
                     compressible(req->resp.content_type)) {
                         page_cache_put(app->pages, key, time_now(), generation, req->resp.body.data,
-                                       req->resp.body.len, req->resp.content_type, etag);
+                                       req->resp.body.len, req->resp.content_type, etag,
+                                       &req->page_tag);
                         conditional_and_gzip(req, etag, false);
                 } else {
                         /* A member's page changes with every action of theirs: hashing it for
@@ -649,9 +659,15 @@ int app_serve(struct app *app)
             .ctx = app,
         };
         log_set_access(app->config.access_log);
-        struct http_server *srv = http_server_start(&opts);
-        if (!srv)
+        /* Insights (docs/privacy.md): the event writer runs while the site is served. */
+        event_queue_set_guest_days((int)app->config.guest_event_days);
+        if (app->config.insights && event_queue_start(app->db_path) != 0)
                 return 1;
+        struct http_server *srv = http_server_start(&opts);
+        if (!srv) {
+                event_queue_stop();
+                return 1;
+        }
         char host[128];
         snprintf(host, sizeof(host), "%s", app->config.listen);
         char *colon = strrchr(host, ':');
@@ -670,16 +686,19 @@ int app_serve(struct app *app)
                         log_warn("no KINDRED_BASE_URL: links in feeds and pages will say %s",
                                  app->public_url);
         }
-        /* Tests read this line to learn the port when they asked for port 0. */
-        printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
-        fflush(stdout);
-
+        /* Before the line below: a client that stops the server as soon as it is told the port
+         * must find the handlers in place, or SIGTERM kills the process before it writes the
+         * queued events (seen as a flaky restart in tests/http/test_events.c). */
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         signal(SIGPIPE, SIG_IGN);
+        /* Tests read this line to learn the port when they asked for port 0. */
+        printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
+        fflush(stdout);
+
         int64_t last_purge = 0, last_due = 0;
         while (!stop_requested) {
                 sleep(1);
@@ -701,6 +720,7 @@ int app_serve(struct app *app)
         }
         log_info("stopping");
         http_server_stop(srv);
+        event_queue_stop(); /* writes what requests queued until the end */
         /* The main thread's connection (used for housekeeping) is not closed by a thread exit. */
         pthread_once(&thread_db_once, thread_db_key_make);
         db_close(pthread_getspecific(thread_db_key));

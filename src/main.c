@@ -68,6 +68,8 @@ static const char USAGE[] =
     "      --trust-proxy     client address from X-Forwarded-For    KINDRED_TRUST_PROXY\n"
     "      --max-connections N  open connections at once         KINDRED_MAX_CONNECTIONS [4096]\n"
     "      --language TAG    default interface language (en, zh-CN) KINDRED_LANGUAGE [en]\n"
+    "      --guest-event-days N  days guests' raw events are kept KINDRED_GUEST_EVENT_DAYS [90]\n"
+    "      --no-insights     record no insights events              KINDRED_INSIGHTS=false\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -77,6 +79,7 @@ static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
     "                     [--trust-proxy] [--max-connections N] [--language TAG]\n"
+    "                     [--guest-event-days N] [--no-insights]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -126,12 +129,17 @@ static const char USAGE_IMPORT[] =
     "nothing: a bad file is reported with its name and line, and nothing is kept.\n";
 static const char USAGE_BENCH[] =
     "Usage: kindred bench seed --data DIR [--members N] [--episodes N] [--comments N]\n"
+    "                          [--events N]\n"
     "\n"
     "Fills an empty site (kindred init --data DIR, without --demo) with synthetic members,\n"
     "newsletters, episodes and comments for benchmarks: by default 100,000 members, 100,000\n"
     "episodes and 1,000,000 comments, with one 2,000-word episode (" BENCH_LONG_READ ")\n"
     "carrying 100 comments in threads with reactions. bench_author and bench_reader log in\n"
-    "with the password \"" BENCH_PASSWORD "\". Used by bench/run.\n";
+    "with the password \"" BENCH_PASSWORD "\". Used by bench/run.\n"
+    "\n"
+    "--events N adds N insights events (default 0) through the same code as live ones: seasons\n"
+    "whose readers drop off episode by episode, a core of regulars across seasons, reactions,\n"
+    "comments, replies between members, build-ons and guests' views (docs/performance.md).\n";
 static const char USAGE_EXPORT[] =
     "Usage: kindred export FILE\n"
     "\n"
@@ -145,6 +153,7 @@ struct cli {
         bool member_mode;
         const char *email, *name, *role, *headline;
         unsigned members, episodes, comments; /* bench seed */
+        unsigned events;                      /* bench seed --events */
 };
 
 enum {
@@ -165,7 +174,10 @@ enum {
         OPT_MEMBERS,
         OPT_EPISODES,
         OPT_COMMENTS,
-        OPT_DATABASE_URL
+        OPT_DATABASE_URL,
+        OPT_GUEST_EVENT_DAYS,
+        OPT_NO_INSIGHTS,
+        OPT_EVENTS
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -187,7 +199,10 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"members", required_argument, NULL, OPT_MEMBERS},
             {"episodes", required_argument, NULL, OPT_EPISODES},
             {"comments", required_argument, NULL, OPT_COMMENTS},
+            {"events", required_argument, NULL, OPT_EVENTS},
             {"demo", no_argument, NULL, OPT_DEMO},
+            {"guest-event-days", required_argument, NULL, OPT_GUEST_EVENT_DAYS},
+            {"no-insights", no_argument, NULL, OPT_NO_INSIGHTS},
             {"email", required_argument, NULL, OPT_EMAIL},
             {"name", required_argument, NULL, OPT_NAME},
             {"role", required_argument, NULL, OPT_ROLE},
@@ -259,6 +274,17 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                 case OPT_DEMO:
                         cli->demo = true;
                         break;
+                case OPT_GUEST_EVENT_DAYS:
+                        if (config_parse_uint(optarg, 1, KD_GUEST_EVENT_DAYS_MAX, &n) < 0) {
+                                fprintf(stderr, "kindred: --guest-event-days wants 1 to %d\n",
+                                        KD_GUEST_EVENT_DAYS_MAX);
+                                return -1;
+                        }
+                        cli->config.guest_event_days = (unsigned)n;
+                        break;
+                case OPT_NO_INSIGHTS:
+                        cli->config.insights = false;
+                        break;
                 case OPT_EMAIL:
                         cli->email = optarg;
                         break;
@@ -283,6 +309,13 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                                 cli->episodes = (unsigned)n;
                         else
                                 cli->comments = (unsigned)n;
+                        break;
+                case OPT_EVENTS:
+                        if (config_parse_uint(optarg, 0, 100000000, &n) < 0) {
+                                fprintf(stderr, "kindred: --events wants 0 to 100000000\n");
+                                return -1;
+                        }
+                        cli->events = (unsigned)n;
                         break;
                 case OPT_HEADLINE:
                         cli->headline = optarg;
@@ -672,6 +705,7 @@ static int cmd_bench_seed(struct cli *cli)
             .comments = cli->comments ? (int)cli->comments : 1000000,
             .hot_comments = 100,
             .long_read_words = 2000,
+            .events = cli->events,
         };
         int rc = bench_seed(db, &o);
         db_close(db);

@@ -226,5 +226,9 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(spaces_routes),
     {buildons_routes, BUILDONS_ROUTES_COUNT},
     ROUTE_TABLE(identity_routes),
+    ROUTE_TABLE(events_routes),
+    ROUTE_TABLE(account_events_routes),
+    ROUTE_TABLE(insights_routes),
+    ROUTE_TABLE(insights_pages_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -584,7 +584,77 @@
     });
   }
 
+  /* ---------------------------------------------------------------- reading beacons */
+
+  /* Insights (docs/privacy.md, "Recording" in docs/insights.md): on a live episode's page the
+   * server puts <span id="kd-reading" data-episode data-minutes> and, at the end of the text,
+   * #kd-read-marker. "seen" is sent once the page has been visible SEEN_AFTER_MS in all (a
+   * person's browser showed it: bots do not run this); "read" once the marker has been in view
+   * and the page has been visible READ_SHARE of the episode's reading time, but at least
+   * READ_MIN_MS and at most READ_MAX_MS. Each at most once per page load, by sendBeacon (no
+   * cookie of ours, no identifier: the server knows members by their session and guests by a
+   * daily hash). */
+  const SEEN_AFTER_MS = 3000;
+  const READ_SHARE = 0.3;
+  const READ_MIN_MS = 10000;
+  const READ_MAX_MS = 180000;
+
+  function setUpReadingBeacons() {
+    const info = document.getElementById('kd-reading');
+    const marker = document.getElementById('kd-read-marker');
+    if (!info || !navigator.sendBeacon)
+      return;
+    const episode = info.dataset.episode;
+    const minutes = Number(info.dataset.minutes) || 1;
+    const readAfter = Math.min(READ_MAX_MS, Math.max(READ_MIN_MS, minutes * 60000 * READ_SHARE));
+    let shownMs = 0;
+    let shownSince = document.visibilityState === 'visible' ? performance.now() : null;
+    let seen = false, read = false, reachedEnd = false, timer = null;
+
+    const shown = () => shownMs + (shownSince === null ? 0 : performance.now() - shownSince);
+    const send = (kind) => navigator.sendBeacon('/e', new URLSearchParams({ episode, kind }));
+
+    function check() {
+      const ms = shown();
+      if (!seen && ms >= SEEN_AFTER_MS) {
+        seen = true;
+        send('seen');
+      }
+      if (seen && !read && reachedEnd && ms >= readAfter) {
+        read = true;
+        send('read');
+      }
+      if (seen && (read || !marker) && timer !== null) {
+        clearInterval(timer);
+        timer = null;
+      }
+    }
+
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') {
+        if (shownSince === null)
+          shownSince = performance.now();
+      } else if (shownSince !== null) {
+        shownMs += performance.now() - shownSince;
+        shownSince = null;
+      }
+      check();
+    });
+    if (marker && 'IntersectionObserver' in window) {
+      const watch = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          reachedEnd = true;
+          watch.disconnect();
+          check();
+        }
+      });
+      watch.observe(marker);
+    }
+    timer = setInterval(check, 1000);
+  }
+
   function start() {
+    setUpReadingBeacons();
     setUpConfirmations();
     setUpReactions();
     setUpVotes();

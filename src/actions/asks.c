@@ -5,6 +5,7 @@
 #include "http/throttle.h"
 #include "http/write_guard.h"
 #include "model/ask.h"
+#include "web/events.h"
 
 int action_ask_create(struct request *req, int64_t newsletter_id, int64_t *id,
                       struct field_problem *p)
@@ -20,7 +21,10 @@ int action_ask_create(struct request *req, int64_t newsletter_id, int64_t *id,
         struct rate_limit *const limits[] = {req->guards->ask_by_member_day, NULL};
         if (write_guard(req, limits))
                 return ACTION_ANSWERED;
-        return ask_create(req->db, &in, id, p);
+        int rc = ask_create(req->db, &in, id, p);
+        if (rc == PUB_OK)
+                events_record(req, EVENT_ASK, newsletter_id, 0, 0, *id);
+        return rc;
 }
 
 int action_ask_vote(struct request *req, const struct ask *k, bool on, bool *changed, int *votes)
@@ -28,7 +32,14 @@ int action_ask_vote(struct request *req, const struct ask *k, bool on, bool *cha
         struct rate_limit *const limits[] = {req->guards->ask_vote_by_member, NULL};
         if (write_guard(req, limits))
                 return ACTION_ANSWERED;
-        return ask_vote_set(req->db, k->id, req->viewer.id, on, changed, votes);
+        bool did = false;
+        int rc = ask_vote_set(req->db, k->id, req->viewer.id, on, &did, votes);
+        if (changed)
+                *changed = did;
+        if (rc == PUB_OK && on && did) /* a new vote, not one taken back or cast again */
+                events_record(req, EVENT_VOTE, k->newsletter_id, 0,
+                              k->author_id == req->viewer.id ? 0 : k->author_id, k->id);
+        return rc;
 }
 
 int action_ask_decide(struct request *req, const struct ask *k, struct field_problem *p)

@@ -7,6 +7,8 @@
 #include "model/buildon.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/event_party.h"
+#include "web/events.h"
 
 /* Counts one change of a build-on against the member's hourly limit. */
 static bool refused_change(struct request *req)
@@ -38,7 +40,16 @@ int action_buildon_post(struct request *req, const struct episode *e, int64_t *i
             .quote_prefix = req_param(req, "quote_prefix"),
             .quote_suffix = req_param(req, "quote_suffix"),
         };
-        return buildon_create(req->db, &in, id, p);
+        int rc = buildon_create(req->db, &in, id, p);
+        if (rc == PUB_OK) {
+                /* it builds on the episode (its author) or on another build-on (that one's) */
+                struct event_party source = {.author_id = e->author_id};
+                if (in.parent_id && event_party_of(req->db, "buildon", in.parent_id, &source) != 0)
+                        source.author_id = 0;
+                events_record(req, EVENT_BUILDON, e->newsletter_id, e->id,
+                              source.author_id == req->viewer.id ? 0 : source.author_id, *id);
+        }
+        return rc;
 }
 
 int action_buildon_may_change(struct request *req, const struct buildon *b)
@@ -100,5 +111,10 @@ int action_buildon_comment_post(struct request *req, const struct episode *e,
                      ? field_problem_set(p, "quote",
                                          N_("A comment on a build-on cannot quote the episode."))
                      : buildon_comment_parent_ok(req->db, b->id, in.parent_id, p);
-        return rc == PUB_OK ? comment_create(req->db, &in, id, p) : rc;
+        if (rc == PUB_OK)
+                rc = comment_create(req->db, &in, id, p);
+        /* talking to a build-on's author is a reply to them, as to a comment's */
+        if (rc == PUB_OK)
+                action_comment_recorded(req, e, *id, in.parent_id, EVENT_REPLY, b->author_id);
+        return rc;
 }

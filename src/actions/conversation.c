@@ -7,7 +7,9 @@
 #include "http/write_guard.h"
 #include "model/comment.h"
 #include "model/episode.h"
+#include "model/event_party.h"
 #include "model/report.h"
+#include "web/events.h"
 
 #include <string.h>
 
@@ -37,7 +39,29 @@ int action_comment_post(struct request *req, const struct episode *e, int64_t *i
             .quote_prefix = req_param(req, "quote_prefix"),
             .quote_suffix = req_param(req, "quote_suffix"),
         };
-        return comment_create(req->db, &in, id, p);
+        int rc = comment_create(req->db, &in, id, p);
+        if (rc == PUB_OK)
+                action_comment_recorded(req, e, *id, parent,
+                                        in.quote_exact && *in.quote_exact ? EVENT_QUOTE
+                                                                          : EVENT_COMMENT,
+                                        0);
+        return rc;
+}
+
+void action_comment_recorded(struct request *req, const struct episode *e, int64_t id,
+                             int64_t parent_id, int kind, int64_t other_id)
+{
+        if (parent_id) {
+                struct event_party parent;
+                kind = EVENT_REPLY;
+                /* the parent was read a moment ago by comment_create: it is there */
+                other_id = event_party_of(req->db, "comment", parent_id, &parent) == 0
+                               ? parent.author_id
+                               : 0;
+        }
+        if (other_id == req->viewer.id)
+                other_id = 0;
+        events_record(req, (enum event_kind)kind, e->newsletter_id, e->id, other_id, id);
 }
 
 int action_comment_load(struct request *req, struct comment *c, struct episode *e)
@@ -117,7 +141,21 @@ int action_react(struct request *req, const char *target, int64_t id, enum react
         struct rate_limit *const limits[] = {req->guards->reaction_by_member, NULL};
         if (guard(req, limits))
                 return ACTION_ANSWERED;
-        return reaction_set(req->db, req->viewer.id, t, id, kind, on, changed);
+        bool did = false;
+        rc = reaction_set(req->db, req->viewer.id, t, id, kind, on, &did);
+        if (changed)
+                *changed = did;
+        /* only a reaction newly given is an act: taking it back or giving it again is not */
+        if (rc == PUB_OK && on && did) {
+                struct event_party it;
+                if (event_party_of(req->db, t, id, &it) != 0)
+                        memset(&it, 0, sizeof(it)); /* a kind event_party_of does not know */
+                int64_t other = it.author_id == req->viewer.id ? 0 : it.author_id;
+                bool episode = strcmp(t, TARGET_EPISODE) == 0;
+                events_record(req, EVENT_REACTION, it.newsletter_id, episode ? id : it.episode_id,
+                              other, episode ? 0 : id);
+        }
+        return rc;
 }
 
 int action_report(struct request *req, const struct item *it, bool *created,

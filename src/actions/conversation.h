@@ -64,4 +64,12 @@ int action_report(struct request *req, const struct item *it, bool *created,
 int action_react(struct request *req, const char *target, int64_t id, enum reaction_kind kind,
                  bool on, bool *changed);
 
+/* Records the insights event of comment id, just written by the viewer under episode e
+ * (docs/insights.md, "What is recorded"): a reply (parent_id set) is EVENT_REPLY with the
+ * parent's author as the other side, whatever else it is (a quoting reply, a reply among a
+ * question's answers); anything else is kind with other_id (an answer, a quote, a comment on a
+ * build-on ...). The other side is left out (0) when it is the viewer. */
+void action_comment_recorded(struct request *req, const struct episode *e, int64_t id,
+                             int64_t parent_id, int kind, int64_t other_id);
+
 #endif

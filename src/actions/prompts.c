@@ -7,6 +7,7 @@
 #include "model/comment.h"
 #include "model/episode.h"
 #include "model/prompt.h"
+#include "web/events.h"
 
 int action_prompt_answer(struct request *req, const struct episode *e, const struct prompt *p,
                          int64_t *id, struct field_problem *fp)
@@ -32,7 +33,10 @@ int action_prompt_answer(struct request *req, const struct episode *e, const str
             .body = req_param(req, "body"),
             .prompt_id = p->id,
         };
-        return comment_create(req->db, &in, id, fp);
+        int rc = comment_create(req->db, &in, id, fp);
+        if (rc == PUB_OK) /* a reply to an answer is a reply (action_comment_recorded) */
+                action_comment_recorded(req, e, *id, parent, EVENT_ANSWER, 0);
+        return rc;
 }
 
 int action_prompt_close(struct request *req, const struct episode *e, const struct prompt *p,

@@ -3,7 +3,9 @@
 #include "http/request.h"
 #include "http/throttle.h"
 #include "http/write_guard.h"
+#include "model/event_party.h"
 #include "model/space.h"
+#include "web/events.h"
 
 int action_thread_create(struct request *req, const struct space *s, int64_t *thread_id,
                          int64_t *post_id, struct field_problem *p)
@@ -17,7 +19,10 @@ int action_thread_create(struct request *req, const struct space *s, int64_t *th
                 return ACTION_ANSWERED;
         struct space_thread_input in = {s->id, req->viewer.id, req->viewer.role,
                                         req_param(req, "title"), req_param(req, "body")};
-        return space_thread_create(req->db, &in, thread_id, post_id, p);
+        int rc = space_thread_create(req->db, &in, thread_id, post_id, p);
+        if (rc == PUB_OK) /* an opening post answers nobody */
+                events_record(req, EVENT_SPACE_POST, s->newsletter_id, 0, 0, *post_id);
+        return rc;
 }
 
 int action_post_create(struct request *req, const struct space *s, const struct space_thread *t,
@@ -31,7 +36,16 @@ int action_post_create(struct request *req, const struct space *s, const struct 
                 return ACTION_ANSWERED;
         struct space_post_input in = {t->id, req_param_int(req, "parent_id", 0), req->viewer.id,
                                       req->viewer.role, req_param(req, "body")};
-        return space_post_create(req->db, &in, id, p);
+        int rc = space_post_create(req->db, &in, id, p);
+        if (rc == PUB_OK) {
+                /* it answers the post named, else the thread's opener */
+                struct event_party answered = {.author_id = t->author_id};
+                if (in.parent_id && event_party_of(req->db, "post", in.parent_id, &answered) != 0)
+                        answered.author_id = 0;
+                events_record(req, EVENT_SPACE_POST, s->newsletter_id, 0,
+                              answered.author_id == req->viewer.id ? 0 : answered.author_id, *id);
+        }
+        return rc;
 }
 
 int action_post_may_change(struct request *req, const struct space_post *p)

@@ -6,6 +6,7 @@
 #include "http/write_guard.h"
 #include "model/episode.h"
 #include "model/tried.h"
+#include "web/events.h"
 
 /* Whether the viewer may record trying e; then the rate limit. */
 static int writable(struct request *req, const struct episode *e)
@@ -34,7 +35,12 @@ int action_tried_record(struct request *req, const struct episode *e, struct fie
             .outcome = sent(req, "outcome"),
             .outcome_note = sent(req, "outcome_note"),
         };
-        return tried_save(req->db, &in, NULL, p);
+        int64_t id = 0;
+        bool created = false;
+        rc = tried_save_new(req->db, &in, &id, &created, p);
+        if (rc == PUB_OK && created) /* a changed note or outcome is not another try */
+                events_record(req, EVENT_TRIED, e->newsletter_id, e->id, 0, id);
+        return rc;
 }
 
 int action_tried_withdraw(struct request *req, const struct episode *e)

@@ -29,6 +29,8 @@ void config_defaults(struct config *c)
         c->session_days = KD_SESSION_DAYS_DEFAULT;
         c->signups_per_hour = KD_SIGNUPS_PER_IP_PER_HOUR;
         c->max_connections = KD_MAX_CONNECTIONS;
+        c->guest_event_days = KD_GUEST_EVENT_DAYS;
+        c->insights = true;
 }
 
 int config_parse_bool(const char *s, bool *out)
@@ -124,7 +126,10 @@ int config_from_env(struct config *c)
             env_bool("KINDRED_WRITE_LIMITS", &c->write_limits) < 0 ||
             env_bool("KINDRED_FSYNC_WRITES", &c->fsync_writes) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
-            env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0)
+            env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0 ||
+            env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX,
+                     &c->guest_event_days) < 0 ||
+            env_bool("KINDRED_INSIGHTS", &c->insights) < 0)
                 return -1;
         return 0;
 }

@@ -26,6 +26,8 @@ struct config {
         unsigned session_days;     /* KINDRED_SESSION_DAYS */
         unsigned signups_per_hour; /* KINDRED_SIGNUPS_PER_HOUR: new accounts per address */
         unsigned max_connections;  /* KINDRED_MAX_CONNECTIONS: open connections at once */
+        unsigned guest_event_days; /* KINDRED_GUEST_EVENT_DAYS: guests' raw events kept */
+        bool insights;             /* KINDRED_INSIGHTS: record views, beacons and actions */
 };
 
 /* Fills c with the built-in defaults. */

@@ -86,7 +86,16 @@ const char *l10n_weekday(const struct locale *l, int weekday)
         return i18n_pget(l, "weekday", weekday_names[weekday]);
 }
 
-/* Expands a date pattern from the catalog: {year}, {month} (the name), {month_number}, {day}
+/* A month's short name, for chart axes ("Sep"; Chinese patterns use {month_number}). */
+static const char *const month_short_names[] = {
+    NC_("month short", "Jan"), NC_("month short", "Feb"), NC_("month short", "Mar"),
+    NC_("month short", "Apr"), NC_("month short", "May"), NC_("month short", "Jun"),
+    NC_("month short", "Jul"), NC_("month short", "Aug"), NC_("month short", "Sep"),
+    NC_("month short", "Oct"), NC_("month short", "Nov"), NC_("month short", "Dec"),
+};
+
+/* Expands a date pattern from the catalog: {year}, {month} (the name), {month_short},
+ * {month_number}, {day}
  * and {weekday}; any other text, braces included, is copied as it is. */
 static char *expand_date(struct arena *a, const struct locale *l, const char *pattern, int64_t t)
 {
@@ -99,6 +108,9 @@ static char *expand_date(struct arena *a, const struct locale *l, const char *pa
                 } else if (strncmp(p, "{month_number}", 14) == 0) {
                         buf_printf(&b, "%d", c.month);
                         p += 14;
+                } else if (strncmp(p, "{month_short}", 13) == 0) {
+                        buf_puts(&b, i18n_pget(l, "month short", month_short_names[c.month - 1]));
+                        p += 13;
                 } else if (strncmp(p, "{month}", 7) == 0) {
                         buf_puts(&b, i18n_pget(l, "month", month_names[c.month - 1]));
                         p += 7;
@@ -127,6 +139,13 @@ char *l10n_date_long(struct arena *a, const struct locale *l, int64_t t)
         /* TRANSLATORS: a day with its weekday. Keep the words in braces: {day} (8), {month} (the
          * month's name), {month_number} (12), {year} (2026), {weekday} (the weekday's name). */
         return expand_date(a, l, i18n_pget(l, "date", "{weekday}, {day} {month} {year}"), t);
+}
+
+char *l10n_date_short(struct arena *a, const struct locale *l, int64_t t)
+{
+        /* TRANSLATORS: a day without its year, for a chart's axis. Keep the words in braces:
+         * {day} (8), {month_short} (the month's short name), {month_number} (12). */
+        return expand_date(a, l, i18n_pget(l, "date", "{day} {month_short}"), t);
 }
 
 char *l10n_relative_time(struct arena *a, const struct locale *l, int64_t t, int64_t now)

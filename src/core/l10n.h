@@ -22,6 +22,8 @@ char *l10n_number(struct arena *a, const struct locale *l, int64_t n);
 char *l10n_relative_time(struct arena *a, const struct locale *l, int64_t t, int64_t now);
 /* The day of t: "8 December 2026" / "2026年12月8日". */
 char *l10n_date(struct arena *a, const struct locale *l, int64_t t);
+/* The day of t without its year, short, for a chart's axis: "8 Dec" / "12月8日". */
+char *l10n_date_short(struct arena *a, const struct locale *l, int64_t t);
 /* The day of t with its weekday: "Tuesday, 8 December 2026" / "2026年12月8日 星期二". */
 char *l10n_date_long(struct arena *a, const struct locale *l, int64_t t);
 /* The name of a weekday, 0 = Sunday ... 6 = Saturday ("Tuesday" / "星期二"); NULL past 6. */

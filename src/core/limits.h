@@ -188,5 +188,19 @@
 #define KD_EVENT_FLUSH_MS         1000   /* the writer's period: a crash loses at most this */
 #define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
 #define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
+/* The recorder (docs/privacy.md, "Recording" in docs/insights.md) */
+#define KD_BEACON_MAX_BODY           256 /* bytes of a POST /e body (episode=ID&kind=read) */
+#define KD_BEACONS_PER_IP_PER_MINUTE 300 /* beacons per address; more get 429, not recorded */
+#define KD_GUEST_EVENT_DAYS_MAX      3650 /* the longest KINDRED_GUEST_EVENT_DAYS accepted */
+/* A member's own events (/api/v1/me/events, /account/events.csv): rows per page. */
+#define KD_MY_EVENTS_PAGE         100    /* when the request names no limit */
+#define KD_MY_EVENTS_PAGE_MAX     1000   /* the most one page holds */
+/* "Members also read" and the community sentence (docs/insights.md, "On the episode page"). */
+#define KD_RELATED_SAMPLE         200    /* an episode's most recent readers co-reading is read from */
+#define KD_RELATED_PER_READER     100    /* of each, the newest episodes they took part in */
+#define KD_RELATED_MIN_COREADERS  3      /* co-readers an episode needs to be recommended as co-read */
+#define KD_RELATED_CANDIDATES     16     /* kept per episode, before the viewer's own reads are left out */
+#define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */
+#define KD_RELATED_CACHE_SLOTS    1024   /* episodes whose lists are kept in memory */
 
 #endif

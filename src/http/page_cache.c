@@ -23,6 +23,7 @@ struct entry {
         const char *content_type;
         int64_t created;
         unsigned generation;
+        struct page_tag tag;
 };
 
 struct page_cache {
@@ -120,7 +121,8 @@ void page_cache_invalidate(struct page_cache *pc)
 }
 
 bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gzip,
-                    struct buf *body, char *etag, const char **content_type, bool *gzipped)
+                    struct buf *body, char *etag, const char **content_type, bool *gzipped,
+                    struct page_tag *tag)
 {
         struct entry *e = &pc->slots[hash_bytes(key, strlen(key)) % SLOTS];
         unsigned gen = atomic_load(&pc->generation);
@@ -137,6 +139,7 @@ bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gz
                         buf_append(body, e->body, e->len);
                 memcpy(etag, e->etag, PAGE_ETAG_SIZE);
                 *content_type = e->content_type;
+                *tag = e->tag;
         }
         pthread_rwlock_unlock(&pc->lock);
         return hit;
@@ -148,7 +151,8 @@ unsigned page_cache_generation(struct page_cache *pc)
 }
 
 void page_cache_put(struct page_cache *pc, const char *key, int64_t now, unsigned gen,
-                    const char *body, size_t len, const char *content_type, char *etag)
+                    const char *body, size_t len, const char *content_type, char *etag,
+                    const struct page_tag *tag)
 {
         page_etag(body, len, etag);
         /* compress outside the lock: it is the slow part */
@@ -175,6 +179,7 @@ void page_cache_put(struct page_cache *pc, const char *key, int64_t now, unsigne
                 e->content_type = content_type;
                 e->created = now;
                 e->generation = gen;
+                e->tag = *tag;
                 pc->bytes += need;
         }
         pthread_rwlock_unlock(&pc->lock);

@@ -17,25 +17,34 @@ struct page_cache;
 
 enum { PAGE_ETAG_SIZE = 24 }; /* "\"k" + 16 hex + "\"" + NUL, rounded up */
 
+/* What a kept page is a view of, so a hit can be recorded as one (web/events.h): set by the
+ * page's handler in req->page_tag, stored with the page, handed back on a hit. All zero for
+ * pages that are nobody's view. */
+struct page_tag {
+        int64_t newsletter_id, episode_id;
+};
+
 /* Returns a cache holding at most max_bytes of bodies, entries living ttl_s seconds. */
 struct page_cache *page_cache_new(size_t max_bytes, int ttl_s);
 void page_cache_free(struct page_cache *pc);
 
 /* Looks key up. On a fresh hit copies the body (the gzip copy when gzip is set and one exists,
- * then *gzipped is set) into body, the ETag into etag and the content type (a static string)
- * into *content_type, and returns true. */
+ * then *gzipped is set) into body, the ETag into etag, the content type (a static string)
+ * into *content_type and the page's tag into *tag, and returns true. */
 bool page_cache_get(struct page_cache *pc, const char *key, int64_t now, bool gzip,
-                    struct buf *body, char *etag, const char **content_type, bool *gzipped);
+                    struct buf *body, char *etag, const char **content_type, bool *gzipped,
+                    struct page_tag *tag);
 
 /* The current generation: read it before building a page, and hand it to page_cache_put, so a
  * page built from data read before a write is never kept as current. */
 unsigned page_cache_generation(struct page_cache *pc);
 
-/* Keeps a copy of body under key (content_type must be a static string) as of generation;
- * makes its gzip copy. Writes the body's ETag into etag. Nothing is kept when the cache has
- * moved past that generation meanwhile. */
+/* Keeps a copy of body under key (content_type must be a static string) as of generation,
+ * with its tag; makes its gzip copy. Writes the body's ETag into etag. Nothing is kept when the
+ * cache has moved past that generation meanwhile. */
 void page_cache_put(struct page_cache *pc, const char *key, int64_t now, unsigned generation,
-                    const char *body, size_t len, const char *content_type, char *etag);
+                    const char *body, size_t len, const char *content_type, char *etag,
+                    const struct page_tag *tag);
 
 /* Makes every entry stale (after a write). */
 void page_cache_invalidate(struct page_cache *pc);

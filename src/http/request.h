@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/role.h"
 #include "http/form.h"
+#include "http/page_cache.h"
 #include "http/router.h"
 
 #include <stdbool.h>
@@ -77,6 +78,7 @@ struct request {
         struct guards *guards; /* throttles and rate limits shared by all requests */
 
         struct response resp;
+        struct page_tag page_tag; /* what the page is a view of, kept with it by the page cache */
 };
 
 /* Request accessors. Strings returned live as long as the request. */

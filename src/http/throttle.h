@@ -59,6 +59,8 @@ struct guards {
         struct rate_limit *buildon_change_by_member_hour; /* edits, deletions, featuring */
         /* badges awarded or removed by hand (KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR) */
         struct rate_limit *badge_by_admin;
+        /* insights beacons (POST /e, the no-script images) per address */
+        struct rate_limit *beacon_by_ip;
 };
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/event.h"
 #include "model/member.h"
 
 #include <sodium.h>
@@ -191,7 +192,11 @@ int bench_seed(struct db *db, const struct bench_seed_options *o)
         struct buf b = BUF_INIT;
         enum { TEXTS = 64 };
         struct comment_text *texts = calloc(TEXTS, sizeof(*texts));
+        /* No fsync and (SQLite) a large page cache: the events phase seeks rollup indexes at
+         * random. */
         db_set_durability(db, DB_DURABLE_OFF);
+        if (db_kind(db) == DB_SQLITE)
+                db_exec_script(db, "PRAGMA cache_size=-262144;");
         if (db_begin(db) != DB_OK)
                 goto done;
 
@@ -373,19 +378,290 @@ int bench_seed(struct db *db, const struct bench_seed_options *o)
                 goto done;
         if (db_commit(db) != DB_OK)
                 goto done;
-        printf("comments: %d\nDone. Long read at %s; bench_author and bench_reader log in with "
-               "\"%s\".\n",
-               o->comments, BENCH_LONG_READ, BENCH_PASSWORD);
-        rc = 0;
+        printf("comments: %d\n", o->comments);
+        rc = o->events > 0 ? bench_seed_events(db, o->events) : 0;
+        if (rc == 0)
+                printf("Done. Long read at %s; bench_author and bench_reader log in with \"%s\".\n",
+                       BENCH_LONG_READ, BENCH_PASSWORD);
+        else
+                goto events_failed;
 done:
         if (rc != 0) {
                 fprintf(stderr, "kindred: bench seed failed: %s\n", db_errmsg(db));
                 db_rollback(db);
         }
+events_failed:
         db_set_durability(db, DB_DURABLE_FULL);
         for (int t = 0; t < TEXTS; t++)
                 buf_free(&texts[t].html);
         free(texts);
         buf_free(&b);
+        return rc;
+}
+
+/* ------------------------------------------------------------ insights events */
+
+struct bench_episode {
+        int64_t id, newsletter_id, publish_at;
+        int season, number;
+};
+
+struct event_buf {
+        struct event *ev;
+        size_t n, cap;
+        int64_t now;
+};
+
+static void push_event(struct event_buf *b, struct event e)
+{
+        if (e.at > b->now)
+                e.at = b->now - (e.at - b->now) % 3600; /* nothing happens after now */
+        if (b->n == b->cap) {
+                b->cap = b->cap ? 2 * b->cap : 65536;
+                b->ev = realloc(b->ev, b->cap * sizeof(*b->ev));
+                if (!b->ev)
+                        abort();
+        }
+        b->ev[b->n++] = e;
+}
+
+static int event_by_time(const void *a, const void *b)
+{
+        const struct event *x = a, *y = b;
+        return x->at < y->at ? -1 : x->at > y->at ? 1 : 0;
+}
+
+/* The shape of the synthetic community (docs/performance.md): a season's cohort is
+ * BENCH_CORE_PERCENT regulars (the same members every season of a newsletter, each episode
+ * with BENCH_CORE_READS percent) and others who start with episode 1 and stay for each next one
+ * with BENCH_STAY percent. */
+enum { BENCH_CORE_PERCENT = 20, BENCH_CORE_READS = 90, BENCH_STAY = 96 };
+
+/* Reads one member of a cohort makes in a season of e episodes, on average. */
+static double reads_per_cohort_member(int e)
+{
+        double other = 0, stay = 1;
+        for (int k = 0; k < e; k++, stay *= BENCH_STAY / 100.0)
+                other += stay;
+        return BENCH_CORE_PERCENT / 100.0 * BENCH_CORE_READS / 100.0 * e +
+               (100 - BENCH_CORE_PERCENT) / 100.0 * other;
+}
+
+/* One member's visit to an episode and what they do there. last_commenter: who commented last
+ * on the episode (0: nobody yet), updated. */
+static void bench_visit(struct event_buf *b, uint64_t *rng, const struct bench_episode *e,
+                        int64_t member, int64_t author, int64_t at, int64_t *last_commenter)
+{
+        push_event(b, (struct event){.at = at, .kind = EVENT_VIEW, .member_id = member,
+                                     .episode_id = e->id});
+        if (next_random(rng) % 10 == 0)
+                return; /* left before the page showed: no beacon */
+        push_event(b, (struct event){.at = at + 3, .kind = EVENT_SEEN, .member_id = member,
+                                     .episode_id = e->id});
+        uint64_t r = next_random(rng) % 1000;
+        if (r < 600)
+                push_event(b, (struct event){.at = at + 240, .kind = EVENT_READ, .member_id = member,
+                                             .episode_id = e->id});
+        r = next_random(rng) % 1000;
+        if (r < 110) {
+                bool to_comment = r < 30 && *last_commenter && *last_commenter != member;
+                push_event(b, (struct event){.at = at + 300, .kind = EVENT_REACTION,
+                                             .member_id = member, .episode_id = e->id,
+                                             .other_id = to_comment ? *last_commenter : 0});
+        }
+        r = next_random(rng) % 1000;
+        if (r < 60) {
+                bool reply = r < 35 && *last_commenter && *last_commenter != member;
+                push_event(b, (struct event){.at = at + 400,
+                                             .kind = reply ? EVENT_REPLY : EVENT_COMMENT,
+                                             .member_id = member, .episode_id = e->id,
+                                             .other_id = reply ? *last_commenter : 0});
+                if (next_random(rng) % 5 == 0) /* the author answers one comment in five */
+                        push_event(b, (struct event){.at = at + 4000, .kind = EVENT_REPLY,
+                                                     .member_id = author, .episode_id = e->id,
+                                                     .other_id = member});
+                *last_commenter = member;
+        }
+        r = next_random(rng) % 1000;
+        if (r < 4)
+                push_event(b, (struct event){.at = at + 7200, .kind = EVENT_BUILDON,
+                                             .member_id = member, .episode_id = e->id,
+                                             .other_id = author});
+        else if (r < 9)
+                push_event(b, (struct event){.at = at + 7200, .kind = EVENT_TRIED,
+                                             .member_id = member, .episode_id = e->id});
+}
+
+/* Writes the buffer in time order, in transactions of many events. */
+static int bench_flush(struct db *db, struct event_buf *b, int64_t *written)
+{
+        qsort(b->ev, b->n, sizeof(*b->ev), event_by_time);
+        enum { CHUNK = 100000 };
+        for (size_t at = 0; at < b->n; at += CHUNK) {
+                size_t n = b->n - at < CHUNK ? b->n - at : CHUNK;
+                if (event_apply(db, b->ev + at, n, NULL) != 0)
+                        return -1;
+        }
+        *written += (int64_t)b->n;
+        b->n = 0;
+        return 0;
+}
+
+int bench_seed_events(struct db *db, int64_t target)
+{
+        int64_t author = 0, first_member = 0, last_member = 0;
+        struct db_stmt *s = db_prepare(db, "SELECT (SELECT id FROM member WHERE handle = "
+                                           "'bench_author'), (SELECT id FROM member WHERE handle = "
+                                           "'bench_reader'), (SELECT max(id) FROM member)");
+        if (!s)
+                return -1;
+        if (db_step(s) == DB_ROW) {
+                author = db_col_int(s, 0);
+                first_member = db_col_int(s, 1) + 1;
+                last_member = db_col_int(s, 2);
+        }
+        db_finish(s);
+        if (!author || last_member < first_member) {
+                fprintf(stderr, "kindred: bench seed --events wants the seeded members\n");
+                return -1;
+        }
+        int64_t members = last_member - first_member + 1;
+
+        /* Every live episode, newsletter by newsletter, season by season. */
+        size_t neps = 0, cap = 0;
+        struct bench_episode *eps = NULL;
+        s = db_prepare(db, "SELECT e.id, e.newsletter_id, e.publish_at, s.number, e.number FROM "
+                           "episode e JOIN season s ON s.id = e.season_id ORDER BY e.newsletter_id, "
+                           "s.number, e.number");
+        if (!s)
+                return -1;
+        while (db_step(s) == DB_ROW) {
+                if (neps == cap) {
+                        cap = cap ? 2 * cap : 4096;
+                        eps = realloc(eps, cap * sizeof(*eps));
+                        if (!eps)
+                                abort();
+                }
+                eps[neps++] = (struct bench_episode){db_col_int(s, 0), db_col_int(s, 1),
+                                                     db_col_int(s, 2), (int)db_col_int(s, 3),
+                                                     (int)db_col_int(s, 4)};
+        }
+        db_finish(s);
+        size_t seasons = 0, newsletters = 0;
+        for (size_t i = 0; i < neps; i++) {
+                seasons += i == 0 || eps[i].season != eps[i - 1].season ||
+                           eps[i].newsletter_id != eps[i - 1].newsletter_id;
+                newsletters += i == 0 || eps[i].newsletter_id != eps[i - 1].newsletter_id;
+        }
+        if (!neps) {
+                free(eps);
+                return 0;
+        }
+
+        /* Three quarters of the events are members', a quarter guests'. */
+        int per_season = (int)(neps / seasons);
+        double member_events = 0.75 * (double)target, guest_events = 0.25 * (double)target;
+        /* 2.6 events a read on average (view, beacon, completed read, reactions, comments ...),
+         * measured: 949,894 events were written for 1,000,000 asked with 2.75 here. */
+        int cohort = (int)(member_events / (2.6 * reads_per_cohort_member(per_season) * seasons));
+        if (cohort < 1)
+                cohort = 1;
+        int core = cohort * BENCH_CORE_PERCENT / 100;
+        double guests_per_episode = guest_events / 2.3 / (double)neps;
+        int64_t pool = members / 5 > cohort ? members / 5 : members;
+        printf("events: %lld wanted; %zu newsletters, %zu seasons, cohorts of %d readers (%d "
+               "regulars), %.1f guests an episode\n",
+               (long long)target, newsletters, seasons, cohort, core, guests_per_episode);
+        fflush(stdout);
+
+        uint64_t rng = 0xC0FFEE1234567ULL;
+        struct event_buf b = {.now = time_now()};
+        int64_t written = 0;
+        int64_t *in_season = calloc((size_t)cohort, sizeof(int64_t));
+        bool *staying = calloc((size_t)cohort, sizeof(bool));
+        uint64_t t0 = time_mono_us();
+        int64_t nl_index = 0;
+        int rc = 0;
+        for (size_t i = 0; i < neps && rc == 0;) {
+                /* One newsletter: its audience is a slice of the members. */
+                int64_t nl = eps[i].newsletter_id;
+                int64_t start = (nl_index * 7919) % members;
+                nl_index++;
+                while (i < neps && eps[i].newsletter_id == nl) {
+                        /* One season: its cohort, regulars first. */
+                        int season = eps[i].season;
+                        for (int c = 0; c < cohort; c++) {
+                                int64_t k = c < core ? c : core + (int64_t)(next_random(&rng) %
+                                                                           (uint64_t)(pool - core));
+                                in_season[c] = first_member + (start + k) % members;
+                                staying[c] = true;
+                        }
+                        int64_t last_commenter = 0;
+                        for (; i < neps && eps[i].newsletter_id == nl && eps[i].season == season;
+                             i++) {
+                                const struct bench_episode *e = &eps[i];
+                                last_commenter = 0;
+                                for (int c = 0; c < cohort; c++) {
+                                        bool reads;
+                                        if (c < core)
+                                                reads = next_random(&rng) % 100 < BENCH_CORE_READS;
+                                        else {
+                                                if (e->number > 1 && staying[c] &&
+                                                    next_random(&rng) % 100 >= BENCH_STAY)
+                                                        staying[c] = false;
+                                                reads = staying[c];
+                                        }
+                                        if (!reads)
+                                                continue;
+                                        int64_t delay = c < core ? (int64_t)(next_random(&rng) % 172800)
+                                                                 : (int64_t)(next_random(&rng) % 604800);
+                                        bench_visit(&b, &rng, e, in_season[c], author,
+                                                    e->publish_at + 60 + delay, &last_commenter);
+                                        if (e->number == 1 && c < core && season == 1)
+                                                push_event(&b, (struct event){
+                                                                   .at = e->publish_at + 600 + delay,
+                                                                   .kind = EVENT_FOLLOW,
+                                                                   .member_id = in_season[c],
+                                                                   .newsletter_id = nl});
+                                }
+                                /* Guests: a new hash each, most in the first days. */
+                                int g = (int)guests_per_episode;
+                                if ((double)(next_random(&rng) % 1000) <
+                                    (guests_per_episode - g) * 1000)
+                                        g++;
+                                for (int k = 0; k < g; k++) {
+                                        int64_t at = e->publish_at + 60 +
+                                                     (int64_t)(next_random(&rng) % 259200);
+                                        int64_t hash = (int64_t)(next_random(&rng) >> 2) + 1;
+                                        push_event(&b, (struct event){.at = at, .kind = EVENT_VIEW,
+                                                                      .guest = hash,
+                                                                      .episode_id = e->id});
+                                        if (next_random(&rng) % 10 < 9)
+                                                push_event(&b, (struct event){.at = at + 3,
+                                                                              .kind = EVENT_SEEN,
+                                                                              .guest = hash,
+                                                                              .episode_id = e->id});
+                                        if (next_random(&rng) % 10 < 4)
+                                                push_event(&b, (struct event){.at = at + 300,
+                                                                              .kind = EVENT_READ,
+                                                                              .guest = hash,
+                                                                              .episode_id = e->id});
+                                }
+                        }
+                }
+                rc = bench_flush(db, &b, &written);
+                if (rc == 0 && (nl_index % 10 == 0 || i == neps)) {
+                        double ms = (double)(time_mono_us() - t0) / 1000.0;
+                        printf("events: %lld in %.1f s (%.0f a second)\n", (long long)written,
+                               ms / 1000.0, ms > 0 ? (double)written * 1000.0 / ms : 0.0);
+                        fflush(stdout);
+                }
+        }
+        free(in_season);
+        free(staying);
+        free(eps);
+        free(b.ev);
+        if (rc != 0)
+                fprintf(stderr, "kindred: bench seed --events failed: %s\n", db_errmsg(db));
         return rc;
 }

@@ -14,6 +14,7 @@ struct bench_seed_options {
         int comments;        /* spread over all episodes; the long read gets hot_comments */
         int hot_comments;    /* on the long read, in threads */
         int long_read_words; /* words of the long read */
+        int64_t events;      /* insights events after the rest (bench_seed_events), 0: none */
 };
 
 /* The password of the seeded accounts bench_author and bench_reader. */
@@ -24,5 +25,14 @@ struct bench_seed_options {
 /* Fills an empty site (no members) in one transaction. Returns 0, or -1 with a message on
  * standard error. Prints progress to standard output. */
 int bench_seed(struct db *db, const struct bench_seed_options *o);
+
+/* Adds about n insights events to a site bench_seed made, through event_apply in large
+ * transactions, newsletter by newsletter in time order: each season has a cohort of readers from
+ * the newsletter's audience, a core of regulars who read nearly every episode of every season and
+ * others who drop off episode by episode; some react, fewer comment, some reply to the member who
+ * commented before them, a few build on or try the idea, the author answers now and then; guests
+ * view and read. Deterministic. Returns 0, or -1 with a message on standard error; prints
+ * progress and the rate to standard output. */
+int bench_seed_events(struct db *db, int64_t n);
 
 #endif

@@ -207,6 +207,7 @@ static int seed_conversation(struct db *db)
 }
 
 int demo_seed_identity(struct db *db);
+int demo_seed_insights(struct db *db); /* demo_insights.c */
 
 int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 {
@@ -251,6 +252,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"spaces", demo_seed_spaces},
             {"build-ons", demo_seed_buildons},
             {"identity", demo_seed_identity}, /* last: badges from everything above */
+            {"insights history", demo_seed_insights}, /* after all: events of what they made */
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

@@ -115,6 +115,11 @@ int episode_list_author(struct db *db, struct arena *a, int64_t author_id, int64
 int episode_list_writable(struct db *db, struct arena *a, int64_t member_id, enum role role,
                           int limit, struct episode **out);
 
+/* Episode id as a card (no body) when it is live at now: PUB_OK, PUB_NOT_FOUND (unknown, a
+ * draft or not yet published) or PUB_DB_ERROR. */
+int episode_get_live_card(struct db *db, struct arena *a, int64_t id, int64_t now,
+                          struct episode *out);
+
 /* The live episodes just before and after e in its newsletter (by publish time). Each is set
  * to NULL when there is none. Returns PUB_OK or PUB_DB_ERROR. */
 int episode_neighbours(struct db *db, struct arena *a, const struct episode *e, int64_t now,

@@ -9,12 +9,19 @@
 
 struct event;
 
-/* Starts the writer, which opens its own connection to the database at db_path. Returns 0 or
- * -1 (logged). Until it is started, event_record drops nothing and keeps nothing: events
- * recorded by commands that do not serve are discarded. */
+/* Starts the writer, which opens its own connection to db_path (what db_open_url opens: the
+ * server's SQLite file or postgresql:// URL, migrated already). Returns 0 or -1 (logged). Until it is started, event_record keeps nothing and
+ * counts nothing: events recorded by commands that do not serve are discarded. Every
+ * KD_EVENT_FLUSH_MS the writer hands what is queued to event_apply; a batch that fails is
+ * retried once the next period and then dropped with a log line. Hourly, and at the first
+ * period of each day, it runs event_expire and deletes the salts of past days
+ * (model/recording.h). */
 int event_queue_start(const char *db_path);
-/* Writes what is queued and stops the writer (at shutdown). */
+/* Writes what is queued and stops the writer (at shutdown, after the server stopped). */
 void event_queue_stop(void);
+/* Days guests' raw events are kept (KINDRED_GUEST_EVENT_DAYS); call before starting.
+ * days <= 0 keeps the default, KD_GUEST_EVENT_DAYS. */
+void event_queue_set_guest_days(int days);
 /* Queues one event; never waits for storage. When KD_EVENT_QUEUE_MAX are waiting the event is
  * dropped and counted. */
 void event_record(const struct event *e);

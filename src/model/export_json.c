@@ -15,6 +15,7 @@
 #include "model/transfer.h"
 #include "model/space.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -283,6 +284,149 @@ static const struct table tables[] = {
      badge_cols},
 };
 
+/* ------------------------------------------------- the insights, verbatim */
+
+/* The event log and the insights' rollups (migration 008) go out and come back exactly as they
+ * are: the rollups are not derived again on import (event_apply is never called), so every
+ * metric reads the same numbers after a move. insight_salt and insight_visit are left out: they
+ * are the current day's bookkeeping (a salt that must not outlive its day, who was counted
+ * today), and a move starting the day afresh loses nothing a metric reads.
+ *
+ * Every column is an integer, and these tables grow with the site (millions of events), so they
+ * are written as a list of column names and one short array per row ("rows": [[...], ...]),
+ * streamed by key order without building a JSON tree (export_insights), a tenth of the size of
+ * objects per row. */
+static const struct column event_log_cols[] = {
+    {"id", 'i'},        {"at", 'i'},      {"kind", 'i'},  {"newsletter_id", 'i'},
+    {"episode_id", 'i'}, {"member_id", 'n'}, {"guest", 'n'}, {"other_id", 'n'},
+    {"item_id", 'i'},   {NULL, 0}};
+static const struct column insight_day_cols[] = {
+    {"newsletter_id", 'i'}, {"episode_id", 'i'},     {"day", 'i'},         {"views", 'i'},
+    {"member_views", 'i'},  {"visitors", 'i'},       {"guest_readers", 'i'}, {"completions", 'i'},
+    {"reactions", 'i'},     {"comments", 'i'},       {"replies", 'i'},     {"member_replies", 'i'},
+    {"author_replies", 'i'}, {"quotes", 'i'},        {"answers", 'i'},     {"buildons", 'i'},
+    {"tried", 'i'},         {"asks", 'i'},           {"votes", 'i'},       {"space_posts", 'i'},
+    {"follows", 'i'},       {NULL, 0}};
+static const struct column insight_member_week_cols[] = {
+    {"newsletter_id", 'i'}, {"week", 'i'}, {"member_id", 'i'}, {"did", 'i'}, {"rung", 'i'},
+    {NULL, 0}};
+static const struct column insight_week_cols[] = {
+    {"newsletter_id", 'i'}, {"week", 'i'},       {"active", 'i'},    {"returned", 'i'},
+    {"rung1", 'i'},         {"rung2", 'i'},      {"rung3", 'i'},     {"rung4", 'i'},
+    {"new_members", 'i'},   {"new_pairs", 'i'},  {"new_connected", 'i'}, {NULL, 0}};
+static const struct column insight_member_cols[] = {
+    {"newsletter_id", 'i'}, {"member_id", 'i'}, {"first_week", 'i'},     {"last_week", 'i'},
+    {"weeks", 'i'},         {"rung", 'i'},      {"connected_week", 'n'}, {NULL, 0}};
+static const struct column insight_reader_cols[] = {
+    {"episode_id", 'i'}, {"member_id", 'i'}, {"newsletter_id", 'i'}, {"season_id", 'i'},
+    {"first_at", 'i'},   {"did", 'i'},       {NULL, 0}};
+static const struct column insight_season_member_cols[] = {
+    {"season_id", 'i'}, {"member_id", 'i'}, {NULL, 0}};
+static const struct column insight_pair_cols[] = {
+    {"newsletter_id", 'i'}, {"a", 'i'},            {"b", 'i'}, {"first_at", 'i'},
+    {"last_at", 'i'},       {"interactions", 'i'}, {NULL, 0}};
+
+/* By primary key: each ORDER BY walks the table's own key (rowid or primary key index). */
+static const struct table insight_tables[] = {
+    {"event",
+     "SELECT id, at, kind, newsletter_id, episode_id, member_id, guest, other_id, item_id FROM "
+     "event ORDER BY id",
+     "INSERT INTO event (id, at, kind, newsletter_id, episode_id, member_id, guest, other_id, "
+     "item_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+     event_log_cols},
+    {"insight_day",
+     "SELECT newsletter_id, episode_id, day, views, member_views, visitors, guest_readers, "
+     "completions, reactions, comments, replies, member_replies, author_replies, quotes, answers, "
+     "buildons, tried, asks, votes, space_posts, follows FROM insight_day ORDER BY newsletter_id, "
+     "episode_id, day",
+     "INSERT INTO insight_day (newsletter_id, episode_id, day, views, member_views, visitors, "
+     "guest_readers, completions, reactions, comments, replies, member_replies, author_replies, "
+     "quotes, answers, buildons, tried, asks, votes, space_posts, follows) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+     insight_day_cols},
+    {"insight_member_week",
+     "SELECT newsletter_id, week, member_id, did, rung FROM insight_member_week ORDER BY "
+     "newsletter_id, week, member_id",
+     "INSERT INTO insight_member_week (newsletter_id, week, member_id, did, rung) VALUES (?1, "
+     "?2, ?3, ?4, ?5)",
+     insight_member_week_cols},
+    {"insight_week",
+     "SELECT newsletter_id, week, active, returned, rung1, rung2, rung3, rung4, new_members, "
+     "new_pairs, new_connected FROM insight_week ORDER BY newsletter_id, week",
+     "INSERT INTO insight_week (newsletter_id, week, active, returned, rung1, rung2, rung3, "
+     "rung4, new_members, new_pairs, new_connected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11)",
+     insight_week_cols},
+    {"insight_member",
+     "SELECT newsletter_id, member_id, first_week, last_week, weeks, rung, connected_week FROM "
+     "insight_member ORDER BY newsletter_id, member_id",
+     "INSERT INTO insight_member (newsletter_id, member_id, first_week, last_week, weeks, rung, "
+     "connected_week) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+     insight_member_cols},
+    {"insight_reader",
+     "SELECT episode_id, member_id, newsletter_id, season_id, first_at, did FROM insight_reader "
+     "ORDER BY episode_id, member_id",
+     "INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, first_at, did) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+     insight_reader_cols},
+    {"insight_pair",
+     "SELECT newsletter_id, a, b, first_at, last_at, interactions FROM insight_pair ORDER BY "
+     "newsletter_id, a, b",
+     "INSERT INTO insight_pair (newsletter_id, a, b, first_at, last_at, interactions) VALUES "
+     "(?1, ?2, ?3, ?4, ?5, ?6)",
+     insight_pair_cols},
+    {"insight_season_member",
+     "SELECT season_id, member_id FROM insight_season_member ORDER BY season_id, member_id",
+     "INSERT INTO insight_season_member (season_id, member_id) VALUES (?1, ?2)",
+     insight_season_member_cols},
+};
+
+/* Appends one insights table to out, as
+ *   "name": {"columns": [...], "rows": [[...], ...]}
+ * at the export's indentation. Returns 0 or -1. */
+static int export_insight_table(struct db *db, const struct table *t, struct buf *out)
+{
+        buf_printf(out, "  \"%s\": {\n   \"columns\": [", t->name);
+        for (int c = 0; t->cols[c].name; c++)
+                buf_printf(out, "%s\"%s\"", c ? ", " : "", t->cols[c].name);
+        buf_puts(out, "],\n   \"rows\": [");
+        struct db_stmt *s = db_prepare(db, t->select);
+        if (!s)
+                return -1;
+        int rc;
+        bool first = true;
+        while ((rc = db_step(s)) == DB_ROW) {
+                buf_puts(out, first ? "\n    [" : ",\n    [");
+                first = false;
+                for (int c = 0; t->cols[c].name; c++) {
+                        if (c)
+                                buf_puts(out, ", ");
+                        if (t->cols[c].type == 'n' && db_col_is_null(s, c))
+                                buf_puts(out, "null");
+                        else
+                                buf_printf(out, "%lld", (long long)db_col_int(s, c));
+                }
+                buf_putc(out, ']');
+        }
+        db_finish(s);
+        buf_puts(out, first ? "]\n  }" : "\n   ]\n  }");
+        return rc == DB_DONE ? 0 : -1;
+}
+
+/* Appends the "insights" member (the last of the export's object, before its closing brace). */
+static int export_insights(struct db *db, struct buf *out)
+{
+        buf_puts(out, " \"insights\": {\n");
+        for (size_t i = 0; i < sizeof(insight_tables) / sizeof(insight_tables[0]); i++) {
+                if (i)
+                        buf_puts(out, ",\n");
+                if (export_insight_table(db, &insight_tables[i], out) != 0)
+                        return -1;
+        }
+        buf_puts(out, "\n }\n}\n");
+        return 0;
+}
+
 static int say(char *error, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int say(char *error, size_t size, const char *fmt, ...)
@@ -408,17 +552,21 @@ int export_json(struct db *db, const char *data_dir, struct buf *out, char *erro
                                 json_object_set_new(root, "images", images);
                 }
         }
-        db_rollback(db);
         if (rc == 0) {
                 char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-                if (!text) {
+                size_t len = text ? strlen(text) : 0;
+                /* the tree's closing brace makes way for the insights, streamed after it */
+                if (!text || len < 2 || text[len - 1] != '}' || text[len - 2] != '\n') {
                         rc = say(error, size, "out of memory writing JSON");
                 } else {
-                        buf_puts(out, text);
-                        buf_putc(out, '\n');
-                        free(text);
+                        buf_append(out, text, len - 2);
+                        buf_puts(out, ",\n");
+                        if (export_insights(db, out) != 0)
+                                rc = say(error, size, "cannot read the insights");
                 }
+                free(text);
         }
+        db_rollback(db);
         json_decref(root);
         return rc;
 }
@@ -505,6 +653,302 @@ static int import_rows(struct db *db, const struct table *t, json_t *rows, struc
                                                         : db_errmsg(db));
         }
         return 0;
+}
+
+/* Puts one insights table back as it was exported (export_insight_table): columns by name, so
+ * a nullable column an older export lacks is NULL; a column this version does not know is
+ * refused (it would be lost). Returns 0 or -1 (r says why). */
+static int import_insight_table(struct db *db, const struct table *t, json_t *obj,
+                                struct import_report *r)
+{
+        json_t *names = json_object_get(obj, "columns"), *rows = json_object_get(obj, "rows");
+        if (!json_is_object(obj) || !json_is_array(names) || !json_is_array(rows))
+                return fail(r, "insights.%s must have \"columns\" and \"rows\" lists", t->name);
+        enum { MAX_COLS = 32 };
+        int at[MAX_COLS]; /* where each of our columns is in a row, or -1 */
+        int ncols = 0;
+        for (; t->cols[ncols].name; ncols++) {
+                assert(ncols < MAX_COLS);
+                at[ncols] = -1;
+        }
+        size_t width = json_array_size(names);
+        for (size_t k = 0; k < width; k++) {
+                const char *name = json_string_value(json_array_get(names, k));
+                int c = 0;
+                while (name && t->cols[c].name && strcmp(t->cols[c].name, name) != 0)
+                        c++;
+                if (!name || !t->cols[c].name)
+                        return fail(r, "insights.%s has a column this version does not know (%s)",
+                                    t->name, name ? name : "not a name");
+                at[c] = (int)k;
+        }
+        for (int c = 0; c < ncols; c++)
+                if (at[c] < 0 && t->cols[c].type != 'n')
+                        return fail(r, "insights.%s lacks the column %s", t->name,
+                                    t->cols[c].name);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row)
+        {
+                if (!json_is_array(row) || json_array_size(row) != width)
+                        return fail(r, "insights.%s row %zu must be a list of %zu values", t->name,
+                                    i, width);
+                struct db_stmt *s = db_prepare(db, t->insert);
+                if (!s)
+                        return fail(r, "cannot write %s", t->name);
+                for (int c = 0; c < ncols; c++) {
+                        json_t *v = at[c] < 0 ? NULL : json_array_get(row, (size_t)at[c]);
+                        if (json_is_integer(v)) {
+                                db_bind_int(s, c + 1, json_integer_value(v));
+                        } else if (t->cols[c].type == 'n' && (!v || json_is_null(v))) {
+                                db_bind_null(s, c + 1);
+                        } else {
+                                db_finish(s);
+                                return fail(r, "insights.%s row %zu: %s must be a whole number",
+                                            t->name, i, t->cols[c].name);
+                        }
+                }
+                int rc = db_step(s);
+                db_finish(s);
+                if (rc != DB_DONE)
+                        return fail(r, "insights.%s row %zu was refused by the database (%s)",
+                                    t->name, i,
+                                    rc == DB_CONSTRAINT ? "a duplicate or a broken rule"
+                                                        : db_errmsg(db));
+        }
+        return 0;
+}
+
+/* The "insights" member: absent in exports made before the insights existed (the site then
+ * starts with none); each table that is absent is empty. */
+static int import_insights(struct db *db, json_t *insights, struct import_report *r)
+{
+        if (!insights)
+                return 0;
+        if (!json_is_object(insights))
+                return fail(r, "\"insights\" must be an object");
+        for (size_t i = 0; i < sizeof(insight_tables) / sizeof(insight_tables[0]); i++) {
+                json_t *obj = json_object_get(insights, insight_tables[i].name);
+                if (obj && import_insight_table(db, &insight_tables[i], obj, r) != 0)
+                        return -1;
+        }
+        return 0;
+}
+
+/* The insights as text, without a JSON tree: a site's event log runs to millions of rows, and
+ * jansson's tree of them would take about ten times the file. import_json uses this reader when
+ * the export ends with the "insights" member as export_insights writes it (any spacing; names
+ * without escapes; "columns" before "rows"), after checking the whole part once without writing
+ * (scan_insights with db NULL); anything else goes through the JSON tree (import_insights), which
+ * reads any valid JSON and says what is wrong. */
+struct scan {
+        const char *p, *end;
+};
+
+static void scan_space(struct scan *s)
+{
+        while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t' || *s->p == '\r'))
+                s->p++;
+}
+
+static bool scan_char(struct scan *s, char c)
+{
+        scan_space(s);
+        if (s->p < s->end && *s->p == c) {
+                s->p++;
+                return true;
+        }
+        return false;
+}
+
+/* A string with no escapes and no control characters: the names here. */
+static bool scan_name(struct scan *s, const char **name, size_t *len)
+{
+        if (!scan_char(s, '"'))
+                return false;
+        const char *start = s->p;
+        while (s->p < s->end && *s->p != '"') {
+                if (*s->p == '\\' || (unsigned char)*s->p < 0x20)
+                        return false;
+                s->p++;
+        }
+        if (s->p >= s->end)
+                return false;
+        *name = start;
+        *len = (size_t)(s->p - start);
+        s->p++;
+        return true;
+}
+
+static bool scan_is(struct scan *s, const char *want)
+{
+        const char *name;
+        size_t len;
+        return scan_name(s, &name, &len) && len == strlen(want) && memcmp(name, want, len) == 0 &&
+               scan_char(s, ':');
+}
+
+/* A whole number that fits in 64 bits, or null (*is_null). */
+static bool scan_value(struct scan *s, int64_t *v, bool *is_null)
+{
+        scan_space(s);
+        *is_null = false;
+        if (s->end - s->p >= 4 && memcmp(s->p, "null", 4) == 0) {
+                s->p += 4;
+                *is_null = true;
+                return true;
+        }
+        bool minus = s->p < s->end && *s->p == '-';
+        if (minus)
+                s->p++;
+        const char *digits = s->p;
+        uint64_t n = 0;
+        while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+                if (n > (UINT64_MAX - 9) / 10)
+                        return false;
+                n = n * 10 + (uint64_t)(*s->p - '0');
+                s->p++;
+        }
+        size_t count = (size_t)(s->p - digits);
+        if (count == 0 || (count > 1 && *digits == '0') || n > (uint64_t)INT64_MAX + minus)
+                return false;
+        if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+                return false; /* not a whole number: the tree reader says so */
+        *v = minus ? (int64_t)(0 - n) : (int64_t)n;
+        return true;
+}
+
+/* One table's "columns" and "rows"; with db, each row is written. Returns 0, -1 when the text
+ * is not in the expected shape, or -2 after fail() (the database refused a row). */
+static int scan_insight_table(struct scan *s, const struct table *t, struct db *db,
+                              struct import_report *r)
+{
+        enum { MAX_COLS = 32 };
+        int at[MAX_COLS], of[MAX_COLS]; /* our column at each position; its place in a row */
+        int ncols = 0;
+        for (; t->cols[ncols].name; ncols++) {
+                assert(ncols < MAX_COLS);
+                of[ncols] = -1;
+        }
+        if (!scan_char(s, '{') || !scan_is(s, "columns") || !scan_char(s, '['))
+                return -1;
+        int width = 0;
+        if (!scan_char(s, ']')) {
+                do {
+                        const char *name;
+                        size_t len;
+                        if (width == MAX_COLS || !scan_name(s, &name, &len))
+                                return -1;
+                        int c = 0;
+                        while (t->cols[c].name &&
+                               (strlen(t->cols[c].name) != len ||
+                                memcmp(t->cols[c].name, name, len) != 0))
+                                c++;
+                        if (!t->cols[c].name || of[c] >= 0)
+                                return -1; /* unknown or repeated: the tree reader says which */
+                        of[c] = width;
+                        at[width++] = c;
+                } while (scan_char(s, ','));
+                if (!scan_char(s, ']'))
+                        return -1;
+        }
+        for (int c = 0; c < ncols; c++)
+                if (of[c] < 0 && t->cols[c].type != 'n')
+                        return -1;
+        if (!scan_char(s, ',') || !scan_is(s, "rows") || !scan_char(s, '['))
+                return -1;
+        if (scan_char(s, ']'))
+                return scan_char(s, '}') ? 0 : -1;
+        size_t i = 0;
+        do {
+                if (!scan_char(s, '['))
+                        return -1;
+                int64_t v[MAX_COLS];
+                bool null[MAX_COLS];
+                for (int k = 0; k < width; k++) {
+                        if ((k && !scan_char(s, ',')) || !scan_value(s, &v[k], &null[k]))
+                                return -1;
+                        if (null[k] && t->cols[at[k]].type != 'n')
+                                return -1;
+                }
+                if (!scan_char(s, ']'))
+                        return -1;
+                if (db) {
+                        struct db_stmt *st = db_prepare(db, t->insert);
+                        if (!st)
+                                return fail(r, "cannot write %s", t->name) - 1;
+                        for (int c = 0; c < ncols; c++) {
+                                if (of[c] < 0 || null[of[c]])
+                                        db_bind_null(st, c + 1);
+                                else
+                                        db_bind_int(st, c + 1, v[of[c]]);
+                        }
+                        int rc = db_step(st);
+                        db_finish(st);
+                        if (rc != DB_DONE)
+                                return fail(r,
+                                            "insights.%s row %zu was refused by the database (%s)",
+                                            t->name, i,
+                                            rc == DB_CONSTRAINT ? "a duplicate or a broken rule"
+                                                                : db_errmsg(db)) -
+                                       1;
+                }
+                i++;
+        } while (scan_char(s, ','));
+        return scan_char(s, ']') && scan_char(s, '}') ? 0 : -1;
+}
+
+/* The "insights" object from its opening brace to the end of the document (the root's closing
+ * brace, then nothing but space). Returns 0, -1 (not the expected shape) or -2 (fail() said why).
+ * A table named twice or unknown is "not the expected shape". */
+static int scan_insights(const char *text, const char *end, struct db *db,
+                         struct import_report *r)
+{
+        struct scan s = {text, end};
+        enum { N = sizeof(insight_tables) / sizeof(insight_tables[0]) };
+        bool seen[N] = {false};
+        if (!scan_char(&s, '{'))
+                return -1;
+        if (!scan_char(&s, '}')) {
+                do {
+                        const char *name;
+                        size_t len;
+                        if (!scan_name(&s, &name, &len) || !scan_char(&s, ':'))
+                                return -1;
+                        size_t k = 0;
+                        while (k < N && (strlen(insight_tables[k].name) != len ||
+                                         memcmp(insight_tables[k].name, name, len) != 0))
+                                k++;
+                        if (k == N || seen[k])
+                                return -1;
+                        seen[k] = true;
+                        int rc = scan_insight_table(&s, &insight_tables[k], db, r);
+                        if (rc != 0)
+                                return rc;
+                } while (scan_char(&s, ','));
+                if (!scan_char(&s, '}'))
+                        return -1;
+        }
+        if (!scan_char(&s, '}'))
+                return -1;
+        scan_space(&s);
+        return s.p == s.end ? 0 : -1;
+}
+
+/* Where the "insights" object of an export begins, when it is the document's last member as the
+ * export writes it: sets *cut to the comma before it, so text[0..cut) + "}" is the rest of the
+ * document. NULL when it is not so placed. A newline cannot be inside a JSON string, so the
+ * marker is never part of a value. */
+static const char *find_insights(const char *text, size_t len, size_t *cut)
+{
+        static const char marker[] = ",\n \"insights\":";
+        size_t m = sizeof(marker) - 1;
+        for (size_t i = len >= m ? len - m + 1 : 0; i-- > 0;)
+                if (text[i] == ',' && memcmp(text + i, marker, m) == 0) {
+                        *cut = i;
+                        return text + i + m;
+                }
+        return NULL;
 }
 
 static int import_images(struct db *db, const char *data_dir, json_t *rows, struct import_report *r)
@@ -692,7 +1136,26 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
 {
         memset(r, 0, sizeof(*r));
         json_error_t jerr;
-        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        json_t *root = NULL;
+        /* The insights read as text when they are where the export puts them (scan_insights):
+         * the tree is built for the rest only. */
+        size_t cut = 0;
+        const char *insights = find_insights(text, len, &cut);
+        if (insights && scan_insights(insights, text + len, NULL, r) == 0) {
+                char *rest = malloc(cut + 3);
+                memcpy(rest, text, cut);
+                memcpy(rest + cut, "\n}", 3);
+                root = json_loadb(rest, cut + 2, JSON_REJECT_DUPLICATES, &jerr);
+                free(rest);
+                if (!root || json_object_get(root, "insights")) {
+                        json_decref(root);
+                        root = NULL;
+                }
+        }
+        if (!root) {
+                insights = NULL; /* any other shape: the whole document as one tree */
+                root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        }
         if (!root)
                 return fail(r, "line %d: %s", jerr.line, jerr.text);
         int rc = 0;
@@ -736,6 +1199,12 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 rc = count_prompts_and_tried(db, r);
         if (rc == 0 && space_rebuild(db) != PUB_OK)
                 rc = fail(r, "cannot rebuild the spaces");
+        if (rc == 0 && insights) /* verbatim, after everything they name */
+                rc = scan_insights(insights, text + len, db, r) == 0 ? 0
+                     : *r->error ? -1
+                                 : fail(r, "the insights could not be read");
+        else if (rc == 0)
+                rc = import_insights(db, json_object_get(root, "insights"), r);
         if (rc == 0 && db_ids_follow_rows(db) != DB_OK)
                 rc = fail(r, "cannot move the id sequences past the imported rows");
         if (rc == 0) {

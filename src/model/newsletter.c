@@ -313,11 +313,9 @@ int newsletter_list_by_author(struct db *db, struct arena *a, int64_t member_id,
         return collect(s, a, out);
 }
 
-bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role)
+bool newsletter_is_author(struct db *db, int64_t newsletter_id, int64_t member_id)
 {
-        if (role == ROLE_ADMIN)
-                return true;
-        if (role != ROLE_AUTHOR || member_id <= 0)
+        if (newsletter_id <= 0 || member_id <= 0)
                 return false;
         struct db_stmt *s = db_prepare(
             db, "SELECT 1 FROM newsletter WHERE id = ?1 AND owner_id = ?2 UNION ALL SELECT 1 FROM "
@@ -329,6 +327,13 @@ bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_i
         bool yes = db_step(s) == DB_ROW;
         db_finish(s);
         return yes;
+}
+
+bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role)
+{
+        if (role == ROLE_ADMIN)
+                return true;
+        return role == ROLE_AUTHOR && newsletter_is_author(db, newsletter_id, member_id);
 }
 
 const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newsletter_id)
@@ -353,6 +358,14 @@ const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newslet
 
 int newsletter_set_following(struct db *db, int64_t member_id, int64_t newsletter_id, bool on)
 {
+        return newsletter_follow(db, member_id, newsletter_id, on, NULL);
+}
+
+int newsletter_follow(struct db *db, int64_t member_id, int64_t newsletter_id, bool on,
+                      bool *changed)
+{
+        if (changed)
+                *changed = false;
         struct db_stmt *s =
             on ? db_prepare(db, "INSERT INTO follow (member_id, newsletter_id, created_at) "
                                 "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
@@ -365,6 +378,8 @@ int newsletter_set_following(struct db *db, int64_t member_id, int64_t newslette
                 db_bind_int(s, 3, time_now());
         int rc = db_step(s);
         db_finish(s);
+        if (rc == DB_DONE && changed)
+                *changed = db_changes(db) > 0;
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 

@@ -59,6 +59,8 @@ int newsletter_list_by_author(struct db *db, struct arena *a, int64_t member_id,
                               struct newsletter **out);
 
 /* True when member_id (with role) may write in newsletter_id. */
+/* Whether member_id owns or co-writes the newsletter (whatever their role now). */
+bool newsletter_is_author(struct db *db, int64_t newsletter_id, int64_t member_id);
 bool newsletter_can_write(struct db *db, int64_t newsletter_id, int64_t member_id, enum role role);
 
 /* Whether member_id (with role) may choose newsletter n's co-authors: its owner, or an admin. */
@@ -69,6 +71,10 @@ const char *newsletter_coauthors(struct db *db, struct arena *a, int64_t newslet
 
 /* Follows or unfollows (idempotent). Returns PUB_OK or PUB_DB_ERROR. */
 int newsletter_set_following(struct db *db, int64_t member_id, int64_t newsletter_id, bool on);
+/* The same, and sets *changed (may be NULL) to whether it followed or unfollowed (false when it
+ * already was so): a new follow is recorded for the insights (web_follow). */
+int newsletter_follow(struct db *db, int64_t member_id, int64_t newsletter_id, bool on,
+                      bool *changed);
 bool newsletter_is_following(struct db *db, int64_t member_id, int64_t newsletter_id);
 /* Number of followers, or a negative enum pub_result. */
 int64_t newsletter_follower_count(struct db *db, int64_t newsletter_id);

@@ -89,6 +89,14 @@ static int current(struct db *db, int64_t episode_id, int64_t member_id, bool *e
 
 int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct field_problem *p)
 {
+        return tried_save_new(db, in, id, NULL, p);
+}
+
+int tried_save_new(struct db *db, const struct tried_input *in, int64_t *id, bool *created,
+                   struct field_problem *p)
+{
+        if (created)
+                *created = false;
         const char *why;
         if (in->note && (why = note_problem(in->note)))
                 return field_problem_set(p, "note", why);
@@ -185,6 +193,8 @@ cleanup:
                 db_rollback(db);
         else if (id)
                 *id = row;
+        if (rc == PUB_OK && created)
+                *created = !exists;
         return rc;
 }
 

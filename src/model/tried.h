@@ -59,6 +59,10 @@ bool tried_can_record(const struct episode *e, int64_t member_id, int64_t now);
  * "outcome" or "outcome_note"), PUB_FORBIDDEN (the record is hidden: it cannot change, only be
  * withdrawn) or PUB_DB_ERROR. */
 int tried_save(struct db *db, const struct tried_input *in, int64_t *id, struct field_problem *p);
+/* The same, and sets *created (may be NULL) to whether the record is new rather than changed:
+ * only a new one is an act of participation for the insights (actions/tried.c). */
+int tried_save_new(struct db *db, const struct tried_input *in, int64_t *id, bool *created,
+                   struct field_problem *p);
 
 /* Withdraws member_id's record of episode_id (the counts follow). Returns PUB_OK,
  * PUB_NOT_FOUND (none) or PUB_DB_ERROR. */

@@ -71,5 +71,18 @@ extern const struct route buildons_routes[BUILDONS_ROUTES_COUNT];
  * counts the rows; a definition with another number of rows does not compile. */
 #define IDENTITY_ROUTES 7
 extern const struct route identity_routes[IDENTITY_ROUTES];
+/* The insights recorder's beacons (src/routes/events.c); the size is checked there too. */
+#define EVENTS_ROUTES_COUNT 3
+extern const struct route events_routes[EVENTS_ROUTES_COUNT];
+/* A member's own insights events (src/routes/account_events.c); sized here for ROUTE_TABLE. */
+#define ACCOUNT_EVENTS_ROUTES 3
+extern const struct route account_events_routes[ACCOUNT_EVENTS_ROUTES];
+/* Insights API (src/routes/insights.c): the size is part of the declaration so ROUTE_TABLE
+ * counts the rows; a definition with another number of rows does not compile. */
+#define INSIGHTS_ROUTES_COUNT 3
+extern const struct route insights_routes[INSIGHTS_ROUTES_COUNT];
+/* The insights pages (src/routes/insights_pages.c); the size is checked against the rows there. */
+#define INSIGHTS_PAGES_ROUTES 2
+extern const struct route insights_pages_routes[INSIGHTS_PAGES_ROUTES];
 
 #endif

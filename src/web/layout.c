@@ -191,6 +191,8 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
                 if (r->viewer->role == ROLE_AUTHOR || r->viewer->role == ROLE_ADMIN) {
                         html_lit(b, "<li><a href=\"/write\">");
                         html_text(b, _("Write"));
+                        html_lit(b, "</a></li>\n<li><a href=\"/insights\">");
+                        html_text(b, _("Insights"));
                         html_lit(b, "</a></li>\n");
                 }
                 if (chrome->can_review) {

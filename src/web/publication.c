@@ -15,9 +15,12 @@
 #include "web/buildons.h"
 #include "web/cards.h"
 #include "web/comments.h"
+#include "web/events.h"
 #include "web/prompts.h"
+#include "web/related.h"
 #include "web/tried.h"
 #include "web/layout.h"
+#include "web/events.h"
 #include "web/render.h"
 
 #include <stdlib.h>
@@ -172,6 +175,10 @@ int web_newsletter(struct request *req)
                 html_url_arg(b, n.slug);
                 html_lit(b, "/episode\">");
                 html_text(b, _("New episode"));
+                html_lit(b, "</a> <a class=\"button secondary\" href=\"/insights/");
+                html_url_arg(b, n.slug);
+                html_lit(b, "\">");
+                html_text(b, _("Insights"));
                 html_lit(b, "</a></p>");
         }
         html_lit(b, "</div>\n");
@@ -357,6 +364,7 @@ struct episode_page {
         struct tried_view *tried;     /* "I tried this" (web/tried.c) */
         struct prompts_view *prompts; /* "Questions for you" (web/prompts.c) */
         struct buildons_under *buildons; /* "Built on this" (web/buildons.h) */
+        struct related_view *related;    /* "Members also read", insights (web/related.h) */
 };
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
@@ -392,6 +400,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         p->tried = tried_load(req, e, p->live);
         p->prompts = prompts_load(req, e, p->live);
         p->buildons = buildons_under_load(req, e, p->live);
+        p->related = related_load(req, e, p->live);
         p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
                                        MORE_FROM_AUTHOR, &p->more);
         return 0;
@@ -431,6 +440,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 }
                 html_lit(b, "</p>\n");
         }
+        events_episode_top(r, e, live);
         html_lit(b, "<article class=\"episode h-entry\">\n<header>\n<p class=\"label\"><a "
                     "href=\"/n/");
         html_url_arg(b, e->newsletter_slug);
@@ -498,6 +508,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         html_lit(b, ">\n");
         html_rendered(b, e->body_html);
         html_lit(b, "</div>\n");
+        events_episode_end(r, e, live); /* the end-of-article marker (docs/privacy.md) */
         ai_disclosure_note(r, e->ai);
         web_asks_episode_credit(r, e);
         if (live && p->conversation.have_reactions)
@@ -538,6 +549,8 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         buildons_under_section(r, p->buildons);
         if (live)
                 comments_section(r, &p->conversation);
+        community_insights_section(r, p->related);
+        related_section(r, p->related);
 
         if (p->nmore > 0) {
                 html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
@@ -559,6 +572,7 @@ int web_episode(struct request *req)
         struct episode_page p;
         if (episode_page_load(req, &p))
                 return req->resp.status;
+        events_episode_view(req, &p.e, p.live);
         struct render *r = render_for_request(req);
         episode_page_render(r, &p);
         return page_end(r, 200);
@@ -571,8 +585,10 @@ int web_follow(struct request *req)
         struct newsletter n;
         if (load_newsletter(req, &n))
                 return req->resp.status;
-        bool on = req_param_bool(req, "follow");
-        if (newsletter_set_following(req->db, req->viewer.id, n.id, on) != PUB_OK)
+        bool on = req_param_bool(req, "follow"), changed = false;
+        if (newsletter_follow(req->db, req->viewer.id, n.id, on, &changed) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
+        if (on && changed) /* a new follow, not one repeated */
+                events_record(req, EVENT_FOLLOW, n.id, 0, 0, 0);
         return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
 }

@@ -89,7 +89,7 @@ async function startServer() {
     }
     return stopped;
   };
-  return { base, stop, logPath: path.join(ARTIFACTS, 'server.log') };
+  return { base, stop, data, logPath: path.join(ARTIFACTS, 'server.log') };
 }
 
 // ------------------------------------------------------------------ the runner
@@ -1018,6 +1018,144 @@ test('buildon_quoting_a_passage', async () => {
   } finally {
     await decoder.context().close();
   }
+});
+
+// Insights beacons (docs/insights.md, "Recording"): with JavaScript, "seen" after 3 s of being
+// visible and "read" once the end of the text was in view after 30% of the reading time (a
+// skimmer who jumps to the end at once has not read it); without, only the "seen" image. The
+// page's clock is Playwright's, so the minute of reading takes no minute.
+test('reading_beacons_seen_then_read', async () => {
+  for (const javaScript of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL: server.base,
+      viewport: { width: 1100, height: 800 } });
+    try {
+      const page = await newPage(context);
+      const sent = [];
+      page.on('requestfinished', async (req) => {
+        const url = new URL(req.url());
+        if (url.pathname.startsWith('/e')) {
+          const res = await req.response();
+          sent.push(`${req.method()} ${url.pathname} ${req.postData() || ''} ${res ? res.status() : 0}`);
+        }
+      });
+      if (!javaScript) {
+        await page.goto(EPISODE);
+        await page.waitForTimeout(500);
+        await page.mouse.wheel(0, 20000);
+        await page.waitForTimeout(500);
+        const id = await page.locator('#kd-reading').getAttribute('data-episode');
+        assert.deepEqual(sent, [`GET /e/${id}/seen.gif  200`], 'only the seen image, once');
+        noProblems(page);
+        continue;
+      }
+      await page.clock.install();
+      await page.goto(EPISODE);
+      const id = await page.locator('#kd-reading').getAttribute('data-episode');
+      const minutes = Number(await page.locator('#kd-reading').getAttribute('data-minutes'));
+      const readAfter = Math.min(180_000, Math.max(10_000, minutes * 60_000 * 0.3));
+      await page.clock.runFor(2000);
+      assert.deepEqual(sent, [], 'nothing in the first 2 s');
+      await page.clock.runFor(2000);
+      await page.waitForFunction(() => true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(sent, [`POST /e episode=${id}&kind=seen 204`], 'seen after 3 s');
+      await page.locator('#kd-read-marker').scrollIntoViewIfNeeded();
+      await page.clock.runFor(2000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(sent.length, 1, 'at the end after 6 s: not read yet');
+      await page.clock.runFor(readAfter);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(sent, [`POST /e episode=${id}&kind=seen 204`,
+        `POST /e episode=${id}&kind=read 204`], `read after ${readAfter / 1000} s`);
+      await page.clock.runFor(readAfter);
+      assert.equal(sent.length, 2, 'each once per page');
+      noProblems(page);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+// Insights (web/insights.c): mira opens her newsletter's insights over a few weeks of history
+// loaded with `kindred events load`; the charts are inline SVG with their tables, the page
+// passes an axe-core audit (no serious or critical violation), and at 360 px nothing scrolls
+// sideways.
+test('insights_charts_tables_and_accessibility', async () => {
+  const lines = [];
+  const ev = (at, kind, member, episode, other = '') =>
+    lines.push([at, kind, member, '', 2, episode, other, ''].join('\t'));
+  const days = { 6: '2026-11-10', 7: '2026-11-17', 8: '2026-11-24', 9: '2026-12-01' };
+  for (const [episode, day] of Object.entries(days)) {
+    for (const member of [4, 5, 6, 7]) ev(`${day}T09:00:00Z`, 'view', member, episode);
+    ev(`${day}T10:00:00Z`, 'reaction', 5, episode);
+    ev(`${day}T10:00:00Z`, 'comment', 6, episode);
+    ev(`${day}T11:00:00Z`, 'reply', 7, episode, 6);
+    ev(`${day}T12:00:00Z`, 'reply', 2, episode, 6);
+  }
+  ev('2026-11-18T10:00:00Z', 'buildon', 7, 7, 2);
+  execFileSync(KINDRED_BIN, ['events', 'load', '-', '--data', server.data],
+    { input: lines.join('\n') + '\n', stdio: ['pipe', 'pipe', 'pipe'], env: serverEnv });
+
+  const page = await memberPage('mira');
+  await page.goto('/');
+  await Promise.all([page.waitForURL(/\/insights$/), page.click('.member-menu a[href="/insights"]')]);
+  await Promise.all([page.waitForURL(/\/insights\/learning-in-public/),
+    page.click('.insights-index a[href="/insights/learning-in-public"]')]);
+  await page.goto('/insights/learning-in-public?from=2026-11-02&to=2026-12-06');
+  // every chart is an accessible SVG image with a title, and has its numbers as a table
+  const charts = page.locator('figure.chart');
+  assert.ok(await charts.count() >= 6, 'the charts');
+  for (const id of ['returning', 'ladder', 'cohorts', 'm2m', 'connections']) {
+    const figure = page.locator(`#chart-${id}`);
+    const svg = figure.locator('svg[role="img"]');
+    assert.equal(await svg.count(), 1, `${id}: one svg`);
+    const labelledBy = await svg.getAttribute('aria-labelledby');
+    assert.ok((await figure.locator(`[id="${labelledBy}"]`).textContent()).length > 0, `${id}: title`);
+    await figure.locator('details.chart-numbers summary').click();
+    assert.ok(await figure.locator('table tbody tr').count() >= 1, `${id}: the table`);
+  }
+  // the ladder's table and its drawing say the same: at least the four readers who viewed
+  const readers = Number(await page.locator('#chart-ladder tbody tr').first().locator('td').first().textContent());
+  assert.ok(readers >= 4, `readers: ${readers}`);
+  assert.match(await page.locator('#chart-ladder svg').textContent(), new RegExp(`Readers: ${readers}\\b`));
+  await screenshot(page, 'insights-desktop');
+
+  // the accessibility audit, in a context of its own that lets the test inject axe-core (the
+  // site's CSP allows no script but its own, rightly)
+  const auditContext = await browser.newContext({ baseURL: server.base, bypassCSP: true,
+    viewport: { width: 1100, height: 800 } });
+  try {
+    const audit = await newPage(auditContext);
+    await audit.goto('/login');
+    await audit.fill('#f-login', 'mira');
+    await audit.fill('#f-password', PASSWORD);
+    await Promise.all([audit.waitForURL((url) => url.pathname !== '/login'),
+      audit.click('main form button[type="submit"]')]);
+    for (const address of ['/insights/learning-in-public?from=2026-11-02&to=2026-12-06', '/insights',
+      '/insights/learning-in-public?from=2026-13-45']) {
+      await audit.goto(address);
+      await audit.addScriptTag({ path: path.join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+      const result = await audit.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [], `axe-core on ${address}: serious or critical violations`);
+    }
+  } finally {
+    await auditContext.close();
+  }
+
+  // a phone: no sideways scrolling, the charts shrink to fit
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.reload();
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth,
+    document.documentElement.clientWidth]);
+  assert.ok(widths[0] <= widths[1], `no horizontal scroll at 360 px (${widths})`);
+  const svgWidth = await page.locator('#chart-returning svg').evaluate((el) => el.getBoundingClientRect().width);
+  assert.ok(svgWidth <= 360, `the chart fits (${svgWidth} px)`);
+  await screenshot(page, 'insights-360');
+  noProblems(page);
+  await page.setViewportSize({ width: 1100, height: 800 });
+  await page.close();
 });
 
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a

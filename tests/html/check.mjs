@@ -39,6 +39,8 @@ const serverEnv = Object.fromEntries(Object.entries(process.env)
 async function startServer() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-html-'));
   execFileSync(KINDRED_BIN, ['init', '--data', data, '--demo'], { stdio: 'pipe', env: serverEnv });
+  execFileSync(KINDRED_BIN, ['events', 'load', '-', '--data', data],
+    { input: insightsHistory(), stdio: ['pipe', 'pipe', 'pipe'], env: serverEnv });
   const log = fs.createWriteStream(path.join(ARTIFACTS, 'server.log'));
   const child = spawn(KINDRED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
     '--static', KINDRED_STATIC], { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv });
@@ -73,6 +75,27 @@ async function startServer() {
     await stop();
     throw err;
   }
+}
+
+/* A few weeks of reading and taking part in Learning in Public's season 2 (episodes 6 to 9 of
+ * the demo) by its readers sam (5), liwei (6), ana (7) and june (4), so the insights pages draw
+ * every chart: `kindred events load` lines (at, kind, member, guest, newsletter, episode,
+ * other, item). */
+function insightsHistory() {
+  const lines = [];
+  const ev = (day, kind, member, episode, other = '') =>
+    lines.push([`${day}T10:00:00Z`, kind, member, '', 2, episode, other, ''].join('\t'));
+  const days = { 6: '2026-11-10', 7: '2026-11-17', 8: '2026-11-24', 9: '2026-12-01' };
+  for (const [episode, day] of Object.entries(days)) {
+    for (const member of [4, 5, 6, 7]) ev(day, 'view', member, episode);
+    ev(day, 'reaction', 5, episode);
+    ev(day, 'comment', 6, episode);
+    ev(day, 'reply', 7, episode, 6);
+    ev(day, 'reply', 2, episode, 6);
+  }
+  ev(days[7], 'buildon', 7, 7, 2);
+  ev(days[8], 'tried', 5, 8);
+  return lines.join('\n') + '\n';
 }
 
 // ------------------------------------------------------------------ a small HTTP client
@@ -297,6 +320,19 @@ async function collectPages(base) {
   await add('profile-own', sam, get('/@sam'));
   await add('profile-admin', admin, get('/@sam'));
   await add('profile-badge-errors', admin, post('/@sam/badges', { action: 'award', badge: 'wordsmith', newsletter: '', note: 'kept' }), 422);
+  await add('account-events', sam, get('/account/events'));
+  // Insights pages (web/insights.c) with their SVG charts, drawn from a little history
+  // (insightsHistory) loaded before the server started; the empty state; a refused range
+  const tomas = await new Visitor(base, 'tomas').login('tomas');
+  await add('insights', mira, get('/insights'));
+  await add('insights-newsletter', mira, get('/insights/learning-in-public?from=2026-11-02&to=2026-12-06'));
+  await add('insights-season', mira, get('/insights/learning-in-public?from=2026-03-01&to=2026-05-01&season=1'));
+  await add('insights-episode', mira, get('/insights/learning-in-public?episode=onboarding-is-a-team-sport&from=2026-11-02&to=2026-12-06'));
+  await add('insights-empty', tomas, get('/insights/fourth-floor-garden?from=2026-11-02&to=2026-11-08'));
+  await add('insights-bad-range', mira, get('/insights/learning-in-public?from=2026-13-45'), 400);
+  await add('insights-admin', admin, get('/insights'));
+  await add('insights-site', admin, get('/insights?site=1&from=2026-11-02&to=2026-12-06'));
+  await add('insights-forbidden', sam, get('/insights/learning-in-public'), 403);
   return pages;
 }
 

@@ -401,6 +401,16 @@ long long db_int(const char *sql)
         return v;
 }
 
+long long db_int_until(const char *sql, long long want, int ms)
+{
+        long long v = db_int(sql);
+        for (int waited = 0; v != want && waited < ms; waited += 50) {
+                usleep(50 * 1000);
+                v = db_int(sql);
+        }
+        return v;
+}
+
 void db_text(const char *sql, char *out, size_t size)
 {
         if (srv.database_url[0]) {

@@ -119,6 +119,9 @@ void db_exec(const char *sql);
 long long db_int(const char *sql);
 /* The first column of the first row as text into out ("" when there is none). */
 void db_text(const char *sql, char *out, size_t size);
+/* Reads db_int(sql) until it equals want or ms milliseconds have passed, and returns the last
+ * value read: for what the server writes a moment later (insights events, model/event_queue.h). */
+long long db_int_until(const char *sql, long long want, int ms);
 
 /* A cmocka setup: starts srv on a fresh demo site. */
 int kd_fixture_start(void **state);

@@ -95,7 +95,81 @@ static char *page(int port, const char *path, int *status)
         }
         out[n] = '\0';
         resp_free(&r);
+        /* The insights history (events and rollups) is not part of an export, so the episode
+         * page's community insights and "members also read" are left out of the comparison. */
+        static const char *const panels[][2] = {
+            {"<aside class=\"community-insights\"", "</aside>\n"},
+            {"<section class=\"related\"", "</section>\n"}};
+        for (size_t k = 0; k < 2; k++) {
+                char *from = strstr(out, panels[k][0]), *to = from ? strstr(from, panels[k][1]) : NULL;
+                if (to)
+                        memmove(from, to + strlen(panels[k][1]), strlen(to + strlen(panels[k][1])) + 1);
+        }
         return out;
+}
+
+/* Loads a few weeks of insights history into srv's site through `kindred events load`:
+ * members' reads, reactions, replies between members (pairs), an answer, a build-on, guests'
+ * reads, across three weeks, so every exported rollup has rows. */
+static void add_insights_history(const char *dir)
+{
+        char path[400];
+        snprintf(path, sizeof(path), "%s/history.tsv", dir);
+        long long ep = db_int("SELECT id FROM episode WHERE slug = 'two-languages-one-team'");
+        long long ep2 = db_int("SELECT id FROM episode WHERE slug = 'the-fifteen-minute-retro'");
+        long long sam = db_int("SELECT id FROM member WHERE handle = 'sam'");
+        long long ana = db_int("SELECT id FROM member WHERE handle = 'ana'");
+        long long liwei = db_int("SELECT id FROM member WHERE handle = 'liwei'");
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        /* at kind member guest newsletter episode other item */
+        fprintf(f, "2026-10-05T09:00:00Z\tview\t%lld\t\t\t%lld\t\t\n", sam, ep2);
+        fprintf(f, "2026-10-05T09:05:00Z\tread\t%lld\t\t\t%lld\t\t\n", sam, ep2);
+        fprintf(f, "2026-10-05T10:00:00Z\tview\t\t4242\t\t%lld\t\t\n", ep2);
+        fprintf(f, "2026-10-05T10:00:01Z\tseen\t\t4242\t\t%lld\t\t\n", ep2);
+        fprintf(f, "2026-10-12T09:00:00Z\tview\t%lld\t\t\t%lld\t\t\n", ana, ep);
+        fprintf(f, "2026-10-12T09:10:00Z\tcomment\t%lld\t\t\t%lld\t\t901\n", ana, ep);
+        fprintf(f, "2026-10-12T11:00:00Z\treply\t%lld\t\t\t%lld\t%lld\t902\n", sam, ep, ana);
+        fprintf(f, "2026-10-13T08:00:00Z\treaction\t%lld\t\t\t%lld\t%lld\t902\n", liwei, ep, sam);
+        fprintf(f, "2026-10-19T08:00:00Z\tview\t%lld\t\t\t%lld\t\t\n", sam, ep);
+        fprintf(f, "2026-10-19T08:30:00Z\tanswer\t%lld\t\t\t%lld\t\t903\n", liwei, ep);
+        fprintf(f, "2026-10-19T09:00:00Z\tbuildon\t%lld\t\t\t%lld\t%lld\t904\n", ana, ep, sam);
+        fclose(f);
+        assert_int_equal(run(NULL, "events load --data '%s' '%s'", srv.data_dir, path), 0);
+        assert_true(db_int("SELECT count(*) FROM event") >= 11);
+        assert_true(db_int("SELECT count(*) FROM insight_pair") >= 2);
+}
+
+/* Every insights table but the day's bookkeeping is in the export, with its columns as the
+ * database has them (a column or table added to the schema without the export fails here), and
+ * each has rows. */
+static void expect_insights_exported(const char *json)
+{
+        char names[1024];
+        db_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = "
+                "'table' AND (name = 'event' OR substr(name, 1, 8) = 'insight_') AND name NOT "
+                "IN ('insight_salt', 'insight_visit') ORDER BY name)",
+                names, sizeof(names));
+        assert_non_null(strstr(names, "insight_day"));
+        char *save = NULL;
+        for (char *t = strtok_r(names, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+                char sql[256], cols[2048], want[2300];
+                snprintf(sql, sizeof(sql),
+                         "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT name FROM "
+                         "pragma_table_info('%s') ORDER BY cid)",
+                         t);
+                db_text(sql, cols, sizeof(cols));
+                snprintf(want, sizeof(want), "  \"%s\": {\n   \"columns\": [%s],\n   \"rows\": [\n",
+                         t, cols);
+                if (!strstr(json, want))
+                        fail_msg("the export lacks insights table %s with its columns %s (or its "
+                                 "rows)",
+                                 t, cols);
+        }
+        const char *salt = strstr(json, "\"insight_salt\"");
+        const char *visit = strstr(json, "\"insight_visit\"");
+        assert_null(salt);
+        assert_null(visit);
 }
 
 static void test_export_import_round_trip(void **state)
@@ -110,6 +184,8 @@ static void test_export_import_round_trip(void **state)
         snprintf(b_data, sizeof(b_data), "%s/site-b", dir);
         snprintf(err, sizeof(err), "%s/err.txt", dir);
 
+        /* insights history (events and every rollup they feed) beside the demo's own */
+        add_insights_history(dir);
         assert_int_equal(run(NULL, "export --data '%s' %s '%s'", srv.data_dir, site_db(), a_json),
                          0);
         assert_int_equal(run(NULL, "init --data '%s'", b_data), 0);
@@ -127,6 +203,51 @@ static void test_export_import_round_trip(void **state)
         assert_non_null(strstr(ja, "\"ask_votes\": [\n"));
         assert_int_equal(alen, blen);
         assert_memory_equal(ja, jb, alen);
+        expect_insights_exported(ja);
+
+        /* Written another way (a name with an escape), the insights take the general JSON
+         * reader instead of the streaming one: the same site comes back. */
+        {
+                const char *key = "\"columns\": [\"id\", \"at\"";
+                const char *at = strstr(ja, key);
+                assert_non_null(at);
+                char c_json[300], c_data[300], c_out[300];
+                snprintf(c_json, sizeof(c_json), "%s/c.json", dir);
+                snprintf(c_data, sizeof(c_data), "%s/site-c", dir);
+                snprintf(c_out, sizeof(c_out), "%s/c-out.json", dir);
+                FILE *f = fopen(c_json, "w");
+                assert_non_null(f);
+                fwrite(ja, 1, (size_t)(at - ja), f);
+                fputs("\"columns\": [\"\\u0069d\", \"at\"", f);
+                fputs(at + strlen(key), f);
+                fclose(f);
+                assert_int_equal(run(NULL, "init --data '%s'", c_data), 0);
+                assert_int_equal(run(NULL, "import json --data '%s' '%s'", c_data, c_json), 0);
+                assert_int_equal(run(NULL, "export --data '%s' '%s'", c_data, c_out), 0);
+                size_t clen;
+                char *jc = slurp(c_out, &clen);
+                assert_int_equal(clen, alen);
+                assert_memory_equal(ja, jc, alen);
+                free(jc);
+
+                /* a row that is not a row of whole numbers: refused, nothing imported */
+                const char *rows = strstr(at, "\"rows\": [");
+                assert_non_null(rows);
+                rows += strlen("\"rows\": [");
+                f = fopen(c_json, "w");
+                assert_non_null(f);
+                fwrite(ja, 1, (size_t)(rows - ja), f);
+                fputs("\n    [1, \"soon\", 1, 0, 0, 1, null, null, 0],", f);
+                fputs(rows, f);
+                fclose(f);
+                char d_data[300];
+                snprintf(d_data, sizeof(d_data), "%s/site-d", dir);
+                assert_int_equal(run(NULL, "init --data '%s'", d_data), 0);
+                assert_int_equal(run(err, "import json --data '%s' '%s'", d_data, c_json), 1);
+                char *why = slurp(err, NULL);
+                assert_non_null(strstr(why, "insights.event row 0: at must be a whole number"));
+                free(why);
+        }
 
         /* A second import into a site that is no longer empty is refused, and says why. */
         assert_int_equal(run(err, "import json --data '%s' '%s'", b_data, a_json), 1);

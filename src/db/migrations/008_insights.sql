@@ -146,3 +146,21 @@ CREATE TABLE insight_pair (
     interactions  INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (newsletter_id, a, b)
 );
+
+-- ---------------------------------------------------------------- metrics (model/insights.c)
+-- The members of a newsletter active since a week, with their first week: the ladder's
+-- "returning" reads only recent rows, not every member the newsletter ever had.
+CREATE INDEX insight_member_recent ON insight_member(newsletter_id, last_week, first_week, member_id);
+-- The ladder over a range reads every member week of it: with the rung in the index the scan
+-- never visits the table.
+CREATE INDEX insight_member_week_rung ON insight_member_week(newsletter_id, week, member_id, rung);
+-- Who took part in each season (any episode of it): carry-over from one season to the next
+-- reads one row per member and season instead of one per member and episode. Kept by
+-- event_apply with each new insight_reader row.
+CREATE TABLE insight_season_member (
+    season_id INTEGER NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (season_id, member_id)
+);
+INSERT INTO insight_season_member (season_id, member_id)
+    SELECT DISTINCT season_id, member_id FROM insight_reader;
