@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct kd_server srv;
@@ -409,6 +410,17 @@ long long db_int_until(const char *sql, long long want, int ms)
                 v = db_int(sql);
         }
         return v;
+}
+
+long long unix_at(const char *utc)
+{
+        struct tm tm = {0};
+        int n = sscanf(utc, "%d-%d-%d%*1[ T]%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+        assert_true(n == 3 || n >= 5);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        return (long long)timegm(&tm);
 }
 
 void db_text(const char *sql, char *out, size_t size)

@@ -135,7 +135,8 @@ static void add_insights_history(const char *dir)
         fprintf(f, "2026-10-19T08:30:00Z\tanswer\t%lld\t\t\t%lld\t\t903\n", liwei, ep);
         fprintf(f, "2026-10-19T09:00:00Z\tbuildon\t%lld\t\t\t%lld\t%lld\t904\n", ana, ep, sam);
         fclose(f);
-        assert_int_equal(run(NULL, "events load --data '%s' '%s'", srv.data_dir, path), 0);
+        assert_int_equal(
+            run(NULL, "events load --data '%s' %s '%s'", srv.data_dir, site_db(), path), 0);
         assert_true(db_int("SELECT count(*) FROM event") >= 11);
         assert_true(db_int("SELECT count(*) FROM insight_pair") >= 2);
 }
@@ -146,18 +147,34 @@ static void add_insights_history(const char *dir)
 static void expect_insights_exported(const char *json)
 {
         char names[1024];
-        db_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = "
-                "'table' AND (name = 'event' OR substr(name, 1, 8) = 'insight_') AND name NOT "
-                "IN ('insight_salt', 'insight_visit') ORDER BY name)",
-                names, sizeof(names));
+        /* the catalog differs by engine: sqlite_master and pragma_table_info, or
+         * information_schema and string_agg in PostgreSQL */
+        if (srv.database_url[0])
+                db_text("SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM "
+                        "information_schema.tables WHERE table_schema = current_schema() AND "
+                        "(table_name = 'event' OR substr(table_name, 1, 8) = 'insight_') AND "
+                        "table_name NOT IN ('insight_salt', 'insight_visit')",
+                        names, sizeof(names));
+        else
+                db_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
+                        "type = 'table' AND (name = 'event' OR substr(name, 1, 8) = 'insight_') "
+                        "AND name NOT IN ('insight_salt', 'insight_visit') ORDER BY name)",
+                        names, sizeof(names));
         assert_non_null(strstr(names, "insight_day"));
         char *save = NULL;
         for (char *t = strtok_r(names, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
                 char sql[256], cols[2048], want[2300];
-                snprintf(sql, sizeof(sql),
-                         "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT name FROM "
-                         "pragma_table_info('%s') ORDER BY cid)",
-                         t);
+                if (srv.database_url[0])
+                        snprintf(sql, sizeof(sql),
+                                 "SELECT string_agg('\"' || column_name || '\"', ', ' ORDER BY "
+                                 "ordinal_position) FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() AND table_name = '%s'",
+                                 t);
+                else
+                        snprintf(sql, sizeof(sql),
+                                 "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT "
+                                 "name FROM pragma_table_info('%s') ORDER BY cid)",
+                                 t);
                 db_text(sql, cols, sizeof(cols));
                 snprintf(want, sizeof(want), "  \"%s\": {\n   \"columns\": [%s],\n   \"rows\": [\n",
                          t, cols);
