@@ -186,6 +186,7 @@
 #define KD_GUEST_EVENT_DAYS       90     /* days guests' raw events are kept (rollups stay) */
 #define KD_EVENT_QUEUE_MAX        65536  /* events waiting for the writer; more are dropped, counted */
 #define KD_EVENT_FLUSH_MS         1000   /* the writer's period: a crash loses at most this */
+#define KD_EVENT_EXPIRE_CHUNK     5000   /* guests' old events deleted by one statement */
 #define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
 #define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
 /* The recorder (docs/privacy.md, "Recording" in docs/insights.md) */

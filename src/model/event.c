@@ -773,13 +773,17 @@ cleanup:
         return result;
 }
 
-int64_t event_expire(struct db *db, int64_t now, int days)
+int64_t event_expire(struct db *db, int64_t now, int days, int64_t max_rows)
 {
-        struct db_stmt *st =
-            db_prepare(db, "DELETE FROM event WHERE guest IS NOT NULL AND at < ?1");
+        /* Oldest first through event_guest_age, a bounded number a statement: each is its own
+         * short write, so pages that write wait for one chunk, never for the whole expiry. */
+        struct db_stmt *st = db_prepare(
+            db, "DELETE FROM event WHERE id IN (SELECT id FROM event WHERE guest IS NOT NULL AND "
+                "at < ?1 ORDER BY at LIMIT ?2)");
         if (!st)
                 return -1;
         db_bind_int(st, 1, now - (int64_t)days * 86400);
+        db_bind_int(st, 2, max_rows);
         if (exec_done(st) != 0)
                 return -1;
         int64_t gone = db_changes(db);

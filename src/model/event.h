@@ -82,8 +82,9 @@ int event_apply(struct db *db, const struct event *ev, size_t n, size_t *skipped
  * "-" for none). Returns 0 and a valid event, or -1. `kindred events load` reads these. */
 int event_parse_line(const char *line, size_t len, struct event *out);
 
-/* Deletes guests' raw events older than days and the per-day bookkeeping no longer needed;
- * rollups stay. Returns the number of events deleted, or -1. */
-int64_t event_expire(struct db *db, int64_t now, int days);
+/* Deletes at most max_rows of the guests' raw events older than days (oldest first) and the
+ * per-day bookkeeping no longer needed; rollups stay. Returns the number of events deleted
+ * (fewer than max_rows: none of that age is left), or -1. */
+int64_t event_expire(struct db *db, int64_t now, int days, int64_t max_rows);
 
 #endif

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 enum { FIRST_CAPACITY = 1024, EXPIRE_EVERY_S = 3600, WRITER_NICE = 5 };
+/* The most time a period spends on expiry: the rest of the second stays for the events. */
+#define EXPIRE_BUDGET_US 200000u
 
 /* A growable array of events. */
 struct evbuf {
@@ -146,18 +148,34 @@ static void flush_once(struct db *db, struct evbuf *taken, struct evbuf *retry)
         }
 }
 
-/* Guests' raw events past their days, per-day bookkeeping, and every salt before today. */
-static void expire(struct db *db, int64_t now)
+/* Guests' raw events past their days, per-day bookkeeping, and every salt before today. A
+ * large backlog (the first expiry of a big site, a shortened retention) is deleted in chunks
+ * of KD_EVENT_EXPIRE_CHUNK, for at most EXPIRE_BUDGET_US a period, so the writer still writes
+ * each second's events and pages that write never wait for more than one chunk. Returns true
+ * when nothing of that age is left. */
+static bool expire(struct db *db, int64_t now, int64_t *total)
 {
         int days = atomic_load(&q.guest_days);
-        int64_t gone = event_expire(db, now, days);
-        if (gone < 0)
-                log_error("events: expiring guests' events failed: %s", db_errmsg(db));
-        else if (gone > 0)
-                log_info("events: %lld guest events older than %d days deleted", (long long)gone,
+        uint64_t start = time_mono_us();
+        for (;;) {
+                int64_t gone = event_expire(db, now, days, KD_EVENT_EXPIRE_CHUNK);
+                if (gone < 0) {
+                        log_error("events: expiring guests' events failed: %s", db_errmsg(db));
+                        return true; /* tried again at the next hourly run */
+                }
+                *total += gone;
+                if (gone < KD_EVENT_EXPIRE_CHUNK)
+                        break;
+                if (time_mono_us() - start >= EXPIRE_BUDGET_US)
+                        return false;
+        }
+        if (*total > 0)
+                log_info("events: %lld guest events older than %d days deleted", (long long)*total,
                          days);
+        *total = 0;
         if (recording_salt_expire(db, event_day(now)) != 0)
                 log_error("events: deleting past days' salts failed: %s", db_errmsg(db));
+        return true;
 }
 
 static void *writer_main(void *arg)
@@ -176,7 +194,8 @@ static void *writer_main(void *arg)
                 db = NULL;
         }
         struct evbuf taken = {0}, retry = {0};
-        int64_t last_expire = 0, last_day = 0;
+        int64_t last_expire = 0, last_day = 0, expired = 0;
+        bool expiring = false;
         pthread_mutex_lock(&q.lock);
         while (!q.stopping) {
                 struct timespec until;
@@ -192,10 +211,12 @@ static void *writer_main(void *arg)
                 flush_once(db, &taken, &retry);
                 int64_t now = time_now();
                 if (db && (now - last_expire >= EXPIRE_EVERY_S || event_day(now) != last_day)) {
-                        expire(db, now);
+                        expiring = true;
                         last_expire = now;
                         last_day = event_day(now);
                 }
+                if (db && expiring)
+                        expiring = !expire(db, now, &expired);
                 pthread_mutex_lock(&q.lock);
         }
         pthread_mutex_unlock(&q.lock);

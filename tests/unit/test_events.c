@@ -277,7 +277,7 @@ static void expire_keeps_members_and_rollups(void **state)
         assert_int_equal(event_apply(db, batch, 3, NULL), 0);
         /* 91 days after Monday with 90 days kept: Monday's guest event goes */
         int64_t now = AT(MONDAY + 91, 10);
-        assert_int_equal(event_expire(db, now, 90), 1);
+        assert_int_equal(event_expire(db, now, 90, 1000), 1);
         assert_int_equal(scalar(db, "SELECT count(*) FROM event WHERE guest IS NOT NULL"), 1);
         assert_int_equal(scalar(db, "SELECT count(*) FROM event WHERE member_id = 2"), 1);
         assert_int_equal(scalar(db, "SELECT views FROM insight_day WHERE episode_id = 1 AND "
@@ -290,8 +290,27 @@ static void expire_keeps_members_and_rollups(void **state)
                                     "day = 20787"),
                          2);
         /* with 10 days kept, the other guest's goes too */
-        assert_int_equal(event_expire(db, now, 10), 1);
+        assert_int_equal(event_expire(db, now, 10, 1000), 1);
         assert_int_equal(scalar(db, "SELECT count(*) FROM event"), 1);
+}
+
+/* A backlog goes in chunks, oldest first, each a statement of its own. */
+static void expire_in_chunks_oldest_first(void **state)
+{
+        struct fixture *fx = *state;
+        struct db *db = fx->t.db;
+        struct event batch[5];
+        for (int i = 0; i < 5; i++)
+                batch[i] = ev(AT(MONDAY + i, 9), EVENT_VIEW, 0, 10 + i, 1, 0);
+        assert_int_equal(event_apply(db, batch, 5, NULL), 0);
+        int64_t now = AT(MONDAY + 200, 10);
+        assert_int_equal(event_expire(db, now, 90, 2), 2);
+        assert_int_equal(scalar(db, "SELECT min(guest) FROM event"), 12); /* 10 and 11 went */
+        assert_int_equal(event_expire(db, now, 90, 2), 2);
+        assert_int_equal(event_expire(db, now, 90, 2), 1); /* fewer than asked: done */
+        assert_int_equal(event_expire(db, now, 90, 2), 0);
+        assert_int_equal(scalar(db, "SELECT count(*) FROM event"), 0);
+        assert_int_equal(scalar(db, "SELECT sum(views) FROM insight_day WHERE episode_id = 1"), 5);
 }
 
 static void salt_shared_and_deleted(void **state)
@@ -334,6 +353,7 @@ int main(void)
             cmocka_unit_test(bots_by_user_agent),
             cmocka_unit_test_setup_teardown(apply_rolls_up_exactly, setup, teardown),
             cmocka_unit_test_setup_teardown(expire_keeps_members_and_rollups, setup, teardown),
+            cmocka_unit_test_setup_teardown(expire_in_chunks_oldest_first, setup, teardown),
             cmocka_unit_test_setup_teardown(salt_shared_and_deleted, setup, teardown),
             cmocka_unit_test_setup_teardown(beacon_targets_live_episodes, setup, teardown),
         };
