@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static struct db *db;
         if (!db) {
-                FUZZ_CHECK(db_open(":memory:", &db) == DB_OK);
+                FUZZ_CHECK(db_open_url(":memory:", &db) == DB_OK);
                 FUZZ_CHECK(db_migrate(db, NULL) == 0);
         }
         struct buf doc = BUF_INIT;

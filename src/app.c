@@ -51,11 +51,11 @@ struct db *app_thread_db(struct app *app)
         pthread_once(&thread_db_once, thread_db_key_make);
         struct db *db = pthread_getspecific(thread_db_key);
         if (!db) {
-                if (db_open(app->db_path, &db) != DB_OK)
+                if (db_open_url(app->db_path, &db) != DB_OK)
                         return NULL;
-                /* NORMAL in WAL mode: a commit survives a crash of kindred, not a power cut */
+                /* a commit survives a crash of kindred, not a power cut */
                 if (!app->config.fsync_writes)
-                        db_exec_script(db, "PRAGMA synchronous=NORMAL;");
+                        db_set_durability(db, DB_DURABLE_NORMAL);
                 pthread_setspecific(thread_db_key, db);
         }
         return db;
@@ -65,7 +65,7 @@ int app_init(struct app *app, const struct config *config)
 {
         memset(app, 0, sizeof(*app));
         app->config = *config;
-        app->db_path = config_db_path(config);
+        app->db_path = config_db_target(config);
         app->assets = static_files_load(config->static_dir);
         if (!app->assets) {
                 free(app->db_path);

@@ -17,7 +17,7 @@ struct request;
 
 struct app {
         struct config config;
-        char *db_path;
+        char *db_path; /* what db_open_url() opens: a SQLite file or a postgresql:// URL */
         struct static_files *assets;
         struct guards guards;
         struct page_cache *pages; /* guests' pages, built once */

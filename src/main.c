@@ -56,6 +56,8 @@ static const char USAGE[] =
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
+    "      --database-url URL  keep the site in PostgreSQL (postgresql://...) instead of\n"
+    "                        DATA/kindred.db                        KINDRED_DATABASE_URL\n"
     "  -l, --listen ADDR     host:port to serve on (port 0: any)    KINDRED_LISTEN "
     "[127.0.0.1:8080]\n"
     "      --static DIR      folder of CSS/JS/icons                 KINDRED_STATIC [static]\n"
@@ -172,6 +174,7 @@ enum {
         OPT_MEMBERS,
         OPT_EPISODES,
         OPT_COMMENTS,
+        OPT_DATABASE_URL,
         OPT_GUEST_EVENT_DAYS,
         OPT_NO_INSIGHTS,
         OPT_EVENTS
@@ -183,6 +186,7 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
 {
         static const struct option opts[] = {
             {"data", required_argument, NULL, 'd'},
+            {"database-url", required_argument, NULL, OPT_DATABASE_URL},
             {"listen", required_argument, NULL, 'l'},
             {"static", required_argument, NULL, OPT_STATIC},
             {"threads", required_argument, NULL, OPT_THREADS},
@@ -218,6 +222,14 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case 'l':
                         cli->config.listen = optarg;
+                        break;
+                case OPT_DATABASE_URL:
+                        if (!db_target_is_postgresql(optarg)) {
+                                fprintf(stderr, "kindred: --database-url wants a "
+                                                "postgresql://... URL\n");
+                                return -1;
+                        }
+                        cli->config.database_url = optarg;
                         break;
                 case OPT_STATIC:
                         cli->config.static_dir = optarg;
@@ -337,7 +349,7 @@ static bool site_exists(const struct config *c)
                 fprintf(stderr, "kindred: there is no site at %s: the folder does not exist.\n",
                         c->data_dir);
                 ok = false;
-        } else if (stat(path, &st) != 0 || st.st_size == 0) {
+        } else if (!c->database_url && (stat(path, &st) != 0 || st.st_size == 0)) {
                 fprintf(stderr, "kindred: there is no site at %s: %s is %s.\n", c->data_dir, path,
                         stat(path, &st) != 0 ? "missing" : "empty (0 bytes)");
                 ok = false;
@@ -359,14 +371,16 @@ static struct db *open_migrated_site(const struct config *c, bool create)
                         strerror(errno));
                 return NULL;
         }
-        char *path = config_db_path(c);
+        char *target = config_db_target(c);
         struct db *db = NULL;
-        if (db_open(path, &db) != DB_OK) {
-                fprintf(stderr, "kindred: cannot open database %s\n", path);
-                free(path);
+        if (db_open_url(target, &db) != DB_OK) {
+                /* a URL may hold a password: name only the data folder's file */
+                fprintf(stderr, "kindred: cannot open database %s\n",
+                        c->database_url ? "KINDRED_DATABASE_URL (see the log above)" : target);
+                free(target);
                 return NULL;
         }
-        free(path);
+        free(target);
         int applied = 0;
         int version = db_schema_version(db);
         if (version > db_schema_latest()) {
@@ -448,8 +462,11 @@ static int cmd_init(struct cli *cli)
         if (!db)
                 return 1;
         int rc = 0;
-        printf("Database ready at %s/kindred.db (schema %d)\n", cli->config.data_dir,
-               db_schema_version(db));
+        if (cli->config.database_url)
+                printf("Database ready in PostgreSQL (schema %d)\n", db_schema_version(db));
+        else
+                printf("Database ready at %s/kindred.db (schema %d)\n", cli->config.data_dir,
+                       db_schema_version(db));
         if (cli->demo) {
                 struct import_report report = {0};
                 int added = demo_seed(db, cli->config.data_dir, &report);

@@ -100,6 +100,12 @@ static void env_str(const char *name, const char **out)
 int config_from_env(struct config *c)
 {
         env_str("KINDRED_DATA", &c->data_dir);
+        env_str("KINDRED_DATABASE_URL", &c->database_url);
+        if (c->database_url && strncmp(c->database_url, "postgresql://", 13) != 0 &&
+            strncmp(c->database_url, "postgres://", 11) != 0) {
+                fprintf(stderr, "kindred: KINDRED_DATABASE_URL wants a postgresql://... URL\n");
+                return -1;
+        }
         env_str("KINDRED_LISTEN", &c->listen);
         env_str("KINDRED_STATIC", &c->static_dir);
         env_str("KINDRED_SITE_NAME", &c->site_name);
@@ -134,4 +140,9 @@ char *config_db_path(const struct config *c)
         char *p = xmalloc(n);
         snprintf(p, n, "%s/kindred.db", c->data_dir);
         return p;
+}
+
+char *config_db_target(const struct config *c)
+{
+        return c->database_url ? xstrdup(c->database_url) : config_db_path(c);
 }

@@ -7,6 +7,8 @@
 
 struct config {
         const char *data_dir;   /* KINDRED_DATA: folder with kindred.db and uploads */
+        const char *database_url; /* KINDRED_DATABASE_URL: postgresql://... to keep the site in
+                                     PostgreSQL; NULL: SQLite, DATA/kindred.db */
         const char *listen;     /* KINDRED_LISTEN: host:port, [v6]:port; port 0 picks a free one */
         const char *static_dir; /* KINDRED_STATIC: CSS, JS, icons */
         const char *site_name;  /* KINDRED_SITE_NAME */
@@ -39,5 +41,8 @@ int config_parse_bool(const char *s, bool *out);
 int config_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* Resolves the database path inside the data folder; returns a heap string the caller frees. */
 char *config_db_path(const struct config *c);
+/* What db_open_url() opens: database_url when set, else config_db_path(). A heap string the
+ * caller frees. */
+char *config_db_target(const struct config *c);
 
 #endif

@@ -1,9 +1,11 @@
 /* Storage interface: prepared statements with bound parameters, transactions, migrations.
  *
- * Everything above db/ talks to storage only through this header. SQL is written with numbered
- * placeholders (?1, ?2, ...) so that a PostgreSQL backend can map them to $1, $2 without
- * touching callers; no SQL is ever assembled from user input. A struct db is one connection and
- * belongs to one thread at a time. */
+ * Everything above db/ talks to storage only through this header, on either engine: SQLite (a
+ * file in the data folder, the default) or PostgreSQL (db_pg.c, libpq). SQL is written with
+ * numbered placeholders (?1, ?2, ...), which the PostgreSQL engine maps to $1, $2 once per
+ * statement; no SQL is ever assembled from user input. SQL above db/ must be accepted by both
+ * engines (docs/architecture.md lists the rules); what cannot be (the member search's index)
+ * is a function here. A struct db is one connection and belongs to one thread at a time. */
 #ifndef KD_DB_H
 #define KD_DB_H
 
@@ -23,9 +25,19 @@ enum db_result {
         DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
 };
 
-/* Opens (creating if needed) the database at path with WAL, foreign keys and a busy timeout.
- * Returns DB_OK and a connection the caller closes with db_close(), or DB_ERROR. */
-int db_open(const char *path, struct db **out);
+enum db_kind {
+        DB_SQLITE = 1,
+        DB_POSTGRESQL = 2,
+};
+
+/* True when target names a PostgreSQL database (postgresql:// or postgres://). */
+bool db_target_is_postgresql(const char *target);
+/* Opens a connection to target: a postgresql:// (or postgres://) URL, or else the path of a
+ * SQLite file, created if needed, with WAL, foreign keys and a busy timeout. Returns DB_OK and
+ * a connection the caller closes with db_close(), or DB_ERROR (logged). */
+int db_open_url(const char *target, struct db **out);
+/* Which engine a connection talks to. */
+enum db_kind db_kind(struct db *db);
 void db_close(struct db *db);
 /* Message of the last error on this connection (static or owned by the connection). */
 const char *db_errmsg(struct db *db);
@@ -67,6 +79,32 @@ int db_rollback(struct db *db);
 
 /* Runs a script of several statements without parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql);
+
+/* How hard a commit on this connection is made to last. FULL: it survives a power cut (the
+ * default). NORMAL: it survives a crash of kindred; a power cut (SQLite) or a crash of the
+ * PostgreSQL server may lose the last moments. OFF: bulk loading only. Returns DB_OK or an
+ * error. */
+enum db_durability {
+        DB_DURABLE_FULL,
+        DB_DURABLE_NORMAL,
+        DB_DURABLE_OFF,
+};
+int db_set_durability(struct db *db, enum db_durability d);
+
+/* After rows were written with ids of their own (an import, a migration that copies a table):
+ * new rows get ids past the highest. SQLite does so by itself; PostgreSQL's identity sequences
+ * are moved here. Returns DB_OK or an error. */
+int db_ids_follow_rows(struct db *db);
+
+/* The member directory's substring search, which each engine answers from its own index (FTS5
+ * trigrams, pg_trgm): a statement over members whose display name, handle or headline holds
+ * q (len bytes, three or more characters, matched as plain text, letters of any case) with id
+ * > after, not disabled, by id, at most limit rows of (id, handle, display_name, headline,
+ * created_at, coalesce(active_at, 0)). For one or two characters, the members whose handle or
+ * display name starts with q, in the same shape. Hand the result to db_finish(); NULL on
+ * error. */
+struct db_stmt *db_member_search(struct db *db, const char *q, size_t len, size_t chars,
+                                 int64_t after, int64_t limit);
 
 /* Applies the embedded migrations not yet recorded in schema_migrations, each in its own
  * transaction. Sets *applied to the number applied (may be NULL). Returns DB_OK or an error. */

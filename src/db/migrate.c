@@ -11,6 +11,11 @@ int db_schema_latest(void)
 
 static int ensure_schema_table(struct db *db)
 {
+        if (db_kind(db) == DB_POSTGRESQL)
+                return db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                          " version BIGINT PRIMARY KEY,"
+                                          " name TEXT NOT NULL,"
+                                          " applied_at BIGINT NOT NULL)");
         return db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                   " version INTEGER PRIMARY KEY,"
                                   " name TEXT NOT NULL,"
@@ -48,7 +53,10 @@ int db_migrate(struct db *db, int *applied)
                 int rc = db_begin(db);
                 if (rc != DB_OK)
                         return rc;
-                rc = db_exec_script(db, m->sql);
+                rc = db_exec_script(db, db_kind(db) == DB_POSTGRESQL ? m->pg_sql : m->sql);
+                /* a migration that rebuilt a table copied its ids */
+                if (rc == DB_OK)
+                        rc = db_ids_follow_rows(db);
                 if (rc == DB_OK) {
                         struct db_stmt *s = db_prepare(
                             db, "INSERT INTO schema_migrations(version, name, applied_at)"

@@ -163,7 +163,8 @@ static int open_count_move(struct db *db, int64_t newsletter_id, int delta)
         if (delta == 0)
                 return PUB_OK;
         return exec_ints(db,
-                         "UPDATE newsletter SET ask_open_count = max(0, ask_open_count + ?2) WHERE "
+                         "UPDATE newsletter SET ask_open_count = CASE WHEN ask_open_count + ?2 > 0 THEN "
+                         "ask_open_count + ?2 ELSE 0 END WHERE "
                          "id = ?1",
                          2, newsletter_id, delta, 0);
 }
@@ -348,8 +349,8 @@ int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *ch
         if (rc == PUB_OK) {
                 rc =
                     on ? exec_ints(db,
-                                   "INSERT OR IGNORE INTO ask_vote (ask_id, member_id, created_at) "
-                                   "VALUES (?1, ?2, ?3)",
+                                   "INSERT INTO ask_vote (ask_id, member_id, created_at) "
+                                   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                                    3, id, member_id, time_now())
                        : exec_ints(db, "DELETE FROM ask_vote WHERE ask_id = ?1 AND member_id = ?2",
                                    2, id, member_id, 0);
@@ -358,7 +359,8 @@ int ask_vote_set(struct db *db, int64_t id, int64_t member_id, bool on, bool *ch
         }
         if (rc == PUB_OK && did > 0)
                 rc = exec_ints(db,
-                               "UPDATE ask SET vote_count = max(0, vote_count + ?2) WHERE id = ?1",
+                               "UPDATE ask SET vote_count = CASE WHEN vote_count + ?2 > 0 THEN vote_count + ?2 "
+                               "ELSE 0 END WHERE id = ?1",
                                2, id, on ? 1 : -1, 0);
         int count = 0;
         if (rc == PUB_OK) {
@@ -465,9 +467,11 @@ int ask_decide(struct db *db, int64_t id, int64_t decider_id, const struct ask_d
         if (rc == PUB_OK) {
                 bool reopen = d->status == ASK_OPEN;
                 struct db_stmt *s = db_prepare(
-                    db, "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
-                        "decided_by = ?5, decided_at = CASE WHEN ?5 IS NULL THEN NULL ELSE ?6 "
-                        "END, updated_at = ?6 WHERE id = ?1");
+                    db,
+                    "UPDATE ask SET status = ?2, status_note = ?3, episode_id = ?4, "
+                    "decided_by = ?5, decided_at = CASE WHEN CAST(?5 AS BIGINT) IS NULL THEN NULL "
+                    "ELSE CAST(?6 AS BIGINT) "
+                    "END, updated_at = ?6 WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                 } else {
@@ -543,7 +547,8 @@ int ask_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hidden)
 #define ASK_COLUMNS                                                                                \
         "SELECT k.id, k.newsletter_id, n.slug, n.title, k.author_id, m.handle, m.display_name, "   \
         "k.title, k.body, k.body_html, k.status, k.status_note, coalesce(k.episode_id, 0), "       \
-        "e.slug, e.title, coalesce(e.status <> 'draft' AND e.publish_at <= ?2, 0), "               \
+        "e.slug, e.title, CASE WHEN e.status <> 'draft' AND e.publish_at <= ?2 THEN 1 ELSE 0 "     \
+        "END, "                                                                                    \
         "coalesce(k.decided_by, 0), coalesce(d.display_name, ''), coalesce(k.decided_at, 0), "     \
         "k.vote_count, EXISTS (SELECT 1 FROM ask_vote v WHERE v.ask_id = k.id AND v.member_id = "  \
         "?1), k.state, k.created_at, k.updated_at, k.language FROM ask k JOIN newsletter n ON "    \

@@ -453,7 +453,7 @@ int badge_list_member(struct db *db, struct arena *a, int64_t member_id, bool in
                 "b.earned_at, coalesce(b.awarded_by, 0), coalesce(m.handle, ''), b.note, "
                 "b.revoked_by IS NOT NULL FROM badge b LEFT JOIN newsletter n ON n.id = "
                 "b.newsletter_id LEFT JOIN member m ON m.id = b.awarded_by WHERE b.member_id = ?1 "
-                "AND (?2 OR b.revoked_by IS NULL)");
+                "AND (?2 <> 0 OR b.revoked_by IS NULL)");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);

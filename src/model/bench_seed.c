@@ -192,8 +192,11 @@ int bench_seed(struct db *db, const struct bench_seed_options *o)
         struct buf b = BUF_INIT;
         enum { TEXTS = 64 };
         struct comment_text *texts = calloc(TEXTS, sizeof(*texts));
-        /* No fsync and a large page cache: the events phase seeks rollup indexes at random. */
-        db_exec_script(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+        /* No fsync and (SQLite) a large page cache: the events phase seeks rollup indexes at
+         * random. */
+        db_set_durability(db, DB_DURABLE_OFF);
+        if (db_kind(db) == DB_SQLITE)
+                db_exec_script(db, "PRAGMA cache_size=-262144;");
         if (db_begin(db) != DB_OK)
                 goto done;
 
@@ -340,8 +343,9 @@ int bench_seed(struct db *db, const struct bench_seed_options *o)
                 static const char *const kinds[] = {"like", "insightful", "agree", "love"};
                 for (int k = 0; k < 3; k++) {
                         struct db_stmt *s = db_prepare(
-                            db, "INSERT OR IGNORE INTO reaction (target, target_id, kind, "
-                                "member_id, created_at) VALUES ('comment', ?1, ?2, ?3, ?4)");
+                            db, "INSERT INTO reaction (target, target_id, kind, member_id, "
+                                "created_at) VALUES ('comment', ?1, ?2, ?3, ?4) ON CONFLICT DO "
+                                "NOTHING");
                         if (!s)
                                 goto done;
                         db_bind_int(s, 1, id);
@@ -387,7 +391,7 @@ done:
                 db_rollback(db);
         }
 events_failed:
-        db_exec_script(db, "PRAGMA synchronous=FULL;");
+        db_set_durability(db, DB_DURABLE_FULL);
         for (int t = 0; t < TEXTS; t++)
                 buf_free(&texts[t].html);
         free(texts);

@@ -203,9 +203,10 @@ int buildon_reaction_counts(struct db *db, int64_t id, int64_t viewer_id, int *c
 {
         memset(counts, 0, REACT_KINDS * sizeof(*counts));
         *mine = 0;
-        struct db_stmt *s = db_prepare(db, "SELECT kind, count(*), max(member_id = ?2) FROM "
-                                           "reaction WHERE target = 'buildon' AND target_id = ?1 "
-                                           "GROUP BY kind");
+        struct db_stmt *s = db_prepare(
+            db, "SELECT kind, count(*), max(CASE WHEN member_id = ?2 THEN 1 ELSE 0 END) FROM "
+                "reaction WHERE target = 'buildon' AND target_id = ?1 "
+                "GROUP BY kind");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, id);

@@ -675,7 +675,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         }
         /* the episode's text is read only when there is a quote to check against it */
         bool quoting = in->quote_exact && *in->quote_exact;
-        struct db_stmt *s = db_prepare(db, "SELECT CASE WHEN ?2 THEN body_text ELSE '' END FROM "
+        struct db_stmt *s = db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
                                            "episode WHERE id = ?1");
         if (!s) {
                 rc = PUB_DB_ERROR;

@@ -91,9 +91,11 @@ static int backdate(struct db *db, int64_t id, int days_ago, bool decided)
 {
         int64_t at = time_now() - (int64_t)days_ago * 86400;
         struct db_stmt *s = db_prepare(
-            db, "UPDATE ask SET created_at = ?2, decided_at = CASE WHEN ?3 THEN max(?2 + 86400, "
-                "coalesce((SELECT e.publish_at + 3600 FROM episode e WHERE e.id = ask.episode_id "
-                "AND e.status <> 'draft' AND e.publish_at <= ?4), 0)) END WHERE id = ?1");
+            db, "UPDATE ask SET created_at = ?2, decided_at = CASE WHEN ?3 <> 0 THEN (SELECT "
+                "max(t) FROM (SELECT CAST(?2 AS BIGINT) + 86400 AS t UNION ALL SELECT e.publish_at "
+                "+ 3600 FROM "
+                "episode e WHERE e.id = ask.episode_id AND e.status <> 'draft' AND e.publish_at "
+                "<= ?4) AS x) END WHERE id = ?1");
         if (!s)
                 return -1;
         db_bind_int(s, 1, id);

@@ -96,11 +96,11 @@ int demo_seed_identity(struct db *db)
         /* The cast joined before the first thing they did here, not on the day of the demo. */
         if (rc == 0) {
                 struct db_stmt *s = db_prepare(
-                    db, "UPDATE member SET created_at = min(created_at, coalesce((SELECT "
-                        "min(t) - 2 * 86400 FROM (SELECT created_at AS t FROM follow WHERE "
-                        "member_id = member.id UNION ALL SELECT created_at FROM comment WHERE "
-                        "author_id = member.id UNION ALL SELECT publish_at FROM episode WHERE "
-                        "author_id = member.id)), created_at))");
+                    db, "UPDATE member SET created_at = (SELECT min(t) - 2 * 86400 FROM (SELECT "
+                        "created_at AS t FROM follow WHERE member_id = member.id UNION ALL SELECT "
+                        "created_at FROM comment WHERE author_id = member.id UNION ALL SELECT "
+                        "publish_at FROM episode WHERE author_id = member.id UNION ALL SELECT "
+                        "member.created_at + 2 * 86400) AS x)");
                 rc = s && db_step(s) == DB_DONE ? 0 : -1;
                 db_finish(s);
         }

@@ -232,10 +232,11 @@ int demo_seed_prompts(struct db *db)
                         rc = -1;
                 else /* the outcome came a few days after the try */
                         rc = set_times(db,
-                                       "UPDATE tried SET created_at = ?2, updated_at = ?2 + "
+                                       "UPDATE tried SET created_at = ?2, updated_at = "
+                                       "CAST(?2 AS BIGINT) + "
                                        "CASE WHEN outcome IS NULL THEN 0 ELSE 3 * 86400 END, "
                                        "outcome_at = CASE WHEN outcome IS NULL THEN NULL ELSE "
-                                       "?2 + 3 * 86400 END WHERE id = ?1",
+                                       "CAST(?2 AS BIGINT) + 3 * 86400 END WHERE id = ?1",
                                        id, at);
         }
         arena_free(a);

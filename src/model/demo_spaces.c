@@ -220,7 +220,7 @@ int demo_seed_spaces(struct db *db)
                                                      "max(t) FROM (SELECT max(created_at) AS t "
                                                      "FROM comment WHERE author_id = member.id "
                                                      "UNION ALL SELECT max(created_at) FROM "
-                                                     "space_post WHERE author_id = member.id)) "
+                                                     "space_post WHERE author_id = member.id) AS x) "
                                                      "WHERE active_at IS NOT NULL")
                                     : NULL;
         if (rc == 0 && (!s || db_step(s) != DB_DONE))

@@ -12,12 +12,12 @@
 int member_mark_active(struct db *db, int64_t member_id, int64_t now, int64_t every)
 {
         struct db_stmt *s = db_prepare(db, "UPDATE member SET active_at = ?2 WHERE id = ?1 AND "
-                                           "(active_at IS NULL OR active_at <= ?2 - ?3)");
+                                           "(active_at IS NULL OR active_at <= ?3)");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
         db_bind_int(s, 2, now);
-        db_bind_int(s, 3, every);
+        db_bind_int(s, 3, now - every);
         int rc = db_step(s);
         db_finish(s);
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
@@ -47,23 +47,6 @@ static int collect(struct db_stmt *s, struct arena *a, struct directory_entry **
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
-/* q as an FTS5 phrase: in double quotes, with its own double quotes doubled, so every character
- * is matched as itself (never read as query syntax). */
-static const char *fts_phrase(struct arena *a, const char *q, size_t len)
-{
-        struct buf b = BUF_INIT;
-        buf_putc(&b, '"');
-        for (size_t i = 0; i < len; i++) {
-                if (q[i] == '"')
-                        buf_putc(&b, '"');
-                buf_putc(&b, q[i]);
-        }
-        buf_putc(&b, '"');
-        const char *out = arena_strndup(a, b.data, b.len);
-        buf_free(&b);
-        return out;
-}
-
 int directory_search(struct db *db, struct arena *a, const char *q, int64_t after,
                      struct directory_entry **out, int64_t *next_after)
 {
@@ -82,32 +65,16 @@ int directory_search(struct db *db, struct arena *a, const char *q, int64_t afte
         if (chars == 0) { /* everyone, by the primary key */
                 s = db_prepare(db, ENTRY_COLUMNS "FROM member WHERE id > ?1 AND disabled = 0 "
                                                  "ORDER BY id LIMIT ?3");
-        } else if (chars >= 3) {
-                /* the trigram index: a phrase of q matches it anywhere, letters of any case;
-                 * rows come in rowid order from `after`, so a page stops early */
-                s = db_prepare(db, "SELECT m.id, m.handle, m.display_name, m.headline, "
-                                   "m.created_at, coalesce(m.active_at, 0) FROM member_search f "
-                                   "JOIN member m ON m.id = f.rowid WHERE member_search MATCH ?2 "
-                                   "AND f.rowid > ?1 AND m.disabled = 0 ORDER BY f.rowid LIMIT "
-                                   "?3");
+                if (s) {
+                        db_bind_int(s, 1, after);
+                        db_bind_int(s, 3, KD_DIRECTORY_PER_PAGE + 1);
+                }
         } else {
-                /* one or two characters: the start of a handle (handle_key, lower case) or of
-                 * a display name (member_name), each a range of its index ("+id" keeps the
-                 * planner from walking the primary key instead) */
-                s = db_prepare(db, ENTRY_COLUMNS
-                               "FROM member WHERE +id > ?1 AND disabled = 0 AND ((handle_key >= "
-                               "lower(?2) AND handle_key < lower(?2) || char(1114111)) OR "
-                               "(display_name >= ?2 AND display_name < ?2 || char(1114111))) "
-                               "ORDER BY id LIMIT ?3");
+                /* each engine's own index (db.h) */
+                s = db_member_search(db, q, len, chars, after, KD_DIRECTORY_PER_PAGE + 1);
         }
         if (!s)
                 return PUB_DB_ERROR;
-        db_bind_int(s, 1, after);
-        if (chars >= 3)
-                db_bind_text(s, 2, fts_phrase(a, q, len));
-        else if (chars > 0)
-                db_bind_textn(s, 2, q, len);
-        db_bind_int(s, 3, KD_DIRECTORY_PER_PAGE + 1);
         int n;
         if (collect(s, a, out, &n) != PUB_OK)
                 return PUB_DB_ERROR;

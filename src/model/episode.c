@@ -301,6 +301,12 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         rc = resolve_season(db, in, id, &season_id, &number, p);
         if (rc != PUB_OK)
                 goto cleanup;
+        /* the write in a savepoint of its own: a taken slug or number fails it, and the
+         * transaction must still answer which (PostgreSQL refuses every statement after an
+         * error until a rollback to before it) */
+        rc = db_begin(db) == DB_OK ? PUB_OK : PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                goto cleanup;
         struct db_stmt *s;
         if (id > 0)
                 s = db_prepare(
@@ -321,6 +327,7 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                         "?16, ?17, ?18, ?19, ?20, ?21, ?21, ?22, coalesce(?23, (SELECT language "
                         "FROM member WHERE id = ?4))) RETURNING id");
         if (!s) {
+                db_rollback(db);
                 rc = PUB_DB_ERROR;
                 goto cleanup;
         }
@@ -363,6 +370,10 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                 rc = PUB_NOT_FOUND;
         }
         db_finish(s);
+        if (step == DB_DONE && db_commit(db) != DB_OK)
+                step = DB_ERROR;
+        else if (step != DB_DONE)
+                db_rollback(db); /* the savepoint only */
         if (step == DB_CONSTRAINT)
                 rc = taken(db, in, slug, season_id, number, id, p);
         else if (step != DB_DONE)
@@ -576,7 +587,7 @@ int episode_list_writable(struct db *db, struct arena *a, int64_t member_id, enu
                 return 0;
         }
         struct db_stmt *s = db_prepare(
-            db, EPISODE_CARD "WHERE ?3 OR n.owner_id = ?1 OR e.newsletter_id IN (SELECT "
+            db, EPISODE_CARD "WHERE ?3 <> 0 OR n.owner_id = ?1 OR e.newsletter_id IN (SELECT "
                              "newsletter_id FROM newsletter_author WHERE member_id = ?1) ORDER BY "
                              "e.updated_at DESC, e.id DESC LIMIT ?2");
         if (!s)

@@ -607,9 +607,10 @@ static int count_reader(struct batch *b, const struct event *e, int64_t newslett
         if (known && (old | did) == old)
                 return 0;
         if (known) {
-                st = db_prepare(b->db,
-                                "UPDATE insight_reader SET did = ?3, first_at = min(first_at, ?4) "
-                                "WHERE episode_id = ?1 AND member_id = ?2");
+                st = db_prepare(
+                    b->db, "UPDATE insight_reader SET did = ?3, first_at = CASE WHEN ?4 < first_at "
+                           "THEN ?4 ELSE first_at END "
+                           "WHERE episode_id = ?1 AND member_id = ?2");
         } else {
                 st = db_prepare(b->db,
                                 "INSERT INTO insight_reader (episode_id, member_id, did, first_at, "
@@ -662,7 +663,8 @@ static int count_pair(struct batch *b, const struct event *e, int64_t newsletter
         int64_t z = e->member_id < e->other_id ? e->other_id : e->member_id;
         struct db_stmt *st =
             db_prepare(b->db, "UPDATE insight_pair SET interactions = interactions + 1, "
-                              "last_at = max(last_at, ?4), first_at = min(first_at, ?4) "
+                              "last_at = CASE WHEN ?4 > last_at THEN ?4 ELSE last_at END, "
+                              "first_at = CASE WHEN ?4 < first_at THEN ?4 ELSE first_at END "
                               "WHERE newsletter_id = ?1 AND a = ?2 AND b = ?3");
         if (!st)
                 return -1;

@@ -187,8 +187,10 @@ static void *writer_main(void *arg)
         if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE) != 0)
                 log_info("events: the writer keeps the server's priority");
         struct db *db = NULL;
-        if (db_open(q.db_path, &db) != DB_OK) {
-                log_error("events: the writer cannot open %s; events will be dropped", q.db_path);
+        /* the server's own target: the SQLite file or the postgresql:// URL */
+        if (db_open_url(q.db_path, &db) != DB_OK) {
+                log_error("events: the writer cannot open the site's database; events will be "
+                          "dropped");
                 db = NULL;
         }
         struct evbuf taken = {0}, retry = {0};

@@ -9,8 +9,8 @@
 
 struct event;
 
-/* Starts the writer, which opens its own connection to the database at db_path (migrated
- * already). Returns 0 or -1 (logged). Until it is started, event_record keeps nothing and
+/* Starts the writer, which opens its own connection to db_path (what db_open_url opens: the
+ * server's SQLite file or postgresql:// URL, migrated already). Returns 0 or -1 (logged). Until it is started, event_record keeps nothing and
  * counts nothing: events recorded by commands that do not serve are discarded. Every
  * KD_EVENT_FLUSH_MS the writer hands what is queued to event_apply; a batch that fails is
  * retried once the next period and then dropped with a log line. Hourly, and at the first

@@ -1205,6 +1205,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                                  : fail(r, "the insights could not be read");
         else if (rc == 0)
                 rc = import_insights(db, json_object_get(root, "insights"), r);
+        if (rc == 0 && db_ids_follow_rows(db) != DB_OK)
+                rc = fail(r, "cannot move the id sequences past the imported rows");
         if (rc == 0) {
                 r->members = (int)count_rows(db, "SELECT count(*) FROM member");
                 r->newsletters = (int)count_rows(db, "SELECT count(*) FROM newsletter");

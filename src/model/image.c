@@ -313,7 +313,7 @@ const char *image_stored_name_type(const char *name)
 bool image_usable_by(struct db *db, int64_t id, int64_t member_id, int role_is_admin)
 {
         struct db_stmt *s = db_prepare(
-            db, "SELECT 1 FROM image i WHERE i.id = ?1 AND (?3 OR i.uploader_id = ?2 OR EXISTS "
+            db, "SELECT 1 FROM image i WHERE i.id = ?1 AND (?3 <> 0 OR i.uploader_id = ?2 OR EXISTS "
                 "(SELECT 1 FROM episode e JOIN newsletter n ON n.id = e.newsletter_id WHERE "
                 "e.cover_image_id = i.id AND (n.owner_id = ?2 OR EXISTS (SELECT 1 FROM "
                 "newsletter_author na WHERE na.newsletter_id = n.id AND na.member_id = ?2))))");

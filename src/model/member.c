@@ -428,7 +428,7 @@ int member_each(struct db *db, struct arena *a, void (*fn)(const struct member *
 int member_set_language(struct db *db, int64_t id, const char *tag)
 {
         struct db_stmt *s = db_prepare(db, "UPDATE member SET language = ?2, updated_at = ?3 WHERE "
-                                           "id = ?1 AND language IS NOT ?2");
+                                           "id = ?1 AND language IS DISTINCT FROM ?2");
         if (!s)
                 return MEMBER_DB_ERROR;
         db_bind_int(s, 1, id);

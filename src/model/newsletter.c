@@ -120,8 +120,8 @@ static int set_coauthors(struct db *db, int64_t id, int64_t owner_id, const char
                                                     "role."));
                 if (mid == owner_id)
                         continue;
-                s = db_prepare(db, "INSERT OR IGNORE INTO newsletter_author (newsletter_id, "
-                                   "member_id) VALUES (?1, ?2)");
+                s = db_prepare(db, "INSERT INTO newsletter_author (newsletter_id, member_id) "
+                                   "VALUES (?1, ?2) ON CONFLICT DO NOTHING");
                 if (!s)
                         return PUB_DB_ERROR;
                 db_bind_int(s, 1, id);
@@ -367,8 +367,8 @@ int newsletter_follow(struct db *db, int64_t member_id, int64_t newsletter_id, b
         if (changed)
                 *changed = false;
         struct db_stmt *s =
-            on ? db_prepare(db, "INSERT OR IGNORE INTO follow (member_id, newsletter_id, "
-                                "created_at) VALUES (?1, ?2, ?3)")
+            on ? db_prepare(db, "INSERT INTO follow (member_id, newsletter_id, created_at) "
+                                "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
                : db_prepare(db, "DELETE FROM follow WHERE member_id = ?1 AND newsletter_id = ?2");
         if (!s)
                 return PUB_DB_ERROR;

@@ -216,11 +216,11 @@ int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t
                          comment ? target_id : 0, comment ? NULL : it.target, target_id) != PUB_OK)
                 goto done;
         s = db_prepare(
-            db, "UPDATE notification SET actor_id = ?3, created_at = ?4, count = max(1, (SELECT "
-                "count(DISTINCT r.member_id) FROM reaction r WHERE r.target = ?5 AND r.target_id "
-                "= ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT coalesce(max(read_at), 0) "
-                "FROM notification WHERE member_id = ?1 AND kind = 'reaction' AND read_at IS NOT "
-                "NULL AND " ABOUT_ITEM "))) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
+            db, "UPDATE notification SET actor_id = ?3, created_at = ?4, count = coalesce(nullif(("
+                "SELECT count(DISTINCT r.member_id) FROM reaction r WHERE r.target = ?5 AND "
+                "r.target_id = ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT "
+                "coalesce(max(read_at), 0) FROM notification WHERE member_id = ?1 AND kind = "
+                "'reaction' AND read_at IS NOT NULL AND " ABOUT_ITEM ")), 0), 1) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
                 "IS NULL AND " ABOUT_ITEM);
 #undef ABOUT_ITEM
         if (!s)

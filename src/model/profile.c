@@ -48,7 +48,7 @@ struct kind_sql {
 #define PAGE(t)                                                                                    \
         " AND " t ".created_at <= ?3 AND (" t ".created_at < ?3 OR " t ".id < ?4) ORDER BY " t     \
         ".created_at DESC, " t ".id DESC LIMIT ?5"
-#define COUNT(from) "SELECT count(*) FROM (SELECT 1" from " LIMIT ?3)"
+#define COUNT(from) "SELECT count(*) FROM (SELECT 1" from " LIMIT ?3) AS x"
 
 static const struct kind_sql kinds[PROFILE_KINDS] = {
     [PROFILE_COMMENTS] = {"comments",

@@ -45,8 +45,8 @@ int reaction_set(struct db *db, int64_t member_id, const char *target, int64_t t
         if (!target)
                 return PUB_NOT_FOUND;
         struct db_stmt *s =
-            on ? db_prepare(db, "INSERT OR IGNORE INTO reaction (target, target_id, kind, "
-                                "member_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            on ? db_prepare(db, "INSERT INTO reaction (target, target_id, kind, member_id, "
+                                "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
                : db_prepare(db, "DELETE FROM reaction WHERE target = ?1 AND target_id = ?2 AND "
                                 "kind = ?3 AND member_id = ?4");
         if (!s)
@@ -74,9 +74,10 @@ int reaction_summary(struct db *db, const char *target, int64_t target_id, int64
 {
         memset(out, 0, sizeof(*out));
         out->target_id = target_id;
-        struct db_stmt *s = db_prepare(db, "SELECT kind, count(*), max(member_id = ?3) FROM "
-                                           "reaction WHERE target = ?1 AND target_id = ?2 GROUP "
-                                           "BY kind");
+        struct db_stmt *s = db_prepare(
+            db, "SELECT kind, count(*), max(CASE WHEN member_id = ?3 THEN 1 ELSE 0 END) FROM "
+                "reaction WHERE target = ?1 AND target_id = ?2 GROUP "
+                "BY kind");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_text(s, 1, target);
@@ -99,13 +100,14 @@ int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_i
                                int64_t after_root, int64_t upto_root, int64_t viewer_id,
                                struct reaction_summary **out)
 {
-        /* From the page's comments to their reactions (CROSS JOIN keeps that order): the work is
+        /* From the page's comments to their reactions (CROSS JOIN keeps that order in SQLite;
+         * its conditions are in WHERE, as PostgreSQL allows no ON after CROSS JOIN): the work is
          * the page's, not the site's. */
         struct db_stmt *s = db_prepare(
-            db, "SELECT r.target_id, r.kind, count(*), max(r.member_id = ?2) FROM comment c CROSS "
-                "JOIN reaction r ON r.target = 'comment' AND r.target_id = c.id WHERE "
-                "c.episode_id = ?1 AND c.root_id > ?3 AND c.root_id <= ?4 GROUP BY r.target_id, "
-                "r.kind ORDER BY r.target_id");
+            db, "SELECT r.target_id, r.kind, count(*), max(CASE WHEN r.member_id = ?2 THEN 1 ELSE "
+                "0 END) FROM comment c CROSS JOIN reaction r WHERE r.target = 'comment' AND "
+                "r.target_id = c.id AND c.episode_id = ?1 AND c.root_id > ?3 AND c.root_id <= ?4 "
+                "GROUP BY r.target_id, r.kind ORDER BY r.target_id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, episode_id);
@@ -214,7 +216,8 @@ static int read_summaries(struct db_stmt *s, struct arena *a, int64_t viewer_id,
  * ?102 the ids. */
 _Static_assert(KD_REACTION_IDS_PER_QUERY == 100, "one placeholder per id in summaries_sql");
 static const char summaries_sql[] =
-    "SELECT target_id, kind, count(*), max(member_id = ?2) FROM reaction WHERE target = ?1 AND "
+    "SELECT target_id, kind, count(*), max(CASE WHEN member_id = ?2 THEN 1 ELSE 0 END) FROM "
+    "reaction WHERE target = ?1 AND "
     "target_id IN ("
     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
     "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "

@@ -179,7 +179,7 @@ int64_t report_open_count(struct db *db, int64_t member_id, enum role role)
         if (sc == SCOPE_NONE)
                 return 0;
         struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT DISTINCT r.target, "
-                                           "r.target_id FROM report r WHERE " OPEN_IN_SCOPE ")");
+                                           "r.target_id FROM report r WHERE " OPEN_IN_SCOPE ") AS x");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -238,16 +238,17 @@ int report_list_open(struct db *db, struct arena *a, int64_t member_id, enum rol
         if (sc == SCOPE_NONE)
                 return 0;
         /* q picks the items (oldest open report first) so that the limit counts items, not
-         * reports; the outer query brings each of their open reports. */
+         * reports; the outer query brings each of their open reports (CROSS JOIN: from q, in
+         * SQLite's plan too; the join's conditions are in WHERE, where PostgreSQL takes them). */
         struct db_stmt *s = db_prepare(
             db, "WITH q AS (SELECT r.target, r.target_id, min(r.created_at) AS since FROM report "
                 "r WHERE " OPEN_IN_SCOPE " GROUP BY r.target, r.target_id ORDER BY since, "
                 "r.target, r.target_id LIMIT ?3) SELECT " ITEM_COLUMNS ", q.since, r.id, "
                 "r.reason, r.note, r.created_at, rm.handle, rm.display_name FROM q "
-                "CROSS JOIN report r ON r.target = q.target AND r.target_id = q.target_id AND "
-                "r.resolved_at IS NULL "
+                "CROSS JOIN report r "
                 "JOIN member am ON am.id = r.author_id JOIN member rm ON rm.id = r.reporter_id "
-                "ORDER BY q.since, q.target, q.target_id, r.created_at, r.id");
+                "WHERE r.target = q.target AND r.target_id = q.target_id AND r.resolved_at IS "
+                "NULL ORDER BY q.since, q.target, q.target_id, r.created_at, r.id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
@@ -298,7 +299,8 @@ int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum
         /* One resolution closes all open reports of an item with one time, member and outcome,
          * so those five identify it. d walks the newest resolutions by report_resolved and stops
          * at the limit (the history never grows the page's work); the outer query gathers each
-         * one's reports. */
+         * one's reports (grouped by the author's and moderator's rows too, one per group, as
+         * PostgreSQL wants every column it shows grouped). */
         struct db_stmt *s = db_prepare(
             db, "WITH d AS (SELECT r.resolved_at, r.target, r.target_id FROM report r WHERE "
                 "r.resolved_at IS NOT NULL AND " IN_SCOPE " GROUP BY r.resolved_at, r.target, "
@@ -309,10 +311,11 @@ int report_list_resolved(struct db *db, struct arena *a, int64_t member_id, enum
                 "sum(CASE WHEN r.reason = 'harassment' THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN r.reason = 'off-topic' THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN r.reason = 'other' THEN 1 ELSE 0 END) FROM d CROSS JOIN report r "
-                "ON r.target = d.target AND r.target_id = d.target_id AND r.resolved_at = "
-                "d.resolved_at JOIN member am ON am.id = r.author_id LEFT JOIN member mm ON mm.id "
-                "= r.resolved_by GROUP BY r.target, r.target_id, r.resolved_at, r.resolved_by, "
-                "r.outcome ORDER BY r.resolved_at DESC, r.target, r.target_id DESC LIMIT ?3");
+                "JOIN member am ON am.id = r.author_id LEFT JOIN member mm ON mm.id "
+                "= r.resolved_by WHERE r.target = d.target AND r.target_id = d.target_id AND "
+                "r.resolved_at = d.resolved_at GROUP BY r.target, r.target_id, r.resolved_at, "
+                "r.resolved_by, r.outcome, r.author_id, am.id, mm.id ORDER BY r.resolved_at DESC, "
+                "r.target, r.target_id DESC LIMIT ?3");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);

@@ -300,11 +300,14 @@ static int member_posts(struct db *db, int64_t space_id, int64_t author_id, int 
                 return exec_ints(db,
                                  "INSERT INTO space_member (space_id, member_id, post_count, "
                                  "last_post_at) VALUES (?1, ?2, 1, ?3) ON CONFLICT (space_id, "
-                                 "member_id) DO UPDATE SET post_count = post_count + 1, "
-                                 "last_post_at = max(last_post_at, excluded.last_post_at)",
+                                 "member_id) DO UPDATE SET post_count = "
+                                 "space_member.post_count + 1, "
+                                 "last_post_at = CASE WHEN excluded.last_post_at > space_member.last_post_at "
+                                 "THEN excluded.last_post_at ELSE space_member.last_post_at END",
                                  3, space_id, author_id, now);
         return exec_ints(db,
-                         "UPDATE space_member SET post_count = max(0, post_count - 1) WHERE "
+                         "UPDATE space_member SET post_count = CASE WHEN post_count > 0 THEN "
+                         "post_count - 1 ELSE 0 END WHERE "
                          "space_id = ?1 AND member_id = ?2",
                          2, space_id, author_id, 0);
 }
@@ -715,8 +718,8 @@ int space_post_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool 
         "coalesce(p.edited_at, 0), p.language, p.id = (SELECT min(f.id) FROM space_post f WHERE "  \
         "f.thread_id = p.thread_id), EXISTS (SELECT 1 FROM space_post r WHERE r.parent_id = p.id " \
         "AND r.state = 'visible'), coalesce(pm.display_name, ''), CASE WHEN q.state = 'visible' "  \
-        "THEN substr(q.body, 1, ?9) ELSE '' END, coalesce(q.state, 'visible'), "                   \
-        "coalesce(length(q.body) > ?9, 0), q.language FROM space_post p "                          \
+        "THEN substr(q.body, 1, CAST(?9 AS INTEGER)) ELSE '' END, coalesce(q.state, 'visible'), "  \
+        "CASE WHEN length(q.body) > ?9 THEN 1 ELSE 0 END, q.language FROM space_post p "           \
         "JOIN member m ON m.id = p.author_id LEFT JOIN space_post q ON q.id = p.parent_id LEFT "   \
         "JOIN member pm ON pm.id = q.author_id "
 
@@ -838,9 +841,9 @@ static int fill_reactions(struct db *db, struct space_post *posts, int n)
         if (n <= 0)
                 return PUB_OK;
         struct db_stmt *s = db_prepare(
-            db, "SELECT p.id, r.kind, count(*) FROM space_post p CROSS JOIN reaction r ON r.target "
-                "= 'post' AND r.target_id = +p.id WHERE p.thread_id = ?1 AND p.id BETWEEN ?2 AND "
-                "?3 GROUP BY p.id, r.kind ORDER BY p.id");
+            db, "SELECT p.id, r.kind, count(*) FROM space_post p CROSS JOIN reaction r WHERE "
+                "r.target = 'post' AND r.target_id = +p.id AND p.thread_id = ?1 AND p.id BETWEEN "
+                "?2 AND ?3 GROUP BY p.id, r.kind ORDER BY p.id");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, posts[0].thread_id);
@@ -867,7 +870,7 @@ int space_post_page(struct db *db, struct arena *a, int64_t thread_id, int64_t a
          * reply needs its place (space_post_by_parent) */
         struct db_stmt *s = db_prepare(
             db, POST_COLUMNS "WHERE p.thread_id = ?1 AND p.id > ?2 AND (p.state = 'visible' OR "
-                             "(p.state = 'hidden' AND (?3 OR p.author_id = ?4)) OR EXISTS "
+                             "(p.state = 'hidden' AND (?3 <> 0 OR p.author_id = ?4)) OR EXISTS "
                              "(SELECT 1 FROM space_post r WHERE r.parent_id = p.id AND r.state = "
                              "'visible')) ORDER BY p.id LIMIT ?5");
         if (!s)
@@ -1014,7 +1017,8 @@ int space_rebuild(struct db *db)
             "space.id)",
             "DELETE FROM space_member",
             "INSERT INTO space_member (space_id, member_id, post_count, last_post_at) SELECT "
-            "space_id, author_id, sum(state = 'visible'), max(created_at) FROM space_post GROUP BY "
+            "space_id, author_id, sum(CASE WHEN state = 'visible' THEN 1 ELSE 0 END), "
+            "max(created_at) FROM space_post GROUP BY "
             "space_id, author_id",
         };
         if (db_begin(db) != DB_OK)

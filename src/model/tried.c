@@ -128,8 +128,8 @@ int tried_save_new(struct db *db, const struct tried_input *in, int64_t *id, boo
         if (!exists) {
                 s = db_prepare(db, "INSERT INTO tried (episode_id, member_id, note, outcome, "
                                    "outcome_note, created_at, updated_at, outcome_at) VALUES (?1, "
-                                   "?2, ?3, nullif(?4, ''), ?5, ?6, ?6, CASE WHEN ?4 <> '' THEN ?6 "
-                                   "END) RETURNING id");
+                                   "?2, ?3, nullif(?4, ''), ?5, ?6, ?6, CASE WHEN ?4 <> '' THEN "
+                                   "CAST(?6 AS BIGINT) END) RETURNING id");
                 if (!s) {
                         rc = PUB_DB_ERROR;
                         goto cleanup;
@@ -149,10 +149,12 @@ int tried_save_new(struct db *db, const struct tried_input *in, int64_t *id, boo
                 /* ?3..?5 NULL keep what is there; an outcome taken back takes its note along */
                 s = db_prepare(db,
                                "UPDATE tried SET note = coalesce(?2, note), outcome = CASE WHEN "
-                               "?3 IS NULL THEN outcome ELSE nullif(?3, '') END, outcome_note "
+                               "CAST(?3 AS TEXT) IS NULL THEN outcome ELSE nullif(?3, '') END, "
+                               "outcome_note "
                                "= CASE WHEN ?3 = '' THEN '' ELSE coalesce(?4, outcome_note) "
                                "END, outcome_at = CASE WHEN ?3 IS NULL THEN outcome_at WHEN "
-                               "?3 = '' THEN NULL WHEN ?3 IS outcome THEN outcome_at ELSE ?5 "
+                               "?3 = '' THEN NULL WHEN ?3 IS NOT DISTINCT FROM outcome THEN "
+                               "outcome_at ELSE ?5 "
                                "END, updated_at = ?5 WHERE id = ?1");
                 if (!s) {
                         rc = PUB_DB_ERROR;

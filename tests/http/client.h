@@ -11,6 +11,9 @@ struct kd_server {
         int port;
         char data_dir[256];
         char log_path[300];
+        /* on PostgreSQL (KINDRED_TEST_PG_URL set, tests/pg/start): the site's own database,
+         * made by kd_start and dropped by kd_drop_database; "" on SQLite */
+        char database_url[512];
 };
 
 /* Starts `kindred serve` on 127.0.0.1 port 0 with a fresh temporary data folder; extra_env is a
@@ -26,6 +29,8 @@ int kd_serve_existing(struct kd_server *s, const char *const *extra_env);
 /* Runs `kindred ARGS...` against the server's data folder and waits; returns its exit status.
  * stdin_text (may be NULL) is fed to its standard input. */
 int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args);
+/* Drops the server's PostgreSQL database (nothing on SQLite); call after kd_stop. */
+void kd_drop_database(struct kd_server *s);
 /* Sends SIGTERM, waits, and returns the exit status (0 for a clean stop); -1 on trouble. */
 int kd_stop(struct kd_server *s);
 /* True when the server log contains needle. */

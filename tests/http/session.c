@@ -8,12 +8,14 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct kd_server srv;
@@ -348,8 +350,27 @@ static sqlite3 *open_site_db(void)
         return db;
 }
 
+/* On PostgreSQL: runs sql on the site's database and returns its result (the caller clears
+ * it), failing the test on an error. */
+static PGresult *pg_run(const char *sql)
+{
+        PGconn *c = PQconnectdb(srv.database_url);
+        assert_int_equal(PQstatus(c), CONNECTION_OK);
+        PGresult *r = PQexec(c, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+                fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+        PQfinish(c);
+        assert_true(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+        return r;
+}
+
 void db_exec(const char *sql)
 {
+        if (srv.database_url[0]) {
+                PQclear(pg_run(sql));
+                return;
+        }
         sqlite3 *db = open_site_db();
         char *err = NULL;
         int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
@@ -363,6 +384,13 @@ void db_exec(const char *sql)
 
 long long db_int(const char *sql)
 {
+        if (srv.database_url[0]) {
+                PGresult *r = pg_run(sql);
+                const char *v = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "0";
+                long long n = strcmp(v, "t") == 0 ? 1 : strtoll(v, NULL, 10);
+                PQclear(r);
+                return n;
+        }
         sqlite3 *db = open_site_db();
         sqlite3_stmt *s;
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
@@ -384,8 +412,25 @@ long long db_int_until(const char *sql, long long want, int ms)
         return v;
 }
 
+long long unix_at(const char *utc)
+{
+        struct tm tm = {0};
+        int n = sscanf(utc, "%d-%d-%d%*1[ T]%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+        assert_true(n == 3 || n >= 5);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        return (long long)timegm(&tm);
+}
+
 void db_text(const char *sql, char *out, size_t size)
 {
+        if (srv.database_url[0]) {
+                PGresult *r = pg_run(sql);
+                snprintf(out, size, "%s", PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+                PQclear(r);
+                return;
+        }
         sqlite3 *db = open_site_db();
         sqlite3_stmt *s;
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
@@ -422,9 +467,11 @@ int kd_fixture_stop(void **state)
                         rc, srv.log_path);
                 return -1;
         }
-        if (!getenv("KINDRED_KEEP_TEST_DATA") &&
-            strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
-                nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (!getenv("KINDRED_KEEP_TEST_DATA")) {
+                if (strncmp(srv.data_dir, "/tmp/kindred-test-", 18) == 0)
+                        nftw(srv.data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+                kd_drop_database(&srv);
+        }
         return 0;
 }
 

@@ -122,6 +122,9 @@ void db_text(const char *sql, char *out, size_t size);
 /* Reads db_int(sql) until it equals want or ms milliseconds have passed, and returns the last
  * value read: for what the server writes a moment later (insights events, model/event_queue.h). */
 long long db_int_until(const char *sql, long long want, int ms);
+/* "YYYY-MM-DD[ HH:MM[:SS]]" (UTC; 'T' and a trailing 'Z' allowed) in Unix seconds, for SQL the
+ * tests write on both engines (SQLite's unixepoch() does not exist in PostgreSQL). */
+long long unix_at(const char *utc);
 
 /* A cmocka setup: starts srv on a fresh demo site. */
 int kd_fixture_start(void **state);

@@ -97,10 +97,16 @@ static long long expect_event(long long since, const char *what, int kind, const
                 usleep(50000);
         }
         char got[512];
-        db_text("SELECT group_concat(kind || '/' || coalesce(member_id, 'g') || '/' || "
-                "newsletter_id || '/' || episode_id || '/' || coalesce(other_id, 0) || '/' || "
-                "item_id, ' ') FROM (SELECT * FROM event WHERE kind >= 10 ORDER BY id DESC "
-                "LIMIT 5)",
+        /* the latest five, joined by string_agg in PostgreSQL (group_concat in SQLite) */
+        db_text(srv.database_url[0]
+                    ? "SELECT string_agg(kind || '/' || coalesce(CAST(member_id AS TEXT), 'g') || "
+                      "'/' || newsletter_id || '/' || episode_id || '/' || coalesce(other_id, 0) "
+                      "|| '/' || item_id, ' ') FROM (SELECT * FROM event WHERE kind >= 10 ORDER "
+                      "BY id DESC LIMIT 5) AS latest"
+                    : "SELECT group_concat(kind || '/' || coalesce(member_id, 'g') || '/' || "
+                      "newsletter_id || '/' || episode_id || '/' || coalesce(other_id, 0) || '/' "
+                      "|| item_id, ' ') FROM (SELECT * FROM event WHERE kind >= 10 ORDER BY id "
+                      "DESC LIMIT 5)",
                 got, sizeof(got));
         fail_msg("%s: no event %d by %s (nl %lld, ep %lld, other %lld, item %lld); the latest: %s",
                  what, kind, handle, newsletter, episode, other, item, got);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,8 +71,8 @@ static long long today(const char *column, long ep)
         char sql[200];
         snprintf(sql, sizeof(sql),
                  "SELECT coalesce(sum(%s), 0) FROM insight_day WHERE episode_id = %ld AND day = "
-                 "CAST(strftime('%%s', 'now') AS INTEGER) / 86400",
-                 column, ep);
+                 "%lld",
+                 column, ep, (long long)time(NULL) / 86400);
         return db_int(sql);
 }
 
@@ -80,8 +81,8 @@ static long long wait_today(const char *column, long ep, long long want)
         char sql[200];
         snprintf(sql, sizeof(sql),
                  "SELECT coalesce(sum(%s), 0) FROM insight_day WHERE episode_id = %ld AND day = "
-                 "CAST(strftime('%%s', 'now') AS INTEGER) / 86400",
-                 column, ep);
+                 "%lld",
+                 column, ep, (long long)time(NULL) / 86400);
         return db_int_until(sql, want, WAIT_MS);
 }
 
@@ -142,9 +143,11 @@ static void guest_views_and_cache_hits(void **state)
         assert_int_equal(wait_today("visitors", ep, visitors + 2), visitors + 2);
         assert_int_equal(events_of(1, ep, true), views + 4);
         /* one guest hash per browser today, never an address or a User-Agent in the log */
-        assert_int_equal(db_int("SELECT count(DISTINCT guest) FROM event WHERE guest IS NOT NULL "
-                                "AND at > CAST(strftime('%s', 'now') AS INTEGER) - 60"),
-                         2);
+        char recent[160];
+        snprintf(recent, sizeof(recent),
+                 "SELECT count(DISTINCT guest) FROM event WHERE guest IS NOT NULL AND at > %lld",
+                 (long long)time(NULL) - 60);
+        assert_int_equal(db_int(recent), 2);
         assert_int_equal(db_int("SELECT count(*) FROM insight_salt"), 1);
         /* later pages of the conversation are the same reading */
         assert_int_equal(guest_get("GET", TWO "?after=1", UA(FIREFOX)), 200);
@@ -402,9 +405,11 @@ static void kill9_loses_nothing_written(void **state)
         assert_int_equal(kd_serve_existing(&srv, NULL), 0);
         assert_int_equal(events_of(1, ep, true), views + 150);
         assert_int_equal(today("views", ep), day_views + 150);
-        char ok[32];
-        db_text("PRAGMA integrity_check", ok, sizeof(ok));
-        assert_string_equal(ok, "ok");
+        if (!srv.database_url[0]) { /* SQLite's file check; PostgreSQL's own WAL keeps its files */
+                char ok[32];
+                db_text("PRAGMA integrity_check", ok, sizeof(ok));
+                assert_string_equal(ok, "ok");
+        }
         /* and the restarted server records on */
         assert_int_equal(guest_get("GET", TWO, UA(FIREFOX)), 200);
         assert_int_equal(wait_events(1, ep, true, views + 151), views + 151);

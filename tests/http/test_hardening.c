@@ -354,6 +354,9 @@ static int run_kindred(const char *data, const char *err, int timeout_s, const c
         if (pid == 0) {
                 setenv("KINDRED_DATA", data, 1);
                 setenv("KINDRED_LISTEN", "127.0.0.1:0", 1);
+                /* the shared site keeps its database in PostgreSQL under tests/pg/run */
+                if (strcmp(data, srv.data_dir) == 0 && srv.database_url[0])
+                        setenv("KINDRED_DATABASE_URL", srv.database_url, 1);
                 int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
                 dup2(fd, 2);
                 int devnull = open("/dev/null", O_WRONLY);
@@ -431,13 +434,9 @@ static void test_one_serve_per_data_folder(void **state)
         resp_free(&r);
 }
 
-static void set_schema_row(const char *data_dir, int version, bool add)
+/* Adds or removes a schema_migrations row of the shared site (srv). */
+static void set_schema_row(int version, bool add)
 {
-        char path[300];
-        snprintf(path, sizeof(path), "%s/kindred.db", data_dir);
-        sqlite3 *db;
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        sqlite3_busy_timeout(db, 5000);
         char sql[200];
         if (add)
                 snprintf(sql, sizeof(sql),
@@ -447,8 +446,7 @@ static void set_schema_row(const char *data_dir, int version, bool add)
         else
                 snprintf(sql, sizeof(sql), "DELETE FROM schema_migrations WHERE version = %d",
                          version);
-        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(db);
+        db_exec(sql); /* session.h: SQLite or PostgreSQL */
 }
 
 static void test_healthz_reports_writes_and_newer_schema(void **state)
@@ -460,7 +458,7 @@ static void test_healthz_reports_writes_and_newer_schema(void **state)
         assert_non_null(strstr(r.body, "\"writes\":\"ok\""));
         resp_free(&r);
         /* a newer binary migrated the database: this one must say so, not "run migrate" */
-        set_schema_row(srv.data_dir, 999, true);
+        set_schema_row(999, true);
         assert_int_equal(http_do(srv.port, "GET", "/healthz", NULL, NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 503);
         assert_non_null(strstr(r.body, "newer"));
@@ -471,7 +469,7 @@ static void test_healthz_reports_writes_and_newer_schema(void **state)
         const char *migrate[] = {"migrate", NULL};
         assert_int_equal(run_kindred(srv.data_dir, err, 10, migrate), 1);
         assert_true(file_contains(err, "newer than this kindred"));
-        set_schema_row(srv.data_dir, 999, false);
+        set_schema_row(999, false);
         assert_int_equal(http_do(srv.port, "GET", "/healthz", NULL, NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 200);
         resp_free(&r);

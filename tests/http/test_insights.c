@@ -63,8 +63,9 @@ static long add_episode(long season, int number, const char *slug, const char *t
                  "INSERT INTO episode (newsletter_id, season_id, number, author_id, slug, title, "
                  "body, body_html, body_text, status, publish_at, created_at, updated_at) VALUES "
                  "(%ld, %ld, %d, %ld, '%s', '%s', 'Text.', '<p>Text.</p>', 'Text.', 'published', "
-                 "unixepoch('%s'), unixepoch('%s'), unixepoch('%s'))",
-                 nl_id, season, number, id_tomas, slug, title, publish_at, publish_at, publish_at);
+                 "%lld, %lld, %lld)",
+                 nl_id, season, number, id_tomas, slug, title, unix_at(publish_at),
+                 unix_at(publish_at), unix_at(publish_at));
         db_exec(sql);
         snprintf(sql, sizeof(sql),
                  "SELECT id FROM episode WHERE slug = '%s' AND newsletter_id = %ld", slug, nl_id);
@@ -78,8 +79,9 @@ static long add_comment(long episode, long parent, long author, const char *at, 
         snprintf(sql, sizeof(sql),
                  "INSERT INTO comment (episode_id, parent_id, root_id, depth, author_id, body, "
                  "body_html, state, created_at, updated_at) VALUES (%ld, %s, %ld, %d, %ld, 'Hi.', "
-                 "'<p>Hi.</p>', '%s', unixepoch('%s'), unixepoch('%s'))",
-                 episode, parent ? "?" : "NULL", parent, parent ? 1 : 0, author, state, at, at);
+                 "'<p>Hi.</p>', '%s', %lld, %lld)",
+                 episode, parent ? "?" : "NULL", parent, parent ? 1 : 0, author, state, unix_at(at),
+                 unix_at(at));
         if (parent) { /* the parent as a literal (db_exec binds nothing) */
                 char *q = strchr(sql, '?');
                 char num[24];
@@ -190,9 +192,8 @@ static int build(void **state)
                  nl_id, nl_id);
         db_exec(sql);
         snprintf(sql, sizeof(sql),
-                 "UPDATE season SET returns_at = unixepoch('2027-01-04') WHERE newsletter_id = %ld "
-                 "AND number = 2",
-                 nl_id);
+                 "UPDATE season SET returns_at = %lld WHERE newsletter_id = %ld AND number = 2",
+                 unix_at("2027-01-04"), nl_id);
         db_exec(sql);
         snprintf(sql, sizeof(sql), "SELECT id FROM season WHERE newsletter_id = %ld AND number = 1",
                  nl_id);

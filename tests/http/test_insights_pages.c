@@ -73,8 +73,9 @@ static long add_episode(long season, int number, const char *slug, const char *p
                  "INSERT INTO episode (newsletter_id, season_id, number, author_id, slug, title, "
                  "body, body_html, body_text, status, publish_at, created_at, updated_at) VALUES "
                  "(%ld, %ld, %d, %ld, '%s', 'Bed %d', 'Text.', '<p>Text.</p>', 'Text.', "
-                 "'published', unixepoch('%s'), unixepoch('%s'), unixepoch('%s'))",
-                 nl_id, season, number, id_tomas, slug, number, publish_at, publish_at, publish_at);
+                 "'published', %lld, %lld, %lld)",
+                 nl_id, season, number, id_tomas, slug, number, unix_at(publish_at),
+                 unix_at(publish_at), unix_at(publish_at));
         db_exec(sql);
         snprintf(sql, sizeof(sql),
                  "SELECT id FROM episode WHERE slug = '%s' AND newsletter_id = %ld", slug, nl_id);

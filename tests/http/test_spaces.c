@@ -668,6 +668,7 @@ static void test_directory_search_and_who_is_here(void **state)
         page_has(&sam, "/members?q=okonkwo", "Samwise Reyes-Okonkwo", "the new name");
         strcpy(path, "/members?q=");
         memset(path + strlen(path), 'y', 81);
+        path[sizeof("/members?q=") - 1 + 81] = '\0'; /* memset leaves it unterminated */
         get(&sam, path, &r);
         expect_status(&r, 422, "an over-long search");
         resp_free(&r);

@@ -36,6 +36,18 @@ static int run(const char *err_path, const char *fmt, ...)
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The shared site's database for the command line: "--database-url 'URL'" when the tests run
+ * on PostgreSQL (tests/pg/run), else "" (its data folder's SQLite file). The sites made here
+ * with --data alone are SQLite either way, so on PostgreSQL the round trip crosses engines. */
+static const char *site_db(void)
+{
+        static char arg[600];
+        if (!srv.database_url[0])
+                return "";
+        snprintf(arg, sizeof(arg), "--database-url '%s'", srv.database_url);
+        return arg;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
         FILE *f = fopen(path, "rb");
@@ -123,7 +135,8 @@ static void add_insights_history(const char *dir)
         fprintf(f, "2026-10-19T08:30:00Z\tanswer\t%lld\t\t\t%lld\t\t903\n", liwei, ep);
         fprintf(f, "2026-10-19T09:00:00Z\tbuildon\t%lld\t\t\t%lld\t%lld\t904\n", ana, ep, sam);
         fclose(f);
-        assert_int_equal(run(NULL, "events load --data '%s' '%s'", srv.data_dir, path), 0);
+        assert_int_equal(
+            run(NULL, "events load --data '%s' %s '%s'", srv.data_dir, site_db(), path), 0);
         assert_true(db_int("SELECT count(*) FROM event") >= 11);
         assert_true(db_int("SELECT count(*) FROM insight_pair") >= 2);
 }
@@ -134,18 +147,34 @@ static void add_insights_history(const char *dir)
 static void expect_insights_exported(const char *json)
 {
         char names[1024];
-        db_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = "
-                "'table' AND (name = 'event' OR substr(name, 1, 8) = 'insight_') AND name NOT "
-                "IN ('insight_salt', 'insight_visit') ORDER BY name)",
-                names, sizeof(names));
+        /* the catalog differs by engine: sqlite_master and pragma_table_info, or
+         * information_schema and string_agg in PostgreSQL */
+        if (srv.database_url[0])
+                db_text("SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM "
+                        "information_schema.tables WHERE table_schema = current_schema() AND "
+                        "(table_name = 'event' OR substr(table_name, 1, 8) = 'insight_') AND "
+                        "table_name NOT IN ('insight_salt', 'insight_visit')",
+                        names, sizeof(names));
+        else
+                db_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
+                        "type = 'table' AND (name = 'event' OR substr(name, 1, 8) = 'insight_') "
+                        "AND name NOT IN ('insight_salt', 'insight_visit') ORDER BY name)",
+                        names, sizeof(names));
         assert_non_null(strstr(names, "insight_day"));
         char *save = NULL;
         for (char *t = strtok_r(names, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
                 char sql[256], cols[2048], want[2300];
-                snprintf(sql, sizeof(sql),
-                         "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT name FROM "
-                         "pragma_table_info('%s') ORDER BY cid)",
-                         t);
+                if (srv.database_url[0])
+                        snprintf(sql, sizeof(sql),
+                                 "SELECT string_agg('\"' || column_name || '\"', ', ' ORDER BY "
+                                 "ordinal_position) FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() AND table_name = '%s'",
+                                 t);
+                else
+                        snprintf(sql, sizeof(sql),
+                                 "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT "
+                                 "name FROM pragma_table_info('%s') ORDER BY cid)",
+                                 t);
                 db_text(sql, cols, sizeof(cols));
                 snprintf(want, sizeof(want), "  \"%s\": {\n   \"columns\": [%s],\n   \"rows\": [\n",
                          t, cols);
@@ -174,7 +203,8 @@ static void test_export_import_round_trip(void **state)
 
         /* insights history (events and every rollup they feed) beside the demo's own */
         add_insights_history(dir);
-        assert_int_equal(run(NULL, "export --data '%s' '%s'", srv.data_dir, a_json), 0);
+        assert_int_equal(run(NULL, "export --data '%s' %s '%s'", srv.data_dir, site_db(), a_json),
+                         0);
         assert_int_equal(run(NULL, "init --data '%s'", b_data), 0);
         assert_int_equal(run(NULL, "import json --data '%s' '%s'", b_data, a_json), 0);
         assert_int_equal(run(NULL, "export --data '%s' '%s'", b_data, b_json), 0);
@@ -245,7 +275,7 @@ static void test_export_import_round_trip(void **state)
         /* The imported site serves the same pages, feeds and images. */
         char env[320];
         snprintf(env, sizeof(env), "KINDRED_DATA=%s", b_data);
-        const char *extra[] = {env, NULL};
+        const char *extra[] = {env, "KINDRED_DATABASE_URL=", NULL}; /* b_data's own file */
         assert_int_equal(kd_start(&b, extra), 0);
         const char *paths[] = {"/",
                                "/n/learning-in-public",
@@ -294,6 +324,7 @@ static void test_export_import_round_trip(void **state)
         free(ja);
         free(jb);
         assert_int_equal(kd_stop(&b), 0);
+        kd_drop_database(&b);
 }
 
 static void test_import_markdown_all_or_nothing(void **state)
@@ -318,7 +349,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second\n"
                          "author: june\ndate: yesterday\n---\nText.\n");
 
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 1);
         char *msg = slurp(err, NULL);
         assert_non_null(strstr(msg, "11-two.md:7: \"date\" must be a date"));
         assert_non_null(strstr(msg, "nothing was imported"));
@@ -332,7 +364,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         write_file(path, "---\nnewsletter: night-notes\nseason: 1\nepisode: 2\ntitle: Second "
                          "Shift\nauthor: june\ndate: 2026-01-15T06:00:00Z\n---\nText with "
                          "**weight**.\n");
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 0);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 0);
         body = page(srv.port, "/n/night-notes", &status);
         assert_int_equal(status, 200);
         assert_non_null(strstr(body, "every 10 days"));
@@ -344,7 +377,8 @@ static void test_import_markdown_all_or_nothing(void **state)
         assert_non_null(strstr(body, "<strong>weight</strong>"));
         free(body);
         /* Importing the same files again collides with what is there: refused, nothing added. */
-        assert_int_equal(run(err, "import markdown --data '%s' '%s'", srv.data_dir, dir), 1);
+        assert_int_equal(
+            run(err, "import markdown --data '%s' %s '%s'", srv.data_dir, site_db(), dir), 1);
         msg = slurp(err, NULL);
         assert_non_null(
             strstr(msg, "00-newsletter.md:3: newsletter \"night-notes\" already exists"));

@@ -1,5 +1,6 @@
-/* Unit tests for db/: a real SQLite file, migrations, bound parameters, constraints,
- * transactions and the statement cache. */
+/* Unit tests for db/: migrations, bound parameters, constraints, transactions and the statement
+ * cache, on a real SQLite file and, when KINDRED_TEST_PG_URL names a cluster (tests/pg/start;
+ * scripts/test sets it), all of them again on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,16 +100,20 @@ static void test_migrate(void **state)
 
         /* The schema is really there. */
         struct db_stmt *s =
-            db_prepare(t.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
-                             " ('member', 'session', 'setting', 'schema_migrations')");
+            db_kind(t.db) == DB_POSTGRESQL
+                ? db_prepare(t.db, "SELECT count(*) FROM information_schema.tables WHERE "
+                                   "table_schema = 'public' AND table_name IN"
+                                   " ('member', 'session', 'setting', 'schema_migrations')")
+                : db_prepare(t.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                   "name IN ('member', 'session', 'setting', 'schema_migrations')");
         assert_non_null(s);
         assert_int_equal(db_step(s), DB_ROW);
         assert_int_equal(db_col_int(s, 0), 4);
         db_finish(s);
 
-        /* Reopening the file finds the schema recorded. */
+        /* Reopening the database finds the schema recorded. */
         db_close(t.db);
-        assert_int_equal(db_open(t.path, &t.db), DB_OK);
+        assert_int_equal(db_open_url(t.path, &t.db), DB_OK);
         assert_int_equal(db_schema_version(t.db), db_schema_latest());
         applied = -1;
         assert_int_equal(db_migrate(t.db, &applied), DB_OK);
@@ -134,8 +139,25 @@ static void test_open_failure(void **state)
 {
         (void)state;
         struct db *db = (struct db *)0x1;
-        assert_int_equal(db_open("/nonexistent-kd-dir/sub/x.db", &db), DB_ERROR);
+        assert_int_equal(db_open_url("/nonexistent-kd-dir/sub/x.db", &db), DB_ERROR);
         assert_null(db);
+        /* A server that does not answer (port 1) and a database that does not exist. */
+        db = (struct db *)0x1;
+        assert_int_equal(db_open_url("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", &db),
+                         DB_ERROR);
+        assert_null(db);
+        if (tmpdb_pg_url) {
+                char url[512];
+                assert_int_equal(tmpdb_url_with_db(tmpdb_pg_url, "kd_no_such_db", url, sizeof(url)),
+                                 0);
+                db = (struct db *)0x1;
+                assert_int_equal(db_open_url(url, &db), DB_ERROR);
+                assert_null(db);
+        }
+        assert_true(db_target_is_postgresql("postgresql://h/d"));
+        assert_true(db_target_is_postgresql("postgres://h/d"));
+        assert_false(db_target_is_postgresql("data/kindred.db"));
+        assert_false(db_target_is_postgresql("postgresql:/h"));
 }
 
 static void test_bound_text_round_trip(void **state)
@@ -316,11 +338,13 @@ static void test_cache_sequential(void **state)
         assert_true(db_col_is_null(s, 0));
         db_finish(s);
         /* Finishing a statement that stopped halfway resets it. */
-        s = db_prepare(db, "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY 1");
+        s = db_prepare(db,
+                       "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) AS x ORDER BY 1");
         assert_non_null(s);
         assert_int_equal(db_step(s), DB_ROW);
         db_finish(s);
-        s = db_prepare(db, "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY 1");
+        s = db_prepare(db,
+                       "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) AS x ORDER BY 1");
         assert_non_null(s);
         db_finish(s);
         db_finish(NULL); /* allowed */
@@ -413,6 +437,139 @@ static void test_bad_sql(void **state)
         assert_int_equal(run(db, "SELECT 1", NULL, NULL), DB_ROW);
 }
 
+/* What the engines must agree on beyond the basics: a comparison read as a number, integer
+ * arithmetic on 64-bit parameters, a parameter whose type only its binding tells (?2 - ?3),
+ * ?N placeholders inside string literals left alone, integer division, and ON CONFLICT. */
+static void test_portable_sql(void **state)
+{
+        struct db *db = db_of(state);
+        struct db_stmt *s = db_prepare(db, "SELECT 2 > 1, 1 > 2, ?1 * 2, ?2 - ?3, '?1', 7 / 2");
+        assert_non_null(s);
+        db_bind_int(s, 1, INT64_C(4000000000));
+        db_bind_int(s, 2, INT64_C(5000000000));
+        db_bind_int(s, 3, 1);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 1);
+        assert_int_equal(db_col_int(s, 1), 0);
+        assert_true(db_col_int(s, 2) == INT64_C(8000000000));
+        assert_true(db_col_int(s, 3) == INT64_C(4999999999));
+        assert_string_equal(db_col_text(s, 4), "?1");
+        assert_int_equal(db_col_int(s, 5), 3);
+        db_finish(s);
+
+        /* types only the bindings tell, and a NULL that tells none */
+        s = db_prepare(db, "SELECT ?2 - ?3, ?1 IS NULL");
+        assert_non_null(s);
+        db_bind_null(s, 1);
+        db_bind_int(s, 2, 10);
+        db_bind_int(s, 3, 4);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 6);
+        assert_int_equal(db_col_int(s, 1), 1);
+        db_finish(s);
+
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
+                                 "NOTHING",
+                             "k", "first"),
+                         DB_DONE);
+        assert_int_equal(db_changes(db), 1);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
+                                 "NOTHING",
+                             "k", "second"),
+                         DB_DONE);
+        assert_int_equal(db_changes(db), 0);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT "
+                                 "(key) DO UPDATE SET value = setting.value || excluded.value",
+                             "k", "+"),
+                         DB_DONE);
+        s = db_prepare(db, "SELECT value FROM setting WHERE key = ?1");
+        assert_non_null(s);
+        db_bind_text(s, 1, "k");
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_string_equal(db_col_text(s, 0), "first+");
+        db_finish(s);
+}
+
+/* A constraint error inside a transaction, caught by a nested db_begin() (a savepoint): the
+ * transaction goes on and commits what came before and after (model/episode.c relies on it). */
+static void test_error_in_savepoint(void **state)
+{
+        struct db *db = db_of(state);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
+                         DB_DONE);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "2"),
+                         DB_CONSTRAINT);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_settings(db), 1); /* the transaction still answers */
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "1"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_settings(db), 2);
+        /* A statement the database refuses (bad SQL) inside a transaction leaves it usable. */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_null(db_prepare(db, "SELECT no_such_column FROM setting"));
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "c", "1"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_settings(db), 3);
+}
+
+/* The member search answers from each engine's own index, with the same rows: substrings of
+ * three or more characters anywhere in name, handle or headline, any case, LIKE and FTS
+ * syntax taken as text; one or two characters at the start of a name or handle. */
+static int64_t search_ids(struct db *db, const char *q, int64_t *ids, int max)
+{
+        size_t chars = 0;
+        for (const char *p = q; *p; p++)
+                chars += ((unsigned char)*p & 0xC0) != 0x80;
+        struct db_stmt *s = db_member_search(db, q, strlen(q), chars, 0, 10);
+        assert_non_null(s);
+        int n = 0;
+        while (db_step(s) == DB_ROW && n < max)
+                ids[n++] = db_col_int(s, 0);
+        db_finish(s);
+        return n;
+}
+
+static void test_member_search(void **state)
+{
+        struct db *db = db_of(state);
+        static const char *const people[][3] = {
+            {"ada", "Ada Lovelace", "Notes on the engine"},
+            {"grace", "Grace Hopper", "100% compilers_and more"},
+            {"liwei", "\xe6\x9d\x8e\xe4\xbc\x9f", "\"quoted\" words"},
+        };
+        for (int i = 0; i < 3; i++) {
+                struct db_stmt *s = db_prepare(
+                    db, "INSERT INTO member(handle, handle_key, display_name, headline, email, "
+                        "email_key, password_hash, created_at, updated_at) VALUES (?1, ?1, ?2, ?3, "
+                        "?1, ?1, 'x', 1, 1)");
+                assert_non_null(s);
+                db_bind_text(s, 1, people[i][0]);
+                db_bind_text(s, 2, people[i][1]);
+                db_bind_text(s, 3, people[i][2]);
+                assert_int_equal(db_step(s), DB_DONE);
+                db_finish(s);
+        }
+        int64_t ids[8];
+        assert_int_equal(search_ids(db, "LOVEL", ids, 8), 1);
+        assert_int_equal(ids[0], 1);
+        assert_int_equal(search_ids(db, "engine", ids, 8), 1);
+        assert_int_equal(search_ids(db, "0% c", ids, 8), 1); /* % is a character */
+        assert_int_equal(ids[0], 2);
+        assert_int_equal(search_ids(db, "s_a", ids, 8), 1); /* _ too */
+        assert_int_equal(search_ids(db, "e_e", ids, 8), 0); /* not a wildcard ("the engine") */
+        assert_int_equal(search_ids(db, "s%n", ids, 8), 0); /* nor this ("Notes on") */
+        assert_int_equal(search_ids(db, "\"quo", ids, 8), 1); /* FTS syntax is text */
+        assert_int_equal(ids[0], 3);
+        assert_int_equal(search_ids(db, "gr", ids, 8), 1); /* the start of a handle */
+        assert_int_equal(search_ids(db, "\xe6\x9d\x8e", ids, 8), 1); /* of a name */
+        assert_int_equal(search_ids(db, "ce", ids, 8), 0);      /* not the middle */
+        assert_int_equal(search_ids(db, "zzz", ids, 8), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_db, teardown_db)
@@ -429,7 +586,14 @@ int main(void)
             T(test_cache_nested_same_literal),
             cmocka_unit_test(test_many_statements),
             T(test_bad_sql),
+            T(test_portable_sql),
+            T(test_error_in_savepoint),
+            T(test_member_search),
         };
 #undef T
-        return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+        int failed = cmocka_run_group_tests_name("db on SQLite", tests, NULL, NULL);
+        tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
+        if (tmpdb_pg_url && *tmpdb_pg_url)
+                failed += cmocka_run_group_tests_name("db on PostgreSQL", tests, NULL, NULL);
+        return failed;
 }

@@ -357,5 +357,10 @@ int main(void)
             cmocka_unit_test_setup_teardown(salt_shared_and_deleted, setup, teardown),
             cmocka_unit_test_setup_teardown(beacon_targets_live_episodes, setup, teardown),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int failed = cmocka_run_group_tests_name("events on SQLite", tests, NULL, NULL);
+        /* again on PostgreSQL under tests/pg/run (a database each, tests/unit/tmpdb.h) */
+        tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
+        if (tmpdb_pg_url && *tmpdb_pg_url)
+                failed += cmocka_run_group_tests_name("events on PostgreSQL", tests, NULL, NULL);
+        return failed;
 }

@@ -1,9 +1,12 @@
-/* A fresh SQLite database in its own mkdtemp() folder, for the storage and model unit tests. */
+/* A fresh database for the storage and model unit tests: a SQLite file in its own mkdtemp()
+ * folder, or, for a test that also runs on PostgreSQL (tmpdb_pg_url set), a new database on
+ * the throwaway cluster of tests/pg/start. */
 #ifndef KD_TEST_TMPDB_H
 #define KD_TEST_TMPDB_H
 
 #include "db/db.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,31 +14,89 @@
 
 struct tmpdb {
         char dir[64];
-        char path[96];
+        char path[512]; /* the SQLite file, or the PostgreSQL database's URL */
+        char pg_name[64];
         struct db *db;
 };
 
-/* Creates the folder and opens (without migrating) the database in it. Returns 0 or -1. */
+/* The cluster's URL (KINDRED_TEST_PG_URL) while a test runs on PostgreSQL, else NULL. */
+static const char *tmpdb_pg_url;
+
+/* Writes into out the URL base with its database name replaced by name. Returns 0 or -1. */
+static inline int tmpdb_url_with_db(const char *base, const char *name, char *out, size_t size)
+{
+        if (!base)
+                return -1;
+        const char *host = strstr(base, "://");
+        const char *slash = host ? strchr(host + 3, '/') : NULL;
+        const char *query = slash ? strchr(slash, '?') : NULL;
+        size_t head = slash ? (size_t)(slash - base) : strlen(base);
+        int n = snprintf(out, size, "%.*s/%s%s", (int)head, base, name, query ? query : "");
+        return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* Runs one statement on the cluster's own database ("postgres"). Returns 0 or -1. */
+static inline int tmpdb_pg_admin(const char *sql)
+{
+        char url[512];
+        if (tmpdb_url_with_db(tmpdb_pg_url, "postgres", url, sizeof(url)) != 0)
+                return -1;
+        PGconn *c = PQconnectdb(url);
+        int ok = PQstatus(c) == CONNECTION_OK;
+        if (ok) {
+                PGresult *r = PQexec(c, sql);
+                ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+                if (!ok)
+                        fprintf(stderr, "tmpdb: %s: %s", sql, PQresultErrorMessage(r));
+                PQclear(r);
+        } else {
+                fprintf(stderr, "tmpdb: %s", PQerrorMessage(c));
+        }
+        PQfinish(c);
+        return ok ? 0 : -1;
+}
+
+/* Creates the folder (or the database) and opens it without migrating. Returns 0 or -1. */
 static inline int tmpdb_open(struct tmpdb *t)
 {
+        t->db = NULL;
+        t->pg_name[0] = '\0';
+        if (tmpdb_pg_url) {
+                static unsigned serial;
+                char sql[256];
+                snprintf(t->pg_name, sizeof(t->pg_name), "kd_unit_%ld_%u", (long)getpid(),
+                         ++serial);
+                /* template0 has the cluster's encoding and collation (tests/pg/start) */
+                snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0", t->pg_name);
+                if (tmpdb_pg_admin(sql) != 0 ||
+                    tmpdb_url_with_db(tmpdb_pg_url, t->pg_name, t->path, sizeof(t->path)) != 0)
+                        return -1;
+                t->dir[0] = '\0';
+                return db_open_url(t->path, &t->db) == DB_OK ? 0 : -1;
+        }
         const char *base = getenv("TMPDIR");
         snprintf(t->dir, sizeof(t->dir), "%s/kd-unit-XXXXXX",
                  base && *base && strlen(base) < 40 ? base : "/tmp");
         if (!mkdtemp(t->dir))
                 return -1;
         snprintf(t->path, sizeof(t->path), "%s/kindred.db", t->dir);
-        t->db = NULL;
-        return db_open(t->path, &t->db) == DB_OK ? 0 : -1;
+        return db_open_url(t->path, &t->db) == DB_OK ? 0 : -1;
 }
 
-/* Closes the database and removes it with its WAL files and folder. */
+/* Closes the database and removes it (with its WAL files and folder, or DROP DATABASE). */
 static inline void tmpdb_remove(struct tmpdb *t)
 {
         static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
         db_close(t->db);
         t->db = NULL;
+        if (t->pg_name[0]) {
+                char sql[128];
+                snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->pg_name);
+                tmpdb_pg_admin(sql);
+                return;
+        }
         for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-                char p[128];
+                char p[600];
                 snprintf(p, sizeof(p), "%s%s", t->path, suffixes[i]);
                 unlink(p);
         }

@@ -163,27 +163,8 @@ CREATE INDEX member_active ON member(active_at DESC, id DESC) WHERE active_at IS
 -- The member directory's search (model/directory.c): a trigram index over name, handle and
 -- headline answers a substring of three or more characters without reading every member; a
 -- shorter query (a two-character Chinese name) matches the start of a name or handle through
--- member_name and the handle's own unique index. Triggers keep the index with every change.
-CREATE VIRTUAL TABLE member_search USING fts5(display_name, handle, headline, content = 'member',
-                                              content_rowid = 'id', tokenize = 'trigram');
-INSERT INTO member_search (member_search) VALUES ('rebuild');
-CREATE TRIGGER member_search_added AFTER INSERT ON member
-BEGIN
-    INSERT INTO member_search (rowid, display_name, handle, headline)
-        VALUES (NEW.id, NEW.display_name, NEW.handle, NEW.headline);
-END;
-CREATE TRIGGER member_search_removed AFTER DELETE ON member
-BEGIN
-    INSERT INTO member_search (member_search, rowid, display_name, handle, headline)
-        VALUES ('delete', OLD.id, OLD.display_name, OLD.handle, OLD.headline);
-END;
-CREATE TRIGGER member_search_changed AFTER UPDATE OF display_name, handle, headline ON member
-BEGIN
-    INSERT INTO member_search (member_search, rowid, display_name, handle, headline)
-        VALUES ('delete', OLD.id, OLD.display_name, OLD.handle, OLD.headline);
-    INSERT INTO member_search (rowid, display_name, handle, headline)
-        VALUES (NEW.id, NEW.display_name, NEW.handle, NEW.headline);
-END;
+-- member_name and the handle's own unique index. The trigram index is each engine's own: FTS5
+-- kept by triggers (007_participation.sqlite.sql), pg_trgm (007_participation.pg.sql).
 CREATE INDEX member_name ON member(display_name);
 
 -- Asks: topics members propose for a newsletter; one vote per member; authors decide.
@@ -330,7 +311,7 @@ CREATE INDEX notification_unread ON notification(member_id) WHERE read_at IS NUL
 -- whom it concerns and who reviews it without asking each kind: moderators and admins all,
 -- the authors of newsletter_id the rest, nobody their own. item_gone is set when the item's
 -- author deletes it (or its row goes): there is nothing left to judge. Each kind whose items
--- can be deleted keeps it with the two triggers below.
+-- can be deleted keeps it with two triggers (007_participation.sqlite.sql and .pg.sql).
 CREATE TABLE report_new (
     id            INTEGER PRIMARY KEY,
     target        TEXT    NOT NULL,
@@ -349,8 +330,9 @@ CREATE TABLE report_new (
 );
 INSERT INTO report_new (id, target, target_id, author_id, newsletter_id, item_gone, reporter_id,
                         reason, note, created_at, resolved_at, resolved_by, outcome)
-    SELECT r.id, 'comment', r.comment_id, c.author_id, e.newsletter_id, c.state = 'deleted',
-           r.reporter_id, r.reason, r.note, r.created_at, r.resolved_at, r.resolved_by, r.outcome
+    SELECT r.id, 'comment', r.comment_id, c.author_id, e.newsletter_id,
+           CASE WHEN c.state = 'deleted' THEN 1 ELSE 0 END, r.reporter_id, r.reason, r.note,
+           r.created_at, r.resolved_at, r.resolved_by, r.outcome
     FROM report r JOIN comment c ON c.id = r.comment_id JOIN episode e ON e.id = c.episode_id;
 DROP TABLE report;
 ALTER TABLE report_new RENAME TO report;
@@ -358,32 +340,3 @@ CREATE INDEX report_open ON report(resolved_at, created_at);
 CREATE INDEX report_open_by_newsletter ON report(newsletter_id, resolved_at, created_at);
 CREATE INDEX report_resolved ON report(resolved_at DESC, target, target_id)
     WHERE resolved_at IS NOT NULL;
-
-CREATE TRIGGER report_comment_deleted AFTER UPDATE OF state ON comment
-    WHEN NEW.state = 'deleted' BEGIN
-    UPDATE report SET item_gone = 1 WHERE target = 'comment' AND target_id = NEW.id;
-END;
-CREATE TRIGGER report_comment_gone AFTER DELETE ON comment BEGIN
-    DELETE FROM report WHERE target = 'comment' AND target_id = OLD.id;
-END;
-CREATE TRIGGER report_buildon_deleted AFTER UPDATE OF state ON buildon
-    WHEN NEW.state = 'deleted' BEGIN
-    UPDATE report SET item_gone = 1 WHERE target = 'buildon' AND target_id = NEW.id;
-END;
-CREATE TRIGGER report_buildon_gone AFTER DELETE ON buildon BEGIN
-    DELETE FROM report WHERE target = 'buildon' AND target_id = OLD.id;
-END;
-CREATE TRIGGER report_post_deleted AFTER UPDATE OF state ON space_post
-    WHEN NEW.state = 'deleted' BEGIN
-    UPDATE report SET item_gone = 1 WHERE target = 'post' AND target_id = NEW.id;
-END;
-CREATE TRIGGER report_post_gone AFTER DELETE ON space_post BEGIN
-    DELETE FROM report WHERE target = 'post' AND target_id = OLD.id;
-END;
-CREATE TRIGGER report_ask_deleted AFTER UPDATE OF state ON ask
-    WHEN NEW.state = 'deleted' BEGIN
-    UPDATE report SET item_gone = 1 WHERE target = 'ask' AND target_id = NEW.id;
-END;
-CREATE TRIGGER report_ask_gone AFTER DELETE ON ask BEGIN
-    DELETE FROM report WHERE target = 'ask' AND target_id = OLD.id;
-END;

@@ -1,0 +1,45 @@
+/* What a storage engine behind db.h provides (private to src/db/): a table of functions that
+ * db.c dispatches to. A struct db and a struct db_stmt begin with their engine, so db.c can
+ * dispatch without knowing either engine's own state. */
+#ifndef KD_DB_ENGINE_H
+#define KD_DB_ENGINE_H
+
+#include "db/db.h"
+
+struct db_engine {
+        enum db_kind kind;
+        void (*close)(struct db *db);
+        const char *(*errmsg)(struct db *db);
+        struct db_stmt *(*prepare)(struct db *db, const char *sql);
+        void (*finish)(struct db_stmt *st);
+        void (*bind_textn)(struct db_stmt *st, int idx, const char *s, size_t len);
+        void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+        void (*bind_null)(struct db_stmt *st, int idx);
+        void (*bind_blob)(struct db_stmt *st, int idx, const void *data, size_t len);
+        int (*step)(struct db_stmt *st);
+        int64_t (*col_int)(struct db_stmt *st, int col);
+        const char *(*col_text)(struct db_stmt *st, int col);
+        size_t (*col_bytes)(struct db_stmt *st, int col);
+        const void *(*col_blob)(struct db_stmt *st, int col);
+        bool (*col_is_null)(struct db_stmt *st, int col);
+        int64_t (*changes)(struct db *db);
+        int (*begin)(struct db *db);
+        int (*commit)(struct db *db);
+        int (*rollback)(struct db *db);
+        int (*exec_script)(struct db *db, const char *sql);
+        int (*set_durability)(struct db *db, enum db_durability d);
+};
+
+/* The common head of every engine's connection and statement. */
+struct db {
+        const struct db_engine *engine;
+};
+struct db_stmt {
+        const struct db_engine *engine;
+};
+
+/* Each engine's opener: DB_OK and *out, or DB_ERROR (logged) and *out NULL. */
+int db_sqlite_open(const char *path, struct db **out);
+int db_pg_open(const char *url, struct db **out);
+
+#endif
