@@ -455,6 +455,8 @@ static int cmd_serve(struct cli *cli)
         if (!db)
                 return 1;
         db_close(db);
+        /* an hour is far longer than any image takes to write */
+        media_sweep_partials(cli->config.data_dir, 3600);
         struct app app;
         if (app_init(&app, &cli->config) < 0)
                 return 1;

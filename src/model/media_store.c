@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "model/image.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { HEX_LEN = crypto_hash_sha256_BYTES * 2 };
@@ -107,6 +109,36 @@ int media_write_file(const char *data_dir, const char *name, const void *data, s
                 return MEDIA_IO_ERROR;
         }
         return MEDIA_OK;
+}
+
+int media_sweep_partials(const char *data_dir, int64_t max_age_s)
+{
+        char dir[4096];
+        if ((size_t)snprintf(dir, sizeof(dir), "%s/media", data_dir) >= sizeof(dir))
+                return 0;
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0;
+        int removed = 0;
+        time_t now = time(NULL);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                /* ".upload-": the name image uploads used before this file took the writing */
+                if (strncmp(e->d_name, ".partial-", 9) != 0 &&
+                    strncmp(e->d_name, ".upload-", 8) != 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                    !S_ISREG(st.st_mode) || now - st.st_mtime < max_age_s)
+                        continue;
+                if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+                        removed++;
+        }
+        closedir(d);
+        if (removed)
+                log_info("media: removed %d unfinished temporary file%s from %s", removed,
+                         removed == 1 ? "" : "s", dir);
+        return removed;
 }
 
 /* True when digest, written in hex, is the first 64 characters of name. */

@@ -56,6 +56,11 @@ int media_cache_fill(struct db *db, const char *data_dir, const char *name, stru
 int media_load(struct db *db, const char *data_dir, const char *sha256, const char *mime,
                struct buf *out);
 
+/* Removes temporary files that a process killed mid-write left in <data_dir>/media, when older
+ * than max_age_s seconds (younger ones may be another node's write in progress, when nodes on
+ * one machine share the folder). Returns how many it removed. */
+int media_sweep_partials(const char *data_dir, int64_t max_age_s);
+
 /* On PostgreSQL, copies into image_blob every image the database has no bytes for and whose
  * file is in <data_dir>/media with the right hash (a site that ran before migration 010), one
  * image and one transaction at a time; logs what it copied and warns about images found in

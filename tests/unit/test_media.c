@@ -19,7 +19,9 @@
 #include <sodium.h>
 #include <stdbool.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct fixture {
         struct tmpdb t;
@@ -360,6 +362,35 @@ static void test_backfill(void **state)
         free(b);
 }
 
+/* Temporary files a killed process left: removed when old, kept while they may be another
+ * node's write in progress; images are never touched. */
+static void test_sweep_partials(void **state)
+{
+        struct fixture *f = *state;
+        size_t len = 5000;
+        unsigned char *png = fake_png(len, 8);
+        char name[80], hex[65];
+        name_of(png, len, name, hex);
+        int64_t id;
+        assert_int_equal(image_store(f->t.db, f->data_dir, png, len, 0, &id), IMAGE_OK);
+        const char *names[] = {".partial-old1", ".upload-old2", ".partial-new"};
+        for (int i = 0; i < 3; i++) {
+                FILE *fp = fopen(file_path(f, names[i]), "w");
+                assert_non_null(fp);
+                fputs("half an image", fp);
+                fclose(fp);
+        }
+        struct timespec old[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
+        assert_int_equal(utimensat(AT_FDCWD, file_path(f, names[0]), old, 0), 0);
+        assert_int_equal(utimensat(AT_FDCWD, file_path(f, names[1]), old, 0), 0);
+        assert_int_equal(utimensat(AT_FDCWD, file_path(f, name), old, 0), 0);
+        assert_int_equal(media_sweep_partials(f->data_dir, 3600), 2);
+        assert_int_equal(leftovers(f), 1); /* .partial-new */
+        assert_true(file_holds(f, name, png, len));
+        assert_int_equal(media_sweep_partials(f->data_dir, 3600), 0);
+        free(png);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -367,6 +398,7 @@ int main(void)
             T(test_store_and_copy_back), T(test_row_and_bytes_commit_together),
             T(test_damaged_bytes),       T(test_folder_refuses_copy),
             T(test_load_checks_files),   T(test_backfill),
+            T(test_sweep_partials),
         };
 #undef T
         int failed = cmocka_run_group_tests_name("media on SQLite", tests, NULL, NULL);
