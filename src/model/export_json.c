@@ -974,6 +974,8 @@ static int import_images(struct db *db, const char *data_dir, json_t *rows, stru
                 struct image_info info;
                 char hex[65];
                 int rc = image_save_file(data_dir, bytes, len, &info, hex);
+                if (rc == IMAGE_IO_ERROR && db_kind(db) == DB_POSTGRESQL)
+                        rc = IMAGE_OK; /* the database keeps it: this folder is only a cache */
                 if (rc != IMAGE_OK) {
                         free(bytes);
                         return fail(r, "images[%zu]: %s", i, image_problem(rc));

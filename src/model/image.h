@@ -37,14 +37,16 @@ const char *image_problem(int result);
 
 /* Checks data with image_sniff and writes it to <data_dir>/media/<sha256>.<ext> (atomically;
  * nothing is written when that file is already there), without recording it. Fills *info and
- * sha256_hex (65 bytes). Returns IMAGE_OK or a negative enum image_result. */
+ * sha256_hex (65 bytes) when it returns IMAGE_OK or IMAGE_IO_ERROR (the file could not be
+ * written). Returns IMAGE_OK or a negative enum image_result. */
 int image_save_file(const char *data_dir, const void *data, size_t len, struct image_info *info,
                     char *sha256_hex);
 
 /* Checks data with image_sniff, writes it to <data_dir>/media/<sha256>.<ext> (atomically, once:
  * the same bytes uploaded twice are one image) and records it, on PostgreSQL with its bytes, in
- * one transaction (a savepoint inside the caller's). Sets *id. Returns IMAGE_OK or a negative
- * enum image_result. */
+ * one transaction (a savepoint inside the caller's). On PostgreSQL a folder that refuses the
+ * file is only warned about: the database holds the image. Sets *id. Returns IMAGE_OK or a
+ * negative enum image_result. */
 int image_store(struct db *db, const char *data_dir, const void *data, size_t len,
                 int64_t uploader_id, int64_t *id);
 

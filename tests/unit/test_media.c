@@ -282,7 +282,23 @@ static void test_folder_refuses_copy(void **state)
         } else {
                 assert_int_equal(rc, MEDIA_NOT_FOUND);
         }
+        /* an upload through that node: on PostgreSQL the database takes it all the same; on
+         * SQLite the folder is the only place, so the upload fails */
+        unsigned char *more = fake_png(len, 9);
+        char more_name[80], more_hex[65];
+        name_of(more, len, more_name, more_hex);
+        rc = image_store(db, other, more, len, 0, &id);
+        if (pg(f)) {
+                assert_int_equal(rc, IMAGE_OK);
+                assert_int_equal(media_in_database(db, more_name), MEDIA_OK);
+                assert_int_equal(media_load(db, other, more_hex, "image/png", &body), MEDIA_OK);
+                assert_memory_equal(body.data, more, len);
+        } else {
+                assert_int_equal(rc, IMAGE_IO_ERROR);
+                assert_int_equal(count_of(db, "SELECT count(*) FROM image"), 1);
+        }
         buf_free(&body);
+        free(more);
         free(png);
 }
 
