@@ -12,8 +12,8 @@
 #include "model/badge.h"
 #include "model/bench_seed.h"
 #include "model/demo.h"
-#include "model/media_store.h"
 #include "model/event.h"
+#include "model/media_store.h"
 #include "model/member.h"
 #include "model/transfer.h"
 
