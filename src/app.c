@@ -658,7 +658,8 @@ void app_dispatch(void *ctx, struct request *req)
 static void dispatch(struct app *app, struct request *req)
 {
         attach(app, req);
-        const char *key = guest_cache_key(req);
+        /* a node that cannot hear the others' writes builds every page */
+        const char *key = cluster_in_step() ? guest_cache_key(req) : NULL;
         if (key) {
                 /* A scheduled episode appearing changes pages without any write. */
                 int64_t now = time_now();

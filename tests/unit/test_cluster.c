@@ -465,6 +465,29 @@ static void notices_reach_other_nodes(void **state)
         assert_int_equal(db_step(st), DB_ROW);
         db_finish(st);
         assert_true(wait_for_changes(1, 1000));
+        assert_true(cluster_in_step());
+        /* the listening connection is cut (a database restart, a proxy's timeout): the node
+         * knows it is out of step, opens another, and drops its pages then, since notices may
+         * have been missed meanwhile */
+        st = db_prepare(t->db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE pid <> pg_backend_pid() AND datname = current_database() "
+                               "AND (query LIKE 'LISTEN%' OR query LIKE '%pg_notify%')");
+        assert_int_equal(db_step(st), DB_ROW);
+        assert_true(db_col_int(st, 0) >= 1);
+        db_finish(st);
+        bool noticed_loss = false;
+        for (int i = 0; i < 300 && !noticed_loss; i++) {
+                noticed_loss = !cluster_in_step();
+                nanosleep(&(struct timespec){0, 5 * 1000000L}, NULL);
+        }
+        assert_true(noticed_loss);
+        assert_true(wait_for_changes(2, 3000));
+        assert_true(cluster_in_step());
+        /* and hears the others again */
+        st = db_prepare(t->db, "SELECT pg_notify('kindred_change', 'node-c')");
+        assert_int_equal(db_step(st), DB_ROW);
+        db_finish(st);
+        assert_true(wait_for_changes(3, 1000));
         cluster_stop();
         assert_false(cluster_listening());
 }
