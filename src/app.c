@@ -18,6 +18,8 @@
 #include "model/cluster.h"
 #include "model/episode.h"
 #include "model/event_queue.h"
+#include "model/job.h"
+#include "model/job_worker.h"
 #include "model/member.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
@@ -656,7 +658,8 @@ void app_dispatch(void *ctx, struct request *req)
 static void dispatch(struct app *app, struct request *req)
 {
         attach(app, req);
-        const char *key = guest_cache_key(req);
+        /* a node that cannot hear the others' writes builds every page */
+        const char *key = cluster_in_step() ? guest_cache_key(req) : NULL;
         if (key) {
                 /* A scheduled episode appearing changes pages without any write. */
                 int64_t now = time_now();
@@ -765,6 +768,8 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                         /* the longest window of a limit is a day (asks) */
                         if (shared_limits_purge(db, now - 2 * 86400) < 0)
                                 log_warn("purging old rate-limit counts failed");
+                        if (job_purge(db, now - KD_JOB_KEEP_DAYS * 86400) < 0)
+                                log_warn("purging finished background jobs failed");
                 }
         }
         app_thread_db_release(app);
@@ -800,8 +805,15 @@ int app_serve(struct app *app)
                 cluster_stop();
                 return 1;
         }
+        /* background jobs of the kinds features registered (none yet does nothing) */
+        if (job_worker_start(app->db_path) != 0) {
+                event_queue_stop();
+                cluster_stop();
+                return 1;
+        }
         struct http_server *srv = http_server_start(&opts);
         if (!srv) {
+                job_worker_stop();
                 event_queue_stop();
                 cluster_stop();
                 return 1;
@@ -845,6 +857,7 @@ int app_serve(struct app *app)
         log_info("stopping");
         http_server_stop(srv);
         event_queue_stop(); /* writes what requests queued until the end */
+        job_worker_stop();  /* finishes the job at hand */
         struct db *db = app_thread_db(app);
         if (db) { /* another node need not wait for these to expire */
                 cluster_lease_release(db, "publish_due");

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "model/cluster.h"
 #include "web/render.h"
 
 #include <jansson.h>
@@ -83,6 +84,11 @@ int api_healthz(struct request *req)
                 json_object_set_new(body, "write_error", json_string(problem));
         if (low_disk)
                 json_object_set_new(body, "disk", json_string("nearly full"));
+        /* several nodes: which one answered, and whether it hears the others' writes */
+        json_object_set_new(body, "node", json_string(cluster_node()));
+        if (cluster_listening())
+                json_object_set_new(body, "notices",
+                                    json_string(cluster_in_step() ? "listening" : "reconnecting"));
         return api_json(req, ok ? 200 : 503, body);
 }
 

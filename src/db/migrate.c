@@ -1,8 +1,10 @@
 /* Numbered schema migrations, embedded from src/db/migrations/ at build time. */
-#include "db/db.h"
-#include "db/migrations.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "db/db.h"
+#include "db/migrations.h"
+
+#include <stdbool.h>
 
 int db_schema_latest(void)
 {
@@ -22,8 +24,23 @@ static int ensure_schema_table(struct db *db)
                                   " applied_at INTEGER NOT NULL)");
 }
 
+/* True when the database has its schema_migrations table (a new database has not), asked of
+ * each engine's catalogue so a new site logs no error. */
+static bool has_schema_table(struct db *db)
+{
+        struct db_stmt *s = db_prepare(
+            db, db_kind(db) == DB_POSTGRESQL
+                    ? "SELECT to_regclass('schema_migrations') IS NOT NULL"
+                    : "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'schema_migrations'");
+        bool yes = s && db_step(s) == DB_ROW && db_col_int(s, 0) != 0;
+        db_finish(s);
+        return yes;
+}
+
 int db_schema_version(struct db *db)
 {
+        if (!has_schema_table(db))
+                return 0;
         struct db_stmt *s =
             db_prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
         if (!s)

@@ -1,11 +1,14 @@
 /* Unit tests of what several nodes share through the database (model/cluster.h,
  * model/shared_limits.h), on SQLite and, under KINDRED_TEST_PG_URL, on PostgreSQL: job leases
  * (one holder at a time, renewal, expiry, hand-back), rate limits and login throttles counted
- * in tables, their purge, migrations started by two nodes at once, and — PostgreSQL only —
- * change notices between nodes. */
+ * in tables, their purge, migrations started by two nodes at once, background jobs (claimed
+ * once by racing nodes, retried with a backoff, taken over when a claim runs out) and —
+ * PostgreSQL only — change notices between nodes. */
 #include "db/db.h"
 #include "db/pool.h"
 #include "model/cluster.h"
+#include "model/job.h"
+#include "model/job_worker.h"
 #include "model/shared_limits.h"
 #include "tmpdb.h"
 
@@ -214,6 +217,208 @@ static void the_pool_is_bounded(void **state)
         db_pool_free(pool);
 }
 
+/* ---------------------------------------------------------------- background jobs */
+
+static int64_t count_jobs(struct db *db, const char *state)
+{
+        struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM job WHERE state = ?1");
+        db_bind_text(st, 1, state);
+        assert_int_equal(db_step(st), DB_ROW);
+        int64_t n = db_col_int(st, 0);
+        db_finish(st);
+        return n;
+}
+
+static void jobs_are_claimed_in_order_and_finished(void **state)
+{
+        struct db *db = DB(state);
+        cluster_set_node("node-a");
+        assert_int_equal(db_begin(db), DB_OK);
+        int64_t late = job_enqueue(db, "mail", "{\"n\":2}", NOW + 60);
+        int64_t first = job_enqueue(db, "mail", "{\"n\":1}", NOW);
+        int64_t other = job_enqueue(db, "federation", "{}", NOW);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_true(late > 0 && first > 0 && other > 0);
+        /* a rolled-back change leaves no job */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_true(job_enqueue(db, "mail", "{\"n\":3}", NOW) > 0);
+        assert_int_equal(db_rollback(db), DB_OK);
+        struct job j;
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        assert_int_equal(j.id, first);
+        assert_string_equal(j.payload, "{\"n\":1}");
+        assert_int_equal(j.attempts, 1);
+        job_claimed_free(&j);
+        /* claimed: not claimable again, and the later one is not due yet */
+        assert_int_equal(job_claim(db, "mail", NOW + 1, 300, &j), 0);
+        assert_true(job_done(db, first, NOW + 2));
+        assert_false(job_done(db, first, NOW + 3)); /* once */
+        assert_int_equal(job_claim(db, "mail", NOW + 60, 300, &j), 1);
+        assert_int_equal(j.id, late);
+        job_claimed_free(&j);
+        assert_true(job_failed(db, late, NOW + 61, "550 no such mailbox"));
+        assert_int_equal(count_jobs(db, "done"), 1);
+        assert_int_equal(count_jobs(db, "failed"), 1);
+        assert_int_equal(count_jobs(db, "queued"), 1); /* the other kind's */
+        /* finished jobs are purged after a while; queued ones never */
+        assert_int_equal(job_purge(db, NOW + 62), 2);
+        assert_int_equal(count_jobs(db, "queued"), 1);
+}
+
+static void retries_wait_and_expired_claims_are_taken_over(void **state)
+{
+        struct db *db = DB(state);
+        cluster_set_node("node-a");
+        int64_t id = job_enqueue(db, "mail", "x", NOW);
+        struct job j;
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        job_claimed_free(&j);
+        assert_true(job_retry(db, id, NOW + job_backoff_s(1), "421 try later"));
+        assert_int_equal(job_claim(db, "mail", NOW + 29, 300, &j), 0);
+        assert_int_equal(job_claim(db, "mail", NOW + 30, 300, &j), 1);
+        assert_int_equal(j.attempts, 2);
+        job_claimed_free(&j);
+        /* node-a dies with its claim; after it runs out node-b takes the job ... */
+        cluster_set_node("node-b");
+        assert_int_equal(job_claim(db, "mail", NOW + 329, 300, &j), 0);
+        assert_int_equal(job_claim(db, "mail", NOW + 330, 300, &j), 1);
+        assert_int_equal(j.attempts, 3);
+        job_claimed_free(&j);
+        /* ... and node-a, back late, changes nothing */
+        cluster_set_node("node-a");
+        assert_false(job_done(db, id, NOW + 331));
+        cluster_set_node("node-b");
+        assert_true(job_done(db, id, NOW + 332));
+        /* the backoff doubles up to its ceiling */
+        assert_int_equal(job_backoff_s(1), 30);
+        assert_int_equal(job_backoff_s(2), 60);
+        assert_int_equal(job_backoff_s(5), 480);
+        assert_int_equal(job_backoff_s(40), JOB_BACKOFF_MAX_S);
+}
+
+/* Two nodes' workers racing over 200 jobs: each job is claimed exactly once. */
+enum { RACE_JOBS = 200 };
+static atomic_int claimed_times[RACE_JOBS + 1];
+static int64_t race_first_id;
+
+struct race_arg {
+        const char *target;
+        int done;
+        int errors;
+};
+
+static void *race(void *p)
+{
+        struct race_arg *a = p;
+        struct db *db = NULL;
+        if (db_open_url(a->target, &db) != DB_OK) {
+                a->errors++;
+                return NULL;
+        }
+        for (;;) {
+                struct job j;
+                int rc = job_claim(db, "race", NOW, 300, &j);
+                if (rc < 0) {
+                        a->errors++;
+                        break;
+                }
+                if (rc == 0)
+                        break;
+                atomic_fetch_add(&claimed_times[j.id - race_first_id], 1);
+                if (job_done(db, j.id, NOW))
+                        a->done++;
+                else
+                        a->errors++;
+                job_claimed_free(&j);
+        }
+        db_close(db);
+        return NULL;
+}
+
+static void racing_nodes_claim_each_job_once(void **state)
+{
+        struct tmpdb *t = *state;
+        assert_int_equal(db_begin(t->db), DB_OK);
+        for (int i = 0; i < RACE_JOBS; i++) {
+                int64_t id = job_enqueue(t->db, "race", "{}", NOW);
+                if (i == 0)
+                        race_first_id = id;
+                assert_int_equal(id, race_first_id + i);
+        }
+        assert_int_equal(db_commit(t->db), DB_OK);
+        for (int i = 0; i <= RACE_JOBS; i++)
+                atomic_store(&claimed_times[i], 0);
+        struct race_arg a = {t->path, 0, 0}, b = {t->path, 0, 0};
+        pthread_t ta, tb;
+        pthread_create(&ta, NULL, race, &a);
+        pthread_create(&tb, NULL, race, &b);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        assert_int_equal(a.errors + b.errors, 0);
+        assert_int_equal(a.done + b.done, RACE_JOBS);
+        for (int i = 0; i < RACE_JOBS; i++)
+                assert_int_equal(atomic_load(&claimed_times[i]), 1);
+        assert_int_equal(count_jobs(t->db, "done"), RACE_JOBS);
+}
+
+/* A registered kind is run by the worker's pass: a temporary failure is retried after its
+ * backoff, too many become a failure, a permanent one stops at once. */
+static int handled;
+
+static enum job_outcome flaky(struct db *db, const struct job *job, char *error, size_t size)
+{
+        (void)db;
+        handled++;
+        if (strcmp(job->payload, "permanent") == 0) {
+                snprintf(error, size, "550 refused");
+                return JOB_OUTCOME_FAILED;
+        }
+        if (strcmp(job->payload, "always-busy") == 0 || job->attempts < 2) {
+                snprintf(error, size, "421 busy");
+                return JOB_OUTCOME_RETRY;
+        }
+        return JOB_OUTCOME_DONE;
+}
+
+static const struct job_kind flaky_kind = {"flaky", 60, 3, flaky};
+
+static void the_worker_runs_registered_kinds(void **state)
+{
+        struct db *db = DB(state);
+        cluster_set_node("node-a");
+        job_worker_reset();
+        assert_int_equal(job_worker_register(&flaky_kind), 0);
+        int64_t ok = job_enqueue(db, "flaky", "second-time-lucky", NOW);
+        int64_t perm = job_enqueue(db, "flaky", "permanent", NOW);
+        int64_t busy = job_enqueue(db, "flaky", "always-busy", NOW);
+        handled = 0;
+        assert_int_equal(job_worker_run_due(db, NOW), 3);
+        assert_int_equal(job_worker_run_due(db, NOW + 29), 0); /* backoffs */
+        assert_int_equal(job_worker_run_due(db, NOW + 30), 2); /* ok is done, busy again */
+        assert_int_equal(job_worker_run_due(db, NOW + 89), 0);
+        assert_int_equal(job_worker_run_due(db, NOW + 90), 1); /* busy's 3rd and last attempt */
+        assert_int_equal(job_worker_run_due(db, NOW + 100000), 0);
+        assert_int_equal(handled, 6);
+        struct db_stmt *st = db_prepare(db, "SELECT state, attempts, coalesce(last_error, '') "
+                                            "FROM job WHERE id = ?1");
+        const int64_t ids[] = {ok, perm, busy};
+        const char *states[] = {"done", "failed", "failed"};
+        const int attempts[] = {2, 1, 3};
+        const char *errors[] = {"421 busy", "550 refused", "421 busy"};
+        for (int i = 0; i < 3; i++) {
+                db_bind_int(st, 1, ids[i]);
+                assert_int_equal(db_step(st), DB_ROW);
+                assert_string_equal(db_col_text(st, 0), states[i]);
+                assert_int_equal(db_col_int(st, 1), attempts[i]);
+                assert_string_equal(db_col_text(st, 2), errors[i]);
+                db_finish(st);
+                st = db_prepare(db, "SELECT state, attempts, coalesce(last_error, '') "
+                                    "FROM job WHERE id = ?1");
+        }
+        db_finish(st);
+        job_worker_reset();
+}
+
 /* PostgreSQL: a notice from another node reaches on_change; this node's own do not. */
 static atomic_int changes_heard;
 
@@ -260,6 +465,29 @@ static void notices_reach_other_nodes(void **state)
         assert_int_equal(db_step(st), DB_ROW);
         db_finish(st);
         assert_true(wait_for_changes(1, 1000));
+        assert_true(cluster_in_step());
+        /* the listening connection is cut (a database restart, a proxy's timeout): the node
+         * knows it is out of step, opens another, and drops its pages then, since notices may
+         * have been missed meanwhile */
+        st = db_prepare(t->db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE pid <> pg_backend_pid() AND datname = current_database() "
+                               "AND (query LIKE 'LISTEN%' OR query LIKE '%pg_notify%')");
+        assert_int_equal(db_step(st), DB_ROW);
+        assert_true(db_col_int(st, 0) >= 1);
+        db_finish(st);
+        bool noticed_loss = false;
+        for (int i = 0; i < 300 && !noticed_loss; i++) {
+                noticed_loss = !cluster_in_step();
+                nanosleep(&(struct timespec){0, 5 * 1000000L}, NULL);
+        }
+        assert_true(noticed_loss);
+        assert_true(wait_for_changes(2, 3000));
+        assert_true(cluster_in_step());
+        /* and hears the others again */
+        st = db_prepare(t->db, "SELECT pg_notify('kindred_change', 'node-c')");
+        assert_int_equal(db_step(st), DB_ROW);
+        db_finish(st);
+        assert_true(wait_for_changes(3, 1000));
         cluster_stop();
         assert_false(cluster_listening());
 }
@@ -283,6 +511,12 @@ int main(void)
             cmocka_unit_test_setup_teardown(old_counts_are_purged, setup, teardown),
             cmocka_unit_test(two_nodes_migrate_at_once),
             cmocka_unit_test_setup_teardown(the_pool_is_bounded, setup, teardown),
+            cmocka_unit_test_setup_teardown(jobs_are_claimed_in_order_and_finished, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
+            cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(sqlite_has_no_listener, setup, teardown),
         };
         const struct CMUnitTest pg_tests[] = {
@@ -292,6 +526,12 @@ int main(void)
             cmocka_unit_test_setup_teardown(old_counts_are_purged, setup, teardown),
             cmocka_unit_test(two_nodes_migrate_at_once),
             cmocka_unit_test_setup_teardown(the_pool_is_bounded, setup, teardown),
+            cmocka_unit_test_setup_teardown(jobs_are_claimed_in_order_and_finished, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
+            cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(notices_reach_other_nodes, setup, teardown),
         };
         int failed = cmocka_run_group_tests_name("cluster on SQLite", tests, NULL, NULL);
