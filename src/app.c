@@ -8,16 +8,21 @@
 #include "core/timeutil.h"
 #include "core/token.h"
 #include "db/db.h"
+#include "db/pool.h"
 #include "http/html.h"
 #include "http/page_cache.h"
 #include "http/params.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "model/cluster.h"
 #include "model/episode.h"
 #include "model/event_queue.h"
+#include "model/job.h"
+#include "model/job_worker.h"
 #include "model/member.h"
 #include "model/session.h"
+#include "model/shared_limits.h"
 #include "web/errors.h"
 #include "web/events.h"
 #include "web/language.h"
@@ -33,33 +38,79 @@
 #include <strings.h>
 #include <unistd.h>
 
-static pthread_key_t thread_db_key;
-static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
+/* How long a request waits for a connection when every one of the pool is busy; then 503. */
+enum { POOL_WAIT_MS = 5000 };
 
-static void thread_db_close(void *db)
-{
-        db_close(db);
-}
-
-static void thread_db_key_make(void)
-{
-        pthread_key_create(&thread_db_key, thread_db_close);
-}
+/* The connection this thread borrowed for the request it is answering. */
+static _Thread_local struct db *held;
 
 struct db *app_thread_db(struct app *app)
 {
-        pthread_once(&thread_db_once, thread_db_key_make);
-        struct db *db = pthread_getspecific(thread_db_key);
-        if (!db) {
-                if (db_open_url(app->db_path, &db) != DB_OK)
-                        return NULL;
-                /* a commit survives a crash of kindred, not a power cut */
-                if (!app->config.fsync_writes)
-                        db_set_durability(db, DB_DURABLE_NORMAL);
-                pthread_setspecific(thread_db_key, db);
-        }
-        return db;
+        if (!held)
+                held = db_pool_acquire(app->pool, POOL_WAIT_MS);
+        return held;
 }
+
+void app_thread_db_release(struct app *app)
+{
+        if (held) {
+                db_pool_release(app->pool, held);
+                held = NULL;
+        }
+}
+
+/* ---------------------------------------------------------------- several nodes */
+
+/* Another node changed the site (model/cluster.h): guests' pages may be stale, and a schedule
+ * may have been set there. Called from the listener thread. */
+static void other_node_changed(void *ctx)
+{
+        struct app *app = ctx;
+        page_cache_invalidate(app->pages);
+        atomic_store(&app->next_due, 0);
+}
+
+/* Limits counted in the database (http/throttle.h, model/shared_limits.h) with the connection
+ * of the request being answered. */
+static long store_rate_hit(void *ctx, const char *key, unsigned limit, unsigned window_s,
+                           int64_t now)
+{
+        struct db *db = app_thread_db(ctx);
+        return db ? shared_rate_hit(db, key, limit, window_s, now) : -1;
+}
+
+static long store_throttle_check(void *ctx, const char *key, int64_t now)
+{
+        struct db *db = app_thread_db(ctx);
+        return db ? shared_throttle_check(db, key, now) : -1;
+}
+
+static int store_throttle_fail(void *ctx, const char *key, unsigned free_fails,
+                               unsigned max_lockout_s, unsigned window_s, int64_t now)
+{
+        struct db *db = app_thread_db(ctx);
+        long fails = db ? shared_throttle_fail(db, key, window_s, now) : -1;
+        if (fails < 0)
+                return -1;
+        unsigned lock = throttle_lockout((unsigned)fails, free_fails, max_lockout_s);
+        /* counted already: a failed lock is logged by the db layer, not counted twice */
+        if (lock)
+                shared_throttle_lock(db, key, now + lock);
+        return 0;
+}
+
+static int store_throttle_reset(void *ctx, const char *key)
+{
+        struct db *db = app_thread_db(ctx);
+        return db ? shared_throttle_reset(db, key) : -1;
+}
+
+static struct limit_store shared_store = {
+    .rate_hit = store_rate_hit,
+    .throttle_check = store_throttle_check,
+    .throttle_fail = store_throttle_fail,
+    .throttle_reset = store_throttle_reset,
+};
 
 int app_init(struct app *app, const struct config *config)
 {
@@ -71,36 +122,60 @@ int app_init(struct app *app, const struct config *config)
                 free(app->db_path);
                 return -1;
         }
-        app->guards.login_by_handle = throttle_new(KD_LOGIN_FREE_FAILS_PER_HANDLE,
-                                                   KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
-        app->guards.login_by_ip = throttle_new(KD_LOGIN_FREE_FAILS_PER_IP, KD_LOGIN_MAX_LOCKOUT_S,
-                                               KD_LOGIN_FAIL_WINDOW_S);
-        app->guards.signup_by_ip = rate_limit_new(config->signups_per_hour, 3600);
+        app->guards.login_by_handle =
+            throttle_new("login_by_handle", KD_LOGIN_FREE_FAILS_PER_HANDLE, KD_LOGIN_MAX_LOCKOUT_S,
+                         KD_LOGIN_FAIL_WINDOW_S);
+        app->guards.login_by_ip = throttle_new("login_by_ip", KD_LOGIN_FREE_FAILS_PER_IP,
+                                               KD_LOGIN_MAX_LOCKOUT_S, KD_LOGIN_FAIL_WINDOW_S);
+        app->guards.signup_by_ip = rate_limit_new("signup_by_ip", config->signups_per_hour, 3600);
         app->pages = page_cache_new(KD_PAGE_CACHE_BYTES, KD_PAGE_CACHE_TTL_S);
+        /* one connection per worker thread, and one for the housekeeping of app_serve */
+        unsigned pool = config->db_pool;
+        if (!pool) {
+                long cores = sysconf(_SC_NPROCESSORS_ONLN);
+                pool = (config->threads ? config->threads : cores > 0 ? (unsigned)cores : 2) + 1;
+        }
+        app->pool = db_pool_new(app->db_path, pool,
+                                config->fsync_writes ? DB_DURABLE_FULL : DB_DURABLE_NORMAL);
         atomic_init(&app->next_due, 0); /* look the first schedule up on the first request */
         app->guards.comment_by_member_minute =
-            rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_MINUTE, 60);
-        app->guards.comment_by_member_hour = rate_limit_new(KD_COMMENTS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.reaction_by_member = rate_limit_new(KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
-        app->guards.report_by_member = rate_limit_new(KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.writes_by_ip = rate_limit_new(KD_WRITES_PER_IP_PER_MINUTE, 60);
-        app->guards.ask_by_member_day = rate_limit_new(KD_ASKS_PER_MEMBER_PER_DAY, 86400);
-        app->guards.ask_vote_by_member = rate_limit_new(KD_ASK_VOTES_PER_MEMBER_PER_MINUTE, 60);
+            rate_limit_new("comment_by_member_minute", KD_COMMENTS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.comment_by_member_hour =
+            rate_limit_new("comment_by_member_hour", KD_COMMENTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.reaction_by_member =
+            rate_limit_new("reaction_by_member", KD_REACTIONS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.report_by_member =
+            rate_limit_new("report_by_member", KD_REPORTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.writes_by_ip = rate_limit_new("writes_by_ip", KD_WRITES_PER_IP_PER_MINUTE, 60);
+        app->guards.ask_by_member_day =
+            rate_limit_new("ask_by_member_day", KD_ASKS_PER_MEMBER_PER_DAY, 86400);
+        app->guards.ask_vote_by_member =
+            rate_limit_new("ask_vote_by_member", KD_ASK_VOTES_PER_MEMBER_PER_MINUTE, 60);
         app->guards.ask_change_by_member =
-            rate_limit_new(KD_ASK_CHANGES_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.term_by_member = rate_limit_new(KD_TERMS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.term_decision_by_member = rate_limit_new(KD_TERM_DECISIONS_PER_MINUTE, 60);
-        app->guards.prompt_by_member = rate_limit_new(KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.tried_by_member = rate_limit_new(KD_TRIED_WRITES_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.edit_by_member = rate_limit_new(KD_EDITS_PER_MEMBER_PER_MINUTE, 60);
-        app->guards.thread_by_member_hour = rate_limit_new(KD_THREADS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.post_by_member_minute = rate_limit_new(KD_POSTS_PER_MEMBER_PER_MINUTE, 60);
-        app->guards.post_by_member_hour = rate_limit_new(KD_POSTS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.buildon_by_member_hour = rate_limit_new(KD_BUILDONS_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.buildon_change_by_member_hour =
-            rate_limit_new(KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
-        app->guards.badge_by_admin = rate_limit_new(KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
-        app->guards.beacon_by_ip = rate_limit_new(KD_BEACONS_PER_IP_PER_MINUTE, 60);
+            rate_limit_new("ask_change_by_member", KD_ASK_CHANGES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.term_by_member =
+            rate_limit_new("term_by_member", KD_TERMS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.term_decision_by_member =
+            rate_limit_new("term_decision_by_member", KD_TERM_DECISIONS_PER_MINUTE, 60);
+        app->guards.prompt_by_member =
+            rate_limit_new("prompt_by_member", KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.tried_by_member =
+            rate_limit_new("tried_by_member", KD_TRIED_WRITES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.edit_by_member =
+            rate_limit_new("edit_by_member", KD_EDITS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.thread_by_member_hour =
+            rate_limit_new("thread_by_member_hour", KD_THREADS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.post_by_member_minute =
+            rate_limit_new("post_by_member_minute", KD_POSTS_PER_MEMBER_PER_MINUTE, 60);
+        app->guards.post_by_member_hour =
+            rate_limit_new("post_by_member_hour", KD_POSTS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.buildon_by_member_hour =
+            rate_limit_new("buildon_by_member_hour", KD_BUILDONS_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.buildon_change_by_member_hour = rate_limit_new(
+            "buildon_change_by_member_hour", KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR, 3600);
+        app->guards.badge_by_admin =
+            rate_limit_new("badge_by_admin", KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
+        app->guards.beacon_by_ip = rate_limit_new("beacon_by_ip", KD_BEACONS_PER_IP_PER_MINUTE, 60);
         return 0;
 }
 
@@ -131,6 +206,7 @@ void app_cleanup(struct app *app)
         rate_limit_free(app->guards.badge_by_admin);
         rate_limit_free(app->guards.beacon_by_ip);
         static_files_free(app->assets);
+        db_pool_free(app->pool);
         free(app->db_path);
 }
 
@@ -378,7 +454,8 @@ static const char *referer_path(struct request *req)
 static int admit(struct app *app, struct request *req)
 {
         req->admitted = true;
-        int rc = router_match_tables(app_route_tables, app_route_tables_count, req->method, req->path, &req->match);
+        int rc = router_match_tables(app_route_tables, app_route_tables_count, req->method,
+                                     req->path, &req->match);
         if (rc == ROUTER_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no page at this address."));
         if (rc == ROUTER_WRONG_METHOD) {
@@ -424,6 +501,8 @@ static int run(struct app *app, struct request *req)
                 int status = admit(app, req);
                 if (status)
                         return status;
+        } else if (!(req->db = app_thread_db(app))) { /* handed back while the body came */
+                return req_fail(req, 503, N_("The database is not available. Try again shortly."));
         }
         const struct route *route = req->match.route;
         int status = read_fields(req);
@@ -555,16 +634,29 @@ bool app_admit(void *ctx, struct request *req)
 {
         struct app *app = ctx;
         attach(app, req);
-        if (admit(app, req) == 0)
-                return true;
-        finish_answer(app, req);
-        finish_headers(req);
-        return false;
+        bool admitted = admit(app, req) == 0;
+        if (!admitted) {
+                finish_answer(app, req);
+                finish_headers(req);
+        }
+        /* a body may take long to arrive: no connection is held meanwhile */
+        req->db = NULL;
+        app_thread_db_release(app);
+        return admitted;
 }
+
+static void dispatch(struct app *app, struct request *req);
 
 void app_dispatch(void *ctx, struct request *req)
 {
         struct app *app = ctx;
+        dispatch(app, req);
+        req->db = NULL;
+        app_thread_db_release(app);
+}
+
+static void dispatch(struct app *app, struct request *req)
+{
         attach(app, req);
         const char *key = guest_cache_key(req);
         if (key) {
@@ -601,6 +693,7 @@ void app_dispatch(void *ctx, struct request *req)
         /* Any write may change what guests see. */
         if (route && route->changes_state && req->resp.status < 400) {
                 page_cache_invalidate(app->pages);
+                cluster_changed();               /* and the other nodes' pages */
                 atomic_store(&app->next_due, 0); /* a new schedule may have been set */
         }
         /* Dynamic pages (not static files and images, which have their own validators) get an
@@ -638,10 +731,47 @@ static size_t body_limit_for(void *ctx, const char *method, const char *path)
 {
         (void)ctx;
         struct route_match m;
-        if (router_match_tables(app_route_tables, app_route_tables_count, http_method_parse(method), path, &m) !=
-            ROUTER_FOUND)
+        if (router_match_tables(app_route_tables, app_route_tables_count, http_method_parse(method),
+                                path, &m) != ROUTER_FOUND)
                 return 0;
         return m.route->max_body;
+}
+
+/* The server's own refusals (too large, a bad path) are rendered outside any dispatch. */
+static void render_refusal(void *ctx, struct request *req)
+{
+        app_render_error(ctx, req);
+        req->db = NULL;
+        app_thread_db_release(ctx);
+}
+
+/* Periodic work of the site, each job on one node at a time (model/cluster.h): its lease lasts
+ * a few of its periods, so when the node holding it stops another takes over soon after. */
+static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_t *last_purge)
+{
+        struct db *db = NULL;
+        /* Readers see a scheduled episode at its time whatever this does; this only keeps the
+         * stored status honest for the editor and exports. */
+        if (now - *last_due >= 5) {
+                *last_due = now;
+                if ((db = app_thread_db(app)) && cluster_lease(db, "publish_due", now, 15) &&
+                    episode_publish_due(db, now) > 0) {
+                        page_cache_invalidate(app->pages);
+                        cluster_changed();
+                }
+        }
+        if (now - *last_purge >= 3600) {
+                *last_purge = now;
+                if ((db = app_thread_db(app)) && cluster_lease(db, "purge", now, 3 * 3600)) {
+                        session_purge_expired(db);
+                        /* the longest window of a limit is a day (asks) */
+                        if (shared_limits_purge(db, now - 2 * 86400) < 0)
+                                log_warn("purging old rate-limit counts failed");
+                        if (job_purge(db, now - KD_JOB_KEEP_DAYS * 86400) < 0)
+                                log_warn("purging finished background jobs failed");
+                }
+        }
+        app_thread_db_release(app);
 }
 
 int app_serve(struct app *app)
@@ -655,17 +785,36 @@ int app_serve(struct app *app)
             .max_connections = app->config.max_connections,
             .admit = app_admit,
             .dispatch = app_dispatch,
-            .render_error = app_render_error,
+            .render_error = render_refusal,
             .ctx = app,
         };
         log_set_access(app->config.access_log);
+        cluster_set_node(app->config.node);
+        /* Several nodes can share a PostgreSQL database: limits count there, and each node
+         * hears of the others' writes. One SQLite site has one node. */
+        if (db_target_is_postgresql(app->db_path)) {
+                shared_store.ctx = app;
+                limits_use_store(&shared_store);
+                if (cluster_start(app->db_path, other_node_changed, app) != 0)
+                        return 1;
+        }
         /* Insights (docs/privacy.md): the event writer runs while the site is served. */
         event_queue_set_guest_days((int)app->config.guest_event_days);
-        if (app->config.insights && event_queue_start(app->db_path) != 0)
+        if (app->config.insights && event_queue_start(app->db_path) != 0) {
+                cluster_stop();
                 return 1;
+        }
+        /* background jobs of the kinds features registered (none yet does nothing) */
+        if (job_worker_start(app->db_path) != 0) {
+                event_queue_stop();
+                cluster_stop();
+                return 1;
+        }
         struct http_server *srv = http_server_start(&opts);
         if (!srv) {
+                job_worker_stop();
                 event_queue_stop();
+                cluster_stop();
                 return 1;
         }
         char host[128];
@@ -702,28 +851,19 @@ int app_serve(struct app *app)
         int64_t last_purge = 0, last_due = 0;
         while (!stop_requested) {
                 sleep(1);
-                int64_t now = time_now();
-                /* Readers see a scheduled episode at its time whatever this does; this only
-                 * keeps the stored status honest for the editor and exports. */
-                if (now - last_due >= 5) {
-                        last_due = now;
-                        struct db *db = app_thread_db(app);
-                        if (db && episode_publish_due(db, now) > 0)
-                                page_cache_invalidate(app->pages);
-                }
-                if (now - last_purge >= 3600) {
-                        struct db *db = app_thread_db(app);
-                        if (db)
-                                session_purge_expired(db);
-                        last_purge = now;
-                }
+                housekeeping(app, time_now(), &last_due, &last_purge);
         }
         log_info("stopping");
         http_server_stop(srv);
         event_queue_stop(); /* writes what requests queued until the end */
-        /* The main thread's connection (used for housekeeping) is not closed by a thread exit. */
-        pthread_once(&thread_db_once, thread_db_key_make);
-        db_close(pthread_getspecific(thread_db_key));
-        pthread_setspecific(thread_db_key, NULL);
+        job_worker_stop();  /* finishes the job at hand */
+        struct db *db = app_thread_db(app);
+        if (db) { /* another node need not wait for these to expire */
+                cluster_lease_release(db, "publish_due");
+                cluster_lease_release(db, "purge");
+        }
+        app_thread_db_release(app);
+        cluster_stop(); /* announces this node's last writes */
+        limits_use_store(NULL);
         return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct db;
+struct db_pool;
 struct page_cache;
 struct static_files;
 struct request;
@@ -21,6 +22,7 @@ struct app {
         struct static_files *assets;
         struct guards guards;
         struct page_cache *pages; /* guests' pages, built once */
+        struct db_pool *pool;     /* the connections requests borrow (KINDRED_DB_POOL) */
         _Atomic int64_t next_due; /* when a scheduled episode next appears (cache goes stale) */
         char public_url[256];     /* config.base_url points here when it was not configured */
 };
@@ -35,9 +37,11 @@ int app_init(struct app *app, const struct config *config);
 void app_cleanup(struct app *app);
 /* Runs the HTTP server until SIGINT/SIGTERM. Returns a process exit code. */
 int app_serve(struct app *app);
-/* The calling thread's database connection, opened on first use and closed when the thread
- * ends; NULL when the database cannot be opened. */
+/* The database connection the calling thread holds: borrowed from the pool on first use and
+ * kept until app_thread_db_release (the end of its request). NULL when none could be had. */
 struct db *app_thread_db(struct app *app);
+/* Hands the calling thread's connection back to the pool (nothing when it holds none). */
+void app_thread_db_release(struct app *app);
 
 /* The dispatcher and error renderer, exposed for the server. */
 /* Settles route, viewer and role from the head before a body is read; see http_admit_fn. */

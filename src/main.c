@@ -62,6 +62,9 @@ static const char USAGE[] =
     "[127.0.0.1:8080]\n"
     "      --static DIR      folder of CSS/JS/icons                 KINDRED_STATIC [static]\n"
     "      --threads N       worker threads, 0 = one per core       KINDRED_THREADS [0]\n"
+    "      --db-pool N       database connections for requests,     KINDRED_DB_POOL [0]\n"
+    "                        0 = threads + 1\n"
+    "      --node NAME       this node's name (several nodes)       KINDRED_NODE [host:pid]\n"
     "      --site-name TEXT  the site's name                        KINDRED_SITE_NAME [Kindred]\n"
     "      --secure-cookies  mark cookies Secure (serve behind TLS) KINDRED_SECURE_COOKIES\n"
     "      --no-access-log   do not log each request                KINDRED_ACCESS_LOG=false\n"
@@ -79,7 +82,8 @@ static const char USAGE_SERVE[] =
     "Usage: kindred serve [--data DIR] [--listen HOST:PORT] [--threads N] [--static DIR]\n"
     "                     [--site-name TEXT] [--secure-cookies] [--no-access-log]\n"
     "                     [--trust-proxy] [--max-connections N] [--language TAG]\n"
-    "                     [--guest-event-days N] [--no-insights]\n"
+    "                     [--guest-event-days N] [--no-insights] [--database-url URL]\n"
+    "                     [--db-pool N] [--node NAME]\n"
     "\n"
     "Applies pending migrations, then serves the site until SIGINT or SIGTERM. Prints\n"
     "\"Kindred is serving at http://HOST:PORT/\" once it is listening.\n";
@@ -177,7 +181,9 @@ enum {
         OPT_DATABASE_URL,
         OPT_GUEST_EVENT_DAYS,
         OPT_NO_INSIGHTS,
-        OPT_EVENTS
+        OPT_EVENTS,
+        OPT_DB_POOL,
+        OPT_NODE,
 };
 
 /* Parses options anywhere on the command line. Returns the index of the first operand in the
@@ -190,6 +196,8 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
             {"listen", required_argument, NULL, 'l'},
             {"static", required_argument, NULL, OPT_STATIC},
             {"threads", required_argument, NULL, OPT_THREADS},
+            {"db-pool", required_argument, NULL, OPT_DB_POOL},
+            {"node", required_argument, NULL, OPT_NODE},
             {"site-name", required_argument, NULL, OPT_SITE},
             {"secure-cookies", no_argument, NULL, OPT_SECURE},
             {"no-access-log", no_argument, NULL, OPT_NO_ACCESS},
@@ -233,6 +241,16 @@ static int parse_options(int argc, char **argv, struct cli *cli, const char *hel
                         break;
                 case OPT_STATIC:
                         cli->config.static_dir = optarg;
+                        break;
+                case OPT_DB_POOL:
+                        if (config_parse_uint(optarg, 0, 1024, &n) < 0) {
+                                fprintf(stderr, "kindred: --db-pool wants 0 to 1024\n");
+                                return -1;
+                        }
+                        cli->config.db_pool = (unsigned)n;
+                        break;
+                case OPT_NODE:
+                        cli->config.node = optarg;
                         break;
                 case OPT_THREADS:
                         if (config_parse_uint(optarg, 0, 256, &n) < 0) {
@@ -441,8 +459,9 @@ static int cmd_serve(struct cli *cli)
         /* glibc gives each thread an arena of its own and keeps what it frees; two are plenty
          * for a few workers and keep the resident size down (measured in bench/run). */
         mallopt(M_ARENA_MAX, 2);
-        int lock = lock_data_folder(&cli->config);
-        if (lock < 0)
+        /* SQLite: one serve per data folder. PostgreSQL: several nodes may share a folder (it
+         * then holds only media/), and the database keeps them in step (model/cluster.h). */
+        if (!cli->config.database_url && lock_data_folder(&cli->config) < 0)
                 return 1;
         struct db *db = open_migrated_site(&cli->config, false);
         if (!db)

@@ -107,6 +107,7 @@ int config_from_env(struct config *c)
                 return -1;
         }
         env_str("KINDRED_LISTEN", &c->listen);
+        env_str("KINDRED_NODE", &c->node);
         env_str("KINDRED_STATIC", &c->static_dir);
         env_str("KINDRED_SITE_NAME", &c->site_name);
         env_str("KINDRED_BASE_URL", &c->base_url);
@@ -117,6 +118,7 @@ int config_from_env(struct config *c)
                 return -1;
         }
         if (env_uint("KINDRED_THREADS", 0, 256, &c->threads) < 0 ||
+            env_uint("KINDRED_DB_POOL", 0, 1024, &c->db_pool) < 0 ||
             env_uint("KINDRED_SESSION_DAYS", 1, 365, &c->session_days) < 0 ||
             env_uint("KINDRED_SIGNUPS_PER_HOUR", 1, 100000, &c->signups_per_hour) < 0 ||
             env_uint("KINDRED_MAX_CONNECTIONS", 64, 1000000, &c->max_connections) < 0 ||

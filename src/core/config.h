@@ -16,6 +16,9 @@ struct config {
         const char *language;   /* KINDRED_LANGUAGE: the interface language when nothing else
                                    says (a tag with a catalog: "en", "zh-CN") */
         unsigned threads;       /* KINDRED_THREADS: worker threads, 0 = one per core */
+        unsigned db_pool;       /* KINDRED_DB_POOL: database connections for requests, 0 =
+                                   one per worker thread and one for housekeeping */
+        const char *node;       /* KINDRED_NODE: this node's name; NULL: host:process id */
         bool secure_cookies;    /* KINDRED_SECURE_COOKIES: mark cookies Secure (behind TLS) */
         bool guests_can_read;   /* KINDRED_GUESTS_CAN_READ */
         bool guests_read_comments; /* KINDRED_GUESTS_READ_COMMENTS: guests see the conversation */

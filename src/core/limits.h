@@ -204,4 +204,7 @@
 #define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */
 #define KD_RELATED_CACHE_SLOTS    1024   /* episodes whose lists are kept in memory */
 
+/* Background jobs (model/job.h): finished ones are kept this many days for admins to see. */
+#define KD_JOB_KEEP_DAYS 30
+
 #endif

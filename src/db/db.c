@@ -131,6 +131,13 @@ int db_set_durability(struct db *db, enum db_durability d)
         return db->engine->set_durability(db, d);
 }
 
+int db_wait_notice(struct db *db, int timeout_ms, char *payload, size_t size)
+{
+        if (!db->engine->wait_notice)
+                return DB_ERROR;
+        return db->engine->wait_notice(db, timeout_ms, payload, size);
+}
+
 int db_ids_follow_rows(struct db *db)
 {
         if (db_kind(db) != DB_POSTGRESQL)

@@ -91,6 +91,12 @@ enum db_durability {
 };
 int db_set_durability(struct db *db, enum db_durability d);
 
+/* Notifications between nodes (PostgreSQL's LISTEN/NOTIFY; model/cluster.c): on a connection
+ * that ran LISTEN, waits up to timeout_ms for a notification and copies its payload into
+ * payload (size bytes, truncated). Returns DB_ROW with one, DB_DONE when none came, DB_ERROR
+ * when the connection was lost (close it and open another) or the engine has no notifications
+ * (SQLite: one node per data folder). */
+int db_wait_notice(struct db *db, int timeout_ms, char *payload, size_t size);
 /* After rows were written with ids of their own (an import, a migration that copies a table):
  * new rows get ids past the highest. SQLite does so by itself; PostgreSQL's identity sequences
  * are moved here. Returns DB_OK or an error. */

@@ -28,6 +28,8 @@ struct db_engine {
         int (*rollback)(struct db *db);
         int (*exec_script)(struct db *db, const char *sql);
         int (*set_durability)(struct db *db, enum db_durability d);
+        /* NULL for an engine without notifications (SQLite) */
+        int (*wait_notice)(struct db *db, int timeout_ms, char *payload, size_t size);
 };
 
 /* The common head of every engine's connection and statement. */

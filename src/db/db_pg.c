@@ -6,7 +6,9 @@
 #include "db/db_engine.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -723,6 +725,37 @@ static int pg_set_durability(struct db *db, enum db_durability d)
                                                         : "SET synchronous_commit = off");
 }
 
+/* --------------------------------------------------------------------------------------------
+ * Notifications
+ * ------------------------------------------------------------------------------------------ */
+
+static int pg_wait_notice(struct db *d, int timeout_ms, char *payload, size_t size)
+{
+        struct pg_db *db = PG(d);
+        if (!PQconsumeInput(db->conn))
+                goto lost;
+        PGnotify *n = PQnotifies(db->conn);
+        if (!n) {
+                struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+                if (p.fd < 0)
+                        goto lost;
+                int r = poll(&p, 1, timeout_ms);
+                if (r < 0 && errno != EINTR)
+                        goto lost;
+                if (r > 0 && !PQconsumeInput(db->conn))
+                        goto lost;
+                n = PQnotifies(db->conn);
+        }
+        if (!n)
+                return DB_DONE;
+        snprintf(payload, size, "%s", n->extra ? n->extra : "");
+        PQfreemem(n);
+        return DB_ROW;
+lost:
+        log_warn("db: the listening connection was lost: %s", PQerrorMessage(db->conn));
+        return DB_ERROR;
+}
+
 static const struct db_engine pg_engine = {
     .kind = DB_POSTGRESQL,
     .close = pg_close,
@@ -745,4 +778,5 @@ static const struct db_engine pg_engine = {
     .rollback = pg_rollback,
     .exec_script = pg_exec_script,
     .set_durability = pg_set_durability,
+    .wait_notice = pg_wait_notice,
 };

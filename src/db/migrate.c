@@ -53,6 +53,13 @@ int db_migrate(struct db *db, int *applied)
                 int rc = db_begin(db);
                 if (rc != DB_OK)
                         return rc;
+                /* several nodes starting at once: another may have applied it while this one
+                 * waited for the write lock */
+                int now_at = db_schema_version(db);
+                if (now_at >= m->version) {
+                        db_commit(db);
+                        continue;
+                }
                 rc = db_exec_script(db, db_kind(db) == DB_POSTGRESQL ? m->pg_sql : m->sql);
                 /* a migration that rebuilt a table copied its ids */
                 if (rc == DB_OK)

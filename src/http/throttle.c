@@ -4,10 +4,18 @@
 #include "core/limits.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { KEY_BYTES = 96 };
+enum { KEY_BYTES = 96, STORE_KEY_BYTES = 160 };
+
+static const struct limit_store *store;
+
+void limits_use_store(const struct limit_store *s)
+{
+        store = s;
+}
 
 struct slot {
         char key[KEY_BYTES];
@@ -24,11 +32,13 @@ struct table {
 
 struct throttle {
         struct table t;
+        const char *name;
         unsigned free_fails, max_lockout_s, window_s;
 };
 
 struct rate_limit {
         struct table t;
+        const char *name;
         unsigned limit, window_s;
 };
 
@@ -77,10 +87,29 @@ static struct slot *table_slot(struct table *t, const char *key, bool create)
         return oldest;
 }
 
-struct throttle *throttle_new(unsigned free_fails, unsigned max_lockout_s, unsigned window_s)
+/* "<name>|<key>" into out; false when it does not fit (then counted in memory). */
+static bool store_key(char *out, const char *name, const char *key)
+{
+        return (size_t)snprintf(out, STORE_KEY_BYTES, "%s|%s", name, key) < STORE_KEY_BYTES;
+}
+
+unsigned throttle_lockout(unsigned fails, unsigned free_fails, unsigned max_lockout_s)
+{
+        if (fails <= free_fails)
+                return 0;
+        /* 2 s, 4 s, 8 s ...: at least two seconds, so a lockout is never shorter than the
+         * one-second clock it is measured with */
+        unsigned over = fails - free_fails;
+        unsigned lock = over >= 20 ? max_lockout_s : 1u << over;
+        return lock > max_lockout_s ? max_lockout_s : lock;
+}
+
+struct throttle *throttle_new(const char *name, unsigned free_fails, unsigned max_lockout_s,
+                              unsigned window_s)
 {
         struct throttle *t = xcalloc(1, sizeof(*t));
         table_init(&t->t);
+        t->name = name;
         t->free_fails = free_fails;
         t->max_lockout_s = max_lockout_s;
         t->window_s = window_s;
@@ -97,6 +126,12 @@ void throttle_free(struct throttle *t)
 
 unsigned throttle_check(struct throttle *t, const char *key, int64_t now)
 {
+        char k[STORE_KEY_BYTES];
+        if (store && store_key(k, t->name, key)) {
+                long w = store->throttle_check(store->ctx, k, now);
+                if (w >= 0)
+                        return (unsigned)w;
+        }
         unsigned wait = 0;
         pthread_mutex_lock(&t->t.lock);
         struct slot *s = table_slot(&t->t, key, false);
@@ -108,6 +143,11 @@ unsigned throttle_check(struct throttle *t, const char *key, int64_t now)
 
 void throttle_fail(struct throttle *t, const char *key, int64_t now)
 {
+        char k[STORE_KEY_BYTES];
+        if (store && store_key(k, t->name, key) &&
+            store->throttle_fail(store->ctx, k, t->free_fails, t->max_lockout_s, t->window_s,
+                                 now) == 0)
+                return;
         pthread_mutex_lock(&t->t.lock);
         struct slot *s = table_slot(&t->t, key, true);
         if (s->count == 0 || now - s->first > (int64_t)t->window_s) {
@@ -116,20 +156,17 @@ void throttle_fail(struct throttle *t, const char *key, int64_t now)
                 s->locked_until = 0;
         }
         s->count++;
-        if (s->count > t->free_fails) {
-                /* 2 s, 4 s, 8 s ...: at least two seconds, so a lockout is never shorter than
-                 * the one-second clock it is measured with */
-                unsigned over = s->count - t->free_fails;
-                unsigned lock = over >= 20 ? t->max_lockout_s : 1u << over;
-                if (lock > t->max_lockout_s)
-                        lock = t->max_lockout_s;
+        unsigned lock = throttle_lockout(s->count, t->free_fails, t->max_lockout_s);
+        if (lock)
                 s->locked_until = now + lock;
-        }
         pthread_mutex_unlock(&t->t.lock);
 }
 
 void throttle_reset(struct throttle *t, const char *key)
 {
+        char k[STORE_KEY_BYTES];
+        if (store && store_key(k, t->name, key))
+                store->throttle_reset(store->ctx, k); /* and in memory, should it count there */
         pthread_mutex_lock(&t->t.lock);
         struct slot *s = table_slot(&t->t, key, false);
         if (s)
@@ -137,10 +174,11 @@ void throttle_reset(struct throttle *t, const char *key)
         pthread_mutex_unlock(&t->t.lock);
 }
 
-struct rate_limit *rate_limit_new(unsigned limit, unsigned window_s)
+struct rate_limit *rate_limit_new(const char *name, unsigned limit, unsigned window_s)
 {
         struct rate_limit *r = xcalloc(1, sizeof(*r));
         table_init(&r->t);
+        r->name = name;
         r->limit = limit;
         r->window_s = window_s;
         return r;
@@ -156,6 +194,12 @@ void rate_limit_free(struct rate_limit *r)
 
 unsigned rate_limit_hit(struct rate_limit *r, const char *key, int64_t now)
 {
+        char k[STORE_KEY_BYTES];
+        if (store && store_key(k, r->name, key)) {
+                long w = store->rate_hit(store->ctx, k, r->limit, r->window_s, now);
+                if (w >= 0)
+                        return (unsigned)w;
+        }
         unsigned wait = 0;
         pthread_mutex_lock(&r->t.lock);
         struct slot *s = table_slot(&r->t, key, true);

@@ -11,8 +11,10 @@
 
 struct throttle;
 
-/* Returns a new table; the caller owns it (throttle_free). */
-struct throttle *throttle_new(unsigned free_fails, unsigned max_lockout_s, unsigned window_s);
+/* Returns a new table; the caller owns it (throttle_free). name (a static string) tells its
+ * keys from other limits' in a shared store. */
+struct throttle *throttle_new(const char *name, unsigned free_fails, unsigned max_lockout_s,
+                              unsigned window_s);
 void throttle_free(struct throttle *t);
 /* 0 when key may try now, else the seconds to wait (for Retry-After). Thread-safe. */
 unsigned throttle_check(struct throttle *t, const char *key, int64_t now);
@@ -23,10 +25,31 @@ void throttle_reset(struct throttle *t, const char *key);
 
 /* Fixed-window counter: at most `limit` events per key per window. */
 struct rate_limit;
-struct rate_limit *rate_limit_new(unsigned limit, unsigned window_s);
+struct rate_limit *rate_limit_new(const char *name, unsigned limit, unsigned window_s);
 void rate_limit_free(struct rate_limit *r);
 /* Counts one event for key. Returns 0 when allowed, else seconds until the window reopens. */
 unsigned rate_limit_hit(struct rate_limit *r, const char *key, int64_t now);
+
+/* Where every throttle and rate limit of the process counts: in this process's memory (the
+ * default), or in a store several nodes share (model/shared_limits.h: tables in PostgreSQL),
+ * so a limit holds across nodes and survives a node's restart. Keys reach the store as
+ * "<limit's name>|<key>". Each function answers as its in-memory counterpart does; one that
+ * returns -1 (the store failed) makes that call count in memory instead, so a database hiccup
+ * never turns limits off nor refuses everyone. */
+struct limit_store {
+        void *ctx;
+        long (*rate_hit)(void *ctx, const char *key, unsigned limit, unsigned window_s,
+                         int64_t now);
+        long (*throttle_check)(void *ctx, const char *key, int64_t now);
+        int (*throttle_fail)(void *ctx, const char *key, unsigned free_fails,
+                             unsigned max_lockout_s, unsigned window_s, int64_t now);
+        int (*throttle_reset)(void *ctx, const char *key);
+};
+/* Sets the store (NULL: memory). Call before serving; the store must outlive the limits. */
+void limits_use_store(const struct limit_store *store);
+/* The lockout after a key's fails-th failure, in seconds (0: none yet): 2 s, 4 s, 8 s ... after
+ * the free ones, at most max_lockout_s. Shared so every store locks alike. */
+unsigned throttle_lockout(unsigned fails, unsigned free_fails, unsigned max_lockout_s);
 
 /* The site's shared limiters, owned by the application. */
 struct guards {

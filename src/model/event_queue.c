@@ -3,6 +3,7 @@
  * (one transaction), so a page never waits for storage. Hourly, and at the first period of each
  * new day, the writer also expires guests' raw events and yesterday's guest salts. */
 #include "model/event_queue.h"
+#include "model/cluster.h"
 #include "core/alloc.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -211,7 +212,8 @@ static void *writer_main(void *arg)
                 flush_once(db, &taken, &retry);
                 int64_t now = time_now();
                 if (db && (now - last_expire >= EXPIRE_EVERY_S || event_day(now) != last_day)) {
-                        expiring = true;
+                        /* with several nodes, the one holding the lease expires for all */
+                        expiring = cluster_lease(db, "event_expire", now, 3 * EXPIRE_EVERY_S);
                         last_expire = now;
                         last_day = event_day(now);
                 }
@@ -226,6 +228,8 @@ static void *writer_main(void *arg)
         flush_once(db, &taken, &retry);
         evbuf_free(&taken);
         evbuf_free(&retry);
+        if (db)
+                cluster_lease_release(db, "event_expire");
         db_close(db);
         return NULL;
 }

@@ -14,7 +14,7 @@ enum { FREE_FAILS = 3, MAX_LOCK = 900, WINDOW = 3600, T0 = 1000 };
 
 static int setup_throttle(void **state)
 {
-        *state = throttle_new(FREE_FAILS, MAX_LOCK, WINDOW);
+        *state = throttle_new("test", FREE_FAILS, MAX_LOCK, WINDOW);
         return *state ? 0 : -1;
 }
 
@@ -157,7 +157,7 @@ static void test_many_keys(void **state)
 static void test_rate_limit(void **state)
 {
         (void)state;
-        struct rate_limit *r = rate_limit_new(2, 60);
+        struct rate_limit *r = rate_limit_new("test", 2, 60);
         assert_non_null(r);
         assert_int_equal(rate_limit_hit(r, "ip:a", T0), 0);
         assert_int_equal(rate_limit_hit(r, "ip:a", T0 + 1), 0);
