@@ -13,6 +13,7 @@
 #include "model/bench_seed.h"
 #include "model/demo.h"
 #include "model/event.h"
+#include "model/media_store.h"
 #include "model/member.h"
 #include "model/transfer.h"
 
@@ -414,6 +415,12 @@ static struct db *open_migrated_site(const struct config *c, bool create)
                 db_close(db);
                 return NULL;
         }
+        /* On PostgreSQL every image's bytes belong in the database (migration 010), so any
+         * node can serve it; images stored before that are copied in from this folder. A
+         * failure leaves them served as before by the node that has the files. */
+        if (media_backfill(db, c->data_dir, NULL, NULL) != MEDIA_OK)
+                log_warn("media: could not copy every image from %s/media into the database",
+                         c->data_dir);
         return db;
 }
 
@@ -467,6 +474,8 @@ static int cmd_serve(struct cli *cli)
         if (!db)
                 return 1;
         db_close(db);
+        /* an hour is far longer than any image takes to write */
+        media_sweep_partials(cli->config.data_dir, 3600);
         struct app app;
         if (app_init(&app, &cli->config) < 0)
                 return 1;

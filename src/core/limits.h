@@ -67,6 +67,10 @@
 #define KD_MAX_IMAGE_PIXELS (40 * 1000 * 1000)
 /* A request body carrying an image upload (the image plus the rest of the form) */
 #define KD_MAX_UPLOAD_BODY_BYTES (KD_MAX_IMAGE_BYTES + 2 * 1024 * 1024)
+/* On PostgreSQL a node copies an image it lacks out of the database this many bytes at a time
+ * (model/media_store.c): libpq holds a slice about four times over while decoding it, so a
+ * first request for an 8 MB image costs a few MB, not a few dozen. */
+#define KD_MEDIA_DB_SLICE_BYTES (1024 * 1024)
 
 /* Publishing */
 #define KD_SLUG_MAX_BYTES        60   /* newsletter and episode slugs: a-z, 0-9, hyphens */

@@ -12,6 +12,7 @@
 #include "model/episode.h"
 #include "model/image.h"
 #include "model/lexicon.h"
+#include "model/media_store.h"
 #include "model/transfer.h"
 #include "model/space.h"
 
@@ -481,23 +482,19 @@ static json_t *export_images(struct db *db, const char *data_dir, char *error, s
         struct buf bytes = BUF_INIT;
         while ((rc = db_step(s)) == DB_ROW) {
                 const char *sha = db_col_text(s, 1), *mime = db_col_text(s, 2);
-                const char *ext = strchr(mime, '/') ? strchr(mime, '/') + 1 : "";
-                if (strcmp(ext, "jpeg") == 0)
-                        ext = "jpg";
-                char path[4096];
-                snprintf(path, sizeof(path), "%s/media/%s.%s", data_dir, sha, ext);
-                buf_reset(&bytes);
-                FILE *f = fopen(path, "rb");
-                if (!f) {
-                        say(error, size, "image file %s is missing", path);
+                /* on PostgreSQL from the database, so any node exports the whole site */
+                int got = media_load(db, data_dir, sha, mime, &bytes);
+                if (got != MEDIA_OK) {
+                        say(error, size, "image %s.%s %s", sha,
+                            image_mime_ext(mime) ? image_mime_ext(mime) : mime,
+                            got == MEDIA_NOT_FOUND ? "is missing (neither in the database nor in "
+                                                     "the data folder's media/)"
+                            : got == MEDIA_CORRUPT ? "is damaged: its bytes do not match its "
+                                                     "SHA-256"
+                                                   : "could not be read");
                         rc = DB_ERROR;
                         break;
                 }
-                char chunk[65536];
-                size_t n;
-                while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                        buf_append(&bytes, chunk, n);
-                fclose(f);
                 size_t b64len =
                     sodium_base64_ENCODED_LEN(bytes.len, sodium_base64_VARIANT_ORIGINAL);
                 char *b64 = malloc(b64len);
@@ -977,16 +974,23 @@ static int import_images(struct db *db, const char *data_dir, json_t *rows, stru
                 struct image_info info;
                 char hex[65];
                 int rc = image_save_file(data_dir, bytes, len, &info, hex);
-                free(bytes);
-                if (rc != IMAGE_OK)
+                if (rc == IMAGE_IO_ERROR && db_kind(db) == DB_POSTGRESQL)
+                        rc = IMAGE_OK; /* the database keeps it: this folder is only a cache */
+                if (rc != IMAGE_OK) {
+                        free(bytes);
                         return fail(r, "images[%zu]: %s", i, image_problem(rc));
-                if (strcmp(hex, json_string_value(sha)) != 0)
+                }
+                if (strcmp(hex, json_string_value(sha)) != 0) {
+                        free(bytes);
                         return fail(r, "images[%zu]: the data does not match its sha256", i);
+                }
                 struct db_stmt *s = db_prepare(
                     db, "INSERT INTO image (id, sha256, mime, width, height, bytes, uploader_id, "
                         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-                if (!s)
+                if (!s) {
+                        free(bytes);
                         return fail(r, "cannot write images");
+                }
                 db_bind_int(s, 1, json_integer_value(id));
                 db_bind_text(s, 2, hex);
                 db_bind_text(s, 3, info.mime);
@@ -1000,6 +1004,11 @@ static int import_images(struct db *db, const char *data_dir, json_t *rows, stru
                 db_bind_int(s, 8, json_integer_value(created));
                 rc = db_step(s);
                 db_finish(s);
+                /* on PostgreSQL the bytes go in beside the row, in the import's transaction */
+                if (rc == DB_DONE &&
+                    media_record_bytes(db, json_integer_value(id), bytes, len) != MEDIA_OK)
+                        rc = DB_ERROR;
+                free(bytes);
                 if (rc != DB_DONE)
                         return fail(r, "images[%zu] was refused by the database", i);
                 r->images++;

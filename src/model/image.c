@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/media_store.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -158,47 +159,12 @@ const char *image_problem(int result)
         }
 }
 
-static const char *ext_for_mime(const char *mime)
+const char *image_mime_ext(const char *mime)
 {
         for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
                 if (strcmp(formats[i].mime, mime) == 0)
                         return formats[i].ext;
         return NULL;
-}
-
-/* Writes data to path through a temporary file in the same folder, so a crash never leaves a
- * half-written image under its final name. */
-static int write_atomically(const char *dir, const char *path, const void *data, size_t len)
-{
-        char tmp[4096];
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", dir) >= sizeof(tmp))
-                return -1;
-        int fd = mkstemp(tmp);
-        if (fd < 0)
-                return -1;
-        const char *p = data;
-        size_t left = len;
-        while (left) {
-                ssize_t n = write(fd, p, left);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        goto fail;
-                p += n;
-                left -= (size_t)n;
-        }
-        if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-                goto fail;
-        close(fd);
-        if (rename(tmp, path) != 0) {
-                unlink(tmp);
-                return -1;
-        }
-        return 0;
-fail:
-        close(fd);
-        unlink(tmp);
-        return -1;
 }
 
 int image_save_file(const char *data_dir, const void *data, size_t len, struct image_info *info,
@@ -211,22 +177,14 @@ int image_save_file(const char *data_dir, const void *data, size_t len, struct i
         crypto_hash_sha256(digest, data, len);
         sodium_bin2hex(hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof(digest));
 
-        char dir[4096], path[4096];
-        if ((size_t)snprintf(dir, sizeof(dir), "%s/media", data_dir) >= sizeof(dir) ||
-            (size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hex, info->ext) >= sizeof(path))
+        char name[96], path[4200];
+        snprintf(name, sizeof(name), "%s.%s", hex, info->ext);
+        if ((size_t)snprintf(path, sizeof(path), "%s/media/%s", data_dir, name) >= sizeof(path))
                 return IMAGE_IO_ERROR;
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-                log_error("cannot create %s: %s", dir, strerror(errno));
-                return IMAGE_IO_ERROR;
-        }
         struct stat st;
-        if (stat(path, &st) != 0 || (size_t)st.st_size != len) {
-                if (write_atomically(dir, path, data, len) != 0) {
-                        log_error("cannot write %s: %s", path, strerror(errno));
-                        return IMAGE_IO_ERROR;
-                }
-        }
-        return IMAGE_OK;
+        if (stat(path, &st) == 0 && (size_t)st.st_size == len)
+                return IMAGE_OK; /* the same bytes, by their name */
+        return media_write_file(data_dir, name, data, len) == MEDIA_OK ? IMAGE_OK : IMAGE_IO_ERROR;
 }
 
 int image_store(struct db *db, const char *data_dir, const void *data, size_t len,
@@ -235,14 +193,26 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
         struct image_info info;
         char hex[crypto_hash_sha256_BYTES * 2 + 1];
         int rc = image_save_file(data_dir, data, len, &info, hex);
+        if (rc == IMAGE_IO_ERROR && db_kind(db) == DB_POSTGRESQL) {
+                /* The database is the store there and this folder a cache: the upload stands,
+                 * and this node serves it from the database (model/media_store.h). */
+                log_warn("media: keeping image %s in the database only", hex);
+                rc = IMAGE_OK;
+        }
         if (rc != IMAGE_OK)
                 return rc;
+        /* The row and (on PostgreSQL) the bytes commit together: no node ever finds an image
+         * whose bytes it cannot get. Nested in a caller's transaction, this is a savepoint. */
+        if (db_begin(db) != DB_OK)
+                return IMAGE_DB_ERROR;
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO image (sha256, mime, width, height, bytes, uploader_id, created_at) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                 "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id");
-        if (!s)
+        if (!s) {
+                db_rollback(db);
                 return IMAGE_DB_ERROR;
+        }
         db_bind_text(s, 1, hex);
         db_bind_text(s, 2, info.mime);
         db_bind_int(s, 3, info.width);
@@ -259,7 +229,11 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
                 rc = db_step(s);
         }
         db_finish(s);
-        return rc == DB_DONE ? IMAGE_OK : IMAGE_DB_ERROR;
+        if (rc == DB_DONE && media_record_bytes(db, *id, data, len) == MEDIA_OK &&
+            db_commit(db) == DB_OK)
+                return IMAGE_OK;
+        db_rollback(db);
+        return IMAGE_DB_ERROR;
 }
 
 const char *image_url(struct db *db, struct arena *a, int64_t id)
@@ -270,7 +244,7 @@ const char *image_url(struct db *db, struct arena *a, int64_t id)
         db_bind_int(s, 1, id);
         const char *url = NULL;
         if (db_step(s) == DB_ROW) {
-                const char *ext = ext_for_mime(db_col_text(s, 1));
+                const char *ext = image_mime_ext(db_col_text(s, 1));
                 if (ext)
                         url = arena_printf(a, "/media/%s.%s", db_col_text(s, 0), ext);
         }

@@ -1,5 +1,6 @@
 /* Images: recognising PNG, JPEG, WebP and GIF by their bytes, and storing uploads
- * content-addressed under the data folder (media/<sha256>.<ext>). */
+ * content-addressed under the data folder (media/<sha256>.<ext>) and, on PostgreSQL, in the
+ * database too (model/media_store.h). */
 #ifndef KD_IMAGE_H
 #define KD_IMAGE_H
 
@@ -36,12 +37,15 @@ const char *image_problem(int result);
 
 /* Checks data with image_sniff and writes it to <data_dir>/media/<sha256>.<ext> (atomically;
  * nothing is written when that file is already there), without recording it. Fills *info and
- * sha256_hex (65 bytes). Returns IMAGE_OK or a negative enum image_result. */
+ * sha256_hex (65 bytes) when it returns IMAGE_OK or IMAGE_IO_ERROR (the file could not be
+ * written). Returns IMAGE_OK or a negative enum image_result. */
 int image_save_file(const char *data_dir, const void *data, size_t len, struct image_info *info,
                     char *sha256_hex);
 
 /* Checks data with image_sniff, writes it to <data_dir>/media/<sha256>.<ext> (atomically, once:
- * the same bytes uploaded twice are one image) and records it. Sets *id. Returns IMAGE_OK or a
+ * the same bytes uploaded twice are one image) and records it, on PostgreSQL with its bytes, in
+ * one transaction (a savepoint inside the caller's). On PostgreSQL a folder that refuses the
+ * file is only warned about: the database holds the image. Sets *id. Returns IMAGE_OK or a
  * negative enum image_result. */
 int image_store(struct db *db, const char *data_dir, const void *data, size_t len,
                 int64_t uploader_id, int64_t *id);
@@ -56,6 +60,9 @@ bool image_usable_by(struct db *db, int64_t id, int64_t member_id, int role_is_a
 
 /* Width and height of image id; returns IMAGE_OK or IMAGE_DB_ERROR when unknown. */
 int image_size(struct db *db, int64_t id, uint32_t *width, uint32_t *height);
+
+/* The file extension for one of the four MIME types ("png" ...), or NULL for any other. */
+const char *image_mime_ext(const char *mime);
 
 /* The MIME type for a stored file name "<64 hex>.<ext>", or NULL when the name is not one
  * image_store could have written (so nothing else under the data folder can be served). */

@@ -94,6 +94,12 @@ static int make_database(struct kd_server *s)
         return url_with_db(base, name, s->database_url, sizeof(s->database_url));
 }
 
+int kd_new_database(struct kd_server *s)
+{
+        s->database_url[0] = '\0';
+        return make_database(s);
+}
+
 void kd_drop_database(struct kd_server *s)
 {
         const char *name = strrchr(s->database_url, '/');

@@ -29,6 +29,9 @@ int kd_serve_existing(struct kd_server *s, const char *const *extra_env);
 /* Runs `kindred ARGS...` against the server's data folder and waits; returns its exit status.
  * stdin_text (may be NULL) is fed to its standard input. */
 int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args);
+/* On PostgreSQL, makes a new empty database on the test cluster and puts its URL in
+ * s->database_url; on SQLite does nothing. Returns 0 or -1. */
+int kd_new_database(struct kd_server *s);
 /* Drops the server's PostgreSQL database (nothing on SQLite); call after kd_stop. */
 void kd_drop_database(struct kd_server *s);
 /* Sends SIGTERM, waits, and returns the exit status (0 for a clean stop); -1 on trouble. */
