@@ -1,11 +1,11 @@
 /* Test client: starts the kindred binary, speaks HTTP/1.1 over loopback sockets. */
 #include "client.h"
+#include "../pg_cluster.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,40 +45,6 @@ static void child_env(struct kd_server *s, const char *const *extra)
 
 static int serve(struct kd_server *s, const char *const *extra_env, bool append_log);
 
-/* Writes into out the cluster URL base with its database name replaced by name. */
-static int url_with_db(const char *base, const char *name, char *out, size_t size)
-{
-        if (!base)
-                return -1;
-        const char *host = strstr(base, "://");
-        const char *slash = host ? strchr(host + 3, '/') : NULL;
-        const char *query = slash ? strchr(slash, '?') : NULL;
-        size_t head = slash ? (size_t)(slash - base) : strlen(base);
-        int n = snprintf(out, size, "%.*s/%s%s", (int)head, base, name, query ? query : "");
-        return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
-/* Runs one statement on the cluster's "postgres" database. Returns 0 or -1. */
-static int pg_admin(const char *sql)
-{
-        char url[512];
-        if (url_with_db(getenv("KINDRED_TEST_PG_URL"), "postgres", url, sizeof(url)) != 0)
-                return -1;
-        PGconn *c = PQconnectdb(url);
-        int ok = PQstatus(c) == CONNECTION_OK;
-        if (ok) {
-                PGresult *r = PQexec(c, sql);
-                ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-                if (!ok)
-                        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-                PQclear(r);
-        } else {
-                fprintf(stderr, "test cluster: %s", PQerrorMessage(c));
-        }
-        PQfinish(c);
-        return ok ? 0 : -1;
-}
-
 /* On PostgreSQL, a new empty database for the site (kindred init migrates it). */
 static int make_database(struct kd_server *s)
 {
@@ -89,9 +55,9 @@ static int make_database(struct kd_server *s)
         char name[64], sql[160];
         snprintf(name, sizeof(name), "kd_http_%ld_%u", (long)getpid(), ++serial);
         snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0", name);
-        if (pg_admin(sql) != 0)
+        if (pg_cluster_admin(base, sql) != 0)
                 return -1;
-        return url_with_db(base, name, s->database_url, sizeof(s->database_url));
+        return pg_url_with_db(base, name, s->database_url, sizeof(s->database_url));
 }
 
 int kd_new_database(struct kd_server *s)
@@ -108,7 +74,7 @@ void kd_drop_database(struct kd_server *s)
         char sql[160];
         snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
                  (int)strcspn(name + 1, "?"), name + 1);
-        pg_admin(sql);
+        pg_cluster_admin(getenv("KINDRED_TEST_PG_URL"), sql);
         s->database_url[0] = '\0';
 }
 

@@ -4,9 +4,9 @@
 #ifndef KD_TEST_TMPDB_H
 #define KD_TEST_TMPDB_H
 
+#include "../pg_cluster.h"
 #include "db/db.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,38 +22,16 @@ struct tmpdb {
 /* The cluster's URL (KINDRED_TEST_PG_URL) while a test runs on PostgreSQL, else NULL. */
 static const char *tmpdb_pg_url;
 
-/* Writes into out the URL base with its database name replaced by name. Returns 0 or -1. */
+/* tmpdb_url_with_db: the URL of another database of the test cluster (pg_cluster.h). */
 static inline int tmpdb_url_with_db(const char *base, const char *name, char *out, size_t size)
 {
-        if (!base)
-                return -1;
-        const char *host = strstr(base, "://");
-        const char *slash = host ? strchr(host + 3, '/') : NULL;
-        const char *query = slash ? strchr(slash, '?') : NULL;
-        size_t head = slash ? (size_t)(slash - base) : strlen(base);
-        int n = snprintf(out, size, "%.*s/%s%s", (int)head, base, name, query ? query : "");
-        return n > 0 && (size_t)n < size ? 0 : -1;
+        return pg_url_with_db(base, name, out, size);
 }
 
 /* Runs one statement on the cluster's own database ("postgres"). Returns 0 or -1. */
 static inline int tmpdb_pg_admin(const char *sql)
 {
-        char url[512];
-        if (tmpdb_url_with_db(tmpdb_pg_url, "postgres", url, sizeof(url)) != 0)
-                return -1;
-        PGconn *c = PQconnectdb(url);
-        int ok = PQstatus(c) == CONNECTION_OK;
-        if (ok) {
-                PGresult *r = PQexec(c, sql);
-                ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-                if (!ok)
-                        fprintf(stderr, "tmpdb: %s: %s", sql, PQresultErrorMessage(r));
-                PQclear(r);
-        } else {
-                fprintf(stderr, "tmpdb: %s", PQerrorMessage(c));
-        }
-        PQfinish(c);
-        return ok ? 0 : -1;
+        return pg_cluster_admin(tmpdb_pg_url, sql);
 }
 
 /* Creates the folder (or the database) and opens it without migrating. Returns 0 or -1. */
