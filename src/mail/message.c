@@ -298,7 +298,7 @@ enum mail_build_result mail_build(const struct mail_message *m, struct buf *out,
         randombytes_buf(rnd, sizeof(rnd));
         sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
         buf_printf(out,
-                   "Content-Type: multipart/alternative; boundary=\"=_kindred_%s\"\r\n\r\n"
+                   "Content-Type: multipart/alternative;\r\n boundary=\"=_kindred_%s\"\r\n\r\n"
                    "This is a message in text and HTML.\r\n"
                    "--=_kindred_%s\r\n",
                    hex, hex);
