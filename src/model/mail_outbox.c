@@ -288,6 +288,7 @@ void mail_outbox_stop_sending(void)
 {
         smtp_client_free(out.client);
         out.client = NULL;
+        out.sending = false;
 }
 
 bool mail_outbox_sending(void)
