@@ -866,7 +866,8 @@ int app_serve(struct app *app)
         log_info("stopping");
         http_server_stop(srv);
         event_queue_stop(); /* writes what requests queued until the end */
-        job_worker_stop();  /* finishes the job at hand */
+        mail_outbox_interrupt(); /* a stalled SMTP server does not hold the stop */
+        job_worker_stop();       /* finishes the job at hand */
         mail_outbox_stop_sending();
         struct db *db = app_thread_db(app);
         if (db) { /* another node need not wait for these to expire */

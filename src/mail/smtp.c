@@ -3,6 +3,7 @@
 #include "core/alloc.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,21 @@ struct smtp_client {
         const char *data;
         size_t len, sent;
 };
+
+static atomic_bool interrupted;
+
+void smtp_interrupt(void)
+{
+        atomic_store(&interrupted, true);
+}
+
+/* libcurl calls this about once a second while a conversation lasts, waits included. */
+static int keep_going(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                      curl_off_t ulnow)
+{
+        (void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+        return atomic_load(&interrupted) ? 1 : 0;
+}
 
 static size_t read_message(char *out, size_t size, size_t n, void *arg)
 {
@@ -97,6 +113,8 @@ static void configure(struct smtp_client *c)
         curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
         curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_message);
         curl_easy_setopt(curl, CURLOPT_READDATA, c);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, keep_going);
         curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* what feeds the debug callback */
         curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, watch);
         curl_easy_setopt(curl, CURLOPT_DEBUGDATA, c);
@@ -160,6 +178,10 @@ enum smtp_result smtp_send(struct smtp_client *c, const char *from, const char *
         if (rc == CURLE_OK) {
                 snprintf(answer, answer_size, "%s", c->last_line);
                 return SMTP_SENT;
+        }
+        if (rc == CURLE_ABORTED_BY_CALLBACK) {
+                snprintf(answer, answer_size, "interrupted: this node was stopping");
+                return SMTP_TEMPORARY;
         }
         if (code >= 400 && code < 600)
                 snprintf(answer, answer_size, "%s%s%s", *stage ? stage : "", *stage ? ": " : "",

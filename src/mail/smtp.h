@@ -41,4 +41,8 @@ void smtp_client_free(struct smtp_client *c);
 enum smtp_result smtp_send(struct smtp_client *c, const char *from, const char *to,
                            const char *message, size_t len, char *answer, size_t answer_size);
 
+/* Makes every conversation under way end at once (within about a second), answered as a
+ * temporary failure: a node that is stopping does not wait out a stalled server. */
+void smtp_interrupt(void);
+
 #endif

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/cluster.h"
 #include "model/job.h"
 
 #include <errno.h>
@@ -124,6 +125,11 @@ int job_worker_start(const char *target)
                 log_error("jobs: the worker cannot open the site's database");
                 return -1;
         }
+        /* this node's earlier life (killed mid-job) left claims nobody works on */
+        long released = job_release_own_claims(w.db);
+        if (released > 0)
+                log_warn("jobs: %ld job%s claimed by an earlier run of node %s are free again",
+                         released, released == 1 ? "" : "s", cluster_node());
         pthread_cond_init(&w.wake, NULL);
         w.stopping = w.woken = false;
         if (pthread_create(&w.thread, NULL, worker_main, NULL) != 0) {

@@ -284,6 +284,11 @@ void mail_outbox_start_sending(const struct config *c)
         log_info("mail: sending through %s as %s", c->smtp_url, out.from_address);
 }
 
+void mail_outbox_interrupt(void)
+{
+        smtp_interrupt();
+}
+
 void mail_outbox_stop_sending(void)
 {
         smtp_client_free(out.client);

@@ -33,6 +33,9 @@ int mail_outbox_setup(const struct config *c);
 /* With KINDRED_SMTP_URL: registers the "mail" job kind (job_worker.h), so this node's worker
  * sends. Without: logs once that mail is queued and not sent. Call before job_worker_start. */
 void mail_outbox_start_sending(const struct config *c);
+/* Ends the message at hand at once (it is tried again later): call before job_worker_stop, so
+ * stopping does not wait for a stalled server's timeouts. */
+void mail_outbox_interrupt(void);
 /* Frees what sending kept (the SMTP connection); call after job_worker_stop. The node no
  * longer counts as sending. */
 void mail_outbox_stop_sending(void);

@@ -296,6 +296,34 @@ static void retries_wait_and_expired_claims_are_taken_over(void **state)
         assert_int_equal(job_backoff_s(40), JOB_BACKOFF_MAX_S);
 }
 
+/* A node killed mid-job and started again under its name frees its claims at once; another
+ * node's claims are left alone. */
+static void a_restarted_node_frees_its_own_claims(void **state)
+{
+        struct db *db = DB(state);
+        int64_t mine = job_enqueue(db, "mail", "{}", NOW);
+        int64_t theirs = job_enqueue(db, "mail", "{}", NOW);
+        struct job j;
+        cluster_set_node("node-a");
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        assert_int_equal(j.id, mine);
+        job_claimed_free(&j);
+        cluster_set_node("node-b");
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        assert_int_equal(j.id, theirs);
+        job_claimed_free(&j);
+        assert_int_equal(job_claim(db, "mail", NOW + 1, 300, &j), 0);
+        cluster_set_node("node-a");
+        assert_int_equal(job_release_own_claims(db), 1);
+        assert_int_equal(job_claim(db, "mail", NOW + 1, 300, &j), 1);
+        assert_int_equal(j.id, mine);
+        assert_int_equal(j.attempts, 2);
+        job_claimed_free(&j);
+        assert_true(job_done(db, mine, NOW + 2));
+        /* a finished job is not touched */
+        assert_int_equal(job_release_own_claims(db), 0);
+}
+
 /* Two nodes' workers racing over 200 jobs: each job is claimed exactly once. */
 enum { RACE_JOBS = 200 };
 static atomic_int claimed_times[RACE_JOBS + 1];
@@ -493,6 +521,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(sqlite_has_no_listener, setup, teardown),
         };
@@ -508,6 +538,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(notices_reach_other_nodes, setup, teardown),
         };
