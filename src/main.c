@@ -919,8 +919,10 @@ static int cmd_mail(struct cli *cli, int argc, char **argv)
                 html_text(&html, cli->config.site_name);
                 buf_puts(&html, "</strong>.</p><p>It went through the outbox like any mail of the "
                                 "site: if you read it, mail works.</p></body></html>");
+                char subject[256];
+                snprintf(subject, sizeof(subject), "Test message from %s", cli->config.site_name);
                 struct mail_message m = {.to_address = to,
-                                         .subject = "Kindred test message",
+                                         .subject = subject,
                                          .text = text,
                                          .html = html.data,
                                          .auto_generated = true};
@@ -935,7 +937,10 @@ static int cmd_mail(struct cli *cli, int argc, char **argv)
                         printf("Queued message %lld to %s\n", (long long)id, to);
                         rc = 0;
                 } else if (q == MAIL_REFUSED) {
-                        fprintf(stderr, "kindred: %s is not an address mail can be sent to\n", to);
+                        fprintf(stderr,
+                                "kindred: the message was refused (the log says why): is %s an "
+                                "address mail can be sent to?\n",
+                                to);
                 } else if (q == MAIL_SUPPRESSED) {
                         fprintf(stderr,
                                 "kindred: %s refused mail for good before; nothing is sent to "

@@ -23,6 +23,7 @@ struct smtp_client {
         /* the conversation of the message at hand, from curl's debug callback */
         char last_command[16]; /* the verb of the last command sent: "RCPT", "DATA" */
         bool data_accepted;    /* the server said 354: what comes back next is about the text */
+        bool quitting;         /* QUIT was sent: its answer (221) is not the one to keep */
         char last_line[ANSWER_LINE_MAX]; /* the server's last answer line */
         /* the message being uploaded */
         const char *data;
@@ -65,13 +66,16 @@ static int watch(CURL *curl, curl_infotype type, char *text, size_t size, void *
                 while (n < size && n < sizeof(c->last_command) - 1 &&
                        isalpha((unsigned char)text[n]))
                         n++;
-                if (n > 0) {
+                /* after a refusal libcurl says QUIT: the answer that matters came before */
+                if (n == 4 && strncasecmp(text, "QUIT", 4) == 0)
+                        c->quitting = true;
+                else if (n > 0) {
                         for (size_t i = 0; i < n; i++)
                                 c->last_command[i] = (char)toupper((unsigned char)text[i]);
                         c->last_command[n] = '\0';
                         c->data_accepted = false;
                 }
-        } else if (type == CURLINFO_HEADER_IN && size >= 3) {
+        } else if (type == CURLINFO_HEADER_IN && size >= 3 && !c->quitting) {
                 size_t n = size < sizeof(c->last_line) - 1 ? size : sizeof(c->last_line) - 1;
                 while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n'))
                         n--;
@@ -159,7 +163,7 @@ enum smtp_result smtp_send(struct smtp_client *c, const char *from, const char *
         snprintf(from_path, sizeof(from_path), "<%s>", from);
         struct curl_slist *rcpt = curl_slist_append(NULL, to);
         c->last_command[0] = c->last_line[0] = '\0';
-        c->data_accepted = false;
+        c->data_accepted = c->quitting = false;
         c->data = message;
         c->len = len;
         c->sent = 0;
