@@ -192,6 +192,8 @@ enum smtp_result smtp_send(struct smtp_client *c, const char *from, const char *
                          c->last_line);
         else
                 snprintf(answer, answer_size, "%s", *error ? error : curl_easy_strerror(rc));
+        if (code == 0 || code == 421)
+                return SMTP_NO_SERVER;
         if (code >= 500 && code < 600) {
                 if (strcmp(stage, "RCPT") == 0)
                         return SMTP_REFUSED_RECIPIENT;

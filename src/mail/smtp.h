@@ -23,8 +23,11 @@ struct smtp_settings {
 
 enum smtp_result {
         SMTP_SENT,              /* the server took the message (250 after its data) */
-        SMTP_TEMPORARY,         /* try again later: a 4xx, no answer, no connection, or a
-                                   refusal of the sender or the login (the operator's to fix) */
+        SMTP_TEMPORARY,         /* try again later: a 4xx, or a refusal of the sender or the
+                                   login (the operator's to fix), or the node was stopping */
+        SMTP_NO_SERVER,         /* try again later: no connection, no answer in time, no TLS,
+                                   or 421 (the server is closing): the next message would fare
+                                   no better now */
         SMTP_REFUSED_RECIPIENT, /* a 5xx to RCPT TO: that address does not take mail */
         SMTP_REFUSED_MESSAGE,   /* a 5xx to the message itself (its content, its size) */
 };

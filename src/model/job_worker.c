@@ -14,7 +14,12 @@
 #include <time.h>
 
 static const struct job_kind *kinds[JOB_KINDS_MAX];
+static int64_t paused_until[JOB_KINDS_MAX]; /* job_worker_pause_kind, on the passes' clock */
 static size_t nkinds;
+/* The kind whose handler runs and the clock of its pass (job_worker_pause_kind): only the
+ * thread running a pass touches these. */
+static size_t current_kind = JOB_KINDS_MAX;
+static int64_t current_now;
 
 static struct {
         pthread_t thread;
@@ -35,6 +40,13 @@ int job_worker_register(const struct job_kind *kind)
 void job_worker_reset(void)
 {
         nkinds = 0;
+        memset(paused_until, 0, sizeof(paused_until));
+}
+
+void job_worker_pause_kind(int seconds)
+{
+        if (current_kind < nkinds)
+                paused_until[current_kind] = current_now + seconds;
 }
 
 /* Runs one claimed job and writes its outcome. */
@@ -68,13 +80,18 @@ int job_worker_run_due(struct db *db, int64_t now)
                 for (;;) {
                         struct job job;
                         /* the worker's passes read the clock at each claim: a pass may last */
-                        int rc = job_claim(db, kinds[i]->name, now > 0 ? now : time_now(),
-                                           kinds[i]->claim_s, &job);
+                        int64_t at = now > 0 ? now : time_now();
+                        if (paused_until[i] > at)
+                                break;
+                        int rc = job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
                         if (rc < 0)
                                 return -1;
                         if (rc == 0)
                                 break;
+                        current_kind = i;
+                        current_now = at;
                         run_one(db, kinds[i], &job, now);
+                        current_kind = JOB_KINDS_MAX;
                         job_claimed_free(&job);
                         ran++;
                         pthread_mutex_lock(&w.lock);

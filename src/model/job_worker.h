@@ -31,6 +31,11 @@ struct job_kind {
                                    size_t error_size);
 };
 
+/* Called from a handler: claim no more jobs of the handler's kind for seconds, counted on the
+ * pass's clock (a server that is down: every next job would only wait out the same timeout and
+ * spend an attempt). Jobs of other kinds go on. */
+void job_worker_pause_kind(int seconds);
+
 /* Registers a kind (a static struct); call before job_worker_start. Returns 0 or -1 when
  * JOB_KINDS_MAX are registered. */
 int job_worker_register(const struct job_kind *kind);

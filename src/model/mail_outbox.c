@@ -25,6 +25,7 @@ static struct {
         bool sending;
         struct smtp_settings smtp;
         struct smtp_client *client;
+        int down_in_a_row; /* SMTP_NO_SERVER answers in a row */
 } out;
 
 int mail_outbox_setup(const struct config *c)
@@ -230,12 +231,26 @@ static enum job_outcome send_one(struct db *db, const struct job *job, char *err
                         out.client = smtp_client_new(&out.smtp);
                 enum smtp_result r = smtp_send(out.client, out.from_address, recipient, message,
                                                len, answer, sizeof(answer));
+                /* A server that is down is probed by one message at a time, with a doubling
+                 * pause between (KD_MAIL_PAUSE_*): the rest of the queue keeps its attempts, and
+                 * the worker its time for other kinds of job. */
+                if (r == SMTP_NO_SERVER) {
+                        int pause = KD_MAIL_PAUSE_FIRST_S;
+                        for (int i = 0; i < out.down_in_a_row && pause < KD_MAIL_PAUSE_MAX_S; i++)
+                                pause *= 2;
+                        out.down_in_a_row++;
+                        job_worker_pause_kind(pause < KD_MAIL_PAUSE_MAX_S ? pause
+                                                                          : KD_MAIL_PAUSE_MAX_S);
+                } else {
+                        out.down_in_a_row = 0;
+                }
                 now = time_now();
                 /* This commit right after the server's 250 is the whole window in which a
                  * stopped node leaves a message that another try sends again. */
                 if (r == SMTP_SENT) {
                         record(db, message_id, "sent", answer, now);
-                } else if (r == SMTP_TEMPORARY && job->attempts < KD_MAIL_MAX_ATTEMPTS) {
+                } else if ((r == SMTP_TEMPORARY || r == SMTP_NO_SERVER) &&
+                           job->attempts < KD_MAIL_MAX_ATTEMPTS) {
                         record(db, message_id, "queued", answer, now);
                         outcome = JOB_OUTCOME_RETRY;
                 } else {
@@ -294,6 +309,7 @@ void mail_outbox_stop_sending(void)
         smtp_client_free(out.client);
         out.client = NULL;
         out.sending = false;
+        out.down_in_a_row = 0;
 }
 
 bool mail_outbox_sending(void)

@@ -8,6 +8,7 @@
  * server is tested by tests/mail/. */
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/limits.h"
 #include "core/utf8.h"
 #include "db/db.h"
 #include "mail/address.h"
@@ -704,24 +705,51 @@ static void no_server_means_a_retry_then_a_failure(void **state)
         assert_int_equal(count(db, "SELECT run_at FROM job WHERE state = ?1", "queued"),
                          NOW + job_backoff_s(1));
         assert_int_equal(job_worker_run_due(db, NOW + 1), 0);
-        /* kindred mail retry: due now */
+        /* kindred mail retry makes it due now, but this node found no server: it waits out
+         * its pause (KD_MAIL_PAUSE_FIRST_S) before it tries again */
         assert_int_equal(mail_outbox_retry_now(db, NOW + 2), 1);
-        assert_int_equal(job_worker_run_due(db, NOW + 2), 1);
+        assert_int_equal(job_worker_run_due(db, NOW + 2), 0);
+        assert_int_equal(job_worker_run_due(db, NOW + KD_MAIL_PAUSE_FIRST_S), 1);
         assert_int_equal(count(db, "SELECT attempts FROM mail_outbox", NULL), 2);
         /* the last attempt fails for good, in the outbox as in the job */
         struct db_stmt *st = db_prepare(db, "UPDATE job SET attempts = ?1");
-        db_bind_int(st, 1, 9);
+        db_bind_int(st, 1, KD_MAIL_MAX_ATTEMPTS - 1);
         assert_int_equal(db_step(st), DB_DONE);
         db_finish(st);
-        assert_int_equal(mail_outbox_retry_now(db, NOW + 3), 1);
-        assert_int_equal(job_worker_run_due(db, NOW + 3), 1);
+        /* due at its backoff's end, which is also the end of the second, doubled pause */
+        int64_t later = NOW + KD_MAIL_PAUSE_FIRST_S + job_backoff_s(2);
+        assert_int_equal(job_worker_run_due(db, later - 1), 0);
+        assert_int_equal(job_worker_run_due(db, later), 1);
         assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox WHERE state = ?1", "failed"),
                          1);
         assert_int_equal(count(db, "SELECT count(*) FROM job WHERE state = ?1", "failed"), 1);
         /* a connection refused says nothing about the address: it is not suppressed */
         assert_false(mail_suppressed(db, "ada@example.net"));
-        assert_int_equal(mail_outbox_purge(db, NOW + 100000), 1);
+        assert_int_equal(mail_outbox_purge(db, later + 1), 1);
         assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox", NULL), 0);
+}
+
+/* With the server down, one message at a time finds it out, with a doubling pause between:
+ * the others keep their attempts. */
+static void a_down_server_is_probed_by_one_message(void **state)
+{
+        struct db *db = DB(state);
+        struct config c;
+        setup_outbox(&c, true);
+        struct mail_message m = sample();
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(mail_queue(db, "test", &m, NOW, NULL), MAIL_QUEUED);
+        assert_int_equal(job_worker_run_due(db, NOW), 1);
+        assert_int_equal(count(db, "SELECT sum(attempts) FROM mail_outbox", NULL), 1);
+        assert_int_equal(job_worker_run_due(db, NOW + KD_MAIL_PAUSE_FIRST_S - 1), 0);
+        assert_int_equal(job_worker_run_due(db, NOW + KD_MAIL_PAUSE_FIRST_S), 1);
+        assert_int_equal(count(db, "SELECT sum(attempts) FROM mail_outbox", NULL), 2);
+        assert_int_equal(count(db, "SELECT count(*) FROM mail_outbox WHERE attempts = 0", NULL), 1);
+        /* the second pause is twice the first */
+        int64_t second = NOW + KD_MAIL_PAUSE_FIRST_S;
+        assert_int_equal(job_worker_run_due(db, second + 2 * KD_MAIL_PAUSE_FIRST_S - 1), 0);
+        assert_int_equal(job_worker_run_due(db, second + 2 * KD_MAIL_PAUSE_FIRST_S), 1);
+        assert_int_equal(count(db, "SELECT sum(attempts) FROM mail_outbox", NULL), 3);
 }
 
 static void refused_addresses_and_finished_rows_are_not_sent(void **state)
@@ -788,12 +816,16 @@ int main(void)
             cmocka_unit_test_setup_teardown(queued_in_the_callers_transaction, setup, teardown),
             cmocka_unit_test_setup_teardown(no_server_means_a_retry_then_a_failure, setup,
                                             teardown),
+            cmocka_unit_test_setup_teardown(a_down_server_is_probed_by_one_message, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(refused_addresses_and_finished_rows_are_not_sent, setup,
                                             teardown),
         };
         const struct CMUnitTest pg_tests[] = {
             cmocka_unit_test_setup_teardown(queued_in_the_callers_transaction, setup, teardown),
             cmocka_unit_test_setup_teardown(no_server_means_a_retry_then_a_failure, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(a_down_server_is_probed_by_one_message, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(refused_addresses_and_finished_rows_are_not_sent, setup,
                                             teardown),
