@@ -380,6 +380,18 @@ int mail_outbox_counts(struct db *db, int64_t *queued, int64_t *sent, int64_t *f
         return rc == DB_DONE ? 0 : -1;
 }
 
+int64_t mail_outbox_oldest_queued(struct db *db)
+{
+        /* the oldest is the lowest id: one step along the (state, id) index */
+        struct db_stmt *st = db_prepare(db, "SELECT created_at FROM mail_outbox WHERE state = "
+                                            "'queued' ORDER BY id LIMIT 1");
+        if (!st)
+                return 0;
+        int64_t at = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+        db_finish(st);
+        return at;
+}
+
 long mail_outbox_retry_now(struct db *db, int64_t now)
 {
         /* a claimed job is at the server right now: its claim decides, not this */

@@ -72,6 +72,9 @@ int mail_outbox_each(struct db *db, const char *state, int limit,
 /* Counts of queued, sent and failed messages. Returns 0 or -1. */
 int mail_outbox_counts(struct db *db, int64_t *queued, int64_t *sent, int64_t *failed);
 
+/* When the oldest queued message was queued (Unix seconds), 0 when none is queued. */
+int64_t mail_outbox_oldest_queued(struct db *db);
+
 /* Makes every queued message due now (after the SMTP server is back): returns how many. */
 long mail_outbox_retry_now(struct db *db, int64_t now);
 /* Deletes sent and failed messages finished before older_than: returns how many, or -1. */

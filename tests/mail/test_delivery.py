@@ -11,8 +11,11 @@ Debian's python3-aiosmtpd), each message parsed with Python's email package:
                                address (nothing more is queued to it), and is not tried again
   refused_message_keeps_address  a 554 to the message fails it; the address is not marked
   stalled_server_blocks_nothing  a server that accepts the connection and never answers:
-                               pages still answer fast, the message waits with the reason,
-                               and stopping the node does not wait for the stall
+                               pages still answer fast, /healthz shows the waiting message,
+                               the message waits with the reason, and stopping the node does
+                               not wait for the stall
+  unconfigured_node_queues     without KINDRED_SMTP_URL a message is queued and kept, not
+                               sent; the log and /healthz say so
   kill_mid_queue               kill -9 while 20 messages go out, start again: every message
                                arrives, at most the one in flight at the kill twice (same
                                Message-ID)
@@ -21,6 +24,7 @@ Environment: KINDRED_BIN, KINDRED_STATIC. Prints cmocka-style lines that scripts
 """
 import email.policy
 import email.utils
+import json
 import os
 import re
 import shutil
@@ -60,10 +64,11 @@ class Kindred:
         self.data = os.path.join(workdir, name)
         self.log_path = os.path.join(workdir, name + ".log")
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_")}
-        self.env.update({"KINDRED_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
-                         "KINDRED_SMTP_TIMEOUT": str(timeout), "KINDRED_MAIL_FROM": FROM,
+        self.env.update({"KINDRED_SMTP_TIMEOUT": str(timeout), "KINDRED_MAIL_FROM": FROM,
                          "KINDRED_SITE_NAME": SITE_NAME, "KINDRED_BASE_URL": BASE_URL,
                          "KINDRED_ACCESS_LOG": "false"})
+        if smtp_port:
+            self.env["KINDRED_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
         if node:
             self.env["KINDRED_NODE"] = node
         if init:
@@ -241,6 +246,25 @@ def test_refused_message_keeps_address(k, box):
     assert again > ident
 
 
+def test_unconfigured_node_queues(workdir, box):
+    """Without KINDRED_SMTP_URL: queued, kept, not sent, and said so."""
+    before = len(box.received())
+    k = Kindred(workdir, "unconfigured", None)
+    try:
+        ident = k.queue("reader@example.net")
+        time.sleep(2.5)
+        row = k.outbox()[ident]
+        assert row[0] == "queued" and row[1] == 0, row
+        assert len(box.received()) == before
+        with urllib.request.urlopen(f"http://127.0.0.1:{k.port}/healthz", timeout=10) as r:
+            health = json.load(r)
+        assert health["status"] == "ok" and health["mail"] == "not configured", health
+        assert health["mail_oldest_queued_s"] >= 2, health
+    finally:
+        k.stop()
+    assert "KINDRED_SMTP_URL is not set: mail is queued and not sent" in open(k.log_path).read()
+
+
 def test_stalled_server_blocks_nothing(workdir):
     """A server that takes the connection and never says a word."""
     listener = socket.socket()
@@ -276,6 +300,10 @@ def test_stalled_server_blocks_nothing(workdir):
             worst = max(worst, took)
             time.sleep(0.05)
         assert worst < 1.0, f"a page took {worst:.2f} s while the server stalled"
+        with urllib.request.urlopen(f"http://127.0.0.1:{k.port}/healthz", timeout=10) as r:
+            health = json.load(r)
+        assert health["status"] == "ok" and health["mail"] == "sending", health
+        assert 0 <= health["mail_oldest_queued_s"] < 60, health
         # stopping does not wait out the 20 s answer timeout
         took = k.stop()
         assert took < 5, f"stopping took {took:.1f} s"
@@ -365,6 +393,7 @@ def main():
         run("refused_message_keeps_address", test_refused_message_keeps_address, k, box)
         k.stop()
         k = None
+        run("unconfigured_node_queues", test_unconfigured_node_queues, workdir, box)
         run("stalled_server_blocks_nothing", test_stalled_server_blocks_nothing, workdir)
         run("kill_mid_queue", test_kill_mid_queue, workdir, smtp_port, box)
     except Exception as e:
