@@ -86,6 +86,7 @@ static const char USAGE[] =
     "  KINDRED_SMTP_STARTTLS   required, optional or off          [required; optional on loopback]\n"
     "  KINDRED_SMTP_USER, KINDRED_SMTP_PASSWORD (or KINDRED_SMTP_PASSWORD_FILE)  the login\n"
     "  KINDRED_SMTP_TIMEOUT    seconds for a connection or one answer              [30]\n"
+    "  KINDRED_SMTP_CA_FILE    certificates to trust for the server   [the system's]\n"
     "  KINDRED_MAIL_FROM       \"Name <address>\" the site's mail is from\n"
     "\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"

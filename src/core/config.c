@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 void config_defaults(struct config *c)
 {
@@ -132,8 +133,8 @@ int config_from_env(struct config *c)
             env_bool("KINDRED_FSYNC_WRITES", &c->fsync_writes) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
             env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0 ||
-            env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX,
-                     &c->guest_event_days) < 0 ||
+            env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX, &c->guest_event_days) <
+                0 ||
             env_bool("KINDRED_INSIGHTS", &c->insights) < 0 || smtp_from_env(c) < 0)
                 return -1;
         return 0;
@@ -176,6 +177,12 @@ static int smtp_from_env(struct config *c)
         env_str("KINDRED_SMTP_PASSWORD", &c->smtp_password);
         env_str("KINDRED_SMTP_STARTTLS", &c->smtp_starttls);
         env_str("KINDRED_MAIL_FROM", &c->mail_from);
+        env_str("KINDRED_SMTP_CA_FILE", &c->smtp_ca_file);
+        if (c->smtp_ca_file && access(c->smtp_ca_file, R_OK) != 0) {
+                fprintf(stderr, "kindred: cannot read KINDRED_SMTP_CA_FILE %s: %s\n",
+                        c->smtp_ca_file, strerror(errno));
+                return -1;
+        }
         const char *file = getenv("KINDRED_SMTP_PASSWORD_FILE");
         if (file && *file) {
                 char *secret = read_secret_file(file);
@@ -190,8 +197,10 @@ static int smtp_from_env(struct config *c)
                 return -1;
         if (c->smtp_starttls && strcmp(c->smtp_starttls, "required") != 0 &&
             strcmp(c->smtp_starttls, "optional") != 0 && strcmp(c->smtp_starttls, "off") != 0) {
-                fprintf(stderr, "kindred: KINDRED_SMTP_STARTTLS must be required, optional or off, "
-                                "not \"%s\"\n", c->smtp_starttls);
+                fprintf(stderr,
+                        "kindred: KINDRED_SMTP_STARTTLS must be required, optional or off, "
+                        "not \"%s\"\n",
+                        c->smtp_starttls);
                 return -1;
         }
         if (!c->smtp_url)
@@ -223,8 +232,9 @@ static int smtp_from_env(struct config *c)
         bool loopback = config_smtp_is_loopback(c->smtp_url);
         bool tls_sure = implicit || !c->smtp_starttls || strcmp(c->smtp_starttls, "required") == 0;
         if (c->smtp_user && !tls_sure && !loopback) {
-                fprintf(stderr, "kindred: KINDRED_SMTP_USER with KINDRED_SMTP_STARTTLS=%s would send "
-                                "the password unencrypted; use required or smtps://\n",
+                fprintf(stderr,
+                        "kindred: KINDRED_SMTP_USER with KINDRED_SMTP_STARTTLS=%s would send "
+                        "the password unencrypted; use required or smtps://\n",
                         c->smtp_starttls);
                 return -1;
         }

@@ -39,6 +39,8 @@ struct config {
         const char *smtp_starttls; /* KINDRED_SMTP_STARTTLS: "required", "optional" or "off";
                                       NULL: required, but optional for a loopback server */
         unsigned smtp_timeout;     /* KINDRED_SMTP_TIMEOUT: seconds for a connection or answer */
+        const char *smtp_ca_file;  /* KINDRED_SMTP_CA_FILE: PEM certificates to trust for the
+                                      SMTP server instead of the system's (a private CA) */
         const char *mail_from;     /* KINDRED_MAIL_FROM: "Name <address>" or an address */
 };
 

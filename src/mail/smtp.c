@@ -62,17 +62,23 @@ static int watch(CURL *curl, curl_infotype type, char *text, size_t size, void *
         (void)curl;
         struct smtp_client *c = arg;
         if (type == CURLINFO_HEADER_OUT) {
-                size_t n = 0;
-                while (n < size && n < sizeof(c->last_command) - 1 &&
-                       isalpha((unsigned char)text[n]))
-                        n++;
+                /* Only a command's verb is kept. Lines that are not commands (the base64 of
+                 * a login, in answer to AUTH's challenge) belong to the command before and
+                 * must never reach the outbox's answer, which admins read. */
+                static const char *const verbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL",
+                                                    "RCPT", "DATA", "RSET",     "NOOP", "QUIT"};
+                const char *verb = NULL;
+                for (size_t i = 0; i < sizeof(verbs) / sizeof(*verbs) && !verb; i++) {
+                        size_t n = strlen(verbs[i]);
+                        if (size >= n && strncasecmp(text, verbs[i], n) == 0 &&
+                            (size == n || !isalpha((unsigned char)text[n])))
+                                verb = verbs[i];
+                }
                 /* after a refusal libcurl says QUIT: the answer that matters came before */
-                if (n == 4 && strncasecmp(text, "QUIT", 4) == 0)
+                if (verb && strcmp(verb, "QUIT") == 0) {
                         c->quitting = true;
-                else if (n > 0) {
-                        for (size_t i = 0; i < n; i++)
-                                c->last_command[i] = (char)toupper((unsigned char)text[i]);
-                        c->last_command[n] = '\0';
+                } else if (verb) {
+                        snprintf(c->last_command, sizeof(c->last_command), "%s", verb);
                         c->data_accepted = false;
                 }
         } else if (type == CURLINFO_HEADER_IN && size >= 3 && !c->quitting) {
@@ -103,6 +109,8 @@ static void configure(struct smtp_client *c)
                 curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
         else
                 curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
+        if (s->ca_file)
+                curl_easy_setopt(curl, CURLOPT_CAINFO, s->ca_file);
         if (s->user) {
                 curl_easy_setopt(curl, CURLOPT_USERNAME, s->user);
                 curl_easy_setopt(curl, CURLOPT_PASSWORD, s->password ? s->password : "");

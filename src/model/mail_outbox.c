@@ -282,6 +282,7 @@ void mail_outbox_start_sending(const struct config *c)
         out.smtp.user = c->smtp_user;
         out.smtp.password = c->smtp_password;
         out.smtp.timeout_s = c->smtp_timeout;
+        out.smtp.ca_file = c->smtp_ca_file;
         if (c->smtp_starttls)
                 out.smtp.starttls = strcmp(c->smtp_starttls, "off") == 0 ? SMTP_STARTTLS_OFF
                                     : strcmp(c->smtp_starttls, "optional") == 0

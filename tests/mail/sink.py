@@ -17,8 +17,10 @@ import re
 import sys
 import threading
 import time
+import warnings
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 SLOW_RCPT_S = 0.15
 
@@ -75,10 +77,28 @@ class Behaviour:
         return self.received()
 
 
-def start(port, echo=False):
-    """Starts the server on 127.0.0.1:port; returns (controller, behaviour)."""
+def start(port, echo=False, tls=None, implicit=False, logins=None):
+    """Starts the server on 127.0.0.1:port; returns (controller, behaviour).
+
+    tls: an ssl.SSLContext with the server's certificate. With implicit, TLS from the first byte
+    (smtps://); else STARTTLS is offered and required before MAIL. logins: {name: password}
+    that AUTH accepts, required before MAIL (and only over TLS)."""
     behaviour = Behaviour(echo)
-    controller = Controller(behaviour, hostname="127.0.0.1", port=port)
+    kwargs = {}
+    if tls and implicit:
+        kwargs["ssl_context"] = tls
+    elif tls:
+        kwargs.update(tls_context=tls, require_starttls=True)
+    if logins is not None:
+        def check(server, session, envelope, mechanism, auth_data):
+            ok = logins.get(auth_data.login.decode()) == auth_data.password.decode()
+            return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
+        # aiosmtpd counts only STARTTLS as TLS for AUTH: under implicit TLS it is TLS anyway
+        kwargs.update(authenticator=check, auth_required=True,
+                      auth_require_tls=tls is not None and not implicit)
+    with warnings.catch_warnings():  # "AUTH without TLS": under implicit TLS it is not
+        warnings.simplefilter("ignore", UserWarning)
+        controller = Controller(behaviour, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return controller, behaviour
 

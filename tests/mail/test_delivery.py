@@ -14,6 +14,10 @@ Debian's python3-aiosmtpd), each message parsed with Python's email package:
                                pages still answer fast, /healthz shows the waiting message,
                                the message waits with the reason, and stopping the node does
                                not wait for the stall
+  tls_and_login                STARTTLS and smtps:// with the certificate checked (a CA file),
+                               AUTH with a password file; a wrong password, an unknown
+                               certificate and a server without STARTTLS leave the message
+                               queued with the reason; a clear-text login refused at start
   unconfigured_node_queues     without KINDRED_SMTP_URL a message is queued and kept, not
                                sent; the log and /healthz say so
   kill_mid_queue               kill -9 while 20 messages go out, start again: every message
@@ -25,11 +29,13 @@ Environment: KINDRED_BIN, KINDRED_STATIC. Prints cmocka-style lines that scripts
 import email.policy
 import email.utils
 import json
+import logging
 import os
 import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -60,7 +66,8 @@ def free_port():
 class Kindred:
     """A kindred serve on a site of its own, with the mail settings given."""
 
-    def __init__(self, workdir, name, smtp_port, timeout=2, node=None, init=True):
+    def __init__(self, workdir, name, smtp_port, timeout=2, node=None, init=True, env=None,
+                 scheme="smtp"):
         self.data = os.path.join(workdir, name)
         self.log_path = os.path.join(workdir, name + ".log")
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_")}
@@ -68,7 +75,8 @@ class Kindred:
                          "KINDRED_SITE_NAME": SITE_NAME, "KINDRED_BASE_URL": BASE_URL,
                          "KINDRED_ACCESS_LOG": "false"})
         if smtp_port:
-            self.env["KINDRED_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
+            self.env["KINDRED_SMTP_URL"] = f"{scheme}://127.0.0.1:{smtp_port}"
+        self.env.update(env or {})
         if node:
             self.env["KINDRED_NODE"] = node
         if init:
@@ -117,6 +125,16 @@ class Kindred:
             time.sleep(0.1)
         return self.outbox().get(ident)
 
+    def wait_state_attempts(self, ident, attempts, timeout):
+        """Waits until the message was tried attempts times; returns its row."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            row = self.outbox().get(ident)
+            if row and row[1] >= attempts:
+                return row
+            time.sleep(0.1)
+        return self.outbox().get(ident)
+
     def fetch(self, path):
         """GET path; returns (status, seconds taken)."""
         t = time.monotonic()
@@ -127,6 +145,8 @@ class Kindred:
     def stop(self, sig=signal.SIGTERM):
         """Stops the node; returns the seconds it took."""
         t = time.monotonic()
+        if self.proc is None:
+            return 0.0
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -135,6 +155,7 @@ class Kindred:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        self.proc = None
         return time.monotonic() - t
 
 
@@ -265,6 +286,84 @@ def test_unconfigured_node_queues(workdir, box):
     assert "KINDRED_SMTP_URL is not set: mail is queued and not sent" in open(k.log_path).read()
 
 
+def test_tls_and_login(workdir, plain_port, plain_box):
+    """STARTTLS and implicit TLS with certificates checked, AUTH, and what each refusal leaves."""
+    cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    password = os.path.join(workdir, "smtp-password")
+    with open(password, "w") as f:
+        f.write("s3cret pass\n")
+    login = {"KINDRED_SMTP_USER": "kindred", "KINDRED_SMTP_PASSWORD_FILE": password,
+             "KINDRED_SMTP_STARTTLS": "required", "KINDRED_SMTP_CA_FILE": cert}
+    starttls_port, implicit_port = free_port(), free_port()
+    starttls, starttls_box = sink.start(starttls_port, tls=tls, logins={"kindred": "s3cret pass"})
+    implicit, implicit_box = sink.start(implicit_port, tls=tls, implicit=True,
+                                        logins={"kindred": "s3cret pass"})
+    nodes = []
+    try:
+        # STARTTLS (required), the certificate checked against the given CA, AUTH from a file
+        k = Kindred(workdir, "starttls", starttls_port, env=login)
+        nodes.append(k)
+        ident = k.queue("reader@example.net")
+        row = k.wait_state(ident, "sent", 10)
+        assert row and row[0] == "sent", ("STARTTLS", row)
+        assert len(starttls_box.received()) == 1
+        parse(starttls_box.received()[0][2])
+        # a wrong password: the message waits with the server's refusal (the operator's to fix)
+        k.stop()
+        k.env["KINDRED_SMTP_PASSWORD"] = "wrong"
+        del k.env["KINDRED_SMTP_PASSWORD_FILE"]
+        k.start()
+        ident = k.queue("reader@example.net")
+        row = k.wait_state_attempts(ident, 1, 10)
+        # the answer names the command, never what was sent with it (the login's base64)
+        assert row[0] == "queued" and row[4].startswith("AUTH: 535"), ("password", row)
+        k.stop()
+        # the system's certificates do not vouch for this one: nothing is sent
+        k.env["KINDRED_SMTP_PASSWORD"] = "s3cret pass"
+        del k.env["KINDRED_SMTP_CA_FILE"]
+        k.start()
+        ident = k.queue("reader@example.net")
+        row = k.wait_state_attempts(ident, 1, 10)
+        assert row[0] == "queued" and "certificate" in row[4].lower(), ("unknown CA", row)
+        assert len(starttls_box.received()) == 1
+        k.stop()
+        # TLS from the first byte (smtps://)
+        k = Kindred(workdir, "implicit", implicit_port, env=login, scheme="smtps")
+        nodes.append(k)
+        ident = k.queue("reader@example.net")
+        row = k.wait_state(ident, "sent", 10)
+        assert row and row[0] == "sent", ("smtps", row)
+        assert len(implicit_box.received()) == 1
+        k.stop()
+        # STARTTLS required by a server that does not offer it: nothing goes in clear
+        before = len(plain_box.received())
+        k = Kindred(workdir, "no-starttls", plain_port, env={"KINDRED_SMTP_STARTTLS": "required"})
+        nodes.append(k)
+        ident = k.queue("reader@example.net")
+        row = k.wait_state_attempts(ident, 1, 10)
+        assert row[0] == "queued" and "starttls" in row[4].lower(), ("no STARTTLS", row)
+        assert len(plain_box.received()) == before
+        k.stop()
+        # a password in clear across a network is refused at start
+        env = {x: y for x, y in k.env.items()}
+        env.update({"KINDRED_SMTP_URL": "smtp://smtp.example.org:587",
+                    "KINDRED_SMTP_STARTTLS": "optional", "KINDRED_SMTP_USER": "kindred",
+                    "KINDRED_SMTP_PASSWORD": "x"})
+        r = subprocess.run([BIN, "mail", "list", "--data", k.data], env=env, text=True,
+                           capture_output=True)
+        assert r.returncode == 2 and "unencrypted" in r.stderr, (r.returncode, r.stderr)
+    finally:
+        for k in nodes:
+            k.stop()
+        starttls.stop()
+        implicit.stop()
+
+
 def test_stalled_server_blocks_nothing(workdir):
     """A server that takes the connection and never says a word."""
     listener = socket.socket()
@@ -370,6 +469,9 @@ def test_kill_mid_queue(workdir, smtp_port, box):
 
 
 def main():
+    # the sink's TLS refusals are part of the tests, not news
+    logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     workdir = tempfile.mkdtemp(prefix="kindred-mail-")
     passed, failed = [], []
 
@@ -394,6 +496,7 @@ def main():
         k.stop()
         k = None
         run("unconfigured_node_queues", test_unconfigured_node_queues, workdir, box)
+        run("tls_and_login", test_tls_and_login, workdir, smtp_port, box)
         run("stalled_server_blocks_nothing", test_stalled_server_blocks_nothing, workdir)
         run("kill_mid_queue", test_kill_mid_queue, workdir, smtp_port, box)
     except Exception as e:
