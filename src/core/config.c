@@ -133,8 +133,8 @@ int config_from_env(struct config *c)
             env_bool("KINDRED_FSYNC_WRITES", &c->fsync_writes) < 0 ||
             env_bool("KINDRED_ACCESS_LOG", &c->access_log) < 0 ||
             env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0 ||
-            env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX, &c->guest_event_days) <
-                0 ||
+            env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX,
+                     &c->guest_event_days) < 0 ||
             env_bool("KINDRED_INSIGHTS", &c->insights) < 0 || smtp_from_env(c) < 0)
                 return -1;
         return 0;
