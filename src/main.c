@@ -83,7 +83,8 @@ static const char USAGE[] =
     "\n"
     "Mail (environment only; docs/mail.md). Without KINDRED_SMTP_URL mail is queued, not sent:\n"
     "  KINDRED_SMTP_URL        smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT] (TLS)\n"
-    "  KINDRED_SMTP_STARTTLS   required, optional or off          [required; optional on loopback]\n"
+    "  KINDRED_SMTP_STARTTLS   required, optional or off          [required; optional on "
+    "loopback]\n"
     "  KINDRED_SMTP_USER, KINDRED_SMTP_PASSWORD (or KINDRED_SMTP_PASSWORD_FILE)  the login\n"
     "  KINDRED_SMTP_TIMEOUT    seconds for a connection or one answer              [30]\n"
     "  KINDRED_SMTP_CA_FILE    certificates to trust for the server   [the system's]\n"
@@ -897,8 +898,8 @@ static int cmd_mail(struct cli *cli, int argc, char **argv)
                 fputs(USAGE_MAIL, stderr);
                 return 2;
         }
-        if (list && argc == 2 && strcmp(argv[1], "queued") != 0 &&
-            strcmp(argv[1], "sent") != 0 && strcmp(argv[1], "failed") != 0) {
+        if (list && argc == 2 && strcmp(argv[1], "queued") != 0 && strcmp(argv[1], "sent") != 0 &&
+            strcmp(argv[1], "failed") != 0) {
                 fputs(USAGE_MAIL, stderr);
                 return 2;
         }
@@ -916,7 +917,8 @@ static int cmd_mail(struct cli *cli, int argc, char **argv)
                          "any mail of the site: if you read it, mail works.\n",
                          cli->config.site_name);
                 struct buf html = BUF_INIT;
-                buf_puts(&html, "<!DOCTYPE html><html><body><p>This is a test message from <strong>");
+                buf_puts(&html,
+                         "<!DOCTYPE html><html><body><p>This is a test message from <strong>");
                 html_text(&html, cli->config.site_name);
                 buf_puts(&html, "</strong>.</p><p>It went through the outbox like any mail of the "
                                 "site: if you read it, mail works.</p></body></html>");

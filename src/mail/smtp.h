@@ -19,7 +19,7 @@ struct smtp_settings {
         const char *password;        /* with user */
         enum smtp_starttls starttls; /* smtp:// only; smtps:// is TLS from the first byte */
         unsigned timeout_s;          /* the longest wait for a connection or any one answer */
-        const char *ca_file; /* NULL: the system's certificates; else a PEM file of them */
+        const char *ca_file;         /* NULL: the system's certificates; else a PEM file of them */
 };
 
 enum smtp_result {

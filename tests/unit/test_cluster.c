@@ -521,8 +521,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
-            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup, teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(sqlite_has_no_listener, setup, teardown),
         };
@@ -538,8 +537,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
-            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup, teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
             cmocka_unit_test_setup_teardown(notices_reach_other_nodes, setup, teardown),
         };
