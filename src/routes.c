@@ -217,12 +217,19 @@ const struct route_table app_route_tables[] = {
     /* Features first: the core's "/n/$newsletter/$episode" would otherwise read
      * "/n/$newsletter/asks" or ".../lexicon" as an episode (the first table with a match
      * wins); such words are reserved, so no episode takes them (core/slug.h). */
-    ROUTE_TABLE(asks_routes),           {lexicon_routes, LEXICON_ROUTES},
-    ROUTE_TABLE(core_routes),           ROUTE_TABLE(prompts_routes),
-    ROUTE_TABLE(tried_routes),          ROUTE_TABLE(moderation_routes),
-    ROUTE_TABLE(spaces_routes),         {buildons_routes, BUILDONS_ROUTES_COUNT},
-    ROUTE_TABLE(identity_routes),       ROUTE_TABLE(events_routes),
-    ROUTE_TABLE(account_events_routes), ROUTE_TABLE(mail_routes),
-    ROUTE_TABLE(insights_routes),       ROUTE_TABLE(insights_pages_routes),
+    ROUTE_TABLE(asks_routes),
+    {lexicon_routes, LEXICON_ROUTES},
+    ROUTE_TABLE(core_routes),
+    ROUTE_TABLE(prompts_routes),
+    ROUTE_TABLE(tried_routes),
+    ROUTE_TABLE(moderation_routes),
+    ROUTE_TABLE(spaces_routes),
+    {buildons_routes, BUILDONS_ROUTES_COUNT},
+    ROUTE_TABLE(identity_routes),
+    ROUTE_TABLE(events_routes),
+    ROUTE_TABLE(account_events_routes),
+    ROUTE_TABLE(mail_routes),
+    ROUTE_TABLE(insights_routes),
+    ROUTE_TABLE(insights_pages_routes),
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);
