@@ -153,19 +153,19 @@ bool config_smtp_is_loopback(const char *url)
 }
 
 /* Reads the first line of the file at path (a secret: KINDRED_SMTP_PASSWORD_FILE) into a
- * string kept for the process's life. NULL when it cannot be read. */
-static char *read_secret_file(const char *path)
+ * buffer kept for the process's life. NULL when it cannot be read. */
+static const char *read_secret_file(const char *path)
 {
+        static char secret[1024];
         FILE *f = fopen(path, "r");
         if (!f)
                 return NULL;
-        char line[1024];
-        char *got = fgets(line, sizeof(line), f);
+        char *got = fgets(secret, sizeof(secret), f);
         fclose(f);
         if (!got)
                 return NULL;
-        line[strcspn(line, "\r\n")] = '\0';
-        return xstrdup(line);
+        secret[strcspn(secret, "\r\n")] = '\0';
+        return secret;
 }
 
 /* KINDRED_SMTP_* and KINDRED_MAIL_FROM: what is malformed or unsafe is refused at start, not
@@ -185,7 +185,7 @@ static int smtp_from_env(struct config *c)
         }
         const char *file = getenv("KINDRED_SMTP_PASSWORD_FILE");
         if (file && *file) {
-                char *secret = read_secret_file(file);
+                const char *secret = read_secret_file(file);
                 if (!secret) {
                         fprintf(stderr, "kindred: cannot read KINDRED_SMTP_PASSWORD_FILE %s: %s\n",
                                 file, strerror(errno));

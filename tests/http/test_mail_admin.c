@@ -36,6 +36,7 @@ static void only_admins_see_the_outbox(void **state)
         assert_int_equal(status_of(&author, "/admin/mail"), 403);
         api(&author, "GET", "/api/v1/admin/mail", NULL, false, &r);
         expect_api_error(&r, 403, "", "an author asks for the outbox");
+        resp_free(&r);
         struct member admin;
         login_as(&admin, "admin", NULL);
         get(&admin, "/", &r);
@@ -108,8 +109,10 @@ static void a_queued_message_is_listed(void **state)
         resp_free(&r);
         api(&admin, "GET", "/api/v1/admin/mail?state=bounced", NULL, false, &r);
         expect_api_error(&r, 400, "queued, sent or failed", "an unknown state");
+        resp_free(&r);
         api(&admin, "GET", "/api/v1/admin/mail?limit=0", NULL, false, &r);
         expect_api_error(&r, 400, "limit", "a limit of 0");
+        resp_free(&r);
         assert_int_equal(status_of(&admin, "/admin/mail?state=bounced"), 400);
         get(&admin, "/admin/mail?state=sent", &r);
         expect_status(&r, 200, "the sent filter");
