@@ -32,6 +32,7 @@ class Behaviour:
         self.lock = threading.Lock()
         self.rcpt_tries = {}  # address -> RCPT TO commands seen
         self.messages = []  # (envelope sender, [recipients], bytes as received)
+        self.peer_set = set()  # the client connections that delivered
         self.echo = echo
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -54,6 +55,7 @@ class Behaviour:
         with self.lock:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
                                   envelope.original_content))
+            self.peer_set.add(session.peer)
         if self.echo:
             print(envelope.original_content.decode("ascii", "replace"), flush=True)
         return "250 2.0.0 OK queued"
@@ -61,6 +63,10 @@ class Behaviour:
     def received(self):
         with self.lock:
             return list(self.messages)
+
+    def peers(self):
+        with self.lock:
+            return set(self.peer_set)
 
     def tries(self, address):
         with self.lock:

@@ -24,6 +24,12 @@ Debian's python3-aiosmtpd), each message parsed with Python's email package:
                                arrives, at most the one in flight at the kill twice (same
                                Message-ID)
 
+Under tests/pg/run (KINDRED_TEST_PG_URL) every site lives in a database of its own on the test
+cluster, and one more test runs:
+
+  two_nodes_send_each_once     two nodes on one database send 30 queued messages between them
+                               over their own connections, each message once
+
 Environment: KINDRED_BIN, KINDRED_STATIC. Prints cmocka-style lines that scripts/test counts.
 """
 import email.policy
@@ -57,6 +63,31 @@ FROM = f"{SITE_NAME} <news@kindred.example.org>"
 BASE_URL = "https://kindred.example.org"
 
 
+PG_URL = os.environ.get("KINDRED_TEST_PG_URL", "")
+PG_DATABASES = []
+
+
+def url_with_db(base, name):
+    """base with its database name replaced by name."""
+    head, _, rest = base.partition("://")
+    hostpart, slash, tail = rest.partition("/")
+    query = tail.partition("?")[2]
+    return f"{head}://{hostpart}/{name}" + (f"?{query}" if query else "")
+
+
+def pg_admin(sql):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url_with_db(PG_URL, "postgres"),
+                    "-c", sql], check=True, capture_output=True)
+
+
+def new_pg_database(name):
+    """Under tests/pg/run (KINDRED_TEST_PG_URL): a new database for a site; its URL."""
+    db = f"kd_mail_{os.getpid()}_{name.replace('-', '_')}"
+    pg_admin(f"CREATE DATABASE {db} TEMPLATE template0")
+    PG_DATABASES.append(db)
+    return url_with_db(PG_URL, db)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,7 +98,7 @@ class Kindred:
     """A kindred serve on a site of its own, with the mail settings given."""
 
     def __init__(self, workdir, name, smtp_port, timeout=2, node=None, init=True, env=None,
-                 scheme="smtp"):
+                 scheme="smtp", database_url=None):
         self.data = os.path.join(workdir, name)
         self.log_path = os.path.join(workdir, name + ".log")
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_")}
@@ -79,6 +110,8 @@ class Kindred:
         self.env.update(env or {})
         if node:
             self.env["KINDRED_NODE"] = node
+        if PG_URL and init:
+            self.env["KINDRED_DATABASE_URL"] = database_url or new_pg_database(name)
         if init:
             self.cli("init")
         self.start()
@@ -475,6 +508,38 @@ def test_kill_mid_queue(workdir, smtp_port, box):
         k.stop()
 
 
+def test_two_nodes_send_each_once(workdir, smtp_port, box):
+    """PostgreSQL: two nodes on one database send 30 queued messages between them, each once."""
+    url = new_pg_database("two_nodes")
+    a = Kindred(workdir, "node-a", smtp_port, node="mail-node-a", database_url=url)
+    b = None
+    try:
+        b = Kindred(workdir, "node-b", smtp_port, node="mail-node-b", database_url=url)
+        before = len(box.received())
+        peers_before = len(box.peers())
+        ids = [a.queue(f"slow-pair{i}@example.net") for i in range(30)]
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            rows = b.outbox()
+            if all(rows.get(i, ("",))[0] == "sent" for i in ids):
+                break
+            time.sleep(0.2)
+        rows = b.outbox()
+        assert all(rows[i][0] == "sent" for i in ids), [rows.get(i) for i in ids]
+        time.sleep(1)
+        got = box.received()[before:]
+        mids = [parse(raw)["Message-ID"] for _, _, raw in got]
+        assert len(mids) == 30 and len(set(mids)) == 30, f"{len(mids)} copies of {len(set(mids))}"
+        connections = len(box.peers()) - peers_before
+        assert connections >= 2, "only one node sent"
+        print(f"    30 messages sent by two nodes over {connections} connections, each once",
+              flush=True)
+    finally:
+        a.stop()
+        if b:
+            b.stop()
+
+
 def check_no_sanitizer_reports(workdir):
     """A sanitizer build's servers report into their logs: any report fails the run."""
     reports = []
@@ -517,6 +582,9 @@ def main():
         run("tls_and_login", test_tls_and_login, workdir, smtp_port, box)
         run("stalled_server_blocks_nothing", test_stalled_server_blocks_nothing, workdir)
         run("kill_mid_queue", test_kill_mid_queue, workdir, smtp_port, box)
+        if PG_URL:
+            run("two_nodes_send_each_once", test_two_nodes_send_each_once, workdir, smtp_port,
+                box)
         run("no_sanitizer_reports", check_no_sanitizer_reports, workdir)
     except Exception as e:
         failed.append("mail_harness")
@@ -531,6 +599,11 @@ def main():
                     print(f"--- {name}")
                     print(open(os.path.join(workdir, name)).read()[-3000:])
         shutil.rmtree(workdir, ignore_errors=True)
+        for db in PG_DATABASES:
+            try:
+                pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+            except subprocess.CalledProcessError:
+                pass
     return report(len(passed), failed)
 
 
