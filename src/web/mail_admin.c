@@ -102,9 +102,9 @@ int web_admin_mail(struct request *req)
         else
                 html_text(b, _("This node does not send mail: KINDRED_SMTP_URL is not set. "
                                "Messages are kept until a node that has it sends them."));
-        html_lit(b, "</p>\n<nav aria-label=\"");
+        html_lit(b, "</p>\n<nav class=\"tabs\" aria-label=\"");
         html_attr(b, _("Show"));
-        html_lit(b, "\"><ul class=\"filters\">\n");
+        html_lit(b, "\"><ul>\n");
         filter_link(r, NULL, _("All"), -1, state);
         filter_link(r, "queued", _("Queued"), queued, state);
         filter_link(r, "sent", _("Sent"), sent, state);
@@ -124,8 +124,14 @@ int web_admin_mail(struct request *req)
         html_lit(b, "</th><th scope=\"col\">");
         html_text(b, _("The server's last answer"));
         html_lit(b, "</th></tr></thead>\n<tbody>\n");
-        if (mail_outbox_each(req->db, state, KD_MAIL_ADMIN_ROWS, mail_row, r) < 0)
+        int rows = mail_outbox_each(req->db, state, KD_MAIL_ADMIN_ROWS, mail_row, r);
+        if (rows < 0)
                 return req_fail(req, 503, N_("The database is not available."));
         html_lit(b, "</tbody>\n</table>\n");
+        if (rows == 0) {
+                html_lit(b, "<p class=\"hint\">");
+                html_text(b, _("No messages here."));
+                html_lit(b, "</p>\n");
+        }
         return page_end(r, 200);
 }

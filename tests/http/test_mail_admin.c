@@ -57,6 +57,7 @@ static void a_queued_message_is_listed(void **state)
         get(&admin, "/admin/mail", &r);
         expect_status(&r, 200, "the empty outbox");
         expect_in(&r, "KINDRED_SMTP_URL is not set", "the page says this node does not send");
+        expect_in(&r, "No messages here.", "the page says the outbox is empty");
         resp_free(&r);
         api(&admin, "GET", "/api/v1/admin/mail", NULL, false, &r);
         expect_status(&r, 200, "the empty outbox as JSON");
@@ -78,6 +79,7 @@ static void a_queued_message_is_listed(void **state)
         expect_in(&r, "reader@example.net", "the recipient");
         expect_in(&r, "Test message from Kindred", "the subject");
         expect_in(&r, "Queued (1)", "the count of queued messages");
+        expect_not_in(&r, "No messages here.", "a message is there");
         resp_free(&r);
         api(&admin, "GET", "/api/v1/admin/mail?state=queued", NULL, false, &r);
         expect_status(&r, 200, "queued messages as JSON");
@@ -117,6 +119,7 @@ static void a_queued_message_is_listed(void **state)
         get(&admin, "/admin/mail?state=sent", &r);
         expect_status(&r, 200, "the sent filter");
         expect_not_in(&r, "reader@example.net", "a queued message among the sent");
+        expect_in(&r, "No messages here.", "no sent message");
         resp_free(&r);
 }
 
