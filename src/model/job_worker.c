@@ -76,29 +76,38 @@ static void run_one(struct db *db, const struct job_kind *k, const struct job *j
 int job_worker_run_due(struct db *db, int64_t now)
 {
         int ran = 0;
-        for (size_t i = 0; i < nkinds; i++) {
-                for (;;) {
-                        struct job job;
-                        /* the worker's passes read the clock at each claim: a pass may last */
-                        int64_t at = now > 0 ? now : time_now();
-                        if (paused_until[i] > at)
-                                break;
-                        int rc = job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
-                        if (rc < 0)
-                                return -1;
-                        if (rc == 0)
-                                break;
-                        current_kind = i;
-                        current_now = at;
-                        run_one(db, kinds[i], &job, now);
-                        current_kind = JOB_KINDS_MAX;
-                        job_claimed_free(&job);
-                        ran++;
-                        pthread_mutex_lock(&w.lock);
-                        bool stop = w.stopping;
-                        pthread_mutex_unlock(&w.lock);
-                        if (stop)
-                                return ran;
+        /* Kinds take turns, JOB_BATCH jobs at a time: 100,000 queued mails must not hold back
+         * another kind's job until the last of them went. */
+        for (bool more = true; more;) {
+                more = false;
+                for (size_t i = 0; i < nkinds; i++) {
+                        int batch = 0;
+                        for (; batch < JOB_BATCH; batch++) {
+                                struct job job;
+                                /* the passes read the clock at each claim: a pass may last */
+                                int64_t at = now > 0 ? now : time_now();
+                                if (paused_until[i] > at)
+                                        break;
+                                int rc =
+                                    job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
+                                if (rc < 0)
+                                        return -1;
+                                if (rc == 0)
+                                        break;
+                                current_kind = i;
+                                current_now = at;
+                                run_one(db, kinds[i], &job, now);
+                                current_kind = JOB_KINDS_MAX;
+                                job_claimed_free(&job);
+                                ran++;
+                                pthread_mutex_lock(&w.lock);
+                                bool stop = w.stopping;
+                                pthread_mutex_unlock(&w.lock);
+                                if (stop)
+                                        return ran;
+                        }
+                        if (batch == JOB_BATCH)
+                                more = true;
                 }
         }
         return ran;

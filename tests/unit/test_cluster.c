@@ -497,6 +497,47 @@ static void notices_reach_other_nodes(void **state)
         assert_false(cluster_listening());
 }
 
+/* Kinds take turns: one job of another kind waits for at most JOB_BATCH of a long queue. */
+static int bulk_done, bulk_done_when_other_ran = -1;
+
+static enum job_outcome bulk(struct db *db, const struct job *job, char *error, size_t size)
+{
+        (void)db, (void)job, (void)error, (void)size;
+        bulk_done++;
+        return JOB_OUTCOME_DONE;
+}
+
+static enum job_outcome other(struct db *db, const struct job *job, char *error, size_t size)
+{
+        (void)db, (void)job, (void)error, (void)size;
+        bulk_done_when_other_ran = bulk_done;
+        return JOB_OUTCOME_DONE;
+}
+
+static const struct job_kind bulk_kind = {"bulk", 60, 3, bulk};
+static const struct job_kind other_kind = {"other", 60, 3, other};
+
+static void kinds_take_turns(void **state)
+{
+        struct db *db = DB(state);
+        job_worker_reset();
+        assert_int_equal(job_worker_register(&bulk_kind), 0);
+        assert_int_equal(job_worker_register(&other_kind), 0);
+        assert_int_equal(db_begin(db), DB_OK);
+        for (int i = 0; i < 3 * JOB_BATCH; i++)
+                assert_true(job_enqueue(db, "bulk", "{}", NOW) > 0);
+        assert_true(job_enqueue(db, "other", "{}", NOW) > 0);
+        assert_int_equal(db_commit(db), DB_OK);
+        bulk_done = 0;
+        bulk_done_when_other_ran = -1;
+        /* one pass still runs every due job ... */
+        assert_int_equal(job_worker_run_due(db, NOW), 3 * JOB_BATCH + 1);
+        assert_int_equal(bulk_done, 3 * JOB_BATCH);
+        /* ... but the other kind's came after the first batch, not after all of them */
+        assert_int_equal(bulk_done_when_other_ran, JOB_BATCH);
+        job_worker_reset();
+}
+
 static void sqlite_has_no_listener(void **state)
 {
         struct tmpdb *t = *state;
@@ -523,6 +564,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
             cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup, teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
+            cmocka_unit_test_setup_teardown(kinds_take_turns, setup, teardown),
             cmocka_unit_test_setup_teardown(sqlite_has_no_listener, setup, teardown),
         };
         const struct CMUnitTest pg_tests[] = {
@@ -539,6 +581,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
             cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup, teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
+            cmocka_unit_test_setup_teardown(kinds_take_turns, setup, teardown),
             cmocka_unit_test_setup_teardown(notices_reach_other_nodes, setup, teardown),
         };
         int failed = cmocka_run_group_tests_name("cluster on SQLite", tests, NULL, NULL);
