@@ -659,7 +659,8 @@ void app_dispatch(void *ctx, struct request *req)
 static void dispatch(struct app *app, struct request *req)
 {
         attach(app, req);
-        const char *key = guest_cache_key(req);
+        /* a node that cannot hear the others' writes builds every page */
+        const char *key = cluster_in_step() ? guest_cache_key(req) : NULL;
         if (key) {
                 /* A scheduled episode appearing changes pages without any write. */
                 int64_t now = time_now();
@@ -793,6 +794,11 @@ int app_serve(struct app *app)
         };
         log_set_access(app->config.access_log);
         cluster_set_node(app->config.node);
+        /* PostgreSQL shows each connection's node in pg_stat_activity (a URL's own
+         * application_name wins) */
+        char appname[CLUSTER_NODE_MAX + 16];
+        snprintf(appname, sizeof(appname), "kindred %s", cluster_node());
+        setenv("PGAPPNAME", appname, 0);
         /* Several nodes can share a PostgreSQL database: limits count there, and each node
          * hears of the others' writes. One SQLite site has one node. */
         if (db_target_is_postgresql(app->db_path)) {

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "http/request.h"
+#include "model/cluster.h"
 #include "model/mail_outbox.h"
 #include "web/render.h"
 
@@ -84,6 +85,11 @@ int api_healthz(struct request *req)
                 json_object_set_new(body, "write_error", json_string(problem));
         if (low_disk)
                 json_object_set_new(body, "disk", json_string("nearly full"));
+        /* several nodes: which one answered, and whether it hears the others' writes */
+        json_object_set_new(body, "node", json_string(cluster_node()));
+        if (cluster_listening())
+                json_object_set_new(body, "notices",
+                                    json_string(cluster_in_step() ? "listening" : "reconnecting"));
         /* Mail never fails a node (a dead SMTP server is no reason to stop serving pages), but
          * monitoring sees whether this node sends and how long the oldest message has waited. */
         json_object_set_new(body, "mail",

@@ -91,3 +91,16 @@ int time_parse_iso8601(const char *s, int64_t *out)
         *out = (int64_t)timegm(&tm);
         return 0;
 }
+
+struct timespec time_after_ms(int clock, long ms)
+{
+        struct timespec t;
+        clock_gettime((clockid_t)clock, &t);
+        t.tv_sec += ms / 1000;
+        t.tv_nsec += ms % 1000 * 1000000L;
+        if (t.tv_nsec >= 1000000000L) {
+                t.tv_sec++;
+                t.tv_nsec -= 1000000000L;
+        }
+        return t;
+}

@@ -4,11 +4,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Seconds since the Unix epoch (wall clock). */
 int64_t time_now(void);
 /* Microseconds from a monotonic clock, for durations. */
 uint64_t time_mono_us(void);
+/* The time ms milliseconds from now on clock (CLOCK_MONOTONIC, CLOCK_REALTIME), as a
+ * pthread_cond_timedwait deadline. */
+struct timespec time_after_ms(int clock, long ms);
 /* Writes t as "2026-11-25T19:56:00Z" into out (at least 21 bytes). */
 void time_iso8601(int64_t t, char *out, size_t size);
 /* Writes an HTTP date ("Wed, 25 Nov 2026 19:56:00 GMT") into out (at least 30 bytes). */

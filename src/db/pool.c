@@ -2,6 +2,7 @@
 #include "db/pool.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -62,14 +63,7 @@ static struct db *open_one(struct db_pool *p)
 
 struct db *db_pool_acquire(struct db_pool *p, int wait_ms)
 {
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += wait_ms / 1000;
-        deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-                deadline.tv_sec++;
-                deadline.tv_nsec -= 1000000000L;
-        }
+        struct timespec deadline = time_after_ms(CLOCK_MONOTONIC, wait_ms);
         pthread_mutex_lock(&p->lock);
         for (;;) {
                 if (p->nidle > 0) {

@@ -22,6 +22,7 @@ static struct {
         bool running;
         atomic_bool stopping;
         atomic_bool pending; /* this node wrote since its last notice */
+        atomic_bool hearing; /* the listening connection is up */
         char *target;
         void (*on_change)(void *ctx);
         void *ctx;
@@ -85,6 +86,7 @@ static void *listener_main(void *arg)
                         pause_ms(CLUSTER_RETRY_S * 1000);
                         if (!(db = listen_open()))
                                 continue;
+                        atomic_store(&listener.hearing, true);
                         log_info("cluster: listening again");
                         listener.on_change(listener.ctx); /* notices may have been missed */
                 }
@@ -100,12 +102,14 @@ static void *listener_main(void *arg)
                 if (heard)
                         listener.on_change(listener.ctx);
                 if (rc == DB_ERROR) {
+                        atomic_store(&listener.hearing, false);
                         db_close(db);
                         db = NULL;
                         continue;
                 }
                 if (atomic_exchange(&listener.pending, false) && !notify(db)) {
                         atomic_store(&listener.pending, true); /* sent after reconnecting */
+                        atomic_store(&listener.hearing, false);
                         db_close(db);
                         db = NULL;
                 }
@@ -134,6 +138,7 @@ int cluster_start(const char *target, void (*on_change)(void *ctx), void *ctx)
                 return -1;
         }
         listener.running = true;
+        atomic_store(&listener.hearing, true);
         log_info("cluster: node %s listening for other nodes' changes", cluster_node());
         return 0;
 }
@@ -158,6 +163,11 @@ void cluster_changed(void)
 bool cluster_listening(void)
 {
         return listener.running;
+}
+
+bool cluster_in_step(void)
+{
+        return !listener.running || atomic_load(&listener.hearing);
 }
 
 bool cluster_lease(struct db *db, const char *job, int64_t now, int ttl_s)

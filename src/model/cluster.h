@@ -42,6 +42,9 @@ void cluster_stop(void);
 void cluster_changed(void);
 /* True while a listener runs (several nodes are possible). */
 bool cluster_listening(void);
+/* False while the listener has lost its connection: other nodes' writes may go unheard, so
+ * the node must not serve guests kept pages (it builds each one). True on SQLite. */
+bool cluster_in_step(void);
 
 /* Takes or renews the lease of job for this node until now + ttl_s: true when this node holds it
  * now (it was free, expired, or already this node's). Returns false on a database error. */

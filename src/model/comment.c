@@ -799,15 +799,18 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                           prompt);
         if (rc == PUB_OK) /* the directory's "who is here" */
                 rc = member_mark_active(db, in->author_id, time_now(), 0);
-        if (rc == PUB_OK) /* a comment may earn a badge; a failed refresh keeps the comment */
-                badges_refresh(db, in->author_id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
-        if (rc != PUB_OK)
+        if (rc != PUB_OK) {
                 db_rollback(db);
-        else /* replies and @mentions; the comment stands even if telling fails */
+        } else {
+                /* replies and @mentions; the comment stands even if telling fails */
                 notify_comment(db, *id);
+                /* a comment may earn a badge: worked out after the commit, its reading outside
+                 * the write lock (badge.c); a failed refresh keeps the comment */
+                badges_refresh(db, in->author_id);
+        }
 done:
         mdr_result_free(&r);
         arena_free(a);

@@ -199,11 +199,7 @@ static void *writer_main(void *arg)
         bool expiring = false;
         pthread_mutex_lock(&q.lock);
         while (!q.stopping) {
-                struct timespec until;
-                clock_gettime(CLOCK_MONOTONIC, &until);
-                until.tv_nsec += (long)KD_EVENT_FLUSH_MS % 1000 * 1000000L;
-                until.tv_sec += KD_EVENT_FLUSH_MS / 1000 + until.tv_nsec / 1000000000L;
-                until.tv_nsec %= 1000000000L;
+                struct timespec until = time_after_ms(CLOCK_MONOTONIC, KD_EVENT_FLUSH_MS);
                 while (!q.stopping && pthread_cond_timedwait(&q.wake, &q.lock, &until) != ETIMEDOUT)
                         ;
                 if (q.stopping)

@@ -88,8 +88,7 @@ int job_worker_run_due(struct db *db, int64_t now)
                                 int64_t at = now > 0 ? now : time_now();
                                 if (paused_until[i] > at)
                                         break;
-                                int rc =
-                                    job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
+                                int rc = job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
                                 if (rc < 0)
                                         return -1;
                                 if (rc == 0)
@@ -119,14 +118,7 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&w.lock);
         while (!w.stopping) {
                 if (!w.woken) {
-                        struct timespec until;
-                        clock_gettime(CLOCK_REALTIME, &until);
-                        until.tv_sec += JOB_POLL_MS / 1000;
-                        until.tv_nsec += (long)(JOB_POLL_MS % 1000) * 1000000L;
-                        if (until.tv_nsec >= 1000000000L) {
-                                until.tv_sec++;
-                                until.tv_nsec -= 1000000000L;
-                        }
+                        struct timespec until = time_after_ms(CLOCK_REALTIME, JOB_POLL_MS);
                         while (!w.stopping && !w.woken &&
                                pthread_cond_timedwait(&w.wake, &w.lock, &until) != ETIMEDOUT)
                                 ;

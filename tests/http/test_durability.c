@@ -1,0 +1,395 @@
+/* Acknowledged writes survive kill -9 (docs/operations.md, "Durability"): client threads post
+ * comments (through the form and the JSON API, some of them replies) and reactions as demo
+ * members as fast as the server answers; after a random 0.5-2 s the server gets SIGKILL. Every
+ * write that was answered with success must be in the database after a restart, with the
+ * counters that commit beside it (episode.comment_count, comment.root_id) consistent; on SQLite
+ * the file also passes PRAGMA integrity_check. The crash loop runs several rounds on one site.
+ * Runs on SQLite and, under tests/pg/run, on PostgreSQL. */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EPISODE_PATH "/n/learning-in-public/two-languages-one-team"
+
+enum {
+        ROUNDS = 4, /* crash loops on one site */
+        KILL_AFTER_MIN_MS = 500,
+        KILL_AFTER_MAX_MS = 2000,
+        MIN_ACKED_PER_ROUND = 5, /* fewer: the round proved nothing (a stuck server) */
+};
+
+/* The writers log in as these demo members, one each. */
+static const char *const writers_handles[] = {"sam", "liwei", "ana", "june"};
+#define WRITERS ((int)(sizeof(writers_handles) / sizeof(writers_handles[0])))
+
+static const char *const reaction_kinds[] = {"like", "insightful", "agree",
+                                             "love", "celebrate",  "curious"};
+
+/* A comment the server acknowledged: its id and the text it was sent with. */
+struct acked_comment {
+        long long id;
+        char body[64];
+};
+
+/* A reaction the server acknowledged as a change: on comment id, of kind, by the writer. */
+struct acked_reaction {
+        long long comment_id;
+        const char *kind;
+};
+
+struct writer {
+        pthread_t thread;
+        int index, round, port;
+        long long episode_id;
+        const struct member *m;
+        atomic_bool *stop;
+        /* what was acknowledged, over every round (grown by the thread, read after join) */
+        struct acked_comment *comments;
+        size_t ncomments, comments_cap;
+        struct acked_reaction *reactions;
+        size_t nreactions, reactions_cap;
+        /* this round: answers other than success before the connection broke */
+        int refused, last_refused_status;
+        size_t acked_this_round;
+};
+
+static struct member members[WRITERS];
+static long long member_ids[WRITERS];
+/* File scope, so what the writers kept stays reachable (not a leak) when a check fails. */
+static struct writer ws[WRITERS];
+
+/* ---------------------------------------------------------------- one writer */
+
+/* Sends one request on c and reads its answer. -1 when the connection broke (the server was
+ * killed, or closed it): the write is then not acknowledged, whatever happened to it. */
+static int exchange(struct http_conn *c, const struct member *m, const char *path,
+                    const char *content_type, const char *body, bool token_header,
+                    struct http_resp *r)
+{
+        char cookie[1024], token[192] = "", head[2048];
+        jar_header(&m->jar, cookie, sizeof(cookie));
+        if (token_header)
+                snprintf(token, sizeof(token), "X-CSRF-Token: %s\r\n", m->csrf);
+        int n = snprintf(head, sizeof(head),
+                         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%sContent-Type: "
+                         "%s\r\nContent-Length: %zu\r\n\r\n",
+                         path, cookie, token, content_type, strlen(body));
+        if (conn_send(c, head, (size_t)n) != 0 || conn_send(c, body, strlen(body)) != 0)
+                return -1;
+        return conn_read(c, r, false);
+}
+
+static void keep_comment(struct writer *w, long long id, const char *body)
+{
+        if (w->ncomments == w->comments_cap) {
+                w->comments_cap = w->comments_cap ? 2 * w->comments_cap : 256;
+                w->comments = realloc(w->comments, w->comments_cap * sizeof(*w->comments));
+        }
+        w->comments[w->ncomments].id = id;
+        snprintf(w->comments[w->ncomments].body, sizeof(w->comments[0].body), "%s", body);
+        w->ncomments++;
+        w->acked_this_round++;
+}
+
+static void keep_reaction(struct writer *w, long long comment_id, const char *kind)
+{
+        if (w->nreactions == w->reactions_cap) {
+                w->reactions_cap = w->reactions_cap ? 2 * w->reactions_cap : 256;
+                w->reactions = realloc(w->reactions, w->reactions_cap * sizeof(*w->reactions));
+        }
+        w->reactions[w->nreactions++] = (struct acked_reaction){comment_id, kind};
+        w->acked_this_round++;
+}
+
+/* Posts comment number n: through the form (303 to "...#c-ID") for even writers, the API (201
+ * with {"id": ID}) for odd ones; every third one answers the writer's previous comment. Returns
+ * its id when acknowledged, 0 when refused, -1 when the connection broke. */
+static long long post_comment(struct writer *w, struct http_conn *c, int n, long long parent)
+{
+        char text[64], path[128], body[512] = "";
+        snprintf(text, sizeof(text), "durable r%d w%d n%d", w->round, w->index, n);
+        struct http_resp r;
+        long long id = 0;
+        if (w->index % 2 == 0) {
+                char parent_s[32];
+                form_append(body, sizeof(body), "_csrf", w->m->csrf);
+                form_append(body, sizeof(body), "body", text);
+                if (parent) {
+                        snprintf(parent_s, sizeof(parent_s), "%lld", parent);
+                        form_append(body, sizeof(body), "parent", parent_s);
+                }
+                snprintf(path, sizeof(path), "%s/comments", EPISODE_PATH);
+                if (exchange(c, w->m, path, "application/x-www-form-urlencoded", body, false, &r) !=
+                    0)
+                        return -1;
+                char loc[256];
+                const char *hash = NULL;
+                if (r.status == 303 && resp_header_get(&r, "Location", loc, sizeof(loc)))
+                        hash = strstr(loc, "#c-");
+                id = hash ? atoll(hash + 3) : 0;
+        } else {
+                json_t *o = json_pack("{s:s}", "body", text);
+                if (parent)
+                        json_object_set_new(o, "parent_id", json_integer(parent));
+                char *json = json_dumps(o, JSON_COMPACT);
+                json_decref(o);
+                snprintf(path, sizeof(path), "/api/v1/episodes/%lld/comments", w->episode_id);
+                int rc = exchange(c, w->m, path, "application/json", json, true, &r);
+                free(json);
+                if (rc != 0)
+                        return -1;
+                json_t *answer = r.status == 201 ? json_loadb(r.body, r.body_len, 0, NULL) : NULL;
+                json_t *jid = answer ? json_object_get(answer, "id") : NULL;
+                id = json_is_integer(jid) ? (long long)json_integer_value(jid) : 0;
+                json_decref(answer);
+        }
+        if (id > 0) {
+                keep_comment(w, id, text);
+        } else {
+                w->refused++;
+                w->last_refused_status = r.status;
+        }
+        resp_free(&r);
+        return id;
+}
+
+/* Reacts to comment id with kind through the API; 1 when acknowledged as a change, 0 when not,
+ * -1 when the connection broke. */
+static int react(struct writer *w, struct http_conn *c, long long id, const char *kind)
+{
+        char json[160];
+        snprintf(json, sizeof(json), "{\"target\":\"comment\",\"id\":%lld,\"kind\":\"%s\"}", id,
+                 kind);
+        struct http_resp r;
+        if (exchange(c, w->m, "/api/v1/reactions", "application/json", json, true, &r) != 0)
+                return -1;
+        json_t *answer = r.status == 200 ? json_loadb(r.body, r.body_len, 0, NULL) : NULL;
+        int ok = answer && json_is_true(json_object_get(answer, "changed"));
+        json_decref(answer);
+        if (ok) {
+                keep_reaction(w, id, kind);
+        } else {
+                w->refused++;
+                w->last_refused_status = r.status;
+        }
+        resp_free(&r);
+        return ok;
+}
+
+/* Writes until the connection breaks and cannot be opened again (the server is gone), or the
+ * main thread says stop. No write is ever sent twice: one that broke is simply not counted. */
+static void *write_until_killed(void *arg)
+{
+        struct writer *w = arg;
+        struct http_conn c;
+        if (conn_open(&c, w->port) != 0)
+                return NULL;
+        long long last = 0;
+        for (int n = 0; !atomic_load(w->stop); n++) {
+                long long id = post_comment(w, &c, n, n % 3 == 2 ? last : 0);
+                int reacted = id > 0 ? react(w, &c, id, reaction_kinds[n % 6]) : 0;
+                if (id > 0)
+                        last = id;
+                if (id < 0 || reacted < 0) {
+                        conn_close(&c);
+                        if (atomic_load(w->stop) || conn_open(&c, w->port) != 0)
+                                return NULL;
+                }
+        }
+        conn_close(&c);
+        return NULL;
+}
+
+/* ---------------------------------------------------------------- checks after a crash */
+
+/* A growing SQL text (the lists of acknowledged writes are long). */
+struct sql {
+        char *s;
+        size_t len, cap;
+};
+
+static void sql_add(struct sql *q, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(NULL, 0, fmt, ap);
+        va_end(ap);
+        if (q->len + (size_t)n + 1 > q->cap) {
+                q->cap = 2 * (q->len + (size_t)n + 1024);
+                q->s = realloc(q->s, q->cap);
+        }
+        va_start(ap, fmt);
+        vsnprintf(q->s + q->len, q->cap - q->len, fmt, ap);
+        va_end(ap);
+        q->len += (size_t)n;
+}
+
+/* How many of the acknowledged comments are stored with the text they were sent with. Both
+ * engines name a VALUES list's columns column1, column2 ... */
+static long long comments_present(size_t *acked)
+{
+        struct sql q = {0};
+        sql_add(&q, "SELECT count(*) FROM comment c JOIN (VALUES ");
+        *acked = 0;
+        for (int i = 0; i < WRITERS; i++)
+                for (size_t k = 0; k < ws[i].ncomments; k++)
+                        sql_add(&q, "%s(%lld, '%s')", (*acked)++ ? ", " : "", ws[i].comments[k].id,
+                                ws[i].comments[k].body);
+        sql_add(&q, ") AS w ON c.id = w.column1 AND c.body = w.column2");
+        long long n = *acked ? db_int(q.s) : 0;
+        free(q.s);
+        return n;
+}
+
+static long long reactions_present(size_t *acked)
+{
+        struct sql q = {0};
+        sql_add(&q, "SELECT count(*) FROM reaction r JOIN (VALUES ");
+        *acked = 0;
+        for (int i = 0; i < WRITERS; i++)
+                for (size_t k = 0; k < ws[i].nreactions; k++)
+                        sql_add(&q, "%s(%lld, '%s', %lld)", (*acked)++ ? ", " : "",
+                                ws[i].reactions[k].comment_id, ws[i].reactions[k].kind,
+                                member_ids[i]);
+        sql_add(&q, ") AS w ON r.target = 'comment' AND r.target_id = w.column1 AND r.kind = "
+                    "w.column2 AND r.member_id = w.column3");
+        long long n = *acked ? db_int(q.s) : 0;
+        free(q.s);
+        return n;
+}
+
+/* Everything the crashed server acknowledged is there, and what commits with it agrees. */
+static void expect_all_acknowledged(int round)
+{
+        size_t comments, reactions;
+        long long have_c = comments_present(&comments);
+        long long have_r = reactions_present(&reactions);
+        if (have_c != (long long)comments || have_r != (long long)reactions)
+                fail_msg("round %d: after kill -9, %lld of %zu acknowledged comments and %lld of "
+                         "%zu acknowledged reactions are stored (log: %s)",
+                         round, have_c, comments, have_r, reactions, srv.log_path);
+        /* the counter every new comment bumps in its transaction, and the root of new threads */
+        long long off = db_int("SELECT count(*) FROM episode e WHERE comment_count <> (SELECT "
+                               "count(*) FROM comment c WHERE c.episode_id = e.id AND "
+                               "c.buildon_id IS NULL AND c.state = 'visible')");
+        long long rootless = db_int("SELECT count(*) FROM comment WHERE root_id = 0");
+        if (off || rootless)
+                fail_msg("round %d: %lld episodes' comment_count disagree with their comments; "
+                         "%lld comments have no root",
+                         round, off, rootless);
+        if (!srv.database_url[0]) { /* SQLite's file; PostgreSQL checks its own pages */
+                char ok[64];
+                db_text("PRAGMA integrity_check", ok, sizeof(ok));
+                if (strcmp(ok, "ok") != 0)
+                        fail_msg("round %d: PRAGMA integrity_check: %s", round, ok);
+        }
+        printf("round %d: %zu comments and %zu reactions acknowledged so far, all stored\n", round,
+               comments, reactions);
+}
+
+static int random_ms(int lo, int hi)
+{
+        return lo + (int)((unsigned)rand() % (unsigned)(hi - lo + 1));
+}
+
+/* ---------------------------------------------------------------- the test */
+
+static const char *const no_write_limits[] = {"KINDRED_WRITE_LIMITS=false", "KINDRED_THREADS=4",
+                                              NULL};
+
+static int start_without_limits(void **state)
+{
+        (void)state;
+        return kd_start(&srv, no_write_limits);
+}
+
+static void acknowledged_writes_survive_kill9(void **state)
+{
+        (void)state;
+        unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+        srand(seed);
+        printf("seed %u\n", seed);
+        for (int i = 0; i < WRITERS; i++) {
+                login_as(&members[i], writers_handles[i], NULL);
+                char sql[128];
+                snprintf(sql, sizeof(sql), "SELECT id FROM member WHERE handle = '%s'",
+                         writers_handles[i]);
+                member_ids[i] = db_int(sql);
+        }
+        long long episode_id = episode_id_as(&members[0], EPISODE_PATH);
+        atomic_bool stop;
+        for (int round = 1; round <= ROUNDS; round++) {
+                atomic_init(&stop, false);
+                for (int i = 0; i < WRITERS; i++) {
+                        ws[i].index = i;
+                        ws[i].round = round;
+                        ws[i].port = srv.port;
+                        ws[i].episode_id = episode_id;
+                        ws[i].m = &members[i];
+                        ws[i].stop = &stop;
+                        ws[i].refused = 0;
+                        ws[i].acked_this_round = 0;
+                        assert_int_equal(
+                            pthread_create(&ws[i].thread, NULL, write_until_killed, &ws[i]), 0);
+                }
+                int after = random_ms(KILL_AFTER_MIN_MS, KILL_AFTER_MAX_MS);
+                struct timespec ts = {after / 1000, (long)(after % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+                assert_int_equal(kill(srv.pid, SIGKILL), 0);
+                int st;
+                waitpid(srv.pid, &st, 0);
+                atomic_store(&stop, true);
+                for (int i = 0; i < WRITERS; i++)
+                        pthread_join(ws[i].thread, NULL);
+                assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+                size_t acked = 0;
+                for (int i = 0; i < WRITERS; i++) {
+                        acked += ws[i].acked_this_round;
+                        if (ws[i].refused)
+                                fail_msg("round %d: writer %s had %d writes refused (last "
+                                         "status %d) before the kill; log: %s",
+                                         round, writers_handles[i], ws[i].refused,
+                                         ws[i].last_refused_status, srv.log_path);
+                }
+                printf("round %d: killed after %d ms, %zu writes acknowledged\n", round, after,
+                       acked);
+                if (acked < MIN_ACKED_PER_ROUND)
+                        fail_msg("round %d: only %zu writes acknowledged in %d ms", round, acked,
+                                 after);
+                assert_int_equal(kd_serve_existing(&srv, no_write_limits), 0);
+                expect_all_acknowledged(round);
+                /* and the restarted server serves what was written */
+                assert_int_equal(status_of(NULL, EPISODE_PATH), 200);
+        }
+        for (int i = 0; i < WRITERS; i++) {
+                free(ws[i].comments);
+                free(ws[i].reactions);
+        }
+        memset(ws, 0, sizeof(ws));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(acknowledged_writes_survive_kill9, start_without_limits,
+                                            kd_fixture_stop),
+        };
+        if (getenv("KD_TEST_FILTER"))
+                cmocka_set_test_filter(getenv("KD_TEST_FILTER"));
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
