@@ -20,6 +20,7 @@
 #include "model/event_queue.h"
 #include "model/job.h"
 #include "model/job_worker.h"
+#include "model/mail_outbox.h"
 #include "model/member.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
@@ -770,6 +771,8 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                                 log_warn("purging old rate-limit counts failed");
                         if (job_purge(db, now - KD_JOB_KEEP_DAYS * 86400) < 0)
                                 log_warn("purging finished background jobs failed");
+                        if (mail_outbox_purge(db, now - KD_MAIL_KEEP_DAYS * 86400) < 0)
+                                log_warn("purging sent and failed mail failed");
                 }
         }
         app_thread_db_release(app);
@@ -810,7 +813,14 @@ int app_serve(struct app *app)
                 cluster_stop();
                 return 1;
         }
-        /* background jobs of the kinds features registered (none yet does nothing) */
+        /* background jobs of the kinds features registered: mail when KINDRED_SMTP_URL says
+         * where to send it (docs/mail.md) */
+        if (mail_outbox_setup(&app->config) != 0) {
+                event_queue_stop();
+                cluster_stop();
+                return 1;
+        }
+        mail_outbox_start_sending(&app->config);
         if (job_worker_start(app->db_path) != 0) {
                 event_queue_stop();
                 cluster_stop();
@@ -862,7 +872,9 @@ int app_serve(struct app *app)
         log_info("stopping");
         http_server_stop(srv);
         event_queue_stop(); /* writes what requests queued until the end */
-        job_worker_stop();  /* finishes the job at hand */
+        mail_outbox_interrupt(); /* a stalled SMTP server does not hold the stop */
+        job_worker_stop();       /* finishes the job at hand */
+        mail_outbox_stop_sending();
         struct db *db = app_thread_db(app);
         if (db) { /* another node need not wait for these to expire */
                 cluster_lease_release(db, "publish_due");

@@ -8,15 +8,19 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "http/html.h"
 #include "markdown/markdown.h"
 #include "model/badge.h"
 #include "model/bench_seed.h"
 #include "model/demo.h"
 #include "model/event.h"
+#include "mail/message.h"
+#include "model/mail_outbox.h"
 #include "model/media_store.h"
 #include "model/member.h"
 #include "model/transfer.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -54,6 +58,9 @@ static const char USAGE[] =
     "  bench seed            fill an empty site with a large synthetic one (see bench/)\n"
     "  badges refresh        work out every member's badges again by their rules\n"
     "  events load FILE      add insights history: tab-separated lines, see docs/insights.md\n"
+    "  mail test ADDRESS     queue a test message to ADDRESS (sent by a running serve)\n"
+    "  mail list [STATE]     the newest messages of the outbox (queued, sent or failed)\n"
+    "  mail retry            try every queued message now (after the SMTP server is back)\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -74,6 +81,16 @@ static const char USAGE[] =
     "      --language TAG    default interface language (en, zh-CN) KINDRED_LANGUAGE [en]\n"
     "      --guest-event-days N  days guests' raw events are kept KINDRED_GUEST_EVENT_DAYS [90]\n"
     "      --no-insights     record no insights events              KINDRED_INSIGHTS=false\n"
+    "\n"
+    "Mail (environment only; docs/mail.md). Without KINDRED_SMTP_URL mail is queued, not sent:\n"
+    "  KINDRED_SMTP_URL        smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT] (TLS)\n"
+    "  KINDRED_SMTP_STARTTLS   required, optional or off          [required; optional on "
+    "loopback]\n"
+    "  KINDRED_SMTP_USER, KINDRED_SMTP_PASSWORD (or KINDRED_SMTP_PASSWORD_FILE)  the login\n"
+    "  KINDRED_SMTP_TIMEOUT    seconds for a connection or one answer              [30]\n"
+    "  KINDRED_SMTP_CA_FILE    certificates to trust for the server   [the system's]\n"
+    "  KINDRED_MAIL_FROM       \"Name <address>\" the site's mail is from\n"
+    "\n"
     "  -h, --help            show help (also: kindred COMMAND --help)\n"
     "  -V, --version         print the version\n"
     "\n"
@@ -151,6 +168,17 @@ static const char USAGE_EXPORT[] =
     "Writes the whole site as JSON to FILE (\"-\": standard output): members with their password\n"
     "hashes (keep the file private), newsletters, co-authors, seasons, episodes, cover images\n"
     "and follows. kindred import json FILE into an empty site gives the same site back.\n";
+
+static const char USAGE_MAIL[] =
+    "Usage:\n"
+    "  kindred mail test ADDRESS\n"
+    "  kindred mail list [queued|sent|failed]\n"
+    "  kindred mail retry\n"
+    "\n"
+    "mail test queues a short message to ADDRESS through the outbox, as any mail of the site:\n"
+    "a running kindred serve with KINDRED_SMTP_URL sends it within a second or two, and mail\n"
+    "list shows what the server answered. mail retry makes every queued message due now\n"
+    "instead of at its backoff's end. See docs/mail.md.\n";
 
 struct cli {
         struct config config;
@@ -856,10 +884,106 @@ static int cmd_events_load(struct cli *cli, const char *path)
         return rc;
 }
 
+/* kindred mail ...: the outbox from the command line (docs/mail.md). */
+static void print_mail_row(const struct mail_row *r, void *ctx)
+{
+        (void)ctx;
+        char when[32];
+        time_t t = (time_t)(r->finished_at ? r->finished_at : r->created_at);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+        printf("%-6lld %-7s %s  %d  %-10s %s  <%s>  %s\n", (long long)r->id, r->state, when,
+               r->attempts, r->purpose, r->recipient, r->message_id,
+               *r->last_answer ? r->last_answer : "-");
+}
+
+static int cmd_mail(struct cli *cli, int argc, char **argv)
+{
+        bool test = argc == 2 && strcmp(argv[0], "test") == 0;
+        bool list = (argc == 1 || argc == 2) && strcmp(argv[0], "list") == 0;
+        bool retry = argc == 1 && strcmp(argv[0], "retry") == 0;
+        if (!test && !list && !retry) {
+                fputs(USAGE_MAIL, stderr);
+                return 2;
+        }
+        if (list && argc == 2 && strcmp(argv[1], "queued") != 0 && strcmp(argv[1], "sent") != 0 &&
+            strcmp(argv[1], "failed") != 0) {
+                fputs(USAGE_MAIL, stderr);
+                return 2;
+        }
+        if (mail_outbox_setup(&cli->config) != 0)
+                return 1;
+        struct db *db = open_migrated_site(&cli->config, false);
+        if (!db)
+                return 1;
+        int rc = 1;
+        if (test) {
+                const char *to = argv[1];
+                char text[1024];
+                snprintf(text, sizeof(text),
+                         "This is a test message from %s.\n\nIt went through the outbox like "
+                         "any mail of the site: if you read it, mail works.\n",
+                         cli->config.site_name);
+                struct buf html = BUF_INIT;
+                buf_puts(&html,
+                         "<!DOCTYPE html><html><body><p>This is a test message from <strong>");
+                html_text(&html, cli->config.site_name);
+                buf_puts(&html, "</strong>.</p><p>It went through the outbox like any mail of the "
+                                "site: if you read it, mail works.</p></body></html>");
+                char subject[256];
+                snprintf(subject, sizeof(subject), "Test message from %s", cli->config.site_name);
+                struct mail_message m = {.to_address = to,
+                                         .subject = subject,
+                                         .text = text,
+                                         .html = html.data,
+                                         .auto_generated = true};
+                int64_t id = 0;
+                enum mail_queue_result q = MAIL_DB_ERROR;
+                if (db_begin(db) == DB_OK) {
+                        q = mail_queue(db, "test", &m, time(NULL), &id);
+                        if (q == MAIL_QUEUED ? db_commit(db) != DB_OK : db_rollback(db) != DB_OK)
+                                q = MAIL_DB_ERROR;
+                }
+                if (q == MAIL_QUEUED) {
+                        printf("Queued message %lld to %s\n", (long long)id, to);
+                        rc = 0;
+                } else if (q == MAIL_REFUSED) {
+                        fprintf(stderr,
+                                "kindred: the message was refused (the log says why): is %s an "
+                                "address mail can be sent to?\n",
+                                to);
+                } else if (q == MAIL_SUPPRESSED) {
+                        fprintf(stderr,
+                                "kindred: %s refused mail for good before; nothing is sent to "
+                                "it (docs/mail.md, \"Refused addresses\")\n",
+                                to);
+                } else {
+                        fprintf(stderr, "kindred: the message could not be queued\n");
+                }
+                buf_free(&html);
+        } else if (list) {
+                rc = mail_outbox_each(db, argc == 2 ? argv[1] : NULL, 50, print_mail_row, NULL) < 0;
+        } else {
+                long n = mail_outbox_retry_now(db, time(NULL));
+                if (n >= 0) {
+                        printf("%ld queued message%s due now\n", n, n == 1 ? "" : "s");
+                        rc = 0;
+                }
+        }
+        db_close(db);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         if (sodium_init() < 0) {
                 fprintf(stderr, "kindred: libsodium failed to start\n");
+                return 1;
+        }
+        /* before any thread: libcurl's global state (its TLS library's) is set up once */
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+                fprintf(stderr, "kindred: libcurl failed to start\n");
                 return 1;
         }
         struct cli cli = {0};
@@ -889,6 +1013,8 @@ int main(int argc, char **argv)
                 help = USAGE_EXPORT;
         else if (cmd && strcmp(cmd, "bench") == 0)
                 help = USAGE_BENCH;
+        else if (cmd && strcmp(cmd, "mail") == 0)
+                help = USAGE_MAIL;
 
         int first = parse_options(argc, argv, &cli, help);
         if (first == -2)
@@ -918,6 +1044,8 @@ int main(int argc, char **argv)
                 return cmd_migrate(&cli);
         if (strcmp(args[0], "member") == 0)
                 return cmd_member(&cli, nargs - 1, args + 1);
+        if (strcmp(args[0], "mail") == 0)
+                return cmd_mail(&cli, nargs - 1, args + 1);
         if (strcmp(args[0], "badges") == 0 && nargs == 2 && strcmp(args[1], "refresh") == 0)
                 return cmd_badges_refresh(&cli);
         if (strcmp(args[0], "events") == 0 && nargs == 3 && strcmp(args[1], "load") == 0)

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "http/request.h"
 #include "model/cluster.h"
+#include "model/mail_outbox.h"
 #include "web/render.h"
 
 #include <jansson.h>
@@ -89,6 +90,14 @@ int api_healthz(struct request *req)
         if (cluster_listening())
                 json_object_set_new(body, "notices",
                                     json_string(cluster_in_step() ? "listening" : "reconnecting"));
+        /* Mail never fails a node (a dead SMTP server is no reason to stop serving pages), but
+         * monitoring sees whether this node sends and how long the oldest message has waited. */
+        json_object_set_new(body, "mail",
+                            json_string(mail_outbox_sending() ? "sending" : "not configured"));
+        int64_t oldest = mail_outbox_oldest_queued(req->db);
+        if (oldest > 0)
+                json_object_set_new(body, "mail_oldest_queued_s",
+                                    json_integer((json_int_t)(time_now() - oldest)));
         return api_json(req, ok ? 200 : 503, body);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 void config_defaults(struct config *c)
 {
@@ -31,6 +32,7 @@ void config_defaults(struct config *c)
         c->max_connections = KD_MAX_CONNECTIONS;
         c->guest_event_days = KD_GUEST_EVENT_DAYS;
         c->insights = true;
+        c->smtp_timeout = KD_SMTP_TIMEOUT_S;
 }
 
 int config_parse_bool(const char *s, bool *out)
@@ -97,6 +99,8 @@ static void env_str(const char *name, const char **out)
                 *out = v;
 }
 
+static int smtp_from_env(struct config *c);
+
 int config_from_env(struct config *c)
 {
         env_str("KINDRED_DATA", &c->data_dir);
@@ -131,8 +135,109 @@ int config_from_env(struct config *c)
             env_bool("KINDRED_TRUST_PROXY", &c->trust_proxy) < 0 ||
             env_uint("KINDRED_GUEST_EVENT_DAYS", 1, KD_GUEST_EVENT_DAYS_MAX,
                      &c->guest_event_days) < 0 ||
-            env_bool("KINDRED_INSIGHTS", &c->insights) < 0)
+            env_bool("KINDRED_INSIGHTS", &c->insights) < 0 || smtp_from_env(c) < 0)
                 return -1;
+        return 0;
+}
+
+bool config_smtp_is_loopback(const char *url)
+{
+        const char *host = strstr(url, "://");
+        if (!host)
+                return false;
+        host += 3;
+        size_t n = strcspn(host, ":/");
+        if (host[0] == '[')
+                return strncmp(host, "[::1]", 5) == 0;
+        return (n == 9 && strncasecmp(host, "localhost", 9) == 0) || strncmp(host, "127.", 4) == 0;
+}
+
+/* Reads the first line of the file at path (a secret: KINDRED_SMTP_PASSWORD_FILE) into a
+ * buffer kept for the process's life. NULL when it cannot be read. */
+static const char *read_secret_file(const char *path)
+{
+        static char secret[1024];
+        FILE *f = fopen(path, "r");
+        if (!f)
+                return NULL;
+        char *got = fgets(secret, sizeof(secret), f);
+        fclose(f);
+        if (!got)
+                return NULL;
+        secret[strcspn(secret, "\r\n")] = '\0';
+        return secret;
+}
+
+/* KINDRED_SMTP_* and KINDRED_MAIL_FROM: what is malformed or unsafe is refused at start, not
+ * found out at the first message. */
+static int smtp_from_env(struct config *c)
+{
+        env_str("KINDRED_SMTP_URL", &c->smtp_url);
+        env_str("KINDRED_SMTP_USER", &c->smtp_user);
+        env_str("KINDRED_SMTP_PASSWORD", &c->smtp_password);
+        env_str("KINDRED_SMTP_STARTTLS", &c->smtp_starttls);
+        env_str("KINDRED_MAIL_FROM", &c->mail_from);
+        env_str("KINDRED_SMTP_CA_FILE", &c->smtp_ca_file);
+        if (c->smtp_ca_file && access(c->smtp_ca_file, R_OK) != 0) {
+                fprintf(stderr, "kindred: cannot read KINDRED_SMTP_CA_FILE %s: %s\n",
+                        c->smtp_ca_file, strerror(errno));
+                return -1;
+        }
+        const char *file = getenv("KINDRED_SMTP_PASSWORD_FILE");
+        if (file && *file) {
+                const char *secret = read_secret_file(file);
+                if (!secret) {
+                        fprintf(stderr, "kindred: cannot read KINDRED_SMTP_PASSWORD_FILE %s: %s\n",
+                                file, strerror(errno));
+                        return -1;
+                }
+                c->smtp_password = secret;
+        }
+        if (env_uint("KINDRED_SMTP_TIMEOUT", 1, 600, &c->smtp_timeout) < 0)
+                return -1;
+        if (c->smtp_starttls && strcmp(c->smtp_starttls, "required") != 0 &&
+            strcmp(c->smtp_starttls, "optional") != 0 && strcmp(c->smtp_starttls, "off") != 0) {
+                fprintf(stderr,
+                        "kindred: KINDRED_SMTP_STARTTLS must be required, optional or off, "
+                        "not \"%s\"\n",
+                        c->smtp_starttls);
+                return -1;
+        }
+        if (!c->smtp_url)
+                return 0;
+        bool implicit = strncasecmp(c->smtp_url, "smtps://", 8) == 0;
+        if (!implicit && strncasecmp(c->smtp_url, "smtp://", 7) != 0) {
+                fprintf(stderr, "kindred: KINDRED_SMTP_URL wants smtp://HOST[:PORT] (STARTTLS) "
+                                "or smtps://HOST[:PORT] (TLS from the start)\n");
+                return -1;
+        }
+        const char *host = strstr(c->smtp_url, "://") + 3;
+        if (!*host || *host == '/' || *host == ':' ||
+            memchr(host, '@', strcspn(host, "/")) != NULL) {
+                fprintf(stderr, "kindred: KINDRED_SMTP_URL names the server only; give the login "
+                                "in KINDRED_SMTP_USER and KINDRED_SMTP_PASSWORD\n");
+                return -1;
+        }
+        if (!c->mail_from) {
+                fprintf(stderr, "kindred: KINDRED_SMTP_URL is set but KINDRED_MAIL_FROM is not: "
+                                "say who the site's mail is from (\"Name <address>\")\n");
+                return -1;
+        }
+        if (c->smtp_user && !c->smtp_password) {
+                fprintf(stderr, "kindred: KINDRED_SMTP_USER needs KINDRED_SMTP_PASSWORD or "
+                                "KINDRED_SMTP_PASSWORD_FILE\n");
+                return -1;
+        }
+        /* a password in clear text across a network is refused, not merely warned about */
+        bool loopback = config_smtp_is_loopback(c->smtp_url);
+        bool tls_sure = implicit || !c->smtp_starttls || strcmp(c->smtp_starttls, "required") == 0;
+        if (c->smtp_user && !tls_sure && !loopback) {
+                fprintf(stderr,
+                        "kindred: KINDRED_SMTP_USER with KINDRED_SMTP_STARTTLS=%s would send "
+                        "the password unencrypted; use required or smtps://\n",
+                        c->smtp_starttls);
+                return -1;
+        }
         return 0;
 }
 

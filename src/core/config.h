@@ -31,6 +31,17 @@ struct config {
         unsigned max_connections;  /* KINDRED_MAX_CONNECTIONS: open connections at once */
         unsigned guest_event_days; /* KINDRED_GUEST_EVENT_DAYS: guests' raw events kept */
         bool insights;             /* KINDRED_INSIGHTS: record views, beacons and actions */
+        /* Mail (docs/mail.md). Without smtp_url mail is queued and not sent. */
+        const char *smtp_url;      /* KINDRED_SMTP_URL: smtp://host[:port] or smtps://... */
+        const char *smtp_user;     /* KINDRED_SMTP_USER: NULL: no login */
+        const char *smtp_password; /* KINDRED_SMTP_PASSWORD, or the first line of the file
+                                      KINDRED_SMTP_PASSWORD_FILE names */
+        const char *smtp_starttls; /* KINDRED_SMTP_STARTTLS: "required", "optional" or "off";
+                                      NULL: required, but optional for a loopback server */
+        unsigned smtp_timeout;     /* KINDRED_SMTP_TIMEOUT: seconds for a connection or answer */
+        const char *smtp_ca_file;  /* KINDRED_SMTP_CA_FILE: PEM certificates to trust for the
+                                      SMTP server instead of the system's (a private CA) */
+        const char *mail_from;     /* KINDRED_MAIL_FROM: "Name <address>" or an address */
 };
 
 /* Fills c with the built-in defaults. */
@@ -42,6 +53,8 @@ int config_from_env(struct config *c);
 int config_parse_bool(const char *s, bool *out);
 /* Parses a decimal unsigned integer in [min, max] with no trailing junk. Returns 0 or -1. */
 int config_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* True when the host of an smtp:// URL is this machine (localhost, 127.x.x.x, [::1]). */
+bool config_smtp_is_loopback(const char *url);
 /* Resolves the database path inside the data folder; returns a heap string the caller frees. */
 char *config_db_path(const struct config *c);
 /* What db_open_url() opens: database_url when set, else config_db_path(). A heap string the

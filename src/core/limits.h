@@ -211,4 +211,13 @@
 /* Background jobs (model/job.h): finished ones are kept this many days for admins to see. */
 #define KD_JOB_KEEP_DAYS 30
 
+/* Mail (docs/mail.md, model/mail_outbox.h). */
+#define KD_SMTP_TIMEOUT_S         30     /* KINDRED_SMTP_TIMEOUT's default: a connection, an answer */
+#define KD_MAIL_MAX_ATTEMPTS      10     /* 30 s doubling: the last try about 4 h after the first */
+#define KD_MAIL_PAUSE_FIRST_S     30     /* no mail tried this long after the server was unreachable, */
+#define KD_MAIL_PAUSE_MAX_S       300    /* doubling while it stays so, up to this */
+#define KD_MAIL_ADMIN_ROWS        100    /* messages /admin/mail shows, newest first */
+#define KD_MAIL_ADMIN_ROWS_MAX    1000   /* the most ?limit= asks of /api/v1/admin/mail */
+#define KD_MAIL_KEEP_DAYS         30     /* sent and failed messages kept for admins this long */
+
 #endif

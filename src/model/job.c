@@ -123,6 +123,18 @@ bool job_failed(struct db *db, int64_t id, int64_t now, const char *error)
         return finish(db, id, "failed", now, error);
 }
 
+long job_release_own_claims(struct db *db)
+{
+        struct db_stmt *st = db_prepare(db, "UPDATE job SET claimed_by = NULL, claimed_until = 0 "
+                                            "WHERE claimed_by = ?1 AND state = 'queued'");
+        if (!st)
+                return -1;
+        db_bind_text(st, 1, cluster_node());
+        int rc = db_step(st);
+        db_finish(st);
+        return rc == DB_DONE ? (long)db_changes(db) : -1;
+}
+
 int64_t job_backoff_s(int attempts)
 {
         int64_t wait = JOB_BACKOFF_FIRST_S;

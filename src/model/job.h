@@ -48,6 +48,11 @@ bool job_retry(struct db *db, int64_t id, int64_t run_at, const char *error);
 /* Failed for good (a permanent refusal, or too many attempts), the reason kept. */
 bool job_failed(struct db *db, int64_t id, int64_t now, const char *error);
 
+/* Frees the claims this node's name (cluster_node()) holds on queued jobs: a node that starts
+ * again under its name (KINDRED_NODE, or host:pid when a pid comes round again) cannot still be
+ * running them, and the jobs need not wait for the claims to run out. Returns how many. */
+long job_release_own_claims(struct db *db);
+
 /* The wait before attempt attempts + 1: JOB_BACKOFF_FIRST_S doubling, at most
  * JOB_BACKOFF_MAX_S. */
 int64_t job_backoff_s(int attempts);

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/cluster.h"
 #include "model/job.h"
 
 #include <errno.h>
@@ -13,7 +14,12 @@
 #include <time.h>
 
 static const struct job_kind *kinds[JOB_KINDS_MAX];
+static int64_t paused_until[JOB_KINDS_MAX]; /* job_worker_pause_kind, on the passes' clock */
 static size_t nkinds;
+/* The kind whose handler runs and the clock of its pass (job_worker_pause_kind): only the
+ * thread running a pass touches these. */
+static size_t current_kind = JOB_KINDS_MAX;
+static int64_t current_now;
 
 static struct {
         pthread_t thread;
@@ -34,6 +40,13 @@ int job_worker_register(const struct job_kind *kind)
 void job_worker_reset(void)
 {
         nkinds = 0;
+        memset(paused_until, 0, sizeof(paused_until));
+}
+
+void job_worker_pause_kind(int seconds)
+{
+        if (current_kind < nkinds)
+                paused_until[current_kind] = current_now + seconds;
 }
 
 /* Runs one claimed job and writes its outcome. */
@@ -63,24 +76,37 @@ static void run_one(struct db *db, const struct job_kind *k, const struct job *j
 int job_worker_run_due(struct db *db, int64_t now)
 {
         int ran = 0;
-        for (size_t i = 0; i < nkinds; i++) {
-                for (;;) {
-                        struct job job;
-                        /* the worker's passes read the clock at each claim: a pass may last */
-                        int rc = job_claim(db, kinds[i]->name, now > 0 ? now : time_now(),
-                                           kinds[i]->claim_s, &job);
-                        if (rc < 0)
-                                return -1;
-                        if (rc == 0)
-                                break;
-                        run_one(db, kinds[i], &job, now);
-                        job_claimed_free(&job);
-                        ran++;
-                        pthread_mutex_lock(&w.lock);
-                        bool stop = w.stopping;
-                        pthread_mutex_unlock(&w.lock);
-                        if (stop)
-                                return ran;
+        /* Kinds take turns, JOB_BATCH jobs at a time: 100,000 queued mails must not hold back
+         * another kind's job until the last of them went. */
+        for (bool more = true; more;) {
+                more = false;
+                for (size_t i = 0; i < nkinds; i++) {
+                        int batch = 0;
+                        for (; batch < JOB_BATCH; batch++) {
+                                struct job job;
+                                /* the passes read the clock at each claim: a pass may last */
+                                int64_t at = now > 0 ? now : time_now();
+                                if (paused_until[i] > at)
+                                        break;
+                                int rc = job_claim(db, kinds[i]->name, at, kinds[i]->claim_s, &job);
+                                if (rc < 0)
+                                        return -1;
+                                if (rc == 0)
+                                        break;
+                                current_kind = i;
+                                current_now = at;
+                                run_one(db, kinds[i], &job, now);
+                                current_kind = JOB_KINDS_MAX;
+                                job_claimed_free(&job);
+                                ran++;
+                                pthread_mutex_lock(&w.lock);
+                                bool stop = w.stopping;
+                                pthread_mutex_unlock(&w.lock);
+                                if (stop)
+                                        return ran;
+                        }
+                        if (batch == JOB_BATCH)
+                                more = true;
                 }
         }
         return ran;
@@ -117,6 +143,11 @@ int job_worker_start(const char *target)
                 log_error("jobs: the worker cannot open the site's database");
                 return -1;
         }
+        /* this node's earlier life (killed mid-job) left claims nobody works on */
+        long released = job_release_own_claims(w.db);
+        if (released > 0)
+                log_warn("jobs: %ld job%s claimed by an earlier run of node %s are free again",
+                         released, released == 1 ? "" : "s", cluster_node());
         pthread_cond_init(&w.wake, NULL);
         w.stopping = w.woken = false;
         if (pthread_create(&w.thread, NULL, worker_main, NULL) != 0) {

@@ -14,6 +14,7 @@ struct job;
 enum {
         JOB_POLL_MS = 1000,
         JOB_KINDS_MAX = 8,
+        JOB_BATCH = 50, /* jobs of one kind run before the next kind's turn */
 };
 
 enum job_outcome {
@@ -31,6 +32,11 @@ struct job_kind {
                                    size_t error_size);
 };
 
+/* Called from a handler: claim no more jobs of the handler's kind for seconds, counted on the
+ * pass's clock (a server that is down: every next job would only wait out the same timeout and
+ * spend an attempt). Jobs of other kinds go on. */
+void job_worker_pause_kind(int seconds);
+
 /* Registers a kind (a static struct); call before job_worker_start. Returns 0 or -1 when
  * JOB_KINDS_MAX are registered. */
 int job_worker_register(const struct job_kind *kind);
@@ -43,9 +49,9 @@ int job_worker_start(const char *target);
 void job_worker_stop(void);
 /* Asks the worker to look for due jobs now (after queueing one). Never waits. */
 void job_worker_wake(void);
-/* Runs every due job of the registered kinds on db, as of now (0: the clock at each job) — a
- * pass of the worker, also for tests and commands. Returns the jobs run, -1 on a database
- * error. */
+/* Runs every due job of the registered kinds on db, as of now (0: the clock at each job), the
+ * kinds taking turns JOB_BATCH jobs at a time — a pass of the worker, also for tests and
+ * commands. Returns the jobs run, -1 on a database error. */
 int job_worker_run_due(struct db *db, int64_t now);
 
 #endif

@@ -45,6 +45,9 @@
         }
 
 /* Feature tables (src/routes/<feature>.c). */
+/* The outbox for admins (src/routes/mail.c); sized here for ROUTE_TABLE. */
+#define MAIL_ROUTES_COUNT 2
+extern const struct route mail_routes[MAIL_ROUTES_COUNT];
 /* Asks: the size is part of the declaration, so ROUTE_TABLE can count the rows here (the
  * definition fails to compile when they differ). */
 #define ASKS_ROUTES_COUNT 15

@@ -171,6 +171,9 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
                         html_lit(b, "<li><a href=\"/admin/members\">");
                         html_text(b, _("Members"));
                         html_lit(b, "</a></li>\n");
+                        html_lit(b, "<li><a href=\"/admin/mail\">");
+                        html_text(b, _("Mail"));
+                        html_lit(b, "</a></li>\n");
                 }
                 int64_t unread = chrome->unread;
                 html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");

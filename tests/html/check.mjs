@@ -270,6 +270,7 @@ async function collectPages(base) {
   await add('moderation', june, get('/moderation'));
   await add('notifications', june, get('/notifications'));
   await add('members', admin, get('/admin/members'));
+  await add('mail', admin, get('/admin/mail')); // the outbox (web/mail_admin.c)
   await add('moderation', admin, get('/moderation'));
 
   // Asks: lists, one ask, the forms and their errors

@@ -296,6 +296,34 @@ static void retries_wait_and_expired_claims_are_taken_over(void **state)
         assert_int_equal(job_backoff_s(40), JOB_BACKOFF_MAX_S);
 }
 
+/* A node killed mid-job and started again under its name frees its claims at once; another
+ * node's claims are left alone. */
+static void a_restarted_node_frees_its_own_claims(void **state)
+{
+        struct db *db = DB(state);
+        int64_t mine = job_enqueue(db, "mail", "{}", NOW);
+        int64_t theirs = job_enqueue(db, "mail", "{}", NOW);
+        struct job j;
+        cluster_set_node("node-a");
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        assert_int_equal(j.id, mine);
+        job_claimed_free(&j);
+        cluster_set_node("node-b");
+        assert_int_equal(job_claim(db, "mail", NOW, 300, &j), 1);
+        assert_int_equal(j.id, theirs);
+        job_claimed_free(&j);
+        assert_int_equal(job_claim(db, "mail", NOW + 1, 300, &j), 0);
+        cluster_set_node("node-a");
+        assert_int_equal(job_release_own_claims(db), 1);
+        assert_int_equal(job_claim(db, "mail", NOW + 1, 300, &j), 1);
+        assert_int_equal(j.id, mine);
+        assert_int_equal(j.attempts, 2);
+        job_claimed_free(&j);
+        assert_true(job_done(db, mine, NOW + 2));
+        /* a finished job is not touched */
+        assert_int_equal(job_release_own_claims(db), 0);
+}
+
 /* Two nodes' workers racing over 200 jobs: each job is claimed exactly once. */
 enum { RACE_JOBS = 200 };
 static atomic_int claimed_times[RACE_JOBS + 1];
@@ -494,6 +522,47 @@ static void notices_reach_other_nodes(void **state)
         assert_false(cluster_listening());
 }
 
+/* Kinds take turns: one job of another kind waits for at most JOB_BATCH of a long queue. */
+static int bulk_done, bulk_done_when_other_ran = -1;
+
+static enum job_outcome bulk(struct db *db, const struct job *job, char *error, size_t size)
+{
+        (void)db, (void)job, (void)error, (void)size;
+        bulk_done++;
+        return JOB_OUTCOME_DONE;
+}
+
+static enum job_outcome other(struct db *db, const struct job *job, char *error, size_t size)
+{
+        (void)db, (void)job, (void)error, (void)size;
+        bulk_done_when_other_ran = bulk_done;
+        return JOB_OUTCOME_DONE;
+}
+
+static const struct job_kind bulk_kind = {"bulk", 60, 3, bulk};
+static const struct job_kind other_kind = {"other", 60, 3, other};
+
+static void kinds_take_turns(void **state)
+{
+        struct db *db = DB(state);
+        job_worker_reset();
+        assert_int_equal(job_worker_register(&bulk_kind), 0);
+        assert_int_equal(job_worker_register(&other_kind), 0);
+        assert_int_equal(db_begin(db), DB_OK);
+        for (int i = 0; i < 3 * JOB_BATCH; i++)
+                assert_true(job_enqueue(db, "bulk", "{}", NOW) > 0);
+        assert_true(job_enqueue(db, "other", "{}", NOW) > 0);
+        assert_int_equal(db_commit(db), DB_OK);
+        bulk_done = 0;
+        bulk_done_when_other_ran = -1;
+        /* one pass still runs every due job ... */
+        assert_int_equal(job_worker_run_due(db, NOW), 3 * JOB_BATCH + 1);
+        assert_int_equal(bulk_done, 3 * JOB_BATCH);
+        /* ... but the other kind's came after the first batch, not after all of them */
+        assert_int_equal(bulk_done_when_other_ran, JOB_BATCH);
+        job_worker_reset();
+}
+
 static void sqlite_has_no_listener(void **state)
 {
         if (tmpdb_pg_url)
@@ -522,7 +591,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(racing_nodes_claim_each_job_once, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_restarted_node_frees_its_own_claims, setup, teardown),
             cmocka_unit_test_setup_teardown(the_worker_runs_registered_kinds, setup, teardown),
+            cmocka_unit_test_setup_teardown(kinds_take_turns, setup, teardown),
             cmocka_unit_test_setup_teardown(notices_reach_other_nodes, setup, teardown),
             cmocka_unit_test_setup_teardown(sqlite_has_no_listener, setup, teardown),
         };
