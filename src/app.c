@@ -21,6 +21,7 @@
 #include "model/job.h"
 #include "model/job_worker.h"
 #include "model/mail_outbox.h"
+#include "model/mail_token.h"
 #include "model/member.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
@@ -773,6 +774,8 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                                 log_warn("purging finished background jobs failed");
                         if (mail_outbox_purge(db, now - KD_MAIL_KEEP_DAYS * 86400) < 0)
                                 log_warn("purging sent and failed mail failed");
+                        if (mail_token_purge(db, now - KD_MAIL_TOKEN_KEEP_S) < 0)
+                                log_warn("purging used and expired mail links failed");
                 }
         }
         app_thread_db_release(app);

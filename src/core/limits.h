@@ -219,5 +219,7 @@
 #define KD_MAIL_ADMIN_ROWS        100    /* messages /admin/mail shows, newest first */
 #define KD_MAIL_ADMIN_ROWS_MAX    1000   /* the most ?limit= asks of /api/v1/admin/mail */
 #define KD_MAIL_KEEP_DAYS         30     /* sent and failed messages kept for admins this long */
+#define KD_MAIL_TOKEN_PAYLOAD_MAX 4096   /* bytes a mailed link's stored payload may hold */
+#define KD_MAIL_TOKEN_KEEP_S      86400  /* used or expired mailed links are purged after this */
 
 #endif
