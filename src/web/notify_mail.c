@@ -1,0 +1,279 @@
+/* Notification mail: the immediate and digest passes, and the mail they write
+ * (web/notify_mail.h). */
+#include "web/notify_mail.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "http/html.h"
+#include "mail/address.h"
+#include "model/job_worker.h"
+#include "model/mail_link.h"
+#include "model/mail_notify.h"
+#include "web/mail_compose.h"
+
+#include <string.h>
+
+/* The sentence that says what happened, in the recipient's language. The msgids are the
+ * notifications page's (web/notifications.c): one wording on the site and in mail. */
+static const char *sentence(struct render *r, const struct mail_notify_item *it)
+{
+        const char *who = *it->actor_name ? it->actor_name : _("Someone");
+        if (strcmp(it->kind, "reply") == 0)
+                return arena_printf(r->arena, _("%s replied to your comment on “%s”"), who,
+                                    it->where);
+        if (strcmp(it->kind, "mention") == 0)
+                return arena_printf(r->arena, _("%s mentioned you on “%s”"), who, it->where);
+        if (strcmp(it->kind, "answer") == 0)
+                return arena_printf(r->arena, _("%s answered a question on “%s”"), who, it->where);
+        if (strcmp(it->kind, "space_reply") == 0)
+                return arena_printf(r->arena, _("%s replied in “%s”"), who, it->where);
+        if (strcmp(it->kind, "space_mention") == 0)
+                return arena_printf(r->arena, _("%s mentioned you in “%s”"), who, it->where);
+        return arena_printf(r->arena, _("New episode: “%s”"), it->where);
+}
+
+/* A plain link on a line of its own: lighter than a button, for each notification. */
+static void link_line(struct mail_compose *c, const char *label, const char *url)
+{
+        buf_puts(&c->html, "<p style=\"font-family:-apple-system,'Segoe UI',Helvetica,Arial,"
+                           "'PingFang SC',sans-serif;font-size:15px;margin:0 0 24px\"><a href=\"");
+        html_attr(&c->html, url);
+        buf_puts(&c->html, "\" style=\"color:#0b6b53\">");
+        html_text(&c->html, label);
+        buf_puts(&c->html, "</a></p>\n");
+        buf_printf(&c->text, "%s: %s\n\n", label, url);
+}
+
+/* The subject: the one notification's sentence, or a count. A sentence that could not be a
+ * header (a title with a line break: never stored, but the mail must not depend on it) falls
+ * back to the count. */
+static const char *subject_of(struct mail_compose *c, const struct mail_notify_recipient *m,
+                              bool digest)
+{
+        struct render *r = &c->r;
+        int n = m->nitems + m->more;
+        const char *site = r->config && r->config->site_name ? r->config->site_name : "Kindred";
+        if (!digest && n == 1) {
+                const char *s = sentence(r, &m->items[0]);
+                if (mail_header_value_ok(s))
+                        return s;
+        }
+        if (digest && m->choice == MAIL_NOTIFY_DAILY)
+                return arena_printf(r->arena,
+                                    _n("Your daily digest from %s: %d new notification",
+                                       "Your daily digest from %s: %d new notifications",
+                                       (unsigned long)n),
+                                    site, n);
+        if (digest)
+                return arena_printf(r->arena,
+                                    _n("Your weekly digest from %s: %d new notification",
+                                       "Your weekly digest from %s: %d new notifications",
+                                       (unsigned long)n),
+                                    site, n);
+        return arena_printf(
+            r->arena,
+            _n("%d new notification on %s", "%d new notifications on %s", (unsigned long)n), n,
+            site);
+}
+
+/* The one-click stop link of member (absolute). */
+static const char *stop_url(struct mail_compose *c, const unsigned char key[MAIL_LINK_KEY_BYTES],
+                            int64_t member)
+{
+        char sig[MAIL_LINK_SIG_CHARS + 1];
+        mail_link_sign(key, NOTIFY_MAIL_STOP_PURPOSE, member, sig);
+        return mail_compose_url(
+            c, arena_printf(c->r.arena, "/mail/notify-off/%lld?sig=%s", (long long)member, sig));
+}
+
+/* Writes and queues m's mail (inside the caller's transaction). Returns the queue's result. */
+static enum mail_queue_result write_mail(struct db *db, struct arena *a,
+                                         const struct config *config,
+                                         const unsigned char key[MAIL_LINK_KEY_BYTES],
+                                         const struct mail_notify_recipient *m, bool digest,
+                                         int64_t now)
+{
+        struct mail_compose c;
+        mail_compose_begin(&c, a, config, m->language, now);
+        struct render *r = &c.r;
+        const char *site = config && config->site_name ? config->site_name : "Kindred";
+        if (digest)
+                mail_compose_heading(&c, m->choice == MAIL_NOTIFY_DAILY
+                                             ? _("What happened for you today")
+                                             : _("What happened for you this week"));
+        else
+                mail_compose_heading(&c, arena_printf(a, _("New for you on %s"), site));
+        for (int i = 0; i < m->nitems; i++) {
+                const struct mail_notify_item *it = &m->items[i];
+                mail_compose_paragraph(&c, sentence(r, it));
+                if (*it->excerpt)
+                        mail_compose_quote(&c, it->excerpt);
+                link_line(&c,
+                          strcmp(it->kind, "episode") == 0 ? _("Read the episode")
+                                                           : _("Open the conversation"),
+                          mail_compose_url(&c, it->path));
+        }
+        if (m->more > 0)
+                mail_compose_paragraph(
+                    &c, arena_printf(a,
+                                     _n("And %d more notification.", "And %d more notifications.",
+                                        (unsigned long)m->more),
+                                     m->more));
+        mail_compose_button(&c, _("See all your notifications"),
+                            mail_compose_url(&c, "/notifications"));
+        link_line(&c, _("Choose how often you get these mails"),
+                  mail_compose_url(&c, "/settings/notification-mail"));
+        const char *why = m->choice == MAIL_NOTIFY_IMMEDIATE
+                              ? _("You get this mail because you asked for notification mail as "
+                                  "things happen.")
+                          : m->choice == MAIL_NOTIFY_DAILY
+                              ? _("You get this mail because you asked for a daily digest of "
+                                  "your notifications.")
+                              : _("You get this mail because you asked for a weekly digest of "
+                                  "your notifications.");
+        /* A name that cannot be a header is left out rather than the mail refused. */
+        struct mail_compose_send send = {
+            .purpose = digest ? "digest" : "notify",
+            .to_name = mail_header_value_ok(m->display_name) ? m->display_name : NULL,
+            .to_address = m->email,
+            .subject = subject_of(&c, m, digest),
+            .why = why,
+            .unsubscribe_url = stop_url(&c, key, m->member_id),
+        };
+        enum mail_queue_result rc = mail_compose_queue(&c, db, &send, NULL);
+        mail_compose_end(&c);
+        return rc;
+}
+
+/* Queues m's mail and moves its watermark (and due time) in one transaction, the move first:
+ * when another run moved it already, nothing is queued. Returns 1 when a mail was queued, 0
+ * when not (nothing to say, another run won, the address is suppressed), -1 on an error. */
+static int deliver(struct db *db, struct arena *a, const struct config *config,
+                   const unsigned char key[MAIL_LINK_KEY_BYTES],
+                   const struct mail_notify_recipient *m, bool digest, int64_t next_due,
+                   int64_t now)
+{
+        if (db_begin(db) != DB_OK)
+                return -1;
+        int won = mail_notify_advance(db, m, next_due);
+        int rc = won < 0 ? -1 : 0;
+        if (won == 1 && m->nitems > 0) {
+                enum mail_queue_result q = write_mail(db, a, config, key, m, digest, now);
+                if (q == MAIL_QUEUED)
+                        rc = 1;
+                else if (q == MAIL_DB_ERROR)
+                        rc = -1;
+                else if (q == MAIL_REFUSED) /* an address the outbox refuses: logged there */
+                        log_warn("notification mail to member %lld refused",
+                                 (long long)m->member_id);
+                /* MAIL_SUPPRESSED: the address refused mail for good; nothing more to do */
+        }
+        if (rc >= 0 && db_commit(db) != DB_OK)
+                rc = -1;
+        if (rc < 0)
+                db_rollback(db);
+        return rc;
+}
+
+static bool over_budget(uint64_t started_us)
+{
+        return time_mono_us() - started_us > (uint64_t)KD_NOTIFY_MAIL_BUDGET_MS * 1000;
+}
+
+int notify_mail_immediate(struct db *db, const struct config *config, int64_t now)
+{
+        unsigned char key[MAIL_LINK_KEY_BYTES];
+        if (mail_link_key(db, key) != 0)
+                return -1;
+        uint64_t started = time_mono_us();
+        int queued = 0;
+        for (;;) {
+                struct arena *a = arena_new();
+                struct mail_notify_recipient *ms;
+                int64_t cur_old, cur_new;
+                int n =
+                    mail_notify_immediate_batch(db, a, now - KD_NOTIFY_MAIL_GRACE_S,
+                                                KD_NOTIFY_IMMEDIATE_BATCH, &ms, &cur_old, &cur_new);
+                int rc = n < 0 ? -1 : 0;
+                for (int i = 0; i < n && rc == 0; i++) {
+                        struct mail_notify_recipient *m = &ms[i];
+                        if (mail_notify_load(db, a, m, m->upto, now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
+                                             now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
+                                rc = -1;
+                                break;
+                        }
+                        if (m->upto <= m->mailed_id)
+                                continue; /* read meanwhile, or too old: nothing to move */
+                        int d = deliver(db, a, config, key, m, false, 0, now);
+                        if (d < 0)
+                                rc = -1;
+                        queued += d > 0;
+                }
+                /* The cursor moves past the batch even for members another run mailed: their
+                 * watermarks keep anything from being mailed twice. */
+                bool moved =
+                    rc == 0 && cur_new > cur_old && mail_notify_cursor_move(db, cur_old, cur_new);
+                arena_free(a);
+                if (rc < 0) {
+                        log_warn("notification mail: the immediate pass failed");
+                        queued = queued ? queued : -1;
+                        break;
+                }
+                if (!moved || over_budget(started))
+                        break;
+        }
+        if (queued > 0)
+                job_worker_wake();
+        return queued;
+}
+
+int notify_mail_digests(struct db *db, const struct config *config, int64_t now)
+{
+        unsigned char key[MAIL_LINK_KEY_BYTES];
+        if (mail_link_key(db, key) != 0)
+                return -1;
+        uint64_t started = time_mono_us();
+        int queued = 0;
+        bool failed = false;
+        for (;;) {
+                struct arena *a = arena_new();
+                struct mail_notify_recipient *ms;
+                bool *disabled;
+                int n = mail_notify_digest_due(db, a, now, KD_NOTIFY_DIGEST_BATCH, &ms, &disabled);
+                if (n < 0)
+                        failed = true;
+                int moved = 0;
+                for (int i = 0; i < n && !failed; i++) {
+                        struct mail_notify_recipient *m = &ms[i];
+                        int64_t next = mail_notify_next_due(m->choice, now);
+                        /* Not scheduled yet (a new member, a new site), or disabled: schedule
+                         * only. Otherwise what arrived since the last digest, up to the grace. */
+                        if (m->digest_due > 0 && !disabled[i] &&
+                            mail_notify_load(db, a, m, INT64_MAX, 0,
+                                             now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
+                                failed = true;
+                                break;
+                        }
+                        int d = deliver(db, a, config, key, m, true, next, now);
+                        if (d < 0)
+                                failed = true;
+                        queued += d > 0;
+                        moved++;
+                }
+                arena_free(a);
+                /* A batch shorter than asked for was the last one due. */
+                if (failed || n < KD_NOTIFY_DIGEST_BATCH || moved == 0 || over_budget(started))
+                        break;
+        }
+        if (queued > 0)
+                job_worker_wake();
+        if (failed) {
+                log_warn("notification mail: the digest pass failed");
+                return queued ? queued : -1;
+        }
+        return queued;
+}
