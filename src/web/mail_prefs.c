@@ -153,11 +153,10 @@ static int64_t signed_member(struct request *req)
         return id;
 }
 
-/* The link's page: never cached or kept (it carries a signature), never a referrer. */
+/* The link's page is one member's: never kept by the guest page cache or a shared cache. */
 static void private_page(struct request *req)
 {
         resp_header(req, "Cache-Control", "no-store");
-        resp_header(req, "Referrer-Policy", "no-referrer");
 }
 
 static int stop_page(struct request *req, int64_t member, const char *message)

@@ -201,7 +201,9 @@ int notify_mail_immediate(struct db *db, const struct config *config, int64_t no
                 int rc = n < 0 ? -1 : 0;
                 for (int i = 0; i < n && rc == 0; i++) {
                         struct mail_notify_recipient *m = &ms[i];
-                        if (mail_notify_load(db, a, m, m->upto, now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
+                        /* Everything old enough, not only this batch's: one mail per member
+                         * per run, however many batches their notifications span. */
+                        if (mail_notify_load(db, a, m, INT64_MAX, now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
                                              now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
                                 rc = -1;
                                 break;
