@@ -94,11 +94,12 @@ static const char *stop_url(struct mail_compose *c, const unsigned char key[MAIL
 static enum mail_queue_result write_mail(struct db *db, struct arena *a,
                                          const struct config *config,
                                          const unsigned char key[MAIL_LINK_KEY_BYTES],
-                                         const struct mail_notify_recipient *m, bool digest,
-                                         int64_t now)
+                                         const struct mail_notify_recipient *m, bool digest)
 {
+        /* The pass may run as at another time (kindred mail digests TIME); the mail itself is
+         * dated and due now. */
         struct mail_compose c;
-        mail_compose_begin(&c, a, config, m->language, now);
+        mail_compose_begin(&c, a, config, m->language, time_now());
         struct render *r = &c.r;
         const char *site = config && config->site_name ? config->site_name : "Kindred";
         if (digest)
@@ -154,15 +155,14 @@ static enum mail_queue_result write_mail(struct db *db, struct arena *a,
  * when not (nothing to say, another run won, the address is suppressed), -1 on an error. */
 static int deliver(struct db *db, struct arena *a, const struct config *config,
                    const unsigned char key[MAIL_LINK_KEY_BYTES],
-                   const struct mail_notify_recipient *m, bool digest, int64_t next_due,
-                   int64_t now)
+                   const struct mail_notify_recipient *m, bool digest, int64_t next_due)
 {
         if (db_begin(db) != DB_OK)
                 return -1;
         int won = mail_notify_advance(db, m, next_due);
         int rc = won < 0 ? -1 : 0;
         if (won == 1 && m->nitems > 0) {
-                enum mail_queue_result q = write_mail(db, a, config, key, m, digest, now);
+                enum mail_queue_result q = write_mail(db, a, config, key, m, digest);
                 if (q == MAIL_QUEUED)
                         rc = 1;
                 else if (q == MAIL_DB_ERROR)
@@ -203,14 +203,15 @@ int notify_mail_immediate(struct db *db, const struct config *config, int64_t no
                         struct mail_notify_recipient *m = &ms[i];
                         /* Everything old enough, not only this batch's: one mail per member
                          * per run, however many batches their notifications span. */
-                        if (mail_notify_load(db, a, m, INT64_MAX, now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
+                        if (mail_notify_load(db, a, m, INT64_MAX,
+                                             now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
                                              now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
                                 rc = -1;
                                 break;
                         }
                         if (m->upto <= m->mailed_id)
                                 continue; /* read meanwhile, or too old: nothing to move */
-                        int d = deliver(db, a, config, key, m, false, 0, now);
+                        int d = deliver(db, a, config, key, m, false, 0);
                         if (d < 0)
                                 rc = -1;
                         queued += d > 0;
@@ -260,7 +261,7 @@ int notify_mail_digests(struct db *db, const struct config *config, int64_t now)
                                 failed = true;
                                 break;
                         }
-                        int d = deliver(db, a, config, key, m, true, next, now);
+                        int d = deliver(db, a, config, key, m, true, next);
                         if (d < 0)
                                 failed = true;
                         queued += d > 0;
