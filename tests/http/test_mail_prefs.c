@@ -143,7 +143,7 @@ static void stop_link(const char *address, char *out, size_t size)
                  "SELECT message FROM mail_outbox WHERE recipient = '%s' ORDER BY id DESC",
                  address);
         db_text(q, msg, sizeof(msg));
-        const char *h = strstr(msg, "List-Unsubscribe: <");
+        const char *h = strstr(msg, "List-Unsubscribe:");
         assert_non_null(h);
         const char *p = strstr(h, "/mail/notify-off/");
         assert_non_null(p);
