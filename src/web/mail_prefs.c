@@ -77,7 +77,7 @@ void mail_prefs_settings_section(struct render *r, struct db *db, int64_t member
         struct buf *b = r->out;
         struct mail_notify_pref p;
         if (mail_notify_get(db, member_id, &p) != 0)
-                return; /* the page shows the rest; the link is on the notifications page too */
+                return; /* the page shows the rest; /notifications links the setting too */
         html_lit(b, "<h2>");
         html_text(b, _("Notification mail"));
         html_lit(b, "</h2>\n<p>");
