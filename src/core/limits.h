@@ -221,6 +221,7 @@
 #define KD_NOTIFY_MAIL_ITEMS           10     /* notifications one mail lists; "and K more" */
 #define KD_NOTIFY_MAIL_COUNT_CAP       1000   /* unread counted for one mail at most */
 #define KD_NOTIFY_MAIL_BUDGET_MS       5000   /* one run's batches stop after this long */
+#define KD_NOTIFY_MAIL_TX_MEMBERS      25     /* members' mail queued per transaction */
 #define KD_NOTIFY_EXCERPT_CHARS        280    /* a quoted excerpt, in characters */
 #define KD_NOTIFY_DIGEST_HOUR_UTC      8      /* daily and weekly digests are due at this hour */
 

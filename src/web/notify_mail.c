@@ -179,6 +179,58 @@ static int deliver(struct db *db, struct arena *a, const struct config *config,
         return rc;
 }
 
+/* Mails are queued a few members to a transaction: one commit (an fsync on SQLite) per mail
+ * would make the commit, not the writing, the cost of a run. Each member's own write is a
+ * savepoint inside it (deliver), so a member that fails leaves the others' mail. */
+struct group {
+        struct db *db;
+        int open;    /* members in the open transaction, 0 when none is open */
+        int pending; /* mails queued in it, counted once it commits */
+};
+
+static int group_begin(struct group *g)
+{
+        if (g->open)
+                return 0;
+        if (db_begin(g->db) != DB_OK)
+                return -1;
+        g->open = 1;
+        g->pending = 0;
+        return 0;
+}
+
+/* Commits what is open; returns the mails it made durable, or -1 (all of them undone). */
+static int group_commit(struct group *g)
+{
+        if (!g->open)
+                return 0;
+        g->open = 0;
+        if (db_commit(g->db) != DB_OK) {
+                db_rollback(g->db);
+                return -1;
+        }
+        return g->pending;
+}
+
+static void group_rollback(struct group *g)
+{
+        if (g->open)
+                db_rollback(g->db);
+        g->open = 0;
+}
+
+/* Counts a member's outcome d (deliver's) in g; commits every KD_NOTIFY_MAIL_TX_MEMBERS.
+ * Returns the mails made durable now (0 when still open), or -1. */
+static int group_add(struct group *g, int d)
+{
+        if (d < 0)
+                return -1;
+        g->pending += d;
+        if (++g->open > KD_NOTIFY_MAIL_TX_MEMBERS)
+                return group_commit(g);
+        return 0;
+}
+
 static bool over_budget(uint64_t started_us)
 {
         return time_mono_us() - started_us > (uint64_t)KD_NOTIFY_MAIL_BUDGET_MS * 1000;
@@ -191,46 +243,55 @@ int notify_mail_immediate(struct db *db, const struct config *config, int64_t no
                 return -1;
         uint64_t started = time_mono_us();
         int queued = 0;
-        for (;;) {
+        bool failed = false;
+        struct group g = {.db = db};
+        while (!failed) {
                 struct arena *a = arena_new();
                 struct mail_notify_recipient *ms;
                 int64_t cur_old, cur_new;
                 int n =
                     mail_notify_immediate_batch(db, a, now - KD_NOTIFY_MAIL_GRACE_S,
                                                 KD_NOTIFY_IMMEDIATE_BATCH, &ms, &cur_old, &cur_new);
-                int rc = n < 0 ? -1 : 0;
-                for (int i = 0; i < n && rc == 0; i++) {
+                failed = n < 0;
+                for (int i = 0; i < n && !failed; i++) {
                         struct mail_notify_recipient *m = &ms[i];
                         /* Everything old enough, not only this batch's: one mail per member
                          * per run, however many batches their notifications span. */
-                        if (mail_notify_load(db, a, m, INT64_MAX,
+                        if (group_begin(&g) != 0 ||
+                            mail_notify_load(db, a, m, INT64_MAX,
                                              now - KD_NOTIFY_IMMEDIATE_MAX_AGE_S,
                                              now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
-                                rc = -1;
+                                failed = true;
                                 break;
                         }
                         if (m->upto <= m->mailed_id)
                                 continue; /* read meanwhile, or too old: nothing to move */
-                        int d = deliver(db, a, config, key, m, false, 0);
-                        if (d < 0)
-                                rc = -1;
-                        queued += d > 0;
+                        int done = group_add(&g, deliver(db, a, config, key, m, false, 0));
+                        failed = done < 0;
+                        queued += done > 0 ? done : 0;
                 }
                 /* The cursor moves past the batch even for members another run mailed: their
-                 * watermarks keep anything from being mailed twice. */
-                bool moved =
-                    rc == 0 && cur_new > cur_old && mail_notify_cursor_move(db, cur_old, cur_new);
-                arena_free(a);
-                if (rc < 0) {
-                        log_warn("notification mail: the immediate pass failed");
-                        queued = queued ? queued : -1;
-                        break;
+                 * watermarks keep anything from being mailed twice. In the batch's last
+                 * transaction, so a failed run leaves it where its mail stopped. */
+                bool moved = false;
+                if (!failed && cur_new > cur_old) {
+                        failed = group_begin(&g) != 0;
+                        moved = !failed && mail_notify_cursor_move(db, cur_old, cur_new);
                 }
+                int done = failed ? 0 : group_commit(&g);
+                failed = failed || done < 0;
+                queued += done > 0 ? done : 0;
+                arena_free(a);
                 if (!moved || over_budget(started))
                         break;
         }
+        group_rollback(&g);
         if (queued > 0)
                 job_worker_wake();
+        if (failed) {
+                log_warn("notification mail: the immediate pass failed");
+                return queued ? queued : -1;
+        }
         return queued;
 }
 
@@ -242,36 +303,38 @@ int notify_mail_digests(struct db *db, const struct config *config, int64_t now)
         uint64_t started = time_mono_us();
         int queued = 0;
         bool failed = false;
-        for (;;) {
+        struct group g = {.db = db};
+        while (!failed) {
                 struct arena *a = arena_new();
                 struct mail_notify_recipient *ms;
                 bool *disabled;
                 int n = mail_notify_digest_due(db, a, now, KD_NOTIFY_DIGEST_BATCH, &ms, &disabled);
-                if (n < 0)
-                        failed = true;
-                int moved = 0;
+                failed = n < 0;
                 for (int i = 0; i < n && !failed; i++) {
                         struct mail_notify_recipient *m = &ms[i];
                         int64_t next = mail_notify_next_due(m->choice, now);
                         /* Not scheduled yet (a new member, a new site), or disabled: schedule
                          * only. Otherwise what arrived since the last digest, up to the grace. */
-                        if (m->digest_due > 0 && !disabled[i] &&
-                            mail_notify_load(db, a, m, INT64_MAX, 0,
-                                             now - KD_NOTIFY_MAIL_GRACE_S) != 0) {
+                        if (group_begin(&g) != 0 ||
+                            (m->digest_due > 0 && !disabled[i] &&
+                             mail_notify_load(db, a, m, INT64_MAX, 0,
+                                              now - KD_NOTIFY_MAIL_GRACE_S) != 0)) {
                                 failed = true;
                                 break;
                         }
-                        int d = deliver(db, a, config, key, m, true, next);
-                        if (d < 0)
-                                failed = true;
-                        queued += d > 0;
-                        moved++;
+                        int done = group_add(&g, deliver(db, a, config, key, m, true, next));
+                        failed = done < 0;
+                        queued += done > 0 ? done : 0;
                 }
+                int done = failed ? 0 : group_commit(&g);
+                failed = failed || done < 0;
+                queued += done > 0 ? done : 0;
                 arena_free(a);
                 /* A batch shorter than asked for was the last one due. */
-                if (failed || n < KD_NOTIFY_DIGEST_BATCH || moved == 0 || over_budget(started))
+                if (n < KD_NOTIFY_DIGEST_BATCH || over_budget(started))
                         break;
         }
+        group_rollback(&g);
         if (queued > 0)
                 job_worker_wake();
         if (failed) {
