@@ -28,6 +28,7 @@
 #include "web/errors.h"
 #include "web/events.h"
 #include "web/language.h"
+#include "web/notify_mail.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -750,7 +751,8 @@ static void render_refusal(void *ctx, struct request *req)
 
 /* Periodic work of the site, each job on one node at a time (model/cluster.h): its lease lasts
  * a few of its periods, so when the node holding it stops another takes over soon after. */
-static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_t *last_purge)
+static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_t *last_purge,
+                         int64_t *last_notify)
 {
         struct db *db = NULL;
         /* Readers see a scheduled episode at its time whatever this does; this only keeps the
@@ -761,6 +763,15 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                     episode_publish_due(db, now) > 0) {
                         page_cache_invalidate(app->pages);
                         cluster_changed();
+                }
+        }
+        /* Notification mail (web/notify_mail.h): each run is bounded in time and size. */
+        if (now - *last_notify >= KD_NOTIFY_MAIL_PERIOD_S) {
+                *last_notify = now;
+                if ((db = app_thread_db(app)) &&
+                    cluster_lease(db, "notify_mail", now, 3 * KD_NOTIFY_MAIL_PERIOD_S)) {
+                        notify_mail_immediate(db, &app->config, now);
+                        notify_mail_digests(db, &app->config, now);
                 }
         }
         if (now - *last_purge >= 3600) {
@@ -867,10 +878,10 @@ int app_serve(struct app *app)
         printf("Kindred is serving at http://%s:%u/\n", host, (unsigned)http_server_port(srv));
         fflush(stdout);
 
-        int64_t last_purge = 0, last_due = 0;
+        int64_t last_purge = 0, last_due = 0, last_notify = 0;
         while (!stop_requested) {
                 sleep(1);
-                housekeeping(app, time_now(), &last_due, &last_purge);
+                housekeeping(app, time_now(), &last_due, &last_purge, &last_notify);
         }
         log_info("stopping");
         http_server_stop(srv);
@@ -882,6 +893,7 @@ int app_serve(struct app *app)
         if (db) { /* another node need not wait for these to expire */
                 cluster_lease_release(db, "publish_due");
                 cluster_lease_release(db, "purge");
+                cluster_lease_release(db, "notify_mail");
         }
         app_thread_db_release(app);
         cluster_stop(); /* announces this node's last writes */

@@ -16,6 +16,8 @@
 #include "model/event.h"
 #include "mail/message.h"
 #include "model/mail_outbox.h"
+#include "web/notify_mail.h"
+#include "core/timeutil.h"
 #include "model/media_store.h"
 #include "model/member.h"
 #include "model/transfer.h"
@@ -61,6 +63,8 @@ static const char USAGE[] =
     "  mail test ADDRESS     queue a test message to ADDRESS (sent by a running serve)\n"
     "  mail list [STATE]     the newest messages of the outbox (queued, sent or failed)\n"
     "  mail retry            try every queued message now (after the SMTP server is back)\n"
+    "  mail notify [TIME]    run the immediate notification mail pass now (or as at TIME)\n"
+    "  mail digests [TIME]   mail the digests due now (or at TIME, UTC: 2026-12-07T08:00Z)\n"
     "\n"
     "Options (each has an environment variable; flags win):\n"
     "  -d, --data DIR        data folder with kindred.db            KINDRED_DATA   [data]\n"
@@ -174,11 +178,17 @@ static const char USAGE_MAIL[] =
     "  kindred mail test ADDRESS\n"
     "  kindred mail list [queued|sent|failed]\n"
     "  kindred mail retry\n"
+    "  kindred mail notify [TIME]\n"
+    "  kindred mail digests [TIME]\n"
     "\n"
     "mail test queues a short message to ADDRESS through the outbox, as any mail of the site:\n"
     "a running kindred serve with KINDRED_SMTP_URL sends it within a second or two, and mail\n"
     "list shows what the server answered. mail retry makes every queued message due now\n"
-    "instead of at its backoff's end. See docs/mail.md.\n";
+    "instead of at its backoff's end. mail notify and mail digests run the notification mail\n"
+    "passes a running serve runs every minute, now, or as if it were TIME (UTC, such as\n"
+    "2026-12-07T08:00Z): a digest due by then is sent, a notification younger than five\n"
+    "minutes before then waits. Running them beside a serve sends nothing twice. See\n"
+    "docs/mail.md.\n";
 
 struct cli {
         struct config config;
@@ -898,11 +908,44 @@ static void print_mail_row(const struct mail_row *r, void *ctx)
                *r->last_answer ? r->last_answer : "-");
 }
 
+/* kindred mail notify|digests [TIME]: one pass now, as the serve runs it every minute. */
+static int cmd_mail_notify(struct cli *cli, bool digests, int64_t at)
+{
+        if (mail_outbox_setup(&cli->config) != 0)
+                return 1;
+        struct db *db = open_migrated_site(&cli->config, false);
+        if (!db)
+                return 1;
+        /* links in the mail need the site's address even without KINDRED_BASE_URL */
+        if (!cli->config.base_url || !*cli->config.base_url)
+                fprintf(stderr, "kindred: no KINDRED_BASE_URL: links in the mail will not work "
+                                "outside this machine\n");
+        int n = digests ? notify_mail_digests(db, &cli->config, at)
+                        : notify_mail_immediate(db, &cli->config, at);
+        db_close(db);
+        if (n < 0) {
+                fprintf(stderr, "kindred: the pass failed (the log says why)\n");
+                return 1;
+        }
+        printf("%d %s queued\n", n, digests ? (n == 1 ? "digest" : "digests")
+                                             : (n == 1 ? "mail" : "mails"));
+        return 0;
+}
+
 static int cmd_mail(struct cli *cli, int argc, char **argv)
 {
         bool test = argc == 2 && strcmp(argv[0], "test") == 0;
         bool list = (argc == 1 || argc == 2) && strcmp(argv[0], "list") == 0;
         bool retry = argc == 1 && strcmp(argv[0], "retry") == 0;
+        bool notify = (argc == 1 || argc == 2) &&
+                      (strcmp(argv[0], "notify") == 0 || strcmp(argv[0], "digests") == 0);
+        int64_t at = time(NULL);
+        if (notify && argc == 2 && time_parse_iso8601(argv[1], &at) != 0) {
+                fprintf(stderr, "kindred: %s is not a time such as 2026-12-07T08:00Z\n", argv[1]);
+                return 2;
+        }
+        if (notify)
+                return cmd_mail_notify(cli, strcmp(argv[0], "digests") == 0, at);
         if (!test && !list && !retry) {
                 fputs(USAGE_MAIL, stderr);
                 return 2;

@@ -229,6 +229,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(events_routes),
     ROUTE_TABLE(account_events_routes),
     ROUTE_TABLE(mail_routes),
+    ROUTE_TABLE(mail_prefs_routes),
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
 };

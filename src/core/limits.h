@@ -211,6 +211,20 @@
 /* Background jobs (model/job.h): finished ones are kept this many days for admins to see. */
 #define KD_JOB_KEEP_DAYS 30
 
+/* Notification mail (docs/mail.md, "Notification mail"; model/mail_notify.h). */
+#define KD_NOTIFY_MAIL_PERIOD_S        60     /* the passes run this often (under one lease) */
+#define KD_NOTIFY_MAIL_GRACE_S         300    /* a notification this young is not mailed yet: */
+                                              /* someone reading live sees it first */
+#define KD_NOTIFY_IMMEDIATE_MAX_AGE_S  86400  /* older unmailed ones are not "immediate" any more */
+#define KD_NOTIFY_IMMEDIATE_BATCH      500    /* notifications the immediate pass reads at a time */
+#define KD_NOTIFY_DIGEST_BATCH         100    /* members with a digest due read at a time */
+#define KD_NOTIFY_MAIL_ITEMS           10     /* notifications one mail lists; "and K more" */
+#define KD_NOTIFY_MAIL_COUNT_CAP       1000   /* unread counted for one mail at most */
+#define KD_NOTIFY_MAIL_BUDGET_MS       5000   /* one run's batches stop after this long */
+#define KD_NOTIFY_MAIL_TX_MEMBERS      25     /* members' mail queued per transaction */
+#define KD_NOTIFY_EXCERPT_CHARS        280    /* a quoted excerpt, in characters */
+#define KD_NOTIFY_DIGEST_HOUR_UTC      8      /* daily and weekly digests are due at this hour */
+
 /* Mail (docs/mail.md, model/mail_outbox.h). */
 #define KD_SMTP_TIMEOUT_S         30     /* KINDRED_SMTP_TIMEOUT's default: a connection, an answer */
 #define KD_MAIL_MAX_ATTEMPTS      10     /* 30 s doubling: the last try about 4 h after the first */

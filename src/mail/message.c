@@ -281,7 +281,12 @@ enum mail_build_result mail_build(const struct mail_message *m, struct buf *out,
         put_unstructured(out, "Subject", m->subject);
         buf_printf(out, "Message-ID: <%s>\r\n", m->message_id);
         if (m->list_unsubscribe) {
-                buf_printf(out, "List-Unsubscribe: <%s>\r\n", m->list_unsubscribe);
+                /* A long link goes on a folded line of its own, to keep within 78 where it
+                 * can: a URL itself cannot be broken (998 is the hard limit). */
+                bool fold = strlen("List-Unsubscribe: <>") + strlen(m->list_unsubscribe) >
+                            LINE_SOFT;
+                buf_printf(out, "List-Unsubscribe:%s<%s>\r\n", fold ? "\r\n " : " ",
+                           m->list_unsubscribe);
                 if (m->one_click)
                         buf_puts(out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
         }

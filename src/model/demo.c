@@ -252,6 +252,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"spaces", demo_seed_spaces},
             {"build-ons", demo_seed_buildons},
             {"identity", demo_seed_identity}, /* last: badges from everything above */
+            {"notification mail choices", demo_seed_notify},
             {"insights history", demo_seed_insights}, /* after all: events of what they made */
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -48,6 +48,9 @@
 /* The outbox for admins (src/routes/mail.c); sized here for ROUTE_TABLE. */
 #define MAIL_ROUTES_COUNT 2
 extern const struct route mail_routes[MAIL_ROUTES_COUNT];
+/* Notification mail: the setting and the one-click stop (src/routes/mail_prefs.c). */
+#define MAIL_PREFS_ROUTES_COUNT 6
+extern const struct route mail_prefs_routes[MAIL_PREFS_ROUTES_COUNT];
 /* Asks: the size is part of the declaration, so ROUTE_TABLE can count the rows here (the
  * definition fails to compile when they differ). */
 #define ASKS_ROUTES_COUNT 15

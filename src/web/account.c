@@ -13,6 +13,7 @@
 #include "web/cards.h"
 #include "web/language.h"
 #include "web/layout.h"
+#include "web/mail_prefs.h"
 #include "web/render.h"
 
 #include <ctype.h>
@@ -335,6 +336,7 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_text(b, _("Change password"));
         html_lit(b, "</button>\n</form>\n");
         language_settings_section(r, me.language);
+        mail_prefs_settings_section(r, req->db, me.id);
         html_lit(b, "<h2>");
         html_text(b, _("Your events"));
         html_lit(b, "</h2>\n<p><a href=\"/account/events\">");

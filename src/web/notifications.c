@@ -129,7 +129,9 @@ int web_notifications(struct request *req)
         page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Notifications"));
-        html_lit(b, "</h1>\n");
+        html_lit(b, "</h1>\n<p class=\"hint\"><a href=\"/settings/notification-mail\">");
+        html_text(b, _("Choose how often you get these by mail"));
+        html_lit(b, "</a></p>\n");
         bool unread = false;
         for (int i = 0; i < n; i++)
                 unread |= !ns[i].read;

@@ -222,6 +222,7 @@ async function collectPages(base) {
   // A reader
   await add('home', sam, get('/'));
   await add('settings', sam, get('/settings'));
+  await add('mail-prefs', sam, get('/settings/notification-mail')); // web/mail_prefs.c
   await add('settings-errors', sam, post('/settings/profile', { display_name: '', headline: '', bio: '', email: 'sam@kindred.test' }), 422);
   await add('notifications', sam, get('/notifications'));
   await add('episode', sam, get(EPISODE));

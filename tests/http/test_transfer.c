@@ -218,6 +218,10 @@ static void test_export_import_round_trip(void **state)
         assert_non_null(
             strstr(ja, "\"title\": \"Keeping a team notebook alive after the first month\""));
         assert_non_null(strstr(ja, "\"ask_votes\": [\n"));
+        /* the demo's notification mail choices and their schedule (migration 015) */
+        assert_non_null(strstr(ja, "\"notify_mail\": \"immediate\""));
+        assert_non_null(strstr(ja, "\"notify_mail\": \"none\""));
+        assert_non_null(strstr(ja, "\"notify_digest_due\": "));
         assert_int_equal(alen, blen);
         assert_memory_equal(ja, jb, alen);
         expect_insights_exported(ja);

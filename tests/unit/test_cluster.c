@@ -5,6 +5,7 @@
  * once by racing nodes, retried with a backoff, taken over when a claim runs out) and —
  * PostgreSQL only — change notices between nodes. */
 #include "db/db.h"
+#include "db/migrations.h"
 #include "db/pool.h"
 #include "model/cluster.h"
 #include "model/job.h"
@@ -169,7 +170,8 @@ static void two_nodes_migrate_at_once(void **state)
         assert_int_equal(db_schema_version(fresh.db), db_schema_latest());
         struct db_stmt *st = db_prepare(fresh.db, "SELECT count(*) FROM schema_migrations");
         assert_int_equal(db_step(st), DB_ROW);
-        assert_int_equal(db_col_int(st, 0), db_schema_latest());
+        /* each applied once (numbers may have gaps: one per feature branch, merged in any order) */
+        assert_int_equal(db_col_int(st, 0), (int64_t)db_migrations_count);
         db_finish(st);
         tmpdb_remove(&fresh);
 }
