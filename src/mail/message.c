@@ -281,7 +281,11 @@ enum mail_build_result mail_build(const struct mail_message *m, struct buf *out,
         put_unstructured(out, "Subject", m->subject);
         buf_printf(out, "Message-ID: <%s>\r\n", m->message_id);
         if (m->list_unsubscribe) {
-                buf_printf(out, "List-Unsubscribe: <%s>\r\n", m->list_unsubscribe);
+                /* Folded after the colon when the line would pass 78 characters (RFC 5322
+                 * 2.1.1): a per-recipient link is long, and the fold sits outside the URL. */
+                bool fold = strlen("List-Unsubscribe: <>") + strlen(m->list_unsubscribe) > 78;
+                buf_printf(out, "List-Unsubscribe:%s<%s>\r\n", fold ? "\r\n " : " ",
+                           m->list_unsubscribe);
                 if (m->one_click)
                         buf_puts(out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
         }
