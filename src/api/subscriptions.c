@@ -49,8 +49,9 @@ int api_subscribe(struct request *req)
         int rc = subscription_guest_subscribe(req->db, req->config, n.id, req_param(req, "email"),
                                               lang, now, NULL);
         if (rc == SUB_INVALID)
-                return req_fail(req, 422, N_("email: Please give an email address such as "
-                                             "name@example.org."));
+                return req_fail(req, 422,
+                                N_("email: Please give an email address such as "
+                                   "name@example.org."));
         if (rc != SUB_OK)
                 return req_fail(req, 503, N_("Could not subscribe. Try again shortly."));
         /* the same answer whether the address was new, pending or subscribed already */
@@ -67,10 +68,10 @@ int api_my_subscriptions(struct request *req)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *arr = json_array();
         for (int i = 0; i < n; i++)
-                json_array_append_new(
-                    arr, json_pack("{s:s,s:s,s:b,s:b}", "newsletter", list[i].slug, "title",
-                                   list[i].title, "following", list[i].following, "by_email",
-                                   list[i].by_email));
+                json_array_append_new(arr,
+                                      json_pack("{s:s,s:s,s:b,s:b}", "newsletter", list[i].slug,
+                                                "title", list[i].title, "following",
+                                                list[i].following, "by_email", list[i].by_email));
         return api_json(req, 200, json_pack("{s:o}", "subscriptions", arr));
 }
 
@@ -82,6 +83,5 @@ int api_my_subscription_set(struct request *req)
         bool on = req->method == HTTP_PUT;
         if (subscription_member_set(req->db, req->viewer.id, n.id, on, time_now(), NULL) != SUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        return api_json(req, 200,
-                        json_pack("{s:s,s:b}", "newsletter", n.slug, "by_email", on));
+        return api_json(req, 200, json_pack("{s:s,s:b}", "newsletter", n.slug, "by_email", on));
 }

@@ -5,8 +5,8 @@
 
 struct request;
 
-int api_subscribe(struct request *req);              /* POST /api/v1/newsletters/:slug/subscribe */
-int api_my_subscriptions(struct request *req);       /* GET /api/v1/me/subscriptions */
-int api_my_subscription_set(struct request *req);    /* PUT and DELETE .../subscriptions/:slug */
+int api_subscribe(struct request *req);           /* POST /api/v1/newsletters/:slug/subscribe */
+int api_my_subscriptions(struct request *req);    /* GET /api/v1/me/subscriptions */
+int api_my_subscription_set(struct request *req); /* PUT and DELETE .../subscriptions/:slug */
 
 #endif

@@ -139,7 +139,7 @@ int subscription_unsubscribe(struct db *db, int64_t id, int64_t now)
 }
 
 #define SUB_COLUMNS                                                                                \
-        "s.id, s.newsletter_id, coalesce(s.member_id, 0), coalesce(m.email, s.email), "           \
+        "s.id, s.newsletter_id, coalesce(s.member_id, 0), coalesce(m.email, s.email), "            \
         "CASE WHEN s.member_id IS NULL THEN s.language ELSE m.language END, s.state, n.slug, "     \
         "n.title, s.created_at, coalesce(s.confirmed_at, 0), coalesce(s.unsubscribed_at, 0) "      \
         "FROM mail_subscription s JOIN newsletter n ON n.id = s.newsletter_id "                    \

@@ -29,9 +29,9 @@ enum subscription_state { SUB_PENDING, SUB_ACTIVE, SUB_UNSUBSCRIBED };
 
 struct subscription {
         int64_t id, newsletter_id;
-        int64_t member_id;        /* 0: a guest */
-        const char *email;        /* the address mail goes to: a member's current one */
-        const char *language;     /* a guest's at subscribing, a member's interface one; or NULL */
+        int64_t member_id;    /* 0: a guest */
+        const char *email;    /* the address mail goes to: a member's current one */
+        const char *language; /* a guest's at subscribing, a member's interface one; or NULL */
         enum subscription_state state;
         const char *newsletter_slug, *newsletter_title;
         int64_t created_at, confirmed_at, unsubscribed_at; /* 0: not yet */

@@ -25,8 +25,8 @@ static const struct param_spec settings_params[] = {
 const struct route subscriptions_routes[11] = {
     /* guests' forms sit on cached pages without a token: their origin stands in for it */
     {HTTP_GET, "/n/$newsletter/subscribe", web_subscribe_form, ROLE_NONE, false, false, NULL},
-    {HTTP_POST, "/n/$newsletter/subscribe", web_subscribe, ROLE_NONE, true, false,
-     subscribe_params, false, 0, true},
+    {HTTP_POST, "/n/$newsletter/subscribe", web_subscribe, ROLE_NONE, true, false, subscribe_params,
+     false, 0, true},
     /* a GET shows a button (mail scanners open links), the POST confirms */
     {HTTP_GET, "/subscribe/confirm", web_subscribe_confirm_form, ROLE_NONE, false, false,
      token_params},
@@ -36,8 +36,8 @@ const struct route subscriptions_routes[11] = {
     {HTTP_GET, "/unsubscribe/#id/:sig", web_unsubscribe_page, ROLE_NONE, false, false, NULL},
     {HTTP_POST, "/unsubscribe/#id/:sig", web_unsubscribe, ROLE_NONE, false, false,
      unsubscribe_params},
-    {HTTP_GET, "/settings/email-subscriptions", web_email_subscriptions, ROLE_READER, false,
-     false, settings_params},
+    {HTTP_GET, "/settings/email-subscriptions", web_email_subscriptions, ROLE_READER, false, false,
+     settings_params},
     {HTTP_POST, "/settings/email-subscriptions", web_email_subscriptions_save, ROLE_READER, true,
      false, settings_params},
     {HTTP_POST, "/api/v1/newsletters/$newsletter/subscribe", api_subscribe, ROLE_NONE, true, true,

@@ -42,9 +42,9 @@ static enum mail_queue_result mail_confirmation(struct db *db, const struct conf
                              _("Someone, hopefully you, asked to get new episodes of “%s” by "
                                "email at this address."),
                              n->title));
-        mail_compose_button(&c, _("Confirm subscription"),
-                            mail_compose_url(&c, arena_printf(a, "/subscribe/confirm?token=%s",
-                                                              token)));
+        mail_compose_button(
+            &c, _("Confirm subscription"),
+            mail_compose_url(&c, arena_printf(a, "/subscribe/confirm?token=%s", token)));
         mail_compose_paragraph(&c, _("The link works for 48 hours. If you did not ask for this, "
                                      "ignore this mail: nothing more will be sent to you."));
         struct mail_compose_send send = {
@@ -61,8 +61,7 @@ static enum mail_queue_result mail_confirmation(struct db *db, const struct conf
 }
 
 int subscription_guest_subscribe(struct db *db, const struct config *config, int64_t newsletter_id,
-                                 const char *email, const char *language, int64_t now,
-                                 bool *mailed)
+                                 const char *email, const char *language, int64_t now, bool *mailed)
 {
         char key[MAIL_ADDRESS_MAX + 1];
         if (mailed)
@@ -304,9 +303,9 @@ static int run_batch(struct db *db, struct arena *a, int64_t episode_id, int64_t
                             .to_address = rows[i].email,
                             .subject = e.title,
                             .why = ed->why,
-                            .unsubscribe_url = mail_compose_url(
-                                &ed->c, arena_printf(a, "/unsubscribe/%lld/%s",
-                                                     (long long)rows[i].id, sig)),
+                            .unsubscribe_url =
+                                mail_compose_url(&ed->c, arena_printf(a, "/unsubscribe/%lld/%s",
+                                                                      (long long)rows[i].id, sig)),
                         };
                         enum mail_queue_result q = mail_compose_queue(&ed->c, db, &send, NULL);
                         if (q == MAIL_QUEUED)
@@ -378,8 +377,7 @@ static enum job_outcome handle(struct db *db, const struct job *job, char *error
                 return JOB_OUTCOME_FAILED;
         }
         if (episode_mail_run(db, NULL, id, time_now()) < 0) {
-                snprintf(error, size, "the mailing of episode %lld failed: %s", id,
-                         db_errmsg(db));
+                snprintf(error, size, "the mailing of episode %lld failed: %s", id, db_errmsg(db));
                 return JOB_OUTCOME_RETRY;
         }
         return JOB_OUTCOME_DONE;

@@ -1,4 +1,4 @@
-/* Email subscriptions' pages; see subscriptions.h. */
+/* The pages of email subscriptions; see subscriptions.h. */
 #include "web/subscriptions.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -102,16 +102,21 @@ void subscription_box(struct render *r, const char *newsletter_slug, bool member
         html_lit(b, "/subscribe\">\n");
         if (member) {
                 form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"by_email\" value=\"");
-                buf_puts(b, by_email ? "0" : "1");
-                html_lit(b, "\"><button type=\"submit\" class=\"secondary\" aria-pressed=\"");
-                buf_puts(b, by_email ? "true\">" : "false\">");
-                html_text(b, by_email ? _("Getting new episodes by email") : _("Get new episodes "
-                                                                                "by email"));
+                if (by_email) {
+                        html_lit(b, "<input type=\"hidden\" name=\"by_email\" value=\"0\">"
+                                    "<button type=\"submit\" class=\"secondary\" "
+                                    "aria-pressed=\"true\">");
+                        html_text(b, _("Getting new episodes by email"));
+                } else {
+                        html_lit(b, "<input type=\"hidden\" name=\"by_email\" value=\"1\">"
+                                    "<button type=\"submit\" class=\"secondary\" "
+                                    "aria-pressed=\"false\">");
+                        html_text(b, _("Get new episodes by email"));
+                }
                 html_lit(b, "</button>\n</form>\n");
                 return;
         }
-        /* No token: guests' pages are kept in the page cache, so the route accepts the
+        /* No token: pages for guests are kept in the page cache, so the route accepts the
          * browser's Sec-Fetch-Site or Origin instead (routes/subscriptions.c). */
         html_lit(b, "<p class=\"label\">");
         html_text(b, _("Get new episodes by email"));
@@ -152,9 +157,12 @@ static int subscribe_page(struct request *req, int status, const struct newslett
                 html_text(b, on ? _("You get new episodes of this newsletter by email, at your "
                                     "account's address.")
                                 : _("New episodes can come to your account's address."));
-                html_lit(b, "</p>\n<input type=\"hidden\" name=\"by_email\" value=\"");
-                buf_puts(b, on ? "0" : "1");
-                html_lit(b, "\"><button type=\"submit\">");
+                if (on)
+                        html_lit(b, "</p>\n<input type=\"hidden\" name=\"by_email\" "
+                                    "value=\"0\"><button type=\"submit\">");
+                else
+                        html_lit(b, "</p>\n<input type=\"hidden\" name=\"by_email\" "
+                                    "value=\"1\"><button type=\"submit\">");
                 html_text(b, on ? _("Stop email") : _("Get new episodes by email"));
                 html_lit(b, "</button>\n");
         } else {
@@ -188,8 +196,7 @@ int web_subscribe(struct request *req)
         int64_t now = time_now();
         if (req_signed_in(req)) {
                 bool on = req_param_bool(req, "by_email");
-                if (subscription_member_set(req->db, req->viewer.id, n.id, on, now, NULL) !=
-                    SUB_OK)
+                if (subscription_member_set(req->db, req->viewer.id, n.id, on, now, NULL) != SUB_OK)
                         return req_fail(req, 503, N_("The database is not available."));
                 return resp_redirect(req, arena_printf(req->arena, "/n/%s", n.slug));
         }
@@ -215,8 +222,7 @@ int web_subscribe(struct request *req)
         return message_page(req, 200, _("Check your inbox"),
                             _("If this address can get mail, a message with a link to confirm "
                               "the subscription is on its way. The link works for 48 hours."),
-                            arena_printf(req->arena, "/n/%s", n.slug),
-                            _("Back to the newsletter"));
+                            arena_printf(req->arena, "/n/%s", n.slug), _("Back to the newsletter"));
 }
 
 /* ---------------------------------------------------------------- confirming */
@@ -388,8 +394,8 @@ int web_unsubscribe(struct request *req)
         /* Subscribing again needs a subscription that was confirmed once (a guest's pending
          * one never got this link by mail). Anything else, the bare POST of a mail client
          * included, unsubscribes. */
-        bool again = strcmp(req_param(req, "action"), "resubscribe") == 0 &&
-                     (s.member_id || s.confirmed_at);
+        bool again =
+            strcmp(req_param(req, "action"), "resubscribe") == 0 && (s.member_id || s.confirmed_at);
         int rc = again ? subscription_activate(req->db, s.id, now)
                        : subscription_unsubscribe(req->db, s.id, now);
         if (rc != SUB_OK)
@@ -443,11 +449,17 @@ int web_email_subscriptions(struct request *req)
                 form_csrf(r);
                 html_lit(b, "<input type=\"hidden\" name=\"newsletter\" value=\"");
                 html_int(b, list[i].newsletter_id);
-                html_lit(b, "\"><input type=\"hidden\" name=\"by_email\" value=\"");
-                buf_puts(b, list[i].by_email ? "0" : "1");
-                html_lit(b, "\"><button type=\"submit\" class=\"secondary\" aria-pressed=\"");
-                buf_puts(b, list[i].by_email ? "true\">" : "false\">");
-                html_text(b, list[i].by_email ? _("By email: on") : _("By email: off"));
+                if (list[i].by_email) {
+                        html_lit(b, "\"><input type=\"hidden\" name=\"by_email\" value=\"0\">"
+                                    "<button type=\"submit\" class=\"secondary\" "
+                                    "aria-pressed=\"true\">");
+                        html_text(b, _("By email: on"));
+                } else {
+                        html_lit(b, "\"><input type=\"hidden\" name=\"by_email\" value=\"1\">"
+                                    "<button type=\"submit\" class=\"secondary\" "
+                                    "aria-pressed=\"false\">");
+                        html_text(b, _("By email: off"));
+                }
                 html_lit(b, "</button></form></li>\n");
         }
         if (n > 0)

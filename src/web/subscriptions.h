@@ -16,12 +16,12 @@ struct request;
 void subscription_box(struct render *r, const char *newsletter_slug, bool member_toggle,
                       bool by_email);
 
-int web_subscribe_form(struct request *req);    /* GET /n/:newsletter/subscribe */
-int web_subscribe(struct request *req);         /* POST /n/:newsletter/subscribe */
-int web_subscribe_confirm_form(struct request *req); /* GET /subscribe/confirm?token= */
-int web_subscribe_confirm(struct request *req);      /* POST /subscribe/confirm */
-int web_unsubscribe_page(struct request *req);  /* GET /unsubscribe/:id/:sig */
-int web_unsubscribe(struct request *req);       /* POST /unsubscribe/:id/:sig (one click) */
+int web_subscribe_form(struct request *req);           /* GET /n/:newsletter/subscribe */
+int web_subscribe(struct request *req);                /* POST /n/:newsletter/subscribe */
+int web_subscribe_confirm_form(struct request *req);   /* GET /subscribe/confirm?token= */
+int web_subscribe_confirm(struct request *req);        /* POST /subscribe/confirm */
+int web_unsubscribe_page(struct request *req);         /* GET /unsubscribe/:id/:sig */
+int web_unsubscribe(struct request *req);              /* POST /unsubscribe/:id/:sig (one click) */
 int web_email_subscriptions(struct request *req);      /* GET /settings/email-subscriptions */
 int web_email_subscriptions_save(struct request *req); /* POST /settings/email-subscriptions */
 

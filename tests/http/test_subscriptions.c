@@ -241,9 +241,9 @@ static void known_addresses_answer_alike(void **state)
                 expect_status(&r, 200, "the same address again");
                 resp_free(&r);
         }
-        assert_int_equal(count_sql("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'",
-                                   "new@example.net"),
-                         3);
+        assert_int_equal(
+            count_sql("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'", "new@example.net"),
+            3);
 }
 
 /* Publishes an episode as mira and waits for the fan-out to queue n messages. */
@@ -251,9 +251,9 @@ static void publish_and_wait(const char *title, long long n)
 {
         struct member mira;
         login_as(&mira, "mira", NULL);
-        const char *kv[] = {"season", "1",    "title",     title,  "body",
-                            "Hello **subscribers**. [Home](/)", "ai", "none",
-                            "action", "publish", NULL};
+        const char *kv[] = {
+            "season", "1",    "title",  title,     "body", "Hello **subscribers**. [Home](/)",
+            "ai",     "none", "action", "publish", NULL};
         struct http_resp r;
         post_pairs(&mira, "/write/n/" NL "/episode", kv, true, &r);
         expect_status(&r, 303, "the episode is published");
@@ -290,8 +290,10 @@ static void unsubscribe_by_signed_link(void **state)
                 char *m = malloc(cap);
                 last_mail_to("una@example.net", m, cap);
                 char want[256];
-                snprintf(want, sizeof(want), "%s>\r\nList-Unsubscribe-Post: "
-                         "List-Unsubscribe=One-Click\r\n", path);
+                snprintf(want, sizeof(want),
+                         "%s>\r\nList-Unsubscribe-Post: "
+                         "List-Unsubscribe=One-Click\r\n",
+                         path);
                 bool in_header = strstr(m, want) != NULL;
                 free(m);
                 assert_true(in_header);
@@ -453,9 +455,9 @@ static void api_subscriptions(void **state)
         api(&g, "POST", "/api/v1/newsletters/" NL "/subscribe", "{\"email\":\"nope\"}", true, &r);
         expect_api_error(&r, 422, "email", "not an address");
         resp_free(&r);
-        assert_int_equal(count_sql("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'",
-                                   "api@example.net"),
-                         1);
+        assert_int_equal(
+            count_sql("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'", "api@example.net"),
+            1);
 }
 
 static void rate_limited_per_ip(void **state)
@@ -488,12 +490,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
         const struct CMUnitTest tests[] = {
-            T(forms_on_the_pages),
-            T(guest_confirms_once),
-            T(known_addresses_answer_alike),
-            T(unsubscribe_by_signed_link),
-            T(member_toggle_and_settings),
-            T(api_subscriptions),
+            T(forms_on_the_pages),           T(guest_confirms_once),
+            T(known_addresses_answer_alike), T(unsubscribe_by_signed_link),
+            T(member_toggle_and_settings),   T(api_subscriptions),
             T(rate_limited_per_ip),
         };
         return cmocka_run_group_tests_name("subscriptions", tests, NULL, NULL);
