@@ -227,6 +227,7 @@
 #define KD_SUBSCRIBE_MAILS_PER_ADDRESS  3     /* confirmation mails to one address per day, */
 #define KD_SUBSCRIBE_PER_IP_PER_HOUR    10    /* and guest subscriptions from one address per hour */
 #define KD_SUBSCRIPTIONS_PAGE_MAX       500   /* newsletters a member's settings page lists */
+#define KD_EPISODE_MAIL_MAX_AGE_S       (7 * 86400) /* an episode live longer is not mailed */
 #define KD_EPISODE_MAIL_BATCH           500   /* subscribers queued per fan-out run (one transaction) */
 #define KD_MAIL_QUEUE_MAX               20000 /* queued messages past which a fan-out waits, */
 #define KD_MAIL_QUEUE_WAIT_S            15    /* this long, before its next batch */

@@ -227,12 +227,15 @@ int episode_mailing_begin(struct db *db, int64_t episode_id, int64_t now)
          * by two nodes' due-episode passes, finds it and queues nothing more. */
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO episode_mailing (episode_id, started_at) SELECT id, ?2 FROM episode "
-                "WHERE id = ?1 AND status <> 'draft' AND publish_at <= ?2 "
+                "WHERE id = ?1 AND status <> 'draft' AND publish_at <= ?2 AND publish_at > ?3 "
                 "ON CONFLICT (episode_id) DO NOTHING");
         if (!s)
                 return SUB_DB_ERROR;
         db_bind_int(s, 1, episode_id);
         db_bind_int(s, 2, now);
+        /* an episode live for longer is no news (a site imported from an export without
+         * mailings, an episode edited long after): it is not mailed */
+        db_bind_int(s, 3, now - KD_EPISODE_MAIL_MAX_AGE_S);
         int rc = db_step(s);
         db_finish(s);
         if (rc != DB_DONE)

@@ -229,6 +229,13 @@ def test_episode_now_arrives(site, box, state):
     state["unsub1"] = check_episode_mail(got1[0], title, "reader1@example.net")
     u2 = check_episode_mail(got2[0], title, "reader2@example.net")
     assert u2 != state["unsub1"], "two subscribers share an unsubscribe link"
+    # each in their language: the demo's guest who subscribed reading Chinese, and Li Wei
+    zh = wait_mail(box, "wang.fang@example.cn", since, 5)
+    assert len(zh) == 1, len(zh)
+    text, body = parts(zh[0])
+    assert "参与讨论" in body and "退订" in text, "the Chinese edition"
+    assert len(wait_mail(box, "liwei@kindred.test", since, 5)) == 1, "a member's edition"
+    assert "Join the conversation" in parts(got1[0])[1], "the English edition"
     assert took < 1.0, f"the publish request took {took:.2f} s"
     print(f"    publish request {took * 1000:.0f} ms", flush=True)
     # a title cannot carry a header in: the editor refuses or the mail keeps it one line

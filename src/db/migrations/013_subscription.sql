@@ -41,3 +41,7 @@ CREATE TABLE episode_mailing (
     started_at  INTEGER NOT NULL,
     finished_at INTEGER
 );
+-- Episodes already published before email subscriptions existed count as mailed: editing one
+-- later must not send it to subscribers who arrive in the meantime.
+INSERT INTO episode_mailing (episode_id, started_at, finished_at)
+    SELECT id, publish_at, publish_at FROM episode WHERE status = 'published';
