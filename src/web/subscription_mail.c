@@ -343,7 +343,12 @@ static int run_batch(struct db *db, struct arena *a, int64_t episode_id, int64_t
                 return -2; /* another run moved the cursor first: this batch is its */
         if (done)
                 return 0;
-        return next_run(db, episode_id, now) < 0 ? -1 : 1;
+        /* The worker gives a kind JOB_BATCH jobs in a row: a next run due at once would queue
+         * batch after batch before the first message went out. With a batch's worth waiting
+         * already, the next one comes a second later, so sending starts at once and queueing
+         * keeps a step ahead of it (500 a second at most, then the bound above). */
+        int64_t at = waiting + queued > KD_EPISODE_MAIL_BATCH ? now + 1 : now;
+        return next_run(db, episode_id, at) < 0 ? -1 : 1;
 }
 
 int episode_mail_run(struct db *db, const struct config *config, int64_t episode_id, int64_t now)
