@@ -66,6 +66,19 @@ class Site(td.Kindred):
             con.close()
 
 
+def query_one(site, statement):
+    """The first column of the first row of statement on the site's database."""
+    url = site.env.get("KINDRED_DATABASE_URL")
+    if url:
+        out = subprocess.run(["psql", "-At", url, "-c", statement], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        return int(out.splitlines()[0]) if out else None
+    con = sqlite3.connect(os.path.join(site.data, "kindred.db"), timeout=30)
+    row = con.execute(statement).fetchone()
+    con.close()
+    return row[0] if row else None
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -353,6 +366,18 @@ def test_kill_during_fanout(workdir, smtp_port, box):
         assert not missing, f"{len(missing)} subscribers never got the episode"
         twice = [a for a, c in copies.items() if c > 1]
         assert len(twice) <= 1 and all(copies[a] == 2 for a in twice), twice
+        # every batch was queued once: one outbox row per subscriber, and sent ones keep no
+        # copy of the message
+        rows = query_one(site, "SELECT count(*) FROM mail_outbox WHERE purpose = 'episode' AND "
+                               "recipient LIKE 'slow-k%'")
+        assert rows == n, f"{rows} outbox rows for {n} subscribers"
+        end = time.monotonic() + 10
+        while query_one(site, "SELECT count(*) FROM mail_outbox WHERE state <> 'sent'") and \
+                time.monotonic() < end:
+            time.sleep(0.2)
+        kept = query_one(site, "SELECT count(*) FROM mail_outbox WHERE state = 'sent' AND "
+                               "message IS NOT NULL")
+        assert kept == 0, f"{kept} sent messages kept their bytes"
         print(f"    {at_kill} of {n} had arrived at the kill; after the restart all {n} did, "
               f"{len(twice)} twice", flush=True)
     finally:
