@@ -296,8 +296,33 @@ static void unsubscribe_by_signed_link(void **state)
         db_exec("INSERT INTO mail_subscription (newsletter_id, email, email_key, state, "
                 "created_at, confirmed_at) SELECT id, 'una@example.net', 'una@example.net', "
                 "'active', 1, 1 FROM newsletter WHERE slug = '" NL "'");
-        assert_true(publish_and_wait("A letter for Una") > 1); /* the demo's subscribers too */
+        long long sent = publish_and_wait("A letter for Una");
+        assert_true(sent > 1); /* the demo's subscribers too */
         assert_int_equal(mails_to("una@example.net", "A letter for Una"), 1);
+        /* saving the live episode again (notify_episode_live runs again): no second mailing */
+        {
+                struct member mira;
+                login_as(&mira, "mira", NULL);
+                char ep[32], path_ep[64];
+                db_text("SELECT id FROM episode WHERE title = 'A letter for Una'", ep, sizeof(ep));
+                snprintf(path_ep, sizeof(path_ep), "/write/episode/%s", ep);
+                const char *kv[] = {"season", "1",       "title", "A letter for Una",
+                                    "body",   "Edited.", "ai",    "none",
+                                    "action", "publish", NULL};
+                struct http_resp e;
+                post_pairs(&mira, path_ep, kv, true, &e);
+                expect_status(&e, 303, "the live episode is saved again");
+                resp_free(&e);
+                char jobs[160];
+                snprintf(jobs, sizeof(jobs),
+                         "SELECT count(*) FROM job WHERE kind = 'episode_mail' AND payload = "
+                         "'{\"episode\":%s}'",
+                         ep);
+                assert_int_equal(db_int(jobs), 1); /* one run: fewer than a batch */
+                assert_int_equal(db_int("SELECT count(*) FROM mail_outbox WHERE subject = "
+                                        "'A letter for Una'"),
+                                 sent);
+        }
         char tail[128], path[192];
         /* the header and the visible links carry the same URL: ID/SIG after /unsubscribe/ */
         link_in_mail("una@example.net", "/unsubscribe/", tail, sizeof(tail));
