@@ -21,6 +21,7 @@
 #include "model/job.h"
 #include "model/job_worker.h"
 #include "model/mail_outbox.h"
+#include "web/subscription_mail.h"
 #include "model/mail_token.h"
 #include "model/member.h"
 #include "model/session.h"
@@ -835,6 +836,7 @@ int app_serve(struct app *app)
                 return 1;
         }
         mail_outbox_start_sending(&app->config);
+        episode_mail_register(&app->config); /* new episodes to email subscribers */
         if (job_worker_start(app->db_path) != 0) {
                 event_queue_stop();
                 cluster_stop();

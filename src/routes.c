@@ -218,6 +218,7 @@ const struct route_table app_route_tables[] = {
      * "/n/$newsletter/asks" or ".../lexicon" as an episode (the first table with a match
      * wins); such words are reserved, so no episode takes them (core/slug.h). */
     ROUTE_TABLE(asks_routes),
+    ROUTE_TABLE(subscriptions_routes), /* email subscriptions (docs/mail.md) */
     {lexicon_routes, LEXICON_ROUTES},
     ROUTE_TABLE(core_routes),
     ROUTE_TABLE(prompts_routes),

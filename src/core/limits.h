@@ -236,4 +236,14 @@
 #define KD_MAIL_TOKEN_PAYLOAD_MAX 4096   /* bytes a mailed link's stored payload may hold */
 #define KD_MAIL_TOKEN_KEEP_S      86400  /* used or expired mailed links are purged after this */
 
+/* Email subscriptions to newsletters (docs/mail.md, "Subscriptions"; model/subscription.h). */
+#define KD_SUBSCRIBE_TOKEN_TTL_S        (48 * 3600) /* a guest's confirmation link works this long */
+#define KD_SUBSCRIBE_MAILS_PER_ADDRESS  3     /* confirmation mails to one address per day, */
+#define KD_SUBSCRIBE_PER_IP_PER_HOUR    10    /* and guest subscriptions from one address per hour */
+#define KD_SUBSCRIPTIONS_PAGE_MAX       500   /* newsletters a member's settings page lists */
+#define KD_EPISODE_MAIL_MAX_AGE_S       (7 * 86400) /* an episode live longer is not mailed */
+#define KD_EPISODE_MAIL_BATCH           500   /* subscribers queued per fan-out run (one transaction) */
+#define KD_MAIL_QUEUE_MAX               20000 /* queued messages past which a fan-out waits, */
+#define KD_MAIL_QUEUE_WAIT_S            15    /* this long, before its next batch */
+
 #endif

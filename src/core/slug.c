@@ -65,7 +65,7 @@ bool slug_reserved_for_episode(const char *s)
 {
         /* GET /n/$newsletter/asks and /lexicon (routes/asks.c, routes/lexicon.c), POST
          * /n/$newsletter/follow (routes.c; a GET there answers 405) */
-        static const char *const words[] = {"asks", "lexicon", "follow"};
+        static const char *const words[] = {"asks", "lexicon", "follow", "subscribe"};
         for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
                 if (strcmp(s, words[i]) == 0)
                         return true;

@@ -15,9 +15,10 @@ bool slug_valid(const char *s);
  * fit size). */
 void slug_from_title(const char *title, char *out, size_t size);
 
-/* True when s is a word a route puts right after /n/NEWSLETTER/ ("asks", "lexicon", "follow"):
- * those routes come before the episode's, so an episode with that slug could never be reached.
- * Episode saves refuse such a slug (keep the list in step with src/routes/ and src/routes.c). */
+/* True when s is a word a route puts right after /n/NEWSLETTER/ ("asks", "lexicon", "follow",
+ * "subscribe"): those routes come before the episode's, so an episode with that slug could never be
+ * reached. Episode saves refuse such a slug (keep the list in step with src/routes/ and
+ * src/routes.c). */
 bool slug_reserved_for_episode(const char *s);
 
 /* slug_from_title for an episode: a reserved word gets "-2" ("Asks" gives "asks-2"). */

@@ -251,6 +251,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"questions and tries", demo_seed_prompts},
             {"spaces", demo_seed_spaces},
             {"build-ons", demo_seed_buildons},
+            {"email subscriptions", demo_seed_subscriptions},
             {"identity", demo_seed_identity}, /* last: badges from everything above */
             {"notification mail choices", demo_seed_notify},
             {"insights history", demo_seed_insights}, /* after all: events of what they made */

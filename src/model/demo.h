@@ -32,6 +32,8 @@ int demo_seed_lexicon(struct db *db);
 int demo_seed_prompts(struct db *db); /* questions, answers, "I tried this" (demo_prompts.c) */
 
 int demo_seed_buildons(struct db *db); /* demo_buildons.c */
+/* Members and guests who get newsletters by email (demo_subscriptions.c). */
+int demo_seed_subscriptions(struct db *db);
 int demo_seed_notify(struct db *db);   /* notification mail choices (demo_notify.c) */
 
 #endif

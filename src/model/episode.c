@@ -638,12 +638,19 @@ int episode_publish_due(struct db *db, int64_t now)
 {
         int total = 0;
         for (;;) { /* in batches, so every flipped episode's followers are told */
+                /* The flip and what it causes (notifications, the email fan-out's job) commit
+                 * together: a node stopped in between leaves the episodes scheduled, and the
+                 * next pass does both. */
+                if (db_begin(db) != DB_OK)
+                        return PUB_DB_ERROR;
                 struct db_stmt *s = db_prepare(
                     db, "UPDATE episode SET status = 'published' WHERE id IN (SELECT id FROM "
                         "episode WHERE status = 'scheduled' AND publish_at <= ?1 LIMIT 64) "
                         "RETURNING id");
-                if (!s)
+                if (!s) {
+                        db_rollback(db);
                         return PUB_DB_ERROR;
+                }
                 db_bind_int(s, 1, now);
                 int64_t ids[64];
                 int n = 0, rc;
@@ -651,10 +658,13 @@ int episode_publish_due(struct db *db, int64_t now)
                         if (n < 64)
                                 ids[n++] = db_col_int(s, 0);
                 db_finish(s);
-                if (rc != DB_DONE)
+                for (int i = 0; i < n && rc == DB_DONE; i++)
+                        if (notify_episode_live(db, ids[i]) != PUB_OK)
+                                rc = DB_ERROR;
+                if (rc != DB_DONE || db_commit(db) != DB_OK) {
+                        db_rollback(db);
                         return PUB_DB_ERROR;
-                for (int i = 0; i < n; i++)
-                        notify_episode_live(db, ids[i]);
+                }
                 total += n;
                 if (n < 64)
                         return total;

@@ -103,6 +103,15 @@ static const struct column tried_cols[] = {
     {"created_at", 'i'},   {"updated_at", 'i'},   {"outcome_at", 'n'}, {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+/* Email subscriptions keep their ids: the unsubscribe links already mailed sign them. Each
+ * episode's mailing goes too, so no old episode is mailed again after a move. */
+static const struct column subscription_cols[] = {
+    {"id", 'i'},           {"newsletter_id", 'i'}, {"member_id", 'n'},    {"email", 't'},
+    {"email_key", 't'},    {"language", 's'},      {"state", 't'},        {"created_at", 'i'},
+    {"confirmed_at", 'n'}, {"unsubscribed_at", 'n'}, {NULL, 0}};
+static const struct column mailing_cols[] = {
+    {"episode_id", 'i'}, {"cursor", 'i'},     {"queued", 'i'},      {"skipped", 'i'},
+    {"started_at", 'i'}, {"finished_at", 'n'}, {NULL, 0}};
 static const struct column ask_cols[] = {
     {"id", 'i'},          {"newsletter_id", 'i'}, {"author_id", 'i'},    {"title", 't'},
     {"body", 't'},        {"status", 't'},        {"status_note", 't'},  {"episode_id", 'n'},
@@ -234,6 +243,19 @@ static const struct table tables[] = {
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+    {"mail_subscriptions",
+     "SELECT id, newsletter_id, member_id, email, email_key, language, state, created_at, "
+     "confirmed_at, unsubscribed_at FROM mail_subscription ORDER BY id",
+     "INSERT INTO mail_subscription (id, newsletter_id, member_id, email, email_key, language, "
+     "state, created_at, confirmed_at, unsubscribed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+     "?9, ?10)",
+     subscription_cols},
+    {"episode_mailings",
+     "SELECT episode_id, cursor, queued, skipped, started_at, finished_at FROM episode_mailing "
+     "ORDER BY episode_id",
+     "INSERT INTO episode_mailing (episode_id, cursor, queued, skipped, started_at, finished_at) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+     mailing_cols},
     {"asks",
      "SELECT id, newsletter_id, author_id, title, body, status, status_note, episode_id, "
      "decided_by, decided_at, state, moderated_by, created_at, updated_at, language FROM ask "

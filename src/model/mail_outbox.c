@@ -133,9 +133,14 @@ enum mail_queue_result mail_queue(struct db *db, const char *purpose, const stru
 static bool record(struct db *db, const char *message_id, const char *state, const char *answer,
                    int64_t now)
 {
+        /* A sent message's bytes are never needed again (nothing resends a sent row): they go
+         * with the commit that records the 250. An episode to 100,000 subscribers would
+         * otherwise keep 100,000 copies of itself for KD_MAIL_KEEP_DAYS (docs/performance.md,
+         * "Mail"); the row stays for admins. A failed one keeps its bytes to be looked at. */
         struct db_stmt *st = db_prepare(
             db, "UPDATE mail_outbox SET state = ?2, attempts = attempts + 1, last_answer = ?3, "
-                "finished_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?4 END "
+                "finished_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?4 END, "
+                "message = CASE WHEN ?2 = 'sent' THEN NULL ELSE message END "
                 "WHERE message_id = ?1 AND state = 'queued'");
         if (!st)
                 return false;

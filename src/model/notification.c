@@ -1,5 +1,6 @@
 /* Notifications: who is told what, grouping, unread counts. */
 #include "model/notification.h"
+#include "model/subscription.h"
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -252,11 +253,15 @@ int notify_episode_live(struct db *db, int64_t episode_id)
                 "n.episode_id = e.id)");
         if (!s)
                 return PUB_DB_ERROR;
+        int64_t now = time_now();
         db_bind_int(s, 1, episode_id);
-        db_bind_int(s, 2, time_now());
+        db_bind_int(s, 2, now);
         int rc = db_step(s);
         db_finish(s);
-        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
+        if (rc != DB_DONE)
+                return PUB_DB_ERROR;
+        /* and the email subscribers: one job, queued once ever (web/subscription_mail.h) */
+        return episode_mailing_begin(db, episode_id, now) == SUB_OK ? PUB_OK : PUB_DB_ERROR;
 }
 
 int64_t notification_unread_count(struct db *db, int64_t member_id)

@@ -90,5 +90,7 @@ extern const struct route insights_routes[INSIGHTS_ROUTES_COUNT];
 /* The insights pages (src/routes/insights_pages.c); the size is checked against the rows there. */
 #define INSIGHTS_PAGES_ROUTES 2
 extern const struct route insights_pages_routes[INSIGHTS_PAGES_ROUTES];
+/* Email subscriptions (src/routes/subscriptions.c); the size is checked against the rows there. */
+extern const struct route subscriptions_routes[11];
 
 #endif

@@ -338,6 +338,11 @@ static int settings_page(struct request *req, int status, const struct member_in
         language_settings_section(r, me.language);
         mail_prefs_settings_section(r, req->db, me.id);
         html_lit(b, "<h2>");
+        html_text(b, _("Email subscriptions"));
+        html_lit(b, "</h2>\n<p><a href=\"/settings/email-subscriptions\">");
+        html_text(b, _("Choose which newsletters come to your inbox"));
+        html_lit(b, "</a></p>\n");
+        html_lit(b, "<h2>");
         html_text(b, _("Your events"));
         html_lit(b, "</h2>\n<p><a href=\"/account/events\">");
         html_text(b, _("See what Kindred records about you, and download it"));

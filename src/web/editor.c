@@ -11,7 +11,9 @@
 #include "http/html.h"
 #include "http/request.h"
 #include "markdown/markdown.h"
+#include "db/db.h"
 #include "model/episode.h"
+#include "model/job_worker.h"
 #include "model/image.h"
 #include "model/member.h"
 #include "model/newsletter.h"
@@ -851,16 +853,25 @@ int web_write_episode(struct request *req)
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
         int64_t id;
+        /* The save and what a live episode causes (notifications, the one job that mails it to
+         * subscribers) commit together: no published episode is left unannounced. */
+        if (db_begin(req->db) != DB_OK)
+                return req_fail(req, 503, N_("The database is not available."));
         int rc = episode_save(req->db, exists ? e.id : 0, &in, &id, &p);
+        struct episode saved;
+        if (rc == PUB_OK && episode_get(req->db, req->arena, id, &saved) != PUB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc == PUB_OK && episode_is_live(&saved, time_now())) /* followers hear of it once */
+                rc = notify_episode_live(req->db, saved.id);
+        if (rc == PUB_OK && db_commit(req->db) != DB_OK)
+                rc = PUB_DB_ERROR;
+        if (rc != PUB_OK)
+                db_rollback(req->db);
         if (rc == PUB_INVALID || rc == PUB_TAKEN)
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        struct episode saved;
-        if (episode_get(req->db, req->arena, id, &saved) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
-        if (episode_is_live(&saved, time_now())) /* followers hear of it once */
-                notify_episode_live(req->db, saved.id);
+        job_worker_wake();
         struct buf to = BUF_INIT;
         episode_path(&to, &saved);
         rc = resp_redirect(req, arena_strndup(req->arena, to.data, to.len));

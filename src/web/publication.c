@@ -19,6 +19,8 @@
 #include "web/prompts.h"
 #include "web/related.h"
 #include "web/tried.h"
+#include "web/subscriptions.h"
+#include "model/subscription.h"
 #include "web/layout.h"
 #include "web/events.h"
 #include "web/render.h"
@@ -182,6 +184,9 @@ int web_newsletter(struct request *req)
                 html_lit(b, "</a></p>");
         }
         html_lit(b, "</div>\n");
+        subscription_box(r, n.slug, true,
+                         req_signed_in(req) &&
+                             subscription_member_active(req->db, req->viewer.id, n.id));
         web_lexicon_link(r, n.slug);
         feed_links(r, &n);
         web_asks_newsletter_link(r, req->db, &n);
@@ -531,6 +536,8 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
                 html_text(b, _("Edit episode"));
                 html_lit(b, "</a></p>\n");
         }
+        if (live) /* a guest who read to the end may want the next one in their inbox */
+                subscription_box(r, e->newsletter_slug, false, false);
         html_lit(b, "</article>\n");
         tried_section(r, p->tried);
         prompts_section(r, p->prompts);

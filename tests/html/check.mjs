@@ -272,6 +272,12 @@ async function collectPages(base) {
   await add('notifications', june, get('/notifications'));
   await add('members', admin, get('/admin/members'));
   await add('mail', admin, get('/admin/mail')); // the outbox (web/mail_admin.c)
+  // Email subscriptions (web/subscriptions.c): the pages a guest and a member see
+  await add('subscribe', guest, get(`${NL}/subscribe`));
+  await add('subscribe-errors', guest, post(`${NL}/subscribe`, { email: 'not an address' }), 422);
+  await add('subscribe-confirm-unknown', guest, get('/subscribe/confirm?token=nope'), 404);
+  await add('subscribe', sam, get(`${NL}/subscribe`));
+  await add('email-subscriptions', sam, get('/settings/email-subscriptions'));
   await add('moderation', admin, get('/moderation'));
 
   // Asks: lists, one ask, the forms and their errors
