@@ -2,6 +2,7 @@
 #include "web/mail_prefs.h"
 #include "core/arena.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
@@ -113,10 +114,10 @@ static int prefs_page(struct request *req, int status, const char *message)
         html_lit(b, "</button>\n</form>\n");
         if (p.digest_due > 0) {
                 html_lit(b, "<p class=\"hint\">");
-                char at[32];
-                time_iso8601(p.digest_due, at, sizeof(at));
-                /* TRANSLATORS: %s is a UTC time such as 2026-12-07T08:00:00Z */
-                html_textf(r, _("Your next digest is due at %s, if there is anything new."), at);
+                /* TRANSLATORS: %s is a day with its weekday ("Monday, 7 December 2026"); the
+                 * digests go at 08:00 UTC */
+                html_textf(r, _("Your next digest is due on %s at 08:00 UTC, if there is anything new."),
+                           l10n_date_long(r->arena, r->locale, p.digest_due));
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<p><a href=\"/settings\">");
