@@ -178,6 +178,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.badge_by_admin =
             rate_limit_new("badge_by_admin", KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
         app->guards.beacon_by_ip = rate_limit_new("beacon_by_ip", KD_BEACONS_PER_IP_PER_MINUTE, 60);
+        app->guards.reset_by_ip = rate_limit_new("reset_by_ip", KD_RESETS_PER_IP_PER_HOUR, 3600);
+        app->guards.email_change_by_member =
+            rate_limit_new("email_change_by_member", KD_EMAIL_CHANGES_PER_MEMBER_HOUR, 3600);
         return 0;
 }
 
@@ -186,6 +189,8 @@ void app_cleanup(struct app *app)
         throttle_free(app->guards.login_by_handle);
         throttle_free(app->guards.login_by_ip);
         rate_limit_free(app->guards.signup_by_ip);
+        rate_limit_free(app->guards.reset_by_ip);
+        rate_limit_free(app->guards.email_change_by_member);
         page_cache_free(app->pages);
         rate_limit_free(app->guards.comment_by_member_minute);
         rate_limit_free(app->guards.comment_by_member_hour);

@@ -87,5 +87,8 @@ extern const struct route insights_routes[INSIGHTS_ROUTES_COUNT];
 /* The insights pages (src/routes/insights_pages.c); the size is checked against the rows there. */
 #define INSIGHTS_PAGES_ROUTES 2
 extern const struct route insights_pages_routes[INSIGHTS_PAGES_ROUTES];
+/* Account mail (src/routes/account_mail.c); the size is checked against the rows there. */
+#define ACCOUNT_MAIL_ROUTES 11
+extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
 
 #endif
