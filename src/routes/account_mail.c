@@ -9,7 +9,7 @@ static const struct param_spec forgot_params[] = {TEXT("email", KD_EMAIL_MAX_BYT
 static const struct param_spec reset_params[] = {TEXT("token", 64), SECRET("password"), END};
 static const struct param_spec email_params[] = {
     TEXT("email", KD_EMAIL_MAX_BYTES),
-    SECRET("current_password"),
+    SECRET("password"),
     END,
 };
 

@@ -612,8 +612,10 @@ void account_mail_settings_section(struct render *r, const char *email, const ch
         bool on_email = field && strcmp(field, "email") == 0;
         bool on_password = field && strcmp(field, "email_password") == 0;
         form_input(r, _("New email"), "email", "email", NULL, "email", 0, on_email ? error : NULL);
-        form_input(r, _("Current password"), "current_password", "password", NULL,
-                   "current-password", 0, on_password ? error : NULL);
+        /* "password", not "current_password": ids come from names, and the password form
+         * below has a current_password of its own */
+        form_input(r, _("Current password"), "password", "password", NULL, "current-password", 0,
+                   on_password ? error : NULL);
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Change email"));
         html_lit(b, "</button>\n</form>\n");
@@ -642,7 +644,7 @@ int web_settings_email(struct request *req)
         const char *new_key = address_key(req->arena, email);
         if (strcmp(new_key, address_key(req->arena, me.email)) == 0)
                 return web_settings_page(req, 422, "email", _("That is already your address."));
-        int rc = member_check_password(req->db, me.id, req_param(req, "current_password"));
+        int rc = member_check_password(req->db, me.id, req_param(req, "password"));
         if (rc == MEMBER_WRONG_PASSWORD)
                 return web_settings_page(req, 422, "email_password",
                                          _("The current password is not right."));

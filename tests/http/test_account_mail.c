@@ -415,7 +415,7 @@ static int change_email(struct member *m, const char *email, const char *passwor
         char body[512] = "";
         form_append(body, sizeof(body), "_csrf", m->csrf);
         form_append(body, sizeof(body), "email", email);
-        form_append(body, sizeof(body), "current_password", password);
+        form_append(body, sizeof(body), "password", password);
         struct http_resp r;
         post_form(m, "/settings/email", body, &r);
         int status = r.status;

@@ -213,7 +213,7 @@ def test_email_change(k, box):
     assert status == 303
     seen = len(box.received())
     status, headers, _ = b.post("/settings", "/settings/email", {
-        "email": "moved@example.net", "current_password": "the newest passphrase"})
+        "email": "moved@example.net", "password": "the newest passphrase"})
     assert status == 303, status
     confirm = next_mail(box, seen, "moved@example.net")
     account_headers(confirm, "moved@example.net")
