@@ -155,12 +155,19 @@ static int insert_member(struct db *db, const struct member_input *in, const cha
         lower_copy(handle_key, in->handle, sizeof(handle_key));
         lower_copy(email_key, in->email, sizeof(email_key));
         int64_t now = time_now();
+        /* A savepoint of its own (a transaction when there is none): on PostgreSQL a failed
+         * statement spoils the transaction around it, and which_taken must still read after a
+         * clash inside a caller's transaction (a confirmed sign-up). */
+        if (db_begin(db) != DB_OK)
+                return MEMBER_DB_ERROR;
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO member(handle, handle_key, display_name, headline, bio, email,"
                 " email_key, password_hash, role, created_at, updated_at)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) RETURNING id");
-        if (!s)
+        if (!s) {
+                db_rollback(db);
                 return MEMBER_DB_ERROR;
+        }
         db_bind_text(s, 1, in->handle);
         db_bind_text(s, 2, handle_key);
         db_bind_text(s, 3, in->display_name);
@@ -177,9 +184,11 @@ static int insert_member(struct db *db, const struct member_input *in, const cha
                 step = db_step(s);
         }
         db_finish(s);
-        if (step == DB_CONSTRAINT)
-                return which_taken(db, handle_key);
-        return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+        if (step != DB_DONE) {
+                db_rollback(db);
+                return step == DB_CONSTRAINT ? which_taken(db, handle_key) : MEMBER_DB_ERROR;
+        }
+        return db_commit(db) == DB_OK ? MEMBER_OK : MEMBER_DB_ERROR;
 }
 
 int member_create(struct db *db, const struct member_input *in, enum role role, int64_t *id,
