@@ -25,6 +25,7 @@
 #include "model/member.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
+#include "web/account_mail.h"
 #include "web/errors.h"
 #include "web/events.h"
 #include "web/language.h"
@@ -829,6 +830,7 @@ int app_serve(struct app *app)
                 return 1;
         }
         mail_outbox_start_sending(&app->config);
+        account_mail_start(&app->config); /* reset links are mailed from a job */
         if (job_worker_start(app->db_path) != 0) {
                 event_queue_stop();
                 cluster_stop();

@@ -42,9 +42,14 @@ enum account_result {
         ACCOUNT_DB_ERROR = -6,
 };
 
-/* "Forgot your password?": within the rate limit per client address and the cap per address,
- * mails a reset link to the registered, enabled member with this address (older reset links
- * stop working). Answers the same whether or not one exists. */
+/* Registers the job that mails reset links (kind "account_reset") with the site's
+ * configuration, which must outlive the worker. Call before job_worker_start. */
+struct config;
+void account_mail_start(const struct config *config);
+
+/* "Forgot your password?": within the rate limit per client address, queues a job for the
+ * address (the same one write whether or not an account uses it); the job mails a reset link to
+ * a registered, enabled member within the per-address cap (older reset links stop working). */
 enum account_result account_forgot(struct request *req, const char *email, unsigned *retry_after,
                                    const char **problem);
 /* Sets a new password with a reset link's token: ends every session of the member and every

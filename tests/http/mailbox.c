@@ -2,6 +2,12 @@
 #include "mailbox.h"
 #include "session.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,4 +96,13 @@ long long mailbox_count(const char *address, const char *purpose)
         char sql[512];
         where(sql, sizeof(sql), "count(*)", address, purpose);
         return db_int(sql);
+}
+
+void mailbox_settle(void)
+{
+        long long left = db_int_until("SELECT count(*) FROM job WHERE kind = 'account_reset'"
+                                      " AND state = 'queued'",
+                                      0, 10000);
+        if (left != 0)
+                fail_msg("%lld account_reset jobs still queued after 10 s", left);
 }

@@ -16,5 +16,9 @@ bool mailbox_token(const char *address, const char *purpose, const char *path, c
                    size_t size);
 /* How many messages were queued to address (any case) with purpose (NULL: any). */
 long long mailbox_count(const char *address, const char *purpose);
+/* Waits (up to 10 s) until the site's background jobs that mail account links (kind
+ * "account_reset": "Forgot your password?" queues one per request) have run, so what they
+ * queue, or not, is in the outbox. */
+void mailbox_settle(void);
 
 #endif
