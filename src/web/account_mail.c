@@ -167,8 +167,8 @@ static int check_inbox_page(struct request *req, const char *email)
         html_text(b, _("Open the link in it to confirm your address and create your account. "
                        "The link works for 24 hours."));
         html_lit(b, "</p>\n<p class=\"hint\">");
-        html_text(b, _("Nothing after a few minutes? Look in your spam folder, check the "
-                       "address, or sign up again."));
+        html_text(b, _("Nothing after a few minutes? Look in your spam folder and check the "
+                       "address."));
         html_lit(b, " <a href=\"/signup\">");
         html_text(b, _("Sign up again"));
         html_lit(b, "</a></p>\n</section>\n");
@@ -670,7 +670,9 @@ void account_mail_settings_section(struct render *r, const char *email, const ch
         form_csrf(r);
         bool on_email = field && strcmp(field, "email") == 0;
         bool on_password = field && strcmp(field, "email_password") == 0;
-        form_input(r, _("New email"), "email", "email", NULL, "email", 0, on_email ? error : NULL);
+        /* the address typed comes back with its error (only this form declares "email") */
+        form_input(r, _("New email"), "email", "email", r->req ? req_param(r->req, "email") : NULL,
+                   "email", 0, on_email ? error : NULL);
         /* "password", not "current_password": ids come from names, and the password form
          * below has a current_password of its own */
         form_input(r, _("Current password"), "password", "password", NULL, "current-password", 0,
