@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +39,56 @@ const TEST_TIMEOUT_MS = 90_000;
 const serverEnv = Object.fromEntries(Object.entries(process.env)
   .filter(([name]) => !name.startsWith('KINDRED_')));
 
-/* Creates a demo site in a fresh folder and serves it on a free loopback port. */
+/* A free loopback port (for the mailbox, which needs one before it starts). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/* The demo's mailbox (scripts/mailbox): the SMTP server the site sends to, read over HTTP.
+ * Resolves once both of its ports answer. */
+async function startMailbox(folder) {
+  const smtp = await freePort(), web = await freePort();
+  const log = fs.createWriteStream(path.join(ARTIFACTS, 'mailbox.log'));
+  const child = spawn('/usr/bin/python3', [path.join(repo, 'scripts', 'mailbox'), folder,
+    String(smtp), String(web)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error('the mailbox did not start in 20 s')), 20_000);
+    child.once('close', (code) => reject(new Error(`the mailbox exited (${code}) before serving`)));
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      if (seen.includes('read at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return {
+    smtpUrl: `smtp://127.0.0.1:${smtp}`,
+    url: `http://127.0.0.1:${web}`,
+    /* The messages received so far, newest first (scripts/mailbox's /messages.json). */
+    async messages() {
+      const r = await fetch(`http://127.0.0.1:${web}/messages.json`);
+      return r.json();
+    },
+    stop() { child.kill('SIGTERM'); },
+  };
+}
+
+/* Creates a demo site in a fresh folder and serves it on a free loopback port, its mail going
+ * to a mailbox of its own. */
 async function startServer() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-browser-'));
+  const mailbox = await startMailbox(path.join(data, 'mailbox'));
   try {
     execFileSync(KINDRED_BIN, ['init', '--data', data, '--demo'], { stdio: 'pipe', env: serverEnv });
   } catch (err) {
@@ -49,7 +97,8 @@ async function startServer() {
   }
   const log = fs.createWriteStream(path.join(ARTIFACTS, 'server.log'));
   const child = spawn(KINDRED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
-    '--static', KINDRED_STATIC], { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv });
+    '--static', KINDRED_STATIC], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...serverEnv,
+    KINDRED_SMTP_URL: mailbox.smtpUrl, KINDRED_MAIL_FROM: 'Kindred tests <noreply@kindred.test>' } });
   child.stderr.pipe(log, { end: false });
   child.stdout.pipe(log, { end: false });
   const closed = new Promise((resolve) => child.once('close', (code, signal) =>
@@ -70,6 +119,7 @@ async function startServer() {
     child.stdout.on('data', listen);
   }).catch((err) => {
     child.kill('SIGKILL');
+    mailbox.stop();
     fs.rmSync(data, { recursive: true, force: true });
     throw err;
   });
@@ -83,13 +133,14 @@ async function startServer() {
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       }
       stopped = closed.then((code) => {
+        mailbox.stop();
         fs.rmSync(data, { recursive: true, force: true });
         return new Promise((resolve) => log.end(() => resolve(code)));
       });
     }
     return stopped;
   };
-  return { base, stop, data, logPath: path.join(ARTIFACTS, 'server.log') };
+  return { base, stop, data, mailbox, logPath: path.join(ARTIFACTS, 'server.log') };
 }
 
 // ------------------------------------------------------------------ the runner
@@ -1167,6 +1218,33 @@ test('insights_charts_tables_and_accessibility', async () => {
 
 // Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
 // report after everything the browser sent it.
+/* Waits until the mailbox holds a message that `match` accepts; returns it. */
+async function mailFor(match, what, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await server.mailbox.messages()).find(match);
+    if (found)
+      return found;
+    if (Date.now() > end)
+      throw new Error(`no mail ${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('the_demo_mailbox_shows_what_the_site_sends', async () => {
+  execFileSync(KINDRED_BIN, ['mail', 'test', 'newcomer@example.org', '--data', server.data],
+    { stdio: 'pipe', env: serverEnv });
+  const m = await mailFor((x) => x.to === 'newcomer@example.org', 'for newcomer@example.org');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await newPage(context);
+  await page.goto(server.mailbox.url + '/');
+  await page.click(`a[href="/m/${m.id}"]`);
+  assert.match(await page.locator('h1').innerText(), /Test message from/);
+  assert.match(await page.locator('pre').innerText(), /if you read it, mail works/);
+  await screenshot(page, 'mailbox-message');
+  await context.close();
+});
+
 test('server_stops_cleanly', async () => {
   const code = await server.stop();
   const log = fs.readFileSync(server.logPath, 'utf8');

@@ -1272,12 +1272,32 @@ static void follow(const struct member *j, const char *value, int expect)
         resp_free(&r);
 }
 
+/* The number in a newsletter page's " · N followers</p>" into out (false when absent). */
+static bool followers_of(const char *body, char *out, size_t size)
+{
+        const char *end = body ? strstr(body, " followers</p>") : NULL, *start = end;
+        while (start && start > body && start[-1] >= '0' && start[-1] <= '9')
+                start--;
+        if (!end || start == end || (size_t)(end - start) >= size)
+                return false;
+        memcpy(out, start, (size_t)(end - start));
+        out[end - start] = '\0';
+        return true;
+}
+
 static void test_follow_and_unfollow(void **state)
 {
         (void)state;
         struct member sam;
         login_as(&sam, "sam", NULL);
         struct http_resp r;
+        /* The other newsletter's followers come from the demo's generated history, whose
+         * readers of the newest episode depend on the time of day (demo_insights.c): only
+         * that the count does not move is checked. */
+        char others[32];
+        get(&sam, "/n/" NL, &r);
+        assert_true(followers_of(r.body, others, sizeof(others)));
+        resp_free(&r);
         get(&sam, "/n/" GARDEN, &r);
         assert_non_null(strstr(r.body, " · 0 followers</p>"));
         assert_non_null(strstr(r.body, "<form method=\"post\" class=\"follow\" action=\"/n/" GARDEN
@@ -1305,9 +1325,11 @@ static void test_follow_and_unfollow(void **state)
         assert_non_null(strstr(r.body, " · 1 follower</p>"));
         assert_non_null(strstr(r.body, "Log in to follow"));
         resp_free(&r);
-        /* the other newsletter keeps the demo's followers: four of the cast, 33 readers (demo_insights.c) */
+        /* the other newsletter keeps the demo's followers */
+        char again[32];
         get(&sam, "/n/" NL, &r);
-        assert_non_null(strstr(r.body, " · 37 followers</p>"));
+        assert_true(followers_of(r.body, again, sizeof(again)));
+        assert_string_equal(again, others);
         resp_free(&r);
 
         follow(&sam, "0", 303);
