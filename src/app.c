@@ -26,6 +26,7 @@
 #include "model/member.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
+#include "web/account_mail.h"
 #include "web/errors.h"
 #include "web/events.h"
 #include "web/language.h"
@@ -180,6 +181,9 @@ int app_init(struct app *app, const struct config *config)
         app->guards.badge_by_admin =
             rate_limit_new("badge_by_admin", KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR, 3600);
         app->guards.beacon_by_ip = rate_limit_new("beacon_by_ip", KD_BEACONS_PER_IP_PER_MINUTE, 60);
+        app->guards.reset_by_ip = rate_limit_new("reset_by_ip", KD_RESETS_PER_IP_PER_HOUR, 3600);
+        app->guards.email_change_by_member =
+            rate_limit_new("email_change_by_member", KD_EMAIL_CHANGES_PER_MEMBER_HOUR, 3600);
         return 0;
 }
 
@@ -188,6 +192,8 @@ void app_cleanup(struct app *app)
         throttle_free(app->guards.login_by_handle);
         throttle_free(app->guards.login_by_ip);
         rate_limit_free(app->guards.signup_by_ip);
+        rate_limit_free(app->guards.reset_by_ip);
+        rate_limit_free(app->guards.email_change_by_member);
         page_cache_free(app->pages);
         rate_limit_free(app->guards.comment_by_member_minute);
         rate_limit_free(app->guards.comment_by_member_hour);
@@ -837,6 +843,7 @@ int app_serve(struct app *app)
         }
         mail_outbox_start_sending(&app->config);
         episode_mail_register(&app->config); /* new episodes to email subscribers */
+        account_mail_start(&app->config); /* reset links are mailed from a job */
         if (job_worker_start(app->db_path) != 0) {
                 event_queue_stop();
                 cluster_stop();

@@ -27,7 +27,8 @@
 static const struct param_spec signup_params[] = {
     TEXT("handle", 64),    TEXT("display_name", 400),
     TEXT("headline", 600), TEXT("email", KD_EMAIL_MAX_BYTES),
-    SECRET("password"),    END,
+    SECRET("password"),    TEXT("next", KD_MAX_URI_BYTES),
+    END,
 };
 static const struct param_spec login_params[] = {
     TEXT("login", KD_EMAIL_MAX_BYTES),
@@ -43,7 +44,6 @@ static const struct param_spec profile_params[] = {
     TEXT("display_name", 400),
     TEXT("headline", 600),
     TEXT("bio", 10000),
-    TEXT("email", KD_EMAIL_MAX_BYTES),
     END,
 };
 static const struct param_spec password_params[] = {
@@ -138,7 +138,7 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/media/*name", web_media, ROLE_NONE, false, false, NULL, true},
     {HTTP_GET, "/healthz", api_healthz, ROLE_NONE, false, true, NULL},
     {HTTP_GET, "/static/*path", web_static, ROLE_NONE, false, false, static_params, true},
-    {HTTP_GET, "/signup", web_signup_form, ROLE_NONE, false, false, NULL},
+    {HTTP_GET, "/signup", web_signup_form, ROLE_NONE, false, false, next_params},
     {HTTP_POST, "/signup", web_signup, ROLE_NONE, true, false, signup_params},
     {HTTP_GET, "/login", web_login_form, ROLE_NONE, false, false, next_params},
     {HTTP_POST, "/login", web_login, ROLE_NONE, true, false, login_params},
@@ -230,6 +230,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(events_routes),
     ROUTE_TABLE(account_events_routes),
     ROUTE_TABLE(mail_routes),
+    ROUTE_TABLE(account_mail_routes),
     ROUTE_TABLE(mail_prefs_routes),
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),

@@ -245,5 +245,15 @@
 #define KD_EPISODE_MAIL_BATCH           500   /* subscribers queued per fan-out run (one transaction) */
 #define KD_MAIL_QUEUE_MAX               20000 /* queued messages past which a fan-out waits, */
 #define KD_MAIL_QUEUE_WAIT_S            15    /* this long, before its next batch */
+/* Account mail (docs/mail.md, "Account mail"; web/account_mail.c). Each mail-causing action has
+ * a rate limit per client address; sign-up and reset mail also a cap per recipient, so no one
+ * can bury an inbox from many addresses: past it the page answers the same and nothing is sent. */
+#define KD_SIGNUP_LINK_TTL_S              (24 * 3600) /* a sign-up's confirmation link works this long */
+#define KD_RESET_LINK_TTL_S               3600        /* a password reset link */
+#define KD_EMAIL_CHANGE_LINK_TTL_S        (24 * 3600) /* a new address's confirmation link */
+#define KD_ACCOUNT_MAILS_PER_ADDRESS_HOUR 3   /* sign-up and reset mails to one address per hour */
+#define KD_EMAIL_CHANGES_PER_ADDRESS_HOUR 3   /* confirmation links to one new address per hour */
+#define KD_RESETS_PER_IP_PER_HOUR         10  /* "Forgot your password?" forms sent per client */
+#define KD_EMAIL_CHANGES_PER_MEMBER_HOUR  5   /* new addresses asked for per member */
 
 #endif

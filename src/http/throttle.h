@@ -84,6 +84,9 @@ struct guards {
         struct rate_limit *badge_by_admin;
         /* insights beacons (POST /e, the no-script images) per address */
         struct rate_limit *beacon_by_ip;
+        /* account mail (limits.h): password resets asked per address, new emails per member */
+        struct rate_limit *reset_by_ip;
+        struct rate_limit *email_change_by_member;
 };
 
 #endif

@@ -82,11 +82,11 @@ static int validate_profile(const struct member_input *in, struct member_problem
                 return problem(p, "display_name", N_("Please give a display name."));
         if (too_long(in->display_name, KD_DISPLAY_NAME_MAX))
                 return problem(p, "display_name", N_("A display name has at most 80 characters."));
-        if (strchr(in->display_name, '\n') || strchr(in->display_name, '\t'))
+        if (strpbrk(in->display_name, "\r\n\t"))
                 return problem(p, "display_name", N_("A display name is one line."));
         if (in->headline && too_long(in->headline, KD_HEADLINE_MAX))
                 return problem(p, "headline", N_("A headline has at most 120 characters."));
-        if (in->headline && strchr(in->headline, '\n'))
+        if (in->headline && strpbrk(in->headline, "\r\n"))
                 return problem(p, "headline", N_("A headline is one line."));
         if (in->bio && too_long(in->bio, KD_BIO_MAX))
                 return problem(p, "bio", N_("A bio has at most 2000 characters."));
@@ -147,25 +147,27 @@ static int which_taken(struct db *db, const char *handle_key)
         return rc;
 }
 
-int member_create(struct db *db, const struct member_input *in, enum role role, int64_t *id,
-                  struct member_problem *p)
+/* Inserts a validated member with an already encoded password hash. */
+static int insert_member(struct db *db, const struct member_input *in, const char *hash,
+                         enum role role, int64_t *id)
 {
-        int rc = member_validate_signup(in, p);
-        if (rc != MEMBER_OK)
-                return rc;
-        char hash[crypto_pwhash_STRBYTES];
-        if (member_hash_password(in->password, hash) < 0)
-                return MEMBER_DB_ERROR;
         char handle_key[KD_HANDLE_MAX_CHARS + 1], email_key[KD_EMAIL_MAX_BYTES + 1];
         lower_copy(handle_key, in->handle, sizeof(handle_key));
         lower_copy(email_key, in->email, sizeof(email_key));
         int64_t now = time_now();
+        /* A savepoint of its own (a transaction when there is none): on PostgreSQL a failed
+         * statement spoils the transaction around it, and which_taken must still read after a
+         * clash inside a caller's transaction (a confirmed sign-up). */
+        if (db_begin(db) != DB_OK)
+                return MEMBER_DB_ERROR;
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO member(handle, handle_key, display_name, headline, bio, email,"
                 " email_key, password_hash, role, created_at, updated_at)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) RETURNING id");
-        if (!s)
+        if (!s) {
+                db_rollback(db);
                 return MEMBER_DB_ERROR;
+        }
         db_bind_text(s, 1, in->handle);
         db_bind_text(s, 2, handle_key);
         db_bind_text(s, 3, in->display_name);
@@ -182,9 +184,66 @@ int member_create(struct db *db, const struct member_input *in, enum role role, 
                 step = db_step(s);
         }
         db_finish(s);
-        if (step == DB_CONSTRAINT)
-                return which_taken(db, handle_key);
-        return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+        if (step != DB_DONE) {
+                db_rollback(db);
+                return step == DB_CONSTRAINT ? which_taken(db, handle_key) : MEMBER_DB_ERROR;
+        }
+        return db_commit(db) == DB_OK ? MEMBER_OK : MEMBER_DB_ERROR;
+}
+
+int member_create(struct db *db, const struct member_input *in, enum role role, int64_t *id,
+                  struct member_problem *p)
+{
+        int rc = member_validate_signup(in, p);
+        if (rc != MEMBER_OK)
+                return rc;
+        char hash[crypto_pwhash_STRBYTES];
+        if (member_hash_password(in->password, hash) < 0)
+                return MEMBER_DB_ERROR;
+        return insert_member(db, in, hash, role, id);
+}
+
+int member_create_hashed(struct db *db, const struct member_input *in, const char *hash,
+                         enum role role, int64_t *id, struct member_problem *p)
+{
+        const char *hp = member_handle_problem(in->handle ? in->handle : "");
+        if (hp)
+                return problem(p, "handle", hp);
+        int rc = validate_profile(in, p);
+        if (rc != MEMBER_OK)
+                return rc;
+        if (strncmp(hash, "$argon2id$", 10) != 0)
+                return problem(p, "password", N_("A password has at least 10 characters."));
+        return insert_member(db, in, hash, role, id);
+}
+
+/* 1 when a row of member matches key in column (a constant name), 0 when none, or
+ * MEMBER_DB_ERROR. */
+static int key_taken(struct db *db, const char *sql, const char *value, size_t max)
+{
+        char key[KD_EMAIL_MAX_BYTES + 2];
+        if (strlen(value) > max)
+                return 0;
+        lower_copy(key, value, sizeof(key));
+        struct db_stmt *s = db_prepare(db, sql);
+        if (!s)
+                return MEMBER_DB_ERROR;
+        db_bind_text(s, 1, key);
+        int rc = db_step(s);
+        db_finish(s);
+        return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : MEMBER_DB_ERROR;
+}
+
+int member_handle_taken(struct db *db, const char *handle)
+{
+        return key_taken(db, "SELECT 1 FROM member WHERE handle_key = ?1", handle,
+                         KD_HANDLE_MAX_CHARS);
+}
+
+int member_email_taken(struct db *db, const char *email)
+{
+        return key_taken(db, "SELECT 1 FROM member WHERE email_key = ?1", email,
+                         KD_EMAIL_MAX_BYTES);
 }
 
 #define MEMBER_COLUMNS                                                                             \
@@ -230,6 +289,20 @@ int member_find_handle(struct db *db, struct arena *a, const char *handle, struc
         lower_copy(key, handle, sizeof(key));
         struct db_stmt *s =
             db_prepare(db, "SELECT " MEMBER_COLUMNS " FROM member WHERE handle_key = ?1");
+        if (!s)
+                return MEMBER_DB_ERROR;
+        db_bind_text(s, 1, key);
+        return get_one(s, a, out);
+}
+
+int member_find_email(struct db *db, struct arena *a, const char *email, struct member *out)
+{
+        char key[KD_EMAIL_MAX_BYTES + 2];
+        if (strlen(email) > KD_EMAIL_MAX_BYTES)
+                return MEMBER_NOT_FOUND;
+        lower_copy(key, email, sizeof(key));
+        struct db_stmt *s =
+            db_prepare(db, "SELECT " MEMBER_COLUMNS " FROM member WHERE email_key = ?1");
         if (!s)
                 return MEMBER_DB_ERROR;
         db_bind_text(s, 1, key);
@@ -305,29 +378,45 @@ int member_update_profile(struct db *db, int64_t id, const struct member_input *
         int rc = validate_profile(in, p);
         if (rc != MEMBER_OK)
                 return rc;
-        char email_key[KD_EMAIL_MAX_BYTES + 1];
-        lower_copy(email_key, in->email, sizeof(email_key));
         struct db_stmt *s = db_prepare(
-            db, "UPDATE member SET display_name = ?2, headline = ?3, bio = ?4, email = ?5,"
-                " email_key = ?6, updated_at = ?7 WHERE id = ?1");
+            db, "UPDATE member SET display_name = ?2, headline = ?3, bio = ?4, updated_at = ?5"
+                " WHERE id = ?1");
         if (!s)
                 return MEMBER_DB_ERROR;
         db_bind_int(s, 1, id);
         db_bind_text(s, 2, in->display_name);
         db_bind_text(s, 3, in->headline ? in->headline : "");
         db_bind_text(s, 4, in->bio ? in->bio : "");
-        db_bind_text(s, 5, in->email);
-        db_bind_text(s, 6, email_key);
-        db_bind_int(s, 7, time_now());
+        db_bind_int(s, 5, time_now());
+        int step = db_step(s);
+        db_finish(s);
+        return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+}
+
+int member_set_email(struct db *db, int64_t id, const char *email)
+{
+        char email_key[KD_EMAIL_MAX_BYTES + 1];
+        if (strlen(email) > KD_EMAIL_MAX_BYTES)
+                return MEMBER_INVALID;
+        lower_copy(email_key, email, sizeof(email_key));
+        struct db_stmt *s = db_prepare(
+            db, "UPDATE member SET email = ?2, email_key = ?3, updated_at = ?4 WHERE id = ?1");
+        if (!s)
+                return MEMBER_DB_ERROR;
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, email);
+        db_bind_text(s, 3, email_key);
+        db_bind_int(s, 4, time_now());
         int step = db_step(s);
         db_finish(s);
         if (step == DB_CONSTRAINT)
                 return MEMBER_EMAIL_TAKEN;
-        return step == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+        if (step != DB_DONE)
+                return MEMBER_DB_ERROR;
+        return db_changes(db) == 1 ? MEMBER_OK : MEMBER_NOT_FOUND;
 }
 
-int member_change_password(struct db *db, int64_t id, const char *current, const char *next,
-                           struct member_problem *p)
+int member_check_password(struct db *db, int64_t id, const char *password)
 {
         struct db_stmt *s = db_prepare(db, "SELECT password_hash FROM member WHERE id = ?1");
         if (!s)
@@ -340,22 +429,45 @@ int member_change_password(struct db *db, int64_t id, const char *current, const
         db_finish(s);
         if (rc != DB_ROW)
                 return rc == DB_DONE ? MEMBER_NOT_FOUND : MEMBER_DB_ERROR;
-        if (strlen(current) > KD_PASSWORD_MAX_BYTES || !member_password_matches(hash, current))
+        if (strlen(password) > KD_PASSWORD_MAX_BYTES || !member_password_matches(hash, password))
                 return MEMBER_WRONG_PASSWORD;
-        const char *pp = password_problem(next);
-        if (pp)
-                return problem(p, "new_password", pp);
-        if (member_hash_password(next, hash) < 0)
-                return MEMBER_DB_ERROR;
-        s = db_prepare(db, "UPDATE member SET password_hash = ?2, updated_at = ?3 WHERE id = ?1");
+        return MEMBER_OK;
+}
+
+const char *member_password_problem(const char *password)
+{
+        return password_problem(password ? password : "");
+}
+
+int member_set_password_hash(struct db *db, int64_t id, const char *hash)
+{
+        struct db_stmt *s =
+            db_prepare(db, "UPDATE member SET password_hash = ?2, updated_at = ?3 WHERE id = ?1");
         if (!s)
                 return MEMBER_DB_ERROR;
         db_bind_int(s, 1, id);
         db_bind_text(s, 2, hash);
         db_bind_int(s, 3, time_now());
-        rc = db_step(s);
+        int rc = db_step(s);
         db_finish(s);
-        return rc == DB_DONE ? MEMBER_OK : MEMBER_DB_ERROR;
+        if (rc != DB_DONE)
+                return MEMBER_DB_ERROR;
+        return db_changes(db) == 1 ? MEMBER_OK : MEMBER_NOT_FOUND;
+}
+
+int member_change_password(struct db *db, int64_t id, const char *current, const char *next,
+                           struct member_problem *p)
+{
+        int rc = member_check_password(db, id, current);
+        if (rc != MEMBER_OK)
+                return rc;
+        const char *pp = password_problem(next);
+        if (pp)
+                return problem(p, "new_password", pp);
+        char hash[crypto_pwhash_STRBYTES];
+        if (member_hash_password(next, hash) < 0)
+                return MEMBER_DB_ERROR;
+        return member_set_password_hash(db, id, hash);
 }
 
 static int update_by_handle(struct db *db, const char *sql, const char *handle, const char *text,

@@ -63,6 +63,17 @@ int member_validate_signup(const struct member_input *in, struct member_problem 
  * MEMBER_HANDLE_TAKEN, MEMBER_EMAIL_TAKEN or MEMBER_DB_ERROR. */
 int member_create(struct db *db, const struct member_input *in, enum role role, int64_t *id,
                   struct member_problem *p);
+/* Creates a member whose password was hashed before (member_hash_password), as a confirmed
+ * sign-up does: the hash was made when the form was sent and kept in the mailed link's row.
+ * Checks the handle and profile fields again; returns as member_create. */
+int member_create_hashed(struct db *db, const struct member_input *in, const char *hash,
+                         enum role role, int64_t *id, struct member_problem *p);
+/* 1 when a member has this handle (any case) / this email (any case), 0 when none, or
+ * MEMBER_DB_ERROR. */
+int member_handle_taken(struct db *db, const char *handle);
+int member_email_taken(struct db *db, const char *email);
+/* Loads the member whose address is email (any case), as member_get. */
+int member_find_email(struct db *db, struct arena *a, const char *email, struct member *out);
 /* Loads by id or by handle (any case). Strings go into a. Returns MEMBER_OK or
  * MEMBER_NOT_FOUND / MEMBER_DB_ERROR. */
 int member_get(struct db *db, struct arena *a, int64_t id, struct member *out);
@@ -76,10 +87,22 @@ int member_find_handle(struct db *db, struct arena *a, const char *handle, struc
 int64_t member_id_for_login(struct db *db, const char *login);
 int member_authenticate(struct db *db, struct arena *a, const char *login, const char *password,
                         struct member *out);
-/* Updates display name, headline, bio and email. Returns MEMBER_OK, MEMBER_INVALID,
- * MEMBER_EMAIL_TAKEN or MEMBER_DB_ERROR. */
+/* Updates display name, headline and bio (in->email must be a valid address but is not
+ * saved: a new address is confirmed by mail first, member_set_email). Returns MEMBER_OK,
+ * MEMBER_INVALID or MEMBER_DB_ERROR. */
 int member_update_profile(struct db *db, int64_t id, const struct member_input *in,
                           struct member_problem *p);
+/* Sets the member's address (after the link mailed to it was used). Returns MEMBER_OK,
+ * MEMBER_EMAIL_TAKEN (another member has it now), MEMBER_NOT_FOUND or MEMBER_DB_ERROR. */
+int member_set_email(struct db *db, int64_t id, const char *email);
+/* MEMBER_OK when password is the member's, else MEMBER_WRONG_PASSWORD, MEMBER_NOT_FOUND or
+ * MEMBER_DB_ERROR (an argon2id check: about 30 ms). */
+int member_check_password(struct db *db, int64_t id, const char *password);
+/* NULL when password follows the rules, else a msgid saying why not. */
+const char *member_password_problem(const char *password);
+/* Stores an encoded hash (member_hash_password) as the member's password. Returns MEMBER_OK,
+ * MEMBER_NOT_FOUND or MEMBER_DB_ERROR. */
+int member_set_password_hash(struct db *db, int64_t id, const char *hash);
 /* Checks the current password and sets a new one. Returns MEMBER_OK,
  * MEMBER_WRONG_PASSWORD, MEMBER_INVALID or MEMBER_DB_ERROR. */
 int member_change_password(struct db *db, int64_t id, const char *current, const char *next,

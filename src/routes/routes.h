@@ -92,5 +92,8 @@ extern const struct route insights_routes[INSIGHTS_ROUTES_COUNT];
 extern const struct route insights_pages_routes[INSIGHTS_PAGES_ROUTES];
 /* Email subscriptions (src/routes/subscriptions.c); the size is checked against the rows there. */
 extern const struct route subscriptions_routes[11];
+/* Account mail (src/routes/account_mail.c); the size is checked against the rows there. */
+#define ACCOUNT_MAIL_ROUTES 11
+extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
 
 #endif

@@ -5,11 +5,15 @@
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "db/db.h"
 #include "http/html.h"
 #include "http/request.h"
 #include "http/throttle.h"
+#include "mail/address.h"
+#include "model/job_worker.h"
 #include "model/member.h"
 #include "model/session.h"
+#include "web/account_mail.h"
 #include "web/cards.h"
 #include "web/language.h"
 #include "web/layout.h"
@@ -17,6 +21,7 @@
 #include "web/render.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +80,11 @@ static int signup_page(struct render *r, int status, const struct member_input *
                 notice(r, "error", form_error);
         html_lit(b, "<form method=\"post\" action=\"/signup\" class=\"stack\">\n");
         form_csrf(r);
+        if (r->req && *req_param(r->req, "next")) {
+                html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
+                html_attr(b, safe_next(req_param(r->req, "next")));
+                html_lit(b, "\">\n");
+        }
         form_input(r, _("Handle"), "handle", "text", in ? in->handle : NULL, "username",
                    KD_HANDLE_MAX_CHARS, field_error(r, p, "handle"));
         html_lit(b, "<p class=\"hint\">");
@@ -120,6 +130,22 @@ int web_signup(struct request *req)
         struct member_problem p = {0};
         if (member_validate_signup(&in, &p) != MEMBER_OK)
                 return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
+        /* The address must be one mail can go to: the account is made from a link sent there. */
+        if (!mail_address_valid(in.email)) {
+                p.field = "email";
+                p.message = "Please give an email address like name@example.org.";
+                return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
+        }
+        /* Handles are public (every profile shows one), so saying one is taken tells nothing
+         * that /@handle does not. Whether an address is registered is never said. */
+        int taken = member_handle_taken(req->db, in.handle);
+        if (taken < 0)
+                return req_fail(req, 503, N_("Could not create the account. Try again shortly."));
+        if (taken) {
+                p.field = "handle";
+                p.message = "That handle is taken. Try another.";
+                return signup_page(r, 409, &in, &p, _("That handle is taken. Try another."));
+        }
         char key[80];
         snprintf(key, sizeof(key), "signup:%s", req->client_ip);
         unsigned wait = rate_limit_hit(req->guards->signup_by_ip, key, time_now());
@@ -131,25 +157,9 @@ int web_signup(struct request *req)
                                 N_("Too many accounts were created from this address. Try again "
                                    "later."));
         }
-        int64_t id = 0;
-        int rc = member_create(req->db, &in, ROLE_READER, &id, &p);
-        switch (rc) {
-        case MEMBER_OK:
-                return start_session(req, id, "/");
-        case MEMBER_HANDLE_TAKEN:
-                p.field = "handle";
-                p.message = "That handle is taken. Try another.";
-                return signup_page(r, 409, &in, &p, _("That handle is taken. Try another."));
-        case MEMBER_EMAIL_TAKEN:
-                p.field = "email";
-                p.message = "An account with this email exists. Log in instead?";
-                return signup_page(r, 409, &in, &p,
-                                   _("An account with this email exists. Log in instead?"));
-        case MEMBER_INVALID:
-                return signup_page(r, 422, &in, &p, _("Please check the highlighted field."));
-        default:
-                return req_fail(req, 503, N_("Could not create the account. Try again shortly."));
-        }
+        /* Always by mail: the member is made when the link sent to the address is used
+         * (web/account_mail.c). */
+        return account_mail_signup(req, &in, req_param(req, "next"));
 }
 
 /* ---------------------------------------------------------------- log in / out */
@@ -174,7 +184,9 @@ static int login_page(struct request *req, int status, const char *login, const 
         form_input(r, _("Password"), "password", "password", NULL, "current-password", 0, NULL);
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Log in"));
-        html_lit(b, "</button>\n</form>\n<p>");
+        html_lit(b, "</button>\n</form>\n<p><a href=\"/password/forgot\">");
+        html_text(b, _("Forgot your password?"));
+        html_lit(b, "</a></p>\n<p>");
         html_text(b, _("New here?"));
         html_lit(b, " <a href=\"/signup\">");
         html_text(b, _("Join the community"));
@@ -263,7 +275,8 @@ int web_logout(struct request *req)
 /* ---------------------------------------------------------------- settings */
 
 static int settings_page(struct request *req, int status, const struct member_input *in,
-                         const struct member_problem *p, const char *message, bool is_error)
+                         const struct member_problem *p, const char *message, bool is_error,
+                         const char *email_field)
 {
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
@@ -319,11 +332,11 @@ static int settings_page(struct request *req, int status, const struct member_in
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</div>\n");
-        form_input(r, _("Email"), "email", "email", in->email, "email", 0,
-                   field_error(r, p, "email"));
         html_lit(b, "<button type=\"submit\">");
         html_text(b, _("Save profile"));
-        html_lit(b, "</button>\n</form>\n<h2>");
+        html_lit(b, "</button>\n</form>\n");
+        account_mail_settings_section(r, me.email, email_field, is_error ? message : NULL);
+        html_lit(b, "<h2>");
         html_text(b, _("Password"));
         html_lit(b,
                  "</h2>\n<form method=\"post\" action=\"/settings/password\" class=\"stack\">\n");
@@ -361,7 +374,17 @@ int web_settings(struct request *req)
                 msg = _("Your password is changed. Other sessions were logged out.");
         else if (strcmp(saved, "language") == 0)
                 msg = _("Your language is saved.");
-        return settings_page(req, 200, NULL, NULL, msg, false);
+        else if (strcmp(saved, "reset") == 0)
+                msg = _("Your new password is saved. Every other session was logged out.");
+        else if (strcmp(saved, "email") == 0)
+                msg = _("Open the link we mailed to the new address: your email changes when "
+                        "you do. Until then the old one stays.");
+        return settings_page(req, 200, NULL, NULL, msg, false, NULL);
+}
+
+int web_settings_page(struct request *req, int status, const char *email_field, const char *error)
+{
+        return settings_page(req, status, NULL, NULL, error, true, email_field);
 }
 
 int web_settings_profile(struct request *req)
@@ -371,21 +394,18 @@ int web_settings_profile(struct request *req)
             .display_name = req_param(req, "display_name"),
             .headline = req_param(req, "headline"),
             .bio = req_param(req, "bio"),
-            .email = req_param(req, "email"),
         };
+        struct member me;
+        if (member_get(req->db, req->arena, req->viewer.id, &me) != MEMBER_OK)
+                return req_fail(req, 503, N_("Could not load your account."));
+        in.email = me.email; /* the address changes through its own form, confirmed by mail */
         struct member_problem p = {0};
         int rc = member_update_profile(req->db, req->viewer.id, &in, &p);
         if (rc == MEMBER_OK)
                 return resp_redirect(req, "/settings?saved=profile");
-        if (rc == MEMBER_EMAIL_TAKEN) {
-                p.field = "email";
-                p.message = "Another account uses this email.";
-                return settings_page(req, 409, &in, &p, _("Another account uses this email."),
-                                     true);
-        }
         if (rc == MEMBER_INVALID)
                 return settings_page(req, 422, &in, &p, _("Please check the highlighted field."),
-                                     true);
+                                     true, NULL);
         return req_fail(req, 503, N_("Could not save the profile. Try again shortly."));
 }
 
@@ -393,21 +413,33 @@ int web_settings_password(struct request *req)
 {
         struct render *r = render_for_request(req);
         struct member_problem p = {0};
-        int rc = member_change_password(req->db, req->viewer.id, req_param(req, "current_password"),
-                                        req_param(req, "new_password"), &p);
-        if (rc == MEMBER_OK) {
-                /* A changed password ends every other session: the usual reason to change it
-                 * is that someone else may know it. */
-                session_delete_others(req->db, req->viewer.id, req->viewer.session_token);
-                return resp_redirect(req, "/settings?saved=password");
-        }
+        int rc = member_check_password(req->db, req->viewer.id, req_param(req, "current_password"));
         if (rc == MEMBER_WRONG_PASSWORD) {
                 p.field = "current_password";
                 p.message = "The current password is not right.";
                 return settings_page(req, 422, NULL, &p, _("The current password is not right."),
-                                     true);
+                                     true, NULL);
         }
-        if (rc == MEMBER_INVALID)
-                return settings_page(req, 422, NULL, &p, _(p.message), true);
-        return req_fail(req, 503, N_("Could not change the password. Try again shortly."));
+        if (rc != MEMBER_OK)
+                return req_fail(req, 503, N_("Could not change the password. Try again shortly."));
+        const char *next = req_param(req, "new_password");
+        const char *problem = member_password_problem(next);
+        if (problem) {
+                p.field = "new_password";
+                p.message = problem;
+                return settings_page(req, 422, NULL, &p, _(problem), true, NULL);
+        }
+        char hash[crypto_pwhash_STRBYTES]; /* before the transaction: it takes ~30 ms */
+        if (member_hash_password(next, hash) < 0 || db_begin(req->db) != DB_OK)
+                return req_fail(req, 503, N_("Could not change the password. Try again shortly."));
+        /* A changed password ends every other session (the usual reason to change it is that
+         * someone else may know it) and pending reset links, and the member is told by mail. */
+        if (account_password_set(req, req->viewer.id, hash, req->viewer.session_token) !=
+                ACCOUNT_OK ||
+            db_commit(req->db) != DB_OK) {
+                db_rollback(req->db);
+                return req_fail(req, 503, N_("Could not change the password. Try again shortly."));
+        }
+        job_worker_wake();
+        return resp_redirect(req, "/settings?saved=password");
 }

@@ -13,6 +13,11 @@ int web_settings(struct request *req);          /* GET /settings */
 int web_settings_profile(struct request *req);  /* POST /settings/profile */
 int web_settings_password(struct request *req); /* POST /settings/password */
 
+/* The settings page with error (translated) shown on the email form's field ("email" or
+ * "email_password"), answered with status. */
+int web_settings_page(struct request *req, int status, const char *email_field,
+                      const char *error);
+
 /* The cookie that carries the session token. */
 #define WEB_SESSION_COOKIE "kd_session"
 

@@ -1245,6 +1245,50 @@ test('the_demo_mailbox_shows_what_the_site_sends', async () => {
   await context.close();
 });
 
+/* The path and query of the mailed link to path, on the server under test. */
+function mailedLink(message, path) {
+  const link = message.links.find((l) => new URL(l).pathname === path);
+  assert.ok(link, `no link to ${path} in: ${message.text}`);
+  const u = new URL(link);
+  return server.base + u.pathname + u.search;
+}
+
+test('a_newcomer_confirms_the_address_then_resets_the_password', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await newPage(context);
+  await page.goto(server.base + '/signup');
+  await page.fill('#f-handle', 'browser_newcomer');
+  await page.fill('#f-display_name', 'Browser Newcomer');
+  await page.fill('#f-email', 'browser-newcomer@example.org');
+  await page.fill('#f-password', 'a long enough passphrase');
+  await page.click('form[action="/signup"] button[type="submit"]');
+  assert.match(await page.locator('h1').innerText(), /Check your inbox/);
+  await screenshot(page, 'signup-check-inbox');
+  const confirm = await mailFor((x) => x.to.includes('browser-newcomer@example.org') &&
+    /Confirm your account/.test(x.subject), 'confirming the sign-up');
+  await page.goto(mailedLink(confirm, '/signup/confirm'));
+  await page.click('form[action="/signup/confirm"] button[type="submit"]');
+  await page.goto(server.base + '/settings');
+  assert.match(await page.content(), /browser-newcomer@example\.org/);
+  // forgotten: log out, ask for a link from the login page, choose a new password
+  await context.clearCookies();
+  await page.goto(server.base + '/login');
+  await page.click('a[href="/password/forgot"]');
+  await page.fill('#f-email', 'browser-newcomer@example.org');
+  await page.click('form[action="/password/forgot"] button[type="submit"]');
+  assert.match(await page.locator('.notice').innerText(), /on its way/);
+  const reset = await mailFor((x) => x.to.includes('browser-newcomer@example.org') &&
+    /Reset your password/.test(x.subject), 'with a reset link');
+  await page.goto(mailedLink(reset, '/password/reset'));
+  await page.fill('#f-password', 'an even newer passphrase');
+  await page.click('form[action="/password/reset"] button[type="submit"]');
+  assert.match(await page.locator('.notice').innerText(), /new password is saved/);
+  await screenshot(page, 'password-reset-done');
+  await mailFor((x) => x.to.includes('browser-newcomer@example.org') &&
+    /password on .* was changed/.test(x.subject), 'saying the password changed');
+  await context.close();
+});
+
 test('server_stops_cleanly', async () => {
   const code = await server.stop();
   const log = fs.readFileSync(server.logPath, 'utf8');

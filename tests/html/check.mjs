@@ -207,6 +207,11 @@ async function collectPages(base) {
   await add('login', guest, get('/login'));
   await add('signup', guest, get('/signup'));
   await add('signup-errors', guest, post('/signup', { handle: 'x', display_name: '', email: 'no', password: 'short' }), 422);
+  // Account mail (docs/mail.md): the answer to a sign-up, the reset pages, a link that fails
+  await add('signup-sent', guest, post('/signup', { handle: 'html_check', display_name: 'HTML Check', email: 'html-check@example.org', password: 'a long enough passphrase' }));
+  await add('password-forgot', guest, get('/password/forgot'));
+  await add('password-forgot-sent', guest, post('/password/forgot', { email: 'nobody@example.org' }));
+  await add('link-unknown', guest, get('/password/reset?token=nonsense'), 404);
   await add('login-errors', guest, post('/login', { login: 'sam', password: 'wrong password', next: '/' }), 422);
   await add('newsletter', guest, get(NL));
   await add('newsletter-on-break', guest, get('/n/fourth-floor-garden'));
@@ -223,7 +228,8 @@ async function collectPages(base) {
   await add('home', sam, get('/'));
   await add('settings', sam, get('/settings'));
   await add('mail-prefs', sam, get('/settings/notification-mail')); // web/mail_prefs.c
-  await add('settings-errors', sam, post('/settings/profile', { display_name: '', headline: '', bio: '', email: 'sam@kindred.test' }), 422);
+  await add('settings-errors', sam, post('/settings/profile', { display_name: '', headline: '', bio: '' }), 422);
+  await add('settings-email-errors', sam, post('/settings/email', { email: 'not an address', password: 'x' }), 422);
   await add('notifications', sam, get('/notifications'));
   await add('episode', sam, get(EPISODE));
   await add('comment-edit', sam, get(`/comments/${samComment}/edit`));

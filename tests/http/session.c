@@ -1,5 +1,6 @@
 /* The shared HTTP test helpers (see session.h). */
 #include "session.h"
+#include "mailbox.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,15 +70,46 @@ void signup_as(struct member *m, const char *handle)
         form_append(body, sizeof(body), "email", email);
         form_append(body, sizeof(body), "password", DEMO_PW);
         post_form(m, "/signup", body, &r);
-        if (r.status != 303)
+        if (r.status != 200 || !strstr(r.body, "Check your inbox"))
                 fail_resp(&r, "the signup was refused");
         jar_update(&m->jar, &r);
         resp_free(&r);
+        assert_null(jar_get(&m->jar, "kd_session")); /* no account before the link is used */
+        if (confirm_signup(m, email) != 303)
+                fail_msg("the confirmation link of %s did not create the account", email);
         assert_non_null(jar_get(&m->jar, "kd_session"));
         get(m, "/", &r);
         assert_int_equal(r.status, 200);
         assert_true(find_csrf(r.body, m->csrf, sizeof(m->csrf)));
         resp_free(&r);
+}
+
+int confirm_signup_on(int port, struct member *m, const char *email)
+{
+        char token[128];
+        if (!mailbox_token(email, "signup", "/signup/confirm", token, sizeof(token)))
+                fail_msg("no confirmation link was queued to %s", email);
+        char path[256], cookie[1024], csrf[128], body[512] = "";
+        snprintf(path, sizeof(path), "/signup/confirm?token=%s", token);
+        struct http_resp r;
+        jar_header(&m->jar, cookie, sizeof(cookie));
+        assert_int_equal(http_do(port, "GET", path, cookie, NULL, NULL, 0, &r), 0);
+        if (r.status != 200 || !find_csrf(r.body, csrf, sizeof(csrf)))
+                fail_resp(&r, "the confirmation page did not offer its button");
+        jar_update(&m->jar, &r);
+        resp_free(&r);
+        form_append(body, sizeof(body), "_csrf", csrf);
+        form_append(body, sizeof(body), "token", token);
+        post_form_to(port, m, "/signup/confirm", body, &r);
+        int status = r.status;
+        jar_update(&m->jar, &r);
+        resp_free(&r);
+        return status;
+}
+
+int confirm_signup(struct member *m, const char *email)
+{
+        return confirm_signup_on(srv.port, m, email);
 }
 
 size_t count(const char *hay, const char *needle)

@@ -35,8 +35,16 @@ int status_of(const struct member *m, const char *path);
 void login_as(struct member *m, const char *handle, const char *password);
 
 /* Signs up a new member through the real /signup form (email handle@kindred.test, the demo
- * password), keeps the session it opens and reads its CSRF token: a member with no history. */
+ * password), confirms the address with the link queued to it (confirm_signup), keeps the
+ * session that opens and reads its CSRF token: a member with no history. */
 void signup_as(struct member *m, const char *handle);
+
+/* Completes a sign-up whose form was sent as m: reads the confirmation link queued to email
+ * from the site's outbox (mailbox.h), opens it and presses its button as m. Returns the
+ * button's status (303 with a session cookie in m->jar when the account was made). */
+int confirm_signup(struct member *m, const char *email);
+/* The same on the server listening on port whose database is srv's (a restarted srv). */
+int confirm_signup_on(int port, struct member *m, const char *email);
 
 /* How many times needle occurs in hay. */
 size_t count(const char *hay, const char *needle);

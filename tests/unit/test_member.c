@@ -527,6 +527,87 @@ static void test_deleting_member_cascades(void **state)
                          0);
 }
 
+/* A confirmed sign-up: the hash made when the form was sent, the member made later inside the
+ * link's transaction, where a clash must still be told apart (on PostgreSQL a failed statement
+ * spoils the transaction around it unless it had a savepoint of its own). */
+static void test_create_hashed_inside_a_transaction(void **state)
+{
+        make_member(DB, "ada", "ada@example.org");
+        char hash[crypto_pwhash_STRBYTES];
+        assert_int_equal(member_hash_password(PASSWORD, hash), 0);
+        struct member_input in = {
+            .handle = "Ada", .display_name = "Another Ada", .email = "new@example.org"};
+        struct member_problem p = {0};
+        int64_t id = 0;
+        assert_int_equal(db_begin(DB), DB_OK);
+        assert_int_equal(member_create_hashed(DB, &in, hash, ROLE_READER, &id, &p),
+                         MEMBER_HANDLE_TAKEN);
+        in.handle = "grace";
+        in.email = "ADA@example.org";
+        assert_int_equal(member_create_hashed(DB, &in, hash, ROLE_READER, &id, &p),
+                         MEMBER_EMAIL_TAKEN);
+        in.email = "grace@example.org";
+        assert_int_equal(member_create_hashed(DB, &in, hash, ROLE_READER, &id, &p), MEMBER_OK);
+        assert_int_equal(db_commit(DB), DB_OK);
+        struct member m;
+        assert_int_equal(member_authenticate(DB, ARENA, "grace", PASSWORD, &m), MEMBER_OK);
+        assert_int_equal(m.id, id);
+        /* only an argon2id hash is taken */
+        in.handle = "hopper";
+        in.email = "hopper@example.org";
+        assert_int_equal(member_create_hashed(DB, &in, "plain text", ROLE_READER, &id, &p),
+                         MEMBER_INVALID);
+        assert_int_equal(member_handle_taken(DB, "GRACE"), 1);
+        assert_int_equal(member_handle_taken(DB, "hopper"), 0);
+        assert_int_equal(member_email_taken(DB, "Grace@Example.org"), 1);
+        assert_int_equal(member_email_taken(DB, "hopper@example.org"), 0);
+}
+
+static void test_set_email_and_find(void **state)
+{
+        int64_t ada = make_member(DB, "ada", "ada@example.org");
+        int64_t grace = make_member(DB, "grace", "grace@example.org");
+        assert_int_equal(member_set_email(DB, ada, "GRACE@example.org"), MEMBER_EMAIL_TAKEN);
+        assert_int_equal(member_set_email(DB, ada, "Countess@Example.org"), MEMBER_OK);
+        struct member m;
+        assert_int_equal(member_find_email(DB, ARENA, "countess@example.org", &m), MEMBER_OK);
+        assert_int_equal(m.id, ada);
+        assert_string_equal(m.email, "Countess@Example.org");
+        assert_int_equal(member_find_email(DB, ARENA, "ada@example.org", &m), MEMBER_NOT_FOUND);
+        assert_int_equal(member_set_email(DB, grace + 1000, "x@example.org"), MEMBER_NOT_FOUND);
+        /* the profile form no longer changes the address */
+        struct member_input in = {.display_name = "Ada", .email = "elsewhere@example.org"};
+        struct member_problem p = {0};
+        assert_int_equal(member_update_profile(DB, ada, &in, &p), MEMBER_OK);
+        assert_int_equal(member_get(DB, ARENA, ada, &m), MEMBER_OK);
+        assert_string_equal(m.email, "Countess@Example.org");
+}
+
+/* A name ends up in a mail's To: header: a line break in it is refused, CR alone too. */
+static void test_line_breaks_in_names_refused(void **state)
+{
+        (void)state;
+        const char *names[] = {"Eve\rBcc: x@evil.example", "Eve\nBcc: x@evil.example",
+                               "Eve\r\nBcc: x@evil.example", "Eve\tTab"};
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                struct member_input in = {.handle = "eve",
+                                          .display_name = names[i],
+                                          .email = "eve@example.org",
+                                          .password = PASSWORD};
+                struct member_problem p = {0};
+                assert_int_equal(member_validate_signup(&in, &p), MEMBER_INVALID);
+                assert_string_equal(p.field, "display_name");
+        }
+        struct member_input in = {.handle = "eve",
+                                  .display_name = "Eve",
+                                  .headline = "one\rtwo",
+                                  .email = "eve@example.org",
+                                  .password = PASSWORD};
+        struct member_problem p = {0};
+        assert_int_equal(member_validate_signup(&in, &p), MEMBER_INVALID);
+        assert_string_equal(p.field, "headline");
+}
+
 int main(void)
 {
         if (sodium_init() < 0)
@@ -553,7 +634,20 @@ int main(void)
             T(test_disabled_member_session_refused),
             T(test_session_delete_others),
             T(test_deleting_member_cascades),
+            T(test_create_hashed_inside_a_transaction),
+            T(test_set_email_and_find),
+            T(test_line_breaks_in_names_refused),
+        };
+        /* what a confirmed sign-up and a changed address need of the model, again on
+         * PostgreSQL under tests/pg/run */
+        const struct CMUnitTest on_pg[] = {
+            T(test_create_hashed_inside_a_transaction),
+            T(test_set_email_and_find),
         };
 #undef T
-        return cmocka_run_group_tests_name("member", tests, NULL, NULL);
+        int failed = cmocka_run_group_tests_name("member", tests, NULL, NULL);
+        tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
+        if (tmpdb_pg_url && *tmpdb_pg_url)
+                failed += cmocka_run_group_tests_name("member on PostgreSQL", on_pg, NULL, NULL);
+        return failed;
 }
