@@ -1289,6 +1289,80 @@ test('a_newcomer_confirms_the_address_then_resets_the_password', async () => {
   await context.close();
 });
 
+/* A guest's context without JavaScript: every mail journey works with plain forms. */
+async function plainPage() {
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL: server.base,
+    viewport: { width: 1100, height: 800 } });
+  return newPage(context);
+}
+
+/* The first link in a message's text that starts with the site's base and has `path`. */
+function linkIn(message, path) {
+  const link = message.links.find((l) => l.startsWith(server.base) && l.includes(path));
+  assert.ok(link, `a link to ${path} in "${message.subject}"`);
+  return link;
+}
+
+/* Issue 14's "done when", as a newcomer walks it in the demo: subscribe by email as a guest,
+ * confirm, receive the next scheduled episode, unsubscribe in one click; choose a weekly
+ * digest (the reset of a forgotten password is the test above). Without JavaScript throughout. */
+test('mail_journeys_of_a_newcomer', async () => {
+  const guest = await plainPage();
+  const address = 'newcomer-guest@example.org';
+  await guest.goto('/n/learning-in-public');
+  const form = guest.locator('form.subscribe-email').first();
+  await form.locator('input[name="email"]').fill(address);
+  await Promise.all([guest.waitForLoadState(), form.locator('button[type="submit"]').click()]);
+  assert.match(await guest.locator('main h1').innerText(), /Check your inbox/);
+  await screenshot(guest, 'mail-1-subscribe-check-inbox');
+
+  // the confirmation link: opening it changes nothing, its button confirms
+  const confirm = await mailFor((m) => m.to.includes(address) && m.links.some((l) => l.includes('/subscribe/confirm')),
+    'with the confirmation link');
+  await guest.goto(linkIn(confirm, '/subscribe/confirm'));
+  await Promise.all([guest.waitForLoadState(), guest.click('main form button[type="submit"]')]);
+  await screenshot(guest, 'mail-2-subscribed');
+
+  // the author publishes the scheduled episode (its time set to this minute, UTC)
+  const mira = await memberPage('mira', { javaScript: false });
+  await mira.goto('/write');
+  const edit = mira.locator('a[href^="/write/episode/"]', { hasText: 'Demo Days Without the Theatre' }).first();
+  await Promise.all([mira.waitForLoadState(), edit.click()]);
+  const nowMinute = new Date().toISOString().slice(0, 16);
+  await mira.fill('input[name="publish_at"]', nowMinute);
+  await Promise.all([mira.waitForLoadState(), mira.click('button[name="action"][value="publish"]')]);
+  const episode = await mailFor((m) => m.to.includes(address) && m.subject.includes('Demo Days Without the Theatre'),
+    'with the new episode', 45_000);
+  assert.ok(episode.list_unsubscribe.includes('/unsubscribe/'), 'List-Unsubscribe names the link');
+  assert.ok(episode.one_click, 'List-Unsubscribe-Post: one click');
+  const reader = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const inbox = await newPage(reader);
+  await inbox.goto(`${server.mailbox.url}/m/${episode.id}`);
+  await screenshot(inbox, 'mail-3-episode-in-the-inbox');
+
+  // one click, as the mail client's button does: a bare POST to the List-Unsubscribe URL
+  await Promise.all([inbox.waitForLoadState(), inbox.click('form[action$="/unsubscribe"] button')]);
+  assert.match(await inbox.locator('main, body').first().innerText(), /answered 200/);
+  // the visible link's page now says so and offers to subscribe again
+  await guest.goto(linkIn(episode, '/unsubscribe/'));
+  await screenshot(guest, 'mail-4-unsubscribed');
+  assert.equal(await guest.locator('input[name="action"][value="resubscribe"]').count(), 1,
+    'the page offers to subscribe again');
+
+  // a member chooses a weekly digest of what happens while they are away
+  const sam = await memberPage('sam', { javaScript: false });
+  await sam.goto('/settings/notification-mail');
+  await sam.check('input[name="choice"][value="weekly"]');
+  await Promise.all([sam.waitForLoadState(), sam.click('main form button[type="submit"]')]);
+  assert.equal(await sam.locator('input[name="choice"][value="weekly"]').isChecked(), true);
+  assert.match(await sam.locator('main').innerText(), /Your next digest is due on Monday/);
+  await screenshot(sam, 'mail-5-weekly-digest-chosen');
+  for (const p of [guest, mira, inbox, sam])
+    noProblems(p);
+  await reader.close();
+  await guest.context().close();
+});
+
 test('server_stops_cleanly', async () => {
   const code = await server.stop();
   const log = fs.readFileSync(server.logPath, 'utf8');
