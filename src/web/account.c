@@ -43,18 +43,6 @@ static int start_session(struct request *req, int64_t member_id, const char *nex
         return resp_redirect(req, safe_next(next));
 }
 
-static void notice(struct render *r, const char *cls, const char *text)
-{
-        struct buf *b = r->out;
-        html_lit(b, "<p class=\"notice ");
-        html_attr(b, cls);
-        html_lit(b, "\" role=\"");
-        html_attr(b, strcmp(cls, "error") == 0 ? "alert" : "status");
-        html_lit(b, "\">");
-        html_text(b, text);
-        html_lit(b, "</p>\n");
-}
-
 /* The translated problem for field, or NULL when the problem is elsewhere (or none). */
 static const char *field_error(struct render *r, const struct member_problem *p, const char *field)
 {
@@ -77,7 +65,7 @@ static int signup_page(struct render *r, int status, const struct member_input *
         html_text(b, _("Members react, comment, answer prompts and talk with each other."));
         html_lit(b, "</p>\n");
         if (form_error)
-                notice(r, "error", form_error);
+                page_notice(r, true, form_error);
         html_lit(b, "<form method=\"post\" action=\"/signup\" class=\"stack\">\n");
         form_csrf(r);
         if (r->req && *req_param(r->req, "next")) {
@@ -174,7 +162,7 @@ static int login_page(struct request *req, int status, const char *login, const 
         html_text(b, _("Log in"));
         html_lit(b, "</h1>\n");
         if (error)
-                notice(r, "error", error);
+                page_notice(r, true, error);
         html_lit(b, "<form method=\"post\" action=\"/login\" class=\"stack\">\n");
         form_csrf(r);
         html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
@@ -292,7 +280,7 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_text(b, _("Settings"));
         html_lit(b, "</h1>\n");
         if (message)
-                notice(r, is_error ? "error" : "ok", message);
+                page_notice(r, is_error, message);
         html_lit(b, "<h2>");
         html_text(b, _("Profile"));
         html_lit(b, "</h2>\n<p class=\"hint\">");

@@ -56,18 +56,6 @@ static long recent_links(struct db *db, const char *const *purposes, const char 
 
 static const char *const signup_or_reset[] = {"signup", "reset", NULL};
 
-static void notice(struct render *r, const char *cls, const char *text)
-{
-        struct buf *b = r->out;
-        html_lit(b, "<p class=\"notice ");
-        html_attr(b, cls);
-        html_lit(b, "\" role=\"");
-        html_attr(b, strcmp(cls, "error") == 0 ? "alert" : "status");
-        html_lit(b, "\">");
-        html_text(b, text);
-        html_lit(b, "</p>\n");
-}
-
 /* A page of a heading, a paragraph and optional link: the answers of this file. */
 static int message_page(struct request *req, int status, const char *title, const char *text,
                         const char *href, const char *link_text)
@@ -364,11 +352,11 @@ static int forgot_page(struct request *req, int status, const char *email, const
         html_text(b, _("Forgot your password?"));
         html_lit(b, "</h1>\n");
         if (sent_to) {
-                notice(r, "ok",
-                       arena_printf(r->arena,
-                                    _("If an account uses %s, a link to choose a new password "
-                                      "is on its way there. It works once, for an hour."),
-                                    sent_to));
+                page_notice(r, false,
+                            arena_printf(r->arena,
+                                         _("If an account uses %s, a link to choose a new password "
+                                           "is on its way there. It works once, for an hour."),
+                                         sent_to));
                 html_lit(b, "<p class=\"hint\">");
                 html_text(b, _("Nothing after a few minutes? Look in your spam folder, or check "
                                "the address and ask again."));

@@ -59,6 +59,16 @@ static void feed_link(struct buf *b, const char *type, const char *base, const c
         html_lit(b, "\">\n");
 }
 
+void page_notice(struct render *r, bool error, const char *text)
+{
+        if (error)
+                html_lit(r->out, "<p class=\"notice error\" role=\"alert\">");
+        else
+                html_lit(r->out, "<p class=\"notice ok\" role=\"status\">");
+        html_text(r->out, text);
+        html_lit(r->out, "</p>\n");
+}
+
 void page_begin(struct render *r, const char *title)
 {
         struct page_meta meta = {.title = title};

@@ -46,6 +46,8 @@ void page_begin(struct render *r, const char *title);
 /* Closes <main>, writes the footer and ends the document. With a request, sets the response to
  * HTML with status; returns status. */
 int page_end(struct render *r, int status);
+/* A notice at the top of a form page: an error (role alert) or a confirmation (role status). */
+void page_notice(struct render *r, bool error, const char *text);
 /* A hidden input carrying the CSRF token; every POST form writes one (needs a form context). */
 void form_csrf(struct render *r);
 /* A labelled text input: label (translated text), name, type ("text", "email", "password"),

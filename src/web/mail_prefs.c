@@ -66,13 +66,6 @@ static void what_is_mailed(struct render *r)
         html_lit(r->out, "</p>\n");
 }
 
-static void notice(struct render *r, const char *text)
-{
-        html_lit(r->out, "<p class=\"notice ok\" role=\"status\">");
-        html_text(r->out, text);
-        html_lit(r->out, "</p>\n");
-}
-
 void mail_prefs_settings_section(struct render *r, struct db *db, int64_t member_id)
 {
         struct buf *b = r->out;
@@ -103,7 +96,7 @@ static int prefs_page(struct request *req, int status, const char *message)
         html_text(b, _("Notification mail"));
         html_lit(b, "</h1>\n");
         if (message)
-                notice(r, message);
+                page_notice(r, false, message);
         what_is_mailed(r);
         html_lit(b, "<form method=\"post\" action=\"/settings/notification-mail\" "
                     "class=\"stack\">\n");
@@ -116,8 +109,9 @@ static int prefs_page(struct request *req, int status, const char *message)
                 html_lit(b, "<p class=\"hint\">");
                 /* TRANSLATORS: %s is a day with its weekday ("Monday, 7 December 2026"); the
                  * digests go at 08:00 UTC */
-                html_textf(r, _("Your next digest is due on %s at 08:00 UTC, if there is anything new."),
-                           l10n_date_long(r->arena, r->locale, p.digest_due));
+                html_textf(
+                    r, _("Your next digest is due on %s at 08:00 UTC, if there is anything new."),
+                    l10n_date_long(r->arena, r->locale, p.digest_due));
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "<p><a href=\"/settings\">");
@@ -179,7 +173,7 @@ static int stop_page(struct request *req, int64_t member, const char *message)
         html_text(b, _("Notification mail"));
         html_lit(b, "</h1>\n");
         if (message)
-                notice(r, message);
+                page_notice(r, false, message);
         html_lit(b, "<p>");
         /* TRANSLATORS: %s is the member's @handle */
         html_textf(r, _("Notification mail for @%s:"), m.handle);

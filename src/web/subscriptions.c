@@ -40,14 +40,6 @@ unsigned subscription_rate_limit(struct request *req)
         return rate_limit_hit(by_ip, key, time_now());
 }
 
-static void notice(struct buf *b, bool error, const char *text)
-{
-        buf_puts(b, error ? "<p class=\"notice error\" role=\"alert\">"
-                          : "<p class=\"notice ok\" role=\"status\">");
-        html_text(b, text);
-        html_lit(b, "</p>\n");
-}
-
 /* A page of one message and, optionally, a link onwards: what every link page answers. */
 static int message_page(struct request *req, int status, const char *title, const char *text,
                         const char *link, const char *link_label)
@@ -146,7 +138,7 @@ static int subscribe_page(struct request *req, int status, const struct newslett
         html_text(b, title);
         html_lit(b, "</h1>\n");
         if (error)
-                notice(b, true, error);
+                page_notice(r, true, error);
         html_lit(b, "<form method=\"post\" class=\"stack\" action=\"/n/");
         html_url_arg(b, n->slug);
         html_lit(b, "/subscribe\">\n");
@@ -345,7 +337,7 @@ static int unsubscribe_page(struct request *req, const struct subscription *s, c
         html_text(b, title);
         html_lit(b, "</h1>\n");
         if (done)
-                notice(b, false, done);
+                page_notice(r, false, done);
         html_lit(b, "<p>");
         if (on)
                 /* TRANSLATORS: %1$s is an email address, %2$s a newsletter's title */
@@ -426,7 +418,7 @@ int web_email_subscriptions(struct request *req)
         html_text(b, _("Email subscriptions"));
         html_lit(b, "</h1>\n");
         if (strcmp(req_param(req, "saved"), "1") == 0)
-                notice(b, false, _("Saved."));
+                page_notice(r, false, _("Saved."));
         html_lit(b, "<p class=\"hint\">");
         html_text(b, _("New episodes of these newsletters can come to your account's address. "
                        "Newsletters you follow are listed here; subscribing does not need "

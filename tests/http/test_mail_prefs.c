@@ -70,7 +70,8 @@ static void the_settings_form_saves_a_choice(void **state)
         get(&sam, "/settings/notification-mail?saved=1", &r);
         expect_in(&r, "Your notification mail setting is saved.", "the notice");
         expect_in(&r, "value=\"daily\" checked", "daily is checked");
-        expect_in(&r, "Your next digest is due at ", "the next digest's time");
+        expect_in(&r, "Your next digest is due on ", "the next digest's day");
+        expect_in(&r, " at 08:00 UTC, if there is anything new.", "the next digest's time");
         resp_free(&r);
 
         const char *bogus[] = {"choice", "hourly", NULL};
