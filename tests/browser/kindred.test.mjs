@@ -1,278 +1,16 @@
-// Real-browser tests of Kindred: Debian's Chromium, driven by playwright-core, against the real
-// binary on a loopback port with a fresh demo site. They cover what only a browser shows: the
-// script in static/kindred.js (reactions in place, quoting a selection, marked passages,
-// confirmations) and the same pages with JavaScript turned off.
-//
-// A tiny runner of its own prints cmocka's lines ("[ RUN      ]", "[  PASSED  ] N test(s).")
-// so scripts/test counts these tests with the C ones. Environment:
-//   KINDRED_BIN        the kindred binary (default: <repo>/build/kindred)
-//   KINDRED_STATIC     the static files folder (default: <repo>/static)
-//   BROWSER_ARTIFACTS  where screenshots and the server log go (default: <repo>/build/browser-artifacts)
-//   CHROMIUM           the browser (default: /usr/bin/chromium)
-//   BROWSER_TESTS      a regular expression: run only the tests whose names match
+// Real-browser tests of the reading and conversation pages: the script in static/kindred.js
+// (reactions in place, quoting a selection, marked passages, confirmations), the same pages with
+// JavaScript turned off, insights and the mail journeys. The harness is harness.mjs.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const KINDRED_BIN = process.env.KINDRED_BIN || path.join(repo, 'build', 'kindred');
-const KINDRED_STATIC = process.env.KINDRED_STATIC || path.join(repo, 'static');
-const ARTIFACTS = process.env.BROWSER_ARTIFACTS || path.join(repo, 'build', 'browser-artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ONLY = process.env.BROWSER_TESTS ? new RegExp(process.env.BROWSER_TESTS) : null;
-
-const EPISODE = '/n/learning-in-public/two-languages-one-team';
-const PASSWORD = 'kindred-demo';
-const TEST_TIMEOUT_MS = 90_000;
-
-// ------------------------------------------------------------------ the server
-
-/* The server's environment: this one without KINDRED_* settings (KINDRED_WRITE_LIMITS=off or
- * KINDRED_SECURE_COOKIES=1 from a developer's shell would change what the tests see). */
-const serverEnv = Object.fromEntries(Object.entries(process.env)
-  .filter(([name]) => !name.startsWith('KINDRED_')));
-
-/* A free loopback port (for the mailbox, which needs one before it starts). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/* The demo's mailbox (scripts/mailbox): the SMTP server the site sends to, read over HTTP.
- * Resolves once both of its ports answer. */
-async function startMailbox(folder) {
-  const smtp = await freePort(), web = await freePort();
-  const log = fs.createWriteStream(path.join(ARTIFACTS, 'mailbox.log'));
-  const child = spawn('/usr/bin/python3', [path.join(repo, 'scripts', 'mailbox'), folder,
-    String(smtp), String(web)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  await new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error('the mailbox did not start in 20 s')), 20_000);
-    child.once('close', (code) => reject(new Error(`the mailbox exited (${code}) before serving`)));
-    child.stdout.on('data', (chunk) => {
-      seen += chunk;
-      if (seen.includes('read at')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return {
-    smtpUrl: `smtp://127.0.0.1:${smtp}`,
-    url: `http://127.0.0.1:${web}`,
-    /* The messages received so far, newest first (scripts/mailbox's /messages.json). */
-    async messages() {
-      const r = await fetch(`http://127.0.0.1:${web}/messages.json`);
-      return r.json();
-    },
-    stop() { child.kill('SIGTERM'); },
-  };
-}
-
-/* Creates a demo site in a fresh folder and serves it on a free loopback port, its mail going
- * to a mailbox of its own. */
-async function startServer() {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-browser-'));
-  const mailbox = await startMailbox(path.join(data, 'mailbox'));
-  try {
-    execFileSync(KINDRED_BIN, ['init', '--data', data, '--demo'], { stdio: 'pipe', env: serverEnv });
-  } catch (err) {
-    fs.rmSync(data, { recursive: true, force: true });
-    throw new Error(`kindred init failed: ${err.message}`);
-  }
-  const log = fs.createWriteStream(path.join(ARTIFACTS, 'server.log'));
-  const child = spawn(KINDRED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
-    '--static', KINDRED_STATIC], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...serverEnv,
-    KINDRED_SMTP_URL: mailbox.smtpUrl, KINDRED_MAIL_FROM: 'Kindred tests <noreply@kindred.test>' } });
-  child.stderr.pipe(log, { end: false });
-  child.stdout.pipe(log, { end: false });
-  const closed = new Promise((resolve) => child.once('close', (code, signal) =>
-    resolve(code !== null ? code : 128 + os.constants.signals[signal])));
-  const base = await new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error('kindred did not start in 30 s')), 30_000);
-    closed.then((code) => reject(new Error(`kindred exited (${code}) before serving`)));
-    const listen = (chunk) => {
-      seen += chunk;
-      const m = /Kindred is serving at (http:\/\/127\.0\.0\.1:\d+)\//.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout.off('data', listen);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', listen);
-  }).catch((err) => {
-    child.kill('SIGKILL');
-    mailbox.stop();
-    fs.rmSync(data, { recursive: true, force: true });
-    throw err;
-  });
-  /* Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its data; returns its exit
-   * code, or 128 + the signal that ended it. Safe to call more than once. */
-  let stopped = null;
-  const stop = () => {
-    if (stopped === null) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }
-      stopped = closed.then((code) => {
-        mailbox.stop();
-        fs.rmSync(data, { recursive: true, force: true });
-        return new Promise((resolve) => log.end(() => resolve(code)));
-      });
-    }
-    return stopped;
-  };
-  return { base, stop, data, mailbox, logPath: path.join(ARTIFACTS, 'server.log') };
-}
-
-// ------------------------------------------------------------------ the runner
-
-const tests = [];
-function test(name, fn) {
-  tests.push({ name, fn });
-}
-
-let server;
-let browser;
-const contexts = new Map(); // one signed-in context per member, shared by the tests
-
-/* A page that remembers script errors and CSP refusals, for noProblems(). */
-async function newPage(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.problems = [];
-  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // a refused or failed request is logged too: the tests that cause one expect it
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
-      page.problems.push(`console: ${msg.text()}`);
-  });
-  return page;
-}
-
-function noProblems(page) {
-  assert.deepEqual(page.problems, [], 'the page logged errors (a CSP refusal or a script error)');
-}
-
-/* A page signed in as handle, in a context of its own (with JavaScript unless told). */
-async function memberPage(handle, { javaScript = true } = {}) {
-  const key = `${handle}:${javaScript}`;
-  let context = contexts.get(key);
-  if (!context) {
-    context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL: server.base,
-      viewport: { width: 1100, height: 800 } });
-    const page = await newPage(context);
-    await page.goto('/login');
-    await page.fill('#f-login', handle);
-    await page.fill('#f-password', PASSWORD);
-    await Promise.all([
-      page.waitForURL((url) => url.pathname !== '/login'),
-      page.click('main form button[type="submit"]'),
-    ]);
-    assert.equal(await page.locator(`.member-menu a[href="/@${handle}"]`).count(), 1,
-      `${handle} is signed in`);
-    await page.close();
-    contexts.set(key, context);
-  }
-  return newPage(context);
-}
-
-async function screenshot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-/* Marks the page so that a test can tell it was not reloaded. */
-async function markStay(page) {
-  await page.evaluate(() => { window.kindredTestStay = 'still here'; });
-}
-async function stayed(page) {
-  return (await page.evaluate(() => window.kindredTestStay)) === 'still here';
-}
-
-function normalise(s) {
-  return s.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ').trim();
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms); }),
-  ]);
-}
-
-async function main() {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const chosen = tests.filter((t) => !ONLY || ONLY.test(t.name));
-  const failed = [];
-  console.log(`[==========] browser: Running ${chosen.length} test(s).`);
-  try {
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-  } catch (err) {
-    console.log(`[  ERROR   ] setting up: ${err.stack || err}`);
-    if (server)
-      await server.stop();
-    console.log(`[  FAILED  ] ${chosen.length} test(s), listed below:`);
-    for (const t of chosen)
-      console.log(`[  FAILED  ] ${t.name}`);
-    return 1;
-  }
-  for (const t of chosen) {
-    console.log(`[ RUN      ] ${t.name}`);
-    const started = Date.now();
-    try {
-      await withTimeout(t.fn(), TEST_TIMEOUT_MS, t.name);
-      console.log(`[       OK ] ${t.name} (${Date.now() - started} ms)`);
-    } catch (err) {
-      console.log(`[  ERROR   ] ${t.name}: ${err.stack || err}`);
-      console.log(`[  FAILED  ] ${t.name}`);
-      failed.push(t.name);
-      let n = 0;
-      for (const c of contexts.values())
-        for (const p of c.pages())
-          await p.screenshot({ path: path.join(ARTIFACTS, `FAILED-${t.name}-${++n}.png`),
-            fullPage: true }).catch(() => {});
-    }
-    for (const c of contexts.values())
-      for (const p of c.pages())
-        await p.close().catch(() => {});
-  }
-  await browser.close();
-  await server.stop();
-  console.log(`[==========] browser: ${chosen.length} test(s) run.`);
-  console.log(`[  PASSED  ] ${chosen.length - failed.length} test(s).`);
-  if (failed.length) {
-    console.log(`[  FAILED  ] ${failed.length} test(s), listed below:`);
-    for (const name of failed)
-      console.log(`[  FAILED  ] ${name}`);
-    console.log(`\n ${failed.length} FAILED TEST(S)`);
-  }
-  console.log(`Screenshots and the server log: ${ARTIFACTS}`);
-  return failed.length ? 1 : 0;
-}
+import {
+  ARTIFACTS, EPISODE, KINDRED_BIN, PASSWORD, browser, contexts, here, linkIn, mailFor, mailedLink,
+  markStay, memberPage, newPage, noProblems, normalise, plainPage, screenshot, server, serverEnv,
+  stayed, test, axeViolations,
+} from './harness.mjs';
 
 // ------------------------------------------------------------------ helpers on pages
 
@@ -1216,21 +954,6 @@ test('insights_charts_tables_and_accessibility', async () => {
   await page.close();
 });
 
-// Last: the server, built with sanitizers in scripts/test's second run, shuts down without a
-// report after everything the browser sent it.
-/* Waits until the mailbox holds a message that `match` accepts; returns it. */
-async function mailFor(match, what, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await server.mailbox.messages()).find(match);
-    if (found)
-      return found;
-    if (Date.now() > end)
-      throw new Error(`no mail ${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 test('the_demo_mailbox_shows_what_the_site_sends', async () => {
   execFileSync(KINDRED_BIN, ['mail', 'test', 'newcomer@example.org', '--data', server.data],
     { stdio: 'pipe', env: serverEnv });
@@ -1244,14 +967,6 @@ test('the_demo_mailbox_shows_what_the_site_sends', async () => {
   await screenshot(page, 'mailbox-message');
   await context.close();
 });
-
-/* The path and query of the mailed link to path, on the server under test. */
-function mailedLink(message, path) {
-  const link = message.links.find((l) => new URL(l).pathname === path);
-  assert.ok(link, `no link to ${path} in: ${message.text}`);
-  const u = new URL(link);
-  return server.base + u.pathname + u.search;
-}
 
 test('a_newcomer_confirms_the_address_then_resets_the_password', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -1288,20 +1003,6 @@ test('a_newcomer_confirms_the_address_then_resets_the_password', async () => {
     /password on .* was changed/.test(x.subject), 'saying the password changed');
   await context.close();
 });
-
-/* A guest's context without JavaScript: every mail journey works with plain forms. */
-async function plainPage() {
-  const context = await browser.newContext({ javaScriptEnabled: false, baseURL: server.base,
-    viewport: { width: 1100, height: 800 } });
-  return newPage(context);
-}
-
-/* The first link in a message's text that starts with the site's base and has `path`. */
-function linkIn(message, path) {
-  const link = message.links.find((l) => l.startsWith(server.base) && l.includes(path));
-  assert.ok(link, `a link to ${path} in "${message.subject}"`);
-  return link;
-}
 
 /* Issue 14's "done when", as a newcomer walks it in the demo: subscribe by email as a guest,
  * confirm, receive the next scheduled episode, unsubscribe in one click; choose a weekly
@@ -1363,11 +1064,3 @@ test('mail_journeys_of_a_newcomer', async () => {
   await guest.context().close();
 });
 
-test('server_stops_cleanly', async () => {
-  const code = await server.stop();
-  const log = fs.readFileSync(server.logPath, 'utf8');
-  assert.doesNotMatch(log, /AddressSanitizer|LeakSanitizer|runtime error:/, 'a sanitizer report in server.log');
-  assert.equal(code, 0, 'kindred exit status after SIGTERM');
-});
-
-process.exitCode = await main();
