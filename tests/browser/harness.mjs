@@ -28,6 +28,10 @@ export const ARTIFACTS = process.env.BROWSER_ARTIFACTS || path.join(repo, 'build
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ONLY = process.env.BROWSER_TESTS ? new RegExp(process.env.BROWSER_TESTS) : null;
 
+/* The flags every Chromium of the tests runs with (never a browser of a tool's own). */
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
 export const EPISODE = '/n/learning-in-public/two-languages-one-team';
 export const PASSWORD = 'kindred-demo';
 const TEST_TIMEOUT_MS = 90_000;
@@ -219,6 +223,21 @@ export async function screenshotVariants(page, name) {
   await page.reload();
 }
 
+/* Lighthouse (from node_modules, run in Debian's Chromium with the usual flags) on url, with its
+ * default mobile emulation and throttling unless formFactor is 'desktop'. Saves the JSON report
+ * as <ARTIFACTS>/lighthouse-<name>.json and returns it; report.categories[id].score is 0..1.
+ * Performance is timing: a test asserts the other categories, and bench/ measures performance. */
+export function lighthouseReport(url, name, { formFactor = 'mobile' } = {}) {
+  const out = path.join(ARTIFACTS, `lighthouse-${name}.json`);
+  const args = [path.join(here, 'node_modules', 'lighthouse', 'cli', 'index.js'), url, '--quiet',
+    '--output=json', `--output-path=${out}`, `--chrome-flags=${CHROMIUM_FLAGS.join(' ')}`];
+  if (formFactor === 'desktop')
+    args.push('--preset=desktop');
+  execFileSync(process.execPath, args, { stdio: 'pipe', env: { ...process.env, CHROME_PATH: CHROMIUM },
+    timeout: 120_000 });
+  return JSON.parse(fs.readFileSync(out, 'utf8'));
+}
+
 /* True when the page scrolls sideways at its current width (the 360 px rule). */
 export async function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth >
@@ -265,8 +284,7 @@ export async function runAll() {
     server = await startServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: CHROMIUM_FLAGS,
     });
   } catch (err) {
     console.log(`[  ERROR   ] setting up: ${err.stack || err}`);
