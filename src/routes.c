@@ -232,6 +232,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(mail_routes),
     ROUTE_TABLE(account_mail_routes),
     ROUTE_TABLE(mail_prefs_routes),
+    ROUTE_TABLE(welcome_routes), /* welcome page, notification kinds (docs/welcome.md) */
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
 };

@@ -181,6 +181,7 @@
 #define KD_PROFILE_FOLLOWS_SHOWN  50   /* newsletters followed, listed on a profile */
 #define KD_PROFILE_SPACES_SHOWN   30   /* spaces taken part in, listed on a profile */
 #define KD_PROFILE_EXCERPT_CHARS  200  /* code points of an item's text in those lists */
+#define KD_WELCOME_NEWSLETTERS    12   /* newsletters offered to follow on the welcome page */
 #define KD_BADGE_NOTE_MAX         200  /* code points of an admin's note on a badge */
 #define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60 /* badges awarded or removed by hand */
 #define KD_BADGE_COMMENTS_READ    2000 /* a member's first comments the badge rules read */
