@@ -36,6 +36,8 @@ static const struct param_spec login_params[] = {
     TEXT("next", KD_MAX_URI_BYTES),
     END,
 };
+/* a delete without it answers with a page that asks first (web/comments.c) */
+static const struct param_spec confirm_params[] = {BOOL("confirmed"), END};
 static const struct param_spec next_params[] = {TEXT("next", KD_MAX_URI_BYTES), END};
 static const struct param_spec language_params[] = {TEXT("lang", 16),
                                                     TEXT("next", KD_MAX_URI_BYTES), END};
@@ -165,7 +167,8 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/comments/#id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/#id/edit", web_comment_edit, ROLE_READER, true, false,
      comment_body_params},
-    {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
+    {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false,
+     confirm_params},
     {HTTP_POST, "/comments/#id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
     {HTTP_GET, "/comments/#id/report", web_comment_report_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/#id/report", web_comment_report, ROLE_READER, true, false,

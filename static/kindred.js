@@ -181,6 +181,7 @@
         button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
         button.value = kind + (pressed ? ':0' : ':1');
       }
+      arrangeReactions(form);
     }
   }
 
@@ -584,6 +585,54 @@
     });
   }
 
+  /* ---------------------------------------------------------------- welcome lane: conversation */
+
+  /* A compact reactions form (every item but an episode, web/reactions.c) shows the kinds in
+   * use and keeps the others in its "React" picker; after a change in place, buttons move to
+   * where the server would have put them. Focus stays on the button that was used. */
+  function arrangeReactions(form) {
+    const more = form.querySelector('details.react-more');
+    const picker = more && more.querySelector('.react-picker');
+    if (!picker)
+      return; /* the episode's own form shows all six */
+    const focused = document.activeElement;
+    const buttons = Array.from(form.querySelectorAll('button.reaction[data-kind]'));
+    /* in the server's order: kinds in use first, the others in the picker */
+    for (const button of buttons) {
+      const count = button.querySelector('.count');
+      const used = (count && count.textContent !== '0') ||
+        button.getAttribute('aria-pressed') === 'true';
+      if (used)
+        form.insertBefore(button, more);
+      else
+        picker.appendChild(button);
+    }
+    more.hidden = picker.children.length === 0;
+    if (focused && focused.matches && focused.matches('button.reaction')) {
+      if (!picker.contains(focused))
+        more.open = false;
+      focused.focus();
+    }
+  }
+
+  /* Forms whose server asks before it acts unless told the member already said yes: after the
+   * in-place confirmation (setUpConfirmations) the script says so, and the page that asks is
+   * only for browsers without it. */
+  function setUpConfirmedForms() {
+    document.addEventListener('submit', (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.dataset.confirmedField)
+        return;
+      if (form.querySelector('input[name="' + CSS.escape(form.dataset.confirmedField) + '"]'))
+        return;
+      const field = document.createElement('input');
+      field.type = 'hidden';
+      field.name = form.dataset.confirmedField;
+      field.value = '1';
+      form.appendChild(field);
+    });
+  }
+
   /* ---------------------------------------------------------------- reading beacons */
 
   /* Insights (docs/privacy.md, "Recording" in docs/insights.md): on a live episode's page the
@@ -656,6 +705,7 @@
   function start() {
     setUpReadingBeacons();
     setUpConfirmations();
+    setUpConfirmedForms();
     setUpReactions();
     setUpVotes();
     markPassages();

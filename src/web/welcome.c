@@ -207,7 +207,7 @@ static int welcome_render(struct request *req, const struct welcome_page *p, int
         html_lit(b, "</p>\n");
         if (notice)
                 page_notice(r, notice_is_error, notice);
-        html_lit(b, "<form method=\"post\" action=\"/welcome\" class=\"stack welcome-form\">\n");
+        html_lit(b, "<form method=\"post\" action=\"/welcome\" class=\"welcome-form\">\n");
         form_csrf(r);
         if (p->next) {
                 html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");

@@ -27,6 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A comment delete the member confirmed (without it the page asks first). */
+static const char *const CONFIRMED[] = {"confirmed", "1", NULL};
+
 #define NL          "learning-in-public"
 #define EP          "two-languages-one-team"
 #define EP_PATH     "/n/" NL "/" EP
@@ -1136,7 +1139,13 @@ static void test_edit_and_delete_own_comments_only(void **state)
         post_pairs(&sam, del, NULL, false, &r);
         assert_int_equal(r.status, 403);
         resp_free(&r);
-        post_pairs(&sam, del, NULL, true, &r);
+        post_pairs(&sam, del, NULL, true, &r); /* without JavaScript: a page asks first */
+        expect_status(&r, 200, "a delete not yet confirmed");
+        expect_in(&r, "Delete this comment?", "the question");
+        expect_in(&r, "name=\"confirmed\" value=\"1\"", "the button that deletes");
+        resp_free(&r);
+        assert_int_equal(api_count(ep), n); /* nothing deleted yet */
+        post_pairs(&sam, del, CONFIRMED, true, &r);
         expect_status(&r, 303, "deleting one's comment");
         header(&r, "Location", loc, sizeof(loc));
         assert_string_equal(loc, EP_PATH "#comments");
@@ -1180,7 +1189,7 @@ static void test_edit_and_delete_own_comments_only(void **state)
 
         /* a deleted comment without replies leaves nothing behind */
         snprintf(del, sizeof(del), "/comments/%ld/delete", c2);
-        post_pairs(&ana, del, NULL, true, &r);
+        post_pairs(&ana, del, CONFIRMED, true, &r);
         expect_status(&r, 303, "deleting a comment without replies");
         resp_free(&r);
         n--;
@@ -1193,7 +1202,7 @@ static void test_edit_and_delete_own_comments_only(void **state)
         json_decref(t);
         /* when the last reply goes, the deleted parent goes with it */
         snprintf(del, sizeof(del), "/comments/%ld/delete", r1);
-        post_pairs(&ana, del, NULL, true, &r);
+        post_pairs(&ana, del, CONFIRMED, true, &r);
         expect_status(&r, 303, "deleting the reply");
         resp_free(&r);
         n--;
@@ -1343,7 +1352,7 @@ static void test_moderators_and_authors_hide_and_restore(void **state)
         expect_count_everywhere(RADISH_PATH, radish, "tomas", nr);
         /* a deleted comment cannot be hidden or restored */
         snprintf(path, sizeof(path), "/comments/%ld/delete", r1);
-        post_pairs(&ana, path, NULL, true, &r);
+        post_pairs(&ana, path, CONFIRMED, true, &r);
         expect_status(&r, 303, "deleting the reply");
         resp_free(&r);
         hide(&june, r1, "1", 404);
