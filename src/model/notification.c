@@ -71,6 +71,26 @@ static bool member_sees_episode(struct db *db, int64_t member, enum role role, i
         return live || (nl && newsletter_can_write(db, nl, member, role));
 }
 
+/* Whether member was told anything about this comment or item already: the caller's `already`
+ * may have turned that kind off (model/notify_pref.h), and then a mention still tells them. */
+static bool told_about(struct db *db, int64_t member, int64_t comment, const char *target,
+                       int64_t target_id)
+{
+        struct db_stmt *s =
+            target ? db_prepare(db, "SELECT 1 FROM notification WHERE member_id = ?1 AND target "
+                                    "= ?2 AND target_id = ?3")
+                   : db_prepare(db, "SELECT 1 FROM notification WHERE member_id = ?1 AND "
+                                    "comment_id = ?3 AND ?2 = ''");
+        if (!s)
+                return true; /* the insert that follows reports the error */
+        db_bind_int(s, 1, member);
+        db_bind_text(s, 2, target ? target : "");
+        db_bind_int(s, 3, target ? target_id : comment);
+        bool told = db_step(s) == DB_ROW;
+        db_finish(s);
+        return told;
+}
+
 /* Handles mentioned in Markdown: "@" after a non-word character, then a handle. Each member
  * mentioned who may see the item is told once with kind: about (target, target_id) when target
  * is set (its kind's viewable decides), else about the comment (the episode decides). */
@@ -81,6 +101,8 @@ static int mentions(struct db *db, const char *body, const char *kind, int64_t a
         const struct item_kind *k = target ? item_kind_find(target) : NULL;
         if (target && !k)
                 return PUB_DB_ERROR;
+        if (already && !told_about(db, already, comment, target, target_id))
+                already = 0;
         int64_t told[16];
         int ntold = 0;
         for (const char *p = strchr(body, '@'); p && ntold < 16; p = strchr(p + 1, '@')) {
