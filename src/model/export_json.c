@@ -103,6 +103,9 @@ static const struct column tried_cols[] = {
     {"created_at", 'i'},   {"updated_at", 'i'},   {"outcome_at", 'n'}, {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+/* Notification kinds a member turned off (migration 019, model/notify_pref.h). */
+static const struct column mute_cols[] = {
+    {"member_id", 'i'}, {"kind", 't'}, {"created_at", 'i'}, {NULL, 0}};
 /* Email subscriptions keep their ids: the unsubscribe links already mailed sign them. Each
  * episode's mailing goes too, so no old episode is mailed again after a move. */
 static const struct column subscription_cols[] = {
@@ -243,6 +246,10 @@ static const struct table tables[] = {
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+    {"notification_mutes",
+     "SELECT member_id, kind, created_at FROM notification_mute ORDER BY member_id, kind",
+     "INSERT INTO notification_mute (member_id, kind, created_at) VALUES (?1, ?2, ?3)",
+     mute_cols},
     {"mail_subscriptions",
      "SELECT id, newsletter_id, member_id, email, email_key, language, state, created_at, "
      "confirmed_at, unsubscribed_at FROM mail_subscription ORDER BY id",
@@ -639,7 +646,8 @@ static int upgrade_comment_report(struct db *db, json_t *row)
  * (any other missing table refuses the import). */
 static bool added_with_mail(const char *name)
 {
-        return strcmp(name, "mail_subscriptions") == 0 || strcmp(name, "episode_mailings") == 0;
+        return strcmp(name, "mail_subscriptions") == 0 || strcmp(name, "episode_mailings") == 0 ||
+               strcmp(name, "notification_mutes") == 0; /* and before notification kinds */
 }
 
 static int import_rows(struct db *db, const struct table *t, json_t *rows, struct import_report *r)

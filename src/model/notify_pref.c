@@ -79,11 +79,9 @@ static int run(struct db *db, const char *sql, int64_t member_id, const char *ki
         return rc == DB_DONE ? 0 : -1;
 }
 
-int notify_pref_set(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUPS], int64_t now)
+int notify_pref_apply(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUPS], int64_t now)
 {
         bool was[NOTIFY_GROUPS];
-        if (db_begin(db) != DB_OK)
-                return -1;
         int rc = notify_pref_get(db, member_id, was);
         for (int g = 0; g < NOTIFY_GROUPS && rc == 0; g++) {
                 if (on[g] == was[g])
@@ -109,6 +107,14 @@ int notify_pref_set(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUP
                                          member_id, kind, now);
                 }
         }
+        return rc;
+}
+
+int notify_pref_set(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUPS], int64_t now)
+{
+        if (db_begin(db) != DB_OK)
+                return -1;
+        int rc = notify_pref_apply(db, member_id, on, now);
         if (rc == 0 && db_commit(db) != DB_OK)
                 rc = -1;
         if (rc != 0)

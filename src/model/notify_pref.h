@@ -39,6 +39,8 @@ int notify_pref_get(struct db *db, int64_t member_id, bool on[NOTIFY_GROUPS]);
 /* Sets every group of member_id as on[] says, at now, in one transaction: a group turned off
  * gets its rows and its unread notifications are marked read. Returns 0 or -1. */
 int notify_pref_set(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUPS], int64_t now);
+/* The same inside the caller's transaction (the demo's seeding). Returns 0 or -1. */
+int notify_pref_apply(struct db *db, int64_t member_id, const bool on[NOTIFY_GROUPS], int64_t now);
 
 /* Whether member_id wants notifications of the stored kind ("reply", "space_mention" ...): one
  * primary-key lookup. A database error answers true, so a failing read never drops a

@@ -344,7 +344,9 @@ static void a_kind_turned_off_is_neither_made_nor_shown(void **state)
         post_pairs(&sam, "/settings/notifications", all, true, &r);
         expect_status(&r, 303, "saved");
         resp_free(&r);
-        assert_int_equal(db_int("SELECT count(*) FROM notification_mute"), 0);
+        assert_int_equal(db_int("SELECT count(*) FROM notification_mute nm JOIN member m ON "
+                                "m.id = nm.member_id WHERE m.handle = 'sam'"),
+                         0);
 }
 
 static void opening_a_notification_marks_it_read_and_leads_to_the_comment(void **state)
