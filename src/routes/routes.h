@@ -96,4 +96,8 @@ extern const struct route subscriptions_routes[11];
 #define ACCOUNT_MAIL_ROUTES 11
 extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
 
+/* Writing (src/routes/editor.c); the size is checked against the rows there. */
+#define EDITOR_ROUTES_COUNT 10
+extern const struct route editor_routes[EDITOR_ROUTES_COUNT];
+
 #endif
