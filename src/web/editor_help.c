@@ -9,6 +9,22 @@ struct help_row {
         const char *result; /* msgid */
 };
 
+/* One shortcut: Ctrl (⌘ on a Mac) with key, and what it does. */
+static void shortcut(struct render *r, const char *key, const char *what)
+{
+        struct buf *b = r->out;
+        html_lit(b, "<li><kbd>");
+        /* TRANSLATORS: the Control key as printed on keyboards in your language ("Strg") */
+        html_text(b, _("Ctrl"));
+        html_lit(b, "</kbd>+<kbd>");
+        html_text(b, key);
+        html_lit(b, "</kbd> (<kbd>⌘</kbd>+<kbd>");
+        html_text(b, key);
+        html_lit(b, "</kbd>): ");
+        html_text(b, what);
+        html_lit(b, "</li>\n");
+}
+
 void editor_markdown_help(struct render *r)
 {
         struct buf *b = r->out;
@@ -44,9 +60,8 @@ void editor_markdown_help(struct render *r)
                        "would not show them."));
         html_lit(b, "</p>\n<h3>");
         html_text(b, _("Keyboard shortcuts (with JavaScript)"));
-        html_lit(b, "</h3>\n<ul>\n<li><kbd>Ctrl</kbd>+<kbd>S</kbd> (<kbd>⌘</kbd>+<kbd>S</kbd>): ");
-        html_text(b, _("save (a draft stays a draft; a published episode is updated)"));
-        html_lit(b, "</li>\n<li><kbd>Ctrl</kbd>+<kbd>P</kbd> (<kbd>⌘</kbd>+<kbd>P</kbd>): ");
-        html_text(b, _("show or hide the live preview beside the text"));
-        html_lit(b, "</li>\n</ul>\n</details>\n");
+        html_lit(b, "</h3>\n<ul>\n");
+        shortcut(r, "S", _("save (a draft stays a draft; a published episode is updated)"));
+        shortcut(r, "P", _("show or hide the live preview beside the text"));
+        html_lit(b, "</ul>\n</details>\n");
 }
