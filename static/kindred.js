@@ -688,6 +688,24 @@
     return (data && data.error && data.error.message) || fallback;
   }
 
+  /* The server's rendering (escaped, no raw HTML) as nodes, parsed in an inert <template> so
+   * nothing loads before it is checked: an image from another site, which the save refuses and
+   * the Content-Security-Policy would block, is shown as its alt text, marked. */
+  function previewFragment(html) {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    for (const img of template.content.querySelectorAll('img')) {
+      const src = img.getAttribute('src') || '';
+      if (src.startsWith('/') && !src.startsWith('//'))
+        continue;
+      const standIn = document.createElement('span');
+      standIn.className = 'refused-image';
+      standIn.textContent = img.getAttribute('alt') || '';
+      img.replaceWith(standIn);
+    }
+    return template.content;
+  }
+
   function setUpEditorPreview(form, csrf, text) {
     const field = text.closest('.field') || text.parentNode;
     const pane = document.createElement('section');
@@ -729,7 +747,7 @@
         return; /* a newer preview is on its way */
       const { response, data } = reply;
       if (response.ok && data) {
-        body.innerHTML = data.html; /* the server's renderer: escaped, no raw HTML */
+        body.replaceChildren(previewFragment(data.html));
         note.textContent = data.image_problem ? data.image_problem.message :
           tn('%d word', '%d words', data.words);
         note.classList.toggle('field-error', !!data.image_problem);

@@ -58,9 +58,10 @@ void editor_markdown_help(struct render *r)
         html_text(b, _("HTML is shown as text. Every image needs alt text and must be uploaded "
                        "here: images from other sites are refused, because readers' browsers "
                        "would not show them."));
-        html_lit(b, "</p>\n<h3>");
+        /* Not a heading: the panel sits among the form's fields, under the page's h1. */
+        html_lit(b, "</p>\n<p class=\"help-subhead\"><strong>");
         html_text(b, _("Keyboard shortcuts (with JavaScript)"));
-        html_lit(b, "</h3>\n<ul>\n");
+        html_lit(b, "</strong></p>\n<ul>\n");
         shortcut(r, "S", _("save (a draft stays a draft; a published episode is updated)"));
         shortcut(r, "P", _("show or hide the live preview beside the text"));
         html_lit(b, "</ul>\n</details>\n");

@@ -144,8 +144,15 @@ int web_kept_form(struct request *req)
                         html_lit(b, "\">\n");
                         continue;
                 }
-                /* TRANSLATORS: %s is the name of a form field, such as "body" or "title" */
-                const char *label = arena_printf(r->arena, _("Field “%s”"), f->name);
+                /* The usual names read as words; any other as the form's own name. */
+                const char *label;
+                if (strcmp(f->name, "body") == 0 || strcmp(f->name, "note") == 0)
+                        label = _("Your text");
+                else if (strcmp(f->name, "title") == 0)
+                        label = _("Title");
+                else
+                        /* TRANSLATORS: %s is the name of a form field, such as "subtitle" */
+                        label = arena_printf(r->arena, _("Field “%s”"), f->name);
                 bool long_text = strchr(f->value, '\n') || strlen(f->value) > 80;
                 if (long_text)
                         form_textarea(r, label, f->name, f->value, 8, 0, NULL, NULL);
