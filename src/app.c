@@ -490,7 +490,8 @@ static int admit(struct app *app, struct request *req)
                 /* A member's form whose session ended on the way: keep its text through the
                  * log-in (web/kept_form.h) once the body is read. Only from this site's own
                  * pages, so no other site can put text into a member's forms. */
-                if (route->changes_state && req->method == HTTP_POST && same_origin(req)) {
+                if (route->changes_state && req->method == HTTP_POST && same_origin(req) &&
+                    web_kept_form_wanted(req)) {
                         req->keep_form = true;
                         return 0;
                 }

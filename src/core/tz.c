@@ -161,6 +161,14 @@ size_t tz_list(char ***out)
         fclose(f);
         if (n)
                 qsort(names, n, sizeof(*names), by_name);
+        /* A zone may be listed on more than one line (one per group of countries): once. */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (kept > 0 && strcmp(names[kept - 1], names[i]) == 0)
+                        free(names[i]);
+                else
+                        names[kept++] = names[i];
+        }
         *out = names;
-        return n;
+        return kept;
 }

@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct rate_limit *by_ip;
@@ -54,6 +55,25 @@ static const char *back_path(struct request *req)
         return path && http_local_path(path) ? arena_strdup(req->arena, path) : "/";
 }
 
+bool web_kept_form_wanted(struct request *req)
+{
+        const char *length = req_header(req, "Content-Length");
+        if (!length || !*length || strspn(length, "0123456789") != strlen(length) ||
+            strlen(length) > 12)
+                return false; /* a chunked body's length is unknown: not read */
+        unsigned long long declared = strtoull(length, NULL, 10);
+        if (declared == 0 || declared > KD_KEPT_FORM_MAX_BYTES)
+                return false;
+        pthread_once(&by_ip_once, make_by_ip);
+        char key[80];
+        snprintf(key, sizeof(key), "ip:%s", req->client_ip);
+        if (rate_limit_hit(by_ip, key, time_now()) != 0)
+                return false;
+        if (req->body_limit > KD_KEPT_FORM_MAX_BYTES)
+                req->body_limit = KD_KEPT_FORM_MAX_BYTES;
+        return true;
+}
+
 int web_kept_form_stash(struct request *req)
 {
         const struct route *route = req->match.route;
@@ -63,11 +83,6 @@ int web_kept_form_stash(struct request *req)
          * worth keeping, and nothing unchecked is shown back. */
         if (params_validate(req->arena, req->locale, route->params, &req->raw, &valid, &problem) <
             0)
-                return to_login(req, back_path(req));
-        pthread_once(&by_ip_once, make_by_ip);
-        char key[80];
-        snprintf(key, sizeof(key), "ip:%s", req->client_ip);
-        if (rate_limit_hit(by_ip, key, time_now()) != 0)
                 return to_login(req, back_path(req));
         struct kept_form kf = {.path = req->path};
         kf.fields = arena_alloc(req->arena, (valid.count ? valid.count : 1) * sizeof(*kf.fields));

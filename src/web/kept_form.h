@@ -5,10 +5,18 @@
 #ifndef KD_WEB_KEPT_FORM_H
 #define KD_WEB_KEPT_FORM_H
 
+#include <stdbool.h>
+
 struct request;
 
 /* The cookie that proves which browser a kept form belongs to. */
 #define KEPT_FORM_COOKIE "kd_kept"
+
+/* Whether a guest's form to a member route may be read to be kept: its declared length is at
+ * most KD_KEPT_FORM_MAX_BYTES (the body limit becomes that) and the client address has not kept
+ * too many this hour. Called before the body is read, so a guest cannot make the server read a
+ * large upload it will not keep. */
+bool web_kept_form_wanted(struct request *req);
 
 /* Keeps the request's declared text fields (no passwords, no files) and redirects to log in
  * with /kept/<token> as where to go next; when nothing can be kept (too large, too many from
