@@ -284,12 +284,13 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                                 rc = field_problem_set(p, "slug",
                                                        N_("A published episode keeps its address; "
                                                           "links and feed readers depend on it."));
-                        /* A live episode keeps the time readers first saw it unless a new
-                         * one is given; a scheduled one published with no time (or with
-                         * "Publish now") goes live now, as the form promises, not at the
-                         * time it was scheduled for. */
-                        if ((in->publish_at <= 0 || in->publish_now) && was_live &&
-                            status != EPISODE_DRAFT) {
+                        /* An edit keeps the original publish time unless a new one is
+                         * given. "Publish now" makes a scheduled episode live now (it kept
+                         * the old date before), while a live one keeps the time readers
+                         * first saw. */
+                        if (status != EPISODE_DRAFT && !was_draft &&
+                            ((in->publish_at <= 0 && !in->publish_now) ||
+                             (in->publish_now && was_live))) {
                                 publish_at = was_at;
                                 status = publish_at > now ? EPISODE_SCHEDULED : EPISODE_PUBLISHED;
                         }

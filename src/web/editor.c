@@ -947,7 +947,11 @@ int web_write_episode(struct request *req)
             .status = strcmp(action, "draft") == 0 ? EPISODE_DRAFT : EPISODE_PUBLISHED,
             .teaser = v.teaser,
             .prompts = prompts_sent ? v.prompts : NULL,
-            .publish_now = strcmp(action, "publish_now") == 0,
+            /* "Publish now", or the time cleared on a scheduled episode: the field promises
+             * "empty: now" (the model keeps the old time for an empty one). */
+            .publish_now = strcmp(action, "publish_now") == 0 ||
+                           (strcmp(action, "publish") == 0 && !*v.publish_at && exists &&
+                            e.status != EPISODE_DRAFT && e.publish_at > time_now()),
         };
         enum ai_disclosure ai = AI_NONE;
         if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {
