@@ -54,6 +54,7 @@ static const struct param_spec password_params[] = {
     END,
 };
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
+static const struct param_spec write_done_params[] = {TEXT("done", 16), BOOL("restore"), END};
 static const struct param_spec home_params[] = {INT("before", 1, INT64_MAX), END};
 static const struct param_spec follow_params[] = {BOOL("follow"), END};
 static const struct param_spec comment_params[] = {
@@ -126,6 +127,8 @@ static const struct param_spec episode_params[] = {
     TEXT("prompt3", 8 * KD_PROMPT_MAX_CHARS),
     TEXT("prompt4", 8 * KD_PROMPT_MAX_CHARS),
     TEXT("prompt5", 8 * KD_PROMPT_MAX_CHARS),
+    FILE_PART("inline_image", KD_MAX_UPLOAD_BODY_BYTES), /* "Add an image to the text" */
+    TEXT("inline_alt", 8 * KD_ALT_MAX),
     END,
 };
 
@@ -181,7 +184,7 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/notifications", web_notifications, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/notifications/read", web_notifications_read, ROLE_READER, true, false,
      read_params},
-    {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, write_done_params},
     {HTTP_GET, "/write/newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
     {HTTP_POST, "/write/newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
      newsletter_params},
@@ -197,10 +200,11 @@ static const struct route core_routes[] = {
     {HTTP_POST, "/write/n/$newsletter/season/#number", web_write_season, ROLE_AUTHOR, true, false,
      season_params},
     {HTTP_GET, "/write/n/$newsletter/episode", web_write_episode_form, ROLE_AUTHOR, false, false,
-     NULL},
+     write_done_params},
     {HTTP_POST, "/write/n/$newsletter/episode", web_write_episode, ROLE_AUTHOR, true, false,
      episode_params, false, KD_MAX_UPLOAD_BODY_BYTES},
-    {HTTP_GET, "/write/episode/#id", web_write_episode_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_GET, "/write/episode/#id", web_write_episode_form, ROLE_AUTHOR, false, false,
+     write_done_params},
     {HTTP_POST, "/write/episode/#id", web_write_episode, ROLE_AUTHOR, true, false, episode_params,
      false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
@@ -238,5 +242,6 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(welcome_routes), /* welcome page, notification kinds (docs/welcome.md) */
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
+    ROUTE_TABLE(editor_routes), /* writing: delete, autosave, preview, images (docs/writing.md) */
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

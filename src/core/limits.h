@@ -257,4 +257,13 @@
 #define KD_RESETS_PER_IP_PER_HOUR         10  /* "Forgot your password?" forms sent per client */
 #define KD_EMAIL_CHANGES_PER_MEMBER_HOUR  5   /* new addresses asked for per member */
 
+/* Writing (docs/writing.md; web/editor_*.c, api/editor.c). */
+#define KD_KEPT_FORM_TTL_S            (24 * 3600) /* a form kept through a log-in, this long */
+#define KD_KEPT_FORM_MAX_BYTES        (KD_MAX_MARKDOWN_BYTES + 256 * 1024) /* its text fields */
+#define KD_KEPT_FORMS_PER_IP_PER_HOUR 30  /* forms kept for one client address */
+#define KD_PREVIEWS_PER_MEMBER_PER_MINUTE 120 /* live previews (one per pause in typing) */
+#define KD_AUTOSAVES_PER_MEMBER_PER_MINUTE 60 /* autosaves (one per pause in typing) */
+#define KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR 120 /* images uploaded into the text */
+#define KD_TIME_ZONE_MAX_BYTES        64  /* an IANA zone name such as "America/Argentina/Ushuaia" */
+
 #endif

@@ -51,6 +51,7 @@ static const struct column member_cols[] = {
     {"disabled", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'},    {"language", 's'},
     /* notification mail (migration 015): absent in older exports, then the defaults */
     {"notify_mail", 's'}, {"notify_digest_due", 'n'}, {"notify_mailed_id", 'n'},
+    {"time_zone", 's'}, /* migration 016: absent in older exports, then UTC */
     {NULL, 0}};
 static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}, {NULL, 0}};
 static const struct column newsletter_cols[] = {
@@ -162,13 +163,13 @@ static const struct column badge_cols[] = {
 static const struct table tables[] = {
     {"members",
      "SELECT id, handle, display_name, headline, bio, email, password_hash, role, disabled, "
-     "created_at, updated_at, language, notify_mail, notify_digest_due, notify_mailed_id FROM "
-     "member ORDER BY id",
+     "created_at, updated_at, language, notify_mail, notify_digest_due, notify_mailed_id, "
+     "time_zone FROM member ORDER BY id",
      "INSERT INTO member (id, handle, handle_key, display_name, headline, bio, email, email_key, "
      "password_hash, role, disabled, created_at, updated_at, language, notify_mail, "
-     "notify_digest_due, notify_mailed_id) VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, lower(?6), "
-     "?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 'weekly'), CASE WHEN ?13 IS NULL THEN 0 ELSE ?14 "
-     "END, coalesce(?15, 0))",
+     "notify_digest_due, notify_mailed_id, time_zone) VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, "
+     "lower(?6), ?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 'weekly'), CASE WHEN ?13 IS NULL THEN 0 "
+     "ELSE ?14 END, coalesce(?15, 0), coalesce(?16, ''))",
      member_cols},
     {"settings", "SELECT key, value FROM setting ORDER BY key",
      "INSERT INTO setting (key, value) VALUES (?1, ?2)", setting_cols},

@@ -99,4 +99,8 @@ extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
 #define WELCOME_ROUTES_COUNT 7
 extern const struct route welcome_routes[WELCOME_ROUTES_COUNT];
 
+/* Writing (src/routes/editor.c); the size is checked against the rows there. */
+#define EDITOR_ROUTES_COUNT 10
+extern const struct route editor_routes[EDITOR_ROUTES_COUNT];
+
 #endif
