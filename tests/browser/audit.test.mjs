@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  EPISODE, PASSWORD, axeViolations, browser, lighthouseReport, newPage, noProblems,
+  EPISODE, PASSWORD, axeViolations, browser, contexts, lighthouseReport, newPage, noProblems,
   screenshotVariants, scrollsSideways, server, test,
 } from './harness.mjs';
 
@@ -40,6 +40,8 @@ async function auditPage(handle) {
       await page.close();
     }
     auditContexts.set(handle, context);
+    // the harness closes its contexts' pages after each test and screenshots them on a failure
+    contexts.set(`audit:${handle || 'guest'}`, context);
   }
   return newPage(context);
 }
@@ -79,8 +81,9 @@ function anchorOn(from, prefix, address) {
 async function withReports(june) {
   const sam = await auditPage('sam');
   await sam.goto(EPISODE);
-  const ids = await sam.$$eval('[id^="c-"]', (els) => els.map((e) => e.id.slice(2))
-    .filter((n) => /^\d+$/.test(n)).slice(-2));
+  const ids = await sam.$$eval('article.comment[id^="c-"]', (els) => els
+    .filter((e) => !e.querySelector(':scope > .comment-head a.author[href="/@sam"]'))
+    .map((e) => e.id.slice(2)).filter((n) => /^\d+$/.test(n)).slice(0, 2));
   assert.equal(ids.length, 2, 'two comments to report');
   for (const id of ids) {
     await sam.goto(`/report/comment/${id}`);
