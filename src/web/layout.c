@@ -131,6 +131,14 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_attr(b, i18n_tag(r->locale));
         html_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    /* Both schemes from the first paint (no white flash before the stylesheet
+                     * in dark mode), and the browser's bars in the page's colour: the values
+                     * are --paper of static/kindred.css in each scheme. */
+                    "<meta name=\"color-scheme\" content=\"light dark\">\n"
+                    "<meta name=\"theme-color\" content=\"#fffdf8\" "
+                    "media=\"(prefers-color-scheme: light)\">\n"
+                    "<meta name=\"theme-color\" content=\"#16181b\" "
+                    "media=\"(prefers-color-scheme: dark)\">\n"
                     "<title>");
         if (title) {
                 html_text(b, title);

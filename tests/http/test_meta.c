@@ -218,6 +218,39 @@ static void test_private_pages_stay_out(void **state)
         }
 }
 
+/* Pages announce both colour schemes before the stylesheet arrives, and the browser's bars take
+ * the paper colour the stylesheet gives each scheme (the two must not drift apart). */
+static void test_theme_colours_follow_the_stylesheet(void **state)
+{
+        (void)state;
+        struct http_resp page, css;
+        get(NULL, "/", &page);
+        expect_status(&page, 200, "the home page");
+        expect_in(&page, "<meta name=\"color-scheme\" content=\"light dark\">", "color-scheme");
+        char light[16], dark[16];
+        assert_true(extract(page.body, "<meta name=\"theme-color\" content=\"", "\"", light,
+                            sizeof(light)));
+        const char *second = strstr(page.body, "media=\"(prefers-color-scheme: light)\">");
+        assert_non_null(second);
+        assert_true(
+            extract(second, "<meta name=\"theme-color\" content=\"", "\"", dark, sizeof(dark)));
+        expect_in(&page, "media=\"(prefers-color-scheme: dark)\"", "a dark theme colour");
+        resp_free(&page);
+        get(NULL, "/static/kindred.css", &css);
+        expect_status(&css, 200, "the stylesheet");
+        const char *dark_block = strstr(css.body, "@media (prefers-color-scheme: dark)");
+        assert_non_null(dark_block);
+        char want[64];
+        snprintf(want, sizeof(want), "--paper: %s;", light);
+        const char *in_root = strstr(css.body, want);
+        assert_true(in_root && in_root < dark_block);
+        snprintf(want, sizeof(want), "--paper: %s;", dark);
+        const char *in_dark = strstr(dark_block, want);
+        assert_non_null(in_dark);
+        assert_true(strcmp(light, dark) != 0);
+        resp_free(&css);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -227,6 +260,7 @@ int main(void)
             cmocka_unit_test(test_description_is_escaped),
             cmocka_unit_test(test_error_pages_say_noindex),
             cmocka_unit_test(test_private_pages_stay_out),
+            cmocka_unit_test(test_theme_colours_follow_the_stylesheet),
         };
         return cmocka_run_group_tests_name("meta", tests, kd_fixture_start, kd_fixture_stop);
 }
