@@ -158,11 +158,30 @@ const PAGES = [
   ['admin_mail', 'admin', '/admin/mail'],
 ];
 
-for (const [name, who, where, status = 200] of PAGES) {
+/* Pages that other parts of issue 15 add (search, the welcome page, notification kinds, avatars,
+ * unpublishing and deleting an episode): audited like the rest once they exist, so the audit
+ * covers them as soon as they are merged. Until then each says it was not there. */
+const EDIT_EPISODE = linkOn(EPISODE, /^\/write\/episode\/\d+$/); // Mira's link on her episode
+const ARRIVING = [
+  ['search', null, '/search?q=team'],
+  ['search_chinese', null, `/search?q=${encodeURIComponent('周五笔记')}`],
+  ['welcome', 'sam', '/welcome'],
+  ['notification_kinds', 'sam', '/settings/notifications'],
+  ['avatar_settings', 'sam', '/settings/avatar'],
+  ['unpublish_episode', 'mira', async (page) => `${await EDIT_EPISODE(page)}/unpublish`],
+  ['delete_episode', 'mira', async (page) => `${await EDIT_EPISODE(page)}/delete`],
+];
+
+for (const [name, who, where, status = 200, arriving = false] of
+  [...PAGES, ...ARRIVING.map((p) => [...p, 200, true])]) {
   test(`audit_${name}`, async () => {
     const page = await auditPage(who);
     const path = typeof where === 'function' ? await where(page) : where;
     const response = await page.goto(path);
+    if (arriving && response.status() === 404) {
+      console.log(`    ${path} does not exist in this build: not audited`);
+      return;
+    }
     assert.equal(response.status(), status, `${path} answers ${status}`);
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -179,26 +198,6 @@ for (const [name, who, where, status = 200] of PAGES) {
     noProblems(page);
   });
 }
-
-/* Search arrives with its own lane: audited once its page exists. */
-test('audit_search', async () => {
-  const page = await auditPage(null);
-  const response = await page.goto('/search?q=team');
-  if (response.status() === 404) {
-    console.log('    /search does not exist in this build: not audited');
-    return;
-  }
-  assert.equal(response.status(), 200);
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    assert.deepEqual(await axeViolations(page), [], `axe-core violations on /search (${scheme})`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: PHONE_WIDTH, height: 800 });
-  assert.equal(await scrollsSideways(page), false, `/search scrolls sideways at ${PHONE_WIDTH} px`);
-  await screenshotVariants(page, 'audit-search');
-  noProblems(page);
-});
 
 // ------------------------------------------------------------------ Lighthouse
 
