@@ -60,7 +60,10 @@ static int signup_page(struct render *r, int status, const struct member_input *
 {
         struct buf *b = r->out;
         buf_reset(b);
-        page_begin(r, _("Join"));
+        struct page_meta meta = {
+            .title = _("Join"),
+            .description = _("Members react, comment, answer prompts and talk with each other.")};
+        page_begin_meta(r, &meta);
         html_lit(b, "<section class=\"form-page\">\n<h1>");
         html_text(b, _("Join the community"));
         html_lit(b, "</h1>\n<p class=\"lede\">");
