@@ -234,5 +234,6 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(mail_prefs_routes),
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
+    ROUTE_TABLE(search_routes), /* the site search (docs/search.md) */
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

@@ -95,5 +95,7 @@ extern const struct route subscriptions_routes[11];
 /* Account mail (src/routes/account_mail.c); the size is checked against the rows there. */
 #define ACCOUNT_MAIL_ROUTES 11
 extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
+/* The site search (src/routes/search.c); the size is checked against the rows there. */
+extern const struct route search_routes[2];
 
 #endif

@@ -1,0 +1,29 @@
+-- Site search (docs/search.md; model/search.h): one row per searchable thing, the text it is
+-- found by. Each engine indexes these rows its own way (018_search.sqlite.sql: an FTS5 trigram
+-- table; 018_search.pg.sql: a pg_trgm GIN index), and triggers on episode, comment and member
+-- keep them in step with every insert, edit and delete, whatever code path writes (the editor,
+-- the API, an import, the demo).
+--
+-- Rows hold text only. Whether a thing may be found (a live episode, a visible comment under
+-- one, a member not suspended) is read from its own row when searching: those states change
+-- with time (a scheduled episode goes live without any write) and with moderation, and the
+-- search then always agrees with the pages.
+--
+-- kind: 1 episode (title and subtitle; the rendered plain text), 2 comment (its Markdown),
+-- 3 member (display name and handle; headline and bio).
+CREATE TABLE search_doc (
+    id     INTEGER PRIMARY KEY,
+    kind   INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),
+    ref_id INTEGER NOT NULL,
+    title  TEXT    NOT NULL,
+    body   TEXT    NOT NULL,
+    UNIQUE (kind, ref_id)
+);
+
+-- What exists already is indexed here, before each engine builds its index over these rows.
+INSERT INTO search_doc (kind, ref_id, title, body)
+    SELECT 1, id, title || ' ' || subtitle, body_text FROM episode;
+INSERT INTO search_doc (kind, ref_id, title, body)
+    SELECT 2, id, '', body FROM comment;
+INSERT INTO search_doc (kind, ref_id, title, body)
+    SELECT 3, id, display_name || ' ' || handle, headline || ' ' || bio FROM member;
