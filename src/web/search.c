@@ -91,10 +91,13 @@ void header_search(struct render *r)
 
 /* ---------------------------------------------------------------- the page */
 
-/* "/search?q=...&kind=...&page=N" (kind and page left out when they are the default). */
-static void search_link(struct buf *b, const char *q, enum search_kind kind, int page)
+/* Opens a link to "/search?q=...&kind=...&page=N" (kind and page left out when they are the
+ * default) with its rel: writes `<a href="..." rel="..."`, the caller closes the tag. */
+enum link_rel { REL_NONE, REL_PREV, REL_NEXT };
+static void search_link_open(struct buf *b, const char *q, enum search_kind kind, int page,
+                             enum link_rel rel)
 {
-        html_lit(b, "/search?q=");
+        html_lit(b, "<a href=\"/search?q=");
         html_url_arg(b, q);
         if (kind != SEARCH_ANY) {
                 html_lit(b, "&amp;kind=");
@@ -104,6 +107,11 @@ static void search_link(struct buf *b, const char *q, enum search_kind kind, int
                 html_lit(b, "&amp;page=");
                 html_int(b, page);
         }
+        html_lit(b, "\"");
+        if (rel == REL_PREV)
+                html_lit(b, " rel=\"prev\"");
+        else if (rel == REL_NEXT)
+                html_lit(b, " rel=\"next\"");
 }
 
 static void search_form(struct render *r, const char *q, enum search_kind kind)
@@ -141,9 +149,8 @@ static void kind_tabs(struct render *r, const char *q, enum search_kind current,
         for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
                 if (order[i] == SEARCH_MEMBER && !members)
                         continue;
-                html_lit(b, "<li><a href=\"");
-                search_link(b, q, order[i], 1);
-                html_lit(b, "\"");
+                html_lit(b, "<li>");
+                search_link_open(b, q, order[i], 1, REL_NONE);
                 if (order[i] == current)
                         html_lit(b, " aria-current=\"page\"");
                 html_lit(b, ">");
@@ -220,9 +227,8 @@ static void pager(struct render *r, const char *q, enum search_kind kind, int pa
         html_attr(b, _("Pages of results"));
         html_lit(b, "\">");
         if (page > 1) {
-                html_lit(b, "<a rel=\"prev\" href=\"");
-                search_link(b, q, kind, page - 1);
-                html_lit(b, "\">← ");
+                search_link_open(b, q, kind, page - 1, REL_PREV);
+                html_lit(b, ">← ");
                 html_text(b, _("Previous results"));
                 html_lit(b, "</a> ");
         }
@@ -230,9 +236,9 @@ static void pager(struct render *r, const char *q, enum search_kind kind, int pa
         html_textf(r, _("Page %d"), page);
         html_lit(b, "</span>");
         if (more) {
-                html_lit(b, " <a rel=\"next\" href=\"");
-                search_link(b, q, kind, page + 1);
-                html_lit(b, "\">");
+                html_lit(b, " ");
+                search_link_open(b, q, kind, page + 1, REL_NEXT);
+                html_lit(b, ">");
                 html_text(b, _("More results"));
                 html_lit(b, " →</a>");
         }
