@@ -76,8 +76,11 @@ const char *search_refusal(int parse_result)
 void header_search(struct render *r)
 {
         struct buf *b = r->out;
+        /* two search landmarks on /search: each named, so they can be told apart */
         html_lit(b, "<form method=\"get\" action=\"/search\" class=\"site-search\" "
-                    "role=\"search\"><label for=\"site-search-q\" class=\"visually-hidden\">");
+                    "role=\"search\" aria-label=\"");
+        html_attr(b, _("Search this site"));
+        html_lit(b, "\"><label for=\"site-search-q\" class=\"visually-hidden\">");
         html_text(b, _("Search this site"));
         html_lit(b, "</label><input type=\"search\" id=\"site-search-q\" name=\"q\" "
                     "placeholder=\"");
@@ -118,7 +121,9 @@ static void search_form(struct render *r, const char *q, enum search_kind kind)
 {
         struct buf *b = r->out;
         html_lit(b, "<form method=\"get\" action=\"/search\" class=\"search-form\" "
-                    "role=\"search\"><label for=\"q\">");
+                    "role=\"search\" aria-label=\"");
+        html_attr(b, _("Search episodes, comments and members"));
+        html_lit(b, "\"><label for=\"q\">");
         html_text(b, _("Search episodes, comments and members"));
         html_lit(b, "</label> <span class=\"search-row\"><input type=\"search\" id=\"q\" "
                     "name=\"q\" value=\"");

@@ -446,7 +446,8 @@ static void test_header_box_and_rate_limit(void **state)
         struct http_resp r;
         get(NULL, "/", &r);
         expect_in(&r,
-                  "<form method=\"get\" action=\"/search\" class=\"site-search\" role=\"search\">",
+                  "<form method=\"get\" action=\"/search\" class=\"site-search\" role=\"search\" "
+                  "aria-label=\"Search this site\">",
                   "every page's header has the search box, a plain GET form");
         expect_in(&r, "name=\"q\"", "with its field");
         resp_free(&r);
