@@ -70,8 +70,8 @@ int api_search(struct request *req)
                                 N_("You are searching faster than this site allows. Wait a "
                                    "moment and try again."));
         struct search_hit *hits;
-        bool more;
-        int n = search_run(req->db, req->arena, &query, &scope, &hits, &more);
+        bool more, capped;
+        int n = search_run(req->db, req->arena, &query, &scope, &hits, &more, &capped);
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
         json_t *results = json_array();
@@ -84,5 +84,6 @@ int api_search(struct request *req)
             "{s:s,s:o,s:s,s:i,s:b,s:o}", "query", req_param(req, "q"), "terms", terms, "kind",
             *search_kind_param(scope.kind) ? search_kind_param(scope.kind) : "all", "page",
             scope.page < 1 ? 1 : scope.page, "more", more, "results", results);
+        json_object_set_new(page, "capped", json_boolean(capped));
         return api_json(req, 200, page);
 }

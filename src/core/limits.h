@@ -152,6 +152,7 @@
 #define KD_SEARCH_TERM_MIN_CHARS         3   /* shorter words are not matched (trigram index) */
 #define KD_SEARCH_PER_PAGE               20  /* results on one page of /search */
 #define KD_SEARCH_PAGES_MAX              25  /* pages reachable: the offset stays bounded */
+#define KD_SEARCH_CANDIDATES             1000 /* newest matches ranked (common words) */
 #define KD_SEARCH_SNIPPET_CHARS          180 /* code points of a result's snippet */
 #define KD_SEARCH_SNIPPET_LEAD_CHARS     50  /* of them before the first match */
 #define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40 /* searches from one member or address */

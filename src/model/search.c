@@ -140,8 +140,13 @@ enum search_kind search_kind_from_param(const char *s)
 static const char sqlite_search_sql[] = SEARCH_PAGE_BEGIN
     "SELECT d.id AS doc, -bm25(search_fts, 10.0, 1.0) AS score, " SEARCH_AT
     " AS found_at FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid " SEARCH_JOINS
-    "WHERE search_fts MATCH ?1 AND " SEARCH_FINDABLE
+    "WHERE search_fts MATCH ?1 AND search_fts.rowid >= ?18 AND " SEARCH_FINDABLE
     " ORDER BY score DESC, found_at DESC, doc DESC LIMIT ?6 OFFSET ?7" SEARCH_PAGE_END;
+
+/* The id from which the newest KD_SEARCH_CANDIDATES matches start (?2 is that number less one):
+ * the index hands out rows by rowid, so this stops after that many, however common the words. */
+static const char sqlite_boundary_sql[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 "
+                                          "ORDER BY rowid DESC LIMIT 1 OFFSET ?2";
 
 /* PostgreSQL: the pg_trgm GIN index answers each word's ILIKE '%word%' (?8 ...); the score
  * weighs the words as bm25 does above: four for a word in the title, plus how often it occurs
@@ -164,14 +169,30 @@ static const char sqlite_search_sql[] = SEARCH_PAGE_BEGIN
 #define PG_S5 PG_S4 " + " PG_SCORE("12", "17")
 #define PG_SEARCH(W, S)                                                                            \
         SEARCH_PAGE_BEGIN                                                                          \
-            "SELECT d.id AS doc, " S " AS score, " SEARCH_AT                                       \
-            " AS found_at FROM search_doc d " SEARCH_JOINS "WHERE " W " AND " SEARCH_FINDABLE      \
-            " ORDER BY score DESC, found_at DESC, doc DESC LIMIT ?6 OFFSET ?7" SEARCH_PAGE_END
+        "SELECT d.id AS doc, " S " AS score, " SEARCH_AT                                           \
+        " AS found_at FROM search_doc d " SEARCH_JOINS "WHERE " W                                  \
+        " AND d.id >= ?18 AND " SEARCH_FINDABLE                                                    \
+        " ORDER BY score DESC, found_at DESC, doc DESC LIMIT ?6 OFFSET ?7" SEARCH_PAGE_END
 static const char *const pg_search_sql[KD_SEARCH_TERMS_MAX] = {
     PG_SEARCH(PG_W1, PG_S1), PG_SEARCH(PG_W2, PG_S2), PG_SEARCH(PG_W3, PG_S3),
     PG_SEARCH(PG_W4, PG_S4), PG_SEARCH(PG_W5, PG_S5),
 };
 _Static_assert(KD_SEARCH_TERMS_MAX == 5, "one PostgreSQL statement per number of words");
+
+/* PostgreSQL's boundary (as sqlite_boundary_sql): the words in ?2 ..., the offset in ?1. "d.id +
+ * 0" keeps the planner from walking the primary key backwards, which would read the whole
+ * table for a rare word: the trigram index finds the matches, a top-N sort of their ids picks. */
+#define PG_BOUNDARY(W)                                                                             \
+        "SELECT d.id FROM search_doc d WHERE " W " ORDER BY d.id + 0 DESC LIMIT 1 OFFSET ?1"
+#define PG_B1 PG_HIT("2")
+#define PG_B2 PG_B1 " AND " PG_HIT("3")
+#define PG_B3 PG_B2 " AND " PG_HIT("4")
+#define PG_B4 PG_B3 " AND " PG_HIT("5")
+#define PG_B5 PG_B4 " AND " PG_HIT("6")
+static const char *const pg_boundary_sql[KD_SEARCH_TERMS_MAX] = {
+    PG_BOUNDARY(PG_B1), PG_BOUNDARY(PG_B2), PG_BOUNDARY(PG_B3),
+    PG_BOUNDARY(PG_B4), PG_BOUNDARY(PG_B5),
+};
 
 /* The words as an FTS5 expression: each a phrase in double quotes (its own quotes doubled), so
  * every character is matched as itself, never read as query syntax; side by side they are all
@@ -225,30 +246,62 @@ static const char *hit_url(struct arena *a, const struct search_hit *h, const ch
 }
 
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
-               const struct search_scope *scope, struct search_hit **out, bool *more)
+               const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped)
 {
         *out = NULL;
         *more = false;
+        *capped = false;
         if (q->n == 0 || q->n > KD_SEARCH_TERMS_MAX)
                 return 0;
         int page = scope->page < 1 ? 1 : scope->page;
         if (page > KD_SEARCH_PAGES_MAX)
                 return 0;
         bool pg = db_kind(db) == DB_POSTGRESQL;
-        struct db_stmt *s = db_prepare(db, pg ? pg_search_sql[q->n - 1] : sqlite_search_sql);
-        if (!s)
-                return -1;
         char *expression = NULL, *patterns[KD_SEARCH_TERMS_MAX] = {0};
         if (pg) {
-                for (size_t i = 0; i < q->n; i++) {
+                for (size_t i = 0; i < q->n; i++)
                         patterns[i] = like_anywhere(q->terms[i]);
+        } else {
+                expression = fts_expression(q);
+        }
+        /* Only the newest KD_SEARCH_CANDIDATES matches are ranked: for words found everywhere
+         * the cost then stays that of a bounded number of rows, not of the whole site. */
+        int64_t from_id = 0;
+        int rc = DB_ERROR;
+        struct db_stmt *s = db_prepare(db, pg ? pg_boundary_sql[q->n - 1] : sqlite_boundary_sql);
+        if (s) {
+                if (pg) {
+                        db_bind_int(s, 1, KD_SEARCH_CANDIDATES - 1);
+                        for (size_t i = 0; i < q->n; i++)
+                                db_bind_text(s, 2 + (int)i, patterns[i]);
+                } else {
+                        db_bind_text(s, 1, expression);
+                        db_bind_int(s, 2, KD_SEARCH_CANDIDATES - 1);
+                }
+                rc = db_step(s);
+                if (rc == DB_ROW)
+                        from_id = db_col_int(s, 0);
+                db_finish(s);
+        }
+        s = rc == DB_ROW || rc == DB_DONE
+                ? db_prepare(db, pg ? pg_search_sql[q->n - 1] : sqlite_search_sql)
+                : NULL;
+        if (!s) {
+                free(expression);
+                for (size_t i = 0; i < q->n; i++)
+                        free(patterns[i]);
+                return -1;
+        }
+        *capped = from_id > 0;
+        if (pg) {
+                for (size_t i = 0; i < q->n; i++) {
                         db_bind_text(s, 8 + (int)i, patterns[i]);
                         db_bind_text(s, 13 + (int)i, q->terms[i]);
                 }
         } else {
-                expression = fts_expression(q);
                 db_bind_text(s, 1, expression);
         }
+        db_bind_int(s, 18, from_id);
         db_bind_int(s, 2, scope->now);
         db_bind_int(s, 3, scope->kind);
         db_bind_int(s, 4, scope->comments ? 1 : 0);
@@ -257,7 +310,6 @@ int search_run(struct db *db, struct arena *a, const struct search_query *q,
         db_bind_int(s, 7, (int64_t)(page - 1) * KD_SEARCH_PER_PAGE);
         size_t cap = 0, n = 0;
         struct search_hit *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
-        int rc;
         while ((rc = db_step(s)) == DB_ROW) {
                 if (n == KD_SEARCH_PER_PAGE) {
                         *more = page < KD_SEARCH_PAGES_MAX;

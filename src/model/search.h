@@ -76,13 +76,16 @@ struct search_hit {
 };
 
 /* One page of the things q finds within scope, best first (then newest). Rows in a. Sets
- * *more when another page follows (never past KD_SEARCH_PAGES_MAX). Returns the count (at most
- * KD_SEARCH_PER_PAGE) or -1 when the database fails.
+ * *more when another page follows (never past KD_SEARCH_PAGES_MAX), and *capped when the words
+ * match more than KD_SEARCH_CANDIDATES indexed things, of which only the most recently indexed
+ * that many were ranked. Returns the count (at most KD_SEARCH_PER_PAGE) or -1 when the database
+ * fails.
  *
- * Cost: the index gives the matching rows; each is checked against its own row by primary key
+ * Cost: the index gives the matching rows, at most KD_SEARCH_CANDIDATES of them (a first query
+ * finds where the newest that many start); each is checked against its own row by primary key
  * (live, visible, not suspended) and ranked; only the page's rows are read in full. */
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
-               const struct search_scope *scope, struct search_hit **out, bool *more);
+               const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped);
 
 /* A snippet of text around the first place a term occurs, cut to about
  * KD_SEARCH_SNIPPET_CHARS code points, with runs of white space made one space: consecutive

@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
+#include "core/l10n.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/html.h"
@@ -262,14 +263,14 @@ int web_search(struct request *req)
         struct search_query query;
         int parsed = search_parse(r->arena, q, &query);
         struct search_hit *hits = NULL;
-        bool more = false;
+        bool more = false, capped = false;
         int n = 0;
         if (parsed == SEARCH_OK) {
                 if (search_rate_limit(req))
                         return req_fail(req, 429,
                                         N_("You are searching faster than this site allows. Wait "
                                            "a moment and try again."));
-                n = search_run(req->db, r->arena, &query, &scope, &hits, &more);
+                n = search_run(req->db, r->arena, &query, &scope, &hits, &more, &capped);
                 if (n < 0)
                         return req_fail(req, 503, N_("The database is not available."));
         }
@@ -308,6 +309,15 @@ int web_search(struct request *req)
                 html_lit(b, "<p class=\"hint\">");
                 html_text(b, _("Words shorter than three characters, and words past the fifth, "
                                "were left out of the search."));
+                html_lit(b, "</p>\n");
+        }
+        if (capped) {
+                html_lit(b, "<p class=\"hint\">");
+                html_textf(r,
+                           _("These words are found in more than %s places: the best of the "
+                             "%s most recent are shown. Add a word to narrow the search."),
+                           l10n_number(r->arena, r->locale, KD_SEARCH_CANDIDATES),
+                           l10n_number(r->arena, r->locale, KD_SEARCH_CANDIDATES));
                 html_lit(b, "</p>\n");
         }
         if (n == 0) {

@@ -204,8 +204,9 @@ static int found(struct db *db, const char *words, enum search_kind kind, bool m
         struct search_scope scope = {
             .kind = kind, .comments = true, .members = members, .now = 2000000000, .page = 1};
         struct search_hit *hits;
-        bool more;
-        int n = search_run(db, a, &q, &scope, &hits, &more);
+        bool more, capped;
+        int n = search_run(db, a, &q, &scope, &hits, &more, &capped);
+        assert_false(capped);
         assert_true(n >= 0);
         if (first_id)
                 *first_id = n > 0 ? hits[0].id : 0;
@@ -260,6 +261,55 @@ static void the_index_follows_every_write(void **state)
         db_finish(s);
 }
 
+/* A word found in more than KD_SEARCH_CANDIDATES places: only the newest that many are ranked,
+ * and the caller is told. */
+static void common_words_rank_the_newest_matches(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        exec(db, "INSERT INTO member (id, handle, handle_key, display_name, email, email_key, "
+                 "password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', 'Mira', "
+                 "'m@x.test', 'm@x.test', 'x', 1, 1)");
+        exec(db, "INSERT INTO newsletter (id, slug, title, owner_id, created_at, updated_at) "
+                 "VALUES (1, 'lip', 'Learning in Public', 1, 1, 1)");
+        exec(db, "INSERT INTO season (id, newsletter_id, number, title, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 'One', 1, 1)");
+        exec(db, "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, "
+                 "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 1, 1, 'first', 'First', '', '', 'Text.', 'published', 100, 1, "
+                 "1)");
+        char sql[512];
+        snprintf(sql, sizeof(sql),
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+                 "INSERT INTO comment (id, episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) SELECT i, 1, 1, 'Everywhere: ubiquitous.', '', 200 + i, 200 + i "
+                 "FROM n",
+                 KD_SEARCH_CANDIDATES + 5);
+        exec(db, sql);
+        struct arena *a = arena_new();
+        struct search_query q;
+        assert_int_equal(search_parse(a, "ubiquitous", &q), SEARCH_OK);
+        struct search_scope scope = {.comments = true, .now = 2000000000, .page = 1};
+        struct search_hit *hits;
+        bool more, capped;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), KD_SEARCH_PER_PAGE);
+        assert_true(capped);
+        assert_true(more);
+        assert_int_equal(hits[0].id, KD_SEARCH_CANDIDATES + 5); /* the newest first */
+        /* the last page reachable, newest first all the way; no page after it */
+        scope.page = KD_SEARCH_PAGES_MAX;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), KD_SEARCH_PER_PAGE);
+        assert_int_equal(hits[KD_SEARCH_PER_PAGE - 1].id,
+                         KD_SEARCH_CANDIDATES + 5 - KD_SEARCH_PAGES_MAX * KD_SEARCH_PER_PAGE + 1);
+        assert_false(more);
+        /* a rarer word is ranked among all its matches */
+        exec(db, "UPDATE comment SET body = 'A rare marmoset.' WHERE id = 1");
+        assert_int_equal(search_parse(a, "marmoset", &q), SEARCH_OK);
+        scope.page = 1;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), 1);
+        assert_false(capped);
+        arena_free(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest pure[] = {
@@ -271,6 +321,7 @@ int main(void)
         };
         const struct CMUnitTest index[] = {
             cmocka_unit_test_setup_teardown(the_index_follows_every_write, setup, teardown),
+            cmocka_unit_test_setup_teardown(common_words_rank_the_newest_matches, setup, teardown),
         };
         int failed = cmocka_run_group_tests_name("search", pure, NULL, NULL);
         failed += cmocka_run_group_tests_name("search index on SQLite", index, NULL, NULL);

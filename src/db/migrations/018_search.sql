@@ -20,10 +20,16 @@ CREATE TABLE search_doc (
     UNIQUE (kind, ref_id)
 );
 
--- What exists already is indexed here, before each engine builds its index over these rows.
+-- What exists already is indexed here, before each engine builds its index over these rows, in
+-- the order it was written: ids then follow time, as they will for what is written from now on
+-- (a search ranks the most recently indexed matches when a word is found everywhere).
 INSERT INTO search_doc (kind, ref_id, title, body)
-    SELECT 1, id, title || ' ' || subtitle, body_text FROM episode;
-INSERT INTO search_doc (kind, ref_id, title, body)
-    SELECT 2, id, '', body FROM comment;
-INSERT INTO search_doc (kind, ref_id, title, body)
-    SELECT 3, id, display_name || ' ' || handle, headline || ' ' || bio FROM member;
+    SELECT kind, ref_id, title, body FROM (
+        SELECT 1 AS kind, id AS ref_id, title || ' ' || subtitle AS title, body_text AS body,
+               created_at AS at FROM episode
+        UNION ALL
+        SELECT 2, id, '', body, created_at FROM comment
+        UNION ALL
+        SELECT 3, id, display_name || ' ' || handle, headline || ' ' || bio, created_at
+            FROM member
+    ) AS x ORDER BY at, kind, ref_id;
