@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "markdown/markdown.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,20 @@ static const char *hit_url(struct arena *a, const struct search_hit *h, const ch
         }
 }
 
+/* A comment's Markdown as the plain text its page shows (links as their text, no emphasis
+ * marks), in a; the Markdown itself when it does not render. */
+static const char *comment_plain_text(struct arena *a, const char *markdown)
+{
+        struct mdr_result out;
+        if (mdr_render(markdown, strlen(markdown), MDR_MEMBER, &out) != 0) {
+                mdr_result_free(&out);
+                return markdown;
+        }
+        const char *text = out.text.data ? arena_strndup(a, out.text.data, out.text.len) : "";
+        mdr_result_free(&out);
+        return text;
+}
+
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
                const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped)
 {
@@ -332,6 +347,8 @@ int search_run(struct db *db, struct arena *a, const struct search_query *q,
                             *db_col_text(s, 12) && *db_col_text(s, 13)
                                 ? arena_printf(a, "%s · %s", db_col_text(s, 12), db_col_text(s, 13))
                                 : arena_printf(a, "%s%s", db_col_text(s, 12), db_col_text(s, 13));
+                if (h->kind == SEARCH_COMMENT) /* the words a reader sees, not the Markdown */
+                        h->text = comment_plain_text(a, h->text);
                 h->url = hit_url(a, h, db_col_text(s, 6), db_col_text(s, 7), db_col_int(s, 9));
         }
         db_finish(s);
