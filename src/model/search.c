@@ -5,6 +5,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/visible_sql.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,20 +104,19 @@ enum search_kind search_kind_from_param(const char *s)
 /* ------------------------------------------------------------------ the engines' SQL */
 
 /* Who may be found, read from each thing's own row (joined by primary key): a live episode
- * (LIVE_EPISODE in visible_sql.h); a visible comment (VISIBLE_COMMENT) under a live episode,
- * when the viewer may read comments (?4); a member not suspended, when the viewer may see
- * members (?5). ?2 is now, ?3 the kind asked for (0: all). */
+ * (LIVE_EPISODE in visible_sql.h, shared with the profiles, so a rule added there holds here
+ * too); a visible comment (VISIBLE_COMMENT) under a live episode (ce, written out: the macro
+ * names its episode e), when the viewer may read comments (?4); a member not suspended, when
+ * the viewer may see members (?5). ?2 is now, ?3 the kind asked for (0: all). */
 #define SEARCH_JOINS                                                                               \
         "LEFT JOIN episode e ON d.kind = 1 AND e.id = d.ref_id "                                   \
         "LEFT JOIN comment c ON d.kind = 2 AND c.id = d.ref_id "                                   \
         "LEFT JOIN episode ce ON ce.id = c.episode_id "                                            \
         "LEFT JOIN member m ON d.kind = 3 AND m.id = d.ref_id "
 #define SEARCH_FINDABLE                                                                            \
-        "(?3 = 0 OR d.kind = ?3) AND ((d.kind = 1 AND e.status <> 'draft' AND e.publish_at <= "    \
-        "?2) OR (d.kind = 2 AND ?4 <> 0 AND c.state = 'visible' AND (c.buildon_id IS NULL OR "     \
-        "EXISTS (SELECT 1 FROM buildon b WHERE b.id = c.buildon_id AND b.state = 'visible')) "     \
-        "AND ce.status <> 'draft' AND ce.publish_at <= ?2) OR (d.kind = 3 AND ?5 <> 0 AND "        \
-        "m.disabled = 0))"
+        "(?3 = 0 OR d.kind = ?3) AND ((d.kind = 1 AND " LIVE_EPISODE ") OR (d.kind = 2 AND ?4 <> " \
+        "0 AND " VISIBLE_COMMENT " AND ce.status <> 'draft' AND ce.publish_at <= ?2) OR (d.kind "  \
+        "= 3 AND ?5 <> 0 AND m.disabled = 0))"
 #define SEARCH_AT                                                                                  \
         "CASE d.kind WHEN 1 THEN e.publish_at WHEN 2 THEN c.created_at ELSE m.created_at END"
 
