@@ -29,6 +29,7 @@
 #include "web/account_mail.h"
 #include "web/errors.h"
 #include "web/events.h"
+#include "web/kept_form.h"
 #include "web/language.h"
 #include "web/notify_mail.h"
 
@@ -486,6 +487,14 @@ static int admit(struct app *app, struct request *req)
                         return req_fail(req, 403, N_("Your account may not do this."));
                 if (route->json)
                         return req_fail(req, 401, N_("Please log in first."));
+                /* A member's form whose session ended on the way: keep its text through the
+                 * log-in (web/kept_form.h) once the body is read. Only from this site's own
+                 * pages, so no other site can put text into a member's forms. */
+                if (route->changes_state && req->method == HTTP_POST && same_origin(req) &&
+                    web_kept_form_wanted(req)) {
+                        req->keep_form = true;
+                        return 0;
+                }
                 /* Send guests to log in, then back here, or, after a form, back to the page
                  * the form was on. */
                 const char *back = req->path;
@@ -518,6 +527,8 @@ static int run(struct app *app, struct request *req)
         int status = read_fields(req);
         if (status)
                 return status;
+        if (req->keep_form)
+                return web_kept_form_stash(req);
         const char *problem = NULL;
         if (params_validate(req->arena, req->locale, route->params, &req->raw, &req->params,
                             &problem) < 0)

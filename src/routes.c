@@ -36,6 +36,8 @@ static const struct param_spec login_params[] = {
     TEXT("next", KD_MAX_URI_BYTES),
     END,
 };
+/* a delete without it answers with a page that asks first (web/comments.c) */
+static const struct param_spec confirm_params[] = {BOOL("confirmed"), END};
 static const struct param_spec next_params[] = {TEXT("next", KD_MAX_URI_BYTES), END};
 static const struct param_spec language_params[] = {TEXT("lang", 16),
                                                     TEXT("next", KD_MAX_URI_BYTES), END};
@@ -52,6 +54,7 @@ static const struct param_spec password_params[] = {
     END,
 };
 static const struct param_spec static_params[] = {TEXT("v", 32), END};
+static const struct param_spec write_done_params[] = {TEXT("done", 16), BOOL("restore"), END};
 static const struct param_spec home_params[] = {INT("before", 1, INT64_MAX), END};
 static const struct param_spec follow_params[] = {BOOL("follow"), END};
 static const struct param_spec comment_params[] = {
@@ -124,6 +127,8 @@ static const struct param_spec episode_params[] = {
     TEXT("prompt3", 8 * KD_PROMPT_MAX_CHARS),
     TEXT("prompt4", 8 * KD_PROMPT_MAX_CHARS),
     TEXT("prompt5", 8 * KD_PROMPT_MAX_CHARS),
+    FILE_PART("inline_image", KD_MAX_UPLOAD_BODY_BYTES), /* "Add an image to the text" */
+    TEXT("inline_alt", 8 * KD_ALT_MAX),
     END,
 };
 
@@ -165,7 +170,8 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/comments/#id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/#id/edit", web_comment_edit, ROLE_READER, true, false,
      comment_body_params},
-    {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false, NULL},
+    {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false,
+     confirm_params},
     {HTTP_POST, "/comments/#id/hide", web_comment_hide, ROLE_READER, true, false, hide_params},
     {HTTP_GET, "/comments/#id/report", web_comment_report_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/#id/report", web_comment_report, ROLE_READER, true, false,
@@ -178,7 +184,7 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/notifications", web_notifications, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/notifications/read", web_notifications_read, ROLE_READER, true, false,
      read_params},
-    {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_GET, "/write", web_write_dashboard, ROLE_AUTHOR, false, false, write_done_params},
     {HTTP_GET, "/write/newsletter", web_write_newsletter_form, ROLE_AUTHOR, false, false, NULL},
     {HTTP_POST, "/write/newsletter", web_write_newsletter, ROLE_AUTHOR, true, false,
      newsletter_params},
@@ -194,10 +200,11 @@ static const struct route core_routes[] = {
     {HTTP_POST, "/write/n/$newsletter/season/#number", web_write_season, ROLE_AUTHOR, true, false,
      season_params},
     {HTTP_GET, "/write/n/$newsletter/episode", web_write_episode_form, ROLE_AUTHOR, false, false,
-     NULL},
+     write_done_params},
     {HTTP_POST, "/write/n/$newsletter/episode", web_write_episode, ROLE_AUTHOR, true, false,
      episode_params, false, KD_MAX_UPLOAD_BODY_BYTES},
-    {HTTP_GET, "/write/episode/#id", web_write_episode_form, ROLE_AUTHOR, false, false, NULL},
+    {HTTP_GET, "/write/episode/#id", web_write_episode_form, ROLE_AUTHOR, false, false,
+     write_done_params},
     {HTTP_POST, "/write/episode/#id", web_write_episode, ROLE_AUTHOR, true, false, episode_params,
      false, KD_MAX_UPLOAD_BODY_BYTES},
     {HTTP_GET, "/admin/members", web_admin_members, ROLE_ADMIN, false, false, NULL},
@@ -232,8 +239,10 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(mail_routes),
     ROUTE_TABLE(account_mail_routes),
     ROUTE_TABLE(mail_prefs_routes),
+    ROUTE_TABLE(welcome_routes), /* welcome page, notification kinds (docs/welcome.md) */
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
     ROUTE_TABLE(search_routes), /* the site search (docs/search.md) */
+    ROUTE_TABLE(editor_routes), /* writing: delete, autosave, preview, images (docs/writing.md) */
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

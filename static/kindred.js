@@ -181,6 +181,7 @@
         button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
         button.value = kind + (pressed ? ':0' : ':1');
       }
+      arrangeReactions(form);
     }
   }
 
@@ -584,6 +585,54 @@
     });
   }
 
+  /* ---------------------------------------------------------------- welcome lane: conversation */
+
+  /* A compact reactions form (every item but an episode, web/reactions.c) shows the kinds in
+   * use and keeps the others in its "React" picker; after a change in place, buttons move to
+   * where the server would have put them. Focus stays on the button that was used. */
+  function arrangeReactions(form) {
+    const more = form.querySelector('details.react-more');
+    const picker = more && more.querySelector('.react-picker');
+    if (!picker)
+      return; /* the episode's own form shows all six */
+    const focused = document.activeElement;
+    const buttons = Array.from(form.querySelectorAll('button.reaction[data-kind]'));
+    /* in the server's order: kinds in use first, the others in the picker */
+    for (const button of buttons) {
+      const count = button.querySelector('.count');
+      const used = (count && count.textContent !== '0') ||
+        button.getAttribute('aria-pressed') === 'true';
+      if (used)
+        form.insertBefore(button, more);
+      else
+        picker.appendChild(button);
+    }
+    more.hidden = picker.children.length === 0;
+    if (focused && focused.matches && focused.matches('button.reaction')) {
+      if (!picker.contains(focused))
+        more.open = false;
+      focused.focus();
+    }
+  }
+
+  /* Forms whose server asks before it acts unless told the member already said yes: after the
+   * in-place confirmation (setUpConfirmations) the script says so, and the page that asks is
+   * only for browsers without it. */
+  function setUpConfirmedForms() {
+    document.addEventListener('submit', (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.dataset.confirmedField)
+        return;
+      if (form.querySelector('input[name="' + CSS.escape(form.dataset.confirmedField) + '"]'))
+        return;
+      const field = document.createElement('input');
+      field.type = 'hidden';
+      field.name = form.dataset.confirmedField;
+      field.value = '1';
+      form.appendChild(field);
+    });
+  }
+
   /* ---------------------------------------------------------------- reading beacons */
 
   /* Insights (docs/privacy.md, "Recording" in docs/insights.md): on a live episode's page the
@@ -653,13 +702,314 @@
     timer = setInterval(check, 1000);
   }
 
+
+  /* ---------------------------------------------------------------- write: the episode editor */
+
+  /* The editor (form[data-episode-editor], web/editor.c) works as a plain form; this adds, for
+   * authors with JavaScript (docs/writing.md):
+   * - a live preview beside the text, rendered by the server's own renderer
+   *   (POST /api/v1/editor/preview), after each pause in typing;
+   * - an autosave of title, subtitle and text (PUT /api/v1/editor/autosave) after each pause,
+   *   kept apart from the episode so readers never see it; the page offers it back;
+   * - Ctrl/Cmd+S presses the form's save button, Ctrl/Cmd+P shows or hides the preview;
+   * - images pasted into or dropped on the text go into the "Add an image" field, whose alt
+   *   text is asked for; "Upload and insert" uploads (POST /api/v1/editor/images) and puts the
+   *   Markdown at the cursor instead of the end. */
+  const PREVIEW_PAUSE_MS = 500;
+  const AUTOSAVE_PAUSE_MS = 2000;
+
+  async function editorCall(method, url, csrf, body) {
+    const json = !(body instanceof FormData);
+    const headers = { 'Accept': 'application/json', 'X-CSRF-Token': csrf };
+    if (json)
+      headers['Content-Type'] = 'application/json';
+    const response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: json ? JSON.stringify(body) : body,
+    });
+    const data = await response.json().catch(() => null);
+    return { response, data };
+  }
+
+  function errorMessage(data, fallback) {
+    return (data && data.error && data.error.message) || fallback;
+  }
+
+  /* The server's rendering (escaped, no raw HTML) as nodes, parsed in an inert <template> so
+   * nothing loads before it is checked: an image from another site, which the save refuses and
+   * the Content-Security-Policy would block, is shown as its alt text, marked. */
+  function previewFragment(html) {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    for (const img of template.content.querySelectorAll('img')) {
+      const src = img.getAttribute('src') || '';
+      if (src.startsWith('/') && !src.startsWith('//'))
+        continue;
+      const standIn = document.createElement('span');
+      standIn.className = 'refused-image';
+      standIn.textContent = img.getAttribute('alt') || '';
+      img.replaceWith(standIn);
+    }
+    return template.content;
+  }
+
+  function setUpEditorPreview(form, csrf, text) {
+    const field = text.closest('.field') || text.parentNode;
+    const pane = document.createElement('section');
+    pane.className = 'live-preview';
+    pane.id = 'live-preview';
+    pane.hidden = true;
+    pane.setAttribute('aria-label', t('Live preview'));
+    const note = document.createElement('p');
+    note.className = 'live-preview-note';
+    note.setAttribute('role', 'status');
+    const body = document.createElement('div');
+    body.className = 'body';
+    pane.append(note, body);
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'secondary live-preview-toggle';
+    toggle.setAttribute('aria-pressed', 'false');
+    toggle.setAttribute('aria-controls', 'live-preview');
+    toggle.setAttribute('aria-keyshortcuts', 'Control+P Meta+P');
+    toggle.textContent = t('Live preview');
+    const wrap = document.createElement('div');
+    wrap.className = 'write-area';
+    field.parentNode.insertBefore(wrap, field);
+    wrap.append(field, pane);
+    wrap.parentNode.insertBefore(toggle, wrap);
+
+    let timer = null;
+    let asked = 0;
+    async function refresh() {
+      const mine = ++asked;
+      let reply;
+      try {
+        reply = await editorCall('POST', '/api/v1/editor/preview', csrf, { body: text.value });
+      } catch (err) {
+        note.textContent = t('The preview could not be updated: check your connection.');
+        return;
+      }
+      if (mine !== asked)
+        return; /* a newer preview is on its way */
+      const { response, data } = reply;
+      if (response.ok && data) {
+        body.replaceChildren(previewFragment(data.html));
+        note.textContent = data.image_problem ? data.image_problem.message :
+          tn('%d word', '%d words', data.words);
+        note.classList.toggle('field-error', !!data.image_problem);
+      } else {
+        note.textContent = errorMessage(data, t('The preview could not be updated.'));
+        note.classList.add('field-error');
+      }
+    }
+    function show(on) {
+      pane.hidden = !on;
+      wrap.classList.toggle('with-preview', on);
+      toggle.setAttribute('aria-pressed', on ? 'true' : 'false');
+      if (on)
+        refresh();
+    }
+    toggle.addEventListener('click', () => show(pane.hidden));
+    text.addEventListener('input', () => {
+      if (pane.hidden)
+        return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, PREVIEW_PAUSE_MS);
+    });
+    return { toggle: () => show(pane.hidden), refresh: () => { if (!pane.hidden) refresh(); } };
+  }
+
+  function setUpEditorAutosave(form, csrf, fields) {
+    const status = document.getElementById('autosave-status');
+    let timer = null;
+    let dirty = false;
+    let submitting = false;
+    async function keep() {
+      if (submitting)
+        return;
+      if (status)
+        status.textContent = t('Keeping a copy…');
+      const sent = {
+        newsletter: Number(form.dataset.newsletter),
+        episode: Number(form.dataset.episode),
+        title: fields.title ? fields.title.value : '',
+        subtitle: fields.subtitle ? fields.subtitle.value : '',
+        body: fields.body.value,
+      };
+      try {
+        const { response, data } = await editorCall('PUT', '/api/v1/editor/autosave', csrf, sent);
+        if (!response.ok)
+          throw new Error(errorMessage(data, ''));
+        dirty = false;
+        if (status) {
+          const at = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+          status.textContent = t('A copy was kept at %s. Save to publish your changes.').replace('%s', at);
+        }
+      } catch (err) {
+        if (status)
+          status.textContent = t('No copy could be kept: check your connection, and save soon.');
+      }
+    }
+    for (const input of Object.values(fields)) {
+      if (!input)
+        continue;
+      input.addEventListener('input', () => {
+        dirty = true;
+        clearTimeout(timer);
+        timer = setTimeout(keep, AUTOSAVE_PAUSE_MS);
+      });
+    }
+    form.addEventListener('submit', () => {
+      submitting = true;
+      clearTimeout(timer);
+    });
+    window.addEventListener('beforeunload', (event) => {
+      if (dirty && !submitting) {
+        event.preventDefault();
+        event.returnValue = '';
+      }
+    });
+  }
+
+  function setUpEditorImages(form, csrf, text, preview) {
+    const fieldset = document.getElementById('inline-images');
+    const file = document.getElementById('f-inline_image');
+    const alt = document.getElementById('f-inline_alt');
+    const button = form.querySelector('button[data-insert-image]');
+    if (!fieldset || !file || !alt || !button)
+      return;
+    const note = document.createElement('p');
+    note.className = 'inline-images-note';
+    note.setAttribute('role', 'status');
+    fieldset.appendChild(note);
+    let cursor = null;
+    const remember = () => { cursor = text.selectionStart; };
+    for (const type of ['keyup', 'click', 'select', 'blur'])
+      text.addEventListener(type, remember);
+
+    function offer(files) {
+      const image = Array.from(files || []).find((f) => /^image\//.test(f.type));
+      if (!image || typeof DataTransfer === 'undefined')
+        return false;
+      const chosen = new DataTransfer();
+      chosen.items.add(image);
+      file.files = chosen.files;
+      remember();
+      note.textContent = t('Describe the image, then press “Upload and insert”.');
+      note.classList.remove('field-error');
+      fieldset.scrollIntoView({ block: 'center' });
+      alt.focus();
+      return true;
+    }
+    text.addEventListener('paste', (event) => {
+      if (event.clipboardData && offer(event.clipboardData.files))
+        event.preventDefault();
+    });
+    text.addEventListener('dragover', (event) => {
+      if (event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')) {
+        event.preventDefault();
+        text.classList.add('drop-target');
+      }
+    });
+    text.addEventListener('dragleave', () => text.classList.remove('drop-target'));
+    text.addEventListener('drop', (event) => {
+      text.classList.remove('drop-target');
+      if (event.dataTransfer && offer(event.dataTransfer.files))
+        event.preventDefault();
+    });
+
+    button.addEventListener('click', async (event) => {
+      event.preventDefault();
+      if (!file.files || file.files.length === 0) {
+        note.textContent = t('Choose an image to upload.');
+        note.classList.add('field-error');
+        file.focus();
+        return;
+      }
+      if (alt.value.trim() === '') {
+        note.textContent = t('Describe the image first: readers who cannot see it get this text.');
+        note.classList.add('field-error');
+        alt.focus();
+        return;
+      }
+      const sent = new FormData();
+      sent.append('image', file.files[0]);
+      sent.append('alt', alt.value);
+      button.disabled = true;
+      note.classList.remove('field-error');
+      note.textContent = t('Uploading…');
+      try {
+        const { response, data } = await editorCall('POST', '/api/v1/editor/images', csrf, sent);
+        if (!response.ok || !data || !data.markdown)
+          throw new Error(errorMessage(data, t('The image could not be uploaded.')));
+        const at = cursor === null ? text.value.length : cursor;
+        const before = text.value.slice(0, at);
+        const after = text.value.slice(at);
+        const lead = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
+        const tail = after.startsWith('\n') ? '\n' : '\n\n';
+        text.value = before + lead + data.markdown + tail + after;
+        const end = (before + lead + data.markdown).length;
+        text.focus();
+        text.setSelectionRange(end, end);
+        cursor = end;
+        text.dispatchEvent(new Event('input')); /* autosave and preview follow */
+        file.value = '';
+        alt.value = '';
+        note.textContent = t('The image is in the text.');
+        preview.refresh();
+      } catch (err) {
+        note.textContent = err.message || t('The image could not be uploaded.');
+        note.classList.add('field-error');
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  function setUpEditor() {
+    const form = document.querySelector('form[data-episode-editor]');
+    const csrfField = form && form.querySelector('input[name="_csrf"]');
+    const text = form && form.querySelector('textarea[name="body"]');
+    if (!form || !csrfField || !text || typeof fetch !== 'function')
+      return;
+    const csrf = csrfField.value;
+    const preview = setUpEditorPreview(form, csrf, text);
+    setUpEditorAutosave(form, csrf, {
+      title: form.querySelector('input[name="title"]'),
+      subtitle: form.querySelector('input[name="subtitle"]'),
+      body: text,
+    });
+    setUpEditorImages(form, csrf, text, preview);
+    document.addEventListener('keydown', (event) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey)
+        return;
+      const key = event.key.toLowerCase();
+      if (key === 's') {
+        event.preventDefault();
+        const save = form.querySelector('button[data-shortcut="save"]');
+        if (save && typeof form.requestSubmit === 'function')
+          form.requestSubmit(save);
+        else if (save)
+          save.click();
+      } else if (key === 'p' && !event.shiftKey) {
+        event.preventDefault();
+        preview.toggle();
+      }
+    });
+  }
+
   function start() {
     setUpReadingBeacons();
     setUpConfirmations();
+    setUpConfirmedForms();
     setUpReactions();
     setUpVotes();
     markPassages();
     setUpQuoting();
+    setUpEditor();
   }
 
   if (document.readyState === 'loading')

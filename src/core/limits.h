@@ -192,6 +192,7 @@
 #define KD_PROFILE_FOLLOWS_SHOWN  50   /* newsletters followed, listed on a profile */
 #define KD_PROFILE_SPACES_SHOWN   30   /* spaces taken part in, listed on a profile */
 #define KD_PROFILE_EXCERPT_CHARS  200  /* code points of an item's text in those lists */
+#define KD_WELCOME_NEWSLETTERS    12   /* newsletters offered to follow on the welcome page */
 #define KD_BADGE_NOTE_MAX         200  /* code points of an admin's note on a badge */
 #define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60 /* badges awarded or removed by hand */
 #define KD_BADGE_COMMENTS_READ    2000 /* a member's first comments the badge rules read */
@@ -266,5 +267,14 @@
 #define KD_EMAIL_CHANGES_PER_ADDRESS_HOUR 3   /* confirmation links to one new address per hour */
 #define KD_RESETS_PER_IP_PER_HOUR         10  /* "Forgot your password?" forms sent per client */
 #define KD_EMAIL_CHANGES_PER_MEMBER_HOUR  5   /* new addresses asked for per member */
+
+/* Writing (docs/writing.md; web/editor_*.c, api/editor.c). */
+#define KD_KEPT_FORM_TTL_S            (24 * 3600) /* a form kept through a log-in, this long */
+#define KD_KEPT_FORM_MAX_BYTES        (KD_MAX_MARKDOWN_BYTES + 256 * 1024) /* its text fields */
+#define KD_KEPT_FORMS_PER_IP_PER_HOUR 30  /* forms kept for one client address */
+#define KD_PREVIEWS_PER_MEMBER_PER_MINUTE 120 /* live previews (one per pause in typing) */
+#define KD_AUTOSAVES_PER_MEMBER_PER_MINUTE 60 /* autosaves (one per pause in typing) */
+#define KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR 120 /* images uploaded into the text */
+#define KD_TIME_ZONE_MAX_BYTES        64  /* an IANA zone name such as "America/Argentina/Ushuaia" */
 
 #endif

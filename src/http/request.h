@@ -59,7 +59,8 @@ struct request {
         size_t discarded; /* bytes of an over-large body read and dropped */
         char client_ip[48];
         struct conn_slot *conn_slot; /* the connection guard's record of this connection */
-        bool admitted; /* route, viewer and role were settled before the body was read */
+        bool admitted;  /* route, viewer and role were settled before the body was read */
+        bool keep_form; /* a guest's form to a member route: kept through the log-in */
         uint64_t start_us;
 
         struct form raw;     /* every field of the query string and body, unvalidated */

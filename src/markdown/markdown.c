@@ -752,6 +752,62 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
         return 0;
 }
 
+/* ---- @mentions (member text) ----------------------------------------------------------------- */
+
+static bool handle_char(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+}
+
+/* The length of the mention that starts at text[i] ('@'): "@" then a handle as members have
+ * them (a letter, then letters, digits and underscores, KD_HANDLE_MIN_CHARS to
+ * KD_HANDLE_MAX_CHARS in all), after a character that cannot be part of a word or an address
+ * (before: text[i-1], or the source's character before this piece of text). 0 when it is not
+ * one: "ana@example.org", "@1", "@a". The same rule as model/notification.c's, so who is told
+ * and what is linked agree. */
+static size_t mention_len(const char *text, size_t len, size_t i, char before)
+{
+        if (handle_char(before) || before == '.' || before == '@' || before == '/')
+                return 0;
+        size_t n = 0;
+        while (i + 1 + n < len && handle_char(text[i + 1 + n]))
+                n++;
+        char first = i + 1 < len ? text[i + 1] : '\0';
+        bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
+        if (!letter || n < KD_HANDLE_MIN_CHARS || n > KD_HANDLE_MAX_CHARS)
+                return 0;
+        return n + 1;
+}
+
+/* Writes member text with each @handle linked to the profile (/@handle, lower-cased as handles
+ * are matched). Whether such a member exists is not known here: the renderer reads no
+ * database, and the same text must render the same on every site it is imported into. A
+ * profile that is not there answers 404. */
+static void put_with_mentions(struct renderer *r, const char *text, size_t len, char before)
+{
+        size_t from = 0;
+        for (size_t i = 0; i < len; i++) {
+                if (text[i] != '@')
+                        continue;
+                size_t n = mention_len(text, len, i, i ? text[i - 1] : before);
+                if (!n)
+                        continue;
+                html_text_n(r->html, text + from, i - from);
+                html_lit(r->html, "<a class=\"mention\" href=\"/@");
+                for (size_t k = i + 1; k < i + n; k++) {
+                        char c = text[k];
+                        buf_putc(r->html, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+                }
+                html_lit(r->html, "\">");
+                html_text_n(r->html, text + i, n);
+                html_lit(r->html, "</a>");
+                from = i + n;
+                i += n - 1;
+        }
+        html_text_n(r->html, text + from, len - from);
+}
+
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *userdata)
 {
         struct renderer *r = userdata;
@@ -779,7 +835,12 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *userd
                 break;
         }
         if (decoded.len) {
-                if (!r->image_depth)
+                /* mentions are linked in members' text, outside links and code */
+                if (!r->image_depth && r->mode == MDR_MEMBER && type == MD_TEXT_NORMAL &&
+                    r->links_len == 0)
+                        put_with_mentions(r, decoded.data, decoded.len,
+                                          in_doc(r, s) && s > r->doc ? s[-1] : ' ');
+                else if (!r->image_depth)
                         html_text_n(r->html, decoded.data, decoded.len);
                 put_text(r, decoded.data, decoded.len);
         }

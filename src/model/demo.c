@@ -255,6 +255,7 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
             {"identity", demo_seed_identity}, /* last: badges from everything above */
             {"notification mail choices", demo_seed_notify},
             {"insights history", demo_seed_insights}, /* after all: events of what they made */
+            {"notification kinds", demo_seed_notify_kinds}, /* an insights reader's choice */
         };
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
                 if (parts[i].seed && parts[i].seed(db) != 0) {

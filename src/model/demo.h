@@ -35,5 +35,7 @@ int demo_seed_buildons(struct db *db); /* demo_buildons.c */
 /* Members and guests who get newsletters by email (demo_subscriptions.c). */
 int demo_seed_subscriptions(struct db *db);
 int demo_seed_notify(struct db *db);   /* notification mail choices (demo_notify.c) */
+/* A notification kind a demo member turned off (demo_notify.c); after the insights' members. */
+int demo_seed_notify_kinds(struct db *db);
 
 #endif

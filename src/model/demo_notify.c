@@ -1,9 +1,11 @@
 /* The demo's notification mail choices: every frequency is someone's, so the settings page, the
- * passes and the one-click stop each have a member to show them with (docs/mail.md). */
+ * passes and the one-click stop each have a member to show them with (docs/mail.md); and a
+ * notification kind turned off (docs/welcome.md). */
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "model/demo.h"
 #include "model/mail_notify.h"
+#include "model/notify_pref.h"
 
 int demo_seed_notify(struct db *db)
 {
@@ -26,4 +28,18 @@ int demo_seed_notify(struct db *db)
         }
         arena_free(a);
         return rc;
+}
+
+int demo_seed_notify_kinds(struct db *db)
+{
+        /* Hana (one of the insights' readers) turned reactions off in /settings/notifications:
+         * she wants to hear of replies to what she writes, not who liked it. */
+        struct arena *a = arena_new();
+        int64_t hana = demo_member_id(db, a, "hana_sato");
+        arena_free(a);
+        bool on[NOTIFY_GROUPS];
+        if (hana <= 0 || notify_pref_get(db, hana, on) != 0)
+                return -1;
+        on[NOTIFY_GROUP_REACTIONS] = false;
+        return notify_pref_apply(db, hana, on, time_now());
 }

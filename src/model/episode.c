@@ -254,7 +254,7 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
         enum episode_status status = in->status;
         int64_t publish_at = in->publish_at;
         if (status != EPISODE_DRAFT) {
-                if (publish_at <= 0)
+                if (publish_at <= 0 || in->publish_now)
                         publish_at = now;
                 status = publish_at > now ? EPISODE_SCHEDULED : EPISODE_PUBLISHED;
         }
@@ -284,8 +284,13 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
                                 rc = field_problem_set(p, "slug",
                                                        N_("A published episode keeps its address; "
                                                           "links and feed readers depend on it."));
-                        /* An edit keeps the original publish time unless a new one is given. */
-                        if (in->publish_at <= 0 && !was_draft && status != EPISODE_DRAFT) {
+                        /* An edit keeps the original publish time unless a new one is
+                         * given. "Publish now" makes a scheduled episode live now (it kept
+                         * the old date before), while a live one keeps the time readers
+                         * first saw. */
+                        if (status != EPISODE_DRAFT && !was_draft &&
+                            ((in->publish_at <= 0 && !in->publish_now) ||
+                             (in->publish_now && was_live))) {
                                 publish_at = was_at;
                                 status = publish_at > now ? EPISODE_SCHEDULED : EPISODE_PUBLISHED;
                         }

@@ -60,6 +60,8 @@ struct episode_input {
         const char *cover_alt, *cover_credit;
         enum episode_status status;
         int64_t publish_at; /* 0: now (publish) or unchanged (edit) */
+        bool publish_now;   /* "Publish now": live from now, whatever publish_at says (a live
+                               episode keeps its original time) */
         enum ai_disclosure ai;
         const char *teaser;
         const char *language; /* a tag with a catalog; NULL or "": the author's language (new),
@@ -82,9 +84,11 @@ bool episode_viewable(struct db *db, const struct episode *e, int64_t viewer_id,
 
 /* Checks, renders and saves: a new episode when id is 0, else an update of episode id (which
  * may move to another season or number). A future publish time makes a published episode
- * scheduled; a scheduled one whose time has passed is published. Sets *out_id. Returns PUB_OK,
- * PUB_INVALID (p filled), PUB_TAKEN (slug or number in use; p says which), PUB_NOT_FOUND or
- * PUB_DB_ERROR. Nothing is written unless everything is valid. */
+ * scheduled; a scheduled one whose time has passed is published. Status EPISODE_DRAFT takes a
+ * scheduled or live episode back to the drafts (unpublish); publish_now makes a scheduled
+ * episode live now, while a live one keeps its first time. Sets *out_id.
+ * Returns PUB_OK, PUB_INVALID (p filled), PUB_TAKEN (slug or number in use; p says which),
+ * PUB_NOT_FOUND or PUB_DB_ERROR. Nothing is written unless everything is valid. */
 int episode_save(struct db *db, int64_t id, const struct episode_input *in, int64_t *out_id,
                  struct field_problem *p);
 

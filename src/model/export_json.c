@@ -51,6 +51,7 @@ static const struct column member_cols[] = {
     {"disabled", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'},    {"language", 's'},
     /* notification mail (migration 015): absent in older exports, then the defaults */
     {"notify_mail", 's'}, {"notify_digest_due", 'n'}, {"notify_mailed_id", 'n'},
+    {"time_zone", 's'}, /* migration 016: absent in older exports, then UTC */
     {NULL, 0}};
 static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}, {NULL, 0}};
 static const struct column newsletter_cols[] = {
@@ -103,6 +104,9 @@ static const struct column tried_cols[] = {
     {"created_at", 'i'},   {"updated_at", 'i'},   {"outcome_at", 'n'}, {NULL, 0}};
 static const struct column follow_cols[] = {
     {"member_id", 'i'}, {"newsletter_id", 'i'}, {"created_at", 'i'}, {NULL, 0}};
+/* Notification kinds a member turned off (migration 019, model/notify_pref.h). */
+static const struct column mute_cols[] = {
+    {"member_id", 'i'}, {"kind", 't'}, {"created_at", 'i'}, {NULL, 0}};
 /* Email subscriptions keep their ids: the unsubscribe links already mailed sign them. Each
  * episode's mailing goes too, so no old episode is mailed again after a move. */
 static const struct column subscription_cols[] = {
@@ -159,13 +163,13 @@ static const struct column badge_cols[] = {
 static const struct table tables[] = {
     {"members",
      "SELECT id, handle, display_name, headline, bio, email, password_hash, role, disabled, "
-     "created_at, updated_at, language, notify_mail, notify_digest_due, notify_mailed_id FROM "
-     "member ORDER BY id",
+     "created_at, updated_at, language, notify_mail, notify_digest_due, notify_mailed_id, "
+     "time_zone FROM member ORDER BY id",
      "INSERT INTO member (id, handle, handle_key, display_name, headline, bio, email, email_key, "
      "password_hash, role, disabled, created_at, updated_at, language, notify_mail, "
-     "notify_digest_due, notify_mailed_id) VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, lower(?6), "
-     "?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 'weekly'), CASE WHEN ?13 IS NULL THEN 0 ELSE ?14 "
-     "END, coalesce(?15, 0))",
+     "notify_digest_due, notify_mailed_id, time_zone) VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, "
+     "lower(?6), ?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 'weekly'), CASE WHEN ?13 IS NULL THEN 0 "
+     "ELSE ?14 END, coalesce(?15, 0), coalesce(?16, ''))",
      member_cols},
     {"settings", "SELECT key, value FROM setting ORDER BY key",
      "INSERT INTO setting (key, value) VALUES (?1, ?2)", setting_cols},
@@ -243,6 +247,10 @@ static const struct table tables[] = {
     {"follows",
      "SELECT member_id, newsletter_id, created_at FROM follow ORDER BY member_id, newsletter_id",
      "INSERT INTO follow (member_id, newsletter_id, created_at) VALUES (?1, ?2, ?3)", follow_cols},
+    {"notification_mutes",
+     "SELECT member_id, kind, created_at FROM notification_mute ORDER BY member_id, kind",
+     "INSERT INTO notification_mute (member_id, kind, created_at) VALUES (?1, ?2, ?3)",
+     mute_cols},
     {"mail_subscriptions",
      "SELECT id, newsletter_id, member_id, email, email_key, language, state, created_at, "
      "confirmed_at, unsubscribed_at FROM mail_subscription ORDER BY id",
@@ -639,7 +647,8 @@ static int upgrade_comment_report(struct db *db, json_t *row)
  * (any other missing table refuses the import). */
 static bool added_with_mail(const char *name)
 {
-        return strcmp(name, "mail_subscriptions") == 0 || strcmp(name, "episode_mailings") == 0;
+        return strcmp(name, "mail_subscriptions") == 0 || strcmp(name, "episode_mailings") == 0 ||
+               strcmp(name, "notification_mutes") == 0; /* and before notification kinds */
 }
 
 static int import_rows(struct db *db, const struct table *t, json_t *rows, struct import_report *r)

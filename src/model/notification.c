@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "model/item.h"
 #include "model/newsletter.h"
+#include "model/notify_pref.h"
 
 #include <string.h>
 
@@ -13,6 +14,8 @@
 static int insert_about(struct db *db, int64_t member, const char *kind, int64_t actor,
                         int64_t episode, int64_t comment, const char *target, int64_t target_id)
 {
+        if (!notify_pref_wants(db, member, kind))
+                return PUB_OK; /* the member turned this kind off (model/notify_pref.h) */
         struct db_stmt *s = db_prepare(
             db, "INSERT INTO notification (member_id, kind, actor_id, episode_id, comment_id, "
                 "created_at, target, target_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -68,6 +71,26 @@ static bool member_sees_episode(struct db *db, int64_t member, enum role role, i
         return live || (nl && newsletter_can_write(db, nl, member, role));
 }
 
+/* Whether member was told anything about this comment or item already: the caller's `already`
+ * may have turned that kind off (model/notify_pref.h), and then a mention still tells them. */
+static bool told_about(struct db *db, int64_t member, int64_t comment, const char *target,
+                       int64_t target_id)
+{
+        struct db_stmt *s =
+            target ? db_prepare(db, "SELECT 1 FROM notification WHERE member_id = ?1 AND target "
+                                    "= ?2 AND target_id = ?3")
+                   : db_prepare(db, "SELECT 1 FROM notification WHERE member_id = ?1 AND "
+                                    "comment_id = ?3 AND ?2 = ''");
+        if (!s)
+                return true; /* the insert that follows reports the error */
+        db_bind_int(s, 1, member);
+        db_bind_text(s, 2, target ? target : "");
+        db_bind_int(s, 3, target ? target_id : comment);
+        bool told = db_step(s) == DB_ROW;
+        db_finish(s);
+        return told;
+}
+
 /* Handles mentioned in Markdown: "@" after a non-word character, then a handle. Each member
  * mentioned who may see the item is told once with kind: about (target, target_id) when target
  * is set (its kind's viewable decides), else about the comment (the episode decides). */
@@ -78,6 +101,8 @@ static int mentions(struct db *db, const char *body, const char *kind, int64_t a
         const struct item_kind *k = target ? item_kind_find(target) : NULL;
         if (target && !k)
                 return PUB_DB_ERROR;
+        if (already && !told_about(db, already, comment, target, target_id))
+                already = 0;
         int64_t told[16];
         int ntold = 0;
         for (const char *p = strchr(body, '@'); p && ntold < 16; p = strchr(p + 1, '@')) {
@@ -221,7 +246,8 @@ int notify_reaction(struct db *db, int64_t actor_id, const char *target, int64_t
                 "SELECT count(DISTINCT r.member_id) FROM reaction r WHERE r.target = ?5 AND "
                 "r.target_id = ?2 AND r.member_id <> ?1 AND r.created_at > (SELECT "
                 "coalesce(max(read_at), 0) FROM notification WHERE member_id = ?1 AND kind = "
-                "'reaction' AND read_at IS NOT NULL AND " ABOUT_ITEM ")), 0), 1) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
+                "'reaction' AND read_at IS NOT NULL AND " ABOUT_ITEM
+                ")), 0), 1) WHERE member_id = ?1 AND kind = 'reaction' AND read_at "
                 "IS NULL AND " ABOUT_ITEM);
 #undef ABOUT_ITEM
         if (!s)
@@ -250,7 +276,7 @@ int notify_episode_live(struct db *db, int64_t episode_id)
                 "ON f.newsletter_id = e.newsletter_id WHERE e.id = ?1 AND e.status <> 'draft' AND "
                 "e.publish_at <= ?2 AND f.member_id <> e.author_id AND NOT EXISTS (SELECT 1 FROM "
                 "notification n WHERE n.member_id = f.member_id AND n.kind = 'episode' AND "
-                "n.episode_id = e.id)");
+                "n.episode_id = e.id) AND NOT " NOTIFY_MUTED_SQL("f.member_id", "'episode'"));
         if (!s)
                 return PUB_DB_ERROR;
         int64_t now = time_now();
@@ -293,8 +319,9 @@ static const char *episode_url(struct arena *a, const struct notification *x)
         return arena_printf(a, "/n/%s/%s", x->newsletter_slug, x->episode_slug);
 }
 
-int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
-                      struct notification **out)
+/* member_id's newest notifications (at most limit), or only the one with id only (0: all). */
+static int load_notifications(struct db *db, struct arena *a, int64_t member_id, int64_t only,
+                              int limit, struct notification **out)
 {
         /* Items of the new kinds may have no episode (posts, asks, terms): LEFT JOINs. The
          * subject and status of asks, terms and build-ons come from their tables here, one
@@ -310,11 +337,13 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
                 "ON n.target = 'ask' AND ak.id = n.target_id LEFT JOIN term tm ON n.target = "
                 "'term' AND tm.id = n.target_id LEFT JOIN buildon b ON n.target = 'buildon' AND "
                 "b.id = n.target_id LEFT JOIN buildon bp ON bp.id = b.parent_id WHERE "
-                "n.member_id = ?1 ORDER BY n.created_at DESC, n.id DESC LIMIT ?2");
+                "n.member_id = ?1 AND (?3 = 0 OR n.id = ?3) ORDER BY n.created_at DESC, n.id DESC "
+                "LIMIT ?2");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, member_id);
         db_bind_int(s, 2, limit);
+        db_bind_int(s, 3, only);
         size_t cap = 0, n = 0;
         struct notification *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
@@ -370,6 +399,27 @@ int notification_list(struct db *db, struct arena *a, int64_t member_id, int lim
         }
         *out = arr;
         return (int)kept;
+}
+
+int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
+                      struct notification **out)
+{
+        return load_notifications(db, a, member_id, 0, limit, out);
+}
+
+int notification_find(struct db *db, struct arena *a, int64_t member_id, int64_t id,
+                      struct notification *out)
+{
+        if (id <= 0)
+                return PUB_NOT_FOUND;
+        struct notification *found;
+        int n = load_notifications(db, a, member_id, id, 1, &found);
+        if (n < 0)
+                return n;
+        if (n == 0)
+                return PUB_NOT_FOUND;
+        *out = found[0];
+        return PUB_OK;
 }
 
 int notification_mark_read(struct db *db, int64_t member_id, int64_t id)

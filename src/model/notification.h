@@ -87,6 +87,11 @@ int64_t notification_unread_count(struct db *db, int64_t member_id);
 int notification_list(struct db *db, struct arena *a, int64_t member_id, int limit,
                       struct notification **out);
 
+/* member_id's notification id, loaded as notification_list loads each. Returns PUB_OK,
+ * PUB_NOT_FOUND (not theirs, or its item cannot be shown any more) or PUB_DB_ERROR. */
+int notification_find(struct db *db, struct arena *a, int64_t member_id, int64_t id,
+                      struct notification *out);
+
 /* Marks one notification (id > 0) or all of them (id == 0) of member_id read. Returns PUB_OK,
  * PUB_NOT_FOUND (not theirs) or PUB_DB_ERROR. */
 int notification_mark_read(struct db *db, int64_t member_id, int64_t id);

@@ -1,5 +1,7 @@
 /* Account pages: sign up, log in (throttled), log out, profile and password settings. */
 #include "web/account.h"
+#include "model/time_zone.h"
+#include "web/time_zone.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -58,7 +60,10 @@ static int signup_page(struct render *r, int status, const struct member_input *
 {
         struct buf *b = r->out;
         buf_reset(b);
-        page_begin(r, _("Join"));
+        struct page_meta meta = {
+            .title = _("Join"),
+            .description = _("Members react, comment, answer prompts and talk with each other.")};
+        page_begin_meta(r, &meta);
         html_lit(b, "<section class=\"form-page\">\n<h1>");
         html_text(b, _("Join the community"));
         html_lit(b, "</h1>\n<p class=\"lede\">");
@@ -163,6 +168,10 @@ static int login_page(struct request *req, int status, const char *login, const 
         html_lit(b, "</h1>\n");
         if (error)
                 page_notice(r, true, error);
+        else if (strncmp(req_param(req, "next"), "/kept/", 6) == 0) /* web/kept_form.h */
+                page_notice(r, false,
+                            _("Your session had ended, so your form was not sent. Its text is "
+                              "kept: log in to check it and send it."));
         html_lit(b, "<form method=\"post\" action=\"/login\" class=\"stack\">\n");
         form_csrf(r);
         html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
@@ -337,6 +346,7 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_text(b, _("Change password"));
         html_lit(b, "</button>\n</form>\n");
         language_settings_section(r, me.language);
+        time_zone_settings_section(r, member_time_zone(req->db, req->arena, me.id));
         mail_prefs_settings_section(r, req->db, me.id);
         html_lit(b, "<h2>");
         html_text(b, _("Email subscriptions"));
@@ -362,6 +372,8 @@ int web_settings(struct request *req)
                 msg = _("Your password is changed. Other sessions were logged out.");
         else if (strcmp(saved, "language") == 0)
                 msg = _("Your language is saved.");
+        else if (strcmp(saved, "time-zone") == 0)
+                msg = _("Your time zone is saved.");
         else if (strcmp(saved, "reset") == 0)
                 msg = _("Your new password is saved. Every other session was logged out.");
         else if (strcmp(saved, "email") == 0)

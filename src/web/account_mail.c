@@ -20,6 +20,7 @@
 #include "web/account.h"
 #include "web/account_letters.h"
 #include "web/layout.h"
+#include "web/welcome.h"
 #include "web/render.h"
 
 #include <ctype.h>
@@ -336,7 +337,8 @@ int web_signup_confirm(struct request *req)
                 return req_fail(req, 503, N_("Could not create the account. Try again shortly."));
         }
         log_info("account: @%s confirmed its address and joined", in.handle);
-        return start_session(req, id, next);
+        /* a new member's first page is the welcome (web/welcome.h), which leads on to next */
+        return start_session(req, id, welcome_path(req->arena, next));
 }
 
 /* ---------------------------------------------------------------- password reset */

@@ -150,7 +150,7 @@ static void comment_actions(struct render *r, const struct comment_thread *t,
                 html_text(b, _("Edit"));
                 html_lit(b, "</a>\n<form method=\"post\" class=\"inline\" action=\"/comments/");
                 html_int(b, c->id);
-                html_lit(b, "/delete\">");
+                html_lit(b, "/delete\" data-confirmed-field=\"confirmed\">");
                 form_csrf(r);
                 html_lit(b, "<button type=\"submit\" class=\"link-button\" data-confirm=\"");
                 html_attr(b, _("Delete this comment?"));
@@ -554,15 +554,20 @@ static int comment_action_failed(struct request *req, int rc)
         }
 }
 
-static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
+/* Where comment id is read: its episode at #c-ID, or the build-on's page it is under. */
+static const char *comment_address(struct request *req, const struct episode *e, int64_t id)
 {
         struct item it; /* a comment on a build-on is on the build-on's page */
         struct comment c;
         if (comment_get(req->db, req->arena, id, &c) == PUB_OK && c.buildon_id &&
             comment_item_load(req->db, req->arena, id, &it) == PUB_OK)
-                return resp_redirect(req, it.url);
-        return resp_redirect(
-            req, arena_printf(req->arena, "%s#c-%lld", episode_url(req->arena, e), (long long)id));
+                return it.url;
+        return arena_printf(req->arena, "%s#c-%lld", episode_url(req->arena, e), (long long)id);
+}
+
+static int redirect_to_comment(struct request *req, const struct episode *e, int64_t id)
+{
+        return resp_redirect(req, comment_address(req, e, id));
 }
 
 /* The comment form on a page of its own, for a rejected comment: the text is kept. */
@@ -723,12 +728,49 @@ int web_comment_edit(struct request *req)
         return redirect_to_comment(req, &e, c.id);
 }
 
+/* "Delete this comment?" as a page, for a delete sent without the script's confirmation (the
+ * form's "confirmed" field is added by static/kindred.js once the member said yes): the comment
+ * is shown, and only this page's button deletes it. */
+static int delete_confirm_page(struct request *req, const struct comment *c,
+                               const struct episode *e)
+{
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
+        buf_reset(b);
+        struct page_meta meta = {.title = _("Delete this comment?"), .noindex = true};
+        page_begin_meta(r, &meta);
+        html_lit(b, "<section class=\"form-page delete-confirm\">\n<h1>");
+        html_text(b, _("Delete this comment?"));
+        html_lit(b, "</h1>\n<p>");
+        html_text(b, _("It is replaced by “This comment was deleted.”; replies to it stay. "
+                       "This cannot be undone."));
+        html_lit(b, "</p>\n<blockquote class=\"comment-body\"");
+        html_lang_attr(r, c->language);
+        html_lit(b, ">");
+        html_rendered(b, c->body_html);
+        html_lit(b, "</blockquote>\n<form method=\"post\" action=\"/comments/");
+        html_int(b, c->id);
+        html_lit(b, "/delete\" class=\"actions-row\">");
+        form_csrf(r);
+        html_lit(b, "<input type=\"hidden\" name=\"confirmed\" value=\"1\"><button "
+                    "type=\"submit\" class=\"danger\">");
+        html_text(b, _("Delete"));
+        html_lit(b, "</button> <a href=\"");
+        html_attr(b, comment_address(req, e, c->id));
+        html_lit(b, "\">");
+        html_text(b, _("Cancel, keep it"));
+        html_lit(b, "</a></form>\n</section>\n");
+        return page_end(r, 200);
+}
+
 int web_comment_delete(struct request *req)
 {
         struct comment c;
         struct episode e;
         if (own_comment(req, &c, &e))
                 return req->resp.status;
+        if (!req_param_bool(req, "confirmed"))
+                return delete_confirm_page(req, &c, &e);
         int rc = action_comment_delete(req, &c);
         if (rc != PUB_OK)
                 return comment_action_failed(req, rc);

@@ -2,7 +2,14 @@
  * form comes back with what was typed and the problem next to its field (422); nothing is saved
  * until everything is valid. */
 #include "web/editor.h"
+#include "web/editor_autosave.h"
+#include "web/editor_help.h"
+#include "web/editor_images.h"
+#include "web/editor_lifecycle.h"
 #include "web/prompts.h"
+#include "core/tz.h"
+#include "model/autosave.h"
+#include "model/time_zone.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -79,7 +86,10 @@ int web_write_dashboard(struct request *req)
         page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
         html_text(b, _("Write"));
-        html_lit(b, "</h1>\n<p><a class=\"button\" href=\"/write/newsletter\">");
+        html_lit(b, "</h1>\n");
+        if (strcmp(req_param(req, "done"), "deleted") == 0)
+                page_notice(r, false, _("The episode is deleted."));
+        html_lit(b, "<p><a class=\"button\" href=\"/write/newsletter\">");
         html_text(b, _("New newsletter"));
         html_lit(b, "</a></p>\n<section aria-labelledby=\"nl-h\"><h2 id=\"nl-h\">");
         html_text(b, _("Your newsletters"));
@@ -454,15 +464,18 @@ struct episode_values {
         int64_t cover_image; /* 0: none */
         const char *status;  /* "draft", "scheduled", "published": the stored one, for the label */
         const char *prompts[KD_PROMPTS_PER_EPISODE]; /* "Questions for you", by position */
+        const char *inline_alt; /* "Add an image to the text": the alt text typed */
+        const char *zone;       /* the author's time zone ("" for UTC): publish_at is in it */
+        const char *notice;     /* a line to show above the form (translated), or NULL */
 };
 
-/* "2026-12-01T08:00" for a datetime-local input (UTC), or "" for none. */
-static char *datetime_local(struct request *req, int64_t t)
+/* "2026-12-01T08:00" for a datetime-local input, in zone ("" for UTC), or "" for none. */
+static char *datetime_local(struct request *req, int64_t t, const char *zone)
 {
         if (t <= 0)
                 return "";
         char iso[32];
-        time_iso8601(t, iso, sizeof(iso));
+        time_iso8601(t + tz_offset_at(zone, t), iso, sizeof(iso));
         return arena_strndup(req->arena, iso, 16);
 }
 
@@ -479,6 +492,8 @@ struct episode_editor {
         const char *cover_url; /* of v->cover_image, NULL when none or unknown */
         const char *canonical; /* this page's path */
         struct page_chrome chrome;
+        struct autosave autosave; /* the script's copy, when newer than the episode */
+        bool has_autosave;
 };
 
 /* Loader: the newsletter's seasons, the cover's address and the page head's counts. */
@@ -489,6 +504,45 @@ static void episode_editor_load(struct request *req, struct episode_editor *ed)
             ed->v->cover_image > 0 ? image_url(req->db, req->arena, ed->v->cover_image) : NULL;
         ed->canonical = req->path;
         page_chrome_load(req, &ed->chrome);
+        ed->has_autosave = editor_autosave_load(req, ed->n->id, ed->existing, &ed->autosave);
+}
+
+/* The form's buttons, by what the episode is now: a draft is saved as a draft or published (or
+ * scheduled); a scheduled episode is saved keeping its time, or published now; a live one is
+ * updated. Unpublishing and deleting have pages of their own (confirmation). The first "save"
+ * button is what Ctrl+S presses (static/kindred.js). */
+static void episode_editor_buttons(struct render *r, const struct episode *existing)
+{
+        struct buf *b = r->out;
+        bool draft = !existing || existing->status == EPISODE_DRAFT;
+        bool scheduled = !draft && existing->publish_at > r->now;
+        html_lit(b, "<p class=\"actions\"><button type=\"submit\" name=\"action\" "
+                    "value=\"preview\" class=\"secondary\" data-shortcut=\"preview\">");
+        html_text(b, _("Preview"));
+        html_lit(b, "</button> ");
+        if (draft) {
+                html_lit(b, "<button type=\"submit\" name=\"action\" value=\"draft\" "
+                            "class=\"secondary\" data-shortcut=\"save\">");
+                html_text(b, _("Save as draft"));
+                html_lit(b, "</button> <button type=\"submit\" name=\"action\" "
+                            "value=\"publish\">");
+                html_text(b, _("Publish or schedule"));
+                html_lit(b, "</button>");
+        } else if (scheduled) {
+                html_lit(b, "<button type=\"submit\" name=\"action\" value=\"publish\" "
+                            "class=\"secondary\" data-shortcut=\"save\">");
+                html_text(b, _("Save and keep the schedule"));
+                html_lit(b, "</button> <button type=\"submit\" name=\"action\" "
+                            "value=\"publish_now\">");
+                html_text(b, _("Publish now"));
+                html_lit(b, "</button>");
+        } else {
+                html_lit(b, "<button type=\"submit\" name=\"action\" value=\"publish\" "
+                            "data-shortcut=\"save\">");
+                html_text(b, _("Update"));
+                html_lit(b, "</button>");
+        }
+        html_lit(b, "</p>\n");
 }
 
 /* Renderer: the episode editor from what episode_editor_load read. */
@@ -529,9 +583,17 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                 html_lit(b, " · <a href=\"");
                 episode_path(b, existing);
                 html_lit(b, "\">");
-                html_text(b, _("View"));
-                html_lit(b, "</a></p>\n");
+                html_text(b, existing->status == EPISODE_DRAFT || existing->publish_at > r->now
+                                 ? _("Preview as readers will see it")
+                                 : _("View"));
+                html_lit(b, "</a>");
+                editor_lifecycle_links(r, existing);
+                html_lit(b, "</p>\n");
         }
+        if (v->notice)
+                page_notice(r, false, v->notice);
+        if (ed->has_autosave)
+                editor_autosave_notice(r, n, existing, &ed->autosave);
         form_summary(r, p);
         if (preview) {
                 html_lit(b, "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 "
@@ -558,7 +620,11 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                 html_lit(b, "</p>\n</section>\n");
         }
         html_lit(b, "<form method=\"post\" class=\"editor\" enctype=\"multipart/form-data\" "
-                    "action=\"");
+                    "data-episode-editor data-newsletter=\"");
+        html_int(b, n->id);
+        html_lit(b, "\" data-episode=\"");
+        html_int(b, existing ? existing->id : 0);
+        html_lit(b, "\" action=\"");
         if (existing) {
                 html_lit(b, "/write/episode/");
                 html_int(b, existing->id);
@@ -603,6 +669,10 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                       _("Markdown: ## headings, **bold**, *italic*, [links](https://…), > "
                         "quotes, lists, tables. HTML is shown as text."),
                       error_for(r, p, "body"));
+        html_lit(b, "<p class=\"autosave-status\" id=\"autosave-status\" role=\"status\"></p>\n");
+        editor_markdown_help(r);
+        editor_images_fieldset(r, v->inline_alt, error_for(r, p, "inline_image"),
+                               error_for(r, p, "inline_alt"));
         html_lit(b, "<fieldset class=\"cover-fields\"><legend>");
         html_text(b, _("Cover image"));
         html_lit(b, "</legend>\n");
@@ -654,19 +724,20 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                     error_for(r, p, "ai"));
         form_input(r, _("Next episode teaser (optional)"), "teaser", "text", v->teaser, NULL,
                    KD_TEASER_MAX, error_for(r, p, "teaser"));
-        form_input(r, _("Publish at (UTC; empty: now; a future time schedules it)"), "publish_at",
-                   "datetime-local", v->publish_at, NULL, 0, error_for(r, p, "publish_at"));
+        const char *zone_name = *v->zone ? v->zone : "UTC";
+        form_input(
+            r,
+            arena_printf(r->arena,
+                         /* TRANSLATORS: %s is a time zone such as Europe/Berlin */
+                         _("Publish at (%s; empty: now; a future time schedules it)"), zone_name),
+            "publish_at", "datetime-local", v->publish_at, NULL, 0, error_for(r, p, "publish_at"));
         html_lit(b, "<p class=\"hint\">");
-        html_text(b, _("Format: 2026-12-01T08:00"));
-        html_lit(b, "</p>\n<p class=\"actions\"><button type=\"submit\" name=\"action\" "
-                    "value=\"preview\" class=\"secondary\">");
-        html_text(b, _("Preview"));
-        html_lit(b, "</button> <button type=\"submit\" name=\"action\" value=\"draft\" "
-                    "class=\"secondary\">");
-        html_text(b, _("Save as draft"));
-        html_lit(b, "</button> <button type=\"submit\" name=\"action\" value=\"publish\">");
-        html_text(b, _("Publish or schedule"));
-        html_lit(b, "</button></p>\n</form>\n");
+        html_textf(r, _("Format: 2026-12-01T08:00, in your time zone (%s)."), zone_name);
+        html_lit(b, " <a href=\"/settings#time-zone\">");
+        html_text(b, _("Change your time zone"));
+        html_lit(b, "</a></p>\n");
+        episode_editor_buttons(r, existing);
+        html_lit(b, "</form>\n");
 }
 
 /* The episode editor page with status: loads, renders, and answers. */
@@ -716,6 +787,7 @@ int web_write_episode_form(struct request *req)
         if (path_episode(req, &n, &e, &exists))
                 return req->resp.status;
         struct episode_values v;
+        const char *zone = member_time_zone(req->db, req->arena, req->viewer.id);
         if (exists) {
                 v = (struct episode_values){
                     .season = arena_printf(req->arena, "%d", e.season_number),
@@ -730,7 +802,7 @@ int web_write_episode_form(struct request *req)
                     .teaser = e.teaser,
                     .language = e.language ? e.language : req->config->language,
                     .publish_at =
-                        e.status == EPISODE_DRAFT ? "" : datetime_local(req, e.publish_at),
+                        e.status == EPISODE_DRAFT ? "" : datetime_local(req, e.publish_at, zone),
                     .cover_image = e.cover_image_id,
                 };
         } else {
@@ -752,6 +824,22 @@ int web_write_episode_form(struct request *req)
                 };
         }
         prompts_editor_values(req, exists ? e.id : 0, v.prompts);
+        v.zone = zone;
+        v.inline_alt = "";
+        struct render *r = render_for_request(req); /* the notices below speak its language */
+        if (strcmp(req_param(req, "done"), "unpublished") == 0)
+                v.notice = _("Unpublished: readers no longer see it. It is a draft again.");
+        if (req_param_bool(req, "restore")) {
+                struct autosave saved;
+                if (autosave_get(req->db, req->arena, req->viewer.id, n.id, exists ? e.id : 0,
+                                 &saved) == 1) {
+                        v.title = saved.title;
+                        v.subtitle = saved.subtitle;
+                        v.body = saved.body;
+                        v.notice = _("The text kept while you were writing is back in the form. "
+                                     "Save to keep it.");
+                }
+        }
         return episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, NULL);
 }
 
@@ -776,6 +864,8 @@ int web_write_episode(struct request *req)
             .publish_at = req_param(req, "publish_at"),
             .language = req_param(req, "language"),
             .cover_image = req_param_int(req, "cover_image", 0),
+            .inline_alt = req_param(req, "inline_alt"),
+            .zone = member_time_zone(req->db, req->arena, req->viewer.id),
         };
         bool prompts_sent = prompts_form_values(req, exists ? e.id : 0, v.prompts);
         struct field_problem p = {0};
@@ -803,9 +893,27 @@ int web_write_episode(struct request *req)
         }
         const char *action = req_param(req, "action");
         if (strcmp(action, "preview") != 0 && strcmp(action, "draft") != 0 &&
-            strcmp(action, "publish") != 0) {
+            strcmp(action, "publish") != 0 && strcmp(action, "publish_now") != 0 &&
+            strcmp(action, "insert_image") != 0) {
                 field_problem_set(&p, "action", N_("Choose Preview, Save as draft or Publish."));
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
+        }
+        if (strcmp(action, "insert_image") == 0) {
+                /* Nothing is saved: the text comes back with the image's Markdown at its end
+                 * (the script puts it at the cursor instead, through the API). */
+                const char *markdown;
+                int status = editor_store_inline_image(req, req_param_file(req, "inline_image"),
+                                                       v.inline_alt, &markdown, &p);
+                if (status)
+                        return episode_page(req, status, &n, exists ? &e : NULL, &v, &p, NULL);
+                size_t len = strlen(v.body);
+                const char *gap = len == 0 ? "" : v.body[len - 1] == '\n' ? "\n" : "\n\n";
+                v.body = arena_printf(req->arena, "%s%s%s\n", v.body, gap, markdown);
+                v.inline_alt = "";
+                struct render *r = render_for_request(req);
+                v.notice = _("The image is at the end of the text. Move it where it belongs, then "
+                             "save.");
+                return episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, NULL);
         }
         if (strcmp(action, "preview") == 0) {
                 struct mdr_result r;
@@ -815,10 +923,15 @@ int web_write_episode(struct request *req)
                         mdr_result_free(&r);
                         return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
                 }
-                int status = episode_page(req, 200, &n, exists ? &e : NULL, &v, NULL, &r);
+                /* The preview shows the text; an image readers would not see is named. */
+                bool images_ok = editor_check_images(req, v.body, &p) == 0;
+                int status =
+                    episode_page(req, 200, &n, exists ? &e : NULL, &v, images_ok ? NULL : &p, &r);
                 mdr_result_free(&r);
                 return status;
         }
+        if (editor_check_images(req, v.body, &p) != 0)
+                return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         struct episode_input in = {
             .newsletter_id = n.id,
             .season_number = (int)req_param_int(req, "season", 0),
@@ -834,6 +947,11 @@ int web_write_episode(struct request *req)
             .status = strcmp(action, "draft") == 0 ? EPISODE_DRAFT : EPISODE_PUBLISHED,
             .teaser = v.teaser,
             .prompts = prompts_sent ? v.prompts : NULL,
+            /* "Publish now", or the time cleared on a scheduled episode: the field promises
+             * "empty: now" (the model keeps the old time for an empty one). */
+            .publish_now = strcmp(action, "publish_now") == 0 ||
+                           (strcmp(action, "publish") == 0 && !*v.publish_at && exists &&
+                            e.status != EPISODE_DRAFT && e.publish_at > time_now()),
         };
         enum ai_disclosure ai = AI_NONE;
         if (*v.ai && ai_disclosure_parse(v.ai, &ai) != 0) {
@@ -849,9 +967,13 @@ int web_write_episode(struct request *req)
         in.language = language ? i18n_tag(language) : NULL;
         if (*v.publish_at && time_parse_iso8601(v.publish_at, &in.publish_at) != 0) {
                 field_problem_set(&p, "publish_at",
-                                  N_("Write the time as 2026-12-01T08:00 (UTC)."));
+                                  N_("Write the time as 2026-12-01T08:00 (in your time zone)."));
                 return episode_page(req, 422, &n, exists ? &e : NULL, &v, &p, NULL);
         }
+        /* The field is the author's wall clock; the episode keeps UTC. A time with its own
+         * "Z" (an API client, a script) is UTC already. */
+        if (*v.publish_at && !strchr(v.publish_at, 'Z'))
+                in.publish_at = tz_local_to_utc(v.zone, in.publish_at);
         int64_t id;
         /* The save and what a live episode causes (notifications, the one job that mails it to
          * subscribers) commit together: no published episode is left unannounced. */
@@ -872,6 +994,8 @@ int web_write_episode(struct request *req)
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         job_worker_wake();
+        /* The saved episode supersedes what the script kept while it was being written. */
+        autosave_discard(req->db, req->viewer.id, n.id, exists ? e.id : 0);
         struct buf to = BUF_INIT;
         episode_path(&to, &saved);
         rc = resp_redirect(req, arena_strndup(req->arena, to.data, to.len));

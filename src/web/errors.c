@@ -43,7 +43,10 @@ void web_error_render(struct request *req)
         const char *title = status_title(r, status);
         struct buf *b = r->out;
         buf_reset(b);
-        page_begin(r, title);
+        /* An error is never a page to find in a search engine: a 404 indexed under the address
+         * of a deleted episode would outlive it. */
+        struct page_meta meta = {.title = title, .noindex = true};
+        page_begin_meta(r, &meta);
         html_lit(b, "<section class=\"error-page\">\n<p class=\"status\">");
         html_int(b, status);
         html_lit(b, "</p>\n<h1>");

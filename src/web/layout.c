@@ -99,6 +99,27 @@ void page_begin_meta(struct render *r, const struct page_meta *meta)
         page_head(r, &m, &chrome);
 }
 
+/* The description of an indexable page that did not give one: search engines and link previews
+ * show it under the title, and a page without one gets a snippet picked from its menus. The home
+ * page (no title) says what the site is; any other page names itself and the site, so no two
+ * pages share one. A noindex page needs none. */
+static const char *default_description(struct render *r, const struct page_meta *meta)
+{
+        if (meta->description && *meta->description)
+                return meta->description;
+        if (meta->noindex)
+                return NULL;
+        if (!meta->title)
+                return _("Newsletters in seasons, written by people, read by a community that "
+                         "talks back — and to each other.");
+        /* TRANSLATORS: a page's description for search engines: %1$s is the page's title
+         * ("Spaces"), %2$s the site's name */
+        return arena_printf(r->arena,
+                            _("%1$s on %2$s, where newsletters are written by people and read by "
+                              "a community that talks back."),
+                            meta->title, r->config->site_name);
+}
+
 void page_head(struct render *r, const struct page_meta *meta, const struct page_chrome *chrome)
 {
         struct buf *b = r->out;
@@ -111,6 +132,14 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_attr(b, i18n_tag(r->locale));
         html_lit(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    /* Both schemes from the first paint (no white flash before the stylesheet
+                     * in dark mode), and the browser's bars in the page's colour: the values
+                     * are --paper of static/kindred.css in each scheme. */
+                    "<meta name=\"color-scheme\" content=\"light dark\">\n"
+                    "<meta name=\"theme-color\" content=\"#fffdf8\" "
+                    "media=\"(prefers-color-scheme: light)\">\n"
+                    "<meta name=\"theme-color\" content=\"#16181b\" "
+                    "media=\"(prefers-color-scheme: dark)\">\n"
                     "<title>");
         if (title) {
                 html_text(b, title);
@@ -122,12 +151,13 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_lit(b, "\">\n");
         if (meta->noindex)
                 html_lit(b, "<meta name=\"robots\" content=\"noindex\">\n");
-        meta_tag(b, "name", "description", meta->description);
+        const char *description = default_description(r, meta);
+        meta_tag(b, "name", "description", description);
         meta_tag(b, "property", "og:site_name", site);
         meta_tag(b, "property", "og:type", meta->type ? meta->type : "website");
         meta_tag(b, "property", "og:title", title ? title : site);
         meta_tag(b, "property", "og:url", canonical);
-        meta_tag(b, "property", "og:description", meta->description);
+        meta_tag(b, "property", "og:description", description);
         if (meta->image) {
                 const char *img = arena_printf(r->arena, "%s%s", base, meta->image);
                 meta_tag(b, "property", "og:image", img);
@@ -139,7 +169,7 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
                 meta_tag(b, "name", "twitter:card", "summary");
         }
         meta_tag(b, "name", "twitter:title", title ? title : site);
-        meta_tag(b, "name", "twitter:description", meta->description);
+        meta_tag(b, "name", "twitter:description", description);
         if (meta->published > 0) {
                 char iso[32];
                 time_iso8601(meta->published, iso, sizeof(iso));

@@ -131,6 +131,8 @@ int web_notifications(struct request *req)
         html_text(b, _("Notifications"));
         html_lit(b, "</h1>\n<p class=\"hint\"><a href=\"/settings/notification-mail\">");
         html_text(b, _("Choose how often you get these by mail"));
+        html_lit(b, "</a> · <a href=\"/settings/notifications\">");
+        html_text(b, _("Choose which notifications you get"));
         html_lit(b, "</a></p>\n");
         bool unread = false;
         for (int i = 0; i < n; i++)
@@ -158,8 +160,9 @@ int web_notifications(struct request *req)
                         html_lit(b, "read");
                 else
                         html_lit(b, "unread");
-                html_lit(b, "\"><a href=\"");
-                html_attr(b, x->url);
+                /* through /notifications/ID, which marks it read (web/notify_prefs.h) */
+                html_lit(b, "\"><a href=\"/notifications/");
+                html_int(b, x->id);
                 html_lit(b, "\">");
                 html_text(b, text);
                 html_lit(b, "</a> <span class=\"meta\">");

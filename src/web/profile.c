@@ -408,7 +408,9 @@ static int profile_render(struct request *req, struct profile_page *p, int statu
                           const struct badge_form_state *form)
 {
         struct render *r = render_for_request(req);
-        page_begin(r, p->m.display_name);
+        /* the headline is what a search result should say about the member */
+        struct page_meta meta = {.title = p->m.display_name, .description = p->m.headline};
+        page_begin_meta(r, &meta);
         card(r, &p->m, p->bio_html);
         badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters, p->nall,
                       form);

@@ -1,5 +1,6 @@
 /* Reading pages: newsletter, season and episode, and the Follow button. */
 #include "web/publication.h"
+#include "web/editor_lifecycle.h"
 #include "web/lexicon.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -383,6 +384,10 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));
         int64_t now = time_now();
+        /* A deleted episode readers had seen is gone for good: 410 (web/editor_lifecycle.h). */
+        if (rc == PUB_NOT_FOUND && editor_answer_gone(req, req_path_param(req, "newsletter"),
+                                                      req_path_param(req, "episode")))
+                return req->resp.status;
         /* Drafts and scheduled episodes do not exist for readers: 404, not 403. */
         if (rc == PUB_NOT_FOUND ||
             !episode_viewable(req->db, e, req->viewer.id, req->viewer.role, now))

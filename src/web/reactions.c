@@ -26,6 +26,35 @@ static const struct {
     {"\xF0\x9F\x8E\x89", N_("Celebrate")}, {"\xF0\x9F\xA4\x94", N_("Curious")},
 };
 
+/* Whether kind k has reactions or is the viewer's own (then it stays in view). */
+static bool reaction_used(const struct reaction_summary *sum, int k)
+{
+        return sum && (sum->counts[k] > 0 || (sum->mine & (1u << k)));
+}
+
+/* One reaction's button: its emoji, its name and its count; pressed when it is the viewer's. */
+static void reaction_button(struct render *r, const struct reaction_summary *sum, int k)
+{
+        struct buf *b = r->out;
+        bool mine = sum && (sum->mine & (1u << k));
+        int count = sum ? sum->counts[k] : 0;
+        html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
+        html_attr(b, reaction_kind_name((enum reaction_kind)k));
+        if (mine)
+                html_lit(b, ":0\" aria-pressed=\"true\"");
+        else
+                html_lit(b, ":1\" aria-pressed=\"false\"");
+        html_lit(b, " data-kind=\"");
+        html_attr(b, reaction_kind_name((enum reaction_kind)k));
+        html_lit(b, "\"><span aria-hidden=\"true\">");
+        html_text(b, kinds[k].emoji);
+        html_lit(b, "</span> <span class=\"reaction-label\">");
+        html_text(b, _(kinds[k].label));
+        html_lit(b, "</span> <span class=\"count\">");
+        html_int(b, count);
+        html_lit(b, "</span></button>");
+}
+
 void reactions_form_back(struct render *r, const char *target, int64_t id,
                          const struct reaction_summary *sum, const char *back)
 {
@@ -79,25 +108,33 @@ void reactions_form_back(struct render *r, const char *target, int64_t id,
                 }
         }
         int total = 0;
-        for (int k = 0; k < REACT_KINDS; k++) {
-                bool mine = sum && (sum->mine & (1u << k));
-                int count = sum ? sum->counts[k] : 0;
-                total += count;
-                html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                if (mine)
-                        html_lit(b, ":0\" aria-pressed=\"true\"");
-                else
-                        html_lit(b, ":1\" aria-pressed=\"false\"");
-                html_lit(b, " data-kind=\"");
-                html_attr(b, reaction_kind_name((enum reaction_kind)k));
-                html_lit(b, "\"><span aria-hidden=\"true\">");
-                html_text(b, kinds[k].emoji);
-                html_lit(b, "</span> <span class=\"reaction-label\">");
-                html_text(b, _(kinds[k].label));
-                html_lit(b, "</span> <span class=\"count\">");
-                html_int(b, count);
-                html_lit(b, "</span></button>");
+        for (int k = 0; k < REACT_KINDS; k++)
+                total += sum ? sum->counts[k] : 0;
+        if (strcmp(target, TARGET_EPISODE) == 0) { /* the episode's own: all six, always */
+                for (int k = 0; k < REACT_KINDS; k++)
+                        reaction_button(r, sum, k);
+        } else {
+                /* Compact: the kinds in use, then the others behind "React" — a <details>, so
+                 * no script is needed and keyboards and screen readers know how to open it. */
+                bool unused = false;
+                for (int k = 0; k < REACT_KINDS; k++) {
+                        if (reaction_used(sum, k))
+                                reaction_button(r, sum, k);
+                        else
+                                unused = true;
+                }
+                /* hidden while every kind is in use; the script shows it again when one is
+                 * taken back (static/kindred.js, arrangeReactions) */
+                html_lit(b, "<details class=\"react-more\"");
+                if (!unused)
+                        html_lit(b, " hidden");
+                html_lit(b, "><summary>");
+                html_text(b, _("React"));
+                html_lit(b, "</summary><span class=\"react-picker\">");
+                for (int k = 0; k < REACT_KINDS; k++)
+                        if (!reaction_used(sum, k))
+                                reaction_button(r, sum, k);
+                html_lit(b, "</span></details>");
         }
         if (total > 0) {
                 html_lit(b, " <a class=\"who\" href=\"/reactions?target=");

@@ -659,8 +659,15 @@ static void test_notifications_page_over_kinds(void **state)
         struct http_resp r;
         get(&mira, "/notifications", &r);
         expect_status(&r, 200, "the notifications page with kinds this build does not know");
-        char link[128];
-        snprintf(link, sizeof(link), "href=\"/n/" NL "/two-languages-one-team#c-%ld\"", c);
+        /* the list links through /notifications/ID, which leads to the answer */
+        char q[256], link[128], opener[64];
+        snprintf(q, sizeof(q),
+                 "SELECT n.id FROM notification n JOIN member m ON m.id = n.member_id WHERE "
+                 "m.handle = 'mira' AND n.kind = 'answer' AND n.target = 'comment' AND "
+                 "n.target_id = %ld",
+                 c);
+        snprintf(opener, sizeof(opener), "/notifications/%lld", db_int(q));
+        snprintf(link, sizeof(link), "href=\"%s\"", opener);
         char *answer = slice(r.body, "Sam Reyes answered a question on", "</a>");
         if (!answer)
                 fail_resp(&r, "no answer notification");
@@ -670,6 +677,13 @@ static void test_notifications_page_over_kinds(void **state)
                   "a mention about an item without an episode in the row");
         expect_in(&r, link, "the link to the answer");
         expect_not_in(&r, "999999", "a notification about an item that is gone");
+        resp_free(&r);
+        get(&mira, opener, &r);
+        expect_status(&r, 303, "opening the answer's notification");
+        char loc[256], want[128];
+        header(&r, "Location", loc, sizeof(loc));
+        snprintf(want, sizeof(want), "/n/" NL "/two-languages-one-team#c-%ld", c);
+        assert_string_equal(loc, want);
         resp_free(&r);
         /* the unread count still counts them all; Mark all as read clears them */
         const char *none[] = {NULL};

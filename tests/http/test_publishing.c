@@ -893,7 +893,7 @@ static void test_bad_input_is_422_and_saves_nothing(void **state)
              {{"title", "Bad Input Eight"}, {"slug", "bad-input-8"}, {"publish_at", "soon"}},
              NO_COVER,
              "publish_at",
-             "Write the time as 2026-12-01T08:00 (UTC)."},
+             "Write the time as 2026-12-01T08:00 (in your time zone)."},
             {"unknown AI disclosure",
              {{"title", "Bad Input Nine"}, {"slug", "bad-input-9"}, {"ai", "robots"}},
              NO_COVER,

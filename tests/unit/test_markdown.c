@@ -238,6 +238,32 @@ static void test_raw_html_is_text(void **state)
         expect_absent(MDR_ARTICLE, "<!-- c --><a href=\"javascript:x\">y</a>", "<a");
 }
 
+/* @mentions in members' text link to the profile; articles, code, links, addresses and
+ * things that cannot be handles are left alone. */
+static void test_mentions_link_in_member_text(void **state)
+{
+        (void)state;
+        expect_mode(MDR_MEMBER, "Hi @Hana_Sato!",
+                    "<p>Hi <a class=\"mention\" href=\"/@hana_sato\">@Hana_Sato</a>!</p>\n");
+        expect_mode(MDR_MEMBER, "**@sam**, (@li_wei)",
+                    "<p><strong><a class=\"mention\" href=\"/@sam\">@sam</a></strong>, (<a "
+                    "class=\"mention\" href=\"/@li_wei\">@li_wei</a>)</p>\n");
+        expect_mode(MDR_MEMBER, "@ab\n@cd", "<p><a class=\"mention\" href=\"/@ab\">@ab</a>\n<a "
+                                            "class=\"mention\" href=\"/@cd\">@cd</a></p>\n");
+        /* not handles: too short, a digit first, over 30 characters, an address, code, a link */
+        expect_absent(MDR_MEMBER, "@a @1abc", "mention");
+        expect_absent(MDR_MEMBER, "@abcdefghijklmnopqrstuvwxyz12345", "mention");
+        expect_absent(MDR_MEMBER, "ana@example.org", "mention");
+        expect_absent(MDR_MEMBER, "x.@sam x@@sam", "mention");
+        expect_absent(MDR_MEMBER, "`@sam`", "mention");
+        expect_absent(MDR_MEMBER, "[ask @sam](/x)", "mention");
+        expect_absent(MDR_MEMBER, "![@sam](/x.png)", "mention");
+        expect_absent(MDR_ARTICLE, "Hi @sam", "mention");
+        /* escaping holds around a mention */
+        expect_mode(MDR_MEMBER, "<b>@sam</b>",
+                    "<p>&lt;b&gt;<a class=\"mention\" href=\"/@sam\">@sam</a>&lt;/b&gt;</p>\n");
+}
+
 static void test_dangerous_urls_are_not_links(void **state)
 {
         (void)state;
@@ -459,6 +485,7 @@ int main(void)
             cmocka_unit_test(test_unbalanced_markup),
             cmocka_unit_test(test_deep_nesting),
             cmocka_unit_test(test_limits),
+            cmocka_unit_test(test_mentions_link_in_member_text),
             cmocka_unit_test(test_plain_text),
             cmocka_unit_test(test_reading_time),
             cmocka_unit_test(test_reads_only_its_slice),
