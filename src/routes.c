@@ -242,6 +242,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(welcome_routes), /* welcome page, notification kinds (docs/welcome.md) */
     ROUTE_TABLE(insights_routes),
     ROUTE_TABLE(insights_pages_routes),
+    ROUTE_TABLE(search_routes), /* the site search (docs/search.md) */
     ROUTE_TABLE(editor_routes), /* writing: delete, autosave, preview, images (docs/writing.md) */
 };
 const size_t app_route_tables_count = sizeof(app_route_tables) / sizeof(app_route_tables[0]);

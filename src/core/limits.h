@@ -146,6 +146,17 @@
 #define KD_POSTS_PER_MEMBER_PER_MINUTE    6
 #define KD_POSTS_PER_MEMBER_PER_HOUR      60
 
+/* Site search (docs/search.md; model/search.h): episodes, comments and members */
+#define KD_SEARCH_QUERY_MAX              120 /* code points of a search query */
+#define KD_SEARCH_TERMS_MAX              5   /* words of a query that are matched */
+#define KD_SEARCH_TERM_MIN_CHARS         3   /* shorter words are not matched (trigram index) */
+#define KD_SEARCH_PER_PAGE               20  /* results on one page of /search */
+#define KD_SEARCH_PAGES_MAX              25  /* pages reachable: the offset stays bounded */
+#define KD_SEARCH_CANDIDATES             1000 /* newest matches ranked (common words) */
+#define KD_SEARCH_SNIPPET_CHARS          180 /* code points of a result's snippet */
+#define KD_SEARCH_SNIPPET_LEAD_CHARS     50  /* of them before the first match */
+#define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40 /* searches from one member or address */
+
 /* Build-ons (docs/participation.md): a member's response that builds on an episode */
 #define KD_BUILDON_TITLE_MAX      140   /* code points of a build-on's title */
 #define KD_BUILDON_MAX_CHARS      20000 /* code points of its Markdown: an essay, not a comment */

@@ -95,6 +95,8 @@ extern const struct route subscriptions_routes[11];
 /* Account mail (src/routes/account_mail.c); the size is checked against the rows there. */
 #define ACCOUNT_MAIL_ROUTES 11
 extern const struct route account_mail_routes[ACCOUNT_MAIL_ROUTES];
+/* The site search (src/routes/search.c); the size is checked against the rows there. */
+extern const struct route search_routes[2];
 /* A member's first day and their notification kinds (src/routes/welcome.c). */
 #define WELCOME_ROUTES_COUNT 7
 extern const struct route welcome_routes[WELCOME_ROUTES_COUNT];

@@ -11,6 +11,7 @@
 #include "model/notification.h"
 #include "model/report.h"
 #include "web/render.h"
+#include "web/search.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -190,7 +191,9 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_text(b, _("Skip to content"));
         html_lit(b, "</a>\n<header class=\"site-header\">\n<a class=\"brand\" href=\"/\">");
         html_text(b, site);
-        html_lit(b, "</a>\n<nav class=\"member-menu\" aria-label=\"");
+        html_lit(b, "</a>\n");
+        header_search(r); /* search lane: the site search box (web/search.c) */
+        html_lit(b, "<nav class=\"member-menu\" aria-label=\"");
         html_attr(b, _("Member menu"));
         html_lit(b, "\">\n<ul>\n");
         html_lit(b, "<li><a href=\"/spaces\">"); /* spaces: members talking (web/spaces.c) */

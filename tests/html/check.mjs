@@ -221,6 +221,8 @@ async function collectPages(base) {
   await add('reactions', guest, get(`/reactions?target=episode&id=${episodeId}`));
   await add('profile', guest, get('/@mira'));
   await add('profile-reader', guest, get('/@sam'));
+  await add('search', guest, get('/search?q=retro')); // web/search.c
+  await add('search-too-short', guest, get('/search?q=ab'), 422);
   await add('not-found', guest, get('/no/such/page'), 404);
   await add('episode-not-found', guest, get(`${NL}/no-such-episode`), 404);
 
@@ -231,6 +233,7 @@ async function collectPages(base) {
   await add('settings-errors', sam, post('/settings/profile', { display_name: '', headline: '', bio: '' }), 422);
   await add('settings-email-errors', sam, post('/settings/email', { email: 'not an address', password: 'x' }), 422);
   await add('notifications', sam, get('/notifications'));
+  await add('search', sam, get('/search?q=retro&kind=comments'));
   await add('episode', sam, get(EPISODE));
   await add('comment-edit', sam, get(`/comments/${samComment}/edit`));
   await add('comment-report', sam, get(`/comments/${anyComment}/report`));

@@ -1,0 +1,333 @@
+/* Unit tests of model/search.c: how a query splits into words, and how snippets are cut and
+ * marked (pure functions); and the index itself on a real SQLite file (and on PostgreSQL under
+ * KINDRED_TEST_PG_URL): the migration indexes what exists, the triggers follow inserts, edits
+ * and deletes, and the query reads visibility from each row. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "core/limits.h"
+#include "model/search.h"
+#include "tmpdb.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- parsing */
+
+static void words_split_on_spaces_and_quotes_group(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct search_query q;
+        assert_int_equal(search_parse(a, "  tea   ceremony  ", &q), SEARCH_OK);
+        assert_int_equal(q.n, 2);
+        assert_string_equal(q.terms[0], "tea");
+        assert_string_equal(q.terms[1], "ceremony");
+        assert_int_equal(search_parse(a, "\"tea ceremony\" kyoto", &q), SEARCH_OK);
+        assert_int_equal(q.n, 2);
+        assert_string_equal(q.terms[0], "tea ceremony");
+        /* an unclosed quote runs to the end; inner spaces trimmed */
+        assert_int_equal(search_parse(a, "\" open quote ", &q), SEARCH_OK);
+        assert_int_equal(q.n, 1);
+        assert_string_equal(q.terms[0], "open quote");
+        /* the ideographic space separates Chinese words */
+        assert_int_equal(search_parse(a, "十五分钟　效果很好", &q), SEARCH_OK);
+        assert_int_equal(q.n, 2);
+        assert_string_equal(q.terms[1], "效果很好");
+        /* short words are left out and counted; past the fifth too */
+        assert_int_equal(search_parse(a, "a cup of tea", &q), SEARCH_OK);
+        assert_int_equal(q.n, 2);
+        assert_int_equal(q.skipped, 2);
+        assert_int_equal(search_parse(a, "one two three four five sixth", &q), SEARCH_OK);
+        assert_int_equal(q.n, KD_SEARCH_TERMS_MAX);
+        assert_int_equal(q.skipped, 1);
+        arena_free(a);
+}
+
+static void bad_queries_are_refused_by_kind(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct search_query q;
+        assert_int_equal(search_parse(a, "", &q), SEARCH_EMPTY);
+        assert_int_equal(search_parse(a, NULL, &q), SEARCH_EMPTY);
+        assert_int_equal(search_parse(a, " \t ", &q), SEARCH_EMPTY);
+        assert_int_equal(search_parse(a, "\"\"", &q), SEARCH_EMPTY);
+        assert_int_equal(search_parse(a, "ab cd", &q), SEARCH_TOO_SHORT);
+        assert_int_equal(q.n, 0);
+        assert_int_equal(search_parse(a, "复盘", &q), SEARCH_TOO_SHORT);
+        assert_int_equal(search_parse(a, "\xff\xfe abc", &q), SEARCH_INVALID);
+        assert_int_equal(search_parse(a, "abc\x01", &q), SEARCH_INVALID);
+        char longq[KD_SEARCH_QUERY_MAX * 3 + 8];
+        /* the bound counts code points, not bytes: 120 Chinese characters are allowed */
+        longq[0] = '\0';
+        for (int i = 0; i < KD_SEARCH_QUERY_MAX; i++)
+                strcat(longq, "字");
+        assert_int_equal(search_parse(a, longq, &q), SEARCH_OK);
+        strcat(longq, "字");
+        assert_int_equal(search_parse(a, longq, &q), SEARCH_TOO_LONG);
+        arena_free(a);
+}
+
+static void kinds_round_trip_as_parameters(void **state)
+{
+        (void)state;
+        for (int k = SEARCH_ANY; k <= SEARCH_MEMBER; k++)
+                assert_int_equal(search_kind_from_param(search_kind_param((enum search_kind)k)), k);
+        assert_int_equal(search_kind_from_param("nonsense"), SEARCH_ANY);
+        assert_int_equal(search_kind_from_param(NULL), SEARCH_ANY);
+}
+
+/* ---------------------------------------------------------------- snippets */
+
+/* The pieces joined, matches in [brackets]. */
+static const char *joined(struct arena *a, const struct search_piece *p, size_t n)
+{
+        struct buf b = BUF_INIT;
+        for (size_t i = 0; i < n; i++) {
+                if (p[i].match)
+                        buf_putc(&b, '[');
+                buf_append(&b, p[i].text, p[i].len);
+                if (p[i].match)
+                        buf_putc(&b, ']');
+        }
+        buf_putc(&b, '\0');
+        const char *out = arena_strdup(a, b.data);
+        buf_free(&b);
+        return out;
+}
+
+static void snippets_mark_every_match_in_any_case(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct search_query q;
+        search_parse(a, "retro team", &q);
+        struct search_piece *p;
+        size_t n = search_snippet(a, "Our Retro ran\n\nlong;   the TEAM liked retros.", &q, &p);
+        assert_string_equal(joined(a, p, n), "Our [Retro] ran long; the [TEAM] liked [retro]s.");
+        /* the longest word wins where two start at one place */
+        search_parse(a, "tea teapot", &q);
+        n = search_snippet(a, "A teapot of tea.", &q, &p);
+        assert_string_equal(joined(a, p, n), "A [teapot] of [tea].");
+        /* Chinese, and a match at the very start and end */
+        search_parse(a, "三人行 我师焉", &q);
+        n = search_snippet(a, "三人行，必有我师焉", &q, &p);
+        assert_string_equal(joined(a, p, n), "[三人行]，必有[我师焉]");
+        /* no match in the text (it was in the title): the start, unmarked */
+        search_parse(a, "absent", &q);
+        n = search_snippet(a, "Nothing here.", &q, &p);
+        assert_string_equal(joined(a, p, n), "Nothing here.");
+        n = search_snippet(a, "", &q, &p);
+        assert_int_equal(n, 0);
+        arena_free(a);
+}
+
+static void long_texts_are_cut_around_the_first_match(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct buf text = BUF_INIT;
+        for (int i = 0; i < 60; i++)
+                buf_puts(&text, "lorem ipsum ");
+        buf_puts(&text, "the needle sits here ");
+        for (int i = 0; i < 60; i++)
+                buf_puts(&text, "dolor sit ");
+        buf_putc(&text, '\0');
+        struct search_query q;
+        search_parse(a, "needle", &q);
+        struct search_piece *p;
+        size_t n = search_snippet(a, text.data, &q, &p);
+        const char *s = joined(a, p, n);
+        assert_true(strncmp(s, "…", strlen("…")) == 0);
+        assert_true(strcmp(s + strlen(s) - strlen("…"), "…") == 0);
+        assert_non_null(strstr(s, "the [needle] sits"));
+        /* about the snippet's length in code points, opening on a whole word */
+        size_t chars = utf8_count(s, strlen(s));
+        assert_true(chars <= KD_SEARCH_SNIPPET_CHARS + 4);
+        assert_true(chars >= KD_SEARCH_SNIPPET_CHARS - 30);
+        assert_true(strncmp(s, "…lorem", strlen("…lorem")) == 0 ||
+                    strncmp(s, "…ipsum", strlen("…ipsum")) == 0);
+        /* a cut never splits a character */
+        buf_reset(&text);
+        for (int i = 0; i < 300; i++)
+                buf_puts(&text, "字");
+        buf_puts(&text, "针在这里");
+        for (int i = 0; i < 300; i++)
+                buf_puts(&text, "字");
+        buf_putc(&text, '\0');
+        search_parse(a, "针在这", &q);
+        n = search_snippet(a, text.data, &q, &p);
+        s = joined(a, p, n);
+        assert_true(utf8_valid(s, strlen(s)));
+        assert_non_null(strstr(s, "[针在这]里"));
+        buf_free(&text);
+        arena_free(a);
+}
+
+/* ---------------------------------------------------------------- the index */
+
+static int setup(void **state)
+{
+        struct tmpdb *t = calloc(1, sizeof(*t));
+        if (tmpdb_open(t) != 0 || db_migrate(t->db, NULL) != DB_OK)
+                return -1;
+        *state = t;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct tmpdb *t = *state;
+        tmpdb_remove(t);
+        free(t);
+        return 0;
+}
+
+static void exec(struct db *db, const char *sql)
+{
+        assert_int_equal(db_exec_script(db, sql), DB_OK);
+}
+
+static int found(struct db *db, const char *words, enum search_kind kind, bool members,
+                 int64_t *first_id)
+{
+        struct arena *a = arena_new();
+        struct search_query q;
+        assert_int_equal(search_parse(a, words, &q), SEARCH_OK);
+        struct search_scope scope = {
+            .kind = kind, .comments = true, .members = members, .now = 2000000000, .page = 1};
+        struct search_hit *hits;
+        bool more, capped;
+        int n = search_run(db, a, &q, &scope, &hits, &more, &capped);
+        assert_false(capped);
+        assert_true(n >= 0);
+        if (first_id)
+                *first_id = n > 0 ? hits[0].id : 0;
+        arena_free(a);
+        return n;
+}
+
+static void the_index_follows_every_write(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        exec(db, "INSERT INTO member (id, handle, handle_key, display_name, headline, email, "
+                 "email_key, password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', "
+                 "'Mira Okafor', 'Writes about small teams', 'm@x.test', 'm@x.test', 'x', 1, 1)");
+        exec(db, "INSERT INTO newsletter (id, slug, title, owner_id, created_at, updated_at) "
+                 "VALUES (1, 'lip', 'Learning in Public', 1, 1, 1)");
+        exec(db, "INSERT INTO season (id, newsletter_id, number, title, cadence, created_at, "
+                 "updated_at) VALUES (1, 1, 1, 'One', 'irregular', 1, 1)");
+        exec(db, "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, "
+                 "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 1, 1, 'first', 'Quillwort Gardens', '', '', 'About "
+                 "moss and stones.', 'published', 100, 1, 1)");
+        exec(db, "INSERT INTO comment (id, episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) VALUES (1, 1, 1, 'The moss is quillwort too.', '', 200, 200)");
+        int64_t id;
+        assert_int_equal(found(db, "quillwort", SEARCH_ANY, true, &id), 2);
+        assert_int_equal(id, 1);
+        assert_int_equal(found(db, "quillwort", SEARCH_COMMENT, true, &id), 1);
+        assert_int_equal(found(db, "small teams", SEARCH_ANY, true, &id), 1);
+        assert_int_equal(found(db, "small teams", SEARCH_ANY, false, NULL), 0);
+        /* edits */
+        exec(db, "UPDATE episode SET body_text = 'About lichen now.' WHERE id = 1");
+        assert_int_equal(found(db, "moss stones", SEARCH_EPISODE, true, NULL), 0);
+        assert_int_equal(found(db, "lichen", SEARCH_EPISODE, true, NULL), 1);
+        exec(db, "UPDATE member SET headline = 'Gardener' WHERE id = 1");
+        assert_int_equal(found(db, "small teams", SEARCH_ANY, true, NULL), 0);
+        assert_int_equal(found(db, "gardener", SEARCH_MEMBER, true, NULL), 1);
+        /* states read from the rows */
+        exec(db, "UPDATE comment SET state = 'hidden' WHERE id = 1");
+        assert_int_equal(found(db, "quillwort", SEARCH_COMMENT, true, NULL), 0);
+        exec(db, "UPDATE comment SET state = 'visible' WHERE id = 1");
+        exec(db, "UPDATE episode SET publish_at = 2100000000, status = 'scheduled' WHERE id = 1");
+        assert_int_equal(found(db, "quillwort", SEARCH_ANY, true, NULL), 0); /* nor its comment */
+        exec(db, "UPDATE episode SET publish_at = 100, status = 'published' WHERE id = 1");
+        exec(db, "UPDATE member SET disabled = 1 WHERE id = 1");
+        assert_int_equal(found(db, "gardener", SEARCH_MEMBER, true, NULL), 0);
+        /* deletes: the episode and, by cascade, its comment */
+        exec(db, "DELETE FROM episode WHERE id = 1");
+        assert_int_equal(found(db, "quillwort", SEARCH_ANY, true, NULL), 0);
+        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM search_doc WHERE kind <> 3");
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 0);
+        db_finish(s);
+}
+
+/* A word found in more than KD_SEARCH_CANDIDATES places: only the newest that many are ranked,
+ * and the caller is told. */
+static void common_words_rank_the_newest_matches(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        exec(db, "INSERT INTO member (id, handle, handle_key, display_name, email, email_key, "
+                 "password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', 'Mira', "
+                 "'m@x.test', 'm@x.test', 'x', 1, 1)");
+        exec(db, "INSERT INTO newsletter (id, slug, title, owner_id, created_at, updated_at) "
+                 "VALUES (1, 'lip', 'Learning in Public', 1, 1, 1)");
+        exec(db, "INSERT INTO season (id, newsletter_id, number, title, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 'One', 1, 1)");
+        exec(db, "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, "
+                 "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 1, 1, 'first', 'First', '', '', 'Text.', 'published', 100, 1, "
+                 "1)");
+        char sql[512];
+        snprintf(sql, sizeof(sql),
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+                 "INSERT INTO comment (id, episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) SELECT i, 1, 1, 'Everywhere: ubiquitous.', '', 200 + i, 200 + i "
+                 "FROM n",
+                 KD_SEARCH_CANDIDATES + 5);
+        exec(db, sql);
+        struct arena *a = arena_new();
+        struct search_query q;
+        assert_int_equal(search_parse(a, "ubiquitous", &q), SEARCH_OK);
+        struct search_scope scope = {.comments = true, .now = 2000000000, .page = 1};
+        struct search_hit *hits;
+        bool more, capped;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), KD_SEARCH_PER_PAGE);
+        assert_true(capped);
+        assert_true(more);
+        assert_int_equal(hits[0].id, KD_SEARCH_CANDIDATES + 5); /* the newest first */
+        /* the last page reachable, newest first all the way; no page after it */
+        scope.page = KD_SEARCH_PAGES_MAX;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), KD_SEARCH_PER_PAGE);
+        assert_int_equal(hits[KD_SEARCH_PER_PAGE - 1].id,
+                         KD_SEARCH_CANDIDATES + 5 - KD_SEARCH_PAGES_MAX * KD_SEARCH_PER_PAGE + 1);
+        assert_false(more);
+        /* a rarer word is ranked among all its matches */
+        exec(db, "UPDATE comment SET body = 'A rare marmoset.' WHERE id = 1");
+        assert_int_equal(search_parse(a, "marmoset", &q), SEARCH_OK);
+        scope.page = 1;
+        assert_int_equal(search_run(db, a, &q, &scope, &hits, &more, &capped), 1);
+        assert_false(capped);
+        arena_free(a);
+}
+
+int main(void)
+{
+        const struct CMUnitTest pure[] = {
+            cmocka_unit_test(words_split_on_spaces_and_quotes_group),
+            cmocka_unit_test(bad_queries_are_refused_by_kind),
+            cmocka_unit_test(kinds_round_trip_as_parameters),
+            cmocka_unit_test(snippets_mark_every_match_in_any_case),
+            cmocka_unit_test(long_texts_are_cut_around_the_first_match),
+        };
+        const struct CMUnitTest index[] = {
+            cmocka_unit_test_setup_teardown(the_index_follows_every_write, setup, teardown),
+            cmocka_unit_test_setup_teardown(common_words_rank_the_newest_matches, setup, teardown),
+        };
+        int failed = cmocka_run_group_tests_name("search", pure, NULL, NULL);
+        failed += cmocka_run_group_tests_name("search index on SQLite", index, NULL, NULL);
+        tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
+        if (tmpdb_pg_url && *tmpdb_pg_url)
+                failed +=
+                    cmocka_run_group_tests_name("search index on PostgreSQL", index, NULL, NULL);
+        return failed;
+}
