@@ -1,6 +1,7 @@
 /* The member directory (/members): search by name or headline, who is here this week, and
  * everyone, each paged by an index. */
 #include "web/members.h"
+#include "web/avatar.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/l10n.h"
@@ -8,6 +9,7 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "model/avatar.h"
 #include "model/directory.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -21,6 +23,9 @@ static void entry(struct render *r, const struct directory_entry *e, bool show_a
         html_lit(b, "<li><a class=\"author\" href=\"/@");
         html_url_arg(b, e->handle);
         html_lit(b, "\">");
+        /* One primary-key lookup per listed member: a page lists at most
+         * KD_DIRECTORY_PER_PAGE, however large the site. */
+        web_avatar(r, e->id, e->name, avatar_url(r->req->db, r->arena, e->id), 32);
         html_text(b, e->name);
         html_lit(b, "</a> <span class=\"meta\">@");
         html_text(b, e->handle);
