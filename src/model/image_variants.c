@@ -21,6 +21,10 @@ static const uint32_t widths[] = KD_IMAGE_VARIANT_WIDTHS;
 #define WEBP_QUALITY 75
 #define JPEG_QUALITY 80
 
+/* A damaged file is refused, not resized into grey: the loader fails on a decoding error
+ * (thumbnail's own fail_on does not reach a PNG's rows; its loader options do). */
+#define LOAD_OPTIONS "fail_on=error"
+
 /* ------------------------------------------------------------------ libvips, once */
 
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
@@ -168,8 +172,8 @@ int image_variants_make(const char *data_dir, const char *sha256, const char *mi
                         continue; /* made with the previous one */
                 VipsImage *img = NULL;
                 if (vips_thumbnail_buffer((void *)data, len, &img, (int)v[i].width, "height",
-                                          VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "fail_on",
-                                          VIPS_FAIL_ON_ERROR, NULL) != 0) {
+                                          VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string",
+                                          LOAD_OPTIONS, NULL) != 0) {
                         log_warn("images: libvips cannot resize %s: %s", sha256,
                                  vips_error_buffer());
                         vips_error_clear();
@@ -220,7 +224,7 @@ int image_avatar_square(const void *data, size_t len, int side, struct buf *out)
                 return -1;
         VipsImage *img = NULL;
         if (vips_thumbnail_buffer((void *)data, len, &img, side, "height", side, "crop",
-                                  VIPS_INTERESTING_ATTENTION, "fail_on", VIPS_FAIL_ON_ERROR,
+                                  VIPS_INTERESTING_ATTENTION, "option_string", LOAD_OPTIONS,
                                   NULL) != 0) {
                 log_warn("images: libvips cannot make an avatar: %s", vips_error_buffer());
                 vips_error_clear();
@@ -302,7 +306,7 @@ int image_variant_ensure(struct db *db, const char *data_dir, const char *name)
         int rc = make_from_store(db, data_dir, sha, mime, image_width);
         if (rc == IMAGE_VARIANTS_MADE || rc == IMAGE_VARIANTS_NONE)
                 record_state(db, id, rc); /* a failure to record is harmless: made again */
-        return rc == IMAGE_VARIANTS_MADE ? 0 : rc == IMAGE_VARIANTS_NONE ? -1 : -2;
+        return rc == IMAGE_VARIANTS_MADE ? 0 : rc == IMAGE_VARIANTS_NONE ? -3 : -2;
 }
 
 int image_variants_backfill(struct db *db, const char *data_dir)
@@ -344,4 +348,20 @@ int image_variants_backfill(struct db *db, const char *data_dir)
                 log_info("images: made the resized copies of %d image%s", made,
                          made == 1 ? "" : "s");
         return made;
+}
+
+const char *image_original_url(struct db *db, struct arena *a, const char *sha256)
+{
+        struct db_stmt *s = db_prepare(db, "SELECT mime FROM image WHERE sha256 = ?1");
+        if (!s)
+                return NULL;
+        db_bind_text(s, 1, sha256);
+        const char *url = NULL;
+        if (db_step(s) == DB_ROW) {
+                const char *ext = image_mime_ext(db_col_text(s, 0));
+                if (ext)
+                        url = arena_printf(a, "/media/%s.%s", sha256, ext);
+        }
+        db_finish(s);
+        return url;
 }

@@ -67,9 +67,14 @@ int image_variants_make(const char *data_dir, const char *sha256, const char *mi
 
 /* The copy name ("<sha256>-<width>.<ext>") on request: loads the original (folder or, on
  * PostgreSQL, database), makes its copies when the name is one of them, and returns 0 (the
- * file is in the folder now), -1 when there is no such copy or it cannot be made (404), or
- * -2 on a database or folder failure (503). */
+ * file is in the folder now), -1 when no image has such a copy (404), -3 when the image has
+ * it but it cannot be made (libvips refuses the original: serve the original instead), or -2
+ * on a database or folder failure (503). */
 int image_variant_ensure(struct db *db, const char *data_dir, const char *name);
+
+/* The original's path "/media/<sha256>.<ext>" (arena string), or NULL when no image has
+ * that hash. */
+const char *image_original_url(struct db *db, struct arena *a, const char *sha256);
 
 /* Makes the copies of every image whose image.variants is still 0 (stored before migration
  * 017, or imported), one image at a time, and records the outcome. Returns how many it made,

@@ -128,6 +128,20 @@ static int send_variant(struct request *req, const char *name, const char *path,
         int rc = image_variant_ensure(req->db, req->config->data_dir, name);
         if (rc == -1)
                 return req_fail(req, 404, N_("There is no such image."));
+        if (rc == -3) {
+                /* libvips refuses the original: the browser shows the original, larger than
+                 * asked for but whole, instead of a broken picture. Not cached: a later
+                 * libvips may do better. */
+                char sha[65];
+                uint32_t width;
+                const char *ext;
+                image_variant_name_parse(name, sha, &width, &ext);
+                const char *original = image_original_url(req->db, req->arena, sha);
+                if (!original)
+                        return req_fail(req, 404, N_("There is no such image."));
+                resp_header(req, "Cache-Control", "no-cache");
+                return resp_redirect(req, original);
+        }
         int fd = rc == 0 ? open_stored(path) : -1;
         if (fd < 0)
                 return req_fail(req, 503, N_("The image could not be read."));
