@@ -41,6 +41,20 @@ static size_t char_len(const unsigned char *s)
         return n;
 }
 
+/* True for a character of the CJK blocks (kana, Hangul, ideographs and their punctuation). */
+static bool is_cjk(const unsigned char *s)
+{
+        size_t n = char_len(s);
+        if (n < 3)
+                return false;
+        uint32_t c =
+            n == 3 ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)
+                   : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+                         (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+        return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+               (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
 static void put_char(const unsigned char *c, char *out, size_t *used, size_t size)
 {
         size_t n = char_len(c);
@@ -75,9 +89,9 @@ void avatar_initials(const char *name, char *out, size_t size)
                 return;
         }
         put_char(first, out, &used, size);
-        /* Letters of scripts written without spaces make one initial: a second character of
-         * a Chinese name is not an initial. */
-        if (last && *first < 0x80 && *last < 0x80)
+        /* Chinese, Japanese and Korean names make one initial: their words are not
+         * separated the way "Mira Okafor" is, and a second character is not an initial. */
+        if (last && !is_cjk(first) && !is_cjk(last))
                 put_char(last, out, &used, size);
 }
 

@@ -27,8 +27,7 @@ const char *avatar_palette(int i);
 
 /* Up to two initials of a display name, in out (at least 16 bytes): the first character of
  * its first and last words, upper-cased when ASCII; one character for a one-word name or a
- * name in a script without word spaces (Chinese: the first character). "?" for an empty
- * name. */
+ * Chinese, Japanese or Korean name (its first character). "?" for an empty name. */
 void avatar_initials(const char *name, char *out, size_t size);
 
 enum avatar_result {
