@@ -5,6 +5,8 @@
 #include "session.h"
 #include "test_images_png.h"
 
+#include <jansson.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +145,27 @@ static void test_upload_and_remove(void **state)
 
         get(&kim, "/@kim", &r);
         expect_in(&r, src, "the profile shows it");
+        resp_free(&r);
+
+        /* the API names it too, beside what a client needs for initials */
+        char want[160];
+        get(NULL, "/api/v1/members/kim", &r);
+        expect_status(&r, 200, "the member in the API");
+        json_t *j = json_of(&r);
+        json_t *av = json_object_get(j, "avatar");
+        assert_non_null(av);
+        snprintf(want, sizeof(want), "/media/%s.webp", sha);
+        assert_string_equal(jstr(av, "url"), want);
+        assert_string_equal(jstr(av, "initials"), "K");
+        assert_int_equal(strlen(jstr(av, "colour")), 7);
+        json_decref(j);
+        resp_free(&r);
+        char api_path[96];
+        snprintf(api_path, sizeof(api_path), "/api/v1/episodes/%ld/comments",
+                 episode_id_as(&kim, EPISODE));
+        get(NULL, api_path, &r);
+        expect_status(&r, 200, "the comments in the API");
+        expect_in(&r, want, "a comment's author has the picture");
         resp_free(&r);
         get(&kim, "/members?q=kim", &r);
         expect_status(&r, 200, "the member list");
