@@ -1666,8 +1666,8 @@ static void test_edit_replaces_and_removes_cover(void **state)
         const char *page = "/n/" NL "/changing-covers";
         char first[128], second[128];
         get(NULL, page, &r);
-        assert_true(
-            extract(r.body, "<figure class=\"cover\">\n<img src=\"", "\"", first, sizeof(first)));
+        assert_true(extract(strstr(r.body, "<figure class=\"cover\">"), "<img src=\"", "\"", first,
+                            sizeof(first)));
         assert_non_null(strstr(r.body, "width=\"5\" height=\"3\""));
         resp_free(&r);
         long id = edit_id_of(&mira, page);
@@ -1687,8 +1687,8 @@ static void test_edit_replaces_and_removes_cover(void **state)
         assert_int_equal(r.status, 303);
         resp_free(&r);
         get(NULL, page, &r);
-        assert_true(
-            extract(r.body, "<figure class=\"cover\">\n<img src=\"", "\"", second, sizeof(second)));
+        assert_true(extract(strstr(r.body, "<figure class=\"cover\">"), "<img src=\"", "\"", second,
+                            sizeof(second)));
         assert_string_not_equal(first, second);
         assert_non_null(strstr(r.body, "alt=\"Second picture\" width=\"6\" height=\"4\""));
         resp_free(&r);
