@@ -29,10 +29,11 @@ test('images_phone_home_gets_small_webp_copies', async () => {
   const first = page.locator('.card-cover img').first();
   await first.waitFor();
   await page.waitForFunction(() => { const i = document.querySelector('.card-cover img'); return i.complete && i.naturalWidth > 0; });
-  const chosen = await first.evaluate((i) => ({ src: i.currentSrc, natural: i.naturalWidth, lazy: i.loading, priority: i.fetchPriority }));
+  const chosen = await first.evaluate((i) => ({ src: i.currentSrc, natural: i.naturalWidth, shown: i.clientWidth, lazy: i.loading, priority: i.fetchPriority }));
   // 350 CSS px at 2x wants 700 px: the 960 px WebP, not the 1200 px PNG
   assert.match(chosen.src, /\/media\/[0-9a-f]{64}-960\.webp$/);
-  assert.equal(chosen.natural, 960);
+  // (naturalWidth of a srcset image is in CSS pixels: the copy's 960 px over its density)
+  assert.ok(Math.abs(chosen.natural - chosen.shown) <= 2, `natural ${chosen.natural}, shown ${chosen.shown}`);
   assert.notEqual(chosen.lazy, 'lazy');
   assert.equal(chosen.priority, 'high');
   // nothing on the page fetched an original PNG
@@ -50,8 +51,8 @@ test('images_episode_cover_and_text_are_sized_and_whole', async () => {
   const cover = await page.locator('.cover img').evaluate((i) => ({
     src: i.currentSrc, natural: i.naturalWidth, w: i.getAttribute('width'), h: i.getAttribute('height'),
     lazy: i.loading, shown: i.clientWidth, alt: i.alt }));
-  assert.match(cover.src, /-(960|1200)\.webp$/);
-  assert.ok(cover.natural >= cover.shown, 'the copy is at least as wide as it shows');
+  const copyWidth = Number(/-(\d+)\.webp$/.exec(cover.src)?.[1]);
+  assert.ok(copyWidth >= cover.shown, `the ${copyWidth} px copy is at least as wide as it shows (${cover.shown} px)`);
   assert.equal(cover.w, '1200');
   assert.equal(cover.h, '630');
   assert.notEqual(cover.lazy, 'lazy');
@@ -117,7 +118,9 @@ test('avatars_page_has_no_accessibility_violations', async () => {
   for (const where of ['/settings/avatar', EPISODE, '/members']) {
     await page.goto(where);
     assert.equal(await scrollsSideways(page), false, `${where} scrolls sideways at 360 px`);
-    const bad = (await axeViolations(page)).filter((v) => /avatar|image-alt|svg/.test(v));
+    // the picture page is this lane's own: no violation at all; elsewhere, none of its making
+    const all = await axeViolations(page);
+    const bad = where === '/settings/avatar' ? all : all.filter((v) => /avatar|image|svg|picture/.test(v));
     assert.deepEqual(bad, [], `${where}: ${bad.join('; ')}`);
   }
   await context.close();
