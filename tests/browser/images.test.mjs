@@ -71,10 +71,10 @@ test('images_episode_cover_and_text_are_sized_and_whole', async () => {
 });
 
 test('avatars_initials_then_an_uploaded_picture_without_javascript', async () => {
-  const page = await memberPage('june', { javaScript: false });
+  const page = await memberPage('sam', { javaScript: false });
   await page.goto(EPISODE);
-  // before: june's comments show her initials
-  const initials = page.locator('.comment-head a.author[href="/@june"] svg.avatar').first();
+  // before: sam's comments show his initials
+  const initials = page.locator('.comment-head a.author[href="/@sam"] svg.avatar').first();
   assert.equal(await initials.count(), 1);
   assert.match(await initials.locator('text').textContent(), /^[A-Z]{1,2}$/);
 
@@ -91,15 +91,15 @@ test('avatars_initials_then_an_uploaded_picture_without_javascript', async () =>
   await screenshotVariants(page, 'avatars-settings');
 
   await page.goto(EPISODE + '#comments');
-  const face = page.locator('.comment-head a.author[href="/@june"] img.avatar').first();
+  const face = page.locator('.comment-head a.author[href="/@sam"] img.avatar').first();
   await face.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => { const i = document.querySelector('.comment-head a.author[href="/@june"] img.avatar'); return i && i.complete && i.naturalWidth === 192; });
+  await page.waitForFunction(() => { const i = document.querySelector('.comment-head a.author[href="/@sam"] img.avatar'); return i && i.complete && i.naturalWidth === 192; });
   assert.equal(await face.evaluate((i) => i.clientWidth), 28);
   assert.equal(await face.evaluate((i) => getComputedStyle(i).borderRadius), '50%');
   await face.evaluate((i) => i.closest('.comment').scrollIntoView());
   await screenshotVariants(page, 'avatars-comments');
 
-  await page.goto('/@june');
+  await page.goto('/@sam');
   assert.equal(await page.locator('h1 img.avatar').count(), 1);
   await screenshotVariants(page, 'avatars-profile');
   await page.goto('/members');
@@ -112,7 +112,7 @@ test('avatars_page_has_no_accessibility_violations', async () => {
     viewport: { width: 360, height: 800 } });
   const page = await newPage(context);
   await page.goto('/login');
-  await page.fill('#f-login', 'june');
+  await page.fill('#f-login', 'sam');
   await page.fill('#f-password', 'kindred-demo');
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('main form button[type="submit"]')]);
   for (const where of ['/settings/avatar', EPISODE, '/members']) {
