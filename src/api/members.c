@@ -81,8 +81,8 @@ int api_member(struct request *req)
         json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "handle", m.handle, "name",
                               m.display_name, "headline", m.headline, "bio", m.bio, "role",
                               role_name(m.role), "member_since", iso_time(m.created_at));
-        json_object_set_new(o, "avatar",
-                            avatar_json(m.id, m.display_name, avatar_url(req->db, req->arena, m.id)));
+        json_object_set_new(
+            o, "avatar", avatar_json(m.id, m.display_name, avatar_url(req->db, req->arena, m.id)));
         json_t *c = json_object();
         for (int k = 0; k < PROFILE_KINDS; k++)
                 json_object_set_new(c, profile_kind_key((enum profile_kind)k),

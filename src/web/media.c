@@ -122,8 +122,7 @@ static int send_from_database(struct request *req, const char *name, const char 
 
 /* A resized copy (model/image_variants.h) this node's folder lacks: made from the original,
  * which any node can get, then served like it. */
-static int send_variant(struct request *req, const char *name, const char *path,
-                        const char *type)
+static int send_variant(struct request *req, const char *name, const char *path, const char *type)
 {
         int rc = image_variant_ensure(req->db, req->config->data_dir, name);
         if (rc == -1)

@@ -186,6 +186,39 @@ static void test_upload_and_remove(void **state)
         resp_free(&r);
 }
 
+/* The demo's June has an uploaded picture (docs/images.md): it shows beside her posts in a
+ * space's thread, as beside comments, loaded with the posts; Sam's initials beside his. */
+static void test_demo_faces_in_spaces(void **state)
+{
+        (void)state;
+        char space[64], thread[32], path[128], sha[65], want[160];
+        db_text("SELECT s.slug FROM space_post p JOIN space s ON s.id = p.space_id JOIN member m "
+                "ON m.id = p.author_id WHERE m.handle = 'june' AND p.state = 'visible' ORDER BY "
+                "p.id LIMIT 1",
+                space, sizeof(space));
+        db_text("SELECT p.thread_id FROM space_post p JOIN member m ON m.id = p.author_id WHERE "
+                "m.handle = 'june' AND p.state = 'visible' ORDER BY p.id LIMIT 1",
+                thread, sizeof(thread));
+        db_text("SELECT i.sha256 FROM member m JOIN image i ON i.id = m.avatar_image_id WHERE "
+                "m.handle = 'june'",
+                sha, sizeof(sha));
+        assert_int_equal(strlen(sha), 64);
+        snprintf(path, sizeof(path), "/spaces/%s/%s", space, thread);
+        struct http_resp r;
+        get(NULL, path, &r);
+        expect_status(&r, 200, "a thread with June's post");
+        snprintf(want, sizeof(want), "href=\"/@june\"><img class=\"avatar\" src=\"/media/%s.webp\"",
+                 sha);
+        expect_in(&r, want, "June's picture beside her post");
+        resp_free(&r);
+        /* and on the demo's episode, beside her comment, with Ana's */
+        get(NULL, EPISODE, &r);
+        expect_in(&r, want, "June's picture beside her comment");
+        expect_in(&r, "href=\"/@ana\"><img class=\"avatar\"", "Ana's too");
+        expect_in(&r, "href=\"/@sam\"><svg class=\"avatar\"", "Sam's initials");
+        resp_free(&r);
+}
+
 /* Not an image: 422 with the reason, nothing changed; no token: 403; a guest is sent to log
  * in; an empty form asks for a picture. */
 static void test_refusals(void **state)
@@ -222,6 +255,7 @@ int main(void)
             T(test_generated_avatars),
             T(test_upload_and_remove),
             T(test_refusals),
+            T(test_demo_faces_in_spaces),
         };
 #undef T
         if (getenv("KD_TEST_FILTER"))
