@@ -695,7 +695,7 @@ static void test_author_publishes_episode_with_cover(void **state)
         char src[128];
         assert_true(extract(fig, "<img src=\"", "\"", src, sizeof(src)));
         assert_non_null(strstr(fig, "alt=\"Three by two pixels of muted colour, drawn by a "
-                                    "test\" width=\"3\" height=\"2\">"));
+                                    "test\" width=\"3\" height=\"2\" fetchpriority=\"high\">"));
         assert_non_null(strstr(fig, "<figcaption>Image: the test suite</figcaption>"));
         /* it follows the newest earlier episode */
         assert_non_null(strstr(r.body, "<a rel=\"prev\" href=\"/n/" NL "/" LIVE_EP "\">"));
