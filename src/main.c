@@ -18,6 +18,7 @@
 #include "model/mail_outbox.h"
 #include "web/notify_mail.h"
 #include "core/timeutil.h"
+#include "model/image_variants.h"
 #include "model/media_store.h"
 #include "model/member.h"
 #include "model/transfer.h"
@@ -511,6 +512,10 @@ static int cmd_serve(struct cli *cli)
         struct db *db = open_migrated_site(&cli->config, false);
         if (!db)
                 return 1;
+        /* Resized copies for images stored before migration 017 or brought in by an import
+         * (model/image_variants.h); once made they are recorded, so later starts skip them. */
+        if (image_variants_backfill(db, cli->config.data_dir) < 0)
+                log_warn("images: could not make every resized copy; they are made on request");
         db_close(db);
         /* an hour is far longer than any image takes to write */
         media_sweep_partials(cli->config.data_dir, 3600);

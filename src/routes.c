@@ -230,6 +230,7 @@ const struct route_table app_route_tables[] = {
     ROUTE_TABLE(core_routes),
     ROUTE_TABLE(prompts_routes),
     ROUTE_TABLE(tried_routes),
+    ROUTE_TABLE(avatar_routes),
     ROUTE_TABLE(moderation_routes),
     ROUTE_TABLE(spaces_routes),
     {buildons_routes, BUILDONS_ROUTES_COUNT},

@@ -1,5 +1,6 @@
 /* JSON API for comments and reactions: the same model calls and rules as the pages. */
 #include "api/conversation.h"
+#include "api/avatar.h"
 #include "api/errors.h"
 #include "actions/conversation.h"
 #include "core/arena.h"
@@ -65,9 +66,11 @@ static json_t *comment_json(struct request *req, const struct episode *e, const 
                             json_string(arena_printf(req->arena, "%s#c-%lld", episode_url(req, e),
                                                      (long long)c->id)));
         if (c->state == COMMENT_VISIBLE) {
-                json_object_set_new(o, "author",
-                                    json_pack("{s:s,s:s,s:s}", "handle", c->author_handle, "name",
-                                              c->author_name, "headline", c->author_headline));
+                json_object_set_new(
+                    o, "author",
+                    json_pack("{s:s,s:s,s:s,s:o}", "handle", c->author_handle, "name",
+                              c->author_name, "headline", c->author_headline, "avatar",
+                              avatar_json(c->author_id, c->author_name, c->author_avatar)));
                 json_object_set_new(o, "body", json_string(c->body));
                 json_object_set_new(o, "body_html", json_string(c->body_html));
                 json_object_set_new(o, "created_at", iso_time(c->created_at));

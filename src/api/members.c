@@ -1,6 +1,7 @@
 /* JSON API for members: the profile with counts and badges, their activity, badges by hand. The
  * same model calls and rules as the pages. */
 #include "api/members.h"
+#include "api/avatar.h"
 #include "api/errors.h"
 #include "core/arena.h"
 #include "core/i18n.h"
@@ -9,6 +10,7 @@
 #include "http/request.h"
 #include "http/throttle.h"
 #include "http/write_guard.h"
+#include "model/avatar.h"
 #include "model/badge.h"
 #include "model/member.h"
 #include "model/profile.h"
@@ -79,6 +81,8 @@ int api_member(struct request *req)
         json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "handle", m.handle, "name",
                               m.display_name, "headline", m.headline, "bio", m.bio, "role",
                               role_name(m.role), "member_since", iso_time(m.created_at));
+        json_object_set_new(
+            o, "avatar", avatar_json(m.id, m.display_name, avatar_url(req->db, req->arena, m.id)));
         json_t *c = json_object();
         for (int k = 0; k < PROFILE_KINDS; k++)
                 json_object_set_new(c, profile_kind_key((enum profile_kind)k),

@@ -1,5 +1,6 @@
 /* Comments: validation, quotes, threads, edits, deletion, hiding, and the exact count. */
 #include "model/comment.h"
+#include "model/avatar.h"
 #include "model/directory.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -961,7 +962,8 @@ int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hid
         "m.handle, m.display_name, m.headline, c.body, c.body_html, c.quote_exact, "               \
         "c.quote_prefix, c.quote_suffix, coalesce(c.quote_start, 0), c.state, c.created_at, "      \
         "c.updated_at, coalesce(c.edited_at, 0), c.language, coalesce(c.prompt_id, 0), "           \
-        "coalesce(c.buildon_id, 0) FROM comment c JOIN member m ON m.id = c.author_id "
+        "coalesce(c.buildon_id, 0), " AVATAR_URL_SQL("m") " FROM comment c JOIN member m ON "      \
+        "m.id = c.author_id "
 
 static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
 {
@@ -990,6 +992,7 @@ static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
         c->language = db_col_is_null(s, 19) ? NULL : arena_strdup(a, db_col_text(s, 19));
         c->prompt_id = db_col_int(s, 20);
         c->buildon_id = db_col_int(s, 21);
+        c->author_avatar = db_col_is_null(s, 22) ? NULL : arena_strdup(a, db_col_text(s, 22));
 }
 
 int comment_get(struct db *db, struct arena *a, int64_t id, struct comment *out)

@@ -28,6 +28,7 @@ struct comment {
         int depth;                                  /* 0 for top-level */
         int64_t author_id;
         const char *author_handle, *author_name, *author_headline;
+        const char *author_avatar;    /* their uploaded avatar's path, NULL: generated */
         const char *body, *body_html; /* "" unless visible (or loaded for moderation) */
         const char *quote_exact;      /* NULL when the comment quotes nothing */
         const char *quote_prefix, *quote_suffix;

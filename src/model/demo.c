@@ -208,6 +208,7 @@ static int seed_conversation(struct db *db)
 
 int demo_seed_identity(struct db *db);
 int demo_seed_insights(struct db *db); /* demo_insights.c */
+int demo_seed_avatars(struct db *db, const char *data_dir); /* demo_avatars.c */
 
 int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
 {
@@ -233,6 +234,11 @@ int demo_seed(struct db *db, const char *data_dir, struct import_report *report)
                 added++;
         }
         if (import_content(db, data_dir, report) != 0) {
+                db_rollback(db);
+                return DB_ERROR;
+        }
+        if (demo_seed_avatars(db, data_dir) != 0) {
+                snprintf(report->error, sizeof(report->error), "the demo avatars failed");
                 db_rollback(db);
                 return DB_ERROR;
         }

@@ -57,6 +57,8 @@ static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}, {NULL
 static const struct column newsletter_cols[] = {
     {"id", 'i'},       {"slug", 't'},       {"title", 't'},      {"description", 't'},
     {"owner_id", 'i'}, {"created_at", 'i'}, {"updated_at", 'i'}, {NULL, 0}};
+static const struct column member_avatar_cols[] = {
+    {"member_id", 'i'}, {"image_id", 'i'}, {NULL, 0}};
 static const struct column coauthor_cols[] = {
     {"newsletter_id", 'i'}, {"member_id", 'i'}, {NULL, 0}};
 static const struct column season_cols[] = {
@@ -182,6 +184,10 @@ static const struct table tables[] = {
     {"coauthors",
      "SELECT newsletter_id, member_id FROM newsletter_author ORDER BY newsletter_id, member_id",
      "INSERT INTO newsletter_author (newsletter_id, member_id) VALUES (?1, ?2)", coauthor_cols},
+    /* uploaded avatars (migration 017), after the images they name (docs/images.md) */
+    {"member_avatars",
+     "SELECT id, avatar_image_id FROM member WHERE avatar_image_id IS NOT NULL ORDER BY id",
+     "UPDATE member SET avatar_image_id = ?2 WHERE id = ?1", member_avatar_cols},
     {"seasons",
      "SELECT id, newsletter_id, number, title, description, cadence, cadence_n, status, "
      "returns_at, created_at, updated_at FROM season ORDER BY id",
@@ -1236,6 +1242,8 @@ int import_json(struct db *db, const char *data_dir, const char *text, size_t le
                 json_t *rows = json_object_get(root, tables[i].name);
                 if (rows == NULL && added_with_mail(tables[i].name))
                         continue; /* an export from before mail: no subscriptions to bring */
+                if (rows == NULL && strcmp(tables[i].name, "member_avatars") == 0)
+                        continue; /* from before avatars: everyone shows initials */
                 rc = rows ? import_rows(db, &tables[i], rows, r)
                           : fail(r, "\"%s\" is missing", tables[i].name);
                 if (rc == 0 && strcmp(tables[i].name, "coauthors") == 0) {

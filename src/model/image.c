@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "model/image_variants.h"
 #include "model/media_store.h"
 
 #include <errno.h>
@@ -201,13 +202,19 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
         }
         if (rc != IMAGE_OK)
                 return rc;
+        /* The resized copies (model/image_variants.h), made once here, before any transaction
+         * is open: libvips takes a moment and no write lock should wait on it. A copy this
+         * folder could not take is made again on request. */
+        int variants = image_variants_make(data_dir, hex, info.mime, info.width, data, len);
+        if (variants < 0)
+                variants = IMAGE_VARIANTS_PENDING;
         /* The row and (on PostgreSQL) the bytes commit together: no node ever finds an image
          * whose bytes it cannot get. Nested in a caller's transaction, this is a savepoint. */
         if (db_begin(db) != DB_OK)
                 return IMAGE_DB_ERROR;
         struct db_stmt *s = db_prepare(
-            db, "INSERT INTO image (sha256, mime, width, height, bytes, uploader_id, created_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+            db, "INSERT INTO image (sha256, mime, width, height, bytes, uploader_id, created_at, "
+                "variants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                 "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id");
         if (!s) {
                 db_rollback(db);
@@ -223,6 +230,7 @@ int image_store(struct db *db, const char *data_dir, const void *data, size_t le
         else
                 db_bind_null(s, 6);
         db_bind_int(s, 7, time_now());
+        db_bind_int(s, 8, variants);
         rc = db_step(s);
         if (rc == DB_ROW) {
                 *id = db_col_int(s, 0);

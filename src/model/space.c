@@ -1,6 +1,7 @@
 /* Spaces, their threads and posts: validation, who may post, counts kept in each transaction,
  * moderation as an item kind, and the paged reads the pages and the API share. */
 #include "model/space.h"
+#include "model/avatar.h"
 #include "model/badge.h"
 #include "core/arena.h"
 #include "core/i18n.h"
@@ -719,7 +720,8 @@ int space_post_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool 
         "f.thread_id = p.thread_id), EXISTS (SELECT 1 FROM space_post r WHERE r.parent_id = p.id " \
         "AND r.state = 'visible'), coalesce(pm.display_name, ''), CASE WHEN q.state = 'visible' "  \
         "THEN substr(q.body, 1, CAST(?9 AS INTEGER)) ELSE '' END, coalesce(q.state, 'visible'), "  \
-        "CASE WHEN length(q.body) > ?9 THEN 1 ELSE 0 END, q.language FROM space_post p "           \
+        "CASE WHEN length(q.body) > ?9 THEN 1 ELSE 0 END, q.language, "                            \
+        AVATAR_URL_SQL("m") " FROM space_post p "                                                  \
         "JOIN member m ON m.id = p.author_id LEFT JOIN space_post q ON q.id = p.parent_id LEFT "   \
         "JOIN member pm ON pm.id = q.author_id "
 
@@ -747,6 +749,7 @@ static void read_post(struct db_stmt *s, struct arena *a, struct space_post *out
         out->parent_state = space_state_parse(db_col_text(s, 18));
         out->parent_cut = db_col_int(s, 19) != 0;
         out->parent_language = db_col_is_null(s, 20) ? NULL : arena_strdup(a, db_col_text(s, 20));
+        out->author_avatar = db_col_is_null(s, 21) ? NULL : arena_strdup(a, db_col_text(s, 21));
 }
 
 int space_post_get(struct db *db, struct arena *a, int64_t id, struct space_post *out)

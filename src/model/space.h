@@ -94,6 +94,7 @@ struct space_post {
         int64_t parent_id; /* the post it answers, 0 for none */
         int64_t author_id;
         const char *author_handle, *author_name, *author_headline;
+        const char *author_avatar;    /* their uploaded avatar's path, NULL: generated */
         const char *body, *body_html; /* "" when deleted */
         enum space_state state;
         bool opening;                  /* the thread's first post (it carries the thread's title) */

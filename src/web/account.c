@@ -305,6 +305,8 @@ static int settings_page(struct request *req, int status, const struct member_in
         html_url_arg(b, me.handle);
         html_lit(b, "\">");
         html_text(b, _("See your public profile"));
+        html_lit(b, "</a> · <a href=\"/settings/avatar\">");
+        html_text(b, _("Change your picture"));
         html_lit(b, "</a></p>\n<form method=\"post\" action=\"/settings/profile\" "
                     "class=\"stack\">\n");
         form_csrf(r);

@@ -1,5 +1,6 @@
 /* Episode cards, labels and dates shared by the publishing pages. */
 #include "web/cards.h"
+#include "web/images.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
@@ -24,6 +25,16 @@ void season_episode_label(struct render *r, int season, int episode)
         html_textf(r, _("Season %d · Episode %d"), season, episode);
 }
 
+unsigned card_cover_load(const struct episode *eps, int i)
+{
+        int covers_before = 0;
+        for (int k = 0; k < i && covers_before < 2; k++)
+                covers_before += eps[k].cover_url != NULL;
+        if (!eps[i].cover_url || covers_before >= 2)
+                return 0;
+        return covers_before == 0 ? CARD_PRIORITY : CARD_EAGER;
+}
+
 void card_episode(struct render *r, const struct episode *e, unsigned flags)
 {
         struct buf *b = r->out;
@@ -31,9 +42,21 @@ void card_episode(struct render *r, const struct episode *e, unsigned flags)
         if ((flags & CARD_COVER) && e->cover_url) {
                 html_lit(b, "<a class=\"card-cover\" tabindex=\"-1\" aria-hidden=\"true\" href=\"");
                 episode_path(b, e);
-                html_lit(b, "\"><img src=\"");
-                html_attr(b, e->cover_url);
-                html_lit(b, "\" alt=\"\" loading=\"lazy\" width=\"240\" height=\"126\"></a>\n");
+                html_lit(b, "\">");
+                /* Small copies: a 9rem thumbnail, or the column's width on a phone. */
+                struct image_tag t = {
+                    .url = e->cover_url,
+                    .mime = e->cover_mime,
+                    .width = e->cover_width,
+                    .height = e->cover_height,
+                    .alt = "",
+                    .sizes = "(max-width: 30rem) calc(100vw - 2.5rem), 9rem",
+                    .load = (flags & CARD_PRIORITY) ? IMAGE_PRIORITY
+                            : (flags & CARD_EAGER)  ? IMAGE_EAGER
+                                                    : IMAGE_LAZY,
+                };
+                image_tag_write(b, r->arena, &t);
+                html_lit(b, "</a>\n");
         }
         html_lit(b, "<div class=\"card-body\">\n<p class=\"label\">");
         if (flags & CARD_NEWSLETTER) {

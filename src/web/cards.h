@@ -20,10 +20,16 @@ enum card_flags {
         CARD_COVER = 1 << 1,      /* show the cover as a thumbnail */
         CARD_EXCERPT = 1 << 2,    /* show the excerpt */
         CARD_AUTHOR = 1 << 3,     /* show the author */
+        CARD_EAGER = 1 << 4,      /* near the top: the cover is not lazy-loaded */
+        CARD_PRIORITY = 1 << 5,   /* the page's first cover: fetched first (its LCP) */
 };
 
 /* An episode as a list item: label, title link, subtitle or excerpt, byline, time, reading time
  * and comment count. */
+/* CARD_PRIORITY for the first card of eps with a cover, CARD_EAGER for the next one (both may
+ * be in the first screen), else 0: what a list of cards passes for card i. */
+unsigned card_cover_load(const struct episode *eps, int i);
+
 void card_episode(struct render *r, const struct episode *e, unsigned flags);
 
 /* "Season 2 · Episode 3" */

@@ -1,6 +1,7 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/moderation.h"
+#include "web/avatar.h"
 #include "web/comments.h"
 #include "web/reactions.h"
 #include "actions/conversation.h"
@@ -206,6 +207,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 html_lit(b, "<header class=\"comment-head\"><a class=\"author\" href=\"/@");
                 html_url_arg(b, c->author_handle);
                 html_lit(b, "\">");
+                web_avatar(r, c->author_id, c->author_name, c->author_avatar, 28);
                 html_text(b, c->author_name);
                 html_lit(b, "</a>");
                 badge_inline(r, c->author_id, t->badges);

@@ -58,7 +58,9 @@ int web_home(struct request *req)
                 html_lit(b, "</p>\n");
         }
         for (int i = 0; i < n; i++)
-                card_episode(r, &eps[i], CARD_NEWSLETTER | CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+                card_episode(r, &eps[i],
+                             CARD_NEWSLETTER | CARD_COVER | CARD_EXCERPT | CARD_AUTHOR |
+                                 card_cover_load(eps, i));
         if (n == KD_LIST_EPISODES) {
                 html_lit(b, "<p><a rel=\"next\" href=\"/?before=");
                 html_int(b, eps[n - 1].publish_at);

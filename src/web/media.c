@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "http/request.h"
 #include "model/image.h"
+#include "model/image_variants.h"
 #include "model/media_store.h"
 
 #include <errno.h>
@@ -35,14 +36,18 @@ static int open_stored(const char *path)
         return fd;
 }
 
-/* The name is the SHA-256 of the bytes: a perfect strong validator, and the bytes at this
- * address can never change. etag gets "\"<sha256>\"" (67 bytes). */
+/* The name is the SHA-256 of the bytes (a resized copy's adds its width): a perfect strong
+ * validator, and the bytes at this address can never change. etag gets "\"<name without its
+ * extension>\"" (at most 74 bytes). */
 static void etag_of(const char *name, char *etag)
 {
+        size_t n = strcspn(name, ".");
+        if (n > 71)
+                n = 71;
         etag[0] = '"';
-        memcpy(etag + 1, name, 64);
-        etag[65] = '"';
-        etag[66] = '\0';
+        memcpy(etag + 1, name, n);
+        etag[n + 1] = '"';
+        etag[n + 2] = '\0';
 }
 
 /* True when the client's copy is current (answer 304). */
@@ -93,7 +98,7 @@ static int send_from_database(struct request *req, const char *name, const char 
                 return req_fail(req, 404, N_("There is no such image."));
         if (rc != MEDIA_OK)
                 return req_fail(req, 503, N_("The database is not available. Try again shortly."));
-        char etag[72];
+        char etag[80];
         etag_of(name, etag);
         /* A browser that has it from another node revalidates: no bytes need to move. */
         if (client_has(req, etag)) {
@@ -115,17 +120,57 @@ static int send_from_database(struct request *req, const char *name, const char 
         return send_file(req, fd, type, etag);
 }
 
+/* A resized copy (model/image_variants.h) this node's folder lacks: made from the original,
+ * which any node can get, then served like it. */
+static int send_variant(struct request *req, const char *name, const char *path, const char *type)
+{
+        int rc = image_variant_ensure(req->db, req->config->data_dir, name);
+        if (rc == -1)
+                return req_fail(req, 404, N_("There is no such image."));
+        if (rc == -3) {
+                /* libvips refuses the original: the browser shows the original, larger than
+                 * asked for but whole, instead of a broken picture. Not cached: a later
+                 * libvips may do better. */
+                char sha[65];
+                uint32_t width;
+                const char *ext;
+                image_variant_name_parse(name, sha, &width, &ext);
+                const char *original = image_original_url(req->db, req->arena, sha);
+                if (!original)
+                        return req_fail(req, 404, N_("There is no such image."));
+                resp_header(req, "Cache-Control", "no-cache");
+                return resp_redirect(req, original);
+        }
+        int fd = rc == 0 ? open_stored(path) : -1;
+        if (fd < 0)
+                return req_fail(req, 503, N_("The image could not be read."));
+        char etag[80];
+        etag_of(name, etag);
+        return send_file(req, fd, type, etag);
+}
+
 int web_media(struct request *req)
 {
         const char *name = req_path_param(req, "name");
         const char *type = image_stored_name_type(name);
+        char sha[65];
+        uint32_t width;
+        const char *ext;
+        bool variant = false;
+        if (!type && image_variant_name_parse(name, sha, &width, &ext)) {
+                type = strcmp(ext, "webp") == 0  ? "image/webp"
+                       : strcmp(ext, "jpg") == 0 ? "image/jpeg"
+                                                 : "image/png";
+                variant = true;
+        }
         if (!type)
                 return req_fail(req, 404, N_("There is no such image."));
         const char *path = arena_printf(req->arena, "%s/media/%s", req->config->data_dir, name);
         int fd = open_stored(path);
         if (fd < 0)
-                return send_from_database(req, name, path, type);
-        char etag[72];
+                return variant ? send_variant(req, name, path, type)
+                               : send_from_database(req, name, path, type);
+        char etag[80];
         etag_of(name, etag);
         if (client_has(req, etag)) {
                 close(fd);

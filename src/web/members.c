@@ -1,6 +1,7 @@
 /* The member directory (/members): search by name or headline, who is here this week, and
  * everyone, each paged by an index. */
 #include "web/members.h"
+#include "web/avatar.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/l10n.h"
@@ -8,6 +9,7 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "model/avatar.h"
 #include "model/directory.h"
 #include "web/cards.h"
 #include "web/layout.h"
@@ -15,12 +17,24 @@
 
 #include <string.h>
 
-static void entry(struct render *r, const struct directory_entry *e, bool show_active)
+/* The listed members' uploaded avatars (NULL: initials), in the loader: one lookup by primary
+ * key per member of a page, at most KD_DIRECTORY_PER_PAGE however large the site. */
+static const char **avatars_of(struct request *req, const struct directory_entry *es, int n)
+{
+        const char **urls = arena_zalloc(req->arena, sizeof(*urls) * (size_t)(n > 0 ? n : 1));
+        for (int i = 0; i < n; i++)
+                urls[i] = avatar_url(req->db, req->arena, es[i].id);
+        return urls;
+}
+
+static void entry(struct render *r, const struct directory_entry *e, const char *avatar,
+                  bool show_active)
 {
         struct buf *b = r->out;
         html_lit(b, "<li><a class=\"author\" href=\"/@");
         html_url_arg(b, e->handle);
         html_lit(b, "\">");
+        web_avatar(r, e->id, e->name, avatar, 32);
         html_text(b, e->name);
         html_lit(b, "</a> <span class=\"meta\">@");
         html_text(b, e->handle);
@@ -63,6 +77,8 @@ int web_members(struct request *req)
                 if (nh < 0 || here_count < 0)
                         return req_fail(req, 503, N_("The database is not available."));
         }
+        const char **found_avatars = avatars_of(req, found, n);
+        const char **here_avatars = avatars_of(req, here, nh);
         struct page_meta meta = {.title = _("Members"), .noindex = true};
         page_begin_meta(r, &meta);
         html_lit(b, "<h1>");
@@ -104,7 +120,7 @@ int web_members(struct request *req)
                            l10n_number(r->arena, r->locale, here_count));
                 html_lit(b, "</p>\n<ul class=\"member-list who-is-here\">\n");
                 for (int i = 0; i < nh; i++)
-                        entry(r, &here[i], true);
+                        entry(r, &here[i], here_avatars[i], true);
                 html_lit(b, "</ul>\n");
                 if (more_here) {
                         html_lit(b, "<p class=\"pager\"><a href=\"/members?at=");
@@ -121,7 +137,7 @@ int web_members(struct request *req)
         }
         html_lit(b, "<ul class=\"member-list directory\">\n");
         for (int i = 0; i < n; i++)
-                entry(r, &found[i], false);
+                entry(r, &found[i], found_avatars[i], false);
         html_lit(b, "</ul>\n");
         if (next_after) {
                 html_lit(b, "<p class=\"pager\"><a href=\"/members?q=");

@@ -3,6 +3,7 @@
  * authors, their newsletters and episodes. Also each kind's list (/@handle/comments ...), the
  * badges' page (/badges) and the admin's award and removal of badges. */
 #include "web/profile.h"
+#include "web/avatar.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/l10n.h"
@@ -13,6 +14,7 @@
 #include "http/write_guard.h"
 #include "core/timeutil.h"
 #include "markdown/markdown.h"
+#include "model/avatar.h"
 #include "model/badge.h"
 #include "model/episode.h"
 #include "model/member.h"
@@ -33,6 +35,7 @@ enum { PROFILE_EPISODES = 30 };
 struct profile_page {
         struct member m;
         const char *bio_html; /* "" when no bio */
+        const char *avatar;   /* their uploaded avatar's path, NULL: generated */
         struct badge *badges;
         int nbadges;
         bool admin; /* the viewer may award badges */
@@ -79,6 +82,7 @@ static int profile_load(struct request *req, struct profile_page *p)
         struct db *db = req->db;
         struct arena *a = req->arena;
         p->bio_html = bio_render(a, p->m.bio);
+        p->avatar = avatar_url(db, a, p->m.id);
         p->admin = req_signed_in(req) && badge_can_award(req->viewer.role);
         p->nbadges = badge_list_member(db, a, p->m.id, p->admin, &p->badges);
         if (p->nbadges < 0 || profile_counts(db, p->m.id, now, p->counts) != 0)
@@ -323,11 +327,13 @@ static void places_section(struct render *r, const struct profile_page *p)
         }
 }
 
-static void card(struct render *r, const struct member *m, const char *bio_html)
+static void card(struct render *r, const struct member *m, const char *bio_html,
+                 const char *p_avatar)
 {
         bool own = render_signed_in(r) && r->viewer->id == m->id;
         struct buf *b = r->out;
         html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");
+        web_avatar(r, m->id, m->display_name, p_avatar, 96);
         html_text(b, m->display_name);
         html_lit(b, "</h1>\n<p class=\"handle\">@");
         html_text(b, m->handle);
@@ -364,6 +370,8 @@ static void card(struct render *r, const struct member *m, const char *bio_html)
         if (own) {
                 html_lit(b, " · <a href=\"/settings\">");
                 html_text(b, _("Edit your profile"));
+                html_lit(b, "</a> · <a href=\"/settings/avatar\">");
+                html_text(b, _("Change your picture"));
                 html_lit(b, "</a>");
         }
         html_lit(b, "</p>\n</article>\n");
@@ -411,7 +419,7 @@ static int profile_render(struct request *req, struct profile_page *p, int statu
         /* the headline is what a search result should say about the member */
         struct page_meta meta = {.title = p->m.display_name, .description = p->m.headline};
         page_begin_meta(r, &meta);
-        card(r, &p->m, p->bio_html);
+        card(r, &p->m, p->bio_html, p->avatar);
         badge_section(r, p->m.handle, p->badges, p->nbadges, p->admin, p->all_newsletters, p->nall,
                       form);
         if (render_signed_in(r) && r->viewer->id == p->m.id)

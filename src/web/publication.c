@@ -1,6 +1,7 @@
 /* Reading pages: newsletter, season and episode, and the Follow button. */
 #include "web/publication.h"
 #include "web/editor_lifecycle.h"
+#include "web/images.h"
 #include "web/lexicon.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -314,7 +315,8 @@ int web_season(struct request *req)
                 html_lit(b, "</p>\n");
         }
         for (int i = 0; i < neps; i++)
-                card_episode(r, &eps[i], CARD_COVER | CARD_EXCERPT | CARD_AUTHOR);
+                card_episode(r, &eps[i],
+                             CARD_COVER | CARD_EXCERPT | CARD_AUTHOR | card_cover_load(eps, i));
         html_lit(b, "</section>\n");
         return page_end(r, 200);
 }
@@ -402,6 +404,8 @@ static int episode_page_load(struct request *req, struct episode_page *p)
                 return status;
         }
         p->canonical = req->path;
+        /* Uploaded images in the text get their resized copies and sizes (web/images.h). */
+        e->body_html = image_html_responsive(req->db, req->arena, e->body_html);
         page_chrome_load(req, &p->chrome);
         p->can_write = viewer_can_write(req, e->newsletter_id);
         if (p->live)
@@ -497,15 +501,19 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         }
         html_lit(b, "</p>\n</div>\n</header>\n");
         if (e->cover_url) {
-                html_lit(b, "<figure class=\"cover\">\n<img src=\"");
-                html_attr(b, e->cover_url);
-                html_lit(b, "\" alt=\"");
-                html_attr(b, e->cover_alt);
-                html_lit(b, "\" width=\"");
-                html_int(b, e->cover_width);
-                html_lit(b, "\" height=\"");
-                html_int(b, e->cover_height);
-                html_lit(b, "\">\n");
+                html_lit(b, "<figure class=\"cover\">\n");
+                /* The page's largest picture, at the top: fetched first, never lazily. */
+                struct image_tag t = {
+                    .url = e->cover_url,
+                    .mime = e->cover_mime,
+                    .width = e->cover_width,
+                    .height = e->cover_height,
+                    .alt = e->cover_alt,
+                    .sizes = "(max-width: 44rem) calc(100vw - 2.5rem), 39.5rem",
+                    .load = IMAGE_PRIORITY,
+                };
+                image_tag_write(b, r->arena, &t);
+                html_lit(b, "\n");
                 if (*e->cover_credit) {
                         html_lit(b, "<figcaption>");
                         html_text(b, e->cover_credit);

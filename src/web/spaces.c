@@ -3,6 +3,7 @@
  * create and edit spaces and posts. Every form works without JavaScript. */
 #include "web/moderation.h"
 #include "web/spaces.h"
+#include "web/avatar.h"
 #include "actions/spaces.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -610,6 +611,7 @@ static void render_post(struct render *r, const struct thread_view *v, const str
         html_lit(b, "<header class=\"comment-head\"><a class=\"author\" href=\"/@");
         html_url_arg(b, p->author_handle);
         html_lit(b, "\">");
+        web_avatar(r, p->author_id, p->author_name, p->author_avatar, 28);
         html_text(b, p->author_name);
         html_lit(b, "</a>");
         if (*p->author_headline) {

@@ -230,6 +230,8 @@ async function collectPages(base) {
   await add('home', sam, get('/'));
   await add('settings', sam, get('/settings'));
   await add('mail-prefs', sam, get('/settings/notification-mail')); // web/mail_prefs.c
+  await add('avatar', sam, get('/settings/avatar')); // web/avatar.c: initials, the upload form
+  await add('members', sam, get('/members')); // faces in the member list (docs/images.md)
   await add('settings-errors', sam, post('/settings/profile', { display_name: '', headline: '', bio: '' }), 422);
   await add('settings-email-errors', sam, post('/settings/email', { email: 'not an address', password: 'x' }), 422);
   await add('notifications', sam, get('/notifications'));

@@ -511,7 +511,9 @@ static void test_comment_posts_and_counts_everywhere(void **state)
         expect_in(&r, want, "the new comment's article");
         char *art = slice(r.body, want, "</article>");
         assert_non_null(art);
-        assert_non_null(strstr(art, "<a class=\"author\" href=\"/@sam\">Sam Reyes</a>"));
+        /* the name, after sam's face (docs/images.md) */
+        assert_non_null(strstr(art, "<a class=\"author\" href=\"/@sam\"><svg class=\"avatar\""));
+        assert_non_null(strstr(art, "</svg>Sam Reyes</a>"));
         assert_non_null(
             strstr(art, "<p>Olá <strong>Gonçalo</strong>: 你好，三人行 — naïve café 🎉🌱</p>"));
         free(art);

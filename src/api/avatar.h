@@ -1,0 +1,12 @@
+/* A member's avatar in the JSON API: enough for a client to draw the same face as the pages. */
+#ifndef KD_API_AVATAR_H
+#define KD_API_AVATAR_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* {"url": "/media/<sha256>.webp" or null, "initials": "MO", "colour": "#1e40af"}: the uploaded
+ * picture, and the generated one a client shows when url is null. New reference. */
+json_t *avatar_json(int64_t member_id, const char *name, const char *url);
+
+#endif
