@@ -233,8 +233,20 @@ export function lighthouseReport(url, name, { formFactor = 'mobile' } = {}) {
     '--output=json', `--output-path=${out}`, `--chrome-flags=${CHROMIUM_FLAGS.join(' ')}`];
   if (formFactor === 'desktop')
     args.push('--preset=desktop');
-  execFileSync(process.execPath, args, { stdio: 'pipe', env: { ...process.env, CHROME_PATH: CHROMIUM },
-    timeout: 120_000 });
+  // Lighthouse sometimes fails to record its own trace of the load (NO_NAVSTART and kin, seen
+  // on a loaded machine): that says nothing about the page, so such a run is tried once more.
+  const traceTrouble = /NO_NAVSTART|NO_TRACING_STARTED|NO_DCL|NO_FCP_IN_TRACE|PROTOCOL_TIMEOUT/;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(process.execPath, args, { stdio: 'pipe',
+        env: { ...process.env, CHROME_PATH: CHROMIUM }, timeout: 120_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 2 || !traceTrouble.test(String(err.stderr) + err.message))
+        throw err;
+      console.log(`    lighthouse ${name}: its trace failed (${traceTrouble.exec(String(err.stderr) + err.message)[0]}); once more`);
+    }
+  }
   return JSON.parse(fs.readFileSync(out, 'utf8'));
 }
 

@@ -64,12 +64,23 @@ test('a_newcomer_is_welcomed_finds_an_old_episode_and_sees_faces', async () => {
   assert.ok(n >= 2, `a conversation to join (${n} comments)`);
   for (let i = 0; i < n; i++)
     assert.equal(await comments.nth(i).locator('.avatar').first().count(), 1, `comment ${i} has a face`);
-  const faces = page.locator('.comment .avatar');
-  const kinds = new Set(await faces.evaluateAll((els) => els.map((e) => e.tagName.toLowerCase())));
-  assert.ok(kinds.has('img') && kinds.has('svg'), `uploaded and generated faces (${[...kinds]})`);
-  // a photo has a name for screen readers or is decoration beside the visible name
-  for (const img of await page.locator('.comment img.avatar').all())
-    assert.notEqual(await img.getAttribute('alt'), null, 'an avatar image has alt');
+  // each face shows: a picture the server serves as an image (it may wait to load until it is
+  // scrolled to), or initials drawn on a colour
+  const faces = await page.locator('.comment .avatar').evaluateAll((els) => els.map((e) =>
+    e.tagName.toLowerCase() === 'img'
+      ? { kind: 'img', src: e.currentSrc || e.getAttribute('src'), alt: e.getAttribute('alt') }
+      : { kind: 'svg', initials: e.textContent.trim(), drawn: !!e.querySelector('circle, rect') }));
+  for (const face of faces) {
+    if (face.kind === 'svg') {
+      assert.ok(face.initials.length > 0 && face.drawn, `initials on a colour: ${JSON.stringify(face)}`);
+      continue;
+    }
+    assert.notEqual(face.alt, null, `a picture has alt: ${face.src}`);
+    const answer = await page.request.get(face.src);
+    assert.equal(answer.status(), 200, face.src);
+    assert.match(answer.headers()['content-type'], /^image\//, face.src);
+  }
+  assert.ok(faces.some((f) => f.kind === 'img'), 'a member who uploaded a picture shows it');
   assert.equal(await scrollsSideways(page), false);
   await page.locator('#comments').screenshot({ path: path.join(ARTIFACTS, 'journey-faces.png') });
   await screenshotVariants(page, 'journey-conversation');
