@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct rate_limit *previews, *autosaves, *images;
+static struct rate_limit *previews, *autosaves;
 static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
 
 static void make_limits(void)
@@ -29,8 +29,6 @@ static void make_limits(void)
             rate_limit_new("editor_preview_by_member", KD_PREVIEWS_PER_MEMBER_PER_MINUTE, 60);
         autosaves =
             rate_limit_new("editor_autosave_by_member", KD_AUTOSAVES_PER_MEMBER_PER_MINUTE, 60);
-        images =
-            rate_limit_new("editor_image_by_member", KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR, 3600);
 }
 
 /* Counts one call against limit; answers 429 (with Retry-After) and returns true when over. */
@@ -92,8 +90,7 @@ int api_editor_preview(struct request *req)
 
 int api_editor_image(struct request *req)
 {
-        if (over_limit(req, &images))
-                return req->resp.status;
+        /* the images' hourly limit is counted in editor_store_inline_image (the form's too) */
         struct field_problem p = {0};
         const char *markdown;
         int status = editor_store_inline_image(req, req_param_file(req, "image"),

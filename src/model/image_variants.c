@@ -280,7 +280,8 @@ int image_variant_ensure(struct db *db, const char *data_dir, const char *name)
         const char *ext;
         if (!image_variant_name_parse(name, sha, &width, &ext))
                 return -1;
-        struct db_stmt *s = db_prepare(db, "SELECT id, mime, width FROM image WHERE sha256 = ?1");
+        struct db_stmt *s =
+            db_prepare(db, "SELECT id, mime, width, variants FROM image WHERE sha256 = ?1");
         if (!s)
                 return -2;
         db_bind_text(s, 1, sha);
@@ -293,7 +294,12 @@ int image_variant_ensure(struct db *db, const char *data_dir, const char *name)
         char mime[32];
         snprintf(mime, sizeof(mime), "%s", db_col_text(s, 1));
         uint32_t image_width = (uint32_t)db_col_int(s, 2);
+        int64_t state = db_col_int(s, 3);
         db_finish(s);
+        /* libvips refused these bytes once: decoding them again on every request for a copy
+         * would let anyone spend a decode of up to KD_MAX_IMAGE_PIXELS per request */
+        if (state == IMAGE_VARIANTS_NONE)
+                return -3;
 
         struct image_variant v[2 * KD_IMAGE_VARIANT_MAX];
         int n = image_variants_of(mime, image_width, v);

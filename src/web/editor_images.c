@@ -5,14 +5,18 @@
 #include "core/config.h"
 #include "core/i18n.h"
 #include "core/limits.h"
+#include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "http/throttle.h"
 #include "markdown/images.h"
 #include "model/image.h"
 #include "model/problem.h"
 #include "web/layout.h"
 #include "web/render.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 void editor_images_fieldset(struct render *r, const char *inline_alt, const char *error_image,
@@ -73,9 +77,32 @@ static bool blank(const char *s)
         return true;
 }
 
+/* Images stored from the text, per member and hour: counted here, where the plain form and the
+ * API both store them, since each costs up to KD_MAX_IMAGE_BYTES and several libvips resizes. */
+static struct rate_limit *images_by_member;
+static pthread_once_t images_limit_once = PTHREAD_ONCE_INIT;
+
+static void make_images_limit(void)
+{
+        images_by_member =
+            rate_limit_new("editor_image_by_member", KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR, 3600);
+}
+
 int editor_store_inline_image(struct request *req, const struct form_field *upload, const char *alt,
                               const char **markdown, struct field_problem *p)
 {
+        pthread_once(&images_limit_once, make_images_limit);
+        char key[48];
+        snprintf(key, sizeof(key), "member:%lld", (long long)req->viewer.id);
+        unsigned wait = rate_limit_hit(images_by_member, key, time_now());
+        if (wait) {
+                char secs[16];
+                snprintf(secs, sizeof(secs), "%u", wait);
+                resp_header(req, "Retry-After", secs);
+                field_problem_set(p, "inline_image",
+                                  N_("Too many requests. Wait a moment and try again."));
+                return 429;
+        }
         if (!upload || upload->len == 0) {
                 field_problem_set(p, "inline_image", N_("Choose an image to upload."));
                 return 422;

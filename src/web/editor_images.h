@@ -23,7 +23,8 @@ void editor_image_markdown(struct buf *b, const char *alt, const char *url);
 
 /* Stores upload (a file field, may be NULL) as the viewer's image and sets *markdown (arena)
  * to the text that shows it with alt. Returns 0, or an HTTP status (422: p names the field,
- * "inline_image" or "inline_alt"; 503) with p set. */
+ * "inline_image" or "inline_alt"; 429 past KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR, with Retry-After;
+ * 503) with p set. */
 int editor_store_inline_image(struct request *req, const struct form_field *upload, const char *alt,
                               const char **markdown, struct field_problem *p);
 

@@ -2,6 +2,7 @@
  * plain form and the API the script uses for paste and drop), images from other sites refused
  * at save, the live preview endpoint, the autosave and its restore, and the Markdown help. */
 #include "session.h"
+#include "core/limits.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,9 +166,12 @@ static void test_image_uploaded_and_inserted_without_javascript(void **state)
         header(&r, "Location", loc, sizeof(loc));
         resp_free(&r);
         get(NULL, loc, &r);
+        /* the page adds the resized copies' srcset, sizes, width and height (web/images.c)
+         * between src and alt */
         char img[300];
-        snprintf(img, sizeof(img), "src=\"%s\" alt=\"A red kite\"", url);
+        snprintf(img, sizeof(img), "<img src=\"%s\"", url);
         expect_in(&r, img, "the image in the page");
+        expect_in(&r, "width=\"24\" height=\"16\" alt=\"A red kite\"", "its size and alt text");
         resp_free(&r);
         assert_int_equal(status_of(NULL, url), 200);
         free(kite);
@@ -277,6 +281,38 @@ static void test_image_api_for_paste_and_drop(void **state)
         assert_int_equal(r.status, 401);
         resp_free(&r);
         free(drop);
+}
+
+/* The hourly image limit holds for the plain form as for the API: both store through
+ * editor_store_inline_image. Past it, the form answers 429 and keeps the text. */
+static void test_images_per_hour_bound_the_form_and_the_api(void **state)
+{
+        (void)state;
+        struct member mira;
+        login_as(&mira, "mira", NULL);
+        size_t len;
+        unsigned char *dot = png(8, 8, 90, &len);
+        struct http_resp r;
+        for (int i = 0; i < KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR - 1; i++) {
+                api_image(&mira, dot, len, "A dot", true, &r);
+                assert_int_equal(r.status, 201);
+                resp_free(&r);
+        }
+        post_editor(&mira, "Kept words.", "insert_image", dot, len, "A dot", &r);
+        expect_status(&r, 200, "the last image of the hour, through the form");
+        resp_free(&r);
+        post_editor(&mira, "Kept words.", "insert_image", dot, len, "A dot", &r);
+        expect_status(&r, 429, "one image too many, through the form");
+        expect_in(&r, "Too many requests", "why");
+        expect_in(&r, "Kept words.", "the text kept");
+        char wait[16];
+        header(&r, "Retry-After", wait, sizeof(wait));
+        assert_true(atoi(wait) > 0);
+        resp_free(&r);
+        api_image(&mira, dot, len, "A dot", true, &r);
+        assert_int_equal(r.status, 429);
+        resp_free(&r);
+        free(dot);
 }
 
 static void test_live_preview_endpoint(void **state)
@@ -445,6 +481,7 @@ int main(void)
             T(test_image_uploaded_and_inserted_without_javascript),
             T(test_images_from_elsewhere_are_refused_at_save),
             T(test_image_api_for_paste_and_drop),
+            T(test_images_per_hour_bound_the_form_and_the_api),
             T(test_live_preview_endpoint),
             T(test_autosave_restore_and_discard),
         };
