@@ -69,9 +69,9 @@ static int avatar_page(struct request *req, int status, const char *message, boo
                     "enctype=\"multipart/form-data\" class=\"stack\">\n");
         form_csrf(r);
         html_lit(b, "<label for=\"avatar-file\">");
-        html_text(b, _("A picture of you (PNG, JPEG, WebP or GIF, up to 8 MB)"));
+        html_text(b, _("A picture of you (PNG, JPEG or WebP, up to 8 MB)"));
         html_lit(b, "</label>\n<input id=\"avatar-file\" type=\"file\" name=\"avatar\" "
-                    "accept=\"image/png,image/jpeg,image/webp,image/gif\" required>\n"
+                    "accept=\"image/png,image/jpeg,image/webp\" required>\n"
                     "<p class=\"hint\">");
         html_text(b, _("It is cut to a square around what matters most in it."));
         html_lit(b, "</p>\n<button type=\"submit\">");

@@ -332,8 +332,11 @@ static void card(struct render *r, const struct member *m, const char *bio_html,
 {
         bool own = render_signed_in(r) && r->viewer->id == m->id;
         struct buf *b = r->out;
-        html_lit(b, "<article class=\"profile h-card\">\n<h1 class=\"p-name\">");
+        /* the face stands before the heading, not in it: the h-card's p-name (and the heading's
+         * accessible name) is the display name alone, without the drawn initials */
+        html_lit(b, "<article class=\"profile h-card\">\n<div class=\"profile-face\">");
         web_avatar(r, m->id, m->display_name, p_avatar, 96);
+        html_lit(b, "</div>\n<h1 class=\"p-name\">");
         html_text(b, m->display_name);
         html_lit(b, "</h1>\n<p class=\"handle\">@");
         html_text(b, m->handle);

@@ -100,7 +100,9 @@ test('avatars_initials_then_an_uploaded_picture_without_javascript', async () =>
   await screenshotVariants(page, 'avatars-comments');
 
   await page.goto('/@sam');
-  assert.equal(await page.locator('h1 img.avatar').count(), 1);
+  // the picture stands before the name's heading, which holds the name alone
+  assert.equal(await page.locator('.profile-face img.avatar').count(), 1);
+  assert.equal(await page.locator('h1.p-name .avatar').count(), 0);
   await screenshotVariants(page, 'avatars-profile');
   await page.goto('/members');
   assert.ok(await page.locator('li a.author img.avatar, li a.author svg.avatar').count() >= 5);

@@ -84,7 +84,11 @@ static void test_generated_avatars(void **state)
 
         get(&pat, "/@pat", &r);
         expect_status(&r, 200, "the profile");
-        char *card = slice(r.body, "<h1 class=\"p-name\">", "</h1>");
+        /* the face stands before the name's heading, so the h-card's p-name is the name alone */
+        char *name = slice(r.body, "<h1 class=\"p-name\">", "</h1>");
+        assert_string_equal(name, "<h1 class=\"p-name\">pat quinn</h1>");
+        free(name);
+        char *card = slice(r.body, "<div class=\"profile-face\">", "</div>");
         assert_non_null(strstr(card, "<svg class=\"avatar\" width=\"96\" height=\"96\""));
         char same[64];
         snprintf(same, sizeof(same), "fill=\"%s\"", colour);
