@@ -113,6 +113,7 @@ static void post_editor(const struct member *m, const char *body, const char *ac
                 mp_file(&mp, "inline_image", "kite.png", "image/png", image, image_len);
         mp_field(&mp, "action", action);
         post_multipart(m, "/write/n/" NL "/episode", &mp, r);
+        mp_free(&mp);
 }
 
 static void test_image_uploaded_and_inserted_without_javascript(void **state)

@@ -53,6 +53,7 @@ static int save(const struct member *m, long id, const char *title, const char *
         mp_field(&mp, "action", action);
         struct http_resp r;
         post_multipart(m, path, &mp, &r);
+        mp_free(&mp);
         int status = r.status;
         if (status != 303)
                 fail_resp(&r, "the editor did not save");
