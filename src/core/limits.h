@@ -71,6 +71,10 @@
  * (model/media_store.c): libpq holds a slice about four times over while decoding it, so a
  * first request for an 8 MB image costs a few MB, not a few dozen. */
 #define KD_MEDIA_DB_SLICE_BYTES (1024 * 1024)
+/* SQLite: a commit that leaves this many pages (4 KiB each) in the -wal file checkpoints them
+ * into the database file (PASSIVE: never waits for readers), as SQLite's own auto-checkpoint
+ * did before group commit took its hook (db/db_sqlite.c) */
+#define KD_SQLITE_CHECKPOINT_FRAMES 1000
 
 /* Publishing */
 #define KD_SLUG_MAX_BYTES        60   /* newsletter and episode slugs: a-z, 0-9, hyphens */
