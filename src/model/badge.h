@@ -78,6 +78,10 @@ struct badge {
  * Returns the number of badges newly earned (0 or more), or PUB_DB_ERROR (its own changes are
  * then rolled back; the caller's transaction stays open). */
 int badges_refresh(struct db *db, int64_t member_id);
+/* badges_refresh after member_id posted comment comment_id (their latest): the same outcome,
+ * but the full refresh runs only when the comment could earn something (the first counted
+ * comment of its week, of its newsletter, or a first answer). Returns like badges_refresh. */
+int badges_after_comment(struct db *db, int64_t member_id, int64_t comment_id);
 /* badges_refresh at a given time: what the tests and the demo use. */
 int badges_refresh_at(struct db *db, int64_t member_id, int64_t now);
 /* badges_refresh for every member, oldest first. Returns the number newly earned in all, or

@@ -676,8 +676,9 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         }
         /* the episode's text is read only when there is a quote to check against it */
         bool quoting = in->quote_exact && *in->quote_exact;
-        struct db_stmt *s = db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
-                                           "episode WHERE id = ?1");
+        struct db_stmt *s =
+            db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
+                           "episode WHERE id = ?1");
         if (!s) {
                 rc = PUB_DB_ERROR;
                 goto cleanup;
@@ -810,7 +811,7 @@ cleanup:
                 notify_comment(db, *id);
                 /* a comment may earn a badge: worked out after the commit, its reading outside
                  * the write lock (badge.c); a failed refresh keeps the comment */
-                badges_refresh(db, in->author_id);
+                badges_after_comment(db, in->author_id, *id);
         }
 done:
         mdr_result_free(&r);
@@ -963,7 +964,7 @@ int comment_set_hidden(struct db *db, int64_t id, int64_t moderator_id, bool hid
         "c.quote_prefix, c.quote_suffix, coalesce(c.quote_start, 0), c.state, c.created_at, "      \
         "c.updated_at, coalesce(c.edited_at, 0), c.language, coalesce(c.prompt_id, 0), "           \
         "coalesce(c.buildon_id, 0), " AVATAR_URL_SQL("m") " FROM comment c JOIN member m ON "      \
-        "m.id = c.author_id "
+                                                          "m.id = c.author_id "
 
 static void read_comment(struct db_stmt *s, struct arena *a, struct comment *c)
 {
