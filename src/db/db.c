@@ -131,6 +131,13 @@ int db_set_durability(struct db *db, enum db_durability d)
         return db->engine->set_durability(db, d);
 }
 
+int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures)
+{
+        if (!db->engine->durable_stats)
+                return DB_ERROR;
+        return db->engine->durable_stats(db, commits, syncs, failures);
+}
+
 int db_wait_notice(struct db *db, int timeout_ms, char *payload, size_t size)
 {
         if (!db->engine->wait_notice)

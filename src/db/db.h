@@ -91,6 +91,12 @@ enum db_durability {
 };
 int db_set_durability(struct db *db, enum db_durability d);
 
+/* How durable commits were made on this connection's database file, by every connection of the
+ * process to it (SQLite's group commit, db/group_commit.h): the commits that waited for the
+ * disk, the syncs that served them and the syncs that failed. DB_OK, or DB_ERROR on an engine
+ * that does not count them (PostgreSQL groups its WAL flushes itself: pg_stat_wal). */
+int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
+
 /* Notifications between nodes (PostgreSQL's LISTEN/NOTIFY; model/cluster.c): on a connection
  * that ran LISTEN, waits up to timeout_ms for a notification and copies its payload into
  * payload (size bytes, truncated). Returns DB_ROW with one, DB_DONE when none came, DB_ERROR

@@ -484,6 +484,18 @@ static int sq_set_durability(struct db *d, enum db_durability dur)
                                                        : "PRAGMA synchronous=NORMAL;");
 }
 
+static int sq_durable_stats(struct db *d, uint64_t *commits, uint64_t *syncs, uint64_t *failures)
+{
+        struct sq_db *db = SQ(d);
+        if (!db->group)
+                return DB_ERROR;
+        struct group_commit_stats st = group_commit_stats(db->group->gc);
+        *commits = st.commits;
+        *syncs = st.syncs;
+        *failures = st.failures;
+        return DB_OK;
+}
+
 static const struct db_engine sqlite_engine = {
     .kind = DB_SQLITE,
     .close = sq_close,
@@ -506,4 +518,5 @@ static const struct db_engine sqlite_engine = {
     .rollback = sq_rollback,
     .exec_script = sq_exec_script,
     .set_durability = sq_set_durability,
+    .durable_stats = sq_durable_stats,
 };

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct db_migration {
-        int version;      /* NNN from the file name */
-        const char *name; /* file name without .sql */
+        int version;        /* NNN from the file name */
+        const char *name;   /* file name without .sql */
         const char *sql;    /* for SQLite: the shared part, then SQLite's own */
         const char *pg_sql; /* for PostgreSQL: the shared part rewritten, then its own */
 };

@@ -1,20 +1,24 @@
 /* Unit tests for db/group_commit: a commit is released only by a sync that began after it was
  * written, concurrent commits share syncs, and a failed sync fails its commits and every later
  * one. The "disk" is a counter of writes: a sync copies the count it saw when it began into
- * the count made durable, after a pause long enough for other writers to pile up. The engine's
- * use of it on a real SQLite file is tested through the server (tests/http/test_durability.c). */
+ * the count made durable, after a pause long enough for other writers to pile up. Then the
+ * SQLite engine's use of it on a real file: which commits wait for a sync, and that writers on
+ * several connections share syncs (kill -9 of the server: tests/http/test_durability.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "db/db.h"
 #include "db/group_commit.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 enum { WRITERS = 16, COMMITS_EACH = 40, SYNC_US = 2000 };
@@ -164,6 +168,161 @@ static void concurrent_waiters_of_a_failed_sync_all_fail(void **state)
         group_commit_free(g);
 }
 
+/* ---------------------------------------------------------------- the SQLite engine */
+
+struct sqlite_file {
+        char dir[64], path[128];
+};
+
+static void file_make(struct sqlite_file *f)
+{
+        snprintf(f->dir, sizeof(f->dir), "/tmp/kd-group-commit-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
+}
+
+static void file_remove(struct sqlite_file *f)
+{
+        const char *suffixes[] = {"", "-wal", "-shm"};
+        char p[160];
+        for (size_t i = 0; i < 3; i++) {
+                snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
+                unlink(p);
+        }
+        rmdir(f->dir);
+}
+
+static uint64_t commits_of(struct db *db)
+{
+        uint64_t commits = 0, syncs = 0, failures = 0;
+        assert_int_equal(db_durable_stats(db, &commits, &syncs, &failures), DB_OK);
+        assert_int_equal((int)failures, 0);
+        return commits;
+}
+
+static void exec_ok(struct db *db, const char *sql)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_DONE);
+        db_finish(s);
+}
+
+static void sqlite_commits_that_wrote_wait_for_a_sync(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *db = NULL;
+        assert_int_equal(db_open_url(f.path, &db), DB_OK);
+        assert_int_equal(db_exec_script(db, "CREATE TABLE t (x INTEGER)"), DB_OK);
+        uint64_t n = commits_of(db);
+        assert_int_equal((int)n, 1); /* the table: a write outside a transaction */
+        exec_ok(db, "INSERT INTO t VALUES (1)");
+        assert_int_equal((int)commits_of(db), (int)++n);
+        /* a transaction waits once, at its commit */
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (2)");
+        exec_ok(db, "INSERT INTO t VALUES (3)");
+        assert_int_equal((int)commits_of(db), (int)n);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal((int)commits_of(db), (int)++n);
+        /* nested: the savepoint's release is no commit, the outer commit is one */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (4)");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal((int)commits_of(db), (int)n);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal((int)commits_of(db), (int)++n);
+        /* reading, and a write rolled back, wait for nothing */
+        assert_int_equal(db_begin(db), DB_OK);
+        struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM t");
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal((int)db_col_int(s, 0), 4);
+        db_finish(s);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (5)");
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal((int)commits_of(db), (int)n);
+        /* KINDRED_FSYNC_WRITES=false: no waiting for the disk */
+        assert_int_equal(db_set_durability(db, DB_DURABLE_NORMAL), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (6)");
+        assert_int_equal((int)commits_of(db), (int)n);
+        assert_int_equal(db_set_durability(db, DB_DURABLE_FULL), DB_OK);
+        /* a lone write left before its last step commits when it is finished: it waits then */
+        s = db_prepare(db, "INSERT INTO t VALUES (7) RETURNING x");
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal((int)commits_of(db), (int)n);
+        db_finish(s);
+        assert_int_equal((int)commits_of(db), (int)++n);
+        db_close(db);
+        file_remove(&f);
+}
+
+enum { CONNECTIONS = 8, INSERTS_EACH = 40 };
+
+struct inserter {
+        const char *path;
+        struct db *db;
+        int failed;
+};
+
+static void *insert_alone(void *arg)
+{
+        struct inserter *w = arg;
+        for (int i = 0; i < INSERTS_EACH; i++) {
+                struct db_stmt *s = db_prepare(w->db, "INSERT INTO t VALUES (?1)");
+                db_bind_int(s, 1, i);
+                if (db_step(s) != DB_DONE)
+                        w->failed++;
+                db_finish(s);
+        }
+        return NULL;
+}
+
+static void sqlite_connections_share_syncs(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *first = NULL;
+        assert_int_equal(db_open_url(f.path, &first), DB_OK);
+        assert_int_equal(db_exec_script(first, "CREATE TABLE t (x INTEGER)"), DB_OK);
+        uint64_t c0 = 0, s0 = 0, failures = 0;
+        assert_int_equal(db_durable_stats(first, &c0, &s0, &failures), DB_OK);
+        struct inserter w[CONNECTIONS];
+        pthread_t t[CONNECTIONS];
+        for (int i = 0; i < CONNECTIONS; i++) {
+                w[i] = (struct inserter){.path = f.path};
+                assert_int_equal(db_open_url(f.path, &w[i].db), DB_OK);
+        }
+        for (int i = 0; i < CONNECTIONS; i++)
+                assert_int_equal(pthread_create(&t[i], NULL, insert_alone, &w[i]), 0);
+        for (int i = 0; i < CONNECTIONS; i++) {
+                pthread_join(t[i], NULL);
+                assert_int_equal(w[i].failed, 0);
+        }
+        uint64_t c1 = 0, s1 = 0;
+        assert_int_equal(db_durable_stats(first, &c1, &s1, &failures), DB_OK);
+        assert_int_equal((int)failures, 0);
+        printf("%llu commits on %d connections made durable by %llu syncs\n",
+               (unsigned long long)(c1 - c0), CONNECTIONS, (unsigned long long)(s1 - s0));
+        /* each insert waited (the stats are the file's, shared by its connections), and while
+         * one sync ran (a millisecond or so) the other connections' commits gathered */
+        assert_int_equal((int)(c1 - c0), CONNECTIONS * INSERTS_EACH);
+        assert_true(s1 - s0 < c1 - c0);
+        struct db_stmt *s = db_prepare(first, "SELECT count(*) FROM t");
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal((int)db_col_int(s, 0), CONNECTIONS * INSERTS_EACH);
+        db_finish(s);
+        for (int i = 0; i < CONNECTIONS; i++)
+                db_close(w[i].db);
+        db_close(first);
+        file_remove(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -171,6 +330,8 @@ int main(void)
             cmocka_unit_test(concurrent_commits_share_syncs_and_wait_for_theirs),
             cmocka_unit_test(a_failed_sync_fails_its_commits_and_all_later),
             cmocka_unit_test(concurrent_waiters_of_a_failed_sync_all_fail),
+            cmocka_unit_test(sqlite_commits_that_wrote_wait_for_a_sync),
+            cmocka_unit_test(sqlite_connections_share_syncs),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
