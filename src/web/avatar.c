@@ -121,6 +121,10 @@ int web_avatar_upload(struct request *req)
 
 int web_avatar_remove(struct request *req)
 {
+        /* settings are cheap single-row writes, but still counted like every other edit */
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (write_guard(req, limits))
+                return 429;
         if (avatar_clear(req->db, req->viewer.id) != AVATAR_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, "/settings/avatar?saved=0");
