@@ -143,10 +143,9 @@ const char *cadence_text(struct render *r, const struct season *s)
 static const char *const weekday_names[7] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
                                              N_("Wednesday"), N_("Thursday"), N_("Friday"),
                                              N_("Saturday")};
-static const char *const month_names[12] = {N_("January"), N_("February"), N_("March"),
-                                            N_("April"),   N_("May"),      N_("June"),
-                                            N_("July"),    N_("August"),   N_("September"),
-                                            N_("October"), N_("November"), N_("December")};
+static const char *const month_names[12] = {
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
 
 struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char *zone)
 {
@@ -165,8 +164,8 @@ struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char 
         html_lit(b, "\">");
         /* TRANSLATORS: weekday, day of month, month name, year, hour, minute, time zone */
         html_textf(r, _("%1$s, %2$d %3$s %4$d, %5$02d:%6$02d (%7$s)"), _(weekday_names[tm.tm_wday]),
-                   tm.tm_mday, _(month_names[tm.tm_mon]), tm.tm_year + 1900, tm.tm_hour,
-                   tm.tm_min, zone && *zone ? zone : "UTC");
+                   tm.tm_mday, _(month_names[tm.tm_mon]), tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                   zone && *zone ? zone : "UTC");
         html_lit(b, "</time>");
         return html_frag_end(r, &scratch, saved);
 }

@@ -3,7 +3,7 @@
  * comments, on their profile and in the member list; going back to initials; refusals
  * (not an image, no token, a guest). */
 #include "session.h"
-#include "test_images_png.h"
+#include "png.h"
 
 #include <jansson.h>
 

@@ -366,10 +366,11 @@ static void test_publish_time_in_the_authors_time_zone(void **state)
         expect_in(&r, "value=\"2030-07-01T10:00\"", "the local time in the field");
         expect_in(&r, "Europe/Berlin", "the zone named");
         /* and says when it goes out in the same zone, with the exact UTC time as the machine's */
-        expect_in(&r,
-                  "Status: Scheduled for <time datetime=\"2030-07-01T08:00:00Z\" "
-                  "title=\"2030-07-01T08:00:00Z\">Monday, 1 July 2030, 10:00 (Europe/Berlin)</time>",
-                  "the status line in the author's zone");
+        expect_in(
+            &r,
+            "Status: Scheduled for <time datetime=\"2030-07-01T08:00:00Z\" "
+            "title=\"2030-07-01T08:00:00Z\">Monday, 1 July 2030, 10:00 (Europe/Berlin)</time>",
+            "the status line in the author's zone");
         resp_free(&r);
         get(&mira, "/write", &r);
         expect_in(&r, "Monday, 1 July 2030, 10:00 (Europe/Berlin)", "the dashboard too");

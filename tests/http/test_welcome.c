@@ -567,8 +567,7 @@ static void settings_writes_share_the_edit_limit(void **state)
         header(&r, "Retry-After", wait, sizeof(wait));
         assert_true(atoi(wait) > 0);
         resp_free(&r);
-        api(&ana, "PUT", "/api/v1/me/notification-preferences", "{\"replies\": false}", true,
-            &r);
+        api(&ana, "PUT", "/api/v1/me/notification-preferences", "{\"replies\": false}", true, &r);
         expect_api_error(&r, 429, "", "the API, over the same limit");
         resp_free(&r);
         post_pairs(&sam, "/settings/time-zone", lisbon, true, &r);
@@ -592,6 +591,6 @@ int main(void)
         };
         /* a site of its own: the limit's window must not hold the other tests' writes */
         int failed = cmocka_run_group_tests_name("welcome", tests, start, kd_fixture_stop);
-        return failed + cmocka_run_group_tests_name("settings limits", limits, start,
-                                                    kd_fixture_stop);
+        return failed +
+               cmocka_run_group_tests_name("settings limits", limits, start, kd_fixture_stop);
 }
