@@ -147,12 +147,12 @@ static const char *const month_names[12] = {
     N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
     N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
 
-struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char *zone)
+/* A calendar date in <time>, and with the hour and zone when zone is given (NULL: the date
+ * alone, in UTC), the exact UTC instant as its datetime and title. */
+static void html_moment(struct render *r, int64_t t, const char *zone)
 {
-        struct buf scratch, *saved;
-        html_frag_begin(r, &scratch, &saved);
         struct buf *b = r->out;
-        time_t local = (time_t)(t + tz_offset_at(zone, t));
+        time_t local = (time_t)(t + (zone ? tz_offset_at(zone, t) : 0));
         struct tm tm;
         gmtime_r(&local, &tm);
         char iso[32];
@@ -162,31 +162,29 @@ struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char 
         html_lit(b, "\" title=\"");
         html_attr(b, iso);
         html_lit(b, "\">");
-        /* TRANSLATORS: weekday, day of month, month name, year, hour, minute, time zone */
-        html_textf(r, _("%1$s, %2$d %3$s %4$d, %5$02d:%6$02d (%7$s)"), _(weekday_names[tm.tm_wday]),
-                   tm.tm_mday, _(month_names[tm.tm_mon]), tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                   zone && *zone ? zone : "UTC");
+        if (zone)
+                /* TRANSLATORS: weekday, day of month, month name, year, hour, minute, time zone */
+                html_textf(r, _("%1$s, %2$d %3$s %4$d, %5$02d:%6$02d (%7$s)"),
+                           _(weekday_names[tm.tm_wday]), tm.tm_mday, _(month_names[tm.tm_mon]),
+                           tm.tm_year + 1900, tm.tm_hour, tm.tm_min, *zone ? zone : "UTC");
+        else
+                /* TRANSLATORS: weekday, day of month, month name, year */
+                html_textf(r, _("%1$s, %2$d %3$s %4$d"), _(weekday_names[tm.tm_wday]), tm.tm_mday,
+                           _(month_names[tm.tm_mon]), tm.tm_year + 1900);
         html_lit(b, "</time>");
+}
+
+struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char *zone)
+{
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        html_moment(r, t, zone ? zone : "");
         return html_frag_end(r, &scratch, saved);
 }
 
 void html_date(struct render *r, int64_t t)
 {
-        struct buf *b = r->out;
-        time_t tt = (time_t)t;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        char iso[32];
-        time_iso8601(t, iso, sizeof(iso));
-        html_lit(b, "<time datetime=\"");
-        html_attr(b, iso);
-        html_lit(b, "\" title=\"");
-        html_attr(b, iso);
-        html_lit(b, "\">");
-        /* TRANSLATORS: weekday, day of month, month name, year */
-        html_textf(r, _("%1$s, %2$d %3$s %4$d"), _(weekday_names[tm.tm_wday]), tm.tm_mday,
-                   _(month_names[tm.tm_mon]), tm.tm_year + 1900);
-        html_lit(b, "</time>");
+        html_moment(r, t, NULL);
 }
 
 struct html_frag html_date_frag(struct render *r, int64_t t)
