@@ -1,6 +1,7 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/moderation.h"
+#include "web/action_form.h"
 #include "web/avatar.h"
 #include "web/comments.h"
 #include "web/reactions.h"
@@ -60,7 +61,7 @@ static void login_prompt(struct render *r, const struct episode *e)
 void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum)
 {
-        reactions_form_back(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
+        reactions_form(r, TARGET_EPISODE, e->id, sum);
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -77,7 +78,7 @@ struct comment_thread {
         bool moderator;
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
         const struct lexicon *lexicon; /* the newsletter's approved terms, linked in bodies */
-        struct badge_set *badges; /* the authors' badges (web/badge.h) */
+        struct badge_set *badges;      /* the authors' badges (web/badge.h) */
 };
 
 static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
@@ -117,52 +118,81 @@ static void thread_build(struct comment_thread *t, struct arena *a)
         }
 }
 
+/* The form a reply link opens in place with the script (static/kindred.js clones it under the
+ * comment, with the page's token and the comment as parent): once per thread, so a thread's
+ * replies post where its comments do (t->ep_url). Without the script the link opens the reply
+ * page (web_comment_reply_form). */
+static void reply_template(struct render *r, const struct comment_thread *t)
+{
+        if (!render_signed_in(r))
+                return;
+        struct buf *b = r->out;
+        html_lit(b, "<template class=\"kd-reply\"><form method=\"post\" class=\"comment-form "
+                    "reply-form\" action=\"");
+        html_attr(b, t->ep_url);
+        html_lit(b, "/comments\"><input type=\"hidden\" name=\"parent\" value=\"\"><label>");
+        html_text(b, _("Your reply"));
+        html_lit(b, "</label><textarea name=\"body\" rows=\"3\" required");
+        html_maxlength(b, KD_COMMENT_MAX_CHARS);
+        html_lit(b, "></textarea><button type=\"submit\">");
+        html_text(b, _("Post reply"));
+        html_lit(b, "</button></form></template>\n");
+}
+
+/* A moderator's Hide or Restore of a comment, a button of the page's action form. */
+static void hide_button(struct render *r, const struct comment *c)
+{
+        struct buf *b = r->out;
+        bool hidden = c->state == COMMENT_HIDDEN;
+        html_lit(b, "<button");
+        action_form_attr(b);
+        html_lit(b, " formaction=\"/hide/comment/");
+        html_int(b, c->id);
+        if (hidden)
+                html_lit(b, "\" name=\"hidden\" value=\"0\" class=\"link-button\">");
+        else
+                html_lit(b, "\" name=\"hidden\" value=\"1\" class=\"link-button\">");
+        html_text(b, hidden ? _("Restore") : _("Hide"));
+        html_lit(b, "</button>\n");
+}
+
 static void comment_actions(struct render *r, const struct comment_thread *t,
                             const struct comment *c)
 {
         struct buf *b = r->out;
-        bool mine = render_signed_in(r) && c->author_id == r->viewer->id;
+        bool member = render_signed_in(r);
+        bool mine = member && c->author_id == r->viewer->id;
         html_lit(b, "<div class=\"comment-actions\">\n");
-        if (c->state == COMMENT_VISIBLE && render_signed_in(r)) {
-                html_lit(b, "<details class=\"reply\"><summary>");
+        if (c->state == COMMENT_VISIBLE && member) {
+                /* a link, not a form per comment: the form comes when asked */
+                html_lit(b, "<a class=\"reply\" href=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/reply\">");
                 html_text(b, _("Reply"));
-                html_lit(b, "</summary>\n<form method=\"post\" class=\"comment-form\" action=\"");
-                html_attr(b, t->ep_url);
-                html_lit(b, "/comments\">");
-                form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
-                html_int(b, c->id);
-                html_lit(b, "\"><label for=\"reply-");
-                html_int(b, c->id);
-                html_lit(b, "\">");
-                html_textf(r, _("Reply to %s"), c->author_name);
-                html_lit(b, "</label><textarea id=\"reply-");
-                html_int(b, c->id);
-                html_lit(b, "\" name=\"body\" rows=\"3\" required");
-                html_maxlength(b, KD_COMMENT_MAX_CHARS);
-                html_lit(b, "></textarea><button type=\"submit\">");
-                html_text(b, _("Post reply"));
-                html_lit(b, "</button></form></details>\n");
+                html_lit(b, "</a>\n");
         }
-        if (render_signed_in(r) && comment_can_edit(c, r->viewer->id)) {
+        if (member && (t->moderator || comment_can_edit(c, r->viewer->id)))
+                reactions_page_parts(r); /* the action form, before the buttons naming it */
+        if (member && comment_can_edit(c, r->viewer->id)) {
                 html_lit(b, "<a class=\"edit\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/edit\">");
                 html_text(b, _("Edit"));
-                html_lit(b, "</a>\n<form method=\"post\" class=\"inline\" action=\"/comments/");
+                html_lit(b, "</a>\n<button");
+                action_form_attr(b);
+                html_lit(b, " formaction=\"/comments/");
                 html_int(b, c->id);
-                html_lit(b, "/delete\" data-confirmed-field=\"confirmed\">");
-                form_csrf(r);
-                html_lit(b, "<button type=\"submit\" class=\"link-button\" data-confirm=\"");
+                html_lit(b, "/delete\" data-confirmed-field=\"confirmed\" class=\"link-button\" "
+                            "data-confirm=\"");
                 html_attr(b, _("Delete this comment?"));
                 html_lit(b, "\">");
                 html_text(b, _("Delete"));
-                html_lit(b, "</button></form>\n");
+                html_lit(b, "</button>\n");
         }
-        item_moderation_links(r, "comment", c->id,
-                              !mine && c->state == COMMENT_VISIBLE && render_signed_in(r),
-                              t->moderator && c->state != COMMENT_DELETED,
-                              c->state == COMMENT_HIDDEN);
+        if (!mine && c->state == COMMENT_VISIBLE && member)
+                item_moderation_links(r, "comment", c->id, true, false, false);
+        if (t->moderator && c->state != COMMENT_DELETED)
+                hide_button(r, c);
         html_lit(b, "</div>\n");
 }
 
@@ -244,9 +274,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 lexicon_link(t->lexicon, c->body_html, b);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
-                        reactions_form_back(
-                            r, TARGET_COMMENT, c->id, summary_for(t, c->id),
-                            arena_printf(r->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
+                        reactions_form(r, TARGET_COMMENT, c->id, summary_for(t, c->id));
         }
         comment_actions(r, t, c);
         if (t->first_child[i] >= 0) {
@@ -280,8 +308,8 @@ static int thread_load_in(struct request *req, const struct episode *e,
         t->e = e;
         t->ep_url = episode_url(req->arena, e);
         t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
-                    : comment_list_page_in(req->db, req->arena, scope ? scope : &own, after,
-                                           &t->cs, &t->next_after);
+                    : comment_list_page_in(req->db, req->arena, scope ? scope : &own, after, &t->cs,
+                                           &t->next_after);
         /* reactions of exactly the threads loaded */
         int64_t first_root = t->n > 0 ? t->cs[0].root_id : 0;
         int64_t last_root = t->n > 0 ? t->cs[t->n - 1].root_id : 0;
@@ -429,6 +457,7 @@ void comments_section(struct render *r, const struct conversation *cv)
                 html_lit(b, "</a></p>\n");
         }
         html_lit(b, "<div class=\"thread\">\n");
+        reply_template(r, t);
         for (int i = 0; i < t->n; i++)
                 if (!t->cs[i].parent_id)
                         render_comment(r, t, i, 0);
@@ -455,6 +484,7 @@ struct comment_thread *comment_thread_load(struct request *req, const struct epi
 
 void comment_thread_render(struct render *r, const struct comment_thread *t)
 {
+        reply_template(r, t);
         for (int i = 0; i < t->n; i++)
                 if (!t->cs[i].parent_id)
                         render_comment(r, t, i, 0);
@@ -491,14 +521,15 @@ int comments_in_place(struct request *req, struct render *r, const struct episod
                                                      req->viewer.id, &t.sums);
                 if (t.n < 0 || t.nsums < 0)
                         return req_fail(req, 503, N_("The database is not available.")), -1;
-                t.moderator = req_signed_in(req) && comment_can_moderate(req->db, e->id,
-                                                                         req->viewer.id,
-                                                                         req->viewer.role);
+                t.moderator =
+                    req_signed_in(req) &&
+                    comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
                 thread_build(&t, req->arena);
         }
         t.ep_url = place_url;
         struct buf *b = r->out;
         html_lit(b, "<div class=\"thread\">\n");
+        reply_template(r, &t);
         for (int i = 0; i < t.n; i++)
                 if (from ? t.cs[i].id == from && t.live[i] : !t.cs[i].parent_id)
                         render_comment(r, &t, i, 0);
@@ -665,8 +696,56 @@ int web_comment_thread(struct request *req)
         html_lit(b, "</a></p>\n<h1>");
         html_text(b, _("A thread"));
         html_lit(b, "</h1>\n<section class=\"comments\"><div class=\"thread\">\n");
+        reply_template(r, &t);
         render_comment(r, &t, at, 0);
         html_lit(b, "</div></section>\n");
+        return page_end(r, 200);
+}
+
+/* Where a reply to c is posted: its conversation's comments, the episode's or a build-on's. */
+static const char *reply_action(struct request *req, const struct episode *e,
+                                const struct comment *c)
+{
+        const char *ep = episode_url(req->arena, e);
+        return c->buildon_id
+                   ? arena_printf(req->arena, "%s/b/%lld/comments", ep, (long long)c->buildon_id)
+                   : arena_printf(req->arena, "%s/comments", ep);
+}
+
+int web_comment_reply_form(struct request *req)
+{
+        struct render *r = render_for_request(req);
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        if (c.state != COMMENT_VISIBLE)
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
+        struct buf *b = r->out;
+        const char *title = arena_printf(r->arena, _("Reply to %s"), c.author_name);
+        struct page_meta meta = {.title = title, .noindex = true};
+        page_begin_meta(r, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        html_attr(b, comment_address(req, &e, c.id));
+        html_lit(b, "\">← ");
+        html_text(b, e.title);
+        html_lit(b, "</a></p>\n<section class=\"form-page reply-page\">\n<h1>");
+        html_text(b, title);
+        html_lit(b, "</h1>\n<blockquote class=\"comment-body\"");
+        html_lang_attr(r, c.language);
+        html_lit(b, ">");
+        html_rendered(b, c.body_html);
+        html_lit(b, "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"");
+        html_attr(b, reply_action(req, &e, &c));
+        html_lit(b, "\">");
+        form_csrf(r);
+        html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
+        html_int(b, c.id);
+        html_lit(b, "\">");
+        form_textarea(r, _("Your reply"), "body", "", 4, KD_COMMENT_MAX_CHARS, NULL, NULL);
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Post reply"));
+        html_lit(b, "</button></p></form>\n</section>\n");
         return page_end(r, 200);
 }
 

@@ -57,6 +57,7 @@ int comments_in_place(struct request *req, struct render *r, const struct episod
 int web_comment_post(struct request *req);        /* POST /n/:newsletter/:episode/comments */
 int web_comment_thread(struct request *req);      /* GET /n/:newsletter/:episode/comments/:id */
 int web_comment_edit_form(struct request *req);   /* GET /comments/:id/edit */
+int web_comment_reply_form(struct request *req);  /* GET /comments/:id/reply (without script) */
 int web_comment_edit(struct request *req);        /* POST /comments/:id/edit */
 int web_comment_delete(struct request *req);      /* POST /comments/:id/delete */
 int web_comment_hide(struct request *req);        /* POST /comments/:id/hide (hidden=1|0) */

@@ -37,6 +37,7 @@ struct render {
         const struct config *config;       /* site name and settings */
         const struct static_files *assets; /* for content-hashed asset links; may be NULL */
         struct request *req;               /* NULL outside a request; response-only use */
+        bool action_form_written; /* the page's one action form is out (web/action_form.h) */
 };
 
 /* A context for the response to req, allocated in req->arena: output into req->resp.body, the
