@@ -421,7 +421,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
 }
 
 /* Renderer: the episode page from what episode_page_load read. */
-static void episode_page_render(struct render *r, const struct episode_page *p)
+static void episode_page_render(struct render *r, struct episode_page *p)
 {
         const struct episode *e = &p->e;
         bool live = p->live;
