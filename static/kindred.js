@@ -265,20 +265,29 @@
       link.setAttribute('aria-expanded', 'false');
       return;
     }
+    /* the six kinds: the page's template, or the episode's own group (then no template) */
     const kinds = document.getElementById('kd-kinds');
-    if (!kinds) {
+    const protos = kinds ? Array.from(kinds.content.querySelectorAll('button'))
+      : reactionButtons(document.querySelector('.reactions[data-target="episode"]') ||
+        document.createElement('div'));
+    if (protos.length !== KINDS) {
       window.location.assign(link.href);
       return;
     }
     const present = new Set(reactionButtons(group).map(reactionKind));
     const picker = document.createElement('span');
     picker.className = 'react-picker';
-    for (const proto of kinds.content.querySelectorAll('button')) {
-      if (present.has(proto.value))
+    for (const proto of protos) {
+      const kind = kinds ? proto.value : reactionKind(proto);
+      if (present.has(kind))
         continue;
       const button = proto.cloneNode(true);
       button.setAttribute('form', 'kd-act');
-      button.value = group.dataset.target + ':' + group.dataset.id + ':' + proto.value + ':1';
+      button.setAttribute('aria-pressed', 'false');
+      button.value = group.dataset.target + ':' + group.dataset.id + ':' + kind + ':1';
+      const count = button.querySelector('.count');
+      if (count)
+        count.textContent = '0';
       picker.appendChild(button);
     }
     const who = document.createElement('a');

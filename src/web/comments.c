@@ -497,6 +497,7 @@ static int conversation_load_shared(struct request *req, const struct episode *e
                 shared.out = &out;
                 shared.viewer = &shared_viewer;
                 shared.action_form_written = true; /* the page's own, outside the part */
+                shared.reaction_kinds_shown = true;
                 shared.parts = &rec;
                 comments_section_whole(&shared, cv);
                 cv->part->bytes = arena_strndup(req->arena, out.data ? out.data : "", out.len);
@@ -552,7 +553,7 @@ static void comments_section_spliced(struct render *r, const struct conversation
 {
         const struct page_part *p = cv->part;
         struct buf *b = r->out;
-        reactions_page_parts(r); /* the page's action form, which the part's buttons name */
+        reactions_kinds_shown(r); /* the page's action form, which the part's buttons name */
         size_t pos = 0;
         for (size_t i = 0; i < p->nslots; i++) {
                 const struct parts_slot *s = &p->slots[i];

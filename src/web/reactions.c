@@ -117,10 +117,17 @@ static void all_buttons(struct render *r, const char *target, int64_t id,
 
 void reactions_page_parts(struct render *r)
 {
-        if (r->action_form_written)
-                return;
         action_form(r);
-        /* the kinds a compact group's "React" picker offers (static/kindred.js, togglePicker) */
+}
+
+/* The kinds a compact group's "React" picker offers (static/kindred.js, togglePicker), once per
+ * page, unless the page shows all six already (an episode's own group, which the script copies
+ * instead): 700 bytes a short page need not carry twice. */
+static void reaction_kinds(struct render *r)
+{
+        if (r->reaction_kinds_shown)
+                return;
+        r->reaction_kinds_shown = true;
         struct buf *b = r->out;
         html_lit(b, "<template id=\"kd-kinds\">");
         for (int k = 0; k < REACT_KINDS; k++) {
@@ -135,6 +142,12 @@ void reactions_page_parts(struct render *r)
         html_lit(b, "</template>\n");
 }
 
+void reactions_kinds_shown(struct render *r)
+{
+        reactions_page_parts(r);
+        reaction_kinds(r);
+}
+
 void reactions_form(struct render *r, const char *target, int64_t id,
                     const struct reaction_summary *sum)
 {
@@ -144,6 +157,8 @@ void reactions_form(struct render *r, const char *target, int64_t id,
                 return;
         }
         reactions_page_parts(r);
+        if (strcmp(target, TARGET_EPISODE) != 0)
+                reaction_kinds(r); /* before the group: a <template> may stand where a div may */
         html_lit(b, "<div class=\"reactions\" data-target=\"");
         html_attr(b, target);
         html_lit(b, "\" data-id=\"");
@@ -154,6 +169,7 @@ void reactions_form(struct render *r, const char *target, int64_t id,
                 total += sum ? sum->counts[k] : 0;
         if (strcmp(target, TARGET_EPISODE) == 0) { /* the episode's own: all six, always */
                 all_buttons(r, target, id, sum);
+                r->reaction_kinds_shown = true;
         } else {
                 /* Compact: the kinds in use; the others are a page away behind "React" (the
                  * "who reacted" page, which has all six), or with the script a picker opened

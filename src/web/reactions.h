@@ -20,11 +20,14 @@ struct request;
 void reactions_form(struct render *r, const char *target, int64_t id,
                     const struct reaction_summary *sum);
 
-/* What reaction buttons need once per page, written unless r has them already: the page's
- * action form (web/action_form.h) and the template of the six kinds for the script's picker.
- * Members only. reactions_form calls it; a page calls it first where buttons come inside
- * something that must not hold a form. */
+/* What reaction buttons need once per page, written unless r has it already: the page's action
+ * form (web/action_form.h). Members only. reactions_form calls it; a page calls it first where
+ * buttons come inside something that must not hold a form. */
 void reactions_page_parts(struct render *r);
+
+/* The same, and the six kinds for the script's "React" picker (a template) unless the page
+ * shows them already (an episode's group). */
+void reactions_kinds_shown(struct render *r);
 
 /* POST /react: react "target:id:kind:1|0" (the page's buttons), or react "kind:1|0" with
  * target and id; next: where to return. */

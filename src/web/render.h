@@ -39,6 +39,7 @@ struct render {
         const struct static_files *assets; /* for content-hashed asset links; may be NULL */
         struct request *req;               /* NULL outside a request; response-only use */
         bool action_form_written; /* the page's one action form is out (web/action_form.h) */
+        bool reaction_kinds_shown; /* the six kinds are on the page already (web/reactions.c) */
         struct parts_recorder *parts; /* rendering a shared part: where its slots are noted
                                          (web/page_parts.h); NULL otherwise */
 };
