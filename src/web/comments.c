@@ -150,9 +150,10 @@ static void hide_button(struct render *r, const struct comment *c)
         html_lit(b, " formaction=\"/hide/comment/");
         html_int(b, c->id);
         if (hidden)
-                html_lit(b, "\" name=\"hidden\" value=\"0\" class=\"link-button\">");
+                html_lit(b, "\" name=\"hidden\" value=\"0\"");
         else
-                html_lit(b, "\" name=\"hidden\" value=\"1\" class=\"link-button\">");
+                html_lit(b, "\" name=\"hidden\" value=\"1\"");
+        html_lit(b, " class=\"link-button\">");
         html_text(b, hidden ? _("Restore") : _("Hide"));
         html_lit(b, "</button>\n");
 }
@@ -484,8 +485,10 @@ static int conversation_load_shared(struct request *req, const struct episode *e
         if (!page_parts_get(key, now, cv->part)) {
                 unsigned generation = page_parts_generation();
                 struct comment_thread *t = arena_alloc(req->arena, sizeof(*t));
-                if (thread_load_as(req, e, NULL, cv->after, 0, 0, moderator, t) < 0)
+                if (thread_load_as(req, e, NULL, cv->after, 0, 0, moderator, t) < 0) {
+                        cv->part = NULL; /* the section stops after its heading */
                         return -1;
+                }
                 cv->thread = t;
                 cv->npassages =
                     comment_passages(req->db, req->arena, e->id, PASSAGES_SHOWN, &cv->passages);
@@ -513,6 +516,8 @@ static int conversation_load_shared(struct request *req, const struct episode *e
         cv->nmine = reaction_comment_mine(req->db, req->arena, e->id, cv->part->first_root - 1,
                                           cv->part->last_root, req->viewer.id, &cv->mine);
         if (cv->nmine < 0) {
+                page_parts_release(cv->part);
+                cv->part = NULL;
                 req_fail(req, 503, N_("The database is not available."));
                 return -1;
         }

@@ -53,9 +53,10 @@ static void reaction_button(struct render *r, const char *target, int64_t id,
         html_lit(b, ":");
         html_attr(b, reaction_kind_name((enum reaction_kind)k));
         if (mine)
-                html_lit(b, ":0\" aria-pressed=\"true\">");
+                html_lit(b, ":0\" aria-pressed=\"true\"");
         else
-                html_lit(b, ":1\" aria-pressed=\"false\">");
+                html_lit(b, ":1\" aria-pressed=\"false\"");
+        html_lit(b, ">");
         html_text(b, kinds[k].emoji);
         html_lit(b, " <span class=\"reaction-label\">");
         html_text(b, _(kinds[k].label));
