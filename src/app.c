@@ -21,6 +21,7 @@
 #include "model/job.h"
 #include "model/job_worker.h"
 #include "model/mail_outbox.h"
+#include "web/page_parts.h"
 #include "web/subscription_mail.h"
 #include "model/mail_token.h"
 #include "model/member.h"
@@ -73,6 +74,7 @@ static void other_node_changed(void *ctx)
 {
         struct app *app = ctx;
         page_cache_invalidate(app->pages);
+        page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
         atomic_store(&app->next_due, 0);
 }
 
@@ -687,6 +689,7 @@ static void dispatch(struct app *app, struct request *req)
                 if (now >= atomic_load(&app->next_due)) {
                         struct db *db = app_thread_db(app);
                         page_cache_invalidate(app->pages);
+                        page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
                         atomic_store(&app->next_due, db ? episode_next_due(db, now) : now);
                 }
         }
@@ -715,6 +718,7 @@ static void dispatch(struct app *app, struct request *req)
         /* Any write may change what guests see. */
         if (route && route->changes_state && req->resp.status < 400) {
                 page_cache_invalidate(app->pages);
+                page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
                 cluster_changed();               /* and the other nodes' pages */
                 atomic_store(&app->next_due, 0); /* a new schedule may have been set */
         }
@@ -780,6 +784,7 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                 if ((db = app_thread_db(app)) && cluster_lease(db, "publish_due", now, 15) &&
                     episode_publish_due(db, now) > 0) {
                         page_cache_invalidate(app->pages);
+                        page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
                         cluster_changed();
                 }
         }

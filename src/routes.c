@@ -70,7 +70,7 @@ static const struct param_spec comment_body_params[] = {TEXT("body", 8 * KD_COMM
                                                         END};
 static const struct param_spec hide_params[] = {BOOL("hidden"), END};
 static const struct param_spec react_params[] = {
-    TEXT("target", 16), INT("id", 1, INT64_MAX),        TEXT("react", 32),
+    TEXT("target", 16), INT("id", 1, INT64_MAX),        TEXT("react", 64),
     TEXT("kind", 16),   TEXT("next", KD_MAX_URI_BYTES), END,
 };
 static const struct param_spec who_params[] = {TEXT("target", 16), INT("id", 1, INT64_MAX), END};
@@ -168,6 +168,7 @@ static const struct route core_routes[] = {
     {HTTP_GET, "/n/$newsletter/$episode/comments/#id", web_comment_thread, ROLE_NONE, false, false,
      NULL},
     {HTTP_GET, "/comments/#id/edit", web_comment_edit_form, ROLE_READER, false, false, NULL},
+    {HTTP_GET, "/comments/#id/reply", web_comment_reply_form, ROLE_READER, false, false, NULL},
     {HTTP_POST, "/comments/#id/edit", web_comment_edit, ROLE_READER, true, false,
      comment_body_params},
     {HTTP_POST, "/comments/#id/delete", web_comment_delete, ROLE_READER, true, false,

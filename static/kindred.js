@@ -166,33 +166,45 @@
 
   /* ---------------------------------------------------------------- reactions in place */
 
-  /* Writes a reaction summary from the API into every form for the same target. */
+  /* A member's page has one action form (#kd-act, web/action_form.h); each reaction button
+   * names it and says in its value what it does: "target:id:kind:1" gives, ":0" takes back.
+   * The buttons of one item stand in a .reactions group with data-target and data-id. */
+  function reactionKind(button) {
+    const parts = button.value.split(':');
+    return parts[parts.length - 2];
+  }
+
+  function reactionButtons(group) {
+    return Array.from(group.querySelectorAll('button[name="react"]'));
+  }
+
+  /* Writes a reaction summary from the API into every group for the same target. */
   function showReactions(data) {
-    const selector = 'form.reactions[data-target="' + CSS.escape(String(data.target)) +
+    const selector = '.reactions[data-target="' + CSS.escape(String(data.target)) +
       '"][data-id="' + CSS.escape(String(data.id)) + '"]';
     const mine = new Set(data.mine || []);
-    for (const form of document.querySelectorAll(selector)) {
-      for (const button of form.querySelectorAll('button.reaction[data-kind]')) {
-        const kind = button.dataset.kind;
+    for (const group of document.querySelectorAll(selector)) {
+      for (const button of reactionButtons(group)) {
+        const kind = reactionKind(button);
         const count = button.querySelector('.count');
         if (count && typeof data.counts[kind] === 'number')
           count.textContent = String(data.counts[kind]);
         const pressed = mine.has(kind);
         button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
-        button.value = kind + (pressed ? ':0' : ':1');
+        button.value = button.value.replace(/:[01]$/, pressed ? ':0' : ':1');
       }
-      arrangeReactions(form);
+      arrangeReactions(group);
     }
   }
 
-  /* The small live region of a reactions form, made once so screen readers are listening. */
-  function reactionStatus(form) {
-    let status = form.querySelector('.reaction-status');
+  /* The small live region of a reactions group, made once so screen readers are listening. */
+  function reactionStatus(group) {
+    let status = group.querySelector('.reaction-status');
     if (!status) {
       status = document.createElement('span');
       status.className = 'reaction-status';
       status.setAttribute('role', 'status');
-      form.appendChild(status);
+      group.appendChild(status);
     }
     return status;
   }
@@ -207,29 +219,30 @@
     HTMLFormElement.prototype.submit.call(form); /* no submit event: no loop back here */
   }
 
-  async function react(form, button) {
+  async function react(form, group, button) {
     const csrf = form.querySelector('input[name="_csrf"]');
-    const [kind, on] = button.value.split(':');
-    const status = reactionStatus(form);
-    form.setAttribute('aria-busy', 'true');
+    const kind = reactionKind(button);
+    const on = button.value.endsWith(':1');
+    const status = reactionStatus(group);
+    group.setAttribute('aria-busy', 'true');
     let response;
     let data = null;
     try {
       response = await fetch('/api/v1/reactions', {
-        method: on === '1' ? 'POST' : 'DELETE',
+        method: on ? 'POST' : 'DELETE',
         credentials: 'same-origin',
         headers: {
           'Accept': 'application/json',
           'Content-Type': 'application/json',
           'X-CSRF-Token': csrf.value,
         },
-        body: JSON.stringify({ target: form.dataset.target, id: Number(form.dataset.id), kind }),
+        body: JSON.stringify({ target: group.dataset.target, id: Number(group.dataset.id), kind }),
       });
       data = await response.json().catch(() => null);
     } catch (err) {
       response = null; /* offline or refused: the plain form says what went wrong */
     } finally {
-      form.removeAttribute('aria-busy');
+      group.removeAttribute('aria-busy');
     }
     if (response && response.ok && data && data.counts) {
       status.textContent = '';
@@ -242,28 +255,82 @@
     }
   }
 
-  function setUpReactions() {
-    const forms = document.querySelectorAll('form.reactions');
-    for (const form of forms) {
-      if (!form.querySelector('input[name="_csrf"]'))
-        continue; /* a guest's buttons are disabled */
-      reactionStatus(form);
-      /* browsers without SubmitEvent.submitter: remember the button that was used */
-      form.addEventListener('click', (event) => {
-        const button = event.target.closest('button.reaction');
-        if (button)
-          form.kindredSubmitter = button;
-      });
-      form.addEventListener('submit', (event) => {
-        const button = event.submitter || form.kindredSubmitter;
-        if (!button || !button.matches('button.reaction') || !/^[a-z]+:[01]$/.test(button.value))
-          return;
-        event.preventDefault();
-        if (form.getAttribute('aria-busy') === 'true')
-          return; /* one change at a time per form */
-        react(form, button);
-      });
+  /* The "React" link of a compact group opens, in place, the kinds not in use (copies of the
+   * page's #kd-kinds template) and "Who reacted"; again, it closes them. Without the template
+   * the link is followed (its page has all six). */
+  function togglePicker(group, link) {
+    const open = group.querySelector('.react-picker');
+    if (open) {
+      open.remove();
+      link.setAttribute('aria-expanded', 'false');
+      return;
     }
+    /* the six kinds: the page's template, or the episode's own group (then no template) */
+    const kinds = document.getElementById('kd-kinds');
+    const protos = kinds ? Array.from(kinds.content.querySelectorAll('button'))
+      : reactionButtons(document.querySelector('.reactions[data-target="episode"]') ||
+        document.createElement('div'));
+    if (protos.length !== KINDS) {
+      window.location.assign(link.href);
+      return;
+    }
+    const present = new Set(reactionButtons(group).map(reactionKind));
+    const picker = document.createElement('span');
+    picker.className = 'react-picker';
+    for (const proto of protos) {
+      const kind = kinds ? proto.value : reactionKind(proto);
+      if (present.has(kind))
+        continue;
+      const button = proto.cloneNode(true);
+      button.setAttribute('form', 'kd-act');
+      button.setAttribute('aria-pressed', 'false');
+      button.value = group.dataset.target + ':' + group.dataset.id + ':' + kind + ':1';
+      const count = button.querySelector('.count');
+      if (count)
+        count.textContent = '0';
+      picker.appendChild(button);
+    }
+    const who = document.createElement('a');
+    who.className = 'who';
+    who.href = link.href;
+    who.textContent = t('Who reacted');
+    picker.appendChild(who);
+    link.after(picker);
+    link.setAttribute('aria-expanded', 'true');
+    const first = picker.querySelector('button');
+    if (first)
+      first.focus();
+  }
+
+  function setUpReactions() {
+    const form = document.getElementById('kd-act');
+    if (!form)
+      return; /* a guest's page: counts without buttons */
+    for (const group of document.querySelectorAll('.reactions[data-target]'))
+      reactionStatus(group);
+    /* browsers without SubmitEvent.submitter: remember the button that was used */
+    document.addEventListener('click', (event) => {
+      const button = event.target.closest('button[form="kd-act"]');
+      if (button)
+        form.kindredSubmitter = button;
+      const link = event.target.closest('.reactions > a.react-more');
+      if (link && link.parentElement.dataset.target) {
+        event.preventDefault();
+        togglePicker(link.parentElement, link);
+      }
+    });
+    form.addEventListener('submit', (event) => {
+      const button = event.submitter || form.kindredSubmitter;
+      if (!button || button.name !== 'react' || !/^[a-z]+:\d+:[a-z]+:[01]$/.test(button.value))
+        return;
+      const group = button.closest('.reactions[data-target]');
+      if (!group)
+        return;
+      event.preventDefault();
+      if (group.getAttribute('aria-busy') === 'true')
+        return; /* one change at a time per item */
+      react(form, group, button);
+    });
   }
 
   /* ---------------------------------------------------------------- quote by selection */
@@ -587,32 +654,46 @@
 
   /* ---------------------------------------------------------------- welcome lane: conversation */
 
-  /* A compact reactions form (every item but an episode, web/reactions.c) shows the kinds in
-   * use and keeps the others in its "React" picker; after a change in place, buttons move to
-   * where the server would have put them. Focus stays on the button that was used. */
-  function arrangeReactions(form) {
-    const more = form.querySelector('details.react-more');
-    const picker = more && more.querySelector('.react-picker');
-    if (!picker)
-      return; /* the episode's own form shows all six */
+  const KINDS = 6; /* reaction kinds (model/reaction.h) */
+
+  /* A compact reactions group (every item but an episode, web/reactions.c) shows the kinds in
+   * use and keeps the others behind its "React" link; after a change in place, buttons move to
+   * where the server would have put them: a kind taken back to nothing leaves the row (for the
+   * picker, when it is open), and the link says "React" while a kind is unused, else "Who
+   * reacted". Focus stays on the button that was used. */
+  function arrangeReactions(group) {
+    const link = group.querySelector(':scope > a.react-more, :scope > a.who');
+    if (!link || group.dataset.target === 'episode')
+      return; /* the episode's own group shows all six */
+    const picker = group.querySelector('.react-picker');
     const focused = document.activeElement;
-    const buttons = Array.from(form.querySelectorAll('button.reaction[data-kind]'));
-    /* in the server's order: kinds in use first, the others in the picker */
-    for (const button of buttons) {
+    const fromPicker = picker && picker.contains(focused);
+    let inRow = 0;
+    for (const button of reactionButtons(group)) {
       const count = button.querySelector('.count');
       const used = (count && count.textContent !== '0') ||
         button.getAttribute('aria-pressed') === 'true';
-      if (used)
-        form.insertBefore(button, more);
-      else
-        picker.appendChild(button);
+      if (used) {
+        group.insertBefore(button, link);
+        inRow++;
+      } else if (picker) {
+        picker.insertBefore(button, picker.querySelector('a.who'));
+      } else {
+        button.remove();
+      }
     }
-    more.hidden = picker.children.length === 0;
-    if (focused && focused.matches && focused.matches('button.reaction')) {
-      if (!picker.contains(focused))
-        more.open = false;
+    const unused = inRow < KINDS;
+    link.className = unused ? 'react-more' : 'who';
+    link.textContent = unused ? t('React') : t('Who reacted');
+    /* a kind picked from the picker closes it, as a choice made */
+    if (picker && (!picker.querySelector('button') || (fromPicker && !picker.contains(focused)))) {
+      picker.remove();
+      link.setAttribute('aria-expanded', 'false');
+    }
+    if (focused && focused.isConnected && focused.matches && focused.matches('button[name="react"]'))
       focused.focus();
-    }
+    else if (focused && !focused.isConnected)
+      link.focus();
   }
 
   /* Forms whose server asks before it acts unless told the member already said yes: after the
@@ -621,13 +702,19 @@
   function setUpConfirmedForms() {
     document.addEventListener('submit', (event) => {
       const form = event.target;
-      if (!(form instanceof HTMLFormElement) || !form.dataset.confirmedField)
+      if (!(form instanceof HTMLFormElement))
         return;
-      if (form.querySelector('input[name="' + CSS.escape(form.dataset.confirmedField) + '"]'))
+      /* on the form, or on a button of the page's action form (a comment's Delete) */
+      const submitter = event.submitter || form.kindredSubmitter;
+      const name = form.dataset.confirmedField ||
+        (submitter && submitter.dataset && submitter.dataset.confirmedField);
+      if (!name || event.defaultPrevented)
+        return;
+      if (form.querySelector('input[name="' + CSS.escape(name) + '"]'))
         return;
       const field = document.createElement('input');
       field.type = 'hidden';
-      field.name = form.dataset.confirmedField;
+      field.name = name;
       field.value = '1';
       form.appendChild(field);
     });
@@ -1001,11 +1088,52 @@
     });
   }
 
+  /* ---------------------------------------------------------------- member pages: replies on demand */
+
+  /* A comment's "Reply" is a link to a page with the form (GET /comments/ID/reply). Here it
+   * opens the form in place instead: a copy of its thread's template (template.kd-reply, which
+   * posts where the thread's comments do) with the page's one token and the comment as parent.
+   * Again, it closes it. */
+  function setUpReplies() {
+    const form = document.getElementById('kd-act');
+    if (!form)
+      return;
+    document.addEventListener('click', (event) => {
+      const link = event.target.closest('.comment-actions > a.reply');
+      if (!link)
+        return;
+      const parent = (link.getAttribute('href').match(/^\/comments\/(\d+)\/reply$/) || [])[1];
+      const thread = link.closest('.thread');
+      const template = (thread && thread.querySelector(':scope > template.kd-reply')) ||
+        document.querySelector('template.kd-reply');
+      const csrf = form.querySelector('input[name="_csrf"]');
+      if (!parent || !template || !csrf)
+        return; /* the reply page, then */
+      event.preventDefault();
+      const open = link.parentElement.querySelector(':scope > form.reply-form');
+      if (open) {
+        open.remove();
+        link.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      const reply = template.content.firstElementChild.cloneNode(true);
+      reply.prepend(csrf.cloneNode());
+      reply.querySelector('input[name="parent"]').value = parent;
+      const text = reply.querySelector('textarea');
+      text.id = 'reply-' + parent;
+      reply.querySelector('label').htmlFor = text.id;
+      link.after(reply);
+      link.setAttribute('aria-expanded', 'true');
+      text.focus();
+    });
+  }
+
   function start() {
     setUpReadingBeacons();
     setUpConfirmations();
     setUpConfirmedForms();
     setUpReactions();
+    setUpReplies();
     setUpVotes();
     markPassages();
     setUpQuoting();

@@ -175,6 +175,11 @@
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30
+/* Member pages' shared parts (web/page_parts.h): the conversation of an episode as every
+ * member sees it, kept with the places where one member's bytes go. Bounded in bytes (a long
+ * read with 100 comments is about 200 KB) and in entries; lives as long as a guest's page. */
+#define KD_MEMBER_PARTS_BYTES (8 * 1024 * 1024)
+#define KD_MEMBER_PARTS_SLOTS 64
 /* Responses smaller than this are sent uncompressed */
 #define KD_GZIP_MIN_BYTES 1024
 

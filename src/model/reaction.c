@@ -136,6 +136,40 @@ int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_i
         return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
 }
 
+int reaction_comment_mine(struct db *db, struct arena *a, int64_t episode_id, int64_t after_root,
+                          int64_t upto_root, int64_t viewer_id, struct reaction_summary **out)
+{
+        /* From the member's reactions (reaction_by_member) to the page's comments: the work is
+         * the member's few reactions, not the page's many. */
+        struct db_stmt *s = db_prepare(
+            db, "SELECT r.target_id, r.kind FROM reaction r JOIN comment c ON c.id = r.target_id "
+                "WHERE r.member_id = ?2 AND r.target = 'comment' AND c.episode_id = ?1 AND "
+                "c.root_id > ?3 AND c.root_id <= ?4 ORDER BY r.target_id");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, episode_id);
+        db_bind_int(s, 2, viewer_id);
+        db_bind_int(s, 3, after_root);
+        db_bind_int(s, 4, upto_root);
+        size_t cap = 0, n = 0;
+        struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                int64_t id = db_col_int(s, 0);
+                if (n == 0 || arr[n - 1].target_id != id) {
+                        arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+                        memset(&arr[n], 0, sizeof(arr[n]));
+                        arr[n++].target_id = id;
+                }
+                enum reaction_kind k;
+                if (reaction_kind_parse(db_col_text(s, 1), &k) == 0)
+                        arr[n - 1].mine |= 1u << k;
+        }
+        db_finish(s);
+        *out = arr;
+        return rc == DB_DONE ? (int)n : PUB_DB_ERROR;
+}
+
 int reaction_who(struct db *db, struct arena *a, const char *target, int64_t target_id,
                  struct reactor **out)
 {

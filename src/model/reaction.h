@@ -67,6 +67,13 @@ int reaction_summary(struct db *db, const char *target, int64_t target_id, int64
 int reaction_summaries(struct db *db, struct arena *a, const char *target, const int64_t *ids,
                        int n, int64_t viewer_id, struct reaction_summary **out);
 
+/* Viewer's own reactions to the comments of an episode in threads whose root id is in
+ * (after_root, upto_root], as summaries with only mine set (counts 0), by comment id
+ * ascending: what a member adds to a conversation every member shares (web/page_parts.h).
+ * Returns the count or a negative enum pub_result. */
+int reaction_comment_mine(struct db *db, struct arena *a, int64_t episode_id, int64_t after_root,
+                          int64_t upto_root, int64_t viewer_id, struct reaction_summary **out);
+
 /* The summary of item id in sums (from reaction_summaries or reaction_comment_summaries), or
  * NULL when it has no reaction. */
 const struct reaction_summary *reaction_summary_find(const struct reaction_summary *sums, int n,

@@ -554,7 +554,7 @@ static void reaction_buttons(struct render *r, const struct buildon_page *p)
 {
         struct reaction_summary sum = {.target_id = p->b.id, .mine = p->mine};
         memcpy(sum.counts, p->counts, sizeof(sum.counts));
-        reactions_form_back(r, "buildon", p->b.id, &sum, p->url);
+        reactions_form(r, "buildon", p->b.id, &sum);
 }
 
 static void small_post_form(struct render *r, const char *action, const char *name,

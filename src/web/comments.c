@@ -1,6 +1,7 @@
 /* The conversation under an episode: passages readers quoted, threads of comments with their
  * reactions and actions, and the forms and handlers behind them. */
 #include "web/moderation.h"
+#include "web/action_form.h"
 #include "web/avatar.h"
 #include "web/comments.h"
 #include "web/reactions.h"
@@ -25,6 +26,7 @@
 #include "model/lexicon.h"
 #include "model/badge.h"
 #include "web/badge.h"
+#include "web/page_parts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ static void login_prompt(struct render *r, const struct episode *e)
 void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum)
 {
-        reactions_form_back(r, TARGET_EPISODE, e->id, sum, episode_url(r->arena, e));
+        reactions_form(r, TARGET_EPISODE, e->id, sum);
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -77,7 +79,7 @@ struct comment_thread {
         bool moderator;
         int64_t next_after; /* the next page of threads starts after this root; 0: none */
         const struct lexicon *lexicon; /* the newsletter's approved terms, linked in bodies */
-        struct badge_set *badges; /* the authors' badges (web/badge.h) */
+        struct badge_set *badges;      /* the authors' badges (web/badge.h) */
 };
 
 static const struct reaction_summary *summary_for(const struct comment_thread *t, int64_t id)
@@ -117,52 +119,102 @@ static void thread_build(struct comment_thread *t, struct arena *a)
         }
 }
 
-static void comment_actions(struct render *r, const struct comment_thread *t,
-                            const struct comment *c)
+/* The form a reply link opens in place with the script (static/kindred.js clones it under the
+ * comment, with the page's token and the comment as parent): once per thread, so a thread's
+ * replies post where its comments do (t->ep_url). Without the script the link opens the reply
+ * page (web_comment_reply_form). */
+static void reply_template(struct render *r, const struct comment_thread *t)
+{
+        if (!render_signed_in(r))
+                return;
+        struct buf *b = r->out;
+        html_lit(b, "<template class=\"kd-reply\"><form method=\"post\" class=\"comment-form "
+                    "reply-form\" action=\"");
+        html_attr(b, t->ep_url);
+        html_lit(b, "/comments\"><input type=\"hidden\" name=\"parent\" value=\"\"><label>");
+        html_text(b, _("Your reply"));
+        html_lit(b, "</label><textarea name=\"body\" rows=\"3\" required");
+        html_maxlength(b, KD_COMMENT_MAX_CHARS);
+        html_lit(b, "></textarea><button type=\"submit\">");
+        html_text(b, _("Post reply"));
+        html_lit(b, "</button></form></template>\n");
+}
+
+/* A moderator's Hide or Restore of a comment, a button of the page's action form. */
+static void hide_button(struct render *r, const struct comment *c)
 {
         struct buf *b = r->out;
-        bool mine = render_signed_in(r) && c->author_id == r->viewer->id;
-        html_lit(b, "<div class=\"comment-actions\">\n");
-        if (c->state == COMMENT_VISIBLE && render_signed_in(r)) {
-                html_lit(b, "<details class=\"reply\"><summary>");
-                html_text(b, _("Reply"));
-                html_lit(b, "</summary>\n<form method=\"post\" class=\"comment-form\" action=\"");
-                html_attr(b, t->ep_url);
-                html_lit(b, "/comments\">");
-                form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
-                html_int(b, c->id);
-                html_lit(b, "\"><label for=\"reply-");
-                html_int(b, c->id);
-                html_lit(b, "\">");
-                html_textf(r, _("Reply to %s"), c->author_name);
-                html_lit(b, "</label><textarea id=\"reply-");
-                html_int(b, c->id);
-                html_lit(b, "\" name=\"body\" rows=\"3\" required");
-                html_maxlength(b, KD_COMMENT_MAX_CHARS);
-                html_lit(b, "></textarea><button type=\"submit\">");
-                html_text(b, _("Post reply"));
-                html_lit(b, "</button></form></details>\n");
-        }
-        if (render_signed_in(r) && comment_can_edit(c, r->viewer->id)) {
+        bool hidden = c->state == COMMENT_HIDDEN;
+        html_lit(b, "<button");
+        action_form_attr(b);
+        html_lit(b, " formaction=\"/hide/comment/");
+        html_int(b, c->id);
+        if (hidden)
+                html_lit(b, "\" name=\"hidden\" value=\"0\"");
+        else
+                html_lit(b, "\" name=\"hidden\" value=\"1\"");
+        html_lit(b, " class=\"link-button\">");
+        html_text(b, hidden ? _("Restore") : _("Hide"));
+        html_lit(b, "</button>\n");
+}
+
+/* The actions that depend on who c's author is: Edit and Delete for the author, Report for
+ * other members. A slot of a shared part (web/page_parts.h): the part has what a member who is
+ * not the author sees, and the author's page gets theirs. */
+static void own_actions(struct render *r, const struct comment *c)
+{
+        struct buf *b = r->out;
+        if (!render_signed_in(r))
+                return;
+        if (comment_can_edit(c, r->viewer->id)) {
+                reactions_page_parts(r); /* the action form, before the buttons naming it */
                 html_lit(b, "<a class=\"edit\" href=\"/comments/");
                 html_int(b, c->id);
                 html_lit(b, "/edit\">");
                 html_text(b, _("Edit"));
-                html_lit(b, "</a>\n<form method=\"post\" class=\"inline\" action=\"/comments/");
+                html_lit(b, "</a>\n<button");
+                action_form_attr(b);
+                html_lit(b, " formaction=\"/comments/");
                 html_int(b, c->id);
-                html_lit(b, "/delete\" data-confirmed-field=\"confirmed\">");
-                form_csrf(r);
-                html_lit(b, "<button type=\"submit\" class=\"link-button\" data-confirm=\"");
+                html_lit(b, "/delete\" data-confirmed-field=\"confirmed\" class=\"link-button\" "
+                            "data-confirm=\"");
                 html_attr(b, _("Delete this comment?"));
                 html_lit(b, "\">");
                 html_text(b, _("Delete"));
-                html_lit(b, "</button></form>\n");
+                html_lit(b, "</button>\n");
+        } else if (c->author_id != r->viewer->id && c->state == COMMENT_VISIBLE) {
+                item_moderation_links(r, "comment", c->id, true, false, false);
         }
-        item_moderation_links(r, "comment", c->id,
-                              !mine && c->state == COMMENT_VISIBLE && render_signed_in(r),
-                              t->moderator && c->state != COMMENT_DELETED,
-                              c->state == COMMENT_HIDDEN);
+}
+
+static void comment_actions(struct render *r, const struct comment_thread *t,
+                            const struct comment *c)
+{
+        struct buf *b = r->out;
+        bool member = render_signed_in(r);
+        html_lit(b, "<div class=\"comment-actions\">\n");
+        if (c->state == COMMENT_VISIBLE && member) {
+                /* a link, not a form per comment: the form comes when asked */
+                html_lit(b, "<a class=\"reply\" href=\"/comments/");
+                html_int(b, c->id);
+                html_lit(b, "/reply\">");
+                html_text(b, _("Reply"));
+                html_lit(b, "</a>\n");
+        }
+        if (r->parts) {
+                struct parts_slot *slot = parts_slot_begin(r->parts, PARTS_OWN);
+                slot->id = c->id;
+                slot->author_id = c->author_id;
+                slot->state = (int)c->state;
+                own_actions(r, c);
+                parts_slot_end(r->parts, slot);
+        } else {
+                own_actions(r, c);
+        }
+        if (member && t->moderator && c->state != COMMENT_DELETED) {
+                reactions_page_parts(r); /* the action form, before the buttons naming it */
+                hide_button(r, c);
+        }
         html_lit(b, "</div>\n");
 }
 
@@ -181,6 +233,24 @@ static void comment_quote(struct render *r, const struct comment_thread *t, cons
         html_lit(b, "\">");
         html_text(b, c->quote_exact);
         html_lit(b, "</a></blockquote>\n");
+}
+
+/* A comment's reactions; in a shared part, a slot a member who reacted gets their own version
+ * of (their kinds pressed). */
+static void comment_reactions(struct render *r, int64_t id, const struct reaction_summary *sum)
+{
+        if (!r->parts) {
+                reactions_form(r, TARGET_COMMENT, id, sum);
+                return;
+        }
+        struct parts_slot *slot = parts_slot_begin(r->parts, PARTS_REACTIONS);
+        slot->id = id;
+        if (sum)
+                slot->sum = *sum;
+        slot->sum.target_id = id;
+        slot->sum.mine = 0;
+        reactions_form(r, TARGET_COMMENT, id, sum);
+        parts_slot_end(r->parts, slot);
 }
 
 static void render_comment(struct render *r, const struct comment_thread *t, int i, int level)
@@ -244,9 +314,7 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
                 lexicon_link(t->lexicon, c->body_html, b);
                 html_lit(b, "</div>\n");
                 if (c->state == COMMENT_VISIBLE)
-                        reactions_form_back(
-                            r, TARGET_COMMENT, c->id, summary_for(t, c->id),
-                            arena_printf(r->arena, "%s#c-%lld", t->ep_url, (long long)c->id));
+                        comment_reactions(r, c->id, summary_for(t, c->id));
         }
         comment_actions(r, t, c);
         if (t->first_child[i] >= 0) {
@@ -271,28 +339,44 @@ static void render_comment(struct render *r, const struct comment_thread *t, int
 /* Loads everything a view needs: one page of threads (root 0, from after) of the conversation
  * scope names (NULL: the episode's own), or the one thread under root. Returns -1 after failing
  * the request. */
+static int thread_load_as(struct request *req, const struct episode *e,
+                          const struct comment_scope *scope, int64_t after, int64_t root,
+                          int64_t viewer_id, bool moderator, struct comment_thread *t);
+
 static int thread_load_in(struct request *req, const struct episode *e,
                           const struct comment_scope *scope, int64_t after, int64_t root,
                           struct comment_thread *t)
+{
+        return thread_load_as(
+            req, e, scope, after, root, req->viewer.id,
+            req_signed_in(req) &&
+                comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role),
+            t);
+}
+
+/* As thread_load_in, with the reactions marked as viewer_id's (0: nobody's) and moderator's
+ * view (hidden comments shown) as given: what a shared part is built from. */
+static int thread_load_as(struct request *req, const struct episode *e,
+                          const struct comment_scope *scope, int64_t after, int64_t root,
+                          int64_t viewer_id, bool moderator, struct comment_thread *t)
 {
         struct comment_scope own = {.episode_id = e->id};
         memset(t, 0, sizeof(*t));
         t->e = e;
         t->ep_url = episode_url(req->arena, e);
         t->n = root ? comment_list_thread(req->db, req->arena, e->id, root, &t->cs)
-                    : comment_list_page_in(req->db, req->arena, scope ? scope : &own, after,
-                                           &t->cs, &t->next_after);
+                    : comment_list_page_in(req->db, req->arena, scope ? scope : &own, after, &t->cs,
+                                           &t->next_after);
         /* reactions of exactly the threads loaded */
         int64_t first_root = t->n > 0 ? t->cs[0].root_id : 0;
         int64_t last_root = t->n > 0 ? t->cs[t->n - 1].root_id : 0;
         t->nsums = reaction_comment_summaries(req->db, req->arena, e->id, first_root - 1, last_root,
-                                              req->viewer.id, &t->sums);
+                                              viewer_id, &t->sums);
         if (t->n < 0 || t->nsums < 0) {
                 req_fail(req, 503, N_("The database is not available."));
                 return -1;
         }
-        t->moderator = req_signed_in(req) &&
-                       comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
+        t->moderator = moderator;
         t->lexicon = lexicon_for_newsletter(req->db, req->arena, e->newsletter_id);
         thread_build(t, req->arena);
         t->badges = badge_set_for_comments(req->db, req->arena, e->newsletter_id, t->cs, t->n);
@@ -312,7 +396,13 @@ static void new_comment_form(struct render *r, const struct episode *e, const ch
         html_lit(b, "<form method=\"post\" id=\"comment-form\" class=\"comment-form\" action=\"");
         episode_path(b, e);
         html_lit(b, "/comments\">\n");
-        form_csrf(r);
+        if (r->parts) { /* a shared part: each member's token goes in its slot */
+                html_lit(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+                parts_slot_end(r->parts, parts_slot_begin(r->parts, PARTS_TOKEN));
+                html_lit(b, "\">");
+        } else {
+                form_csrf(r);
+        }
         if (error) {
                 html_lit(b, "<p class=\"form-error\" role=\"alert\">");
                 html_text(b, error);
@@ -373,6 +463,67 @@ static void passages(struct render *r, const struct episode *e, const char *ep_u
         html_lit(b, "</ol>\n</section>\n");
 }
 
+static void comments_section_whole(struct render *r, const struct conversation *cv);
+
+/* The member every member's shared part is built for: signed in, the author of nothing, with
+ * no reactions (page_parts.h). */
+static const struct viewer shared_viewer = {
+    .id = INT64_MAX, .handle = "", .display_name = "", .role = ROLE_READER};
+
+/* Loads the conversation for a member from its shared part, building the part when it is not
+ * kept (or stale), then reads the viewer's own reactions to its comments. Returns 0, or -1
+ * after failing the request. */
+static int conversation_load_shared(struct request *req, const struct episode *e,
+                                    struct conversation *cv)
+{
+        bool moderator = comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
+        struct render *r = render_for_request(req);
+        const char *key = arena_printf(req->arena, "%lld:%lld:%s:%d", (long long)e->id,
+                                       (long long)cv->after, i18n_tag(r->locale), moderator);
+        int64_t now = time_now();
+        cv->part = arena_zalloc(req->arena, sizeof(*cv->part));
+        if (!page_parts_get(key, now, cv->part)) {
+                unsigned generation = page_parts_generation();
+                struct comment_thread *t = arena_alloc(req->arena, sizeof(*t));
+                if (thread_load_as(req, e, NULL, cv->after, 0, 0, moderator, t) < 0) {
+                        cv->part = NULL; /* the section stops after its heading */
+                        return -1;
+                }
+                cv->thread = t;
+                cv->npassages =
+                    comment_passages(req->db, req->arena, e->id, PASSAGES_SHOWN, &cv->passages);
+                /* rendered for the neutral member, noting where each member's bytes go */
+                struct buf out = BUF_INIT;
+                struct parts_recorder rec;
+                parts_recorder_init(&rec, &out, req->arena);
+                struct render shared = *r;
+                shared.out = &out;
+                shared.viewer = &shared_viewer;
+                shared.action_form_written = true; /* the page's own, outside the part */
+                shared.reaction_kinds_shown = true;
+                shared.parts = &rec;
+                comments_section_whole(&shared, cv);
+                cv->part->bytes = arena_strndup(req->arena, out.data ? out.data : "", out.len);
+                cv->part->len = out.len;
+                cv->part->slots = rec.slots;
+                cv->part->nslots = rec.n;
+                cv->part->first_root = t->n > 0 ? t->cs[0].root_id : 0;
+                cv->part->last_root = t->n > 0 ? t->cs[t->n - 1].root_id : 0;
+                buf_free(&out);
+                page_parts_put(key, now, generation, cv->part);
+                cv->thread = NULL;
+        }
+        cv->nmine = reaction_comment_mine(req->db, req->arena, e->id, cv->part->first_root - 1,
+                                          cv->part->last_root, req->viewer.id, &cv->mine);
+        if (cv->nmine < 0) {
+                page_parts_release(cv->part);
+                cv->part = NULL;
+                req_fail(req, 503, N_("The database is not available."));
+                return -1;
+        }
+        return 0;
+}
+
 int conversation_load(struct request *req, const struct episode *e, bool live,
                       struct conversation *cv)
 {
@@ -388,6 +539,9 @@ int conversation_load(struct request *req, const struct episode *e, bool live,
                 return 0;
         }
         cv->after = req_param_int(req, "after", 0);
+        /* Guests' whole pages are kept by the page cache; members share this part. */
+        if (req_signed_in(req) && page_parts_enabled())
+                return conversation_load_shared(req, e, cv);
         cv->thread = arena_alloc(req->arena, sizeof(*cv->thread));
         if (thread_load(req, e, cv->after, 0, cv->thread) < 0) {
                 cv->thread = NULL;
@@ -397,7 +551,51 @@ int conversation_load(struct request *req, const struct episode *e, bool live,
         return 0;
 }
 
-void comments_section(struct render *r, const struct conversation *cv)
+/* The shared part with the viewer's own bytes in its slots: their token, their reactions
+ * pressed, Edit and Delete on their comments (and no Report there). Each slot's version is
+ * drawn by the functions that drew the shared one, so the page is what a whole render gives. */
+static void comments_section_spliced(struct render *r, const struct conversation *cv)
+{
+        const struct page_part *p = cv->part;
+        struct buf *b = r->out;
+        reactions_kinds_shown(r); /* the page's action form, which the part's buttons name */
+        size_t pos = 0;
+        for (size_t i = 0; i < p->nslots; i++) {
+                const struct parts_slot *s = &p->slots[i];
+                buf_append(b, p->bytes + pos, s->at - pos);
+                pos = s->at + s->len;
+                const struct reaction_summary *mine =
+                    s->kind == PARTS_REACTIONS ? reaction_summary_find(cv->mine, cv->nmine, s->id)
+                                               : NULL;
+                if (s->kind == PARTS_TOKEN) {
+                        html_attr(b, render_csrf(r));
+                } else if (mine && mine->mine) {
+                        struct reaction_summary sum = s->sum;
+                        sum.mine = mine->mine;
+                        reactions_form(r, TARGET_COMMENT, s->id, &sum);
+                } else if (s->kind == PARTS_OWN && s->author_id == r->viewer->id) {
+                        struct comment c = {.id = s->id,
+                                            .author_id = s->author_id,
+                                            .state = (enum comment_state)s->state};
+                        own_actions(r, &c);
+                } else {
+                        buf_append(b, p->bytes + s->at, s->len);
+                }
+        }
+        buf_append(b, p->bytes + pos, p->len - pos);
+}
+
+void comments_section(struct render *r, struct conversation *cv)
+{
+        if (cv->part) {
+                comments_section_spliced(r, cv);
+                page_parts_release(cv->part);
+        } else {
+                comments_section_whole(r, cv);
+        }
+}
+
+static void comments_section_whole(struct render *r, const struct conversation *cv)
 {
         const struct episode *e = cv->e;
         struct buf *b = r->out;
@@ -429,6 +627,7 @@ void comments_section(struct render *r, const struct conversation *cv)
                 html_lit(b, "</a></p>\n");
         }
         html_lit(b, "<div class=\"thread\">\n");
+        reply_template(r, t);
         for (int i = 0; i < t->n; i++)
                 if (!t->cs[i].parent_id)
                         render_comment(r, t, i, 0);
@@ -455,6 +654,7 @@ struct comment_thread *comment_thread_load(struct request *req, const struct epi
 
 void comment_thread_render(struct render *r, const struct comment_thread *t)
 {
+        reply_template(r, t);
         for (int i = 0; i < t->n; i++)
                 if (!t->cs[i].parent_id)
                         render_comment(r, t, i, 0);
@@ -491,14 +691,15 @@ int comments_in_place(struct request *req, struct render *r, const struct episod
                                                      req->viewer.id, &t.sums);
                 if (t.n < 0 || t.nsums < 0)
                         return req_fail(req, 503, N_("The database is not available.")), -1;
-                t.moderator = req_signed_in(req) && comment_can_moderate(req->db, e->id,
-                                                                         req->viewer.id,
-                                                                         req->viewer.role);
+                t.moderator =
+                    req_signed_in(req) &&
+                    comment_can_moderate(req->db, e->id, req->viewer.id, req->viewer.role);
                 thread_build(&t, req->arena);
         }
         t.ep_url = place_url;
         struct buf *b = r->out;
         html_lit(b, "<div class=\"thread\">\n");
+        reply_template(r, &t);
         for (int i = 0; i < t.n; i++)
                 if (from ? t.cs[i].id == from && t.live[i] : !t.cs[i].parent_id)
                         render_comment(r, &t, i, 0);
@@ -665,8 +866,56 @@ int web_comment_thread(struct request *req)
         html_lit(b, "</a></p>\n<h1>");
         html_text(b, _("A thread"));
         html_lit(b, "</h1>\n<section class=\"comments\"><div class=\"thread\">\n");
+        reply_template(r, &t);
         render_comment(r, &t, at, 0);
         html_lit(b, "</div></section>\n");
+        return page_end(r, 200);
+}
+
+/* Where a reply to c is posted: its conversation's comments, the episode's or a build-on's. */
+static const char *reply_action(struct request *req, const struct episode *e,
+                                const struct comment *c)
+{
+        const char *ep = episode_url(req->arena, e);
+        return c->buildon_id
+                   ? arena_printf(req->arena, "%s/b/%lld/comments", ep, (long long)c->buildon_id)
+                   : arena_printf(req->arena, "%s/comments", ep);
+}
+
+int web_comment_reply_form(struct request *req)
+{
+        struct render *r = render_for_request(req);
+        struct comment c;
+        struct episode e;
+        if (path_comment(req, &c, &e))
+                return req->resp.status;
+        if (c.state != COMMENT_VISIBLE)
+                return req_fail(req, 404, N_("That comment was deleted or hidden."));
+        struct buf *b = r->out;
+        const char *title = arena_printf(r->arena, _("Reply to %s"), c.author_name);
+        struct page_meta meta = {.title = title, .noindex = true};
+        page_begin_meta(r, &meta);
+        html_lit(b, "<p class=\"breadcrumbs\"><a href=\"");
+        html_attr(b, comment_address(req, &e, c.id));
+        html_lit(b, "\">← ");
+        html_text(b, e.title);
+        html_lit(b, "</a></p>\n<section class=\"form-page reply-page\">\n<h1>");
+        html_text(b, title);
+        html_lit(b, "</h1>\n<blockquote class=\"comment-body\"");
+        html_lang_attr(r, c.language);
+        html_lit(b, ">");
+        html_rendered(b, c.body_html);
+        html_lit(b, "</blockquote>\n<form method=\"post\" class=\"comment-form\" action=\"");
+        html_attr(b, reply_action(req, &e, &c));
+        html_lit(b, "\">");
+        form_csrf(r);
+        html_lit(b, "<input type=\"hidden\" name=\"parent\" value=\"");
+        html_int(b, c.id);
+        html_lit(b, "\">");
+        form_textarea(r, _("Your reply"), "body", "", 4, KD_COMMENT_MAX_CHARS, NULL, NULL);
+        html_lit(b, "<p><button type=\"submit\">");
+        html_text(b, _("Post reply"));
+        html_lit(b, "</button></p></form>\n</section>\n");
         return page_end(r, 200);
 }
 

@@ -26,6 +26,11 @@ struct conversation {
         struct comment_thread *thread; /* NULL when loading failed (the request is failed) */
         struct passage *passages;      /* the most quoted passages */
         int npassages;
+        /* For members: the conversation as every member sees it (web/page_parts.h), and the
+         * viewer's own reactions to its comments; thread is then NULL. */
+        struct page_part *part;
+        struct reaction_summary *mine;
+        int nmine;
 };
 
 /* Loader: reads the episode's reactions, one page of threads (from the request's ?after=) and
@@ -36,7 +41,9 @@ int conversation_load(struct request *req, const struct episode *e, bool live,
 /* Renderers: the episode's reactions bar (with forms for members) and its comments section. */
 void episode_reactions(struct render *r, const struct episode *e,
                        const struct reaction_summary *sum);
-void comments_section(struct render *r, const struct conversation *cv);
+/* comments_section lets go of the shared part conversation_load took (web/page_parts.h): a
+ * loaded live conversation is rendered once. */
+void comments_section(struct render *r, struct conversation *cv);
 
 /* Any conversation under an episode (the answers to a prompt, ...), threaded and rendered as
  * the comments are. Loader: one page of scope's threads after root `after`, for req's viewer
@@ -57,6 +64,7 @@ int comments_in_place(struct request *req, struct render *r, const struct episod
 int web_comment_post(struct request *req);        /* POST /n/:newsletter/:episode/comments */
 int web_comment_thread(struct request *req);      /* GET /n/:newsletter/:episode/comments/:id */
 int web_comment_edit_form(struct request *req);   /* GET /comments/:id/edit */
+int web_comment_reply_form(struct request *req);  /* GET /comments/:id/reply (without script) */
 int web_comment_edit(struct request *req);        /* POST /comments/:id/edit */
 int web_comment_delete(struct request *req);      /* POST /comments/:id/delete */
 int web_comment_hide(struct request *req);        /* POST /comments/:id/hide (hidden=1|0) */

@@ -24,6 +24,8 @@
 #include "web/subscriptions.h"
 #include "model/subscription.h"
 #include "web/layout.h"
+#include "web/page_parts.h"
+#include "core/i18n.h"
 #include "web/events.h"
 #include "web/render.h"
 
@@ -369,11 +371,28 @@ struct episode_page {
         struct episode *more;        /* more from the author */
         int nmore;
         struct conversation conversation;
-        struct tried_view *tried;     /* "I tried this" (web/tried.c) */
-        struct prompts_view *prompts; /* "Questions for you" (web/prompts.c) */
+        struct tried_view *tried;        /* "I tried this" (web/tried.c) */
+        struct prompts_view *prompts;    /* "Questions for you" (web/prompts.c) */
         struct buildons_under *buildons; /* "Built on this" (web/buildons.h) */
         struct related_view *related;    /* "Members also read", insights (web/related.h) */
+        /* The neighbours' links and "More from this author" alike for every viewer, from the
+         * shared parts (web/page_parts.h) when kept (then prev, next and more are not read),
+         * else drawn from what was read and kept as of generation. */
+        const char *nav_key, *more_key;
+        char *nav_html, *more_html;
+        unsigned generation;
 };
+
+/* A kept section's bytes, copied into the request (they are a few KB), or NULL. */
+static char *kept_section(struct request *req, const char *key, int64_t now)
+{
+        struct page_part part;
+        if (!page_parts_get(key, now, &part))
+                return NULL;
+        char *s = arena_strndup(req->arena, part.bytes, part.len);
+        page_parts_release(&part);
+        return s;
+}
 
 /* Loader: the episode named in the path and all the page shows around it. Returns 0, or the
  * status after failing the request (404, 503) or redirecting a guest to log in. */
@@ -408,20 +427,86 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         e->body_html = image_html_responsive(req->db, req->arena, e->body_html);
         page_chrome_load(req, &p->chrome);
         p->can_write = viewer_can_write(req, e->newsletter_id);
-        if (p->live)
+        if (page_parts_enabled()) {
+                const char *lang = i18n_tag(req->locale ? req->locale : i18n_default());
+                p->generation = page_parts_generation();
+                /* a draft's page has no neighbours: nothing to keep */
+                p->nav_key = p->live
+                                 ? arena_printf(req->arena, "nav:%lld:%s", (long long)e->id, lang)
+                                 : NULL;
+                p->more_key = arena_printf(req->arena, "more:%lld:%s", (long long)e->id, lang);
+                p->nav_html = p->live ? kept_section(req, p->nav_key, now) : NULL;
+                p->more_html = kept_section(req, p->more_key, now);
+        }
+        if (p->live && !p->nav_html)
                 episode_neighbours(req->db, req->arena, e, now, &p->prev, &p->next);
         conversation_load(req, e, p->live, &p->conversation);
         p->tried = tried_load(req, e, p->live);
         p->prompts = prompts_load(req, e, p->live);
         p->buildons = buildons_under_load(req, e, p->live);
         p->related = related_load(req, e, p->live);
-        p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
-                                       MORE_FROM_AUTHOR, &p->more);
+        if (!p->more_html)
+                p->nmore = episode_list_author(req->db, req->arena, e->author_id, e->id, now,
+                                               MORE_FROM_AUTHOR, &p->more);
         return 0;
 }
 
+static void nav_section(struct render *r, const struct episode_page *p)
+{
+        struct buf *b = r->out;
+        if (p->prev || p->next) {
+                html_lit(b, "<nav class=\"episode-nav\" aria-label=\"");
+                html_attr(b, _("More episodes"));
+                html_lit(b, "\">\n");
+                if (p->prev)
+                        neighbour_link(r, p->prev, "prev", _("Previous"));
+                if (p->next)
+                        neighbour_link(r, p->next, "next", _("Next"));
+                html_lit(b, "</nav>\n");
+        }
+}
+
+static void more_section(struct render *r, const struct episode_page *p)
+{
+        const struct episode *e = &p->e;
+        struct buf *b = r->out;
+        if (p->nmore > 0) {
+                html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
+                            "id=\"more-h\">");
+                html_text(b, _("More from this author"));
+                html_lit(b, "</h2>\n");
+                for (int i = 0; i < p->nmore; i++)
+                        card_episode(r, &p->more[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
+                html_lit(b, "<p><a href=\"/@");
+                html_url_arg(b, e->author_handle);
+                html_lit(b, "\">");
+                html_textf(r, _("All episodes by %s"), e->author_name);
+                html_lit(b, "</a></p>\n</section>\n");
+        }
+}
+
+/* Writes a section every viewer sees alike: its kept bytes, or drawn now and kept under key
+ * (page_parts.h) unless shared parts are off. */
+static void shared_section(struct render *r, const struct episode_page *p, const char *key,
+                           const char *kept,
+                           void (*draw)(struct render *, const struct episode_page *))
+{
+        if (kept) {
+                buf_puts(r->out, kept);
+                return;
+        }
+        if (!key) {
+                draw(r, p);
+                return;
+        }
+        size_t from = r->out->len;
+        draw(r, p);
+        struct page_part part = {.bytes = r->out->data + from, .len = r->out->len - from};
+        page_parts_put(key, r->now, p->generation, &part); /* nothing drawn is kept too */
+}
+
 /* Renderer: the episode page from what episode_page_load read. */
-static void episode_page_render(struct render *r, const struct episode_page *p)
+static void episode_page_render(struct render *r, struct episode_page *p)
 {
         const struct episode *e = &p->e;
         bool live = p->live;
@@ -555,16 +640,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         tried_section(r, p->tried);
         prompts_section(r, p->prompts);
 
-        if (p->prev || p->next) {
-                html_lit(b, "<nav class=\"episode-nav\" aria-label=\"");
-                html_attr(b, _("More episodes"));
-                html_lit(b, "\">\n");
-                if (p->prev)
-                        neighbour_link(r, p->prev, "prev", _("Previous"));
-                if (p->next)
-                        neighbour_link(r, p->next, "next", _("Next"));
-                html_lit(b, "</nav>\n");
-        }
+        shared_section(r, p, p->nav_key, p->nav_html, nav_section);
 
         buildons_under_section(r, p->buildons);
         if (live)
@@ -572,19 +648,7 @@ static void episode_page_render(struct render *r, const struct episode_page *p)
         community_insights_section(r, p->related);
         related_section(r, p->related);
 
-        if (p->nmore > 0) {
-                html_lit(b, "<section class=\"more\" aria-labelledby=\"more-h\">\n<h2 "
-                            "id=\"more-h\">");
-                html_text(b, _("More from this author"));
-                html_lit(b, "</h2>\n");
-                for (int i = 0; i < p->nmore; i++)
-                        card_episode(r, &p->more[i], CARD_NEWSLETTER | CARD_EXCERPT | CARD_COVER);
-                html_lit(b, "<p><a href=\"/@");
-                html_url_arg(b, e->author_handle);
-                html_lit(b, "\">");
-                html_textf(r, _("All episodes by %s"), e->author_name);
-                html_lit(b, "</a></p>\n</section>\n");
-        }
+        shared_section(r, p, p->more_key, p->more_html, more_section);
 }
 
 int web_episode(struct request *req)

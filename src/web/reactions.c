@@ -11,6 +11,7 @@
 #include "model/episode.h"
 #include "model/item.h"
 #include "web/cards.h"
+#include "web/action_form.h"
 #include "web/layout.h"
 #include "web/render.h"
 
@@ -32,126 +33,172 @@ static bool reaction_used(const struct reaction_summary *sum, int k)
         return sum && (sum->counts[k] > 0 || (sum->mine & (1u << k)));
 }
 
-/* One reaction's button: its emoji, its name and its count; pressed when it is the viewer's. */
-static void reaction_button(struct render *r, const struct reaction_summary *sum, int k)
+/* One reaction's button: its emoji, its name and its count; pressed when it is the viewer's. It
+ * belongs to the page's action form (web/action_form.h) and names its item and kind in its
+ * value, "target:id:kind:1" to give the reaction or ":0" to take it back. Written as lean as
+ * the guests' counts beside which it stands (a long read has hundreds): the value says the kind
+ * (static/kindred.js reads it there), and the emoji is text, as in the guests' counts. */
+static void reaction_button(struct render *r, const char *target, int64_t id,
+                            const struct reaction_summary *sum, int k)
 {
         struct buf *b = r->out;
         bool mine = sum && (sum->mine & (1u << k));
         int count = sum ? sum->counts[k] : 0;
-        html_lit(b, "<button type=\"submit\" name=\"react\" class=\"reaction\" value=\"");
+        html_lit(b, "<button");
+        action_form_attr(b);
+        html_lit(b, " name=\"react\" value=\"");
+        html_attr(b, target);
+        html_lit(b, ":");
+        html_int(b, id);
+        html_lit(b, ":");
         html_attr(b, reaction_kind_name((enum reaction_kind)k));
         if (mine)
                 html_lit(b, ":0\" aria-pressed=\"true\"");
         else
                 html_lit(b, ":1\" aria-pressed=\"false\"");
-        html_lit(b, " data-kind=\"");
-        html_attr(b, reaction_kind_name((enum reaction_kind)k));
-        html_lit(b, "\"><span aria-hidden=\"true\">");
+        html_lit(b, ">");
         html_text(b, kinds[k].emoji);
-        html_lit(b, "</span> <span class=\"reaction-label\">");
+        html_lit(b, " <span class=\"reaction-label\">");
         html_text(b, _(kinds[k].label));
         html_lit(b, "</span> <span class=\"count\">");
         html_int(b, count);
         html_lit(b, "</span></button>");
 }
 
-void reactions_form_back(struct render *r, const char *target, int64_t id,
-                         const struct reaction_summary *sum, const char *back)
+/* A link to the "who reacted" page of (target, id), which also has all six buttons for
+ * members. */
+static void who_link(struct buf *b, const char *target, int64_t id, const char *cls,
+                     const char *label)
 {
-        struct buf *b = r->out;
-        bool member = render_signed_in(r);
-        if (!member) { /* guests see the counts; buttons come with an account */
-                bool any = false;
-                for (int k = 0; k < REACT_KINDS; k++) {
-                        if (!sum || !sum->counts[k])
-                                continue;
-                        if (!any)
-                                html_lit(b, "<p class=\"reactions-summary\">");
-                        any = true;
-                        html_lit(b, "<span class=\"reaction\" title=\"");
-                        html_attr(b, _(kinds[k].label));
-                        html_lit(b, "\">");
-                        html_text(b, kinds[k].emoji);
-                        html_lit(b, " <span class=\"reaction-label\">");
-                        html_text(b, _(kinds[k].label));
-                        html_lit(b, "</span> ");
-                        html_int(b, sum->counts[k]);
-                        html_lit(b, "</span> ");
-                }
-                if (any) {
-                        html_lit(b, "<a class=\"who\" href=\"/reactions?target=");
-                        html_url_arg(b, target);
-                        html_lit(b, "&amp;id=");
-                        html_int(b, id);
-                        html_lit(b, "\">");
-                        html_text(b, _("Who reacted"));
-                        html_lit(b, "</a></p>\n");
-                }
-                return;
-        }
-        html_lit(b, "<form class=\"reactions\" method=\"post\" action=\"/react\" data-target=\"");
-        html_attr(b, target);
-        html_lit(b, "\" data-id=\"");
+        html_lit(b, "<a class=\"");
+        html_attr(b, cls);
+        html_lit(b, "\" href=\"/reactions?target=");
+        html_url_arg(b, target);
+        html_lit(b, "&amp;id=");
         html_int(b, id);
         html_lit(b, "\">");
-        {
-                form_csrf(r);
-                html_lit(b, "<input type=\"hidden\" name=\"target\" value=\"");
-                html_attr(b, target);
-                html_lit(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
-                html_int(b, id);
+        html_text(b, label);
+        html_lit(b, "</a>");
+}
+
+/* A guest's view: the counts, without buttons (those come with an account). */
+static void reactions_counts(struct render *r, const char *target, int64_t id,
+                             const struct reaction_summary *sum)
+{
+        struct buf *b = r->out;
+        bool any = false;
+        for (int k = 0; k < REACT_KINDS; k++) {
+                if (!sum || !sum->counts[k])
+                        continue;
+                if (!any)
+                        html_lit(b, "<p class=\"reactions-summary\">");
+                any = true;
+                html_lit(b, "<span class=\"reaction\" title=\"");
+                html_attr(b, _(kinds[k].label));
                 html_lit(b, "\">");
-                if (back) {
-                        html_lit(b, "<input type=\"hidden\" name=\"next\" value=\"");
-                        html_attr(b, back);
-                        html_lit(b, "\">");
-                }
+                html_text(b, kinds[k].emoji);
+                html_lit(b, " <span class=\"reaction-label\">");
+                html_text(b, _(kinds[k].label));
+                html_lit(b, "</span> ");
+                html_int(b, sum->counts[k]);
+                html_lit(b, "</span> ");
         }
-        int total = 0;
+        if (any) {
+                who_link(b, target, id, "who", _("Who reacted"));
+                html_lit(b, "</p>\n");
+        }
+}
+
+static void all_buttons(struct render *r, const char *target, int64_t id,
+                        const struct reaction_summary *sum)
+{
         for (int k = 0; k < REACT_KINDS; k++)
-                total += sum ? sum->counts[k] : 0;
-        if (strcmp(target, TARGET_EPISODE) == 0) { /* the episode's own: all six, always */
-                for (int k = 0; k < REACT_KINDS; k++)
-                        reaction_button(r, sum, k);
-        } else {
-                /* Compact: the kinds in use, then the others behind "React" — a <details>, so
-                 * no script is needed and keyboards and screen readers know how to open it. */
-                bool unused = false;
-                for (int k = 0; k < REACT_KINDS; k++) {
-                        if (reaction_used(sum, k))
-                                reaction_button(r, sum, k);
-                        else
-                                unused = true;
-                }
-                /* hidden while every kind is in use; the script shows it again when one is
-                 * taken back (static/kindred.js, arrangeReactions) */
-                html_lit(b, "<details class=\"react-more\"");
-                if (!unused)
-                        html_lit(b, " hidden");
-                html_lit(b, "><summary>");
-                html_text(b, _("React"));
-                html_lit(b, "</summary><span class=\"react-picker\">");
-                for (int k = 0; k < REACT_KINDS; k++)
-                        if (!reaction_used(sum, k))
-                                reaction_button(r, sum, k);
-                html_lit(b, "</span></details>");
+                reaction_button(r, target, id, sum, k);
+}
+
+void reactions_page_parts(struct render *r)
+{
+        action_form(r);
+}
+
+/* The kinds a compact group's "React" picker offers (static/kindred.js, togglePicker), once per
+ * page, unless the page shows all six already (an episode's own group, which the script copies
+ * instead): 700 bytes a short page need not carry twice. */
+static void reaction_kinds(struct render *r)
+{
+        if (r->reaction_kinds_shown)
+                return;
+        r->reaction_kinds_shown = true;
+        struct buf *b = r->out;
+        html_lit(b, "<template id=\"kd-kinds\">");
+        for (int k = 0; k < REACT_KINDS; k++) {
+                html_lit(b, "<button name=\"react\" value=\"");
+                html_attr(b, reaction_kind_name((enum reaction_kind)k));
+                html_lit(b, "\" aria-pressed=\"false\">");
+                html_text(b, kinds[k].emoji);
+                html_lit(b, " <span class=\"reaction-label\">");
+                html_text(b, _(kinds[k].label));
+                html_lit(b, "</span> <span class=\"count\">0</span></button>");
         }
-        if (total > 0) {
-                html_lit(b, " <a class=\"who\" href=\"/reactions?target=");
-                html_url_arg(b, target);
-                html_lit(b, "&amp;id=");
-                html_int(b, id);
-                html_lit(b, "\">");
-                html_text(b, _("Who reacted"));
-                html_lit(b, "</a>");
-        }
-        html_lit(b, "</form>\n");
+        html_lit(b, "</template>\n");
+}
+
+void reactions_kinds_shown(struct render *r)
+{
+        reactions_page_parts(r);
+        reaction_kinds(r);
 }
 
 void reactions_form(struct render *r, const char *target, int64_t id,
                     const struct reaction_summary *sum)
 {
-        reactions_form_back(r, target, id, sum, NULL);
+        struct buf *b = r->out;
+        if (!render_signed_in(r)) {
+                reactions_counts(r, target, id, sum);
+                return;
+        }
+        reactions_page_parts(r);
+        if (strcmp(target, TARGET_EPISODE) != 0)
+                reaction_kinds(r); /* before the group: a <template> may stand where a div may */
+        html_lit(b, "<div class=\"reactions\" data-target=\"");
+        html_attr(b, target);
+        html_lit(b, "\" data-id=\"");
+        html_int(b, id);
+        html_lit(b, "\">");
+        int total = 0;
+        for (int k = 0; k < REACT_KINDS; k++)
+                total += sum ? sum->counts[k] : 0;
+        if (strcmp(target, TARGET_EPISODE) == 0) { /* the episode's own: all six, always */
+                all_buttons(r, target, id, sum);
+                r->reaction_kinds_shown = true;
+        } else {
+                /* Compact: the kinds in use; the others are a page away behind "React" (the
+                 * "who reacted" page, which has all six), or with the script a picker opened
+                 * in place (static/kindred.js). Six buttons under every comment were most of a
+                 * member's long read. */
+                bool unused = false;
+                for (int k = 0; k < REACT_KINDS; k++) {
+                        if (reaction_used(sum, k))
+                                reaction_button(r, target, id, sum, k);
+                        else
+                                unused = true;
+                }
+                /* One link: "React" while a kind is unused (its page has all six, and who
+                 * reacted; the script opens a picker in place, with "Who reacted" in it), else
+                 * "Who reacted". The script swaps them as kinds come and go (arrangeReactions). */
+                html_lit(b, " ");
+                if (unused)
+                        who_link(b, target, id, "react-more", _("React"));
+                else
+                        who_link(b, target, id, "who", _("Who reacted"));
+                html_lit(b, "</div>\n");
+                return;
+        }
+        if (total > 0) {
+                html_lit(b, " ");
+                who_link(b, target, id, "who", _("Who reacted"));
+        }
+        html_lit(b, "</div>\n");
 }
 
 /* ------------------------------------------------------------------ the form's handlers */
@@ -178,12 +225,9 @@ static int reaction_target_ok(struct request *req, const char *target, int64_t i
         return 0;
 }
 
-/* Where a reaction form returns to: its next when local, else the item's own address. */
-static const char *back_to(struct request *req, const char *target, int64_t id)
+/* The item's own address (its kind's url; the episode's page). */
+static const char *item_address(struct request *req, const char *target, int64_t id)
 {
-        const char *next = req_param(req, "next");
-        if (*next)
-                return next; /* resp_redirect keeps redirects on this site */
         if (strcmp(target, TARGET_EPISODE) == 0) {
                 struct episode e;
                 if (episode_get(req->db, req->arena, id, &e) != PUB_OK)
@@ -198,22 +242,85 @@ static const char *back_to(struct request *req, const char *target, int64_t id)
         return item_load(req->db, req->arena, target, id, &it) == PUB_OK ? it.url : "/";
 }
 
+/* Where a plain reaction returns to: next when given (the page the button was on: the page's
+ * action form sends its own address), at the item's place in it (the fragment of the item's
+ * address, "#c-12") unless next names one; else the item's own address. */
+static const char *back_to(struct request *req, const char *target, int64_t id)
+{
+        const char *next = req_param(req, "next");
+        if (!*next)
+                return item_address(req, target, id);
+        if (strchr(next, '#') || strcmp(target, TARGET_EPISODE) == 0)
+                return next; /* resp_redirect keeps redirects on this site */
+        const char *fragment = strchr(item_address(req, target, id), '#');
+        return fragment ? arena_printf(req->arena, "%s%s", next, fragment) : next;
+}
+
+/* Reads a reaction's button value: "kind:1" / "kind:0" with the target and id in their own
+ * fields (the forms before issue 16, and scripts), or "target:id:kind:1" from the page's one
+ * action form. Returns 0 and fills the outputs, or -1 when it is not one. */
+static int parse_react(struct request *req, const char **target, int64_t *id,
+                       enum reaction_kind *kind, bool *on)
+{
+        const char *react = req_param(req, "react");
+        const char *parts[4];
+        size_t lens[4];
+        int n = 0;
+        for (const char *p = react;; n++) {
+                if (n == 4)
+                        return -1;
+                const char *colon = strchr(p, ':');
+                parts[n] = p;
+                lens[n] = colon ? (size_t)(colon - p) : strlen(p);
+                if (!colon) {
+                        n++;
+                        break;
+                }
+                p = colon + 1;
+        }
+        char name[24], tname[24];
+        const char *kind_part, *on_part;
+        size_t kind_len;
+        if (n == 2) {
+                *target = reaction_target_find(req_param(req, "target"));
+                *id = req_param_int(req, "id", 0);
+        } else if (n == 4) {
+                if (lens[0] >= sizeof(tname) || lens[1] == 0 || lens[1] > 18)
+                        return -1;
+                memcpy(tname, parts[0], lens[0]);
+                tname[lens[0]] = '\0';
+                *target = reaction_target_find(tname);
+                *id = 0;
+                for (size_t i = 0; i < lens[1]; i++) {
+                        if (parts[1][i] < '0' || parts[1][i] > '9')
+                                return -1;
+                        *id = *id * 10 + (parts[1][i] - '0');
+                }
+        } else {
+                return -1;
+        }
+        kind_part = parts[n - 2];
+        kind_len = lens[n - 2];
+        on_part = parts[n - 1];
+        if (!*target || kind_len >= sizeof(name) || lens[n - 1] != 1 ||
+            (*on_part != '0' && *on_part != '1'))
+                return -1;
+        memcpy(name, kind_part, kind_len);
+        name[kind_len] = '\0';
+        if (reaction_kind_parse(name, kind) != 0)
+                return -1;
+        *on = *on_part == '1';
+        return 0;
+}
+
 int web_react(struct request *req)
 {
         enum reaction_kind kind;
-        const char *react = req_param(req, "react"); /* "kind:1" or "kind:0" */
-        const char *colon = strchr(react, ':');
-        char name[24];
-        if (!colon || (size_t)(colon - react) >= sizeof(name) ||
-            (strcmp(colon, ":1") != 0 && strcmp(colon, ":0") != 0))
+        const char *target;
+        int64_t id;
+        bool on, changed = false;
+        if (parse_react(req, &target, &id, &kind, &on) != 0)
                 return req_fail(req, 400, N_("Choose a reaction."));
-        memcpy(name, react, (size_t)(colon - react));
-        name[colon - react] = '\0';
-        const char *target = reaction_target_find(req_param(req, "target"));
-        if (!target || reaction_kind_parse(name, &kind) != 0)
-                return req_fail(req, 400, N_("Choose a reaction."));
-        int64_t id = req_param_int(req, "id", 0);
-        bool on = colon[1] == '1', changed = false;
         int rc = action_react(req, target, id, kind, on, &changed);
         if (rc == ACTION_ANSWERED)
                 return req->resp.status;
@@ -243,6 +350,20 @@ int web_reactions_who(struct request *req)
         html_lit(b, "<h1>");
         html_text(b, _("Who reacted"));
         html_lit(b, "</h1>\n");
+        struct reaction_summary sum;
+        if (req_signed_in(req) &&
+            reaction_summary(req->db, target, id, req->viewer.id, &sum) == PUB_OK) {
+                /* every kind, for the "React" link of a compact form without the script; a
+                 * reaction given here returns to the item */
+                action_form_to(r, item_address(req, target, id));
+                html_lit(b, "<div class=\"reactions\" data-target=\"");
+                html_attr(b, target);
+                html_lit(b, "\" data-id=\"");
+                html_int(b, id);
+                html_lit(b, "\">");
+                all_buttons(r, target, id, &sum);
+                html_lit(b, "</div>\n");
+        }
         if (n == 0) {
                 html_lit(b, "<p class=\"empty\">");
                 html_text(b, _("Nobody yet."));

@@ -21,6 +21,7 @@ struct buf;
 struct config;
 struct field_problem;
 struct locale;
+struct parts_recorder;
 struct request;
 struct static_files;
 struct viewer;
@@ -37,6 +38,10 @@ struct render {
         const struct config *config;       /* site name and settings */
         const struct static_files *assets; /* for content-hashed asset links; may be NULL */
         struct request *req;               /* NULL outside a request; response-only use */
+        bool action_form_written; /* the page's one action form is out (web/action_form.h) */
+        bool reaction_kinds_shown; /* the six kinds are on the page already (web/reactions.c) */
+        struct parts_recorder *parts; /* rendering a shared part: where its slots are noted
+                                         (web/page_parts.h); NULL otherwise */
 };
 
 /* A context for the response to req, allocated in req->arena: output into req->resp.body, the

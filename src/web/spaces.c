@@ -659,13 +659,8 @@ static void render_post(struct render *r, const struct thread_view *v, const str
         html_rendered(b, p->body_html);
         html_lit(b, "</div>\n");
         if (p->state == SPACE_VISIBLE) {
-                /* back to this page of the thread, at the post */
-                const char *back =
-                    v->after > 0 ? arena_printf(r->arena, "%s?after=%lld#p-%lld", v->url,
-                                                (long long)v->after, (long long)p->id)
-                                 : arena_printf(r->arena, "%s#p-%lld", v->url, (long long)p->id);
-                reactions_form_back(r, "post", p->id,
-                                    reaction_summary_find(v->sums, v->nsums, p->id), back);
+                /* a plain reaction returns to this page of the thread, at the post */
+                reactions_form(r, "post", p->id, reaction_summary_find(v->sums, v->nsums, p->id));
         }
         post_actions(r, v, p);
         html_lit(b, "</article>\n");

@@ -109,9 +109,12 @@ async function passageMark(page, id) {
   }, id);
 }
 
-/* The state of one reaction button. */
-async function reaction(page, form, kind) {
-  const button = page.locator(`${form} button.reaction[data-kind="${kind}"]`);
+/* The state of one reaction button of a group (its value is "target:id:kind:1|0"); a kind
+ * not in view (a comment's unused kinds wait behind "React") counts 0. */
+async function reaction(page, group, kind) {
+  const button = page.locator(`${group} button[name="react"][value*=":${kind}:"]`);
+  if (await button.count() === 0)
+    return { button, count: 0, pressed: 'false', value: null };
   return {
     button,
     count: Number(await button.locator('.count').textContent()),
@@ -120,14 +123,14 @@ async function reaction(page, form, kind) {
   };
 }
 
-async function waitForCount(page, form, kind, count) {
-  await page.waitForFunction(({ form, kind, count }) => {
-    const b = document.querySelector(`${form} button.reaction[data-kind="${kind}"] .count`);
-    return b && b.textContent === String(count);
-  }, { form, kind, count });
+async function waitForCount(page, group, kind, count) {
+  await page.waitForFunction(({ group, kind, count }) => {
+    const b = document.querySelector(`${group} button[name="react"][value*=":${kind}:"] .count`);
+    return count === 0 ? !b || b.textContent === '0' : b && b.textContent === String(count);
+  }, { group, kind, count });
 }
 
-const EPISODE_REACTIONS = 'form.reactions[data-target="episode"]';
+const EPISODE_REACTIONS = '.reactions[data-target="episode"]';
 
 // ------------------------------------------------------------------ quote links (text fragments)
 
@@ -376,7 +379,7 @@ test('reactions_change_in_place_and_back', async () => {
   const page = await memberPage('liwei');
   await page.goto(EPISODE);
   let commentId = await page.evaluate(() => {
-    const c = document.querySelector('article.comment form.reactions');
+    const c = document.querySelector('article.comment .reactions[data-target="comment"]');
     return c ? Number(c.dataset.id) : 0;
   });
   if (!commentId) // run alone: make a comment to react to
@@ -386,17 +389,20 @@ test('reactions_change_in_place_and_back', async () => {
   const navigations = [];
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
 
-  for (const form of [EPISODE_REACTIONS, `#c-${commentId} > form.reactions`]) {
+  for (const form of [EPISODE_REACTIONS, `#c-${commentId} > .reactions`]) {
+    const target = form === EPISODE_REACTIONS ? 'episode' : 'comment';
+    const id = await page.locator(form).getAttribute('data-id');
     const before = await reaction(page, form, 'insightful');
     assert.equal(before.pressed, 'false');
-    assert.equal(before.value, 'insightful:1');
-    if (!(await before.button.isVisible())) // a comment's unused kinds wait behind "React"
-      await page.locator(`${form} .react-more > summary`).click();
-    await before.button.click();
+    if (before.value === null) // a comment's unused kinds wait behind "React"
+      await page.locator(`${form} > a.react-more`).click();
+    else
+      assert.equal(before.value, `${target}:${id}:insightful:1`);
+    await page.locator(`${form} button[name="react"][value*=":insightful:"]`).click();
     await waitForCount(page, form, 'insightful', before.count + 1);
     const on = await reaction(page, form, 'insightful');
     assert.equal(on.pressed, 'true');
-    assert.equal(on.value, 'insightful:0');
+    assert.equal(on.value, `${target}:${id}:insightful:0`);
     if (form === EPISODE_REACTIONS)
       await screenshot(page, 'episode-reacted');
 
@@ -404,7 +410,8 @@ test('reactions_change_in_place_and_back', async () => {
     await waitForCount(page, form, 'insightful', before.count);
     const off = await reaction(page, form, 'insightful');
     assert.equal(off.pressed, 'false');
-    assert.equal(off.value, 'insightful:1');
+    if (before.value !== null)
+      assert.equal(off.value, `${target}:${id}:insightful:1`);
   }
   assert.ok(await stayed(page), 'the page was not reloaded');
   assert.deepEqual(navigations, []);
@@ -446,14 +453,14 @@ test('reply_to_a_reply_nests_three_levels', async () => {
   const top = await postComment(liwei, 'Our team thinks in Portuguese and writes in English.');
 
   await sam.goto(EPISODE); // not EPISODE#c-N: from EPISODE#c-M that would not load anew
-  await sam.click(`#c-${top} > .comment-actions > details.reply > summary`);
+  await sam.click(`#c-${top} > .comment-actions > a.reply`); // the form opens in place
   await sam.fill(`#reply-${top}`, 'Does anything get lost between the two?');
-  const middle = await postAndLand(sam, sam.locator(`#c-${top} > .comment-actions details.reply button[type="submit"]`));
+  const middle = await postAndLand(sam, sam.locator(`#c-${top} > .comment-actions > form.reply-form button[type="submit"]`));
 
   await liwei.goto(EPISODE);
-  await liwei.click(`#c-${middle} > .comment-actions > details.reply > summary`);
+  await liwei.click(`#c-${middle} > .comment-actions > a.reply`);
   await liwei.fill(`#reply-${middle}`, 'The doubts, mostly. Exactly as the letter says.');
-  const bottom = await postAndLand(liwei, liwei.locator(`#c-${middle} > .comment-actions details.reply button[type="submit"]`));
+  const bottom = await postAndLand(liwei, liwei.locator(`#c-${middle} > .comment-actions > form.reply-form button[type="submit"]`));
 
   const nested = liwei.locator(`article#c-${top} > .replies > article#c-${middle} > .replies > article#c-${bottom}`);
   assert.equal(await nested.count(), 1, 'reply inside reply inside comment');
@@ -504,7 +511,7 @@ test('without_javascript_forms_still_work', async () => {
   const after = await reaction(page, EPISODE_REACTIONS, 'agree');
   assert.equal(after.count, before.count + 1);
   assert.equal(after.pressed, 'true');
-  assert.equal(after.value, 'agree:0');
+  assert.match(after.value, /^episode:\d+:agree:0$/); // "target:id:kind:0" takes it back
 
   // quote by pasting: line breaks and doubled spaces are fine
   await page.fill('#f-quote_exact', '  polite,  careful\nand quietly divided ');
@@ -534,7 +541,7 @@ test('guests_see_marked_passages_but_no_quote_button', async () => {
     assert.ok(await page.locator('.episode .body mark.passage').count() > 0, 'passages are marked');
     assert.ok(await page.locator('.episode .body a.passage-count').count() > 0);
     assert.equal(await page.locator('.quote-button').count(), 0, 'no quoting without an account');
-    assert.equal(await page.locator('form.reactions').count(), 0);
+    assert.equal(await page.locator('.reactions[data-target], button[name="react"], #kd-act').count(), 0);
     // selecting text does nothing for a guest
     const from = await charBox(page, 'Slower', 0, { scroll: true });
     await dragSelect(page, from, await charBox(page, 'Slower', 5));
@@ -630,8 +637,8 @@ test('too_many_reactions_says_so_in_place', async () => {
   await page.goto(EPISODE);
   // spend the minute's allowance through the API, as a too-eager reader would
   const statuses = await page.evaluate(async () => {
-    const form = document.querySelector('form.reactions[data-target="episode"]');
-    const csrf = form.querySelector('input[name="_csrf"]').value;
+    const form = document.querySelector('.reactions[data-target="episode"]');
+    const csrf = document.querySelector('#kd-act input[name="_csrf"]').value;
     const seen = [];
     for (let i = 0; i < 125 && !seen.includes(429); i++) {
       const res = await fetch('/api/v1/reactions', {

@@ -16,8 +16,9 @@ import {
 async function comment(page, body, parent = 0) {
   await page.goto(parent ? `${EPISODE}#c-${parent}` : EPISODE);
   if (parent) {
-    const reply = page.locator(`#c-${parent} > .comment-actions > details.reply`);
-    await reply.locator('summary').click();
+    const actions = page.locator(`#c-${parent} > .comment-actions`);
+    await actions.locator('a.reply').click(); // the form opens in place (the reply page without script)
+    const reply = actions.locator('form.reply-form');
     await reply.locator('textarea').fill(body);
     await Promise.all([page.waitForURL(/#c-\d+$/), reply.locator('button[type="submit"]').click()]);
   } else {
@@ -109,38 +110,44 @@ test('reactions_on_a_comment_wait_behind_react', async () => {
   const id = await comment(sam, 'A comment nobody has reacted to yet.');
   const page = await memberPage('liwei');
   await page.goto(`${EPISODE}#c-${id}`);
-  const form = page.locator(`#c-${id} > form.reactions`);
-  const summary = form.locator('.react-more > summary');
+  const group = page.locator(`#c-${id} > .reactions`);
+  const more = group.locator(':scope > a.react-more');
+  const kind = (k) => group.locator(`button[name="react"][value="comment:${id}:${k}:1"], button[name="react"][value="comment:${id}:${k}:0"]`);
   // no six zero-count buttons: only "React" is in view
-  assert.equal(await form.locator('button.reaction:visible').count(), 0);
-  assert.match(await summary.innerText(), /React|回应/); // liwei reads the site in Chinese
+  assert.equal(await group.locator('button[name="react"]:visible').count(), 0);
+  assert.match(await more.innerText(), /React|回应/); // liwei reads the site in Chinese
   // by keyboard: open the picker, pick Insightful with Enter
-  await summary.focus();
+  await more.focus();
   await page.keyboard.press('Enter');
-  const insightful = form.locator('button.reaction[data-kind="insightful"]');
+  const insightful = kind('insightful');
   await insightful.waitFor({ state: 'visible' });
-  assert.equal(await form.locator('button.reaction:visible').count(), 6);
+  assert.equal(await group.locator('button[name="react"]:visible').count(), 6);
+  assert.equal(await group.locator('.react-picker a.who').count(), 1, 'who reacted, in the picker');
   await page.locator(`#c-${id}`).screenshot({ path: path.join(ARTIFACTS, 'comment-react-picker-open.png') });
+  assert.equal(await group.locator('.react-picker button').first().evaluate((b) => b === document.activeElement),
+    true, 'the picker takes the focus');
   await insightful.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((sel) => {
     const b = document.querySelector(sel);
     return b && b.getAttribute('aria-pressed') === 'true' && !b.closest('.react-picker');
-  }, `#c-${id} > form.reactions button.reaction[data-kind="insightful"]`);
+  }, `#c-${id} > .reactions button[value="comment:${id}:insightful:0"]`);
   // in view now with its count, the picker closed, the focus still on the button
   assert.equal(await insightful.locator('.count').innerText(), '1');
-  assert.equal(await form.locator('.react-more').evaluate((d) => d.open), false);
+  assert.equal(await group.locator('.react-picker').count(), 0);
   assert.equal(await insightful.evaluate((b) => b === document.activeElement), true);
-  assert.equal(await form.locator('button.reaction:visible').count(), 1);
+  assert.equal(await group.locator('button[name="react"]:visible').count(), 1);
   await page.locator(`#c-${id}`).screenshot({ path: path.join(ARTIFACTS, 'comment-reacted-compact.png') });
   await screenshotVariants(page, 'comment-reactions-compact');
-  // after the reload the server puts it in the same place
-  assert.equal(await form.locator('button.reaction:visible').count(), 1);
-  // taken back: into the picker again
+  // after a reload the server puts it in the same place
+  await page.reload();
+  assert.equal(await group.locator('button[name="react"]:visible').count(), 1);
+  assert.equal(await insightful.getAttribute('aria-pressed'), 'true');
+  // taken back: out of the row again, behind "React"
   await insightful.click();
-  await page.waitForFunction((sel) => document.querySelector(sel).closest('.react-picker') !== null,
-    `#c-${id} > form.reactions button.reaction[data-kind="insightful"]`);
-  assert.equal(await insightful.getAttribute('aria-pressed'), 'false');
+  await page.waitForFunction((sel) => document.querySelector(sel) === null,
+    `#c-${id} > .reactions button[name="react"]`);
+  assert.match(await more.innerText(), /React|回应/);
   noProblems(page);
 });
 

@@ -612,12 +612,17 @@ static void check_member_pages(const struct member *mira, const struct member *s
         resp_free(&p.r);
 
         fetch(&p, mira, "mira", EP_PATH);
-        shows_in(&p, "Reply to ", SAM_NAME, "</label>");
-        shows_in(&p, "Reply to ", MIRA_NAME, "</label>");
         fits(&p, "body", COMMENT);
         resp_free(&p.r);
 
         char path[128];
+        /* a reply's form is a page of its own without the script (issue 16) */
+        snprintf(path, sizeof(path), "/comments/%ld/reply", comment_id);
+        fetch(&p, sam, "sam", path);
+        shows_in(&p, "<h1>Reply to ", MIRA_NAME, "</h1>");
+        fits(&p, "body", COMMENT);
+        resp_free(&p.r);
+
         snprintf(path, sizeof(path), "/comments/%ld/edit", comment_id);
         fetch(&p, mira, "mira", path);
         shows_in(&p, "", COMMENT, "</textarea>");

@@ -414,29 +414,35 @@ static void reactions_stay_compact_until_used(void **state)
         login_as(&ana, "ana", NULL);
         long id = comment_as(&sam, "Nobody has reacted to this yet.", 0);
         struct http_resp r;
-        char want[128];
+        char want[128], value[96];
         get(&ana, EP_PATH, &r);
         snprintf(want, sizeof(want), "<article class=\"comment\" id=\"c-%ld\">", id);
-        char *art = slice(r.body, want, "</form>");
+        char *art = slice(r.body, want, "<div class=\"comment-actions\">");
         if (!art)
-                fail_resp(&r, "the comment and its reactions form");
-        resp_free(&r);
-        /* no buttons in view: all six in the "React" picker, a <details> that needs no script */
-        char *picker = strstr(art, "<details class=\"react-more\"><summary>React</summary>");
-        assert_non_null(picker);
-        assert_int_equal(count(art, "class=\"reaction\""), 6);
-        assert_int_equal(count(picker, "class=\"reaction\""), 6);
+                fail_resp(&r, "the comment and its reactions");
+        /* no buttons in view: the six wait behind "React", a link to the page that has them
+         * (the script opens a picker in place) */
+        snprintf(value, sizeof(value),
+                 "<a class=\"react-more\" href=\"/reactions?target=comment&amp;id=%ld\">React</a>",
+                 id);
+        assert_non_null(strstr(art, value));
+        assert_int_equal(count(art, "name=\"react\""), 0);
         free(art);
-        /* the episode's own form still shows all six */
-        get(&ana, EP_PATH, &r);
-        char *ep = slice(r.body,
-                         "<form class=\"reactions\" method=\"post\" action=\"/react\" "
-                         "data-target=\"episode\"",
-                         "</form>");
+        /* the episode's own group still shows all six (the script's picker copies them: no
+         * template of the kinds on an episode's page), and the page has its one action form */
+        char *ep = slice(r.body, "<div class=\"reactions\" data-target=\"episode\"", "</div>");
         assert_non_null(ep);
         assert_null(strstr(ep, "react-more"));
-        assert_int_equal(count(ep, "class=\"reaction\""), 6);
+        assert_int_equal(count(ep, "name=\"react\""), 6);
         free(ep);
+        assert_int_equal(count(r.body, "<form id=\"kd-act\""), 1);
+        assert_null(strstr(r.body, "<template id=\"kd-kinds\">"));
+        resp_free(&r);
+        /* the page behind "React" has all six for the member */
+        snprintf(value, sizeof(value), "/reactions?target=comment&id=%ld", id);
+        get(&ana, value, &r);
+        expect_status(&r, 200, "the React page");
+        assert_int_equal(count(r.body, "form=\"kd-act\" name=\"react\""), 6);
         resp_free(&r);
 
         /* once used, the kind stands in view, pressed for its reactor, with its count */
@@ -447,24 +453,26 @@ static void reactions_stay_compact_until_used(void **state)
         expect_status(&r, 303, "reacted without JavaScript");
         resp_free(&r);
         get(&ana, EP_PATH, &r);
-        art = slice(r.body, want, "</form>");
+        art = slice(r.body, want, "<div class=\"comment-actions\">");
         resp_free(&r);
         assert_non_null(art);
-        picker = strstr(art, "<details class=\"react-more\">");
-        assert_non_null(picker);
-        char *used = strstr(art, "value=\"insightful:0\" aria-pressed=\"true\"");
+        snprintf(value, sizeof(value), "value=\"comment:%ld:insightful:0\" aria-pressed=\"true\"",
+                 id);
+        char *used = strstr(art, value);
         assert_non_null(used);
-        assert_true(used < picker);
-        assert_int_equal(count(picker, "class=\"reaction\""), 5);
+        assert_true(used < strstr(art, "class=\"react-more\""));
+        assert_int_equal(count(art, "name=\"react\""), 1);
         free(art);
         /* another member sees it in view too, not pressed */
         get(&sam, EP_PATH, &r);
-        art = slice(r.body, want, "</form>");
+        art = slice(r.body, want, "<div class=\"comment-actions\">");
         resp_free(&r);
         assert_non_null(art);
-        used = strstr(art, "value=\"insightful:1\" aria-pressed=\"false\"");
+        snprintf(value, sizeof(value), "value=\"comment:%ld:insightful:1\" aria-pressed=\"false\"",
+                 id);
+        used = strstr(art, value);
         assert_non_null(used);
-        assert_true(used < strstr(art, "<details class=\"react-more\">"));
+        assert_true(used < strstr(art, "class=\"react-more\""));
         assert_non_null(strstr(art, "<span class=\"count\">1</span>"));
         free(art);
 }

@@ -1,0 +1,435 @@
+/* Black-box tests of a member's episode page after issue 16: the conversation every member sees
+ * alike is built once per change and shared (web/page_parts.h), with each member's own bytes
+ * spliced in. What must stay personal stays personal: a member sees their own reactions pressed
+ * and Edit and Delete on their own comments, never another member's; their token and nobody
+ * else's; moderators their view, readers theirs; each in their language. A change by one member
+ * reaches the others' pages at once. The page holds one action form and one token for all its
+ * buttons, the reply form is a page of its own without the script, and the page is at most 1.3
+ * times the guest's bytes. */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NL      "learning-in-public"
+#define EP_PATH "/n/" NL "/two-languages-one-team"
+
+static int start(void **state)
+{
+        (void)state;
+        return kd_start(&srv, NULL);
+}
+
+/* Posts a comment (parent 0: a new thread) as m on EP_PATH; returns its id from the redirect. */
+static long comment_as(const struct member *m, const char *body, long parent)
+{
+        char par[32] = "";
+        if (parent)
+                snprintf(par, sizeof(par), "%ld", parent);
+        const char *kv[] = {"body", body, "parent", par, NULL};
+        struct http_resp r;
+        post_pairs(m, EP_PATH "/comments", kv, true, &r);
+        expect_status(&r, 303, "the comment is posted");
+        char loc[256];
+        header(&r, "Location", loc, sizeof(loc));
+        resp_free(&r);
+        const char *at = strstr(loc, "#c-");
+        assert_non_null(at);
+        return atol(at + 3);
+}
+
+/* Reacts (on) or takes a reaction back as m, with the page's button value. */
+static void react_as(const struct member *m, long id, const char *kind, bool on)
+{
+        char value[96];
+        snprintf(value, sizeof(value), "comment:%ld:%s:%d", id, kind, on ? 1 : 0);
+        const char *kv[] = {"react", value, "next", EP_PATH, NULL};
+        struct http_resp r;
+        post_pairs(m, "/react", kv, true, &r);
+        expect_status(&r, 303, "a reaction from the page's action form");
+        char loc[256], want[128];
+        header(&r, "Location", loc, sizeof(loc));
+        snprintf(want, sizeof(want), EP_PATH "#c-%ld", id); /* back at the comment */
+        assert_string_equal(loc, want);
+        resp_free(&r);
+}
+
+/* The page as m (NULL: a guest), asked twice: the second answer comes from the shared part the
+ * first one built, and both must be the same page. Caller frees r. */
+static void page_twice(const struct member *m, const char *path, struct http_resp *r)
+{
+        struct http_resp first;
+        get(m, path, &first);
+        expect_status(&first, 200, "the page");
+        get(m, path, r);
+        expect_status(r, 200, "the page again");
+        assert_int_equal(first.body_len, r->body_len);
+        assert_memory_equal(first.body, r->body, r->body_len);
+        resp_free(&first);
+}
+
+/* Comment id's article up to its replies (its own reactions and actions). Caller frees. */
+static char *own_part(const char *page, long id)
+{
+        char start[64];
+        snprintf(start, sizeof(start), "\" id=\"c-%ld\">\n", id); /* "comment" or "comment gone" */
+        char *art = slice(page, start, "</div>\n</article>");
+        if (!art)
+                fail_msg("no comment %ld on the page", id);
+        char *replies = strstr(art, "<div class=\"replies\">");
+        if (replies)
+                *replies = '\0';
+        return art;
+}
+
+static bool pressed(const char *art, long id, const char *kind)
+{
+        char want[128];
+        snprintf(want, sizeof(want), "value=\"comment:%ld:%s:0\" aria-pressed=\"true\"", id, kind);
+        return strstr(art, want) != NULL;
+}
+
+static bool shown_unpressed(const char *art, long id, const char *kind)
+{
+        char want[128];
+        snprintf(want, sizeof(want), "value=\"comment:%ld:%s:1\" aria-pressed=\"false\"", id, kind);
+        return strstr(art, want) != NULL;
+}
+
+static bool has_edit(const char *art, long id)
+{
+        char edit[96], del[96];
+        snprintf(edit, sizeof(edit), "href=\"/comments/%ld/edit\"", id);
+        snprintf(del, sizeof(del), "formaction=\"/comments/%ld/delete\"", id);
+        bool e = strstr(art, edit) != NULL, d = strstr(art, del) != NULL;
+        assert_int_equal(e, d); /* both or neither */
+        return e;
+}
+
+static bool has_report(const char *art, long id)
+{
+        char want[96];
+        snprintf(want, sizeof(want), "href=\"/report/comment/%ld\"", id);
+        return strstr(art, want) != NULL;
+}
+
+static void own_reactions_and_actions_only(void **state)
+{
+        (void)state;
+        struct member sam, ana, tomas;
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&tomas, "tomas", NULL); /* a co-author of the newsletter: a moderator here */
+        long s = comment_as(&sam, "Sam's thought on the letter.", 0);
+        long a = comment_as(&ana, "Ana's answer to it.", s);
+        react_as(&sam, a, "insightful", true);
+        react_as(&ana, s, "curious", true);
+        react_as(&ana, a, "insightful", true); /* her own comment: two insightful */
+
+        const struct member *who[] = {&sam, &ana, &tomas};
+        for (int w = 0; w < 3; w++) {
+                struct http_resp r;
+                page_twice(who[w], EP_PATH, &r);
+                char *sp = own_part(r.body, s), *ap = own_part(r.body, a);
+                /* Edit and Delete on one's own comment, Report on the others' */
+                assert_int_equal(has_edit(sp, s), who[w] == &sam);
+                assert_int_equal(has_edit(ap, a), who[w] == &ana);
+                assert_int_equal(has_report(sp, s), who[w] != &sam);
+                assert_int_equal(has_report(ap, a), who[w] != &ana);
+                /* one's own reactions pressed, the others' counted but not pressed */
+                assert_int_equal(pressed(sp, s, "curious"), who[w] == &ana);
+                assert_int_equal(shown_unpressed(sp, s, "curious"), who[w] != &ana);
+                assert_int_equal(pressed(ap, a, "insightful"), who[w] != &tomas);
+                assert_int_equal(shown_unpressed(ap, a, "insightful"), who[w] == &tomas);
+                assert_non_null(strstr(ap, "<span class=\"count\">2</span>"));
+                free(sp);
+                free(ap);
+                /* the member's own token, once, in the one action form; the new comment form
+                 * has it too; no other member's anywhere */
+                char csrf[128], mine[192];
+                csrf_of(who[w], csrf, sizeof(csrf));
+                snprintf(mine, sizeof(mine), "name=\"_csrf\" value=\"%s\"", csrf);
+                assert_int_equal(count(r.body, "<form id=\"kd-act\""), 1);
+                char *act = slice(r.body, "<form id=\"kd-act\"", "</form>");
+                assert_non_null(act);
+                assert_non_null(strstr(act, mine));
+                free(act);
+                char *form = slice(r.body, "<section id=\"comments\"", "<div class=\"thread\">");
+                assert_non_null(form);
+                assert_int_equal(count(form, "name=\"_csrf\""), 1); /* the new comment form */
+                assert_int_equal(count(form, mine), 1);
+                free(form);
+                char *threads = slice(r.body, "<div class=\"thread\">", "</main>");
+                assert_non_null(threads);
+                assert_int_equal(count(threads, "name=\"_csrf\""), 0);
+                free(threads);
+                for (int o = 0; o < 3; o++) {
+                        if (o == w)
+                                continue;
+                        char theirs[128];
+                        csrf_of(who[o], theirs, sizeof(theirs));
+                        assert_null(strstr(r.body, theirs));
+                }
+                resp_free(&r);
+        }
+}
+
+/* The count on comment id's button of kind in a page (0 when the kind is not in view). */
+static int count_on(const char *page, long id, const char *kind)
+{
+        char *art = own_part(page, id);
+        char want[96];
+        snprintf(want, sizeof(want), "value=\"comment:%ld:%s:", id, kind);
+        const char *b = strstr(art, want);
+        int n = 0;
+        if (b) {
+                const char *c = strstr(b, "<span class=\"count\">");
+                assert_non_null(c);
+                n = atoi(c + strlen("<span class=\"count\">"));
+        }
+        free(art);
+        return n;
+}
+
+static void a_change_reaches_the_others_at_once(void **state)
+{
+        (void)state;
+        struct member sam, ana, liwei;
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        login_as(&liwei, "liwei", NULL);
+        long s = comment_as(&sam, "Something for the others to see.", 0);
+        struct http_resp r;
+        page_twice(&ana, EP_PATH, &r); /* ana's page shares the part from now on */
+        assert_int_equal(count_on(r.body, s, "love"), 0);
+        resp_free(&r);
+
+        /* a reaction: every other member's next page counts it */
+        react_as(&liwei, s, "love", true);
+        get(&ana, EP_PATH, &r);
+        assert_int_equal(count_on(r.body, s, "love"), 1);
+        char *sp = own_part(r.body, s);
+        assert_true(shown_unpressed(sp, s, "love"));
+        free(sp);
+        resp_free(&r);
+        get(&liwei, EP_PATH, &r);
+        sp = own_part(r.body, s);
+        assert_true(pressed(sp, s, "love"));
+        free(sp);
+        resp_free(&r);
+
+        /* through the API too */
+        char json[128];
+        snprintf(json, sizeof(json), "{\"target\": \"comment\", \"id\": %ld, \"kind\": \"love\"}",
+                 s);
+        api(&sam, "POST", "/api/v1/reactions", json, true, &r);
+        expect_status(&r, 200, "a reaction through the API");
+        resp_free(&r);
+        get(&ana, EP_PATH, &r);
+        assert_int_equal(count_on(r.body, s, "love"), 2);
+        resp_free(&r);
+
+        /* a new comment, and its count in the heading */
+        get(&ana, EP_PATH, &r);
+        char heading[64];
+        assert_true(extract(r.body, "<h2 id=\"comments-h\">", "</h2>", heading, sizeof(heading)));
+        int before = atoi(heading);
+        resp_free(&r);
+        long reply = comment_as(&liwei, "A reply the others see at once.", s);
+        get(&ana, EP_PATH, &r);
+        char want[64];
+        snprintf(want, sizeof(want), "id=\"c-%ld\"", reply);
+        expect_in(&r, want, "the new reply on another member's page");
+        expect_in(&r, "A reply the others see at once.", "its text");
+        assert_true(extract(r.body, "<h2 id=\"comments-h\">", "</h2>", heading, sizeof(heading)));
+        assert_int_equal(atoi(heading), before + 1);
+        resp_free(&r);
+
+        /* a deleted comment, at once */
+        char del[64];
+        snprintf(del, sizeof(del), "/comments/%ld/delete", reply);
+        const char *yes[] = {"confirmed", "1", NULL};
+        post_pairs(&liwei, del, yes, true, &r);
+        expect_status(&r, 303, "the reply deleted");
+        resp_free(&r);
+        get(&ana, EP_PATH, &r);
+        expect_not_in(&r, "A reply the others see at once.", "the deleted reply's text");
+        resp_free(&r);
+}
+
+static void moderators_and_readers_see_their_own_view(void **state)
+{
+        (void)state;
+        struct member june, ana, sam;
+        login_as(&june, "june", NULL); /* a moderator of the demo */
+        login_as(&ana, "ana", NULL);   /* a reader */
+        login_as(&sam, "sam", NULL);
+        long s = comment_as(&sam, "A comment a moderator will hide.", 0);
+        comment_as(&ana, "A reply that keeps its place in view.", s);
+        struct http_resp r;
+        page_twice(&ana, EP_PATH, &r);
+        expect_not_in(&r, "formaction=\"/hide/comment/", "no Hide for a reader");
+        resp_free(&r);
+        page_twice(&june, EP_PATH, &r);
+        char hide[96];
+        snprintf(hide, sizeof(hide), "formaction=\"/hide/comment/%ld\" name=\"hidden\" value=\"1\"",
+                 s);
+        expect_in(&r, hide, "Hide for a moderator");
+        resp_free(&r);
+
+        char path[64];
+        snprintf(path, sizeof(path), "/comments/%ld/hide", s);
+        const char *kv[] = {"hidden", "1", NULL};
+        post_pairs(&june, path, kv, true, &r);
+        expect_status(&r, 303, "hidden by a moderator");
+        resp_free(&r);
+
+        page_twice(&june, EP_PATH, &r);
+        char *art = own_part(r.body, s);
+        assert_non_null(strstr(art, "A comment a moderator will hide."));
+        assert_non_null(strstr(art, "<span class=\"badge\">Hidden by a moderator</span>"));
+        snprintf(hide, sizeof(hide), "formaction=\"/hide/comment/%ld\" name=\"hidden\" value=\"0\"",
+                 s);
+        assert_non_null(strstr(art, hide));
+        free(art);
+        resp_free(&r);
+        const struct member *readers[] = {&ana, &sam}; /* sam: its author */
+        for (int i = 0; i < 2; i++) {
+                page_twice(readers[i], EP_PATH, &r);
+                art = own_part(r.body, s);
+                assert_null(strstr(art, "A comment a moderator will hide."));
+                assert_non_null(strstr(art, "Hidden by a moderator."));
+                assert_false(has_edit(art, s)); /* not even for its author */
+                free(art);
+                expect_not_in(&r, "formaction=\"/hide/comment/", "no Hide or Restore");
+                resp_free(&r);
+        }
+}
+
+static void each_member_reads_in_their_language(void **state)
+{
+        (void)state;
+        struct member liwei, sam;
+        login_as(&liwei, "liwei", NULL); /* reads the site in Chinese (the demo's saved language) */
+        login_as(&sam, "sam", NULL);
+        struct http_resp r;
+        page_twice(&liwei, EP_PATH, &r);
+        char *section = slice(r.body, "<section id=\"comments\"", "</main>");
+        assert_non_null(section);
+        if (!strstr(section, ">回复</a>"))
+                fail_resp(&r, "the Reply links in Chinese");
+        assert_null(strstr(section, ">Reply</a>"));
+        free(section);
+        resp_free(&r);
+        page_twice(&sam, EP_PATH, &r);
+        section = slice(r.body, "<section id=\"comments\"", "</main>");
+        assert_non_null(section);
+        assert_non_null(strstr(section, ">Reply</a>"));
+        assert_null(strstr(section, ">回复</a>"));
+        free(section);
+        resp_free(&r);
+}
+
+static void the_reply_page_works_without_javascript(void **state)
+{
+        (void)state;
+        struct member sam, ana;
+        login_as(&sam, "sam", NULL);
+        login_as(&ana, "ana", NULL);
+        long s = comment_as(&sam, "Reply to this from a page of its own.", 0);
+        char path[64], want[160];
+        snprintf(path, sizeof(path), "/comments/%ld/reply", s);
+        /* the comment's Reply is a plain link to it */
+        struct http_resp r;
+        get(&ana, EP_PATH, &r);
+        snprintf(want, sizeof(want), "<a class=\"reply\" href=\"%s\">", path);
+        expect_in(&r, want, "the Reply link");
+        expect_not_in(&r, "<details class=\"reply\">", "no reply form per comment");
+        resp_free(&r);
+
+        get(&ana, path, &r);
+        expect_status(&r, 200, "the reply page");
+        expect_in(&r, "Reply to this from a page of its own.", "the comment replied to");
+        expect_in(&r, "action=\"" EP_PATH "/comments\"", "the form posts where comments go");
+        snprintf(want, sizeof(want), "name=\"parent\" value=\"%ld\"", s);
+        expect_in(&r, want, "as a reply to it");
+        char csrf[128];
+        csrf_of(&ana, csrf, sizeof(csrf));
+        expect_in(&r, csrf, "with the member's token");
+        resp_free(&r);
+        long reply = comment_as(&ana, "Replied without a script.", s);
+        get(&sam, EP_PATH, &r);
+        snprintf(want, sizeof(want), "id=\"c-%ld\">", s);
+        char *thread = slice(r.body, want, "</article>\n</div>\n</article>");
+        assert_non_null(thread);
+        snprintf(want, sizeof(want),
+                 "<div class=\"replies\">\n<article class=\"comment\" id=\"c-%ld\">", reply);
+        assert_non_null(strstr(thread, want));
+        free(thread);
+        resp_free(&r);
+
+        /* guests are asked to log in; a deleted comment has no reply page */
+        get(NULL, path, &r);
+        assert_true(r.status == 302 || r.status == 303);
+        resp_free(&r);
+        snprintf(want, sizeof(want), "/comments/%ld/delete", reply);
+        const char *yes[] = {"confirmed", "1", NULL};
+        post_pairs(&ana, want, yes, true, &r);
+        expect_status(&r, 303, "deleted");
+        resp_free(&r);
+        snprintf(path, sizeof(path), "/comments/%ld/reply", reply);
+        assert_int_equal(status_of(&sam, path), 404);
+        assert_int_equal(status_of(&sam, "/comments/999999999/reply"), 404);
+}
+
+static void the_member_page_weighs_at_most_1_3_guest_pages(void **state)
+{
+        (void)state;
+        char path[256];
+        db_text("SELECT '/n/' || n.slug || '/' || e.slug FROM episode e JOIN newsletter n ON "
+                "n.id = e.newsletter_id ORDER BY (SELECT count(*) FROM comment c WHERE "
+                "c.episode_id = e.id) DESC, e.id LIMIT 1",
+                path, sizeof(path));
+        struct member ana;
+        login_as(&ana, "ana", NULL);
+        struct http_resp guest, member;
+        get(NULL, path, &guest);
+        expect_status(&guest, 200, "the guest's page");
+        page_twice(&ana, path, &member);
+        size_t comments = count(member.body, "<article class=\"comment");
+        assert_true(comments >= 8); /* the demo's longest conversation */
+        assert_int_equal(count(guest.body, "<article class=\"comment"), comments);
+        print_message("%s: %zu comments, guest %zu bytes, member %zu bytes (%.2fx)\n", path,
+                      comments, guest.body_len, member.body_len,
+                      (double)member.body_len / (double)guest.body_len);
+        assert_true(member.body_len * 10 <= guest.body_len * 13);
+        /* one action form for the page, no form inside any comment */
+        assert_int_equal(count(member.body, "<form id=\"kd-act\""), 1);
+        char *threads = slice(member.body, "<div class=\"thread\">", "</section>");
+        assert_non_null(threads);
+        assert_int_equal(count(threads, "<form"), 1); /* the reply template's, inert */
+        assert_int_equal(count(threads, "name=\"_csrf\""), 0);
+        free(threads);
+        resp_free(&guest);
+        resp_free(&member);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(own_reactions_and_actions_only),
+            cmocka_unit_test(a_change_reaches_the_others_at_once),
+            cmocka_unit_test(moderators_and_readers_see_their_own_view),
+            cmocka_unit_test(each_member_reads_in_their_language),
+            cmocka_unit_test(the_reply_page_works_without_javascript),
+            cmocka_unit_test(the_member_page_weighs_at_most_1_3_guest_pages),
+        };
+        return cmocka_run_group_tests_name("member_page", tests, start, kd_fixture_stop);
+}
