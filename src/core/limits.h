@@ -171,6 +171,12 @@
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30
+/* Members' sessions kept in memory with their saved language and header counts
+ * (http/member_cache.h): one fixed slot of about 600 bytes each, about 2.4 MB for all, touched
+ * only as sessions arrive. More live sessions than slots share them and are read again. */
+#define KD_MEMBER_CACHE_SLOTS 4096
+/* Languages whose home page sections are kept for members (web/home.c), about 25 KB each */
+#define KD_HOME_PART_SLOTS 8
 /* Responses smaller than this are sent uncompressed */
 #define KD_GZIP_MIN_BYTES 1024
 

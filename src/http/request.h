@@ -37,12 +37,18 @@ struct response {
 };
 
 /* Who is asking: filled from the session cookie by the dispatcher. */
+struct member_counts;
+
 struct viewer {
         int64_t id; /* 0 for a guest */
         const char *handle;
         const char *display_name;
         enum role role;            /* ROLE_NONE for a guest */
         const char *session_token; /* raw cookie value, for logout */
+        /* http/member_cache.h: the stamp taken before the session was read, and the header's
+         * counts when they were kept (NULL: read them, then keep them with that stamp) */
+        uint64_t cache_stamp;
+        const struct member_counts *counts;
 };
 
 struct request {
@@ -77,6 +83,13 @@ struct request {
         const struct config *config;
         const struct static_files *assets;
         struct guards *guards; /* throttles and rate limits shared by all requests */
+
+        /* The site's content generation when the handler started (the guest page cache's:
+         * any write here or on another node moves it), for parts of pages kept for everybody;
+         * shared_parts is false when kept parts must not be used (the node has lost hearing of
+         * the others' writes). */
+        unsigned site_generation;
+        bool shared_parts;
 
         struct response resp;
         struct page_tag page_tag; /* what the page is a view of, kept with it by the page cache */
