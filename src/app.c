@@ -600,7 +600,11 @@ static int run(struct app *app, struct request *req)
                 return req_fail(req, 400, problem);
         if (route->changes_state && !csrf_ok(req) && !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);
-        return route->handler(req);
+        resp_size_expect(req, route);
+        status = route->handler(req);
+        if (req->resp.status == 200)
+                resp_size_learn(route, req->resp.body.len);
+        return status;
 }
 
 static bool has_header(const struct request *req, const char *name)

@@ -177,6 +177,10 @@
 #define KD_MEMBER_CACHE_SLOTS 4096
 /* Languages whose home page sections are kept for members (web/home.c), about 25 KB each */
 #define KD_HOME_PART_SLOTS 8
+/* Routes whose last response size is remembered to allocate the next one at once
+ * (http/request.h), and the largest size remembered */
+#define KD_RESPONSE_SIZE_SLOTS 512
+#define KD_RESPONSE_SIZE_MAX   (1024 * 1024)
 /* Responses smaller than this are sent uncompressed */
 #define KD_GZIP_MIN_BYTES 1024
 

@@ -62,6 +62,7 @@ struct member_counts {
  * or -1 when the counter file cannot be made (logged; the cache then stays off: every request
  * reads the database, as before). */
 int member_cache_start(const char *data_dir, bool strict);
+/* Logs how many lookups were answered from memory, frees the slots. */
 void member_cache_stop(void);
 /* True when started and on. */
 bool member_cache_on(void);
@@ -88,9 +89,5 @@ void member_cache_forget_all(void);
  * folder drop its entries before its next request. Does nothing when no server ever served the
  * folder (no counter file). Returns 0 or -1 (logged). */
 int member_cache_announce(const char *data_dir);
-
-/* How many lookups were answered from memory and how many were not, since the start (tests and
- * the health page read them). */
-void member_cache_counters(uint64_t *hits, uint64_t *misses);
 
 #endif
