@@ -410,7 +410,9 @@ static bool viewer_from_session(struct request *req, const char *token)
         req->viewer.role = c.role;
         req->viewer.session_token = token;
         req->viewer.cache_stamp = stamp;
-        if (has_counts) {
+        /* a node that lost hearing of the others' writes reads the counts (as it builds every
+         * guest page) until it hears again, which drops every entry */
+        if (has_counts && cluster_in_step()) {
                 struct member_counts *copy = arena_alloc(req->arena, sizeof(*copy));
                 *copy = counts;
                 req->viewer.counts = copy;
