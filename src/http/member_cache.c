@@ -15,15 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One lock guards every LOCK_STRIDE-th slot: requests for different sessions rarely wait for
- * each other, and the locks cost 64 × 40 bytes. */
+/* One lock guards every LOCKS-th slot: requests for different sessions rarely wait for each
+ * other, and the locks cost 64 × 40 bytes. */
 enum { LOCKS = 64, KEY_BYTES = 32 };
 
 #define COUNTER_FILE "kindred.members"
 
 struct slot {
-        unsigned char
-            key[KEY_BYTES]; /* BLAKE2b of the cookie token: the token itself is not kept */
+        /* BLAKE2b of the cookie token: the token itself is not kept */
+        unsigned char key[KEY_BYTES];
         bool used;
         bool has_counts;
         uint64_t stamp;
