@@ -172,7 +172,7 @@
 #define KD_PAGE_CACHE_BYTES (16 * 1024 * 1024)
 #define KD_PAGE_CACHE_TTL_S 30
 /* Members' sessions kept in memory with their saved language and header counts
- * (http/member_cache.h): one fixed slot of about 600 bytes each, about 2.4 MB for all, touched
+ * (http/member_cache.h): one fixed slot of 520 bytes each, 2.1 MB for all, touched
  * only as sessions arrive. More live sessions than slots share them and are read again. */
 #define KD_MEMBER_CACHE_SLOTS 4096
 /* Languages whose home page sections are kept for members (web/home.c), about 25 KB each */
