@@ -9,4 +9,9 @@
  * picture, and the generated one a client shows when url is null. New reference. */
 json_t *avatar_json(int64_t member_id, const char *name, const char *url);
 
+struct request;
+/* DELETE /api/v1/members/:handle/avatar (moderators and admins): takes down the member's
+ * uploaded picture (actions/avatars.h); 200 {"handle", "avatar"} with the generated face. */
+int api_avatar_take_down(struct request *req);
+
 #endif

@@ -5,6 +5,8 @@
 #include "core/timeutil.h"
 #include "http/form.h"
 #include "http/request.h"
+#include "http/throttle.h"
+#include "http/write_guard.h"
 #include "model/notify_pref.h"
 
 #include <jansson.h>
@@ -33,6 +35,10 @@ int api_notify_prefs(struct request *req)
 
 int api_notify_prefs_put(struct request *req)
 {
+        /* settings are cheap single-row writes, but still counted like every other edit */
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (write_guard(req, limits))
+                return 429;
         bool on[NOTIFY_GROUPS];
         if (notify_pref_get(req->db, req->viewer.id, on) != 0)
                 return req_fail(req, 503, N_("The database is not available."));

@@ -60,7 +60,7 @@ extern const struct route asks_routes[ASKS_ROUTES_COUNT];
 extern const struct route lexicon_routes[LEXICON_ROUTES];
 /* Sized here so ROUTE_TABLE can count them (a row added or missing there fails to compile). */
 extern const struct route prompts_routes[7]; /* "Questions for you" (routes/prompts.c) */
-extern const struct route avatar_routes[3];  /* avatars (routes/avatars.c) */
+extern const struct route avatar_routes[5];  /* avatars (routes/avatars.c) */
 extern const struct route tried_routes[8];   /* "I tried this" (routes/tried.c) */
 /* The size is part of the declaration so that routes.c can take it (ROUTE_TABLE); the compiler
  * checks it against the rows of the definition. */

@@ -1,5 +1,7 @@
 /* Avatars in pages: an uploaded picture or generated initials. */
 #include "web/avatar.h"
+#include "actions/avatars.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -121,7 +123,28 @@ int web_avatar_upload(struct request *req)
 
 int web_avatar_remove(struct request *req)
 {
+        /* settings are cheap single-row writes, but still counted like every other edit */
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (write_guard(req, limits))
+                return 429;
         if (avatar_clear(req->db, req->viewer.id) != AVATAR_OK)
                 return req_fail(req, 503, N_("The database is not available."));
         return resp_redirect(req, "/settings/avatar?saved=0");
+}
+
+int web_avatar_remove_as_moderator(struct request *req)
+{
+        struct member m;
+        switch (action_avatar_take_down(req, &m)) {
+        case PUB_OK:
+                return resp_redirect(req, arena_printf(req->arena, "/@%s", m.handle));
+        case ACTION_ANSWERED:
+                return req->resp.status;
+        case PUB_NOT_FOUND:
+                return req_fail(req, 404, N_("There is no member with that handle."));
+        case PUB_FORBIDDEN:
+                return req_fail(req, 403, N_("Only an admin may take down an admin's picture."));
+        default:
+                return req_fail(req, 503, N_("The database is not available."));
+        }
 }

@@ -17,4 +17,7 @@ struct request;
 int web_avatar_settings(struct request *req); /* GET /settings/avatar */
 int web_avatar_upload(struct request *req);   /* POST /settings/avatar (file "avatar") */
 int web_avatar_remove(struct request *req);   /* POST /settings/avatar/remove */
+/* POST /@:handle/avatar/remove: a moderator (or an admin) takes a member's picture down, for
+ * a picture that breaks the rules; the member gets initials back and may upload another. */
+int web_avatar_remove_as_moderator(struct request *req);
 #endif

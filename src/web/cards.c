@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "http/html.h"
 #include "model/episode.h"
 #include "model/season.h"
@@ -139,19 +140,21 @@ const char *cadence_text(struct render *r, const struct season *s)
         return _("no fixed schedule");
 }
 
-void html_date(struct render *r, int64_t t)
+static const char *const weekday_names[7] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
+                                             N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                                             N_("Saturday")};
+static const char *const month_names[12] = {
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
+
+/* A calendar date in <time>, and with the hour and zone when zone is given (NULL: the date
+ * alone, in UTC), the exact UTC instant as its datetime and title. */
+static void html_moment(struct render *r, int64_t t, const char *zone)
 {
-        static const char *const days[7] = {N_("Sunday"),    N_("Monday"),   N_("Tuesday"),
-                                            N_("Wednesday"), N_("Thursday"), N_("Friday"),
-                                            N_("Saturday")};
-        static const char *const months[12] = {N_("January"), N_("February"), N_("March"),
-                                               N_("April"),   N_("May"),      N_("June"),
-                                               N_("July"),    N_("August"),   N_("September"),
-                                               N_("October"), N_("November"), N_("December")};
         struct buf *b = r->out;
-        time_t tt = (time_t)t;
+        time_t local = (time_t)(t + (zone ? tz_offset_at(zone, t) : 0));
         struct tm tm;
-        gmtime_r(&tt, &tm);
+        gmtime_r(&local, &tm);
         char iso[32];
         time_iso8601(t, iso, sizeof(iso));
         html_lit(b, "<time datetime=\"");
@@ -159,10 +162,29 @@ void html_date(struct render *r, int64_t t)
         html_lit(b, "\" title=\"");
         html_attr(b, iso);
         html_lit(b, "\">");
-        /* TRANSLATORS: weekday, day of month, month name, year */
-        html_textf(r, _("%1$s, %2$d %3$s %4$d"), _(days[tm.tm_wday]), tm.tm_mday,
-                   _(months[tm.tm_mon]), tm.tm_year + 1900);
+        if (zone)
+                /* TRANSLATORS: weekday, day of month, month name, year, hour, minute, time zone */
+                html_textf(r, _("%1$s, %2$d %3$s %4$d, %5$02d:%6$02d (%7$s)"),
+                           _(weekday_names[tm.tm_wday]), tm.tm_mday, _(month_names[tm.tm_mon]),
+                           tm.tm_year + 1900, tm.tm_hour, tm.tm_min, *zone ? zone : "UTC");
+        else
+                /* TRANSLATORS: weekday, day of month, month name, year */
+                html_textf(r, _("%1$s, %2$d %3$s %4$d"), _(weekday_names[tm.tm_wday]), tm.tm_mday,
+                           _(month_names[tm.tm_mon]), tm.tm_year + 1900);
         html_lit(b, "</time>");
+}
+
+struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char *zone)
+{
+        struct buf scratch, *saved;
+        html_frag_begin(r, &scratch, &saved);
+        html_moment(r, t, zone ? zone : "");
+        return html_frag_end(r, &scratch, saved);
+}
+
+void html_date(struct render *r, int64_t t)
+{
+        html_moment(r, t, NULL);
 }
 
 struct html_frag html_date_frag(struct render *r, int64_t t)

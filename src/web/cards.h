@@ -48,5 +48,9 @@ void html_date(struct render *r, int64_t t);
 /* html_date and html_time (web/layout.h) as fragments for a sentence (html_sentence). */
 struct html_frag html_date_frag(struct render *r, int64_t t);
 struct html_frag html_time_frag(struct render *r, int64_t t);
+/* A moment in a member's time zone (zone: an IANA name, "" for UTC), for the author's own
+ * schedule: "Thursday, 3 December 2026, 08:00 (Europe/Lisbon)" in <time> with the exact UTC
+ * time; as a fragment for a sentence. */
+struct html_frag html_local_moment_frag(struct render *r, int64_t t, const char *zone);
 
 #endif

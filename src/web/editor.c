@@ -81,6 +81,8 @@ int web_write_dashboard(struct request *req)
                                        DASHBOARD_EPISODES, &eps);
         if (nn < 0 || ne < 0)
                 return req_fail(req, 503, N_("The database is not available."));
+        /* scheduled times show in the author's time zone, as the editor takes them */
+        const char *zone = member_time_zone(req->db, req->arena, req->viewer.id);
         struct buf *b = r->out;
         struct page_meta meta = {.title = _("Write"), .noindex = true};
         page_begin_meta(r, &meta);
@@ -147,8 +149,9 @@ int web_write_dashboard(struct request *req)
                         if (e->status == EPISODE_DRAFT) {
                                 html_text(b, _("Draft"));
                         } else if (e->publish_at > now) {
-                                struct html_frag date = html_date_frag(r, e->publish_at);
-                                /* TRANSLATORS: %s is a date */
+                                struct html_frag date =
+                                    html_local_moment_frag(r, e->publish_at, zone);
+                                /* TRANSLATORS: %s is a date and time */
                                 html_sentence(r, _("Scheduled for %s"), 1, &date);
                         } else {
                                 struct html_frag when = html_time_frag(r, e->publish_at);
@@ -574,8 +577,9 @@ static void episode_editor_render(struct render *r, const struct episode_editor 
                 if (existing->status == EPISODE_DRAFT) {
                         html_text(b, _("Status: Draft"));
                 } else if (existing->publish_at > r->now) {
-                        struct html_frag date = html_date_frag(r, existing->publish_at);
-                        /* TRANSLATORS: %s is a date */
+                        struct html_frag date =
+                            html_local_moment_frag(r, existing->publish_at, v->zone);
+                        /* TRANSLATORS: %s is a date and time */
                         html_sentence(r, _("Status: Scheduled for %s"), 1, &date);
                 } else {
                         html_text(b, _("Status: Published"));

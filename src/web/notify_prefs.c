@@ -6,6 +6,8 @@
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "http/throttle.h"
+#include "http/write_guard.h"
 #include "model/notification.h"
 #include "model/notify_pref.h"
 #include "web/layout.h"
@@ -100,6 +102,10 @@ int web_notify_prefs(struct request *req)
 
 int web_notify_prefs_save(struct request *req)
 {
+        /* settings are cheap single-row writes, but still counted like every other edit */
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (write_guard(req, limits))
+                return 429;
         bool on[NOTIFY_GROUPS];
         for (int g = 0; g < NOTIFY_GROUPS; g++)
                 on[g] = req_param_bool(req, notify_group_key((enum notify_group)g));

@@ -377,7 +377,20 @@ static void card(struct render *r, const struct member *m, const char *bio_html,
                 html_text(b, _("Change your picture"));
                 html_lit(b, "</a>");
         }
-        html_lit(b, "</p>\n</article>\n");
+        html_lit(b, "</p>\n");
+        /* a moderator may take down an uploaded picture that breaks the rules */
+        if (!own && p_avatar && render_signed_in(r) &&
+            role_allows(r->viewer->role, ROLE_MODERATOR) &&
+            (m->role != ROLE_ADMIN || r->viewer->role == ROLE_ADMIN)) {
+                html_lit(b, "<form method=\"post\" class=\"moderate-picture\" action=\"/@");
+                html_text(b, m->handle);
+                html_lit(b, "/avatar/remove\">");
+                form_csrf(r);
+                html_lit(b, "<button type=\"submit\" class=\"secondary\">");
+                html_text(b, _("Take down this picture"));
+                html_lit(b, "</button></form>\n");
+        }
+        html_lit(b, "</article>\n");
 }
 
 static void authored_sections(struct render *r, const struct profile_page *p)

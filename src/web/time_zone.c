@@ -6,6 +6,8 @@
 #include "core/tz.h"
 #include "http/html.h"
 #include "http/request.h"
+#include "http/throttle.h"
+#include "http/write_guard.h"
 #include "model/time_zone.h"
 #include "web/layout.h"
 #include "web/render.h"
@@ -42,6 +44,10 @@ void time_zone_settings_section(struct render *r, const char *zone)
 
 int web_settings_time_zone(struct request *req)
 {
+        /* settings are cheap single-row writes, but still counted like every other edit */
+        struct rate_limit *const limits[] = {req->guards->edit_by_member, NULL};
+        if (write_guard(req, limits))
+                return 429;
         int rc = member_set_time_zone(req->db, req->viewer.id, req_param(req, "zone"));
         if (rc == -1)
                 return req_fail(req, 422, N_("Choose a time zone from the list."));

@@ -154,6 +154,7 @@ const PAGES = [
   // a moderator's and the admin's
   ['moderation', 'june', withReports],
   ['space_new', 'june', '/spaces/new'],
+  ['profile_moderated', 'june', '/@ana'], // a picture a moderator may take down
   ['admin_members', 'admin', '/admin/members'],
   ['admin_mail', 'admin', '/admin/mail'],
 ];

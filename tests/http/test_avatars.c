@@ -3,7 +3,7 @@
  * comments, on their profile and in the member list; going back to initials; refusals
  * (not an image, no token, a guest). */
 #include "session.h"
-#include "test_images_png.h"
+#include "png.h"
 
 #include <jansson.h>
 
@@ -252,6 +252,109 @@ static void test_refusals(void **state)
         resp_free(&r);
 }
 
+/* A picture that breaks the rules: a moderator takes it down from the member's profile (the
+ * button is theirs alone), the member is back to initials and may upload another; a reader
+ * cannot, and a moderator cannot take down an admin's picture (an admin can). */
+static void test_moderator_takes_down_a_picture(void **state)
+{
+        (void)state;
+        struct member kim, june, sam, admin;
+        signup_as(&kim, "kim");
+        login_as(&june, "june", NULL);
+        login_as(&sam, "sam", NULL);
+        login_as(&admin, "admin", NULL);
+        size_t len;
+        unsigned char *png = test_png(400, 400, 5, &len);
+        struct http_resp r;
+        upload(&kim, png, len, kim.csrf, &r);
+        expect_status(&r, 303, "kim's picture");
+        resp_free(&r);
+        upload(&admin, png, len, admin.csrf, &r);
+        expect_status(&r, 303, "the admin's picture");
+        resp_free(&r);
+        free(png);
+        const char *button = "action=\"/@kim/avatar/remove\"";
+
+        get(&sam, "/@kim", &r);
+        expect_not_in(&r, button, "a reader has no take-down button");
+        resp_free(&r);
+        get(&kim, "/@kim", &r);
+        expect_not_in(&r, button, "nor the member on their own profile");
+        resp_free(&r);
+        get(NULL, "/@kim", &r);
+        expect_not_in(&r, button, "nor a guest");
+        resp_free(&r);
+        const char *none[] = {NULL};
+        post_pairs(&sam, "/@kim/avatar/remove", none, true, &r);
+        expect_status(&r, 403, "a reader may not take it down");
+        resp_free(&r);
+        post_pairs(&june, "/@kim/avatar/remove", none, false, &r);
+        expect_status(&r, 403, "nor a moderator without the token");
+        resp_free(&r);
+        assert_int_equal(db_int("SELECT count(*) FROM member WHERE handle = 'kim' AND "
+                                "avatar_image_id IS NOT NULL"),
+                         1);
+
+        get(&june, "/@kim", &r);
+        expect_status(&r, 200, "kim's profile for june");
+        expect_in(&r, button, "a moderator has the button");
+        expect_in(&r, "Take down this picture", "named for what it does");
+        resp_free(&r);
+        post_pairs(&june, "/@kim/avatar/remove", none, true, &r);
+        expect_status(&r, 303, "june takes it down");
+        char loc[128];
+        header(&r, "Location", loc, sizeof(loc));
+        assert_string_equal(loc, "/@kim");
+        resp_free(&r);
+        assert_int_equal(db_int("SELECT count(*) FROM member WHERE handle = 'kim' AND "
+                                "avatar_image_id IS NULL"),
+                         1);
+        assert_true(kd_log_contains(&srv, "moderation: @june took down the picture of @kim"));
+        get(NULL, "/@kim", &r);
+        expect_in(&r, "<svg class=\"avatar\"", "kim has initials again");
+        resp_free(&r);
+        get(&june, "/@kim", &r);
+        expect_not_in(&r, button, "no button once there is no picture");
+        resp_free(&r);
+
+        get(&june, "/@admin", &r);
+        expect_not_in(&r, "action=\"/@admin/avatar/remove\"", "not on an admin's profile");
+        resp_free(&r);
+        post_pairs(&june, "/@admin/avatar/remove", none, true, &r);
+        expect_status(&r, 403, "a moderator may not take down an admin's picture");
+        resp_free(&r);
+        post_pairs(&admin, "/@nobody-here/avatar/remove", none, true, &r);
+        expect_status(&r, 404, "an unknown member");
+        resp_free(&r);
+        assert_int_equal(db_int("SELECT count(*) FROM member WHERE handle = 'admin' AND "
+                                "avatar_image_id IS NOT NULL"),
+                         1);
+
+        /* the same through the API */
+        png = test_png(300, 300, 6, &len);
+        upload(&kim, png, len, kim.csrf, &r);
+        expect_status(&r, 303, "kim's second picture");
+        resp_free(&r);
+        free(png);
+        api(&sam, "DELETE", "/api/v1/members/kim/avatar", NULL, true, &r);
+        expect_api_error(&r, 403, "", "a reader, through the API");
+        resp_free(&r);
+        api(&june, "DELETE", "/api/v1/members/admin/avatar", NULL, true, &r);
+        expect_api_error(&r, 403, "admin", "an admin's picture, through the API");
+        resp_free(&r);
+        api(&june, "DELETE", "/api/v1/members/kim/avatar", NULL, true, &r);
+        expect_status(&r, 200, "june takes it down through the API");
+        json_t *j = json_of(&r);
+        assert_string_equal(jstr(j, "handle"), "kim");
+        assert_true(json_is_null(json_object_get(json_object_get(j, "avatar"), "url")));
+        assert_string_equal(jstr(json_object_get(j, "avatar"), "initials"), "K");
+        json_decref(j);
+        resp_free(&r);
+        assert_int_equal(db_int("SELECT count(*) FROM member WHERE handle = 'kim' AND "
+                                "avatar_image_id IS NULL"),
+                         1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, start, kd_fixture_stop)
@@ -259,6 +362,7 @@ int main(void)
             T(test_generated_avatars),
             T(test_upload_and_remove),
             T(test_refusals),
+            T(test_moderator_takes_down_a_picture),
             T(test_demo_faces_in_spaces),
         };
 #undef T

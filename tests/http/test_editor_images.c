@@ -2,6 +2,7 @@
  * plain form and the API the script uses for paste and drop), images from other sites refused
  * at save, the live preview endpoint, the autosave and its restore, and the Markdown help. */
 #include "session.h"
+#include "png.h"
 #include "core/limits.h"
 
 #include <stdarg.h>
@@ -16,77 +17,6 @@
 #include <time.h>
 
 #define NL "learning-in-public"
-
-/* ---------------------------------------------------------------- a real PNG */
-
-static void put32(unsigned char *p, uint32_t v)
-{
-        p[0] = (unsigned char)(v >> 24);
-        p[1] = (unsigned char)(v >> 16);
-        p[2] = (unsigned char)(v >> 8);
-        p[3] = (unsigned char)v;
-}
-
-static uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-        uint32_t c = 0xFFFFFFFFu;
-        for (size_t i = 0; i < n; i++) {
-                c ^= p[i];
-                for (int k = 0; k < 8; k++)
-                        c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-        }
-        return ~c;
-}
-
-static size_t chunk(unsigned char *out, const char *type, const unsigned char *data, uint32_t len)
-{
-        put32(out, len);
-        memcpy(out + 4, type, 4);
-        if (len)
-                memcpy(out + 8, data, len);
-        put32(out + 8 + len, crc32_of(out + 4, len + 4));
-        return 12 + len;
-}
-
-/* A valid RGB PNG of w x h (one stored deflate block), coloured by shade. Caller frees. */
-static unsigned char *png(uint32_t w, uint32_t h, unsigned shade, size_t *len)
-{
-        size_t raw_len = h * (1 + 3 * w);
-        unsigned char *raw = malloc(raw_len);
-        for (uint32_t y = 0, i = 0; y < h; y++) {
-                raw[i++] = 0;
-                for (uint32_t x = 0; x < 3 * w; x++)
-                        raw[i++] = (unsigned char)(shade + 13 * x + 7 * y);
-        }
-        size_t z_len = 2 + 5 + raw_len + 4;
-        unsigned char *z = malloc(z_len);
-        z[0] = 0x78, z[1] = 0x01, z[2] = 1;
-        z[3] = (unsigned char)(raw_len & 0xFF);
-        z[4] = (unsigned char)(raw_len >> 8);
-        z[5] = (unsigned char)(~raw_len & 0xFF);
-        z[6] = (unsigned char)((~raw_len >> 8) & 0xFF);
-        memcpy(z + 7, raw, raw_len);
-        uint32_t a = 1, b = 0;
-        for (size_t i = 0; i < raw_len; i++) {
-                a = (a + raw[i]) % 65521;
-                b = (b + a) % 65521;
-        }
-        put32(z + 7 + raw_len, b << 16 | a);
-        unsigned char *out = malloc(8 + 25 + 12 + z_len + 12);
-        memcpy(out, "\x89PNG\r\n\x1a\n", 8);
-        unsigned char ihdr[13] = {0};
-        put32(ihdr, w);
-        put32(ihdr + 4, h);
-        ihdr[8] = 8, ihdr[9] = 2;
-        size_t n = 8;
-        n += chunk(out + n, "IHDR", ihdr, 13);
-        n += chunk(out + n, "IDAT", z, (uint32_t)z_len);
-        n += chunk(out + n, "IEND", NULL, 0);
-        free(raw);
-        free(z);
-        *len = n;
-        return out;
-}
 
 /* ---------------------------------------------------------------- the editor form */
 
@@ -130,7 +60,7 @@ static void test_image_uploaded_and_inserted_without_javascript(void **state)
         resp_free(&r);
 
         size_t len;
-        unsigned char *kite = png(24, 16, 40, &len);
+        unsigned char *kite = test_png(24, 16, 40, &len);
         long long episodes = db_int("SELECT count(*) FROM episode");
         post_editor(&mira, "First paragraph.", "insert_image", kite, len,
                     "A red [kite] over the hill", &r);
@@ -245,7 +175,7 @@ static void test_image_api_for_paste_and_drop(void **state)
         login_as(&mira, "mira", NULL);
         login_as(&sam, "sam", NULL);
         size_t len;
-        unsigned char *drop = png(10, 10, 90, &len);
+        unsigned char *drop = test_png(10, 10, 90, &len);
         struct http_resp r;
         api_image(&mira, drop, len, "Two hands on a keyboard", true, &r);
         expect_status(&r, 201, "an image by the API");
@@ -292,7 +222,7 @@ static void test_images_per_hour_bound_the_form_and_the_api(void **state)
         struct member mira;
         login_as(&mira, "mira", NULL);
         size_t len;
-        unsigned char *dot = png(8, 8, 90, &len);
+        unsigned char *dot = test_png(8, 8, 90, &len);
         struct http_resp r;
         for (int i = 0; i < KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR - 1; i++) {
                 api_image(&mira, dot, len, "A dot", true, &r);

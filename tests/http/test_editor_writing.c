@@ -365,6 +365,16 @@ static void test_publish_time_in_the_authors_time_zone(void **state)
         get(&mira, path, &r);
         expect_in(&r, "value=\"2030-07-01T10:00\"", "the local time in the field");
         expect_in(&r, "Europe/Berlin", "the zone named");
+        /* and says when it goes out in the same zone, with the exact UTC time as the machine's */
+        expect_in(
+            &r,
+            "Status: Scheduled for <time datetime=\"2030-07-01T08:00:00Z\" "
+            "title=\"2030-07-01T08:00:00Z\">Monday, 1 July 2030, 10:00 (Europe/Berlin)</time>",
+            "the status line in the author's zone");
+        resp_free(&r);
+        get(&mira, "/write", &r);
+        expect_in(&r, "Monday, 1 July 2030, 10:00 (Europe/Berlin)", "the dashboard too");
+        expect_in(&r, "Tuesday, 15 January 2030, 10:00 (Europe/Berlin)", "in winter as well");
         resp_free(&r);
 
         /* a member without a zone (an admin may edit any episode) works in UTC */
@@ -373,6 +383,7 @@ static void test_publish_time_in_the_authors_time_zone(void **state)
         get(&admin, path, &r);
         expect_status(&r, 200, "the editor for an admin");
         expect_in(&r, "value=\"2030-07-01T08:00\"", "UTC for a member without a zone");
+        expect_in(&r, "Monday, 1 July 2030, 08:00 (UTC)", "and the status line in UTC");
         resp_free(&r);
 }
 

@@ -2,9 +2,9 @@
  * own validators, made again when a folder lacks one, refused for names no image has, the
  * start-up pass for images stored without them, and the markup that offers them (srcset,
  * sizes, width and height on covers, cards and uploaded images in the text; the first cover
- * fetched first, the others lazily). Real PNGs (test_images_png.h), decoded by libvips. */
+ * fetched first, the others lazily). Real PNGs (png.h), decoded by libvips. */
 #include "session.h"
-#include "test_images_png.h"
+#include "png.h"
 
 #include <setjmp.h>
 #include <sodium.h>

@@ -3,6 +3,7 @@
  * image the first one stored, byte for byte and with the same headers, copying it into its own
  * folder on first request; on SQLite the folder is the only copy. */
 #include "session.h"
+#include "png.h"
 
 #include <dirent.h>
 #include <ftw.h>
@@ -28,24 +29,16 @@ static bool on_postgresql(void)
 
 /* ---------------------------------------------------------------- images and uploads */
 
-static void put32(unsigned char *p, uint32_t v)
-{
-        p[0] = (unsigned char)(v >> 24);
-        p[1] = (unsigned char)(v >> 16);
-        p[2] = (unsigned char)(v >> 8);
-        p[3] = (unsigned char)v;
-}
-
 /* len bytes that image_sniff takes for a 640 x 480 PNG: the signature and IHDR, then noise
  * from seed (the server reads only the header), so each seed is a new content address. */
 static unsigned char *fake_png(size_t len, uint32_t seed)
 {
         unsigned char *p = malloc(len);
         memcpy(p, "\x89PNG\r\n\x1a\n", 8);
-        put32(p + 8, 13);
+        png_put32(p + 8, 13);
         memcpy(p + 12, "IHDR", 4);
-        put32(p + 16, 640);
-        put32(p + 20, 480);
+        png_put32(p + 16, 640);
+        png_put32(p + 20, 480);
         p[24] = 8;
         p[25] = 2;
         p[26] = p[27] = p[28] = 0;

@@ -3,6 +3,7 @@
  * gets a server of its own with a fresh data folder, so what one test publishes never changes
  * what another counts. */
 #include "session.h"
+#include "png.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,103 +30,6 @@
 #define DRAFT_TTL "A Letter to Next Year&#39;s Team"
 
 /* ---------------------------------------------------------------- helpers */
-
-/* ---------------------------------------------------------------- PNG covers */
-
-static void put32(unsigned char *p, uint32_t v)
-{
-        p[0] = (unsigned char)(v >> 24);
-        p[1] = (unsigned char)(v >> 16);
-        p[2] = (unsigned char)(v >> 8);
-        p[3] = (unsigned char)v;
-}
-
-static uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-        uint32_t c = 0xFFFFFFFFu;
-        for (size_t i = 0; i < n; i++) {
-                c ^= p[i];
-                for (int k = 0; k < 8; k++)
-                        c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-        }
-        return ~c;
-}
-
-static size_t png_chunk(unsigned char *out, const char *type, const unsigned char *data,
-                        uint32_t len)
-{
-        put32(out, len);
-        memcpy(out + 4, type, 4);
-        if (len)
-                memcpy(out + 8, data, len);
-        put32(out + 8 + len, crc32_of(out + 4, len + 4));
-        return 12 + len;
-}
-
-/* A complete, valid RGB PNG of w x h pixels (small: one stored deflate block), colour seeded
- * by `shade` so different covers have different bytes. Caller frees. */
-static unsigned char *make_png(uint32_t w, uint32_t h, unsigned shade, size_t *len)
-{
-        size_t raw_len = h * (1 + 3 * w);
-        assert_true(raw_len < 65535);
-        unsigned char *raw = malloc(raw_len);
-        for (uint32_t y = 0, i = 0; y < h; y++) {
-                raw[i++] = 0; /* filter: none */
-                for (uint32_t x = 0; x < 3 * w; x++)
-                        raw[i++] = (unsigned char)(shade + 40 * x + 90 * y);
-        }
-        size_t z_len = 2 + 5 + raw_len + 4;
-        unsigned char *z = malloc(z_len);
-        z[0] = 0x78;
-        z[1] = 0x01;
-        z[2] = 1; /* final stored block */
-        z[3] = (unsigned char)(raw_len & 0xFF);
-        z[4] = (unsigned char)(raw_len >> 8);
-        z[5] = (unsigned char)(~raw_len & 0xFF);
-        z[6] = (unsigned char)((~raw_len >> 8) & 0xFF);
-        memcpy(z + 7, raw, raw_len);
-        uint32_t a = 1, b = 0;
-        for (size_t i = 0; i < raw_len; i++) {
-                a = (a + raw[i]) % 65521;
-                b = (b + a) % 65521;
-        }
-        put32(z + 7 + raw_len, b << 16 | a);
-        unsigned char *png = malloc(8 + 25 + 12 + z_len + 12);
-        memcpy(png, "\x89PNG\r\n\x1a\n", 8);
-        unsigned char ihdr[13];
-        put32(ihdr, w);
-        put32(ihdr + 4, h);
-        ihdr[8] = 8;  /* bit depth */
-        ihdr[9] = 2;  /* truecolour */
-        ihdr[10] = 0; /* deflate */
-        ihdr[11] = 0; /* adaptive filtering */
-        ihdr[12] = 0; /* no interlace */
-        size_t n = 8;
-        n += png_chunk(png + n, "IHDR", ihdr, 13);
-        n += png_chunk(png + n, "IDAT", z, (uint32_t)z_len);
-        n += png_chunk(png + n, "IEND", NULL, 0);
-        free(raw);
-        free(z);
-        *len = n;
-        return png;
-}
-
-/* The first 45 bytes of a PNG (signature, IHDR, IEND) claiming w x h pixels. Caller frees. */
-static unsigned char *png_header(uint32_t w, uint32_t h, size_t *len)
-{
-        unsigned char *png = malloc(8 + 25 + 12);
-        memcpy(png, "\x89PNG\r\n\x1a\n", 8);
-        unsigned char ihdr[13] = {0};
-        put32(ihdr, w);
-        put32(ihdr + 4, h);
-        ihdr[8] = 8;
-        ihdr[9] = 2;
-        size_t n = 8;
-        n += png_chunk(png + n, "IHDR", ihdr, 13);
-        n += png_chunk(png + n, "IEND", NULL, 0);
-        *len = n;
-        return png;
-}
 
 /* ---------------------------------------------------------------- episode forms */
 
@@ -662,7 +566,7 @@ static void test_author_publishes_episode_with_cover(void **state)
         resp_free(&r);
 
         size_t png_len;
-        unsigned char *png = make_png(3, 2, 7, &png_len);
+        unsigned char *png = test_png(3, 2, 7, &png_len);
         struct ep_field fields[] = {
             {"title", "Field Notes: Testing in Public"},
             {"cover_alt", "Three by two pixels of muted colour, drawn by a test"},
@@ -916,7 +820,7 @@ static void test_bad_input_is_422_and_saves_nothing(void **state)
              "That image has too many pixels"},
         };
         size_t png_len;
-        unsigned char *png = make_png(2, 2, 99, &png_len);
+        unsigned char *png = test_png(2, 2, 99, &png_len);
         const char text[] = "Just some notes, not an image at all.\n";
         /* headers only: the server decides from the signature and IHDR */
         size_t wide_len, huge_len;
@@ -995,7 +899,7 @@ static void test_cover_over_8mib_is_422_on_cover(void **state)
         size_t n = 8 * 1024 * 1024 + 512 * 1024;
         unsigned char *big = calloc(1, n);
         size_t png_len;
-        unsigned char *png = make_png(4, 4, 1, &png_len);
+        unsigned char *png = test_png(4, 4, 1, &png_len);
         memcpy(big, png, 33); /* signature and IHDR: a PNG header, then padding */
         free(png);
         struct ep_field fields[] = {{"title", "Too Big to Print"},
@@ -1653,8 +1557,8 @@ static void test_edit_replaces_and_removes_cover(void **state)
         struct member mira;
         login_as(&mira, "mira", NULL);
         size_t a_len, b_len;
-        unsigned char *a = make_png(5, 3, 11, &a_len);
-        unsigned char *b = make_png(6, 4, 200, &b_len);
+        unsigned char *a = test_png(5, 3, 11, &a_len);
+        unsigned char *b = test_png(6, 4, 200, &b_len);
         struct ep_field fields[] = {{"title", "Changing Covers"},
                                     {"cover_alt", "First picture"},
                                     {"cover_credit", "Image: first"},

@@ -6,6 +6,7 @@
  * before a comment is deleted without JavaScript, @mentions linked to profiles. */
 #include "session.h"
 #include "mailbox.h"
+#include "core/limits.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -533,6 +534,47 @@ static void mentions_in_comments_link_to_the_profile(void **state)
         assert_int_equal(status_of(NULL, "/@sam"), 200);
 }
 
+/* Settings are single-row writes, but a script must not be able to hammer them: the time zone,
+ * the notification kinds (page and API) and removing a picture count against the member's edit
+ * limit (KD_EDITS_PER_MEMBER_PER_MINUTE), and the 429 comes as a page or as JSON. Another member
+ * is not held back. */
+static void settings_writes_share_the_edit_limit(void **state)
+{
+        (void)state;
+        struct member ana, sam;
+        login_as(&ana, "ana", NULL);
+        login_as(&sam, "sam", NULL);
+        const char *const lisbon[] = {"zone", "Europe/Lisbon", NULL};
+        const char *const kinds[] = {"replies", "1", "mentions", "1", NULL};
+        struct http_resp r;
+        for (int i = 0; i < KD_EDITS_PER_MEMBER_PER_MINUTE; i++) {
+                switch (i % 3) {
+                case 0:
+                        post_pairs(&ana, "/settings/time-zone", lisbon, true, &r);
+                        break;
+                case 1:
+                        post_pairs(&ana, "/settings/notifications", kinds, true, &r);
+                        break;
+                default:
+                        post_pairs(&ana, "/settings/avatar/remove", NULL, true, &r);
+                }
+                expect_status(&r, 303, "a settings write within the limit");
+                resp_free(&r);
+        }
+        post_pairs(&ana, "/settings/time-zone", lisbon, true, &r);
+        expect_status(&r, 429, "one time zone too many");
+        char wait[16];
+        header(&r, "Retry-After", wait, sizeof(wait));
+        assert_true(atoi(wait) > 0);
+        resp_free(&r);
+        api(&ana, "PUT", "/api/v1/me/notification-preferences", "{\"replies\": false}", true, &r);
+        expect_api_error(&r, 429, "", "the API, over the same limit");
+        resp_free(&r);
+        post_pairs(&sam, "/settings/time-zone", lisbon, true, &r);
+        expect_status(&r, 303, "another member's setting");
+        resp_free(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -544,5 +586,11 @@ int main(void)
             cmocka_unit_test(deleting_a_comment_without_javascript_asks_first),
             cmocka_unit_test(mentions_in_comments_link_to_the_profile),
         };
-        return cmocka_run_group_tests_name("welcome", tests, start, kd_fixture_stop);
+        const struct CMUnitTest limits[] = {
+            cmocka_unit_test(settings_writes_share_the_edit_limit),
+        };
+        /* a site of its own: the limit's window must not hold the other tests' writes */
+        int failed = cmocka_run_group_tests_name("welcome", tests, start, kd_fixture_stop);
+        return failed +
+               cmocka_run_group_tests_name("settings limits", limits, start, kd_fixture_stop);
 }

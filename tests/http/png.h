@@ -1,8 +1,9 @@
-/* Real, decodable PNG files for the image tests (test_images.c, test_avatars.c): a gradient of
- * any size, with seed folded into the colours so each seed is a new content address. Written
- * with zlib, a dependency of the server already. */
-#ifndef KD_TEST_IMAGES_PNG_H
-#define KD_TEST_IMAGES_PNG_H
+/* PNG files for the HTTP tests, the one builder they share: real, decodable gradients of any
+ * size (test_png, with seed folded into the colours so each seed is a new content address), and
+ * a bare header claiming any size (png_header) for the limits. Written with zlib, a dependency
+ * of the server already. */
+#ifndef KD_TEST_PNG_H
+#define KD_TEST_PNG_H
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +62,24 @@ static inline unsigned char *test_png(uint32_t width, uint32_t height, uint32_t 
         png_chunk(out, &at, "IDAT", z, zlen);
         png_chunk(out, &at, "IEND", NULL, 0);
         free(z);
+        *len = at;
+        return out;
+}
+
+/* The first 45 bytes of a PNG (signature, IHDR, IEND) claiming width x height RGB pixels, with
+ * no pixels: enough for the server's sniffing and its size limits. Caller frees. */
+static inline unsigned char *png_header(uint32_t width, uint32_t height, size_t *len)
+{
+        unsigned char *out = malloc(8 + 25 + 12);
+        memcpy(out, "\x89PNG\r\n\x1a\n", 8);
+        size_t at = 8;
+        unsigned char ihdr[13] = {0};
+        png_put32(ihdr, width);
+        png_put32(ihdr + 4, height);
+        ihdr[8] = 8; /* bits per sample */
+        ihdr[9] = 2; /* RGB */
+        png_chunk(out, &at, "IHDR", ihdr, sizeof(ihdr));
+        png_chunk(out, &at, "IEND", NULL, 0);
         *len = at;
         return out;
 }
