@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/pool.h"
 #include "http/html.h"
+#include "http/member_cache.h"
 #include "http/page_cache.h"
 #include "http/params.h"
 #include "http/request.h"
@@ -74,6 +75,7 @@ static void other_node_changed(void *ctx)
 {
         struct app *app = ctx;
         page_cache_invalidate(app->pages);
+        member_cache_forget_all(); /* a coarse drop: the notice does not say whose */
         page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
         atomic_store(&app->next_due, 0);
 }
@@ -347,24 +349,89 @@ static int read_fields(struct request *req)
 #define SESSION_COOKIE    "kd_session"
 #define GUEST_CSRF_COOKIE "kd_csrf"
 
+/* Copies a string kept in the member cache into the request's arena. */
+static const char *kept(struct request *req, const char *s)
+{
+        return arena_strdup(req->arena, s);
+}
+
+static void cached_from_session(const struct session *s, struct member_cached *c)
+{
+        memset(c, 0, sizeof(*c));
+        c->member_id = s->member_id;
+        c->role = s->role;
+        c->expires_at = s->expires_at;
+        c->last_seen_at = s->last_seen_at;
+        snprintf(c->handle, sizeof(c->handle), "%s", s->handle);
+        snprintf(c->display_name, sizeof(c->display_name), "%s", s->display_name);
+        snprintf(c->csrf_token, sizeof(c->csrf_token), "%s", s->csrf_token);
+        snprintf(c->language, sizeof(c->language), "%s", s->language ? s->language : "");
+}
+
+static bool same_member(const struct member_cached *a, const struct member_cached *b)
+{
+        return a->member_id == b->member_id && a->role == b->role &&
+               a->expires_at == b->expires_at && strcmp(a->handle, b->handle) == 0 &&
+               strcmp(a->display_name, b->display_name) == 0 &&
+               strcmp(a->csrf_token, b->csrf_token) == 0 && strcmp(a->language, b->language) == 0;
+}
+
+/* Reads the session of token into the viewer: from memory when the member cache holds it
+ * (http/member_cache.h), else from the database, then kept. In strict mode (several nodes) the
+ * session row is read every time, so a logout, suspension or role change on another node
+ * counts at once; the header's counts still come from memory. Returns false when there is no
+ * live session for token. */
+static bool viewer_from_session(struct request *req, const char *token)
+{
+        if (!token_well_formed(token))
+                return false;
+        int64_t now = time_now();
+        uint64_t stamp = member_cache_stamp(); /* before anything is read */
+        struct member_cached c;
+        struct member_counts counts;
+        bool has_counts = false;
+        bool cached = member_cache_get(token, now, &c, &counts, &has_counts);
+        if (!cached || member_cache_strict()) {
+                struct session s;
+                if (session_lookup(req->db, req->arena, token, &s) != SESSION_OK)
+                        return false;
+                struct member_cached read;
+                cached_from_session(&s, &read);
+                if (!cached || !same_member(&c, &read)) {
+                        c = read;
+                        has_counts = false;
+                        member_cache_put(token, stamp, &c);
+                }
+        } else if (session_seen_due(c.last_seen_at, now)) {
+                session_seen(req->db, token, c.member_id, now);
+                member_cache_seen(token, now);
+        }
+        req->viewer.id = c.member_id;
+        req->viewer.handle = kept(req, c.handle);
+        req->viewer.display_name = kept(req, c.display_name);
+        req->viewer.role = c.role;
+        req->viewer.session_token = token;
+        req->viewer.cache_stamp = stamp;
+        /* a node that lost hearing of the others' writes reads the counts (as it builds every
+         * guest page) until it hears again, which drops every entry */
+        if (has_counts && cluster_in_step()) {
+                struct member_counts *copy = arena_alloc(req->arena, sizeof(*copy));
+                *copy = counts;
+                req->viewer.counts = copy;
+        }
+        req->csrf_token = kept(req, c.csrf_token);
+        /* A member's saved language wins over the cookie and the browser's. */
+        const struct locale *saved = c.language[0] ? i18n_find(c.language) : NULL;
+        if (saved)
+                req->locale = saved;
+        return true;
+}
+
 static void load_viewer(struct app *app, struct request *req)
 {
         const char *token = req_cookie(req, SESSION_COOKIE);
-        struct session s;
-        if (token && session_lookup(req->db, req->arena, token, &s) == SESSION_OK) {
-                req->viewer.id = s.member_id;
-                req->viewer.handle = s.handle;
-                req->viewer.display_name = s.display_name;
-                req->viewer.role = s.role;
-                req->viewer.session_token = token;
-                req->csrf_token = s.csrf_token;
-                /* A member's saved language wins over the cookie and the browser's. */
-                const struct locale *saved =
-                    i18n_find(member_language(req->db, req->arena, s.member_id));
-                if (saved)
-                        req->locale = saved;
+        if (token && viewer_from_session(req, token))
                 return;
-        }
         if (token) /* stale or forged: drop it so the browser stops sending it */
                 resp_cookie(req, SESSION_COOKIE, "", -1, app->config.secure_cookies);
         /* Guests carry their CSRF token in a cookie of its own (double submit): a page from
@@ -537,7 +604,11 @@ static int run(struct app *app, struct request *req)
                 return req_fail(req, 400, problem);
         if (route->changes_state && !csrf_ok(req) && !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);
-        return route->handler(req);
+        resp_size_expect(req, route);
+        status = route->handler(req);
+        if (req->resp.status == 200)
+                resp_size_learn(route, req->resp.body.len);
+        return status;
 }
 
 static bool has_header(const struct request *req, const char *name)
@@ -682,9 +753,11 @@ static void dispatch(struct app *app, struct request *req)
 {
         attach(app, req);
         /* a node that cannot hear the others' writes builds every page */
-        const char *key = cluster_in_step() ? guest_cache_key(req) : NULL;
-        if (key) {
-                /* A scheduled episode appearing changes pages without any write. */
+        bool in_step = cluster_in_step();
+        const char *key = in_step ? guest_cache_key(req) : NULL;
+        if (in_step && (req->method == HTTP_GET || req->method == HTTP_HEAD)) {
+                /* A scheduled episode appearing changes pages without any write: guests' and
+                 * the parts kept for members (req->site_generation). */
                 int64_t now = time_now();
                 if (now >= atomic_load(&app->next_due)) {
                         struct db *db = app_thread_db(app);
@@ -712,12 +785,17 @@ static void dispatch(struct app *app, struct request *req)
                 }
         }
         unsigned generation = page_cache_generation(app->pages);
+        req->site_generation = generation;
+        req->shared_parts = in_step;
         run(app, req);
         finish_answer(app, req);
         const struct route *route = req->match.route;
         /* Any write may change what guests see. */
         if (route && route->changes_state && req->resp.status < 400) {
                 page_cache_invalidate(app->pages);
+                /* and members' sessions and counts: it may have been a logout, a role or
+                 * language change, a notification for anyone (http/member_cache.h) */
+                member_cache_forget_all();
                 page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
                 cluster_changed();               /* and the other nodes' pages */
                 atomic_store(&app->next_due, 0); /* a new schedule may have been set */
@@ -784,6 +862,7 @@ static void housekeeping(struct app *app, int64_t now, int64_t *last_due, int64_
                 if ((db = app_thread_db(app)) && cluster_lease(db, "publish_due", now, 15) &&
                     episode_publish_due(db, now) > 0) {
                         page_cache_invalidate(app->pages);
+                        member_cache_forget_all(); /* subscribers were notified */
                         page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
                         cluster_changed();
                 }
@@ -859,14 +938,22 @@ int app_serve(struct app *app)
         }
         mail_outbox_start_sending(&app->config);
         episode_mail_register(&app->config); /* new episodes to email subscribers */
-        account_mail_start(&app->config); /* reset links are mailed from a job */
+        account_mail_start(&app->config);    /* reset links are mailed from a job */
         if (job_worker_start(app->db_path) != 0) {
                 event_queue_stop();
                 cluster_stop();
                 return 1;
         }
+        /* Sessions and header counts in memory (http/member_cache.h). One SQLite server per
+         * data folder: the CLI reaches it through a counter file there. Several PostgreSQL
+         * nodes: each reads the session row per request (strict). Without its file the cache
+         * stays off and every request reads the database, as before. */
+        bool several = db_target_is_postgresql(app->db_path);
+        if (member_cache_start(several ? NULL : app->config.data_dir, several) != 0)
+                log_warn("members: sessions are read from the database on every request");
         struct http_server *srv = http_server_start(&opts);
         if (!srv) {
+                member_cache_stop();
                 job_worker_stop();
                 event_queue_stop();
                 cluster_stop();
@@ -910,7 +997,8 @@ int app_serve(struct app *app)
         }
         log_info("stopping");
         http_server_stop(srv);
-        event_queue_stop(); /* writes what requests queued until the end */
+        member_cache_stop();
+        event_queue_stop();      /* writes what requests queued until the end */
         mail_outbox_interrupt(); /* a stalled SMTP server does not hold the stop */
         job_worker_stop();       /* finishes the job at hand */
         mail_outbox_stop_sending();

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/html.h"
+#include "http/member_cache.h"
 #include "markdown/markdown.h"
 #include "model/badge.h"
 #include "model/bench_seed.h"
@@ -691,6 +692,12 @@ static int cmd_member(struct cli *cli, int argc, char **argv)
 cleanup:
         arena_free(a);
         db_close(db);
+        /* A server serving this SQLite site keeps sessions and roles in memory: tell it (with
+         * PostgreSQL, nodes read the session row per request; http/member_cache.h). */
+        if (rc == 0 && !cli->config.database_url &&
+            member_cache_announce(cli->config.data_dir) != 0)
+                fprintf(stderr, "kindred: a running server may keep the old role for its "
+                                "sessions until it restarts\n");
         return rc;
 }
 

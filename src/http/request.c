@@ -6,6 +6,8 @@
 #include "http/html.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,4 +184,55 @@ void resp_cookie(struct request *req, const char *name, const char *value, long 
         cookie_format(&b, name, value, max_age, secure);
         resp_header(req, "Set-Cookie", b.data);
         buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- sizes from experience */
+
+/* Open addressing on the route's address; a slot once taken keeps its route (routes live as
+ * long as the process), so readers need no lock: an atomic key and an atomic size. */
+static struct {
+        _Atomic(const void *) route;
+        atomic_size_t len;
+} sizes[KD_RESPONSE_SIZE_SLOTS];
+
+/* The slot of route, claimed when claim and free; KD_RESPONSE_SIZE_SLOTS when the table is full
+ * or, without claim, when route has none. */
+static size_t size_slot(const void *route, bool claim)
+{
+        uintptr_t h = (uintptr_t)route;
+        h ^= h >> 17;
+        h *= 0x9E3779B97F4A7C15ull;
+        for (size_t n = 0; n < KD_RESPONSE_SIZE_SLOTS; n++) {
+                size_t i = (size_t)((h >> 32) + n) % KD_RESPONSE_SIZE_SLOTS;
+                const void *have = atomic_load(&sizes[i].route);
+                if (have == route)
+                        return i;
+                if (have)
+                        continue;
+                if (!claim)
+                        return KD_RESPONSE_SIZE_SLOTS;
+                if (atomic_compare_exchange_strong(&sizes[i].route, &have, route) || have == route)
+                        return i;
+        }
+        return KD_RESPONSE_SIZE_SLOTS;
+}
+
+void resp_size_expect(struct request *req, const void *route)
+{
+        size_t i = route ? size_slot(route, false) : KD_RESPONSE_SIZE_SLOTS;
+        if (i == KD_RESPONSE_SIZE_SLOTS)
+                return;
+        /* an eighth more: a page that grew a little since still fits without a copy */
+        size_t len = atomic_load(&sizes[i].len), want = len + len / 8;
+        if (want > req->resp.body.cap && want > req->resp.body.len)
+                buf_reserve(&req->resp.body, want - req->resp.body.len);
+}
+
+void resp_size_learn(const void *route, size_t len)
+{
+        size_t i = route ? size_slot(route, true) : KD_RESPONSE_SIZE_SLOTS;
+        /* capped, so one huge answer (an export) does not make every later one that large */
+        if (i < KD_RESPONSE_SIZE_SLOTS)
+                atomic_store(&sizes[i].len,
+                             len < KD_RESPONSE_SIZE_MAX ? len : KD_RESPONSE_SIZE_MAX);
 }

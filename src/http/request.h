@@ -37,12 +37,18 @@ struct response {
 };
 
 /* Who is asking: filled from the session cookie by the dispatcher. */
+struct member_counts;
+
 struct viewer {
         int64_t id; /* 0 for a guest */
         const char *handle;
         const char *display_name;
         enum role role;            /* ROLE_NONE for a guest */
         const char *session_token; /* raw cookie value, for logout */
+        /* http/member_cache.h: the stamp taken before the session was read, and the header's
+         * counts when they were kept (NULL: read them, then keep them with that stamp) */
+        uint64_t cache_stamp;
+        const struct member_counts *counts;
 };
 
 struct request {
@@ -78,6 +84,13 @@ struct request {
         const struct static_files *assets;
         struct guards *guards; /* throttles and rate limits shared by all requests */
 
+        /* The site's content generation when the handler started (the guest page cache's:
+         * any write here or on another node moves it), for parts of pages kept for everybody;
+         * shared_parts is false when kept parts must not be used (the node has lost hearing of
+         * the others' writes). */
+        unsigned site_generation;
+        bool shared_parts;
+
         struct response resp;
         struct page_tag page_tag; /* what the page is a view of, kept with it by the page cache */
 };
@@ -103,6 +116,14 @@ bool req_signed_in(const struct request *req);
 /* The CSRF token for forms and scripts on this response (marks it used, so a guest's new
  * token is sent in a cookie). */
 const char *req_csrf(struct request *req);
+
+/* Response sizes from experience: the body of a response of route (any stable address: the
+ * route table's entry) is allocated at about the size its last 200 had, once, instead of
+ * growing from 256 bytes by doubling, which copied a 300 KB page about 1.7 times over.
+ * resp_size_expect before the handler writes; resp_size_learn after, with what it wrote.
+ * KD_RESPONSE_SIZE_SLOTS routes are remembered; others grow as before. Thread-safe. */
+void resp_size_expect(struct request *req, const void *route);
+void resp_size_learn(const void *route, size_t len);
 
 /* Response builders. Each returns the status so handlers can `return resp_...(...)`. */
 void resp_header(struct request *req, const char *name, const char *value);

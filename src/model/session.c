@@ -42,6 +42,22 @@ int session_create(struct db *db, int64_t member_id, unsigned days,
         return rc == DB_DONE ? SESSION_OK : SESSION_DB_ERROR;
 }
 
+/* Records that the session with this hash was used at now (best effort: a busy database must
+ * not fail the page). */
+static void touch(struct db *db, const char *hash, int64_t member_id, int64_t now)
+{
+        struct db_stmt *s =
+            db_prepare(db, "UPDATE session SET last_seen_at = ?2 WHERE token_hash = ?1");
+        if (s) {
+                db_bind_text(s, 1, hash);
+                db_bind_int(s, 2, now);
+                db_step(s);
+                db_finish(s);
+        }
+        /* a returning visitor is here this week too, written once an hour at most */
+        member_mark_active(db, member_id, now, KD_ACTIVE_SIGNIN_EVERY_S);
+}
+
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *out)
 {
         if (!token_well_formed(token))
@@ -51,7 +67,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
         int64_t now = time_now();
         struct db_stmt *s = db_prepare(
             db, "SELECT m.id, m.handle, m.display_name, m.role, s.csrf_token, s.expires_at,"
-                " s.last_seen_at FROM session s JOIN member m ON m.id = s.member_id"
+                " s.last_seen_at, m.language FROM session s JOIN member m ON m.id = s.member_id"
                 " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND m.disabled = 0");
         if (!s)
                 return SESSION_DB_ERROR;
@@ -67,26 +83,35 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
                 out->csrf_token = arena_strdup(a, db_col_text(s, 4));
                 out->expires_at = db_col_int(s, 5);
                 last_seen = db_col_int(s, 6);
+                out->language = db_col_is_null(s, 7) ? NULL : arena_strdup(a, db_col_text(s, 7));
         }
         db_finish(s);
         if (rc == DB_DONE)
                 return SESSION_NONE;
         if (rc != DB_ROW)
                 return SESSION_DB_ERROR;
-        /* A write per page view would serialise readers on the write lock; once a minute is
-         * enough to show "last seen". */
-        if (now - last_seen >= 60) {
-                s = db_prepare(db, "UPDATE session SET last_seen_at = ?2 WHERE token_hash = ?1");
-                if (s) {
-                        db_bind_text(s, 1, hash);
-                        db_bind_int(s, 2, now);
-                        db_step(s); /* best effort: a busy database must not fail the page */
-                        db_finish(s);
-                }
-                /* a returning visitor is here this week too, written once an hour at most */
-                member_mark_active(db, out->member_id, now, KD_ACTIVE_SIGNIN_EVERY_S);
+        out->last_seen_at = last_seen;
+        if (session_seen_due(last_seen, now)) {
+                touch(db, hash, out->member_id, now);
+                out->last_seen_at = now;
         }
         return SESSION_OK;
+}
+
+bool session_seen_due(int64_t last_seen_at, int64_t now)
+{
+        /* A write per page view would serialise readers on the write lock; once a minute is
+         * enough to show "last seen". */
+        return now - last_seen_at >= SESSION_SEEN_EVERY_S;
+}
+
+void session_seen(struct db *db, const char *token, int64_t member_id, int64_t now)
+{
+        if (!token_well_formed(token))
+                return;
+        char hash[65];
+        token_hash(token, hash);
+        touch(db, hash, member_id, now);
 }
 
 int session_delete(struct db *db, const char *token)

@@ -4,12 +4,16 @@
 
 #include "core/role.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
 struct db;
 
-enum { SESSION_TOKEN_CHARS = 43 };
+enum {
+        SESSION_TOKEN_CHARS = 43,
+        SESSION_SEEN_EVERY_S = 60, /* last_seen_at is written at most this often */
+};
 
 struct session {
         int64_t member_id;
@@ -18,6 +22,8 @@ struct session {
         enum role role;
         const char *csrf_token;
         int64_t expires_at;
+        int64_t last_seen_at;
+        const char *language; /* the member's saved interface language, NULL when none */
 };
 
 enum session_result { SESSION_OK = 0, SESSION_NONE = -1, SESSION_DB_ERROR = -2 };
@@ -30,6 +36,11 @@ int session_create(struct db *db, int64_t member_id, unsigned days,
  * a. Refreshes last_seen_at at most once a minute. Returns SESSION_OK, SESSION_NONE or
  * SESSION_DB_ERROR. */
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *out);
+/* True when a session last seen at last_seen_at should be marked seen again at now. */
+bool session_seen_due(int64_t last_seen_at, int64_t now);
+/* Marks the session for token seen at now, and its member active (best effort), for a session
+ * served from memory (http/member_cache.h) that session_lookup did not read. */
+void session_seen(struct db *db, const char *token, int64_t member_id, int64_t now);
 /* Ends the session for a token (logout). Returns SESSION_OK or SESSION_DB_ERROR. */
 int session_delete(struct db *db, const char *token);
 /* Ends every session of a member except the one for keep_token (may be NULL: all). */

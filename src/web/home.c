@@ -1,6 +1,7 @@
 /* The home page: the latest episodes across newsletters, the newsletters, and who has joined
  * lately. */
 #include "web/home.h"
+#include "core/alloc.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/i18n.h"
@@ -16,33 +17,18 @@
 #include "web/layout.h"
 #include "web/render.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 enum { HOME_NEWEST_MEMBERS = 12 };
 
-int web_home(struct request *req)
+/* Writes the latest episodes (before `before`, 0: the newest), the newsletters and the newest
+ * members: the part of the home page that is the same for every reader of one language.
+ * Returns 0 or the status of a failure it answered. */
+static int home_sections(struct request *req, struct render *r, int64_t before)
 {
-        struct render *r = render_for_request(req);
         struct buf *b = r->out;
-        page_begin(r, NULL);
-        html_lit(b, "<section class=\"hero\">\n<h1>");
-        html_text(b, req->config->site_name);
-        html_lit(b, "</h1>\n<p class=\"lede\">");
-        html_text(b, _("Newsletters in seasons, written by people, read by a community that "
-                       "talks back — and to each other."));
-        html_lit(b, "</p>\n");
-        if (!req_signed_in(req)) {
-                html_lit(b, "<p><a class=\"button\" href=\"/signup\">");
-                html_text(b, _("Join the community"));
-                html_lit(b, "</a> <a href=\"/login\">");
-                html_text(b, _("Log in"));
-                html_lit(b, "</a></p>\n");
-        } else {
-                html_lit(b, "<p>");
-                html_textf(r, _("Welcome back, %s."), req->viewer.display_name);
-                html_lit(b, "</p>\n");
-        }
-        html_lit(b, "</section>\n");
-
-        int64_t before = req_param_int(req, "before", 0);
         struct episode *eps;
         int n =
             episode_list_latest(req->db, req->arena, time_now(), before, KD_LIST_EPISODES, &eps);
@@ -125,5 +111,103 @@ int web_home(struct request *req)
         }
         db_finish(s);
         html_lit(b, "</ul>\n</section>\n");
+        return 0;
+}
+
+/* ---------------------------------------------------------------- the part kept for everybody */
+
+/* The home page's sections for one language, kept while the site's generation stays (any write
+ * here or on another node, a scheduled episode going live: http/page_cache.h's) and for at most
+ * KD_PAGE_CACHE_TTL_S (relative times), so a member's home costs their header and greeting
+ * instead of three queries and 24 KB of rendering (docs/performance.md, "Member requests").
+ * Guests' whole pages are kept by the page cache; this serves members, whose pages differ in
+ * the header, the greeting and the forms' token. One slot per language, so memory is bounded by
+ * the catalog: KD_HOME_PART_SLOTS × about 25 KB. */
+struct home_part {
+        const struct locale *locale; /* NULL: the slot is free */
+        unsigned generation;
+        int64_t built_at;
+        char *bytes;
+        size_t len;
+};
+
+static struct home_part parts[KD_HOME_PART_SLOTS];
+static pthread_rwlock_t parts_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/* Appends the kept sections for req's language to out; false when none are current. */
+static bool part_copy(const struct request *req, const struct render *r, struct buf *out)
+{
+        bool found = false;
+        pthread_rwlock_rdlock(&parts_lock);
+        for (size_t i = 0; i < KD_HOME_PART_SLOTS && !found; i++) {
+                const struct home_part *p = &parts[i];
+                if (p->locale == r->locale && p->generation == req->site_generation &&
+                    r->now - p->built_at < KD_PAGE_CACHE_TTL_S && r->now >= p->built_at) {
+                        buf_append(out, p->bytes, p->len);
+                        found = true;
+                }
+        }
+        pthread_rwlock_unlock(&parts_lock);
+        return found;
+}
+
+/* Keeps bytes as the sections for req's language, built at r->now from the generation the
+ * request started with (a write meanwhile moved the generation: the next request builds
+ * again). */
+static void part_keep(const struct request *req, const struct render *r, const char *bytes,
+                      size_t len)
+{
+        pthread_rwlock_wrlock(&parts_lock);
+        struct home_part *slot = NULL;
+        for (size_t i = 0; i < KD_HOME_PART_SLOTS && !slot; i++)
+                if (parts[i].locale == r->locale || !parts[i].locale)
+                        slot = &parts[i];
+        if (slot) {
+                free(slot->bytes);
+                slot->bytes = xmalloc(len);
+                memcpy(slot->bytes, bytes, len);
+                slot->len = len;
+                slot->locale = r->locale;
+                slot->generation = req->site_generation;
+                slot->built_at = r->now;
+        }
+        pthread_rwlock_unlock(&parts_lock);
+}
+
+int web_home(struct request *req)
+{
+        struct render *r = render_for_request(req);
+        struct buf *b = r->out;
+        page_begin(r, NULL);
+        html_lit(b, "<section class=\"hero\">\n<h1>");
+        html_text(b, req->config->site_name);
+        html_lit(b, "</h1>\n<p class=\"lede\">");
+        html_text(b, _("Newsletters in seasons, written by people, read by a community that "
+                       "talks back — and to each other."));
+        html_lit(b, "</p>\n");
+        if (!req_signed_in(req)) {
+                html_lit(b, "<p><a class=\"button\" href=\"/signup\">");
+                html_text(b, _("Join the community"));
+                html_lit(b, "</a> <a href=\"/login\">");
+                html_text(b, _("Log in"));
+                html_lit(b, "</a></p>\n");
+        } else {
+                html_lit(b, "<p>");
+                html_textf(r, _("Welcome back, %s."), req->viewer.display_name);
+                html_lit(b, "</p>\n");
+        }
+        html_lit(b, "</section>\n");
+
+        int64_t before = req_param_int(req, "before", 0);
+        /* only the first page is kept: "Older episodes" pages are few and each its own */
+        bool keepable = req->shared_parts && before == 0;
+        if (keepable && part_copy(req, r, b))
+                return page_end(r, 200);
+        size_t start = b->len;
+        int status = home_sections(req, r, before);
+        if (status)
+                return status;
+        if (keepable)
+                part_keep(req, r, b->data + start, b->len - start);
         return page_end(r, 200);
 }

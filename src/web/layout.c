@@ -6,6 +6,7 @@
 #include "core/l10n.h"
 #include "core/timeutil.h"
 #include "http/html.h"
+#include "http/member_cache.h"
 #include "http/request.h"
 #include "http/static_files.h"
 #include "model/notification.h"
@@ -81,10 +82,26 @@ void page_chrome_load(struct request *req, struct page_chrome *chrome)
         memset(chrome, 0, sizeof(*chrome));
         if (!req_signed_in(req))
                 return;
-        chrome->unread = notification_unread_count(req->db, req->viewer.id);
-        chrome->can_review = report_can_review(req->db, req->viewer.id, req->viewer.role);
-        if (chrome->can_review)
-                chrome->reported = report_open_count(req->db, req->viewer.id, req->viewer.role);
+        /* Kept with the session (http/member_cache.h) while nothing was written since; a
+         * write of this very request moves the stamp too. */
+        const struct member_counts *kept = req->viewer.counts;
+        if (kept && member_cache_stamp() == req->viewer.cache_stamp) {
+                chrome->unread = kept->unread;
+                chrome->can_review = kept->can_review;
+                chrome->reported = kept->reported;
+                return;
+        }
+        struct member_counts read = {0};
+        read.unread = notification_unread_count(req->db, req->viewer.id);
+        read.can_review = report_can_review(req->db, req->viewer.id, req->viewer.role);
+        if (read.can_review)
+                read.reported = report_open_count(req->db, req->viewer.id, req->viewer.role);
+        chrome->unread = read.unread;
+        chrome->can_review = read.can_review;
+        chrome->reported = read.reported;
+        /* an error (negative) is shown as nothing and read again next time */
+        if (read.unread >= 0 && read.reported >= 0)
+                member_cache_put_counts(req->viewer.session_token, req->viewer.cache_stamp, &read);
 }
 
 void page_begin_meta(struct render *r, const struct page_meta *meta)

@@ -1,5 +1,6 @@
 /* Notification kinds a member gets, and opening one notification (web/notify_prefs.h). */
 #include "web/notify_prefs.h"
+#include "http/member_cache.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
@@ -122,6 +123,8 @@ int web_notification_open(struct request *req)
         if (rc != PUB_OK ||
             (!x.read && notification_mark_read(req->db, req->viewer.id, x.id) != PUB_OK))
                 return req_fail(req, 503, N_("The database is not available."));
+        if (!x.read) /* a write on a GET: the header's unread count is kept (member_cache.h) */
+                member_cache_forget_all();
         /* the member's own page of the item: never kept by a shared cache */
         resp_header(req, "Cache-Control", "no-store");
         return resp_redirect(req, x.url);

@@ -1,0 +1,93 @@
+/* What every member request needs besides its page, kept in memory: the session (who, role,
+ * CSRF token, expiry), the member's saved language and the header's counts (unread
+ * notifications, reports to review). Without it a member's page paid four or five queries
+ * before its own; docs/performance.md, "Member requests: sessions and counts from memory".
+ *
+ * Invalidation is by stamp, the way the guest page cache does it: an entry remembers the stamp
+ * taken before its rows were read, and is used only while the stamp has not moved. The stamp
+ * moves when
+ *   - this process served a write (member_cache_forget_all, called after the write committed:
+ *     any state-changing request, a notification opened, due episodes published),
+ *   - another node announced a write (model/cluster.h's notices call member_cache_forget_all),
+ *   - a command of the CLI changed members on this data folder while it is served
+ *     (member_cache_announce: a counter in DATA/kindred.members, mapped by the server, so the
+ *     change is seen by the very next request without a signal or a query).
+ * A stamp taken before the database is read and checked when the result is stored means a
+ * write that commits meanwhile can never leave an older result behind.
+ *
+ * With several nodes, a notice arrives a little after the write (cluster.h). What guards access
+ * must not lag: in "strict" mode (set while a cluster listener runs) the caller reads the
+ * session row per request and takes only the language and counts from here.
+ *
+ * Memory is bounded: KD_MEMBER_CACHE_SLOTS entries of fixed size, one per session, allocated
+ * once; a session whose slot another takes is read again next time. Thread-safe. */
+#ifndef KD_MEMBER_CACHE_H
+#define KD_MEMBER_CACHE_H
+
+#include "core/limits.h"
+#include "core/role.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Handles are ASCII; display names are code points (up to 4 bytes each). */
+enum {
+        MEMBER_CACHE_HANDLE_BYTES = KD_HANDLE_MAX_CHARS + 1,
+        MEMBER_CACHE_NAME_BYTES = KD_DISPLAY_NAME_MAX * 4 + 1,
+        MEMBER_CACHE_TOKEN_BYTES = 44, /* core/token.h's TOKEN_CHARS + NUL */
+        MEMBER_CACHE_LANGUAGE_BYTES = 16,
+};
+
+/* A live session, as session_lookup found it, with the member's saved language. */
+struct member_cached {
+        int64_t member_id;
+        enum role role;
+        int64_t expires_at;
+        int64_t last_seen_at;
+        char handle[MEMBER_CACHE_HANDLE_BYTES];
+        char display_name[MEMBER_CACHE_NAME_BYTES];
+        char csrf_token[MEMBER_CACHE_TOKEN_BYTES];
+        char language[MEMBER_CACHE_LANGUAGE_BYTES]; /* "" when none is saved */
+};
+
+/* The header's counts (web/layout.h's page chrome). */
+struct member_counts {
+        int64_t unread;
+        bool can_review;
+        int64_t reported;
+};
+
+/* Allocates the slots and, when data_dir is given (SQLite: one server per data folder), maps
+ * DATA/kindred.members so the CLI's changes reach this process. strict: see above. Returns 0,
+ * or -1 when the counter file cannot be made (logged; the cache then stays off: every request
+ * reads the database, as before). */
+int member_cache_start(const char *data_dir, bool strict);
+/* Logs how many lookups were answered from memory, frees the slots. */
+void member_cache_stop(void);
+/* True when started and on. */
+bool member_cache_on(void);
+/* True in strict mode: the session must be read from the database per request. */
+bool member_cache_strict(void);
+
+/* The stamp to take before reading what will be stored. */
+uint64_t member_cache_stamp(void);
+/* Copies the live entry of the session with this cookie token into out: found, its stamp
+ * current, not expired at now. counts (may be NULL) receives the counts and *has_counts
+ * whether they were stored. Returns false otherwise. */
+bool member_cache_get(const char *token, int64_t now, struct member_cached *out,
+                      struct member_counts *counts, bool *has_counts);
+/* Stores what was read for token after stamp was taken; nothing when the stamp moved since. */
+void member_cache_put(const char *token, uint64_t stamp, const struct member_cached *in);
+/* Adds the header's counts to token's entry, when it is still the one filled at stamp. */
+void member_cache_put_counts(const char *token, uint64_t stamp, const struct member_counts *c);
+/* Records that the session's last_seen_at was written at now. */
+void member_cache_seen(const char *token, int64_t now);
+/* Makes every entry stale. Call after the write committed. Async-signal-safe. */
+void member_cache_forget_all(void);
+
+/* For the CLI: after a change to members in the site at data_dir, makes a server serving that
+ * folder drop its entries before its next request. Does nothing when no server ever served the
+ * folder (no counter file). Returns 0 or -1 (logged). */
+int member_cache_announce(const char *data_dir);
+
+#endif
