@@ -147,8 +147,10 @@ void page_parts_put(const char *key, int64_t now, unsigned generation, const str
         b->part.slots = malloc(p->nslots ? p->nslots * sizeof(*p->slots) : 1);
         if (!b->part.bytes || !b->part.slots)
                 abort();
-        memcpy(b->part.bytes, p->bytes, p->len);
-        memcpy(b->part.slots, p->slots, p->nslots * sizeof(*p->slots));
+        if (p->len) /* a section with nothing drawn has no bytes (NULL) */
+                memcpy(b->part.bytes, p->bytes, p->len);
+        if (p->nslots) /* shared sections without slots pass none (NULL) */
+                memcpy(b->part.slots, p->slots, p->nslots * sizeof(*p->slots));
         struct entry fill = {
             .key = k, .generation = generation, .made_at = now, .cost = cost, .blob = b};
         pthread_mutex_lock(&cache.lock);
