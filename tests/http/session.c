@@ -633,3 +633,21 @@ int header_unread(const struct member *m)
         resp_free(&r);
         return n;
 }
+
+long post_comment(const struct member *m, const char *episode_path, const char *body, long parent)
+{
+        char par[32] = "", path[512];
+        if (parent)
+                snprintf(par, sizeof(par), "%ld", parent);
+        snprintf(path, sizeof(path), "%s/comments", episode_path);
+        const char *kv[] = {"body", body, "parent", par, NULL};
+        struct http_resp r;
+        post_pairs(m, path, kv, true, &r);
+        expect_status(&r, 303, "the comment is posted");
+        char loc[256];
+        header(&r, "Location", loc, sizeof(loc));
+        resp_free(&r);
+        const char *hash = strstr(loc, "#c-");
+        assert_non_null(hash);
+        return atol(hash + 3);
+}

@@ -70,6 +70,10 @@ void post_pairs(const struct member *m, const char *path, const char *const *kv,
 /* A response header that must be present, copied into out. */
 void header(const struct http_resp *r, const char *name, char *out, size_t size);
 
+/* Posts a comment (parent 0: a new thread) as m on the episode at episode_path through the page's
+ * form, expects the redirect, and returns the new comment's id from it. */
+long post_comment(const struct member *m, const char *episode_path, const char *body, long parent);
+
 /* The id of an episode, from its reactions form, as m (NULL: a guest) sees the page. */
 long episode_id_as(const struct member *m, const char *ep_path);
 

@@ -125,7 +125,7 @@ static void keep_reaction(struct writer *w, long long comment_id, const char *ki
 /* Posts comment number n: through the form (303 to "...#c-ID") for even writers, the API (201
  * with {"id": ID}) for odd ones; every third one answers the writer's previous comment. Returns
  * its id when acknowledged, 0 when refused, -1 when the connection broke. */
-static long long post_comment(struct writer *w, struct http_conn *c, int n, long long parent)
+static long long writer_post_comment(struct writer *w, struct http_conn *c, int n, long long parent)
 {
         char text[64], path[128], body[512] = "";
         snprintf(text, sizeof(text), "durable r%d w%d n%d", w->round, w->index, n);
@@ -207,7 +207,7 @@ static void *write_until_killed(void *arg)
                 return NULL;
         long long last = 0;
         for (int n = 0; !atomic_load(w->stop); n++) {
-                long long id = post_comment(w, &c, n, n % 3 == 2 ? last : 0);
+                long long id = writer_post_comment(w, &c, n, n % 3 == 2 ? last : 0);
                 int reacted = id > 0 ? react(w, &c, id, reaction_kinds[n % 6]) : 0;
                 if (id > 0)
                         last = id;

@@ -27,24 +27,6 @@ static int start(void **state)
         return kd_start(&srv, NULL);
 }
 
-/* Posts a comment (parent 0: a new thread) as m on EP_PATH; returns its id from the redirect. */
-static long comment_as(const struct member *m, const char *body, long parent)
-{
-        char par[32] = "";
-        if (parent)
-                snprintf(par, sizeof(par), "%ld", parent);
-        const char *kv[] = {"body", body, "parent", par, NULL};
-        struct http_resp r;
-        post_pairs(m, EP_PATH "/comments", kv, true, &r);
-        expect_status(&r, 303, "the comment is posted");
-        char loc[256];
-        header(&r, "Location", loc, sizeof(loc));
-        resp_free(&r);
-        const char *at = strstr(loc, "#c-");
-        assert_non_null(at);
-        return atol(at + 3);
-}
-
 /* Reacts (on) or takes a reaction back as m, with the page's button value. */
 static void react_as(const struct member *m, long id, const char *kind, bool on)
 {
@@ -127,8 +109,8 @@ static void own_reactions_and_actions_only(void **state)
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
         login_as(&tomas, "tomas", NULL); /* a co-author of the newsletter: a moderator here */
-        long s = comment_as(&sam, "Sam's thought on the letter.", 0);
-        long a = comment_as(&ana, "Ana's answer to it.", s);
+        long s = post_comment(&sam, EP_PATH, "Sam's thought on the letter.", 0);
+        long a = post_comment(&ana, EP_PATH, "Ana's answer to it.", s);
         react_as(&sam, a, "insightful", true);
         react_as(&ana, s, "curious", true);
         react_as(&ana, a, "insightful", true); /* her own comment: two insightful */
@@ -205,7 +187,7 @@ static void a_change_reaches_the_others_at_once(void **state)
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
         login_as(&liwei, "liwei", NULL);
-        long s = comment_as(&sam, "Something for the others to see.", 0);
+        long s = post_comment(&sam, EP_PATH, "Something for the others to see.", 0);
         struct http_resp r;
         page_twice(&ana, EP_PATH, &r); /* ana's page shares the part from now on */
         assert_int_equal(count_on(r.body, s, "love"), 0);
@@ -242,7 +224,7 @@ static void a_change_reaches_the_others_at_once(void **state)
         assert_true(extract(r.body, "<h2 id=\"comments-h\">", "</h2>", heading, sizeof(heading)));
         int before = atoi(heading);
         resp_free(&r);
-        long reply = comment_as(&liwei, "A reply the others see at once.", s);
+        long reply = post_comment(&liwei, EP_PATH, "A reply the others see at once.", s);
         get(&ana, EP_PATH, &r);
         char want[64];
         snprintf(want, sizeof(want), "id=\"c-%ld\"", reply);
@@ -271,8 +253,8 @@ static void moderators_and_readers_see_their_own_view(void **state)
         login_as(&june, "june", NULL); /* a moderator of the demo */
         login_as(&ana, "ana", NULL);   /* a reader */
         login_as(&sam, "sam", NULL);
-        long s = comment_as(&sam, "A comment a moderator will hide.", 0);
-        comment_as(&ana, "A reply that keeps its place in view.", s);
+        long s = post_comment(&sam, EP_PATH, "A comment a moderator will hide.", 0);
+        post_comment(&ana, EP_PATH, "A reply that keeps its place in view.", s);
         struct http_resp r;
         page_twice(&ana, EP_PATH, &r);
         expect_not_in(&r, "formaction=\"/hide/comment/", "no Hide for a reader");
@@ -343,7 +325,7 @@ static void the_reply_page_works_without_javascript(void **state)
         struct member sam, ana;
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
-        long s = comment_as(&sam, "Reply to this from a page of its own.", 0);
+        long s = post_comment(&sam, EP_PATH, "Reply to this from a page of its own.", 0);
         char path[64], want[160];
         snprintf(path, sizeof(path), "/comments/%ld/reply", s);
         /* the comment's Reply is a plain link to it */
@@ -364,7 +346,7 @@ static void the_reply_page_works_without_javascript(void **state)
         csrf_of(&ana, csrf, sizeof(csrf));
         expect_in(&r, csrf, "with the member's token");
         resp_free(&r);
-        long reply = comment_as(&ana, "Replied without a script.", s);
+        long reply = post_comment(&ana, EP_PATH, "Replied without a script.", s);
         get(&sam, EP_PATH, &r);
         snprintf(want, sizeof(want), "id=\"c-%ld\">", s);
         char *thread = slice(r.body, want, "</article>\n</div>\n</article>");

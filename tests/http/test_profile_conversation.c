@@ -28,20 +28,6 @@ static int start(void **state)
         return kd_start(&srv, env);
 }
 
-static long comment_as(const struct member *m, const char *body)
-{
-        const char *kv[] = {"body", body, "parent", "", NULL};
-        struct http_resp r;
-        post_pairs(m, EP_PATH "/comments", kv, true, &r);
-        expect_status(&r, 303, "the comment is posted");
-        char loc[256];
-        header(&r, "Location", loc, sizeof(loc));
-        resp_free(&r);
-        const char *hash = strstr(loc, "#c-");
-        assert_non_null(hash);
-        return atol(hash + 3);
-}
-
 static void a_profile_pages_the_comments_and_lists_the_follows(void **state)
 {
         (void)state;
@@ -81,7 +67,7 @@ static void a_profile_pages_the_comments_and_lists_the_follows(void **state)
         for (int i = 0; i < WRITTEN; i++) {
                 char body[96];
                 snprintf(body, sizeof(body), "Comment number %02d from the talker.", i + 1);
-                ids[i] = comment_as(&m, body);
+                ids[i] = post_comment(&m, EP_PATH, body, 0);
         }
 
         get(NULL, "/@talker", &r);
@@ -151,7 +137,8 @@ static void mentions_lead_to_the_profile_they_name(void **state)
         (void)state;
         struct member ana;
         login_as(&ana, "ana", NULL);
-        long id = comment_as(&ana, "I agree with @Talker here, and @nobody_by_that_name too.");
+        long id = post_comment(&ana, EP_PATH,
+                               "I agree with @Talker here, and @nobody_by_that_name too.", 0);
         struct http_resp r;
         get(NULL, EP_PATH, &r);
         char want[96];

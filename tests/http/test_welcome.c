@@ -46,24 +46,6 @@ static long long follows(const char *handle, const char *slug)
         return db_int(q);
 }
 
-/* Posts a comment (parent 0: a new thread) as m and returns its id, from the redirect. */
-static long comment_as(const struct member *m, const char *body, long parent)
-{
-        char par[32] = "";
-        if (parent)
-                snprintf(par, sizeof(par), "%ld", parent);
-        const char *kv[] = {"body", body, "parent", par, NULL};
-        struct http_resp r;
-        post_pairs(m, EP_PATH "/comments", kv, true, &r);
-        expect_status(&r, 303, "the comment is posted");
-        char loc[256];
-        header(&r, "Location", loc, sizeof(loc));
-        resp_free(&r);
-        const char *hash = strstr(loc, "#c-");
-        assert_non_null(hash);
-        return atol(hash + 3);
-}
-
 /* ---------------------------------------------------------------- the welcome page */
 
 static void a_confirmed_sign_up_lands_on_the_welcome_page(void **state)
@@ -272,7 +254,7 @@ static void a_kind_turned_off_is_neither_made_nor_shown(void **state)
         expect_in(&r, "href=\"/settings/notifications\"", "the list links the setting");
         resp_free(&r);
 
-        long mine = comment_as(&sam, "A thought to reply to.", 0);
+        long mine = post_comment(&sam, EP_PATH, "A thought to reply to.", 0);
         /* without the token: refused */
         const char *all_but_replies[] = {"mentions", "1", "reactions", "1", "episodes",  "1",
                                          "buildons", "1", "answers",   "1", "decisions", "1",
@@ -282,7 +264,7 @@ static void a_kind_turned_off_is_neither_made_nor_shown(void **state)
         resp_free(&r);
         /* a reply waiting unread stops counting once its kind is turned off */
         long long waiting = unread("sam", "reply");
-        comment_as(&ana, "A first reply.", mine);
+        post_comment(&ana, EP_PATH, "A first reply.", mine);
         assert_int_equal(unread("sam", "reply"), waiting + 1);
         post_pairs(&sam, "/settings/notifications", all_but_replies, true, &r);
         expect_status(&r, 303, "saved");
@@ -299,7 +281,7 @@ static void a_kind_turned_off_is_neither_made_nor_shown(void **state)
 
         /* a reply makes nothing now; a mention in it still does */
         long long replies = made("sam", "reply"), mentions = made("sam", "mention");
-        comment_as(&ana, "Another reply, @sam, with a mention.", mine);
+        post_comment(&ana, EP_PATH, "Another reply, @sam, with a mention.", mine);
         assert_int_equal(made("sam", "reply"), replies);
         assert_int_equal(made("sam", "mention"), mentions + 1);
 
@@ -326,7 +308,7 @@ static void a_kind_turned_off_is_neither_made_nor_shown(void **state)
         assert_true(json_is_false(json_object_get(kinds, "reactions")));
         assert_true(json_is_true(json_object_get(kinds, "episodes")));
         json_decref(j);
-        comment_as(&ana, "A reply after replies came back on.", mine);
+        post_comment(&ana, EP_PATH, "A reply after replies came back on.", mine);
         assert_int_equal(made("sam", "reply"), replies + 1);
 
         /* reactions off: ana's reaction to sam's comment makes nothing */
@@ -357,8 +339,8 @@ static void opening_a_notification_marks_it_read_and_leads_to_the_comment(void *
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
         login_as(&june, "june", NULL);
-        long mine = comment_as(&sam, "Tell me if this works for you.", 0);
-        long reply = comment_as(&ana, "It worked for our team.", mine);
+        long mine = post_comment(&sam, EP_PATH, "Tell me if this works for you.", 0);
+        long reply = post_comment(&ana, EP_PATH, "It worked for our team.", mine);
         char q[256];
         snprintf(q, sizeof(q),
                  "SELECT n.id FROM notification n JOIN member m ON m.id = n.member_id WHERE "
@@ -412,7 +394,7 @@ static void reactions_stay_compact_until_used(void **state)
         struct member sam, ana;
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
-        long id = comment_as(&sam, "Nobody has reacted to this yet.", 0);
+        long id = post_comment(&sam, EP_PATH, "Nobody has reacted to this yet.", 0);
         struct http_resp r;
         char want[128], value[96];
         get(&ana, EP_PATH, &r);
@@ -483,7 +465,7 @@ static void deleting_a_comment_without_javascript_asks_first(void **state)
         struct member sam, ana;
         login_as(&sam, "sam", NULL);
         login_as(&ana, "ana", NULL);
-        long id = comment_as(&sam, "A comment I will *think better* of.", 0);
+        long id = post_comment(&sam, EP_PATH, "A comment I will *think better* of.", 0);
         char del[64], want[128];
         snprintf(del, sizeof(del), "/comments/%ld/delete", id);
         struct http_resp r;
@@ -523,8 +505,8 @@ static void mentions_in_comments_link_to_the_profile(void **state)
         (void)state;
         struct member ana;
         login_as(&ana, "ana", NULL);
-        long id =
-            comment_as(&ana, "Thanks @Sam and @liwei; write to ana@example.org, not `@code`.", 0);
+        long id = post_comment(&ana, EP_PATH,
+                               "Thanks @Sam and @liwei; write to ana@example.org, not `@code`.", 0);
         struct http_resp r;
         get(NULL, EP_PATH, &r);
         char want[128];
