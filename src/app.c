@@ -76,7 +76,7 @@ static void other_node_changed(void *ctx)
         struct app *app = ctx;
         page_cache_invalidate(app->pages);
         member_cache_forget_all(); /* a coarse drop: the notice does not say whose */
-        page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
+        page_parts_invalidate();   /* members' shared parts too (web/page_parts.h) */
         atomic_store(&app->next_due, 0);
 }
 
@@ -790,13 +790,15 @@ static void dispatch(struct app *app, struct request *req)
         run(app, req);
         finish_answer(app, req);
         const struct route *route = req->match.route;
-        /* Any write may change what guests see. */
-        if (route && route->changes_state && req->resp.status < 400) {
+        /* Any write may change what guests see. A 5xx too: its commit may have landed before
+         * the failure was seen (a failed group sync, db/group_commit.h), and a logout or a
+         * suspension must not stay valid in memory. Refusals (4xx) wrote nothing. */
+        if (route && route->changes_state && (req->resp.status < 400 || req->resp.status >= 500)) {
                 page_cache_invalidate(app->pages);
                 /* and members' sessions and counts: it may have been a logout, a role or
                  * language change, a notification for anyone (http/member_cache.h) */
                 member_cache_forget_all();
-                page_parts_invalidate(); /* members' shared parts too (web/page_parts.h) */
+                page_parts_invalidate();         /* members' shared parts too (web/page_parts.h) */
                 cluster_changed();               /* and the other nodes' pages */
                 atomic_store(&app->next_due, 0); /* a new schedule may have been set */
         }

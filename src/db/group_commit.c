@@ -45,12 +45,13 @@ int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg)
         uint64_t ticket = ++g->issued;
         int rc = 0;
         for (;;) {
+                /* covered by a sync that succeeded, even if a later one failed */
+                if (ticket <= g->durable)
+                        break;
                 if (g->failed) {
                         rc = -1;
                         break;
                 }
-                if (ticket <= g->durable)
-                        break;
                 if (g->syncing) {
                         pthread_cond_wait(&g->synced, &g->lock);
                         continue;
