@@ -96,6 +96,19 @@ int reaction_summary(struct db *db, const char *target, int64_t target_id, int64
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
+/* The summary of target id in arr[0..*n), rows coming ordered by target: the last one, or a
+ * new zeroed one appended. */
+static struct reaction_summary *summary_of(struct arena *a, struct reaction_summary **arr,
+                                           size_t *n, size_t *cap, int64_t id)
+{
+        if (*n == 0 || (*arr)[*n - 1].target_id != id) {
+                *arr = arena_grow(a, *arr, *n, cap, sizeof(**arr));
+                memset(&(*arr)[*n], 0, sizeof((*arr)[*n]));
+                (*arr)[(*n)++].target_id = id;
+        }
+        return &(*arr)[*n - 1];
+}
+
 int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_id,
                                int64_t after_root, int64_t upto_root, int64_t viewer_id,
                                struct reaction_summary **out)
@@ -118,18 +131,13 @@ int reaction_comment_summaries(struct db *db, struct arena *a, int64_t episode_i
         struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
-                int64_t id = db_col_int(s, 0);
-                if (n == 0 || arr[n - 1].target_id != id) {
-                        arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-                        memset(&arr[n], 0, sizeof(arr[n]));
-                        arr[n++].target_id = id;
-                }
+                struct reaction_summary *sum = summary_of(a, &arr, &n, &cap, db_col_int(s, 0));
                 enum reaction_kind k;
                 if (reaction_kind_parse(db_col_text(s, 1), &k) != 0)
                         continue;
-                arr[n - 1].counts[k] = (int)db_col_int(s, 2);
+                sum->counts[k] = (int)db_col_int(s, 2);
                 if (viewer_id > 0 && db_col_int(s, 3))
-                        arr[n - 1].mine |= 1u << k;
+                        sum->mine |= 1u << k;
         }
         db_finish(s);
         *out = arr;
@@ -155,15 +163,10 @@ int reaction_comment_mine(struct db *db, struct arena *a, int64_t episode_id, in
         struct reaction_summary *arr = arena_grow(a, NULL, 0, &cap, sizeof(*arr));
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
-                int64_t id = db_col_int(s, 0);
-                if (n == 0 || arr[n - 1].target_id != id) {
-                        arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-                        memset(&arr[n], 0, sizeof(arr[n]));
-                        arr[n++].target_id = id;
-                }
+                struct reaction_summary *sum = summary_of(a, &arr, &n, &cap, db_col_int(s, 0));
                 enum reaction_kind k;
                 if (reaction_kind_parse(db_col_text(s, 1), &k) == 0)
-                        arr[n - 1].mine |= 1u << k;
+                        sum->mine |= 1u << k;
         }
         db_finish(s);
         *out = arr;
