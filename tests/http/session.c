@@ -488,13 +488,20 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
         return remove(path);
 }
 
+/* Stops s; true when it exited 0 with no sanitizer report in its log (under the sanitizers a
+ * report makes the server exit non-zero or print one). Sets *rc to the exit status. */
+static bool stopped_cleanly(struct kd_server *s, int *rc)
+{
+        *rc = kd_stop(s);
+        return *rc == 0 && !kd_log_contains(s, "runtime error") &&
+               !kd_log_contains(s, "AddressSanitizer") && !kd_log_contains(s, "LeakSanitizer");
+}
+
 int kd_fixture_stop(void **state)
 {
         (void)state;
-        int rc = kd_stop(&srv);
-        /* Under the sanitizers a report makes the server exit non-zero or print one. */
-        if (rc != 0 || kd_log_contains(&srv, "runtime error") ||
-            kd_log_contains(&srv, "AddressSanitizer") || kd_log_contains(&srv, "LeakSanitizer")) {
+        int rc;
+        if (!stopped_cleanly(&srv, &rc)) {
                 fprintf(stderr, "server exited with %d or reported a sanitizer error; log: %s\n",
                         rc, srv.log_path);
                 return -1;
@@ -650,4 +657,27 @@ long post_comment(const struct member *m, const char *episode_path, const char *
         const char *hash = strstr(loc, "#c-");
         assert_non_null(hash);
         return atol(hash + 3);
+}
+
+void kd_node_start(struct kd_node *n, const char *const *extra_env)
+{
+        memset(n, 0, sizeof(*n));
+        snprintf(n->root, sizeof(n->root), "/tmp/kindred-test-XXXXXX");
+        assert_non_null(mkdtemp(n->root));
+        snprintf(n->s.data_dir, sizeof(n->s.data_dir), "%s/data", n->root);
+        assert_int_equal(mkdir(n->s.data_dir, 0750), 0);
+        snprintf(n->s.log_path, sizeof(n->s.log_path), "%s/server.log", n->root);
+        snprintf(n->s.database_url, sizeof(n->s.database_url), "%s", srv.database_url);
+        if (kd_serve_existing(&n->s, extra_env) != 0)
+                fail_msg("the second node did not start; its log is %s", n->s.log_path);
+}
+
+void kd_node_stop(struct kd_node *n)
+{
+        int rc;
+        if (!stopped_cleanly(&n->s, &rc))
+                fail_msg("a node exited with %d or reported a sanitizer error; log: %s", rc,
+                         n->s.log_path);
+        if (!getenv("KINDRED_KEEP_TEST_DATA"))
+                nftw(n->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

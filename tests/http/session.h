@@ -70,6 +70,16 @@ void post_pairs(const struct member *m, const char *path, const char *const *kv,
 /* A response header that must be present, copied into out. */
 void header(const struct http_resp *r, const char *name, char *out, size_t size);
 
+/* Another node of srv's site (on PostgreSQL: the same database) with a data folder of its own
+ * under root, started with extra_env (may be NULL); kd_node_stop fails the test when it exited
+ * badly or reported a sanitizer error, and removes its folder. */
+struct kd_node {
+        struct kd_server s;
+        char root[64];
+};
+void kd_node_start(struct kd_node *n, const char *const *extra_env);
+void kd_node_stop(struct kd_node *n);
+
 /* Posts a comment (parent 0: a new thread) as m on the episode at episode_path through the page's
  * form, expects the redirect, and returns the new comment's id from it. */
 long post_comment(const struct member *m, const char *episode_path, const char *body, long parent);

@@ -92,41 +92,12 @@ static void upload_cover(const unsigned char *png, size_t len, const char *title
 
 /* A node of its own: `kindred serve` on srv's database, with a new, empty data folder
  * (<tmp>/data; its log beside it, not in it). */
-struct node {
-        struct kd_server s;
-        char root[64];
-};
-
-static void node_start(struct node *n, const char *const *env)
-{
-        memset(n, 0, sizeof(*n));
-        snprintf(n->root, sizeof(n->root), "/tmp/kindred-test-XXXXXX");
-        assert_non_null(mkdtemp(n->root));
-        snprintf(n->s.data_dir, sizeof(n->s.data_dir), "%s/data", n->root);
-        assert_int_equal(mkdir(n->s.data_dir, 0750), 0);
-        snprintf(n->s.log_path, sizeof(n->s.log_path), "%s/server.log", n->root);
-        snprintf(n->s.database_url, sizeof(n->s.database_url), "%s", srv.database_url);
-        if (kd_serve_existing(&n->s, env) != 0)
-                fail_msg("the second node did not start; its log is %s", n->s.log_path);
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
         (void)st;
         (void)flag;
         (void)ftw;
         return remove(path);
-}
-
-static void node_stop(struct node *n)
-{
-        int rc = kd_stop(&n->s);
-        if (rc != 0 || kd_log_contains(&n->s, "runtime error") ||
-            kd_log_contains(&n->s, "AddressSanitizer") || kd_log_contains(&n->s, "LeakSanitizer"))
-                fail_msg("a node exited with %d or reported a sanitizer error; log: %s", rc,
-                         n->s.log_path);
-        if (!getenv("KINDRED_KEEP_TEST_DATA"))
-                nftw(n->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void get_at(int port, const char *path, const char *headers, struct http_resp *r)
@@ -227,8 +198,8 @@ static void test_second_node_serves_an_upload(void **state)
         get_at(srv.port, path, NULL, &a);
         expect_bytes(&a, png, len, "the uploading node");
 
-        struct node two;
-        node_start(&two, NULL);
+        struct kd_node two;
+        kd_node_start(&two, NULL);
         int partial;
         assert_int_equal(media_entries(two.s.data_dir, &partial), 0);
         get_at(two.s.port, path, NULL, &b);
@@ -265,8 +236,8 @@ static void test_second_node_serves_an_upload(void **state)
 
         /* A third node that never served it: a browser revalidating its copy from another
          * node gets 304 from the database's word, and no bytes move. */
-        struct node three;
-        node_start(&three, NULL);
+        struct kd_node three;
+        kd_node_start(&three, NULL);
         char etag[128], inm[200];
         header(&a, "ETag", etag, sizeof(etag));
         snprintf(inm, sizeof(inm), "If-None-Match: %s\r\n", etag);
@@ -308,8 +279,8 @@ static void test_second_node_serves_an_upload(void **state)
         resp_free(&b);
 
         resp_free(&a);
-        node_stop(&two);
-        node_stop(&three);
+        kd_node_stop(&two);
+        kd_node_stop(&three);
         free(png);
 }
 
@@ -326,8 +297,8 @@ static void test_burst_of_first_requests(void **state)
         content_name(png, len, name, hex);
         upload_cover(png, len, "A burst of first requests");
         const char *env[] = {"KINDRED_THREADS=8", NULL};
-        struct node n;
-        node_start(&n, env);
+        struct kd_node n;
+        kd_node_start(&n, env);
         snprintf(req, sizeof(req), "GET /media/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", name);
         enum { BURST = 24 };
         struct http_conn c[BURST];
@@ -352,7 +323,7 @@ static void test_burst_of_first_requests(void **state)
         assert_int_equal(media_entries(n.s.data_dir, &partial), 1);
         assert_int_equal(partial, 0);
         assert_true(file_holds(n.s.data_dir, name, png, len));
-        node_stop(&n);
+        kd_node_stop(&n);
         free(png);
 }
 
@@ -368,8 +339,8 @@ static void test_folder_that_refuses_copies(void **state)
         char name[80], hex[65], path[128];
         content_name(png, len, name, hex);
         upload_cover(png, len, "A folder that refuses copies");
-        struct node n;
-        node_start(&n, NULL);
+        struct kd_node n;
+        kd_node_start(&n, NULL);
         /* media/ is a plain file: no folder can be made there (root ignores permissions) */
         char media[300];
         snprintf(media, sizeof(media), "%s/media", n.s.data_dir);
@@ -387,7 +358,7 @@ static void test_folder_that_refuses_copies(void **state)
                 resp_free(&r);
         }
         assert_true(kd_log_contains(&n.s, "cannot keep copies of images"));
-        node_stop(&n);
+        kd_node_stop(&n);
         free(png);
 }
 
@@ -408,8 +379,8 @@ static void test_damaged_bytes_are_refused(void **state)
                  "WHERE image_id = (SELECT id FROM image WHERE sha256 = '%s')",
                  hex);
         db_exec(sql);
-        struct node n;
-        node_start(&n, NULL);
+        struct kd_node n;
+        kd_node_start(&n, NULL);
         snprintf(path, sizeof(path), "/media/%s", name);
         struct http_resp r;
         get_at(n.s.port, path, NULL, &r);
@@ -425,7 +396,7 @@ static void test_damaged_bytes_are_refused(void **state)
         get_at(srv.port, path, NULL, &r);
         expect_bytes(&r, png, len, "the uploading node's own file");
         resp_free(&r);
-        node_stop(&n);
+        kd_node_stop(&n);
         free(png);
 }
 
@@ -444,8 +415,8 @@ static void test_images_from_before_010_are_copied_in(void **state)
         db_text("SELECT sha256 || '.png' FROM image ORDER BY id LIMIT 1", cover, sizeof(cover));
         char path[128];
         snprintf(path, sizeof(path), "/media/%s", cover);
-        struct node n;
-        node_start(&n, NULL); /* has no files: warns, copies nothing */
+        struct kd_node n;
+        kd_node_start(&n, NULL); /* has no files: warns, copies nothing */
         assert_true(kd_log_contains(&n.s, "is neither in the database nor"));
         struct http_resp r;
         get_at(n.s.port, path, NULL, &r);
@@ -458,7 +429,7 @@ static void test_images_from_before_010_are_copied_in(void **state)
         assert_int_equal(r.status, 200);
         assert_memory_equal(r.body, "\x89PNG", 4);
         resp_free(&r);
-        node_stop(&n);
+        kd_node_stop(&n);
 }
 
 /* Moving a SQLite site into PostgreSQL: the import fills the database's copy of every image,

@@ -284,43 +284,6 @@ static void test_unread_count_changes_at_once(void **state)
 
 /* ---------------------------------------------------------------- two nodes */
 
-struct node {
-        struct kd_server s;
-        char root[64];
-};
-
-static void node_start(struct node *n)
-{
-        memset(n, 0, sizeof(*n));
-        snprintf(n->root, sizeof(n->root), "/tmp/kindred-test-XXXXXX");
-        assert_non_null(mkdtemp(n->root));
-        snprintf(n->s.data_dir, sizeof(n->s.data_dir), "%s/data", n->root);
-        assert_int_equal(mkdir(n->s.data_dir, 0750), 0);
-        snprintf(n->s.log_path, sizeof(n->s.log_path), "%s/server.log", n->root);
-        snprintf(n->s.database_url, sizeof(n->s.database_url), "%s", srv.database_url);
-        if (kd_serve_existing(&n->s, NULL) != 0)
-                fail_msg("the second node did not start; its log is %s", n->s.log_path);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(path);
-}
-
-static void node_stop(struct node *n)
-{
-        int rc = kd_stop(&n->s);
-        if (rc != 0 || kd_log_contains(&n->s, "runtime error") ||
-            kd_log_contains(&n->s, "AddressSanitizer") || kd_log_contains(&n->s, "LeakSanitizer"))
-                fail_msg("a node exited with %d or reported a sanitizer error; log: %s", rc,
-                         n->s.log_path);
-        if (!getenv("KINDRED_KEEP_TEST_DATA"))
-                nftw(n->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* GET path on port as m: the status, and the body's unread count into *unread (may be NULL). */
 static int status_on(int port, const struct member *m, const char *path, int *unread)
 {
@@ -343,8 +306,8 @@ static void test_two_nodes(void **state)
         (void)state;
         if (!on_postgresql())
                 skip(); /* one SQLite site is served by one process */
-        struct node two;
-        node_start(&two);
+        struct kd_node two;
+        kd_node_start(&two, NULL);
         struct member june, sam;
         login_as(&june, "june", NULL);
         login_as(&sam, "sam", NULL);
@@ -371,7 +334,7 @@ static void test_two_nodes(void **state)
         expect_status(&r, 303, "the logout");
         resp_free(&r);
         assert_int_equal(status_on(two.s.port, &stolen, "/settings", NULL), 303);
-        node_stop(&two);
+        kd_node_stop(&two);
 }
 
 int main(void)
