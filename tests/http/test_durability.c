@@ -5,8 +5,9 @@
  * write that was answered with success must be in the database after a restart, with the
  * counters that commit beside it (episode.comment_count, comment.root_id) consistent; on SQLite
  * the file also passes PRAGMA integrity_check. The crash loop runs several rounds on one site.
- * A last round ends with a clean stop and checks the grouping on SQLite with the server's own
- * count (fewer syncs than durable commits); on PostgreSQL it prints pg_stat_wal's WAL syncs. Runs
+ * A last round ends with a clean stop and checks on SQLite with the server's own count that every
+ * acknowledged write was a durable commit, printing how many syncs carried them (the grouping
+ * itself: test_group_commit); on PostgreSQL it prints pg_stat_wal's WAL syncs. Runs
  * on SQLite and, under tests/pg/run, on PostgreSQL. */
 #include "session.h"
 
@@ -371,8 +372,8 @@ static bool last_group_line(unsigned long long *commits, unsigned long long *syn
         return found;
 }
 
-/* A round of writes ended by a clean stop: every acknowledged write is there after it, and
- * the writes were made durable in groups, fewer syncs than commits. */
+/* A round of writes ended by a clean stop: every acknowledged write is there after it, each went
+ * through a durable commit, and the syncs that carried them are shown. */
 static void expect_grouped_commits(int round, long long episode_id, atomic_bool *stop)
 {
         bool pg = srv.database_url[0] != 0;
@@ -402,12 +403,14 @@ static void expect_grouped_commits(int round, long long episode_id, atomic_bool 
                 fail_msg("round %d: no group commit line in the log of the stopped server", round);
         printf("round %d: %zu writes acknowledged; %llu durable commits, %llu syncs\n", round,
                acked, commits, syncs);
-        /* every acknowledged write is at least one durable commit; grouped: some syncs carried
-         * several. How many depends on how fast commits come against how long a sync takes
-         * (about 1 ms here): a commit that finds no sync running leads its own at once. */
-        if (commits < acked || syncs >= commits)
-                fail_msg("round %d: %llu durable commits for %zu acknowledged writes, %llu syncs: "
-                         "not grouped",
+        /* every acknowledged write went through at least one durable commit, and no commit
+         * was synced twice. Whether syncs carried several commits here depends on the disk: on
+         * one whose fdatasync takes a millisecond they do (e.g. 540 commits, 511 syncs), on a
+         * clean-machine root in /tmp a sync is so quick that each commit led its own (578 and
+         * 578). The grouping itself is proven with a disk of known speed in test_group_commit;
+         * this round shows the ratio. */
+        if (commits < acked || syncs == 0 || syncs > commits)
+                fail_msg("round %d: %llu durable commits for %zu acknowledged writes, %llu syncs",
                          round, commits, acked, syncs);
 }
 
