@@ -951,6 +951,10 @@ int app_serve(struct app *app)
          * nodes: each reads the session row per request (strict). Without its file the cache
          * stays off and every request reads the database, as before. */
         bool several = db_target_is_postgresql(app->db_path);
+        /* Members' shared page parts: one node only, where every write is seen at once (the
+         * multi-node check posts on one node and reads its page on the other at once). */
+        if (several)
+                page_parts_disable();
         if (member_cache_start(several ? NULL : app->config.data_dir, several) != 0)
                 log_warn("members: sessions are read from the database on every request");
         struct http_server *srv = http_server_start(&opts);

@@ -74,9 +74,15 @@ static void entry_clear(struct entry *e)
         memset(e, 0, sizeof(*e));
 }
 
+static atomic_int enabled = -1; /* read once: the environment does not change */
+
+void page_parts_disable(void)
+{
+        atomic_store(&enabled, 0);
+}
+
 bool page_parts_enabled(void)
 {
-        static atomic_int enabled = -1; /* read once: the environment does not change */
         int v = atomic_load(&enabled);
         if (v < 0) {
                 const char *env = getenv("KINDRED_MEMBER_PARTS");

@@ -64,6 +64,10 @@ struct parts_slot *parts_slot_begin(struct parts_recorder *rec, enum parts_slot_
 /* Ends slot s (from parts_slot_begin) at the current end of the output. */
 void parts_slot_end(struct parts_recorder *rec, struct parts_slot *s);
 
+/* Turns shared parts off for the process (several nodes on PostgreSQL: another node's write
+ * reaches this one by a notice a moment later, and a member who wrote there and reads here must
+ * see their write at once). */
+void page_parts_disable(void);
 /* Whether shared parts are used (not turned off with KINDRED_MEMBER_PARTS=off). */
 bool page_parts_enabled(void);
 
