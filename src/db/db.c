@@ -138,6 +138,11 @@ int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t
         return db->engine->durable_stats(db, commits, syncs, failures);
 }
 
+bool db_idle(struct db *db, char *what, size_t size)
+{
+        return db->engine->idle(db, what, size);
+}
+
 int db_wait_notice(struct db *db, int timeout_ms, char *payload, size_t size)
 {
         if (!db->engine->wait_notice)

@@ -97,6 +97,13 @@ int db_set_durability(struct db *db, enum db_durability d);
  * that does not count them (PostgreSQL groups its WAL flushes itself: pg_stat_wal). */
 int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
 
+/* Whether the connection holds nothing open: no statement stepped and not finished, no
+ * transaction. A connection handed back to the pool (db/pool.c) must be idle: a SQLite
+ * statement left open keeps its read snapshot, and every later request on that connection
+ * would read the site as it was then. Otherwise false, with the first open statement's SQL
+ * (or "a transaction") in what. */
+bool db_idle(struct db *db, char *what, size_t size);
+
 /* Notifications between nodes (PostgreSQL's LISTEN/NOTIFY; model/cluster.c): on a connection
  * that ran LISTEN, waits up to timeout_ms for a notification and copies its payload into
  * payload (size bytes, truncated). Returns DB_ROW with one, DB_DONE when none came, DB_ERROR

@@ -32,6 +32,9 @@ struct db_engine {
         int (*durable_stats)(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
         /* NULL for an engine without notifications (SQLite) */
         int (*wait_notice)(struct db *db, int timeout_ms, char *payload, size_t size);
+        /* false, with what is still open in what (size bytes), when a statement or a
+         * transaction outlived its caller */
+        bool (*idle)(struct db *db, char *what, size_t size);
 };
 
 /* The common head of every engine's connection and statement. */

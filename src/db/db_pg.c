@@ -756,6 +756,23 @@ lost:
         return DB_ERROR;
 }
 
+static bool pg_idle(struct db *db, char *what, size_t size)
+{
+        struct pg_db *d = PG(db);
+        for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
+                if (d->cache[i] && d->cache[i]->in_use) {
+                        snprintf(what, size, "%s", d->cache[i]->pg_sql);
+                        return false;
+                }
+        }
+        PGTransactionStatusType t = PQtransactionStatus(d->conn); /* UNKNOWN: lost, see db_pool */
+        if (d->depth > 0 || t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE) {
+                snprintf(what, size, "a transaction");
+                return false;
+        }
+        return true;
+}
+
 static const struct db_engine pg_engine = {
     .kind = DB_POSTGRESQL,
     .close = pg_close,
@@ -779,4 +796,5 @@ static const struct db_engine pg_engine = {
     .exec_script = pg_exec_script,
     .set_durability = pg_set_durability,
     .wait_notice = pg_wait_notice,
+    .idle = pg_idle,
 };

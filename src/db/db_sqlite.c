@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,6 +497,22 @@ static int sq_durable_stats(struct db *d, uint64_t *commits, uint64_t *syncs, ui
         return DB_OK;
 }
 
+static bool sq_idle(struct db *db, char *what, size_t size)
+{
+        sqlite3 *c = SQ(db)->conn;
+        for (sqlite3_stmt *st = sqlite3_next_stmt(c, NULL); st; st = sqlite3_next_stmt(c, st)) {
+                if (sqlite3_stmt_busy(st)) {
+                        snprintf(what, size, "%s", sqlite3_sql(st));
+                        return false;
+                }
+        }
+        if (!sqlite3_get_autocommit(c) || SQ(db)->depth > 0) {
+                snprintf(what, size, "a transaction");
+                return false;
+        }
+        return true;
+}
+
 static const struct db_engine sqlite_engine = {
     .kind = DB_SQLITE,
     .close = sq_close,
@@ -519,4 +536,5 @@ static const struct db_engine sqlite_engine = {
     .exec_script = sq_exec_script,
     .set_durability = sq_set_durability,
     .durable_stats = sq_durable_stats,
+    .idle = sq_idle,
 };

@@ -97,6 +97,18 @@ void db_pool_release(struct db_pool *p, struct db *db)
 {
         if (!db)
                 return;
+        /* A caller that left a statement or a transaction open is a defect: on SQLite the next
+         * request here would read the site as it was then. The connection is not lent again. */
+        char what[160];
+        if (!db_idle(db, what, sizeof(what))) {
+                log_error("db: a connection came back with %s still open; closed", what);
+                db_close(db);
+                pthread_mutex_lock(&p->lock);
+                p->open--;
+                pthread_cond_signal(&p->handed_back);
+                pthread_mutex_unlock(&p->lock);
+                return;
+        }
         pthread_mutex_lock(&p->lock);
         p->idle[p->nidle++] = db;
         pthread_cond_signal(&p->handed_back);

@@ -107,7 +107,15 @@ static int make_demo_template(void)
                 return -1;
         const char *init[] = {"init", "--demo", NULL};
         if (kd_cli(t, NULL, init) != 0) {
-                fprintf(stderr, "kindred init --demo failed in %s\n", t->data_dir);
+                fprintf(stderr, "kindred init --demo failed in %s; its log:\n", t->data_dir);
+                char cli_log[300];
+                snprintf(cli_log, sizeof(cli_log), "%.280s/cli.log", t->data_dir);
+                FILE *f = fopen(cli_log, "r");
+                char line[1024];
+                while (f && fgets(line, sizeof(line), f))
+                        fputs(line, stderr);
+                if (f)
+                        fclose(f);
                 return -1;
         }
         atexit(remove_demo_template);
@@ -239,6 +247,13 @@ int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args)
                 close(in[1]);
                 int devnull = open("/dev/null", O_WRONLY);
                 dup2(devnull, 1);
+                /* its log beside the server's (DATA/cli.log): the test's own output keeps to
+                 * its failures */
+                char cli_log[300];
+                snprintf(cli_log, sizeof(cli_log), "%.280s/cli.log", s->data_dir);
+                int log = open(cli_log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+                if (log >= 0)
+                        dup2(log, 2);
                 const char *argv[16] = {"kindred"};
                 int i = 1;
                 for (; args[i - 1] && i < 15; i++)

@@ -219,6 +219,38 @@ static void the_pool_is_bounded(void **state)
         db_pool_free(pool);
 }
 
+/* A connection handed back with a statement still open is closed, not lent again: on SQLite
+ * its read snapshot would show the next borrower the site as it was before later writes. */
+static void a_connection_left_open_is_not_lent_again(void **state)
+{
+        struct tmpdb *t = *state;
+        struct db_pool *pool = db_pool_new(t->path, 2, DB_DURABLE_FULL);
+        assert_true(cluster_lease(t->db, "written-before", NOW, 60));
+        struct db *careless = db_pool_acquire(pool, 100);
+        assert_non_null(careless);
+        struct db_stmt *left = db_prepare(careless, "SELECT name FROM job_lease");
+        assert_non_null(left);
+        assert_int_equal(db_step(left), DB_ROW); /* and never finished */
+        char what[160];
+        assert_false(db_idle(careless, what, sizeof(what)));
+        assert_non_null(strstr(what, "job_lease"));
+        /* a row written meanwhile by another connection */
+        assert_true(cluster_lease(t->db, "written-after", NOW, 60));
+        db_pool_release(pool, careless); /* logged, and closed: `left` went with it */
+        assert_int_equal(db_pool_open(pool), 0);
+        struct db *next = db_pool_acquire(pool, 100);
+        assert_non_null(next);
+        struct db_stmt *st =
+            db_prepare(next, "SELECT count(*) FROM job_lease WHERE name = 'written-after'");
+        assert_int_equal(db_step(st), DB_ROW);
+        assert_int_equal(db_col_int(st, 0), 1);
+        db_finish(st);
+        assert_true(db_idle(next, what, sizeof(what)));
+        db_pool_release(pool, next);
+        assert_int_equal(db_pool_open(pool), 1); /* a tidy one is kept */
+        db_pool_free(pool);
+}
+
 /* ---------------------------------------------------------------- background jobs */
 
 static int64_t count_jobs(struct db *db, const char *state)
@@ -588,6 +620,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(old_counts_are_purged, setup, teardown),
             cmocka_unit_test(two_nodes_migrate_at_once),
             cmocka_unit_test_setup_teardown(the_pool_is_bounded, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_connection_left_open_is_not_lent_again, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(jobs_are_claimed_in_order_and_finished, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(retries_wait_and_expired_claims_are_taken_over, setup,
