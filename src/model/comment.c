@@ -935,6 +935,8 @@ bool comment_can_moderate(struct db *db, int64_t episode_id, int64_t member_id, 
 {
         if (role == ROLE_MODERATOR || role == ROLE_ADMIN)
                 return true;
+        if (role != ROLE_AUTHOR) /* only an author of the newsletter: no lookup for readers */
+                return false;
         struct db_stmt *s = db_prepare(db, "SELECT newsletter_id FROM episode WHERE id = ?1");
         if (!s)
                 return false;

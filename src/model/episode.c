@@ -12,6 +12,7 @@
 #include "model/prompt.h"
 #include "model/notification.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -770,6 +771,38 @@ int64_t episode_next_due(struct db *db, int64_t now)
                 t = db_col_int(s, 0);
         db_finish(s);
         return t;
+}
+
+int episode_live_cards(struct db *db, struct arena *a, const int64_t *ids, int n, int64_t now,
+                       struct episode *out, bool *found)
+{
+        assert(n >= 0 && n <= EPISODE_CARDS_BATCH);
+        for (int i = 0; i < n; i++)
+                found[i] = false;
+        if (n == 0)
+                return PUB_OK;
+        /* one statement for the batch: its unused places hold 0, which is no episode's id */
+        struct db_stmt *s = db_prepare(
+            db, EPISODE_CARD
+            "WHERE e.id IN (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) AND " LIVE);
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, now);
+        for (int i = 0; i < EPISODE_CARDS_BATCH; i++)
+                db_bind_int(s, 2 + i, i < n ? ids[i] : 0);
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+                int64_t id = db_col_int(s, 0);
+                for (int i = 0; i < n; i++) {
+                        if (ids[i] == id && !found[i]) {
+                                read_episode(s, a, &out[i], false);
+                                found[i] = true;
+                                break;
+                        }
+                }
+        }
+        db_finish(s);
+        return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
 int episode_get_live_card(struct db *db, struct arena *a, int64_t id, int64_t now,

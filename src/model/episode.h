@@ -119,6 +119,12 @@ int episode_list_author(struct db *db, struct arena *a, int64_t author_id, int64
 int episode_list_writable(struct db *db, struct arena *a, int64_t member_id, enum role role,
                           int limit, struct episode **out);
 
+/* The live ones among n episode ids (n <= EPISODE_CARDS_BATCH) as cards, in one query:
+ * out[i] is set and found[i] true for each id that is live at now. PUB_OK or PUB_DB_ERROR. */
+enum { EPISODE_CARDS_BATCH = 16 };
+int episode_live_cards(struct db *db, struct arena *a, const int64_t *ids, int n, int64_t now,
+                       struct episode *out, bool *found);
+
 /* Episode id as a card (no body) when it is live at now: PUB_OK, PUB_NOT_FOUND (unknown, a
  * draft or not yet published) or PUB_DB_ERROR. */
 int episode_get_live_card(struct db *db, struct arena *a, int64_t id, int64_t now,

@@ -109,6 +109,34 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
         return add_rows(st, RELATED_AUTHOR, picks, n, max);
 }
 
+int related_taken_part(struct db *db, int64_t member_id, const struct related_pick *picks, int n,
+                       bool *took)
+{
+        _Static_assert(KD_RELATED_CANDIDATES == 16, "the statement below lists 16 places");
+        for (int i = 0; i < n; i++)
+                took[i] = false;
+        if (n <= 0)
+                return 0;
+        /* unused places hold 0, which is no episode's id */
+        struct db_stmt *st = db_prepare(
+            db, "SELECT episode_id FROM insight_reader WHERE member_id "
+                "= ?1 AND episode_id IN (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+        if (!st)
+                return -1;
+        db_bind_int(st, 1, member_id);
+        for (int i = 0; i < KD_RELATED_CANDIDATES; i++)
+                db_bind_int(st, 2 + i, i < n ? picks[i].episode_id : 0);
+        int rc;
+        while ((rc = db_step(st)) == DB_ROW) {
+                int64_t id = db_col_int(st, 0);
+                for (int i = 0; i < n; i++)
+                        if (picks[i].episode_id == id)
+                                took[i] = true;
+        }
+        db_finish(st);
+        return rc == DB_DONE ? 0 : -1;
+}
+
 /* ---------------------------------------------------------------- the cache */
 
 /* Direct-mapped by episode id: a slot holds one episode's extras and when they were computed.

@@ -13,6 +13,7 @@
 #include "core/limits.h"
 #include "model/insight_sentence.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -51,5 +52,10 @@ int related_compute(struct db *db, const struct episode *e, int64_t now, struct 
  * storage error (out is then empty). */
 int related_extras_get(struct db *db, const struct episode *e, int64_t now,
                        struct related_extras *out);
+
+/* Which of the n picks member_id took part in already (took[i]), in one query: they are not
+ * recommended to them. Returns 0, or -1 on a storage error. */
+int related_taken_part(struct db *db, int64_t member_id, const struct related_pick *picks, int n,
+                       bool *took);
 
 #endif

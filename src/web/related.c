@@ -26,21 +26,6 @@ struct related_view {
         int nsentences;
 };
 
-/* Whether member took part in episode already (then it is not recommended to them). */
-static bool took_part(struct db *db, int64_t episode_id, int64_t member_id)
-{
-        struct db_stmt *st =
-            db_prepare(db, "SELECT 1 FROM insight_reader WHERE episode_id = ?1 AND "
-                           "member_id = ?2");
-        if (!st)
-                return false;
-        db_bind_int(st, 1, episode_id);
-        db_bind_int(st, 2, member_id);
-        bool yes = db_step(st) == DB_ROW;
-        db_finish(st);
-        return yes;
-}
-
 struct related_view *related_load(struct request *req, const struct episode *e, bool live)
 {
         if (!live)
@@ -52,14 +37,29 @@ struct related_view *related_load(struct request *req, const struct episode *e, 
         struct related_view *v = arena_alloc(req->arena, sizeof(*v));
         memset(v, 0, sizeof(*v));
         v->episode_number = e->number;
-        for (int i = 0; i < x.npicks && v->ncards < KD_RELATED_SHOWN; i++) {
-                const struct related_pick *p = &x.picks[i];
-                if (req->viewer.id && took_part(req->db, p->episode_id, req->viewer.id))
+        /* Two queries whatever the number of picks: which the viewer took part in already, and
+         * the cards of the others that are still live (the list may be a minute old). */
+        bool took[KD_RELATED_CANDIDATES] = {0};
+        if (req->viewer.id && related_taken_part(req->db, req->viewer.id, x.picks, x.npicks, took))
+                return NULL;
+        int64_t ids[KD_RELATED_CANDIDATES];
+        int from[KD_RELATED_CANDIDATES], n = 0;
+        for (int i = 0; i < x.npicks; i++) {
+                if (!took[i]) {
+                        from[n] = i;
+                        ids[n++] = x.picks[i].episode_id;
+                }
+        }
+        _Static_assert(KD_RELATED_CANDIDATES <= EPISODE_CARDS_BATCH, "one batch of cards");
+        struct episode *cards = arena_alloc(req->arena, sizeof(*cards) * (size_t)(n ? n : 1));
+        bool found[KD_RELATED_CANDIDATES];
+        if (episode_live_cards(req->db, req->arena, ids, n, now, cards, found) != PUB_OK)
+                return NULL;
+        for (int i = 0; i < n && v->ncards < KD_RELATED_SHOWN; i++) {
+                if (!found[i])
                         continue;
-                /* The list may be a minute old: what is no longer live is dropped here. */
-                if (episode_get_live_card(req->db, req->arena, p->episode_id, now,
-                                          &v->cards[v->ncards]) != PUB_OK)
-                        continue;
+                const struct related_pick *p = &x.picks[from[i]];
+                v->cards[v->ncards] = cards[i];
                 v->reasons[v->ncards++] = p->reason;
                 if (p->reason == RELATED_COREAD)
                         v->any_coread = true;
