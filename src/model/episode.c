@@ -805,17 +805,3 @@ int episode_live_cards(struct db *db, struct arena *a, const int64_t *ids, int n
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
 
-int episode_get_live_card(struct db *db, struct arena *a, int64_t id, int64_t now,
-                          struct episode *out)
-{
-        struct db_stmt *s = db_prepare(db, EPISODE_CARD "WHERE e.id = ?2 AND " LIVE);
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, now);
-        db_bind_int(s, 2, id);
-        int rc = db_step(s);
-        if (rc == DB_ROW)
-                read_episode(s, a, out, false);
-        db_finish(s);
-        return rc == DB_ROW ? PUB_OK : rc == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
-}

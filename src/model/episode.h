@@ -125,11 +125,6 @@ enum { EPISODE_CARDS_BATCH = 16 };
 int episode_live_cards(struct db *db, struct arena *a, const int64_t *ids, int n, int64_t now,
                        struct episode *out, bool *found);
 
-/* Episode id as a card (no body) when it is live at now: PUB_OK, PUB_NOT_FOUND (unknown, a
- * draft or not yet published) or PUB_DB_ERROR. */
-int episode_get_live_card(struct db *db, struct arena *a, int64_t id, int64_t now,
-                          struct episode *out);
-
 /* The live episodes just before and after e in its newsletter (by publish time). Each is set
  * to NULL when there is none. Returns PUB_OK or PUB_DB_ERROR. */
 int episode_neighbours(struct db *db, struct arena *a, const struct episode *e, int64_t now,
