@@ -804,4 +804,3 @@ int episode_live_cards(struct db *db, struct arena *a, const int64_t *ids, int n
         db_finish(s);
         return rc == DB_DONE ? PUB_OK : PUB_DB_ERROR;
 }
-
