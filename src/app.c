@@ -605,7 +605,16 @@ static int run(struct app *app, struct request *req)
         if (route->changes_state && !csrf_ok(req) && !guest_proves_origin(req))
                 return req_fail(req, 403, CSRF_MESSAGE);
         resp_size_expect(req, route);
+        req->parts_generation = page_parts_generation(); /* before anything the page shows */
+        /* A page's reads in one snapshot (db/db.h; SQLite: one read lock, not one a query).
+         * Writes of a reading route (a notification marked read) end it and run as usual. */
+        bool scoped =
+            !route->changes_state && (req->method == HTTP_GET || req->method == HTTP_HEAD);
+        if (scoped)
+                (void)db_read_begin(req->db);
         status = route->handler(req);
+        if (scoped)
+                db_read_end(req->db);
         if (req->resp.status == 200)
                 resp_size_learn(route, req->resp.body.len);
         return status;

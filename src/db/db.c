@@ -138,6 +138,17 @@ int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t
         return db->engine->durable_stats(db, commits, syncs, failures);
 }
 
+int db_read_begin(struct db *db)
+{
+        return db->engine->read_begin ? db->engine->read_begin(db) : DB_OK;
+}
+
+void db_read_end(struct db *db)
+{
+        if (db->engine->read_end)
+                db->engine->read_end(db);
+}
+
 bool db_idle(struct db *db, char *what, size_t size)
 {
         return db->engine->idle(db, what, size);

@@ -97,6 +97,14 @@ int db_set_durability(struct db *db, enum db_durability d);
  * that does not count them (PostgreSQL groups its WAL flushes itself: pg_stat_wal). */
 int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
 
+/* A read scope. On SQLite the reads between db_read_begin and db_read_end see one snapshot:
+ * one read transaction instead of one per statement, each of which takes the WAL's read lock
+ * (a tenth of a member's page in perf). A write or a db_begin inside ends the scope first and
+ * then runs as it would outside one. On PostgreSQL nothing changes (each statement sees the
+ * latest). db_read_begin returns DB_OK or an error (the reads then go on one by one). */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* Whether the connection holds nothing open: no statement stepped and not finished, no
  * transaction. A connection handed back to the pool (db/pool.c) must be idle: a SQLite
  * statement left open keeps its read snapshot, and every later request on that connection

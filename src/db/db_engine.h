@@ -35,6 +35,9 @@ struct db_engine {
         /* false, with what is still open in what (size bytes), when a statement or a
          * transaction outlived its caller */
         bool (*idle)(struct db *db, char *what, size_t size);
+        /* NULL for an engine where a snapshot per statement costs nothing more (PostgreSQL) */
+        int (*read_begin)(struct db *db);
+        void (*read_end)(struct db *db);
 };
 
 /* The common head of every engine's connection and statement. */

@@ -52,6 +52,7 @@ struct sq_db {
         struct wal_group *group; /* the database file's group commit */
         bool group_sync;         /* DB_DURABLE_FULL: commits wait for a shared sync */
         bool wrote;              /* a commit added frames to the WAL since the last wait */
+        bool read_scope;         /* db_read_begin: a deferred transaction serves the reads */
 };
 
 /* ------------------------------------------------------------------ group commit */
@@ -360,9 +361,16 @@ static void sq_bind_blob(struct db_stmt *st, int idx, const void *data, size_t l
         (void)rc;
 }
 
+static void read_scope_end(struct sq_db *db);
+
 static int sq_step(struct db_stmt *st)
 {
         struct sq_stmt *s = SQS(st);
+        /* A write in a read scope: the snapshot ends first and the write runs as it would
+         * outside one (a read transaction that turns into a write fails at once, without the
+         * busy timeout, when another connection committed since it began). */
+        if (s->db->read_scope && !sqlite3_stmt_busy(s->st) && !sqlite3_stmt_readonly(s->st))
+                read_scope_end(s->db);
         int rc = map_rc(s->db, sqlite3_step(s->st));
         /* a COMMIT, or a write outside a transaction, has just finished */
         if (rc == DB_DONE && wait_durable(s->db) != DB_OK)
@@ -409,6 +417,7 @@ static int64_t sq_changes(struct db *db)
 static int sq_exec_script(struct db *d, const char *sql)
 {
         struct sq_db *db = SQ(d);
+        read_scope_end(db);
         char *err = NULL;
         int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
         if (rc == SQLITE_OK && wait_durable(db) != DB_OK)
@@ -435,9 +444,35 @@ static int exec_cached(struct sq_db *db, const char *sql)
 
 /* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
  * atomic can run inside a larger transaction (an import) and still roll back only its part. */
+static int sq_read_begin(struct db *d)
+{
+        struct sq_db *db = SQ(d);
+        if (db->read_scope || db->depth > 0 || !sqlite3_get_autocommit(db->conn))
+                return DB_OK; /* already in one, or in a transaction: its reads are one anyway */
+        int rc = exec_cached(db, "BEGIN"); /* deferred: the snapshot starts at the first read */
+        if (rc == DB_OK)
+                db->read_scope = true;
+        return rc;
+}
+
+static void read_scope_end(struct sq_db *db)
+{
+        if (!db->read_scope)
+                return;
+        db->read_scope = false;
+        if (!sqlite3_get_autocommit(db->conn))
+                (void)exec_cached(db, "COMMIT"); /* nothing was written: it only lets go */
+}
+
+static void sq_read_end(struct db *d)
+{
+        read_scope_end(SQ(d));
+}
+
 static int sq_begin(struct db *d)
 {
         struct sq_db *db = SQ(d);
+        read_scope_end(db);
         if (db->depth > 0 && sqlite3_get_autocommit(db->conn))
                 db->depth = 0; /* an error already ended the outer transaction */
         int rc = exec_cached(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
@@ -506,7 +541,7 @@ static bool sq_idle(struct db *db, char *what, size_t size)
                         return false;
                 }
         }
-        if (!sqlite3_get_autocommit(c) || SQ(db)->depth > 0) {
+        if (!sqlite3_get_autocommit(c) || SQ(db)->depth > 0 || SQ(db)->read_scope) {
                 snprintf(what, size, "a transaction");
                 return false;
         }
@@ -537,4 +572,6 @@ static const struct db_engine sqlite_engine = {
     .set_durability = sq_set_durability,
     .durable_stats = sq_durable_stats,
     .idle = sq_idle,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
 };

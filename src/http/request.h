@@ -90,6 +90,10 @@ struct request {
          * the others' writes). */
         unsigned site_generation;
         bool shared_parts;
+        /* The members' shared parts' generation (web/page_parts.h), taken before the handler's
+         * first read: with a read scope (db_read_begin) its snapshot may begin before a part's
+         * own rows are read, and a part must never be kept as newer than what it shows. */
+        unsigned parts_generation;
 
         struct response resp;
         struct page_tag page_tag; /* what the page is a view of, kept with it by the page cache */

@@ -483,7 +483,7 @@ static int conversation_load_shared(struct request *req, const struct episode *e
         int64_t now = time_now();
         cv->part = arena_zalloc(req->arena, sizeof(*cv->part));
         if (!page_parts_get(key, now, cv->part)) {
-                unsigned generation = page_parts_generation();
+                unsigned generation = req->parts_generation;
                 struct comment_thread *t = arena_alloc(req->arena, sizeof(*t));
                 if (thread_load_as(req, e, NULL, cv->after, 0, 0, moderator, t) < 0) {
                         cv->part = NULL; /* the section stops after its heading */

@@ -429,7 +429,7 @@ static int episode_page_load(struct request *req, struct episode_page *p)
         p->can_write = viewer_can_write(req, e->newsletter_id);
         if (page_parts_enabled()) {
                 const char *lang = i18n_tag(req->locale ? req->locale : i18n_default());
-                p->generation = page_parts_generation();
+                p->generation = req->parts_generation;
                 /* a draft's page has no neighbours: nothing to keep */
                 p->nav_key = p->live
                                  ? arena_printf(req->arena, "nav:%lld:%s", (long long)e->id, lang)

@@ -304,6 +304,55 @@ static void test_transactions(void **state)
         assert_true(db_commit(db) < 0);
 }
 
+/* A read scope (db_read_begin): on SQLite its reads see one snapshot; a write inside ends it
+ * first and succeeds although another connection committed since the snapshot began (as a
+ * read transaction turned into a write it would fail at once, SQLITE_BUSY_SNAPSHOT); a
+ * db_begin inside does the same. PostgreSQL: every statement sees the latest. */
+static void test_read_scope(void **state)
+{
+        struct tmpdb *t = *state;
+        struct db *db = t->db, *other = NULL;
+        assert_int_equal(db_open_url(t->path, &other), DB_OK);
+        bool sqlite = db_kind(db) == DB_SQLITE;
+        char what[160];
+
+        assert_int_equal(db_read_begin(db), DB_OK);
+        assert_int_equal(count_settings(db), 0); /* the snapshot starts here */
+        assert_int_equal(run(other, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
+                         DB_DONE);
+        assert_int_equal(count_settings(db), sqlite ? 0 : 1);
+        assert_int_equal(db_read_begin(db), DB_OK); /* a second begin changes nothing */
+        /* a write inside: the scope ends, the write lands and the reads see everything */
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "2"),
+                         DB_DONE);
+        assert_int_equal(count_settings(db), 2);
+        db_read_end(db);
+        assert_true(db_idle(db, what, sizeof(what)));
+        assert_int_equal(count_settings(other), 2);
+
+        /* a transaction inside a scope */
+        assert_int_equal(db_read_begin(db), DB_OK);
+        assert_int_equal(count_settings(db), 2);
+        assert_int_equal(run(other, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "c", "3"),
+                         DB_DONE);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "d", "4"),
+                         DB_DONE);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_settings(db), 4);
+        db_read_end(db);
+
+        /* a scope left open is not idle, and ending it lets go */
+        assert_int_equal(db_read_begin(db), DB_OK);
+        assert_int_equal(count_settings(db), 4);
+        if (sqlite)
+                assert_false(db_idle(db, what, sizeof(what)));
+        db_read_end(db);
+        db_read_end(db); /* twice is harmless */
+        assert_true(db_idle(db, what, sizeof(what)));
+        db_close(other);
+}
+
 static void test_changes(void **state)
 {
         struct db *db = db_of(state);
@@ -468,18 +517,21 @@ static void test_portable_sql(void **state)
         assert_int_equal(db_col_int(s, 1), 1);
         db_finish(s);
 
-        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
-                                 "NOTHING",
+        assert_int_equal(run(db,
+                             "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
+                             "NOTHING",
                              "k", "first"),
                          DB_DONE);
         assert_int_equal(db_changes(db), 1);
-        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
-                                 "NOTHING",
+        assert_int_equal(run(db,
+                             "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT DO "
+                             "NOTHING",
                              "k", "second"),
                          DB_DONE);
         assert_int_equal(db_changes(db), 0);
-        assert_int_equal(run(db, "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT "
-                                 "(key) DO UPDATE SET value = setting.value || excluded.value",
+        assert_int_equal(run(db,
+                             "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT "
+                             "(key) DO UPDATE SET value = setting.value || excluded.value",
                              "k", "+"),
                          DB_DONE);
         s = db_prepare(db, "SELECT value FROM setting WHERE key = ?1");
@@ -559,14 +611,14 @@ static void test_member_search(void **state)
         assert_int_equal(search_ids(db, "engine", ids, 8), 1);
         assert_int_equal(search_ids(db, "0% c", ids, 8), 1); /* % is a character */
         assert_int_equal(ids[0], 2);
-        assert_int_equal(search_ids(db, "s_a", ids, 8), 1); /* _ too */
-        assert_int_equal(search_ids(db, "e_e", ids, 8), 0); /* not a wildcard ("the engine") */
-        assert_int_equal(search_ids(db, "s%n", ids, 8), 0); /* nor this ("Notes on") */
+        assert_int_equal(search_ids(db, "s_a", ids, 8), 1);   /* _ too */
+        assert_int_equal(search_ids(db, "e_e", ids, 8), 0);   /* not a wildcard ("the engine") */
+        assert_int_equal(search_ids(db, "s%n", ids, 8), 0);   /* nor this ("Notes on") */
         assert_int_equal(search_ids(db, "\"quo", ids, 8), 1); /* FTS syntax is text */
         assert_int_equal(ids[0], 3);
-        assert_int_equal(search_ids(db, "gr", ids, 8), 1); /* the start of a handle */
+        assert_int_equal(search_ids(db, "gr", ids, 8), 1);           /* the start of a handle */
         assert_int_equal(search_ids(db, "\xe6\x9d\x8e", ids, 8), 1); /* of a name */
-        assert_int_equal(search_ids(db, "ce", ids, 8), 0);      /* not the middle */
+        assert_int_equal(search_ids(db, "ce", ids, 8), 0);           /* not the middle */
         assert_int_equal(search_ids(db, "zzz", ids, 8), 0);
 }
 
@@ -581,6 +633,7 @@ int main(void)
             T(test_bind_kinds),
             T(test_constraints),
             T(test_transactions),
+            T(test_read_scope),
             T(test_changes),
             T(test_cache_sequential),
             T(test_cache_nested_same_literal),
