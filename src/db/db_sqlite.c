@@ -53,7 +53,8 @@ struct sq_db {
         struct wal_group *group; /* the database file's group commit */
         bool group_sync;         /* DB_DURABLE_FULL: commits wait for a shared sync */
         bool wrote;              /* a commit added frames to the WAL since the last wait */
-        bool read_scope;         /* db_read_begin: a deferred transaction serves the reads */
+        bool read_wanted;        /* db_read_begin: open a scope at the next read */
+        bool read_scope;         /* a deferred transaction serves the reads */
         bool holds_writer;       /* this connection has the group's writer turn */
         bool checkpoint_due;     /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
 };
@@ -411,6 +412,7 @@ static void sq_bind_blob(struct db_stmt *st, int idx, const void *data, size_t l
 }
 
 static void read_scope_end(struct sq_db *db);
+static void read_scope_open(struct sq_db *db, sqlite3_stmt *st);
 
 static int sq_step(struct db_stmt *st)
 {
@@ -421,6 +423,8 @@ static int sq_step(struct db_stmt *st)
          * busy timeout, when another connection committed since it began). */
         if (s->db->read_scope && starting && !sqlite3_stmt_readonly(s->st))
                 read_scope_end(s->db);
+        else if (s->db->read_wanted && starting)
+                read_scope_open(s->db, s->st);
         /* BEGIN IMMEDIATE, or a write outside a transaction (COMMIT and BEGIN are read-only) */
         if (starting && !sqlite3_stmt_readonly(s->st) && sqlite3_get_autocommit(s->db->conn))
                 writer_take(s->db);
@@ -499,21 +503,28 @@ static int exec_cached(struct sq_db *db, const char *sql)
         return rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
- * atomic can run inside a larger transaction (an import) and still roll back only its part. */
+/* A read scope is opened lazily, at the scope's first statement: a page that reads nothing
+ * (a member's home served from kept parts) pays no BEGIN and COMMIT. */
 static int sq_read_begin(struct db *d)
 {
-        struct sq_db *db = SQ(d);
-        if (db->read_scope || db->depth > 0 || !sqlite3_get_autocommit(db->conn))
-                return DB_OK; /* already in one, or in a transaction: its reads are one anyway */
-        int rc = exec_cached(db, "BEGIN"); /* deferred: the snapshot starts at the first read */
-        if (rc == DB_OK)
+        SQ(d)->read_wanted = true;
+        return DB_OK;
+}
+
+/* Called as a statement starts while a scope is wanted: a read opens the transaction (unless one
+ * is open already), a write gives the scope up. */
+static void read_scope_open(struct sq_db *db, sqlite3_stmt *st)
+{
+        db->read_wanted = false; /* also keeps the BEGIN below from coming back here */
+        if (!sqlite3_stmt_readonly(st) || db->depth > 0 || !sqlite3_get_autocommit(db->conn))
+                return; /* a write, or a transaction: its reads are one anyway */
+        if (exec_cached(db, "BEGIN") == DB_OK) /* deferred: the snapshot starts at this read */
                 db->read_scope = true;
-        return rc;
 }
 
 static void read_scope_end(struct sq_db *db)
 {
+        db->read_wanted = false;
         if (!db->read_scope)
                 return;
         db->read_scope = false;
@@ -526,6 +537,8 @@ static void sq_read_end(struct db *d)
         read_scope_end(SQ(d));
 }
 
+/* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
+ * atomic can run inside a larger transaction (an import) and still roll back only its part. */
 static int sq_begin(struct db *d)
 {
         struct sq_db *db = SQ(d);
