@@ -177,14 +177,17 @@ struct buildons_under *buildons_under_load(struct request *req, const struct epi
                 return NULL;
         struct buildons_under *u = arena_zalloc(req->arena, sizeof(*u));
         u->e = e;
+        /* the kept count of visible build-ons (its row by primary key): "all N" even when
+         * featured ones fill the section and nothing says whether more follow; none, and the
+         * lists (which show only visible ones) are not read */
+        u->count = buildon_episode_count(req->db, e->id);
+        if (u->count == 0)
+                return u;
         int64_t next;
         u->n =
             buildon_list_episode(req->db, req->arena, e->id, 0, KD_BUILDONS_SHOWN, &u->list, &next);
         if (u->n < 0)
                 u->n = 0;
-        /* the kept count (its row by primary key): "all N" even when featured ones fill the
-         * section and nothing says whether more follow */
-        u->count = buildon_episode_count(req->db, e->id);
         return u;
 }
 
@@ -603,10 +606,9 @@ static void buildon_actions(struct render *r, const struct buildon_page *p)
                 small_post_form(r, arena_printf(r->arena, "%s/feature", base), "featured",
                                 b->featured_at ? "0" : "1",
                                 b->featured_at ? _("Unfeature") : _("Feature"), NULL);
-        item_moderation_links(r, "buildon", b->id,
-                              render_signed_in(r) && !mine && b->state == BUILDON_VISIBLE,
-                              p->can_moderate && b->state != BUILDON_DELETED,
-                              b->state == BUILDON_HIDDEN);
+        item_moderation_links(
+            r, "buildon", b->id, render_signed_in(r) && !mine && b->state == BUILDON_VISIBLE,
+            p->can_moderate && b->state != BUILDON_DELETED, b->state == BUILDON_HIDDEN);
         html_lit(o, "</div>\n");
 }
 

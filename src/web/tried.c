@@ -58,9 +58,14 @@ static struct tried_view *view_load(struct request *req, const struct episode *e
                 v->moderator = item_can_moderate(req->db, &any, req->viewer.id, req->viewer.role);
         }
         int rc = tried_counts_get(req->db, e->id, &v->counts);
-        v->nnotes = rc == PUB_OK ? tried_list_episode(req->db, req->arena, e->id, before, limit,
-                                                      v->moderator, &v->notes, &v->next_before)
-                                 : rc;
+        /* the kept count is of visible notes: none, and a reader sees no list to read */
+        if (rc == PUB_OK && v->counts.count == 0 && !v->moderator)
+                v->nnotes = 0;
+        else
+                v->nnotes = rc == PUB_OK
+                                ? tried_list_episode(req->db, req->arena, e->id, before, limit,
+                                                     v->moderator, &v->notes, &v->next_before)
+                                : rc;
         if (v->nnotes >= 0 && req_signed_in(req)) {
                 rc = tried_get_mine(req->db, req->arena, e->id, req->viewer.id, &v->mine);
                 v->have_mine = rc == PUB_OK;
