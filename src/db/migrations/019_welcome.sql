@@ -1,4 +1,5 @@
--- Notification preferences per kind (model/notify_pref.h; docs/notifications.md): a row says
+-- Notification preferences per kind (model/notify_pref.h; docs/welcome.md, "Notification
+-- kinds"): a row says
 -- the member turned that kind of notification off. Nothing of it is made for them from then on,
 -- so it appears neither on /notifications nor in notification mail (which mails notifications,
 -- model/mail_notify.h): one switch per kind serves both. No row: the kind is on, as for every
