@@ -611,7 +611,8 @@ static bool sq_idle(struct db *db, char *what, size_t size)
                         return false;
                 }
         }
-        if (!sqlite3_get_autocommit(c) || SQ(db)->depth > 0 || SQ(db)->read_scope) {
+        if (!sqlite3_get_autocommit(c) || SQ(db)->depth > 0 || SQ(db)->read_scope ||
+            SQ(db)->read_wanted) { /* a scope begun and never ended would outlive its caller */
                 snprintf(what, size, "a transaction");
                 return false;
         }

@@ -37,32 +37,35 @@ struct related_view *related_load(struct request *req, const struct episode *e, 
         struct related_view *v = arena_alloc(req->arena, sizeof(*v));
         memset(v, 0, sizeof(*v));
         v->episode_number = e->number;
-        /* Two queries whatever the number of picks: which the viewer took part in already, and
-         * the cards of the others that are still live (the list may be a minute old). */
+        /* Which picks the viewer took part in already, in one query; then the cards of the
+         * next untaken picks, as many as are missing, in one query (usually the only one: a
+         * pick that is no longer live, the list being up to a minute old, asks for another). */
         bool took[KD_RELATED_CANDIDATES] = {0};
         if (req->viewer.id && related_taken_part(req->db, req->viewer.id, x.picks, x.npicks, took))
                 return NULL;
-        int64_t ids[KD_RELATED_CANDIDATES];
-        int from[KD_RELATED_CANDIDATES], n = 0;
-        for (int i = 0; i < x.npicks; i++) {
-                if (!took[i]) {
-                        from[n] = i;
-                        ids[n++] = x.picks[i].episode_id;
+        _Static_assert(KD_RELATED_SHOWN <= EPISODE_CARDS_BATCH, "one batch of cards");
+        for (int i = 0; i < x.npicks && v->ncards < KD_RELATED_SHOWN;) {
+                int64_t ids[KD_RELATED_SHOWN];
+                int from[KD_RELATED_SHOWN], n = 0;
+                for (; i < x.npicks && n < KD_RELATED_SHOWN - v->ncards; i++) {
+                        if (!took[i]) {
+                                from[n] = i;
+                                ids[n++] = x.picks[i].episode_id;
+                        }
                 }
-        }
-        _Static_assert(KD_RELATED_CANDIDATES <= EPISODE_CARDS_BATCH, "one batch of cards");
-        struct episode *cards = arena_alloc(req->arena, sizeof(*cards) * (size_t)(n ? n : 1));
-        bool found[KD_RELATED_CANDIDATES];
-        if (episode_live_cards(req->db, req->arena, ids, n, now, cards, found) != PUB_OK)
-                return NULL;
-        for (int i = 0; i < n && v->ncards < KD_RELATED_SHOWN; i++) {
-                if (!found[i])
-                        continue;
-                const struct related_pick *p = &x.picks[from[i]];
-                v->cards[v->ncards] = cards[i];
-                v->reasons[v->ncards++] = p->reason;
-                if (p->reason == RELATED_COREAD)
-                        v->any_coread = true;
+                struct episode cards[KD_RELATED_SHOWN];
+                bool found[KD_RELATED_SHOWN];
+                if (episode_live_cards(req->db, req->arena, ids, n, now, cards, found) != PUB_OK)
+                        return NULL;
+                for (int j = 0; j < n; j++) {
+                        if (!found[j])
+                                continue;
+                        const struct related_pick *p = &x.picks[from[j]];
+                        v->cards[v->ncards] = cards[j];
+                        v->reasons[v->ncards++] = p->reason;
+                        if (p->reason == RELATED_COREAD)
+                                v->any_coread = true;
+                }
         }
         memcpy(v->sentences, x.sentences, sizeof(v->sentences));
         v->nsentences = x.nsentences;
