@@ -66,24 +66,6 @@ static void seed(const char *fmt, ...)
         db_exec(out);
 }
 
-/* Posts a comment that must be accepted; returns its id. */
-static long comment(const struct member *m, const char *ep_path, const char *body)
-{
-        char path[256];
-        snprintf(path, sizeof(path), "%s/comments", ep_path);
-        const char *kv[] = {"body", body, NULL};
-        struct http_resp r;
-        post_pairs(m, path, kv, true, &r);
-        if (r.status != 303)
-                fail_resp(&r, "a comment was refused");
-        char loc[512];
-        header(&r, "Location", loc, sizeof(loc));
-        resp_free(&r);
-        const char *hash = strstr(loc, "#c-");
-        assert_non_null(hash);
-        return atol(hash + 3);
-}
-
 /* Posts kv as m with the token; the answer must be a redirect, whose Location goes into loc. */
 static void post_ok(const struct member *m, const char *path, const char *const *kv, char *loc,
                     size_t size)
@@ -317,7 +299,7 @@ static void test_counts_follow_writes_and_lists(void **state)
         struct member ana;
         login_as(&ana, "ana", NULL);
         long before = count_of("ana", "comments");
-        long id = comment(&ana, EP_PATH, "Counting **this** one <script>alert(1)</script>");
+        long id = post_comment(&ana, EP_PATH, "Counting **this** one <script>alert(1)</script>", 0);
         assert_int_equal(count_of("ana", "comments"), before + 1);
         char want[128];
         snprintf(want, sizeof(want), "href=\"" EP_PATH "#c-%ld\"", id);
@@ -333,7 +315,7 @@ static void test_counts_follow_writes_and_lists(void **state)
              "WHERE handle = 'ana'), 'old ' || i, '<p>old number ' || i || '</p>', "
              "%lld - 400000 - i * 60, %lld - 400000 FROM n",
              (long long)time(NULL), (long long)time(NULL));
-        comment(&ana, EP_PATH, "One more, so the cache empties.");
+        post_comment(&ana, EP_PATH, "One more, so the cache empties.", 0);
         struct http_resp r;
         get(NULL, "/@ana/comments", &r);
         expect_status(&r, 200, "page 1");
@@ -391,7 +373,7 @@ static void test_hidden_and_draft_items_never_shown(void **state)
         login_as(&ana, "ana", NULL);
         login_as(&june, "june", NULL);
         long before = count_of("ana", "comments");
-        long id = comment(&ana, EP_PATH, "Soon to be hidden marker-hidden-7");
+        long id = post_comment(&ana, EP_PATH, "Soon to be hidden marker-hidden-7", 0);
         assert_int_equal(count_of("ana", "comments"), before + 1);
         char path[64];
         snprintf(path, sizeof(path), "/comments/%ld/hide", id);
@@ -518,7 +500,7 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
         signup_as(&bo, "builder");
         assert_false(has_badge(&bo, "builder", "first-build-on", NULL));
         buildon(&bo, EP_PATH, "Feedback loops in class", "I ran the loop with *two* classes.");
-        long id = comment(&bo, EP_PATH, "And I wrote it up as a build-on.");
+        long id = post_comment(&bo, EP_PATH, "And I wrote it up as a build-on.", 0);
         assert_true(has_badge(NULL, "builder", "first-build-on", NULL));
         page_has(NULL, "/@builder", "First build-on", true);
         /* shown small next to the name on the member's comments */
@@ -538,7 +520,7 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
         /* ana followed this newsletter from its first season: her comments say so */
         struct member ana;
         login_as(&ana, "ana", NULL);
-        id = comment(&ana, EP_PATH, "A founding reader's comment.");
+        id = post_comment(&ana, EP_PATH, "A founding reader's comment.", 0);
         get(NULL, EP_PATH, &r);
         expect_status(&r, 200, "the episode");
         snprintf(start, sizeof(start), "id=\"c-%ld\"", id);
@@ -562,13 +544,13 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
              "SELECT (SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id FROM member "
              "WHERE handle = 'newbie'), 'w', '<p>w</p>', strftime('%%s','now') - w * 7 * 86400, "
              "strftime('%%s','now') FROM (SELECT 3 AS w UNION ALL SELECT 5) AS x");
-        comment(&liwei, EP_PATH, "Three weeks are not enough.");
+        post_comment(&liwei, EP_PATH, "Three weeks are not enough.", 0);
         assert_false(has_badge(&liwei, "newbie", "regular", NULL));
         seed("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, updated_at) "
              "VALUES ((SELECT id FROM episode WHERE slug = '" OLD_SLUG "'), (SELECT id FROM member "
              "WHERE handle = 'newbie'), 'w', '<p>w</p>', strftime('%%s','now') - 9 * 7 * 86400, "
              "strftime('%%s','now'))");
-        comment(&liwei, EP_PATH, "第四周。");
+        post_comment(&liwei, EP_PATH, "第四周。", 0);
         const char *refresh[] = {"badges", "refresh", NULL};
         assert_int_equal(kd_cli(&srv, NULL, refresh), 0);
         assert_true(has_badge(NULL, "newbie", "regular", NULL));
@@ -729,7 +711,7 @@ static void test_admin_awards_and_removes(void **state)
         assert_true(has_badge(NULL, "sam", "founding-reader", NL));
         assert_int_equal(
             badge_form(&admin, "sam", "remove", "founding-reader", NL, NULL, true, NULL), 303);
-        comment(&sam, EP_PATH, "A write that refreshes my badges.");
+        post_comment(&sam, EP_PATH, "A write that refreshes my badges.", 0);
         assert_false(has_badge(NULL, "sam", "founding-reader", NL));
         assert_false(has_badge(&admin, "sam", "founding-reader", NL)); /* shown as revoked */
         page_has(&admin, "/@sam", "Taken back by an admin.", true);
@@ -791,7 +773,7 @@ static void test_badges_api(void **state)
         json_decref(j);
         /* the newest thing sam did is a comment (the demo's own items may share its second) */
         sleep(1);
-        comment(&sam, EP_PATH, "The newest thing I wrote.");
+        post_comment(&sam, EP_PATH, "The newest thing I wrote.", 0);
         api(NULL, "GET", "/api/v1/members/sam/activity", NULL, false, &r);
         expect_status(&r, 200, "activity");
         j = json_of(&r);

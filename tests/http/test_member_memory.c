@@ -46,24 +46,6 @@ static void expect_signed_out(const struct member *m, const char *what)
         resp_free(&r);
 }
 
-/* Posts a comment on EPISODE as m (parent 0: a new thread); returns its id. */
-static long comment(const struct member *m, const char *body, long parent)
-{
-        char par[32];
-        snprintf(par, sizeof(par), "%ld", parent);
-        const char *kv[] = {"body", body, "parent", parent ? par : "", NULL};
-        struct http_resp r;
-        post_pairs(m, EPISODE "/comments", kv, true, &r);
-        if (r.status != 303)
-                fail_resp(&r, "a comment was refused");
-        char loc[512];
-        header(&r, "Location", loc, sizeof(loc));
-        resp_free(&r);
-        const char *id = strstr(loc, "#c-");
-        assert_non_null(id);
-        return atol(id + 3);
-}
-
 static long long member_id(const char *handle)
 {
         char sql[160];
@@ -102,7 +84,8 @@ static void test_entries_are_used_until_a_write(void **state)
         struct member olga, ana;
         signup_as(&olga, "olga_m");
         login_as(&ana, "ana", NULL);
-        comment(&ana, "Olga, what do you make of this?", comment(&olga, "A thought.", 0));
+        post_comment(&ana, EPISODE, "Olga, what do you make of this?",
+                     post_comment(&olga, EPISODE, "A thought.", 0));
         const char *kv[] = {NULL};
         struct http_resp r;
         post_pairs(&olga, "/notifications/read", kv, true, &r);
@@ -180,7 +163,7 @@ static void test_suspension_signs_out_at_once(void **state)
         login_as(&liwei, "liwei", NULL);
         login_as(&sam, "sam", NULL);
         login_as(&june, "june", NULL); /* a moderator */
-        long c = comment(&liwei, "Buy cheap watches here, here and here.", 0);
+        long c = post_comment(&liwei, EPISODE, "Buy cheap watches here, here and here.", 0);
         const char *report[] = {"reason", "spam", NULL};
         char path[64];
         snprintf(path, sizeof(path), "/comments/%ld/report", c);
@@ -261,10 +244,10 @@ static void test_unread_count_changes_at_once(void **state)
         struct member ana, admin;
         login_as(&ana, "ana", NULL);
         login_as(&admin, "admin", NULL);
-        long mine = comment(&ana, "What would you try first?", 0);
+        long mine = post_comment(&ana, EPISODE, "What would you try first?", 0);
         int before = header_unread(&ana);
         assert_int_equal(header_unread(&ana), before);
-        comment(&admin, "@ana I would start with the smallest step.", mine);
+        post_comment(&admin, EPISODE, "@ana I would start with the smallest step.", mine);
         int after = header_unread(&ana);
         assert_true(after > before);
         assert_int_equal(header_unread(&ana), after);
@@ -318,8 +301,8 @@ static void test_two_nodes(void **state)
          * notice does (model/cluster.h: within about 0.1 s) */
         int before = 0, now = 0;
         assert_int_equal(status_on(two.s.port, &june, "/", &before), 200);
-        long c = comment(&june, "Across the nodes.", 0);
-        comment(&sam, "@june heard you on the other node.", c);
+        long c = post_comment(&june, EPISODE, "Across the nodes.", 0);
+        post_comment(&sam, EPISODE, "@june heard you on the other node.", c);
         for (int tries = 0; tries < 40 && now <= before; tries++) {
                 usleep(50 * 1000);
                 assert_int_equal(status_on(two.s.port, &june, "/", &now), 200);
