@@ -137,6 +137,81 @@ static const char *default_description(struct render *r, const struct page_meta 
                             meta->title, r->config->site_name);
 }
 
+void page_menu_items(struct render *r, const struct page_chrome *chrome)
+{
+        struct buf *b = r->out;
+        html_lit(b, "<li><a href=\"/spaces\">"); /* spaces: members talking (web/spaces.c) */
+        html_text(b, _("Spaces"));
+        html_lit(b, "</a></li>\n");
+        if (render_signed_in(r) && r->viewer->role != ROLE_ADMIN) { /* admins: "Members" below */
+                html_lit(b, "<li><a href=\"/members\">");
+                html_text(b, _("Members"));
+                html_lit(b, "</a></li>\n");
+        }
+        if (render_signed_in(r)) {
+                html_lit(b, "<li><a href=\"/@");
+                html_url_arg(b, r->viewer->handle);
+                html_lit(b, "\">");
+                html_text(b, r->viewer->display_name);
+                html_lit(b, "</a></li>\n");
+                if (r->viewer->role == ROLE_ADMIN) {
+                        html_lit(b, "<li><a href=\"/admin/members\">");
+                        html_text(b, _("Members"));
+                        html_lit(b, "</a></li>\n");
+                        html_lit(b, "<li><a href=\"/admin/mail\">");
+                        html_text(b, _("Mail"));
+                        html_lit(b, "</a></li>\n");
+                }
+                int64_t unread = chrome->unread;
+                html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");
+                html_text(b, _("Notifications"));
+                if (unread > 0) {
+                        const char *label = arena_printf(
+                            r->arena, _n("%lld unread", "%lld unread", (unsigned long)unread),
+                            (long long)unread);
+                        html_lit(b, " <span class=\"unread-count\" title=\"");
+                        html_attr(b, label);
+                        html_lit(b, "\">");
+                        html_int(b, unread);
+                        html_lit(b, "</span><span class=\"visually-hidden\"> (");
+                        html_text(b, label);
+                        html_lit(b, ")</span>");
+                }
+                html_lit(b, "</a></li>\n");
+                if (r->viewer->role == ROLE_AUTHOR || r->viewer->role == ROLE_ADMIN) {
+                        html_lit(b, "<li><a href=\"/write\">");
+                        html_text(b, _("Write"));
+                        html_lit(b, "</a></li>\n<li><a href=\"/insights\">");
+                        html_text(b, _("Insights"));
+                        html_lit(b, "</a></li>\n");
+                }
+                if (chrome->can_review) {
+                        int64_t reported = chrome->reported;
+                        html_lit(b, "<li><a href=\"/moderation\">");
+                        html_text(b, _("Moderation"));
+                        if (reported > 0) {
+                                html_lit(b, " <span class=\"unread-count\">");
+                                html_int(b, reported);
+                                html_lit(b, "</span>");
+                        }
+                        html_lit(b, "</a></li>\n");
+                }
+                html_lit(b, "<li><a href=\"/settings\">");
+                html_text(b, _("Settings"));
+                html_lit(b, "</a></li>\n<li><form method=\"post\" action=\"/logout\">");
+                form_csrf(r);
+                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
+                html_text(b, _("Log out"));
+                html_lit(b, "</button></form></li>\n");
+        } else {
+                html_lit(b, "<li><a href=\"/login\">");
+                html_text(b, _("Log in"));
+                html_lit(b, "</a></li>\n<li><a class=\"button\" href=\"/signup\">");
+                html_text(b, _("Join"));
+                html_lit(b, "</a></li>\n");
+        }
+}
+
 void page_head(struct render *r, const struct page_meta *meta, const struct page_chrome *chrome)
 {
         struct buf *b = r->out;
@@ -213,76 +288,9 @@ void page_head(struct render *r, const struct page_meta *meta, const struct page
         html_lit(b, "<nav class=\"member-menu\" aria-label=\"");
         html_attr(b, _("Member menu"));
         html_lit(b, "\">\n<ul>\n");
-        html_lit(b, "<li><a href=\"/spaces\">"); /* spaces: members talking (web/spaces.c) */
-        html_text(b, _("Spaces"));
-        html_lit(b, "</a></li>\n");
-        if (render_signed_in(r) && r->viewer->role != ROLE_ADMIN) { /* admins: "Members" below */
-                html_lit(b, "<li><a href=\"/members\">");
-                html_text(b, _("Members"));
-                html_lit(b, "</a></li>\n");
-        }
-        if (render_signed_in(r)) {
-                html_lit(b, "<li><a href=\"/@");
-                html_url_arg(b, r->viewer->handle);
-                html_lit(b, "\">");
-                html_text(b, r->viewer->display_name);
-                html_lit(b, "</a></li>\n");
-                if (r->viewer->role == ROLE_ADMIN) {
-                        html_lit(b, "<li><a href=\"/admin/members\">");
-                        html_text(b, _("Members"));
-                        html_lit(b, "</a></li>\n");
-                        html_lit(b, "<li><a href=\"/admin/mail\">");
-                        html_text(b, _("Mail"));
-                        html_lit(b, "</a></li>\n");
-                }
-                int64_t unread = chrome->unread;
-                html_lit(b, "<li><a href=\"/notifications\" class=\"notifications-link\">");
-                html_text(b, _("Notifications"));
-                if (unread > 0) {
-                        const char *label = arena_printf(
-                            r->arena, _n("%lld unread", "%lld unread", (unsigned long)unread),
-                            (long long)unread);
-                        html_lit(b, " <span class=\"unread-count\" title=\"");
-                        html_attr(b, label);
-                        html_lit(b, "\">");
-                        html_int(b, unread);
-                        html_lit(b, "</span><span class=\"visually-hidden\"> (");
-                        html_text(b, label);
-                        html_lit(b, ")</span>");
-                }
-                html_lit(b, "</a></li>\n");
-                if (r->viewer->role == ROLE_AUTHOR || r->viewer->role == ROLE_ADMIN) {
-                        html_lit(b, "<li><a href=\"/write\">");
-                        html_text(b, _("Write"));
-                        html_lit(b, "</a></li>\n<li><a href=\"/insights\">");
-                        html_text(b, _("Insights"));
-                        html_lit(b, "</a></li>\n");
-                }
-                if (chrome->can_review) {
-                        int64_t reported = chrome->reported;
-                        html_lit(b, "<li><a href=\"/moderation\">");
-                        html_text(b, _("Moderation"));
-                        if (reported > 0) {
-                                html_lit(b, " <span class=\"unread-count\">");
-                                html_int(b, reported);
-                                html_lit(b, "</span>");
-                        }
-                        html_lit(b, "</a></li>\n");
-                }
-                html_lit(b, "<li><a href=\"/settings\">");
-                html_text(b, _("Settings"));
-                html_lit(b, "</a></li>\n<li><form method=\"post\" action=\"/logout\">");
-                form_csrf(r);
-                html_lit(b, "<button type=\"submit\" class=\"link-button\">");
-                html_text(b, _("Log out"));
-                html_lit(b, "</button></form></li>\n");
-        } else {
-                html_lit(b, "<li><a href=\"/login\">");
-                html_text(b, _("Log in"));
-                html_lit(b, "</a></li>\n<li><a class=\"button\" href=\"/signup\">");
-                html_text(b, _("Join"));
-                html_lit(b, "</a></li>\n");
-        }
+        r->menu_at = b->len; /* a kept page's slot for each member's own (web/member_page.h) */
+        page_menu_items(r, chrome);
+        r->menu_end = b->len;
         html_lit(b, "</ul>\n</nav>\n</header>\n<main id=\"main\">\n");
 }
 

@@ -38,6 +38,9 @@ void page_chrome_load(struct request *req, struct page_chrome *chrome);
 /* Renderer: writes the document head with meta (paths made absolute with r->base_url), the site
  * header with the member menu for r->viewer and chrome's counts, and opens <main>. */
 void page_head(struct render *r, const struct page_meta *meta, const struct page_chrome *chrome);
+/* Renderer: the member menu's items for r->viewer and chrome's counts (what page_head writes
+ * between r->menu_at and r->menu_end). */
+void page_menu_items(struct render *r, const struct page_chrome *chrome);
 /* page_head for a page: when r has a request, loads its chrome and takes the request's path as
  * the default canonical address; without one, a menu with no counts. */
 void page_begin_meta(struct render *r, const struct page_meta *meta);

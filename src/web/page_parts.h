@@ -27,7 +27,10 @@ enum parts_slot_kind {
         PARTS_TOKEN,     /* the member's CSRF token (an attribute value; empty when shared) */
         PARTS_REACTIONS, /* an item's reactions group: another version when the member reacted */
         PARTS_OWN,       /* an item's author-dependent actions: Edit and Delete for its author */
+        PARTS_MENU,      /* a whole page's member menu: name, counts (web/member_page.h) */
 };
+
+enum { PAGE_PART_META = 6 };
 
 /* One place in a part where a member's bytes may go instead of the shared ones. */
 struct parts_slot {
@@ -46,6 +49,7 @@ struct page_part {
         struct parts_slot *slots;
         size_t nslots;
         int64_t first_root, last_root; /* the roots of the first and last threads, 0: none */
+        int64_t meta[PAGE_PART_META];  /* what the keeper needs to use it (web/member_page.h) */
         void *hold; /* a kept part this one is held from (page_parts_get), else NULL */
 };
 

@@ -24,7 +24,9 @@
 #include "web/subscriptions.h"
 #include "model/subscription.h"
 #include "web/layout.h"
+#include "web/member_page.h"
 #include "web/page_parts.h"
+#include "model/footprint.h"
 #include "core/i18n.h"
 #include "web/events.h"
 #include "web/render.h"
@@ -651,15 +653,60 @@ static void episode_page_render(struct render *r, struct episode_page *p)
         shared_section(r, p, p->more_key, p->more_html, more_section);
 }
 
+/* The kept page's numbers (web/member_page.h): what a member's view of it needs. */
+enum { KEPT_EPISODE, KEPT_NEWSLETTER, KEPT_SHOWN, KEPT_NSHOWN = PAGE_PART_META - KEPT_SHOWN };
+_Static_assert(KD_RELATED_SHOWN <= KEPT_NSHOWN, "the cards' ids fit the kept page's numbers");
+
+/* A reader's episode page from the page kept whole for readers who have nothing of their own on
+ * it: true when it answered. One query (model/footprint.h) instead of the page's dozen. */
+static bool episode_from_kept(struct request *req, const char *key)
+{
+        struct page_part kept;
+        if (!member_page_get(req, key, &kept))
+                return false;
+        int own = footprint_on_episode(req->db, req->viewer.id, kept.meta[KEPT_EPISODE],
+                                       &kept.meta[KEPT_SHOWN], KEPT_NSHOWN);
+        if (own != 0) { /* theirs differs (or the database failed): built as usual */
+                page_parts_release(&kept);
+                return false;
+        }
+        struct episode e = {.id = kept.meta[KEPT_EPISODE],
+                            .newsletter_id = kept.meta[KEPT_NEWSLETTER]};
+        events_episode_view(req, &e, true); /* only live episodes' pages are kept */
+        member_page_send(req, &kept);
+        return true;
+}
+
+/* Keeps the page r wrote for readers when it shows its reader nothing of their own. */
+static void episode_keep(struct request *req, const struct render *r, const struct episode_page *p,
+                         const char *key)
+{
+        int64_t meta[PAGE_PART_META] = {
+            [KEPT_EPISODE] = p->e.id, [KEPT_NEWSLETTER] = p->e.newsletter_id};
+        bool personal;
+        int n = related_shown(p->related, &meta[KEPT_SHOWN], &personal);
+        if (!p->live || personal || p->can_write ||
+            footprint_on_episode(req->db, req->viewer.id, p->e.id, &meta[KEPT_SHOWN], n) != 0)
+                return;
+        member_page_keep(req, r, key, meta);
+}
+
 int web_episode(struct request *req)
 {
+        const char *key = member_page_key(req);
+        if (key && episode_from_kept(req, key))
+                return req->resp.status;
         struct episode_page p;
         if (episode_page_load(req, &p))
                 return req->resp.status;
         events_episode_view(req, &p.e, p.live);
         struct render *r = render_for_request(req);
         episode_page_render(r, &p);
-        return page_end(r, 200);
+        bool failed = req->resp.status != 0; /* a section's loader failed the request */
+        int status = page_end(r, 200);
+        if (key && !failed)
+                episode_keep(req, r, &p, key);
+        return status;
 }
 
 /* ------------------------------------------------------------------ follow */

@@ -21,6 +21,7 @@ struct related_view {
         enum related_reason reasons[KD_RELATED_SHOWN];
         int ncards;
         bool any_coread;
+        bool took_any; /* a pick was left out because the viewer read it */
         int episode_number;
         struct insight_sentence sentences[INSIGHT_SENTENCES_SHOWN];
         int nsentences;
@@ -44,7 +45,8 @@ struct related_view *related_load(struct request *req, const struct episode *e, 
         if (req->viewer.id && related_taken_part(req->db, req->viewer.id, x.picks, x.npicks, took))
                 return NULL;
         _Static_assert(KD_RELATED_SHOWN <= EPISODE_CARDS_BATCH, "one batch of cards");
-        for (int i = 0; i < x.npicks && v->ncards < KD_RELATED_SHOWN;) {
+        int i = 0;
+        for (; i < x.npicks && v->ncards < KD_RELATED_SHOWN;) {
                 int64_t ids[KD_RELATED_SHOWN];
                 int from[KD_RELATED_SHOWN], n = 0;
                 for (; i < x.npicks && n < KD_RELATED_SHOWN - v->ncards; i++) {
@@ -67,9 +69,20 @@ struct related_view *related_load(struct request *req, const struct episode *e, 
                                 v->any_coread = true;
                 }
         }
+        for (int j = 0; j < i; j++) /* the picks weighed before the cards were full */
+                v->took_any |= took[j];
         memcpy(v->sentences, x.sentences, sizeof(v->sentences));
         v->nsentences = x.nsentences;
         return v;
+}
+
+int related_shown(const struct related_view *v, int64_t *ids, bool *personal)
+{
+        *personal = !v || v->took_any;
+        int n = v ? v->ncards : 0;
+        for (int i = 0; i < n; i++)
+                ids[i] = v->cards[i].id;
+        return n;
 }
 
 static const char *reason_label(struct render *r, enum related_reason why)

@@ -14,6 +14,7 @@
 #define KD_RENDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -38,10 +39,11 @@ struct render {
         const struct config *config;       /* site name and settings */
         const struct static_files *assets; /* for content-hashed asset links; may be NULL */
         struct request *req;               /* NULL outside a request; response-only use */
-        bool action_form_written; /* the page's one action form is out (web/action_form.h) */
-        bool reaction_kinds_shown; /* the six kinds are on the page already (web/reactions.c) */
+        bool action_form_written;     /* the page's one action form is out (web/action_form.h) */
+        bool reaction_kinds_shown;    /* the six kinds are on the page already (web/reactions.c) */
         struct parts_recorder *parts; /* rendering a shared part: where its slots are noted
                                          (web/page_parts.h); NULL otherwise */
+        size_t menu_at, menu_end;     /* where page_head wrote the member menu's items in out */
 };
 
 /* A context for the response to req, allocated in req->arena: output into req->resp.body, the

@@ -403,6 +403,180 @@ static void the_member_page_weighs_at_most_1_3_guest_pages(void **state)
         resp_free(&member);
 }
 
+/* ---------------------------------------------------------------- pages kept whole for readers */
+
+#define KEPT_PATH "/n/fourth-floor-garden/the-radish-census"
+
+/* A write through the server (a member's language, saved again): kept pages go stale. */
+static void touch_site(const struct member *m)
+{
+        const char *kv[] = {"lang", "en", "next", "/", NULL};
+        struct http_resp r;
+        post_pairs(m, "/language", kv, true, &r);
+        expect_status(&r, 303, "a write that makes kept pages stale");
+        resp_free(&r);
+}
+
+static void page_of(const struct member *m, struct http_resp *r)
+{
+        get(m, KEPT_PATH, r);
+        expect_status(r, 200, "the episode");
+}
+
+static void same_page(const struct http_resp *a, const struct http_resp *b, const char *what)
+{
+        if (a->body_len != b->body_len || memcmp(a->body, b->body, a->body_len) != 0) {
+                size_t at = 0;
+                while (at < a->body_len && at < b->body_len && a->body[at] == b->body[at])
+                        at++;
+                fail_msg("%s: the pages differ from byte %zu: \"%.80s\" against \"%.80s\"", what,
+                         at, a->body + at, b->body + at);
+        }
+}
+
+static void a_kept_page_is_the_page_built_for_each_reader(void **state)
+{
+        (void)state;
+        struct member a, b, c;
+        signup_as(&a, "kept_a");
+        signup_as(&b, "kept_b");
+        signup_as(&c, "kept_c");
+        struct http_resp a_built, b_kept, b_built, a_kept;
+        touch_site(&c);
+        page_of(&a, &a_built); /* built for a, and kept: a has nothing of their own on it */
+        page_of(&b, &b_kept);  /* b's from it */
+        touch_site(&c);
+        page_of(&b, &b_built); /* built for b */
+        page_of(&a, &a_kept);  /* a's from it */
+        same_page(&a_built, &a_kept, "a's page built and from the kept one");
+        same_page(&b_built, &b_kept, "b's page built and from the kept one");
+        /* each with their own menu and token, nothing of the other's */
+        char ta[128], tb[128];
+        csrf_of(&a, ta, sizeof(ta));
+        csrf_of(&b, tb, sizeof(tb));
+        expect_in(&a_kept, "href=\"/@kept_a\"", "a's own name in the menu");
+        expect_not_in(&a_kept, "kept_b", "nothing of b's");
+        expect_not_in(&a_kept, tb, "not b's token");
+        assert_true(count(a_kept.body, ta) >= 3); /* the log-out form, the action form, the rest */
+        expect_in(&b_kept, "href=\"/@kept_b\"", "b's own name in the menu");
+        expect_not_in(&b_kept, "kept_a", "nothing of a's");
+        expect_not_in(&b_kept, ta, "not a's token");
+        resp_free(&a_built);
+        resp_free(&b_kept);
+        resp_free(&b_built);
+        resp_free(&a_kept);
+}
+
+/* Changes made behind the server's back (no write through it, so nothing kept goes stale) show
+ * what really answers: the kept page, until a write; and never for a reader the page shows
+ * something of their own. Without the kept page or without the footprint's check, a part of
+ * this fails. */
+static void a_reader_with_something_of_their_own_gets_their_own_page(void **state)
+{
+        (void)state;
+        struct member a, b, c, d;
+        signup_as(&a, "trace_a");
+        signup_as(&b, "trace_b");
+        signup_as(&c, "trace_c");
+        signup_as(&d, "trace_d");
+        long long ep = db_int("SELECT id FROM episode WHERE slug = 'the-radish-census'");
+        long long bid = db_int("SELECT id FROM member WHERE handle = 'trace_b'");
+        long long cid = db_int("SELECT id FROM member WHERE handle = 'trace_c'");
+        long long did = db_int("SELECT id FROM member WHERE handle = 'trace_d'");
+        touch_site(&a);
+        struct http_resp r;
+        page_of(&a, &r); /* kept */
+        char card[256];
+        if (!extract(r.body, "<p class=\"related-title\"><a href=\"", "\"", card, sizeof(card)))
+                fail_resp(&r, "a \"Members also read\" card");
+        resp_free(&r);
+
+        /* the kept page answers until a write */
+        db_exec("UPDATE episode SET title = 'The Radish Census, retitled' WHERE slug = "
+                "'the-radish-census'");
+        page_of(&b, &r);
+        expect_not_in(&r, "retitled", "the kept page, not rebuilt");
+        resp_free(&r);
+        touch_site(&a);
+        page_of(&b, &r);
+        expect_in(&r, "retitled", "rebuilt after a write");
+        resp_free(&r);
+        db_exec("UPDATE episode SET title = 'The Radish Census' WHERE slug = "
+                "'the-radish-census'");
+        touch_site(&a);
+        page_of(&a, &r); /* kept again */
+        resp_free(&r);
+
+        /* b's reaction to the episode: b's page has it pressed, a's kept one does not */
+        char sql[256], pressed_love[96];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
+                 "('episode', %lld, 'love', %lld, 1)",
+                 ep, bid);
+        db_exec(sql);
+        snprintf(pressed_love, sizeof(pressed_love), "value=\"episode:%lld:love:0\" aria-pressed",
+                 ep);
+        page_of(&b, &r);
+        expect_in(&r, pressed_love, "b's own reaction pressed");
+        resp_free(&r);
+        page_of(&a, &r);
+        expect_not_in(&r, pressed_love, "a never sees b's reaction as theirs");
+        resp_free(&r);
+
+        /* c's "I tried this": c's page shows it as theirs */
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO tried (episode_id, member_id, note, created_at, updated_at) VALUES "
+                 "(%lld, %lld, 'Counted radishes too.', 1, 1)",
+                 ep, cid);
+        db_exec(sql);
+        page_of(&c, &r);
+        expect_in(&r, "class=\"tried-mine\"", "c's own record");
+        resp_free(&r);
+        page_of(&a, &r);
+        expect_not_in(&r, "class=\"tried-mine\"", "not on a's page");
+        resp_free(&r);
+
+        /* d read the first card's episode: d's cards leave it out */
+        char *slug = strrchr(card, '/');
+        assert_non_null(slug);
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, "
+                 "first_at) SELECT id, %lld, newsletter_id, season_id, 1 FROM episode WHERE slug "
+                 "= '%s'",
+                 did, slug + 1);
+        db_exec(sql);
+        char href[300];
+        snprintf(href, sizeof(href), "<p class=\"related-title\"><a href=\"%s\"", card);
+        page_of(&d, &r);
+        expect_not_in(&r, href, "no card of what d read");
+        resp_free(&r);
+        page_of(&a, &r);
+        expect_in(&r, href, "a still gets it");
+        resp_free(&r);
+}
+
+static void authors_and_moderators_never_get_a_readers_page(void **state)
+{
+        (void)state;
+        struct member a, tomas, june;
+        signup_as(&a, "kept_reader");
+        login_as(&tomas, "tomas", NULL); /* the episode's author */
+        login_as(&june, "june", NULL);   /* a moderator */
+        touch_site(&a);
+        struct http_resp r;
+        page_of(&a, &r);
+        expect_not_in(&r, "Edit episode", "nothing to edit for a reader");
+        resp_free(&r);
+        page_of(&tomas, &r);
+        expect_in(&r, "Edit episode", "the author's own link");
+        expect_in(&r, "href=\"/@tomas\"", "the author's menu");
+        resp_free(&r);
+        page_of(&june, &r);
+        expect_in(&r, "href=\"/moderation\"", "the moderator's menu");
+        expect_not_in(&r, "kept_reader", "nothing of the reader's");
+        resp_free(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -412,6 +586,9 @@ int main(void)
             cmocka_unit_test(each_member_reads_in_their_language),
             cmocka_unit_test(the_reply_page_works_without_javascript),
             cmocka_unit_test(the_member_page_weighs_at_most_1_3_guest_pages),
+            cmocka_unit_test(a_kept_page_is_the_page_built_for_each_reader),
+            cmocka_unit_test(a_reader_with_something_of_their_own_gets_their_own_page),
+            cmocka_unit_test(authors_and_moderators_never_get_a_readers_page),
         };
         return cmocka_run_group_tests_name("member_page", tests, start, kd_fixture_stop);
 }
