@@ -112,64 +112,64 @@
 #define KD_REACTION_IDS_PER_QUERY 100
 
 /* Asks (docs/participation.md): a topic's title and its few lines, the authors' note, a page */
-#define KD_ASK_TITLE_MAX                 120  /* code points of an ask's title (one line) */
-#define KD_ASK_BODY_MAX                  1000 /* code points of an ask's Markdown */
-#define KD_ASK_BODY_MAX_LINES            12   /* lines of an ask's Markdown */
-#define KD_ASK_NOTE_MAX                  500  /* code points of a decision's note or reason */
-#define KD_ASKS_PER_PAGE                 20   /* asks on one page of a list */
-#define KD_ASK_VOTERS_SHOWN              12   /* voters named on an ask's page */
-#define KD_ASK_EPISODE_CHOICES           200  /* episodes offered to link as covering an ask */
-#define KD_ASKS_PER_MEMBER_PER_DAY       5    /* asks proposed per member */
-#define KD_ASK_VOTES_PER_MEMBER_PER_MINUTE 30 /* votes cast or taken back per member */
-#define KD_ASK_CHANGES_PER_MEMBER_PER_HOUR 60 /* edits, deletions, decisions, hiding per member */
+#define KD_ASK_TITLE_MAX                   120  /* code points of an ask's title (one line) */
+#define KD_ASK_BODY_MAX                    1000 /* code points of an ask's Markdown */
+#define KD_ASK_BODY_MAX_LINES              12   /* lines of an ask's Markdown */
+#define KD_ASK_NOTE_MAX                    500  /* code points of a decision's note or reason */
+#define KD_ASKS_PER_PAGE                   20   /* asks on one page of a list */
+#define KD_ASK_VOTERS_SHOWN                12   /* voters named on an ask's page */
+#define KD_ASK_EPISODE_CHOICES             200  /* episodes offered to link as covering an ask */
+#define KD_ASKS_PER_MEMBER_PER_DAY         5    /* asks proposed per member */
+#define KD_ASK_VOTES_PER_MEMBER_PER_MINUTE 30   /* votes cast or taken back per member */
+#define KD_ASK_CHANGES_PER_MEMBER_PER_HOUR 60   /* edits, deletions, decisions, hiding per member */
 /* Prompts ("Questions for you", docs/participation.md) */
-#define KD_PROMPTS_PER_EPISODE 5   /* questions one episode asks */
-#define KD_PROMPT_MAX_CHARS    300 /* code points of one question */
-#define KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR 60 /* closing and reopening questions */
+#define KD_PROMPTS_PER_EPISODE                5   /* questions one episode asks */
+#define KD_PROMPT_MAX_CHARS                   300 /* code points of one question */
+#define KD_PROMPT_CHANGES_PER_MEMBER_PER_HOUR 60  /* closing and reopening questions */
 /* "I tried this" */
-#define KD_TRIED_NOTE_MAX                500 /* code points of what was tried, and of the outcome note */
-#define KD_TRIED_SHOWN                   5   /* recent notes on the episode page */
-#define KD_TRIED_PER_PAGE                30  /* notes on one page of the list and of the API */
+#define KD_TRIED_NOTE_MAX                   500 /* code points of what was tried, and of the outcome note */
+#define KD_TRIED_SHOWN                      5  /* recent notes on the episode page */
+#define KD_TRIED_PER_PAGE                   30 /* notes on one page of the list and of the API */
 #define KD_TRIED_WRITES_PER_MEMBER_PER_HOUR 30 /* records, outcomes and withdrawals */
 
 /* Spaces (docs/participation.md#spaces) and the member directory */
-#define KD_SPACE_TITLE_MAX                80   /* code points of a space's title */
-#define KD_SPACE_DESCRIPTION_MAX          2000 /* code points of a space's description */
-#define KD_SPACES_LISTED                  100  /* spaces on /spaces (admins create them) */
-#define KD_THREAD_TITLE_MAX               140  /* code points of a thread's title */
-#define KD_POST_MAX_CHARS                 5000 /* code points of one post's Markdown */
-#define KD_THREADS_PER_PAGE               20   /* threads on one page of a space */
-#define KD_POSTS_PER_PAGE                 50   /* posts on one page of a thread */
-#define KD_SPACE_ACTIVE_MEMBERS           8    /* "most active members" of a space */
-#define KD_PARENT_EXCERPT_CHARS           90   /* the quoted line of a post replied to */
-#define KD_DIRECTORY_PER_PAGE             30   /* members on one page of /members */
-#define KD_DIRECTORY_QUERY_MAX            80   /* code points of a directory search */
-#define KD_ACTIVE_WEEK_S                  (7 * 86400) /* "who is here": active this long ago */
-#define KD_ACTIVE_SIGNIN_EVERY_S          3600 /* a session refreshes active_at this often */
-#define KD_THREADS_PER_MEMBER_PER_HOUR    6
-#define KD_POSTS_PER_MEMBER_PER_MINUTE    6
-#define KD_POSTS_PER_MEMBER_PER_HOUR      60
+#define KD_SPACE_TITLE_MAX             80          /* code points of a space's title */
+#define KD_SPACE_DESCRIPTION_MAX       2000        /* code points of a space's description */
+#define KD_SPACES_LISTED               100         /* spaces on /spaces (admins create them) */
+#define KD_THREAD_TITLE_MAX            140         /* code points of a thread's title */
+#define KD_POST_MAX_CHARS              5000        /* code points of one post's Markdown */
+#define KD_THREADS_PER_PAGE            20          /* threads on one page of a space */
+#define KD_POSTS_PER_PAGE              50          /* posts on one page of a thread */
+#define KD_SPACE_ACTIVE_MEMBERS        8           /* "most active members" of a space */
+#define KD_PARENT_EXCERPT_CHARS        90          /* the quoted line of a post replied to */
+#define KD_DIRECTORY_PER_PAGE          30          /* members on one page of /members */
+#define KD_DIRECTORY_QUERY_MAX         80          /* code points of a directory search */
+#define KD_ACTIVE_WEEK_S               (7 * 86400) /* "who is here": active this long ago */
+#define KD_ACTIVE_SIGNIN_EVERY_S       3600        /* a session refreshes active_at this often */
+#define KD_THREADS_PER_MEMBER_PER_HOUR 6
+#define KD_POSTS_PER_MEMBER_PER_MINUTE 6
+#define KD_POSTS_PER_MEMBER_PER_HOUR   60
 
 /* Site search (docs/search.md; model/search.h): episodes, comments and members */
-#define KD_SEARCH_QUERY_MAX              120 /* code points of a search query */
-#define KD_SEARCH_TERMS_MAX              5   /* words of a query that are matched */
-#define KD_SEARCH_TERM_MIN_CHARS         3   /* shorter words are not matched (trigram index) */
-#define KD_SEARCH_PER_PAGE               20  /* results on one page of /search */
-#define KD_SEARCH_PAGES_MAX              25  /* pages reachable: the offset stays bounded */
-#define KD_SEARCH_CANDIDATES             1000 /* newest matches ranked (common words) */
-#define KD_SEARCH_SNIPPET_CHARS          180 /* code points of a result's snippet */
-#define KD_SEARCH_SNIPPET_LEAD_CHARS     50  /* of them before the first match */
-#define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40 /* searches from one member or address */
+#define KD_SEARCH_QUERY_MAX               120  /* code points of a search query */
+#define KD_SEARCH_TERMS_MAX               5    /* words of a query that are matched */
+#define KD_SEARCH_TERM_MIN_CHARS          3    /* shorter words are not matched (trigram index) */
+#define KD_SEARCH_PER_PAGE                20   /* results on one page of /search */
+#define KD_SEARCH_PAGES_MAX               25   /* pages reachable: the offset stays bounded */
+#define KD_SEARCH_CANDIDATES              1000 /* newest matches ranked (common words) */
+#define KD_SEARCH_SNIPPET_CHARS           180  /* code points of a result's snippet */
+#define KD_SEARCH_SNIPPET_LEAD_CHARS      50   /* of them before the first match */
+#define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40   /* searches from one member or address */
 
 /* Build-ons (docs/participation.md): a member's response that builds on an episode */
-#define KD_BUILDON_TITLE_MAX      140   /* code points of a build-on's title */
-#define KD_BUILDON_MAX_CHARS      20000 /* code points of its Markdown: an essay, not a comment */
-#define KD_BUILDON_CHAIN_MAX      12    /* build-ons in one chain (this one and those above it) */
-#define KD_BUILDON_FEATURED_MAX   5     /* featured build-ons of one episode */
-#define KD_BUILDONS_SHOWN         5     /* under an episode, before "all N build-ons" */
-#define KD_BUILDONS_PER_PAGE      30    /* on an episode's list of build-ons */
-#define KD_BUILDON_CHILDREN_SHOWN 30    /* "built on this" under one build-on */
-#define KD_BUILDONS_PER_MEMBER_PER_HOUR      6  /* new build-ons */
+#define KD_BUILDON_TITLE_MAX                   140 /* code points of a build-on's title */
+#define KD_BUILDON_MAX_CHARS                   20000 /* code points of its Markdown: an essay, not a comment */
+#define KD_BUILDON_CHAIN_MAX                   12 /* build-ons in one chain (this one and those above it) */
+#define KD_BUILDON_FEATURED_MAX                5  /* featured build-ons of one episode */
+#define KD_BUILDONS_SHOWN                      5  /* under an episode, before "all N build-ons" */
+#define KD_BUILDONS_PER_PAGE                   30 /* on an episode's list of build-ons */
+#define KD_BUILDON_CHILDREN_SHOWN              30 /* "built on this" under one build-on */
+#define KD_BUILDONS_PER_MEMBER_PER_HOUR        6  /* new build-ons */
 #define KD_BUILDON_CHANGES_PER_MEMBER_PER_HOUR 60 /* edits, deletions, featuring */
 
 /* Guest page cache: bytes of bodies kept (plus their gzip copies), and how long one lives */
@@ -180,6 +180,8 @@
  * read with 100 comments is about 200 KB) and in entries; lives as long as a guest's page. */
 #define KD_MEMBER_PARTS_BYTES (8 * 1024 * 1024)
 #define KD_MEMBER_PARTS_SLOTS 64
+#define KD_MEMBER_CLEAN_PAGES 4 /* kept pages known to show a session's member nothing of theirs   \
+                                 */
 /* Members' sessions kept in memory with their saved language and header counts
  * (http/member_cache.h): one fixed slot of 520 bytes each, 2.1 MB for all, touched
  * only as sessions arrive. More live sessions than slots share them and are read again. */
@@ -205,95 +207,96 @@
 #define KD_TERMS_PER_MEMBER_PER_HOUR 10   /* proposals and edits of proposals */
 #define KD_TERM_DECISIONS_PER_MINUTE 30   /* approvals and declines, per member */
 /* Member identity: profiles and badges (docs/participation.md) */
-#define KD_PROFILE_COUNT_CAP      1000 /* a profile counts a kind's items up to this ("1,000+") */
-#define KD_PROFILE_LIST_PAGE      20   /* items on one page of a member's list of a kind */
-#define KD_PROFILE_ACTIVITY       12   /* items in a profile's recent activity */
-#define KD_PROFILE_FOLLOWS_SHOWN  50   /* newsletters followed, listed on a profile */
-#define KD_PROFILE_SPACES_SHOWN   30   /* spaces taken part in, listed on a profile */
-#define KD_PROFILE_EXCERPT_CHARS  200  /* code points of an item's text in those lists */
-#define KD_WELCOME_NEWSLETTERS    12   /* newsletters offered to follow on the welcome page */
-#define KD_BADGE_NOTE_MAX         200  /* code points of an admin's note on a badge */
-#define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60 /* badges awarded or removed by hand */
-#define KD_BADGE_COMMENTS_READ    2000 /* a member's first comments the badge rules read */
+#define KD_PROFILE_COUNT_CAP                1000 /* a profile counts a kind's items up to this ("1,000+") */
+#define KD_PROFILE_LIST_PAGE                20  /* items on one page of a member's list of a kind */
+#define KD_PROFILE_ACTIVITY                 12  /* items in a profile's recent activity */
+#define KD_PROFILE_FOLLOWS_SHOWN            50  /* newsletters followed, listed on a profile */
+#define KD_PROFILE_SPACES_SHOWN             30  /* spaces taken part in, listed on a profile */
+#define KD_PROFILE_EXCERPT_CHARS            200 /* code points of an item's text in those lists */
+#define KD_WELCOME_NEWSLETTERS              12 /* newsletters offered to follow on the welcome page */
+#define KD_BADGE_NOTE_MAX                   200  /* code points of an admin's note on a badge */
+#define KD_BADGE_CHANGES_PER_ADMIN_PER_HOUR 60   /* badges awarded or removed by hand */
+#define KD_BADGE_COMMENTS_READ              2000 /* a member's first comments the badge rules read */
 
 /* Insights (docs/insights.md, docs/privacy.md). */
-#define KD_INSIGHT_MIN_GROUP      10     /* people behind any number shown to readers */
-#define KD_GUEST_EVENT_DAYS       90     /* days guests' raw events are kept (rollups stay) */
-#define KD_EVENT_QUEUE_MAX        65536  /* events waiting for the writer; more are dropped, counted */
-#define KD_EVENT_FLUSH_MS         1000   /* the writer's period: a crash loses at most this */
-#define KD_EVENT_EXPIRE_CHUNK     5000   /* guests' old events deleted by one statement */
-#define KD_INSIGHT_WEEKS_MAX      520    /* weeks one insights answer covers */
-#define KD_RELATED_SHOWN          3      /* "members also read" on an episode page */
+#define KD_INSIGHT_MIN_GROUP  10    /* people behind any number shown to readers */
+#define KD_GUEST_EVENT_DAYS   90    /* days guests' raw events are kept (rollups stay) */
+#define KD_EVENT_QUEUE_MAX    65536 /* events waiting for the writer; more are dropped, counted */
+#define KD_EVENT_FLUSH_MS     1000  /* the writer's period: a crash loses at most this */
+#define KD_EVENT_EXPIRE_CHUNK 5000  /* guests' old events deleted by one statement */
+#define KD_INSIGHT_WEEKS_MAX  520   /* weeks one insights answer covers */
+#define KD_RELATED_SHOWN      3     /* "members also read" on an episode page */
 /* The recorder (docs/privacy.md, "Recording" in docs/insights.md) */
-#define KD_BEACON_MAX_BODY           256 /* bytes of a POST /e body (episode=ID&kind=read) */
-#define KD_BEACONS_PER_IP_PER_MINUTE 300 /* beacons per address; more get 429, not recorded */
+#define KD_BEACON_MAX_BODY           256  /* bytes of a POST /e body (episode=ID&kind=read) */
+#define KD_BEACONS_PER_IP_PER_MINUTE 300  /* beacons per address; more get 429, not recorded */
 #define KD_GUEST_EVENT_DAYS_MAX      3650 /* the longest KINDRED_GUEST_EVENT_DAYS accepted */
 /* A member's own events (/api/v1/me/events, /account/events.csv): rows per page. */
-#define KD_MY_EVENTS_PAGE         100    /* when the request names no limit */
-#define KD_MY_EVENTS_PAGE_MAX     1000   /* the most one page holds */
+#define KD_MY_EVENTS_PAGE     100  /* when the request names no limit */
+#define KD_MY_EVENTS_PAGE_MAX 1000 /* the most one page holds */
 /* "Members also read" and the community sentence (docs/insights.md, "On the episode page"). */
-#define KD_RELATED_SAMPLE         200    /* an episode's most recent readers co-reading is read from */
-#define KD_RELATED_PER_READER     100    /* of each, the newest episodes they took part in */
-#define KD_RELATED_MIN_COREADERS  3      /* co-readers an episode needs to be recommended as co-read */
-#define KD_RELATED_CANDIDATES     16     /* kept per episode, before the viewer's own reads are left out */
-#define KD_RELATED_CACHE_SECONDS  60     /* a computed list and its sentences are reused this long */
-#define KD_RELATED_CACHE_SLOTS    1024   /* episodes whose lists are kept in memory */
+#define KD_RELATED_SAMPLE        200 /* an episode's most recent readers co-reading is read from */
+#define KD_RELATED_PER_READER    100 /* of each, the newest episodes they took part in */
+#define KD_RELATED_MIN_COREADERS 3   /* co-readers an episode needs to be recommended as co-read */
+#define KD_RELATED_CANDIDATES    16 /* kept per episode, before the viewer's own reads are left out \
+                                     */
+#define KD_RELATED_CACHE_SECONDS 60   /* a computed list and its sentences are reused this long */
+#define KD_RELATED_CACHE_SLOTS   1024 /* episodes whose lists are kept in memory */
 
 /* Background jobs (model/job.h): finished ones are kept this many days for admins to see. */
 #define KD_JOB_KEEP_DAYS 30
 
 /* Notification mail (docs/mail.md, "Notification mail"; model/mail_notify.h). */
-#define KD_NOTIFY_MAIL_PERIOD_S        60     /* the passes run this often (under one lease) */
-#define KD_NOTIFY_MAIL_GRACE_S         300    /* a notification this young is not mailed yet: */
-                                              /* someone reading live sees it first */
-#define KD_NOTIFY_IMMEDIATE_MAX_AGE_S  86400  /* older unmailed ones are not "immediate" any more */
-#define KD_NOTIFY_IMMEDIATE_BATCH      500    /* notifications the immediate pass reads at a time */
-#define KD_NOTIFY_DIGEST_BATCH         100    /* members with a digest due read at a time */
-#define KD_NOTIFY_MAIL_ITEMS           10     /* notifications one mail lists; "and K more" */
-#define KD_NOTIFY_MAIL_COUNT_CAP       1000   /* unread counted for one mail at most */
-#define KD_NOTIFY_MAIL_BUDGET_MS       5000   /* one run's batches stop after this long */
-#define KD_NOTIFY_MAIL_TX_MEMBERS      25     /* members' mail queued per transaction */
-#define KD_NOTIFY_EXCERPT_CHARS        280    /* a quoted excerpt, in characters */
-#define KD_NOTIFY_DIGEST_HOUR_UTC      8      /* daily and weekly digests are due at this hour */
+#define KD_NOTIFY_MAIL_PERIOD_S 60          /* the passes run this often (under one lease) */
+#define KD_NOTIFY_MAIL_GRACE_S  300         /* a notification this young is not mailed yet: */
+                                            /* someone reading live sees it first */
+#define KD_NOTIFY_IMMEDIATE_MAX_AGE_S 86400 /* older unmailed ones are not "immediate" any more */
+#define KD_NOTIFY_IMMEDIATE_BATCH     500   /* notifications the immediate pass reads at a time */
+#define KD_NOTIFY_DIGEST_BATCH        100   /* members with a digest due read at a time */
+#define KD_NOTIFY_MAIL_ITEMS          10    /* notifications one mail lists; "and K more" */
+#define KD_NOTIFY_MAIL_COUNT_CAP      1000  /* unread counted for one mail at most */
+#define KD_NOTIFY_MAIL_BUDGET_MS      5000  /* one run's batches stop after this long */
+#define KD_NOTIFY_MAIL_TX_MEMBERS     25    /* members' mail queued per transaction */
+#define KD_NOTIFY_EXCERPT_CHARS       280   /* a quoted excerpt, in characters */
+#define KD_NOTIFY_DIGEST_HOUR_UTC     8     /* daily and weekly digests are due at this hour */
 
 /* Mail (docs/mail.md, model/mail_outbox.h). */
-#define KD_SMTP_TIMEOUT_S         30     /* KINDRED_SMTP_TIMEOUT's default: a connection, an answer */
-#define KD_MAIL_MAX_ATTEMPTS      10     /* 30 s doubling: the last try about 4 h after the first */
-#define KD_MAIL_PAUSE_FIRST_S     30     /* no mail tried this long after the server was unreachable, */
-#define KD_MAIL_PAUSE_MAX_S       300    /* doubling while it stays so, up to this */
-#define KD_MAIL_ADMIN_ROWS        100    /* messages /admin/mail shows, newest first */
-#define KD_MAIL_ADMIN_ROWS_MAX    1000   /* the most ?limit= asks of /api/v1/admin/mail */
-#define KD_MAIL_KEEP_DAYS         30     /* sent and failed messages kept for admins this long */
-#define KD_MAIL_TOKEN_PAYLOAD_MAX 4096   /* bytes a mailed link's stored payload may hold */
-#define KD_MAIL_TOKEN_KEEP_S      86400  /* used or expired mailed links are purged after this */
+#define KD_SMTP_TIMEOUT_S         30 /* KINDRED_SMTP_TIMEOUT's default: a connection, an answer */
+#define KD_MAIL_MAX_ATTEMPTS      10 /* 30 s doubling: the last try about 4 h after the first */
+#define KD_MAIL_PAUSE_FIRST_S     30 /* no mail tried this long after the server was unreachable, */
+#define KD_MAIL_PAUSE_MAX_S       300   /* doubling while it stays so, up to this */
+#define KD_MAIL_ADMIN_ROWS        100   /* messages /admin/mail shows, newest first */
+#define KD_MAIL_ADMIN_ROWS_MAX    1000  /* the most ?limit= asks of /api/v1/admin/mail */
+#define KD_MAIL_KEEP_DAYS         30    /* sent and failed messages kept for admins this long */
+#define KD_MAIL_TOKEN_PAYLOAD_MAX 4096  /* bytes a mailed link's stored payload may hold */
+#define KD_MAIL_TOKEN_KEEP_S      86400 /* used or expired mailed links are purged after this */
 
 /* Email subscriptions to newsletters (docs/mail.md, "Subscriptions"; model/subscription.h). */
-#define KD_SUBSCRIBE_TOKEN_TTL_S        (48 * 3600) /* a guest's confirmation link works this long */
-#define KD_SUBSCRIBE_MAILS_PER_ADDRESS  3     /* confirmation mails to one address per day, */
-#define KD_SUBSCRIBE_PER_IP_PER_HOUR    10    /* and guest subscriptions from one address per hour */
-#define KD_SUBSCRIPTIONS_PAGE_MAX       500   /* newsletters a member's settings page lists */
-#define KD_EPISODE_MAIL_MAX_AGE_S       (7 * 86400) /* an episode live longer is not mailed */
-#define KD_EPISODE_MAIL_BATCH           500   /* subscribers queued per fan-out run (one transaction) */
-#define KD_MAIL_QUEUE_MAX               20000 /* queued messages past which a fan-out waits, */
-#define KD_MAIL_QUEUE_WAIT_S            15    /* this long, before its next batch */
+#define KD_SUBSCRIBE_TOKEN_TTL_S       (48 * 3600) /* a guest's confirmation link works this long */
+#define KD_SUBSCRIBE_MAILS_PER_ADDRESS 3           /* confirmation mails to one address per day, */
+#define KD_SUBSCRIBE_PER_IP_PER_HOUR   10  /* and guest subscriptions from one address per hour */
+#define KD_SUBSCRIPTIONS_PAGE_MAX      500 /* newsletters a member's settings page lists */
+#define KD_EPISODE_MAIL_MAX_AGE_S      (7 * 86400) /* an episode live longer is not mailed */
+#define KD_EPISODE_MAIL_BATCH          500 /* subscribers queued per fan-out run (one transaction) */
+#define KD_MAIL_QUEUE_MAX              20000 /* queued messages past which a fan-out waits, */
+#define KD_MAIL_QUEUE_WAIT_S           15    /* this long, before its next batch */
 /* Account mail (docs/mail.md, "Account mail"; web/account_mail.c). Each mail-causing action has
  * a rate limit per client address; sign-up and reset mail also a cap per recipient, so no one
  * can bury an inbox from many addresses: past it the page answers the same and nothing is sent. */
 #define KD_SIGNUP_LINK_TTL_S              (24 * 3600) /* a sign-up's confirmation link works this long */
 #define KD_RESET_LINK_TTL_S               3600        /* a password reset link */
 #define KD_EMAIL_CHANGE_LINK_TTL_S        (24 * 3600) /* a new address's confirmation link */
-#define KD_ACCOUNT_MAILS_PER_ADDRESS_HOUR 3   /* sign-up and reset mails to one address per hour */
-#define KD_EMAIL_CHANGES_PER_ADDRESS_HOUR 3   /* confirmation links to one new address per hour */
-#define KD_RESETS_PER_IP_PER_HOUR         10  /* "Forgot your password?" forms sent per client */
-#define KD_EMAIL_CHANGES_PER_MEMBER_HOUR  5   /* new addresses asked for per member */
+#define KD_ACCOUNT_MAILS_PER_ADDRESS_HOUR 3  /* sign-up and reset mails to one address per hour */
+#define KD_EMAIL_CHANGES_PER_ADDRESS_HOUR 3  /* confirmation links to one new address per hour */
+#define KD_RESETS_PER_IP_PER_HOUR         10 /* "Forgot your password?" forms sent per client */
+#define KD_EMAIL_CHANGES_PER_MEMBER_HOUR  5  /* new addresses asked for per member */
 
 /* Writing (docs/writing.md; web/editor_*.c, api/editor.c). */
-#define KD_KEPT_FORM_TTL_S            (24 * 3600) /* a form kept through a log-in, this long */
-#define KD_KEPT_FORM_MAX_BYTES        (KD_MAX_MARKDOWN_BYTES + 256 * 1024) /* its text fields */
-#define KD_KEPT_FORMS_PER_IP_PER_HOUR 30  /* forms kept for one client address */
-#define KD_PREVIEWS_PER_MEMBER_PER_MINUTE 120 /* live previews (one per pause in typing) */
-#define KD_AUTOSAVES_PER_MEMBER_PER_MINUTE 60 /* autosaves (one per pause in typing) */
+#define KD_KEPT_FORM_TTL_S                   (24 * 3600) /* a form kept through a log-in, this long */
+#define KD_KEPT_FORM_MAX_BYTES               (KD_MAX_MARKDOWN_BYTES + 256 * 1024) /* its text fields */
+#define KD_KEPT_FORMS_PER_IP_PER_HOUR        30  /* forms kept for one client address */
+#define KD_PREVIEWS_PER_MEMBER_PER_MINUTE    120 /* live previews (one per pause in typing) */
+#define KD_AUTOSAVES_PER_MEMBER_PER_MINUTE   60  /* autosaves (one per pause in typing) */
 #define KD_INLINE_IMAGES_PER_MEMBER_PER_HOUR 120 /* images uploaded into the text */
-#define KD_TIME_ZONE_MAX_BYTES        64  /* an IANA zone name such as "America/Argentina/Ushuaia" */
+#define KD_TIME_ZONE_MAX_BYTES               64 /* an IANA zone name such as "America/Argentina/Ushuaia" */
 
 #endif

@@ -29,6 +29,12 @@ struct slot {
         uint64_t stamp;
         struct member_cached v;
         struct member_counts counts;
+        /* kept pages that showed this member nothing of their own (member_cache_clean) */
+        struct {
+                uint64_t serial;
+                int64_t episode_id;
+        } clean[KD_MEMBER_CLEAN_PAGES];
+        unsigned next_clean;
 };
 
 static struct {
@@ -195,6 +201,7 @@ void member_cache_put(const char *token, uint64_t stamp, const struct member_cac
         s->stamp = stamp;
         s->v = *in;
         s->has_counts = false;
+        memset(s->clean, 0, sizeof(s->clean));
         slot_unlock(s);
 }
 
@@ -219,5 +226,39 @@ void member_cache_seen(const char *token, int64_t now)
         struct slot *s = slot_locked(token, key);
         if (holds(s, key))
                 s->v.last_seen_at = now;
+        slot_unlock(s);
+}
+
+bool member_cache_view(const char *token, uint64_t stamp, int64_t episode_id, uint64_t serial)
+{
+        if (!mc.on || !token)
+                return false;
+        unsigned char key[KEY_BYTES];
+        struct slot *s = slot_locked(token, key);
+        bool clean = false;
+        if (holds(s, key)) {
+                for (int i = 0; i < KD_MEMBER_CLEAN_PAGES; i++) {
+                        if (s->clean[i].episode_id != episode_id)
+                                memset(&s->clean[i], 0, sizeof(s->clean[i]));
+                        else if (serial && s->clean[i].serial == serial)
+                                clean = true;
+                }
+                clean = clean && s->stamp == stamp && stamp == member_cache_stamp();
+        }
+        slot_unlock(s);
+        return clean;
+}
+
+void member_cache_note_clean(const char *token, uint64_t stamp, uint64_t serial, int64_t episode_id)
+{
+        if (!mc.on || !token || !serial || stamp != member_cache_stamp())
+                return;
+        unsigned char key[KEY_BYTES];
+        struct slot *s = slot_locked(token, key);
+        if (holds(s, key) && s->stamp == stamp) {
+                unsigned i = s->next_clean++ % KD_MEMBER_CLEAN_PAGES;
+                s->clean[i].serial = serial;
+                s->clean[i].episode_id = episode_id;
+        }
         slot_unlock(s);
 }

@@ -82,6 +82,19 @@ void member_cache_put(const char *token, uint64_t stamp, const struct member_cac
 void member_cache_put_counts(const char *token, uint64_t stamp, const struct member_counts *c);
 /* Records that the session's last_seen_at was written at now. */
 void member_cache_seen(const char *token, int64_t now);
+/* Kept whole pages (web/member_page.h) that showed a member nothing of their own, so that a
+ * reader reloading a page skips the query that says so. A kept page is named by its serial
+ * (web/page_parts.h: a new one for every page kept). What could give the member something of
+ * their own on it is a write (which moves the stamp: nothing noted before it counts) or their
+ * reading another episode, which "Members also read" then leaves out: a view forgets the pages
+ * of other episodes. KD_MEMBER_CLEAN_PAGES per session. */
+/* Token's member views episode_id: forgets their clean pages of other episodes, and returns true
+ * when the kept page serial (0: none) was noted clean at stamp and the stamp has not moved. */
+bool member_cache_view(const char *token, uint64_t stamp, int64_t episode_id, uint64_t serial);
+/* Notes that the kept page serial of episode_id shows token's member nothing of their own, as
+ * read after stamp was taken; nothing when the stamp moved since. */
+void member_cache_note_clean(const char *token, uint64_t stamp, uint64_t serial,
+                             int64_t episode_id);
 /* Makes every entry stale. Call after the write committed. Async-signal-safe. */
 void member_cache_forget_all(void);
 

@@ -54,6 +54,7 @@ static struct {
         struct entry entries[KD_MEMBER_PARTS_SLOTS];
         size_t bytes; /* bodies and slots held */
         atomic_uint generation;
+        atomic_uint_fast64_t serials;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void blob_release(struct blob *b)
@@ -149,6 +150,7 @@ void page_parts_put(const char *key, int64_t now, unsigned generation, const str
         atomic_init(&b->holders, 1); /* the cache's */
         b->part = *p;
         b->part.hold = NULL;
+        b->part.serial = atomic_fetch_add(&cache.serials, 1) + 1;
         b->part.bytes = malloc(p->len ? p->len : 1);
         b->part.slots = malloc(p->nslots ? p->nslots * sizeof(*p->slots) : 1);
         if (!b->part.bytes || !b->part.slots)

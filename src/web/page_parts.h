@@ -50,6 +50,7 @@ struct page_part {
         size_t nslots;
         int64_t first_root, last_root; /* the roots of the first and last threads, 0: none */
         int64_t meta[PAGE_PART_META];  /* what the keeper needs to use it (web/member_page.h) */
+        uint64_t serial;               /* set when kept: a new one for every part kept */
         void *hold; /* a kept part this one is held from (page_parts_get), else NULL */
 };
 

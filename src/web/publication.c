@@ -27,6 +27,7 @@
 #include "web/member_page.h"
 #include "web/page_parts.h"
 #include "model/footprint.h"
+#include "http/member_cache.h"
 #include "core/i18n.h"
 #include "web/events.h"
 #include "web/render.h"
@@ -664,11 +665,18 @@ static bool episode_from_kept(struct request *req, const char *key)
         struct page_part kept;
         if (!member_page_get(req, key, &kept))
                 return false;
-        int own = footprint_on_episode(req->db, req->viewer.id, kept.meta[KEPT_EPISODE],
-                                       &kept.meta[KEPT_SHOWN], KEPT_NSHOWN);
-        if (own != 0) { /* theirs differs (or the database failed): built as usual */
-                page_parts_release(&kept);
-                return false;
+        /* a reader reloading it is known not to have anything of theirs on it since */
+        const char *token = req->viewer.session_token;
+        uint64_t stamp = req->viewer.cache_stamp;
+        int64_t episode_id = kept.meta[KEPT_EPISODE];
+        if (!member_cache_view(token, stamp, episode_id, kept.serial)) {
+                int own = footprint_on_episode(req->db, req->viewer.id, episode_id,
+                                               &kept.meta[KEPT_SHOWN], KEPT_NSHOWN);
+                if (own != 0) { /* theirs differs (or the database failed): built as usual */
+                        page_parts_release(&kept);
+                        return false;
+                }
+                member_cache_note_clean(token, stamp, kept.serial, episode_id);
         }
         struct episode e = {.id = kept.meta[KEPT_EPISODE],
                             .newsletter_id = kept.meta[KEPT_NEWSLETTER]};
@@ -700,6 +708,9 @@ int web_episode(struct request *req)
         if (episode_page_load(req, &p))
                 return req->resp.status;
         events_episode_view(req, &p.e, p.live);
+        if (req_signed_in(req)) /* pages of other episodes may name this one now */
+                (void)member_cache_view(req->viewer.session_token, req->viewer.cache_stamp, p.e.id,
+                                        0);
         struct render *r = render_for_request(req);
         episode_page_render(r, &p);
         bool failed = req->resp.status != 0; /* a section's loader failed the request */

@@ -555,6 +555,59 @@ static void a_reader_with_something_of_their_own_gets_their_own_page(void **stat
         resp_free(&r);
 }
 
+/* A reader reloading a kept page skips the footprint's query (http/member_cache.h): what they
+ * did through the server (a write) or reading another episode makes it count again. */
+static void a_reload_is_checked_again_after_a_write_or_another_read(void **state)
+{
+        (void)state;
+        struct member a, e;
+        signup_as(&a, "reload_a");
+        signup_as(&e, "reload_e");
+        long long ep = db_int("SELECT id FROM episode WHERE slug = 'the-radish-census'");
+        long long eid = db_int("SELECT id FROM member WHERE handle = 'reload_e'");
+        touch_site(&a);
+        struct http_resp r;
+        page_of(&a, &r); /* kept */
+        char card[256];
+        if (!extract(r.body, "<p class=\"related-title\"><a href=\"", "\"", card, sizeof(card)))
+                fail_resp(&r, "a \"Members also read\" card");
+        resp_free(&r);
+        page_of(&e, &r); /* e: nothing of their own, noted */
+        resp_free(&r);
+
+        /* e reads the first card's episode (its row written at once here, as the insights
+         * writer does a moment later): e's next page of this one leaves it out */
+        get(&e, card, &r);
+        expect_status(&r, 200, "the card's episode");
+        resp_free(&r);
+        char sql[320], href[300];
+        const char *slug = strrchr(card, '/');
+        assert_non_null(slug);
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, "
+                 "first_at) SELECT id, %lld, newsletter_id, season_id, 1 FROM episode WHERE slug "
+                 "= '%s' ON CONFLICT DO NOTHING",
+                 eid, slug + 1);
+        db_exec(sql);
+        snprintf(href, sizeof(href), "<p class=\"related-title\"><a href=\"%s\"", card);
+        page_of(&e, &r);
+        expect_not_in(&r, href, "no card of what e read since");
+        resp_free(&r);
+
+        /* a reaction of e's behind the server's back, then any write: e's page has it */
+        char pressed[96];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
+                 "('episode', %lld, 'agree', %lld, 1)",
+                 ep, eid);
+        db_exec(sql);
+        touch_site(&a);
+        snprintf(pressed, sizeof(pressed), "value=\"episode:%lld:agree:0\" aria-pressed", ep);
+        page_of(&e, &r);
+        expect_in(&r, pressed, "e's reaction, after a write");
+        resp_free(&r);
+}
+
 static void authors_and_moderators_never_get_a_readers_page(void **state)
 {
         (void)state;
@@ -588,6 +641,7 @@ int main(void)
             cmocka_unit_test(the_member_page_weighs_at_most_1_3_guest_pages),
             cmocka_unit_test(a_kept_page_is_the_page_built_for_each_reader),
             cmocka_unit_test(a_reader_with_something_of_their_own_gets_their_own_page),
+            cmocka_unit_test(a_reload_is_checked_again_after_a_write_or_another_read),
             cmocka_unit_test(authors_and_moderators_never_get_a_readers_page),
         };
         return cmocka_run_group_tests_name("member_page", tests, start, kd_fixture_stop);
