@@ -529,13 +529,23 @@ static const char *referer_path(struct request *req)
         return path && http_local_path(path) ? arena_strdup(req->arena, path) : "/";
 }
 
+/* Matches req's route into req->match, once. */
+static void route_request(struct request *req)
+{
+        if (req->matched)
+                return;
+        req->match_rc = router_match_tables(app_route_tables, app_route_tables_count, req->method,
+                                            req->path, &req->match);
+        req->matched = true;
+}
+
 /* Settles the route, the viewer and whether the viewer may call the route, from the request's
  * head alone. Returns 0 or the status it answered with. */
 static int admit(struct app *app, struct request *req)
 {
         req->admitted = true;
-        int rc = router_match_tables(app_route_tables, app_route_tables_count, req->method,
-                                     req->path, &req->match);
+        route_request(req);
+        int rc = req->match_rc;
         if (rc == ROUTER_NOT_FOUND)
                 return req_fail(req, 404, N_("There is no page at this address."));
         if (rc == ROUTER_WRONG_METHOD) {
@@ -842,14 +852,12 @@ static void on_signal(int sig)
 }
 
 /* Routes that take uploads declare a larger body; everything else gets the default. */
-static size_t body_limit_for(void *ctx, const char *method, const char *path)
+/* The route, matched once as the request arrives: its body limit now, the rest in admit. */
+static size_t body_limit_for(void *ctx, struct request *req)
 {
         (void)ctx;
-        struct route_match m;
-        if (router_match_tables(app_route_tables, app_route_tables_count, http_method_parse(method),
-                                path, &m) != ROUTER_FOUND)
-                return 0;
-        return m.route->max_body;
+        route_request(req);
+        return req->match_rc == ROUTER_FOUND ? req->match.route->max_body : 0;
 }
 
 /* The server's own refusals (too large, a bad path) are rendered outside any dispatch. */

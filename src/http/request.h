@@ -73,6 +73,8 @@ struct request {
         size_t query_fields; /* raw's first fields came from the query string */
         struct form params;  /* declared fields only, validated (handlers read these) */
         struct route_match match;
+        bool matched; /* match and match_rc are filled (the route is matched once) */
+        int match_rc; /* router_match_tables' answer for match */
 
         struct viewer viewer;
         const char *csrf_token; /* the token forms must carry back; read it with req_csrf() */

@@ -147,7 +147,7 @@ static struct request *request_new(struct http_server *s, struct MHD_Connection 
         req->path = arena_strdup(a, url);
         req->body_limit = s->opts.body_limit;
         if (s->opts.body_limit_for) {
-                size_t limit = s->opts.body_limit_for(s->opts.ctx, method, url);
+                size_t limit = s->opts.body_limit_for(s->opts.ctx, req);
                 if (limit)
                         req->body_limit = limit;
         }

@@ -24,7 +24,7 @@ struct http_server_options {
         size_t body_limit;  /* largest request body accepted, unless body_limit_for says more */
         /* The body limit for one request, from its method and path (routes that take uploads
          * allow more); may be NULL. Returns 0 for the default body_limit. */
-        size_t (*body_limit_for)(void *ctx, const char *method, const char *path);
+        size_t (*body_limit_for)(void *ctx, struct request *req);
         /* Behind a reverse proxy: take the client's address from the last entry of
          * X-Forwarded-For (the one our proxy appended), so limits apply per real client. */
         bool trust_forwarded_for;
