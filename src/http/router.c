@@ -120,14 +120,34 @@ static bool pattern_match(const char *pat, const char *path, struct route_match 
         }
 }
 
+/* Whether pat may match a path whose first segment is seg (len bytes): false when the pattern's
+ * first segment is literal and differs, which most patterns do at their first byte or two. */
+static bool first_segment_may_match(const char *pat, const char *seg, size_t len)
+{
+        if (*pat++ != '/')
+                return false;
+        for (size_t i = 0;; i++) {
+                char c = pat[i];
+                if (c == ':' || c == '#' || c == '$' || c == '*')
+                        return true; /* a parameter: pattern_match decides */
+                if (c == '/' || c == '\0')
+                        return i == len;
+                if (i >= len || c != seg[i])
+                        return false;
+        }
+}
+
 int router_match(const struct route *table, size_t n, enum http_method method, const char *path,
                  struct route_match *m)
 {
         enum http_method want = method == HTTP_HEAD ? HTTP_GET : method;
         unsigned allowed = 0;
         struct route_match tmp;
+        const char *seg = *path == '/' ? path + 1 : path;
+        size_t seg_len = strcspn(seg, "/");
         for (size_t i = 0; i < n; i++) {
-                if (!pattern_match(table[i].pattern, path, &tmp))
+                if (!first_segment_may_match(table[i].pattern, seg, seg_len) ||
+                    !pattern_match(table[i].pattern, path, &tmp))
                         continue;
                 if (table[i].methods & want) {
                         *m = tmp;
