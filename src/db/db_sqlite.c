@@ -57,6 +57,7 @@ struct sq_db {
         bool read_scope;         /* a deferred transaction serves the reads */
         bool holds_writer;       /* this connection has the group's writer turn */
         bool checkpoint_due;     /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
+        int handed_out;          /* statements prepared and not yet finished */
 };
 
 /* ------------------------------------------------------------------ group commit */
@@ -350,12 +351,15 @@ static struct sq_stmt *sq_prepare_stmt(struct sq_db *db, const char *sql)
 static struct db_stmt *sq_prepare(struct db *db, const char *sql)
 {
         struct sq_stmt *s = sq_prepare_stmt(SQ(db), sql);
+        if (s)
+                SQ(db)->handed_out++;
         return s ? &s->base : NULL;
 }
 
 static void sq_finish(struct db_stmt *st)
 {
         struct sq_stmt *s = SQS(st);
+        s->db->handed_out--;
         /* A lone write (no transaction) left before its last step commits in the reset, where
          * SQLite calls no WAL hook: count it as written, so the wait below covers it. */
         if (s->db->group_sync && sqlite3_stmt_busy(s->st) && !sqlite3_stmt_readonly(s->st) &&
@@ -605,7 +609,10 @@ static int sq_durable_stats(struct db *d, uint64_t *commits, uint64_t *syncs, ui
 static bool sq_idle(struct db *db, char *what, size_t size)
 {
         sqlite3 *c = SQ(db)->conn;
-        for (sqlite3_stmt *st = sqlite3_next_stmt(c, NULL); st; st = sqlite3_next_stmt(c, st)) {
+        /* every statement handed out was finished (reset): none can be open, and the cache's
+         * hundreds need not be walked */
+        for (sqlite3_stmt *st = SQ(db)->handed_out > 0 ? sqlite3_next_stmt(c, NULL) : NULL; st;
+             st = sqlite3_next_stmt(c, st)) {
                 if (sqlite3_stmt_busy(st)) {
                         snprintf(what, size, "%s", sqlite3_sql(st));
                         return false;
