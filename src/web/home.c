@@ -15,6 +15,7 @@
 #include "model/newsletter.h"
 #include "web/cards.h"
 #include "web/layout.h"
+#include "web/member_page.h"
 #include "web/render.h"
 
 #include <pthread.h>
@@ -174,10 +175,26 @@ static void part_keep(const struct request *req, const struct render *r, const c
         pthread_rwlock_unlock(&parts_lock);
 }
 
+/* The member's greeting: the one part of a member's home besides the menu and the token that
+ * is theirs (the kept whole page's own range, web/member_page.h). */
+static void greeting(struct render *r)
+{
+        html_textf(r, _("Welcome back, %s."), r->viewer->display_name);
+}
+
 int web_home(struct request *req)
 {
+        /* A member's first page of the home, kept whole for every member: their menu, greeting
+         * and token drawn into it (the sections below are alike for all). */
+        const char *key = req->shared_parts && req_param_int(req, "before", 0) == 0
+                              ? member_page_key(req, true)
+                              : NULL;
+        struct page_part kept;
+        if (key && member_page_get(req, key, &kept))
+                return member_page_send(req, &kept, greeting);
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
+        struct member_page_own own = {0};
         page_begin(r, NULL);
         html_lit(b, "<section class=\"hero\">\n<h1>");
         html_text(b, req->config->site_name);
@@ -193,7 +210,9 @@ int web_home(struct request *req)
                 html_lit(b, "</a></p>\n");
         } else {
                 html_lit(b, "<p>");
-                html_textf(r, _("Welcome back, %s."), req->viewer.display_name);
+                own.at = b->len;
+                greeting(r);
+                own.len = b->len - own.at;
                 html_lit(b, "</p>\n");
         }
         html_lit(b, "</section>\n");
@@ -201,13 +220,20 @@ int web_home(struct request *req)
         int64_t before = req_param_int(req, "before", 0);
         /* only the first page is kept: "Older episodes" pages are few and each its own */
         bool keepable = req->shared_parts && before == 0;
-        if (keepable && part_copy(req, r, b))
-                return page_end(r, 200);
+        if (keepable && part_copy(req, r, b)) {
+                int status = page_end(r, 200);
+                if (key)
+                        member_page_keep(req, r, key, (int64_t[PAGE_PART_META]){0}, &own);
+                return status;
+        }
         size_t start = b->len;
         int status = home_sections(req, r, before);
         if (status)
                 return status;
         if (keepable)
                 part_keep(req, r, b->data + start, b->len - start);
-        return page_end(r, 200);
+        status = page_end(r, 200);
+        if (key)
+                member_page_keep(req, r, key, (int64_t[PAGE_PART_META]){0}, &own);
+        return status;
 }

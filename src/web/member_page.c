@@ -12,10 +12,11 @@
 
 #include <string.h>
 
-const char *member_page_key(struct request *req)
+const char *member_page_key(struct request *req, bool any_role)
 {
-        if (!req_signed_in(req) || req->viewer.role != ROLE_READER || req->method != HTTP_GET ||
-            req->query_fields > 0 || !req->shared_parts || !page_parts_enabled())
+        if (!req_signed_in(req) || (!any_role && req->viewer.role != ROLE_READER) ||
+            req->method != HTTP_GET || req->query_fields > 0 || !req->shared_parts ||
+            !page_parts_enabled())
                 return NULL;
         const char *lang = i18n_tag(req->locale ? req->locale : i18n_default());
         return arena_printf(req->arena, "page:%s:%s", lang, req->path);
@@ -27,7 +28,7 @@ bool member_page_get(struct request *req, const char *key, struct page_part *out
         return page_parts_get(key, time_now(), out);
 }
 
-int member_page_send(struct request *req, struct page_part *p)
+int member_page_send(struct request *req, struct page_part *p, void (*draw_own)(struct render *r))
 {
         struct render *r = render_for_request(req);
         struct buf *b = r->out;
@@ -40,6 +41,8 @@ int member_page_send(struct request *req, struct page_part *p)
                 pos = s->at + s->len;
                 if (s->kind == PARTS_MENU)
                         page_menu_items(r, &chrome);
+                else if (s->kind == PARTS_PAGE_OWN && draw_own)
+                        draw_own(r);
                 else
                         html_attr(b, render_csrf(r));
         }
@@ -61,28 +64,42 @@ static void note_slot(struct arena *a, struct parts_slot **slots, size_t *n, siz
 }
 
 void member_page_keep(struct request *req, const struct render *r, const char *key,
-                      const int64_t meta[PAGE_PART_META])
+                      const int64_t meta[PAGE_PART_META], const struct member_page_own *own)
 {
         const struct buf *out = r->out;
         const char *token = req_csrf(req);
         size_t tlen = strlen(token);
         if (!out->len || r->menu_end <= r->menu_at || r->menu_end > out->len || tlen < 16)
                 return; /* not a page with page_head's menu, or no token to find */
-        /* The token is random: wherever its bytes stand in the page, the page wrote it. The
-         * menu's own (the log-out form) goes with the menu. */
+        /* the ranges drawn for each member, in page order: the menu, and the keeper's own */
+        struct parts_slot fixed[2] = {
+            {.kind = PARTS_MENU, .at = r->menu_at, .len = r->menu_end - r->menu_at}};
+        size_t nfixed = 1;
+        if (own) {
+                if (own->at + own->len > out->len ||
+                    (own->at < r->menu_end && own->at + own->len > r->menu_at))
+                        return; /* not a range of this page beside the menu */
+                fixed[nfixed++] =
+                    (struct parts_slot){.kind = PARTS_PAGE_OWN, .at = own->at, .len = own->len};
+                if (fixed[1].at < fixed[0].at) {
+                        struct parts_slot t = fixed[0];
+                        fixed[0] = fixed[1];
+                        fixed[1] = t;
+                }
+        }
+        /* The token is random: wherever its bytes stand in the page, the page wrote it (the
+         * menu's own, in the log-out form, goes with the menu). */
         struct parts_slot *slots = NULL;
-        size_t n = 0, cap = 0;
+        size_t n = 0, cap = 0, next_fixed = 0;
         const char *page = out->data;
         size_t at = 0;
-        bool menu_noted = false;
         for (;;) {
                 const char *hit = memmem(page + at, out->len - at, token, tlen);
                 size_t where = hit ? (size_t)(hit - page) : out->len;
-                if (!menu_noted && where >= r->menu_at) {
-                        note_slot(req->arena, &slots, &n, &cap, PARTS_MENU, r->menu_at,
-                                  r->menu_end - r->menu_at);
-                        menu_noted = true;
-                        at = r->menu_end;
+                if (next_fixed < nfixed && where + (hit ? tlen : 0) > fixed[next_fixed].at) {
+                        const struct parts_slot *f = &fixed[next_fixed++];
+                        note_slot(req->arena, &slots, &n, &cap, f->kind, f->at, f->len);
+                        at = f->at + f->len;
                         continue;
                 }
                 if (!hit)

@@ -21,22 +21,30 @@ struct render;
 struct request;
 
 /* The key under which req's page would be kept (path and language, in req->arena), or NULL when
- * req is not one a kept page may answer: not a signed-in reader's GET without a query string,
- * or kept parts are off (KINDRED_MEMBER_PARTS=off, or a node out of step with the others). */
-const char *member_page_key(struct request *req);
+ * req is not one a kept page may answer: not a signed-in reader's GET without a query string
+ * (any_role: any member's, for a page that differs by role only in the menu), or kept parts are
+ * off (KINDRED_MEMBER_PARTS=off, or a node out of step with the others). */
+const char *member_page_key(struct request *req, bool any_role);
 
 /* Looks the kept page up: true with it held in *out (meta as given to member_page_keep), to be
  * sent with member_page_send or let go with page_parts_release. */
 bool member_page_get(struct request *req, const char *key, struct page_part *out);
 
-/* Answers req with the kept page p, its menu drawn for req's member and their token in its
- * slots; lets go of p. Returns the status (200). */
-int member_page_send(struct request *req, struct page_part *p);
+/* Answers req with the kept page p, its menu drawn for req's member, their token in its slots
+ * and the keeper's own range drawn by draw_own (may be NULL when none was given); lets go of p.
+ * Returns the status (200). */
+int member_page_send(struct request *req, struct page_part *p, void (*draw_own)(struct render *r));
+
+/* A range of a kept page that the keeper draws for each member (a greeting with their name). */
+struct member_page_own {
+        size_t at, len;
+};
 
 /* Keeps the whole page r wrote (a finished document in r->out, with page_head's menu) under key
- * as of the generation req's handler started with, with meta (PAGE_PART_META numbers). The
- * caller has made sure the page shows r's member nothing of their own. */
+ * as of the generation req's handler started with, with meta (PAGE_PART_META numbers) and own
+ * (NULL, or a range outside the menu that member_page_send's draw_own draws). The caller has made
+ * sure the rest of the page shows r's member nothing of their own. */
 void member_page_keep(struct request *req, const struct render *r, const char *key,
-                      const int64_t meta[PAGE_PART_META]);
+                      const int64_t meta[PAGE_PART_META], const struct member_page_own *own);
 
 #endif

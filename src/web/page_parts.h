@@ -28,6 +28,7 @@ enum parts_slot_kind {
         PARTS_REACTIONS, /* an item's reactions group: another version when the member reacted */
         PARTS_OWN,       /* an item's author-dependent actions: Edit and Delete for its author */
         PARTS_MENU,      /* a whole page's member menu: name, counts (web/member_page.h) */
+        PARTS_PAGE_OWN,  /* a whole page's range its keeper draws per member (a greeting) */
 };
 
 enum { PAGE_PART_META = 6 };

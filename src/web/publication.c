@@ -681,7 +681,7 @@ static bool episode_from_kept(struct request *req, const char *key)
         struct episode e = {.id = kept.meta[KEPT_EPISODE],
                             .newsletter_id = kept.meta[KEPT_NEWSLETTER]};
         events_episode_view(req, &e, true); /* only live episodes' pages are kept */
-        member_page_send(req, &kept);
+        member_page_send(req, &kept, NULL);
         return true;
 }
 
@@ -696,12 +696,12 @@ static void episode_keep(struct request *req, const struct render *r, const stru
         if (!p->live || personal || p->can_write ||
             footprint_on_episode(req->db, req->viewer.id, p->e.id, &meta[KEPT_SHOWN], n) != 0)
                 return;
-        member_page_keep(req, r, key, meta);
+        member_page_keep(req, r, key, meta, NULL);
 }
 
 int web_episode(struct request *req)
 {
-        const char *key = member_page_key(req);
+        const char *key = member_page_key(req, false);
         if (key && episode_from_kept(req, key))
                 return req->resp.status;
         struct episode_page p;

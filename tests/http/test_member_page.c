@@ -608,6 +608,44 @@ static void a_reload_is_checked_again_after_a_write_or_another_read(void **state
         resp_free(&r);
 }
 
+/* The home page's first page is kept whole for every member (web/home.c): each gets their own
+ * menu, greeting and token in it, authors too. */
+static void the_kept_home_greets_each_member_as_themselves(void **state)
+{
+        (void)state;
+        struct member a, b, tomas;
+        login_as(&a, "ana", NULL);
+        login_as(&b, "sam", NULL);
+        login_as(&tomas, "tomas", NULL);
+        struct http_resp a_built, b_kept, b_built, t_kept;
+        touch_site(&a);
+        get(&a, "/", &a_built); /* built for a, and kept */
+        expect_status(&a_built, 200, "a's home");
+        get(&b, "/", &b_kept);
+        expect_status(&b_kept, 200, "b's home");
+        get(&tomas, "/", &t_kept);
+        expect_status(&t_kept, 200, "tomas's home");
+        touch_site(&a);
+        get(&b, "/", &b_built);
+        same_page(&b_built, &b_kept, "b's home built and from the kept one");
+        expect_in(&b_kept, "Welcome back, Sam Reyes.", "b's greeting");
+        expect_in(&b_kept, "href=\"/@sam\"", "b's menu");
+        expect_not_in(&b_kept, "Ana Beatriz", "nothing of a's");
+        char ta[128], tt[128];
+        csrf_of(&a, ta, sizeof(ta));
+        csrf_of(&tomas, tt, sizeof(tt));
+        expect_not_in(&b_kept, ta, "not a's token");
+        expect_in(&t_kept, "Welcome back, Tomás", "the author's greeting");
+        expect_in(&t_kept, "<li><a href=\"/write\">", "the author's menu");
+        expect_in(&t_kept, tt, "the author's token");
+        expect_not_in(&t_kept, "Ana Beatriz", "nothing of a's");
+        expect_not_in(&t_kept, ta, "not a's token");
+        resp_free(&a_built);
+        resp_free(&b_kept);
+        resp_free(&b_built);
+        resp_free(&t_kept);
+}
+
 static void authors_and_moderators_never_get_a_readers_page(void **state)
 {
         (void)state;
@@ -643,6 +681,7 @@ int main(void)
             cmocka_unit_test(a_reader_with_something_of_their_own_gets_their_own_page),
             cmocka_unit_test(a_reload_is_checked_again_after_a_write_or_another_read),
             cmocka_unit_test(authors_and_moderators_never_get_a_readers_page),
+            cmocka_unit_test(the_kept_home_greets_each_member_as_themselves),
         };
         return cmocka_run_group_tests_name("member_page", tests, start, kd_fixture_stop);
 }
