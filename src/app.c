@@ -826,8 +826,10 @@ static void dispatch(struct app *app, struct request *req)
         if (req->resp.status == 200 && route && !route->anonymous &&
             (req->method == HTTP_GET || req->method == HTTP_HEAD)) {
                 char etag[PAGE_ETAG_SIZE];
-                if (key && !req->csrf_used && req->resp.nheaders == 0 && req->resp.content_type &&
-                    compressible(req->resp.content_type)) {
+                /* a body's fields (a GET may carry some) change the page but not the key */
+                bool body_fields = req->raw.count > req->query_fields || req->body.len > 0;
+                if (key && !body_fields && !req->csrf_used && req->resp.nheaders == 0 &&
+                    req->resp.content_type && compressible(req->resp.content_type)) {
                         page_cache_put(app->pages, key, time_now(), generation, req->resp.body.data,
                                        req->resp.body.len, req->resp.content_type, etag,
                                        &req->page_tag);

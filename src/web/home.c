@@ -220,12 +220,11 @@ int web_home(struct request *req)
         int64_t before = req_param_int(req, "before", 0);
         /* only the first page is kept: "Older episodes" pages are few and each its own */
         bool keepable = req->shared_parts && before == 0;
-        if (keepable && part_copy(req, r, b)) {
-                int status = page_end(r, 200);
-                if (key)
-                        member_page_keep(req, r, key, (int64_t[PAGE_PART_META]){0}, &own);
-                return status;
-        }
+        /* Sections copied from the part kept for the site's generation as this request began
+         * are not kept again as a whole page: the parts' generation was taken later, and a
+         * write in between would leave the older sections under the newer generation. */
+        if (keepable && part_copy(req, r, b))
+                return page_end(r, 200);
         size_t start = b->len;
         int status = home_sections(req, r, before);
         if (status)

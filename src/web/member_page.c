@@ -14,9 +14,11 @@
 
 const char *member_page_key(struct request *req, bool any_role)
 {
+        /* no field at all, from the query string or a body (a GET may carry one): they change
+         * the page but not the key */
         if (!req_signed_in(req) || (!any_role && req->viewer.role != ROLE_READER) ||
-            req->method != HTTP_GET || req->query_fields > 0 || !req->shared_parts ||
-            !page_parts_enabled())
+            req->method != HTTP_GET || req->raw.count > 0 || req->body.len > 0 ||
+            !req->shared_parts || !page_parts_enabled())
                 return NULL;
         const char *lang = i18n_tag(req->locale ? req->locale : i18n_default());
         return arena_printf(req->arena, "page:%s:%s", lang, req->path);
@@ -41,8 +43,8 @@ int member_page_send(struct request *req, struct page_part *p, void (*draw_own)(
                 pos = s->at + s->len;
                 if (s->kind == PARTS_MENU)
                         page_menu_items(r, &chrome);
-                else if (s->kind == PARTS_PAGE_OWN && draw_own)
-                        draw_own(r);
+                else if (s->kind == PARTS_PAGE_OWN)
+                        draw_own(r); /* kept only by a keeper that draws it */
                 else
                         html_attr(b, render_csrf(r));
         }

@@ -21,7 +21,8 @@ struct render;
 struct request;
 
 /* The key under which req's page would be kept (path and language, in req->arena), or NULL when
- * req is not one a kept page may answer: not a signed-in reader's GET without a query string
+ * req is not one a kept page may answer: not a signed-in reader's GET without any field (query
+ * string or body)
  * (any_role: any member's, for a page that differs by role only in the menu), or kept parts are
  * off (KINDRED_MEMBER_PARTS=off, or a node out of step with the others). */
 const char *member_page_key(struct request *req, bool any_role);
@@ -31,7 +32,8 @@ const char *member_page_key(struct request *req, bool any_role);
 bool member_page_get(struct request *req, const char *key, struct page_part *out);
 
 /* Answers req with the kept page p, its menu drawn for req's member, their token in its slots
- * and the keeper's own range drawn by draw_own (may be NULL when none was given); lets go of p.
+ * and the keeper's own range drawn by draw_own (NULL only for a page kept without one); lets
+ * go of p.
  * Returns the status (200). */
 int member_page_send(struct request *req, struct page_part *p, void (*draw_own)(struct render *r));
 

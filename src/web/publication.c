@@ -659,12 +659,15 @@ enum { KEPT_EPISODE, KEPT_NEWSLETTER, KEPT_SHOWN, KEPT_NSHOWN = PAGE_PART_META -
 _Static_assert(KD_RELATED_SHOWN <= KEPT_NSHOWN, "the cards' ids fit the kept page's numbers");
 
 /* A reader's episode page from the page kept whole for readers who have nothing of their own on
- * it: true when it answered. One query (model/footprint.h) instead of the page's dozen. */
-static bool episode_from_kept(struct request *req, const char *key)
+ * it: one query (model/footprint.h) instead of the page's dozen. Returns KEPT_ANSWERED, or
+ * KEPT_THEIRS when the page shows this reader something of their own (build it, do not keep it),
+ * or KEPT_NONE (nothing kept, or the database failed). */
+enum { KEPT_NONE, KEPT_ANSWERED, KEPT_THEIRS };
+static int episode_from_kept(struct request *req, const char *key)
 {
         struct page_part kept;
         if (!member_page_get(req, key, &kept))
-                return false;
+                return KEPT_NONE;
         /* a reader reloading it is known not to have anything of theirs on it since */
         const char *token = req->viewer.session_token;
         uint64_t stamp = req->viewer.cache_stamp;
@@ -674,7 +677,7 @@ static bool episode_from_kept(struct request *req, const char *key)
                                                &kept.meta[KEPT_SHOWN], KEPT_NSHOWN);
                 if (own != 0) { /* theirs differs (or the database failed): built as usual */
                         page_parts_release(&kept);
-                        return false;
+                        return own > 0 ? KEPT_THEIRS : KEPT_NONE;
                 }
                 member_cache_note_clean(token, stamp, kept.serial, episode_id);
         }
@@ -682,7 +685,7 @@ static bool episode_from_kept(struct request *req, const char *key)
                             .newsletter_id = kept.meta[KEPT_NEWSLETTER]};
         events_episode_view(req, &e, true); /* only live episodes' pages are kept */
         member_page_send(req, &kept, NULL);
-        return true;
+        return KEPT_ANSWERED;
 }
 
 /* Keeps the page r wrote for readers when it shows its reader nothing of their own. */
@@ -702,8 +705,11 @@ static void episode_keep(struct request *req, const struct render *r, const stru
 int web_episode(struct request *req)
 {
         const char *key = member_page_key(req, false);
-        if (key && episode_from_kept(req, key))
+        int kept = key ? episode_from_kept(req, key) : KEPT_NONE;
+        if (kept == KEPT_ANSWERED)
                 return req->resp.status;
+        if (kept == KEPT_THEIRS)
+                key = NULL; /* theirs alone: not to be kept for others */
         struct episode_page p;
         if (episode_page_load(req, &p))
                 return req->resp.status;

@@ -24,7 +24,14 @@
 static int start(void **state)
 {
         (void)state;
-        return kd_start(&srv, NULL);
+        /* the tests of kept pages sign several readers up, more than an hour's default */
+        static const char *const env[] = {"KINDRED_SIGNUPS_PER_HOUR=100", NULL};
+        return kd_start(&srv, env);
+}
+
+static bool on_postgresql(void)
+{
+        return srv.database_url[0] != '\0';
 }
 
 /* Reacts (on) or takes a reaction back as m, with the page's button value. */
@@ -447,6 +454,8 @@ static void same_page(const struct http_resp *a, const struct http_resp *b, cons
 static void a_kept_page_is_the_page_built_for_each_reader(void **state)
 {
         (void)state;
+        if (on_postgresql())
+                skip(); /* several nodes may share it: pages are not kept */
         struct member a, b, c;
         signup_as(&a, "kept_a");
         signup_as(&b, "kept_b");
@@ -474,91 +483,119 @@ static void a_kept_page_is_the_page_built_for_each_reader(void **state)
 }
 
 /* Changes made behind the server's back (no write through it, so nothing kept goes stale) show
- * what really answers: the kept page, until a write; and never for a reader the page shows
- * something of their own. Without the kept page or without the footprint's check, a part of
- * this fails. */
+ * what answers: the kept page, until a write; never for a reader the page shows something of
+ * their own. The episode is retitled behind the server's back after the page was kept: a page
+ * with the new title was built for its reader, one with the old title came from the kept page.
+ * Each part of the footprint (model/footprint.c) has its reader here; without it, that reader
+ * would get the kept page. */
+static bool built_for(const struct member *m)
+{
+        struct http_resp r;
+        page_of(m, &r);
+        bool built = strstr(r.body, "The Radish Census, retitled") != NULL;
+        resp_free(&r);
+        return built;
+}
+
+static void behind(const char *fmt, long long x, long long y)
+{
+        char sql[400];
+        snprintf(sql, sizeof(sql), fmt, x, y);
+        db_exec(sql);
+}
+
 static void a_reader_with_something_of_their_own_gets_their_own_page(void **state)
 {
         (void)state;
-        struct member a, b, c, d;
-        signup_as(&a, "trace_a");
-        signup_as(&b, "trace_b");
-        signup_as(&c, "trace_c");
-        signup_as(&d, "trace_d");
+        if (on_postgresql())
+                skip(); /* several nodes may share it: pages are not kept (web/page_parts.h) */
+        static const char *handles[] = {"trace_a", "trace_b", "trace_c",
+                                        "trace_d", "trace_e", "trace_f"};
+        struct member m[6];
+        long long id[6];
+        for (int i = 0; i < 6; i++) {
+                signup_as(&m[i], handles[i]);
+                char sql[128];
+                snprintf(sql, sizeof(sql), "SELECT id FROM member WHERE handle = '%s'", handles[i]);
+                id[i] = db_int(sql);
+        }
         long long ep = db_int("SELECT id FROM episode WHERE slug = 'the-radish-census'");
-        long long bid = db_int("SELECT id FROM member WHERE handle = 'trace_b'");
-        long long cid = db_int("SELECT id FROM member WHERE handle = 'trace_c'");
-        long long did = db_int("SELECT id FROM member WHERE handle = 'trace_d'");
-        touch_site(&a);
+        touch_site(&m[0]);
         struct http_resp r;
-        page_of(&a, &r); /* kept */
+        page_of(&m[0], &r); /* kept */
         char card[256];
         if (!extract(r.body, "<p class=\"related-title\"><a href=\"", "\"", card, sizeof(card)))
                 fail_resp(&r, "a \"Members also read\" card");
         resp_free(&r);
-
-        /* the kept page answers until a write */
+        const char *slug = strrchr(card, '/');
+        assert_non_null(slug);
+        long long card_id = 0;
+        {
+                char sql[320];
+                snprintf(sql, sizeof(sql), "SELECT id FROM episode WHERE slug = '%s'", slug + 1);
+                card_id = db_int(sql);
+        }
         db_exec("UPDATE episode SET title = 'The Radish Census, retitled' WHERE slug = "
                 "'the-radish-census'");
-        page_of(&b, &r);
-        expect_not_in(&r, "retitled", "the kept page, not rebuilt");
-        resp_free(&r);
-        touch_site(&a);
-        page_of(&b, &r);
-        expect_in(&r, "retitled", "rebuilt after a write");
-        resp_free(&r);
-        db_exec("UPDATE episode SET title = 'The Radish Census' WHERE slug = "
-                "'the-radish-census'");
-        touch_site(&a);
-        page_of(&a, &r); /* kept again */
-        resp_free(&r);
+        assert_false(built_for(&m[0])); /* the kept page (b to f have not asked yet: a reader
+                                         * who has is remembered as having nothing of theirs
+                                         * on it until a write, http/member_cache.h) */
 
-        /* b's reaction to the episode: b's page has it pressed, a's kept one does not */
-        char sql[256], pressed_love[96];
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
-                 "('episode', %lld, 'love', %lld, 1)",
-                 ep, bid);
-        db_exec(sql);
-        snprintf(pressed_love, sizeof(pressed_love), "value=\"episode:%lld:love:0\" aria-pressed",
-                 ep);
-        page_of(&b, &r);
-        expect_in(&r, pressed_love, "b's own reaction pressed");
+        /* b: a reaction to the episode */
+        behind("INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
+               "('episode', %lld, 'love', %lld, 1)",
+               ep, id[1]);
+        assert_true(built_for(&m[1]));
+        char pressed[96];
+        snprintf(pressed, sizeof(pressed), "value=\"episode:%lld:love:0\" aria-pressed", ep);
+        page_of(&m[1], &r);
+        expect_in(&r, pressed, "b's own reaction pressed");
         resp_free(&r);
-        page_of(&a, &r);
-        expect_not_in(&r, pressed_love, "a never sees b's reaction as theirs");
-        resp_free(&r);
-
-        /* c's "I tried this": c's page shows it as theirs */
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO tried (episode_id, member_id, note, created_at, updated_at) VALUES "
-                 "(%lld, %lld, 'Counted radishes too.', 1, 1)",
-                 ep, cid);
-        db_exec(sql);
-        page_of(&c, &r);
+        /* c: "I tried this" */
+        behind("INSERT INTO tried (episode_id, member_id, note, created_at, updated_at) VALUES "
+               "(%lld, %lld, 'Counted radishes too.', 1, 1)",
+               ep, id[2]);
+        assert_true(built_for(&m[2]));
+        page_of(&m[2], &r);
         expect_in(&r, "class=\"tried-mine\"", "c's own record");
         resp_free(&r);
-        page_of(&a, &r);
-        expect_not_in(&r, "class=\"tried-mine\"", "not on a's page");
-        resp_free(&r);
-
-        /* d read the first card's episode: d's cards leave it out */
-        char *slug = strrchr(card, '/');
-        assert_non_null(slug);
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, "
-                 "first_at) SELECT id, %lld, newsletter_id, season_id, 1 FROM episode WHERE slug "
-                 "= '%s'",
-                 did, slug + 1);
-        db_exec(sql);
+        /* d: read the first "Members also read" card's episode */
+        behind("INSERT INTO insight_reader (episode_id, member_id, newsletter_id, season_id, "
+               "first_at) SELECT id, %lld, newsletter_id, season_id, 1 FROM episode WHERE id = "
+               "%lld",
+               id[3], card_id);
+        assert_true(built_for(&m[3]));
         char href[300];
         snprintf(href, sizeof(href), "<p class=\"related-title\"><a href=\"%s\"", card);
-        page_of(&d, &r);
+        page_of(&m[3], &r);
         expect_not_in(&r, href, "no card of what d read");
         resp_free(&r);
-        page_of(&a, &r);
-        expect_in(&r, href, "a still gets it");
+        /* e: a comment of theirs under the episode */
+        behind("INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
+               "updated_at) VALUES (%lld, %lld, 'Mine too.', '<p>Mine too.</p>', 1, 1)",
+               ep, id[4]);
+        long long comment = db_int("SELECT max(id) FROM comment");
+        behind("UPDATE comment SET root_id = %lld WHERE id = %lld", comment, comment);
+        assert_true(built_for(&m[4]));
+        /* f: a reaction to that comment */
+        behind("INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
+               "('comment', %lld, 'agree', %lld, 1)",
+               comment, id[5]);
+        assert_true(built_for(&m[5]));
+        /* a still gets the kept page, with none of theirs pressed */
+        assert_false(built_for(&m[0]));
+        page_of(&m[0], &r);
+        expect_not_in(&r, pressed, "a never sees b's reaction as theirs");
+        expect_not_in(&r, "class=\"tried-mine\"", "nor c's record");
+        expect_in(&r, href, "a still gets the card d read");
         resp_free(&r);
+
+        /* a write: every page is built again, with the new title */
+        touch_site(&m[0]);
+        assert_true(built_for(&m[0]));
+        db_exec("UPDATE episode SET title = 'The Radish Census' WHERE slug = "
+                "'the-radish-census'");
+        touch_site(&m[0]);
 }
 
 /* A reader reloading a kept page skips the footprint's query (http/member_cache.h): what they
@@ -566,6 +603,8 @@ static void a_reader_with_something_of_their_own_gets_their_own_page(void **stat
 static void a_reload_is_checked_again_after_a_write_or_another_read(void **state)
 {
         (void)state;
+        if (on_postgresql())
+                skip(); /* several nodes may share it: pages are not kept */
         struct member a, e;
         signup_as(&a, "reload_a");
         signup_as(&e, "reload_e");
@@ -600,7 +639,8 @@ static void a_reload_is_checked_again_after_a_write_or_another_read(void **state
         expect_not_in(&r, href, "no card of what e read since");
         resp_free(&r);
 
-        /* a reaction of e's behind the server's back, then any write: e's page has it */
+        /* a reaction of e's behind the server's back, then any write: e's page has it (the
+         * write also makes the kept page stale, so this half would pass on that alone) */
         char pressed[96];
         snprintf(sql, sizeof(sql),
                  "INSERT INTO reaction (target, target_id, kind, member_id, created_at) VALUES "
@@ -614,11 +654,47 @@ static void a_reload_is_checked_again_after_a_write_or_another_read(void **state
         resp_free(&r);
 }
 
+/* page without its <time> elements (malloc'd). */
+static char *without_times(const char *page)
+{
+        char *out = strdup(page), *w = out;
+        assert_non_null(out);
+        for (const char *p = page; *p;) {
+                const char *end = strncmp(p, "<time", 5) == 0 ? strstr(p, "</time>") : NULL;
+                if (end) {
+                        p = end + strlen("</time>");
+                        continue;
+                }
+                *w++ = *p++;
+        }
+        *w = '\0';
+        return out;
+}
+
+/* A home page's header has menu (the member's own) and its greeting greeting, and neither has
+ * other (another member's name: the page's lists may name anyone). */
+static void greeted_as(const struct http_resp *r, const char *menu, const char *greeting,
+                       const char *other)
+{
+        char *head = slice(r->body, "<header class=\"site-header\">", "</header>");
+        char *hero = slice(r->body, "<section class=\"hero\">", "</section>");
+        assert_non_null(head);
+        assert_non_null(hero);
+        if (!strstr(head, menu) || !strstr(hero, greeting))
+                fail_msg("not the member's own header or greeting: %s / %s", head, hero);
+        assert_null(strstr(head, other));
+        assert_null(strstr(hero, other));
+        free(head);
+        free(hero);
+}
+
 /* The home page's first page is kept whole for every member (web/home.c): each gets their own
  * menu, greeting and token in it, authors too. */
 static void the_kept_home_greets_each_member_as_themselves(void **state)
 {
         (void)state;
+        if (on_postgresql())
+                skip(); /* several nodes may share it: pages are not kept */
         struct member a, b, tomas;
         login_as(&a, "ana", NULL);
         login_as(&b, "sam", NULL);
@@ -633,19 +709,52 @@ static void the_kept_home_greets_each_member_as_themselves(void **state)
         expect_status(&t_kept, 200, "tomas's home");
         touch_site(&a);
         get(&b, "/", &b_built);
-        same_page(&b_built, &b_kept, "b's home built and from the kept one");
+        /* the lists' relative times ("joined just now") may turn in between */
+        char *kept_b = without_times(b_kept.body), *built_b = without_times(b_built.body);
+        if (strcmp(kept_b, built_b) != 0)
+                same_page(&b_built, &b_kept, "b's home built and from the kept one");
+        free(kept_b);
+        free(built_b);
         char ta[128], tt[128];
         csrf_of(&a, ta, sizeof(ta));
         csrf_of(&tomas, tt, sizeof(tt));
-        expect_in(&b_kept, "href=\"/@sam\"", "b's menu");
-        theirs_only(&b_kept, "Welcome back, Sam Reyes.", "Ana Beatriz", ta);
-        expect_in(&t_kept, "<li><a href=\"/write\">", "the author's menu");
+        greeted_as(&b_kept, "href=\"/@sam\"", "Welcome back, Sam Reyes.", "Ana Beatriz");
+        expect_not_in(&b_kept, ta, "not a's token");
+        greeted_as(&t_kept, "<li><a href=\"/write\">", "Welcome back, Tomás", "Ana Beatriz");
         expect_in(&t_kept, tt, "the author's token");
-        theirs_only(&t_kept, "Welcome back, Tomás", "Ana Beatriz", ta);
+        expect_not_in(&t_kept, ta, "not a's token");
         resp_free(&a_built);
         resp_free(&b_kept);
         resp_free(&b_built);
         resp_free(&t_kept);
+}
+
+/* A GET may carry fields in a body (after=N: a later page of the conversation); such a page is
+ * kept for nobody, neither as the readers' whole page nor as the guests' page. */
+static void a_get_with_fields_in_its_body_is_kept_for_nobody(void **state)
+{
+        (void)state;
+        struct member a, b;
+        signup_as(&a, "body_a");
+        signup_as(&b, "body_b");
+        touch_site(&a);
+        const struct member *senders[] = {&a, NULL}, *readers[] = {&b, NULL};
+        for (int i = 0; i < 2; i++) {
+                char buf[4096];
+                char *reqs[1] = {buf};
+                size_t lens[1];
+                int status[1];
+                lens[0] =
+                    raw_request(senders[i], "GET", KEPT_PATH, "application/x-www-form-urlencoded",
+                                "after=999999999", buf, sizeof(buf));
+                send_at_once(reqs, lens, 1, status);
+                assert_true(status[0] > 0);
+                struct http_resp r;
+                get(readers[i], KEPT_PATH, &r);
+                expect_status(&r, 200, "the episode");
+                expect_not_in(&r, "First comments", "the first page, not the body's later one");
+                resp_free(&r);
+        }
 }
 
 static void authors_and_moderators_never_get_a_readers_page(void **state)
@@ -684,6 +793,7 @@ int main(void)
             cmocka_unit_test(a_reload_is_checked_again_after_a_write_or_another_read),
             cmocka_unit_test(authors_and_moderators_never_get_a_readers_page),
             cmocka_unit_test(the_kept_home_greets_each_member_as_themselves),
+            cmocka_unit_test(a_get_with_fields_in_its_body_is_kept_for_nobody),
         };
         return cmocka_run_group_tests_name("member_page", tests, start, kd_fixture_stop);
 }
