@@ -75,6 +75,10 @@
  * into the database file (PASSIVE: never waits for readers), as SQLite's own auto-checkpoint
  * did before group commit took its hook (db/db_sqlite.c) */
 #define KD_SQLITE_CHECKPOINT_FRAMES 1000
+/* SQLite: write transactions of one process that meet at the writer's turn run as savepoints of
+ * one transaction on one shared connection, committed (and synced) once for all of them
+ * (db/db_sqlite.c, "Batched transactions"); at most this many share one commit */
+#define KD_SQLITE_BATCH_MAX 64
 
 /* Publishing */
 #define KD_SLUG_MAX_BYTES        60   /* newsletter and episode slugs: a-z, 0-9, hyphens */
@@ -180,8 +184,9 @@
  * read with 100 comments is about 200 KB) and in entries; lives as long as a guest's page. */
 #define KD_MEMBER_PARTS_BYTES (8 * 1024 * 1024)
 #define KD_MEMBER_PARTS_SLOTS 64
-#define KD_MEMBER_CLEAN_PAGES 4 /* kept pages known to show a session's member nothing of theirs   \
-                                 */
+#define KD_MEMBER_CLEAN_PAGES                                                                      \
+        4 /* kept pages known to show a session's member nothing of theirs                         \
+           */
 /* Members' sessions kept in memory with their saved language and header counts
  * (http/member_cache.h): one fixed slot of 520 bytes each, 2.1 MB for all, touched
  * only as sessions arrive. More live sessions than slots share them and are read again. */
@@ -237,8 +242,9 @@
 #define KD_RELATED_SAMPLE        200 /* an episode's most recent readers co-reading is read from */
 #define KD_RELATED_PER_READER    100 /* of each, the newest episodes they took part in */
 #define KD_RELATED_MIN_COREADERS 3   /* co-readers an episode needs to be recommended as co-read */
-#define KD_RELATED_CANDIDATES    16 /* kept per episode, before the viewer's own reads are left out \
-                                     */
+#define KD_RELATED_CANDIDATES                                                                      \
+        16 /* kept per episode, before the viewer's own reads are left out                         \
+            */
 #define KD_RELATED_CACHE_SECONDS 60   /* a computed list and its sentences are reused this long */
 #define KD_RELATED_CACHE_SLOTS   1024 /* episodes whose lists are kept in memory */
 

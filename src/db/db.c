@@ -131,11 +131,11 @@ int db_set_durability(struct db *db, enum db_durability d)
         return db->engine->set_durability(db, d);
 }
 
-int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures)
+int db_durable_stats(struct db *db, struct db_durable_stats *out)
 {
         if (!db->engine->durable_stats)
                 return DB_ERROR;
-        return db->engine->durable_stats(db, commits, syncs, failures);
+        return db->engine->durable_stats(db, out);
 }
 
 int db_read_begin(struct db *db)

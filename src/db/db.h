@@ -92,10 +92,16 @@ enum db_durability {
 int db_set_durability(struct db *db, enum db_durability d);
 
 /* How durable commits were made on this connection's database file, by every connection of the
- * process to it (SQLite's group commit, db/group_commit.h): the commits that waited for the
- * disk, the syncs that served them and the syncs that failed. DB_OK, or DB_ERROR on an engine
- * that does not count them (PostgreSQL groups its WAL flushes itself: pg_stat_wal). */
-int db_durable_stats(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
+ * process to it (SQLite's group commit, db/group_commit.h, and batched transactions,
+ * db/db_sqlite.c): the commits that waited for the disk, the syncs that served them, the syncs
+ * that failed, and the transactions that were committed in batches with the commits that
+ * carried them. DB_OK, or DB_ERROR on an engine that does not count them (PostgreSQL groups its
+ * WAL flushes itself: pg_stat_wal). */
+struct db_durable_stats {
+        uint64_t commits, syncs, failures;
+        uint64_t batched, batches;
+};
+int db_durable_stats(struct db *db, struct db_durable_stats *out);
 
 /* A read scope. On SQLite the reads between db_read_begin and db_read_end see one snapshot:
  * one read transaction instead of one per statement, each of which takes the WAL's read lock

@@ -29,7 +29,7 @@ struct db_engine {
         int (*exec_script)(struct db *db, const char *sql);
         int (*set_durability)(struct db *db, enum db_durability d);
         /* NULL for an engine that does not count its durable commits (PostgreSQL) */
-        int (*durable_stats)(struct db *db, uint64_t *commits, uint64_t *syncs, uint64_t *failures);
+        int (*durable_stats)(struct db *db, struct db_durable_stats *out);
         /* NULL for an engine without notifications (SQLite) */
         int (*wait_notice)(struct db *db, int timeout_ms, char *payload, size_t size);
         /* false, with what is still open in what (size bytes), when a statement or a

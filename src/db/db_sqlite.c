@@ -17,7 +17,24 @@
  *   after the -wal file was created, as FULL would.
  * Which commits wrote anything is told by sqlite3_wal_hook (called after every commit that
  * added frames); a read-only transaction waits for nothing. The hook replaces SQLite's
- * auto-checkpoint, so it checkpoints as that did (PASSIVE, past KD_SQLITE_CHECKPOINT_FRAMES). */
+ * auto-checkpoint, so it checkpoints as that did (PASSIVE, past KD_SQLITE_CHECKPOINT_FRAMES).
+ *
+ * Batched transactions: a durable connection's transaction (db_begin) does not run on its own
+ * connection but as a savepoint of one transaction on a connection the process shares for it
+ * (the group's shared connection), used by one writer at a time, the holder of the writer's turn.
+ * When a transaction ends (db_commit releases its savepoint) while other writers wait for the
+ * turn, the shared transaction stays open and the turn passes on: the next writer's savepoint
+ * joins it. The writer that finds nobody waiting (or KD_SQLITE_BATCH_MAX transactions in) commits
+ * it, once for all, and the batch's writers then wait for the shared sync as above. What a batch
+ * saves: a commit writes each page it changed once to the WAL, however many of the batch's
+ * transactions changed it (a comment's row, its episode's counter, the indexes' last pages, the
+ * search index's new segment), and SQLite's per-transaction work (locks, the WAL header, FTS5's
+ * flush of its pending terms) is paid once. A writer's db_commit returns only when the batch is
+ * committed (and synced), so nothing is acknowledged earlier than before; a transaction that rolls
+ * back rolls back to its savepoint and leaves the others; a failure that ends the whole shared
+ * transaction (an I/O error) fails every transaction in it. Lone writes (a statement outside
+ * db_begin) and non-durable connections commit on their own connections as before, after
+ * committing any open batch. */
 #include "db/db.h"
 #include "db/db_engine.h"
 #include "db/group_commit.h"
@@ -28,6 +45,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,15 +67,34 @@ struct sq_db {
         struct db base; /* first: db.c sees only this */
         sqlite3 *conn;
         struct sq_stmt *cache[STMT_CACHE_SLOTS];
-        int depth;               /* open db_begin() levels; inner levels are savepoints */
-        struct wal_group *group; /* the database file's group commit */
-        bool group_sync;         /* DB_DURABLE_FULL: commits wait for a shared sync */
-        bool wrote;              /* a commit added frames to the WAL since the last wait */
-        bool read_wanted;        /* db_read_begin: open a scope at the next read */
-        bool read_scope;         /* a deferred transaction serves the reads */
-        bool holds_writer;       /* this connection has the group's writer turn */
-        bool checkpoint_due;     /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
-        int handed_out;          /* statements prepared and not yet finished */
+        int depth;                   /* open db_begin() levels; inner levels are savepoints */
+        struct wal_group *group;     /* the database file's group commit */
+        bool group_sync;             /* DB_DURABLE_FULL: commits wait for a shared sync */
+        bool wrote;                  /* a commit added frames to the WAL since the last wait */
+        bool read_wanted;            /* db_read_begin: open a scope at the next read */
+        bool read_scope;             /* a deferred transaction serves the reads */
+        bool holds_writer;           /* this connection has the group's writer turn */
+        bool checkpoint_due;         /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
+        int handed_out;              /* statements prepared and not yet finished */
+        struct sq_db *via;           /* in a batched transaction: the connection it runs on */
+        bool shared;                 /* this is a group's shared (or sync) connection */
+        struct batch_member *member; /* while waiting for the end of a batch */
+};
+
+/* A transaction released into the open batch, waiting for the batch's commit. */
+struct batch_member {
+        struct batch_member *next;
+        bool ended;     /* the batch ended: committed (or failed) */
+        bool committed; /* ... and committed */
+        bool wrote;     /* ... and its commit added frames to the WAL */
+        bool durable;   /* ... which its closer already made durable (synced) */
+};
+
+/* How a batch ended, told to its transactions once the closer has handed the turn on. */
+struct batch_outcome {
+        struct batch_member *members;
+        uint64_t size; /* transactions released into it */
+        bool committed, wrote;
 };
 
 /* ------------------------------------------------------------------ group commit */
@@ -71,8 +108,23 @@ struct wal_group {
          * sleeps 1, 2, 5 ... 100 ms between tries: with 32 workers writing, the write lock
          * stood idle while they slept, and a comment's p99 reached 0.9 s. */
         pthread_mutex_t writer;
+        atomic_int waiting; /* threads waiting for the turn */
+        /* Batched transactions (above); all but the member list belong to the turn's holder. */
+        struct sq_db *shared; /* where batched transactions run, opened at the first */
+        struct sq_db *syncer; /* whose WAL handle the shared syncs use (see sync_wal) */
+        bool batch_off;       /* the shared connections could not be opened: no batches */
+        bool batch_open;      /* the shared connection's transaction is open */
+        int batch_size;       /* transactions released into it */
+        pthread_mutex_t members_lock;
+        pthread_cond_t batch_ended;
+        struct batch_member *members; /* released into the open batch */
+        uint64_t batches, batched;    /* batches committed, transactions they carried */
         struct wal_group *next;
 };
+
+/* The group whose writer turn this thread holds, through any of its connections: waiting for
+ * the turn through another connection would never end. */
+static _Thread_local struct wal_group *turn_held;
 
 static pthread_mutex_t groups_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wal_group *groups;
@@ -88,6 +140,8 @@ static struct wal_group *group_join(const char *path)
                 g->path = xstrdup(path);
                 g->gc = group_commit_new();
                 pthread_mutex_init(&g->writer, NULL);
+                pthread_mutex_init(&g->members_lock, NULL);
+                pthread_cond_init(&g->batch_ended, NULL);
                 g->next = groups;
                 groups = g;
         }
@@ -118,24 +172,49 @@ static void group_leave(struct wal_group *g)
                 log_info("db: group commit: %llu durable commits, %llu syncs, %llu failed",
                          (unsigned long long)st.commits, (unsigned long long)st.syncs,
                          (unsigned long long)st.failures);
+        if (g->batches > 0)
+                log_info("db: batched transactions: %llu in %llu commits",
+                         (unsigned long long)g->batched, (unsigned long long)g->batches);
+        /* nobody uses them any more: no connection of the group is left */
+        if (g->shared)
+                db_close(&g->shared->base);
+        if (g->syncer)
+                db_close(&g->syncer->base);
         group_commit_free(g->gc);
+        pthread_cond_destroy(&g->batch_ended);
+        pthread_mutex_destroy(&g->members_lock);
         pthread_mutex_destroy(&g->writer);
         free(g->path);
         free(g);
 }
 
-/* Takes the group's writer turn before a write transaction (BEGIN IMMEDIATE) or a lone write
- * begins. Waits at most the busy timeout: a connection of this thread holding the turn (which
- * would never let go) is then left to SQLite's own busy handling, as before. */
-static void writer_take(struct sq_db *db)
+static void batch_end(struct wal_group *g, struct sq_db *closer);
+
+/* Takes the group's writer turn before a write transaction or a lone write begins: true once
+ * held. A writer that does not join the batch (joining false) commits the open batch first, as
+ * the shared connection holds SQLite's write lock while it is open. Waits at most the busy
+ * timeout, then leaves the writer to SQLite's own busy handling, as does a thread that holds the
+ * turn through another connection (it would wait for itself). */
+static bool writer_take(struct sq_db *db, bool joining)
 {
         if (!db->group || db->holds_writer)
-                return;
+                return db->holds_writer;
+        struct wal_group *g = db->group;
+        if (turn_held == g)
+                return false;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += BUSY_TIMEOUT_MS / 1000;
-        if (pthread_mutex_timedlock(&db->group->writer, &until) == 0)
-                db->holds_writer = true;
+        atomic_fetch_add(&g->waiting, 1);
+        bool took = pthread_mutex_timedlock(&g->writer, &until) == 0;
+        atomic_fetch_sub(&g->waiting, 1);
+        if (!took)
+                return false;
+        db->holds_writer = true;
+        turn_held = g;
+        if (!joining && g->batch_open)
+                batch_end(g, db);
+        return true;
 }
 
 /* Hands the turn on once no write is open on the connection: the next writer commits while
@@ -145,6 +224,7 @@ static void writer_give(struct sq_db *db)
         if (!db->holds_writer)
                 return;
         db->holds_writer = false;
+        turn_held = NULL;
         pthread_mutex_unlock(&db->group->writer);
 }
 
@@ -244,7 +324,8 @@ static void configure(void)
         sqlite3_initialize();
 }
 
-int db_sqlite_open(const char *path, struct db **out)
+/* Opens a connection; one that joins (every one given out) shares the file's group commit. */
+static int open_connection(const char *path, bool join, struct db **out)
 {
         pthread_once(&configure_once, configure);
         struct sq_db *db = xcalloc(1, sizeof(*db));
@@ -267,8 +348,10 @@ int db_sqlite_open(const char *path, struct db **out)
                                       "PRAGMA temp_store=MEMORY;") != DB_OK)
                 goto fail;
         const char *file = sqlite3_db_filename(db->conn, "main");
-        db->group = group_join(file && *file ? file : path);
-        db->group_sync = true;
+        if (join)
+                db->group = group_join(file && *file ? file : path);
+        db->group_sync = join;
+        db->shared = !join;
         sqlite3_wal_hook(db->conn, on_wal_commit, db);
         *out = &db->base;
         return DB_OK;
@@ -278,9 +361,19 @@ fail:
         return DB_ERROR;
 }
 
+int db_sqlite_open(const char *path, struct db **out)
+{
+        return open_connection(path, true, out);
+}
+
+static int batch_finish(struct sq_db *db, bool commit);
+
 static void sq_close(struct db *d)
 {
         struct sq_db *db = SQ(d);
+        if (db->via) /* a transaction left open: it rolls back, as closing would do */
+                (void)batch_finish(db, false);
+        writer_give(db);
         for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
                 if (db->cache[i]) {
                         sqlite3_finalize(db->cache[i]->st);
@@ -292,9 +385,15 @@ static void sq_close(struct db *d)
         free(db);
 }
 
+/* The connection db's statements run on: the shared one in a batched transaction. */
+static struct sq_db *runs_on(struct db *db)
+{
+        return SQ(db)->via ? SQ(db)->via : SQ(db);
+}
+
 static const char *sq_errmsg(struct db *db)
 {
-        return sqlite3_errmsg(SQ(db)->conn);
+        return sqlite3_errmsg(runs_on(db)->conn);
 }
 
 static size_t cache_slot(const char *sql)
@@ -350,9 +449,10 @@ static struct sq_stmt *sq_prepare_stmt(struct sq_db *db, const char *sql)
 
 static struct db_stmt *sq_prepare(struct db *db, const char *sql)
 {
-        struct sq_stmt *s = sq_prepare_stmt(SQ(db), sql);
+        struct sq_db *on = runs_on(db);
+        struct sq_stmt *s = sq_prepare_stmt(on, sql);
         if (s)
-                SQ(db)->handed_out++;
+                on->handed_out++;
         return s ? &s->base : NULL;
 }
 
@@ -422,6 +522,18 @@ static int sq_step(struct db_stmt *st)
 {
         struct sq_stmt *s = SQS(st);
         bool starting = !sqlite3_stmt_busy(s->st);
+        if (starting && s->db->via) {
+                /* prepared before db_begin: it would run outside the transaction */
+                log_error("db: a statement prepared outside a transaction ran in it: %s",
+                          sqlite3_sql(s->st));
+                return DB_ERROR;
+        }
+        if (starting && s->db->shared && sqlite3_get_autocommit(s->db->conn)) {
+                /* the batch ended under it (an error rolled it back): nothing may autocommit */
+                log_error("db: a statement of a batched transaction ran after it ended: %s",
+                          sqlite3_sql(s->st));
+                return DB_ERROR;
+        }
         /* A write in a read scope: the snapshot ends first and the write runs as it would
          * outside one (a read transaction that turns into a write fails at once, without the
          * busy timeout, when another connection committed since it began). */
@@ -431,7 +543,7 @@ static int sq_step(struct db_stmt *st)
                 read_scope_open(s->db, s->st);
         /* BEGIN IMMEDIATE, or a write outside a transaction (COMMIT and BEGIN are read-only) */
         if (starting && !sqlite3_stmt_readonly(s->st) && sqlite3_get_autocommit(s->db->conn))
-                writer_take(s->db);
+                writer_take(s->db, false);
         int rc = map_rc(s->db, sqlite3_step(s->st));
         if (rc != DB_ROW && sqlite3_get_autocommit(s->db->conn)) {
                 writer_give(s->db); /* committed, rolled back, or a lone write done */
@@ -476,7 +588,7 @@ static bool sq_col_is_null(struct db_stmt *st, int col)
 
 static int64_t sq_changes(struct db *db)
 {
-        return sqlite3_changes64(SQ(db)->conn);
+        return sqlite3_changes64(runs_on(db)->conn);
 }
 
 static int sq_exec_script(struct db *d, const char *sql)
@@ -484,6 +596,8 @@ static int sq_exec_script(struct db *d, const char *sql)
         struct sq_db *db = SQ(d);
         read_scope_end(db);
         char *err = NULL;
+        if (db->via) /* in a batched transaction */
+                db = db->via;
         int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
         if (rc == SQLITE_OK && wait_durable(db) != DB_OK)
                 return DB_ERROR;
@@ -541,15 +655,249 @@ static void sq_read_end(struct db *d)
         read_scope_end(SQ(d));
 }
 
+/* ------------------------------------------------------------------ batched transactions */
+
+/* Runs one statement on a shared connection, outside the statement cache. */
+static int shared_exec(struct sq_db *w, const char *sql)
+{
+        int rc = sqlite3_exec(w->conn, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+                log_error("db: %s: %s", sql, sqlite3_errmsg(w->conn));
+        return rc == SQLITE_OK ? DB_OK : (rc & 0xff) == SQLITE_BUSY ? DB_BUSY : DB_ERROR;
+}
+
+/* Opens the group's shared connection and the one its syncs go through, by the turn's holder.
+ * The syncer reads once so that SQLite opens its handle on the -wal file, which stays open as
+ * long as the connection; an fdatasync through it covers what any connection wrote to the
+ * file. false (logged) when either fails: the group then runs without batches. */
+static bool shared_open(struct wal_group *g)
+{
+        if (g->shared)
+                return true;
+        if (g->batch_off)
+                return false;
+        struct db *w = NULL, *y = NULL;
+        sqlite3_file *wal = NULL;
+        if (open_connection(g->path, false, &w) != DB_OK ||
+            open_connection(g->path, false, &y) != DB_OK ||
+            shared_exec(SQ(y), "SELECT count(*) FROM sqlite_schema") != DB_OK ||
+            sqlite3_file_control(SQ(y)->conn, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) !=
+                SQLITE_OK ||
+            !wal || !wal->pMethods) {
+                log_error("db: cannot open the connections batched transactions share: each "
+                          "transaction commits on its own");
+                if (w)
+                        db_close(w);
+                if (y)
+                        db_close(y);
+                g->batch_off = true;
+                return false;
+        }
+        g->shared = SQ(w);
+        g->syncer = SQ(y);
+        return true;
+}
+
+/* Commits the open batch, by the turn's holder, and takes its list of transactions. A
+ * checkpoint the commit made due is left to the closer's own connection, after the turn. */
+static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *closer)
+{
+        struct sq_db *w = g->shared;
+        struct batch_outcome o = {.size = (uint64_t)g->batch_size};
+        /* an error that rolled back the whole transaction took every savepoint with it */
+        o.committed = !sqlite3_get_autocommit(w->conn) && shared_exec(w, "COMMIT") == DB_OK;
+        if (!sqlite3_get_autocommit(w->conn))
+                (void)shared_exec(w, "ROLLBACK");
+        o.wrote = w->wrote;
+        w->wrote = false;
+        if (w->checkpoint_due) {
+                w->checkpoint_due = false;
+                closer->checkpoint_due = true;
+        }
+        g->batch_open = false;
+        if (o.committed && g->batch_size > 0) {
+                g->batches++;
+                g->batched += (uint64_t)g->batch_size;
+        }
+        g->batch_size = 0;
+        pthread_mutex_lock(&g->members_lock);
+        o.members = g->members;
+        g->members = NULL;
+        pthread_mutex_unlock(&g->members_lock);
+        return o;
+}
+
+/* Tells a batch's transactions how it ended (durable: the closer synced for them). */
+static void batch_tell(struct wal_group *g, struct batch_outcome o, bool durable)
+{
+        pthread_mutex_lock(&g->members_lock);
+        for (struct batch_member *m = o.members, *next; m; m = next) {
+                next = m->next; /* m is its waiter's once ended */
+                m->committed = o.committed;
+                m->wrote = o.wrote;
+                m->durable = durable;
+                m->ended = true;
+        }
+        pthread_cond_broadcast(&g->batch_ended);
+        pthread_mutex_unlock(&g->members_lock);
+}
+
+/* Ends the open batch where the closer cannot wait for the disk (it is about to write itself):
+ * each transaction then waits for the shared sync on its own. */
+static void batch_end(struct wal_group *g, struct sq_db *closer)
+{
+        batch_tell(g, batch_commit(g, closer), false);
+}
+
+/* Ends the open batch unless a writer waits to join it (and there is room), then hands the
+ * turn on. */
+static void batch_pass(struct wal_group *g, struct sq_db *db)
+{
+        if (g->batch_open &&
+            (atomic_load(&g->waiting) == 0 || g->batch_size >= KD_SQLITE_BATCH_MAX))
+                batch_end(g, db);
+        writer_give(db);
+}
+
+/* Waits for the end of the batch m was released into. Should the writer the turn was handed
+ * to have given up waiting for it (the busy timeout), nobody would end the batch: a waiter
+ * that finds the turn free ends it itself. */
+static void batch_wait(struct wal_group *g, struct sq_db *db, struct batch_member *m)
+{
+        pthread_mutex_lock(&g->members_lock);
+        while (!m->ended) {
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += 20 * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                        until.tv_sec++;
+                        until.tv_nsec -= 1000000000L;
+                }
+                if (pthread_cond_timedwait(&g->batch_ended, &g->members_lock, &until) == 0 ||
+                    m->ended)
+                        continue;
+                pthread_mutex_unlock(&g->members_lock);
+                if (pthread_mutex_trylock(&g->writer) == 0) {
+                        db->holds_writer = true;
+                        turn_held = g;
+                        if (g->batch_open)
+                                batch_end(g, db);
+                        writer_give(db);
+                }
+                pthread_mutex_lock(&g->members_lock);
+        }
+        pthread_mutex_unlock(&g->members_lock);
+}
+
+/* Whether db's transactions are batched: a durable connection of a group that has them. */
+static bool batchable(struct sq_db *db)
+{
+        return db->group && db->group_sync && !db->group->batch_off && KD_SQLITE_BATCH_MAX > 1;
+}
+
+/* Begins a transaction as a savepoint of the open batch (opening one if none is): DB_OK,
+ * DB_BUSY or DB_ERROR; DB_MISUSE-like 1 (below) when it cannot be batched. */
+enum { NOT_BATCHED = 1 };
+static int batch_begin(struct sq_db *db)
+{
+        struct wal_group *g = db->group;
+        if (!writer_take(db, true))
+                return NOT_BATCHED;
+        if (!shared_open(g)) {
+                writer_give(db);
+                return NOT_BATCHED;
+        }
+        struct sq_db *w = g->shared;
+        int rc = DB_OK;
+        if (!g->batch_open) {
+                rc = shared_exec(w, "BEGIN IMMEDIATE");
+                g->batch_open = rc == DB_OK;
+                g->batch_size = 0;
+        }
+        if (rc == DB_OK)
+                rc = shared_exec(w, "SAVEPOINT batched");
+        if (rc != DB_OK) {
+                batch_pass(g, db);
+                return rc;
+        }
+        db->via = w;
+        db->depth = 1;
+        return DB_OK;
+}
+
+/* Ends db's batched transaction: released into the batch (commit) or rolled back to its
+ * savepoint. A commit returns once the batch is committed and synced: DB_OK, or DB_ERROR when
+ * the batch failed or the sync did. */
+static int batch_finish(struct sq_db *db, bool commit)
+{
+        struct wal_group *g = db->group;
+        struct sq_db *w = db->via;
+        db->via = NULL;
+        db->depth = 0;
+        if (w->handed_out > 0)
+                log_error("db: a statement outlived its transaction (%d still open)",
+                          w->handed_out);
+        bool lost = sqlite3_get_autocommit(w->conn);
+        int rc = DB_OK;
+        if (!lost && commit)
+                rc = shared_exec(w, "RELEASE batched");
+        if (!lost && (!commit || rc != DB_OK) && shared_exec(w, "ROLLBACK TO batched") == DB_OK)
+                (void)shared_exec(w, "RELEASE batched");
+        lost = sqlite3_get_autocommit(w->conn);
+        if (lost || !commit || rc != DB_OK) {
+                if (lost && g->batch_open)
+                        batch_end(g, db); /* fails the transactions released into it */
+                batch_pass(g, db);
+                checkpoint_if_due(db);
+                return commit ? DB_ERROR : DB_OK;
+        }
+        struct batch_member m = {0};
+        pthread_mutex_lock(&g->members_lock);
+        m.next = g->members;
+        g->members = &m;
+        pthread_mutex_unlock(&g->members_lock);
+        g->batch_size++;
+        if (atomic_load(&g->waiting) > 0 && g->batch_size < KD_SQLITE_BATCH_MAX) {
+                writer_give(db); /* the next writer joins, and one of them commits */
+                batch_wait(g, db, &m);
+        } else {
+                /* the closer commits, hands the turn on, and syncs for the whole batch before
+                 * telling it: the others wake once, to answer */
+                struct batch_outcome o = batch_commit(g, db);
+                writer_give(db);
+                bool durable = o.committed && o.wrote &&
+                               group_commit_wait_for(g->gc, o.size, sync_wal, g->syncer) == 0;
+                batch_tell(g, o, durable);
+        }
+        checkpoint_if_due(db);
+        if (!m.committed)
+                return DB_ERROR;
+        if (!m.wrote || m.durable)
+                return DB_OK;
+        /* committed by a writer that could not wait (or a failed sync: this fails too) */
+        return group_commit_wait(g->gc, sync_wal, g->syncer) == 0 ? DB_OK : DB_ERROR;
+}
+
 /* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
  * atomic can run inside a larger transaction (an import) and still roll back only its part. */
 static int sq_begin(struct db *d)
 {
         struct sq_db *db = SQ(d);
         read_scope_end(db);
+        int rc;
+        if (db->via && !sqlite3_get_autocommit(db->via->conn)) {
+                rc = exec_cached(db->via, "SAVEPOINT nested");
+                if (rc == DB_OK)
+                        db->depth++;
+                return rc;
+        }
+        if (db->via) /* an error already ended the batch it was in */
+                (void)batch_finish(db, false);
         if (db->depth > 0 && sqlite3_get_autocommit(db->conn))
                 db->depth = 0; /* an error already ended the outer transaction */
-        int rc = exec_cached(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+        if (db->depth == 0 && batchable(db) && (rc = batch_begin(db)) != NOT_BATCHED)
+                return rc;
+        rc = exec_cached(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
         if (rc == DB_OK)
                 db->depth++;
         return rc;
@@ -560,7 +908,9 @@ static int sq_commit(struct db *d)
         struct sq_db *db = SQ(d);
         if (db->depth <= 0)
                 return DB_ERROR;
-        int rc = exec_cached(db, db->depth > 1 ? "RELEASE nested" : "COMMIT");
+        if (db->via && db->depth == 1)
+                return batch_finish(db, true);
+        int rc = exec_cached(db->via ? db->via : db, db->depth > 1 ? "RELEASE nested" : "COMMIT");
         if (rc == DB_OK)
                 db->depth--;
         return rc;
@@ -569,6 +919,15 @@ static int sq_commit(struct db *d)
 static int sq_rollback(struct db *d)
 {
         struct sq_db *db = SQ(d);
+        if (db->via && db->depth > 1 && !sqlite3_get_autocommit(db->via->conn)) {
+                int rc = exec_cached(db->via, "ROLLBACK TO nested");
+                if (rc == DB_OK)
+                        rc = exec_cached(db->via, "RELEASE nested");
+                db->depth--;
+                return rc;
+        }
+        if (db->via) /* its own savepoint, or an error ended the whole batch */
+                return batch_finish(db, false);
         if (db->depth <= 0 || sqlite3_get_autocommit(db->conn)) {
                 db->depth = 0; /* nothing open: an error already rolled it back */
                 return DB_OK;
@@ -594,15 +953,20 @@ static int sq_set_durability(struct db *d, enum db_durability dur)
                                                        : "PRAGMA synchronous=NORMAL;");
 }
 
-static int sq_durable_stats(struct db *d, uint64_t *commits, uint64_t *syncs, uint64_t *failures)
+static int sq_durable_stats(struct db *d, struct db_durable_stats *out)
 {
         struct sq_db *db = SQ(d);
         if (!db->group)
                 return DB_ERROR;
         struct group_commit_stats st = group_commit_stats(db->group->gc);
-        *commits = st.commits;
-        *syncs = st.syncs;
-        *failures = st.failures;
+        *out = (struct db_durable_stats){
+            .commits = st.commits, .syncs = st.syncs, .failures = st.failures};
+        /* counted by the turn's holders: read under the turn */
+        bool had = db->holds_writer, took = !had && writer_take(db, true);
+        out->batched = db->group->batched;
+        out->batches = db->group->batches;
+        if (took)
+                writer_give(db);
         return DB_OK;
 }
 

@@ -41,13 +41,21 @@ void group_commit_free(struct group_commit *g)
 
 int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg)
 {
+        return group_commit_wait_for(g, 1, sync, arg);
+}
+
+int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync,
+                          void *arg)
+{
         pthread_mutex_lock(&g->lock);
         uint64_t ticket = ++g->issued;
         int rc = 0;
         for (;;) {
                 /* covered by a sync that succeeded, even if a later one failed */
-                if (ticket <= g->durable)
+                if (ticket <= g->durable) {
+                        g->stats.commits += commits;
                         break;
+                }
                 if (g->failed) {
                         rc = -1;
                         break;
@@ -58,7 +66,7 @@ int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg)
                 }
                 /* lead: sync for every commit finished so far, ours included */
                 g->syncing = true;
-                uint64_t from = g->durable, target = g->issued;
+                uint64_t target = g->issued;
                 pthread_mutex_unlock(&g->lock);
                 int failed = sync(arg) != 0;
                 pthread_mutex_lock(&g->lock);
@@ -74,7 +82,6 @@ int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg)
                 } else {
                         g->durable = target;
                         g->stats.syncs++;
-                        g->stats.commits += target - from;
                 }
                 pthread_cond_broadcast(&g->synced);
         }

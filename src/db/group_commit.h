@@ -26,6 +26,10 @@ void group_commit_free(struct group_commit *g);
  * after a failed sync can be proven durable, so the caller must not acknowledge the commit
  * (and a restart, which recovers the log from the disk, is the way out). */
 int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg);
+/* The same for a wait that stands for several commits (a batch of transactions committed as
+ * one: db/db_sqlite.c), so that the statistics count each. */
+int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync,
+                          void *arg);
 
 /* Commits made durable so far, and the syncs that did it (syncs <= commits; fewer when commits
  * were grouped), and failed syncs. */

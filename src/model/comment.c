@@ -801,18 +801,18 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                           prompt);
         if (rc == PUB_OK) /* the directory's "who is here" */
                 rc = member_mark_active(db, in->author_id, time_now(), 0);
+        /* replies and @mentions, in the same commit: a savepoint of its own, so the comment
+         * stands even if telling fails */
+        if (rc == PUB_OK)
+                (void)notify_comment(db, *id);
+        /* a comment may earn a badge (badge.c); a failed refresh keeps the comment */
+        if (rc == PUB_OK)
+                (void)badges_after_comment(db, in->author_id, *id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
-        if (rc != PUB_OK) {
+        if (rc != PUB_OK)
                 db_rollback(db);
-        } else {
-                /* replies and @mentions; the comment stands even if telling fails */
-                notify_comment(db, *id);
-                /* a comment may earn a badge: worked out after the commit, its reading outside
-                 * the write lock (badge.c); a failed refresh keeps the comment */
-                badges_after_comment(db, in->author_id, *id);
-        }
 done:
         mdr_result_free(&r);
         arena_free(a);

@@ -182,6 +182,11 @@ int notify_comment(struct db *db, int64_t comment_id)
         }
         int64_t author = db_col_int(s, 0), episode = db_col_int(s, 1),
                 parent_author = db_col_int(s, 3);
+        bool replying = parent_author && parent_author != author;
+        if (!replying && !strchr(db_col_text(s, 2), '@')) {
+                db_finish(s); /* nobody to tell: no transaction either */
+                return PUB_OK;
+        }
         struct arena *a = arena_new();
         char *body = arena_strdup(a, db_col_text(s, 2));
         db_finish(s);
@@ -190,7 +195,7 @@ int notify_comment(struct db *db, int64_t comment_id)
                 arena_free(a);
                 return PUB_DB_ERROR;
         }
-        if (parent_author && parent_author != author)
+        if (replying)
                 rc = insert(db, parent_author, "reply", author, episode, comment_id);
         if (rc == PUB_OK)
                 rc = mentions(db, body, "mention", author, episode, comment_id, NULL, 0,

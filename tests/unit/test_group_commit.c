@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -194,10 +195,10 @@ static void file_remove(struct sqlite_file *f)
 
 static uint64_t commits_of(struct db *db)
 {
-        uint64_t commits = 0, syncs = 0, failures = 0;
-        assert_int_equal(db_durable_stats(db, &commits, &syncs, &failures), DB_OK);
-        assert_int_equal((int)failures, 0);
-        return commits;
+        struct db_durable_stats st;
+        assert_int_equal(db_durable_stats(db, &st), DB_OK);
+        assert_int_equal((int)st.failures, 0);
+        return st.commits;
 }
 
 static void exec_ok(struct db *db, const char *sql)
@@ -265,6 +266,7 @@ enum { CONNECTIONS = 8, INSERTS_EACH = 40 };
 
 struct inserter {
         const char *path;
+        const char *sql; /* NULL: into t */
         struct db *db;
         int failed;
 };
@@ -273,7 +275,8 @@ static void *insert_alone(void *arg)
 {
         struct inserter *w = arg;
         for (int i = 0; i < INSERTS_EACH; i++) {
-                struct db_stmt *s = db_prepare(w->db, "INSERT INTO t VALUES (?1)");
+                struct db_stmt *s =
+                    db_prepare(w->db, w->sql ? w->sql : "INSERT INTO t VALUES (?1)");
                 db_bind_int(s, 1, i);
                 if (db_step(s) != DB_DONE)
                         w->failed++;
@@ -290,8 +293,8 @@ static void sqlite_connections_share_syncs(void **state)
         struct db *first = NULL;
         assert_int_equal(db_open_url(f.path, &first), DB_OK);
         assert_int_equal(db_exec_script(first, "CREATE TABLE t (x INTEGER)"), DB_OK);
-        uint64_t c0 = 0, s0 = 0, failures = 0;
-        assert_int_equal(db_durable_stats(first, &c0, &s0, &failures), DB_OK);
+        struct db_durable_stats before, after;
+        assert_int_equal(db_durable_stats(first, &before), DB_OK);
         struct inserter w[CONNECTIONS];
         pthread_t t[CONNECTIONS];
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -304,9 +307,9 @@ static void sqlite_connections_share_syncs(void **state)
                 pthread_join(t[i], NULL);
                 assert_int_equal(w[i].failed, 0);
         }
-        uint64_t c1 = 0, s1 = 0;
-        assert_int_equal(db_durable_stats(first, &c1, &s1, &failures), DB_OK);
-        assert_int_equal((int)failures, 0);
+        assert_int_equal(db_durable_stats(first, &after), DB_OK);
+        assert_int_equal((int)after.failures, 0);
+        uint64_t c0 = before.commits, s0 = before.syncs, c1 = after.commits, s1 = after.syncs;
         printf("%llu commits on %d connections made durable by %llu syncs\n",
                (unsigned long long)(c1 - c0), CONNECTIONS, (unsigned long long)(s1 - s0));
         /* each insert waited (the stats are the file's, shared by its connections), and while
@@ -323,6 +326,203 @@ static void sqlite_connections_share_syncs(void **state)
         file_remove(&f);
 }
 
+/* ---------------------------------------------------------------- batched transactions */
+
+enum { BATCH_WRITERS = 8, TRANSACTIONS_EACH = 40 };
+
+struct transactor {
+        struct db *db;
+        int id;
+        int committed, rolled_back, failed, unseen;
+};
+
+static int count_where(struct db *db, const char *sql, int64_t a)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, a);
+        int n = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : -1;
+        db_finish(s);
+        return n;
+}
+
+static bool insert_row(struct db *db, int64_t writer, int64_t seq)
+{
+        struct db_stmt *s = db_prepare(db, "INSERT INTO t (writer, seq) VALUES (?1, ?2)");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, writer);
+        db_bind_int(s, 2, seq);
+        bool ok = db_step(s) == DB_DONE;
+        db_finish(s);
+        return ok;
+}
+
+/* Each transaction adds two rows and bumps a shared counter; every third one rolls back after
+ * its writes, every fifth one makes a nested savepoint that rolls back, every seventh one
+ * breaks a constraint and rolls back. Inside, the transaction sees its own rows; once its
+ * commit returned, the connection's own reads see them too. */
+static void *transact(void *arg)
+{
+        struct transactor *w = arg;
+        for (int i = 0; i < TRANSACTIONS_EACH; i++) {
+                int64_t seq = (int64_t)i * 10;
+                if (db_begin(w->db) != DB_OK) {
+                        w->failed++;
+                        continue;
+                }
+                bool ok = insert_row(w->db, w->id, seq) && insert_row(w->db, w->id, seq + 1);
+                struct db_stmt *s = db_prepare(w->db, "UPDATE counter SET n = n + 1");
+                ok = ok && s && db_step(s) == DB_DONE;
+                if (s)
+                        db_finish(s);
+                if (ok && i % 5 == 0) {
+                        ok = db_begin(w->db) == DB_OK && insert_row(w->db, w->id, seq + 2) &&
+                             db_rollback(w->db) == DB_OK;
+                }
+                if (ok && count_where(w->db,
+                                      "SELECT count(*) FROM t WHERE writer = ?1 AND seq "
+                                      "% 10 < 2",
+                                      w->id) != 2 * w->committed + 2)
+                        w->unseen++;
+                if (ok && i % 7 == 0) /* (writer, seq) is unique: this one is refused */
+                        ok = !insert_row(w->db, w->id, seq);
+                if (!ok || i % 3 == 0 || i % 7 == 0) {
+                        if (db_rollback(w->db) != DB_OK)
+                                w->failed++;
+                        w->rolled_back++;
+                        /* a rolled back transaction's rows are gone at once */
+                        if (count_where(w->db, "SELECT count(*) FROM t WHERE writer = ?1", w->id) !=
+                            2 * w->committed)
+                                w->unseen++;
+                        continue;
+                }
+                if (db_commit(w->db) != DB_OK) {
+                        w->failed++;
+                        continue;
+                }
+                w->committed++;
+                if (count_where(w->db, "SELECT count(*) FROM t WHERE writer = ?1", w->id) !=
+                    2 * w->committed)
+                        w->unseen++;
+        }
+        return NULL;
+}
+
+/* Transactions on several connections at once run as savepoints of shared transactions: they
+ * meet in batches, each commits or rolls back alone, and a lone write in between (a statement
+ * outside db_begin, here on its own connection) commits the open batch first and waits for the
+ * disk as before. */
+static void sqlite_transactions_meet_in_batches(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *first = NULL;
+        assert_int_equal(db_open_url(f.path, &first), DB_OK);
+        assert_int_equal(db_exec_script(first, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
+                                               "UNIQUE (writer, seq));"
+                                               "CREATE TABLE counter (n INTEGER);"
+                                               "INSERT INTO counter VALUES (0);"
+                                               "CREATE TABLE lone (x INTEGER)"),
+                         DB_OK);
+        struct db_durable_stats before, after;
+        assert_int_equal(db_durable_stats(first, &before), DB_OK);
+        struct transactor w[BATCH_WRITERS];
+        struct inserter lone = {.path = f.path, .sql = "INSERT INTO lone VALUES (?1)"};
+        pthread_t t[BATCH_WRITERS], lt;
+        for (int i = 0; i < BATCH_WRITERS; i++) {
+                w[i] = (struct transactor){.id = i + 1};
+                assert_int_equal(db_open_url(f.path, &w[i].db), DB_OK);
+        }
+        assert_int_equal(db_open_url(f.path, &lone.db), DB_OK);
+        assert_int_equal(db_exec_script(lone.db, "SELECT 1"), DB_OK);
+        for (int i = 0; i < BATCH_WRITERS; i++)
+                assert_int_equal(pthread_create(&t[i], NULL, transact, &w[i]), 0);
+        assert_int_equal(pthread_create(&lt, NULL, insert_alone, &lone), 0);
+        int committed = 0, rolled_back = 0;
+        for (int i = 0; i < BATCH_WRITERS; i++) {
+                pthread_join(t[i], NULL);
+                assert_int_equal(w[i].failed, 0);
+                assert_int_equal(w[i].unseen, 0);
+                committed += w[i].committed;
+                rolled_back += w[i].rolled_back;
+        }
+        pthread_join(lt, NULL);
+        assert_int_equal(lone.failed, 0);
+        assert_int_equal(db_durable_stats(first, &after), DB_OK);
+        assert_int_equal((int)after.failures, 0);
+        /* exactly the committed transactions' rows and counts, nothing of the others */
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE ?1", 1), 2 * committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE seq % 10 = ?1", 2), 0);
+        assert_int_equal(count_where(first, "SELECT n FROM counter WHERE ?1", 1), committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM lone WHERE ?1", 1), INSERTS_EACH);
+        uint64_t batched = after.batched - before.batched, batches = after.batches - before.batches;
+        printf("%d transactions committed (%d rolled back) in %llu commits; %llu durable waits, "
+               "%llu syncs\n",
+               committed, rolled_back, (unsigned long long)batches,
+               (unsigned long long)(after.commits - before.commits),
+               (unsigned long long)(after.syncs - before.syncs));
+        assert_int_equal((int)batched, committed);
+        /* they met: fewer commits than transactions (each waits for a 1 ms sync or so, while
+         * the others queue for the turn) */
+        assert_true(batches < batched);
+        /* every committed transaction and every lone insert waited for the disk */
+        assert_int_equal((int)(after.commits - before.commits), committed + INSERTS_EACH);
+        for (int i = 0; i < BATCH_WRITERS; i++)
+                db_close(w[i].db);
+        db_close(lone.db);
+        db_close(first);
+        file_remove(&f);
+}
+
+/* The batch's connection is not the caller's: a statement prepared on the connection before
+ * db_begin would run outside the transaction, and is refused; reads and writes inside see one
+ * another; a rollback leaves nothing; the transaction's errors are the connection's. */
+static void sqlite_batched_transaction_is_the_connections(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *db = NULL;
+        assert_int_equal(db_open_url(f.path, &db), DB_OK);
+        assert_int_equal(db_exec_script(db, "CREATE TABLE t (x INTEGER PRIMARY KEY)"), DB_OK);
+        struct db_stmt *early = db_prepare(db, "INSERT INTO t VALUES (1)");
+        assert_non_null(early);
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(db_step(early), DB_ERROR);
+        db_finish(early);
+        exec_ok(db, "INSERT INTO t VALUES (2)");
+        assert_int_equal(db_changes(db), 1);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x = ?1", 2), 1);
+        struct db_stmt *dup = db_prepare(db, "INSERT INTO t VALUES (2)");
+        assert_int_equal(db_step(dup), DB_CONSTRAINT);
+        db_finish(dup);
+        assert_non_null(strstr(db_errmsg(db), "UNIQUE"));
+        assert_int_equal(db_exec_script(db, "INSERT INTO t VALUES (3); INSERT INTO t VALUES (4)"),
+                         DB_OK);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x > ?1", 0), 3);
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "DELETE FROM t");
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x > ?1", 0), 3);
+        /* a second connection sees the committed rows: the batch was committed */
+        struct db *other = NULL;
+        assert_int_equal(db_open_url(f.path, &other), DB_OK);
+        assert_int_equal(count_where(other, "SELECT count(*) FROM t WHERE x > ?1", 0), 3);
+        db_close(other);
+        /* a transaction left open when its connection closes rolls back */
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (9)");
+        db_close(db);
+        assert_int_equal(db_open_url(f.path, &db), DB_OK);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x = ?1", 9), 0);
+        db_close(db);
+        file_remove(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -332,6 +532,8 @@ int main(void)
             cmocka_unit_test(concurrent_waiters_of_a_failed_sync_all_fail),
             cmocka_unit_test(sqlite_commits_that_wrote_wait_for_a_sync),
             cmocka_unit_test(sqlite_connections_share_syncs),
+            cmocka_unit_test(sqlite_transactions_meet_in_batches),
+            cmocka_unit_test(sqlite_batched_transaction_is_the_connections),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
