@@ -271,6 +271,17 @@ int kd_cli(struct kd_server *s, const char *stdin_text, const char *const *args)
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* A statement that ran outside the transaction it was written for (prepared before db_begin,
+ * or left open past db_commit) is a bug the server only logs (db/db_sqlite.c): every test that
+ * stops a server fails on it. */
+static void check_statements_kept_to_transactions(struct kd_server *s)
+{
+        if (kd_log_contains(s, "db: a statement")) {
+                fprintf(stderr, "a statement ran outside its transaction; see %s\n", s->log_path);
+                abort();
+        }
+}
+
 int kd_stop(struct kd_server *s)
 {
         if (s->pid <= 0)
@@ -281,6 +292,7 @@ int kd_stop(struct kd_server *s)
                 pid_t r = waitpid(s->pid, &status, WNOHANG);
                 if (r == s->pid) {
                         s->pid = 0;
+                        check_statements_kept_to_transactions(s);
                         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 }
                 struct timespec ts = {0, 50 * 1000 * 1000};
