@@ -88,6 +88,7 @@ struct batch_member {
         bool committed; /* ... and committed */
         bool wrote;     /* ... and its commit added frames to the WAL */
         bool durable;   /* ... which its closer already made durable (synced) */
+        uint64_t batch; /* the batch's number */
 };
 
 /* How a batch ended, told to its transactions once the closer has handed the turn on. */
@@ -110,15 +111,16 @@ struct wal_group {
         pthread_mutex_t writer;
         atomic_int waiting; /* threads waiting for the turn */
         /* Batched transactions (above); all but the member list belong to the turn's holder. */
-        struct sq_db *shared; /* where batched transactions run, opened at the first */
-        struct sq_db *syncer; /* whose WAL handle the shared syncs use (see sync_wal) */
-        bool batch_off;       /* the shared connections could not be opened: no batches */
-        bool batch_open;      /* the shared connection's transaction is open */
-        int batch_size;       /* transactions released into it */
+        struct sq_db *shared;  /* where batched transactions run, opened at the first */
+        struct sq_db *syncer;  /* whose WAL handle the shared syncs use (see sync_wal) */
+        atomic_bool batch_off; /* the shared connections could not be opened: no batches */
+        bool batch_open;       /* the shared connection's transaction is open */
+        uint64_t batch_seq;    /* the open (or last) batch's number */
+        int batch_size;        /* transactions released into it */
         pthread_mutex_t members_lock;
         pthread_cond_t batch_ended;
         struct batch_member *members; /* released into the open batch */
-        uint64_t batches, batched;    /* batches committed, transactions they carried */
+        uint64_t batches, batched; /* batches committed, transactions they carried (members_lock) */
         struct wal_group *next;
 };
 
@@ -591,13 +593,34 @@ static int64_t sq_changes(struct db *db)
         return sqlite3_changes64(runs_on(db)->conn);
 }
 
+/* A script run inside a batched transaction may not end or split it: the batch's commit is its
+ * writers' (refused when prepared, SQLITE_AUTH). */
+static int no_transaction_control(void *arg, int action, const char *a, const char *b,
+                                  const char *c, const char *d)
+{
+        (void)arg, (void)a, (void)b, (void)c, (void)d;
+        return action == SQLITE_TRANSACTION || action == SQLITE_SAVEPOINT ? SQLITE_DENY : SQLITE_OK;
+}
+
 static int sq_exec_script(struct db *d, const char *sql)
 {
         struct sq_db *db = SQ(d);
         read_scope_end(db);
         char *err = NULL;
-        if (db->via) /* in a batched transaction */
-                db = db->via;
+        if (db->via) { /* in a batched transaction: its script runs there, and must not end it */
+                struct sq_db *w = db->via;
+                if (sqlite3_get_autocommit(w->conn))
+                        return DB_ERROR; /* an error already ended the batch */
+                sqlite3_set_authorizer(w->conn, no_transaction_control, NULL);
+                int rc = sqlite3_exec(w->conn, sql, NULL, NULL, &err);
+                sqlite3_set_authorizer(w->conn, NULL, NULL);
+                if (rc != SQLITE_OK || sqlite3_get_autocommit(w->conn)) {
+                        log_error("db: %s", err ? err : "a script ended its transaction");
+                        sqlite3_free(err);
+                        return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT : DB_ERROR;
+                }
+                return DB_OK;
+        }
         int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
         if (rc == SQLITE_OK && wait_durable(db) != DB_OK)
                 return DB_ERROR;
@@ -715,12 +738,12 @@ static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *clos
                 closer->checkpoint_due = true;
         }
         g->batch_open = false;
-        if (o.committed && g->batch_size > 0) {
-                g->batches++;
-                g->batched += (uint64_t)g->batch_size;
-        }
         g->batch_size = 0;
         pthread_mutex_lock(&g->members_lock);
+        if (o.committed && o.size > 0) {
+                g->batches++;
+                g->batched += o.size;
+        }
         o.members = g->members;
         g->members = NULL;
         pthread_mutex_unlock(&g->members_lock);
@@ -749,12 +772,13 @@ static void batch_end(struct wal_group *g, struct sq_db *closer)
         batch_tell(g, batch_commit(g, closer), false);
 }
 
-/* Ends the open batch unless a writer waits to join it (and there is room), then hands the
- * turn on. */
+/* Hands the turn on after a transaction that did not join the batch (it rolled back, or could
+ * not begin): the batch is ended unless it holds transactions and a writer waits to join it
+ * (an empty one left open would hold SQLite's write lock with nobody bound to end it). */
 static void batch_pass(struct wal_group *g, struct sq_db *db)
 {
-        if (g->batch_open &&
-            (atomic_load(&g->waiting) == 0 || g->batch_size >= KD_SQLITE_BATCH_MAX))
+        if (g->batch_open && (g->batch_size == 0 || atomic_load(&g->waiting) == 0 ||
+                              g->batch_size >= KD_SQLITE_BATCH_MAX))
                 batch_end(g, db);
         writer_give(db);
 }
@@ -780,7 +804,7 @@ static void batch_wait(struct wal_group *g, struct sq_db *db, struct batch_membe
                 if (pthread_mutex_trylock(&g->writer) == 0) {
                         db->holds_writer = true;
                         turn_held = g;
-                        if (g->batch_open)
+                        if (g->batch_open && g->batch_seq == m->batch) /* still ours */
                                 batch_end(g, db);
                         writer_give(db);
                 }
@@ -813,6 +837,7 @@ static int batch_begin(struct sq_db *db)
                 rc = shared_exec(w, "BEGIN IMMEDIATE");
                 g->batch_open = rc == DB_OK;
                 g->batch_size = 0;
+                g->batch_seq++;
         }
         if (rc == DB_OK)
                 rc = shared_exec(w, "SAVEPOINT batched");
@@ -834,12 +859,21 @@ static int batch_finish(struct sq_db *db, bool commit)
         struct sq_db *w = db->via;
         db->via = NULL;
         db->depth = 0;
-        if (w->handed_out > 0)
+        int rc = DB_OK;
+        if (w->handed_out > 0) {
+                /* a bug of the caller's: the statement would run in the next writer's
+                 * transaction. The transaction is refused (rolled back, below), and its
+                 * statements reset so that none holds the shared connection's snapshot. */
                 log_error("db: a statement outlived its transaction (%d still open)",
                           w->handed_out);
+                for (sqlite3_stmt *st = sqlite3_next_stmt(w->conn, NULL); st;
+                     st = sqlite3_next_stmt(w->conn, st))
+                        if (sqlite3_stmt_busy(st))
+                                sqlite3_reset(st);
+                rc = DB_ERROR;
+        }
         bool lost = sqlite3_get_autocommit(w->conn);
-        int rc = DB_OK;
-        if (!lost && commit)
+        if (!lost && commit && rc == DB_OK)
                 rc = shared_exec(w, "RELEASE batched");
         if (!lost && (!commit || rc != DB_OK) && shared_exec(w, "ROLLBACK TO batched") == DB_OK)
                 (void)shared_exec(w, "RELEASE batched");
@@ -851,7 +885,7 @@ static int batch_finish(struct sq_db *db, bool commit)
                 checkpoint_if_due(db);
                 return commit ? DB_ERROR : DB_OK;
         }
-        struct batch_member m = {0};
+        struct batch_member m = {.batch = g->batch_seq};
         pthread_mutex_lock(&g->members_lock);
         m.next = g->members;
         g->members = &m;
@@ -948,6 +982,8 @@ static int sq_set_durability(struct db *d, enum db_durability dur)
         /* FULL: a commit is on disk before it returns (group commit, above); NORMAL in WAL
          * mode: a commit survives a crash of kindred, not a power cut; OFF: bulk loading */
         struct sq_db *db = SQ(d);
+        if (db->via)
+                return DB_ERROR; /* not inside a (batched) transaction */
         db->group_sync = dur == DB_DURABLE_FULL;
         return sq_exec_script(d, dur == DB_DURABLE_OFF ? "PRAGMA synchronous=OFF;"
                                                        : "PRAGMA synchronous=NORMAL;");
@@ -961,12 +997,10 @@ static int sq_durable_stats(struct db *d, struct db_durable_stats *out)
         struct group_commit_stats st = group_commit_stats(db->group->gc);
         *out = (struct db_durable_stats){
             .commits = st.commits, .syncs = st.syncs, .failures = st.failures};
-        /* counted by the turn's holders: read under the turn */
-        bool had = db->holds_writer, took = !had && writer_take(db, true);
+        pthread_mutex_lock(&db->group->members_lock);
         out->batched = db->group->batched;
         out->batches = db->group->batches;
-        if (took)
-                writer_give(db);
+        pthread_mutex_unlock(&db->group->members_lock);
         return DB_OK;
 }
 

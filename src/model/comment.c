@@ -805,14 +805,15 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
          * stands even if telling fails */
         if (rc == PUB_OK)
                 (void)notify_comment(db, *id);
-        /* a comment may earn a badge (badge.c); a failed refresh keeps the comment */
-        if (rc == PUB_OK)
-                (void)badges_after_comment(db, in->author_id, *id);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)
                 db_rollback(db);
+        else /* a comment may earn a badge: worked out after the commit, so that its reading
+              * (much, when the rules run in full) does not hold up other writers (badge.c); a
+              * failed refresh keeps the comment */
+                (void)badges_after_comment(db, in->author_id, *id);
 done:
         mdr_result_free(&r);
         arena_free(a);

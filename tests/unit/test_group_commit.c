@@ -513,6 +513,23 @@ static void sqlite_batched_transaction_is_the_connections(void **state)
         assert_int_equal(db_open_url(f.path, &other), DB_OK);
         assert_int_equal(count_where(other, "SELECT count(*) FROM t WHERE x > ?1", 0), 3);
         db_close(other);
+        /* a statement still open at db_commit would run in the next writer's transaction: the
+         * transaction is refused and rolled back */
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (5)");
+        struct db_stmt *open_read = db_prepare(db, "SELECT x FROM t");
+        assert_int_equal(db_step(open_read), DB_ROW);
+        assert_int_equal(db_commit(db), DB_ERROR);
+        db_finish(open_read);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x = ?1", 5), 0);
+        /* nor may a script end it, or durability change inside it */
+        assert_int_equal(db_begin(db), DB_OK);
+        exec_ok(db, "INSERT INTO t VALUES (6)");
+        assert_int_equal(db_set_durability(db, DB_DURABLE_NORMAL), DB_ERROR);
+        assert_int_equal(db_exec_script(db, "COMMIT"), DB_ERROR);
+        assert_int_equal(db_exec_script(db, "RELEASE batched"), DB_ERROR);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_where(db, "SELECT count(*) FROM t WHERE x = ?1", 6), 0);
         /* a transaction left open when its connection closes rolls back */
         assert_int_equal(db_begin(db), DB_OK);
         exec_ok(db, "INSERT INTO t VALUES (9)");
