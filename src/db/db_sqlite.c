@@ -33,8 +33,8 @@
  * committed (and synced), so nothing is acknowledged earlier than before; a transaction that rolls
  * back rolls back to its savepoint and leaves the others; a failure that ends the whole shared
  * transaction (an I/O error) fails every transaction in it. Lone writes (a statement outside
- * db_begin) and non-durable connections commit on their own connections as before, after
- * committing any open batch. */
+ * db_begin) and bulk-loading connections (synchronous=OFF) commit on their own connections as
+ * before, after committing any open batch. */
 #include "db/db.h"
 #include "db/db_engine.h"
 #include "db/group_commit.h"
@@ -70,6 +70,7 @@ struct sq_db {
         int depth;                   /* open db_begin() levels; inner levels are savepoints */
         struct wal_group *group;     /* the database file's group commit */
         bool group_sync;             /* DB_DURABLE_FULL: commits wait for a shared sync */
+        bool bulk;                   /* DB_DURABLE_OFF: bulk loading, never batched */
         bool wrote;                  /* a commit added frames to the WAL since the last wait */
         bool read_wanted;            /* db_read_begin: open a scope at the next read */
         bool read_scope;             /* a deferred transaction serves the reads */
@@ -813,10 +814,12 @@ static void batch_wait(struct wal_group *g, struct sq_db *db, struct batch_membe
         pthread_mutex_unlock(&g->members_lock);
 }
 
-/* Whether db's transactions are batched: a durable connection of a group that has them. */
+/* Whether db's transactions are batched: a connection of a group that has batches, unless it
+ * loads in bulk (synchronous=OFF, which the shared connection does not run). A connection that
+ * does not wait for the disk (KINDRED_FSYNC_WRITES=false) shares the commit all the same. */
 static bool batchable(struct sq_db *db)
 {
-        return db->group && db->group_sync && !db->group->batch_off && KD_SQLITE_BATCH_MAX > 1;
+        return db->group && !db->bulk && !db->group->batch_off && KD_SQLITE_BATCH_MAX > 1;
 }
 
 /* Begins a transaction as a savepoint of the open batch (opening one if none is): DB_OK,
@@ -899,14 +902,15 @@ static int batch_finish(struct sq_db *db, bool commit)
                  * telling it: the others wake once, to answer */
                 struct batch_outcome o = batch_commit(g, db);
                 writer_give(db);
-                bool durable = o.committed && o.wrote &&
+                /* a closer that waits for no disk leaves the sync to those that do */
+                bool durable = db->group_sync && o.committed && o.wrote &&
                                group_commit_wait_for(g->gc, o.size, sync_wal, g->syncer) == 0;
                 batch_tell(g, o, durable);
         }
         checkpoint_if_due(db);
         if (!m.committed)
                 return DB_ERROR;
-        if (!m.wrote || m.durable)
+        if (!m.wrote || m.durable || !db->group_sync)
                 return DB_OK;
         /* committed by a writer that could not wait (or a failed sync: this fails too) */
         return group_commit_wait(g->gc, sync_wal, g->syncer) == 0 ? DB_OK : DB_ERROR;
@@ -985,6 +989,7 @@ static int sq_set_durability(struct db *d, enum db_durability dur)
         if (db->via)
                 return DB_ERROR; /* not inside a (batched) transaction */
         db->group_sync = dur == DB_DURABLE_FULL;
+        db->bulk = dur == DB_DURABLE_OFF;
         return sq_exec_script(d, dur == DB_DURABLE_OFF ? "PRAGMA synchronous=OFF;"
                                                        : "PRAGMA synchronous=NORMAL;");
 }

@@ -251,6 +251,10 @@ static void sqlite_commits_that_wrote_wait_for_a_sync(void **state)
         assert_int_equal(db_set_durability(db, DB_DURABLE_NORMAL), DB_OK);
         exec_ok(db, "INSERT INTO t VALUES (6)");
         assert_int_equal((int)commits_of(db), (int)n);
+        assert_int_equal(db_begin(db), DB_OK); /* batched all the same, without the wait */
+        exec_ok(db, "INSERT INTO t VALUES (66)");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal((int)commits_of(db), (int)n);
         assert_int_equal(db_set_durability(db, DB_DURABLE_FULL), DB_OK);
         /* a lone write left before its last step commits when it is finished: it waits then */
         s = db_prepare(db, "INSERT INTO t VALUES (7) RETURNING x");
