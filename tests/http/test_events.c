@@ -117,6 +117,9 @@ static void guest_views_and_cache_hits(void **state)
         long ep = episode_id("two-languages-one-team");
         long long views = events_of(1, ep, true), visitors = today("visitors", ep);
         long long day_views = today("views", ep);
+        /* the demo's reading history may hold a guest's view from the last seconds before the
+         * test began: what this test records comes after its last event */
+        long long before = db_int("SELECT coalesce(max(id), 0) FROM event");
 
         /* built once (the page cache keeps it), then served from the cache twice: three views
          * by one guest; a revalidation (304) shows the page again, so it counts too */
@@ -145,8 +148,8 @@ static void guest_views_and_cache_hits(void **state)
         /* one guest hash per browser today, never an address or a User-Agent in the log */
         char recent[160];
         snprintf(recent, sizeof(recent),
-                 "SELECT count(DISTINCT guest) FROM event WHERE guest IS NOT NULL AND at > %lld",
-                 (long long)time(NULL) - 60);
+                 "SELECT count(DISTINCT guest) FROM event WHERE guest IS NOT NULL AND id > %lld",
+                 before);
         assert_int_equal(db_int(recent), 2);
         assert_int_equal(db_int("SELECT count(*) FROM insight_salt"), 1);
         /* later pages of the conversation are the same reading */
