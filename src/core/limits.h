@@ -184,9 +184,8 @@
  * read with 100 comments is about 200 KB) and in entries; lives as long as a guest's page. */
 #define KD_MEMBER_PARTS_BYTES (8 * 1024 * 1024)
 #define KD_MEMBER_PARTS_SLOTS 64
-#define KD_MEMBER_CLEAN_PAGES                                                                      \
-        4 /* kept pages known to show a session's member nothing of theirs                         \
-           */
+#define KD_MEMBER_CLEAN_PAGES 4 /* kept pages known to show a session's member nothing of theirs   \
+                                 */
 /* Members' sessions kept in memory with their saved language and header counts
  * (http/member_cache.h): one fixed slot of 520 bytes each, 2.1 MB for all, touched
  * only as sessions arrive. More live sessions than slots share them and are read again. */
@@ -242,9 +241,8 @@
 #define KD_RELATED_SAMPLE        200 /* an episode's most recent readers co-reading is read from */
 #define KD_RELATED_PER_READER    100 /* of each, the newest episodes they took part in */
 #define KD_RELATED_MIN_COREADERS 3   /* co-readers an episode needs to be recommended as co-read */
-#define KD_RELATED_CANDIDATES                                                                      \
-        16 /* kept per episode, before the viewer's own reads are left out                         \
-            */
+#define KD_RELATED_CANDIDATES    16 /* kept per episode, before the viewer's own reads are left out \
+                                     */
 #define KD_RELATED_CACHE_SECONDS 60   /* a computed list and its sentences are reused this long */
 #define KD_RELATED_CACHE_SLOTS   1024 /* episodes whose lists are kept in memory */
 

@@ -67,19 +67,18 @@ struct sq_db {
         struct db base; /* first: db.c sees only this */
         sqlite3 *conn;
         struct sq_stmt *cache[STMT_CACHE_SLOTS];
-        int depth;                   /* open db_begin() levels; inner levels are savepoints */
-        struct wal_group *group;     /* the database file's group commit */
-        bool group_sync;             /* DB_DURABLE_FULL: commits wait for a shared sync */
-        bool bulk;                   /* DB_DURABLE_OFF: bulk loading, never batched */
-        bool wrote;                  /* a commit added frames to the WAL since the last wait */
-        bool read_wanted;            /* db_read_begin: open a scope at the next read */
-        bool read_scope;             /* a deferred transaction serves the reads */
-        bool holds_writer;           /* this connection has the group's writer turn */
-        bool checkpoint_due;         /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
-        int handed_out;              /* statements prepared and not yet finished */
-        struct sq_db *via;           /* in a batched transaction: the connection it runs on */
-        bool shared;                 /* this is a group's shared (or sync) connection */
-        struct batch_member *member; /* while waiting for the end of a batch */
+        int depth;               /* open db_begin() levels; inner levels are savepoints */
+        struct wal_group *group; /* the database file's group commit */
+        bool group_sync;         /* DB_DURABLE_FULL: commits wait for a shared sync */
+        bool bulk;               /* DB_DURABLE_OFF: bulk loading, never batched */
+        bool wrote;              /* a commit added frames to the WAL since the last wait */
+        bool read_wanted;        /* db_read_begin: open a scope at the next read */
+        bool read_scope;         /* a deferred transaction serves the reads */
+        bool holds_writer;       /* this connection has the group's writer turn */
+        bool checkpoint_due;     /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
+        int handed_out;          /* statements prepared and not yet finished */
+        struct sq_db *via;       /* in a batched transaction: the connection it runs on */
+        bool shared;             /* this is a group's shared (or sync) connection */
 };
 
 /* A transaction released into the open batch, waiting for the batch's commit. */
@@ -823,7 +822,8 @@ static bool batchable(struct sq_db *db)
 }
 
 /* Begins a transaction as a savepoint of the open batch (opening one if none is): DB_OK,
- * DB_BUSY or DB_ERROR; DB_MISUSE-like 1 (below) when it cannot be batched. */
+ * DB_BUSY or DB_ERROR, or NOT_BATCHED when this writer cannot join one (it then begins on its
+ * own connection). */
 enum { NOT_BATCHED = 1 };
 static int batch_begin(struct sq_db *db)
 {

@@ -30,11 +30,11 @@ enum notification_kind {
 struct notification {
         int64_t id;
         enum notification_kind kind;
-        const char *actor_handle, *actor_name;                      /* "" when the actor is gone */
-        int64_t episode_id;                                         /* 0 for none */
+        const char *actor_handle, *actor_name; /* "" when the actor is gone */
+        int64_t episode_id;                    /* 0 for none */
         const char *newsletter_slug, *episode_slug, *episode_title; /* "" without an episode */
-        int64_t comment_id;                                         /* 0 when none */
-        int count; /* reactions grouped into this one */
+        int64_t comment_id; /* 0 when none */
+        int count;          /* reactions grouped into this one */
         int64_t created_at;
         bool read;
         /* About a member-written item (model/item.h): its kind's name and id (NULL and 0 for
