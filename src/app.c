@@ -145,6 +145,11 @@ int app_init(struct app *app, const struct config *config)
                 long cores = sysconf(_SC_NPROCESSORS_ONLN);
                 pool = (config->threads ? config->threads : cores > 0 ? (unsigned)cores : 2) + 1;
         }
+        /* A commit that changed a session or a member drops the sessions kept in memory; any
+         * other write only the header's counts (http/member_cache.h). Before any connection
+         * opens: each takes the watch as it opens. */
+        static const char *const member_tables[] = {"session", "member", NULL};
+        db_watch_tables(member_tables, member_cache_forget_all);
         app->pool = db_pool_new(app->db_path, pool,
                                 config->fsync_writes ? DB_DURABLE_FULL : DB_DURABLE_NORMAL);
         atomic_init(&app->next_due, 0); /* look the first schedule up on the first request */
@@ -386,7 +391,8 @@ static bool viewer_from_session(struct request *req, const char *token)
         if (!token_well_formed(token))
                 return false;
         int64_t now = time_now();
-        uint64_t stamp = member_cache_stamp(); /* before anything is read */
+        /* before anything is read */
+        uint64_t stamp = member_cache_stamp(), session_stamp = member_cache_session_stamp();
         struct member_cached c;
         struct member_counts counts;
         bool has_counts = false;
@@ -400,7 +406,7 @@ static bool viewer_from_session(struct request *req, const char *token)
                 if (!cached || !same_member(&c, &read)) {
                         c = read;
                         has_counts = false;
-                        member_cache_put(token, stamp, &c);
+                        member_cache_put(token, stamp, session_stamp, &c);
                 }
         } else if (session_seen_due(c.last_seen_at, now)) {
                 session_seen(req->db, token, c.member_id, now);
@@ -814,9 +820,13 @@ static void dispatch(struct app *app, struct request *req)
          * suspension must not stay valid in memory. Refusals (4xx) wrote nothing. */
         if (route && route->changes_state && (req->resp.status < 400 || req->resp.status >= 500)) {
                 page_cache_invalidate(app->pages);
-                /* and members' sessions and counts: it may have been a logout, a role or
-                 * language change, a notification for anyone (http/member_cache.h) */
-                member_cache_forget_all();
+                /* and members' counts: a notification for anyone. Their sessions only when a
+                 * commit changed a session or member (a logout, a role or language change: the
+                 * table watch has dropped them already), or when the engine cannot tell
+                 * (http/member_cache.h) */
+                member_cache_forget_counts();
+                if (!db_watches_tables(req->db))
+                        member_cache_forget_all();
                 page_parts_invalidate();         /* members' shared parts too (web/page_parts.h) */
                 cluster_changed();               /* and the other nodes' pages */
                 atomic_store(&app->next_due, 0); /* a new schedule may have been set */

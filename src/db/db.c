@@ -138,6 +138,29 @@ int db_durable_stats(struct db *db, struct db_durable_stats *out)
         return db->engine->durable_stats(db, out);
 }
 
+const char *const *db_watched_tables;
+void (*db_watched_changed)(void);
+
+void db_watch_tables(const char *const *tables, void (*changed)(void))
+{
+        db_watched_tables = tables;
+        db_watched_changed = changed;
+}
+
+_Thread_local bool db_watch_is_quiet;
+
+bool db_watch_quiet(bool quiet)
+{
+        bool was = db_watch_is_quiet;
+        db_watch_is_quiet = quiet;
+        return was;
+}
+
+bool db_watches_tables(struct db *db)
+{
+        return db->engine->watches_tables && db->engine->watches_tables(db);
+}
+
 int db_read_begin(struct db *db)
 {
         return db->engine->read_begin ? db->engine->read_begin(db) : DB_OK;

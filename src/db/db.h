@@ -103,6 +103,21 @@ struct db_durable_stats {
 };
 int db_durable_stats(struct db *db, struct db_durable_stats *out);
 
+/* Watched tables: after each commit by this process that changed a row of one of `tables`
+ * (NULL-terminated, kept by the caller for the process's life), `changed` runs, on the thread
+ * that committed, once the commit took place (on SQLite before its sync: a cache dropped early
+ * is only read again). It must not use the database. Set it while no transaction is open (NULL,
+ * NULL: no watch). SQLite tells through its update hook (every INSERT, UPDATE and DELETE of a
+ * row, those of triggers and foreign keys too). db_watches_tables is false when no watch is set
+ * and on an engine that cannot tell (PostgreSQL, or SQLite outside WAL mode): the caller then
+ * treats every write as a change of the watched tables. */
+void db_watch_tables(const char *const *tables, void (*changed)(void));
+bool db_watches_tables(struct db *db);
+/* While quiet (per thread), this thread's writes to watched tables are not told: for a change
+ * no watcher keeps (a member's last activity, a session's last use). Returns the previous
+ * setting, to be put back. */
+bool db_watch_quiet(bool quiet);
+
 /* A read scope. On SQLite the reads between db_read_begin and db_read_end see one snapshot:
  * one read transaction instead of one per statement, each of which takes the WAL's read lock
  * (a tenth of a member's page in perf). A write or a db_begin inside ends the scope first and

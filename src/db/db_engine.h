@@ -38,7 +38,15 @@ struct db_engine {
         /* NULL for an engine where a snapshot per statement costs nothing more (PostgreSQL) */
         int (*read_begin)(struct db *db);
         void (*read_end)(struct db *db);
+        /* NULL for an engine that cannot tell which tables a commit changed (PostgreSQL);
+         * else whether this connection runs db_watch_tables's callback */
+        bool (*watches_tables)(struct db *db);
 };
+
+/* db_watch_tables's registration (db.c), read by the engines as connections open. */
+extern const char *const *db_watched_tables;
+extern void (*db_watched_changed)(void);
+extern _Thread_local bool db_watch_is_quiet; /* db_watch_quiet */
 
 /* The common head of every engine's connection and statement. */
 struct db {

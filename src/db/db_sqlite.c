@@ -79,6 +79,9 @@ struct sq_db {
         int handed_out;          /* statements prepared and not yet finished */
         struct sq_db *via;       /* in a batched transaction: the connection it runs on */
         bool shared;             /* this is a group's shared (or sync) connection */
+        bool watching;           /* runs db_watched_changed after commits (db_watch_tables) */
+        bool watched_changed;    /* the open transaction changed a watched table's row */
+        bool watched_before;     /* batched: the shared connection's mark at our savepoint */
 };
 
 /* A transaction released into the open batch, waiting for the batch's commit. */
@@ -270,10 +273,44 @@ static int wait_durable(struct sq_db *db)
         return group_commit_wait(db->group->gc, sync_wal, db) == 0 ? DB_OK : DB_ERROR;
 }
 
+/* The update hook: a row of `table` changed in the connection's open transaction. */
+static void on_row_change(void *arg, int op, const char *schema, const char *table,
+                          sqlite3_int64 rowid)
+{
+        struct sq_db *db = arg;
+        /* run by the thread stepping the statement: a batched one's own */
+        if (db_watch_is_quiet)
+                return;
+        for (const char *const *t = db_watched_tables; t && *t && !db->watched_changed; t++)
+                db->watched_changed = strcmp(*t, table) == 0;
+        (void)op;
+        (void)schema;
+        (void)rowid;
+}
+
+/* The rollback hook: what the transaction changed is gone. A batched transaction rolled back to
+ * its savepoint puts back the mark of those before it (batch_finish); a savepoint of its own
+ * rolled back (a nested db_begin) leaves the mark: the callback then runs once for nothing. */
+static void on_rollback(void *arg)
+{
+        ((struct sq_db *)arg)->watched_changed = false;
+}
+
+/* After a commit that wrote frames: it took place, so the watched tables' watchers hear of it.
+ * A commit that changed a row always wrote frames. */
+static void tell_watchers(struct sq_db *db)
+{
+        if (db->watched_changed && db_watched_changed) {
+                db->watched_changed = false;
+                db_watched_changed();
+        }
+}
+
 static int on_wal_commit(void *arg, sqlite3 *conn, const char *schema, int frames)
 {
         struct sq_db *db = arg;
         db->wrote = true;
+        tell_watchers(db);
         /* what the auto-checkpoint this hook replaces did, once the writer's turn is handed
          * on (sq_step): copying pages into the database file must not hold up other writers */
         if (frames >= KD_SQLITE_CHECKPOINT_FRAMES)
@@ -326,6 +363,17 @@ static void configure(void)
         sqlite3_initialize();
 }
 
+static bool in_wal_mode(struct sq_db *db)
+{
+        sqlite3_stmt *st = NULL;
+        bool wal =
+            sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+        sqlite3_finalize(st);
+        return wal;
+}
+
 /* Opens a connection; one that joins (every one given out) shares the file's group commit. */
 static int open_connection(const char *path, bool join, struct db **out)
 {
@@ -355,6 +403,14 @@ static int open_connection(const char *path, bool join, struct db **out)
         db->group_sync = join;
         db->shared = !join;
         sqlite3_wal_hook(db->conn, on_wal_commit, db);
+        /* the watchers hear after the WAL hook says a commit took place: not in another
+         * journal mode, where the connection then says it cannot tell. The hooks are set
+         * whether a watch is yet or not, so that it may be set at any time. */
+        if (in_wal_mode(db)) {
+                sqlite3_update_hook(db->conn, on_row_change, db);
+                sqlite3_rollback_hook(db->conn, on_rollback, db);
+                db->watching = true;
+        }
         *out = &db->base;
         return DB_OK;
 fail:
@@ -850,6 +906,7 @@ static int batch_begin(struct sq_db *db)
         }
         db->via = w;
         db->depth = 1;
+        db->watched_before = w->watched_changed;
         return DB_OK;
 }
 
@@ -878,8 +935,10 @@ static int batch_finish(struct sq_db *db, bool commit)
         bool lost = sqlite3_get_autocommit(w->conn);
         if (!lost && commit && rc == DB_OK)
                 rc = shared_exec(w, "RELEASE batched");
-        if (!lost && (!commit || rc != DB_OK) && shared_exec(w, "ROLLBACK TO batched") == DB_OK)
+        if (!lost && (!commit || rc != DB_OK) && shared_exec(w, "ROLLBACK TO batched") == DB_OK) {
                 (void)shared_exec(w, "RELEASE batched");
+                w->watched_changed = db->watched_before; /* what it changed is gone */
+        }
         lost = sqlite3_get_autocommit(w->conn);
         if (lost || !commit || rc != DB_OK) {
                 if (lost && g->batch_open)
@@ -1009,6 +1068,11 @@ static int sq_durable_stats(struct db *d, struct db_durable_stats *out)
         return DB_OK;
 }
 
+static bool sq_watches_tables(struct db *db)
+{
+        return SQ(db)->watching && db_watched_changed;
+}
+
 static bool sq_idle(struct db *db, char *what, size_t size)
 {
         sqlite3 *c = SQ(db)->conn;
@@ -1055,4 +1119,5 @@ static const struct db_engine sqlite_engine = {
     .idle = sq_idle,
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
+    .watches_tables = sq_watches_tables,
 };

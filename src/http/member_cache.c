@@ -26,7 +26,8 @@ struct slot {
         unsigned char key[KEY_BYTES];
         bool used;
         bool has_counts;
-        uint64_t stamp;
+        uint64_t stamp;         /* the counts' and clean pages' (member_cache_stamp) */
+        uint64_t session_stamp; /* the session's (member_cache_session_stamp) */
         struct member_cached v;
         struct member_counts counts;
         /* kept pages that showed this member nothing of their own (member_cache_clean) */
@@ -43,6 +44,8 @@ static struct {
         struct slot *slots;
         pthread_mutex_t locks[LOCKS];
         atomic_uint_fast64_t local; /* this process's writes and other nodes' notices */
+        /* writes that changed sessions or members, other nodes' notices (forget_all) */
+        atomic_uint_fast64_t sessions;
         /* The CLI's changes: a counter in a shared mapping of DATA/kindred.members, or the
          * unused `none` when there is no file. */
         _Atomic uint64_t *outside;
@@ -143,7 +146,18 @@ uint64_t member_cache_stamp(void)
         return atomic_load(&mc.local) + atomic_load(mc.outside);
 }
 
+uint64_t member_cache_session_stamp(void)
+{
+        return atomic_load(&mc.sessions) + atomic_load(mc.outside);
+}
+
 void member_cache_forget_all(void)
+{
+        atomic_fetch_add(&mc.sessions, 1);
+        atomic_fetch_add(&mc.local, 1);
+}
+
+void member_cache_forget_counts(void)
 {
         atomic_fetch_add(&mc.local, 1);
 }
@@ -175,34 +189,49 @@ bool member_cache_get(const char *token, int64_t now, struct member_cached *out,
         if (!mc.on || !token)
                 return false;
         unsigned char key[KEY_BYTES];
-        uint64_t stamp = member_cache_stamp();
+        uint64_t stamp = member_cache_stamp(), session_stamp = member_cache_session_stamp();
         struct slot *s = slot_locked(token, key);
-        bool live = holds(s, key) && s->stamp == stamp && now < s->v.expires_at;
+        bool live = holds(s, key) && s->session_stamp == session_stamp && now < s->v.expires_at;
         if (live) {
                 *out = s->v;
-                if (counts)
+                bool counted = s->has_counts && s->stamp == stamp;
+                if (counts && counted)
                         *counts = s->counts;
                 if (has_counts)
-                        *has_counts = s->has_counts;
+                        *has_counts = counted;
         }
         slot_unlock(s);
         atomic_fetch_add(live ? &mc.hits : &mc.misses, 1);
         return live;
 }
 
-void member_cache_put(const char *token, uint64_t stamp, const struct member_cached *in)
+void member_cache_put(const char *token, uint64_t stamp, uint64_t session_stamp,
+                      const struct member_cached *in)
 {
-        if (!mc.on || !token || stamp != member_cache_stamp())
+        if (!mc.on || !token || stamp != member_cache_stamp() ||
+            session_stamp != member_cache_session_stamp())
                 return;
         unsigned char key[KEY_BYTES];
         struct slot *s = slot_locked(token, key);
         memcpy(s->key, key, KEY_BYTES);
         s->used = true;
         s->stamp = stamp;
+        s->session_stamp = session_stamp;
         s->v = *in;
         s->has_counts = false;
         memset(s->clean, 0, sizeof(s->clean));
         slot_unlock(s);
+}
+
+/* A live session's entry whose counts and clean pages are older than stamp (a write since
+ * left the session as it was): they are dropped, and what is read after stamp may be added. */
+static void restamp(struct slot *s, uint64_t stamp)
+{
+        if (s->stamp == stamp)
+                return;
+        s->stamp = stamp;
+        s->has_counts = false;
+        memset(s->clean, 0, sizeof(s->clean));
 }
 
 void member_cache_put_counts(const char *token, uint64_t stamp, const struct member_counts *c)
@@ -211,7 +240,8 @@ void member_cache_put_counts(const char *token, uint64_t stamp, const struct mem
                 return;
         unsigned char key[KEY_BYTES];
         struct slot *s = slot_locked(token, key);
-        if (holds(s, key) && s->stamp == stamp) {
+        if (holds(s, key) && s->session_stamp == member_cache_session_stamp()) {
+                restamp(s, stamp);
                 s->counts = *c;
                 s->has_counts = true;
         }
@@ -255,7 +285,8 @@ void member_cache_note_clean(const char *token, uint64_t stamp, uint64_t serial,
                 return;
         unsigned char key[KEY_BYTES];
         struct slot *s = slot_locked(token, key);
-        if (holds(s, key) && s->stamp == stamp) {
+        if (holds(s, key) && s->session_stamp == member_cache_session_stamp()) {
+                restamp(s, stamp);
                 unsigned i = s->next_clean++ % KD_MEMBER_CLEAN_PAGES;
                 s->clean[i].serial = serial;
                 s->clean[i].episode_id = episode_id;

@@ -4,10 +4,19 @@
  * before its own; docs/performance.md, "Member requests: sessions and counts from memory".
  *
  * Invalidation is by stamp, the way the guest page cache does it: an entry remembers the stamp
- * taken before its rows were read, and is used only while the stamp has not moved. The stamp
- * moves when
- *   - this process served a write (member_cache_forget_all, called after the write committed:
- *     any state-changing request, a notification opened, due episodes published),
+ * taken before its rows were read, and is used only while the stamp has not moved. There are
+ * two stamps, as a session changes far more rarely than the counts:
+ *   - the counts (and the clean pages below) are kept under member_cache_stamp, which moves
+ *     when this process served any write (member_cache_forget_counts, after the write
+ *     committed: any state-changing request, a notification opened, due episodes published);
+ *   - the session is kept under member_cache_session_stamp, which moves after every commit that
+ *     changed a row of the session or member tables (member_cache_forget_all, called by the
+ *     database layer's table watch, db/db.h's db_watch_tables: a sign-in or sign-out, a
+ *     role, suspension, name or language change, however the write came about). On an engine
+ *     that cannot tell which tables a commit changed, every write moves it too. A comment, a
+ *     reaction, a post leave everyone's session in memory (before, every write dropped every
+ *     session, and under a stream of comments each request read its session again).
+ * Both move (member_cache_forget_all) when, besides,
  *   - another node announced a write (model/cluster.h's notices call member_cache_forget_all),
  *   - a command of the CLI changed members on this data folder while it is served
  *     (member_cache_announce: a counter in DATA/kindred.members, mapped by the server, so the
@@ -69,16 +78,19 @@ bool member_cache_on(void);
 /* True in strict mode: the session must be read from the database per request. */
 bool member_cache_strict(void);
 
-/* The stamp to take before reading what will be stored. */
+/* The stamps to take before reading what will be stored: the counts' and the session's. */
 uint64_t member_cache_stamp(void);
-/* Copies the live entry of the session with this cookie token into out: found, its stamp
- * current, not expired at now. counts (may be NULL) receives the counts and *has_counts
- * whether they were stored. Returns false otherwise. */
+uint64_t member_cache_session_stamp(void);
+/* Copies the live entry of the session with this cookie token into out: found, its session
+ * stamp current, not expired at now. counts (may be NULL) receives the counts and *has_counts
+ * whether they were stored under the current stamp. Returns false otherwise. */
 bool member_cache_get(const char *token, int64_t now, struct member_cached *out,
                       struct member_counts *counts, bool *has_counts);
-/* Stores what was read for token after stamp was taken; nothing when the stamp moved since. */
-void member_cache_put(const char *token, uint64_t stamp, const struct member_cached *in);
-/* Adds the header's counts to token's entry, when it is still the one filled at stamp. */
+/* Stores what was read for token after both stamps were taken; nothing when one moved since. */
+void member_cache_put(const char *token, uint64_t stamp, uint64_t session_stamp,
+                      const struct member_cached *in);
+/* Adds the header's counts, read after stamp was taken, to token's entry while its session is
+ * live and stamp current (counts and clean pages of an older stamp are dropped). */
 void member_cache_put_counts(const char *token, uint64_t stamp, const struct member_counts *c);
 /* Records that the session's last_seen_at was written at now. */
 void member_cache_seen(const char *token, int64_t now);
@@ -95,8 +107,12 @@ bool member_cache_view(const char *token, uint64_t stamp, int64_t episode_id, ui
  * read after stamp was taken; nothing when the stamp moved since. */
 void member_cache_note_clean(const char *token, uint64_t stamp, uint64_t serial,
                              int64_t episode_id);
-/* Makes every entry stale. Call after the write committed. Async-signal-safe. */
+/* Makes every entry stale. Call after the write committed. Async-signal-safe, and touches no
+ * database: the table watch runs it inside a commit that changed a session or member row. */
 void member_cache_forget_all(void);
+/* Makes every entry's counts and clean pages stale, keeping the sessions: after a write that
+ * changed no session or member (the table watch tells which did). */
+void member_cache_forget_counts(void);
 
 /* For the CLI: after a change to members in the site at data_dir, makes a server serving that
  * folder drop its entries before its next request. Does nothing when no server ever served the

@@ -51,7 +51,10 @@ static void touch(struct db *db, const char *hash, int64_t member_id, int64_t no
         if (s) {
                 db_bind_text(s, 1, hash);
                 db_bind_int(s, 2, now);
+                /* the sessions kept in memory keep their own last use (member_cache_seen) */
+                bool quiet = db_watch_quiet(true);
                 db_step(s);
+                db_watch_quiet(quiet);
                 db_finish(s);
         }
         /* a returning visitor is here this week too, written once an hour at most */

@@ -77,7 +77,8 @@ static void set_language(const struct member *m, const char *tag)
 
 /* Rows changed behind the server's back (no write through it) are not seen: the header's count
  * and, on one SQLite node, the member's name come from memory. The next write through the
- * server makes them current. Without this, the tests below could pass with no cache at all. */
+ * server makes the counts current; the sessions stay until a commit changes a session or a
+ * member (http/member_cache.h). Without this, the tests below could pass with no cache at all. */
 static void test_entries_are_used_until_a_write(void **state)
 {
         (void)state;
@@ -109,13 +110,26 @@ static void test_entries_are_used_until_a_write(void **state)
                 resp_free(&r);
         }
 
-        set_language(&ana, ""); /* any write through the server */
+        /* A write through the server that changes no session or member (ana's language is
+         * already the default): the counts are read again, the sessions stay in memory. */
+        set_language(&ana, "");
         assert_int_equal(header_unread(&olga), (int)unread);
         if (!on_postgresql()) {
                 get(&olga, "/", &r);
-                expect_in(&r, "Welcome back, Olga Behind.", "the name after a write");
+                expect_not_in(&r, "Welcome back, Olga Behind.",
+                              "a write of no member dropped the "
+                              "sessions");
                 resp_free(&r);
         }
+        /* One that changes a member row (anyone's) drops every session kept: the name is read
+         * again. */
+        set_language(&ana, "zh-Hans");
+        if (!on_postgresql()) {
+                get(&olga, "/", &r);
+                expect_in(&r, "Welcome back, Olga Behind.", "the name after a member's change");
+                resp_free(&r);
+        }
+        set_language(&ana, "");
 }
 
 /* ---------------------------------------------------------------- sessions */

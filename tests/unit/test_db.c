@@ -11,6 +11,7 @@
 #include "db/migrations.h"
 #include "tmpdb.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 static int setup_db(void **state)
@@ -622,6 +623,76 @@ static void test_member_search(void **state)
         assert_int_equal(search_ids(db, "zzz", ids, 8), 0);
 }
 
+/* db_watch_tables: on SQLite the callback runs after each commit that changed a watched table's
+ * row (a lone write, a batched transaction), never for other tables, before the commit, or for
+ * a transaction rolled back, on connections opened before the watch was set too. PostgreSQL
+ * cannot tell, and says so. */
+static atomic_int watched_commits;
+static void count_watched_commit(void)
+{
+        atomic_fetch_add(&watched_commits, 1);
+}
+
+static void test_watched_tables(void **state)
+{
+        struct tmpdb *t = *state;
+        static const char *const tables[] = {"member", NULL};
+        atomic_store(&watched_commits, 0);
+        db_watch_tables(tables, count_watched_commit);
+        assert_int_equal(db_watches_tables(t->db), db_kind(t->db) == DB_SQLITE);
+        struct db *w = NULL;
+        assert_int_equal(db_open_url(t->path, &w), DB_OK);
+        if (db_kind(w) == DB_POSTGRESQL) {
+                assert_false(db_watches_tables(w));
+                goto done;
+        }
+        assert_true(db_watches_tables(w));
+        assert_int_equal(run(w, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
+                         DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 0);
+        assert_int_equal(insert_member(w, "watched", "watched@example.org"), DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 1);
+        /* a transaction (batched on the shared connection): after its commit, not before */
+        assert_int_equal(db_begin(w), DB_OK);
+        assert_int_equal(run(w, "UPDATE member SET display_name = ?1 WHERE handle_key = ?2",
+                             "Renamed", "watched"),
+                         DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 1);
+        assert_int_equal(db_commit(w), DB_OK);
+        assert_int_equal(atomic_load(&watched_commits), 2);
+        /* rolled back: nothing changed */
+        assert_int_equal(db_begin(w), DB_OK);
+        assert_int_equal(
+            run(w, "UPDATE member SET display_name = ?1 WHERE handle_key = ?2", "Gone", "watched"),
+            DB_DONE);
+        assert_int_equal(db_rollback(w), DB_OK);
+        /* other tables only, in a transaction: nothing either */
+        assert_int_equal(db_begin(w), DB_OK);
+        assert_int_equal(run(w, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "b", "2"),
+                         DB_DONE);
+        assert_int_equal(db_commit(w), DB_OK);
+        /* an UPDATE that matched no row changed nothing */
+        assert_int_equal(
+            run(w, "UPDATE member SET display_name = ?1 WHERE handle_key = ?2", "Nobody", "nobody"),
+            DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 2);
+        assert_int_equal(run(w, "DELETE FROM member WHERE handle_key = ?1", "watched", NULL),
+                         DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 3);
+        /* a quiet write (a last activity) is not told; the next one is */
+        bool was = db_watch_quiet(true);
+        assert_int_equal(insert_member(w, "quiet", "quiet@example.org"), DB_DONE);
+        assert_true(db_watch_quiet(was)); /* it was quiet */
+        assert_int_equal(atomic_load(&watched_commits), 3);
+        assert_int_equal(run(w, "DELETE FROM member WHERE handle_key = ?1", "quiet", NULL),
+                         DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 4);
+done:
+        db_close(w);
+        db_watch_tables(NULL, NULL);
+        assert_false(db_watches_tables(t->db));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_db, teardown_db)
@@ -642,6 +713,7 @@ int main(void)
             T(test_portable_sql),
             T(test_error_in_savepoint),
             T(test_member_search),
+            T(test_watched_tables),
         };
 #undef T
         int failed = cmocka_run_group_tests_name("db on SQLite", tests, NULL, NULL);
