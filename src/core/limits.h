@@ -150,6 +150,7 @@
 #define KD_DIRECTORY_QUERY_MAX         80          /* code points of a directory search */
 #define KD_ACTIVE_WEEK_S               (7 * 86400) /* "who is here": active this long ago */
 #define KD_ACTIVE_SIGNIN_EVERY_S       3600        /* a session refreshes active_at this often */
+#define KD_ACTIVE_POST_EVERY_S         60          /* a comment or a post refreshes it this often */
 #define KD_THREADS_PER_MEMBER_PER_HOUR 6
 #define KD_POSTS_PER_MEMBER_PER_MINUTE 6
 #define KD_POSTS_PER_MEMBER_PER_HOUR   60

@@ -800,7 +800,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 rc = bump(db, "UPDATE prompt SET answer_count = answer_count + 1 WHERE id = ?1",
                           prompt);
         if (rc == PUB_OK) /* the directory's "who is here" */
-                rc = member_mark_active(db, in->author_id, time_now(), 0);
+                rc = member_mark_active(db, in->author_id, time_now(), KD_ACTIVE_POST_EVERY_S);
         /* replies and @mentions, in the same commit: a savepoint of its own, so the comment
          * stands even if telling fails */
         if (rc == PUB_OK)

@@ -18,9 +18,12 @@ struct directory_entry {
         int64_t active_at; /* 0 when never */
 };
 
-/* Records that member_id took part at now. With every > 0 (a sign-in or a visit), only when
- * the stored time is older than that many seconds, so reading pages does not write each time.
- * Returns PUB_OK or PUB_DB_ERROR. Runs inside the caller's transaction when there is one. */
+/* Records that member_id took part at now. With every > 0, only when the stored time is older
+ * than that many seconds: a sign-in or a visit (KD_ACTIVE_SIGNIN_EVERY_S), so reading pages does
+ * not write each time; a comment or post (KD_ACTIVE_POST_EVERY_S), so a conversation does not
+ * write the member's row at every message. The write is quiet to the table watch (db/db.h):
+ * nothing kept in memory shows it. Returns PUB_OK or PUB_DB_ERROR. Runs inside the caller's
+ * transaction when there is one. */
 int member_mark_active(struct db *db, int64_t member_id, int64_t now, int64_t every);
 
 /* Members (not suspended) found by q, by id, after member id `after` (0: from the start), at

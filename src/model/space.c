@@ -373,7 +373,7 @@ static int count_new_post(struct db *db, int64_t thread_id, int64_t space_id, in
         if (rc == PUB_OK)
                 rc = member_posts(db, space_id, author_id, 1, now);
         if (rc == PUB_OK)
-                rc = member_mark_active(db, author_id, now, 0);
+                rc = member_mark_active(db, author_id, now, KD_ACTIVE_POST_EVERY_S);
         return rc;
 }
 
