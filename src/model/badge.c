@@ -432,9 +432,8 @@ int badges_refresh(struct db *db, int64_t member_id)
  *   had no tie to it yet (a follow, or an earlier counted comment under it);
  * - First answer: nothing new unless it is an answer and the author holds none.
  * Otherwise the full refresh runs, so the outcome is the refresh's in every case. */
-int badges_after_comment(struct db *db, int64_t member_id, int64_t comment_id)
+int badges_comment_may_earn(struct db *db, int64_t member_id, int64_t comment_id, int64_t now)
 {
-        int64_t now = time_now();
         struct db_stmt *s = db_prepare(
             db, "SELECT c.created_at, e.newsletter_id, c.prompt_id IS NOT NULL AND c.parent_id IS "
                 "NULL, " VISIBLE_COMMENT " AND " LIVE_EPISODE ", EXISTS (SELECT 1 FROM badge WHERE "
@@ -487,7 +486,7 @@ int badges_after_comment(struct db *db, int64_t member_id, int64_t comment_id)
                         return PUB_DB_ERROR;
                 full = step == DB_DONE; /* no earlier one */
         }
-        return full ? badges_refresh_at(db, member_id, now) : 0;
+        return full ? 1 : 0;
 }
 
 int badges_refresh_all(struct db *db)

@@ -533,7 +533,7 @@ static void test_badges_appear_when_earned_and_not_before(void **state)
 
         /* "regular": a new member with comments in two older weeks (written outside the
          * site) comments this week: three weeks, not enough; a third older week makes four.
-         * A comment works out what it can change (badges_after_comment: its week's first
+         * A comment works out what it can change (badges_comment_may_earn: its week's first
          * comment counts the weeks), so history written outside the site after it is counted
          * by `kindred badges refresh`, as docs/participation.md says for such data. */
         const char *add[] = {"member", "add", "newbie", "--email", "newbie@example.org", NULL};
