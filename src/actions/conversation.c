@@ -20,7 +20,7 @@ static int guard(struct request *req, struct rate_limit *const *limits)
 }
 
 int action_comment_post(struct request *req, const struct episode *e, int64_t *id,
-                        struct field_problem *p)
+                        struct comment *read, struct field_problem *p)
 {
         struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
                                              req->guards->comment_by_member_hour, NULL};
@@ -38,13 +38,14 @@ int action_comment_post(struct request *req, const struct episode *e, int64_t *i
             .quote_exact = req_param(req, "quote_exact"),
             .quote_prefix = req_param(req, "quote_prefix"),
             .quote_suffix = req_param(req, "quote_suffix"),
+            .read = read,
+            .read_arena = req->arena,
         };
         int rc = comment_create(req->db, &in, id, p);
         if (rc == PUB_OK)
-                action_comment_recorded(req, e, *id, parent,
-                                        in.quote_exact && *in.quote_exact ? EVENT_QUOTE
-                                                                          : EVENT_COMMENT,
-                                        0);
+                action_comment_recorded(
+                    req, e, *id, parent,
+                    in.quote_exact && *in.quote_exact ? EVENT_QUOTE : EVENT_COMMENT, 0);
         return rc;
 }
 

@@ -22,10 +22,11 @@ struct request;
 enum { ACTION_ANSWERED = 1 };
 
 /* Posts a comment (or a reply) on episode e, which the viewer may see, as the viewer. Input:
- * body, parent (pages) or parent_id (API), quote_exact, quote_prefix, quote_suffix. Sets *id.
+ * body, parent (pages) or parent_id (API), quote_exact, quote_prefix, quote_suffix. Sets *id,
+ * and reads the new comment into *read (in the request's arena) when read is not NULL.
  * Returns PUB_OK, PUB_INVALID (p says where), PUB_NOT_FOUND, PUB_DB_ERROR or ACTION_ANSWERED. */
 int action_comment_post(struct request *req, const struct episode *e, int64_t *id,
-                        struct field_problem *p);
+                        struct comment *read, struct field_problem *p);
 
 /* Loads the comment whose id is the path's "id" and its episode, when the viewer may see the
  * episode. Returns PUB_OK, PUB_NOT_FOUND or PUB_DB_ERROR. */

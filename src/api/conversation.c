@@ -142,8 +142,7 @@ static const struct reaction_summary *find_sum(const struct reaction_summary *s,
         return NULL;
 }
 
-json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs,
-                            int n)
+json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs, int n)
 {
         struct reaction_summary *sums = NULL;
         int ns = n <= 0 ? 0
@@ -202,12 +201,10 @@ int api_comment_post(struct request *req)
                 return req->resp.status;
         struct field_problem p = {0};
         int64_t id;
-        int rc = action_comment_post(req, &e, &id, &p);
+        struct comment c; /* read in the comment's transaction (comment_input.read) */
+        int rc = action_comment_post(req, &e, &id, &c, &p);
         if (rc != PUB_OK)
                 return action_failed(req, rc, &p);
-        struct comment c;
-        if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
-                return req_fail(req, 503, N_("The database is not available."));
         return api_json(req, 201, comment_json(req, &e, &c, NULL));
 }
 

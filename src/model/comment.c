@@ -813,6 +813,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
          * error here leaves the decision to it. A failed refresh keeps the comment. */
         if (rc == PUB_OK)
                 may_earn = badges_comment_may_earn(db, in->author_id, *id, now);
+        if (rc == PUB_OK && in->read)
+                rc = comment_get(db, in->read_arena, *id, in->read);
 cleanup:
         if (rc == PUB_OK && db_commit(db) != DB_OK)
                 rc = PUB_DB_ERROR;

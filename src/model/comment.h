@@ -52,6 +52,11 @@ struct comment_input {
          * prompt of the episode for an answer; a build-on of the episode for a comment on it.
          * A reply takes its parent's place whatever is given here. */
         int64_t prompt_id, buildon_id;
+        /* When set, the new comment is read into *read (its strings in read_arena) inside the
+         * transaction, where its pages are warm, as comment_get would read it after the
+         * commit: what an API answer shows. A failed read fails the comment. */
+        struct comment *read;
+        struct arena *read_arena;
 };
 
 /* Which conversation under an episode a list reads: its own (prompt_id and buildon_id 0), the

@@ -820,7 +820,7 @@ int web_comment_post(struct request *req)
                 return req->resp.status;
         struct field_problem p = {0};
         int64_t id;
-        int rc = action_comment_post(req, &e, &id, &p);
+        int rc = action_comment_post(req, &e, &id, NULL, &p);
         if (rc == ACTION_ANSWERED)
                 return req->resp.status;
         if (rc == PUB_INVALID)
