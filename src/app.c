@@ -825,7 +825,7 @@ static void dispatch(struct app *app, struct request *req)
                  * table watch has dropped them already), or when the engine cannot tell
                  * (http/member_cache.h) */
                 member_cache_forget_counts();
-                if (!db_watches_tables(req->db))
+                if (!req->db || !db_watches_tables(req->db)) /* no connection: a 503 */
                         member_cache_forget_all();
                 page_parts_invalidate();         /* members' shared parts too (web/page_parts.h) */
                 cluster_changed();               /* and the other nodes' pages */

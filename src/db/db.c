@@ -158,7 +158,7 @@ bool db_watch_quiet(bool quiet)
 
 bool db_watches_tables(struct db *db)
 {
-        return db->engine->watches_tables && db->engine->watches_tables(db);
+        return db && db->engine->watches_tables && db->engine->watches_tables(db);
 }
 
 int db_read_begin(struct db *db)

@@ -103,7 +103,8 @@ struct db_durable_stats {
 };
 int db_durable_stats(struct db *db, struct db_durable_stats *out);
 
-/* Watched tables: after each commit by this process that changed a row of one of `tables`
+/* Watched tables: after each commit by this process that updated or deleted a row of one of
+ * `tables` (an insert cannot make a row kept in memory stale)
  * (NULL-terminated, kept by the caller for the process's life), `changed` runs, on the thread
  * that committed, once the commit took place (on SQLite before its sync: a cache dropped early
  * is only read again). It must not use the database. Set it while no transaction is open (NULL,

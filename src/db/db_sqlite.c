@@ -278,12 +278,12 @@ static void on_row_change(void *arg, int op, const char *schema, const char *tab
                           sqlite3_int64 rowid)
 {
         struct sq_db *db = arg;
-        /* run by the thread stepping the statement: a batched one's own */
-        if (db_watch_is_quiet)
+        /* run by the thread stepping the statement: a batched one's own. A new row cannot make
+         * anything kept from the table stale (db.h): only updates and deletes count. */
+        if (db_watch_is_quiet || op == SQLITE_INSERT)
                 return;
         for (const char *const *t = db_watched_tables; t && *t && !db->watched_changed; t++)
                 db->watched_changed = strcmp(*t, table) == 0;
-        (void)op;
         (void)schema;
         (void)rowid;
 }
@@ -519,11 +519,15 @@ static void sq_finish(struct db_stmt *st)
         struct sq_stmt *s = SQS(st);
         s->db->handed_out--;
         /* A lone write (no transaction) left before its last step commits in the reset, where
-         * SQLite calls no WAL hook: count it as written, so the wait below covers it. */
-        if (s->db->group_sync && sqlite3_stmt_busy(s->st) && !sqlite3_stmt_readonly(s->st) &&
-            sqlite3_get_autocommit(s->db->conn))
+         * SQLite calls no WAL hook: count it as written, so the wait below covers it, and tell
+         * the table watch once it is committed. */
+        bool lone_write = sqlite3_stmt_busy(s->st) && !sqlite3_stmt_readonly(s->st) &&
+                          sqlite3_get_autocommit(s->db->conn);
+        if (lone_write && s->db->group_sync)
                 s->db->wrote = true;
         sqlite3_reset(s->st);
+        if (lone_write && sqlite3_get_autocommit(s->db->conn))
+                tell_watchers(s->db);
         if (sqlite3_get_autocommit(s->db->conn)) {
                 writer_give(s->db); /* a lone write left before its last row */
                 checkpoint_if_due(s->db);

@@ -208,8 +208,8 @@ bool member_cache_get(const char *token, int64_t now, struct member_cached *out,
 void member_cache_put(const char *token, uint64_t stamp, uint64_t session_stamp,
                       const struct member_cached *in)
 {
-        if (!mc.on || !token || stamp != member_cache_stamp() ||
-            session_stamp != member_cache_session_stamp())
+        /* a counts' stamp that moved meanwhile only leaves the entry without counts */
+        if (!mc.on || !token || session_stamp != member_cache_session_stamp())
                 return;
         unsigned char key[KEY_BYTES];
         struct slot *s = slot_locked(token, key);

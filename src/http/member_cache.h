@@ -10,9 +10,10 @@
  *     when this process served any write (member_cache_forget_counts, after the write
  *     committed: any state-changing request, a notification opened, due episodes published);
  *   - the session is kept under member_cache_session_stamp, which moves after every commit that
- *     changed a row of the session or member tables (member_cache_forget_all, called by the
- *     database layer's table watch, db/db.h's db_watch_tables: a sign-in or sign-out, a
- *     role, suspension, name or language change, however the write came about). On an engine
+ *     updated or deleted a row of the session or member tables (member_cache_forget_all, called
+ *     by the database layer's table watch, db/db.h's db_watch_tables: a sign-out, a password,
+ *     role, suspension, name or language change, however the write came about; a new row, a
+ *     sign-in, cannot make an entry stale). On an engine
  *     that cannot tell which tables a commit changed, every write moves it too. A comment, a
  *     reaction, a post leave everyone's session in memory (before, every write dropped every
  *     session, and under a stream of comments each request read its session again).

@@ -811,8 +811,18 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
          * reads from the file in strace). The refresh itself, which reads much when the rules
          * run in full, waits for the commit, so as not to hold up other writers (badge.c); an
          * error here leaves the decision to it. A failed refresh keeps the comment. */
-        if (rc == PUB_OK)
-                may_earn = badges_comment_may_earn(db, in->author_id, *id, now);
+        if (rc == PUB_OK) {
+                /* a savepoint of its own: a failed check (PostgreSQL spoils the transaction at
+                 * a failed statement) leaves the comment standing, and the refresh decides */
+                if (db_begin(db) != DB_OK) {
+                        may_earn = 1;
+                } else if ((may_earn = badges_comment_may_earn(db, in->author_id, *id, now)) < 0) {
+                        db_rollback(db); /* the check's savepoint only */
+                        may_earn = 1;
+                } else if (db_commit(db) != DB_OK) {
+                        rc = PUB_DB_ERROR;
+                }
+        }
         if (rc == PUB_OK && in->read)
                 rc = comment_get(db, in->read_arena, *id, in->read);
 cleanup:

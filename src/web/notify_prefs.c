@@ -124,7 +124,7 @@ int web_notification_open(struct request *req)
             (!x.read && notification_mark_read(req->db, req->viewer.id, x.id) != PUB_OK))
                 return req_fail(req, 503, N_("The database is not available."));
         if (!x.read) /* a write on a GET: the header's unread count is kept (member_cache.h) */
-                member_cache_forget_all();
+                member_cache_forget_counts();
         /* the member's own page of the item: never kept by a shared cache */
         resp_header(req, "Cache-Control", "no-store");
         return resp_redirect(req, x.url);

@@ -623,10 +623,10 @@ static void test_member_search(void **state)
         assert_int_equal(search_ids(db, "zzz", ids, 8), 0);
 }
 
-/* db_watch_tables: on SQLite the callback runs after each commit that changed a watched table's
- * row (a lone write, a batched transaction), never for other tables, before the commit, or for
- * a transaction rolled back, on connections opened before the watch was set too. PostgreSQL
- * cannot tell, and says so. */
+/* db_watch_tables: on SQLite the callback runs after each commit that updated or deleted a
+ * watched table's row (a lone write, a batched transaction), never for inserts, other tables,
+ * quiet writes, before the commit, or for a transaction rolled back, on connections opened
+ * before the watch was set too. PostgreSQL cannot tell, and says so. */
 static atomic_int watched_commits;
 static void count_watched_commit(void)
 {
@@ -650,7 +650,12 @@ static void test_watched_tables(void **state)
         assert_int_equal(run(w, "INSERT INTO setting(key, value) VALUES (?1, ?2)", "a", "1"),
                          DB_DONE);
         assert_int_equal(atomic_load(&watched_commits), 0);
+        /* a new row cannot make anything kept stale: not told */
         assert_int_equal(insert_member(w, "watched", "watched@example.org"), DB_DONE);
+        assert_int_equal(atomic_load(&watched_commits), 0);
+        assert_int_equal(
+            run(w, "UPDATE member SET headline = ?1 WHERE handle_key = ?2", "Here", "watched"),
+            DB_DONE);
         assert_int_equal(atomic_load(&watched_commits), 1);
         /* a transaction (batched on the shared connection): after its commit, not before */
         assert_int_equal(db_begin(w), DB_OK);
@@ -680,8 +685,11 @@ static void test_watched_tables(void **state)
                          DB_DONE);
         assert_int_equal(atomic_load(&watched_commits), 3);
         /* a quiet write (a last activity) is not told; the next one is */
-        bool was = db_watch_quiet(true);
         assert_int_equal(insert_member(w, "quiet", "quiet@example.org"), DB_DONE);
+        bool was = db_watch_quiet(true);
+        assert_int_equal(
+            run(w, "UPDATE member SET active_at = 5 WHERE handle_key = ?1", "quiet", NULL),
+            DB_DONE);
         assert_true(db_watch_quiet(was)); /* it was quiet */
         assert_int_equal(atomic_load(&watched_commits), 3);
         assert_int_equal(run(w, "DELETE FROM member WHERE handle_key = ?1", "quiet", NULL),

@@ -544,6 +544,77 @@ static void sqlite_batched_transaction_is_the_connections(void **state)
         file_remove(&f);
 }
 
+/* The table watch (db_watch_tables) in a batch: transaction A changes a watched row and is
+ * released into the batch while B waits for the turn; B joins, writes elsewhere and rolls back
+ * to its savepoint, then ends the batch. A's change was committed: the watch must hear of it
+ * (B's rollback puts back the mark A left, it does not clear it). */
+static atomic_int watch_heard;
+static void hear_watch(void)
+{
+        atomic_fetch_add(&watch_heard, 1);
+}
+
+struct rollback_writer {
+        const char *path;
+        atomic_bool rolled_back;
+};
+
+static void *join_and_roll_back(void *arg)
+{
+        struct rollback_writer *w = arg;
+        struct db *b = NULL;
+        if (db_open_url(w->path, &b) != DB_OK)
+                return NULL;
+        if (db_begin(b) == DB_OK) { /* waits for A's turn */
+                struct db_stmt *s = db_prepare(b, "INSERT INTO other VALUES (NULL)");
+                if (s) {
+                        (void)db_step(s);
+                        db_finish(s);
+                }
+                db_rollback(b);
+                atomic_store(&w->rolled_back, true);
+        }
+        db_close(b);
+        return NULL;
+}
+
+static void sqlite_watch_hears_a_batch_a_rollback_ended(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        static const char *const tables[] = {"watched", NULL};
+        db_watch_tables(tables, hear_watch);
+        struct db *a = NULL;
+        assert_int_equal(db_open_url(f.path, &a), DB_OK);
+        assert_int_equal(db_exec_script(a, "CREATE TABLE watched (x INTEGER PRIMARY KEY, v "
+                                           "INTEGER); CREATE TABLE other (x INTEGER PRIMARY KEY);"
+                                           "INSERT INTO watched VALUES (1, 0)"),
+                         DB_OK);
+        bool met = false;
+        /* B must be waiting when A commits; a few tries make that all but certain */
+        for (int attempt = 0; attempt < 20 && !met; attempt++) {
+                int heard = atomic_load(&watch_heard);
+                struct rollback_writer w = {.path = f.path};
+                assert_int_equal(db_begin(a), DB_OK);
+                exec_ok(a, "UPDATE watched SET v = v + 1");
+                pthread_t t;
+                assert_int_equal(pthread_create(&t, NULL, join_and_roll_back, &w), 0);
+                pause_us(50000);
+                assert_int_equal(db_commit(a), DB_OK);
+                /* B rolled back before A's commit returned: they met in one batch */
+                met = atomic_load(&w.rolled_back);
+                pthread_join(t, NULL);
+                assert_true(atomic_load(&w.rolled_back));
+                assert_int_equal(atomic_load(&watch_heard), heard + 1);
+        }
+        assert_true(met);
+        assert_int_equal(count_where(a, "SELECT count(*) FROM other WHERE x > ?1", 0), 0);
+        db_watch_tables(NULL, NULL);
+        db_close(a);
+        file_remove(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -555,6 +626,7 @@ int main(void)
             cmocka_unit_test(sqlite_connections_share_syncs),
             cmocka_unit_test(sqlite_transactions_meet_in_batches),
             cmocka_unit_test(sqlite_batched_transaction_is_the_connections),
+            cmocka_unit_test(sqlite_watch_hears_a_batch_a_rollback_ended),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
