@@ -104,14 +104,14 @@ struct db_durable_stats {
 int db_durable_stats(struct db *db, struct db_durable_stats *out);
 
 /* Watched tables: after each commit by this process that updated or deleted a row of one of
- * `tables` (an insert cannot make a row kept in memory stale)
- * (NULL-terminated, kept by the caller for the process's life), `changed` runs, on the thread
- * that committed, once the commit took place (on SQLite before its sync: a cache dropped early
- * is only read again). It must not use the database. Set it while no transaction is open (NULL,
- * NULL: no watch). SQLite tells through its update hook (every INSERT, UPDATE and DELETE of a
- * row, those of triggers and foreign keys too). db_watches_tables is false when no watch is set
- * and on an engine that cannot tell (PostgreSQL, or SQLite outside WAL mode): the caller then
- * treats every write as a change of the watched tables. */
+ * `tables` (NULL-terminated, kept by the caller for the process's life), `changed` runs, on the
+ * thread that committed, once the commit took place (on SQLite before its sync: a cache dropped
+ * early is only read again). Inserts are not told: a new row cannot make a row kept in memory
+ * stale. `changed` must not use the database. Set the watch while no transaction is open (NULL,
+ * NULL: no watch). SQLite tells through its update hook (every UPDATE and DELETE of a row, those
+ * of triggers and foreign keys too). db_watches_tables is false when no watch is set and on an
+ * engine that cannot tell (PostgreSQL, or SQLite outside WAL mode): the caller then treats every
+ * write as a change of the watched tables. */
 void db_watch_tables(const char *const *tables, void (*changed)(void));
 bool db_watches_tables(struct db *db);
 /* While quiet (per thread), this thread's writes to watched tables are not told: for a change
