@@ -13,10 +13,10 @@
  *     updated or deleted a row of the session or member tables (member_cache_forget_all, called
  *     by the database layer's table watch, db/db.h's db_watch_tables: a sign-out, a password,
  *     role, suspension, name or language change, however the write came about; a new row, a
- *     sign-in, cannot make an entry stale). On an engine
- *     that cannot tell which tables a commit changed, every write moves it too. A comment, a
- *     reaction, a post leave everyone's session in memory (before, every write dropped every
- *     session, and under a stream of comments each request read its session again).
+ *     sign-in, cannot make an entry stale). On an engine that cannot tell which tables a
+ *     commit changed, every write moves it too. A comment, a reaction, a post leave everyone's
+ *     session in memory (before, every write dropped every session, and under a stream of
+ *     comments each request read its session again).
  * Both move (member_cache_forget_all) when, besides,
  *   - another node announced a write (model/cluster.h's notices call member_cache_forget_all),
  *   - a command of the CLI changed members on this data folder while it is served
@@ -87,7 +87,8 @@ uint64_t member_cache_session_stamp(void);
  * whether they were stored under the current stamp. Returns false otherwise. */
 bool member_cache_get(const char *token, int64_t now, struct member_cached *out,
                       struct member_counts *counts, bool *has_counts);
-/* Stores what was read for token after both stamps were taken; nothing when one moved since. */
+/* Stores what was read for token after both stamps were taken; nothing when the session's
+ * moved since (when only the counts' moved, the entry is kept without counts). */
 void member_cache_put(const char *token, uint64_t stamp, uint64_t session_stamp,
                       const struct member_cached *in);
 /* Adds the header's counts, read after stamp was taken, to token's entry while its session is

@@ -809,11 +809,11 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         /* Whether the comment may earn a badge: a few index lookups, here where the pages are
          * warm (after the commit they were read again from the file: 24 of a comment's 34
          * reads from the file in strace). The refresh itself, which reads much when the rules
-         * run in full, waits for the commit, so as not to hold up other writers (badge.c); an
-         * error here leaves the decision to it. A failed refresh keeps the comment. */
+         * run in full, waits for the commit, so as not to hold up other writers (badge.c). The
+         * check has a savepoint of its own: a failed one (PostgreSQL spoils the transaction at
+         * a failed statement) leaves the comment standing and the decision to the refresh. A
+         * failed refresh keeps the comment. */
         if (rc == PUB_OK) {
-                /* a savepoint of its own: a failed check (PostgreSQL spoils the transaction at
-                 * a failed statement) leaves the comment standing, and the refresh decides */
                 if (db_begin(db) != DB_OK) {
                         may_earn = 1;
                 } else if ((may_earn = badges_comment_may_earn(db, in->author_id, *id, now)) < 0) {
