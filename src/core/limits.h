@@ -79,6 +79,11 @@
  * one transaction on one shared connection, committed (and synced) once for all of them
  * (db/db_sqlite.c, "Batched transactions"); at most this many share one commit */
 #define KD_SQLITE_BATCH_MAX 64
+/* SQLite: a connection keeps up to this many bytes of a transaction's -wal frames and writes
+ * them at once (db/wal_vfs.c): 29 frames of 4 KiB pages a write. Below 128 KiB, the most
+ * SQLite's Unix VFS writes in one call (a longer write is cut short and fails as a full disk).
+ * Only connections that write hold one, as large as their commits have needed. */
+#define KD_WAL_WRITE_BUFFER (120 * 1024)
 
 /* Publishing */
 #define KD_SLUG_MAX_BYTES        60   /* newsletter and episode slugs: a-z, 0-9, hyphens */

@@ -34,10 +34,14 @@
  * back rolls back to its savepoint and leaves the others; a failure that ends the whole shared
  * transaction (an I/O error) fails every transaction in it. Lone writes (a statement outside
  * db_begin) and bulk-loading connections (synchronous=OFF) commit on their own connections as
- * before, after committing any open batch. */
+ * before, after committing any open batch.
+ *
+ * Every connection opens through db/wal_vfs.c, which writes a commit's -wal frames in one write
+ * rather than two a page. */
 #include "db/db.h"
 #include "db/db_engine.h"
 #include "db/group_commit.h"
+#include "db/wal_vfs.h"
 #include "core/alloc.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -380,9 +384,9 @@ static int open_connection(const char *path, bool join, struct db **out)
         pthread_once(&configure_once, configure);
         struct sq_db *db = xcalloc(1, sizeof(*db));
         db->base.engine = &sqlite_engine;
-        int rc =
-            sqlite3_open_v2(path, &db->conn,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        int rc = sqlite3_open_v2(path, &db->conn,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 wal_vfs_name());
         if (rc != SQLITE_OK) {
                 log_error("db: cannot open %s: %s", path,
                           db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
