@@ -19,19 +19,35 @@ static int guard(struct request *req, struct rate_limit *const *limits)
         return write_guard(req, limits) ? ACTION_ANSWERED : PUB_OK;
 }
 
-int action_comment_post(struct request *req, const struct episode *e, int64_t *id,
-                        struct comment *read, struct field_problem *p)
+/* comment_input.first: the handler's load, in the comment's transaction, then the rate limits
+ * (a missing episode is answered as such, as it was when the handler loaded it first). */
+struct episode_load {
+        struct request *req;
+        struct episode *e;
+        int (*load)(struct request *req, struct episode *e);
+};
+
+static int load_first(void *arg, int64_t *episode_id)
 {
-        struct rate_limit *const limits[] = {req->guards->comment_by_member_minute,
-                                             req->guards->comment_by_member_hour, NULL};
-        if (guard(req, limits))
+        struct episode_load *l = arg;
+        struct rate_limit *const limits[] = {l->req->guards->comment_by_member_minute,
+                                             l->req->guards->comment_by_member_hour, NULL};
+        if (l->load(l->req, l->e) != 0 || guard(l->req, limits))
                 return ACTION_ANSWERED;
+        *episode_id = l->e->id;
+        return 0;
+}
+
+int action_comment_post(struct request *req, int (*load)(struct request *, struct episode *),
+                        struct episode *e, int64_t *id, struct comment *read,
+                        struct field_problem *p)
+{
         /* The form says "parent", the API "parent_id"; each route declares its own. */
         int64_t parent = req_param_int(req, "parent", 0);
         if (!parent)
                 parent = req_param_int(req, "parent_id", 0);
+        struct episode_load l = {req, e, load};
         struct comment_input in = {
-            .episode_id = e->id,
             .parent_id = parent,
             .author_id = req->viewer.id,
             .body = req_param(req, "body"),
@@ -40,6 +56,8 @@ int action_comment_post(struct request *req, const struct episode *e, int64_t *i
             .quote_suffix = req_param(req, "quote_suffix"),
             .read = read,
             .read_arena = req->arena,
+            .first = load_first,
+            .first_arg = &l,
         };
         int rc = comment_create(req->db, &in, id, p);
         if (rc == PUB_OK)

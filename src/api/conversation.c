@@ -142,8 +142,7 @@ static const struct reaction_summary *find_sum(const struct reaction_summary *s,
         return NULL;
 }
 
-json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs,
-                            int n)
+json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs, int n)
 {
         struct reaction_summary *sums = NULL;
         int ns = n <= 0 ? 0
@@ -198,12 +197,10 @@ int api_comments(struct request *req)
 int api_comment_post(struct request *req)
 {
         struct episode e;
-        if (path_episode(req, &e))
-                return req->resp.status;
         struct field_problem p = {0};
         int64_t id;
         struct comment c; /* read in the comment's transaction (comment_input.read) */
-        int rc = action_comment_post(req, &e, &id, &c, &p);
+        int rc = action_comment_post(req, path_episode, &e, &id, &c, &p);
         if (rc != PUB_OK)
                 return action_failed(req, rc, &p);
         return api_json(req, 201, comment_json(req, &e, &c, NULL));

@@ -601,7 +601,8 @@ static int bump(struct db *db, const char *sql, int64_t id)
 
 /* Checks where a new top-level comment goes: an open prompt or a visible build-on of the
  * episode. Returns PUB_OK, PUB_INVALID (p) or PUB_DB_ERROR. */
-static int check_place(struct db *db, const struct comment_input *in, struct field_problem *p)
+static int check_place(struct db *db, const struct comment_input *in, int64_t episode_id,
+                       struct field_problem *p)
 {
         if (in->prompt_id && in->buildon_id)
                 return field_problem_set(p, "prompt", N_("There is no such question."));
@@ -616,7 +617,7 @@ static int check_place(struct db *db, const struct comment_input *in, struct fie
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, in->prompt_id ? in->prompt_id : in->buildon_id);
-        db_bind_int(s, 2, in->episode_id);
+        db_bind_int(s, 2, episode_id);
         int step = db_step(s);
         bool open = step == DB_ROW && db_col_int(s, 0) != 0;
         db_finish(s);
@@ -663,17 +664,26 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
 {
         struct mdr_result r;
         int rc = render_body(in->body, &r, p);
-        if (rc != PUB_OK) {
+        if (rc != PUB_OK && !in->first) {
                 mdr_result_free(&r);
                 return rc;
         }
         struct arena *a = arena_new();
-        int64_t root = 0, depth = 0, quote_start = 0;
+        int64_t root = 0, depth = 0, quote_start = 0, episode_id = in->episode_id;
         int may_earn = 0; /* badges_comment_may_earn's answer */
         const char *exact = NULL, *prefix = "", *suffix = "";
         if (db_begin(db) != DB_OK) {
                 rc = PUB_DB_ERROR;
                 goto done;
+        }
+        if (in->first) {
+                int first = in->first(in->first_arg, &episode_id);
+                if (first != 0) {
+                        rc = first;
+                        goto cleanup;
+                }
+                if (rc != PUB_OK) /* the body refused (render_body) */
+                        goto cleanup;
         }
         /* the episode's text is read only when there is a quote to check against it */
         bool quoting = in->quote_exact && *in->quote_exact;
@@ -684,7 +694,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 rc = PUB_DB_ERROR;
                 goto cleanup;
         }
-        db_bind_int(s, 1, in->episode_id);
+        db_bind_int(s, 1, episode_id);
         db_bind_int(s, 2, quoting);
         int step = db_step(s);
         char *text = step == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : NULL;
@@ -701,7 +711,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                         goto cleanup;
         }
         int64_t prompt = in->prompt_id, buildon = in->buildon_id;
-        if (!in->parent_id && (rc = check_place(db, in, p)) != PUB_OK)
+        if (!in->parent_id && (rc = check_place(db, in, episode_id, p)) != PUB_OK)
                 goto cleanup;
         if (in->parent_id) {
                 s = db_prepare(db, "SELECT root_id, depth, state, coalesce(prompt_id, 0), "
@@ -712,7 +722,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                         goto cleanup;
                 }
                 db_bind_int(s, 1, in->parent_id);
-                db_bind_int(s, 2, in->episode_id);
+                db_bind_int(s, 2, episode_id);
                 step = db_step(s);
                 bool open = false;
                 if (step == DB_ROW) {
@@ -742,7 +752,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 rc = PUB_DB_ERROR;
                 goto cleanup;
         }
-        db_bind_int(s, 1, in->episode_id);
+        db_bind_int(s, 1, episode_id);
         if (in->parent_id)
                 db_bind_int(s, 2, in->parent_id);
         else
@@ -796,7 +806,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                           buildon);
         else
                 rc = bump(db, "UPDATE episode SET comment_count = comment_count + 1 WHERE id = ?1",
-                          in->episode_id);
+                          episode_id);
         if (rc == PUB_OK && prompt && !in->parent_id)
                 rc = bump(db, "UPDATE prompt SET answer_count = answer_count + 1 WHERE id = ?1",
                           prompt);

@@ -57,6 +57,16 @@ struct comment_input {
          * commit: what an API answer shows. A failed read fails the comment. */
         struct comment *read;
         struct arena *read_arena;
+        /* When set, runs first in the comment's transaction and sets *episode_id, which then
+         * stands for episode_id above: what the caller reads there (the episode its request
+         * names, and whether the member may see it) is read where the pages are warm, as the
+         * comment's own reads are, rather than after another connection's commit emptied its
+         * connection's page cache (docs/performance.md, "The episode read in the comment's
+         * transaction"). It runs even when the body is refused, so the caller's answer for a
+         * missing episode comes first. A nonzero return ends the comment, nothing written:
+         * comment_create returns it (the caller's own code, above PUB_OK). */
+        int (*first)(void *arg, int64_t *episode_id);
+        void *first_arg;
 };
 
 /* Which conversation under an episode a list reads: its own (prompt_id and buildon_id 0), the

@@ -816,11 +816,9 @@ static int comment_problem_page(struct request *req, const struct episode *e,
 int web_comment_post(struct request *req)
 {
         struct episode e;
-        if (path_episode(req, &e))
-                return req->resp.status;
         struct field_problem p = {0};
         int64_t id;
-        int rc = action_comment_post(req, &e, &id, NULL, &p);
+        int rc = action_comment_post(req, path_episode, &e, &id, NULL, &p);
         if (rc == ACTION_ANSWERED)
                 return req->resp.status;
         if (rc == PUB_INVALID)

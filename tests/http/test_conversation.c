@@ -642,10 +642,21 @@ static void test_invalid_comment_is_422_and_keeps_text(void **state)
         /* none of the refused ones was saved */
         assert_int_equal(api_count(ep), n);
 
-        /* an unknown episode is a 404 */
+        /* an unknown episode is a 404, and comes before a refused body (the episode is read in
+         * the comment's transaction, before the body's problem is told) */
         comment_try(&ana, "/n/" NL "/no-such-episode", "Hello", 0, NULL, NULL, NULL, &r);
         assert_int_equal(r.status, 404);
         resp_free(&r);
+        comment_try(&ana, "/n/" NL "/no-such-episode", "", 0, NULL, NULL, NULL, &r);
+        assert_int_equal(r.status, 404);
+        resp_free(&r);
+        api(&ana, "POST", "/api/v1/episodes/999999/comments", "{\"body\":\"\"}", true, &r);
+        expect_status(&r, 404, "an API comment with no text on no episode");
+        resp_free(&r);
+        api(&ana, "POST", "/api/v1/episodes/999999/comments", "{\"body\":\"Hello\"}", true, &r);
+        expect_status(&r, 404, "an API comment on no episode");
+        resp_free(&r);
+        assert_int_equal(api_count(ep), n);
 }
 
 /* ================================================================ 2. quotes */
