@@ -142,7 +142,8 @@ static const struct reaction_summary *find_sum(const struct reaction_summary *s,
         return NULL;
 }
 
-json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs, int n)
+json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs,
+                            int n)
 {
         struct reaction_summary *sums = NULL;
         int ns = n <= 0 ? 0
