@@ -26,6 +26,7 @@
 #include "web/subscription_mail.h"
 #include "model/mail_token.h"
 #include "model/member.h"
+#include "model/search.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
 #include "web/account_mail.h"
@@ -150,6 +151,8 @@ int app_init(struct app *app, const struct config *config)
          * opens: each takes the watch as it opens. */
         static const char *const member_tables[] = {"session", "member", NULL};
         db_watch_tables(member_tables, member_cache_forget_all);
+        /* a batch of transactions writes the search index once for all of them */
+        db_batch_edges(search_batch_open, search_batch_close);
         app->pool = db_pool_new(app->db_path, pool,
                                 config->fsync_writes ? DB_DURABLE_FULL : DB_DURABLE_NORMAL);
         atomic_init(&app->next_due, 0); /* look the first schedule up on the first request */

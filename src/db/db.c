@@ -147,6 +147,14 @@ void db_watch_tables(const char *const *tables, void (*changed)(void))
         db_watched_changed = changed;
 }
 
+const char *const *db_batch_open_sql, *const *db_batch_close_sql;
+
+void db_batch_edges(const char *const *open, const char *const *close)
+{
+        db_batch_open_sql = open;
+        db_batch_close_sql = close;
+}
+
 _Thread_local bool db_watch_is_quiet;
 
 bool db_watch_quiet(bool quiet)

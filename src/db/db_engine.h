@@ -47,6 +47,8 @@ struct db_engine {
 extern const char *const *db_watched_tables;
 extern void (*db_watched_changed)(void);
 extern _Thread_local bool db_watch_is_quiet; /* db_watch_quiet */
+/* db_batch_edges's registration (db.c), read by SQLite's batches. */
+extern const char *const *db_batch_open_sql, *const *db_batch_close_sql;
 
 /* The common head of every engine's connection and statement. */
 struct db {

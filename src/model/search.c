@@ -195,6 +195,20 @@ static const char *const pg_boundary_sql[KD_SEARCH_TERMS_MAX] = {
     PG_BOUNDARY(PG_B4), PG_BOUNDARY(PG_B5),
 };
 
+/* search_fts_state (migration 021): while the batch is open, rows of search_doc above the
+ * highest there is now wait; at its end they go into the index in one statement, in id order. */
+const char *const search_batch_open[] = {
+    "UPDATE search_fts_state SET deferring = 1, upto = (SELECT coalesce(max(id), 0) FROM "
+    "search_doc) WHERE id = 1",
+    NULL,
+};
+const char *const search_batch_close[] = {
+    "INSERT INTO search_fts (rowid, title, body) SELECT id, title, body FROM search_doc WHERE id > "
+    "(SELECT upto FROM search_fts_state WHERE id = 1 AND deferring = 1) ORDER BY id",
+    "UPDATE search_fts_state SET deferring = 0 WHERE id = 1",
+    NULL,
+};
+
 /* The words as an FTS5 expression: each a phrase in double quotes (its own quotes doubled), so
  * every character is matched as itself, never read as query syntax; side by side they are all
  * required. */

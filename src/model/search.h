@@ -87,6 +87,11 @@ struct search_hit {
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
                const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped);
 
+/* SQLite: what a batch of transactions runs at its edges (db_batch_edges, set by app.c) so that
+ * the search index takes a batch's new rows at once, before its commit (migration 021). */
+extern const char *const search_batch_open[];
+extern const char *const search_batch_close[];
+
 /* A snippet of text around the first place a term occurs, cut to about
  * KD_SEARCH_SNIPPET_CHARS code points, with runs of white space made one space: consecutive
  * pieces, the ones that match a term marked. The pieces point into the arena. An ellipsis

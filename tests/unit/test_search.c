@@ -15,6 +15,7 @@
 #include "model/search.h"
 #include "tmpdb.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -310,6 +311,206 @@ static void common_words_rank_the_newest_matches(void **state)
         arena_free(a);
 }
 
+/* ---------------------------------------------------------------- the index once a batch */
+
+/* As kindred serve: the batches' edges set once the schema is migrated. */
+static int setup_batched(void **state)
+{
+        if (setup(state) != 0)
+                return -1;
+        db_batch_edges(search_batch_open, search_batch_close);
+        return 0;
+}
+
+static int teardown_batched(void **state)
+{
+        db_batch_edges(NULL, NULL);
+        return teardown(state);
+}
+
+static int64_t one_int(struct db *db, const char *sql)
+{
+        struct db_stmt *s = db_prepare(db, sql);
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        int64_t v = db_col_int(s, 0);
+        db_finish(s);
+        return v;
+}
+
+static void the_site(struct db *db)
+{
+        exec(db, "INSERT INTO member (id, handle, handle_key, display_name, email, email_key, "
+                 "password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', 'Mira', "
+                 "'m@x.test', 'm@x.test', 'x', 1, 1)");
+        exec(db, "INSERT INTO newsletter (id, slug, title, owner_id, created_at, updated_at) "
+                 "VALUES (1, 'lip', 'Learning in Public', 1, 1, 1)");
+        exec(db, "INSERT INTO season (id, newsletter_id, number, title, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 'One', 1, 1)");
+        exec(db, "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, "
+                 "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
+                 "VALUES (1, 1, 1, 1, 1, 'first', 'First', '', '', 'Text.', 'published', 100, 1, "
+                 "1)");
+}
+
+static void add_comment(struct db *db, const char *body)
+{
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) VALUES (1, 1, '%s', '', 300, 300)",
+                 body);
+        exec(db, sql);
+}
+
+/* The index is whole again: FTS5's own check against search_doc, and no batch left open. */
+static void index_is_whole(struct db *db)
+{
+        exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)");
+        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 0);
+}
+
+/* Inside a batch (db_batch_edges set, as kindred serve sets it) new rows wait for the batch's
+ * end: edits and deletes of a waiting row, a savepoint rolled back, an id handed out again
+ * after the highest row was deleted; once committed, the index holds exactly search_doc. */
+static void a_batch_indexes_its_rows_at_its_commit(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        add_comment(db, "Committed alone: marmalade."); /* outside a batch: indexed at once */
+        assert_int_equal(found(db, "marmalade", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "Waiting: quinceward.");
+        /* it waits: the index does not have it yet, inside its own transaction */
+        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 1);
+        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 0);
+        add_comment(db, "Edited before the commit: oldword.");
+        exec(db, "UPDATE comment SET body = 'Edited before the commit: newword.' WHERE body "
+                 "LIKE '%oldword%'");
+        add_comment(db, "Deleted before the commit: goneword.");
+        exec(db, "DELETE FROM comment WHERE body LIKE '%goneword%'");
+        /* a nested savepoint rolled back */
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "Rolled back: neverword.");
+        assert_int_equal(db_rollback(db), DB_OK);
+        /* a row indexed before the batch, edited in it */
+        exec(db, "UPDATE comment SET body = 'Committed alone: apricotish.' WHERE body LIKE "
+                 "'%marmalade%'");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "newword", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "oldword", SEARCH_COMMENT, true, NULL), 0);
+        assert_int_equal(found(db, "goneword", SEARCH_COMMENT, true, NULL), 0);
+        assert_int_equal(found(db, "neverword", SEARCH_COMMENT, true, NULL), 0);
+        assert_int_equal(found(db, "apricotish", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "marmalade", SEARCH_COMMENT, true, NULL), 0);
+        index_is_whole(db);
+        /* the highest row deleted and its id handed out again in one batch: the new row is at
+         * or below the batch's mark, so it is indexed at once, where the old one was removed */
+        int64_t top = one_int(db, "SELECT max(id) FROM search_doc");
+        assert_int_equal(db_begin(db), DB_OK);
+        exec(db, "DELETE FROM comment WHERE id = (SELECT ref_id FROM search_doc WHERE id = "
+                 "(SELECT max(id) FROM search_doc))");
+        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top - 1);
+        add_comment(db, "Same id again: lanternfish.");
+        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(found(db, "lanternfish", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "newword", SEARCH_COMMENT, true, NULL), 0);
+        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 1);
+        index_is_whole(db);
+        /* a batch rolled back whole leaves nothing */
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "Rolled back whole: snowberry.");
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(found(db, "snowberry", SEARCH_COMMENT, true, NULL), 0);
+        index_is_whole(db);
+}
+
+enum { INDEX_WRITERS = 6, INDEX_COMMENTS_EACH = 30 };
+
+struct index_writer {
+        const char *path;
+        int id, committed;
+        bool failed;
+};
+
+/* Each transaction adds a comment with a word of its own; every fourth rolls back, every fifth
+ * edits its comment before committing. */
+static void *write_comments(void *arg)
+{
+        struct index_writer *w = arg;
+        struct db *db = NULL;
+        if (db_open_url(w->path, &db) != DB_OK) {
+                w->failed = true;
+                return NULL;
+        }
+        for (int i = 0; i < INDEX_COMMENTS_EACH && !w->failed; i++) {
+                char sql[256];
+                if (db_begin(db) != DB_OK) {
+                        w->failed = true;
+                        break;
+                }
+                snprintf(sql, sizeof(sql),
+                         "INSERT INTO comment (episode_id, author_id, body, body_html, "
+                         "created_at, updated_at) VALUES (1, 1, 'Word wr%dn%dq here.', '', 300, "
+                         "300)",
+                         w->id, i);
+                w->failed = db_exec_script(db, sql) != DB_OK;
+                if (!w->failed && i % 5 == 0) {
+                        snprintf(sql, sizeof(sql),
+                                 "UPDATE comment SET body = 'Word wr%dn%dz here.' WHERE body = "
+                                 "'Word wr%dn%dq here.'",
+                                 w->id, i, w->id, i);
+                        w->failed = db_exec_script(db, sql) != DB_OK;
+                }
+                if (w->failed)
+                        break;
+                if (i % 4 == 0) {
+                        w->failed = db_rollback(db) != DB_OK;
+                } else {
+                        w->failed = db_commit(db) != DB_OK;
+                        w->committed++;
+                }
+        }
+        db_close(db);
+        return NULL;
+}
+
+/* Writers on several connections meet in batches: each batch's rows go into the index at its
+ * commit, and afterwards every committed comment is found by its word, no other. */
+static void batches_from_many_writers_index_exactly_the_committed(void **state)
+{
+        struct tmpdb *t = *state;
+        the_site(t->db);
+        struct index_writer w[INDEX_WRITERS];
+        pthread_t th[INDEX_WRITERS];
+        for (int i = 0; i < INDEX_WRITERS; i++) {
+                w[i] = (struct index_writer){.path = t->path, .id = i};
+                assert_int_equal(pthread_create(&th[i], NULL, write_comments, &w[i]), 0);
+        }
+        int committed = 0;
+        for (int i = 0; i < INDEX_WRITERS; i++) {
+                pthread_join(th[i], NULL);
+                assert_false(w[i].failed);
+                committed += w[i].committed;
+        }
+        for (int i = 0; i < INDEX_WRITERS; i++) {
+                for (int n = 0; n < INDEX_COMMENTS_EACH; n++) {
+                        char q[32], z[32];
+                        snprintf(q, sizeof(q), "wr%dn%dq", i, n);
+                        snprintf(z, sizeof(z), "wr%dn%dz", i, n);
+                        bool kept = n % 4 != 0, edited = n % 5 == 0;
+                        assert_int_equal(found(t->db, q, SEARCH_COMMENT, true, NULL),
+                                         kept && !edited ? 1 : 0);
+                        assert_int_equal(found(t->db, z, SEARCH_COMMENT, true, NULL),
+                                         kept && edited ? 1 : 0);
+                }
+        }
+        assert_int_equal(one_int(t->db, "SELECT count(*) FROM comment"), committed);
+        index_is_whole(t->db);
+}
+
 int main(void)
 {
         const struct CMUnitTest pure[] = {
@@ -323,8 +524,16 @@ int main(void)
             cmocka_unit_test_setup_teardown(the_index_follows_every_write, setup, teardown),
             cmocka_unit_test_setup_teardown(common_words_rank_the_newest_matches, setup, teardown),
         };
+        /* SQLite's batches only (PostgreSQL has none) */
+        const struct CMUnitTest batched[] = {
+            cmocka_unit_test_setup_teardown(a_batch_indexes_its_rows_at_its_commit, setup_batched,
+                                            teardown_batched),
+            cmocka_unit_test_setup_teardown(batches_from_many_writers_index_exactly_the_committed,
+                                            setup_batched, teardown_batched),
+        };
         int failed = cmocka_run_group_tests_name("search", pure, NULL, NULL);
         failed += cmocka_run_group_tests_name("search index on SQLite", index, NULL, NULL);
+        failed += cmocka_run_group_tests_name("search index in batches", batched, NULL, NULL);
         tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
         if (tmpdb_pg_url && *tmpdb_pg_url)
                 failed +=
