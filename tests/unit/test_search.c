@@ -262,11 +262,9 @@ static void the_index_follows_every_write(void **state)
         db_finish(s);
 }
 
-/* A word found in more than KD_SEARCH_CANDIDATES places: only the newest that many are ranked,
- * and the caller is told. */
-static void common_words_rank_the_newest_matches(void **state)
+/* One member, newsletter, season and published episode (id 1 each). */
+static void the_site(struct db *db)
 {
-        struct db *db = ((struct tmpdb *)*state)->db;
         exec(db, "INSERT INTO member (id, handle, handle_key, display_name, email, email_key, "
                  "password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', 'Mira', "
                  "'m@x.test', 'm@x.test', 'x', 1, 1)");
@@ -278,6 +276,14 @@ static void common_words_rank_the_newest_matches(void **state)
                  "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
                  "VALUES (1, 1, 1, 1, 1, 'first', 'First', '', '', 'Text.', 'published', 100, 1, "
                  "1)");
+}
+
+/* A word found in more than KD_SEARCH_CANDIDATES places: only the newest that many are ranked,
+ * and the caller is told. */
+static void common_words_rank_the_newest_matches(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
         char sql[512];
         snprintf(sql, sizeof(sql),
                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
@@ -336,21 +342,6 @@ static int64_t one_int(struct db *db, const char *sql)
         int64_t v = db_col_int(s, 0);
         db_finish(s);
         return v;
-}
-
-static void the_site(struct db *db)
-{
-        exec(db, "INSERT INTO member (id, handle, handle_key, display_name, email, email_key, "
-                 "password_hash, created_at, updated_at) VALUES (1, 'mira', 'mira', 'Mira', "
-                 "'m@x.test', 'm@x.test', 'x', 1, 1)");
-        exec(db, "INSERT INTO newsletter (id, slug, title, owner_id, created_at, updated_at) "
-                 "VALUES (1, 'lip', 'Learning in Public', 1, 1, 1)");
-        exec(db, "INSERT INTO season (id, newsletter_id, number, title, created_at, updated_at) "
-                 "VALUES (1, 1, 1, 'One', 1, 1)");
-        exec(db, "INSERT INTO episode (id, newsletter_id, season_id, number, author_id, slug, "
-                 "title, body, body_html, body_text, status, publish_at, created_at, updated_at) "
-                 "VALUES (1, 1, 1, 1, 1, 'first', 'First', '', '', 'Text.', 'published', 100, 1, "
-                 "1)");
 }
 
 static void add_comment(struct db *db, const char *body)
