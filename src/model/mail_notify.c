@@ -354,7 +354,11 @@ int mail_notify_advance(struct db *db, const struct mail_notify_recipient *r, in
         db_bind_text(s, 4, mail_notify_choice_name(r->choice));
         db_bind_int(s, 5, next_due);
         db_bind_int(s, 6, r->digest_due);
+        /* the mail's watermark: nothing kept in memory shows it (db.h), so the sessions kept
+         * stay; before, every mail a notification sent dropped them all */
+        bool quiet = db_watch_quiet(true);
         int step = db_step(s);
+        db_watch_quiet(quiet);
         int rc = step != DB_DONE ? -1 : db_changes(db) == 1 ? 1 : 0;
         db_finish(s);
         return rc;
