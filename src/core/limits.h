@@ -170,6 +170,10 @@
 #define KD_SEARCH_SNIPPET_CHARS           180  /* code points of a result's snippet */
 #define KD_SEARCH_SNIPPET_LEAD_CHARS      50   /* of them before the first match */
 #define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40   /* searches from one member or address */
+/* SQLite: rows of search_doc that batched writes leave waiting before the index takes them in
+ * one statement (migration 022); a search takes those waiting first, so nothing committed is
+ * missed */
+#define KD_SEARCH_WAITING_MAX 1000
 
 /* Build-ons (docs/participation.md): a member's response that builds on an episode */
 #define KD_BUILDON_TITLE_MAX                   140 /* code points of a build-on's title */

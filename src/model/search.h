@@ -87,10 +87,15 @@ struct search_hit {
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
                const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped);
 
-/* SQLite: what a batch of transactions runs at its edges (db_batch_edges, set by app.c) so that
- * the search index takes a batch's new rows at once, before its commit (migration 021). */
+/* SQLite: what a batch of transactions runs at its edges (db_batch_edges, set by app.c): its new
+ * rows wait, and its end indexes the waiting rows once KD_SEARCH_WAITING_MAX wait
+ * (migration 022). */
 extern const char *const search_batch_open[];
 extern const char *const search_batch_close[];
+
+/* SQLite: indexes the rows of search_doc that wait (a transaction of its own, when any wait);
+ * search_run does it first. 0, or -1 when the database fails. Nothing on PostgreSQL. */
+int search_catch_up(struct db *db);
 
 /* A snippet of text around the first place a term occurs, cut to about
  * KD_SEARCH_SNIPPET_CHARS code points, with runs of white space made one space: consecutive

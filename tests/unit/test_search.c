@@ -317,7 +317,7 @@ static void common_words_rank_the_newest_matches(void **state)
         arena_free(a);
 }
 
-/* ---------------------------------------------------------------- the index once a batch */
+/* ---------------------------------------------------------------- the index in blocks */
 
 /* As kindred serve: the batches' edges set once the schema is migrated. */
 static int setup_batched(void **state)
@@ -354,67 +354,162 @@ static void add_comment(struct db *db, const char *body)
         exec(db, sql);
 }
 
-/* The index is whole again: FTS5's own check against search_doc, and no batch left open. */
+/* What the index itself holds for a word, without the catching up a search does first. */
+static int64_t indexed(struct db *db, const char *word)
+{
+        char phrase[64];
+        snprintf(phrase, sizeof(phrase), "\"%s\"", word);
+        struct db_stmt *s =
+            db_prepare(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1");
+        assert_non_null(s);
+        db_bind_text(s, 1, phrase);
+        assert_int_equal(db_step(s), DB_ROW);
+        int64_t n = db_col_int(s, 0);
+        db_finish(s);
+        return n;
+}
+
+/* Rows of search_doc waiting for the index. */
+static int64_t waiting(struct db *db)
+{
+        return one_int(db, "SELECT (SELECT coalesce(max(id), 0) FROM search_doc) - upto FROM "
+                           "search_fts_state");
+}
+
+/* The index is whole once what waits is taken: FTS5's own check against search_doc, and no
+ * batch left open. */
 static void index_is_whole(struct db *db)
 {
+        assert_int_equal(search_catch_up(db), 0);
+        assert_int_equal(waiting(db), 0);
         exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)");
         assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 0);
 }
 
-/* Inside a batch (db_batch_edges set, as kindred serve sets it) new rows wait for the batch's
- * end: edits and deletes of a waiting row, a savepoint rolled back, an id handed out again
- * after the highest row was deleted; once committed, the index holds exactly search_doc. */
-static void a_batch_indexes_its_rows_at_its_commit(void **state)
+/* Inside a batch (db_batch_edges set, as kindred serve sets it) new rows wait, past the
+ * batch's commit: edits and deletes of a waiting row leave the index alone, a savepoint rolled
+ * back leaves nothing; a search takes what waits first, and then the index holds exactly
+ * search_doc. */
+static void batched_rows_wait_and_a_search_takes_them(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
         the_site(db);
         add_comment(db, "Committed alone: marmalade."); /* outside a batch: indexed at once */
-        assert_int_equal(found(db, "marmalade", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(indexed(db, "marmalade"), 1);
+        assert_int_equal(waiting(db), 0);
         assert_int_equal(db_begin(db), DB_OK);
         add_comment(db, "Waiting: quinceward.");
-        /* it waits: the index does not have it yet, inside its own transaction */
         assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 1);
-        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 0);
-        add_comment(db, "Edited before the commit: oldword.");
-        exec(db, "UPDATE comment SET body = 'Edited before the commit: newword.' WHERE body "
-                 "LIKE '%oldword%'");
-        add_comment(db, "Deleted before the commit: goneword.");
+        assert_int_equal(indexed(db, "quinceward"), 0);
+        add_comment(db, "Edited while waiting: oldword.");
+        exec(db, "UPDATE comment SET body = 'Edited while waiting: newword.' WHERE body LIKE "
+                 "'%oldword%'");
+        add_comment(db, "Deleted while waiting: goneword.");
         exec(db, "DELETE FROM comment WHERE body LIKE '%goneword%'");
         /* a nested savepoint rolled back */
         assert_int_equal(db_begin(db), DB_OK);
         add_comment(db, "Rolled back: neverword.");
         assert_int_equal(db_rollback(db), DB_OK);
-        /* a row indexed before the batch, edited in it */
+        /* a row indexed before the batch, edited in it: the index follows at once */
         exec(db, "UPDATE comment SET body = 'Committed alone: apricotish.' WHERE body LIKE "
                  "'%marmalade%'");
+        assert_int_equal(indexed(db, "apricotish"), 1);
         assert_int_equal(db_commit(db), DB_OK);
+        /* committed, and still waiting: fewer than KD_SEARCH_WAITING_MAX rows */
+        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 0);
+        assert_int_equal(waiting(db), 2); /* quinceward, newword (goneword was the highest) */
+        assert_int_equal(indexed(db, "quinceward"), 0);
+        assert_int_equal(indexed(db, "marmalade"), 0);
+        /* a search takes them first */
         assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 1);
-        assert_int_equal(found(db, "newword", SEARCH_COMMENT, true, NULL), 1);
-        assert_int_equal(found(db, "oldword", SEARCH_COMMENT, true, NULL), 0);
-        assert_int_equal(found(db, "goneword", SEARCH_COMMENT, true, NULL), 0);
-        assert_int_equal(found(db, "neverword", SEARCH_COMMENT, true, NULL), 0);
+        assert_int_equal(waiting(db), 0);
+        assert_int_equal(indexed(db, "quinceward"), 1);
+        assert_int_equal(indexed(db, "newword"), 1);
+        assert_int_equal(indexed(db, "oldword"), 0);
+        assert_int_equal(indexed(db, "goneword"), 0);
+        assert_int_equal(indexed(db, "neverword"), 0);
         assert_int_equal(found(db, "apricotish", SEARCH_COMMENT, true, NULL), 1);
-        assert_int_equal(found(db, "marmalade", SEARCH_COMMENT, true, NULL), 0);
-        index_is_whole(db);
-        /* the highest row deleted and its id handed out again in one batch: the new row is at
-         * or below the batch's mark, so it is indexed at once, where the old one was removed */
-        int64_t top = one_int(db, "SELECT max(id) FROM search_doc");
-        assert_int_equal(db_begin(db), DB_OK);
-        exec(db, "DELETE FROM comment WHERE id = (SELECT ref_id FROM search_doc WHERE id = "
-                 "(SELECT max(id) FROM search_doc))");
-        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top - 1);
-        add_comment(db, "Same id again: lanternfish.");
-        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
-        assert_int_equal(db_commit(db), DB_OK);
-        assert_int_equal(found(db, "lanternfish", SEARCH_COMMENT, true, NULL), 1);
-        assert_int_equal(found(db, "newword", SEARCH_COMMENT, true, NULL), 0);
-        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 1);
         index_is_whole(db);
         /* a batch rolled back whole leaves nothing */
         assert_int_equal(db_begin(db), DB_OK);
         add_comment(db, "Rolled back whole: snowberry.");
         assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(waiting(db), 0);
         assert_int_equal(found(db, "snowberry", SEARCH_COMMENT, true, NULL), 0);
+        index_is_whole(db);
+}
+
+/* The edges of the mark: a write outside a batch takes every waiting row in with its own; an id
+ * handed out again is indexed at once when the index had the row it replaces, and waits when
+ * that row was waiting. */
+static void writes_outside_a_batch_and_reused_ids_keep_the_index_exact(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "Waiting: bramblewood.");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), 1);
+        add_comment(db, "Alone: heronsbill."); /* a lone write: not batched */
+        assert_int_equal(waiting(db), 0);
+        assert_int_equal(indexed(db, "bramblewood"), 1);
+        assert_int_equal(indexed(db, "heronsbill"), 1);
+        /* the highest row, indexed, deleted and its id handed out again in one batch: the new
+         * row is at the mark, so it is indexed at once where the old one was removed */
+        int64_t top = one_int(db, "SELECT max(id) FROM search_doc");
+        assert_int_equal(db_begin(db), DB_OK);
+        exec(db, "DELETE FROM comment WHERE id = (SELECT ref_id FROM search_doc WHERE id = "
+                 "(SELECT max(id) FROM search_doc))");
+        add_comment(db, "Same id again: lanternfish.");
+        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), 0);
+        assert_int_equal(indexed(db, "lanternfish"), 1);
+        assert_int_equal(indexed(db, "heronsbill"), 0);
+        /* a waiting row deleted and its id handed out again: the new row waits in its place */
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "Waiting, then gone: moorhenish.");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(db_begin(db), DB_OK);
+        exec(db, "DELETE FROM comment WHERE body LIKE '%moorhenish%'");
+        add_comment(db, "Waiting in its place: teasel.");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), 1);
+        assert_int_equal(found(db, "teasel", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "moorhenish", SEARCH_COMMENT, true, NULL), 0);
+        index_is_whole(db);
+}
+
+/* Once KD_SEARCH_WAITING_MAX rows wait, the batch's end indexes them without a search; one
+ * fewer, and they still wait. */
+static void a_batch_indexes_the_waiting_rows_at_the_limit(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        char sql[512];
+        const char *many = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                           "i < %d) INSERT INTO comment (episode_id, author_id, body, body_html, "
+                           "created_at, updated_at) SELECT 1, 1, 'Many %s ' || i, '', 300, 300 "
+                           "FROM n";
+        assert_int_equal(db_begin(db), DB_OK);
+        snprintf(sql, sizeof(sql), many, KD_SEARCH_WAITING_MAX - 1, "thistledown");
+        exec(db, sql);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), KD_SEARCH_WAITING_MAX - 1);
+        assert_int_equal(indexed(db, "thistledown"), 0);
+        assert_int_equal(db_begin(db), DB_OK);
+        add_comment(db, "The one more: yarrowby.");
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), 0);
+        assert_int_equal(indexed(db, "thistledown"), KD_SEARCH_WAITING_MAX - 1);
+        assert_int_equal(indexed(db, "yarrowby"), 1);
+        /* more than the limit in one batch: all of them at its end */
+        assert_int_equal(db_begin(db), DB_OK);
+        snprintf(sql, sizeof(sql), many, KD_SEARCH_WAITING_MAX + 7, "cowparsley");
+        exec(db, sql);
+        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(waiting(db), 0);
+        assert_int_equal(indexed(db, "cowparsley"), KD_SEARCH_WAITING_MAX + 7);
         index_is_whole(db);
 }
 
@@ -468,8 +563,8 @@ static void *write_comments(void *arg)
         return NULL;
 }
 
-/* Writers on several connections meet in batches: each batch's rows go into the index at its
- * commit, and afterwards every committed comment is found by its word, no other. */
+/* Writers on several connections meet in batches: their rows wait, and the first search takes
+ * them; every committed comment is then found by its word, no other. */
 static void batches_from_many_writers_index_exactly_the_committed(void **state)
 {
         struct tmpdb *t = *state;
@@ -517,8 +612,13 @@ int main(void)
         };
         /* SQLite's batches only (PostgreSQL has none) */
         const struct CMUnitTest batched[] = {
-            cmocka_unit_test_setup_teardown(a_batch_indexes_its_rows_at_its_commit, setup_batched,
-                                            teardown_batched),
+            cmocka_unit_test_setup_teardown(batched_rows_wait_and_a_search_takes_them,
+                                            setup_batched, teardown_batched),
+            cmocka_unit_test_setup_teardown(
+                writes_outside_a_batch_and_reused_ids_keep_the_index_exact, setup_batched,
+                teardown_batched),
+            cmocka_unit_test_setup_teardown(a_batch_indexes_the_waiting_rows_at_the_limit,
+                                            setup_batched, teardown_batched),
             cmocka_unit_test_setup_teardown(batches_from_many_writers_index_exactly_the_committed,
                                             setup_batched, teardown_batched),
         };
