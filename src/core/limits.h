@@ -79,6 +79,10 @@
  * one transaction on one shared connection, committed (and synced) once for all of them
  * (db/db_sqlite.c, "Batched transactions"); at most this many share one commit */
 #define KD_SQLITE_BATCH_MAX 64
+/* SQLite: while a sync runs, a batch whose last writer finds nobody waiting stays open for
+ * those who come, until the sync ends (a commit would wait for it anyway), but no longer than
+ * this */
+#define KD_SQLITE_BATCH_HOLD_MS 100
 /* SQLite: a connection keeps up to this many bytes of a transaction's -wal frames and writes
  * them at once (db/wal_vfs.c): 29 frames of 4 KiB pages a write. Below 128 KiB, the most
  * SQLite's Unix VFS writes in one call (a longer write is cut short and fails as a full disk).

@@ -215,6 +215,7 @@ static bool writer_take(struct sq_db *db, bool joining)
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += BUSY_TIMEOUT_MS / 1000;
         atomic_fetch_add(&g->waiting, 1);
+        group_commit_poke(g->gc); /* a batch held open (batch_finish) takes this writer in */
         bool took = pthread_mutex_timedlock(&g->writer, &until) == 0;
         atomic_fetch_sub(&g->waiting, 1);
         if (!took)
@@ -877,6 +878,12 @@ static void batch_pass(struct wal_group *g, struct sq_db *db)
         writer_give(db);
 }
 
+/* group_commit_hold's stop: a writer waits for the turn. */
+static bool writer_waits(void *arg)
+{
+        return atomic_load(&((struct wal_group *)arg)->waiting) > 0;
+}
+
 /* Waits for the end of the batch m was released into. Should the writer the turn was handed
  * to have given up waiting for it (the busy timeout), nobody would end the batch: a waiter
  * that finds the turn free ends it itself. */
@@ -993,6 +1000,12 @@ static int batch_finish(struct sq_db *db, bool commit)
         g->members = &m;
         pthread_mutex_unlock(&g->members_lock);
         g->batch_size++;
+        /* Nobody waits for the turn, but a sync runs: committed now, the batch would wait for
+         * that sync to end and then for one more. It stays open until the sync ends, for the
+         * writers who come meanwhile: one commit, and one sync, for all of them. */
+        if (atomic_load(&g->waiting) == 0 && g->batch_size < KD_SQLITE_BATCH_MAX &&
+            db->group_sync)
+                group_commit_hold(g->gc, writer_waits, g, KD_SQLITE_BATCH_HOLD_MS);
         if (atomic_load(&g->waiting) > 0 && g->batch_size < KD_SQLITE_BATCH_MAX) {
                 writer_give(db); /* the next writer joins, and one of them commits */
                 batch_wait(g, db, &m);

@@ -9,16 +9,20 @@
 #include "core/alloc.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct group_commit {
         pthread_mutex_t lock;
         pthread_cond_t synced;
-        uint64_t issued;  /* last ticket given out */
-        uint64_t durable; /* every ticket <= durable is on disk */
-        bool syncing;     /* a leader is in sync() */
-        bool failed;      /* a sync failed: nothing from then on is acknowledged */
+        uint64_t issued;     /* last ticket given out */
+        uint64_t durable;    /* every ticket <= durable is on disk */
+        bool syncing;        /* a leader is in sync() */
+        bool failed;         /* a sync failed: nothing from then on is acknowledged */
+        pthread_cond_t held; /* holders (group_commit_hold) wait here */
+        atomic_int holders;  /* how many */
         struct group_commit_stats stats;
 };
 
@@ -27,6 +31,7 @@ struct group_commit *group_commit_new(void)
         struct group_commit *g = xcalloc(1, sizeof(*g));
         pthread_mutex_init(&g->lock, NULL);
         pthread_cond_init(&g->synced, NULL);
+        pthread_cond_init(&g->held, NULL);
         return g;
 }
 
@@ -35,6 +40,7 @@ void group_commit_free(struct group_commit *g)
         if (!g)
                 return;
         pthread_cond_destroy(&g->synced);
+        pthread_cond_destroy(&g->held);
         pthread_mutex_destroy(&g->lock);
         free(g);
 }
@@ -44,8 +50,7 @@ int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg)
         return group_commit_wait_for(g, 1, sync, arg);
 }
 
-int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync,
-                          void *arg)
+int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync, void *arg)
 {
         pthread_mutex_lock(&g->lock);
         uint64_t ticket = ++g->issued;
@@ -84,9 +89,42 @@ int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_f
                         g->stats.syncs++;
                 }
                 pthread_cond_broadcast(&g->synced);
+                if (atomic_load(&g->holders) > 0)
+                        pthread_cond_broadcast(&g->held);
         }
         pthread_mutex_unlock(&g->lock);
         return rc;
+}
+
+/* A holder counts itself under the lock before it reads stop, and a poker changes what stop
+ * reads before it reads holders: either the holder sees the change, or the poker sees the
+ * holder and signals under the lock, which the holder only lets go of inside its wait. */
+void group_commit_hold(struct group_commit *g, bool (*stop)(void *), void *arg, long max_ms)
+{
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += max_ms / 1000;
+        until.tv_nsec += (max_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&g->lock);
+        atomic_fetch_add(&g->holders, 1);
+        while (g->syncing && !stop(arg))
+                if (pthread_cond_timedwait(&g->held, &g->lock, &until) != 0)
+                        break;
+        atomic_fetch_sub(&g->holders, 1);
+        pthread_mutex_unlock(&g->lock);
+}
+
+void group_commit_poke(struct group_commit *g)
+{
+        if (atomic_load(&g->holders) == 0)
+                return;
+        pthread_mutex_lock(&g->lock);
+        pthread_cond_broadcast(&g->held);
+        pthread_mutex_unlock(&g->lock);
 }
 
 struct group_commit_stats group_commit_stats(struct group_commit *g)

@@ -10,6 +10,7 @@
 #ifndef KD_DB_GROUP_COMMIT_H
 #define KD_DB_GROUP_COMMIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct group_commit;
@@ -28,8 +29,16 @@ void group_commit_free(struct group_commit *g);
 int group_commit_wait(struct group_commit *g, group_sync_fn sync, void *arg);
 /* The same for a wait that stands for several commits (a batch of transactions committed as
  * one: db/db_sqlite.c), so that the statistics count each. */
-int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync,
-                          void *arg);
+int group_commit_wait_for(struct group_commit *g, uint64_t commits, group_sync_fn sync, void *arg);
+
+/* While a sync runs, waits until it ends, until stop(arg) says so, or for at most max_ms:
+ * a commit made while a sync runs waits for it to end and then for one more sync, so a batch
+ * of transactions (db/db_sqlite.c) can stay open that long and take more in at no cost to
+ * those already in. stop is read when a holder is poked (group_commit_poke) and at the end of
+ * each sync. */
+void group_commit_hold(struct group_commit *g, bool (*stop)(void *), void *arg, long max_ms);
+/* Wakes the holders, to read their stop again. Cheap when nobody holds. */
+void group_commit_poke(struct group_commit *g);
 
 /* Commits made durable so far, and the syncs that did it (syncs <= commits; fewer when commits
  * were grouped), and failed syncs. */

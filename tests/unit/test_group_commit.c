@@ -31,11 +31,12 @@ struct disk {
         atomic_int syncs_running, most_running;
         atomic_int calls;
         int fail_on_call; /* 0: never */
+        long sync_us;     /* how long a sync takes; 0: SYNC_US */
 };
 
 static void pause_us(long us)
 {
-        struct timespec ts = {0, us * 1000};
+        struct timespec ts = {us / 1000000, us % 1000000 * 1000};
         nanosleep(&ts, NULL);
 }
 
@@ -48,7 +49,7 @@ static int fake_sync(void *arg)
         while (running > most && !atomic_compare_exchange_weak(&d->most_running, &most, running))
                 ;
         unsigned long long seen = atomic_load(&d->written); /* what this sync will cover */
-        pause_us(SYNC_US);
+        pause_us(d->sync_us ? d->sync_us : SYNC_US);
         atomic_fetch_sub(&d->syncs_running, 1);
         if (call == d->fail_on_call)
                 return -1;
@@ -166,6 +167,93 @@ static void concurrent_waiters_of_a_failed_sync_all_fail(void **state)
         assert_int_equal((int)st.syncs, 2);
         assert_int_equal((int)st.commits + failures, WRITERS * COMMITS_EACH);
         assert_int_equal(atomic_load(&d.calls), 3);
+        group_commit_free(g);
+}
+
+/* ---------------------------------------------------------------- holding while a sync runs */
+
+struct syncing {
+        struct group_commit *g;
+        struct disk *d;
+};
+
+static void *commit_and_sync(void *arg)
+{
+        struct syncing *s = arg;
+        atomic_fetch_add(&s->d->written, 1);
+        assert_int_equal(group_commit_wait(s->g, fake_sync, s->d), 0);
+        return NULL;
+}
+
+/* Starts a sync of sync_us on another thread and returns once it runs. */
+static void sync_in_background(pthread_t *t, struct syncing *s)
+{
+        assert_int_equal(pthread_create(t, NULL, commit_and_sync, s), 0);
+        while (atomic_load(&s->d->syncs_running) == 0)
+                pause_us(100);
+}
+
+static bool flag_set(void *arg)
+{
+        return atomic_load((atomic_bool *)arg);
+}
+
+struct holder {
+        struct group_commit *g;
+        struct disk *d;
+        atomic_bool stop, returned;
+        int running_at_return; /* syncs running when the hold returned */
+};
+
+static void *hold(void *arg)
+{
+        struct holder *h = arg;
+        group_commit_hold(h->g, flag_set, &h->stop, 60000);
+        h->running_at_return = atomic_load(&h->d->syncs_running);
+        atomic_store(&h->returned, true);
+        return NULL;
+}
+
+/* With no sync running a hold returns at once; while one runs it returns when the sync ends
+ * (no sooner), when a poke finds its stop true, or at its limit. */
+static void a_hold_lasts_while_a_sync_runs_until_poked(void **state)
+{
+        (void)state;
+        struct group_commit *g = group_commit_new();
+        struct disk d = {.sync_us = 300000};
+        atomic_bool never = false;
+        group_commit_hold(g, flag_set, &never, 60000); /* nothing to wait for */
+        assert_int_equal(atomic_load(&d.calls), 0);
+
+        /* the sync's end ends it */
+        struct syncing s = {.g = g, .d = &d};
+        pthread_t t;
+        sync_in_background(&t, &s);
+        group_commit_hold(g, flag_set, &never, 60000);
+        assert_int_equal(atomic_load(&d.syncs_running), 0);
+        assert_int_equal((int)atomic_load(&d.durable), 1);
+        pthread_join(t, NULL);
+
+        /* a poke with nothing changed leaves it holding; one after its stop turned true ends it,
+         * while the sync still runs */
+        d.sync_us = 2000000;
+        sync_in_background(&t, &s);
+        struct holder h = {.g = g, .d = &d};
+        pthread_t ht;
+        assert_int_equal(pthread_create(&ht, NULL, hold, &h), 0);
+        pause_us(20000);
+        group_commit_poke(g);
+        pause_us(20000);
+        assert_false(atomic_load(&h.returned));
+        atomic_store(&h.stop, true);
+        group_commit_poke(g);
+        pthread_join(ht, NULL);
+        assert_int_equal(h.running_at_return, 1);
+
+        /* its limit ends it too, the sync still running */
+        group_commit_hold(g, flag_set, &never, 20);
+        assert_int_equal(atomic_load(&d.syncs_running), 1);
+        pthread_join(t, NULL);
         group_commit_free(g);
 }
 
@@ -622,6 +710,7 @@ int main(void)
             cmocka_unit_test(concurrent_commits_share_syncs_and_wait_for_theirs),
             cmocka_unit_test(a_failed_sync_fails_its_commits_and_all_later),
             cmocka_unit_test(concurrent_waiters_of_a_failed_sync_all_fail),
+            cmocka_unit_test(a_hold_lasts_while_a_sync_runs_until_poked),
             cmocka_unit_test(sqlite_commits_that_wrote_wait_for_a_sync),
             cmocka_unit_test(sqlite_connections_share_syncs),
             cmocka_unit_test(sqlite_transactions_meet_in_batches),
