@@ -121,6 +121,25 @@ int db_rollback(struct db *db)
         return db->engine->rollback(db);
 }
 
+int db_transact_here(struct db *db, db_txn_fn fn, void *arg)
+{
+        int rc = db_begin(db);
+        if (rc != DB_OK)
+                return rc;
+        if (!fn(db, arg)) {
+                (void)db_rollback(db);
+                return DB_ROLLED_BACK;
+        }
+        return db_commit(db);
+}
+
+int db_transact(struct db *db, db_txn_fn fn, void *arg)
+{
+        if (db->engine->transact)
+                return db->engine->transact(db, fn, arg);
+        return db_transact_here(db, fn, arg);
+}
+
 int db_exec_script(struct db *db, const char *sql)
 {
         return db->engine->exec_script(db, sql);

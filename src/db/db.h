@@ -23,6 +23,7 @@ enum db_result {
         DB_ERROR = -1,      /* anything unexpected (logged) */
         DB_CONSTRAINT = -2, /* a UNIQUE, CHECK or FOREIGN KEY constraint refused the write */
         DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
+        DB_ROLLED_BACK = 3, /* db_transact: the transaction's function asked for a rollback */
 };
 
 enum db_kind {
@@ -76,6 +77,21 @@ int64_t db_changes(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+
+/* A write transaction given as a function: db_transact begins it, runs fn(db, arg), and commits
+ * when fn returns true or rolls back when it returns false. Returns DB_OK once committed (and
+ * as durable as db_commit makes it), DB_ROLLED_BACK when fn asked for the rollback, or a
+ * negative enum db_result when the transaction could not begin or commit (nothing of it
+ * stays). Inside a transaction it is a savepoint, as db_begin is.
+ *
+ * On SQLite, while other writers wait, fn may run on another thread: the one holding the
+ * writer's turn runs the waiting transactions back to back, in one batch, instead of handing
+ * the turn from thread to thread (db/db_sqlite.c, "Combined transactions"); this thread waits
+ * meanwhile. So fn must reach only what db and arg lead to: not this thread's own state
+ * (thread-locals such as app_thread_db's connection or db_watch_quiet's setting, which it may
+ * set and put back inside), and no other connection. fn must end every savepoint it opens. */
+typedef bool (*db_txn_fn)(struct db *db, void *arg);
+int db_transact(struct db *db, db_txn_fn fn, void *arg);
 
 /* Runs a script of several statements without parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql);

@@ -26,6 +26,8 @@ struct db_engine {
         int (*begin)(struct db *db);
         int (*commit)(struct db *db);
         int (*rollback)(struct db *db);
+        /* NULL: db_transact runs fn here, between begin and commit (db_transact_here) */
+        int (*transact)(struct db *db, db_txn_fn fn, void *arg);
         int (*exec_script)(struct db *db, const char *sql);
         int (*set_durability)(struct db *db, enum db_durability d);
         /* NULL for an engine that does not count its durable commits (PostgreSQL) */
@@ -49,6 +51,9 @@ extern void (*db_watched_changed)(void);
 extern _Thread_local bool db_watch_is_quiet; /* db_watch_quiet */
 /* db_batch_edges's registration (db.c), read by SQLite's batches. */
 extern const char *const *db_batch_open_sql, *const *db_batch_close_sql;
+
+/* db_transact on this thread: begin, fn, commit or rollback. */
+int db_transact_here(struct db *db, db_txn_fn fn, void *arg);
 
 /* The common head of every engine's connection and statement. */
 struct db {

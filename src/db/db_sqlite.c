@@ -36,6 +36,15 @@
  * db_begin) and bulk-loading connections (synchronous=OFF) commit on their own connections as
  * before, after committing any open batch.
  *
+ * Combined transactions (db_transact): a transaction given as a function is queued for the
+ * turn, and whoever holds the turn runs the queued ones, one after another, as savepoints of its
+ * batch, on their callers' connections (their statements run on the shared connection, as any
+ * batched transaction's do), then commits, syncs and tells each caller. The turn is not handed
+ * from thread to thread between them: on two busy cores a writer woken for the turn waited to
+ * be scheduled while the turn stood idle, and every hand-off cost two context switches
+ * (docs/performance.md, "Combined transactions"). A caller whose function runs elsewhere sleeps
+ * until its batch has ended.
+ *
  * Every connection opens through db/wal_vfs.c, which writes a commit's -wal frames in one write
  * rather than two a page. */
 #include "db/db.h"
@@ -86,16 +95,39 @@ struct sq_db {
         bool watching;           /* runs db_watched_changed after commits (db_watch_tables) */
         bool watched_changed;    /* the open transaction changed a watched table's row */
         bool watched_before;     /* batched: the shared connection's mark at our savepoint */
+        bool in_job;             /* its transaction's function runs (combined transactions) */
 };
 
 /* A transaction released into the open batch, waiting for the batch's commit. */
 struct batch_member {
         struct batch_member *next;
-        bool ended;     /* the batch ended: committed (or failed) */
-        bool committed; /* ... and committed */
-        bool wrote;     /* ... and its commit added frames to the WAL */
-        bool durable;   /* ... which its closer already made durable (synced) */
-        uint64_t batch; /* the batch's number */
+        bool ended;           /* the batch ended: committed (or failed) */
+        bool committed;       /* ... and committed */
+        bool wrote;           /* ... and its commit added frames to the WAL */
+        bool durable;         /* ... which its closer already made durable (synced) */
+        uint64_t batch;       /* the batch's number */
+        pthread_cond_t *wake; /* a combined transaction's waiter; NULL: batch_ended tells */
+};
+
+/* A transaction given as a function (db_transact), queued for the writer's turn: whoever holds
+ * the turn runs it (combine). Lives on its waiter's stack; the fields below `cond` change under
+ * the group's members_lock. */
+enum job_state {
+        JOB_QUEUED,  /* waiting in the group's queue */
+        JOB_RUNNING, /* taken by the turn's holder */
+        JOB_JOINED,  /* released into the batch: settled when m.ended */
+        JOB_LEFT,    /* settled without joining: rolled back, or could not begin (rc) */
+        JOB_BOUNCED, /* no batches after all: its waiter runs it on its own connection */
+};
+struct write_job {
+        struct write_job *next;
+        struct sq_db *db;
+        db_txn_fn fn;
+        void *arg;
+        pthread_cond_t cond; /* its waiter waits here */
+        enum job_state state;
+        int rc; /* JOB_LEFT: db_transact's result */
+        struct batch_member m;
 };
 
 /* How a batch ended, told to its transactions once the closer has handed the turn on. */
@@ -128,6 +160,11 @@ struct wal_group {
         pthread_cond_t batch_ended;
         struct batch_member *members; /* released into the open batch */
         uint64_t batches, batched; /* batches committed, transactions they carried (members_lock) */
+        /* Combined transactions (db_transact): queued for whoever holds the turn. Under
+         * members_lock, but for the count, which a giver reads first. */
+        struct write_job *jobs, **jobs_tail;
+        atomic_int jobs_queued;
+        unsigned turn_gen; /* turns given while jobs were queued */
         struct wal_group *next;
 };
 
@@ -151,6 +188,7 @@ static struct wal_group *group_join(const char *path)
                 pthread_mutex_init(&g->writer, NULL);
                 pthread_mutex_init(&g->members_lock, NULL);
                 pthread_cond_init(&g->batch_ended, NULL);
+                g->jobs_tail = &g->jobs;
                 g->next = groups;
                 groups = g;
         }
@@ -233,9 +271,24 @@ static void writer_give(struct sq_db *db)
 {
         if (!db->holds_writer)
                 return;
+        struct wal_group *g = db->group;
         db->holds_writer = false;
         turn_held = NULL;
-        pthread_mutex_unlock(&db->group->writer);
+        pthread_mutex_unlock(&g->writer);
+        /* a combined transaction waits for the turn: its waiter takes it and runs the queue */
+        if (atomic_load(&g->jobs_queued) > 0) {
+                pthread_mutex_lock(&g->members_lock);
+                g->turn_gen++;
+                if (g->jobs)
+                        pthread_cond_signal(&g->jobs->cond);
+                pthread_mutex_unlock(&g->members_lock);
+        }
+}
+
+/* Whether another writer waits for the turn: one blocked on it, or a combined transaction. */
+static bool others_wait(struct wal_group *g)
+{
+        return atomic_load(&g->waiting) > 0 || atomic_load(&g->jobs_queued) > 0;
 }
 
 /* A passive checkpoint (a busy reader only postpones it), outside any transaction. */
@@ -855,6 +908,8 @@ static void batch_tell(struct wal_group *g, struct batch_outcome o, bool durable
                 m->wrote = o.wrote;
                 m->durable = durable;
                 m->ended = true;
+                if (m->wake)
+                        pthread_cond_signal(m->wake);
         }
         pthread_cond_broadcast(&g->batch_ended);
         pthread_mutex_unlock(&g->members_lock);
@@ -872,8 +927,8 @@ static void batch_end(struct wal_group *g, struct sq_db *closer)
  * (an empty one left open would hold SQLite's write lock with nobody bound to end it). */
 static void batch_pass(struct wal_group *g, struct sq_db *db)
 {
-        if (g->batch_open && (g->batch_size == 0 || atomic_load(&g->waiting) == 0 ||
-                              g->batch_size >= KD_SQLITE_BATCH_MAX))
+        if (g->batch_open &&
+            (g->batch_size == 0 || !others_wait(g) || g->batch_size >= KD_SQLITE_BATCH_MAX))
                 batch_end(g, db);
         writer_give(db);
 }
@@ -881,7 +936,7 @@ static void batch_pass(struct wal_group *g, struct sq_db *db)
 /* group_commit_hold's stop: a writer waits for the turn. */
 static bool writer_waits(void *arg)
 {
-        return atomic_load(&((struct wal_group *)arg)->waiting) > 0;
+        return others_wait(arg);
 }
 
 /* Waits for the end of the batch m was released into. Should the writer the turn was handed
@@ -926,6 +981,7 @@ static bool batchable(struct sq_db *db)
  * DB_BUSY or DB_ERROR, or NOT_BATCHED when this writer cannot join one (it then begins on its
  * own connection). */
 enum { NOT_BATCHED = 1 };
+static int batch_join(struct wal_group *g, struct sq_db *db);
 static int batch_begin(struct sq_db *db)
 {
         struct wal_group *g = db->group;
@@ -935,6 +991,16 @@ static int batch_begin(struct sq_db *db)
                 writer_give(db);
                 return NOT_BATCHED;
         }
+        int rc = batch_join(g, db);
+        if (rc != DB_OK)
+                batch_pass(g, db);
+        return rc;
+}
+
+/* Begins db's transaction as a savepoint of the open batch, opening one if none is, by the
+ * turn's holder (who keeps the turn whatever happens): DB_OK, DB_BUSY or DB_ERROR. */
+static int batch_join(struct wal_group *g, struct sq_db *db)
+{
         struct sq_db *w = g->shared;
         int rc = DB_OK;
         if (!g->batch_open) {
@@ -947,20 +1013,22 @@ static int batch_begin(struct sq_db *db)
         }
         if (rc == DB_OK)
                 rc = shared_exec(w, "SAVEPOINT batched");
-        if (rc != DB_OK) {
-                batch_pass(g, db);
+        if (rc != DB_OK)
                 return rc;
-        }
         db->via = w;
         db->depth = 1;
         db->watched_before = w->watched_changed;
         return DB_OK;
 }
 
-/* Ends db's batched transaction: released into the batch (commit) or rolled back to its
- * savepoint. A commit returns once the batch is committed and synced: DB_OK, or DB_ERROR when
- * the batch failed or the sync did. */
-static int batch_finish(struct sq_db *db, bool commit)
+/* Ends db's part of the batch, by the turn's holder (who keeps the turn): released into it
+ * (commit), m then joining the batch's members, or rolled back to its savepoint. Returns
+ * JOINED, or the result of a transaction that left: DB_OK when rolled back as asked, DB_ERROR
+ * when a commit failed. Should the transaction's failure have ended the whole batch, closer
+ * ends it for the others. */
+enum { JOINED = 4 };
+static int batch_release(struct sq_db *db, bool commit, struct batch_member *m,
+                         struct sq_db *closer)
 {
         struct wal_group *g = db->group;
         struct sq_db *w = db->via;
@@ -989,24 +1057,49 @@ static int batch_finish(struct sq_db *db, bool commit)
         lost = sqlite3_get_autocommit(w->conn);
         if (lost || !commit || rc != DB_OK) {
                 if (lost && g->batch_open)
-                        batch_end(g, db); /* fails the transactions released into it */
-                batch_pass(g, db);
-                checkpoint_if_due(db);
+                        batch_end(g, closer); /* fails the transactions released into it */
                 return commit ? DB_ERROR : DB_OK;
         }
-        struct batch_member m = {.batch = g->batch_seq};
+        m->batch = g->batch_seq;
         pthread_mutex_lock(&g->members_lock);
-        m.next = g->members;
-        g->members = &m;
+        m->next = g->members;
+        g->members = m;
         pthread_mutex_unlock(&g->members_lock);
         g->batch_size++;
+        return JOINED;
+}
+
+/* What a transaction released into a batch gets once the batch ended: DB_OK when committed and
+ * durable, else DB_ERROR. */
+static int member_result(struct wal_group *g, struct sq_db *db, const struct batch_member *m)
+{
+        if (!m->committed)
+                return DB_ERROR;
+        if (!m->wrote || m->durable || !db->group_sync)
+                return DB_OK;
+        /* committed by a writer that could not wait (or a failed sync: this fails too) */
+        return group_commit_wait(g->gc, sync_wal, g->syncer) == 0 ? DB_OK : DB_ERROR;
+}
+
+/* Ends db's batched transaction: released into the batch (commit) or rolled back to its
+ * savepoint. A commit returns once the batch is committed and synced: DB_OK, or DB_ERROR when
+ * the batch failed or the sync did. */
+static int batch_finish(struct sq_db *db, bool commit)
+{
+        struct wal_group *g = db->group;
+        struct batch_member m = {0};
+        int rc = batch_release(db, commit, &m, db);
+        if (rc != JOINED) {
+                batch_pass(g, db);
+                checkpoint_if_due(db);
+                return rc;
+        }
         /* Nobody waits for the turn, but a sync runs: committed now, the batch would wait for
          * that sync to end and then for one more. It stays open until the sync ends, for the
          * writers who come meanwhile: one commit, and one sync, for all of them. */
-        if (atomic_load(&g->waiting) == 0 && g->batch_size < KD_SQLITE_BATCH_MAX &&
-            db->group_sync)
+        if (!others_wait(g) && g->batch_size < KD_SQLITE_BATCH_MAX && db->group_sync)
                 group_commit_hold(g->gc, writer_waits, g, KD_SQLITE_BATCH_HOLD_MS);
-        if (atomic_load(&g->waiting) > 0 && g->batch_size < KD_SQLITE_BATCH_MAX) {
+        if (others_wait(g) && g->batch_size < KD_SQLITE_BATCH_MAX) {
                 writer_give(db); /* the next writer joins, and one of them commits */
                 batch_wait(g, db, &m);
         } else {
@@ -1020,12 +1113,172 @@ static int batch_finish(struct sq_db *db, bool commit)
                 batch_tell(g, o, durable);
         }
         checkpoint_if_due(db);
-        if (!m.committed)
-                return DB_ERROR;
-        if (!m.wrote || m.durable || !db->group_sync)
-                return DB_OK;
-        /* committed by a writer that could not wait (or a failed sync: this fails too) */
-        return group_commit_wait(g->gc, sync_wal, g->syncer) == 0 ? DB_OK : DB_ERROR;
+        return member_result(g, db, &m);
+}
+
+/* ------------------------------------------------------------------ combined transactions */
+
+/* Takes the queue's first job (JOB_RUNNING), or NULL. */
+static struct write_job *job_take(struct wal_group *g)
+{
+        pthread_mutex_lock(&g->members_lock);
+        struct write_job *j = g->jobs;
+        if (j) {
+                g->jobs = j->next;
+                if (!g->jobs)
+                        g->jobs_tail = &g->jobs;
+                j->state = JOB_RUNNING;
+                atomic_fetch_sub(&g->jobs_queued, 1);
+        }
+        pthread_mutex_unlock(&g->members_lock);
+        return j;
+}
+
+/* Settles a job that did not join the batch and wakes its waiter. */
+static void job_settle(struct wal_group *g, struct write_job *j, enum job_state state, int rc)
+{
+        pthread_mutex_lock(&g->members_lock);
+        j->state = state;
+        j->rc = rc;
+        pthread_cond_signal(&j->cond);
+        pthread_mutex_unlock(&g->members_lock);
+}
+
+/* Runs a queued transaction as a savepoint of the open batch, by the turn's holder (self),
+ * on the job's connection: its statements run on the shared connection (via) as a batched
+ * transaction's do. */
+static void job_run(struct wal_group *g, struct write_job *j, struct sq_db *self)
+{
+        struct sq_db *db = j->db;
+        int rc = batch_join(g, db);
+        if (rc != DB_OK) {
+                job_settle(g, j, JOB_LEFT, rc);
+                return;
+        }
+        db->in_job = true;
+        bool asked = j->fn(&db->base, j->arg);
+        db->in_job = false;
+        bool balanced = db->depth == 1;
+        if (!balanced) /* a savepoint left open: what it did cannot be trusted */
+                log_error("db: a transaction's function left %d savepoints open", db->depth - 1);
+        j->m.wake = &j->cond;
+        rc = batch_release(db, asked && balanced, &j->m, self);
+        if (rc == JOINED) {
+                pthread_mutex_lock(&g->members_lock);
+                j->state = JOB_JOINED; /* settled when the batch ends (batch_tell) */
+                pthread_mutex_unlock(&g->members_lock);
+        } else {
+                job_settle(g, j, JOB_LEFT, !asked ? DB_ROLLED_BACK : rc != DB_OK ? rc : DB_ERROR);
+        }
+}
+
+/* group_commit_hold's stop while combining: a job was queued, or a writer waits to take the
+ * turn itself. */
+static bool combine_stop(void *arg)
+{
+        return others_wait(arg);
+}
+
+/* Runs the queued transactions back to back, by the turn's holder (self), in one batch: no
+ * thread waits to be woken for the turn between them. Ends when the queue is empty (kept open,
+ * while a sync runs, for those who come meanwhile, as batch_finish does) or the batch is full;
+ * then commits the batch, hands the turn on (to the next job's waiter, should one be queued)
+ * and syncs for the whole batch before telling its transactions. */
+static void combine(struct wal_group *g, struct sq_db *self)
+{
+        if (!shared_open(g)) { /* no batches: every queued job runs on its own connection */
+                for (struct write_job *j; (j = job_take(g));)
+                        job_settle(g, j, JOB_BOUNCED, DB_OK);
+                writer_give(self);
+                return;
+        }
+        while (g->batch_size < KD_SQLITE_BATCH_MAX) {
+                struct write_job *j = job_take(g);
+                if (j) {
+                        job_run(g, j, self);
+                        continue;
+                }
+                if (!g->batch_open || g->batch_size == 0 || atomic_load(&g->waiting) > 0 ||
+                    !self->group_sync)
+                        break;
+                group_commit_hold(g->gc, combine_stop, g, KD_SQLITE_BATCH_HOLD_MS);
+                if (atomic_load(&g->jobs_queued) == 0)
+                        break;
+        }
+        if (!g->batch_open) {
+                writer_give(self);
+                return;
+        }
+        struct batch_outcome o = batch_commit(g, self);
+        writer_give(self);
+        bool durable = self->group_sync && o.committed && o.wrote &&
+                       group_commit_wait_for(g->gc, o.size, sync_wal, g->syncer) == 0;
+        batch_tell(g, o, durable);
+}
+
+/* Whether the job has its answer. Under members_lock. */
+static bool job_settled(const struct write_job *j)
+{
+        return j->state == JOB_LEFT || j->state == JOB_BOUNCED ||
+               (j->state == JOB_JOINED && j->m.ended);
+}
+
+/* db_transact: queued for the writer's turn, and run by whoever holds it, this thread when it
+ * can take it. Runs here instead when the transaction cannot be batched, nests in another, or
+ * needs this thread's own state (a quiet watch, or the turn held through another connection). */
+static int sq_transact(struct db *d, db_txn_fn fn, void *arg)
+{
+        struct sq_db *db = SQ(d);
+        struct wal_group *g = db->group;
+        if (!batchable(db) || db->depth > 0 || db->via || turn_held == g || db_watch_is_quiet)
+                return db_transact_here(d, fn, arg);
+        read_scope_end(db);
+        struct write_job j = {.db = db, .fn = fn, .arg = arg, .state = JOB_QUEUED};
+        pthread_cond_init(&j.cond, NULL);
+        pthread_mutex_lock(&g->members_lock);
+        *g->jobs_tail = &j;
+        g->jobs_tail = &j.next;
+        atomic_fetch_add(&g->jobs_queued, 1);
+        for (;;) {
+                if (job_settled(&j))
+                        break;
+                if (j.state == JOB_QUEUED) {
+                        unsigned gen = g->turn_gen;
+                        pthread_mutex_unlock(&g->members_lock);
+                        group_commit_poke(g->gc); /* a batch held open takes this job in */
+                        if (pthread_mutex_trylock(&g->writer) == 0) {
+                                db->holds_writer = true;
+                                turn_held = g;
+                                combine(g, db);
+                        }
+                        pthread_mutex_lock(&g->members_lock);
+                        if (job_settled(&j))
+                                break;
+                        if (j.state == JOB_QUEUED && gen != g->turn_gen)
+                                continue; /* the turn was given meanwhile: try again */
+                }
+                /* Woken by a turn given (the queue's first), a batch ended, or a job settled.
+                 * The time limit only guards against a wake-up missed. */
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += 20 * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                        until.tv_sec++;
+                        until.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&j.cond, &g->members_lock, &until);
+        }
+        pthread_mutex_unlock(&g->members_lock);
+        pthread_cond_destroy(&j.cond);
+        checkpoint_if_due(db);
+        switch (j.state) {
+        case JOB_BOUNCED:
+                return db_transact_here(d, fn, arg);
+        case JOB_JOINED:
+                return member_result(g, db, &j.m);
+        default:
+                return j.rc;
+        }
 }
 
 /* Nesting: an inner db_begin() is a savepoint, so a model function that keeps its own writes
@@ -1041,6 +1294,8 @@ static int sq_begin(struct db *d)
                         db->depth++;
                 return rc;
         }
+        if (db->in_job) /* the batch ended under a combined transaction: it fails */
+                return DB_ERROR;
         if (db->via) /* an error already ended the batch it was in */
                 (void)batch_finish(db, false);
         if (db->depth > 0 && sqlite3_get_autocommit(db->conn))
@@ -1058,6 +1313,10 @@ static int sq_commit(struct db *d)
         struct sq_db *db = SQ(d);
         if (db->depth <= 0)
                 return DB_ERROR;
+        if (db->in_job && db->depth == 1) { /* db_transact commits, not its function */
+                log_error("db: a transaction's function committed its transaction");
+                return DB_ERROR;
+        }
         if (db->via && db->depth == 1)
                 return batch_finish(db, true);
         int rc = exec_cached(db->via ? db->via : db, db->depth > 1 ? "RELEASE nested" : "COMMIT");
@@ -1075,6 +1334,11 @@ static int sq_rollback(struct db *d)
                         rc = exec_cached(db->via, "RELEASE nested");
                 db->depth--;
                 return rc;
+        }
+        if (db->in_job) { /* db_transact rolls back, not its function; or the batch ended */
+                if (db->depth > 1)
+                        db->depth--;
+                return DB_ERROR;
         }
         if (db->via) /* its own savepoint, or an error ended the whole batch */
                 return batch_finish(db, false);
@@ -1166,6 +1430,7 @@ static const struct db_engine sqlite_engine = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .transact = sq_transact,
     .exec_script = sq_exec_script,
     .set_durability = sq_set_durability,
     .durable_stats = sq_durable_stats,

@@ -659,68 +659,65 @@ static int render_body(const char *body, struct mdr_result *r, struct field_prob
         return PUB_OK;
 }
 
-int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
-                   struct field_problem *p)
+/* comment_create's transaction (db_transact): what it reads and writes, and its answer. */
+struct comment_write {
+        const struct comment_input *in;
+        const struct mdr_result *r;
+        struct arena *a;
+        int64_t *id;
+        struct field_problem *p;
+        int rc;       /* PUB_OK, or why it rolled back */
+        int may_earn; /* badges_comment_may_earn's answer */
+};
+
+/* The comment's transaction. It may run on another thread than the request's (db_transact):
+ * it reaches only what w leads to. */
+static bool comment_write(struct db *db, void *arg)
 {
-        struct mdr_result r;
-        int rc = render_body(in->body, &r, p);
-        if (rc != PUB_OK && !in->first) {
-                mdr_result_free(&r);
-                return rc;
-        }
-        struct arena *a = arena_new();
+        struct comment_write *w = arg;
+        const struct comment_input *in = w->in;
+        struct field_problem *p = w->p;
+        int64_t *id = w->id;
         int64_t root = 0, depth = 0, quote_start = 0, episode_id = in->episode_id;
-        int may_earn = 0; /* badges_comment_may_earn's answer */
         const char *exact = NULL, *prefix = "", *suffix = "";
-        if (db_begin(db) != DB_OK) {
-                rc = PUB_DB_ERROR;
-                goto done;
-        }
+        int rc = w->rc;
         if (in->first) {
                 int first = in->first(in->first_arg, &episode_id);
-                if (first != 0) {
-                        rc = first;
-                        goto cleanup;
-                }
+                if (first != 0)
+                        return w->rc = first, false;
                 if (rc != PUB_OK) /* the body refused (render_body) */
-                        goto cleanup;
+                        return false;
         }
         /* the episode's text is read only when there is a quote to check against it */
         bool quoting = in->quote_exact && *in->quote_exact;
         struct db_stmt *s =
             db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
                            "episode WHERE id = ?1");
-        if (!s) {
-                rc = PUB_DB_ERROR;
-                goto cleanup;
-        }
+        if (!s)
+                return w->rc = PUB_DB_ERROR, false;
         db_bind_int(s, 1, episode_id);
         db_bind_int(s, 2, quoting);
         int step = db_step(s);
-        char *text = step == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : NULL;
+        char *text = step == DB_ROW ? arena_strdup(w->a, db_col_text(s, 0)) : NULL;
         db_finish(s);
-        if (!text) {
-                rc = step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
-                goto cleanup;
-        }
-        if (in->quote_exact && *in->quote_exact) {
+        if (!text)
+                return w->rc = step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR, false;
+        if (quoting) {
                 rc =
-                    comment_quote_find(a, text, in->quote_exact, in->quote_prefix, in->quote_suffix,
-                                       &quote_start, &exact, &prefix, &suffix, p);
+                    comment_quote_find(w->a, text, in->quote_exact, in->quote_prefix,
+                                       in->quote_suffix, &quote_start, &exact, &prefix, &suffix, p);
                 if (rc != PUB_OK)
-                        goto cleanup;
+                        return w->rc = rc, false;
         }
         int64_t prompt = in->prompt_id, buildon = in->buildon_id;
         if (!in->parent_id && (rc = check_place(db, in, episode_id, p)) != PUB_OK)
-                goto cleanup;
+                return w->rc = rc, false;
         if (in->parent_id) {
                 s = db_prepare(db, "SELECT root_id, depth, state, coalesce(prompt_id, 0), "
                                    "coalesce(buildon_id, 0) FROM comment WHERE id = ?1 AND "
                                    "episode_id = ?2");
-                if (!s) {
-                        rc = PUB_DB_ERROR;
-                        goto cleanup;
-                }
+                if (!s)
+                        return w->rc = PUB_DB_ERROR, false;
                 db_bind_int(s, 1, in->parent_id);
                 db_bind_int(s, 2, episode_id);
                 step = db_step(s);
@@ -734,12 +731,13 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 }
                 db_finish(s);
                 if (step != DB_ROW || !open) {
-                        rc = field_problem_set(p, "parent",
-                                               step == DB_ROW ? N_("That comment is no longer open "
-                                                                   "for replies.")
-                                                              : N_("There is no such comment to "
-                                                                   "reply to."));
-                        goto cleanup;
+                        w->rc =
+                            field_problem_set(p, "parent",
+                                              step == DB_ROW ? N_("That comment is no longer open "
+                                                                  "for replies.")
+                                                             : N_("There is no such comment to "
+                                                                  "reply to."));
+                        return false;
                 }
         }
         int64_t now = time_now();
@@ -748,10 +746,8 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                            "created_at, updated_at, language, prompt_id, buildon_id) VALUES (?1, "
                            "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, (SELECT language "
                            "FROM member WHERE id = ?5), ?13, ?14) RETURNING id");
-        if (!s) {
-                rc = PUB_DB_ERROR;
-                goto cleanup;
-        }
+        if (!s)
+                return w->rc = PUB_DB_ERROR, false;
         db_bind_int(s, 1, episode_id);
         if (in->parent_id)
                 db_bind_int(s, 2, in->parent_id);
@@ -761,7 +757,7 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
         db_bind_int(s, 4, depth);
         db_bind_int(s, 5, in->author_id);
         db_bind_text(s, 6, in->body);
-        db_bind_textn(s, 7, r.html.data ? r.html.data : "", r.html.len);
+        db_bind_textn(s, 7, w->r->html.data ? w->r->html.data : "", w->r->html.len);
         db_bind_text(s, 8, exact);
         db_bind_text(s, 9, prefix);
         db_bind_text(s, 10, suffix);
@@ -784,21 +780,17 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
                 step = db_step(s);
         }
         db_finish(s);
-        if (step != DB_DONE) {
-                rc = PUB_DB_ERROR;
-                goto cleanup;
-        }
+        if (step != DB_DONE)
+                return w->rc = PUB_DB_ERROR, false;
         if (!in->parent_id) { /* a new thread is its own root */
                 s = db_prepare(db, "UPDATE comment SET root_id = id WHERE id = ?1");
-                if (!s) {
-                        rc = PUB_DB_ERROR;
-                        goto cleanup;
-                }
+                if (!s)
+                        return w->rc = PUB_DB_ERROR, false;
                 db_bind_int(s, 1, *id);
                 rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
                 db_finish(s);
                 if (rc != PUB_OK)
-                        goto cleanup;
+                        return w->rc = rc, false;
         }
         /* a new comment is visible: one more, without counting them all again */
         if (buildon)
@@ -821,30 +813,40 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
          * reads from the file in strace). The refresh itself, which reads much when the rules
          * run in full, waits for the commit, so as not to hold up other writers (badge.c). The
          * check has a savepoint of its own: a failed one (PostgreSQL spoils the transaction at
-         * a failed statement) leaves the comment standing and the decision to the refresh. A
-         * failed refresh keeps the comment. */
+         * a failed statement) leaves the comment standing and the decision to the refresh. */
         if (rc == PUB_OK) {
                 if (db_begin(db) != DB_OK) {
-                        may_earn = 1;
-                } else if ((may_earn = badges_comment_may_earn(db, in->author_id, *id, now)) < 0) {
+                        w->may_earn = 1;
+                } else if ((w->may_earn = badges_comment_may_earn(db, in->author_id, *id, now)) <
+                           0) {
                         db_rollback(db); /* the check's savepoint only */
-                        may_earn = 1;
+                        w->may_earn = 1;
                 } else if (db_commit(db) != DB_OK) {
                         rc = PUB_DB_ERROR;
                 }
         }
         if (rc == PUB_OK && in->read)
                 rc = comment_get(db, in->read_arena, *id, in->read);
-cleanup:
-        if (rc == PUB_OK && db_commit(db) != DB_OK)
-                rc = PUB_DB_ERROR;
-        if (rc != PUB_OK)
-                db_rollback(db);
-        else if (may_earn != 0)
+        w->rc = rc;
+        return rc == PUB_OK;
+}
+
+int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
+                   struct field_problem *p)
+{
+        struct mdr_result r;
+        int rc = render_body(in->body, &r, p);
+        if (rc != PUB_OK && !in->first) {
+                mdr_result_free(&r);
+                return rc;
+        }
+        struct comment_write w = {.in = in, .r = &r, .a = arena_new(), .id = id, .p = p, .rc = rc};
+        int done = db_transact(db, comment_write, &w);
+        rc = done == DB_OK ? PUB_OK : done == DB_ROLLED_BACK ? w.rc : PUB_DB_ERROR;
+        if (rc == PUB_OK && w.may_earn != 0) /* a failed refresh keeps the comment */
                 (void)badges_refresh_at(db, in->author_id, time_now());
-done:
         mdr_result_free(&r);
-        arena_free(a);
+        arena_free(w.a);
         return rc;
 }
 

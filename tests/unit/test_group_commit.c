@@ -703,6 +703,239 @@ static void sqlite_watch_hears_a_batch_a_rollback_ended(void **state)
         file_remove(&f);
 }
 
+/* ---------------------------------------------------------------- combined transactions */
+
+/* One db_transact's work, as transact() above does it with db_begin: two rows and the shared
+ * counter; a nested savepoint rolled back (every fifth); a refused duplicate (every seventh)
+ * and a rollback asked for (every third). It notes the thread it ran on. */
+struct txn_work {
+        int64_t writer, seq;
+        int i;
+        pthread_t ran_on;
+        bool saw_own_rows;
+};
+
+static bool txn_body(struct db *db, void *arg)
+{
+        struct txn_work *t = arg;
+        t->ran_on = pthread_self();
+        bool ok = insert_row(db, t->writer, t->seq) && insert_row(db, t->writer, t->seq + 1);
+        struct db_stmt *s = db_prepare(db, "UPDATE counter SET n = n + 1");
+        ok = ok && s && db_step(s) == DB_DONE;
+        if (s)
+                db_finish(s);
+        if (ok && t->i % 5 == 0)
+                ok = db_begin(db) == DB_OK && insert_row(db, t->writer, t->seq + 2) &&
+                     db_rollback(db) == DB_OK;
+        /* inside, the transaction sees its own rows */
+        s = db_prepare(db, "SELECT count(*) FROM t WHERE writer = ?1 AND seq IN (?2, ?2 + 1)");
+        if (s) {
+                db_bind_int(s, 1, t->writer);
+                db_bind_int(s, 2, t->seq);
+                t->saw_own_rows = db_step(s) == DB_ROW && db_col_int(s, 0) == 2;
+                db_finish(s);
+        }
+        if (ok && t->i % 7 == 0) /* (writer, seq) is unique: this one is refused */
+                ok = !insert_row(db, t->writer, t->seq);
+        return ok && t->i % 3 != 0 && t->i % 7 != 0;
+}
+
+struct txn_caller {
+        struct db *db;
+        int id;
+        int committed, rolled_back, failed, wrong, unseen, run_elsewhere;
+};
+
+static void *transact_functions(void *arg)
+{
+        struct txn_caller *c = arg;
+        for (int i = 0; i < TRANSACTIONS_EACH; i++) {
+                struct txn_work t = {.writer = c->id, .seq = (int64_t)i * 10, .i = i};
+                int rc = db_transact(c->db, txn_body, &t);
+                bool asked = i % 3 != 0 && i % 7 != 0; /* what txn_body returns */
+                if (rc == DB_OK)
+                        c->committed++;
+                else if (rc == DB_ROLLED_BACK)
+                        c->rolled_back++;
+                else
+                        c->failed++;
+                if ((rc == DB_OK) != asked || (rc != DB_OK && rc != DB_ROLLED_BACK))
+                        c->wrong++;
+                if (!t.saw_own_rows)
+                        c->unseen++;
+                if (!pthread_equal(t.ran_on, pthread_self()))
+                        c->run_elsewhere++;
+                /* once it returned, the caller's own connection sees exactly what committed */
+                if (count_where(c->db, "SELECT count(*) FROM t WHERE writer = ?1", c->id) !=
+                    2 * c->committed)
+                        c->unseen++;
+        }
+        return NULL;
+}
+
+/* Transactions given as functions (db_transact) from several threads at once, beside
+ * transactions written with db_begin and lone writes: the thread holding the writer's turn
+ * runs the queued ones for their callers, in its batch. Each caller gets its own answer
+ * (committed, or rolled back as its function asked), sees what committed as soon as it
+ * returns, and every committed one waited for the disk. */
+static void sqlite_transactions_as_functions_run_in_one_batch(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *first = NULL;
+        assert_int_equal(db_open_url(f.path, &first), DB_OK);
+        assert_int_equal(db_exec_script(first, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
+                                               "UNIQUE (writer, seq));"
+                                               "CREATE TABLE counter (n INTEGER);"
+                                               "INSERT INTO counter VALUES (0);"
+                                               "CREATE TABLE lone (x INTEGER)"),
+                         DB_OK);
+        struct db_durable_stats before, after;
+        assert_int_equal(db_durable_stats(first, &before), DB_OK);
+        enum { CALLERS = 12, OLD_STYLE = 3 };
+        struct txn_caller c[CALLERS];
+        struct transactor w[OLD_STYLE];
+        struct inserter lone = {.path = f.path, .sql = "INSERT INTO lone VALUES (?1)"};
+        pthread_t ct[CALLERS], wt[OLD_STYLE], lt;
+        for (int i = 0; i < CALLERS; i++) {
+                c[i] = (struct txn_caller){.id = i + 1};
+                assert_int_equal(db_open_url(f.path, &c[i].db), DB_OK);
+        }
+        for (int i = 0; i < OLD_STYLE; i++) {
+                w[i] = (struct transactor){.id = 100 + i};
+                assert_int_equal(db_open_url(f.path, &w[i].db), DB_OK);
+        }
+        assert_int_equal(db_open_url(f.path, &lone.db), DB_OK);
+        for (int i = 0; i < CALLERS; i++)
+                assert_int_equal(pthread_create(&ct[i], NULL, transact_functions, &c[i]), 0);
+        for (int i = 0; i < OLD_STYLE; i++)
+                assert_int_equal(pthread_create(&wt[i], NULL, transact, &w[i]), 0);
+        assert_int_equal(pthread_create(&lt, NULL, insert_alone, &lone), 0);
+        int committed = 0, elsewhere = 0;
+        for (int i = 0; i < CALLERS; i++) {
+                pthread_join(ct[i], NULL);
+                assert_int_equal(c[i].failed, 0);
+                assert_int_equal(c[i].wrong, 0);
+                assert_int_equal(c[i].unseen, 0);
+                committed += c[i].committed;
+                elsewhere += c[i].run_elsewhere;
+        }
+        for (int i = 0; i < OLD_STYLE; i++) {
+                pthread_join(wt[i], NULL);
+                assert_int_equal(w[i].failed, 0);
+                assert_int_equal(w[i].unseen, 0);
+                committed += w[i].committed;
+        }
+        pthread_join(lt, NULL);
+        assert_int_equal(lone.failed, 0);
+        assert_int_equal(db_durable_stats(first, &after), DB_OK);
+        assert_int_equal((int)after.failures, 0);
+        /* exactly the committed transactions' rows and counts */
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE ?1", 1), 2 * committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE seq % 10 = ?1", 2), 0);
+        assert_int_equal(count_where(first, "SELECT n FROM counter WHERE ?1", 1), committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM lone WHERE ?1", 1), INSERTS_EACH);
+        uint64_t batched = after.batched - before.batched, batches = after.batches - before.batches;
+        printf("%d transactions committed in %llu commits, %d of the functions run by another "
+               "thread than their caller's\n",
+               committed, (unsigned long long)batches, elsewhere);
+        assert_int_equal((int)batched, committed);
+        assert_true(batches < batched);
+        /* the turn's holder ran others' transactions: twelve callers cannot all miss each other */
+        assert_true(elsewhere > 0);
+        assert_int_equal((int)(after.commits - before.commits), committed + INSERTS_EACH);
+        for (int i = 0; i < CALLERS; i++)
+                db_close(c[i].db);
+        for (int i = 0; i < OLD_STYLE; i++)
+                db_close(w[i].db);
+        db_close(lone.db);
+        db_close(first);
+        file_remove(&f);
+}
+
+static bool insert_five(struct db *db, void *arg)
+{
+        (void)arg;
+        return insert_row(db, 5, 5);
+}
+
+static bool insert_then_refuse(struct db *db, void *arg)
+{
+        (void)arg;
+        return insert_row(db, 6, 6) && false;
+}
+
+static bool commit_itself(struct db *db, void *arg)
+{
+        int *rc = arg;
+        bool ok = insert_row(db, 7, 7);
+        *rc = db_commit(db);
+        return ok;
+}
+
+static bool leave_savepoint_open(struct db *db, void *arg)
+{
+        (void)arg;
+        return insert_row(db, 8, 8) && db_begin(db) == DB_OK && insert_row(db, 8, 9);
+}
+
+static bool note_thread(struct db *db, void *arg)
+{
+        *(pthread_t *)arg = pthread_self();
+        return insert_row(db, 10, 10);
+}
+
+/* db_transact's answers: committed and seen by another connection; rolled back as asked; a
+ * function that commits the transaction itself is refused that commit; one that leaves a
+ * savepoint open loses its transaction; inside a transaction it is a savepoint that the outer
+ * rollback undoes; with a quiet watch set (a thread's own state) it runs on its caller's
+ * thread. */
+static void sqlite_transact_answers(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        file_make(&f);
+        struct db *db = NULL, *other = NULL;
+        assert_int_equal(db_open_url(f.path, &db), DB_OK);
+        assert_int_equal(db_open_url(f.path, &other), DB_OK);
+        assert_int_equal(db_exec_script(db, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
+                                            "UNIQUE (writer, seq))"),
+                         DB_OK);
+        const char *count = "SELECT count(*) FROM t WHERE writer = ?1";
+        assert_int_equal(db_transact(db, insert_five, NULL), DB_OK);
+        assert_int_equal(count_where(other, count, 5), 1);
+        assert_int_equal(db_transact(db, insert_five, NULL), DB_ROLLED_BACK); /* duplicate */
+        assert_int_equal(db_transact(db, insert_then_refuse, NULL), DB_ROLLED_BACK);
+        assert_int_equal(count_where(other, count, 6), 0);
+        int inner = DB_OK;
+        assert_int_equal(db_transact(db, commit_itself, &inner), DB_OK);
+        assert_int_equal(inner, DB_ERROR);
+        assert_int_equal(count_where(other, count, 7), 1); /* committed once, by db_transact */
+        assert_int_equal(db_transact(db, leave_savepoint_open, NULL), DB_ERROR);
+        assert_int_equal(count_where(other, count, 8), 0);
+        /* nested */
+        assert_int_equal(db_begin(db), DB_OK);
+        assert_int_equal(db_transact(db, insert_then_refuse, NULL), DB_ROLLED_BACK);
+        assert_int_equal(db_transact(db, note_thread, &(pthread_t){0}), DB_OK);
+        assert_int_equal(count_where(db, count, 10), 1);
+        assert_int_equal(db_rollback(db), DB_OK);
+        assert_int_equal(count_where(other, count, 10), 0);
+        /* a quiet watch is this thread's: the function runs here */
+        pthread_t ran_on;
+        bool was = db_watch_quiet(true);
+        assert_int_equal(db_transact(db, note_thread, &ran_on), DB_OK);
+        db_watch_quiet(was);
+        assert_true(pthread_equal(ran_on, pthread_self()));
+        assert_int_equal(count_where(other, count, 10), 1);
+        /* the connection is left idle: nothing open */
+        char what[128];
+        assert_true(db_idle(db, what, sizeof(what)));
+        db_close(other);
+        db_close(db);
+        file_remove(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -716,6 +949,8 @@ int main(void)
             cmocka_unit_test(sqlite_transactions_meet_in_batches),
             cmocka_unit_test(sqlite_batched_transaction_is_the_connections),
             cmocka_unit_test(sqlite_watch_hears_a_batch_a_rollback_ended),
+            cmocka_unit_test(sqlite_transactions_as_functions_run_in_one_batch),
+            cmocka_unit_test(sqlite_transact_answers),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
