@@ -939,6 +939,20 @@ static bool writer_waits(void *arg)
         return others_wait(arg);
 }
 
+/* When a waiter for a batch's end looks again without being woken: a wake-up missed costs this
+ * much, and nothing more. */
+static struct timespec wake_check_deadline(void)
+{
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 20 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+        }
+        return until;
+}
+
 /* Waits for the end of the batch m was released into. Should the writer the turn was handed
  * to have given up waiting for it (the busy timeout), nobody would end the batch: a waiter
  * that finds the turn free ends it itself. */
@@ -946,13 +960,7 @@ static void batch_wait(struct wal_group *g, struct sq_db *db, struct batch_membe
 {
         pthread_mutex_lock(&g->members_lock);
         while (!m->ended) {
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_nsec += 20 * 1000000L;
-                if (until.tv_nsec >= 1000000000L) {
-                        until.tv_sec++;
-                        until.tv_nsec -= 1000000000L;
-                }
+                struct timespec until = wake_check_deadline();
                 if (pthread_cond_timedwait(&g->batch_ended, &g->members_lock, &until) == 0 ||
                     m->ended)
                         continue;
@@ -1259,13 +1267,7 @@ static int sq_transact(struct db *d, db_txn_fn fn, void *arg)
                 }
                 /* Woken by a turn given (the queue's first), a batch ended, or a job settled.
                  * The time limit only guards against a wake-up missed. */
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_nsec += 20 * 1000000L;
-                if (until.tv_nsec >= 1000000000L) {
-                        until.tv_sec++;
-                        until.tv_nsec -= 1000000000L;
-                }
+                struct timespec until = wake_check_deadline();
                 pthread_cond_timedwait(&j.cond, &g->members_lock, &until);
         }
         pthread_mutex_unlock(&g->members_lock);

@@ -502,6 +502,31 @@ static void *transact(void *arg)
         return NULL;
 }
 
+/* The batched transactions' tests' file: writers' rows (t), a shared counter, lone inserts. */
+static struct db *batch_site(struct sqlite_file *f)
+{
+        file_make(f);
+        struct db *first = NULL;
+        assert_int_equal(db_open_url(f->path, &first), DB_OK);
+        assert_int_equal(db_exec_script(first, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
+                                               "UNIQUE (writer, seq));"
+                                               "CREATE TABLE counter (n INTEGER);"
+                                               "INSERT INTO counter VALUES (0);"
+                                               "CREATE TABLE lone (x INTEGER)"),
+                         DB_OK);
+        return first;
+}
+
+/* Exactly the committed transactions' rows and counts, nothing of the others (no rolled back
+ * nested savepoint's row), and every lone insert. */
+static void batch_site_holds(struct db *first, int committed)
+{
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE ?1", 1), 2 * committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE seq % 10 = ?1", 2), 0);
+        assert_int_equal(count_where(first, "SELECT n FROM counter WHERE ?1", 1), committed);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM lone WHERE ?1", 1), INSERTS_EACH);
+}
+
 /* Transactions on several connections at once run as savepoints of shared transactions: they
  * meet in batches, each commits or rolls back alone, and a lone write in between (a statement
  * outside db_begin, here on its own connection) commits the open batch first and waits for the
@@ -510,15 +535,7 @@ static void sqlite_transactions_meet_in_batches(void **state)
 {
         (void)state;
         struct sqlite_file f;
-        file_make(&f);
-        struct db *first = NULL;
-        assert_int_equal(db_open_url(f.path, &first), DB_OK);
-        assert_int_equal(db_exec_script(first, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
-                                               "UNIQUE (writer, seq));"
-                                               "CREATE TABLE counter (n INTEGER);"
-                                               "INSERT INTO counter VALUES (0);"
-                                               "CREATE TABLE lone (x INTEGER)"),
-                         DB_OK);
+        struct db *first = batch_site(&f);
         struct db_durable_stats before, after;
         assert_int_equal(db_durable_stats(first, &before), DB_OK);
         struct transactor w[BATCH_WRITERS];
@@ -545,11 +562,7 @@ static void sqlite_transactions_meet_in_batches(void **state)
         assert_int_equal(lone.failed, 0);
         assert_int_equal(db_durable_stats(first, &after), DB_OK);
         assert_int_equal((int)after.failures, 0);
-        /* exactly the committed transactions' rows and counts, nothing of the others */
-        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE ?1", 1), 2 * committed);
-        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE seq % 10 = ?1", 2), 0);
-        assert_int_equal(count_where(first, "SELECT n FROM counter WHERE ?1", 1), committed);
-        assert_int_equal(count_where(first, "SELECT count(*) FROM lone WHERE ?1", 1), INSERTS_EACH);
+        batch_site_holds(first, committed);
         uint64_t batched = after.batched - before.batched, batches = after.batches - before.batches;
         printf("%d transactions committed (%d rolled back) in %llu commits; %llu durable waits, "
                "%llu syncs\n",
@@ -782,15 +795,7 @@ static void sqlite_transactions_as_functions_run_in_one_batch(void **state)
 {
         (void)state;
         struct sqlite_file f;
-        file_make(&f);
-        struct db *first = NULL;
-        assert_int_equal(db_open_url(f.path, &first), DB_OK);
-        assert_int_equal(db_exec_script(first, "CREATE TABLE t (writer INTEGER, seq INTEGER, "
-                                               "UNIQUE (writer, seq));"
-                                               "CREATE TABLE counter (n INTEGER);"
-                                               "INSERT INTO counter VALUES (0);"
-                                               "CREATE TABLE lone (x INTEGER)"),
-                         DB_OK);
+        struct db *first = batch_site(&f);
         struct db_durable_stats before, after;
         assert_int_equal(db_durable_stats(first, &before), DB_OK);
         enum { CALLERS = 12, OLD_STYLE = 3 };
@@ -831,11 +836,7 @@ static void sqlite_transactions_as_functions_run_in_one_batch(void **state)
         assert_int_equal(lone.failed, 0);
         assert_int_equal(db_durable_stats(first, &after), DB_OK);
         assert_int_equal((int)after.failures, 0);
-        /* exactly the committed transactions' rows and counts */
-        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE ?1", 1), 2 * committed);
-        assert_int_equal(count_where(first, "SELECT count(*) FROM t WHERE seq % 10 = ?1", 2), 0);
-        assert_int_equal(count_where(first, "SELECT n FROM counter WHERE ?1", 1), committed);
-        assert_int_equal(count_where(first, "SELECT count(*) FROM lone WHERE ?1", 1), INSERTS_EACH);
+        batch_site_holds(first, committed);
         uint64_t batched = after.batched - before.batched, batches = after.batches - before.batches;
         printf("%d transactions committed in %llu commits, %d of the functions run by another "
                "thread than their caller's\n",
