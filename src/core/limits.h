@@ -72,9 +72,13 @@
  * first request for an 8 MB image costs a few MB, not a few dozen. */
 #define KD_MEDIA_DB_SLICE_BYTES (1024 * 1024)
 /* SQLite: a commit that leaves this many pages (4 KiB each) in the -wal file checkpoints them
- * into the database file (PASSIVE: never waits for readers), as SQLite's own auto-checkpoint
- * did before group commit took its hook (db/db_sqlite.c) */
+ * into the database file, the last of them holding the writer's turn, as SQLite's own
+ * auto-checkpoint did before group commit took its hook (db/db_sqlite.c) */
 #define KD_SQLITE_CHECKPOINT_FRAMES 1000
+/* SQLite: how long such a checkpoint waits, at most, for readers of older pages to finish, so
+ * that the -wal file starts again from its beginning; past it the checkpoint copies what it
+ * can and the file grows until the next one. Writers wait meanwhile, so it stays short. */
+#define KD_SQLITE_CHECKPOINT_WAIT_MS 20
 /* SQLite: write transactions of one process that meet at the writer's turn run as savepoints of
  * one transaction on one shared connection, committed (and synced) once for all of them
  * (db/db_sqlite.c, "Batched transactions"); at most this many share one commit */

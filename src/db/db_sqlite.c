@@ -17,7 +17,8 @@
  *   after the -wal file was created, as FULL would.
  * Which commits wrote anything is told by sqlite3_wal_hook (called after every commit that
  * added frames); a read-only transaction waits for nothing. The hook replaces SQLite's
- * auto-checkpoint, so it checkpoints as that did (PASSIVE, past KD_SQLITE_CHECKPOINT_FRAMES).
+ * auto-checkpoint: past KD_SQLITE_CHECKPOINT_FRAMES, a checkpoint whose last step holds the
+ * writer's turn, so that the WAL starts again from its beginning (checkpoint_if_due).
  *
  * Batched transactions: a durable connection's transaction (db_begin) does not run on its own
  * connection but as a savepoint of one transaction on a connection the process shares for it
@@ -88,7 +89,9 @@ struct sq_db {
         bool read_wanted;        /* db_read_begin: open a scope at the next read */
         bool read_scope;         /* a deferred transaction serves the reads */
         bool holds_writer;       /* this connection has the group's writer turn */
-        bool checkpoint_due;     /* the WAL grew past KD_SQLITE_CHECKPOINT_FRAMES */
+        bool checkpoint_due;     /* the WAL grew past its group's checkpoint_at */
+        unsigned due_after;      /* ... when its group had run this many checkpoints */
+        struct wal_group *of;    /* the group of the file: its own, or the one it serves */
         int handed_out;          /* statements prepared and not yet finished */
         struct sq_db *via;       /* in a batched transaction: the connection it runs on */
         bool shared;             /* this is a group's shared (or sync) connection */
@@ -165,6 +168,11 @@ struct wal_group {
         struct write_job *jobs, **jobs_tail;
         atomic_int jobs_queued;
         unsigned turn_gen; /* turns given while jobs were queued */
+        /* Checkpoints (checkpoint_if_due): one at a time; a commit that leaves the WAL with
+         * checkpoint_at pages or more asks for one, unless one ran since that commit. */
+        atomic_bool checkpointing;
+        atomic_uint checkpoints; /* run, in the turn */
+        atomic_int checkpoint_at;
         struct wal_group *next;
 };
 
@@ -189,6 +197,7 @@ static struct wal_group *group_join(const char *path)
                 pthread_mutex_init(&g->members_lock, NULL);
                 pthread_cond_init(&g->batch_ended, NULL);
                 g->jobs_tail = &g->jobs;
+                atomic_init(&g->checkpoint_at, KD_SQLITE_CHECKPOINT_FRAMES);
                 g->next = groups;
                 groups = g;
         }
@@ -291,13 +300,56 @@ static bool others_wait(struct wal_group *g)
         return atomic_load(&g->waiting) > 0 || atomic_load(&g->jobs_queued) > 0;
 }
 
-/* A passive checkpoint (a busy reader only postpones it), outside any transaction. */
+/* The busy handler of a checkpoint: readers of older pages get KD_SQLITE_CHECKPOINT_WAIT_MS
+ * in all to finish, in steps of a millisecond. */
+static int checkpoint_busy(void *arg, int tries)
+{
+        (void)arg;
+        if (tries >= KD_SQLITE_CHECKPOINT_WAIT_MS)
+                return 0;
+        struct timespec ms = {.tv_nsec = 1000000};
+        nanosleep(&ms, NULL);
+        return 1;
+}
+
+/* A checkpoint, outside any transaction, in two steps. First beside the writers (PASSIVE): it
+ * copies the frames there are, while more are written. Alone, that never caught up with a
+ * steady stream of batches: the -wal file grew by 50 MB a second and never started again
+ * (docs/performance.md, "Checkpoints"). Then holding the writer's turn: with no write landing
+ * meanwhile, and once the readers of older pages have finished (a short wait), it copies the
+ * few frames written during the first, and the next write starts the WAL again from its
+ * beginning (RESTART). Writers wait only for that second, short step. A reader still busy
+ * after the wait only postpones the start to the next checkpoint. */
 static void checkpoint_if_due(struct sq_db *db)
 {
         if (!db->checkpoint_due)
                 return;
         db->checkpoint_due = false;
+        struct wal_group *g = db->group;
+        if (!g) {
+                sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+                return;
+        }
+        /* one ran since the commit that asked (it copied that commit's pages), or runs now */
+        if (atomic_load(&g->checkpoints) != db->due_after ||
+            atomic_exchange(&g->checkpointing, true))
+                return;
         sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (writer_take(db, false)) { /* false: this thread holds it elsewhere, or timed out */
+                int pages = 0;
+                sqlite3_busy_handler(db->conn, checkpoint_busy, NULL);
+                int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART,
+                                                   &pages, NULL);
+                sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
+                /* a reader kept the WAL from starting again: the next try waits until it grew
+                 * by as much again, rather than holding up writers at every commit */
+                atomic_store(&g->checkpoint_at, rc == SQLITE_OK
+                                                    ? KD_SQLITE_CHECKPOINT_FRAMES
+                                                    : pages + KD_SQLITE_CHECKPOINT_FRAMES);
+                atomic_fetch_add(&g->checkpoints, 1);
+                writer_give(db);
+        }
+        atomic_store(&g->checkpointing, false);
 }
 
 static int sync_wal(void *arg)
@@ -369,10 +421,13 @@ static int on_wal_commit(void *arg, sqlite3 *conn, const char *schema, int frame
         struct sq_db *db = arg;
         db->wrote = true;
         tell_watchers(db);
-        /* what the auto-checkpoint this hook replaces did, once the writer's turn is handed
-         * on (sq_step): copying pages into the database file must not hold up other writers */
-        if (frames >= KD_SQLITE_CHECKPOINT_FRAMES)
+        /* what the auto-checkpoint this hook replaces did, once the commit's writer has handed
+         * the turn on (checkpoint_if_due) */
+        if (frames >=
+            (db->of ? atomic_load(&db->of->checkpoint_at) : KD_SQLITE_CHECKPOINT_FRAMES)) {
                 db->checkpoint_due = true;
+                db->due_after = db->of ? atomic_load(&db->of->checkpoints) : 0;
+        }
         (void)conn;
         (void)schema;
         return SQLITE_OK;
@@ -457,7 +512,7 @@ static int open_connection(const char *path, bool join, struct db **out)
                 goto fail;
         const char *file = sqlite3_db_filename(db->conn, "main");
         if (join)
-                db->group = group_join(file && *file ? file : path);
+                db->group = db->of = group_join(file && *file ? file : path);
         db->group_sync = join;
         db->shared = !join;
         sqlite3_wal_hook(db->conn, on_wal_commit, db);
@@ -851,6 +906,7 @@ static bool shared_open(struct wal_group *g)
         }
         g->shared = SQ(w);
         g->syncer = SQ(y);
+        g->shared->of = g->syncer->of = g;
         return true;
 }
 
@@ -884,6 +940,7 @@ static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *clos
         if (w->checkpoint_due) {
                 w->checkpoint_due = false;
                 closer->checkpoint_due = true;
+                closer->due_after = w->due_after;
         }
         g->batch_open = false;
         g->batch_size = 0;

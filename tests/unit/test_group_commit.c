@@ -12,6 +12,7 @@
 
 #include "db/db.h"
 #include "db/group_commit.h"
+#include "core/limits.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { WRITERS = 16, COMMITS_EACH = 40, SYNC_US = 2000 };
@@ -937,6 +939,122 @@ static void sqlite_transact_answers(void **state)
         file_remove(&f);
 }
 
+/* ------------------------------------------------ checkpoints under a steady stream of writes */
+
+enum { STREAM_WRITERS = 8, STREAM_EACH = 1500, PAGE_FILLER = 3000 };
+
+struct streamer {
+        struct db *db;
+        int committed, failed;
+};
+
+/* Nearly a page of its own for every transaction: the WAL grows by about a page each. */
+static bool insert_filler(struct db *db, void *arg)
+{
+        (void)arg;
+        struct db_stmt *s = db_prepare(db, "INSERT INTO filler (x) VALUES (zeroblob(?1))");
+        if (!s)
+                return false;
+        db_bind_int(s, 1, PAGE_FILLER);
+        bool ok = db_step(s) == DB_DONE;
+        db_finish(s);
+        return ok;
+}
+
+static void *stream_writes(void *arg)
+{
+        struct streamer *w = arg;
+        for (int i = 0; i < STREAM_EACH; i++) {
+                if (db_transact(w->db, insert_filler, NULL) == DB_OK)
+                        w->committed++;
+                else
+                        w->failed++;
+        }
+        return NULL;
+}
+
+struct stream_reader {
+        struct db *db;
+        atomic_bool stop;
+        int reads;
+};
+
+/* Reads all the while, as a site's pages do, each read short (the newest rows): a reader's
+ * snapshot may hold a checkpoint back, and the checkpoint waits for it. */
+static void *stream_read(void *arg)
+{
+        struct stream_reader *r = arg;
+        while (!atomic_load(&r->stop)) {
+                if (count_where(r->db,
+                                "SELECT count(*) FROM (SELECT length(x) FROM filler ORDER BY "
+                                "rowid DESC LIMIT ?1)",
+                                3) >= 0)
+                        r->reads++;
+        }
+        return NULL;
+}
+
+static long long file_size(const char *path)
+{
+        struct stat st;
+        return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* Writers that never pause, and a reader: the WAL still starts again from its beginning after
+ * its checkpoints, rather than growing for as long as the writes go on. Every page the writers
+ * write goes to the WAL, about 12,000 of them, twelve times KD_SQLITE_CHECKPOINT_FRAMES: the
+ * file stays within two and a half times the checkpoint's size. With checkpoints run beside
+ * the writers, which never caught up with them, it reached 19-27 MB. */
+static void sqlite_wal_starts_again_under_steady_writes(void **state)
+{
+        (void)state;
+        struct sqlite_file f;
+        struct db *first = batch_site(&f);
+        exec_ok(first, "CREATE TABLE filler (x BLOB)");
+        char wal[160];
+        snprintf(wal, sizeof(wal), "%s-wal", f.path);
+        struct streamer w[STREAM_WRITERS];
+        pthread_t t[STREAM_WRITERS], rt;
+        struct stream_reader r = {0};
+        assert_int_equal(db_open_url(f.path, &r.db), DB_OK);
+        for (int i = 0; i < STREAM_WRITERS; i++) {
+                w[i] = (struct streamer){0};
+                assert_int_equal(db_open_url(f.path, &w[i].db), DB_OK);
+        }
+        assert_int_equal(pthread_create(&rt, NULL, stream_read, &r), 0);
+        for (int i = 0; i < STREAM_WRITERS; i++)
+                assert_int_equal(pthread_create(&t[i], NULL, stream_writes, &w[i]), 0);
+        long long largest = 0;
+        int committed = 0;
+        for (int i = 0; i < STREAM_WRITERS; i++) {
+                /* the file's size while they write, looked at between joins */
+                for (int k = 0; k < 20000 && pthread_tryjoin_np(t[i], NULL) != 0; k++) {
+                        long long n = file_size(wal);
+                        largest = n > largest ? n : largest;
+                        pause_us(1000);
+                }
+                pthread_join(t[i], NULL);
+                assert_int_equal(w[i].failed, 0);
+                committed += w[i].committed;
+        }
+        atomic_store(&r.stop, true);
+        pthread_join(rt, NULL);
+        long long frame = 4096 + 24, bound = 5LL * KD_SQLITE_CHECKPOINT_FRAMES * frame / 2;
+        printf("%d transactions, %d reads beside them; the WAL reached %lld bytes (bound %lld)\n",
+               committed, r.reads, largest, bound);
+        assert_int_equal(committed, STREAM_WRITERS * STREAM_EACH);
+        assert_int_equal(count_where(first, "SELECT count(*) FROM filler WHERE ?1", 1), committed);
+        assert_true(r.reads > 0);
+        assert_true(largest > 0);
+        assert_true(largest < bound);
+        assert_true(file_size(wal) < bound);
+        for (int i = 0; i < STREAM_WRITERS; i++)
+                db_close(w[i].db);
+        db_close(r.db);
+        db_close(first);
+        file_remove(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -952,6 +1070,7 @@ int main(void)
             cmocka_unit_test(sqlite_watch_hears_a_batch_a_rollback_ended),
             cmocka_unit_test(sqlite_transactions_as_functions_run_in_one_batch),
             cmocka_unit_test(sqlite_transact_answers),
+            cmocka_unit_test(sqlite_wal_starts_again_under_steady_writes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
