@@ -71,10 +71,12 @@
  * (model/media_store.c): libpq holds a slice about four times over while decoding it, so a
  * first request for an 8 MB image costs a few MB, not a few dozen. */
 #define KD_MEDIA_DB_SLICE_BYTES (1024 * 1024)
-/* SQLite: a commit that leaves this many pages (4 KiB each) in the -wal file checkpoints them
- * into the database file, the last of them holding the writer's turn, as SQLite's own
- * auto-checkpoint did before group commit took its hook (db/db_sqlite.c) */
-#define KD_SQLITE_CHECKPOINT_FRAMES 1000
+/* SQLite: a commit that leaves this many pages (4 KiB each, 16 MB) in the -wal file
+ * checkpoints them into the database file, the last of them holding the writer's turn, as
+ * SQLite's own auto-checkpoint did (every 1,000) before group commit took its hook
+ * (db/db_sqlite.c). Fewer checkpoints copy a page written many times once: +12% durable
+ * comments a second against 1,000 (docs/performance.md, "Checkpoints"). */
+#define KD_SQLITE_CHECKPOINT_FRAMES 4000
 /* SQLite: how long such a checkpoint waits, at most, for readers of older pages to finish, so
  * that the -wal file starts again from its beginning; past it the checkpoint copies what it
  * can and the file grows until the next one. Writers wait meanwhile, so it stays short. */
