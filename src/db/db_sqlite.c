@@ -300,15 +300,19 @@ static bool others_wait(struct wal_group *g)
         return atomic_load(&g->waiting) > 0 || atomic_load(&g->jobs_queued) > 0;
 }
 
-/* The busy handler of a checkpoint: readers of older pages get KD_SQLITE_CHECKPOINT_WAIT_MS
- * in all to finish, in steps of a millisecond. */
+/* The busy handler of a checkpoint: readers of older pages get until the deadline arg (a
+ * CLOCK_MONOTONIC time, KD_SQLITE_CHECKPOINT_WAIT_MS away) to finish, looked at every
+ * millisecond. */
 static int checkpoint_busy(void *arg, int tries)
 {
-        (void)arg;
-        if (tries >= KD_SQLITE_CHECKPOINT_WAIT_MS)
+        const struct timespec *until = arg, ms = {.tv_nsec = 1000000};
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > until->tv_sec ||
+            (now.tv_sec == until->tv_sec && now.tv_nsec >= until->tv_nsec))
                 return 0;
-        struct timespec ms = {.tv_nsec = 1000000};
         nanosleep(&ms, NULL);
+        (void)tries;
         return 1;
 }
 
@@ -322,10 +326,18 @@ static int checkpoint_busy(void *arg, int tries)
  * after the wait only postpones the start to the next checkpoint. */
 static void checkpoint_if_due(struct sq_db *db)
 {
-        if (!db->checkpoint_due)
+        /* not inside a transaction, nor holding the turn (it would give the turn away): the
+         * request stays for a later call */
+        if (!db->checkpoint_due || db->holds_writer || db->via || db->depth > 0 ||
+            !sqlite3_get_autocommit(db->conn))
                 return;
         db->checkpoint_due = false;
         struct wal_group *g = db->group;
+        /* synchronous=OFF syncs nothing, and a checkpoint through such a connection would copy
+         * others' acknowledged commits into the database file unsynced, then let the WAL be
+         * written over: a durable connection's next commit asks again */
+        if (db->bulk)
+                return;
         if (!g) {
                 sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
                 return;
@@ -334,18 +346,31 @@ static void checkpoint_if_due(struct sq_db *db)
         if (atomic_load(&g->checkpoints) != db->due_after ||
             atomic_exchange(&g->checkpointing, true))
                 return;
+        if (atomic_load(&g->checkpoints) != db->due_after) { /* one ended meanwhile */
+                atomic_store(&g->checkpointing, false);
+                return;
+        }
         sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         if (writer_take(db, false)) { /* false: this thread holds it elsewhere, or timed out */
-                int pages = 0;
-                sqlite3_busy_handler(db->conn, checkpoint_busy, NULL);
+                int pages = -1;
+                struct timespec until;
+                clock_gettime(CLOCK_MONOTONIC, &until);
+                until.tv_nsec += KD_SQLITE_CHECKPOINT_WAIT_MS * 1000000L;
+                until.tv_sec += until.tv_nsec / 1000000000L;
+                until.tv_nsec %= 1000000000L;
+                sqlite3_busy_handler(db->conn, checkpoint_busy, &until);
                 int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART,
                                                    &pages, NULL);
-                sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
-                /* a reader kept the WAL from starting again: the next try waits until it grew
-                 * by as much again, rather than holding up writers at every commit */
+                sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS); /* as open_connection set */
+                if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+                        log_warn("db: checkpoint: %s", sqlite3_errstr(rc));
+                /* A reader (or an error) kept the WAL from starting again: the next try waits
+                 * until it grew by as much again, rather than holding up writers at every
+                 * commit. When the WAL's size is unknown, the mark moves on from where it was. */
+                int from = pages > 0 ? pages : atomic_load(&g->checkpoint_at);
                 atomic_store(&g->checkpoint_at, rc == SQLITE_OK
                                                     ? KD_SQLITE_CHECKPOINT_FRAMES
-                                                    : pages + KD_SQLITE_CHECKPOINT_FRAMES);
+                                                    : from + KD_SQLITE_CHECKPOINT_FRAMES);
                 atomic_fetch_add(&g->checkpoints, 1);
                 writer_give(db);
         }
@@ -423,10 +448,13 @@ static int on_wal_commit(void *arg, sqlite3 *conn, const char *schema, int frame
         tell_watchers(db);
         /* what the auto-checkpoint this hook replaces did, once the commit's writer has handed
          * the turn on (checkpoint_if_due) */
-        if (frames >=
-            (db->of ? atomic_load(&db->of->checkpoint_at) : KD_SQLITE_CHECKPOINT_FRAMES)) {
+        struct wal_group *g = db->of;
+        if (g && frames < KD_SQLITE_CHECKPOINT_FRAMES &&
+            atomic_load(&g->checkpoint_at) != KD_SQLITE_CHECKPOINT_FRAMES)
+                atomic_store(&g->checkpoint_at, KD_SQLITE_CHECKPOINT_FRAMES); /* started again */
+        if (frames >= (g ? atomic_load(&g->checkpoint_at) : KD_SQLITE_CHECKPOINT_FRAMES)) {
                 db->checkpoint_due = true;
-                db->due_after = db->of ? atomic_load(&db->of->checkpoints) : 0;
+                db->due_after = g ? atomic_load(&g->checkpoints) : 0;
         }
         (void)conn;
         (void)schema;
@@ -641,7 +669,9 @@ static void sq_finish(struct db_stmt *st)
         sqlite3_reset(s->st);
         if (lone_write && sqlite3_get_autocommit(s->db->conn))
                 tell_watchers(s->db);
-        if (sqlite3_get_autocommit(s->db->conn)) {
+        /* (in a batched transaction the turn is the transaction's, whatever its own
+         * connection says) */
+        if (sqlite3_get_autocommit(s->db->conn) && !s->db->via) {
                 writer_give(s->db); /* a lone write left before its last row */
                 checkpoint_if_due(s->db);
         }
@@ -720,7 +750,7 @@ static int sq_step(struct db_stmt *st)
         if (starting && !sqlite3_stmt_readonly(s->st) && sqlite3_get_autocommit(s->db->conn))
                 writer_take(s->db, false);
         int rc = map_rc(s->db, sqlite3_step(s->st));
-        if (rc != DB_ROW && sqlite3_get_autocommit(s->db->conn)) {
+        if (rc != DB_ROW && sqlite3_get_autocommit(s->db->conn) && !s->db->via) {
                 writer_give(s->db); /* committed, rolled back, or a lone write done */
                 checkpoint_if_due(s->db);
         }

@@ -951,6 +951,7 @@ enum {
 
 struct streamer {
         struct db *db;
+        bool with_begin;
         int committed, failed;
 };
 
@@ -971,11 +972,20 @@ static bool insert_filler(struct db *db, void *arg)
         return ok;
 }
 
+/* Half the writers give their transactions as functions, half write them with db_begin: the
+ * checkpoint follows either kind of commit. */
 static void *stream_writes(void *arg)
 {
         struct streamer *w = arg;
         for (int i = 0; i < STREAM_EACH; i++) {
-                if (db_transact(w->db, insert_filler, NULL) == DB_OK)
+                bool ok;
+                if (w->with_begin)
+                        ok = db_begin(w->db) == DB_OK &&
+                             (insert_filler(w->db, NULL) ? db_commit(w->db) == DB_OK
+                                                         : (db_rollback(w->db), false));
+                else
+                        ok = db_transact(w->db, insert_filler, NULL) == DB_OK;
+                if (ok)
                         w->committed++;
                 else
                         w->failed++;
@@ -1000,6 +1010,7 @@ static void *stream_read(void *arg)
                                 "rowid DESC LIMIT ?1)",
                                 3) >= 0)
                         r->reads++;
+                pause_us(100); /* as requests come: not always inside a read */
         }
         return NULL;
 }
@@ -1012,8 +1023,8 @@ static long long file_size(const char *path)
 
 /* Writers that never pause, and a reader: the WAL still starts again from its beginning after
  * its checkpoints, rather than growing for as long as the writes go on. Every page the writers
- * write goes to the WAL, twelve times KD_SQLITE_CHECKPOINT_FRAMES: the file stays within two
- * and a half times the checkpoint's size (16 MB, 41 MB). With checkpoints run beside the
+ * write goes to the WAL, twelve times KD_SQLITE_CHECKPOINT_FRAMES: the file stays within three
+ * and a half times the checkpoint's size (16 MB, 58 MB). With checkpoints run beside the
  * writers, which never caught up with them, it reached 100-230 MB. */
 static void sqlite_wal_starts_again_under_steady_writes(void **state)
 {
@@ -1028,28 +1039,24 @@ static void sqlite_wal_starts_again_under_steady_writes(void **state)
         struct stream_reader r = {0};
         assert_int_equal(db_open_url(f.path, &r.db), DB_OK);
         for (int i = 0; i < STREAM_WRITERS; i++) {
-                w[i] = (struct streamer){0};
+                w[i] = (struct streamer){.with_begin = i % 2 == 1};
                 assert_int_equal(db_open_url(f.path, &w[i].db), DB_OK);
         }
         assert_int_equal(pthread_create(&rt, NULL, stream_read, &r), 0);
         for (int i = 0; i < STREAM_WRITERS; i++)
                 assert_int_equal(pthread_create(&t[i], NULL, stream_writes, &w[i]), 0);
-        long long largest = 0;
         int committed = 0;
         for (int i = 0; i < STREAM_WRITERS; i++) {
-                /* the file's size while they write, looked at between joins */
-                for (int k = 0; k < 20000 && pthread_tryjoin_np(t[i], NULL) != 0; k++) {
-                        long long n = file_size(wal);
-                        largest = n > largest ? n : largest;
-                        pause_us(1000);
-                }
                 pthread_join(t[i], NULL);
                 assert_int_equal(w[i].failed, 0);
                 committed += w[i].committed;
         }
         atomic_store(&r.stop, true);
         pthread_join(rt, NULL);
-        long long frame = 4096 + 24, bound = 5LL * KD_SQLITE_CHECKPOINT_FRAMES * frame / 2;
+        /* a WAL written again from its start keeps its size: the file is as large as it ever
+         * was. One try the reader postponed (the next comes a checkpoint later) fits. */
+        long long frame = 4096 + 24, bound = 7LL * KD_SQLITE_CHECKPOINT_FRAMES * frame / 2;
+        long long largest = file_size(wal);
         printf("%d transactions, %d reads beside them; the WAL reached %lld bytes (bound %lld)\n",
                committed, r.reads, largest, bound);
         assert_int_equal(committed, STREAM_WRITERS * STREAM_EACH);
@@ -1058,7 +1065,6 @@ static void sqlite_wal_starts_again_under_steady_writes(void **state)
         assert_true(r.reads > 0);
         assert_true(largest > 0);
         assert_true(largest < bound);
-        assert_true(file_size(wal) < bound);
         for (int i = 0; i < STREAM_WRITERS; i++)
                 db_close(w[i].db);
         db_close(r.db);
