@@ -7,16 +7,25 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+/* json_dump_callback's writer: straight into the response body. */
+static int append_json(const char *text, size_t len, void *arg)
+{
+        buf_append(arg, text, len);
+        return 0;
+}
+
 int api_json(struct request *req, int status, json_t *value)
 {
-        char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
-        json_decref(value);
+        /* written where it is sent, in the body sized from the route's last answer
+         * (resp_size_expect), rather than into a string of jansson's that grew from 16 bytes
+         * by doubling and was then copied */
         buf_reset(&req->resp.body);
-        if (text) {
-                buf_puts(&req->resp.body, text);
+        if (json_dump_callback(value, append_json, &req->resp.body,
+                               JSON_COMPACT | JSON_ENSURE_ASCII) == 0)
                 buf_putc(&req->resp.body, '\n');
-                free(text);
-        }
+        else
+                buf_reset(&req->resp.body);
+        json_decref(value);
         return resp_typed(req, status, "application/json");
 }
 
