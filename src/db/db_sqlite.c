@@ -316,28 +316,9 @@ static int checkpoint_busy(void *arg, int tries)
         return 1;
 }
 
-/* A checkpoint, outside any transaction, in two steps. First beside the writers (PASSIVE): it
- * copies the frames there are, while more are written. Alone, that never caught up with a
- * steady stream of batches: the -wal file grew by 50 MB a second and never started again
- * (docs/performance.md, "Checkpoints"). Then holding the writer's turn: with no write landing
- * meanwhile, and once the readers of older pages have finished (a short wait), it copies the
- * few frames written during the first, and the next write starts the WAL again from its
- * beginning (RESTART). Writers wait only for that second, short step. A reader still busy
- * after the wait only postpones the start to the next checkpoint. */
-static void checkpoint_if_due(struct sq_db *db)
+/* checkpoint_if_due's work, on a connection that syncs. */
+static void checkpoint_now(struct sq_db *db, struct wal_group *g)
 {
-        /* not inside a transaction, nor holding the turn (it would give the turn away): the
-         * request stays for a later call */
-        if (!db->checkpoint_due || db->holds_writer || db->via || db->depth > 0 ||
-            !sqlite3_get_autocommit(db->conn))
-                return;
-        db->checkpoint_due = false;
-        struct wal_group *g = db->group;
-        /* synchronous=OFF syncs nothing, and a checkpoint through such a connection would copy
-         * others' acknowledged commits into the database file unsynced, then let the WAL be
-         * written over: a durable connection's next commit asks again */
-        if (db->bulk)
-                return;
         if (!g) {
                 sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
                 return;
@@ -375,6 +356,36 @@ static void checkpoint_if_due(struct sq_db *db)
                 writer_give(db);
         }
         atomic_store(&g->checkpointing, false);
+}
+
+/* A checkpoint, outside any transaction, in two steps. First beside the writers (PASSIVE): it
+ * copies the frames there are, while more are written. Alone, that never caught up with a
+ * steady stream of batches: the -wal file grew by 50 MB a second and never started again
+ * (docs/performance.md, "Checkpoints"). Then holding the writer's turn: with no write landing
+ * meanwhile, and once the readers of older pages have finished (a short wait), it copies the
+ * few frames written during the first, and the next write starts the WAL again from its
+ * beginning (RESTART). Writers wait only for that second, short step. A reader still busy
+ * after the wait only postpones the start to the next checkpoint. */
+static void checkpoint_if_due(struct sq_db *db)
+{
+        /* not inside a transaction, nor holding the turn (it would give the turn away): the
+         * request stays for a later call. (A COMMIT on the connection itself calls this with
+         * depth still 1: the transaction has ended all the same.) */
+        if (!db->checkpoint_due || db->holds_writer || db->via || !sqlite3_get_autocommit(db->conn))
+                return;
+        db->checkpoint_due = false;
+        struct wal_group *g = db->group;
+        /* synchronous=OFF syncs nothing: a checkpoint through such a connection would copy
+         * others' acknowledged commits into the database file unsynced, then let the WAL be
+         * written over. So a bulk load's checkpoints sync as any other's. */
+        if (db->bulk) {
+                if (sqlite3_exec(db->conn, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) ==
+                    SQLITE_OK)
+                        checkpoint_now(db, g);
+                (void)sqlite3_exec(db->conn, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+                return;
+        }
+        checkpoint_now(db, g);
 }
 
 static int sync_wal(void *arg)
