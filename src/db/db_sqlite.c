@@ -1031,7 +1031,8 @@ static void batch_pass(struct wal_group *g, struct sq_db *db)
         writer_give(db);
 }
 
-/* group_commit_hold's stop: a writer waits for the turn. */
+/* group_commit_hold's stop: a writer waits for the turn, or a combined transaction was
+ * queued. */
 static bool writer_waits(void *arg)
 {
         return others_wait(arg);
@@ -1278,13 +1279,6 @@ static void job_run(struct wal_group *g, struct write_job *j, struct sq_db *self
         }
 }
 
-/* group_commit_hold's stop while combining: a job was queued, or a writer waits to take the
- * turn itself. */
-static bool combine_stop(void *arg)
-{
-        return others_wait(arg);
-}
-
 /* Runs the queued transactions back to back, by the turn's holder (self), in one batch: no
  * thread waits to be woken for the turn between them. Ends when the queue is empty (kept open,
  * while a sync runs, for those who come meanwhile, as batch_finish does) or the batch is full;
@@ -1307,7 +1301,7 @@ static void combine(struct wal_group *g, struct sq_db *self)
                 if (!g->batch_open || g->batch_size == 0 || atomic_load(&g->waiting) > 0 ||
                     !self->group_sync)
                         break;
-                group_commit_hold(g->gc, combine_stop, g, KD_SQLITE_BATCH_HOLD_MS);
+                group_commit_hold(g->gc, writer_waits, g, KD_SQLITE_BATCH_HOLD_MS);
                 if (atomic_load(&g->jobs_queued) == 0)
                         break;
         }

@@ -670,6 +670,13 @@ struct comment_write {
         int may_earn; /* badges_comment_may_earn's answer */
 };
 
+/* Ends comment_write with rc: false, so that db_transact rolls it back. */
+static bool refused(struct comment_write *w, int rc)
+{
+        w->rc = rc;
+        return false;
+}
+
 /* The comment's transaction. It may run on another thread than the request's (db_transact):
  * it reaches only what w leads to. */
 static bool comment_write(struct db *db, void *arg)
@@ -684,7 +691,7 @@ static bool comment_write(struct db *db, void *arg)
         if (in->first) {
                 int first = in->first(in->first_arg, &episode_id);
                 if (first != 0)
-                        return w->rc = first, false;
+                        return refused(w, first);
                 if (rc != PUB_OK) /* the body refused (render_body) */
                         return false;
         }
@@ -694,30 +701,30 @@ static bool comment_write(struct db *db, void *arg)
             db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
                            "episode WHERE id = ?1");
         if (!s)
-                return w->rc = PUB_DB_ERROR, false;
+                return refused(w, PUB_DB_ERROR);
         db_bind_int(s, 1, episode_id);
         db_bind_int(s, 2, quoting);
         int step = db_step(s);
         char *text = step == DB_ROW ? arena_strdup(w->a, db_col_text(s, 0)) : NULL;
         db_finish(s);
         if (!text)
-                return w->rc = step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR, false;
+                return refused(w, step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR);
         if (quoting) {
                 rc =
                     comment_quote_find(w->a, text, in->quote_exact, in->quote_prefix,
                                        in->quote_suffix, &quote_start, &exact, &prefix, &suffix, p);
                 if (rc != PUB_OK)
-                        return w->rc = rc, false;
+                        return refused(w, rc);
         }
         int64_t prompt = in->prompt_id, buildon = in->buildon_id;
         if (!in->parent_id && (rc = check_place(db, in, episode_id, p)) != PUB_OK)
-                return w->rc = rc, false;
+                return refused(w, rc);
         if (in->parent_id) {
                 s = db_prepare(db, "SELECT root_id, depth, state, coalesce(prompt_id, 0), "
                                    "coalesce(buildon_id, 0) FROM comment WHERE id = ?1 AND "
                                    "episode_id = ?2");
                 if (!s)
-                        return w->rc = PUB_DB_ERROR, false;
+                        return refused(w, PUB_DB_ERROR);
                 db_bind_int(s, 1, in->parent_id);
                 db_bind_int(s, 2, episode_id);
                 step = db_step(s);
@@ -747,7 +754,7 @@ static bool comment_write(struct db *db, void *arg)
                            "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, (SELECT language "
                            "FROM member WHERE id = ?5), ?13, ?14) RETURNING id");
         if (!s)
-                return w->rc = PUB_DB_ERROR, false;
+                return refused(w, PUB_DB_ERROR);
         db_bind_int(s, 1, episode_id);
         if (in->parent_id)
                 db_bind_int(s, 2, in->parent_id);
@@ -781,16 +788,16 @@ static bool comment_write(struct db *db, void *arg)
         }
         db_finish(s);
         if (step != DB_DONE)
-                return w->rc = PUB_DB_ERROR, false;
+                return refused(w, PUB_DB_ERROR);
         if (!in->parent_id) { /* a new thread is its own root */
                 s = db_prepare(db, "UPDATE comment SET root_id = id WHERE id = ?1");
                 if (!s)
-                        return w->rc = PUB_DB_ERROR, false;
+                        return refused(w, PUB_DB_ERROR);
                 db_bind_int(s, 1, *id);
                 rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
                 db_finish(s);
                 if (rc != PUB_OK)
-                        return w->rc = rc, false;
+                        return refused(w, rc);
         }
         /* a new comment is visible: one more, without counting them all again */
         if (buildon)
