@@ -75,7 +75,8 @@
  * checkpoints them into the database file, the last of them holding the writer's turn, as
  * SQLite's own auto-checkpoint did (every 1,000) before group commit took its hook
  * (db/db_sqlite.c). Fewer checkpoints copy a page written many times once: +12% durable
- * comments a second against 1,000 (docs/performance.md, "Checkpoints"). */
+ * comments a second against 1,000 (docs/performance.md, "Checkpoints that let the WAL start
+ * again"). */
 #define KD_SQLITE_CHECKPOINT_FRAMES 4000
 /* SQLite: how long such a checkpoint waits, at most, for readers of older pages to finish, so
  * that the -wal file starts again from its beginning; past it the checkpoint copies what it

@@ -361,10 +361,10 @@ static void checkpoint_now(struct sq_db *db, struct wal_group *g)
 /* A checkpoint, outside any transaction, in two steps. First beside the writers (PASSIVE): it
  * copies the frames there are, while more are written. Alone, that never caught up with a
  * steady stream of batches: the -wal file grew by 50 MB a second and never started again
- * (docs/performance.md, "Checkpoints"). Then holding the writer's turn: with no write landing
- * meanwhile, and once the readers of older pages have finished (a short wait), it copies the
- * few frames written during the first, and the next write starts the WAL again from its
- * beginning (RESTART). Writers wait only for that second, short step. A reader still busy
+ * (docs/performance.md, "Checkpoints that let the WAL start again"). Then holding the writer's
+ * turn: with no write landing meanwhile, and once the readers of older pages have finished (a short
+ * wait), it copies the few frames written during the first, and the next write starts the WAL again
+ * from its beginning (RESTART). Writers wait only for that second, short step. A reader still busy
  * after the wait only postpones the start to the next checkpoint. */
 static void checkpoint_if_due(struct sq_db *db)
 {
