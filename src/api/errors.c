@@ -5,7 +5,6 @@
 #include "web/render.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 
 /* json_dump_callback's writer: straight into the response body. */
 static int append_json(const char *text, size_t len, void *arg)
