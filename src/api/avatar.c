@@ -3,9 +3,24 @@
 #include "actions/avatars.h"
 #include "api/errors.h"
 #include "core/i18n.h"
+#include "core/json_write.h"
 #include "http/request.h"
 #include "model/avatar.h"
 #include "model/member.h"
+
+void avatar_json_write(struct json_write *w, int64_t member_id, const char *name, const char *url)
+{
+        char initials[16];
+        avatar_initials(name ? name : "", initials, sizeof(initials));
+        json_write_object(w);
+        json_write_key(w, "url");
+        json_write_string(w, url);
+        json_write_key(w, "initials");
+        json_write_string(w, initials);
+        json_write_key(w, "colour");
+        json_write_string(w, avatar_colour(member_id));
+        json_write_object_end(w);
+}
 
 json_t *avatar_json(int64_t member_id, const char *name, const char *url)
 {

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/i18n.h"
+#include "core/json_write.h"
 #include "core/timeutil.h"
 #include "http/html.h"
 #include "http/request.h"
@@ -17,28 +18,37 @@
 #include "web/render.h"
 #include "http/write_guard.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *iso_time(int64_t t)
+/* An ISO 8601 time, or null for 0. */
+static void write_time(struct json_write *w, int64_t t)
 {
         char iso[32];
+        if (!t) {
+                json_write_null(w);
+                return;
+        }
         time_iso8601(t, iso, sizeof(iso));
-        return json_string(iso);
+        json_write_string(w, iso);
 }
 
-static json_t *reactions_json(const struct reaction_summary *sum)
+/* "counts" and "mine" of a reaction summary (zeros for NULL), inside an open object. */
+static void write_reaction_fields(struct json_write *w, const struct reaction_summary *sum)
 {
-        json_t *counts = json_object(), *mine = json_array();
+        json_write_key(w, "counts");
+        json_write_object(w);
         for (int k = 0; k < REACT_KINDS; k++) {
-                json_object_set_new(counts, reaction_kind_name((enum reaction_kind)k),
-                                    json_integer(sum ? sum->counts[k] : 0));
-                if (sum && (sum->mine & (1u << k)))
-                        json_array_append_new(
-                            mine, json_string(reaction_kind_name((enum reaction_kind)k)));
+                json_write_key(w, reaction_kind_name((enum reaction_kind)k));
+                json_write_int(w, sum ? sum->counts[k] : 0);
         }
-        return json_pack("{s:o,s:o}", "counts", counts, "mine", mine);
+        json_write_object_end(w);
+        json_write_key(w, "mine");
+        json_write_array(w);
+        for (int k = 0; k < REACT_KINDS; k++)
+                if (sum && (sum->mine & (1u << k)))
+                        json_write_string(w, reaction_kind_name((enum reaction_kind)k));
+        json_write_array_end(w);
 }
 
 static const char *episode_url(struct request *req, const struct episode *e)
@@ -53,47 +63,94 @@ static const char *episode_url(struct request *req, const struct episode *e)
         return s;
 }
 
-static json_t *comment_json(struct request *req, const struct episode *e, const struct comment *c,
-                            const struct reaction_summary *sum)
+/* A comment's fields, inside its open object; its "replies" are the caller's. url is its
+ * episode's (episode_url). */
+static void write_comment_fields(struct json_write *w, struct request *req, const struct episode *e,
+                                 const char *url, const struct comment *c,
+                                 const struct reaction_summary *sum)
 {
         static const char *const states[] = {"visible", "deleted", "hidden"};
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(c->id));
-        json_object_set_new(o, "parent_id",
-                            c->parent_id ? json_integer(c->parent_id) : json_null());
-        json_object_set_new(o, "state", json_string(states[c->state]));
-        json_object_set_new(o, "url",
-                            json_string(arena_printf(req->arena, "%s#c-%lld", episode_url(req, e),
-                                                     (long long)c->id)));
-        if (c->state == COMMENT_VISIBLE) {
-                json_object_set_new(
-                    o, "author",
-                    json_pack("{s:s,s:s,s:s,s:o}", "handle", c->author_handle, "name",
-                              c->author_name, "headline", c->author_headline, "avatar",
-                              avatar_json(c->author_id, c->author_name, c->author_avatar)));
-                json_object_set_new(o, "body", json_string(c->body));
-                json_object_set_new(o, "body_html", json_string(c->body_html));
-                json_object_set_new(o, "created_at", iso_time(c->created_at));
-                json_object_set_new(o, "edited_at",
-                                    c->edited_at ? iso_time(c->edited_at) : json_null());
-                if (c->quote_exact) {
-                        struct buf frag = BUF_INIT;
-                        buf_puts(&frag, episode_url(req, e));
-                        comment_text_fragment(&frag, e, c->quote_start, c->quote_exact,
-                                              c->quote_prefix, c->quote_suffix);
-                        json_object_set_new(o, "quote",
-                                            json_pack("{s:s,s:s,s:s,s:s,s:s}", "type",
-                                                      "TextQuoteSelector", "exact", c->quote_exact,
-                                                      "prefix", c->quote_prefix, "suffix",
-                                                      c->quote_suffix, "link", frag.data));
-                        buf_free(&frag);
-                } else {
-                        json_object_set_new(o, "quote", json_null());
-                }
-                json_object_set_new(o, "reactions", reactions_json(sum));
+        char link[64];
+        json_write_key(w, "id");
+        json_write_int(w, c->id);
+        json_write_key(w, "parent_id");
+        if (c->parent_id)
+                json_write_int(w, c->parent_id);
+        else
+                json_write_null(w);
+        json_write_key(w, "state");
+        json_write_string(w, states[c->state]);
+        json_write_key(w, "url");
+        snprintf(link, sizeof(link), "#c-%lld", (long long)c->id);
+        json_write_string(w, arena_printf(req->arena, "%s%s", url, link));
+        if (c->state != COMMENT_VISIBLE)
+                return;
+        json_write_key(w, "author");
+        json_write_object(w);
+        json_write_key(w, "handle");
+        json_write_string(w, c->author_handle);
+        json_write_key(w, "name");
+        json_write_string(w, c->author_name);
+        json_write_key(w, "headline");
+        json_write_string(w, c->author_headline);
+        json_write_key(w, "avatar");
+        avatar_json_write(w, c->author_id, c->author_name, c->author_avatar);
+        json_write_object_end(w);
+        json_write_key(w, "body");
+        json_write_string(w, c->body);
+        json_write_key(w, "body_html");
+        json_write_string(w, c->body_html);
+        json_write_key(w, "created_at");
+        write_time(w, c->created_at);
+        json_write_key(w, "edited_at");
+        write_time(w, c->edited_at);
+        json_write_key(w, "quote");
+        if (c->quote_exact) {
+                struct buf frag = BUF_INIT;
+                buf_puts(&frag, url);
+                comment_text_fragment(&frag, e, c->quote_start, c->quote_exact, c->quote_prefix,
+                                      c->quote_suffix);
+                json_write_object(w);
+                json_write_key(w, "type");
+                json_write_string(w, "TextQuoteSelector");
+                json_write_key(w, "exact");
+                json_write_string(w, c->quote_exact);
+                json_write_key(w, "prefix");
+                json_write_string(w, c->quote_prefix);
+                json_write_key(w, "suffix");
+                json_write_string(w, c->quote_suffix);
+                json_write_key(w, "link");
+                json_write_string(w, frag.data);
+                json_write_object_end(w);
+                buf_free(&frag);
+        } else {
+                json_write_null(w);
         }
-        json_object_set_new(o, "replies", json_array());
-        return o;
+        json_write_key(w, "reactions");
+        json_write_object(w);
+        write_reaction_fields(w, sum);
+        json_write_object_end(w);
+}
+
+void api_comment_write(struct json_write *w, struct request *req, const struct episode *e,
+                       const struct comment *c, const struct reaction_summary *sum)
+{
+        json_write_object(w);
+        write_comment_fields(w, req, e, episode_url(req, e), c, sum);
+        json_write_key(w, "replies");
+        json_write_array(w);
+        json_write_array_end(w);
+        json_write_object_end(w);
+}
+
+/* One comment with no replies: the answer to posting, editing or deleting it. */
+static int send_comment(struct request *req, int status, const struct episode *e,
+                        const struct comment *c, const struct reaction_summary *sum)
+{
+        struct json_write w;
+        api_json_begin(req, &w);
+        api_comment_write(&w, req, e, c, sum);
+        return api_json_send(req, status);
 }
 
 /* The episode in the path, if the viewer may see it and its conversation. */
@@ -142,35 +199,85 @@ static const struct reaction_summary *find_sum(const struct reaction_summary *s,
         return NULL;
 }
 
-json_t *api_comment_threads(struct request *req, const struct episode *e, struct comment *cs,
-                            int n)
+/* A thread's comments in order, written depth first: cs[i] and then, inside its "replies",
+ * the comments whose parent it is (child[i], then their next[]). Iterative, with the open
+ * comments on a stack, so a deep thread cannot exhaust the C stack. */
+struct thread_walk {
+        const int *child, *next;
+        const struct reaction_summary *sums;
+        int ns;
+};
+
+static void write_thread(struct json_write *w, struct request *req, const struct episode *e,
+                         const char *url, struct comment *cs, const struct thread_walk *t, int root,
+                         int *stack)
+{
+        int depth = 0;
+        stack[depth++] = root;
+        bool entering = true;
+        while (depth > 0) {
+                int i = stack[depth - 1];
+                if (entering) {
+                        struct comment shown = cs[i];
+                        if (shown.state == COMMENT_HIDDEN) /* to the API, hidden reads as gone */
+                                shown.body = shown.body_html = "";
+                        json_write_object(w);
+                        write_comment_fields(w, req, e, url, &shown,
+                                             find_sum(t->sums, t->ns, cs[i].id));
+                        json_write_key(w, "replies");
+                        json_write_array(w);
+                        if (t->child[i] >= 0) {
+                                stack[depth++] = t->child[i];
+                                continue;
+                        }
+                }
+                json_write_array_end(w); /* cs[i]'s replies are written */
+                json_write_object_end(w);
+                depth--;
+                entering = t->next[i] >= 0;
+                if (entering && depth > 0)
+                        stack[depth++] = t->next[i];
+                else if (entering)
+                        entering = false; /* the root's siblings are the caller's */
+        }
+}
+
+int api_comment_threads_write(struct json_write *w, struct request *req, const struct episode *e,
+                              struct comment *cs, int n)
 {
         struct reaction_summary *sums = NULL;
         int ns = n <= 0 ? 0
                         : reaction_comment_summaries(req->db, req->arena, e->id, cs[0].root_id - 1,
                                                      cs[n - 1].root_id, req->viewer.id, &sums);
-        if (ns < 0) {
-                req_fail(req, 503, N_("The database is not available."));
-                return NULL;
-        }
+        if (ns < 0)
+                return req_fail(req, 503, N_("The database is not available."));
         int *parent;
         bool *live;
         comment_thread_index(req->arena, cs, n, false, &parent, &live);
-        json_t **nodes = arena_zalloc(req->arena, (size_t)(n + 1) * sizeof(*nodes));
-        json_t *top = json_array();
+        /* each live comment's first live reply and next live sibling, in cs's order */
+        size_t size = (size_t)(n > 0 ? n : 1) * sizeof(int);
+        int *child = arena_alloc(req->arena, size), *next = arena_alloc(req->arena, size),
+            *last = arena_alloc(req->arena, size), *stack = arena_alloc(req->arena, size);
+        for (int i = 0; i < n; i++)
+                child[i] = next[i] = last[i] = -1;
         for (int i = 0; i < n; i++) {
-                if (!live[i])
+                int p = parent[i];
+                if (!live[i] || p < 0 || !live[p])
                         continue;
-                struct comment shown = cs[i];
-                if (shown.state == COMMENT_HIDDEN) /* to the API, hidden reads as gone */
-                        shown.body = shown.body_html = "";
-                nodes[i] = comment_json(req, e, &shown, find_sum(sums, ns, cs[i].id));
-                json_t *into = parent[i] >= 0 && nodes[parent[i]]
-                                   ? json_object_get(nodes[parent[i]], "replies")
-                                   : top;
-                json_array_append_new(into, nodes[i]);
+                if (last[p] < 0)
+                        child[p] = i;
+                else
+                        next[last[p]] = i;
+                last[p] = i;
         }
-        return top;
+        struct thread_walk t = {child, next, sums, ns};
+        const char *url = episode_url(req, e);
+        json_write_array(w);
+        for (int i = 0; i < n; i++)
+                if (live[i] && (parent[i] < 0 || !live[parent[i]]))
+                        write_thread(w, req, e, url, cs, &t, i, stack);
+        json_write_array_end(w);
+        return 0;
 }
 
 int api_comments(struct request *req)
@@ -184,15 +291,23 @@ int api_comments(struct request *req)
                                   &next_after);
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
-        json_t *top = api_comment_threads(req, &e, cs, n);
-        if (!top)
+        struct json_write w;
+        api_json_begin(req, &w);
+        json_write_object(&w);
+        json_write_key(&w, "episode_id");
+        json_write_int(&w, e.id);
+        json_write_key(&w, "count");
+        json_write_int(&w, e.comment_count);
+        json_write_key(&w, "comments");
+        if (api_comment_threads_write(&w, req, &e, cs, n))
                 return req->resp.status;
-        json_t *page = json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "count",
-                                 e.comment_count, "comments", top);
         /* one page of whole threads; "next_after" asks for the next (absent at the end) */
-        if (next_after)
-                json_object_set_new(page, "next_after", json_integer(next_after));
-        return api_json(req, 200, page);
+        if (next_after) {
+                json_write_key(&w, "next_after");
+                json_write_int(&w, next_after);
+        }
+        json_write_object_end(&w);
+        return api_json_send(req, 200);
 }
 
 int api_comment_post(struct request *req)
@@ -204,7 +319,7 @@ int api_comment_post(struct request *req)
         int rc = action_comment_post(req, path_episode, &e, &id, &c, &p);
         if (rc != PUB_OK)
                 return action_failed(req, rc, &p);
-        return api_json(req, 201, comment_json(req, &e, &c, NULL));
+        return send_comment(req, 201, &e, &c, NULL);
 }
 
 /* The comment in the path, when the viewer may see it; 0, or the status after failing. */
@@ -232,7 +347,7 @@ int api_comment_edit(struct request *req)
         if (comment_get(req->db, req->arena, c.id, &c) != PUB_OK ||
             reaction_summary(req->db, TARGET_COMMENT, c.id, req->viewer.id, &sum) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        return api_json(req, 200, comment_json(req, &e, &c, &sum));
+        return send_comment(req, 200, &e, &c, &sum);
 }
 
 int api_comment_delete(struct request *req)
@@ -246,7 +361,7 @@ int api_comment_delete(struct request *req)
                 return action_failed(req, rc, NULL);
         if (comment_get(req->db, req->arena, c.id, &c) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        return api_json(req, 200, comment_json(req, &e, &c, NULL));
+        return send_comment(req, 200, &e, &c, NULL);
 }
 
 static int reaction_change(struct request *req, bool on)
@@ -273,11 +388,18 @@ static int reaction_change(struct request *req, bool on)
         struct reaction_summary sum;
         if (reaction_summary(req->db, target, id, req->viewer.id, &sum) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        json_t *body = reactions_json(&sum);
-        json_object_set_new(body, "target", json_string(target));
-        json_object_set_new(body, "id", json_integer(id));
-        json_object_set_new(body, "changed", json_boolean(changed));
-        return api_json(req, 200, body);
+        struct json_write w;
+        api_json_begin(req, &w);
+        json_write_object(&w);
+        write_reaction_fields(&w, &sum);
+        json_write_key(&w, "target");
+        json_write_string(&w, target);
+        json_write_key(&w, "id");
+        json_write_int(&w, id);
+        json_write_key(&w, "changed");
+        json_write_bool(&w, changed);
+        json_write_object_end(&w);
+        return api_json_send(req, 200);
 }
 
 int api_reaction_add(struct request *req)

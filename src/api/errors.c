@@ -1,6 +1,7 @@
 /* JSON responses and errors for the API. */
 #include "api/errors.h"
 #include "core/i18n.h"
+#include "core/json_write.h"
 #include "http/request.h"
 #include "web/render.h"
 
@@ -25,6 +26,18 @@ int api_json(struct request *req, int status, json_t *value)
         else
                 buf_reset(&req->resp.body);
         json_decref(value);
+        return resp_typed(req, status, "application/json");
+}
+
+void api_json_begin(struct request *req, struct json_write *w)
+{
+        buf_reset(&req->resp.body);
+        json_write_start(w, &req->resp.body);
+}
+
+int api_json_send(struct request *req, int status)
+{
+        buf_putc(&req->resp.body, '\n');
         return resp_typed(req, status, "application/json");
 }
 

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/i18n.h"
+#include "core/json_write.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "http/html.h"
@@ -78,45 +79,56 @@ static int path_prompt(struct request *req, struct prompt *p, struct episode *e)
         return 0;
 }
 
-static json_t *prompt_json(struct request *req, const struct episode *e, const struct prompt *p)
+/* A prompt's fields, inside its open object. */
+static void write_prompt_fields(struct json_write *w, struct request *req, const struct episode *e,
+                                const struct prompt *p)
 {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(p->id));
-        json_object_set_new(o, "position", json_integer(p->position));
-        json_object_set_new(o, "question", json_string(p->question));
-        json_object_set_new(o, "closed", json_boolean(p->closed_at != 0));
-        json_object_set_new(o, "closed_at", p->closed_at ? iso_time(p->closed_at) : json_null());
-        json_object_set_new(o, "answer_count", json_integer(p->answer_count));
-        json_object_set_new(o, "url",
-                            json_string(arena_printf(req->arena, "%s#q-%lld",
-                                                     ep_url_of(req->arena, e), (long long)p->id)));
-        return o;
+        json_write_key(w, "id");
+        json_write_int(w, p->id);
+        json_write_key(w, "position");
+        json_write_int(w, p->position);
+        json_write_key(w, "question");
+        json_write_string(w, p->question);
+        json_write_key(w, "closed");
+        json_write_bool(w, p->closed_at != 0);
+        json_write_key(w, "closed_at");
+        if (p->closed_at) {
+                char iso[32];
+                time_iso8601(p->closed_at, iso, sizeof(iso));
+                json_write_string(w, iso);
+        } else {
+                json_write_null(w);
+        }
+        json_write_key(w, "answer_count");
+        json_write_int(w, p->answer_count);
+        json_write_key(w, "url");
+        json_write_string(
+            w, arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, e), (long long)p->id));
 }
 
-/* Adds one page of p's answers (after root `after`) to o as "answers" (and "next_after" when a
- * page follows); "answers": null when the viewer may not read them. Returns -1 after failing
- * the request. */
-static int add_answers(struct request *req, const struct episode *e, const struct prompt *p,
-                       int64_t after, json_t *o)
+/* Writes one page of p's answers (after root `after`) as "answers" (and "next_after" when a
+ * page follows), inside p's open object; "answers": null when the viewer may not read them.
+ * Returns 0, or the status after failing the request. */
+static int write_answers(struct json_write *w, struct request *req, const struct episode *e,
+                         const struct prompt *p, int64_t after)
 {
+        json_write_key(w, "answers");
         if (!may_read_answers(req) || !episode_is_live(e, time_now())) {
-                json_object_set_new(o, "answers", json_null());
+                json_write_null(w);
                 return 0;
         }
         struct comment_scope scope = {.episode_id = e->id, .prompt_id = p->id};
         struct comment *cs;
         int64_t next_after = 0;
         int n = comment_list_page_in(req->db, req->arena, &scope, after, &cs, &next_after);
-        if (n < 0) {
-                req_fail(req, 503, N_("The database is not available."));
-                return -1;
+        if (n < 0)
+                return req_fail(req, 503, N_("The database is not available."));
+        if (api_comment_threads_write(w, req, e, cs, n))
+                return req->resp.status;
+        if (next_after) {
+                json_write_key(w, "next_after");
+                json_write_int(w, next_after);
         }
-        json_t *threads = api_comment_threads(req, e, cs, n);
-        if (!threads)
-                return -1;
-        json_object_set_new(o, "answers", threads);
-        if (next_after)
-                json_object_set_new(o, "next_after", json_integer(next_after));
         return 0;
 }
 
@@ -129,18 +141,25 @@ int api_prompts(struct request *req)
         int n = prompt_list_episode(req->db, req->arena, e.id, &ps);
         if (n < 0)
                 return req_fail(req, 503, N_("The database is not available."));
-        json_t *list = json_array();
+        struct json_write w;
+        api_json_begin(req, &w);
+        json_write_object(&w);
+        json_write_key(&w, "episode_id");
+        json_write_int(&w, e.id);
+        json_write_key(&w, "comment_count");
+        json_write_int(&w, e.comment_count);
+        json_write_key(&w, "prompts");
+        json_write_array(&w);
         for (int i = 0; i < n; i++) {
-                json_t *o = prompt_json(req, &e, &ps[i]);
-                json_array_append_new(list, o);
-                if (add_answers(req, &e, &ps[i], 0, o) < 0) {
-                        json_decref(list);
+                json_write_object(&w);
+                write_prompt_fields(&w, req, &e, &ps[i]);
+                if (write_answers(&w, req, &e, &ps[i], 0))
                         return req->resp.status;
-                }
+                json_write_object_end(&w);
         }
-        return api_json(req, 200,
-                        json_pack("{s:I,s:i,s:o}", "episode_id", (json_int_t)e.id, "comment_count",
-                                  e.comment_count, "prompts", list));
+        json_write_array_end(&w);
+        json_write_object_end(&w);
+        return api_json_send(req, 200);
 }
 
 int api_prompt_answers(struct request *req)
@@ -151,12 +170,14 @@ int api_prompt_answers(struct request *req)
                 return req->resp.status;
         if (!may_read_answers(req))
                 return req_fail(req, 401, N_("Log in to read the conversation."));
-        json_t *o = prompt_json(req, &e, &p);
-        if (add_answers(req, &e, &p, req_param_int(req, "after", 0), o) < 0) {
-                json_decref(o);
+        struct json_write w;
+        api_json_begin(req, &w);
+        json_write_object(&w);
+        write_prompt_fields(&w, req, &e, &p);
+        if (write_answers(&w, req, &e, &p, req_param_int(req, "after", 0)))
                 return req->resp.status;
-        }
-        return api_json(req, 200, o);
+        json_write_object_end(&w);
+        return api_json_send(req, 200);
 }
 
 int api_prompt_answer_post(struct request *req)
@@ -179,12 +200,10 @@ int api_prompt_answer_post(struct request *req)
         struct comment c;
         if (comment_get(req->db, req->arena, id, &c) != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        json_t *one = api_comment_threads(req, &e, &c, 1);
-        if (!one)
-                return req->resp.status;
-        json_t *answer = json_incref(json_array_get(one, 0));
-        json_decref(one);
-        return api_json(req, 201, answer);
+        struct json_write w;
+        api_json_begin(req, &w);
+        api_comment_write(&w, req, &e, &c, NULL); /* nobody has reacted to it yet */
+        return api_json_send(req, 201);
 }
 
 int api_prompt_closed(struct request *req)
@@ -206,7 +225,12 @@ int api_prompt_closed(struct request *req)
                 rc = prompt_get(req->db, req->arena, p.id, &p);
         if (rc != PUB_OK)
                 return req_fail(req, 503, N_("The database is not available."));
-        return api_json(req, 200, prompt_json(req, &e, &p));
+        struct json_write w;
+        api_json_begin(req, &w);
+        json_write_object(&w);
+        write_prompt_fields(&w, req, &e, &p);
+        json_write_object_end(&w);
+        return api_json_send(req, 200);
 }
 
 /* ------------------------------------------------------------------ tried */

@@ -1638,12 +1638,23 @@ static void test_comments_api_threads_and_posts(void **state)
                  id);
         api(&ana, "POST", path, json, true, &r);
         expect_status(&r, 201, "an API reply");
-        c = json_of(&r);
+        json_t *posted = json_of(&r);
         resp_free(&r);
-        long reply = (long)json_integer_value(json_object_get(c, "id"));
-        assert_int_equal(json_integer_value(json_object_get(c, "parent_id")), id);
-        json_decref(c);
-        n += 2;
+        long reply = (long)json_integer_value(json_object_get(posted, "id"));
+        assert_int_equal(json_integer_value(json_object_get(posted, "parent_id")), id);
+        /* a branching thread: two replies to the reply, the first with one of its own */
+        long under[3];
+        for (int i = 0; i < 3; i++) {
+                snprintf(json, sizeof(json), "{\"body\":\"Branch %d\",\"parent_id\":%ld}", i,
+                         i == 1 ? under[0] : reply);
+                api(&sam, "POST", path, json, true, &r);
+                expect_status(&r, 201, "a reply in a branching thread");
+                c = json_of(&r);
+                resp_free(&r);
+                under[i] = (long)json_integer_value(json_object_get(c, "id"));
+                json_decref(c);
+        }
+        n += 5;
 
         /* the thread: top-level comments with their replies inside */
         json_t *t = api_thread(NULL, ep);
@@ -1651,8 +1662,30 @@ static void test_comments_api_threads_and_posts(void **state)
         int depth = -1;
         assert_non_null(find_comment(t, id, &depth));
         assert_int_equal(depth, 0);
-        assert_non_null(find_comment(t, reply, &depth));
+        json_t *listed = find_comment(t, reply, &depth);
+        assert_non_null(listed);
         assert_int_equal(depth, 1);
+        /* the answer to the POST is the comment as the list shows it, but for its replies */
+        json_t *bare = json_deep_copy(listed);
+        json_object_set_new(bare, "replies", json_array());
+        assert_true(json_equal(bare, posted));
+        json_decref(bare);
+        json_decref(posted);
+        /* replies nest under their parents, in the order written */
+        json_t *branches = json_object_get(listed, "replies");
+        assert_int_equal(json_array_size(branches), 2);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 0), "id")),
+                         under[0]);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 1), "id")),
+                         under[2]);
+        json_t *deepest = json_object_get(json_array_get(branches, 0), "replies");
+        assert_int_equal(json_array_size(deepest), 1);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(deepest, 0), "id")),
+                         under[1]);
+        assert_int_equal(json_array_size(json_object_get(json_array_get(deepest, 0), "replies")),
+                         0);
+        assert_int_equal(json_array_size(json_object_get(json_array_get(branches, 1), "replies")),
+                         0);
         /* every visible comment in the tree is counted, and nothing else */
         size_t visible = 0;
         json_t *stack[256];
