@@ -13,12 +13,9 @@ void avatar_json_write(struct json_write *w, int64_t member_id, const char *name
         char initials[16];
         avatar_initials(name ? name : "", initials, sizeof(initials));
         json_write_object(w);
-        json_write_key(w, "url");
-        json_write_string(w, url);
-        json_write_key(w, "initials");
-        json_write_string(w, initials);
-        json_write_key(w, "colour");
-        json_write_string(w, avatar_colour(member_id));
+        json_write_field_string(w, "url", url);
+        json_write_field_string(w, "initials", initials);
+        json_write_field_string(w, "colour", avatar_colour(member_id));
         json_write_object_end(w);
 }
 

@@ -21,16 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An ISO 8601 time, or null for 0. */
-static void write_time(struct json_write *w, int64_t t)
+/* An ISO 8601 time; null for 0 when nullable (a comment never edited). */
+static void write_time(struct json_write *w, const char *key, int64_t t, bool nullable)
 {
         char iso[32];
-        if (!t) {
-                json_write_null(w);
+        if (!t && nullable) {
+                json_write_field_null(w, key);
                 return;
         }
         time_iso8601(t, iso, sizeof(iso));
-        json_write_string(w, iso);
+        json_write_field_string(w, key, iso);
 }
 
 /* "counts" and "mine" of a reaction summary (zeros for NULL), inside an open object. */
@@ -39,8 +39,8 @@ static void write_reaction_fields(struct json_write *w, const struct reaction_su
         json_write_key(w, "counts");
         json_write_object(w);
         for (int k = 0; k < REACT_KINDS; k++) {
-                json_write_key(w, reaction_kind_name((enum reaction_kind)k));
-                json_write_int(w, sum ? sum->counts[k] : 0);
+                json_write_field_int(w, reaction_kind_name((enum reaction_kind)k),
+                                     sum ? sum->counts[k] : 0);
         }
         json_write_object_end(w);
         json_write_key(w, "mine");
@@ -70,40 +70,29 @@ static void write_comment_fields(struct json_write *w, struct request *req, cons
                                  const struct reaction_summary *sum)
 {
         static const char *const states[] = {"visible", "deleted", "hidden"};
-        char link[64];
-        json_write_key(w, "id");
-        json_write_int(w, c->id);
+        json_write_field_int(w, "id", c->id);
         json_write_key(w, "parent_id");
         if (c->parent_id)
                 json_write_int(w, c->parent_id);
         else
                 json_write_null(w);
-        json_write_key(w, "state");
-        json_write_string(w, states[c->state]);
-        json_write_key(w, "url");
-        snprintf(link, sizeof(link), "#c-%lld", (long long)c->id);
-        json_write_string(w, arena_printf(req->arena, "%s%s", url, link));
+        json_write_field_string(w, "state", states[c->state]);
+        json_write_field_string(w, "url",
+                                arena_printf(req->arena, "%s#c-%lld", url, (long long)c->id));
         if (c->state != COMMENT_VISIBLE)
                 return;
         json_write_key(w, "author");
         json_write_object(w);
-        json_write_key(w, "handle");
-        json_write_string(w, c->author_handle);
-        json_write_key(w, "name");
-        json_write_string(w, c->author_name);
-        json_write_key(w, "headline");
-        json_write_string(w, c->author_headline);
+        json_write_field_string(w, "handle", c->author_handle);
+        json_write_field_string(w, "name", c->author_name);
+        json_write_field_string(w, "headline", c->author_headline);
         json_write_key(w, "avatar");
         avatar_json_write(w, c->author_id, c->author_name, c->author_avatar);
         json_write_object_end(w);
-        json_write_key(w, "body");
-        json_write_string(w, c->body);
-        json_write_key(w, "body_html");
-        json_write_string(w, c->body_html);
-        json_write_key(w, "created_at");
-        write_time(w, c->created_at);
-        json_write_key(w, "edited_at");
-        write_time(w, c->edited_at);
+        json_write_field_string(w, "body", c->body);
+        json_write_field_string(w, "body_html", c->body_html);
+        write_time(w, "created_at", c->created_at, false);
+        write_time(w, "edited_at", c->edited_at, true);
         json_write_key(w, "quote");
         if (c->quote_exact) {
                 struct buf frag = BUF_INIT;
@@ -111,16 +100,11 @@ static void write_comment_fields(struct json_write *w, struct request *req, cons
                 comment_text_fragment(&frag, e, c->quote_start, c->quote_exact, c->quote_prefix,
                                       c->quote_suffix);
                 json_write_object(w);
-                json_write_key(w, "type");
-                json_write_string(w, "TextQuoteSelector");
-                json_write_key(w, "exact");
-                json_write_string(w, c->quote_exact);
-                json_write_key(w, "prefix");
-                json_write_string(w, c->quote_prefix);
-                json_write_key(w, "suffix");
-                json_write_string(w, c->quote_suffix);
-                json_write_key(w, "link");
-                json_write_string(w, frag.data);
+                json_write_field_string(w, "type", "TextQuoteSelector");
+                json_write_field_string(w, "exact", c->quote_exact);
+                json_write_field_string(w, "prefix", c->quote_prefix);
+                json_write_field_string(w, "suffix", c->quote_suffix);
+                json_write_field_string(w, "link", frag.data);
                 json_write_object_end(w);
                 buf_free(&frag);
         } else {
@@ -294,17 +278,14 @@ int api_comments(struct request *req)
         struct json_write w;
         api_json_begin(req, &w);
         json_write_object(&w);
-        json_write_key(&w, "episode_id");
-        json_write_int(&w, e.id);
-        json_write_key(&w, "count");
-        json_write_int(&w, e.comment_count);
+        json_write_field_int(&w, "episode_id", e.id);
+        json_write_field_int(&w, "count", e.comment_count);
         json_write_key(&w, "comments");
         if (api_comment_threads_write(&w, req, &e, cs, n))
                 return req->resp.status;
         /* one page of whole threads; "next_after" asks for the next (absent at the end) */
         if (next_after) {
-                json_write_key(&w, "next_after");
-                json_write_int(&w, next_after);
+                json_write_field_int(&w, "next_after", next_after);
         }
         json_write_object_end(&w);
         return api_json_send(req, 200);
@@ -392,12 +373,9 @@ static int reaction_change(struct request *req, bool on)
         api_json_begin(req, &w);
         json_write_object(&w);
         write_reaction_fields(&w, &sum);
-        json_write_key(&w, "target");
-        json_write_string(&w, target);
-        json_write_key(&w, "id");
-        json_write_int(&w, id);
-        json_write_key(&w, "changed");
-        json_write_bool(&w, changed);
+        json_write_field_string(&w, "target", target);
+        json_write_field_int(&w, "id", id);
+        json_write_field_bool(&w, "changed", changed);
         json_write_object_end(&w);
         return api_json_send(req, 200);
 }

@@ -83,14 +83,10 @@ static int path_prompt(struct request *req, struct prompt *p, struct episode *e)
 static void write_prompt_fields(struct json_write *w, struct request *req, const struct episode *e,
                                 const struct prompt *p)
 {
-        json_write_key(w, "id");
-        json_write_int(w, p->id);
-        json_write_key(w, "position");
-        json_write_int(w, p->position);
-        json_write_key(w, "question");
-        json_write_string(w, p->question);
-        json_write_key(w, "closed");
-        json_write_bool(w, p->closed_at != 0);
+        json_write_field_int(w, "id", p->id);
+        json_write_field_int(w, "position", p->position);
+        json_write_field_string(w, "question", p->question);
+        json_write_field_bool(w, "closed", p->closed_at != 0);
         json_write_key(w, "closed_at");
         if (p->closed_at) {
                 char iso[32];
@@ -99,8 +95,7 @@ static void write_prompt_fields(struct json_write *w, struct request *req, const
         } else {
                 json_write_null(w);
         }
-        json_write_key(w, "answer_count");
-        json_write_int(w, p->answer_count);
+        json_write_field_int(w, "answer_count", p->answer_count);
         json_write_key(w, "url");
         json_write_string(
             w, arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, e), (long long)p->id));
@@ -126,8 +121,7 @@ static int write_answers(struct json_write *w, struct request *req, const struct
         if (api_comment_threads_write(w, req, e, cs, n))
                 return req->resp.status;
         if (next_after) {
-                json_write_key(w, "next_after");
-                json_write_int(w, next_after);
+                json_write_field_int(w, "next_after", next_after);
         }
         return 0;
 }
@@ -144,10 +138,8 @@ int api_prompts(struct request *req)
         struct json_write w;
         api_json_begin(req, &w);
         json_write_object(&w);
-        json_write_key(&w, "episode_id");
-        json_write_int(&w, e.id);
-        json_write_key(&w, "comment_count");
-        json_write_int(&w, e.comment_count);
+        json_write_field_int(&w, "episode_id", e.id);
+        json_write_field_int(&w, "comment_count", e.comment_count);
         json_write_key(&w, "prompts");
         json_write_array(&w);
         for (int i = 0; i < n; i++) {

@@ -174,3 +174,27 @@ void json_write_null(struct json_write *w)
         item(w);
         buf_puts(w->out, "null");
 }
+
+void json_write_field_string(struct json_write *w, const char *key, const char *s)
+{
+        json_write_key(w, key);
+        json_write_string(w, s);
+}
+
+void json_write_field_int(struct json_write *w, const char *key, int64_t v)
+{
+        json_write_key(w, key);
+        json_write_int(w, v);
+}
+
+void json_write_field_bool(struct json_write *w, const char *key, bool v)
+{
+        json_write_key(w, key);
+        json_write_bool(w, v);
+}
+
+void json_write_field_null(struct json_write *w, const char *key)
+{
+        json_write_key(w, key);
+        json_write_null(w);
+}

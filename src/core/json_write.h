@@ -33,5 +33,10 @@ void json_write_string(struct json_write *w, const char *s);
 void json_write_int(struct json_write *w, int64_t v);
 void json_write_bool(struct json_write *w, bool v);
 void json_write_null(struct json_write *w);
+/* A member of an object with its value: json_write_key, then the value. */
+void json_write_field_string(struct json_write *w, const char *key, const char *s);
+void json_write_field_int(struct json_write *w, const char *key, int64_t v);
+void json_write_field_bool(struct json_write *w, const char *key, bool v);
+void json_write_field_null(struct json_write *w, const char *key);
 
 #endif
