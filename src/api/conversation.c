@@ -21,18 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An ISO 8601 time; null for 0 when nullable (a comment never edited). */
-static void write_time(struct json_write *w, const char *key, int64_t t, bool nullable)
-{
-        char iso[32];
-        if (!t && nullable) {
-                json_write_field_null(w, key);
-                return;
-        }
-        time_iso8601(t, iso, sizeof(iso));
-        json_write_field_string(w, key, iso);
-}
-
 /* "counts" and "mine" of a reaction summary (zeros for NULL), inside an open object. */
 static void write_reaction_fields(struct json_write *w, const struct reaction_summary *sum)
 {
@@ -91,8 +79,8 @@ static void write_comment_fields(struct json_write *w, struct request *req, cons
         json_write_object_end(w);
         json_write_field_string(w, "body", c->body);
         json_write_field_string(w, "body_html", c->body_html);
-        write_time(w, "created_at", c->created_at, false);
-        write_time(w, "edited_at", c->edited_at, true);
+        json_write_field_time(w, "created_at", c->created_at);
+        json_write_field_time(w, "edited_at", c->edited_at);
         json_write_key(w, "quote");
         if (c->quote_exact) {
                 struct buf frag = BUF_INIT;

@@ -87,18 +87,11 @@ static void write_prompt_fields(struct json_write *w, struct request *req, const
         json_write_field_int(w, "position", p->position);
         json_write_field_string(w, "question", p->question);
         json_write_field_bool(w, "closed", p->closed_at != 0);
-        json_write_key(w, "closed_at");
-        if (p->closed_at) {
-                char iso[32];
-                time_iso8601(p->closed_at, iso, sizeof(iso));
-                json_write_string(w, iso);
-        } else {
-                json_write_null(w);
-        }
+        json_write_field_time(w, "closed_at", p->closed_at);
         json_write_field_int(w, "answer_count", p->answer_count);
-        json_write_key(w, "url");
-        json_write_string(
-            w, arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, e), (long long)p->id));
+        json_write_field_string(
+            w, "url",
+            arena_printf(req->arena, "%s#q-%lld", ep_url_of(req->arena, e), (long long)p->id));
 }
 
 /* Writes one page of p's answers (after root `after`) as "answers" (and "next_after" when a

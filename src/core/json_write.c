@@ -1,5 +1,6 @@
 /* JSON written straight into a buffer (core/json_write.h). */
 #include "core/json_write.h"
+#include "core/timeutil.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -197,4 +198,15 @@ void json_write_field_null(struct json_write *w, const char *key)
 {
         json_write_key(w, key);
         json_write_null(w);
+}
+
+void json_write_field_time(struct json_write *w, const char *key, int64_t t)
+{
+        if (!t) {
+                json_write_field_null(w, key);
+                return;
+        }
+        char iso[32];
+        time_iso8601(t, iso, sizeof(iso));
+        json_write_field_string(w, key, iso);
 }

@@ -38,5 +38,7 @@ void json_write_field_string(struct json_write *w, const char *key, const char *
 void json_write_field_int(struct json_write *w, const char *key, int64_t v);
 void json_write_field_bool(struct json_write *w, const char *key, bool v);
 void json_write_field_null(struct json_write *w, const char *key);
+/* A time (Unix seconds) as ISO 8601 UTC, as core/timeutil writes it; null for 0 (never set). */
+void json_write_field_time(struct json_write *w, const char *key, int64_t t);
 
 #endif

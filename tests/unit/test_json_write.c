@@ -205,6 +205,21 @@ static void test_appends(void **state)
         buf_free(&b);
 }
 
+/* Times as ISO 8601 UTC; 0 (never set: a comment not edited, a question open) as null. */
+static void test_times(void **state)
+{
+        (void)state;
+        struct buf b = BUF_INIT;
+        struct json_write w;
+        json_write_start(&w, &b);
+        json_write_object(&w);
+        json_write_field_time(&w, "edited_at", 0);
+        json_write_field_time(&w, "created_at", 1796428800); /* 2026-12-05 00:00:00 UTC */
+        json_write_object_end(&w);
+        assert_string_equal(b.data, "{\"edited_at\":null,\"created_at\":\"2026-12-05T00:00:00Z\"}");
+        buf_free(&b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -214,6 +229,7 @@ int main(void)
             cmocka_unit_test(test_ill_formed_utf8),
             cmocka_unit_test(test_nesting_as_jansson),
             cmocka_unit_test(test_appends),
+            cmocka_unit_test(test_times),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
