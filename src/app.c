@@ -26,7 +26,7 @@
 #include "web/subscription_mail.h"
 #include "model/mail_token.h"
 #include "model/member.h"
-#include "model/search.h"
+#include "model/search_index.h"
 #include "model/session.h"
 #include "model/shared_limits.h"
 #include "web/account_mail.h"
@@ -151,8 +151,6 @@ int app_init(struct app *app, const struct config *config)
          * opens: each takes the watch as it opens. */
         static const char *const member_tables[] = {"session", "member", NULL};
         db_watch_tables(member_tables, member_cache_forget_all);
-        /* a batch of transactions writes the search index once for all of them */
-        db_batch_edges(search_batch_open, search_batch_close);
         app->pool = db_pool_new(app->db_path, pool,
                                 config->fsync_writes ? DB_DURABLE_FULL : DB_DURABLE_NORMAL);
         atomic_init(&app->next_due, 0); /* look the first schedule up on the first request */
@@ -978,6 +976,13 @@ int app_serve(struct app *app)
                 cluster_stop();
                 return 1;
         }
+        /* SQLite's search index, in its own file and kept by its own thread (search_index.h):
+         * made ready before the first request, as the first start after migration 023 moves
+         * the site's index there. Without it searches index what waits themselves. */
+        struct db *first = app_thread_db(app);
+        if (!first || search_index_prepare(first) != 0 || search_indexer_start(app->db_path) != 0)
+                log_warn("search: no indexer; searches index the new rows themselves");
+        app_thread_db_release(app);
         /* Sessions and header counts in memory (http/member_cache.h). One SQLite server per
          * data folder: the CLI reaches it through a counter file there. Several PostgreSQL
          * nodes: each reads the session row per request (strict). Without its file the cache
@@ -992,6 +997,7 @@ int app_serve(struct app *app)
         struct http_server *srv = http_server_start(&opts);
         if (!srv) {
                 member_cache_stop();
+                search_indexer_stop();
                 job_worker_stop();
                 event_queue_stop();
                 cluster_stop();
@@ -1036,6 +1042,7 @@ int app_serve(struct app *app)
         log_info("stopping");
         http_server_stop(srv);
         member_cache_stop();
+        search_indexer_stop();   /* after the pass at hand */
         event_queue_stop();      /* writes what requests queued until the end */
         mail_outbox_interrupt(); /* a stalled SMTP server does not hold the stop */
         job_worker_stop();       /* finishes the job at hand */

@@ -22,6 +22,7 @@
 #include "model/image_variants.h"
 #include "model/media_store.h"
 #include "model/member.h"
+#include "model/search_index.h"
 #include "model/transfer.h"
 
 #include <curl/curl.h>
@@ -501,6 +502,16 @@ static int lock_data_folder(const struct config *c)
         return fd; /* kept open, so locked, until the process ends */
 }
 
+/* After a command wrote many rows: SQLite's search index takes them now rather than the
+ * server's indexer at its next start (model/search_index.h). Should it fail, the server's
+ * indexer takes them later. */
+static void index_for_search(struct db *db)
+{
+        if (search_index_all(db) != 0)
+                fprintf(stderr, "kindred: the search index did not take the new rows yet; the "
+                                "server will index them\n");
+}
+
 static int cmd_serve(struct cli *cli)
 {
         /* glibc gives each thread an arena of its own and keeps what it frees; two are plenty
@@ -547,6 +558,7 @@ static int cmd_init(struct cli *cli)
                                 *report.error ? ": " : "", report.error);
                         rc = 1;
                 } else if (added > 0) {
+                        index_for_search(db);
                         printf("Added %d demo members, %d newsletters, %d seasons and %d "
                                "episodes.\n",
                                added, report.newsletters, report.seasons, report.episodes);
@@ -568,6 +580,10 @@ static int cmd_migrate(struct cli *cli)
         if (!db)
                 return 1;
         printf("Schema is at version %d\n", db_schema_version(db));
+        /* the first time after migration 023, the search index moves into its own file */
+        if (search_index_prepare(db) != 0)
+                fprintf(stderr, "kindred: the search index's file is not ready; the server will "
+                                "try again\n");
         db_close(db);
         return 0;
 }
@@ -762,6 +778,8 @@ static int cmd_import(struct cli *cli, const char *kind, const char *path)
                     import_json(db, cli->config.data_dir, text.data ? text.data : "", text.len, &r);
                 buf_free(&text);
         }
+        if (rc == 0)
+                index_for_search(db);
         db_close(db);
         if (rc != 0) {
                 fprintf(stderr, "kindred: nothing was imported: %s\n", r.error);
@@ -786,6 +804,8 @@ static int cmd_bench_seed(struct cli *cli)
             .events = cli->events,
         };
         int rc = bench_seed(db, &o);
+        if (rc == 0)
+                index_for_search(db);
         db_close(db);
         return rc == 0 ? 0 : 1;
 }
@@ -894,7 +914,8 @@ static int cmd_events_load(struct cli *cli, const char *path)
         for (size_t at = 0; rc == 0 && at < n; at += 10000) {
                 size_t chunk = n - at < 10000 ? n - at : 10000, s = 0;
                 if (event_apply(db, ev + at, chunk, &s) != 0) {
-                        fprintf(stderr, "kindred: events from line %zu on were not loaded\n", at + 1);
+                        fprintf(stderr, "kindred: events from line %zu on were not loaded\n",
+                                at + 1);
                         rc = 1;
                 }
                 skipped += s;
@@ -902,7 +923,8 @@ static int cmd_events_load(struct cli *cli, const char *path)
         db_close(db);
         free(ev);
         if (rc == 0)
-                printf("Loaded %zu events (%zu skipped: their episode is gone).\n", n - skipped, skipped);
+                printf("Loaded %zu events (%zu skipped: their episode is gone).\n", n - skipped,
+                       skipped);
         return rc;
 }
 
@@ -939,8 +961,8 @@ static int cmd_mail_notify(struct cli *cli, bool digests, int64_t at)
                 fprintf(stderr, "kindred: the pass failed (the log says why)\n");
                 return 1;
         }
-        printf("%d %s queued\n", n, digests ? (n == 1 ? "digest" : "digests")
-                                             : (n == 1 ? "mail" : "mails"));
+        printf("%d %s queued\n", n,
+               digests ? (n == 1 ? "digest" : "digests") : (n == 1 ? "mail" : "mails"));
         return 0;
 }
 

@@ -181,10 +181,13 @@
 #define KD_SEARCH_SNIPPET_CHARS           180  /* code points of a result's snippet */
 #define KD_SEARCH_SNIPPET_LEAD_CHARS      50   /* of them before the first match */
 #define KD_SEARCHES_PER_CLIENT_PER_MINUTE 40   /* searches from one member or address */
-/* SQLite: rows of search_doc that batched writes leave waiting before the index takes them in
- * one statement (migration 022); a search takes those waiting first, so nothing committed is
- * missed */
-#define KD_SEARCH_WAITING_MAX 1000
+/* SQLite: the search index's file is kept by a thread of its own (model/search_index.h): a
+ * pass every KD_SEARCH_INDEX_MS takes at most KD_SEARCH_PASS_ROWS new rows (then another at
+ * once); a search first takes at most KD_SEARCH_CATCH_UP_ROWS of those waiting, so what was
+ * committed is found, while a search during a rebuild of the whole index stays short */
+#define KD_SEARCH_INDEX_MS      200
+#define KD_SEARCH_PASS_ROWS     20000
+#define KD_SEARCH_CATCH_UP_ROWS 2000
 
 /* Build-ons (docs/participation.md): a member's response that builds on an episode */
 #define KD_BUILDON_TITLE_MAX                   140 /* code points of a build-on's title */

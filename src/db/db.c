@@ -166,14 +166,6 @@ void db_watch_tables(const char *const *tables, void (*changed)(void))
         db_watched_changed = changed;
 }
 
-const char *const *db_batch_open_sql, *const *db_batch_close_sql;
-
-void db_batch_edges(const char *const *open, const char *const *close)
-{
-        db_batch_open_sql = open;
-        db_batch_close_sql = close;
-}
-
 _Thread_local bool db_watch_is_quiet;
 
 bool db_watch_quiet(bool quiet)
@@ -197,6 +189,11 @@ void db_read_end(struct db *db)
 {
         if (db->engine->read_end)
                 db->engine->read_end(db);
+}
+
+struct db *db_search_index(struct db *db)
+{
+        return db->engine->search_index ? db->engine->search_index(db) : db;
 }
 
 bool db_idle(struct db *db, char *what, size_t size)

@@ -135,14 +135,13 @@ bool db_watches_tables(struct db *db);
  * setting, to be put back. */
 bool db_watch_quiet(bool quiet);
 
-/* Statements a batch of transactions runs at its edges (SQLite's batched transactions,
- * db/db_sqlite.c): each of `open` as the batch's transaction begins, before its first
- * transaction's savepoint, and each of `close` just before it commits, after its last one's, in
- * the same transaction. For work done once for the whole batch rather than once for each of its
- * transactions (the search index: migration 021). A failing statement fails the batch.
- * NULL-terminated arrays of literals kept for the process's life; set once, after migrations
- * and before any write (NULL, NULL: none). PostgreSQL has no batches and runs none. */
-void db_batch_edges(const char *const *open, const char *const *close);
+/* SQLite: the connection to the search index's file beside db's database (its path and
+ * "-search", created when missing; model/search_index.h), with db's database attached to it
+ * as "site", so that a name the index file lacks finds the site's table. Its transactions
+ * (db_begin) take the index file's write lock at their first write and never the site's, and
+ * db_commit returns once the commit is on disk. Opened at the first call, closed with db; NULL
+ * when it cannot be opened (logged). PostgreSQL: db itself, whose index is a table's. */
+struct db *db_search_index(struct db *db);
 
 /* A read scope. On SQLite the reads between db_read_begin and db_read_end see one snapshot:
  * one read transaction instead of one per statement, each of which takes the WAL's read lock

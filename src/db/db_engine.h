@@ -43,14 +43,14 @@ struct db_engine {
         /* NULL for an engine that cannot tell which tables a commit changed (PostgreSQL);
          * else whether this connection runs db_watch_tables's callback */
         bool (*watches_tables)(struct db *db);
+        /* NULL for an engine whose search index lives with the rest (PostgreSQL) */
+        struct db *(*search_index)(struct db *db);
 };
 
 /* db_watch_tables's registration (db.c), read by the engines as connections open. */
 extern const char *const *db_watched_tables;
 extern void (*db_watched_changed)(void);
 extern _Thread_local bool db_watch_is_quiet; /* db_watch_quiet */
-/* db_batch_edges's registration (db.c), read by SQLite's batches. */
-extern const char *const *db_batch_open_sql, *const *db_batch_close_sql;
 
 /* db_transact on this thread: begin, fn, commit or rollback. */
 int db_transact_here(struct db *db, db_txn_fn fn, void *arg);

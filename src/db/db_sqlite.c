@@ -28,14 +28,13 @@
  * joins it. The writer that finds nobody waiting (or KD_SQLITE_BATCH_MAX transactions in) commits
  * it, once for all, and the batch's writers then wait for the shared sync as above. What a batch
  * saves: a commit writes each page it changed once to the WAL, however many of the batch's
- * transactions changed it (a comment's row, its episode's counter, the indexes' last pages, the
- * search index's new segment), and SQLite's per-transaction work (locks, the WAL header, FTS5's
- * flush of its pending terms) is paid once. A writer's db_commit returns only when the batch is
- * committed (and synced), so nothing is acknowledged earlier than before; a transaction that rolls
- * back rolls back to its savepoint and leaves the others; a failure that ends the whole shared
- * transaction (an I/O error) fails every transaction in it. Lone writes (a statement outside
- * db_begin) and bulk-loading connections (synchronous=OFF) commit on their own connections as
- * before, after committing any open batch.
+ * transactions changed it (a comment's row, its episode's counter, the indexes' last pages),
+ * and SQLite's per-transaction work (locks, the WAL header) is paid once. A writer's db_commit
+ * returns only when the batch is committed (and synced), so nothing is acknowledged earlier than
+ * before; a transaction that rolls back rolls back to its savepoint and leaves the others; a
+ * failure that ends the whole shared transaction (an I/O error) fails every transaction in it. Lone
+ * writes (a statement outside db_begin) and bulk-loading connections (synchronous=OFF) commit on
+ * their own connections as before, after committing any open batch.
  *
  * Combined transactions (db_transact): a transaction given as a function is queued for the
  * turn, and whoever holds the turn runs the queued ones, one after another, as savepoints of its
@@ -99,6 +98,8 @@ struct sq_db {
         bool watched_changed;    /* the open transaction changed a watched table's row */
         bool watched_before;     /* batched: the shared connection's mark at our savepoint */
         bool in_job;             /* its transaction's function runs (combined transactions) */
+        bool search_file;        /* the connection of a search index file (db_search_index) */
+        struct sq_db *search;    /* ... opened beside this one, or NULL */
 };
 
 /* A transaction released into the open batch, waiting for the batch's commit. */
@@ -571,16 +572,77 @@ fail:
         return DB_ERROR;
 }
 
+static void sq_close(struct db *d);
+static int batch_finish(struct sq_db *db, bool commit);
+
 int db_sqlite_open(const char *path, struct db **out)
 {
         return open_connection(path, true, out);
 }
 
-static int batch_finish(struct sq_db *db, bool commit);
+/* db_search_index's connection: the index file beside the site's database, the site's file
+ * attached as "site". It belongs to no group: its writes take the index file's own write lock,
+ * never the writers' turn, and its transactions begin deferred (sq_begin), as BEGIN IMMEDIATE
+ * would take the site's write lock too. Each commit is synced by itself (synchronous=FULL): the
+ * indexer clears the site's rows it took (search_old_text) only once the index file holds them
+ * on disk. SQLite's own auto-checkpoint keeps its WAL short. */
+static struct sq_db *open_search_file(struct sq_db *site)
+{
+        const char *file = sqlite3_db_filename(site->conn, "main");
+        if (!file || !*file) {
+                log_error("db: a database without a file has no search index file");
+                return NULL;
+        }
+        size_t size = strlen(file) + sizeof("-search");
+        char *path = xmalloc(size);
+        snprintf(path, size, "%s-search", file);
+        struct sq_db *db = xcalloc(1, sizeof(*db));
+        db->base.engine = &sqlite_engine;
+        db->search_file = true;
+        sqlite3_stmt *attach = NULL;
+        int rc = sqlite3_open_v2(path, &db->conn,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 wal_vfs_name());
+        if (rc == SQLITE_OK) {
+                sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
+                sqlite3_extended_result_codes(db->conn, 1);
+                rc = sqlite3_exec(db->conn,
+                                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                  "PRAGMA temp_store=MEMORY;",
+                                  NULL, NULL, NULL);
+        }
+        if (rc == SQLITE_OK)
+                rc = sqlite3_prepare_v2(db->conn, "ATTACH DATABASE ?1 AS site", -1, &attach, NULL);
+        if (rc == SQLITE_OK) {
+                sqlite3_bind_text(attach, 1, file, -1, SQLITE_STATIC);
+                rc = sqlite3_step(attach) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->conn);
+        }
+        sqlite3_finalize(attach);
+        if (rc != SQLITE_OK) {
+                log_error("db: cannot open the search index file %s: %s", path,
+                          db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+                sq_close(&db->base);
+                db = NULL;
+        }
+        free(path);
+        return db;
+}
+
+static struct db *sq_search_index(struct db *d)
+{
+        struct sq_db *db = SQ(d);
+        if (db->search_file)
+                return d;
+        if (!db->search)
+                db->search = open_search_file(db);
+        return db->search ? &db->search->base : NULL;
+}
 
 static void sq_close(struct db *d)
 {
         struct sq_db *db = SQ(d);
+        if (db->search)
+                sq_close(&db->search->base);
         if (db->via) /* a transaction left open: it rolls back, as closing would do */
                 (void)batch_finish(db, false);
         writer_give(db);
@@ -951,19 +1013,6 @@ static bool shared_open(struct wal_group *g)
         return true;
 }
 
-/* Runs a batch's edge statements (db_batch_edges) on the shared connection: DB_OK or the first
- * failure's result. */
-static int batch_edge(struct sq_db *w, const char *const *sql)
-{
-        int rc = DB_OK;
-        for (; sql && *sql && rc == DB_OK; sql++) {
-                rc = exec_cached(w, *sql);
-                if (rc != DB_OK)
-                        log_error("db: %s: %s", *sql, sqlite3_errmsg(w->conn));
-        }
-        return rc;
-}
-
 /* Commits the open batch, by the turn's holder, and takes its list of transactions. A
  * checkpoint the commit made due is left to the closer's own connection, after the turn. */
 static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *closer)
@@ -971,9 +1020,7 @@ static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *clos
         struct sq_db *w = g->shared;
         struct batch_outcome o = {.size = (uint64_t)g->batch_size};
         /* an error that rolled back the whole transaction took every savepoint with it */
-        o.committed = !sqlite3_get_autocommit(w->conn) &&
-                      batch_edge(w, db_batch_close_sql) == DB_OK &&
-                      shared_exec(w, "COMMIT") == DB_OK;
+        o.committed = !sqlite3_get_autocommit(w->conn) && shared_exec(w, "COMMIT") == DB_OK;
         if (!sqlite3_get_autocommit(w->conn))
                 (void)shared_exec(w, "ROLLBACK");
         o.wrote = w->wrote;
@@ -1115,8 +1162,6 @@ static int batch_join(struct wal_group *g, struct sq_db *db)
                 g->batch_open = rc == DB_OK;
                 g->batch_size = 0;
                 g->batch_seq++;
-                if (rc == DB_OK)
-                        rc = batch_edge(w, db_batch_open_sql);
         }
         if (rc == DB_OK)
                 rc = shared_exec(w, "SAVEPOINT batched");
@@ -1396,7 +1441,9 @@ static int sq_begin(struct db *d)
                 db->depth = 0; /* an error already ended the outer transaction */
         if (db->depth == 0 && batchable(db) && (rc = batch_begin(db)) != NOT_BATCHED)
                 return rc;
-        rc = exec_cached(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+        rc = exec_cached(db, db->depth         ? "SAVEPOINT nested"
+                             : db->search_file ? "BEGIN"
+                                               : "BEGIN IMMEDIATE");
         if (rc == DB_OK)
                 db->depth++;
         return rc;
@@ -1507,6 +1554,7 @@ static bool sq_idle(struct db *db, char *what, size_t size)
 static const struct db_engine sqlite_engine = {
     .kind = DB_SQLITE,
     .close = sq_close,
+    .search_index = sq_search_index,
     .errmsg = sq_errmsg,
     .prepare = sq_prepare,
     .finish = sq_finish,

@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 #include "markdown/markdown.h"
+#include "model/search_index.h"
 #include "model/visible_sql.h"
 
 #include <stdlib.h>
@@ -196,54 +197,6 @@ static const char *const pg_boundary_sql[KD_SEARCH_TERMS_MAX] = {
     PG_BOUNDARY(PG_B4), PG_BOUNDARY(PG_B5),
 };
 
-/* search_fts_state (migrations 021, 022): while a batch is open its new rows wait; at its end
- * the waiting rows go into the index in one statement, in id order, once
- * KD_SEARCH_WAITING_MAX of them wait (ids are handed out in order, so the difference of the
- * highest and the mark counts them). */
-#define WAITING_MAX_SQL STRINGIFY(KD_SEARCH_WAITING_MAX)
-#define STRINGIFY(n)    STRINGIFY_(n)
-#define STRINGIFY_(n)   #n
-#define TOP             "(SELECT coalesce(max(id), 0) FROM search_doc)"
-#define MARK            "(SELECT upto FROM search_fts_state WHERE id = 1)"
-const char *const search_batch_open[] = {
-    "UPDATE search_fts_state SET deferring = 1 WHERE id = 1",
-    NULL,
-};
-const char *const search_batch_close[] = {
-    "INSERT INTO search_fts (rowid, title, body) SELECT id, title, body FROM search_doc WHERE "
-    "id > " MARK " AND " TOP " - " MARK " >= " WAITING_MAX_SQL " ORDER BY id",
-    "UPDATE search_fts_state SET deferring = 0, upto = CASE WHEN " TOP " - upto >= " WAITING_MAX_SQL
-    " THEN " TOP " ELSE upto END WHERE id = 1",
-    NULL,
-};
-
-/* Whether rows wait for the index, and the statements that index them. */
-static const char waiting_sql[] = "SELECT 1 FROM search_fts_state WHERE id = 1 AND upto < " TOP;
-static const char catch_up_sql[] =
-    "INSERT INTO search_fts (rowid, title, body) SELECT id, title, body FROM search_doc WHERE "
-    "id > " MARK " ORDER BY id;"
-    "UPDATE search_fts_state SET upto = " TOP " WHERE id = 1 AND upto < " TOP ";";
-
-int search_catch_up(struct db *db)
-{
-        if (db_kind(db) == DB_POSTGRESQL)
-                return 0;
-        struct db_stmt *s = db_prepare(db, waiting_sql);
-        if (!s)
-                return -1;
-        int rc = db_step(s);
-        db_finish(s);
-        if (rc != DB_ROW)
-                return rc == DB_DONE ? 0 : -1;
-        if (db_begin(db) != DB_OK)
-                return -1;
-        if (db_exec_script(db, catch_up_sql) != DB_OK || db_commit(db) != DB_OK) {
-                db_rollback(db);
-                return -1;
-        }
-        return 0;
-}
-
 /* The words as an FTS5 expression: each a phrase in double quotes (its own quotes doubled), so
  * every character is matched as itself, never read as query syntax; side by side they are all
  * required. */
@@ -321,10 +274,14 @@ int search_run(struct db *db, struct arena *a, const struct search_query *q,
         if (page > KD_SEARCH_PAGES_MAX)
                 return 0;
         bool pg = db_kind(db) == DB_POSTGRESQL;
-        /* what waits is indexed first: a search finds everything committed. Should that fail,
-         * the search still answers from what the index holds. */
-        if (search_catch_up(db) != 0)
+        /* What waits for SQLite's index is indexed first (at most KD_SEARCH_CATCH_UP_ROWS of
+         * it, while a whole index is being built), so that a search finds what was committed.
+         * Should that fail, the search answers from what the index holds. */
+        if (search_index_pass(db, KD_SEARCH_CATCH_UP_ROWS, NULL) != 0)
                 log_error("search: the rows waiting for the index could not be indexed");
+        db = db_search_index(db); /* SQLite: the index's file, the site's attached */
+        if (!db)
+                return -1;
         char *expression = NULL, *patterns[KD_SEARCH_TERMS_MAX] = {0};
         if (pg) {
                 for (size_t i = 0; i < q->n; i++)

@@ -2,9 +2,10 @@
  * and ranked by relevance, the newest first among equals (docs/search.md).
  *
  * The index is the table search_doc (migration 018), kept in step by triggers; each engine
- * answers from its own index over it (SQLite: FTS5 with the trigram tokenizer, ranked by bm25;
- * PostgreSQL: pg_trgm, ranked by where and how often the words occur). That split lives in
- * search.c only: callers see one query language and one ranking order.
+ * answers from its own index over it (SQLite: FTS5 with the trigram tokenizer in a file of its
+ * own, model/search_index.h, ranked by bm25; PostgreSQL: pg_trgm, ranked by where and how
+ * often the words occur). That split lives in search.c and search_index.c only: callers see
+ * one query language and one ranking order.
  *
  * A query is up to KD_SEARCH_TERMS_MAX words separated by spaces, each matched as a run of
  * characters anywhere in the text (letters of any case), all of them required. Words shorter
@@ -79,23 +80,14 @@ struct search_hit {
  * *more when another page follows (never past KD_SEARCH_PAGES_MAX), and *capped when the words
  * match more than KD_SEARCH_CANDIDATES indexed things, of which only the most recently indexed
  * that many were ranked. Returns the count (at most KD_SEARCH_PER_PAGE) or -1 when the database
- * fails.
+ * fails. On SQLite it first indexes what waits (search_index_pass, at most
+ * KD_SEARCH_CATCH_UP_ROWS rows), so that it finds everything committed.
  *
  * Cost: the index gives the matching rows, at most KD_SEARCH_CANDIDATES of them (a first query
  * finds where the newest that many start); each is checked against its own row by primary key
  * (live, visible, not suspended) and ranked; only the page's rows are read in full. */
 int search_run(struct db *db, struct arena *a, const struct search_query *q,
                const struct search_scope *scope, struct search_hit **out, bool *more, bool *capped);
-
-/* SQLite: what a batch of transactions runs at its edges (db_batch_edges, set by app.c): its new
- * rows wait, and its end indexes the waiting rows once KD_SEARCH_WAITING_MAX wait
- * (migration 022). */
-extern const char *const search_batch_open[];
-extern const char *const search_batch_close[];
-
-/* SQLite: indexes the rows of search_doc that wait (a transaction of its own, when any wait);
- * search_run does it first. 0, or -1 when the database fails. Nothing on PostgreSQL. */
-int search_catch_up(struct db *db);
 
 /* A snippet of text around the first place a term occurs, cut to about
  * KD_SEARCH_SNIPPET_CHARS code points, with runs of white space made one space: consecutive

@@ -13,11 +13,13 @@
 #include "core/utf8.h"
 #include "core/limits.h"
 #include "model/search.h"
+#include "model/search_index.h"
 #include "tmpdb.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -317,22 +319,7 @@ static void common_words_rank_the_newest_matches(void **state)
         arena_free(a);
 }
 
-/* ---------------------------------------------------------------- the index in blocks */
-
-/* As kindred serve: the batches' edges set once the schema is migrated. */
-static int setup_batched(void **state)
-{
-        if (setup(state) != 0)
-                return -1;
-        db_batch_edges(search_batch_open, search_batch_close);
-        return 0;
-}
-
-static int teardown_batched(void **state)
-{
-        db_batch_edges(NULL, NULL);
-        return teardown(state);
-}
+/* ---------------------------------------------------------------- the index's own file */
 
 static int64_t one_int(struct db *db, const char *sql)
 {
@@ -354,13 +341,22 @@ static void add_comment(struct db *db, const char *body)
         exec(db, sql);
 }
 
-/* What the index itself holds for a word, without the catching up a search does first. */
+/* The index file's connection (the site attached to it as "site"). */
+static struct db *index_file(struct db *db)
+{
+        struct db *idx = db_search_index(db);
+        assert_non_null(idx);
+        assert_ptr_not_equal(idx, db);
+        return idx;
+}
+
+/* What the index itself holds for a word, without the pass a search runs first. */
 static int64_t indexed(struct db *db, const char *word)
 {
         char phrase[64];
         snprintf(phrase, sizeof(phrase), "\"%s\"", word);
-        struct db_stmt *s =
-            db_prepare(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1");
+        struct db_stmt *s = db_prepare(
+            index_file(db), "SELECT count(*) FROM main.search_fts WHERE search_fts MATCH ?1");
         assert_non_null(s);
         db_bind_text(s, 1, phrase);
         assert_int_equal(db_step(s), DB_ROW);
@@ -369,148 +365,197 @@ static int64_t indexed(struct db *db, const char *word)
         return n;
 }
 
-/* Rows of search_doc waiting for the index. */
+/* Rows of search_doc above the index's mark. */
 static int64_t waiting(struct db *db)
 {
-        return one_int(db, "SELECT (SELECT coalesce(max(id), 0) FROM search_doc) - upto FROM "
-                           "search_fts_state");
+        return one_int(index_file(db), "SELECT (SELECT coalesce(max(id), 0) FROM search_doc) - "
+                                       "upto FROM main.search_state");
 }
 
-/* The index is whole once what waits is taken: FTS5's own check against search_doc, and no
- * batch left open. */
-static void index_is_whole(struct db *db)
+static int pass(struct db *db, size_t rows)
 {
-        assert_int_equal(search_catch_up(db), 0);
-        assert_int_equal(waiting(db), 0);
-        exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)");
-        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 0);
+        int more = -1;
+        assert_int_equal(search_index_pass(db, rows, &more), 0);
+        assert_true(more == 0 || more == 1);
+        return more;
 }
 
-/* Inside a batch (db_batch_edges set, as kindred serve sets it) new rows wait, past the
- * batch's commit: edits and deletes of a waiting row leave the index alone, a savepoint rolled
- * back leaves nothing; a search takes what waits first, and then the index holds exactly
- * search_doc. */
-static void batched_rows_wait_and_a_search_takes_them(void **state)
+/* The index holds exactly search_doc's rows at or below its mark, each with its text now: every
+ * (term, row, column, offset) FTS5 keeps equals that of an index built afresh from the rows
+ * (fts5vocab's 'instance' tables, compared both ways), FTS5's own check passes, and no old text
+ * is left on the site. */
+static void index_is_exact(struct db *db)
+{
+        struct db *idx = index_file(db);
+        exec(idx, "CREATE VIRTUAL TABLE temp.fresh USING fts5(title, body, content = '', "
+                  "tokenize = 'trigram');"
+                  "INSERT INTO temp.fresh (rowid, title, body) SELECT id, title, body FROM "
+                  "search_doc WHERE id <= (SELECT upto FROM main.search_state);"
+                  "CREATE VIRTUAL TABLE temp.kept_terms USING fts5vocab(main, search_fts, "
+                  "instance);"
+                  "CREATE VIRTUAL TABLE temp.fresh_terms USING fts5vocab(temp, fresh, instance);");
+        int64_t kept = one_int(idx, "SELECT count(*) FROM temp.kept_terms");
+        assert_int_equal(one_int(idx, "SELECT count(*) FROM temp.fresh_terms"), kept);
+        assert_int_equal(one_int(idx, "SELECT count(*) FROM (SELECT * FROM temp.kept_terms EXCEPT "
+                                      "SELECT * FROM temp.fresh_terms)"),
+                         0);
+        assert_int_equal(one_int(idx, "SELECT count(*) FROM (SELECT * FROM temp.fresh_terms EXCEPT "
+                                      "SELECT * FROM temp.kept_terms)"),
+                         0);
+        exec(idx,
+             "DROP TABLE temp.kept_terms; DROP TABLE temp.fresh_terms; DROP TABLE temp.fresh;");
+        exec(idx, "INSERT INTO main.search_fts (search_fts) VALUES ('integrity-check')");
+        assert_int_equal(one_int(db, "SELECT count(*) FROM search_old_text"), 0);
+}
+
+/* Writers only add rows to search_doc; a pass takes them into the index file, and follows
+ * edits and deletions of indexed rows (one or several between passes) from the text the site
+ * keeps for it, which it then deletes. */
+static void passes_take_new_rows_and_follow_edits_and_deletes(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
         the_site(db);
-        add_comment(db, "Committed alone: marmalade."); /* outside a batch: indexed at once */
-        assert_int_equal(indexed(db, "marmalade"), 1);
-        assert_int_equal(waiting(db), 0);
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "Waiting: quinceward.");
-        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 1);
-        assert_int_equal(indexed(db, "quinceward"), 0);
-        add_comment(db, "Edited while waiting: oldword.");
-        exec(db, "UPDATE comment SET body = 'Edited while waiting: newword.' WHERE body LIKE "
-                 "'%oldword%'");
-        add_comment(db, "Deleted while waiting: goneword.");
-        exec(db, "DELETE FROM comment WHERE body LIKE '%goneword%'");
-        /* a nested savepoint rolled back */
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "Rolled back: neverword.");
-        assert_int_equal(db_rollback(db), DB_OK);
-        /* a row indexed before the batch, edited in it: the index follows at once */
-        exec(db, "UPDATE comment SET body = 'Committed alone: apricotish.' WHERE body LIKE "
-                 "'%marmalade%'");
-        assert_int_equal(indexed(db, "apricotish"), 1);
-        assert_int_equal(db_commit(db), DB_OK);
-        /* committed, and still waiting: fewer than KD_SEARCH_WAITING_MAX rows */
-        assert_int_equal(one_int(db, "SELECT deferring FROM search_fts_state"), 0);
-        assert_int_equal(waiting(db), 2); /* quinceward, newword (goneword was the highest) */
-        assert_int_equal(indexed(db, "quinceward"), 0);
+        add_comment(db, "First: marmalade.");
+        add_comment(db, "Second: quinceward.");
+        assert_int_equal(search_index_prepare(db), 0);
+        assert_int_equal(waiting(db), 4); /* the member, the episode and two comments */
         assert_int_equal(indexed(db, "marmalade"), 0);
-        /* a search takes them first */
-        assert_int_equal(found(db, "quinceward", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(pass(db, 100), 0);
         assert_int_equal(waiting(db), 0);
-        assert_int_equal(indexed(db, "quinceward"), 1);
-        assert_int_equal(indexed(db, "newword"), 1);
+        assert_int_equal(indexed(db, "marmalade"), 1);
+        index_is_exact(db);
+        /* an indexed row edited twice, another deleted, between two passes */
+        exec(db, "UPDATE comment SET body = 'First: oldword.' WHERE body LIKE '%marmalade%'");
+        exec(db, "UPDATE comment SET body = 'First: newword.' WHERE body LIKE '%oldword%'");
+        exec(db, "DELETE FROM comment WHERE body LIKE '%quinceward%'");
+        assert_int_equal(one_int(db, "SELECT count(*) FROM search_old_text"), 3);
+        assert_int_equal(indexed(db, "marmalade"), 1); /* until the pass */
+        assert_int_equal(pass(db, 100), 0);
+        assert_int_equal(indexed(db, "marmalade"), 0);
         assert_int_equal(indexed(db, "oldword"), 0);
+        assert_int_equal(indexed(db, "newword"), 1);
+        assert_int_equal(indexed(db, "quinceward"), 0);
+        index_is_exact(db);
+        /* a row not yet indexed, edited and another deleted: the pass takes what is there */
+        add_comment(db, "Third: bramblewood.");
+        add_comment(db, "Fourth: goneword.");
+        add_comment(db, "Fifth: heronsbill.");
+        exec(db, "UPDATE comment SET body = 'Third: teasel.' WHERE body LIKE '%bramblewood%'");
+        exec(db, "DELETE FROM comment WHERE body LIKE '%goneword%'");
+        assert_int_equal(pass(db, 100), 0);
+        assert_int_equal(indexed(db, "bramblewood"), 0);
+        assert_int_equal(indexed(db, "teasel"), 1);
         assert_int_equal(indexed(db, "goneword"), 0);
-        assert_int_equal(indexed(db, "neverword"), 0);
-        assert_int_equal(found(db, "apricotish", SEARCH_COMMENT, true, NULL), 1);
-        index_is_whole(db);
-        /* a batch rolled back whole leaves nothing */
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "Rolled back whole: snowberry.");
-        assert_int_equal(db_rollback(db), DB_OK);
-        assert_int_equal(waiting(db), 0);
-        assert_int_equal(found(db, "snowberry", SEARCH_COMMENT, true, NULL), 0);
-        index_is_whole(db);
-}
-
-/* The edges of the mark: a write outside a batch takes every waiting row in with its own; an id
- * handed out again is indexed at once when the index had the row it replaces, and waits when
- * that row was waiting. */
-static void writes_outside_a_batch_and_reused_ids_keep_the_index_exact(void **state)
-{
-        struct db *db = ((struct tmpdb *)*state)->db;
-        the_site(db);
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "Waiting: bramblewood.");
-        assert_int_equal(db_commit(db), DB_OK);
-        assert_int_equal(waiting(db), 1);
-        add_comment(db, "Alone: heronsbill."); /* a lone write: not batched */
-        assert_int_equal(waiting(db), 0);
-        assert_int_equal(indexed(db, "bramblewood"), 1);
         assert_int_equal(indexed(db, "heronsbill"), 1);
-        /* the highest row, indexed, deleted and its id handed out again in one batch: the new
-         * row is at the mark, so it is indexed at once where the old one was removed */
-        int64_t top = one_int(db, "SELECT max(id) FROM search_doc");
-        assert_int_equal(db_begin(db), DB_OK);
-        exec(db, "DELETE FROM comment WHERE id = (SELECT ref_id FROM search_doc WHERE id = "
-                 "(SELECT max(id) FROM search_doc))");
-        add_comment(db, "Same id again: lanternfish.");
-        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
-        assert_int_equal(db_commit(db), DB_OK);
+        index_is_exact(db);
+        /* a search runs a pass first: what was committed is found */
+        add_comment(db, "Sixth: apricotish.");
+        assert_int_equal(found(db, "apricotish", SEARCH_COMMENT, true, NULL), 1);
         assert_int_equal(waiting(db), 0);
-        assert_int_equal(indexed(db, "lanternfish"), 1);
-        assert_int_equal(indexed(db, "heronsbill"), 0);
-        /* a waiting row deleted and its id handed out again: the new row waits in its place */
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "Waiting, then gone: moorhenish.");
-        assert_int_equal(db_commit(db), DB_OK);
-        assert_int_equal(db_begin(db), DB_OK);
-        exec(db, "DELETE FROM comment WHERE body LIKE '%moorhenish%'");
-        add_comment(db, "Waiting in its place: teasel.");
-        assert_int_equal(db_commit(db), DB_OK);
-        assert_int_equal(waiting(db), 1);
-        assert_int_equal(found(db, "teasel", SEARCH_COMMENT, true, NULL), 1);
-        assert_int_equal(found(db, "moorhenish", SEARCH_COMMENT, true, NULL), 0);
-        index_is_whole(db);
+        index_is_exact(db);
 }
 
-/* Once KD_SEARCH_WAITING_MAX rows wait, the batch's end indexes them without a search; one
- * fewer, and they still wait. */
-static void a_batch_indexes_the_waiting_rows_at_the_limit(void **state)
+/* An id handed out again after the highest row was deleted: a pass that took the deletion has
+ * lowered the mark, so the new row counts as new; a pass that finds both takes the old text out
+ * and the new row in. */
+static void reused_ids_keep_the_index_exact(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
         the_site(db);
-        char sql[512];
-        const char *many = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
-                           "i < %d) INSERT INTO comment (episode_id, author_id, body, body_html, "
-                           "created_at, updated_at) SELECT 1, 1, 'Many %s ' || i, '', 300, 300 "
-                           "FROM n";
-        assert_int_equal(db_begin(db), DB_OK);
-        snprintf(sql, sizeof(sql), many, KD_SEARCH_WAITING_MAX - 1, "thistledown");
-        exec(db, sql);
-        assert_int_equal(db_commit(db), DB_OK);
-        assert_int_equal(waiting(db), KD_SEARCH_WAITING_MAX - 1);
-        assert_int_equal(indexed(db, "thistledown"), 0);
-        assert_int_equal(db_begin(db), DB_OK);
-        add_comment(db, "The one more: yarrowby.");
-        assert_int_equal(db_commit(db), DB_OK);
+        add_comment(db, "Kept: lanternfish.");
+        add_comment(db, "Highest: moorhenish.");
+        pass(db, 100);
+        int64_t top = one_int(db, "SELECT max(id) FROM search_doc");
+        exec(db, "DELETE FROM comment WHERE body LIKE '%moorhenish%'");
+        pass(db, 100);
+        assert_int_equal(waiting(db), 0); /* the mark came down with the rows */
+        add_comment(db, "Same id: sandpiper.");
+        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
+        assert_int_equal(waiting(db), 1);
+        pass(db, 100);
+        assert_int_equal(indexed(db, "sandpiper"), 1);
+        assert_int_equal(indexed(db, "moorhenish"), 0);
+        index_is_exact(db);
+        /* deleted and handed out again between two passes */
+        exec(db, "DELETE FROM comment WHERE body LIKE '%sandpiper%'");
+        add_comment(db, "Same id again: dunlinwood.");
+        assert_int_equal(one_int(db, "SELECT max(id) FROM search_doc"), top);
+        pass(db, 100);
+        assert_int_equal(indexed(db, "sandpiper"), 0);
+        assert_int_equal(indexed(db, "dunlinwood"), 1);
+        assert_int_equal(indexed(db, "lanternfish"), 1);
+        index_is_exact(db);
+}
+
+/* A pass takes at most the rows it is given and says more wait; search_index_all takes all. */
+static void a_pass_takes_its_rows_and_says_when_more_wait(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) SELECT 1, 1, 'Many thistledown ' || i, '', 300, 300 FROM n");
+        assert_int_equal(pass(db, 1000), 1);
+        assert_int_equal(indexed(db, "thistledown"), 998); /* and the member and episode */
+        assert_int_equal(pass(db, 1000), 1);
+        assert_int_equal(indexed(db, "thistledown"), 1998);
+        assert_int_equal(pass(db, 1000), 0);
+        assert_int_equal(indexed(db, "thistledown"), 2500);
+        exec(db, "UPDATE comment SET body = 'Many cowparsley' WHERE id <= 100");
+        exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) SELECT 1, 1, 'More yarrowby ' || i, '', 300, 300 FROM n");
+        assert_int_equal(search_index_all(db), 0);
         assert_int_equal(waiting(db), 0);
-        assert_int_equal(indexed(db, "thistledown"), KD_SEARCH_WAITING_MAX - 1);
-        assert_int_equal(indexed(db, "yarrowby"), 1);
-        /* more than the limit in one batch: all of them at its end */
-        assert_int_equal(db_begin(db), DB_OK);
-        snprintf(sql, sizeof(sql), many, KD_SEARCH_WAITING_MAX + 7, "cowparsley");
-        exec(db, sql);
-        assert_int_equal(db_commit(db), DB_OK);
+        assert_int_equal(indexed(db, "cowparsley"), 100);
+        assert_int_equal(indexed(db, "thistledown"), 2400);
+        assert_int_equal(indexed(db, "yarrowby"), 1500);
+        index_is_exact(db);
+}
+
+/* The site's index before migration 023 (in its own database file, over search_doc, with its
+ * mark) is copied into the index file the first time, as it is, and dropped from the site; what
+ * changed since 023 follows at the first pass. */
+static void the_old_index_moves_into_its_file(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        add_comment(db, "Before: quillwort.");
+        add_comment(db, "Before, edited since: oldword.");
+        /* what migrations 018-022 kept: the rows at or below the mark indexed in the site */
+        exec(db, "INSERT INTO search_fts (rowid, title, body) SELECT id, title, body FROM "
+                 "search_doc; UPDATE search_fts_state SET upto = (SELECT max(id) FROM search_doc)");
+        exec(db, "UPDATE comment SET body = 'Before, edited since: newword.' WHERE body LIKE "
+                 "'%oldword%'");
+        add_comment(db, "After: sandwort.");
+        assert_int_equal(search_index_prepare(db), 0);
+        assert_int_equal(
+            one_int(db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'search_fts%'"), 0);
+        assert_int_equal(indexed(db, "quillwort"), 1); /* copied */
+        assert_int_equal(indexed(db, "oldword"), 1);
+        assert_int_equal(waiting(db), 1);
+        assert_int_equal(pass(db, 100), 0);
+        assert_int_equal(indexed(db, "oldword"), 0);
+        assert_int_equal(indexed(db, "newword"), 1);
+        assert_int_equal(indexed(db, "sandwort"), 1);
+        index_is_exact(db);
+        assert_int_equal(found(db, "quillwort", SEARCH_COMMENT, true, NULL), 1);
+        /* a lost index file is built again from the site */
+        struct tmpdb *t = *state;
+        db_close(t->db);
+        char path[600];
+        snprintf(path, sizeof(path), "%s-search", t->path);
+        assert_int_equal(unlink(path), 0);
+        snprintf(path, sizeof(path), "%s-search-wal", t->path);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s-search-shm", t->path);
+        unlink(path);
+        assert_int_equal(db_open_url(t->path, &t->db), DB_OK);
+        db = t->db;
+        assert_int_equal(found(db, "quillwort", SEARCH_COMMENT, true, NULL), 1);
+        assert_int_equal(found(db, "newword", SEARCH_COMMENT, true, NULL), 1);
         assert_int_equal(waiting(db), 0);
-        assert_int_equal(indexed(db, "cowparsley"), KD_SEARCH_WAITING_MAX + 7);
-        index_is_whole(db);
+        index_is_exact(db);
 }
 
 enum { INDEX_WRITERS = 6, INDEX_COMMENTS_EACH = 30 };
@@ -522,7 +567,8 @@ struct index_writer {
 };
 
 /* Each transaction adds a comment with a word of its own; every fourth rolls back, every fifth
- * edits its comment before committing. */
+ * edits its comment before committing; every sixth (from the second) is edited again by a
+ * transaction of its own once committed, perhaps after the indexer took it. */
 static void *write_comments(void *arg)
 {
         struct index_writer *w = arg;
@@ -558,17 +604,26 @@ static void *write_comments(void *arg)
                         w->failed = db_commit(db) != DB_OK;
                         w->committed++;
                 }
+                if (!w->failed && i % 4 != 0 && i % 6 == 1) {
+                        snprintf(sql, sizeof(sql),
+                                 "UPDATE comment SET body = 'Word wr%dn%dy here.' WHERE body "
+                                 "LIKE 'Word wr%dn%d_ here.'",
+                                 w->id, i, w->id, i);
+                        w->failed = db_exec_script(db, sql) != DB_OK;
+                }
         }
         db_close(db);
         return NULL;
 }
 
-/* Writers on several connections meet in batches: their rows wait, and the first search takes
- * them; every committed comment is then found by its word, no other. */
-static void batches_from_many_writers_index_exactly_the_committed(void **state)
+/* Writers on several connections while the server's indexer runs its passes beside them:
+ * every committed comment is then found by its last word, no other, and the index is exact. */
+static void many_writers_beside_the_indexer_index_exactly_the_committed(void **state)
 {
         struct tmpdb *t = *state;
         the_site(t->db);
+        assert_int_equal(search_index_prepare(t->db), 0);
+        assert_int_equal(search_indexer_start(t->path), 0);
         struct index_writer w[INDEX_WRITERS];
         pthread_t th[INDEX_WRITERS];
         for (int i = 0; i < INDEX_WRITERS; i++) {
@@ -581,20 +636,25 @@ static void batches_from_many_writers_index_exactly_the_committed(void **state)
                 assert_false(w[i].failed);
                 committed += w[i].committed;
         }
+        /* the indexer alone catches up within a few of its periods */
+        for (int tries = 0; tries < 100 && waiting(t->db) > 0; tries++)
+                usleep(KD_SEARCH_INDEX_MS * 1000 / 4);
+        assert_int_equal(waiting(t->db), 0);
+        search_indexer_stop();
         for (int i = 0; i < INDEX_WRITERS; i++) {
                 for (int n = 0; n < INDEX_COMMENTS_EACH; n++) {
-                        char q[32], z[32];
-                        snprintf(q, sizeof(q), "wr%dn%dq", i, n);
-                        snprintf(z, sizeof(z), "wr%dn%dz", i, n);
-                        bool kept = n % 4 != 0, edited = n % 5 == 0;
-                        assert_int_equal(found(t->db, q, SEARCH_COMMENT, true, NULL),
-                                         kept && !edited ? 1 : 0);
-                        assert_int_equal(found(t->db, z, SEARCH_COMMENT, true, NULL),
-                                         kept && edited ? 1 : 0);
+                        bool kept = n % 4 != 0;
+                        char last = !kept ? 0 : n % 6 == 1 ? 'y' : n % 5 == 0 ? 'z' : 'q';
+                        for (const char *v = "qzy"; *v; v++) {
+                                char word[32];
+                                snprintf(word, sizeof(word), "wr%dn%d%c", i, n, *v);
+                                assert_int_equal(found(t->db, word, SEARCH_COMMENT, true, NULL),
+                                                 *v == last ? 1 : 0);
+                        }
                 }
         }
         assert_int_equal(one_int(t->db, "SELECT count(*) FROM comment"), committed);
-        index_is_whole(t->db);
+        index_is_exact(t->db);
 }
 
 int main(void)
@@ -610,21 +670,21 @@ int main(void)
             cmocka_unit_test_setup_teardown(the_index_follows_every_write, setup, teardown),
             cmocka_unit_test_setup_teardown(common_words_rank_the_newest_matches, setup, teardown),
         };
-        /* SQLite's batches only (PostgreSQL has none) */
-        const struct CMUnitTest batched[] = {
-            cmocka_unit_test_setup_teardown(batched_rows_wait_and_a_search_takes_them,
-                                            setup_batched, teardown_batched),
+        /* SQLite's index in its own file (PostgreSQL's follows its table) */
+        const struct CMUnitTest in_its_file[] = {
+            cmocka_unit_test_setup_teardown(passes_take_new_rows_and_follow_edits_and_deletes,
+                                            setup, teardown),
+            cmocka_unit_test_setup_teardown(reused_ids_keep_the_index_exact, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_pass_takes_its_rows_and_says_when_more_wait, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(the_old_index_moves_into_its_file, setup, teardown),
             cmocka_unit_test_setup_teardown(
-                writes_outside_a_batch_and_reused_ids_keep_the_index_exact, setup_batched,
-                teardown_batched),
-            cmocka_unit_test_setup_teardown(a_batch_indexes_the_waiting_rows_at_the_limit,
-                                            setup_batched, teardown_batched),
-            cmocka_unit_test_setup_teardown(batches_from_many_writers_index_exactly_the_committed,
-                                            setup_batched, teardown_batched),
+                many_writers_beside_the_indexer_index_exactly_the_committed, setup, teardown),
         };
         int failed = cmocka_run_group_tests_name("search", pure, NULL, NULL);
         failed += cmocka_run_group_tests_name("search index on SQLite", index, NULL, NULL);
-        failed += cmocka_run_group_tests_name("search index in batches", batched, NULL, NULL);
+        failed +=
+            cmocka_run_group_tests_name("search index in its own file", in_its_file, NULL, NULL);
         tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL");
         if (tmpdb_pg_url && *tmpdb_pg_url)
                 failed +=

@@ -64,7 +64,9 @@ static inline int tmpdb_open(struct tmpdb *t)
 /* Closes the database and removes it (with its WAL files and folder, or DROP DATABASE). */
 static inline void tmpdb_remove(struct tmpdb *t)
 {
-        static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+        /* the database's files and its search index's (db_search_index) */
+        static const char *const suffixes[] = {"",        "-wal",        "-shm",       "-journal",
+                                               "-search", "-search-wal", "-search-shm"};
         db_close(t->db);
         t->db = NULL;
         if (t->pg_name[0]) {
