@@ -188,6 +188,9 @@
 #define KD_SEARCH_INDEX_MS      200
 #define KD_SEARCH_PASS_ROWS     20000
 #define KD_SEARCH_CATCH_UP_ROWS 2000
+/* SQLite: the page cache of a connection to the search index's file, for the index and for the
+ * site attached to it, each (SQLite's default is 2,048 KiB) */
+#define KD_SQLITE_SEARCH_CACHE_KIB 512
 
 /* Build-ons (docs/participation.md): a member's response that builds on an episode */
 #define KD_BUILDON_TITLE_MAX                   140 /* code points of a build-on's title */

@@ -618,6 +618,15 @@ static struct sq_db *open_search_file(struct sq_db *site)
                 rc = sqlite3_step(attach) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->conn);
         }
         sqlite3_finalize(attach);
+        /* a small page cache for each file: a pass reads the newest rows and FTS5's segments
+         * once, and a worker that searches opens one of these beside its own connection */
+        if (rc == SQLITE_OK) {
+                char cache[96];
+                snprintf(cache, sizeof(cache),
+                         "PRAGMA main.cache_size=-%d; PRAGMA site.cache_size=-%d;",
+                         KD_SQLITE_SEARCH_CACHE_KIB, KD_SQLITE_SEARCH_CACHE_KIB);
+                rc = sqlite3_exec(db->conn, cache, NULL, NULL, NULL);
+        }
         if (rc != SQLITE_OK) {
                 log_error("db: cannot open the search index file %s: %s", path,
                           db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
