@@ -111,17 +111,25 @@ int search_index_prepare(struct db *db)
 
 /* ------------------------------------------------------------------ a pass */
 
-/* Whether anything waits: rows other than the mark says, old text not yet taken. */
+/* Whether anything waits: rows other than the mark says, old text not yet taken; or the site
+ * numbered less old text than was taken (pass_in_file: a restored database). */
 static const char waiting_sql[] =
     "SELECT (SELECT coalesce(max(id), 0) FROM search_doc) <> s.upto OR "
-    "(SELECT coalesce(max(seq), 0) FROM search_old_text) > s.done FROM main.search_state s "
+    "(SELECT coalesce(max(seq), 0) FROM search_old_text) > s.done OR coalesce((SELECT seq FROM "
+    "site.sqlite_sequence WHERE name = 'search_old_text'), 0) < s.done FROM main.search_state s "
     "WHERE s.id = 1";
 /* The first statement of a pass writes, so that it waits for the file's write lock (another
  * pass) before it reads the marks. */
 static const char lock_sql[] = "UPDATE main.search_state SET upto = upto WHERE id = 1";
 static const char marks_sql[] = "SELECT upto, done FROM main.search_state WHERE id = 1";
-static const char site_tops_sql[] = "SELECT (SELECT coalesce(max(id), 0) FROM search_doc), "
-                                    "(SELECT coalesce(max(seq), 0) FROM search_old_text)";
+static const char site_tops_sql[] =
+    "SELECT (SELECT coalesce(max(id), 0) FROM search_doc), (SELECT coalesce(max(seq), 0) FROM "
+    "search_old_text), coalesce((SELECT seq FROM site.sqlite_sequence WHERE name = "
+    "'search_old_text'), 0)";
+/* An index ahead of its site (a database restored from a backup beside a newer index file)
+ * starts again from nothing: taking rows out by text they never had would break it. */
+static const char start_again_sql[] =
+    "INSERT INTO main.search_fts (search_fts) VALUES ('delete-all')";
 /* ?1 done, ?2 the newest old text taken, ?3 the mark: rows the index holds that changed */
 #define CHANGED_ROWS                                                                               \
         "SELECT doc_id FROM search_old_text WHERE seq > ?1 AND seq <= ?2 AND doc_id <= ?3"
@@ -161,10 +169,32 @@ static int run(struct db *db, const char *sql, int n, int64_t a, int64_t b, int6
  * when none was), or an error. */
 static int pass_in_file(struct db *idx, size_t rows, int *waiting, int64_t *taken)
 {
-        int64_t upto = 0, done = 0, top = 0, newest = 0;
-        if (run(idx, lock_sql, 0, 0, 0, 0) != 0 || one_row(idx, marks_sql, &upto, &done) != 1 ||
-            one_row(idx, site_tops_sql, &top, &newest) != 1)
+        int64_t upto = 0, done = 0, top = 0, newest = 0, ever = 0;
+        if (run(idx, lock_sql, 0, 0, 0, 0) != 0 || one_row(idx, marks_sql, &upto, &done) != 1)
                 return DB_ERROR;
+        struct db_stmt *tops = db_prepare(idx, site_tops_sql);
+        if (!tops)
+                return DB_ERROR;
+        int rc = db_step(tops);
+        if (rc == DB_ROW) {
+                top = db_col_int(tops, 0);
+                newest = db_col_int(tops, 1);
+                ever = db_col_int(tops, 2);
+        }
+        db_finish(tops);
+        if (rc != DB_ROW)
+                return DB_ERROR;
+        /* What cannot happen to the site the index was made from: old text numbered below what
+         * was taken (seq is never handed out twice), or rows gone from under the mark with no
+         * old text telling of it (a pass lowers the mark when the highest rows go). */
+        if (ever < done || (top < upto && newest <= done)) {
+                log_warn("search: the index file is ahead of the database (restored from a "
+                         "backup?): it is built again");
+                if (run(idx, start_again_sql, 0, 0, 0, 0) != 0)
+                        return DB_ERROR;
+                upto = 0;
+                done = newest = ever;
+        }
         if (newest < done)
                 newest = done; /* everything taken was deleted from the site */
         if (newest > done && (run(idx, take_out_sql, 3, done, newest, upto) != 0 ||
@@ -176,7 +206,7 @@ static int pass_in_file(struct db *idx, size_t rows, int *waiting, int64_t *take
                 return DB_ERROR;
         db_bind_int(s, 1, upto);
         db_bind_int(s, 2, (int64_t)rows);
-        int rc = db_step(s);
+        rc = db_step(s);
         if (rc == DB_ROW)
                 highest = db_col_is_null(s, 0) ? 0 : db_col_int(s, 0);
         db_finish(s);

@@ -17,7 +17,10 @@
  *   when the newest rows were deleted their ids may be handed out again, and must then count
  *   as new.
  * Once a pass is on disk (the index file syncs every commit), the site's old text it took is
- * deleted, through the writers' turn; a pass skips what is at or below done.
+ * deleted, through the writers' turn; a pass skips what is at or below done. A pass that finds
+ * the index ahead of the site (old text numbered below done, or rows gone from under the mark
+ * with no old text to tell of it: a database restored beside a newer index file) empties the
+ * index and takes every row again.
  *
  * The server runs passes on a thread of its own; a search runs one first (search_run), so that
  * what was committed is found; commands that write many rows index everything at their end.
