@@ -92,6 +92,15 @@ int time_parse_iso8601(const char *s, int64_t *out)
         return 0;
 }
 
+void time_cond_init_monotonic(pthread_cond_t *c)
+{
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(c, &attr);
+        pthread_condattr_destroy(&attr);
+}
+
 struct timespec time_after_ms(int clock, long ms)
 {
         struct timespec t;

@@ -2,6 +2,7 @@
 #ifndef KD_TIMEUTIL_H
 #define KD_TIMEUTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -13,6 +14,9 @@ uint64_t time_mono_us(void);
 /* The time ms milliseconds from now on clock (CLOCK_MONOTONIC, CLOCK_REALTIME), as a
  * pthread_cond_timedwait deadline. */
 struct timespec time_after_ms(int clock, long ms);
+/* Initialises c to time its waits on CLOCK_MONOTONIC, so that a deadline from
+ * time_after_ms(CLOCK_MONOTONIC, ...) is not moved by a change of the wall clock. */
+void time_cond_init_monotonic(pthread_cond_t *c);
 /* Writes t as "2026-11-25T19:56:00Z" into out (at least 21 bytes). */
 void time_iso8601(int64_t t, char *out, size_t size);
 /* Writes an HTTP date ("Wed, 25 Nov 2026 19:56:00 GMT") into out (at least 30 bytes). */

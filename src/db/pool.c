@@ -23,11 +23,7 @@ struct db_pool *db_pool_new(const char *target, unsigned max, enum db_durability
 {
         struct db_pool *p = xcalloc(1, sizeof(*p));
         pthread_mutex_init(&p->lock, NULL);
-        pthread_condattr_t attr;
-        pthread_condattr_init(&attr);
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        pthread_cond_init(&p->handed_back, &attr);
-        pthread_condattr_destroy(&attr);
+        time_cond_init_monotonic(&p->handed_back);
         p->target = xstrdup(target);
         p->durability = durability;
         p->max = max ? max : 1;

@@ -237,11 +237,7 @@ int event_queue_start(const char *db_path)
                 pthread_mutex_unlock(&q.lock);
                 return 0;
         }
-        pthread_condattr_t ca;
-        pthread_condattr_init(&ca);
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-        pthread_cond_init(&q.wake, &ca);
-        pthread_condattr_destroy(&ca);
+        time_cond_init_monotonic(&q.wake);
         q.db_path = xstrdup(db_path);
         q.stopping = false;
         atomic_store(&q.dropped, 0);

@@ -316,11 +316,7 @@ int search_indexer_start(const char *db_path)
                 pthread_mutex_unlock(&ix.lock);
                 return 0;
         }
-        pthread_condattr_t ca;
-        pthread_condattr_init(&ca);
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-        pthread_cond_init(&ix.wake, &ca);
-        pthread_condattr_destroy(&ca);
+        time_cond_init_monotonic(&ix.wake);
         ix.db_path = strdup(db_path);
         ix.stopping = false;
         if (!ix.db_path || pthread_create(&ix.thread, NULL, indexer_main, NULL) != 0) {

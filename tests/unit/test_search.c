@@ -341,6 +341,18 @@ static void add_comment(struct db *db, const char *body)
         exec(db, sql);
 }
 
+/* n comments in one statement, each `words` and its number. */
+static void add_comments(struct db *db, int n, const char *words)
+{
+        char sql[512];
+        snprintf(sql, sizeof(sql),
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
+                 "updated_at) SELECT 1, 1, '%s ' || i, '', 300, 300 FROM n",
+                 n, words);
+        exec(db, sql);
+}
+
 /* The index file's connection (the site attached to it as "site"). */
 static struct db *index_file(struct db *db)
 {
@@ -492,9 +504,7 @@ static void a_pass_takes_its_rows_and_says_when_more_wait(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
         the_site(db);
-        exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
-                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
-                 "updated_at) SELECT 1, 1, 'Many thistledown ' || i, '', 300, 300 FROM n");
+        add_comments(db, 2500, "Many thistledown");
         assert_int_equal(pass(db, 1000), 1);
         assert_int_equal(indexed(db, "thistledown"), 998); /* and the member and episode */
         assert_int_equal(pass(db, 1000), 1);
@@ -502,9 +512,7 @@ static void a_pass_takes_its_rows_and_says_when_more_wait(void **state)
         assert_int_equal(pass(db, 1000), 0);
         assert_int_equal(indexed(db, "thistledown"), 2500);
         exec(db, "UPDATE comment SET body = 'Many cowparsley' WHERE id <= 100");
-        exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
-                 "INSERT INTO comment (episode_id, author_id, body, body_html, created_at, "
-                 "updated_at) SELECT 1, 1, 'More yarrowby ' || i, '', 300, 300 FROM n");
+        add_comments(db, 1500, "More yarrowby");
         assert_int_equal(search_index_all(db), 0);
         assert_int_equal(waiting(db), 0);
         assert_int_equal(indexed(db, "cowparsley"), 100);
