@@ -134,6 +134,13 @@ static void test_each_list_reads_its_own(void **state)
         int64_t on_buildon = post(0, 0, buildon, "On the build-on.", PUB_OK, NULL);
         /* a reply goes where its parent is, whatever the form said */
         int64_t reply = post(answer, 0, buildon, "A reply to the answer.", PUB_OK, NULL);
+        /* a new thread is its own root, a reply is in its parent's thread */
+        assert_int_equal(one_int("SELECT root_id FROM comment WHERE id = ?1", plain), plain);
+        assert_int_equal(one_int("SELECT root_id FROM comment WHERE id = ?1", answer), answer);
+        assert_int_equal(one_int("SELECT root_id FROM comment WHERE id = ?1", on_buildon),
+                         on_buildon);
+        assert_int_equal(one_int("SELECT root_id FROM comment WHERE id = ?1", reply), answer);
+        assert_true(plain < answer && answer < on_buildon && on_buildon < reply);
 
         struct comment_scope own = {.episode_id = episode};
         struct comment_scope answers = {.episode_id = episode, .prompt_id = prompt};
