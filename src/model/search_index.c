@@ -247,7 +247,8 @@ int search_index_pass(struct db *db, size_t rows, int *waiting)
                 return -1;
         }
         /* The index file holds the pass on disk: the old text it took can go. Should this fail,
-         * the next pass skips it anyway, and deletes it then. */
+         * later passes skip it (it is at or below done), and the next one that takes old text
+         * deletes it with its own. */
         if (taken && run(db, forget_taken_sql, 1, taken, 0, 0) != 0)
                 log_warn("search: the old text taken could not be deleted: %s", db_errmsg(db));
         return 0;
