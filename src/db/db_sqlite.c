@@ -54,6 +54,7 @@
 #include "core/alloc.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "core/wake.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -105,17 +106,18 @@ struct sq_db {
 /* A transaction released into the open batch, waiting for the batch's commit. */
 struct batch_member {
         struct batch_member *next;
-        bool ended;           /* the batch ended: committed (or failed) */
-        bool committed;       /* ... and committed */
-        bool wrote;           /* ... and its commit added frames to the WAL */
-        bool durable;         /* ... which its closer already made durable (synced) */
-        uint64_t batch;       /* the batch's number */
-        pthread_cond_t *wake; /* a combined transaction's waiter; NULL: batch_ended tells */
+        bool ended;        /* the batch ended: committed (or failed) */
+        bool committed;    /* ... and committed */
+        bool wrote;        /* ... and its commit added frames to the WAL */
+        bool durable;      /* ... which its closer already made durable (synced) */
+        uint64_t batch;    /* the batch's number */
+        atomic_uint *word; /* a combined transaction's waiter sleeps here; NULL: batch_ended */
 };
 
 /* A transaction given as a function (db_transact), queued for the writer's turn: whoever holds
- * the turn runs it (combine). Lives on its waiter's stack; the fields below `cond` change under
- * the group's members_lock. */
+ * the turn runs it (combine). Lives on its waiter's stack; the fields below `word` change under
+ * the group's members_lock, and are its waiter's to read once `word` says JOB_SETTLED. */
+enum { JOB_SETTLED = 1u, JOB_NUDGED = 2u };
 enum job_state {
         JOB_QUEUED,  /* waiting in the group's queue */
         JOB_RUNNING, /* taken by the turn's holder */
@@ -128,7 +130,10 @@ struct write_job {
         struct sq_db *db;
         db_txn_fn fn;
         void *arg;
-        pthread_cond_t cond; /* its waiter waits here */
+        /* its waiter sleeps on it (core/wake.h): JOB_SETTLED once the job has its answer (set
+         * last, after which its waker no longer touches the job), plus JOB_NUDGED each time the
+         * turn was given while it was queued first */
+        atomic_uint word;
         enum job_state state;
         int rc; /* JOB_LEFT: db_transact's result */
         struct batch_member m;
@@ -287,11 +292,16 @@ static void writer_give(struct sq_db *db)
         pthread_mutex_unlock(&g->writer);
         /* a combined transaction waits for the turn: its waiter takes it and runs the queue */
         if (atomic_load(&g->jobs_queued) > 0) {
+                atomic_uint *first = NULL;
                 pthread_mutex_lock(&g->members_lock);
                 g->turn_gen++;
-                if (g->jobs)
-                        pthread_cond_signal(&g->jobs->cond);
+                if (g->jobs) {
+                        first = &g->jobs->word;
+                        atomic_fetch_add_explicit(first, JOB_NUDGED, memory_order_relaxed);
+                }
                 pthread_mutex_unlock(&g->members_lock);
+                if (first) /* only its address, should the job have ended meanwhile */
+                        wake_word_wake(first);
         }
 }
 
@@ -1052,9 +1062,13 @@ static struct batch_outcome batch_commit(struct wal_group *g, struct sq_db *clos
         return o;
 }
 
-/* Tells a batch's transactions how it ended (durable: the closer synced for them). */
+/* Tells a batch's transactions how it ended (durable: the closer synced for them). The
+ * combined transactions' waiters are woken after the lock is let go, so that they do not wake
+ * into it (they need it no more: their word says they are settled). */
 static void batch_tell(struct wal_group *g, struct batch_outcome o, bool durable)
 {
+        atomic_uint *words[KD_SQLITE_BATCH_MAX];
+        int n = 0;
         pthread_mutex_lock(&g->members_lock);
         for (struct batch_member *m = o.members, *next; m; m = next) {
                 next = m->next; /* m is its waiter's once ended */
@@ -1062,11 +1076,19 @@ static void batch_tell(struct wal_group *g, struct batch_outcome o, bool durable
                 m->wrote = o.wrote;
                 m->durable = durable;
                 m->ended = true;
-                if (m->wake)
-                        pthread_cond_signal(m->wake);
+                if (m->word) {
+                        atomic_uint *word = m->word;
+                        atomic_fetch_or_explicit(word, JOB_SETTLED, memory_order_release);
+                        if (n < KD_SQLITE_BATCH_MAX)
+                                words[n++] = word;
+                        else
+                                wake_word_wake(word);
+                }
         }
         pthread_cond_broadcast(&g->batch_ended);
         pthread_mutex_unlock(&g->members_lock);
+        for (int i = 0; i < n; i++)
+                wake_word_wake(words[i]);
 }
 
 /* Ends the open batch where the closer cannot wait for the disk (it is about to write itself):
@@ -1096,11 +1118,12 @@ static bool writer_waits(void *arg)
 
 /* When a waiter for a batch's end looks again without being woken: a wake-up missed costs this
  * much, and nothing more. */
+enum { WAKE_CHECK_MS = 20 };
 static struct timespec wake_check_deadline(void)
 {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 20 * 1000000L;
+        until.tv_nsec += WAKE_CHECK_MS * 1000000L;
         if (until.tv_nsec >= 1000000000L) {
                 until.tv_sec++;
                 until.tv_nsec -= 1000000000L;
@@ -1298,11 +1321,13 @@ static struct write_job *job_take(struct wal_group *g)
 /* Settles a job that did not join the batch and wakes its waiter. */
 static void job_settle(struct wal_group *g, struct write_job *j, enum job_state state, int rc)
 {
+        atomic_uint *word = &j->word;
         pthread_mutex_lock(&g->members_lock);
         j->state = state;
         j->rc = rc;
-        pthread_cond_signal(&j->cond);
+        atomic_fetch_or_explicit(word, JOB_SETTLED, memory_order_release); /* j is its waiter's */
         pthread_mutex_unlock(&g->members_lock);
+        wake_word_wake(word);
 }
 
 /* Runs a queued transaction as a savepoint of the open batch, by the turn's holder (self),
@@ -1322,7 +1347,7 @@ static void job_run(struct wal_group *g, struct write_job *j, struct sq_db *self
         bool balanced = db->depth == 1;
         if (!balanced) /* a savepoint left open: what it did cannot be trusted */
                 log_error("db: a transaction's function left %d savepoints open", db->depth - 1);
-        j->m.wake = &j->cond;
+        j->m.word = &j->word;
         rc = batch_release(db, asked && balanced, &j->m, self);
         if (rc == JOINED) {
                 pthread_mutex_lock(&g->members_lock);
@@ -1370,11 +1395,10 @@ static void combine(struct wal_group *g, struct sq_db *self)
         batch_tell(g, o, durable);
 }
 
-/* Whether the job has its answer. Under members_lock. */
-static bool job_settled(const struct write_job *j)
+/* Whether the job has its answer (then its fields are its waiter's to read). */
+static bool job_settled(struct write_job *j)
 {
-        return j->state == JOB_LEFT || j->state == JOB_BOUNCED ||
-               (j->state == JOB_JOINED && j->m.ended);
+        return atomic_load_explicit(&j->word, memory_order_acquire) & JOB_SETTLED;
 }
 
 /* db_transact: queued for the writer's turn, and run by whoever holds it, this thread when it
@@ -1388,14 +1412,15 @@ static int sq_transact(struct db *d, db_txn_fn fn, void *arg)
                 return db_transact_here(d, fn, arg);
         read_scope_end(db);
         struct write_job j = {.db = db, .fn = fn, .arg = arg, .state = JOB_QUEUED};
-        pthread_cond_init(&j.cond, NULL);
+        atomic_init(&j.word, 0);
         pthread_mutex_lock(&g->members_lock);
         *g->jobs_tail = &j;
         g->jobs_tail = &j.next;
         atomic_fetch_add(&g->jobs_queued, 1);
-        for (;;) {
-                if (job_settled(&j))
-                        break;
+        while (!job_settled(&j)) {
+                /* the word changes under members_lock: a change after this read ends the
+                 * sleep below at once */
+                unsigned seen = atomic_load_explicit(&j.word, memory_order_relaxed);
                 if (j.state == JOB_QUEUED) {
                         unsigned gen = g->turn_gen;
                         pthread_mutex_unlock(&g->members_lock);
@@ -1410,14 +1435,18 @@ static int sq_transact(struct db *d, db_txn_fn fn, void *arg)
                                 break;
                         if (j.state == JOB_QUEUED && gen != g->turn_gen)
                                 continue; /* the turn was given meanwhile: try again */
+                        seen = atomic_load_explicit(&j.word, memory_order_relaxed);
                 }
-                /* Woken by a turn given (the queue's first), a batch ended, or a job settled.
-                 * The time limit only guards against a wake-up missed. */
-                struct timespec until = wake_check_deadline();
-                pthread_cond_timedwait(&j.cond, &g->members_lock, &until);
+                pthread_mutex_unlock(&g->members_lock);
+                /* Woken by a turn given (the queue's first), or the job settled. The time
+                 * limit only guards against a wake-up missed. */
+                wake_word_wait(&j.word, seen, WAKE_CHECK_MS);
+                if (job_settled(&j))
+                        goto settled; /* without the lock: the word says it all */
+                pthread_mutex_lock(&g->members_lock);
         }
         pthread_mutex_unlock(&g->members_lock);
-        pthread_cond_destroy(&j.cond);
+settled:
         checkpoint_if_due(db);
         switch (j.state) {
         case JOB_BOUNCED:
