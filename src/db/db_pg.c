@@ -62,6 +62,9 @@ struct pg_db {
         int depth;          /* open db_begin() levels; inner levels are savepoints */
         int64_t changes;    /* rows changed by the last INSERT, UPDATE or DELETE */
         unsigned next_name; /* prepared statements are named k1, k2 ... per connection */
+        /* durable commits (DB_DURABLE_FULL, the default): a transaction commits without waiting
+         * for its WAL flush, lets the write lock go, and then waits for the flush (pg_commit) */
+        bool flush_after_commit;
 };
 
 static const struct db_engine pg_engine;
@@ -134,6 +137,7 @@ int db_pg_open(const char *url, struct db **out)
 {
         struct pg_db *db = xcalloc(1, sizeof(*db));
         db->base.engine = &pg_engine;
+        db->flush_after_commit = true; /* synchronous_commit is on unless set otherwise */
         db->conn = PQconnectdb(url);
         if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
                 /* the message names host and database, never the password */
@@ -675,11 +679,60 @@ static int pg_begin(struct db *d)
         /* as SQLite's BEGIN IMMEDIATE: one writing transaction at a time per database, on
          * every node (an advisory lock held to the transaction's end, waited for up to the
          * lock timeout), so the model's read-check-write transactions, written for SQLite's
-         * single writer, stay correct; reads outside transactions never wait for it */
-        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested"
-                                           : "BEGIN; SELECT pg_advisory_xact_lock(1265200740)");
+         * single writer, stay correct; reads outside transactions never wait for it. A durable
+         * transaction's COMMIT does not wait for the disk while it holds that lock: pg_commit
+         * waits after it (group commit, below). */
+        const char *sql = db->depth ? "SAVEPOINT nested"
+                          : db->flush_after_commit
+                              ? "BEGIN; SET LOCAL synchronous_commit = off; "
+                                "SELECT pg_advisory_xact_lock(1265200740)"
+                              : "BEGIN; SELECT pg_advisory_xact_lock(1265200740)";
+        int rc = exec_simple(db, sql);
         if (rc == DB_OK)
                 db->depth++;
+        return rc;
+}
+
+/* Group commit on PostgreSQL. A durable transaction commits with synchronous_commit off, so its
+ * COMMIT returns (and the advisory lock above is let go) once its commit record is in the WAL's
+ * buffers, not on disk; the next writer goes ahead at once. Then, in the same round trip, a
+ * statement of its own waits for the disk: when the WAL is not yet flushed as far as it has been
+ * written (which is past this commit's record), it writes a logical message (a few bytes of WAL,
+ * and a transaction id) and commits it with synchronous_commit on, which flushes the WAL up to
+ * that message and so past this commit. Writers that wait at once share PostgreSQL's flushes
+ * (XLogFlush: the first to take the WAL write lock flushes for all written before); one that
+ * finds the WAL already flushed past its commit writes nothing. pg_commit returns DB_OK only after
+ * the flush, so a write is acknowledged only once it would survive a crash of the PostgreSQL
+ * server or the machine (tests/http/test_durability.c kills both). */
+static const char commit_then_flush_sql[] =
+    "COMMIT; SELECT CASE WHEN pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn() THEN "
+    "pg_logical_emit_message(true, 'kindred', '') END";
+
+static int commit_then_flush(struct pg_db *db)
+{
+        if (!PQsendQuery(db->conn, commit_then_flush_sql))
+                return map_error(db, NULL, "COMMIT");
+        /* one result a statement: COMMIT's, then the flush's; a failed COMMIT skips the flush */
+        PGresult *failed = NULL, *res;
+        int results = 0, failed_at = -1;
+        while ((res = PQgetResult(db->conn)) != NULL) {
+                ExecStatusType st = PQresultStatus(res);
+                if (!failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+                        failed = res;
+                        failed_at = results;
+                } else {
+                        PQclear(res);
+                }
+                results++;
+        }
+        if (!failed && results == 2)
+                return DB_OK;
+        if (failed_at == 1) /* committed, but not known to be on disk: not acknowledged */
+                log_error("db: a commit's WAL flush failed; the write is not acknowledged");
+        int rc = failed
+                     ? map_error(db, failed, failed_at == 1 ? "the flush after COMMIT" : "COMMIT")
+                     : map_error(db, NULL, "COMMIT");
+        PQclear(failed);
         return rc;
 }
 
@@ -695,7 +748,9 @@ static int pg_commit(struct db *d)
                 db->depth = 0;
                 return DB_ERROR;
         }
-        int rc = exec_simple(db, db->depth > 1 ? "RELEASE nested" : "COMMIT");
+        int rc = db->depth > 1            ? exec_simple(db, "RELEASE nested")
+                 : db->flush_after_commit ? commit_then_flush(db)
+                                          : exec_simple(db, "COMMIT");
         if (rc == DB_OK)
                 db->depth--;
         return rc;
@@ -717,12 +772,16 @@ static int pg_rollback(struct db *d)
         return exec_simple(db, "ROLLBACK");
 }
 
-static int pg_set_durability(struct db *db, enum db_durability d)
+static int pg_set_durability(struct db *d, enum db_durability dur)
 {
         /* off: a commit returns before its WAL is flushed, so a crash of the PostgreSQL server
          * (not of kindred) may lose the last moments; the database itself stays consistent */
-        return exec_simple(PG(db), d == DB_DURABLE_FULL ? "SET synchronous_commit = on"
+        struct pg_db *db = PG(d);
+        int rc = exec_simple(db, dur == DB_DURABLE_FULL ? "SET synchronous_commit = on"
                                                         : "SET synchronous_commit = off");
+        if (rc == DB_OK)
+                db->flush_after_commit = dur == DB_DURABLE_FULL;
+        return rc;
 }
 
 /* --------------------------------------------------------------------------------------------

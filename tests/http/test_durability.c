@@ -8,7 +8,9 @@
  * A last round ends with a clean stop and checks on SQLite with the server's own count that every
  * acknowledged write was a durable commit, printing how many syncs carried them (the grouping
  * itself: test_group_commit); on PostgreSQL it prints pg_stat_wal's WAL syncs. Runs
- * on SQLite and, under tests/pg/run, on PostgreSQL. */
+ * on SQLite and, under tests/pg/run, on PostgreSQL, where a second test crashes the PostgreSQL
+ * server itself under a running kindred (its commits wait for the WAL flush after letting the
+ * write lock go). */
 #include "session.h"
 
 #include <stdarg.h>
@@ -35,6 +37,7 @@ enum {
         KILL_AFTER_MIN_MS = 500,
         KILL_AFTER_MAX_MS = 2000,
         MIN_ACKED_PER_ROUND = 5, /* fewer: the round proved nothing (a stuck server) */
+        PG_CRASH_ROUNDS = 3,     /* crashes of the PostgreSQL server under one kindred */
 };
 
 /* The writers log in as these demo members, writer i as member i % MEMBERS. */
@@ -287,7 +290,7 @@ static void expect_all_acknowledged(int round)
         long long have_c = comments_present(&comments);
         long long have_r = reactions_present(&reactions);
         if (have_c != (long long)comments || have_r != (long long)reactions)
-                fail_msg("round %d: after kill -9, %lld of %zu acknowledged comments and %lld of "
+                fail_msg("round %d: after the crash, %lld of %zu acknowledged comments and %lld of "
                          "%zu acknowledged reactions are stored (log: %s)",
                          round, have_c, comments, have_r, reactions, srv.log_path);
         /* the counter every new comment bumps in its transaction, and the root of new threads */
@@ -336,8 +339,9 @@ static void start_writers(int round, long long episode_id, atomic_bool *stop)
         }
 }
 
-/* Stops and joins the writers; the writes they had acknowledged this round. */
-static size_t stop_writers(int round, atomic_bool *stop)
+/* Stops and joins the writers; the writes they had acknowledged this round. A refused write
+ * fails the test unless refusals_expected (while the database server was down). */
+static size_t stop_writers_allowing(int round, atomic_bool *stop, bool refusals_expected)
 {
         atomic_store(stop, true);
         for (int i = 0; i < WRITERS; i++)
@@ -345,13 +349,18 @@ static size_t stop_writers(int round, atomic_bool *stop)
         size_t acked = 0;
         for (int i = 0; i < WRITERS; i++) {
                 acked += ws[i].acked_this_round;
-                if (ws[i].refused)
+                if (ws[i].refused && !refusals_expected)
                         fail_msg("round %d: writer %d (%s) had %d writes refused (last status "
                                  "%d); log: %s",
                                  round, i, members_handles[i % MEMBERS], ws[i].refused,
                                  ws[i].last_refused_status, srv.log_path);
         }
         return acked;
+}
+
+static size_t stop_writers(int round, atomic_bool *stop)
+{
+        return stop_writers_allowing(round, stop, false);
 }
 
 /* The last "db: group commit: N durable commits, M syncs" line of the server's log. */
@@ -420,9 +429,9 @@ static int start_without_limits(void **state)
         return kd_start(&srv, no_write_limits);
 }
 
-static void acknowledged_writes_survive_kill9(void **state)
+/* Signs the writers' members in and reads their ids; returns the episode they write on. */
+static long long sign_in_writers(void)
 {
-        (void)state;
         unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
         srand(seed);
         printf("seed %u\n", seed);
@@ -433,7 +442,22 @@ static void acknowledged_writes_survive_kill9(void **state)
                          members_handles[i]);
                 member_ids[i] = db_int(sql);
         }
-        long long episode_id = episode_id_as(&members[0], EPISODE_PATH);
+        return episode_id_as(&members[0], EPISODE_PATH);
+}
+
+static void forget_writes(void)
+{
+        for (int i = 0; i < WRITERS; i++) {
+                free(ws[i].comments);
+                free(ws[i].reactions);
+        }
+        memset(ws, 0, sizeof(ws));
+}
+
+static void acknowledged_writes_survive_kill9(void **state)
+{
+        (void)state;
+        long long episode_id = sign_in_writers();
         atomic_bool stop;
         for (int round = 1; round <= ROUNDS; round++) {
                 start_writers(round, episode_id, &stop);
@@ -456,11 +480,64 @@ static void acknowledged_writes_survive_kill9(void **state)
                 assert_int_equal(status_of(NULL, EPISODE_PATH), 200);
         }
         expect_grouped_commits(ROUNDS + 1, episode_id, &stop);
-        for (int i = 0; i < WRITERS; i++) {
-                free(ws[i].comments);
-                free(ws[i].reactions);
+        forget_writes();
+}
+
+/* Crashes the PostgreSQL server of the test cluster in dir (tests/pg/start) and starts it again:
+ * an immediate stop ends every one of its processes at once, with no checkpoint and nothing
+ * written from its WAL buffers, as a crash of the server would, and the start recovers from the
+ * WAL on disk. Returns system()'s status. */
+static int crash_and_restart_postgresql(const char *dir)
+{
+        char bindir[512] = "", path[600], cmd[2400];
+        snprintf(path, sizeof(path), "%s/bindir", dir);
+        FILE *f = fopen(path, "r");
+        if (!f || !fgets(bindir, sizeof(bindir), f))
+                fail_msg("%s is not a cluster of tests/pg/start", dir);
+        fclose(f);
+        bindir[strcspn(bindir, "\n")] = '\0';
+        /* as root the cluster runs as kindred-pg (tests/pg/start) */
+        snprintf(cmd, sizeof(cmd),
+                 "%s'%s/pg_ctl' -D '%s/data' -l '%s/postgres.log' -m immediate -w -t 60 restart "
+                 ">/dev/null",
+                 geteuid() == 0 ? "runuser -u kindred-pg -- " : "", bindir, dir, dir);
+        return system(cmd);
+}
+
+/* Durable commits on PostgreSQL let the write lock go before their WAL is flushed and wait for the
+ * flush after (db/db_pg.c, "Group commit on PostgreSQL"): a write acknowledged before the flush
+ * would be lost when the PostgreSQL server crashes, its WAL buffers with it. So writers write
+ * while the server is crashed and restarted under them, with kindred running on (it reconnects),
+ * and every write it acknowledged, before or after, must be stored. Runs on PostgreSQL only
+ * (tests/pg/run names the cluster in KINDRED_TEST_PG_DIR); this file runs alone, so no other
+ * test's server sees the crash. */
+static void acknowledged_writes_survive_a_postgresql_crash(void **state)
+{
+        (void)state;
+        const char *dir = getenv("KINDRED_TEST_PG_DIR");
+        if (!srv.database_url[0] || !dir || !*dir)
+                skip(); /* SQLite: the kill -9 loop above is the whole story */
+        long long episode_id = sign_in_writers();
+        atomic_bool stop;
+        for (int round = 1; round <= PG_CRASH_ROUNDS; round++) {
+                start_writers(round, episode_id, &stop);
+                int after = random_ms(KILL_AFTER_MIN_MS, KILL_AFTER_MAX_MS);
+                struct timespec ts = {after / 1000, (long)(after % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+                assert_int_equal(crash_and_restart_postgresql(dir), 0);
+                /* the writers go on against the recovered server a moment, through kindred's
+                 * new connections */
+                ts = (struct timespec){0, 700 * 1000 * 1000L};
+                nanosleep(&ts, NULL);
+                size_t acked = stop_writers_allowing(round, &stop, true);
+                printf("round %d: PostgreSQL crashed after %d ms; %zu writes acknowledged\n", round,
+                       after, acked);
+                if (acked < MIN_ACKED_PER_ROUND)
+                        fail_msg("round %d: only %zu writes acknowledged", round, acked);
+                expect_all_acknowledged(round);
+                assert_int_equal(status_of(NULL, EPISODE_PATH), 200);
         }
-        memset(ws, 0, sizeof(ws));
+        forget_writes();
 }
 
 int main(void)
@@ -468,6 +545,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(acknowledged_writes_survive_kill9, start_without_limits,
                                             kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(acknowledged_writes_survive_a_postgresql_crash,
+                                            start_without_limits, kd_fixture_stop),
         };
         if (getenv("KD_TEST_FILTER"))
                 cmocka_set_test_filter(getenv("KD_TEST_FILTER"));
