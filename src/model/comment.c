@@ -688,17 +688,20 @@ static bool refused(struct comment_write *w, int rc)
 #define INSERT_VALUES(root)                                                                        \
         "?1, ?2, " root ", ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, (SELECT language FROM "     \
         "member WHERE id = ?5), ?13, ?14"
-/* PostgreSQL hands the id out from its identity sequence: a new thread's root_id is set after
- * (comment_write). */
-static const char insert_pg_sql[] =
-    "INSERT INTO comment (" INSERT_COLUMNS ") VALUES (" INSERT_VALUES("?3") ") RETURNING id";
-/* SQLite: the id the row would be given anyway (one past the highest; the statement runs in the
- * writer's turn) is named in the statement, so that a new thread is its own root without an
- * UPDATE of the row just written (6.6 µs of the turn a comment, docs/performance.md). */
+/* The new comment's id is named in the statement, so that a new thread is its own root without
+ * an UPDATE of the row just written (on SQLite 6.6 µs of the writers' turn a comment, on
+ * PostgreSQL a round trip under the write lock: docs/performance.md). SQLite: the id the row
+ * would be given anyway, one past the highest (the statement runs in the writer's turn).
+ * PostgreSQL: the next of the column's identity sequence, as a row without an id would take. */
+/* ?3, the root of the thread replied to, or 0: the new row's own id */
+#define NEW_ROOT "CASE WHEN CAST(?3 AS BIGINT) > 0 THEN CAST(?3 AS BIGINT) ELSE n.id END"
+#define INSERT_NAMING_ID(next_id)                                                                  \
+        "INSERT INTO comment (id, " INSERT_COLUMNS                                                 \
+        ") SELECT n.id, " INSERT_VALUES(NEW_ROOT) " FROM (" next_id ") AS n RETURNING id"
 static const char insert_sqlite_sql[] =
-    "INSERT INTO comment (id, " INSERT_COLUMNS ") SELECT n.id, " INSERT_VALUES(
-        "CASE WHEN ?3 > 0 THEN ?3 ELSE n.id END") " FROM (SELECT coalesce(max(id), 0) + 1 AS id "
-                                                  "FROM comment) AS n RETURNING id";
+    INSERT_NAMING_ID("SELECT coalesce(max(id), 0) + 1 AS id FROM comment");
+static const char insert_pg_sql[] =
+    INSERT_NAMING_ID("SELECT nextval(pg_get_serial_sequence('comment', 'id')) AS id");
 
 static bool comment_write(struct db *db, void *arg)
 {
@@ -716,34 +719,38 @@ static bool comment_write(struct db *db, void *arg)
                 if (rc != PUB_OK) /* the body refused (render_body) */
                         return false;
         }
-        /* the episode's text is read only when there is a quote to check against it */
+        /* the episode's text is read only when there is a quote to check against it, and the
+         * episode only when first has not just read it in this transaction */
         bool quoting = in->quote_exact && *in->quote_exact;
-        struct db_stmt *s =
-            db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
-                           "episode WHERE id = ?1");
-        if (!s)
-                return refused(w, PUB_DB_ERROR);
-        db_bind_int(s, 1, episode_id);
-        db_bind_int(s, 2, quoting);
-        int step = db_step(s);
-        char *text = step == DB_ROW ? arena_strdup(w->a, db_col_text(s, 0)) : NULL;
-        db_finish(s);
-        if (!text)
-                return refused(w, step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR);
-        if (quoting) {
-                rc =
-                    comment_quote_find(w->a, text, in->quote_exact, in->quote_prefix,
-                                       in->quote_suffix, &quote_start, &exact, &prefix, &suffix, p);
-                if (rc != PUB_OK)
-                        return refused(w, rc);
+        struct db_stmt *s;
+        int step;
+        if (quoting || !in->first) {
+                s = db_prepare(db, "SELECT CASE WHEN ?2 <> 0 THEN body_text ELSE '' END FROM "
+                                   "episode WHERE id = ?1");
+                if (!s)
+                        return refused(w, PUB_DB_ERROR);
+                db_bind_int(s, 1, episode_id);
+                db_bind_int(s, 2, quoting);
+                step = db_step(s);
+                char *text = step == DB_ROW ? arena_strdup(w->a, db_col_text(s, 0)) : NULL;
+                db_finish(s);
+                if (!text)
+                        return refused(w, step == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR);
+                if (quoting) {
+                        rc = comment_quote_find(w->a, text, in->quote_exact, in->quote_prefix,
+                                                in->quote_suffix, &quote_start, &exact, &prefix,
+                                                &suffix, p);
+                        if (rc != PUB_OK)
+                                return refused(w, rc);
+                }
         }
-        int64_t prompt = in->prompt_id, buildon = in->buildon_id;
+        int64_t prompt = in->prompt_id, buildon = in->buildon_id, parent_author = 0;
         if (!in->parent_id && (rc = check_place(db, in, episode_id, p)) != PUB_OK)
                 return refused(w, rc);
         if (in->parent_id) {
                 s = db_prepare(db, "SELECT root_id, depth, state, coalesce(prompt_id, 0), "
-                                   "coalesce(buildon_id, 0) FROM comment WHERE id = ?1 AND "
-                                   "episode_id = ?2");
+                                   "coalesce(buildon_id, 0), author_id FROM comment WHERE id = ?1 "
+                                   "AND episode_id = ?2");
                 if (!s)
                         return refused(w, PUB_DB_ERROR);
                 db_bind_int(s, 1, in->parent_id);
@@ -756,6 +763,7 @@ static bool comment_write(struct db *db, void *arg)
                         open = strcmp(db_col_text(s, 2), "visible") == 0;
                         prompt = db_col_int(s, 3); /* a reply stays where its parent is */
                         buildon = db_col_int(s, 4);
+                        parent_author = db_col_int(s, 5);
                 }
                 db_finish(s);
                 if (step != DB_ROW || !open) {
@@ -807,16 +815,6 @@ static bool comment_write(struct db *db, void *arg)
         db_finish(s);
         if (step != DB_DONE)
                 return refused(w, PUB_DB_ERROR);
-        if (!in->parent_id && !sqlite) { /* a new thread is its own root */
-                s = db_prepare(db, "UPDATE comment SET root_id = id WHERE id = ?1");
-                if (!s)
-                        return refused(w, PUB_DB_ERROR);
-                db_bind_int(s, 1, *id);
-                rc = db_step(s) == DB_DONE ? PUB_OK : PUB_DB_ERROR;
-                db_finish(s);
-                if (rc != PUB_OK)
-                        return refused(w, rc);
-        }
         /* a new comment is visible: one more, without counting them all again */
         if (buildon)
                 rc = bump(db, "UPDATE buildon SET comment_count = comment_count + 1 WHERE id = ?1",
@@ -832,7 +830,7 @@ static bool comment_write(struct db *db, void *arg)
         /* replies and @mentions, in the same commit: a savepoint of its own, so the comment
          * stands even if telling fails */
         if (rc == PUB_OK)
-                (void)notify_comment(db, *id);
+                (void)notify_comment(db, *id, in->author_id, episode_id, in->body, parent_author);
         /* Whether the comment may earn a badge: a few index lookups, here where the pages are
          * warm (after the commit they were read again from the file: 24 of a comment's 34
          * reads from the file in strace). The refresh itself, which reads much when the rules

@@ -168,33 +168,15 @@ int notify_item_mentions(struct db *db, const char *body, const char *kind, int6
         return mentions(db, body, kind, actor_id, episode_id, 0, target, target_id, already);
 }
 
-int notify_comment(struct db *db, int64_t comment_id)
+int notify_comment(struct db *db, int64_t comment_id, int64_t author, int64_t episode,
+                   const char *body, int64_t parent_author)
 {
-        struct db_stmt *s = db_prepare(
-            db, "SELECT c.author_id, c.episode_id, c.body, coalesce(p.author_id, 0) FROM comment c "
-                "LEFT JOIN comment p ON p.id = c.parent_id WHERE c.id = ?1");
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, comment_id);
-        if (db_step(s) != DB_ROW) {
-                db_finish(s);
-                return PUB_DB_ERROR;
-        }
-        int64_t author = db_col_int(s, 0), episode = db_col_int(s, 1),
-                parent_author = db_col_int(s, 3);
         bool replying = parent_author && parent_author != author;
-        if (!replying && !strchr(db_col_text(s, 2), '@')) {
-                db_finish(s); /* nobody to tell: no transaction either */
-                return PUB_OK;
-        }
-        struct arena *a = arena_new();
-        char *body = arena_strdup(a, db_col_text(s, 2));
-        db_finish(s);
-        int rc = PUB_OK;
-        if (db_begin(db) != DB_OK) {
-                arena_free(a);
+        if (!replying && !strchr(body, '@'))
+                return PUB_OK; /* nobody to tell: no transaction either */
+        if (db_begin(db) != DB_OK)
                 return PUB_DB_ERROR;
-        }
+        int rc = PUB_OK;
         if (replying)
                 rc = insert(db, parent_author, "reply", author, episode, comment_id);
         if (rc == PUB_OK)
@@ -204,7 +186,6 @@ int notify_comment(struct db *db, int64_t comment_id)
                 rc = PUB_DB_ERROR;
         if (rc != PUB_OK)
                 db_rollback(db);
-        arena_free(a);
         return rc;
 }
 

@@ -30,11 +30,11 @@ enum notification_kind {
 struct notification {
         int64_t id;
         enum notification_kind kind;
-        const char *actor_handle, *actor_name; /* "" when the actor is gone */
-        int64_t episode_id;                    /* 0 for none */
+        const char *actor_handle, *actor_name;                      /* "" when the actor is gone */
+        int64_t episode_id;                                         /* 0 for none */
         const char *newsletter_slug, *episode_slug, *episode_title; /* "" without an episode */
-        int64_t comment_id; /* 0 when none */
-        int count;          /* reactions grouped into this one */
+        int64_t comment_id;                                         /* 0 when none */
+        int count; /* reactions grouped into this one */
         int64_t created_at;
         bool read;
         /* About a member-written item (model/item.h): its kind's name and id (NULL and 0 for
@@ -50,11 +50,14 @@ struct notification {
         const char *subject, *status;
 };
 
-/* After comment_id was created: tells the parent comment's author (a reply) and every member
+/* After comment_id was created by author under episode with body, in reply to a comment by
+ * parent_author (0: a new thread): tells the parent comment's author and every member
  * @mentioned in it (once each, never the writer), in a transaction of its own (a savepoint when
- * called in comment_create's, as it is), and none when there is nobody to tell. Returns PUB_OK
- * or PUB_DB_ERROR. */
-int notify_comment(struct db *db, int64_t comment_id);
+ * called in comment_create's, as it is), and none when there is nobody to tell. The caller
+ * names what it just wrote rather than this reading it back: it runs in the writers' turn
+ * (docs/performance.md, "Fewer statements a comment"). Returns PUB_OK or PUB_DB_ERROR. */
+int notify_comment(struct db *db, int64_t comment_id, int64_t author, int64_t episode,
+                   const char *body, int64_t parent_author);
 
 /* After actor_id reacted to an item of any kind (target, target_id): tells its author, grouping
  * with their unread reaction notification for that item (a comment's names it by comment_id,
