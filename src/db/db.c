@@ -150,6 +150,12 @@ int db_set_durability(struct db *db, enum db_durability d)
         return db->engine->set_durability(db, d);
 }
 
+void db_set_write_lock(struct db *db, enum db_write_lock lock)
+{
+        if (db->engine->set_write_lock)
+                db->engine->set_write_lock(db, lock);
+}
+
 int db_durable_stats(struct db *db, struct db_durable_stats *out)
 {
         if (!db->engine->durable_stats)

@@ -107,6 +107,19 @@ enum db_durability {
 };
 int db_set_durability(struct db *db, enum db_durability d);
 
+/* Which lock this connection's write transactions (db_begin, db_transact) take. SQLite has one
+ * writer per database file whatever is chosen. On PostgreSQL a transaction takes an advisory
+ * lock that stands for SQLite's write lock, on every node: DB_LOCK_SITE (the default) is the
+ * one all of the site's writes share; DB_LOCK_INSIGHTS is the insights writer's own
+ * (model/event_queue.c), whose transactions write only the event and insight_* tables, which no
+ * other transaction writes, and may run beside the site's writes rather than hold them up
+ * (docs/performance.md, "The insights writer beside the site's writes"). */
+enum db_write_lock {
+        DB_LOCK_SITE,
+        DB_LOCK_INSIGHTS,
+};
+void db_set_write_lock(struct db *db, enum db_write_lock lock);
+
 /* How durable commits were made on this connection's database file, by every connection of the
  * process to it (SQLite's group commit, db/group_commit.h, and batched transactions,
  * db/db_sqlite.c): the commits that waited for the disk, the syncs that served them, the syncs

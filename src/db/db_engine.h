@@ -30,6 +30,8 @@ struct db_engine {
         int (*transact)(struct db *db, db_txn_fn fn, void *arg);
         int (*exec_script)(struct db *db, const char *sql);
         int (*set_durability)(struct db *db, enum db_durability d);
+        /* NULL for an engine with one writer per database whatever the lock (SQLite) */
+        void (*set_write_lock)(struct db *db, enum db_write_lock lock);
         /* NULL for an engine that does not count its durable commits (PostgreSQL) */
         int (*durable_stats)(struct db *db, struct db_durable_stats *out);
         /* NULL for an engine without notifications (SQLite) */

@@ -65,6 +65,8 @@ struct pg_db {
         /* durable commits (DB_DURABLE_FULL, the default): a transaction commits without waiting
          * for its WAL flush, lets the write lock go, and then waits for the flush (pg_commit) */
         bool flush_after_commit;
+        enum db_write_lock lock; /* db_set_write_lock's choice */
+        const char *begin_sql;   /* BEGIN with that lock's advisory lock */
 };
 
 static const struct db_engine pg_engine;
@@ -133,11 +135,26 @@ static void quiet_notice(void *arg, const char *message)
         (void)message; /* "table exists, skipping" and the like: nothing to act on */
 }
 
+/* A transaction's BEGIN with its advisory lock (pg_begin, below): 1265200740 is "Kind" in ASCII,
+ * the site's write lock; the insights writer's is the next number. A durable transaction commits
+ * without waiting for the disk while it holds the lock (group commit, pg_commit). */
+static const char *begin_sql(enum db_write_lock lock, bool flush_after_commit)
+{
+        static const char *const sql[2][2] = {
+            {"BEGIN; SELECT pg_advisory_xact_lock(1265200740)",
+             "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(1265200740)"},
+            {"BEGIN; SELECT pg_advisory_xact_lock(1265200741)",
+             "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(1265200741)"},
+        };
+        return sql[lock == DB_LOCK_INSIGHTS][flush_after_commit];
+}
+
 int db_pg_open(const char *url, struct db **out)
 {
         struct pg_db *db = xcalloc(1, sizeof(*db));
         db->base.engine = &pg_engine;
         db->flush_after_commit = true; /* synchronous_commit is on unless set otherwise */
+        db->begin_sql = begin_sql(DB_LOCK_SITE, true);
         db->conn = PQconnectdb(url);
         if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
                 /* the message names host and database, never the password */
@@ -664,7 +681,7 @@ static int pg_exec_script(struct db *db, const char *sql)
 /* --------------------------------------------------------------------------------------------
  * Transactions
  *
- * 1265200740 is "Kind" in ASCII: the advisory lock that stands for SQLite's write lock.
+ * An advisory lock stands for SQLite's write lock (begin_sql, above).
  *
  * PostgreSQL ends a transaction's usefulness at its first error (every later statement fails
  * until ROLLBACK), where SQLite goes on; code that expects an error and carries on wraps the
@@ -682,12 +699,7 @@ static int pg_begin(struct db *d)
          * single writer, stay correct; reads outside transactions never wait for it. A durable
          * transaction's COMMIT does not wait for the disk while it holds that lock: pg_commit
          * waits after it (group commit, below). */
-        const char *sql = db->depth ? "SAVEPOINT nested"
-                          : db->flush_after_commit
-                              ? "BEGIN; SET LOCAL synchronous_commit = off; "
-                                "SELECT pg_advisory_xact_lock(1265200740)"
-                              : "BEGIN; SELECT pg_advisory_xact_lock(1265200740)";
-        int rc = exec_simple(db, sql);
+        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested" : db->begin_sql);
         if (rc == DB_OK)
                 db->depth++;
         return rc;
@@ -779,9 +791,18 @@ static int pg_set_durability(struct db *d, enum db_durability dur)
         struct pg_db *db = PG(d);
         int rc = exec_simple(db, dur == DB_DURABLE_FULL ? "SET synchronous_commit = on"
                                                         : "SET synchronous_commit = off");
-        if (rc == DB_OK)
+        if (rc == DB_OK) {
                 db->flush_after_commit = dur == DB_DURABLE_FULL;
+                db->begin_sql = begin_sql(db->lock, db->flush_after_commit);
+        }
         return rc;
+}
+
+static void pg_set_write_lock(struct db *d, enum db_write_lock lock)
+{
+        struct pg_db *db = PG(d);
+        db->lock = lock;
+        db->begin_sql = begin_sql(lock, db->flush_after_commit);
 }
 
 /* --------------------------------------------------------------------------------------------
@@ -854,6 +875,7 @@ static const struct db_engine pg_engine = {
     .rollback = pg_rollback,
     .exec_script = pg_exec_script,
     .set_durability = pg_set_durability,
+    .set_write_lock = pg_set_write_lock,
     .wait_notice = pg_wait_notice,
     .idle = pg_idle,
 };

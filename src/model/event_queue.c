@@ -194,6 +194,10 @@ static void *writer_main(void *arg)
                           "dropped");
                 db = NULL;
         }
+        /* its transactions write only events and insights: on PostgreSQL they take a lock of
+         * their own, beside the site's writers (db_set_write_lock) */
+        if (db)
+                db_set_write_lock(db, DB_LOCK_INSIGHTS);
         struct evbuf taken = {0}, retry = {0};
         int64_t last_expire = 0, last_day = 0, expired = 0;
         bool expiring = false;

@@ -701,6 +701,58 @@ done:
         assert_false(db_watches_tables(t->db));
 }
 
+/* The insights writer's transactions take a lock of their own (db_set_write_lock): on PostgreSQL
+ * one begins while a site transaction holds the site's lock, and holds the insights lock, which
+ * a site transaction does not. On SQLite, with one writer per file, the choice changes nothing:
+ * transactions still run one after another. */
+static void test_write_locks(void **state)
+{
+        struct tmpdb *t = *state;
+        struct db *insights = NULL;
+        assert_int_equal(db_open_url(t->path, &insights), DB_OK);
+        db_set_write_lock(insights, DB_LOCK_INSIGHTS);
+        if (!tmpdb_pg_url) {
+                assert_int_equal(db_begin(insights), DB_OK);
+                assert_int_equal(
+                    run(insights, "INSERT INTO setting(key, value) VALUES ('a', '1')", NULL, NULL),
+                    DB_DONE);
+                assert_int_equal(db_commit(insights), DB_OK);
+                assert_int_equal(count_settings(t->db), count_settings(insights));
+                db_close(insights);
+                return;
+        }
+        static const char held[] = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                   "AND granted AND objid = ?1 AND pid <> pg_backend_pid()";
+        assert_int_equal(db_begin(t->db), DB_OK);    /* the site's lock */
+        assert_int_equal(db_begin(insights), DB_OK); /* not held up by it */
+        assert_int_equal(
+            run(insights, "INSERT INTO setting(key, value) VALUES ('insights', '1')", NULL, NULL),
+            DB_DONE);
+        struct db *observer = NULL;
+        assert_int_equal(db_open_url(t->path, &observer), DB_OK);
+        const char *keys[] = {"1265200740", "1265200741"}; /* site, insights */
+        for (int i = 0; i < 2; i++) {
+                struct db_stmt *s = db_prepare(observer, held);
+                assert_non_null(s);
+                db_bind_text(s, 1, keys[i]);
+                assert_int_equal(db_step(s), DB_ROW);
+                assert_int_equal(db_col_int(s, 0), 1); /* each held by one of the two */
+                db_finish(s);
+        }
+        assert_int_equal(db_commit(insights), DB_OK);
+        assert_int_equal(db_commit(t->db), DB_OK);
+        /* a site transaction after it sees its row; both locks are let go with the commits */
+        assert_int_equal(count_settings(t->db), count_settings(observer));
+        struct db_stmt *s = db_prepare(observer, "SELECT count(*) FROM pg_locks WHERE locktype = "
+                                                 "'advisory' AND pid <> pg_backend_pid()");
+        assert_non_null(s);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_int_equal(db_col_int(s, 0), 0);
+        db_finish(s);
+        db_close(observer);
+        db_close(insights);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_db, teardown_db)
@@ -722,6 +774,7 @@ int main(void)
             T(test_error_in_savepoint),
             T(test_member_search),
             T(test_watched_tables),
+            T(test_write_locks),
         };
 #undef T
         int failed = cmocka_run_group_tests_name("db on SQLite", tests, NULL, NULL);
