@@ -454,16 +454,23 @@ static void forget_writes(void)
         memset(ws, 0, sizeof(ws));
 }
 
+/* Starts the writers and lets them write for a random 0.5-2 s; returns how long, in ms. */
+static int write_a_while(int round, long long episode_id, atomic_bool *stop)
+{
+        start_writers(round, episode_id, stop);
+        int after = random_ms(KILL_AFTER_MIN_MS, KILL_AFTER_MAX_MS);
+        struct timespec ts = {after / 1000, (long)(after % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        return after;
+}
+
 static void acknowledged_writes_survive_kill9(void **state)
 {
         (void)state;
         long long episode_id = sign_in_writers();
         atomic_bool stop;
         for (int round = 1; round <= ROUNDS; round++) {
-                start_writers(round, episode_id, &stop);
-                int after = random_ms(KILL_AFTER_MIN_MS, KILL_AFTER_MAX_MS);
-                struct timespec ts = {after / 1000, (long)(after % 1000) * 1000000L};
-                nanosleep(&ts, NULL);
+                int after = write_a_while(round, episode_id, &stop);
                 assert_int_equal(kill(srv.pid, SIGKILL), 0);
                 int st;
                 waitpid(srv.pid, &st, 0);
@@ -520,14 +527,11 @@ static void acknowledged_writes_survive_a_postgresql_crash(void **state)
         long long episode_id = sign_in_writers();
         atomic_bool stop;
         for (int round = 1; round <= PG_CRASH_ROUNDS; round++) {
-                start_writers(round, episode_id, &stop);
-                int after = random_ms(KILL_AFTER_MIN_MS, KILL_AFTER_MAX_MS);
-                struct timespec ts = {after / 1000, (long)(after % 1000) * 1000000L};
-                nanosleep(&ts, NULL);
+                int after = write_a_while(round, episode_id, &stop);
                 assert_int_equal(crash_and_restart_postgresql(dir), 0);
                 /* the writers go on against the recovered server a moment, through kindred's
                  * new connections */
-                ts = (struct timespec){0, 700 * 1000 * 1000L};
+                struct timespec ts = {0, 700 * 1000 * 1000L};
                 nanosleep(&ts, NULL);
                 size_t acked = stop_writers_allowing(round, &stop, true);
                 printf("round %d: PostgreSQL crashed after %d ms; %zu writes acknowledged\n", round,
