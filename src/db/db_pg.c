@@ -66,7 +66,6 @@ struct pg_db {
          * for its WAL flush, lets the write lock go, and then waits for the flush (pg_commit) */
         bool flush_after_commit;
         enum db_write_lock lock; /* db_set_write_lock's choice */
-        const char *begin_sql;   /* BEGIN with that lock's advisory lock */
 };
 
 static const struct db_engine pg_engine;
@@ -154,7 +153,6 @@ int db_pg_open(const char *url, struct db **out)
         struct pg_db *db = xcalloc(1, sizeof(*db));
         db->base.engine = &pg_engine;
         db->flush_after_commit = true; /* synchronous_commit is on unless set otherwise */
-        db->begin_sql = begin_sql(DB_LOCK_SITE, true);
         db->conn = PQconnectdb(url);
         if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
                 /* the message names host and database, never the password */
@@ -699,7 +697,8 @@ static int pg_begin(struct db *d)
          * single writer, stay correct; reads outside transactions never wait for it. A durable
          * transaction's COMMIT does not wait for the disk while it holds that lock: pg_commit
          * waits after it (group commit, below). */
-        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested" : db->begin_sql);
+        int rc = exec_simple(db, db->depth ? "SAVEPOINT nested"
+                                           : begin_sql(db->lock, db->flush_after_commit));
         if (rc == DB_OK)
                 db->depth++;
         return rc;
@@ -791,18 +790,14 @@ static int pg_set_durability(struct db *d, enum db_durability dur)
         struct pg_db *db = PG(d);
         int rc = exec_simple(db, dur == DB_DURABLE_FULL ? "SET synchronous_commit = on"
                                                         : "SET synchronous_commit = off");
-        if (rc == DB_OK) {
+        if (rc == DB_OK)
                 db->flush_after_commit = dur == DB_DURABLE_FULL;
-                db->begin_sql = begin_sql(db->lock, db->flush_after_commit);
-        }
         return rc;
 }
 
-static void pg_set_write_lock(struct db *d, enum db_write_lock lock)
+static void pg_set_write_lock(struct db *db, enum db_write_lock lock)
 {
-        struct pg_db *db = PG(d);
-        db->lock = lock;
-        db->begin_sql = begin_sql(lock, db->flush_after_commit);
+        PG(db)->lock = lock;
 }
 
 /* --------------------------------------------------------------------------------------------

@@ -692,8 +692,8 @@ static bool refused(struct comment_write *w, int rc)
  * an UPDATE of the row just written (on SQLite 6.6 µs of the writers' turn a comment, on
  * PostgreSQL a round trip under the write lock: docs/performance.md). SQLite: the id the row
  * would be given anyway, one past the highest (the statement runs in the writer's turn).
- * PostgreSQL: the next of the column's identity sequence, as a row without an id would take. */
-/* ?3, the root of the thread replied to, or 0: the new row's own id */
+ * PostgreSQL: the next of the column's identity sequence, as a row without an id would take.
+ * Its root (NEW_ROOT): ?3, the root of the thread replied to, or 0 for the new row's own id. */
 #define NEW_ROOT "CASE WHEN CAST(?3 AS BIGINT) > 0 THEN CAST(?3 AS BIGINT) ELSE n.id END"
 #define INSERT_NAMING_ID(next_id)                                                                  \
         "INSERT INTO comment (id, " INSERT_COLUMNS                                                 \
