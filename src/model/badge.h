@@ -81,9 +81,9 @@ int badges_refresh(struct db *db, int64_t member_id);
 /* After member_id posted comment comment_id (their latest), at now: 1 when the comment could
  * earn them something (the first counted comment of its week, of its newsletter, or a first
  * answer), so that badges_refresh must run; 0 when the refresh would change nothing; or
- * PUB_DB_ERROR. A few index lookups: cheap enough to run inside the comment's own transaction,
- * where the pages it reads are warm (comment_create), leaving only the rare refresh for after
- * the commit. */
+ * PUB_DB_ERROR. A few index lookups: on SQLite cheap enough to run inside the comment's own
+ * transaction, where the pages it reads are warm, leaving only the rare refresh for after the
+ * commit; on PostgreSQL it runs after the commit, outside the write lock (comment_create). */
 int badges_comment_may_earn(struct db *db, int64_t member_id, int64_t comment_id, int64_t now);
 /* badges_refresh at a given time: what the tests and the demo use. */
 int badges_refresh_at(struct db *db, int64_t member_id, int64_t now);

@@ -666,9 +666,23 @@ struct comment_write {
         struct arena *a;
         int64_t *id;
         struct field_problem *p;
-        int rc;       /* PUB_OK, or why it rolled back */
-        int may_earn; /* badges_comment_may_earn's answer */
+        int rc;             /* PUB_OK, or why it rolled back */
+        int may_earn;       /* badges_comment_may_earn's answer */
+        int64_t episode_id; /* in->episode_id, or what in->first set */
+        bool reads_inside;  /* reads_in_the_turn */
 };
+
+/* Where a comment's reads that need no write lock run: the caller's first (the episode its
+ * request names), the badge check and the read back. On SQLite, inside the transaction: it runs
+ * in the writers' turn on pages the turn keeps warm, a few microseconds a read, where after the
+ * commit another connection would read them again from the file (docs/performance.md, "The
+ * episode read in the comment's transaction"). On PostgreSQL, outside it: there every statement
+ * of a transaction is a round trip to the server made while the site's write lock is held
+ * (db/db_pg.c), so each read in it keeps every other writer waiting. */
+static bool reads_in_the_turn(struct db *db)
+{
+        return db_kind(db) == DB_SQLITE;
+}
 
 /* Ends comment_write with rc: false, so that db_transact rolls it back. */
 static bool refused(struct comment_write *w, int rc)
@@ -709,10 +723,10 @@ static bool comment_write(struct db *db, void *arg)
         const struct comment_input *in = w->in;
         struct field_problem *p = w->p;
         int64_t *id = w->id;
-        int64_t root = 0, depth = 0, quote_start = 0, episode_id = in->episode_id;
+        int64_t root = 0, depth = 0, quote_start = 0, episode_id = w->episode_id;
         const char *exact = NULL, *prefix = "", *suffix = "";
         int rc = w->rc;
-        if (in->first) {
+        if (in->first && w->reads_inside) {
                 int first = in->first(in->first_arg, &episode_id);
                 if (first != 0)
                         return refused(w, first);
@@ -720,7 +734,7 @@ static bool comment_write(struct db *db, void *arg)
                         return false;
         }
         /* the episode's text is read only when there is a quote to check against it, and the
-         * episode only when first has not just read it in this transaction */
+         * episode only when first has not just read it */
         bool quoting = in->quote_exact && *in->quote_exact;
         struct db_stmt *s;
         int step;
@@ -837,7 +851,7 @@ static bool comment_write(struct db *db, void *arg)
          * run in full, waits for the commit, so as not to hold up other writers (badge.c). The
          * check has a savepoint of its own: a failed one (PostgreSQL spoils the transaction at
          * a failed statement) leaves the comment standing and the decision to the refresh. */
-        if (rc == PUB_OK) {
+        if (rc == PUB_OK && w->reads_inside) {
                 if (db_begin(db) != DB_OK) {
                         w->may_earn = 1;
                 } else if ((w->may_earn = badges_comment_may_earn(db, in->author_id, *id, now)) <
@@ -848,7 +862,7 @@ static bool comment_write(struct db *db, void *arg)
                         rc = PUB_DB_ERROR;
                 }
         }
-        if (rc == PUB_OK && in->read)
+        if (rc == PUB_OK && in->read && w->reads_inside)
                 rc = comment_get(db, in->read_arena, *id, in->read);
         w->rc = rc;
         return rc == PUB_OK;
@@ -859,15 +873,34 @@ int comment_create(struct db *db, const struct comment_input *in, int64_t *id,
 {
         struct mdr_result r;
         int rc = render_body(in->body, &r, p);
-        if (rc != PUB_OK && !in->first) {
+        bool inside = reads_in_the_turn(db);
+        int64_t episode_id = in->episode_id;
+        if (in->first && !inside) {
+                int first = in->first(in->first_arg, &episode_id);
+                if (first != 0) /* a missing episode's answer comes before the body's */
+                        rc = first;
+        }
+        if (rc != PUB_OK && !(in->first && inside)) {
                 mdr_result_free(&r);
                 return rc;
         }
-        struct comment_write w = {.in = in, .r = &r, .a = arena_new(), .id = id, .p = p, .rc = rc};
+        struct comment_write w = {.in = in,
+                                  .r = &r,
+                                  .a = arena_new(),
+                                  .id = id,
+                                  .p = p,
+                                  .rc = rc,
+                                  .episode_id = episode_id,
+                                  .reads_inside = inside};
         int done = db_transact(db, comment_write, &w);
         rc = done == DB_OK ? PUB_OK : done == DB_ROLLED_BACK ? w.rc : PUB_DB_ERROR;
+        if (rc == PUB_OK && !inside) /* a failed check leaves the decision to the refresh */
+                w.may_earn =
+                    badges_comment_may_earn(db, in->author_id, *id, time_now()) == 0 ? 0 : 1;
         if (rc == PUB_OK && w.may_earn != 0) /* a failed refresh keeps the comment */
                 (void)badges_refresh_at(db, in->author_id, time_now());
+        if (rc == PUB_OK && in->read && !inside)
+                rc = comment_get(db, in->read_arena, *id, in->read);
         mdr_result_free(&r);
         arena_free(w.a);
         return rc;

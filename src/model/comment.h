@@ -52,19 +52,21 @@ struct comment_input {
          * prompt of the episode for an answer; a build-on of the episode for a comment on it.
          * A reply takes its parent's place whatever is given here. */
         int64_t prompt_id, buildon_id;
-        /* When set, the new comment is read into *read (its strings in read_arena) inside the
-         * transaction, where its pages are warm, as comment_get would read it after the
-         * commit: what an API answer shows. A failed read fails the comment. */
+        /* When set, the new comment is read into *read (its strings in read_arena) as
+         * comment_get reads it: what an API answer shows. On SQLite inside the transaction,
+         * where its pages are warm (a failed read fails the comment); on PostgreSQL after the
+         * commit, outside the write lock (a failed read is PUB_DB_ERROR, the comment stored). */
         struct comment *read;
         struct arena *read_arena;
-        /* When set, runs first in the comment's transaction and sets *episode_id, which then
-         * stands for episode_id above: what the caller reads there (the episode its request
-         * names, and whether the member may see it) is read where the pages are warm, as the
-         * comment's own reads are, rather than after another connection's commit emptied its
-         * connection's page cache (docs/performance.md, "The episode read in the comment's
-         * transaction"). It runs even when the body is refused, so the caller's answer for a
-         * missing episode comes first. A nonzero return ends the comment, nothing written:
-         * comment_create returns it (the caller's own code, above PUB_OK). */
+        /* When set, runs first and sets *episode_id, which then stands for episode_id above:
+         * what the caller reads there (the episode its request names, and whether the member
+         * may see it). On SQLite it runs in the comment's transaction, where the pages are warm,
+         * as the comment's own reads are, rather than after another connection's commit emptied
+         * its connection's page cache (docs/performance.md, "The episode read in the comment's
+         * transaction"); on PostgreSQL just before the transaction, outside the write lock. It
+         * runs even when the body is refused, so the caller's answer for a missing episode
+         * comes first. A nonzero return ends the comment, nothing written: comment_create
+         * returns it (the caller's own code, above PUB_OK). */
         int (*first)(void *arg, int64_t *episode_id);
         void *first_arg;
 };
