@@ -19,8 +19,9 @@ static int guard(struct request *req, struct rate_limit *const *limits)
         return write_guard(req, limits) ? ACTION_ANSWERED : PUB_OK;
 }
 
-/* comment_input.first: the handler's load, in the comment's transaction, then the rate limits
- * (a missing episode is answered as such, as it was when the handler loaded it first). */
+/* comment_input.first: the handler's load (on SQLite in the comment's transaction, on
+ * PostgreSQL just before it), then the rate limits (a missing episode is answered as such, as
+ * it was when the handler loaded it first). */
 struct episode_load {
         struct request *req;
         struct episode *e;

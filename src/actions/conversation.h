@@ -23,13 +23,14 @@ enum { ACTION_ANSWERED = 1 };
 
 /* Posts a comment (or a reply) as the viewer on the episode load reads into *e: the handler's
  * own loader, which answers the request itself (404, 503) and returns nonzero when there is no
- * episode the viewer may see. It runs in the comment's transaction (comment_input.first), where
- * the pages are warm, and first, so a missing episode is answered before a rate limit or a
- * refused body.
+ * episode the viewer may see. It runs first (comment_input.first: on SQLite in the comment's
+ * transaction, where the pages are warm; on PostgreSQL just before it, outside the write lock),
+ * so a missing episode is answered before a rate limit or a refused body.
  * Input: body, parent (pages) or parent_id (API), quote_exact, quote_prefix, quote_suffix.
  * Sets *id, and reads the new comment into *read (in the request's arena) when read is not
- * NULL. Returns PUB_OK, PUB_INVALID (p says where), PUB_NOT_FOUND, PUB_DB_ERROR or
- * ACTION_ANSWERED (a rate limit, or load's answer). */
+ * NULL (its id 0 when it was stored but could not be read back: comment_input.read). Returns
+ * PUB_OK, PUB_INVALID (p says where), PUB_NOT_FOUND, PUB_DB_ERROR or ACTION_ANSWERED (a rate limit,
+ * or load's answer). */
 int action_comment_post(struct request *req, int (*load)(struct request *, struct episode *),
                         struct episode *e, int64_t *id, struct comment *read,
                         struct field_problem *p);

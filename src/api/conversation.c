@@ -284,10 +284,18 @@ int api_comment_post(struct request *req)
         struct episode e;
         struct field_problem p = {0};
         int64_t id;
-        struct comment c; /* read in the comment's transaction (comment_input.read) */
+        struct comment c; /* read with the comment (comment_input.read) */
         int rc = action_comment_post(req, path_episode, &e, &id, &c, &p);
         if (rc != PUB_OK)
                 return action_failed(req, rc, &p);
+        if (!c.id) { /* stored, but not read back after the commit (PostgreSQL): its id */
+                struct json_write w;
+                api_json_begin(req, &w);
+                json_write_object(&w);
+                json_write_field_int(&w, "id", id);
+                json_write_object_end(&w);
+                return api_json_send(req, 201);
+        }
         return send_comment(req, 201, &e, &c, NULL);
 }
 

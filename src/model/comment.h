@@ -55,7 +55,8 @@ struct comment_input {
         /* When set, the new comment is read into *read (its strings in read_arena) as
          * comment_get reads it: what an API answer shows. On SQLite inside the transaction,
          * where its pages are warm (a failed read fails the comment); on PostgreSQL after the
-         * commit, outside the write lock (a failed read is PUB_DB_ERROR, the comment stored). */
+         * commit, outside the write lock: when that read fails, the comment stands, PUB_OK, and
+         * *read is zeroed (its id 0), for the caller to answer without it. */
         struct comment *read;
         struct arena *read_arena;
         /* When set, runs first and sets *episode_id, which then stands for episode_id above:
