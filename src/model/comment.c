@@ -832,7 +832,10 @@ static bool comment_write(struct db *db, void *arg)
         }
         db_finish(s);
         /* a foreign key refused: the episode (or the author) went since first read it, which
-         * on PostgreSQL was before the transaction */
+         * on PostgreSQL was before the transaction (logged: any other constraint is a fault) */
+        if (step == DB_CONSTRAINT)
+                log_warn("comment: refused by a constraint, answered as not found: %s",
+                         db_errmsg(db));
         if (step != DB_DONE)
                 return refused(w, step == DB_CONSTRAINT ? PUB_NOT_FOUND : PUB_DB_ERROR);
         /* a new comment is visible: one more, without counting them all again */
