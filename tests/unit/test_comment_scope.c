@@ -1,7 +1,8 @@
 /* Unit tests for where comments belong (model/comment.c): the episode's own conversation, the
  * answers to a prompt, the comments on a build-on. Each list reads only its own; replies stay
  * with their parent; every count (episode, prompt, build-on) stays exact through hiding,
- * restoring and deleting. Against a real SQLite file with the demo site. */
+ * restoring and deleting; an episode gone before the comment's INSERT is answered as missing.
+ * Against a real SQLite file with the demo site, and under tests/pg/run on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -210,11 +211,47 @@ static void test_places_are_checked(void **state)
         assert_int_equal(episode_count(), before);
 }
 
+/* comment_input.first naming an episode that is not there: what a comment meets when its
+ * episode is deleted between the handler's load and the INSERT (on PostgreSQL the load runs
+ * before the transaction). */
+static int gone_first(void *arg, int64_t *episode_id)
+{
+        (void)arg;
+        *episode_id = one_int("SELECT max(id) + 1000 FROM episode WHERE id > ?1", 0);
+        return 0;
+}
+
+/* The foreign key refuses the row: answered as no such episode, nothing written. */
+static void test_episode_gone_before_the_insert(void **state)
+{
+        (void)state;
+        int64_t before = episode_count(),
+                comments = one_int("SELECT count(*) FROM comment WHERE id > ?1", 0);
+        struct arena *a = arena_new();
+        struct comment read;
+        struct comment_input in = {.author_id = reader,
+                                   .body = "Into thin air.",
+                                   .first = gone_first,
+                                   .read = &read,
+                                   .read_arena = a};
+        struct field_problem p = {0};
+        int64_t id = 0;
+        assert_int_equal(comment_create(t.db, &in, &id, &p), PUB_NOT_FOUND);
+        arena_free(a);
+        assert_int_equal(episode_count(), before);
+        assert_int_equal(one_int("SELECT count(*) FROM comment WHERE id > ?1", 0), comments);
+        /* the next comment goes in as ever */
+        assert_true(post(0, 0, 0, "Still here.", PUB_OK, NULL) > 0);
+        assert_int_equal(episode_count(), before + 1);
+}
+
 int main(void)
 {
+        tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL"); /* tests/pg/run: on PostgreSQL too */
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_each_list_reads_its_own, setup, teardown),
             cmocka_unit_test_setup_teardown(test_places_are_checked, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_episode_gone_before_the_insert, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
