@@ -4,8 +4,11 @@
  * restoring and deleting; an episode gone before the comment's INSERT is answered as missing.
  * Against a real SQLite file with the demo site, and under tests/pg/run on PostgreSQL. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -245,6 +248,59 @@ static void test_episode_gone_before_the_insert(void **state)
         assert_int_equal(episode_count(), before + 1);
 }
 
+/* Whether SQLite's plan for explain (an EXPLAIN QUERY PLAN: a literal, as db_prepare's cache
+ * keys on the pointer) names index. */
+static bool plan_uses(const char *explain, const char *index)
+{
+        struct db_stmt *s = db_prepare(t.db, explain);
+        assert_non_null(s);
+        db_bind_int(s, 1, episode);
+        bool uses = false;
+        while (db_step(s) == DB_ROW)
+                uses = uses || strstr(db_col_text(s, 3), index);
+        db_finish(s);
+        return uses;
+}
+
+static int delete_comment(int64_t id)
+{
+        struct db_stmt *s = db_prepare(t.db, "DELETE FROM comment WHERE id = ?1");
+        assert_non_null(s);
+        db_bind_int(s, 1, id);
+        int step = db_step(s);
+        db_finish(s);
+        return step;
+}
+
+/* comment_by_parent holds replies only (migration 024): a new thread writes no entry, replies
+ * are still found through it, and the foreign key still keeps a comment with replies. */
+static void test_replies_are_found_by_their_parent(void **state)
+{
+        (void)state;
+        int64_t thread = post(0, 0, 0, "A thread.", PUB_OK, NULL);
+        int64_t reply = post(thread, 0, 0, "A reply.", PUB_OK, NULL);
+        assert_true(thread > 0 && reply > 0);
+        if (db_kind(t.db) == DB_SQLITE) {
+                assert_true(
+                    plan_uses("EXPLAIN QUERY PLAN SELECT id FROM comment WHERE parent_id = ?1",
+                              "comment_by_parent"));
+                /* nor can a thread be found through it: it holds no entry for them */
+                assert_null(db_prepare(t.db, "SELECT id FROM comment INDEXED BY comment_by_parent "
+                                             "WHERE parent_id IS NULL"));
+        } else {
+                assert_int_equal(one_int("SELECT count(*) FROM pg_indexes WHERE indexname = "
+                                         "'comment_by_parent' AND indexdef LIKE '%WHERE (parent_id "
+                                         "IS NOT NULL)' AND ?1 > 0",
+                                         1),
+                                 1);
+        }
+        assert_int_equal(delete_comment(thread), DB_CONSTRAINT);
+        assert_int_equal(one_int("SELECT count(*) FROM comment WHERE parent_id = ?1", thread), 1);
+        assert_int_equal(delete_comment(reply), DB_DONE);
+        assert_int_equal(delete_comment(thread), DB_DONE);
+        assert_int_equal(one_int("SELECT count(*) FROM comment WHERE id = ?1", thread), 0);
+}
+
 int main(void)
 {
         tmpdb_pg_url = getenv("KINDRED_TEST_PG_URL"); /* tests/pg/run: on PostgreSQL too */
@@ -252,6 +308,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_each_list_reads_its_own, setup, teardown),
             cmocka_unit_test_setup_teardown(test_places_are_checked, setup, teardown),
             cmocka_unit_test_setup_teardown(test_episode_gone_before_the_insert, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_replies_are_found_by_their_parent, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
