@@ -54,6 +54,10 @@
 #define KD_LOGIN_MAX_LOCKOUT_S         (15 * 60)
 #define KD_LOGIN_FAIL_WINDOW_S         (60 * 60) /* failures older than this are forgotten */
 #define KD_THROTTLE_SLOTS              4096      /* tracked keys; the oldest are evicted */
+/* Password hashes (argon2id, 19 MiB each while it runs: log-ins, sign-ups, password changes)
+ * computed at once; more wait their turn. Without a bound, 16 log-ins at once on a server of 16
+ * threads held 300 MB (docs/performance.md); two keep two cores busy. */
+#define KD_PASSWORD_HASHES_AT_ONCE 2
 
 /* Markdown source of one article or comment; longer: error */
 #define KD_MAX_MARKDOWN_BYTES (1024 * 1024)

@@ -10,9 +10,12 @@
 
 #include "session.h"
 
+#include "core/limits.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +349,39 @@ static void test_login_lockout_counts_per_account(void **state)
         assert_int_equal(try_login("tomas", "kindred-demo"), 303);
 }
 
+enum { LOGINS_AT_ONCE = 12 };
+
+static void *log_in_as_sam(void *status)
+{
+        *(int *)status = try_login("sam", DEMO_PW);
+        return NULL;
+}
+
+/* Each log-in hashes the password in 19 MiB of argon2id memory: at most
+ * KD_PASSWORD_HASHES_AT_ONCE run together, so a burst of log-ins on a server of many threads
+ * does not grow it by 19 MiB a thread (twelve at once held 230 MB more before the bound). */
+static void test_login_burst_holds_bounded_memory(void **state)
+{
+        (void)state;
+        const char *env[] = {"KINDRED_THREADS=12", NULL};
+        assert_int_equal(kd_restart(&srv, env), 0);
+        long before = server_peak_kb();
+        pthread_t t[LOGINS_AT_ONCE];
+        int status[LOGINS_AT_ONCE];
+        for (int i = 0; i < LOGINS_AT_ONCE; i++)
+                assert_int_equal(pthread_create(&t[i], NULL, log_in_as_sam, &status[i]), 0);
+        for (int i = 0; i < LOGINS_AT_ONCE; i++) {
+                pthread_join(t[i], NULL);
+                assert_int_equal(status[i],
+                                 303); /* every one signed in: they waited, none failed */
+        }
+        long grew = server_peak_kb() - before;
+        printf("server peak RSS grew by %ld kB over %d log-ins at once\n", grew, LOGINS_AT_ONCE);
+        if (!server_has_asan()) /* ASan's shadow memory says nothing about ours */
+                assert_true(before > 0 && grew < (KD_PASSWORD_HASHES_AT_ONCE + 1) * 19 * 1024);
+        assert_int_equal(kd_restart(&srv, NULL), 0);
+}
+
 /* Runs the binary with args (NULL-terminated) and KINDRED_DATA=data, stderr into err (a file
  * path); returns its exit status, or -1 when it did not end within timeout_s. */
 static int run_kindred(const char *data, const char *err, int timeout_s, const char *const *args)
@@ -545,6 +581,7 @@ int main(void)
             cmocka_unit_test(test_upload_flood_from_a_guest_holds_no_memory),
             cmocka_unit_test(test_csrf_token_only_from_body_or_header),
             cmocka_unit_test(test_login_lockout_counts_per_account),
+            cmocka_unit_test(test_login_burst_holds_bounded_memory),
             cmocka_unit_test(test_serve_needs_an_existing_site),
             cmocka_unit_test(test_one_serve_per_data_folder),
             cmocka_unit_test(test_healthz_reports_writes_and_newer_schema),
