@@ -56,7 +56,7 @@
 #define KD_THROTTLE_SLOTS              4096      /* tracked keys; the oldest are evicted */
 /* Password hashes (argon2id, 19 MiB each while it runs: log-ins, sign-ups, password changes)
  * computed at once; more wait their turn. Without a bound, 16 log-ins at once on a server of 16
- * threads held 300 MB (docs/performance.md); two keep two cores busy. */
+ * threads peaked at 262-300 MB (docs/performance.md); two keep two cores busy. */
 #define KD_PASSWORD_HASHES_AT_ONCE 2
 
 /* Markdown source of one article or comment; longer: error */

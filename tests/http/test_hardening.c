@@ -359,7 +359,7 @@ static void *log_in_as_sam(void *status)
 
 /* Each log-in hashes the password in 19 MiB of argon2id memory: at most
  * KD_PASSWORD_HASHES_AT_ONCE run together, so a burst of log-ins on a server of many threads
- * does not grow it by 19 MiB a thread (twelve at once held 230 MB more before the bound). */
+ * does not grow it by 19 MiB a thread (twelve at once grew it by 194 MB before the bound). */
 static void test_login_burst_holds_bounded_memory(void **state)
 {
         (void)state;
