@@ -21,26 +21,33 @@
 #define PWHASH_OPSLIMIT 2
 #define PWHASH_MEMLIMIT (19u * 1024u * 1024u)
 
+_Static_assert(KD_PASSWORD_HASHES_AT_ONCE > 0, "no password could ever be hashed");
+
+/* The turns, handed out in order of arrival: ticket n may run once fewer than
+ * KD_PASSWORD_HASHES_AT_ONCE of the tickets before it are still running (n < done + limit), so
+ * no caller waits behind later ones. */
 static struct {
         pthread_mutex_t lock;
         pthread_cond_t freed;
-        int running;
-} hashes = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+        uint64_t next, done; /* tickets handed out; hashes finished */
+} hashes = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
 
+/* Waits until this caller may run a hash. */
 static void hash_turn_take(void)
 {
         pthread_mutex_lock(&hashes.lock);
-        while (hashes.running >= KD_PASSWORD_HASHES_AT_ONCE)
+        uint64_t mine = hashes.next++;
+        while (mine >= hashes.done + KD_PASSWORD_HASHES_AT_ONCE)
                 pthread_cond_wait(&hashes.freed, &hashes.lock);
-        hashes.running++;
         pthread_mutex_unlock(&hashes.lock);
 }
 
+/* After a hash: lets the next waiting caller in. */
 static void hash_turn_give(void)
 {
         pthread_mutex_lock(&hashes.lock);
-        hashes.running--;
-        pthread_cond_signal(&hashes.freed);
+        hashes.done++;
+        pthread_cond_broadcast(&hashes.freed); /* the next ticket's waiter is among them */
         pthread_mutex_unlock(&hashes.lock);
 }
 

@@ -123,7 +123,9 @@ int member_each(struct db *db, struct arena *a, void (*fn)(const struct member *
 int64_t member_count(struct db *db);
 
 /* Password hashing (argon2id). Writes the encoded hash into out (crypto_pwhash_STRBYTES).
- * Returns 0, or -1 when memory for the hash could not be had. */
+ * Returns 0, or -1 when memory for the hash could not be had. Both functions may first wait
+ * their turn: at most KD_PASSWORD_HASHES_AT_ONCE hashes run at once, first come first served
+ * (each holds 19 MiB for about 30 ms); call them outside a transaction. */
 int member_hash_password(const char *password, char *out);
 bool member_password_matches(const char *encoded, const char *password);
 
