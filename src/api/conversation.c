@@ -125,11 +125,13 @@ static int send_comment(struct request *req, int status, const struct episode *e
         return api_json_send(req, status);
 }
 
-/* The episode in the path, if the viewer may see it and its conversation. */
-static int path_episode(struct request *req, struct episode *e)
+/* The episode in the path, if the viewer may see it and its conversation; with its text
+ * (full) or without (quotes' links are made from it). */
+static int path_episode_as(struct request *req, struct episode *e, bool full)
 {
         int64_t id = req_path_id(req, "id");
-        int rc = episode_get(req->db, req->arena, id, e);
+        int rc = full ? episode_get(req->db, req->arena, id, e)
+                      : episode_get_card(req->db, req->arena, id, e);
         if (rc == PUB_DB_ERROR)
                 return req_fail(req, 503, N_("The database is not available."));
         if (rc != PUB_OK ||
@@ -138,6 +140,18 @@ static int path_episode(struct request *req, struct episode *e)
         if (!comment_can_read(req->viewer.id, req->config->guests_read_comments))
                 return req_fail(req, 401, N_("Log in to read the conversation."));
         return 0;
+}
+
+static int path_episode(struct request *req, struct episode *e)
+{
+        return path_episode_as(req, e, true);
+}
+
+/* For a new comment that quotes nothing: its answer holds no quote's link, so the episode's
+ * text, read in the writers' turn on SQLite, is not read at all. */
+static int path_episode_card(struct request *req, struct episode *e)
+{
+        return path_episode_as(req, e, false);
 }
 
 /* The JSON answer to an action that did not succeed. */
@@ -285,7 +299,9 @@ int api_comment_post(struct request *req)
         struct field_problem p = {0};
         int64_t id;
         struct comment c; /* read with the comment (comment_input.read) */
-        int rc = action_comment_post(req, path_episode, &e, &id, &c, &p);
+        const char *quote = req_param(req, "quote_exact");
+        int rc = action_comment_post(req, quote && *quote ? path_episode : path_episode_card, &e,
+                                     &id, &c, &p);
         if (rc != PUB_OK)
                 return action_failed(req, rc, &p);
         if (!c.id) { /* stored, but not read back after the commit (PostgreSQL): its id */

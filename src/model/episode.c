@@ -478,11 +478,11 @@ static void read_episode(struct db_stmt *s, struct arena *a, struct episode *e, 
         }
 }
 
-static int find_one(struct db_stmt *s, struct arena *a, struct episode *out)
+static int find_one(struct db_stmt *s, struct arena *a, struct episode *out, bool full)
 {
         int rc = db_step(s);
         if (rc == DB_ROW)
-                read_episode(s, a, out, true);
+                read_episode(s, a, out, full);
         db_finish(s);
         return rc == DB_ROW ? PUB_OK : rc == DB_DONE ? PUB_NOT_FOUND : PUB_DB_ERROR;
 }
@@ -495,7 +495,7 @@ int episode_find(struct db *db, struct arena *a, const char *newsletter_slug, co
                 return PUB_DB_ERROR;
         db_bind_text(s, 1, newsletter_slug);
         db_bind_text(s, 2, slug);
-        return find_one(s, a, out);
+        return find_one(s, a, out, true);
 }
 
 int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out)
@@ -504,7 +504,16 @@ int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out)
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, id);
-        return find_one(s, a, out);
+        return find_one(s, a, out, true);
+}
+
+int episode_get_card(struct db *db, struct arena *a, int64_t id, struct episode *out)
+{
+        struct db_stmt *s = db_prepare(db, EPISODE_CARD "WHERE e.id = ?1");
+        if (!s)
+                return PUB_DB_ERROR;
+        db_bind_int(s, 1, id);
+        return find_one(s, a, out, false);
 }
 
 static int collect(struct db_stmt *s, struct arena *a, struct episode **out)

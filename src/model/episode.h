@@ -97,6 +97,10 @@ int episode_save(struct db *db, int64_t id, const struct episode_input *in, int6
 int episode_find(struct db *db, struct arena *a, const char *newsletter_slug, const char *slug,
                  struct episode *out);
 int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out);
+/* The same without its body (body, body_html and body_text NULL): for what needs the episode's
+ * place and state but not its text, such as the API's conversation, whose comment posts read it
+ * in the writers' turn (a long episode's text is tens of kilobytes read three times). */
+int episode_get_card(struct db *db, struct arena *a, int64_t id, struct episode *out);
 
 /* Lists (arena arrays, without bodies) of live episodes at `now`. Each returns the count or a
  * negative enum pub_result. */
