@@ -713,8 +713,9 @@ static bool refused(struct comment_write *w, int rc)
  * SQLite: the id the row would be given anyway, one past the highest, read first by its own
  * statement in the writer's turn and bound as ?15. One INSERT ... SELECT ... RETURNING would
  * cost SQLite two temporary tables a comment (the SELECT reads the table written, and RETURNING
- * gathers its rows), about a tenth of the INSERT (docs/performance.md, "The comment's INSERT
- * without temporary tables").
+ * gathers its rows): a fifth of the comment's statements' samples in the writers' turn, 39.3
+ * against 35.4 µs a comment measured alone (docs/performance.md, "The comment's INSERT without
+ * temporary tables").
  * PostgreSQL: the next of the column's identity sequence, as a row without an id would take, in
  * the same statement (one round trip under the write lock). */
 static const char next_id_sqlite_sql[] = "SELECT coalesce(max(id), 0) + 1 FROM comment";

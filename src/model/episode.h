@@ -98,8 +98,9 @@ int episode_find(struct db *db, struct arena *a, const char *newsletter_slug, co
                  struct episode *out);
 int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out);
 /* The same without its body (body, body_html and body_text NULL): for what needs the episode's
- * place and state but not its text, such as the API's conversation, whose comment posts read it
- * in the writers' turn (a long episode's text is tens of kilobytes read three times). */
+ * place and state but not its text, such as an API comment post that quotes nothing, which
+ * reads it in the writers' turn (a long episode's text is tens of kilobytes, read three times).
+ * What links to quoted passages needs the text (comment_text_fragment). */
 int episode_get_card(struct db *db, struct arena *a, int64_t id, struct episode *out);
 
 /* Lists (arena arrays, without bodies) of live episodes at `now`. Each returns the count or a
