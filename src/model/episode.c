@@ -498,22 +498,26 @@ int episode_find(struct db *db, struct arena *a, const char *newsletter_slug, co
         return find_one(s, a, out, true);
 }
 
-int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out)
+/* One episode by id, with its text (full) or without; each SQL is a literal, as the statement
+ * cache keys on it. */
+static int get_by_id(struct db *db, struct arena *a, int64_t id, struct episode *out, bool full)
 {
-        struct db_stmt *s = db_prepare(db, EPISODE_FULL "WHERE e.id = ?1");
+        struct db_stmt *s =
+            db_prepare(db, full ? EPISODE_FULL "WHERE e.id = ?1" : EPISODE_CARD "WHERE e.id = ?1");
         if (!s)
                 return PUB_DB_ERROR;
         db_bind_int(s, 1, id);
-        return find_one(s, a, out, true);
+        return find_one(s, a, out, full);
+}
+
+int episode_get(struct db *db, struct arena *a, int64_t id, struct episode *out)
+{
+        return get_by_id(db, a, id, out, true);
 }
 
 int episode_get_card(struct db *db, struct arena *a, int64_t id, struct episode *out)
 {
-        struct db_stmt *s = db_prepare(db, EPISODE_CARD "WHERE e.id = ?1");
-        if (!s)
-                return PUB_DB_ERROR;
-        db_bind_int(s, 1, id);
-        return find_one(s, a, out, false);
+        return get_by_id(db, a, id, out, false);
 }
 
 static int collect(struct db_stmt *s, struct arena *a, struct episode **out)
