@@ -69,6 +69,39 @@ static int one_row(struct db *db, const char *sql, int64_t *a, int64_t *b)
         return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* FTS5 keeps its merge setting in the index file (search_fts_config): set once, when it is
+ * not KD_SEARCH_AUTOMERGE yet (a new file, or one made before the setting). */
+static const char automerge_sql[] =
+    "SELECT count(*) FROM main.search_fts_config WHERE k = 'automerge' AND v = ?1";
+static const char set_automerge_sql[] =
+    "INSERT INTO main.search_fts (search_fts, rank) VALUES ('automerge', ?1)";
+
+static int automerge_set(struct db *idx)
+{
+        struct db_stmt *s = db_prepare(idx, automerge_sql);
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, KD_SEARCH_AUTOMERGE);
+        int rc = db_step(s);
+        bool set = rc == DB_ROW && db_col_int(s, 0) > 0;
+        db_finish(s);
+        if (rc != DB_ROW)
+                return -1;
+        if (set)
+                return 0;
+        s = db_prepare(idx, set_automerge_sql);
+        if (!s)
+                return -1;
+        db_bind_int(s, 1, KD_SEARCH_AUTOMERGE);
+        rc = db_step(s);
+        db_finish(s);
+        if (rc != DB_DONE) {
+                log_error("search: the index's merge setting could not be set: %s", db_errmsg(idx));
+                return -1;
+        }
+        return 0;
+}
+
 int search_index_prepare(struct db *db)
 {
         if (db_kind(db) == DB_POSTGRESQL)
@@ -80,7 +113,7 @@ int search_index_prepare(struct db *db)
         if (one_row(idx, ready_sql, &have_state, &have_old) != 1)
                 return -1;
         if (have_state && !have_old)
-                return 0;
+                return automerge_set(idx);
         /* Both files' write locks, so that two first passes cannot both copy; only ever here,
          * before the server serves or in a command. */
         if (db_exec_script(idx, "BEGIN IMMEDIATE") != DB_OK)
@@ -100,6 +133,8 @@ int search_index_prepare(struct db *db)
         }
         if (rc == 0 && db_exec_script(idx, "COMMIT") != DB_OK)
                 rc = -1;
+        if (rc == 0 && automerge_set(idx) != 0)
+                return -1;
         if (rc != 0) {
                 log_error("search: the index file could not be made ready: %s", db_errmsg(idx));
                 (void)db_exec_script(idx, "ROLLBACK");

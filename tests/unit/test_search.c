@@ -524,6 +524,30 @@ static void a_pass_takes_its_rows_and_says_when_more_wait(void **state)
 /* The site's index before migration 023 (in its own database file, over search_doc, with its
  * mark) is copied into the index file the first time, as it is, and dropped from the site; what
  * changed since 023 follows at the first pass. */
+/* FTS5 merges the index's segments at KD_SEARCH_AUTOMERGE, a setting the index file keeps:
+ * a new file gets it, and a file with another one (made before the setting) gets it back at the
+ * next pass; the index stays exact across many small passes. */
+static void the_index_merges_at_its_setting(void **state)
+{
+        struct db *db = ((struct tmpdb *)*state)->db;
+        the_site(db);
+        assert_int_equal(search_index_prepare(db), 0);
+        struct db *idx = db_search_index(db);
+        const char *setting = "SELECT v FROM main.search_fts_config WHERE k = 'automerge'";
+        assert_int_equal(one_int(idx, setting), KD_SEARCH_AUTOMERGE);
+        exec(idx, "INSERT INTO main.search_fts (search_fts, rank) VALUES ('automerge', 4)");
+        assert_int_equal(one_int(idx, setting), 4);
+        char body[64];
+        for (int i = 0; i < 40; i++) { /* a segment a pass: more than one level's worth */
+                snprintf(body, sizeof(body), "Pass %d: bramblewick %d.", i, i * 7);
+                add_comment(db, body);
+                assert_int_equal(pass(db, 100), 0);
+                assert_int_equal(one_int(idx, setting), KD_SEARCH_AUTOMERGE);
+        }
+        assert_int_equal(indexed(db, "bramblewick"), 40);
+        index_is_exact(db);
+}
+
 static void the_old_index_moves_into_its_file(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
@@ -548,6 +572,10 @@ static void the_old_index_moves_into_its_file(void **state)
         assert_int_equal(indexed(db, "sandwort"), 1);
         index_is_exact(db);
         assert_int_equal(found(db, "quillwort", SEARCH_COMMENT, true, NULL), 1);
+        /* the copied index merges as a new one does (KD_SEARCH_AUTOMERGE) */
+        assert_int_equal(one_int(db_search_index(db), "SELECT v FROM main.search_fts_config "
+                                                      "WHERE k = 'automerge'"),
+                         KD_SEARCH_AUTOMERGE);
         /* a lost index file is built again from the site */
         struct tmpdb *t = *state;
         db_close(t->db);
@@ -740,6 +768,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(a_pass_takes_its_rows_and_says_when_more_wait, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(the_old_index_moves_into_its_file, setup, teardown),
+            cmocka_unit_test_setup_teardown(the_index_merges_at_its_setting, setup, teardown),
             cmocka_unit_test_setup_teardown(a_restored_database_gets_its_index_built_again, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(
