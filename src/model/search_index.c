@@ -70,7 +70,8 @@ static int one_row(struct db *db, const char *sql, int64_t *a, int64_t *b)
 }
 
 /* FTS5 keeps its merge setting in the index file (search_fts_config): set once, when it is
- * not KD_SEARCH_AUTOMERGE yet (a new file, or one made before the setting). */
+ * not KD_SEARCH_AUTOMERGE yet (a new file, or one made before the setting). Only a matter of
+ * speed: when it cannot be written (the file busy), passes go on and the next one tries. */
 static const char automerge_sql[] =
     "SELECT count(*) FROM main.search_fts_config WHERE k = 'automerge' AND v = ?1";
 static const char set_automerge_sql[] =
@@ -96,7 +97,7 @@ static int automerge_set(struct db *idx)
         rc = db_step(s);
         db_finish(s);
         if (rc != DB_DONE) {
-                log_error("search: the index's merge setting could not be set: %s", db_errmsg(idx));
+                log_warn("search: the index's merge setting could not be set: %s", db_errmsg(idx));
                 return -1;
         }
         return 0;
@@ -112,8 +113,10 @@ int search_index_prepare(struct db *db)
         int64_t have_state = 0, have_old = 0;
         if (one_row(idx, ready_sql, &have_state, &have_old) != 1)
                 return -1;
-        if (have_state && !have_old)
-                return automerge_set(idx);
+        if (have_state && !have_old) {
+                (void)automerge_set(idx); /* a setting that failed is tried again next time */
+                return 0;
+        }
         /* Both files' write locks, so that two first passes cannot both copy; only ever here,
          * before the server serves or in a command. */
         if (db_exec_script(idx, "BEGIN IMMEDIATE") != DB_OK)
@@ -133,8 +136,8 @@ int search_index_prepare(struct db *db)
         }
         if (rc == 0 && db_exec_script(idx, "COMMIT") != DB_OK)
                 rc = -1;
-        if (rc == 0 && automerge_set(idx) != 0)
-                return -1;
+        if (rc == 0)
+                (void)automerge_set(idx);
         if (rc != 0) {
                 log_error("search: the index file could not be made ready: %s", db_errmsg(idx));
                 (void)db_exec_script(idx, "ROLLBACK");
