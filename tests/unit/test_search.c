@@ -521,9 +521,6 @@ static void a_pass_takes_its_rows_and_says_when_more_wait(void **state)
         index_is_exact(db);
 }
 
-/* The site's index before migration 023 (in its own database file, over search_doc, with its
- * mark) is copied into the index file the first time, as it is, and dropped from the site; what
- * changed since 023 follows at the first pass. */
 /* FTS5 merges the index's segments at KD_SEARCH_AUTOMERGE, a setting the index file keeps:
  * a new file gets it, and a file with another one (made before the setting) gets it back at the
  * next pass; the index stays exact across many small passes. */
@@ -548,6 +545,9 @@ static void the_index_merges_at_its_setting(void **state)
         index_is_exact(db);
 }
 
+/* The site's index before migration 023 (in its own database file, over search_doc, with its
+ * mark) is copied into the index file the first time, as it is, and dropped from the site; what
+ * changed since 023 follows at the first pass. */
 static void the_old_index_moves_into_its_file(void **state)
 {
         struct db *db = ((struct tmpdb *)*state)->db;
