@@ -8,6 +8,7 @@
 #include "model/image.h"
 #include "model/media_store.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +28,72 @@ static const uint32_t widths[] = KD_IMAGE_VARIANT_WIDTHS;
 
 /* ------------------------------------------------------------------ libvips, once */
 
+/* libvips is loaded when first needed (dlopen), not with the program: it stands on about ninety
+ * libraries (GLib, the image codecs, OpenEXR, HDF5, FFTW ...) whose loading left 18.7 MB resident
+ * in every process, images or not (docs/performance.md, "libvips loaded when first needed"). The
+ * headers give the types and constants; these are the functions used. */
+static struct {
+        int (*version)(int flag);
+        int (*init)(const char *argv0);
+        const char *(*error_buffer)(void);
+        void (*error_clear)(void);
+        void (*concurrency_set)(int concurrency);
+        void (*cache_set_max)(int max);
+        void (*block_untrusted_set)(gboolean state);
+        void (*operation_block_set)(const char *name, gboolean state);
+        int (*thumbnail_buffer)(void *buf, size_t len, VipsImage **out, int width, ...);
+        VipsImage *(*image_copy_memory)(VipsImage *image);
+        int (*webpsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
+        int (*jpegsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
+        int (*pngsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
+        void (*object_unref)(gpointer object);
+        void (*free)(gpointer mem);
+} vips;
+
+/* The library's file: its soname, the ABI the headers describe. */
+#define VIPS_LIBRARY "libvips.so.42"
+
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static bool vips_ready;
+
+/* Fills vips from the library (its GLib functions come through it). false, logged, when the
+ * library or a function is missing. */
+static bool vips_load(void)
+{
+        void *lib = dlopen(VIPS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+        if (!lib) {
+                log_error("images: cannot load libvips: %s", dlerror());
+                return false;
+        }
+        struct {
+                void **fn;
+                const char *name;
+        } fns[] = {
+            {(void **)&vips.version, "vips_version"},
+            {(void **)&vips.init, "vips_init"},
+            {(void **)&vips.error_buffer, "vips_error_buffer"},
+            {(void **)&vips.error_clear, "vips_error_clear"},
+            {(void **)&vips.concurrency_set, "vips_concurrency_set"},
+            {(void **)&vips.cache_set_max, "vips_cache_set_max"},
+            {(void **)&vips.block_untrusted_set, "vips_block_untrusted_set"},
+            {(void **)&vips.operation_block_set, "vips_operation_block_set"},
+            {(void **)&vips.thumbnail_buffer, "vips_thumbnail_buffer"},
+            {(void **)&vips.image_copy_memory, "vips_image_copy_memory"},
+            {(void **)&vips.webpsave_buffer, "vips_webpsave_buffer"},
+            {(void **)&vips.jpegsave_buffer, "vips_jpegsave_buffer"},
+            {(void **)&vips.pngsave_buffer, "vips_pngsave_buffer"},
+            {(void **)&vips.object_unref, "g_object_unref"},
+            {(void **)&vips.free, "g_free"},
+        };
+        for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+                *fns[i].fn = dlsym(lib, fns[i].name);
+                if (!*fns[i].fn) {
+                        log_error("images: libvips has no %s", fns[i].name);
+                        return false; /* the library stays loaded: harmless, and never again */
+                }
+        }
+        return true;
+}
 
 /* libvips is started once per process, on first use (serve, import, the tests). It works one
  * image at a time on one thread here (the server's workers already use both cores), keeps no
@@ -37,18 +102,28 @@ static bool vips_ready;
  * attacked. */
 static void vips_start(void)
 {
-        if (VIPS_INIT("kindred") != 0) {
-                log_error("images: libvips did not start: %s", vips_error_buffer());
-                vips_error_clear();
+        if (!vips_load())
+                return;
+        /* VIPS_INIT's check, which would call the library directly: the ABI the headers
+         * describe */
+        int abi = vips.version(3) - vips.version(5);
+        if (abi != VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE) {
+                log_error("images: libvips has ABI %d, Kindred was built for %d", abi,
+                          VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
                 return;
         }
-        vips_concurrency_set(1);
-        vips_cache_set_max(0);
-        vips_block_untrusted_set(TRUE);
-        vips_operation_block_set("VipsForeignLoad", TRUE);
-        vips_operation_block_set("VipsForeignLoadJpegBuffer", FALSE);
-        vips_operation_block_set("VipsForeignLoadPngBuffer", FALSE);
-        vips_operation_block_set("VipsForeignLoadWebpBuffer", FALSE);
+        if (vips.init("kindred") != 0) {
+                log_error("images: libvips did not start: %s", vips.error_buffer());
+                vips.error_clear();
+                return;
+        }
+        vips.concurrency_set(1);
+        vips.cache_set_max(0);
+        vips.block_untrusted_set(TRUE);
+        vips.operation_block_set("VipsForeignLoad", TRUE);
+        vips.operation_block_set("VipsForeignLoadJpegBuffer", FALSE);
+        vips.operation_block_set("VipsForeignLoadPngBuffer", FALSE);
+        vips.operation_block_set("VipsForeignLoadWebpBuffer", FALSE);
         vips_ready = true;
 }
 
@@ -139,11 +214,11 @@ static bool have_file(const char *data_dir, const char *name)
 static int encode(VipsImage *img, const char *ext, void **out, size_t *len)
 {
         if (strcmp(ext, "webp") == 0)
-                return vips_webpsave_buffer(img, out, len, "Q", WEBP_QUALITY, "strip", TRUE, NULL);
+                return vips.webpsave_buffer(img, out, len, "Q", WEBP_QUALITY, "strip", TRUE, NULL);
         if (strcmp(ext, "jpg") == 0)
-                return vips_jpegsave_buffer(img, out, len, "Q", JPEG_QUALITY, "strip", TRUE,
+                return vips.jpegsave_buffer(img, out, len, "Q", JPEG_QUALITY, "strip", TRUE,
                                             "optimize_coding", TRUE, "interlace", TRUE, NULL);
-        return vips_pngsave_buffer(img, out, len, "compression", 9, "strip", TRUE, NULL);
+        return vips.pngsave_buffer(img, out, len, "compression", 9, "strip", TRUE, NULL);
 }
 
 int image_variants_make(const char *data_dir, const char *sha256, const char *mime, uint32_t width,
@@ -171,24 +246,24 @@ int image_variants_make(const char *data_dir, const char *sha256, const char *mi
                 if (i > 0 && v[i].width == v[i - 1].width)
                         continue; /* made with the previous one */
                 VipsImage *img = NULL;
-                if (vips_thumbnail_buffer((void *)data, len, &img, (int)v[i].width, "height",
+                if (vips.thumbnail_buffer((void *)data, len, &img, (int)v[i].width, "height",
                                           VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string",
                                           LOAD_OPTIONS, NULL) != 0) {
                         log_warn("images: libvips cannot resize %s: %s", sha256,
-                                 vips_error_buffer());
-                        vips_error_clear();
+                                 vips.error_buffer());
+                        vips.error_clear();
                         result = IMAGE_VARIANTS_NONE;
                         break;
                 }
                 /* The thumbnail is a sequential pipeline, readable once: decode it into
                  * memory (at most 1600 px wide) so both formats are written from it. */
-                VipsImage *pixels = vips_image_copy_memory(img);
-                g_object_unref(img);
+                VipsImage *pixels = vips.image_copy_memory(img);
+                vips.object_unref(img);
                 img = pixels;
                 if (!img) {
                         log_warn("images: libvips cannot decode %s: %s", sha256,
-                                 vips_error_buffer());
-                        vips_error_clear();
+                                 vips.error_buffer());
+                        vips.error_clear();
                         result = IMAGE_VARIANTS_NONE;
                         break;
                 }
@@ -201,18 +276,18 @@ int image_variants_make(const char *data_dir, const char *sha256, const char *mi
                         size_t size = 0;
                         if (encode(img, ext, &bytes, &size) != 0) {
                                 log_warn("images: libvips cannot write %s: %s", name,
-                                         vips_error_buffer());
-                                vips_error_clear();
+                                         vips.error_buffer());
+                                vips.error_clear();
                                 result = IMAGE_VARIANTS_NONE;
                                 break;
                         }
                         if (media_write_file(data_dir, name, bytes, size) != MEDIA_OK)
                                 result = -1;
-                        g_free(bytes);
+                        vips.free(bytes);
                         if (result != IMAGE_VARIANTS_MADE)
                                 break;
                 }
-                g_object_unref(img);
+                vips.object_unref(img);
         }
         return result;
 }
@@ -223,23 +298,23 @@ int image_avatar_square(const void *data, size_t len, int side, struct buf *out)
         if (!vips_ok())
                 return -1;
         VipsImage *img = NULL;
-        if (vips_thumbnail_buffer((void *)data, len, &img, side, "height", side, "crop",
+        if (vips.thumbnail_buffer((void *)data, len, &img, side, "height", side, "crop",
                                   VIPS_INTERESTING_ATTENTION, "option_string", LOAD_OPTIONS,
                                   NULL) != 0) {
-                log_warn("images: libvips cannot make an avatar: %s", vips_error_buffer());
-                vips_error_clear();
+                log_warn("images: libvips cannot make an avatar: %s", vips.error_buffer());
+                vips.error_clear();
                 return -1;
         }
         void *bytes = NULL;
         size_t size = 0;
         int rc = encode(img, "webp", &bytes, &size);
-        g_object_unref(img);
+        vips.object_unref(img);
         if (rc != 0) {
-                vips_error_clear();
+                vips.error_clear();
                 return -1;
         }
         buf_append(out, bytes, size);
-        g_free(bytes);
+        vips.free(bytes);
         return 0;
 }
 
