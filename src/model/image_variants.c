@@ -50,9 +50,6 @@ static struct {
         void (*free)(gpointer mem);
 } vips;
 
-/* The library's file: its soname, the ABI the headers describe. */
-#define VIPS_LIBRARY "libvips.so.42"
-
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static bool vips_ready;
 
@@ -60,7 +57,11 @@ static bool vips_ready;
  * library or a function is missing. */
 static bool vips_load(void)
 {
-        void *lib = dlopen(VIPS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+        /* the library's file is named by the ABI the headers describe (libvips.so.42 for
+         * Debian 12's 8.14), so the one loaded is the one Kindred was built for */
+        char file[32];
+        snprintf(file, sizeof(file), "libvips.so.%d", VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
+        void *lib = dlopen(file, RTLD_NOW | RTLD_LOCAL);
         if (!lib) {
                 log_error("images: cannot load libvips: %s", dlerror());
                 return false;
