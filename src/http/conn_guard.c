@@ -40,6 +40,7 @@ static struct {
         size_t nfd;
         struct conn_slot *list;
         unsigned open, cut_pending;
+        unsigned admitted; /* accepted and handed to libmicrohttpd, not yet opened here */
         unsigned ceiling;
         struct conn_guard_limits limits;
         pthread_t sweeper;
@@ -173,6 +174,8 @@ struct conn_slot *conn_guard_opened(int fd)
                 g.list->prev = s;
         g.list = s;
         g.open++;
+        if (g.admitted)
+                g.admitted--;
         atomic_store_explicit(&g.by_fd[fd], s, memory_order_release);
         pthread_mutex_unlock(&g.lock);
         return s;
@@ -411,6 +414,24 @@ void conn_guard_stop(void)
         g.nfd = 0;
         free((void *)g.by_fd);
         g.by_fd = NULL;
+        pthread_mutex_unlock(&g.lock);
+}
+
+bool conn_guard_admit(void)
+{
+        pthread_mutex_lock(&g.lock);
+        bool room = !atomic_load(&g.active) || g.open + g.admitted < g.ceiling;
+        if (room && atomic_load(&g.active))
+                g.admitted++;
+        pthread_mutex_unlock(&g.lock);
+        return room;
+}
+
+void conn_guard_admit_failed(void)
+{
+        pthread_mutex_lock(&g.lock);
+        if (g.admitted)
+                g.admitted--;
         pthread_mutex_unlock(&g.lock);
 }
 

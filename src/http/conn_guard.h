@@ -44,6 +44,14 @@ void conn_guard_closed(struct conn_slot *slot);
 void conn_guard_request_begun(struct conn_slot *slot);
 void conn_guard_request_ended(struct conn_slot *slot);
 
+/* Admission, for the acceptor (http/acceptor.h): whether one more connection may be accepted
+ * (those open and those handed to libmicrohttpd but not yet opened are fewer than the ceiling),
+ * counting it as handed over if so. The acceptor leaves the others in the listen queue until
+ * one closes or is shed. conn_guard_opened takes the count back; so does admit_failed, when
+ * libmicrohttpd refused the connection at once (the address's share, memory). */
+bool conn_guard_admit(void);
+void conn_guard_admit_failed(void);
+
 /* Counters for the log and tests. */
 struct conn_guard_stats {
         unsigned open;

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "http/acceptor.h"
 #include "http/conn_guard.h"
 #include "http/request.h"
 
@@ -24,6 +25,7 @@
 
 struct http_server {
         struct MHD_Daemon *daemon;
+        struct acceptor *acceptor;
         struct http_server_options opts;
         uint16_t port;
 };
@@ -375,29 +377,49 @@ struct http_server *http_server_start(const struct http_server_options *opts)
          * limits connections per client (limit_conn), and a per-address limit here would
          * starve everyone behind it. */
         unsigned per_ip = opts->trust_forwarded_for ? 0 : (unsigned)KD_PER_IP_CONNECTIONS;
-        unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+        int fd = acceptor_listen((struct sockaddr *)&ss, sslen);
+        if (fd < 0) {
+                conn_guard_stop();
+                log_error("server: cannot listen on %s: %s (in use, or not an address of this "
+                          "machine?)",
+                          opts->listen, strerror(errno));
+                free(s);
+                return NULL;
+        }
+        /* Connections come from the acceptor (http/acceptor.h); the inter-thread channel wakes
+         * the worker each is handed to. The ceiling is kept by the acceptor (conn_guard_admit),
+         * not by libmicrohttpd: it divides its limit among the workers, and the acceptor's
+         * round may give one worker more than its part. A worker refusing a connection handed
+         * to it is also a path to avoid: with libmicrohttpd 0.9.75 it left both workers waiting
+         * on a lock for good (test_slow_clients). So each worker's limit is the whole ceiling. */
+        unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC |
+                         MHD_USE_ERROR_LOG;
         if (ss.ss_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
         s->daemon = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, s,
             /* the logger first, so that libmicrohttpd's messages about later options use it */
-            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)KD_CONNECTION_TIMEOUT_S,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_LIMIT, ceiling,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KD_CONNECTION_MEMORY,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_LIMIT,
+            ceiling * threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KD_CONNECTION_MEMORY,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
             on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
         if (!s->daemon) {
+                close(fd);
                 conn_guard_stop();
-                log_error("server: cannot listen on %s (in use, or not an address of this "
-                          "machine?)",
-                          opts->listen);
+                log_error("server: cannot start serving on %s", opts->listen);
                 free(s);
                 return NULL;
         }
-        const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-        s->port = di ? di->port : 0;
+        s->port = acceptor_port(fd);
+        s->acceptor = acceptor_start(fd, s->daemon);
+        if (!s->acceptor) {
+                MHD_stop_daemon(s->daemon);
+                conn_guard_stop();
+                free(s);
+                return NULL;
+        }
         return s;
 }
 
@@ -410,6 +432,7 @@ void http_server_stop(struct http_server *s)
 {
         if (!s)
                 return;
+        acceptor_stop(s->acceptor); /* no new connections while the daemon finishes */
         MHD_stop_daemon(s->daemon);
         conn_guard_stop();
         free(s);
