@@ -85,12 +85,13 @@ static int accept_waiting(struct acceptor *a)
                                 conn_guard_admit_failed();
                         continue;
                 }
+                int e = errno;
                 conn_guard_admit_failed(); /* nothing was accepted */
-                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                if (e == EAGAIN || e == EWOULDBLOCK)
                         return -1;
-                if (error_of_one(errno))
+                if (error_of_one(e))
                         continue;
-                log_warn("server: cannot accept a connection: %s (pausing %d ms)", strerror(errno),
+                log_warn("server: cannot accept a connection: %s (pausing %d ms)", strerror(e),
                          OUT_OF_FDS_PAUSE_MS);
                 return OUT_OF_FDS_PAUSE_MS;
         }
