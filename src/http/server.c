@@ -380,9 +380,7 @@ struct http_server *http_server_start(const struct http_server_options *opts)
         int fd = acceptor_listen((struct sockaddr *)&ss, sslen);
         if (fd < 0) {
                 conn_guard_stop();
-                log_error("server: cannot listen on %s: %s (in use, or not an address of this "
-                          "machine?)",
-                          opts->listen, strerror(errno));
+                log_error("server: cannot listen on %s: %s", opts->listen, strerror(errno));
                 free(s);
                 return NULL;
         }
