@@ -11,3 +11,18 @@ def report(passed, failed):
     for name in failed:
         print(f'[  FAILED  ] {name}')
     return 1
+
+
+class Results:
+    """Named checks as they pass or fail, printed in cmocka's words as they come."""
+
+    def __init__(self):
+        self.passed, self.failed = [], []
+
+    def record(self, name, ok, detail=""):
+        (self.passed if ok else self.failed).append(name)
+        print(f"[ {'     OK' if ok else ' FAILED'} ] {name}{detail}", flush=True)
+
+    def report(self):
+        """The summary lines; returns the exit status."""
+        return report(len(self.passed), self.failed)

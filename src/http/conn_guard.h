@@ -31,8 +31,9 @@ struct conn_guard_limits {
         bool fair_share_by_address;
 };
 
-/* Raises the file-descriptor limit, starts the sweeper thread, and returns the ceiling to give
- * libmicrohttpd (logged with the fd limit). Returns 0 when the guard cannot start. */
+/* Raises the file-descriptor limit, starts the sweeper thread, and returns the ceiling (logged
+ * with the fd limit; kept by the acceptor through conn_guard_admit). Returns 0 when the guard
+ * cannot start. */
 unsigned conn_guard_start(const struct conn_guard_limits *limits);
 void conn_guard_stop(void);
 

@@ -15,47 +15,18 @@ and exits non-zero on failure.
 """
 import os
 import re
-import resource
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from cmocka_summary import report  # noqa: E402
+from cmocka_summary import Results  # noqa: E402
+from kindred_process import Kindred, raise_fd_limit  # noqa: E402
 
-BIN = os.environ.get("KINDRED_BIN", "build/kindred")
-STATIC = os.environ.get("KINDRED_STATIC", "static")
 PER_ADDRESS = 64        # KD_PER_IP_CONNECTIONS
 DEFAULT_CEILING = 4096  # KD_MAX_CONNECTIONS
-
-
-class Kindred:
-    def __init__(self, workdir, name, extra_args):
-        data = os.path.join(workdir, name)
-        self.log = open(os.path.join(workdir, name + ".log"), "w")
-        subprocess.run([BIN, "init", "--data", data], check=True, stdout=subprocess.DEVNULL,
-                       stderr=self.log)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_")}
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--data", data, "--listen", "127.0.0.1:0", "--static", STATIC,
-             "--no-access-log", *extra_args],
-            stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
-        m = re.search(r"127\.0\.0\.1:(\d+)", self.proc.stdout.readline())
-        if not m:
-            raise RuntimeError("kindred did not start")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 def connect(port):
@@ -102,14 +73,10 @@ def hold_soon(port, n):
 
 
 def main():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
+    raise_fd_limit()
     workdir = tempfile.mkdtemp(prefix="kindred-limits-")
-    passed, failed = [], []
-
-    def record(name, ok, detail=""):
-        (passed if ok else failed).append(name)
-        print(f"[ {'     OK' if ok else ' FAILED'} ] {name}{detail}", flush=True)
+    results = Results()
+    record = results.record
 
     try:
         k = Kindred(workdir, "direct", [])
@@ -169,7 +136,7 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    return report(len(passed), failed)
+    return results.report()
 
 
 if __name__ == "__main__":

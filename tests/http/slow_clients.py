@@ -17,10 +17,8 @@ summary lines for scripts/test and exits non-zero on failure.
 """
 import os
 import re
-import resource
 import selectors
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -29,7 +27,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from cmocka_summary import report  # noqa: E402
+from cmocka_summary import Results  # noqa: E402
+from kindred_process import Kindred, raise_fd_limit  # noqa: E402
 
 ATTACK_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 41)]
 PER_ADDRESS = 64
@@ -38,8 +37,6 @@ STEP_OPENING_SECONDS = 0.3  # the attacker opens connections this long, then let
 TRICKLE_EVERY = 10.0        # seconds between the slow clients' lines
 PROBE_TIMEOUT = 1.0         # the normal client's bound for a whole answer
 
-BIN = os.environ.get("KINDRED_BIN", "build/kindred")
-STATIC = os.environ.get("KINDRED_STATIC", "static")
 SOURCE = os.environ.get("KINDRED_SOURCE", os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 
@@ -48,38 +45,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Kindred:
-    """A kindred serve on a demo site of its own."""
-
-    def __init__(self, workdir, name, extra_args):
-        self.data = os.path.join(workdir, name)
-        self.log = open(os.path.join(workdir, name + ".log"), "w")
-        subprocess.run([BIN, "init", "--data", self.data, "--demo"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=self.log)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_")}
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--data", self.data, "--listen", "127.0.0.1:0", "--static", STATIC,
-             "--no-access-log", *extra_args],
-            stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            raise RuntimeError(f"kindred did not start: {line!r}")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log.name) as f:
-            return f.read()
 
 
 class Nginx:
@@ -264,22 +229,18 @@ def attack_round(name, port, use_tls):
 
 
 def main():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
+    raise_fd_limit()
     workdir = tempfile.mkdtemp(prefix="kindred-slow-")
-    passed, failed = [], []
-
-    def record(name, ok, detail=""):
-        (passed if ok else failed).append(name)
-        print(f"[ {'     OK' if ok else ' FAILED'} ] {name}{detail}", flush=True)
+    results = Results()
+    record = results.record
 
     try:
-        k = Kindred(workdir, "direct", [])
+        k = Kindred(workdir, "direct", demo=True)
         try:
             record("slow_clients_direct", attack_round("direct", k.port, False))
         finally:
             k.stop()
-        k = Kindred(workdir, "ceiling", ["--max-connections", "1024"])
+        k = Kindred(workdir, "ceiling", ["--max-connections", "1024"], demo=True)
         try:
             ok = attack_round("ceiling 1024", k.port, False)
             shed = "under pressure" in k.log_text()
@@ -288,7 +249,7 @@ def main():
         finally:
             k.stop()
         if shutil.which("nginx") and shutil.which("openssl"):
-            k = Kindred(workdir, "proxied", ["--trust-proxy"])
+            k = Kindred(workdir, "proxied", ["--trust-proxy"], demo=True)
             try:
                 n = Nginx(os.path.join(workdir), k.port)
                 try:
@@ -306,7 +267,7 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    return report(len(passed), failed)
+    return results.report()
 
 
 if __name__ == "__main__":
