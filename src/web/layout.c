@@ -91,6 +91,10 @@ void page_chrome_load(struct request *req, struct page_chrome *chrome)
                 chrome->reported = kept->reported;
                 return;
         }
+        /* No connection: the database is away and this is its 503 page (a member whose body
+         * arrived after the pool could no longer open one). The menu shows no counts. */
+        if (!req->db)
+                return;
         struct member_counts read = {0};
         read.unread = notification_unread_count(req->db, req->viewer.id);
         read.can_review = report_can_review(req->db, req->viewer.id, req->viewer.role);
