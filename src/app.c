@@ -49,6 +49,8 @@
 
 /* How long a request waits for a connection when every one of the pool is busy; then 503. */
 enum { POOL_WAIT_MS = 5000 };
+/* The 503 of a request that could not reach the database. */
+#define DB_AWAY_MESSAGE N_("The database is not available. Try again shortly.")
 
 /* The connection this thread borrowed for the request it is answering. */
 static _Thread_local struct db *held;
@@ -385,12 +387,12 @@ static bool same_member(const struct member_cached *a, const struct member_cache
 /* Reads the session of token into the viewer: from memory when the member cache holds it
  * (http/member_cache.h), else from the database, then kept. In strict mode (several nodes) the
  * session row is read every time, so a logout, suspension or role change on another node
- * counts at once; the header's counts still come from memory. Returns false when there is no
- * live session for token. */
-static bool viewer_from_session(struct request *req, const char *token)
+ * counts at once; the header's counts still come from memory. Returns SESSION_OK, SESSION_NONE
+ * when there is no live session for token, or SESSION_DB_ERROR when it could not be read. */
+static int viewer_from_session(struct request *req, const char *token)
 {
         if (!token_well_formed(token))
-                return false;
+                return SESSION_NONE;
         int64_t now = time_now();
         /* before anything is read */
         uint64_t stamp = member_cache_stamp(), session_stamp = member_cache_session_stamp();
@@ -400,8 +402,9 @@ static bool viewer_from_session(struct request *req, const char *token)
         bool cached = member_cache_get(token, now, &c, &counts, &has_counts);
         if (!cached || member_cache_strict()) {
                 struct session s;
-                if (session_lookup(req->db, req->arena, token, &s) != SESSION_OK)
-                        return false;
+                int found = session_lookup(req->db, req->arena, token, &s);
+                if (found != SESSION_OK)
+                        return found;
                 struct member_cached read;
                 cached_from_session(&s, &read);
                 if (!cached || !same_member(&c, &read)) {
@@ -431,14 +434,21 @@ static bool viewer_from_session(struct request *req, const char *token)
         const struct locale *saved = c.language[0] ? i18n_find(c.language) : NULL;
         if (saved)
                 req->locale = saved;
-        return true;
+        return SESSION_OK;
 }
 
-static void load_viewer(struct app *app, struct request *req)
+/* The viewer of req: a member from the session cookie, else a guest with a CSRF token. A
+ * session the database could not be asked about is not taken for a missing one (that would log
+ * the member out over a moment's outage): the request is answered 503 and the cookie kept.
+ * Returns 0 or the status it answered with. */
+static int load_viewer(struct app *app, struct request *req)
 {
         const char *token = req_cookie(req, SESSION_COOKIE);
-        if (token && viewer_from_session(req, token))
-                return;
+        int found = token ? viewer_from_session(req, token) : SESSION_NONE;
+        if (found == SESSION_OK)
+                return 0;
+        if (found == SESSION_DB_ERROR)
+                return req_fail(req, 503, DB_AWAY_MESSAGE);
         if (token) /* stale or forged: drop it so the browser stops sending it */
                 resp_cookie(req, SESSION_COOKIE, "", -1, app->config.secure_cookies);
         /* Guests carry their CSRF token in a cookie of its own (double submit): a page from
@@ -452,6 +462,7 @@ static void load_viewer(struct app *app, struct request *req)
                 req->csrf_token = fresh;
                 req->csrf_fresh = true;
         }
+        return 0;
 }
 
 #define CSRF_MESSAGE                                                                               \
@@ -565,9 +576,9 @@ static int admit(struct app *app, struct request *req)
 
         req->db = app_thread_db(app);
         if (!req->db)
-                return req_fail(req, 503, N_("The database is not available. Try again shortly."));
-        if (!route->anonymous)
-                load_viewer(app, req);
+                return req_fail(req, 503, DB_AWAY_MESSAGE);
+        if (!route->anonymous && (rc = load_viewer(app, req)) != 0)
+                return rc;
         if (!role_allows(req->viewer.role, route->need)) {
                 if (req_signed_in(req))
                         return req_fail(req, 403, N_("Your account may not do this."));
@@ -607,7 +618,7 @@ static int run(struct app *app, struct request *req)
                 if (status)
                         return status;
         } else if (!(req->db = app_thread_db(app))) { /* handed back while the body came */
-                return req_fail(req, 503, N_("The database is not available. Try again shortly."));
+                return req_fail(req, 503, DB_AWAY_MESSAGE);
         }
         const struct route *route = req->match.route;
         int status = read_fields(req);
