@@ -207,6 +207,11 @@ bool db_idle(struct db *db, char *what, size_t size)
         return db->engine->idle(db, what, size);
 }
 
+bool db_lost(struct db *db)
+{
+        return db->engine->lost && db->engine->lost(db);
+}
+
 int db_wait_notice(struct db *db, int timeout_ms, char *payload, size_t size)
 {
         if (!db->engine->wait_notice)

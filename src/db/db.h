@@ -170,6 +170,10 @@ void db_read_end(struct db *db);
  * would read the site as it was then. Otherwise false, with the first open statement's SQL
  * (or "a transaction") in what. */
 bool db_idle(struct db *db, char *what, size_t size);
+/* Whether the connection was lost and could not be made again (PostgreSQL went away: a restart,
+ * a failover, a network fault); the pool closes such a connection rather than lending it again,
+ * so the next request opens a fresh one, or is told at once that the database is away. */
+bool db_lost(struct db *db);
 
 /* Notifications between nodes (PostgreSQL's LISTEN/NOTIFY; model/cluster.c): on a connection
  * that ran LISTEN, waits up to timeout_ms for a notification and copies its payload into

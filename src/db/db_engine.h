@@ -39,6 +39,8 @@ struct db_engine {
         /* false, with what is still open in what (size bytes), when a statement or a
          * transaction outlived its caller */
         bool (*idle)(struct db *db, char *what, size_t size);
+        /* NULL for an engine whose connections cannot be lost (SQLite's are files) */
+        bool (*lost)(struct db *db);
         /* NULL for an engine where a snapshot per statement costs nothing more (PostgreSQL) */
         int (*read_begin)(struct db *db);
         void (*read_end)(struct db *db);

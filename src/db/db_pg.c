@@ -840,12 +840,19 @@ static bool pg_idle(struct db *db, char *what, size_t size)
                         return false;
                 }
         }
-        PGTransactionStatusType t = PQtransactionStatus(d->conn); /* UNKNOWN: lost, see db_pool */
+        PGTransactionStatusType t = PQtransactionStatus(d->conn); /* UNKNOWN: lost (pg_lost) */
         if (d->depth > 0 || t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE) {
                 snprintf(what, size, "a transaction");
                 return false;
         }
         return true;
+}
+
+/* map_error's reset failed (the server is still away), or nothing has tried yet after the
+ * socket broke: PQstatus says so either way. */
+static bool pg_lost(struct db *db)
+{
+        return PQstatus(PG(db)->conn) == CONNECTION_BAD;
 }
 
 static const struct db_engine pg_engine = {
@@ -873,4 +880,5 @@ static const struct db_engine pg_engine = {
     .set_write_lock = pg_set_write_lock,
     .wait_notice = pg_wait_notice,
     .idle = pg_idle,
+    .lost = pg_lost,
 };

@@ -94,10 +94,16 @@ void db_pool_release(struct db_pool *p, struct db *db)
         if (!db)
                 return;
         /* A caller that left a statement or a transaction open is a defect: on SQLite the next
-         * request here would read the site as it was then. The connection is not lent again. */
+         * request here would read the site as it was then. The connection is not lent again;
+         * nor is one that was lost (the database server went away), which would fail the next
+         * request too. */
         char what[160];
-        if (!db_idle(db, what, sizeof(what))) {
-                log_error("db: a connection came back with %s still open; closed", what);
+        bool lost = db_lost(db);
+        if (lost || !db_idle(db, what, sizeof(what))) {
+                if (lost)
+                        log_warn("db: a lost connection was closed; the next request opens one");
+                else
+                        log_error("db: a connection came back with %s still open; closed", what);
                 db_close(db);
                 pthread_mutex_lock(&p->lock);
                 p->open--;
