@@ -10,7 +10,8 @@
  * itself: test_group_commit); on PostgreSQL it prints pg_stat_wal's WAL syncs. Runs
  * on SQLite and, under tests/pg/run, on PostgreSQL, where a second test crashes the PostgreSQL
  * server itself under a running kindred (its commits wait for the WAL flush after letting the
- * write lock go). */
+ * write lock go), and a third stops it under signed-in members (503s, never a crash or a lost
+ * session). */
 #include "session.h"
 
 #include <stdarg.h>
@@ -490,11 +491,11 @@ static void acknowledged_writes_survive_kill9(void **state)
         forget_writes();
 }
 
-/* Crashes the PostgreSQL server of the test cluster in dir (tests/pg/start) and starts it again:
- * an immediate stop ends every one of its processes at once, with no checkpoint and nothing
- * written from its WAL buffers, as a crash of the server would, and the start recovers from the
- * WAL on disk. Returns system()'s status. */
-static int crash_and_restart_postgresql(const char *dir)
+/* Runs pg_ctl ACTION on the PostgreSQL server of the test cluster in dir (tests/pg/start) and
+ * returns system()'s status. "-m immediate restart" crashes it and starts it again: an immediate
+ * stop ends every one of its processes at once, with no checkpoint and nothing written from its
+ * WAL buffers, as a crash of the server would, and the start recovers from the WAL on disk. */
+static int postgresql_ctl(const char *dir, const char *action)
 {
         char bindir[512] = "", path[600], cmd[2400];
         snprintf(path, sizeof(path), "%s/bindir", dir);
@@ -505,10 +506,14 @@ static int crash_and_restart_postgresql(const char *dir)
         bindir[strcspn(bindir, "\n")] = '\0';
         /* as root the cluster runs as kindred-pg (tests/pg/start) */
         snprintf(cmd, sizeof(cmd),
-                 "%s'%s/pg_ctl' -D '%s/data' -l '%s/postgres.log' -m immediate -w -t 60 restart "
-                 ">/dev/null",
-                 geteuid() == 0 ? "runuser -u kindred-pg -- " : "", bindir, dir, dir);
+                 "%s'%s/pg_ctl' -D '%s/data' -l '%s/postgres.log' -w -t 60 %s >/dev/null",
+                 geteuid() == 0 ? "runuser -u kindred-pg -- " : "", bindir, dir, dir, action);
         return system(cmd);
+}
+
+static int crash_and_restart_postgresql(const char *dir)
+{
+        return postgresql_ctl(dir, "-m immediate restart");
 }
 
 /* Durable commits on PostgreSQL let the write lock go before their WAL is flushed and wait for the
@@ -544,6 +549,106 @@ static void acknowledged_writes_survive_a_postgresql_crash(void **state)
         forget_writes();
 }
 
+/* PostgreSQL going away under signed-in members: every request is answered 503 "the database is
+ * not available" (never "please log in", and the session cookie is kept), with the member's own
+ * page around the message, and the server goes on; once PostgreSQL is back, the pool opens fresh
+ * connections and the member writes again. The hardest way there is a form whose body comes after
+ * its head: the head is admitted (the session read) while PostgreSQL is up, the connection goes
+ * back to the pool while the body travels, and by the time the body is there PostgreSQL is down
+ * and the pool has closed every connection it had. The error page then has no connection for the
+ * menu's counts (web/layout.c, page_chrome_load); before that was seen, the server crashed there
+ * (found by the crash test above, in CI). */
+static void members_while_postgresql_is_down(void **state)
+{
+        (void)state;
+        const char *dir = getenv("KINDRED_TEST_PG_DIR");
+        if (!srv.database_url[0] || !dir || !*dir)
+                skip(); /* SQLite's connections do not go away */
+        struct member sam;
+        login_as(&sam, "sam", NULL);
+        char cookie[1024], path[160], body[512] = "", head[2048];
+        jar_header(&sam.jar, cookie, sizeof(cookie));
+        snprintf(path, sizeof(path), "%s/comments", EPISODE_PATH);
+        form_append(body, sizeof(body), "_csrf", sam.csrf);
+        form_append(body, sizeof(body), "body", "written while the database was away");
+        int n = snprintf(head, sizeof(head),
+                         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: "
+                         "application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n",
+                         path, cookie, strlen(body));
+        struct http_conn form;
+        assert_int_equal(conn_open(&form, srv.port), 0);
+        /* the head alone: admitted, the session read, the connection given back */
+        assert_int_equal(conn_send(&form, head, (size_t)n), 0);
+        struct timespec ts = {0, 300 * 1000 * 1000L};
+        nanosleep(&ts, NULL);
+        /* a write moves the stamp of the members' counts, so the form's page will want to read
+         * them again rather than take what its head was admitted with */
+        char json[96], headers[1400];
+        snprintf(json, sizeof(json), "{\"target\":\"comment\",\"id\":1,\"kind\":\"like\"}");
+        snprintf(headers, sizeof(headers), "%sX-CSRF-Token: %s\r\n", cookie, sam.csrf);
+        struct http_resp r;
+        assert_int_equal(http_do(srv.port, "POST", "/api/v1/reactions", headers, "application/json",
+                                 json, strlen(json), &r),
+                         0);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        assert_int_equal(postgresql_ctl(dir, "-m immediate stop"), 0);
+        /* More requests than the pool has connections (KINDRED_THREADS + 1): each of the first
+         * finds its connection lost, and the pool closes it; the rest find none to open. */
+        for (int i = 0; i < WRITERS + 8; i++) {
+                assert_int_equal(http_do(srv.port, "POST", "/api/v1/reactions", headers,
+                                         "application/json", json, strlen(json), &r),
+                                 0);
+                char set_cookie[256] = "";
+                resp_header_get(&r, "Set-Cookie", set_cookie, sizeof(set_cookie));
+                if (r.status != 503 || !strstr(r.body, "database is not available") ||
+                    strstr(set_cookie, "kd_session"))
+                        fail_msg("request %d with PostgreSQL down: %d %s (Set-Cookie: %s); log: %s",
+                                 i + 1, r.status, r.body, set_cookie, srv.log_path);
+                resp_free(&r);
+        }
+        /* now the form's body: no connection for it */
+        assert_int_equal(conn_send(&form, body, strlen(body)), 0);
+        int status, read = conn_read(&form, &r, false);
+        conn_close(&form);
+        if (read != 0)
+                fail_msg("no answer to the form; log: %s", srv.log_path);
+        assert_int_equal(r.status, 503);
+        assert_non_null(strstr(r.body, "The database is not available"));
+        assert_non_null(strstr(r.body, "action=\"/logout\"")); /* the member's page */
+        resp_free(&r);
+        assert_int_equal(waitpid(srv.pid, NULL, WNOHANG), 0); /* still running */
+        /* PostgreSQL back: the pool opens new connections (none of the lost ones is lent
+         * again, so not one request fails), and the member writes again with their session */
+        assert_int_equal(postgresql_ctl(dir, "start"), 0);
+        for (int i = 0; i < WRITERS + 8; i++)
+                if ((status = status_of(&sam, EPISODE_PATH)) != 200)
+                        fail_msg("request %d after PostgreSQL came back: %d; log: %s", i + 1,
+                                 status, srv.log_path);
+        char again[512] = "";
+        form_append(again, sizeof(again), "_csrf", sam.csrf);
+        form_append(again, sizeof(again), "body", "written once the database was back");
+        assert_int_equal(http_do(srv.port, "POST", path, cookie,
+                                 "application/x-www-form-urlencoded", again, strlen(again), &r),
+                         0);
+        assert_int_equal(r.status, 303);
+        resp_free(&r);
+        /* the form sent while it was away stored nothing; the one after, once */
+        assert_int_equal(db_int("SELECT count(*) FROM comment WHERE body LIKE 'written while%'"),
+                         0);
+        assert_int_equal(db_int("SELECT count(*) FROM comment WHERE body LIKE 'written once%'"), 1);
+}
+
+/* Starts the test cluster's PostgreSQL again after a test that stopped it failed half-way, so
+ * the teardown can drop the site's database. */
+static int stop_with_postgresql_up(void **state)
+{
+        const char *dir = getenv("KINDRED_TEST_PG_DIR");
+        if (dir && *dir && postgresql_ctl(dir, "status") != 0)
+                postgresql_ctl(dir, "start");
+        return kd_fixture_stop(state);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -551,6 +656,8 @@ int main(void)
                                             kd_fixture_stop),
             cmocka_unit_test_setup_teardown(acknowledged_writes_survive_a_postgresql_crash,
                                             start_without_limits, kd_fixture_stop),
+            cmocka_unit_test_setup_teardown(members_while_postgresql_is_down, start_without_limits,
+                                            stop_with_postgresql_up),
         };
         if (getenv("KD_TEST_FILTER"))
                 cmocka_set_test_filter(getenv("KD_TEST_FILTER"));
